@@ -1,0 +1,9 @@
+/* puente-core.h: everything the app, the command line tool and the tests use from the core.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "puente-credentials.h"
+#include "puente-i18n.h"
