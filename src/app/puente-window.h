@@ -1,0 +1,20 @@
+/* puente-window.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "puente-application.h"
+
+G_BEGIN_DECLS
+
+#define PUENTE_TYPE_WINDOW (puente_window_get_type ())
+
+G_DECLARE_FINAL_TYPE (PuenteWindow, puente_window, PUENTE, WINDOW, AdwApplicationWindow)
+
+PuenteWindow *puente_window_new (PuenteApplication *application);
+
+G_END_DECLS
