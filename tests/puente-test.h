@@ -1,0 +1,25 @@
+/* puente-test.h: helpers shared by the tests.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* How long a test waits for something before it fails; generous for slow CI machines. */
+#define PUENTE_TEST_TIMEOUT_SECONDS 30
+
+void          puente_test_init                 (int            *argc,
+                                                char         ***argv);
+void          puente_test_require_private_session (void);
+GAsyncResult *puente_test_wait_for_result      (GAsyncResult  **result);
+void          puente_test_store_result         (GObject        *object,
+                                                GAsyncResult   *result,
+                                                gpointer        user_data);
+void          puente_test_wait_until           (gboolean      (*condition) (gpointer),
+                                                gpointer        data);
+
+G_END_DECLS

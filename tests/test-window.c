@@ -1,0 +1,139 @@
+/* test-window.c: the main window opens under Xvfb and remembers its size.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "puente-application.h"
+#include "puente-window.h"
+#include "puente-test.h"
+
+typedef void (*WindowTest) (PuenteApplication *app,
+                            PuenteWindow      *window);
+
+static gboolean
+widget_is_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (GTK_WIDGET (data));
+}
+
+static void
+activate_cb (GApplication *app,
+             WindowTest   *test)
+{
+  PuenteWindow *window;
+
+  /* Once: the test may activate the application again. */
+  g_signal_handlers_disconnect_by_func (app, activate_cb, test);
+
+  /* The application's own activate has presented the window; wait until it is on screen. */
+  window = PUENTE_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  g_assert_true (PUENTE_IS_WINDOW (window));
+  puente_test_wait_until (widget_is_mapped, window);
+
+  (*test) (PUENTE_APPLICATION (app), window);
+
+  /* As Ctrl+Q does. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+}
+
+/* Runs @test inside a real application run, from start-up to shut-down, and checks that
+ * nothing keeps the application alive afterwards. */
+static void
+run_in_application (WindowTest test)
+{
+  g_autoptr(PuenteApplication) app = NULL;
+
+  puente_test_require_private_session ();
+
+  app = puente_application_new ("dev.puente.Puente.Test", G_APPLICATION_NON_UNIQUE);
+  g_signal_connect_after (app, "activate", G_CALLBACK (activate_cb), &test);
+
+  g_assert_cmpint (g_application_run (G_APPLICATION (app), 0, NULL), ==, 0);
+  g_assert_finalize_object (g_steal_pointer (&app));
+}
+
+static GtkWidget *
+find_button_with_action (GtkWidget  *widget,
+                         const char *action_name)
+{
+  if (GTK_IS_BUTTON (widget) &&
+      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action_name) == 0)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button_with_action (child, action_name);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static void
+check_window_opens (PuenteApplication *app,
+                    PuenteWindow      *window)
+{
+  GtkWidget *button;
+
+  /* The empty state invites the owner into setup. */
+  button = find_button_with_action (GTK_WIDGET (window), "app.setup");
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_get_mapped (button));
+
+  /* Activating again presents the same window rather than a second one. */
+  g_application_activate (G_APPLICATION (app));
+  g_assert_cmpuint (g_list_length (gtk_application_get_windows (GTK_APPLICATION (app))), ==, 1);
+}
+
+static void
+test_window_opens (void)
+{
+  run_in_application (check_window_opens);
+}
+
+static void
+check_window_restores_size (PuenteApplication *app,
+                            PuenteWindow      *window)
+{
+  int width, height;
+
+  gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
+  g_assert_cmpint (width, ==, 700);
+  g_assert_cmpint (height, ==, 500);
+
+  /* The owner resizes the window, then quits. */
+  gtk_window_set_default_size (GTK_WINDOW (window), 820, 610);
+}
+
+static void
+test_window_remembers_size (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new ("dev.puente.Puente");
+
+  g_settings_set_int (settings, "window-width", 700);
+  g_settings_set_int (settings, "window-height", 500);
+
+  run_in_application (check_window_restores_size);
+
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 820);
+  g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 610);
+  g_assert_false (g_settings_get_boolean (settings, "window-maximized"));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gtk_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/window/opens", test_window_opens);
+  g_test_add_func ("/window/remembers-size", test_window_remembers_size);
+
+  return g_test_run ();
+}
