@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
 #include <locale.h>
 
 #include "puente-test.h"
@@ -100,4 +102,124 @@ puente_test_wait_for_result (GAsyncResult **result)
   puente_test_wait_until (has_result, result);
 
   return g_steal_pointer (result);
+}
+
+/**
+ * puente_test_sandbox_start:
+ * @first_arg: the first of the sandbox's command-line arguments, or %NULL
+ *
+ * Starts `puente-sandbox --port 0 ARGS...` (the binary named by `PUENTE_SANDBOX`, which
+ * tests/meson.build sets) and waits for the line with its CRM address.
+ */
+PuenteTestSandbox *
+puente_test_sandbox_start (const char *first_arg,
+                           ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDataInputStream) output = NULL;
+  PuenteTestSandbox *sandbox;
+  const char *binary = g_getenv ("PUENTE_SANDBOX");
+  va_list args;
+
+  g_assert_nonnull (binary);
+
+  g_ptr_array_add (argv, (gpointer) binary);
+  g_ptr_array_add (argv, (gpointer) "--port");
+  g_ptr_array_add (argv, (gpointer) "0");
+  va_start (args, first_arg);
+  for (const char *arg = first_arg; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  sandbox = g_new0 (PuenteTestSandbox, 1);
+  sandbox->process = g_subprocess_newv ((const char * const *) argv->pdata,
+                                        G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+  g_assert_no_error (error);
+
+  output = g_data_input_stream_new (g_subprocess_get_stdout_pipe (sandbox->process));
+  while (sandbox->crm_url == NULL)
+    {
+      g_autofree char *line = g_data_input_stream_read_line_utf8 (output, NULL, NULL, &error);
+
+      g_assert_no_error (error);
+      if (line == NULL)
+        g_error ("puente-sandbox ended before it printed its CRM address");
+      if (g_str_has_prefix (line, "crm "))
+        sandbox->crm_url = g_strdup (line + strlen ("crm "));
+    }
+
+  g_assert_true (g_str_has_suffix (sandbox->crm_url, "/v1/"));
+  sandbox->base_url = g_strndup (sandbox->crm_url, strlen (sandbox->crm_url) - strlen ("v1/"));
+
+  return sandbox;
+}
+
+void
+puente_test_sandbox_stop (PuenteTestSandbox *sandbox)
+{
+  if (sandbox == NULL)
+    return;
+
+  g_subprocess_force_exit (sandbox->process);
+  g_subprocess_wait (sandbox->process, NULL, NULL);
+  g_clear_object (&sandbox->process);
+  g_free (sandbox->crm_url);
+  g_free (sandbox->base_url);
+  g_free (sandbox);
+}
+
+static JsonNode *
+sandbox_call (PuenteTestSandbox *sandbox,
+              const char        *method,
+              const char        *path)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *url = g_strconcat (sandbox->base_url, path, NULL);
+  g_autoptr(SoupMessage) message = soup_message_new (method, url);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+
+  body = soup_session_send_and_read (session, message, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (message), ==, SOUP_STATUS_OK);
+
+  return json_from_string (g_bytes_get_data (body, NULL), &error);
+}
+
+/**
+ * puente_test_sandbox_count:
+ * @method: "GET", "POST", ... or %NULL for every method
+ * @resource: "contacts", "custom-fields", ... or %NULL for every resource
+ *
+ * Returns: how many CRM requests the sandbox answered, from `GET /__sandbox/stats`
+ */
+guint
+puente_test_sandbox_count (PuenteTestSandbox *sandbox,
+                           const char        *method,
+                           const char        *resource)
+{
+  g_autoptr(JsonNode) stats = sandbox_call (sandbox, "GET", "__sandbox/stats");
+  JsonArray *requests;
+  guint count = 0;
+
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (stats));
+  requests = json_object_get_array_member (json_node_get_object (stats), "requests");
+  for (guint i = 0; i < json_array_get_length (requests); i++)
+    {
+      JsonObject *row = json_array_get_object_element (requests, i);
+
+      if ((method == NULL || g_strcmp0 (json_object_get_string_member (row, "method"), method) == 0) &&
+          (resource == NULL || g_strcmp0 (json_object_get_string_member (row, "resource"), resource) == 0))
+        count += json_object_get_int_member (row, "count");
+    }
+
+  return count;
+}
+
+void
+puente_test_sandbox_reset (PuenteTestSandbox *sandbox)
+{
+  g_autoptr(JsonNode) answer = sandbox_call (sandbox, "POST", "__sandbox/reset");
 }

@@ -22,4 +22,22 @@ void          puente_test_store_result         (GObject        *object,
 void          puente_test_wait_until           (gboolean      (*condition) (gpointer),
                                                 gpointer        data);
 
+/* A puente-sandbox process on loopback, started for one test. */
+typedef struct
+{
+  GSubprocess *process;
+  char        *crm_url;   /* "http://127.0.0.1:PORT/v1/" */
+  char        *base_url;  /* "http://127.0.0.1:PORT/" (for /__sandbox/...) */
+} PuenteTestSandbox;
+
+PuenteTestSandbox *puente_test_sandbox_start (const char        *first_arg,
+                                              ...);
+void               puente_test_sandbox_stop  (PuenteTestSandbox *sandbox);
+guint              puente_test_sandbox_count (PuenteTestSandbox *sandbox,
+                                              const char        *method,
+                                              const char        *resource);
+void               puente_test_sandbox_reset (PuenteTestSandbox *sandbox);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PuenteTestSandbox, puente_test_sandbox_stop)
+
 G_END_DECLS

@@ -5,5 +5,9 @@
 
 #pragma once
 
+#include "puente-api-client.h"
+#include "puente-clientify-crm.h"
 #include "puente-credentials.h"
+#include "puente-crm.h"
 #include "puente-i18n.h"
+#include "puente-record.h"

@@ -1,0 +1,355 @@
+/* puente-crm.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "puente-crm-private.h"
+
+G_DEFINE_INTERFACE (PuenteCrm, puente_crm, G_TYPE_OBJECT)
+
+static void
+puente_crm_default_init (PuenteCrmInterface *iface)
+{
+}
+
+const char *
+puente_field_type_to_string (PuenteFieldType type)
+{
+  switch (type)
+    {
+    case PUENTE_FIELD_TYPE_TEXT:
+      return "text";
+    case PUENTE_FIELD_TYPE_NUMBER:
+      return "number";
+    case PUENTE_FIELD_TYPE_DATE:
+      return "date";
+    case PUENTE_FIELD_TYPE_CHECKBOX:
+      return "checkbox";
+    case PUENTE_FIELD_TYPE_DROPDOWN:
+      return "dropdown";
+    case PUENTE_FIELD_TYPE_UNKNOWN:
+    default:
+      return "unknown";
+    }
+}
+
+void
+puente_crm_field_free (PuenteCrmField *field)
+{
+  if (field == NULL)
+    return;
+
+  g_free (field->id);
+  g_free (field->name);
+  g_free (field->type_label);
+  g_free (field);
+}
+
+static void
+puente_crm_stage_free (PuenteCrmStage *stage)
+{
+  g_free (stage->id);
+  g_free (stage->name);
+  g_free (stage);
+}
+
+void
+puente_crm_pipeline_free (PuenteCrmPipeline *pipeline)
+{
+  if (pipeline == NULL)
+    return;
+
+  g_free (pipeline->id);
+  g_free (pipeline->name);
+  g_clear_pointer (&pipeline->stages, g_ptr_array_unref);
+  g_free (pipeline);
+}
+
+void
+puente_crm_page_free (PuenteCrmPage *page)
+{
+  if (page == NULL)
+    return;
+
+  g_clear_pointer (&page->records, g_ptr_array_unref);
+  g_free (page->next);
+  g_free (page);
+}
+
+/**
+ * puente_crm_stages_new:
+ *
+ * For implementations. Returns: (transfer full): an array that frees its #PuenteCrmStage
+ */
+GPtrArray *
+puente_crm_stages_new (void)
+{
+  return g_ptr_array_new_with_free_func ((GDestroyNotify) puente_crm_stage_free);
+}
+
+const char *
+puente_crm_get_name (PuenteCrm *self)
+{
+  g_return_val_if_fail (PUENTE_IS_CRM (self), NULL);
+
+  return PUENTE_CRM_GET_IFACE (self)->get_name (self);
+}
+
+void
+puente_crm_verify_async (PuenteCrm           *self,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_return_if_fail (PUENTE_IS_CRM (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  PUENTE_CRM_GET_IFACE (self)->verify_async (self, cancellable, callback, user_data);
+}
+
+gboolean
+puente_crm_verify_finish (PuenteCrm     *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  g_return_val_if_fail (PUENTE_IS_CRM (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+puente_crm_list_async (PuenteCrm           *self,
+                       PuenteEntity         entity,
+                       GDateTime           *modified_since,
+                       const char          *next,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_return_if_fail (PUENTE_IS_CRM (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  PUENTE_CRM_GET_IFACE (self)->list_async (self, entity, modified_since, next, cancellable, callback, user_data);
+}
+
+/**
+ * puente_crm_list_finish:
+ *
+ * Returns: (transfer full): the result, or %NULL with @error set
+ */
+PuenteCrmPage *
+puente_crm_list_finish (PuenteCrm     *self,
+                        GAsyncResult  *result,
+                        GError       **error)
+{
+  g_return_val_if_fail (PUENTE_IS_CRM (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+puente_crm_find_async (PuenteCrm           *self,
+                       PuenteEntity         entity,
+                       PuenteCrmKey         key,
+                       const char          *field_name,
+                       const char          *value,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_return_if_fail (PUENTE_IS_CRM (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  PUENTE_CRM_GET_IFACE (self)->find_async (self, entity, key, field_name, value, cancellable, callback, user_data);
+}
+
+/**
+ * puente_crm_find_finish:
+ *
+ * Returns: (transfer full): the result, or %NULL with @error set
+ */
+GPtrArray *
+puente_crm_find_finish (PuenteCrm     *self,
+                        GAsyncResult  *result,
+                        GError       **error)
+{
+  g_return_val_if_fail (PUENTE_IS_CRM (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+puente_crm_create_async (PuenteCrm           *self,
+                         const PuenteRecord  *record,
+                         const char          *external_id_field,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_return_if_fail (PUENTE_IS_CRM (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  PUENTE_CRM_GET_IFACE (self)->create_async (self, record, external_id_field, cancellable, callback, user_data);
+}
+
+/**
+ * puente_crm_create_finish:
+ *
+ * Returns: (transfer full): the result, or %NULL with @error set
+ */
+PuenteRecord *
+puente_crm_create_finish (PuenteCrm     *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  g_return_val_if_fail (PUENTE_IS_CRM (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+puente_crm_update_async (PuenteCrm           *self,
+                         const PuenteRecord  *record,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_return_if_fail (PUENTE_IS_CRM (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  PUENTE_CRM_GET_IFACE (self)->update_async (self, record, cancellable, callback, user_data);
+}
+
+/**
+ * puente_crm_update_finish:
+ *
+ * Returns: (transfer full): the result, or %NULL with @error set
+ */
+PuenteRecord *
+puente_crm_update_finish (PuenteCrm     *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  g_return_val_if_fail (PUENTE_IS_CRM (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+puente_crm_delete_async (PuenteCrm           *self,
+                         PuenteEntity         entity,
+                         const char          *id,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_return_if_fail (PUENTE_IS_CRM (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  PUENTE_CRM_GET_IFACE (self)->delete_async (self, entity, id, cancellable, callback, user_data);
+}
+
+gboolean
+puente_crm_delete_finish (PuenteCrm     *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  g_return_val_if_fail (PUENTE_IS_CRM (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+puente_crm_list_pipelines_async (PuenteCrm           *self,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_return_if_fail (PUENTE_IS_CRM (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  PUENTE_CRM_GET_IFACE (self)->list_pipelines_async (self, cancellable, callback, user_data);
+}
+
+/**
+ * puente_crm_list_pipelines_finish:
+ *
+ * Returns: (transfer full): the result, or %NULL with @error set
+ */
+GPtrArray *
+puente_crm_list_pipelines_finish (PuenteCrm     *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  g_return_val_if_fail (PUENTE_IS_CRM (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+puente_crm_list_fields_async (PuenteCrm           *self,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_return_if_fail (PUENTE_IS_CRM (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  PUENTE_CRM_GET_IFACE (self)->list_fields_async (self, cancellable, callback, user_data);
+}
+
+/**
+ * puente_crm_list_fields_finish:
+ *
+ * Returns: (transfer full): the result, or %NULL with @error set
+ */
+GPtrArray *
+puente_crm_list_fields_finish (PuenteCrm     *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (PUENTE_IS_CRM (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+puente_crm_create_field_async (PuenteCrm           *self,
+                               PuenteEntity         entity,
+                               const char          *name,
+                               PuenteFieldType      type,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_return_if_fail (PUENTE_IS_CRM (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  PUENTE_CRM_GET_IFACE (self)->create_field_async (self, entity, name, type, cancellable, callback, user_data);
+}
+
+/**
+ * puente_crm_create_field_finish:
+ *
+ * Returns: (transfer full): the result, or %NULL with @error set
+ */
+PuenteCrmField *
+puente_crm_create_field_finish (PuenteCrm     *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  g_return_val_if_fail (PUENTE_IS_CRM (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

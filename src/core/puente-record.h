@@ -1,0 +1,74 @@
+/* puente-record.h: one record as Puente sees it, whatever the system it comes from.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  PUENTE_ENTITY_CONTACT,
+  PUENTE_ENTITY_COMPANY,
+  PUENTE_ENTITY_DEAL,
+} PuenteEntity;
+
+const char *puente_entity_to_string (PuenteEntity entity);
+
+/* Field names. Values are strings; booleans are "true" / "false"; dates ISO 8601
+ * (YYYY-MM-DD); a field that is absent is unknown, which is not the same as empty. */
+#define PUENTE_FIELD_FIRST_NAME   "first_name"
+#define PUENTE_FIELD_LAST_NAME    "last_name"
+#define PUENTE_FIELD_NAME         "name"         /* company name, deal name */
+#define PUENTE_FIELD_EMAIL        "email"
+#define PUENTE_FIELD_PHONE        "phone"
+#define PUENTE_FIELD_MOBILE       "mobile"
+#define PUENTE_FIELD_DOCUMENT     "document"     /* NIF, CIF, NIE, NIPC, CPF, CNPJ */
+#define PUENTE_FIELD_STATUS       "status"
+#define PUENTE_FIELD_CONTACT_TYPE "contact_type"
+#define PUENTE_FIELD_SOURCE       "source"       /* the CRM's origin, e.g. GIOWEB */
+#define PUENTE_FIELD_GDPR_ACCEPT  "gdpr_accept"
+#define PUENTE_FIELD_GDPR_DATE    "gdpr_date"
+#define PUENTE_FIELD_BIRTHDAY     "birthday"
+#define PUENTE_FIELD_COMPANY_NAME "company_name" /* a contact's company, by name */
+#define PUENTE_FIELD_AMOUNT       "amount"
+#define PUENTE_FIELD_CONTACT_ID   "contact_id"   /* a deal's contact, by CRM id */
+#define PUENTE_FIELD_COMPANY_ID   "company_id"   /* a deal's company, by CRM id */
+#define PUENTE_FIELD_PIPELINE_ID  "pipeline_id"
+#define PUENTE_FIELD_STAGE_ID     "stage_id"
+#define PUENTE_FIELD_CLOSE_DATE   "close_date"
+
+typedef struct
+{
+  PuenteEntity  entity;
+  char         *id;        /* the id in the system it was read from; NULL before creation */
+  char         *created;   /* ISO 8601, as the system gave it */
+  char         *modified;  /* ISO 8601, as the system gave it */
+  GHashTable   *fields;    /* PUENTE_FIELD_* -> value */
+  GHashTable   *custom;    /* custom field name -> value */
+  GPtrArray    *tags;      /* char * */
+} PuenteRecord;
+
+PuenteRecord *puente_record_new        (PuenteEntity        entity);
+void          puente_record_free       (PuenteRecord       *record);
+void          puente_record_set        (PuenteRecord       *record,
+                                        const char         *field,
+                                        const char         *value);
+const char   *puente_record_get        (const PuenteRecord *record,
+                                        const char         *field);
+void          puente_record_set_custom (PuenteRecord       *record,
+                                        const char         *name,
+                                        const char         *value);
+const char   *puente_record_get_custom (const PuenteRecord *record,
+                                        const char         *name);
+void          puente_record_add_tag    (PuenteRecord       *record,
+                                        const char         *tag);
+gboolean      puente_record_has_tag    (const PuenteRecord *record,
+                                        const char         *tag);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PuenteRecord, puente_record_free)
+
+G_END_DECLS
