@@ -11,3 +11,4 @@
 #include "puente-crm.h"
 #include "puente-i18n.h"
 #include "puente-record.h"
+#include "puente-validation.h"
