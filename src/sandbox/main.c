@@ -6,9 +6,51 @@
 
 #include "config.h"
 
+#include <glib-unix.h>
 #include <glib/gi18n.h>
 
 #include "puente-core.h"
+
+#include "sandbox-crm.h"
+#include "sandbox-server.h"
+
+static gboolean
+quit_cb (gpointer user_data)
+{
+  g_main_loop_quit (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+check_rate (const char  *option,
+            double       rate,
+            GError     **error)
+{
+  if (rate >= 0 && rate <= 1)
+    return TRUE;
+
+  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+               _("The value of --%s must be a number from 0 to 1."), option);
+  return FALSE;
+}
+
+static gboolean
+check_range (const char  *option,
+             gint64       value,
+             gint64       maximum,
+             GError     **error)
+{
+  g_autofree char *shown = NULL;
+
+  if (value >= 0 && value <= maximum)
+    return TRUE;
+
+  shown = g_strdup_printf ("%" G_GINT64_FORMAT, maximum);
+  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+               /* Translators: the second %s is a number such as 65535 */
+               _("The value of --%s must be a whole number from 0 to %s."), option, shown);
+  return FALSE;
+}
 
 int
 main (int   argc,
@@ -16,13 +58,59 @@ main (int   argc,
 {
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(SandboxServer) server = NULL;
+  g_autoptr(SandboxCrm) crm = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  g_autofree char *crm_key = NULL;
+  g_autofree char *state = NULL;
   gboolean version = FALSE;
+  gboolean no_custom_field_create = FALSE;
+  int port = 0;
+  gint64 seed = 1;
+  int latency_ms = 0;
+  int jitter_ms = 0;
+  int rate_limit = 0;
+  double fail_rate = 0;
+  double drop_rate = 0;
+  double malformed_rate = 0;
+  SandboxFaultsConfig faults;
   const GOptionEntry entries[] = {
+    { "port", 0, 0, G_OPTION_ARG_INT, &port,
+      N_("Port on 127.0.0.1 to serve on; 0, the default, picks a free one"), N_("PORT") },
+    { "crm-key", 0, 0, G_OPTION_ARG_STRING, &crm_key,
+      N_("API key the CRM accepts (default: “sandbox”)"), N_("KEY") },
+    { "no-custom-field-create", 0, 0, G_OPTION_ARG_NONE, &no_custom_field_create,
+      N_("Refuse to create custom fields through the API, as the real CRM may"), NULL },
+    { "state", 0, 0, G_OPTION_ARG_FILENAME, &state,
+      N_("Keep the data in FILE: load it at start if it exists, save it after every change"),
+      N_("FILE") },
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &seed,
+      N_("Seed of every fault decision; the same seed gives the same faults (default: 1)"),
+      N_("N") },
+    { "latency-ms", 0, 0, G_OPTION_ARG_INT, &latency_ms,
+      N_("Delay every answer by this many milliseconds"), N_("MS") },
+    { "jitter-ms", 0, 0, G_OPTION_ARG_INT, &jitter_ms,
+      N_("Add a random delay of up to this many milliseconds"), N_("MS") },
+    { "rate-limit", 0, 0, G_OPTION_ARG_INT, &rate_limit,
+      N_("Allow this many requests per second and answer the others “429 Too Many Requests”"),
+      N_("N") },
+    { "fail-rate", 0, 0, G_OPTION_ARG_DOUBLE, &fail_rate,
+      N_("Share of requests, from 0 to 1, answered with a server error and not carried out"),
+      N_("RATE") },
+    { "drop-rate", 0, 0, G_OPTION_ARG_DOUBLE, &drop_rate,
+      N_("Share of requests, from 0 to 1, carried out but whose connection is cut in the "
+         "middle of the answer"),
+      N_("RATE") },
+    { "malformed-rate", 0, 0, G_OPTION_ARG_DOUBLE, &malformed_rate,
+      N_("Share of requests, from 0 to 1, carried out but answered with broken JSON"),
+      N_("RATE") },
     { "version", 0, 0, G_OPTION_ARG_NONE, &version, N_("Show the version and exit"), NULL },
     { NULL }
   };
 
   puente_i18n_init ();
+  /* Standard output carries only the addresses; the log goes to standard error */
+  g_log_writer_default_set_use_stderr (TRUE);
 
   context = g_option_context_new (NULL);
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
@@ -32,9 +120,22 @@ main (int   argc,
                                   "the management software with sample data, for trying "
                                   "Puente out and for its tests."));
   g_option_context_set_description (context,
-                                    _("The services are not available in this version yet."));
+                                    _("It prints the address of each stand-in on a line of "
+                                      "its own, such as “crm http://127.0.0.1:PORT/v1/”, and "
+                                      "serves until it is stopped. “GET /__sandbox/stats” "
+                                      "counts the requests and “POST /__sandbox/reset” brings "
+                                      "the sample data back. The stand-in for the management "
+                                      "software comes in a later version."));
 
-  if (!g_option_context_parse (context, &argc, &argv, &error))
+  if (!g_option_context_parse (context, &argc, &argv, &error) ||
+      !check_range ("port", port, 65535, &error) ||
+      !check_range ("seed", seed, G_MAXUINT32, &error) ||
+      !check_range ("latency-ms", latency_ms, G_MAXINT, &error) ||
+      !check_range ("jitter-ms", jitter_ms, G_MAXINT, &error) ||
+      !check_range ("rate-limit", rate_limit, G_MAXINT, &error) ||
+      !check_rate ("fail-rate", fail_rate, &error) ||
+      !check_rate ("drop-rate", drop_rate, &error) ||
+      !check_rate ("malformed-rate", malformed_rate, &error))
     {
       g_printerr ("%s\n", error->message);
       g_printerr (_("Run “%s --help” to see the options.\n"), g_get_prgname ());
@@ -47,7 +148,49 @@ main (int   argc,
       return 0;
     }
 
-  g_autofree char *help = g_option_context_get_help (context, TRUE, NULL);
-  g_printerr ("%s", help);
-  return 2;
+  if (crm_key != NULL && crm_key[0] == '\0')
+    {
+      g_printerr ("%s\n", _("The CRM key cannot be empty."));
+      return 2;
+    }
+
+  faults = (SandboxFaultsConfig) {
+    .seed = (guint32) seed,
+    .latency_ms = latency_ms,
+    .jitter_ms = jitter_ms,
+    .rate_limit = rate_limit,
+    .fail_rate = fail_rate,
+    .drop_rate = drop_rate,
+    .malformed_rate = malformed_rate,
+  };
+
+  server = sandbox_server_new (&faults, state);
+  crm = sandbox_crm_new (crm_key != NULL ? crm_key : "sandbox", !no_custom_field_create);
+  if (!sandbox_server_add_service (server, sandbox_crm_get_service (crm), &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+
+  if (!sandbox_server_listen (server, port, &error))
+    {
+      g_printerr (_("Could not serve on 127.0.0.1: %s\n"), error->message);
+      return 1;
+    }
+
+  /* The key is never printed nor logged */
+  if (crm_key != NULL)
+    memset (crm_key, 0, strlen (crm_key));
+
+  sandbox_server_print_addresses (server);
+
+  loop = g_main_loop_new (NULL, FALSE);
+  g_unix_signal_add (SIGINT, quit_cb, loop);
+  g_unix_signal_add (SIGTERM, quit_cb, loop);
+  g_main_loop_run (loop);
+
+  /* The server goes before the doubles it serves */
+  g_clear_pointer (&server, sandbox_server_free);
+
+  return 0;
 }
