@@ -7,8 +7,12 @@
 
 #include "puente-api-client.h"
 #include "puente-clientify-crm.h"
+#include "puente-column-mapping.h"
 #include "puente-credentials.h"
 #include "puente-crm.h"
 #include "puente-i18n.h"
 #include "puente-record.h"
+#include "puente-spreadsheet.h"
+#include "puente-spreadsheet-diff.h"
+#include "puente-spreadsheet-value.h"
 #include "puente-validation.h"

@@ -1,0 +1,120 @@
+/* puente-column-mapping.h: which column of an export goes to which field of a record.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib-object.h>
+
+#include "puente-record.h"
+#include "puente-spreadsheet-value.h"
+
+G_BEGIN_DECLS
+
+/* Fields a spreadsheet can fill besides those of puente-record.h. Values are strings, as
+ * there. PUENTE_FIELD_SOURCE_ID, PUENTE_FIELD_CREATED and PUENTE_FIELD_FULL_NAME are
+ * targets of a column but never fields of the record: they fill the record's id and
+ * created date, and its first and last names. */
+#ifndef PUENTE_FIELD_SOURCE_ID
+#define PUENTE_FIELD_SOURCE_ID   "source_id"   /* the client's id in the source -> record id */
+#endif
+#ifndef PUENTE_FIELD_CREATED
+#define PUENTE_FIELD_CREATED     "created"     /* date of creation -> record created */
+#endif
+#ifndef PUENTE_FIELD_FULL_NAME
+#define PUENTE_FIELD_FULL_NAME   "full_name"   /* split into first and last name */
+#endif
+#ifndef PUENTE_FIELD_CLIENT_TYPE
+#define PUENTE_FIELD_CLIENT_TYPE "client_type" /* the source's client type (Tipo) */
+#endif
+#ifndef PUENTE_FIELD_STREET
+#define PUENTE_FIELD_STREET      "street"      /* the address line(s) */
+#endif
+#ifndef PUENTE_FIELD_CITY
+#define PUENTE_FIELD_CITY        "city"
+#endif
+#ifndef PUENTE_FIELD_POSTAL_CODE
+#define PUENTE_FIELD_POSTAL_CODE "postal_code"
+#endif
+#ifndef PUENTE_FIELD_PROVINCE
+#define PUENTE_FIELD_PROVINCE    "province"    /* provincia, distrito, estado */
+#endif
+#ifndef PUENTE_FIELD_COUNTRY
+#define PUENTE_FIELD_COUNTRY     "country"
+#endif
+
+/* The six custom fields GIO Web needs in the CRM (seed 000, 1.5) */
+#define PUENTE_GIOWEB_LAST_SALE          "cf_ultimaventa"
+#define PUENTE_GIOWEB_LAST_LENS_RX       "cf_ultimagradlent"
+#define PUENTE_GIOWEB_LAST_GLASSES_RX    "cf_ultimagradgafa"
+#define PUENTE_GIOWEB_SEND_SMS           "cf_enviasms"
+#define PUENTE_GIOWEB_SEND_EMAIL         "cf_enviaemail"
+#define PUENTE_GIOWEB_ID                 "cf_id"
+
+/**
+ * PuenteColumnPreset:
+ * @PUENTE_COLUMN_PRESET_GENERIC: Spanish, Portuguese and English header names
+ * @PUENTE_COLUMN_PRESET_GIOWEB: the columns of a GIO Web client export and its six `cf_*`
+ *   fields; other columns are guessed as with @PUENTE_COLUMN_PRESET_GENERIC, with less
+ *   confidence
+ */
+typedef enum
+{
+  PUENTE_COLUMN_PRESET_GENERIC,
+  PUENTE_COLUMN_PRESET_GIOWEB,
+} PuenteColumnPreset;
+
+const char *puente_column_preset_to_string   (PuenteColumnPreset  preset);
+gboolean    puente_column_preset_from_string (const char         *name,
+                                              PuenteColumnPreset *preset);
+
+/**
+ * PuenteColumnTarget:
+ * @PUENTE_COLUMN_TARGET_IGNORE: the column is not read
+ * @PUENTE_COLUMN_TARGET_FIELD: the column fills a `PUENTE_FIELD_*` field
+ * @PUENTE_COLUMN_TARGET_CUSTOM: the column fills a custom field of the CRM, by name
+ */
+typedef enum
+{
+  PUENTE_COLUMN_TARGET_IGNORE,
+  PUENTE_COLUMN_TARGET_FIELD,
+  PUENTE_COLUMN_TARGET_CUSTOM,
+} PuenteColumnTarget;
+
+#define PUENTE_TYPE_COLUMN_MAPPING (puente_column_mapping_get_type ())
+
+G_DECLARE_FINAL_TYPE (PuenteColumnMapping, puente_column_mapping, PUENTE, COLUMN_MAPPING, GObject)
+
+PuenteColumnMapping    *puente_column_mapping_new            (const char * const     *headers);
+PuenteColumnMapping    *puente_column_mapping_guess          (const char * const     *headers,
+                                                              PuenteColumnPreset      preset);
+guint                   puente_column_mapping_get_n_columns  (PuenteColumnMapping    *self);
+const char             *puente_column_mapping_get_header     (PuenteColumnMapping    *self,
+                                                              guint                   column);
+PuenteColumnTarget      puente_column_mapping_get_target     (PuenteColumnMapping    *self,
+                                                              guint                   column,
+                                                              const char            **name);
+double                  puente_column_mapping_get_confidence (PuenteColumnMapping    *self,
+                                                              guint                   column);
+PuenteSpreadsheetValue  puente_column_mapping_get_value      (PuenteColumnMapping    *self,
+                                                              guint                   column);
+int                     puente_column_mapping_find           (PuenteColumnMapping    *self,
+                                                              PuenteColumnTarget      target,
+                                                              const char             *name);
+void                    puente_column_mapping_set            (PuenteColumnMapping    *self,
+                                                              guint                   column,
+                                                              PuenteColumnTarget      target,
+                                                              const char             *name);
+void                    puente_column_mapping_set_value      (PuenteColumnMapping    *self,
+                                                              guint                   column,
+                                                              PuenteSpreadsheetValue  value);
+gboolean                puente_column_mapping_check          (PuenteColumnMapping    *self,
+                                                              GError                **error);
+gboolean                puente_column_mapping_apply          (PuenteColumnMapping    *self,
+                                                              const char * const     *row,
+                                                              guint                   row_number,
+                                                              PuenteRecord          **record,
+                                                              GError                **error);
+
+G_END_DECLS
