@@ -16,6 +16,8 @@ puente_test_init (int    *argc,
                   char ***argv)
 {
   setlocale (LC_ALL, "");
+  /* Private home, config, cache and data folders for each test case; the system's settings
+   * schemas stay visible through GSETTINGS_SCHEMA_DIR (tests/meson.build). */
   g_test_init (argc, argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 }
 

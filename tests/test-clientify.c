@@ -268,7 +268,7 @@ test_contact_round_trip (void)
 
   ensure_field (crm, PUENTE_ENTITY_CONTACT, EXTERNAL_ID_FIELD);
 
-  puente_record_set (contact, PUENTE_FIELD_DOCUMENT, "12345678Z");
+  puente_record_set (contact, PUENTE_FIELD_DOCUMENT, "11111111H");
   puente_record_set (contact, PUENTE_FIELD_PHONE, "+34 911 222 333");
   puente_record_set (contact, PUENTE_FIELD_MOBILE, "+34 600 111 222");
   puente_record_set (contact, PUENTE_FIELD_SOURCE, "GIAV");
@@ -283,7 +283,7 @@ test_contact_round_trip (void)
   g_assert_cmpstr (puente_record_get (created, PUENTE_FIELD_EMAIL), ==, "cliente.G-1001@example.es");
   g_assert_cmpstr (puente_record_get (created, PUENTE_FIELD_PHONE), ==, "+34 911 222 333");
   g_assert_cmpstr (puente_record_get (created, PUENTE_FIELD_MOBILE), ==, "+34 600 111 222");
-  g_assert_cmpstr (puente_record_get (created, PUENTE_FIELD_DOCUMENT), ==, "12345678Z");
+  g_assert_cmpstr (puente_record_get (created, PUENTE_FIELD_DOCUMENT), ==, "11111111H");
   g_assert_cmpstr (puente_record_get (created, PUENTE_FIELD_SOURCE), ==, "GIAV");
   g_assert_cmpstr (puente_record_get (created, PUENTE_FIELD_GDPR_ACCEPT), ==, "true");
   g_assert_nonnull (puente_record_get (created, PUENTE_FIELD_GDPR_DATE));
@@ -296,7 +296,7 @@ test_contact_round_trip (void)
   by_id = find (crm, PUENTE_ENTITY_CONTACT, PUENTE_CRM_KEY_EXTERNAL_ID, "G-1001");
   g_assert_cmpuint (by_id->len, ==, 1);
   g_assert_cmpstr (((PuenteRecord *) by_id->pdata[0])->id, ==, created->id);
-  by_document = find (crm, PUENTE_ENTITY_CONTACT, PUENTE_CRM_KEY_DOCUMENT, "12345678z");
+  by_document = find (crm, PUENTE_ENTITY_CONTACT, PUENTE_CRM_KEY_DOCUMENT, "11111111h");
   g_assert_cmpuint (by_document->len, ==, 1);
   g_assert_cmpstr (((PuenteRecord *) by_document->pdata[0])->id, ==, created->id);
   by_email = find (crm, PUENTE_ENTITY_CONTACT, PUENTE_CRM_KEY_EMAIL, "CLIENTE.G-1001@example.es");
@@ -335,7 +335,7 @@ test_validation_error (void)
   guint posts;
 
   /* No name: a readable 400, and not retried. */
-  puente_record_set (company, PUENTE_FIELD_DOCUMENT, "B12345674");
+  puente_record_set (company, PUENTE_FIELD_DOCUMENT, "B87654323");
   created = create (crm, company, &error);
   g_assert_null (created);
   g_assert_error (error, PUENTE_API_ERROR, PUENTE_API_ERROR_INVALID);
@@ -369,12 +369,12 @@ test_company_and_deal (void)
   ensure_field (crm, PUENTE_ENTITY_DEAL, "gesintur_expediente_id");
 
   puente_record_set (company, PUENTE_FIELD_NAME, "Viajes Sol y Mar S.L.");
-  puente_record_set (company, PUENTE_FIELD_DOCUMENT, "B 1234567 4");
+  puente_record_set (company, PUENTE_FIELD_DOCUMENT, "B87654323");
   puente_record_set_custom (company, EXTERNAL_ID_FIELD, "G-2000");
   new_company = create (crm, company, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (puente_record_get (new_company, PUENTE_FIELD_NAME), ==, "Viajes Sol y Mar S.L.");
-  by_document = find (crm, PUENTE_ENTITY_COMPANY, PUENTE_CRM_KEY_DOCUMENT, "b12345674");
+  by_document = find (crm, PUENTE_ENTITY_COMPANY, PUENTE_CRM_KEY_DOCUMENT, " b 8765432 3");
   g_assert_cmpuint (by_document->len, ==, 1);
 
   new_contact = create (crm, contact, &error);

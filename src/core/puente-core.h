@@ -15,4 +15,5 @@
 #include "puente-spreadsheet.h"
 #include "puente-spreadsheet-diff.h"
 #include "puente-spreadsheet-value.h"
+#include "puente-store.h"
 #include "puente-validation.h"

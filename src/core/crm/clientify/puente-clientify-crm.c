@@ -923,7 +923,17 @@ clientify_find_async (PuenteCrm           *crm,
       g_assert_not_reached ();
     }
 
-  data->url = list_url (self, entity, filter, value);
+  if (key == PUENTE_CRM_KEY_DOCUMENT)
+    {
+      /* The API matches exactly: ask for the normalised form, which is how Puente writes
+       * documents. A CRM value typed with other spacing is found by the engine's index of
+       * the whole CRM, not by this filter. */
+      g_autofree char *normalised = normalise_document (value);
+
+      data->url = list_url (self, entity, filter, normalised);
+    }
+  else
+    data->url = list_url (self, entity, filter, value);
   g_task_set_task_data (task, data, (GDestroyNotify) find_data_free);
 
   find_next_page (task);
@@ -1195,7 +1205,7 @@ all_pages_cb (GObject      *object,
   g_object_unref (task);
 }
 
-static GTask *
+static void
 list_all_pages (PuenteClientifyCrm  *self,
                 const char          *path,
                 ItemParser           parse,
@@ -1217,7 +1227,6 @@ list_all_pages (PuenteClientifyCrm  *self,
 
   puente_api_client_request_async (self->client, "GET", data->url, NULL, cancellable,
                                    all_pages_cb, task);
-  return task;
 }
 
 static int
@@ -1265,10 +1274,9 @@ clientify_list_pipelines_async (PuenteCrm           *crm,
                                 GAsyncReadyCallback  callback,
                                 gpointer             user_data)
 {
-  g_autoptr(GTask) task = list_all_pages (PUENTE_CLIENTIFY_CRM (crm), PATH_PIPELINES, parse_pipeline,
-                                          (GDestroyNotify) puente_crm_pipeline_free,
-                                          clientify_list_pipelines_async,
-                                          cancellable, callback, user_data);
+  list_all_pages (PUENTE_CLIENTIFY_CRM (crm), PATH_PIPELINES, parse_pipeline,
+                  (GDestroyNotify) puente_crm_pipeline_free, clientify_list_pipelines_async,
+                  cancellable, callback, user_data);
 }
 
 static gboolean
@@ -1358,10 +1366,9 @@ clientify_list_fields_async (PuenteCrm           *crm,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
 {
-  g_autoptr(GTask) task = list_all_pages (PUENTE_CLIENTIFY_CRM (crm), PATH_CUSTOM_FIELDS, parse_field,
-                                          (GDestroyNotify) puente_crm_field_free,
-                                          clientify_list_fields_async,
-                                          cancellable, callback, user_data);
+  list_all_pages (PUENTE_CLIENTIFY_CRM (crm), PATH_CUSTOM_FIELDS, parse_field,
+                  (GDestroyNotify) puente_crm_field_free, clientify_list_fields_async,
+                  cancellable, callback, user_data);
 }
 
 /* ---- provisioning custom fields ---------------------------------------------------------- */

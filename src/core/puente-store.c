@@ -1,0 +1,799 @@
+/* puente-store.c
+ *
+ * SQLite in WAL mode, file mode 0600 in a 0700 folder, schema versions migrated in order
+ * (PRAGMA user_version). It keeps ids, hashes and the display names that make events
+ * readable: the minimum personal data, and never a secret.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "puente-store"
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include "puente-store.h"
+
+/* Each entry moves the schema from version N to N + 1. Never edit a released entry:
+ * add a new one. */
+static const char * const migrations[] = {
+  /* 0 -> 1 */
+  "CREATE TABLE runs ("
+  "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  connection TEXT NOT NULL,"
+  "  mode TEXT NOT NULL,"
+  "  trigger TEXT NOT NULL,"
+  "  started INTEGER NOT NULL,"
+  "  finished INTEGER,"
+  "  state TEXT NOT NULL,"
+  "  watermark TEXT"
+  ");"
+  "CREATE INDEX runs_connection ON runs (connection, id);"
+  "CREATE TABLE events ("
+  "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  run INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,"
+  "  entity TEXT NOT NULL,"
+  "  outcome TEXT NOT NULL,"
+  "  source_id TEXT,"
+  "  crm_id TEXT,"
+  "  display_name TEXT,"
+  "  message TEXT NOT NULL,"
+  "  time INTEGER NOT NULL"
+  ");"
+  "CREATE INDEX events_run ON events (run, entity, outcome);"
+  "CREATE INDEX events_entity ON events (entity, id);"
+  "CREATE INDEX events_source ON events (source_id);"
+  "CREATE TABLE links ("
+  "  connection TEXT NOT NULL,"
+  "  entity TEXT NOT NULL,"
+  "  source_id TEXT NOT NULL,"
+  "  crm_id TEXT,"
+  "  content_hash TEXT,"
+  "  document_hash TEXT,"
+  "  display_name TEXT,"
+  "  state TEXT NOT NULL,"
+  "  failures INTEGER NOT NULL DEFAULT 0,"
+  "  updated INTEGER NOT NULL,"
+  "  PRIMARY KEY (connection, entity, source_id)"
+  ");"
+  "CREATE INDEX links_crm ON links (connection, entity, crm_id);"
+  "CREATE INDEX links_state ON links (connection, state);"
+  "CREATE TABLE watermarks ("
+  "  connection TEXT NOT NULL,"
+  "  name TEXT NOT NULL,"
+  "  value TEXT NOT NULL,"
+  "  PRIMARY KEY (connection, name)"
+  ");"
+  "CREATE TABLE consent_audit ("
+  "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  connection TEXT NOT NULL,"
+  "  entity TEXT NOT NULL,"
+  "  source_id TEXT NOT NULL,"
+  "  field TEXT NOT NULL,"
+  "  old_value TEXT,"
+  "  new_value TEXT,"
+  "  origin TEXT NOT NULL,"
+  "  time INTEGER NOT NULL"
+  ");"
+  "CREATE INDEX consent_audit_record ON consent_audit (connection, source_id, id);",
+};
+
+struct _PuenteStore
+{
+  GObject     parent_instance;
+
+  sqlite3    *db;
+  GHashTable *statements;  /* const char *sql -> sqlite3_stmt */
+};
+
+G_DEFINE_FINAL_TYPE (PuenteStore, puente_store, G_TYPE_OBJECT)
+
+G_DEFINE_QUARK (puente-store-error-quark, puente_store_error)
+
+static const char * const outcome_names[] = {
+  [PUENTE_OUTCOME_CREATED] = "created",
+  [PUENTE_OUTCOME_UPDATED] = "updated",
+  [PUENTE_OUTCOME_UNCHANGED] = "unchanged",
+  [PUENTE_OUTCOME_SKIPPED] = "skipped",
+  [PUENTE_OUTCOME_CONFLICT] = "conflict",
+  [PUENTE_OUTCOME_FAILED] = "failed",
+  [PUENTE_OUTCOME_DELETED] = "deleted",
+};
+
+const char *
+puente_outcome_to_string (PuenteOutcome outcome)
+{
+  g_return_val_if_fail (outcome < G_N_ELEMENTS (outcome_names), NULL);
+
+  return outcome_names[outcome];
+}
+
+gboolean
+puente_outcome_from_string (const char    *text,
+                            PuenteOutcome *outcome)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (outcome_names); i++)
+    if (g_strcmp0 (text, outcome_names[i]) == 0)
+      {
+        *outcome = i;
+        return TRUE;
+      }
+
+  return FALSE;
+}
+
+static gboolean
+entity_from_string (const char   *text,
+                    PuenteEntity *entity)
+{
+  for (PuenteEntity e = PUENTE_ENTITY_CONTACT; e <= PUENTE_ENTITY_DEAL; e++)
+    if (g_strcmp0 (text, puente_entity_to_string (e)) == 0)
+      {
+        *entity = e;
+        return TRUE;
+      }
+
+  return FALSE;
+}
+
+void
+puente_link_free (PuenteLink *link)
+{
+  if (link == NULL)
+    return;
+
+  g_free (link->source_id);
+  g_free (link->crm_id);
+  g_free (link->content_hash);
+  g_free (link->document_hash);
+  g_free (link->display_name);
+  g_free (link);
+}
+
+void
+puente_event_free (PuenteEvent *event)
+{
+  if (event == NULL)
+    return;
+
+  g_free (event->source_id);
+  g_free (event->crm_id);
+  g_free (event->display_name);
+  g_free (event->message);
+  g_free (event);
+}
+
+static void
+puente_store_finalize (GObject *object)
+{
+  PuenteStore *self = (PuenteStore *)object;
+
+  g_clear_pointer (&self->statements, g_hash_table_unref);
+  if (self->db != NULL)
+    sqlite3_close (self->db);
+
+  G_OBJECT_CLASS (puente_store_parent_class)->finalize (object);
+}
+
+static void
+puente_store_class_init (PuenteStoreClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = puente_store_finalize;
+}
+
+static void
+finalize_statement (gpointer statement)
+{
+  sqlite3_finalize (statement);
+}
+
+static void
+puente_store_init (PuenteStore *self)
+{
+  self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, finalize_statement);
+}
+
+/* The owner cannot act on SQLite's words; they go to the log, the owner gets a sentence. */
+static gboolean
+set_error (PuenteStore  *self,
+           GError      **error,
+           const char   *what)
+{
+  g_debug ("SQLite failed to %s: %s (%d)", what, sqlite3_errmsg (self->db), sqlite3_errcode (self->db));
+  g_set_error (error, PUENTE_STORE_ERROR, PUENTE_STORE_ERROR_FAILED,
+               _("Puente could not update its records on this computer. Check that the disk "
+                 "is not full, then try again."));
+  return FALSE;
+}
+
+static sqlite3_stmt *
+prepare (PuenteStore  *self,
+         const char   *sql,
+         GError      **error)
+{
+  sqlite3_stmt *statement = g_hash_table_lookup (self->statements, sql);
+
+  if (statement == NULL)
+    {
+      if (sqlite3_prepare_v2 (self->db, sql, -1, &statement, NULL) != SQLITE_OK)
+        {
+          set_error (self, error, "prepare a statement");
+          return NULL;
+        }
+      g_hash_table_insert (self->statements, (gpointer) sql, statement);
+    }
+
+  sqlite3_reset (statement);
+  sqlite3_clear_bindings (statement);
+  return statement;
+}
+
+static gboolean
+exec (PuenteStore  *self,
+      const char   *sql,
+      GError      **error)
+{
+  char *message = NULL;
+
+  if (sqlite3_exec (self->db, sql, NULL, NULL, &message) != SQLITE_OK)
+    {
+      g_debug ("SQLite failed: %s", message);
+      sqlite3_free (message);
+      return set_error (self, error, "run a statement");
+    }
+
+  return TRUE;
+}
+
+static gboolean
+step_done (PuenteStore   *self,
+           sqlite3_stmt  *statement,
+           GError       **error)
+{
+  int rc = sqlite3_step (statement);
+
+  sqlite3_reset (statement);
+  if (rc != SQLITE_DONE)
+    return set_error (self, error, "write");
+
+  return TRUE;
+}
+
+static void
+bind_text (sqlite3_stmt *statement,
+           int           index,
+           const char   *text)
+{
+  if (text == NULL)
+    sqlite3_bind_null (statement, index);
+  else
+    sqlite3_bind_text (statement, index, text, -1, SQLITE_TRANSIENT);
+}
+
+static char *
+column_text (sqlite3_stmt *statement,
+             int           index)
+{
+  return g_strdup ((const char *) sqlite3_column_text (statement, index));
+}
+
+char *
+puente_store_default_path (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "puente", "puente.db", NULL);
+}
+
+int
+puente_store_get_schema_version (PuenteStore *self)
+{
+  sqlite3_stmt *statement = NULL;
+  int version = -1;
+
+  g_return_val_if_fail (PUENTE_IS_STORE (self), -1);
+
+  if (sqlite3_prepare_v2 (self->db, "PRAGMA user_version", -1, &statement, NULL) == SQLITE_OK &&
+      sqlite3_step (statement) == SQLITE_ROW)
+    version = sqlite3_column_int (statement, 0);
+  sqlite3_finalize (statement);
+
+  return version;
+}
+
+static gboolean
+migrate (PuenteStore  *self,
+         GError      **error)
+{
+  int version = puente_store_get_schema_version (self);
+
+  if (version > (int) G_N_ELEMENTS (migrations))
+    {
+      g_set_error (error, PUENTE_STORE_ERROR, PUENTE_STORE_ERROR_TOO_NEW,
+                   _("Puente’s records on this computer were written by a newer version of "
+                     "Puente. Install that version again to continue."));
+      return FALSE;
+    }
+
+  for (guint i = MAX (version, 0); i < G_N_ELEMENTS (migrations); i++)
+    {
+      g_autofree char *bump = g_strdup_printf ("PRAGMA user_version = %u", i + 1);
+
+      if (!exec (self, "BEGIN IMMEDIATE", error))
+        return FALSE;
+      if (!exec (self, migrations[i], error) || !exec (self, bump, error))
+        {
+          puente_store_rollback (self);
+          return FALSE;
+        }
+      if (!exec (self, "COMMIT", error))
+        return FALSE;
+      g_debug ("Store migrated to version %u", i + 1);
+    }
+
+  return TRUE;
+}
+
+/**
+ * puente_store_open:
+ * @path: the database file; its folder is created (mode 0700) when missing
+ *
+ * Returns: (transfer full): the store, migrated to the current schema
+ */
+PuenteStore *
+puente_store_open (const char  *path,
+                   GError     **error)
+{
+  g_autoptr(PuenteStore) self = NULL;
+  g_autofree char *folder = NULL;
+  int fd;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  folder = g_path_get_dirname (path);
+  if (g_mkdir_with_parents (folder, 0700) != 0)
+    {
+      int saved = errno;
+
+      g_debug ("Could not create %s: %s", folder, g_strerror (saved));
+      g_set_error (error, PUENTE_STORE_ERROR, PUENTE_STORE_ERROR_OPEN,
+                   _("Puente could not create the folder for its records (%s). Check that "
+                     "you can write to your personal folder."), folder);
+      return NULL;
+    }
+
+  /* Created 0600 before SQLite opens it; its -wal and -shm files take the same mode. */
+  fd = g_open (path, O_RDWR | O_CREAT, 0600);
+  if (fd < 0)
+    {
+      int saved = errno;
+
+      g_debug ("Could not open %s: %s", path, g_strerror (saved));
+      g_set_error (error, PUENTE_STORE_ERROR, PUENTE_STORE_ERROR_OPEN,
+                   _("Puente could not open its records on this computer (%s). Check that "
+                     "you can write to your personal folder."), path);
+      return NULL;
+    }
+  close (fd);
+  g_chmod (path, 0600);
+
+  self = g_object_new (PUENTE_TYPE_STORE, NULL);
+  if (sqlite3_open_v2 (path, &self->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+    {
+      g_debug ("sqlite3_open_v2 (%s): %s", path, self->db ? sqlite3_errmsg (self->db) : "no memory");
+      g_set_error (error, PUENTE_STORE_ERROR, PUENTE_STORE_ERROR_OPEN,
+                   _("Puente could not open its records on this computer (%s). Check that "
+                     "you can write to your personal folder."), path);
+      return NULL;
+    }
+
+  sqlite3_busy_timeout (self->db, 5000);
+  if (!exec (self, "PRAGMA journal_mode = WAL", error) ||
+      !exec (self, "PRAGMA synchronous = NORMAL", error) ||
+      !exec (self, "PRAGMA foreign_keys = ON", error) ||
+      !migrate (self, error))
+    return NULL;
+
+  return g_steal_pointer (&self);
+}
+
+gboolean
+puente_store_begin (PuenteStore  *self,
+                    GError      **error)
+{
+  g_return_val_if_fail (PUENTE_IS_STORE (self), FALSE);
+
+  return exec (self, "BEGIN IMMEDIATE", error);
+}
+
+gboolean
+puente_store_commit (PuenteStore  *self,
+                     GError      **error)
+{
+  g_return_val_if_fail (PUENTE_IS_STORE (self), FALSE);
+
+  return exec (self, "COMMIT", error);
+}
+
+void
+puente_store_rollback (PuenteStore *self)
+{
+  g_return_if_fail (PUENTE_IS_STORE (self));
+
+  if (!sqlite3_get_autocommit (self->db))
+    exec (self, "ROLLBACK", NULL);
+}
+
+gint64
+puente_store_start_run (PuenteStore  *self,
+                        const char   *connection_id,
+                        const char   *mode,
+                        const char   *trigger,
+                        GError      **error)
+{
+  sqlite3_stmt *statement;
+
+  g_return_val_if_fail (PUENTE_IS_STORE (self), 0);
+
+  statement = prepare (self, "INSERT INTO runs (connection, mode, trigger, started, state) "
+                             "VALUES (?, ?, ?, ?, 'running')", error);
+  if (statement == NULL)
+    return 0;
+
+  bind_text (statement, 1, connection_id);
+  bind_text (statement, 2, mode);
+  bind_text (statement, 3, trigger);
+  sqlite3_bind_int64 (statement, 4, g_get_real_time () / G_USEC_PER_SEC);
+  if (!step_done (self, statement, error))
+    return 0;
+
+  return sqlite3_last_insert_rowid (self->db);
+}
+
+gboolean
+puente_store_finish_run (PuenteStore  *self,
+                         gint64        run,
+                         const char   *state,
+                         const char   *watermark,
+                         GError      **error)
+{
+  sqlite3_stmt *statement;
+
+  g_return_val_if_fail (PUENTE_IS_STORE (self), FALSE);
+
+  statement = prepare (self, "UPDATE runs SET finished = ?, state = ?, watermark = ? WHERE id = ?", error);
+  if (statement == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (statement, 1, g_get_real_time () / G_USEC_PER_SEC);
+  bind_text (statement, 2, state);
+  bind_text (statement, 3, watermark);
+  sqlite3_bind_int64 (statement, 4, run);
+
+  return step_done (self, statement, error);
+}
+
+gboolean
+puente_store_add_event (PuenteStore        *self,
+                        const PuenteEvent  *event,
+                        GError            **error)
+{
+  sqlite3_stmt *statement;
+
+  g_return_val_if_fail (PUENTE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (event != NULL && event->message != NULL, FALSE);
+
+  statement = prepare (self, "INSERT INTO events (run, entity, outcome, source_id, crm_id, "
+                             "display_name, message, time) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", error);
+  if (statement == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (statement, 1, event->run);
+  bind_text (statement, 2, puente_entity_to_string (event->entity));
+  bind_text (statement, 3, puente_outcome_to_string (event->outcome));
+  bind_text (statement, 4, event->source_id);
+  bind_text (statement, 5, event->crm_id);
+  bind_text (statement, 6, event->display_name);
+  bind_text (statement, 7, event->message);
+  sqlite3_bind_int64 (statement, 8, event->time != 0 ? event->time : g_get_real_time () / G_USEC_PER_SEC);
+
+  return step_done (self, statement, error);
+}
+
+/**
+ * puente_store_count_events:
+ * @outcome: a #PuenteOutcome, or -1 for every outcome
+ */
+guint
+puente_store_count_events (PuenteStore   *self,
+                           gint64         run,
+                           PuenteEntity   entity,
+                           int            outcome,
+                           GError       **error)
+{
+  sqlite3_stmt *statement;
+  guint count = 0;
+
+  g_return_val_if_fail (PUENTE_IS_STORE (self), 0);
+
+  statement = prepare (self, "SELECT COUNT(*) FROM events WHERE run = ? AND entity = ? "
+                             "AND (?3 IS NULL OR outcome = ?3)", error);
+  if (statement == NULL)
+    return 0;
+
+  sqlite3_bind_int64 (statement, 1, run);
+  bind_text (statement, 2, puente_entity_to_string (entity));
+  bind_text (statement, 3, outcome >= 0 ? puente_outcome_to_string (outcome) : NULL);
+  if (sqlite3_step (statement) == SQLITE_ROW)
+    count = sqlite3_column_int (statement, 0);
+  sqlite3_reset (statement);
+
+  return count;
+}
+
+PuenteEvent *
+puente_store_get_event (PuenteStore  *self,
+                        gint64        id,
+                        GError      **error)
+{
+  sqlite3_stmt *statement;
+  PuenteEvent *event = NULL;
+
+  g_return_val_if_fail (PUENTE_IS_STORE (self), NULL);
+
+  statement = prepare (self, "SELECT run, entity, outcome, source_id, crm_id, display_name, "
+                             "message, time FROM events WHERE id = ?", error);
+  if (statement == NULL)
+    return NULL;
+
+  sqlite3_bind_int64 (statement, 1, id);
+  if (sqlite3_step (statement) == SQLITE_ROW)
+    {
+      event = g_new0 (PuenteEvent, 1);
+      event->id = id;
+      event->run = sqlite3_column_int64 (statement, 0);
+      entity_from_string ((const char *) sqlite3_column_text (statement, 1), &event->entity);
+      puente_outcome_from_string ((const char *) sqlite3_column_text (statement, 2), &event->outcome);
+      event->source_id = column_text (statement, 3);
+      event->crm_id = column_text (statement, 4);
+      event->display_name = column_text (statement, 5);
+      event->message = column_text (statement, 6);
+      event->time = sqlite3_column_int64 (statement, 7);
+    }
+  sqlite3_reset (statement);
+
+  return event;
+}
+
+static PuenteLink *
+link_from_row (sqlite3_stmt *statement)
+{
+  PuenteLink *link = g_new0 (PuenteLink, 1);
+
+  entity_from_string ((const char *) sqlite3_column_text (statement, 0), &link->entity);
+  link->source_id = column_text (statement, 1);
+  link->crm_id = column_text (statement, 2);
+  link->content_hash = column_text (statement, 3);
+  link->document_hash = column_text (statement, 4);
+  link->display_name = column_text (statement, 5);
+  link->state = g_strcmp0 ((const char *) sqlite3_column_text (statement, 6), "intent") == 0
+                ? PUENTE_LINK_INTENT : PUENTE_LINK_LINKED;
+  link->failures = sqlite3_column_int (statement, 7);
+
+  return link;
+}
+
+#define LINK_COLUMNS "entity, source_id, crm_id, content_hash, document_hash, display_name, state, failures"
+
+/**
+ * puente_store_get_link:
+ *
+ * Returns: (transfer full) (nullable): the link, or %NULL when there is none (no error)
+ */
+PuenteLink *
+puente_store_get_link (PuenteStore   *self,
+                       const char    *connection_id,
+                       PuenteEntity   entity,
+                       const char    *source_id,
+                       GError       **error)
+{
+  sqlite3_stmt *statement;
+  PuenteLink *link = NULL;
+
+  g_return_val_if_fail (PUENTE_IS_STORE (self), NULL);
+
+  statement = prepare (self, "SELECT " LINK_COLUMNS " FROM links "
+                             "WHERE connection = ? AND entity = ? AND source_id = ?", error);
+  if (statement == NULL)
+    return NULL;
+
+  bind_text (statement, 1, connection_id);
+  bind_text (statement, 2, puente_entity_to_string (entity));
+  bind_text (statement, 3, source_id);
+  if (sqlite3_step (statement) == SQLITE_ROW)
+    link = link_from_row (statement);
+  sqlite3_reset (statement);
+
+  return link;
+}
+
+gboolean
+puente_store_put_link (PuenteStore       *self,
+                       const char        *connection_id,
+                       const PuenteLink  *link,
+                       GError           **error)
+{
+  sqlite3_stmt *statement;
+
+  g_return_val_if_fail (PUENTE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (link != NULL && link->source_id != NULL, FALSE);
+
+  statement = prepare (self, "INSERT OR REPLACE INTO links (connection, " LINK_COLUMNS ", updated) "
+                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
+  if (statement == NULL)
+    return FALSE;
+
+  bind_text (statement, 1, connection_id);
+  bind_text (statement, 2, puente_entity_to_string (link->entity));
+  bind_text (statement, 3, link->source_id);
+  bind_text (statement, 4, link->crm_id);
+  bind_text (statement, 5, link->content_hash);
+  bind_text (statement, 6, link->document_hash);
+  bind_text (statement, 7, link->display_name);
+  bind_text (statement, 8, link->state == PUENTE_LINK_INTENT ? "intent" : "linked");
+  sqlite3_bind_int (statement, 9, link->failures);
+  sqlite3_bind_int64 (statement, 10, g_get_real_time () / G_USEC_PER_SEC);
+
+  return step_done (self, statement, error);
+}
+
+/**
+ * puente_store_list_intents:
+ *
+ * Returns: (transfer full) (element-type PuenteLink): the creates that were about to be sent
+ *   when a run stopped, to be resolved before anything is created again
+ */
+GPtrArray *
+puente_store_list_intents (PuenteStore  *self,
+                           const char   *connection_id,
+                           GError      **error)
+{
+  g_autoptr(GPtrArray) links = g_ptr_array_new_with_free_func ((GDestroyNotify) puente_link_free);
+  sqlite3_stmt *statement;
+  int rc;
+
+  g_return_val_if_fail (PUENTE_IS_STORE (self), NULL);
+
+  statement = prepare (self, "SELECT " LINK_COLUMNS " FROM links "
+                             "WHERE connection = ? AND state = 'intent'", error);
+  if (statement == NULL)
+    return NULL;
+
+  bind_text (statement, 1, connection_id);
+  while ((rc = sqlite3_step (statement)) == SQLITE_ROW)
+    g_ptr_array_add (links, link_from_row (statement));
+  sqlite3_reset (statement);
+
+  if (rc != SQLITE_DONE)
+    {
+      set_error (self, error, "read links");
+      return NULL;
+    }
+
+  return g_steal_pointer (&links);
+}
+
+char *
+puente_store_get_watermark (PuenteStore  *self,
+                            const char   *connection_id,
+                            const char   *name,
+                            GError      **error)
+{
+  sqlite3_stmt *statement;
+  char *value = NULL;
+
+  g_return_val_if_fail (PUENTE_IS_STORE (self), NULL);
+
+  statement = prepare (self, "SELECT value FROM watermarks WHERE connection = ? AND name = ?", error);
+  if (statement == NULL)
+    return NULL;
+
+  bind_text (statement, 1, connection_id);
+  bind_text (statement, 2, name);
+  if (sqlite3_step (statement) == SQLITE_ROW)
+    value = column_text (statement, 0);
+  sqlite3_reset (statement);
+
+  return value;
+}
+
+gboolean
+puente_store_set_watermark (PuenteStore  *self,
+                            const char   *connection_id,
+                            const char   *name,
+                            const char   *value,
+                            GError      **error)
+{
+  sqlite3_stmt *statement;
+
+  g_return_val_if_fail (PUENTE_IS_STORE (self), FALSE);
+
+  statement = prepare (self, "INSERT OR REPLACE INTO watermarks (connection, name, value) "
+                             "VALUES (?, ?, ?)", error);
+  if (statement == NULL)
+    return FALSE;
+
+  bind_text (statement, 1, connection_id);
+  bind_text (statement, 2, name);
+  bind_text (statement, 3, value);
+
+  return step_done (self, statement, error);
+}
+
+/**
+ * puente_store_add_consent_change:
+ * @origin: who changed it: "source", "crm" or "owner"
+ *
+ * Writes one row of the consent audit trail.
+ */
+gboolean
+puente_store_add_consent_change (PuenteStore   *self,
+                                 const char    *connection_id,
+                                 PuenteEntity   entity,
+                                 const char    *source_id,
+                                 const char    *field,
+                                 const char    *old_value,
+                                 const char    *new_value,
+                                 const char    *origin,
+                                 GError       **error)
+{
+  sqlite3_stmt *statement;
+
+  g_return_val_if_fail (PUENTE_IS_STORE (self), FALSE);
+
+  statement = prepare (self, "INSERT INTO consent_audit (connection, entity, source_id, field, "
+                             "old_value, new_value, origin, time) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                       error);
+  if (statement == NULL)
+    return FALSE;
+
+  bind_text (statement, 1, connection_id);
+  bind_text (statement, 2, puente_entity_to_string (entity));
+  bind_text (statement, 3, source_id);
+  bind_text (statement, 4, field);
+  bind_text (statement, 5, old_value);
+  bind_text (statement, 6, new_value);
+  bind_text (statement, 7, origin);
+  sqlite3_bind_int64 (statement, 8, g_get_real_time () / G_USEC_PER_SEC);
+
+  return step_done (self, statement, error);
+}
+
+guint
+puente_store_count_consent_changes (PuenteStore  *self,
+                                    const char   *connection_id,
+                                    const char   *source_id,
+                                    GError      **error)
+{
+  sqlite3_stmt *statement;
+  guint count = 0;
+
+  g_return_val_if_fail (PUENTE_IS_STORE (self), 0);
+
+  statement = prepare (self, "SELECT COUNT(*) FROM consent_audit WHERE connection = ? AND source_id = ?",
+                       error);
+  if (statement == NULL)
+    return 0;
+
+  bind_text (statement, 1, connection_id);
+  bind_text (statement, 2, source_id);
+  if (sqlite3_step (statement) == SQLITE_ROW)
+    count = sqlite3_column_int (statement, 0);
+  sqlite3_reset (statement);
+
+  return count;
+}

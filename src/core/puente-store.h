@@ -1,0 +1,154 @@
+/* puente-store.h: what Puente remembers between runs (SQLite, never a secret).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "puente-record.h"
+
+G_BEGIN_DECLS
+
+#define PUENTE_STORE_ERROR (puente_store_error_quark ())
+
+typedef enum
+{
+  PUENTE_STORE_ERROR_OPEN,
+  PUENTE_STORE_ERROR_TOO_NEW,
+  PUENTE_STORE_ERROR_FAILED,
+} PuenteStoreError;
+
+GQuark puente_store_error_quark (void);
+
+typedef enum
+{
+  PUENTE_OUTCOME_CREATED,
+  PUENTE_OUTCOME_UPDATED,
+  PUENTE_OUTCOME_UNCHANGED,
+  PUENTE_OUTCOME_SKIPPED,
+  PUENTE_OUTCOME_CONFLICT,
+  PUENTE_OUTCOME_FAILED,
+  PUENTE_OUTCOME_DELETED,
+} PuenteOutcome;
+
+const char *puente_outcome_to_string   (PuenteOutcome  outcome);
+gboolean    puente_outcome_from_string (const char    *text,
+                                        PuenteOutcome *outcome);
+
+typedef enum
+{
+  PUENTE_LINK_INTENT,   /* a create was about to be sent: the CRM record may or may not exist */
+  PUENTE_LINK_LINKED,   /* the CRM record is known */
+} PuenteLinkState;
+
+typedef struct
+{
+  PuenteEntity     entity;
+  char            *source_id;
+  char            *crm_id;         /* NULL while an intent */
+  char            *content_hash;   /* of what was last pushed */
+  char            *document_hash;
+  char            *display_name;
+  PuenteLinkState  state;
+  guint            failures;       /* consecutive failed runs for this record */
+} PuenteLink;
+
+void puente_link_free (PuenteLink *link);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PuenteLink, puente_link_free)
+
+typedef struct
+{
+  gint64         id;
+  gint64         run;
+  PuenteEntity   entity;
+  PuenteOutcome  outcome;
+  char          *source_id;
+  char          *crm_id;
+  char          *display_name;
+  char          *message;   /* a sentence for the owner */
+  gint64         time;      /* unix time, UTC */
+} PuenteEvent;
+
+void puente_event_free (PuenteEvent *event);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PuenteEvent, puente_event_free)
+
+#define PUENTE_TYPE_STORE (puente_store_get_type ())
+
+G_DECLARE_FINAL_TYPE (PuenteStore, puente_store, PUENTE, STORE, GObject)
+
+/* Blocking calls: use the store from the engine's thread or a worker, never the UI thread.
+ * One store object belongs to one thread at a time. */
+PuenteStore *puente_store_open             (const char     *path,
+                                            GError        **error);
+char        *puente_store_default_path     (void);
+int          puente_store_get_schema_version (PuenteStore  *self);
+
+gboolean     puente_store_begin            (PuenteStore    *self,
+                                            GError        **error);
+gboolean     puente_store_commit           (PuenteStore    *self,
+                                            GError        **error);
+void         puente_store_rollback         (PuenteStore    *self);
+
+gint64       puente_store_start_run        (PuenteStore    *self,
+                                            const char     *connection_id,
+                                            const char     *mode,
+                                            const char     *trigger,
+                                            GError        **error);
+gboolean     puente_store_finish_run       (PuenteStore    *self,
+                                            gint64          run,
+                                            const char     *state,
+                                            const char     *watermark,
+                                            GError        **error);
+
+gboolean     puente_store_add_event        (PuenteStore       *self,
+                                            const PuenteEvent *event,
+                                            GError           **error);
+guint        puente_store_count_events     (PuenteStore    *self,
+                                            gint64          run,
+                                            PuenteEntity    entity,
+                                            int             outcome,
+                                            GError        **error);
+PuenteEvent *puente_store_get_event        (PuenteStore    *self,
+                                            gint64          id,
+                                            GError        **error);
+
+PuenteLink  *puente_store_get_link         (PuenteStore    *self,
+                                            const char     *connection_id,
+                                            PuenteEntity    entity,
+                                            const char     *source_id,
+                                            GError        **error);
+gboolean     puente_store_put_link         (PuenteStore       *self,
+                                            const char        *connection_id,
+                                            const PuenteLink  *link,
+                                            GError           **error);
+GPtrArray   *puente_store_list_intents     (PuenteStore    *self,
+                                            const char     *connection_id,
+                                            GError        **error);
+
+char        *puente_store_get_watermark    (PuenteStore    *self,
+                                            const char     *connection_id,
+                                            const char     *name,
+                                            GError        **error);
+gboolean     puente_store_set_watermark    (PuenteStore    *self,
+                                            const char     *connection_id,
+                                            const char     *name,
+                                            const char     *value,
+                                            GError        **error);
+
+gboolean     puente_store_add_consent_change (PuenteStore  *self,
+                                              const char   *connection_id,
+                                              PuenteEntity  entity,
+                                              const char   *source_id,
+                                              const char   *field,
+                                              const char   *old_value,
+                                              const char   *new_value,
+                                              const char   *origin,
+                                              GError      **error);
+guint        puente_store_count_consent_changes (PuenteStore *self,
+                                                 const char  *connection_id,
+                                                 const char  *source_id,
+                                                 GError     **error);
+
+G_END_DECLS
