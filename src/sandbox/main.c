@@ -8,6 +8,7 @@
 
 #include <glib-unix.h>
 #include <glib/gi18n.h>
+#include <unistd.h>
 
 #include "puente-core.h"
 
@@ -18,6 +19,28 @@ static gboolean
 quit_cb (gpointer user_data)
 {
   g_main_loop_quit (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+typedef struct
+{
+  GMainLoop *loop;
+  pid_t      parent;
+} ParentWatch;
+
+/* The sandbox serves the program that started it (a test, the demo, a benchmark). When
+ * that program ends without stopping it, a test that failed half-way for instance, the
+ * sandbox ends too rather than being left behind, holding its output open. */
+static gboolean
+parent_gone_cb (gpointer user_data)
+{
+  ParentWatch *watch = user_data;
+
+  if (getppid () == watch->parent)
+    return G_SOURCE_CONTINUE;
+
+  g_debug ("The program that started the sandbox has ended");
+  g_main_loop_quit (watch->loop);
   return G_SOURCE_REMOVE;
 }
 
@@ -74,6 +97,7 @@ main (int   argc,
   double drop_rate = 0;
   double malformed_rate = 0;
   SandboxFaultsConfig faults;
+  ParentWatch parent_watch;
   const GOptionEntry entries[] = {
     { "port", 0, 0, G_OPTION_ARG_INT, &port,
       N_("Port on 127.0.0.1 to serve on; 0, the default, picks a free one"), N_("PORT") },
@@ -122,7 +146,8 @@ main (int   argc,
   g_option_context_set_description (context,
                                     _("It prints the address of each stand-in on a line of "
                                       "its own, such as “crm http://127.0.0.1:PORT/v1/”, and "
-                                      "serves until it is stopped. “GET /__sandbox/stats” "
+                                      "serves until it is stopped or the program that started "
+                                      "it ends. “GET /__sandbox/stats” "
                                       "counts the requests and “POST /__sandbox/reset” brings "
                                       "the sample data back. The stand-in for the management "
                                       "software comes in a later version."));
@@ -187,6 +212,10 @@ main (int   argc,
   loop = g_main_loop_new (NULL, FALSE);
   g_unix_signal_add (SIGINT, quit_cb, loop);
   g_unix_signal_add (SIGTERM, quit_cb, loop);
+  parent_watch.loop = loop;
+  parent_watch.parent = getppid ();
+  if (parent_watch.parent != 1)
+    g_timeout_add_seconds (1, parent_gone_cb, &parent_watch);
   g_main_loop_run (loop);
 
   /* The server goes before the doubles it serves */
