@@ -220,6 +220,19 @@ puente_test_sandbox_count (PuenteTestSandbox *sandbox,
   return count;
 }
 
+/**
+ * puente_test_sandbox_max_in_flight:
+ *
+ * Returns: the most requests the sandbox held at once (only those delayed by --latency-ms)
+ */
+guint
+puente_test_sandbox_max_in_flight (PuenteTestSandbox *sandbox)
+{
+  g_autoptr(JsonNode) stats = sandbox_call (sandbox, "GET", "__sandbox/stats");
+
+  return (guint) json_object_get_int_member (json_node_get_object (stats), "max_in_flight");
+}
+
 void
 puente_test_sandbox_reset (PuenteTestSandbox *sandbox)
 {

@@ -36,6 +36,7 @@ void               puente_test_sandbox_stop  (PuenteTestSandbox *sandbox);
 guint              puente_test_sandbox_count (PuenteTestSandbox *sandbox,
                                               const char        *method,
                                               const char        *resource);
+guint              puente_test_sandbox_max_in_flight (PuenteTestSandbox *sandbox);
 void               puente_test_sandbox_reset (PuenteTestSandbox *sandbox);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PuenteTestSandbox, puente_test_sandbox_stop)

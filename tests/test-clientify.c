@@ -101,7 +101,7 @@ find (PuenteCrm    *crm,
   return found;
 }
 
-static PuenteCrmPage *
+static PuenteRecordPage *
 list (PuenteCrm    *crm,
       PuenteEntity  entity,
       GDateTime    *since,
@@ -110,7 +110,7 @@ list (PuenteCrm    *crm,
   GAsyncResult *pending = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
-  PuenteCrmPage *page;
+  PuenteRecordPage *page;
 
   puente_crm_list_async (crm, entity, since, next, NULL, puente_test_store_result, &pending);
   result = puente_test_wait_for_result (&pending);
@@ -435,14 +435,14 @@ test_list_pages (void)
   g_autoptr(PuenteTestSandbox) sandbox = puente_test_sandbox_start (NULL);
   g_autoptr(PuenteCrm) crm = make_crm (sandbox, "sandbox", 0);
   g_autoptr(GDateTime) future = g_date_time_add_days (g_date_time_new_now_utc (), 1);
-  g_autoptr(PuenteCrmPage) none = NULL;
+  g_autoptr(PuenteRecordPage) none = NULL;
   g_autofree char *next = NULL;
   guint before, seen = 0, pages = 0, total = 0;
   GAsyncResult *pending[130] = { NULL, };
 
   ensure_field (crm, PUENTE_ENTITY_CONTACT, EXTERNAL_ID_FIELD);
   {
-    g_autoptr(PuenteCrmPage) first = list (crm, PUENTE_ENTITY_CONTACT, NULL, NULL);
+    g_autoptr(PuenteRecordPage) first = list (crm, PUENTE_ENTITY_CONTACT, NULL, NULL);
 
     before = first->total;
   }
@@ -466,7 +466,7 @@ test_list_pages (void)
 
   do
     {
-      g_autoptr(PuenteCrmPage) page = list (crm, PUENTE_ENTITY_CONTACT, NULL, next);
+      g_autoptr(PuenteRecordPage) page = list (crm, PUENTE_ENTITY_CONTACT, NULL, next);
 
       g_clear_pointer (&next, g_free);
       next = g_strdup (page->next);
@@ -515,6 +515,27 @@ test_custom_fields (void)
         }
     }
   g_assert_true (found);
+}
+
+static void
+test_custom_field_types_learned (void)
+{
+  g_autoptr(PuenteTestSandbox) sandbox = puente_test_sandbox_start (NULL);
+  g_autoptr(PuenteCrm) crm = make_crm (sandbox, "sandbox", 0);
+  const PuenteFieldType types[] = { PUENTE_FIELD_TYPE_DATE, PUENTE_FIELD_TYPE_CHECKBOX, PUENTE_FIELD_TYPE_NUMBER };
+  const char *names[] = { "cf_ultimaventa", "cf_enviasms", "cf_numero" };
+
+  /* Codes for these types are unknown in the real API: learned from the account's own
+   * fields (the sandbox has one of each), then used. */
+  for (guint i = 0; i < G_N_ELEMENTS (types); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(PuenteCrmField) field = create_field (crm, PUENTE_ENTITY_CONTACT, names[i], types[i], &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpint (field->type, ==, types[i]);
+      g_assert_cmpstr (field->name, ==, names[i]);
+    }
 }
 
 static void
@@ -661,6 +682,38 @@ test_rate_limit_storm (void)
   g_assert_cmpuint (requests, >, G_N_ELEMENTS (pending));
 }
 
+static void
+check_in_flight (guint limit,
+                 guint expected)
+{
+  g_autoptr(PuenteTestSandbox) sandbox = puente_test_sandbox_start ("--latency-ms", "100", NULL);
+  g_autoptr(PuenteCrm) crm = make_crm (sandbox, "sandbox", limit);
+  GAsyncResult *pending[24] = { NULL, };
+  guint most;
+
+  for (guint i = 0; i < G_N_ELEMENTS (pending); i++)
+    puente_crm_verify_async (crm, NULL, puente_test_store_result, &pending[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (pending); i++)
+    {
+      g_autoptr(GAsyncResult) result = puente_test_wait_for_result (&pending[i]);
+      g_autoptr(GError) error = NULL;
+
+      g_assert_true (puente_crm_verify_finish (crm, result, &error));
+    }
+
+  most = puente_test_sandbox_max_in_flight (sandbox);
+  g_test_message ("limit %u: at most %u requests in flight", expected, most);
+  g_assert_cmpuint (most, <=, expected);
+  g_assert_cmpuint (most, >=, expected - 1);  /* and the requests did run side by side */
+}
+
+static void
+test_bounded_in_flight (void)
+{
+  check_in_flight (3, 3);
+  check_in_flight (0, PUENTE_CLIENTIFY_DEFAULT_IN_FLIGHT);
+}
+
 static gboolean
 sandbox_was_asked (gpointer data)
 {
@@ -742,12 +795,14 @@ main (int   argc,
   g_test_add_func ("/clientify/company-and-deal", test_company_and_deal);
   g_test_add_func ("/clientify/list-pages", test_list_pages);
   g_test_add_func ("/clientify/custom-fields", test_custom_fields);
+  g_test_add_func ("/clientify/custom-field-types-learned", test_custom_field_types_learned);
   g_test_add_func ("/clientify/custom-field-refused", test_custom_field_refused);
   g_test_add_func ("/clientify/fault/server-errors", test_fault_server_errors);
   g_test_add_func ("/clientify/fault/dropped-connections", test_fault_dropped_connections);
   g_test_add_func ("/clientify/fault/malformed-answers", test_fault_malformed_answers);
   g_test_add_func ("/clientify/fault/latency", test_fault_latency);
   g_test_add_func ("/clientify/fault/rate-limit-storm", test_rate_limit_storm);
+  g_test_add_func ("/clientify/bounded-in-flight", test_bounded_in_flight);
   g_test_add_func ("/clientify/cancel-during-backoff", test_cancel_during_backoff);
   g_test_add_func ("/clientify/key-never-logged", test_key_never_logged);
 

@@ -16,7 +16,7 @@
 
 #define KEY "sandbox"
 #define N_DEMO_CONTACTS 8
-#define N_DEMO_CUSTOM_FIELDS 4
+#define N_DEMO_CUSTOM_FIELDS 7
 
 /* ---- Talking to the sandbox -------------------------------------------------------------- */
 

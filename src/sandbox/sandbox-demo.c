@@ -48,6 +48,11 @@ const gsize sandbox_demo_n_pipelines = G_N_ELEMENTS (sandbox_demo_pipelines);
 const SandboxDemoCustomField sandbox_demo_custom_fields[] = {
   { SANDBOX_DEMO_RECORD_CONTACT, "verified", SANDBOX_DEMO_FIELD_TEXT, NULL, FALSE },
   { SANDBOX_DEMO_RECORD_CONTACT, "idioma", SANDBOX_DEMO_FIELD_DROPDOWN, "es|pt|en", TRUE },
+  /* One of each kind whose type code is unknown in the real API, as real accounts have:
+   * the connector learns the codes from them instead of guessing. */
+  { SANDBOX_DEMO_RECORD_CONTACT, "fecha_alta", SANDBOX_DEMO_FIELD_DATE, NULL, TRUE },
+  { SANDBOX_DEMO_RECORD_CONTACT, "boletin", SANDBOX_DEMO_FIELD_CHECKBOX, NULL, TRUE },
+  { SANDBOX_DEMO_RECORD_CONTACT, "puntos", SANDBOX_DEMO_FIELD_NUMBER, NULL, TRUE },
   { SANDBOX_DEMO_RECORD_COMPANY, "campo_empresa_v1", SANDBOX_DEMO_FIELD_TEXT, NULL, TRUE },
   { SANDBOX_DEMO_RECORD_DEAL, "campo_deal_v1", SANDBOX_DEMO_FIELD_TEXT, NULL, TRUE },
 };

@@ -4,7 +4,8 @@
  * prefix, through the fault pipeline of sandbox-faults.c. Beside them, the control
  * endpoints, which need no key, suffer no fault and are not counted:
  *
- *   GET  /__sandbox/stats   {"requests": [{"service", "method", "resource", "count"}], "total"}
+ *   GET  /__sandbox/stats   {"requests": [{"service", "method", "resource", "count"}], "total",
+ *                           "max_in_flight" (the most requests delayed by --latency-ms at once)}
  *   POST /__sandbox/reset   demo data back, counters to zero, faults re-seeded: {"ok": true}
  *   /__sandbox/...          anything else a double answers (see its control())
  *
@@ -46,6 +47,8 @@ struct _SandboxServer
   JsonNode      *state;     /* as loaded, until every double took its part */
   gboolean       state_read;
   guint          port;
+  guint          in_flight;      /* requests waiting out their latency */
+  guint          max_in_flight;  /* the most at once since start or reset */
 };
 
 /* One request to a double on its way through the faults */
@@ -168,6 +171,8 @@ stats_to_json (SandboxServer *self)
   json_builder_end_array (builder);
   json_builder_set_member_name (builder, "total");
   json_builder_add_int_value (builder, total);
+  json_builder_set_member_name (builder, "max_in_flight");
+  json_builder_add_int_value (builder, self->max_in_flight);
   json_builder_end_object (builder);
 
   return json_builder_get_root (builder);
@@ -348,6 +353,7 @@ exchange_resume_cb (gpointer user_data)
                          exchange->query, &exchange->plan))
     soup_server_message_unpause (exchange->msg);
 
+  exchange->server->in_flight--;
   exchange_free (exchange);
   return G_SOURCE_REMOVE;
 }
@@ -384,6 +390,11 @@ service_request_cb (SoupServer        *soup,
   exchange->disconnected_id = g_signal_connect (msg, "disconnected",
                                                 G_CALLBACK (exchange_disconnected_cb), exchange);
 
+  /* While requests wait out their latency, several are in flight at once: the most seen
+   * shows whether a client keeps to its limit. */
+  self->in_flight++;
+  self->max_in_flight = MAX (self->max_in_flight, self->in_flight);
+
   soup_server_message_pause (msg);
   g_timeout_add (plan.delay_ms, exchange_resume_cb, exchange);
 }
@@ -418,6 +429,7 @@ control_request_cb (SoupServer        *soup,
           service->reset (service->self);
         }
       g_ptr_array_set_size (self->stats, 0);
+      self->max_in_flight = self->in_flight;
       sandbox_faults_reset (self->faults);
       save_state (self);
       answer_json (msg, SOUP_STATUS_OK, ok);
