@@ -12,6 +12,7 @@
 #include "puente-crm.h"
 #include "puente-i18n.h"
 #include "puente-record.h"
+#include "puente-source.h"
 #include "puente-spreadsheet.h"
 #include "puente-spreadsheet-diff.h"
 #include "puente-spreadsheet-value.h"

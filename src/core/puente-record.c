@@ -127,3 +127,24 @@ puente_record_has_tag (const PuenteRecord *record,
 
   return FALSE;
 }
+
+PuenteRecordPage *
+puente_record_page_new (void)
+{
+  PuenteRecordPage *page = g_new0 (PuenteRecordPage, 1);
+
+  page->records = g_ptr_array_new_with_free_func ((GDestroyNotify) puente_record_free);
+
+  return page;
+}
+
+void
+puente_record_page_free (PuenteRecordPage *page)
+{
+  if (page == NULL)
+    return;
+
+  g_clear_pointer (&page->records, g_ptr_array_unref);
+  g_free (page->next);
+  g_free (page);
+}

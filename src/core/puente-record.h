@@ -40,6 +40,21 @@ const char *puente_entity_to_string (PuenteEntity entity);
 #define PUENTE_FIELD_PIPELINE_ID  "pipeline_id"
 #define PUENTE_FIELD_STAGE_ID     "stage_id"
 #define PUENTE_FIELD_CLOSE_DATE   "close_date"
+#define PUENTE_FIELD_SOURCE_ID    "source_id"    /* a spreadsheet's id column -> record id */
+#define PUENTE_FIELD_CREATED      "created"      /* date of creation -> record created */
+#define PUENTE_FIELD_FULL_NAME    "full_name"    /* split into first and last name */
+#define PUENTE_FIELD_CLIENT_TYPE  "client_type"  /* the source's client type (GIAV Tipo) */
+#define PUENTE_FIELD_STREET       "street"
+#define PUENTE_FIELD_CITY         "city"
+#define PUENTE_FIELD_POSTAL_CODE  "postal_code"
+#define PUENTE_FIELD_PROVINCE     "province"     /* provincia, distrito, estado */
+#define PUENTE_FIELD_COUNTRY      "country"
+#define PUENTE_FIELD_EMAIL_CONSENT "email_consent" /* communications by email */
+#define PUENTE_FIELD_SMS_CONSENT  "sms_consent"   /* communications by SMS */
+#define PUENTE_FIELD_DISABLED     "disabled"      /* the client is disabled in the source */
+#define PUENTE_FIELD_CLIENT_ID    "client_id"     /* a file's client, by source id */
+#define PUENTE_FIELD_TITLE        "title"
+#define PUENTE_FIELD_CLOSED       "closed"
 
 typedef struct
 {
@@ -70,5 +85,17 @@ gboolean      puente_record_has_tag    (const PuenteRecord *record,
                                         const char         *tag);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PuenteRecord, puente_record_free)
+
+/* One page of a listing, from a CRM or a source. */
+typedef struct
+{
+  GPtrArray *records;  /* PuenteRecord */
+  guint      total;    /* how many the whole listing has, when known; 0 otherwise */
+  char      *next;     /* pass to the next list call; NULL on the last page */
+} PuenteRecordPage;
+
+PuenteRecordPage *puente_record_page_new  (void);
+void              puente_record_page_free (PuenteRecordPage *page);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PuenteRecordPage, puente_record_page_free)
 
 G_END_DECLS

@@ -67,17 +67,6 @@ puente_crm_pipeline_free (PuenteCrmPipeline *pipeline)
   g_free (pipeline);
 }
 
-void
-puente_crm_page_free (PuenteCrmPage *page)
-{
-  if (page == NULL)
-    return;
-
-  g_clear_pointer (&page->records, g_ptr_array_unref);
-  g_free (page->next);
-  g_free (page);
-}
-
 /**
  * puente_crm_stages_new:
  *
@@ -140,7 +129,7 @@ puente_crm_list_async (PuenteCrm           *self,
  *
  * Returns: (transfer full): the result, or %NULL with @error set
  */
-PuenteCrmPage *
+PuenteRecordPage *
 puente_crm_list_finish (PuenteCrm     *self,
                         GAsyncResult  *result,
                         GError       **error)

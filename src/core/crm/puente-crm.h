@@ -63,17 +63,6 @@ typedef struct
 void puente_crm_pipeline_free (PuenteCrmPipeline *pipeline);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PuenteCrmPipeline, puente_crm_pipeline_free)
 
-/* One page of a listing. */
-typedef struct
-{
-  GPtrArray *records;  /* PuenteRecord */
-  guint      total;    /* how many the whole listing has, as the CRM counts them */
-  char      *next;     /* pass to the next list call; NULL on the last page */
-} PuenteCrmPage;
-
-void puente_crm_page_free (PuenteCrmPage *page);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (PuenteCrmPage, puente_crm_page_free)
-
 #define PUENTE_TYPE_CRM (puente_crm_get_type ())
 
 G_DECLARE_INTERFACE (PuenteCrm, puente_crm, PUENTE, CRM, GObject)
@@ -155,7 +144,7 @@ void               puente_crm_list_async            (PuenteCrm           *self,
                                                      GCancellable        *cancellable,
                                                      GAsyncReadyCallback  callback,
                                                      gpointer             user_data);
-PuenteCrmPage     *puente_crm_list_finish           (PuenteCrm           *self,
+PuenteRecordPage     *puente_crm_list_finish           (PuenteCrm           *self,
                                                      GAsyncResult        *result,
                                                      GError             **error);
 void               puente_crm_find_async            (PuenteCrm           *self,

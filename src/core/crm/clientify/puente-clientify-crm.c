@@ -627,7 +627,7 @@ list_cb (GObject      *object,
   ListData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) root = NULL;
-  g_autoptr(PuenteCrmPage) page = NULL;
+  g_autoptr(PuenteRecordPage) page = NULL;
   JsonArray *results;
 
   root = puente_api_client_request_finish (PUENTE_API_CLIENT (object), result, &error);
@@ -644,8 +644,7 @@ list_cb (GObject      *object,
       return;
     }
 
-  page = g_new0 (PuenteCrmPage, 1);
-  page->records = records_new ();
+  page = puente_record_page_new ();
   page->total = (guint) json_object_get_int_member_with_default (json_node_get_object (root), "count", 0);
   page->next = next_url (self, data->url, root);
   for (guint i = 0; i < json_array_get_length (results); i++)
@@ -656,7 +655,7 @@ list_cb (GObject      *object,
         g_ptr_array_add (page->records, record_from_json (data->entity, json_node_get_object (item)));
     }
 
-  g_task_return_pointer (task, g_steal_pointer (&page), (GDestroyNotify) puente_crm_page_free);
+  g_task_return_pointer (task, g_steal_pointer (&page), (GDestroyNotify) puente_record_page_free);
 }
 
 static char *

@@ -12,37 +12,9 @@
 
 G_BEGIN_DECLS
 
-/* Fields a spreadsheet can fill besides those of puente-record.h. Values are strings, as
- * there. PUENTE_FIELD_SOURCE_ID, PUENTE_FIELD_CREATED and PUENTE_FIELD_FULL_NAME are
- * targets of a column but never fields of the record: they fill the record's id and
+/* PUENTE_FIELD_SOURCE_ID, PUENTE_FIELD_CREATED and PUENTE_FIELD_FULL_NAME (puente-record.h)
+ * are targets of a column but never fields of the record: they fill the record's id and
  * created date, and its first and last names. */
-#ifndef PUENTE_FIELD_SOURCE_ID
-#define PUENTE_FIELD_SOURCE_ID   "source_id"   /* the client's id in the source -> record id */
-#endif
-#ifndef PUENTE_FIELD_CREATED
-#define PUENTE_FIELD_CREATED     "created"     /* date of creation -> record created */
-#endif
-#ifndef PUENTE_FIELD_FULL_NAME
-#define PUENTE_FIELD_FULL_NAME   "full_name"   /* split into first and last name */
-#endif
-#ifndef PUENTE_FIELD_CLIENT_TYPE
-#define PUENTE_FIELD_CLIENT_TYPE "client_type" /* the source's client type (Tipo) */
-#endif
-#ifndef PUENTE_FIELD_STREET
-#define PUENTE_FIELD_STREET      "street"      /* the address line(s) */
-#endif
-#ifndef PUENTE_FIELD_CITY
-#define PUENTE_FIELD_CITY        "city"
-#endif
-#ifndef PUENTE_FIELD_POSTAL_CODE
-#define PUENTE_FIELD_POSTAL_CODE "postal_code"
-#endif
-#ifndef PUENTE_FIELD_PROVINCE
-#define PUENTE_FIELD_PROVINCE    "province"    /* provincia, distrito, estado */
-#endif
-#ifndef PUENTE_FIELD_COUNTRY
-#define PUENTE_FIELD_COUNTRY     "country"
-#endif
 
 /* The six custom fields GIO Web needs in the CRM (seed 000, 1.5) */
 #define PUENTE_GIOWEB_LAST_SALE          "cf_ultimaventa"

@@ -1,0 +1,191 @@
+/* puente-source.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "puente-source.h"
+
+G_DEFINE_INTERFACE (PuenteSource, puente_source, G_TYPE_OBJECT)
+
+static gboolean
+puente_source_real_has_files (PuenteSource *self)
+{
+  return FALSE;
+}
+
+static void
+puente_source_default_init (PuenteSourceInterface *iface)
+{
+  iface->has_files = puente_source_real_has_files;
+}
+
+void
+puente_source_stage_free (PuenteSourceStage *stage)
+{
+  if (stage == NULL)
+    return;
+
+  g_free (stage->id);
+  g_free (stage->name);
+  g_free (stage);
+}
+
+const char *
+puente_source_get_name (PuenteSource *self)
+{
+  g_return_val_if_fail (PUENTE_IS_SOURCE (self), NULL);
+
+  return PUENTE_SOURCE_GET_IFACE (self)->get_name (self);
+}
+
+/**
+ * puente_source_has_files:
+ *
+ * Returns: whether the source has files (expedientes) to send as deals
+ */
+gboolean
+puente_source_has_files (PuenteSource *self)
+{
+  g_return_val_if_fail (PUENTE_IS_SOURCE (self), FALSE);
+
+  return PUENTE_SOURCE_GET_IFACE (self)->has_files (self);
+}
+
+void
+puente_source_verify_async (PuenteSource        *self,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_return_if_fail (PUENTE_IS_SOURCE (self));
+
+  PUENTE_SOURCE_GET_IFACE (self)->verify_async (self, cancellable, callback, user_data);
+}
+
+gboolean
+puente_source_verify_finish (PuenteSource  *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+puente_source_list_clients_async (PuenteSource        *self,
+                                  GDateTime           *modified_since,
+                                  const char          *next,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_return_if_fail (PUENTE_IS_SOURCE (self));
+
+  PUENTE_SOURCE_GET_IFACE (self)->list_clients_async (self, modified_since, next, cancellable,
+                                                      callback, user_data);
+}
+
+/**
+ * puente_source_list_clients_finish:
+ *
+ * Returns: (transfer full): a page of clients
+ */
+PuenteRecordPage *
+puente_source_list_clients_finish (PuenteSource  *self,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+puente_source_list_files_async (PuenteSource        *self,
+                                GDateTime           *modified_since,
+                                const char          *next,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_return_if_fail (PUENTE_IS_SOURCE (self));
+  g_return_if_fail (puente_source_has_files (self));
+
+  PUENTE_SOURCE_GET_IFACE (self)->list_files_async (self, modified_since, next, cancellable,
+                                                    callback, user_data);
+}
+
+/**
+ * puente_source_list_files_finish:
+ *
+ * Returns: (transfer full): a page of files
+ */
+PuenteRecordPage *
+puente_source_list_files_finish (PuenteSource  *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+puente_source_list_stages_async (PuenteSource        *self,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_return_if_fail (PUENTE_IS_SOURCE (self));
+  g_return_if_fail (puente_source_has_files (self));
+
+  PUENTE_SOURCE_GET_IFACE (self)->list_stages_async (self, cancellable, callback, user_data);
+}
+
+/**
+ * puente_source_list_stages_finish:
+ *
+ * Returns: (transfer full) (element-type PuenteSourceStage): the file stages, in order
+ */
+GPtrArray *
+puente_source_list_stages_finish (PuenteSource  *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * puente_source_write_back_async:
+ * @changes: a record with the source id and only the fields that flow back
+ *
+ * Writes back to the source what the profile lets flow back (GIO Web consent, GIAV client
+ * fields); a spreadsheet source writes a changes file for the owner to import instead.
+ */
+void
+puente_source_write_back_async (PuenteSource        *self,
+                                const PuenteRecord  *changes,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_return_if_fail (PUENTE_IS_SOURCE (self));
+  g_return_if_fail (changes != NULL && changes->id != NULL);
+
+  PUENTE_SOURCE_GET_IFACE (self)->write_back_async (self, changes, cancellable, callback, user_data);
+}
+
+gboolean
+puente_source_write_back_finish (PuenteSource  *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

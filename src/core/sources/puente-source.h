@@ -1,0 +1,116 @@
+/* puente-source.h: what Puente needs from the management software (the system of record).
+ * GIAV (SOAP) and spreadsheet exports implement it.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "puente-record.h"
+
+G_BEGIN_DECLS
+
+/* A file (expediente) status, to be mapped onto a CRM pipeline stage. */
+typedef struct
+{
+  char     *id;
+  char     *name;
+  int       position;
+  gboolean  cancelled;
+} PuenteSourceStage;
+
+void puente_source_stage_free (PuenteSourceStage *stage);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PuenteSourceStage, puente_source_stage_free)
+
+#define PUENTE_TYPE_SOURCE (puente_source_get_type ())
+
+G_DECLARE_INTERFACE (PuenteSource, puente_source, PUENTE, SOURCE, GObject)
+
+/* Every method is asynchronous, runs on the caller's thread-default main context and
+ * returns through a GTask whose source object is the source; the finish functions below are
+ * shared by all implementations. Errors carry sentences for the owner.
+ *
+ * Clients are PuenteRecords of entity CONTACT or COMPANY (as the source says: GIAV's
+ * `Tipo = Empresa`), with PUENTE_FIELD_* fields; consent fields are absent when the source
+ * says "not asked". Files are records of entity DEAL with PUENTE_FIELD_CLIENT_ID,
+ * PUENTE_FIELD_NAME (the file number) and PUENTE_FIELD_STAGE_ID (a source stage id). */
+struct _PuenteSourceInterface
+{
+  GTypeInterface parent_iface;
+
+  const char *(*get_name)           (PuenteSource        *self);
+  gboolean    (*has_files)          (PuenteSource        *self);
+  void        (*verify_async)       (PuenteSource        *self,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data);
+  void        (*list_clients_async) (PuenteSource        *self,
+                                     GDateTime           *modified_since,
+                                     const char          *next,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data);
+  void        (*list_files_async)   (PuenteSource        *self,
+                                     GDateTime           *modified_since,
+                                     const char          *next,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data);
+  void        (*list_stages_async)  (PuenteSource        *self,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data);
+  void        (*write_back_async)   (PuenteSource        *self,
+                                     const PuenteRecord  *changes,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data);
+};
+
+const char       *puente_source_get_name           (PuenteSource        *self);
+gboolean          puente_source_has_files          (PuenteSource        *self);
+
+void              puente_source_verify_async       (PuenteSource        *self,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+gboolean          puente_source_verify_finish      (PuenteSource        *self,
+                                                    GAsyncResult        *result,
+                                                    GError             **error);
+void              puente_source_list_clients_async (PuenteSource        *self,
+                                                    GDateTime           *modified_since,
+                                                    const char          *next,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+PuenteRecordPage *puente_source_list_clients_finish (PuenteSource       *self,
+                                                     GAsyncResult       *result,
+                                                     GError            **error);
+void              puente_source_list_files_async   (PuenteSource        *self,
+                                                    GDateTime           *modified_since,
+                                                    const char          *next,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+PuenteRecordPage *puente_source_list_files_finish  (PuenteSource        *self,
+                                                    GAsyncResult        *result,
+                                                    GError             **error);
+void              puente_source_list_stages_async  (PuenteSource        *self,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+GPtrArray        *puente_source_list_stages_finish (PuenteSource        *self,
+                                                    GAsyncResult        *result,
+                                                    GError             **error);
+void              puente_source_write_back_async   (PuenteSource        *self,
+                                                    const PuenteRecord  *changes,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+gboolean          puente_source_write_back_finish  (PuenteSource        *self,
+                                                    GAsyncResult        *result,
+                                                    GError             **error);
+
+G_END_DECLS
