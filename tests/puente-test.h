@@ -38,6 +38,10 @@ guint              puente_test_sandbox_count (PuenteTestSandbox *sandbox,
                                               const char        *resource);
 guint              puente_test_sandbox_max_in_flight (PuenteTestSandbox *sandbox);
 void               puente_test_sandbox_reset (PuenteTestSandbox *sandbox);
+void               puente_test_sandbox_add_field (PuenteTestSandbox *sandbox,
+                                                  const char        *content_type,
+                                                  const char        *name,
+                                                  int                field_type);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PuenteTestSandbox, puente_test_sandbox_stop)
 

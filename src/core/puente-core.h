@@ -11,6 +11,8 @@
 #include "puente-credentials.h"
 #include "puente-crm.h"
 #include "puente-i18n.h"
+#include "puente-profile.h"
+#include "puente-provision.h"
 #include "puente-record.h"
 #include "puente-source.h"
 #include "puente-spreadsheet.h"

@@ -1,0 +1,125 @@
+/* puente-profile.c: the presets, from the seeds.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "puente-profile.h"
+
+/* Seed 001: the id of each GIAV client and file lives in a custom field. */
+static const PuenteProfileField giav_fields[] = {
+  { PUENTE_ENTITY_CONTACT, "gesintur_id", PUENTE_FIELD_TYPE_TEXT, NULL,
+    N_("The client’s number in GIAV, so that Puente finds the contact again") },
+  { PUENTE_ENTITY_COMPANY, "gesintur_id", PUENTE_FIELD_TYPE_TEXT, NULL,
+    N_("The client’s number in GIAV, so that Puente finds the company again") },
+  { PUENTE_ENTITY_DEAL, "gesintur_expediente_id", PUENTE_FIELD_TYPE_TEXT, NULL,
+    N_("The file’s number in GIAV, so that Puente finds the deal again") },
+};
+
+/* Seed 000, 1.5: the six fields GIO Web needs, with their types and defaults. */
+static const PuenteProfileField gioweb_fields[] = {
+  { PUENTE_ENTITY_CONTACT, "cf_ultimaventa", PUENTE_FIELD_TYPE_DATE, NULL,
+    N_("The date of the client’s last purchase") },
+  { PUENTE_ENTITY_CONTACT, "cf_ultimagradlent", PUENTE_FIELD_TYPE_DATE, NULL,
+    N_("The date of the last contact lens prescription") },
+  { PUENTE_ENTITY_CONTACT, "cf_ultimagradgafa", PUENTE_FIELD_TYPE_DATE, NULL,
+    N_("The date of the last glasses prescription") },
+  { PUENTE_ENTITY_CONTACT, "cf_enviasms", PUENTE_FIELD_TYPE_CHECKBOX, "false",
+    N_("Whether the client accepts communications by SMS") },
+  { PUENTE_ENTITY_CONTACT, "cf_enviaemail", PUENTE_FIELD_TYPE_CHECKBOX, "false",
+    N_("Whether the client accepts communications by email") },
+  { PUENTE_ENTITY_CONTACT, "cf_id", PUENTE_FIELD_TYPE_NUMBER, NULL,
+    N_("The client’s number in GIO Web, so that Puente finds the contact again") },
+};
+
+static const PuenteProfileField generic_fields[] = {
+  { PUENTE_ENTITY_CONTACT, "puente_id", PUENTE_FIELD_TYPE_TEXT, NULL,
+    N_("The client’s id in your program, so that Puente finds the contact again") },
+  { PUENTE_ENTITY_COMPANY, "puente_id", PUENTE_FIELD_TYPE_TEXT, NULL,
+    N_("The client’s id in your program, so that Puente finds the company again") },
+};
+
+static const PuenteProfile profiles[] = {
+  {
+    .id = "giav",
+    .name = "GIAV",
+    .origin = "GIAV",
+    .tag = "GIAV",
+    .fields = giav_fields,
+    .n_fields = G_N_ELEMENTS (giav_fields),
+    .client_id_field = "gesintur_id",
+    .file_id_field = "gesintur_expediente_id",
+    .needs_document = TRUE,
+    .link_by_email = FALSE,
+    .consent_owner = PUENTE_CONSENT_OWNER_SOURCE,
+    .has_files = TRUE,
+  },
+  {
+    .id = "gioweb",
+    .name = "GIO Web",
+    .origin = "GIOWEB",
+    .tag = "GIOWEB",
+    .fields = gioweb_fields,
+    .n_fields = G_N_ELEMENTS (gioweb_fields),
+    .client_id_field = "cf_id",
+    .file_id_field = NULL,
+    .needs_document = FALSE,
+    .link_by_email = TRUE,
+    .consent_owner = PUENTE_CONSENT_OWNER_BOTH,
+    .has_files = FALSE,
+  },
+  {
+    .id = "generic",
+    .name = NULL,  /* "your program" */
+    .origin = NULL,
+    .tag = "PUENTE",
+    .fields = generic_fields,
+    .n_fields = G_N_ELEMENTS (generic_fields),
+    .client_id_field = "puente_id",
+    .file_id_field = NULL,
+    .needs_document = FALSE,
+    .link_by_email = TRUE,
+    .consent_owner = PUENTE_CONSENT_OWNER_SOURCE,
+    .has_files = FALSE,
+  },
+};
+
+/**
+ * puente_profile_lookup:
+ * @id: "giav", "gioweb" or "generic"
+ *
+ * Returns: (nullable): the profile, or %NULL for an unknown id
+ */
+const PuenteProfile *
+puente_profile_lookup (const char *id)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (profiles); i++)
+    if (g_strcmp0 (profiles[i].id, id) == 0)
+      return &profiles[i];
+
+  return NULL;
+}
+
+const char * const *
+puente_profile_list_ids (void)
+{
+  static const char * const ids[] = { "giav", "gioweb", "generic", NULL };
+
+  return ids;
+}
+
+/**
+ * puente_profile_field_purpose:
+ *
+ * Returns: what the field is for, translated
+ */
+const char *
+puente_profile_field_purpose (const PuenteProfileField *field)
+{
+  g_return_val_if_fail (field != NULL, NULL);
+
+  return _(field->purpose);
+}

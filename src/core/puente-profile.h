@@ -1,0 +1,51 @@
+/* puente-profile.h: the preset for one management software (design.md, "Words").
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+#include "puente-crm.h"
+
+G_BEGIN_DECLS
+
+/* Who decides a client's consent when the two sides differ. */
+typedef enum
+{
+  PUENTE_CONSENT_OWNER_SOURCE,  /* GIAV: the source always wins */
+  PUENTE_CONSENT_OWNER_BOTH,    /* GIO Web: a change on either side reaches the other */
+} PuenteConsentOwner;
+
+/* A custom field the CRM needs for this profile. */
+typedef struct
+{
+  PuenteEntity     entity;
+  const char      *name;           /* exactly as the CRM must have it */
+  PuenteFieldType  type;
+  const char      *default_value;  /* NULL: leave empty */
+  const char      *purpose;        /* N_(): what it is for, for the owner */
+} PuenteProfileField;
+
+typedef struct
+{
+  const char               *id;                 /* "giav", "gioweb", "generic" */
+  const char               *name;               /* the management software, for the owner */
+  const char               *origin;             /* the CRM origin (contact source), or NULL */
+  const char               *tag;                /* on every record Puente creates */
+  const PuenteProfileField *fields;
+  guint                     n_fields;
+  const char               *client_id_field;    /* custom field with the source's client id */
+  const char               *file_id_field;      /* custom field with the source's file id, or NULL */
+  gboolean                  needs_document;     /* clients without a document are skipped */
+  gboolean                  link_by_email;      /* link order may use the email */
+  PuenteConsentOwner        consent_owner;
+  gboolean                  has_files;
+} PuenteProfile;
+
+const PuenteProfile *puente_profile_lookup      (const char          *id);
+const char * const  *puente_profile_list_ids    (void);
+const char          *puente_profile_field_purpose (const PuenteProfileField *field);
+
+G_END_DECLS
