@@ -1113,7 +1113,7 @@ hash_of (const char *id,
 {
   g_autoptr(PuenteRecord) record = make_record (id, first_name, email);
 
-  return puente_spreadsheet_row_hash (record);
+  return puente_record_hash (record);
 }
 
 static void
@@ -1139,13 +1139,13 @@ test_diff_hash (void)
   puente_record_set (reordered, PUENTE_FIELD_EMAIL, "ana@example.es");
   puente_record_set (reordered, PUENTE_FIELD_FIRST_NAME, "Ana");
   reordered->id = g_strdup ("1");
-  reordered_hash = puente_spreadsheet_row_hash (reordered);
+  reordered_hash = puente_record_hash (reordered);
   g_assert_cmpstr (hash, ==, reordered_hash);
 
   /* The same value in a custom field of the same name is not the same record */
   puente_record_set (reordered, PUENTE_FIELD_EMAIL, NULL);
   puente_record_set_custom (reordered, PUENTE_FIELD_EMAIL, "ana@example.es");
-  as_custom = puente_spreadsheet_row_hash (reordered);
+  as_custom = puente_record_hash (reordered);
   g_assert_cmpstr (hash, !=, as_custom);
 }
 
@@ -1263,7 +1263,7 @@ test_diff_two_exports (void)
 
           g_assert_true (puente_column_mapping_apply (mapping, (const char * const *) row, number,
                                                       &record, NULL));
-          hash = puente_spreadsheet_row_hash (record);
+          hash = puente_record_hash (record);
           puente_spreadsheet_diff_add (diff, record->id, hash);
           g_strfreev (row);
         }

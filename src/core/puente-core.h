@@ -17,6 +17,7 @@
 #include "puente-source.h"
 #include "puente-spreadsheet.h"
 #include "puente-spreadsheet-diff.h"
+#include "puente-spreadsheet-source.h"
 #include "puente-spreadsheet-value.h"
 #include "puente-store.h"
 #include "puente-validation.h"

@@ -55,6 +55,7 @@ const char *puente_entity_to_string (PuenteEntity entity);
 #define PUENTE_FIELD_CLIENT_ID    "client_id"     /* a file's client, by source id */
 #define PUENTE_FIELD_TITLE        "title"
 #define PUENTE_FIELD_CLOSED       "closed"
+#define PUENTE_FIELD_PROBLEM      "problem"       /* the source could not read this record: why */
 
 typedef struct
 {
@@ -83,6 +84,7 @@ void          puente_record_add_tag    (PuenteRecord       *record,
                                         const char         *tag);
 gboolean      puente_record_has_tag    (const PuenteRecord *record,
                                         const char         *tag);
+char         *puente_record_hash       (const PuenteRecord *record);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PuenteRecord, puente_record_free)
 

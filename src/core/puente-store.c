@@ -651,29 +651,14 @@ puente_store_put_link (PuenteStore       *self,
   return step_done (self, statement, error);
 }
 
-/**
- * puente_store_list_intents:
- *
- * Returns: (transfer full) (element-type PuenteLink): the creates that were about to be sent
- *   when a run stopped, to be resolved before anything is created again
- */
-GPtrArray *
-puente_store_list_intents (PuenteStore  *self,
-                           const char   *connection_id,
-                           GError      **error)
+static GPtrArray *
+select_links (PuenteStore   *self,
+              sqlite3_stmt  *statement,
+              GError       **error)
 {
   g_autoptr(GPtrArray) links = g_ptr_array_new_with_free_func ((GDestroyNotify) puente_link_free);
-  sqlite3_stmt *statement;
   int rc;
 
-  g_return_val_if_fail (PUENTE_IS_STORE (self), NULL);
-
-  statement = prepare (self, "SELECT " LINK_COLUMNS " FROM links "
-                             "WHERE connection = ? AND state = 'intent'", error);
-  if (statement == NULL)
-    return NULL;
-
-  bind_text (statement, 1, connection_id);
   while ((rc = sqlite3_step (statement)) == SQLITE_ROW)
     g_ptr_array_add (links, link_from_row (statement));
   sqlite3_reset (statement);
@@ -685,6 +670,105 @@ puente_store_list_intents (PuenteStore  *self,
     }
 
   return g_steal_pointer (&links);
+}
+
+/**
+ * puente_store_list_intents:
+ *
+ * Returns: (transfer full) (element-type PuenteLink): the creates that were about to be sent
+ *   when a run stopped, to be resolved before anything is created again
+ */
+GPtrArray *
+puente_store_list_intents (PuenteStore  *self,
+                           const char   *connection_id,
+                           GError      **error)
+{
+  sqlite3_stmt *statement;
+
+  g_return_val_if_fail (PUENTE_IS_STORE (self), NULL);
+
+  statement = prepare (self, "SELECT " LINK_COLUMNS " FROM links "
+                             "WHERE connection = ? AND state = 'intent'", error);
+  if (statement == NULL)
+    return NULL;
+
+  bind_text (statement, 1, connection_id);
+
+  return select_links (self, statement, error);
+}
+
+/**
+ * puente_store_list_links:
+ *
+ * Returns: (transfer full) (element-type PuenteLink): every link of @entity
+ */
+GPtrArray *
+puente_store_list_links (PuenteStore   *self,
+                         const char    *connection_id,
+                         PuenteEntity   entity,
+                         GError       **error)
+{
+  sqlite3_stmt *statement;
+
+  g_return_val_if_fail (PUENTE_IS_STORE (self), NULL);
+
+  statement = prepare (self, "SELECT " LINK_COLUMNS " FROM links WHERE connection = ? AND entity = ?", error);
+  if (statement == NULL)
+    return NULL;
+
+  bind_text (statement, 1, connection_id);
+  bind_text (statement, 2, puente_entity_to_string (entity));
+
+  return select_links (self, statement, error);
+}
+
+/**
+ * puente_store_count_links:
+ *
+ * Returns: how many source records are linked to a CRM record (intents excluded)
+ */
+guint
+puente_store_count_links (PuenteStore  *self,
+                          const char   *connection_id,
+                          GError      **error)
+{
+  sqlite3_stmt *statement;
+  guint count = 0;
+
+  g_return_val_if_fail (PUENTE_IS_STORE (self), 0);
+
+  statement = prepare (self, "SELECT COUNT(*) FROM links WHERE connection = ? AND state = 'linked'", error);
+  if (statement == NULL)
+    return 0;
+
+  bind_text (statement, 1, connection_id);
+  if (sqlite3_step (statement) == SQLITE_ROW)
+    count = sqlite3_column_int (statement, 0);
+  sqlite3_reset (statement);
+
+  return count;
+}
+
+gboolean
+puente_store_delete_link (PuenteStore   *self,
+                          const char    *connection_id,
+                          PuenteEntity   entity,
+                          const char    *source_id,
+                          GError       **error)
+{
+  sqlite3_stmt *statement;
+
+  g_return_val_if_fail (PUENTE_IS_STORE (self), FALSE);
+
+  statement = prepare (self, "DELETE FROM links WHERE connection = ? AND entity = ? AND source_id = ?", error);
+  if (statement == NULL)
+    return FALSE;
+
+  bind_text (statement, 1, connection_id);
+  bind_text (statement, 2, puente_entity_to_string (entity));
+  bind_text (statement, 3, source_id);
+
+  return step_done (self, statement, error);
 }
 
 char *

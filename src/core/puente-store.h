@@ -126,6 +126,18 @@ gboolean     puente_store_put_link         (PuenteStore       *self,
 GPtrArray   *puente_store_list_intents     (PuenteStore    *self,
                                             const char     *connection_id,
                                             GError        **error);
+GPtrArray   *puente_store_list_links       (PuenteStore    *self,
+                                            const char     *connection_id,
+                                            PuenteEntity    entity,
+                                            GError        **error);
+guint        puente_store_count_links      (PuenteStore    *self,
+                                            const char     *connection_id,
+                                            GError        **error);
+gboolean     puente_store_delete_link      (PuenteStore    *self,
+                                            const char     *connection_id,
+                                            PuenteEntity    entity,
+                                            const char     *source_id,
+                                            GError        **error);
 
 char        *puente_store_get_watermark    (PuenteStore    *self,
                                             const char     *connection_id,

@@ -12,65 +12,7 @@
 
 #include "config.h"
 
-#include <string.h>
-
 #include "puente-spreadsheet-diff.h"
-
-/* Changing what goes into the hash changes this, so every row reads as changed once */
-#define ROW_HASH_VERSION "puente-row-hash-1"
-
-static void
-add_part (GChecksum  *checksum,
-          const char *kind,
-          const char *name,
-          const char *value)
-{
-  /* Values never hold NUL, so NUL separates them without ambiguity */
-  g_checksum_update (checksum, (const guchar *) kind, (gssize) strlen (kind) + 1);
-  g_checksum_update (checksum, (const guchar *) name, (gssize) strlen (name) + 1);
-  g_checksum_update (checksum, (const guchar *) value, (gssize) strlen (value) + 1);
-}
-
-static void
-add_table (GChecksum  *checksum,
-           const char *kind,
-           GHashTable *table)
-{
-  g_autoptr(GList) names = g_list_sort (g_hash_table_get_keys (table), (GCompareFunc) strcmp);
-
-  for (GList *l = names; l != NULL; l = l->next)
-    add_part (checksum, kind, l->data, g_hash_table_lookup (table, l->data));
-}
-
-/**
- * puente_spreadsheet_row_hash:
- * @record: a record made by puente_column_mapping_apply()
- *
- * A SHA-256 of the record's id, creation date, fields and custom fields, each in byte
- * order of their names: the same values give the same hash whatever the order of the
- * columns in the file, and whatever the order the fields were set in. Tags are not part
- * of it (they are Puente's, not the source's).
- *
- * Returns: (transfer full): the hash, as 64 hexadecimal digits
- */
-char *
-puente_spreadsheet_row_hash (const PuenteRecord *record)
-{
-  g_autoptr(GChecksum) checksum = NULL;
-
-  g_return_val_if_fail (record != NULL, NULL);
-
-  checksum = g_checksum_new (G_CHECKSUM_SHA256);
-  add_part (checksum, "version", ROW_HASH_VERSION, puente_entity_to_string (record->entity));
-  if (record->id != NULL)
-    add_part (checksum, "record", "id", record->id);
-  if (record->created != NULL)
-    add_part (checksum, "record", "created", record->created);
-  add_table (checksum, "field", record->fields);
-  add_table (checksum, "custom", record->custom);
-
-  return g_strdup (g_checksum_get_string (checksum));
-}
 
 struct _PuenteSpreadsheetDiff
 {
@@ -118,7 +60,7 @@ puente_spreadsheet_diff_free (PuenteSpreadsheetDiff *diff)
 /**
  * puente_spreadsheet_diff_add:
  * @id: a row's id (the record's id)
- * @hash: its puente_spreadsheet_row_hash()
+ * @hash: its puente_record_hash()
  *
  * Compares one row of the current export with the previous one.
  *

@@ -11,8 +11,6 @@
 
 G_BEGIN_DECLS
 
-char *puente_spreadsheet_row_hash (const PuenteRecord *record);
-
 /**
  * PuenteRowChange:
  * @PUENTE_ROW_CHANGE_NEW: the id was not in the previous export
