@@ -10,6 +10,7 @@
 #include "puente-column-mapping.h"
 #include "puente-credentials.h"
 #include "puente-crm.h"
+#include "puente-engine.h"
 #include "puente-i18n.h"
 #include "puente-profile.h"
 #include "puente-provision.h"

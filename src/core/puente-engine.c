@@ -1,0 +1,1011 @@
+/* puente-engine.c: a run moves clients from the source to the CRM.
+ *
+ * For each page of the source (at most 100 records):
+ *   1. plan each record: skip it (unreadable, no document), or link it — stored link, then
+ *      the external id in the CRM, then the exact document, then (where the profile allows)
+ *      the email — or create it. A record whose external id matches but whose document
+ *      differs is a conflict and is not touched. A linked record whose content hash equals
+ *      the last one sent costs no request.
+ *   2. store the intent of every create (committed before the creates are sent);
+ *   3. send the creates and updates, all at once: the connector keeps to its in-flight limit;
+ *   4. store links, hashes and events in one transaction.
+ * A run that was killed leaves intents: the next run resolves each by looking the record up
+ * by its external id before anything is created again, so no CRM record is ever created
+ * twice. One record's failure is an event; the run goes on.
+ *
+ * The engine runs on the thread-default main context of the thread that calls it (the
+ * command line tool's main thread, or a worker thread with its own context under the UI);
+ * the store is used from that same thread.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "puente-engine"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "puente-api-client.h"
+#include "puente-engine.h"
+#include "puente-validation.h"
+
+#define N_CLIENT_ENTITIES 2  /* contacts and companies */
+
+struct _PuenteEngine
+{
+  GObject              parent_instance;
+
+  PuenteStore         *store;
+  char                *connection_id;
+  const PuenteProfile *profile;
+  PuenteSource        *source;
+  PuenteCrm           *crm;
+  gboolean             dry_run;
+};
+
+G_DEFINE_FINAL_TYPE (PuenteEngine, puente_engine, G_TYPE_OBJECT)
+
+enum {
+  PROGRESS,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+typedef enum
+{
+  ACTION_NONE,
+  ACTION_CREATE,
+  ACTION_UPDATE,
+} ActionKind;
+
+typedef struct
+{
+  GTask         *task;  /* the run, while the action's request is out */
+  ActionKind     kind;
+  PuenteOutcome  outcome;
+  PuenteEntity   entity;
+  char          *source_id;
+  char          *crm_id;
+  char          *display_name;
+  char          *message;
+  char          *hash;
+  guint          failures;
+  PuenteRecord  *desired;
+} Action;
+
+typedef struct
+{
+  PuenteRunMode     mode;
+  char             *trigger;
+  PuenteRunSummary  summary;
+  GDateTime        *since;
+  char             *started;
+  gboolean          any_failed;
+
+  GPtrArray        *intents;
+  guint             next_intent;
+
+  gboolean          index_loaded;
+  guint             index_entity;
+  char             *index_next;
+  GPtrArray        *index_records;
+  GHashTable       *by_external[N_CLIENT_ENTITIES];
+  GHashTable       *by_document[N_CLIENT_ENTITIES];
+  GHashTable       *by_email[N_CLIENT_ENTITIES];
+  GHashTable       *seen[N_CLIENT_ENTITIES];
+
+  PuenteRecordPage *page;
+  GPtrArray        *actions;
+  guint             pending;
+} Run;
+
+static void
+action_free (Action *action)
+{
+  g_free (action->source_id);
+  g_free (action->crm_id);
+  g_free (action->display_name);
+  g_free (action->message);
+  g_free (action->hash);
+  g_clear_pointer (&action->desired, puente_record_free);
+  g_free (action);
+}
+
+static void
+run_free (Run *run)
+{
+  g_free (run->trigger);
+  g_clear_pointer (&run->since, g_date_time_unref);
+  g_free (run->started);
+  g_clear_pointer (&run->intents, g_ptr_array_unref);
+  g_free (run->index_next);
+  g_clear_pointer (&run->index_records, g_ptr_array_unref);
+  for (guint i = 0; i < N_CLIENT_ENTITIES; i++)
+    {
+      g_clear_pointer (&run->by_external[i], g_hash_table_unref);
+      g_clear_pointer (&run->by_document[i], g_hash_table_unref);
+      g_clear_pointer (&run->by_email[i], g_hash_table_unref);
+      g_clear_pointer (&run->seen[i], g_hash_table_unref);
+    }
+  g_clear_pointer (&run->page, puente_record_page_free);
+  g_clear_pointer (&run->actions, g_ptr_array_unref);
+  g_free (run);
+}
+
+guint
+puente_run_summary_total (const PuenteRunSummary *summary,
+                          int                     outcome)
+{
+  guint total = 0;
+
+  g_return_val_if_fail (summary != NULL, 0);
+
+  for (guint entity = 0; entity <= PUENTE_ENTITY_DEAL; entity++)
+    for (guint o = 0; o <= PUENTE_OUTCOME_DELETED; o++)
+      if (outcome < 0 || (guint) outcome == o)
+        total += summary->counts[entity][o];
+
+  return total;
+}
+
+static void
+puente_engine_finalize (GObject *object)
+{
+  PuenteEngine *self = (PuenteEngine *)object;
+
+  g_clear_object (&self->store);
+  g_free (self->connection_id);
+  g_clear_object (&self->source);
+  g_clear_object (&self->crm);
+
+  G_OBJECT_CLASS (puente_engine_parent_class)->finalize (object);
+}
+
+static void
+puente_engine_class_init (PuenteEngineClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = puente_engine_finalize;
+
+  /**
+   * PuenteEngine::progress:
+   * @entity: a #PuenteEntity
+   * @done: records of @entity handled so far in this run
+   *
+   * Emitted after each page, on the engine's thread.
+   */
+  signals[PROGRESS] = g_signal_new ("progress", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                    0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT, G_TYPE_UINT);
+}
+
+static void
+puente_engine_init (PuenteEngine *self)
+{
+}
+
+PuenteEngine *
+puente_engine_new (PuenteStore         *store,
+                   const char          *connection_id,
+                   const PuenteProfile *profile,
+                   PuenteSource        *source,
+                   PuenteCrm           *crm)
+{
+  PuenteEngine *self;
+
+  g_return_val_if_fail (PUENTE_IS_STORE (store), NULL);
+  g_return_val_if_fail (connection_id != NULL, NULL);
+  g_return_val_if_fail (profile != NULL, NULL);
+  g_return_val_if_fail (PUENTE_IS_SOURCE (source), NULL);
+  g_return_val_if_fail (PUENTE_IS_CRM (crm), NULL);
+
+  self = g_object_new (PUENTE_TYPE_ENGINE, NULL);
+  self->store = g_object_ref (store);
+  self->connection_id = g_strdup (connection_id);
+  self->profile = profile;
+  self->source = g_object_ref (source);
+  self->crm = g_object_ref (crm);
+
+  return self;
+}
+
+/**
+ * puente_engine_set_dry_run:
+ *
+ * A dry run plans everything and counts what it would do (the wizard's preview), but
+ * writes nothing: not to the CRM, not to the store.
+ */
+void
+puente_engine_set_dry_run (PuenteEngine *self,
+                           gboolean      dry_run)
+{
+  g_return_if_fail (PUENTE_IS_ENGINE (self));
+
+  self->dry_run = dry_run;
+}
+
+/* ---- planning --------------------------------------------------------------------------- */
+
+static char *
+display_name_of (const PuenteRecord *record)
+{
+  const char *name = puente_record_get (record, PUENTE_FIELD_NAME);
+  const char *first = puente_record_get (record, PUENTE_FIELD_FIRST_NAME);
+  const char *last = puente_record_get (record, PUENTE_FIELD_LAST_NAME);
+
+  if (name != NULL)
+    return g_strdup (name);
+  if (first != NULL || last != NULL)
+    return g_strstrip (g_strdup_printf ("%s %s", first ? first : "", last ? last : ""));
+
+  return g_strdup (record->id);
+}
+
+static char *
+lowercase (const char *text)
+{
+  return text != NULL && *text != '\0' ? g_utf8_strdown (text, -1) : NULL;
+}
+
+/* What the CRM should hold for @source under this profile. */
+static PuenteRecord *
+build_desired (PuenteEngine       *self,
+               const PuenteRecord *source)
+{
+  static const char * const contact_fields[] = {
+    PUENTE_FIELD_FIRST_NAME, PUENTE_FIELD_LAST_NAME, PUENTE_FIELD_EMAIL, PUENTE_FIELD_PHONE,
+    PUENTE_FIELD_MOBILE, PUENTE_FIELD_BIRTHDAY, PUENTE_FIELD_COMPANY_NAME, NULL,
+  };
+  static const char * const company_fields[] = {
+    PUENTE_FIELD_EMAIL, PUENTE_FIELD_PHONE, NULL,
+  };
+  const PuenteProfile *profile = self->profile;
+  PuenteRecord *desired = puente_record_new (source->entity);
+  const char * const *fields = source->entity == PUENTE_ENTITY_COMPANY ? company_fields : contact_fields;
+  const char *document = puente_record_get (source, PUENTE_FIELD_DOCUMENT);
+  const char *gdpr = puente_record_get (source, PUENTE_FIELD_GDPR_ACCEPT);
+
+  for (guint i = 0; fields[i] != NULL; i++)
+    puente_record_set (desired, fields[i], puente_record_get (source, fields[i]));
+
+  if (source->entity == PUENTE_ENTITY_COMPANY)
+    {
+      g_autofree char *name = display_name_of (source);
+
+      puente_record_set (desired, PUENTE_FIELD_NAME, name);
+    }
+  else
+    {
+      puente_record_set (desired, PUENTE_FIELD_CONTACT_TYPE, puente_record_get (source, PUENTE_FIELD_CLIENT_TYPE));
+      if (profile->origin != NULL)
+        puente_record_set (desired, PUENTE_FIELD_SOURCE, profile->origin);
+
+      /* Blank or pending consent means "not asked": never sent, so never "accepted". */
+      if (gdpr != NULL)
+        puente_record_set (desired, PUENTE_FIELD_GDPR_ACCEPT, gdpr);
+    }
+
+  if (document != NULL && *document != '\0')
+    {
+      g_autofree char *normalised = puente_document_normalise (document);
+
+      puente_record_set (desired, PUENTE_FIELD_DOCUMENT, normalised);
+    }
+
+  /* The profile's own fields the source fills (GIO Web's cf_*), and the external id. */
+  for (guint i = 0; i < profile->n_fields; i++)
+    {
+      const PuenteProfileField *field = &profile->fields[i];
+      const char *value;
+
+      if (field->entity != source->entity)
+        continue;
+      value = puente_record_get_custom (source, field->name);
+      if (value == NULL)
+        continue;
+
+      /* Communications consent needs GDPR acceptance. */
+      if (g_strcmp0 (value, "true") == 0 && g_strcmp0 (gdpr, "true") != 0 &&
+          (g_strcmp0 (field->name, "cf_enviaemail") == 0 || g_strcmp0 (field->name, "cf_enviasms") == 0))
+        continue;
+
+      puente_record_set_custom (desired, field->name, value);
+    }
+  puente_record_set_custom (desired, profile->client_id_field, source->id);
+  puente_record_add_tag (desired, profile->tag);
+
+  return desired;
+}
+
+static guint
+index_slot (PuenteEntity entity)
+{
+  return entity == PUENTE_ENTITY_COMPANY ? 1 : 0;
+}
+
+static Action *
+plan_record (PuenteEngine       *self,
+             Run                *run,
+             const PuenteRecord *source)
+{
+  Action *action = g_new0 (Action, 1);
+  const char *problem = puente_record_get (source, PUENTE_FIELD_PROBLEM);
+  const char *document = puente_record_get (source, PUENTE_FIELD_DOCUMENT);
+  const char *source_name = puente_source_get_name (self->source);
+  const char *crm_name = puente_crm_get_name (self->crm);
+  g_autoptr(PuenteLink) link = NULL;
+  g_autofree char *normalised = NULL;
+  const PuenteRecord *found = NULL;
+  guint slot = index_slot (source->entity);
+
+  action->entity = source->entity == PUENTE_ENTITY_COMPANY ? PUENTE_ENTITY_COMPANY : PUENTE_ENTITY_CONTACT;
+  action->source_id = g_strdup (source->id);
+  action->display_name = display_name_of (source);
+
+  if (problem != NULL)
+    {
+      action->outcome = PUENTE_OUTCOME_SKIPPED;
+      action->message = g_strdup (problem);
+      return action;
+    }
+
+  if (source->id == NULL || *source->id == '\0')
+    {
+      action->outcome = PUENTE_OUTCOME_SKIPPED;
+      action->message = g_strdup (_("Not sent: it has no client number."));
+      return action;
+    }
+
+  g_hash_table_add (run->seen[slot], g_strdup (source->id));
+
+  if (self->profile->needs_document && (document == NULL || *document == '\0'))
+    {
+      action->outcome = PUENTE_OUTCOME_SKIPPED;
+      action->message = g_strdup_printf (_("Not sent: it has no NIF or CIF in %s, and only "
+                                           "clients with one are sent. Add it there to send it."),
+                                         source_name);
+      return action;
+    }
+
+  action->desired = build_desired (self, source);
+  action->hash = puente_record_hash (action->desired);
+
+  link = puente_store_get_link (self->store, self->connection_id, action->entity, source->id, NULL);
+  if (link != NULL && link->state == PUENTE_LINK_LINKED && link->crm_id != NULL)
+    {
+      action->crm_id = g_strdup (link->crm_id);
+      action->failures = link->failures;
+      if (g_strcmp0 (link->content_hash, action->hash) == 0)
+        {
+          action->outcome = PUENTE_OUTCOME_UNCHANGED;
+          return action;
+        }
+      action->kind = ACTION_UPDATE;
+      action->outcome = PUENTE_OUTCOME_UPDATED;
+      return action;
+    }
+
+  /* Not linked yet: the external id, then the document, then the email. */
+  normalised = document != NULL ? puente_document_normalise (document) : NULL;
+  found = g_hash_table_lookup (run->by_external[slot], source->id);
+  if (found != NULL)
+    {
+      g_autofree char *crm_document = puente_document_normalise (puente_record_get (found, PUENTE_FIELD_DOCUMENT));
+
+      if (normalised != NULL && *normalised != '\0' && *crm_document != '\0' &&
+          g_strcmp0 (normalised, crm_document) != 0)
+        {
+          action->outcome = PUENTE_OUTCOME_CONFLICT;
+          action->crm_id = g_strdup (found->id);
+          action->message = g_strdup_printf (_("The NIF in %s (%s) differs from the NIF in %s (%s) "
+                                               "for this client. Puente changed nothing: fix it in "
+                                               "one of them."),
+                                             source_name, normalised, crm_name, crm_document);
+          return action;
+        }
+    }
+  if (found == NULL && normalised != NULL && *normalised != '\0')
+    found = g_hash_table_lookup (run->by_document[slot], normalised);
+  if (found == NULL && self->profile->link_by_email)
+    {
+      g_autofree char *email = lowercase (puente_record_get (source, PUENTE_FIELD_EMAIL));
+
+      if (email != NULL)
+        found = g_hash_table_lookup (run->by_email[slot], email);
+    }
+
+  if (found != NULL)
+    {
+      action->crm_id = g_strdup (found->id);
+      action->kind = ACTION_UPDATE;
+      action->outcome = PUENTE_OUTCOME_UPDATED;
+      return action;
+    }
+
+  action->kind = ACTION_CREATE;
+  action->outcome = PUENTE_OUTCOME_CREATED;
+  return action;
+}
+
+/* ---- the run ---------------------------------------------------------------------------- */
+
+static void load_page (GTask *task, const char *next);
+static void finish_run (GTask *task);
+
+static void
+fail_run (GTask  *task,
+          GError *error)
+{
+  PuenteEngine *self = g_task_get_source_object (task);
+  Run *run = g_task_get_task_data (task);
+
+  if (!self->dry_run && run->summary.run != 0)
+    {
+      puente_store_rollback (self->store);
+      puente_store_finish_run (self->store, run->summary.run,
+                               g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+                               ? "cancelled" : "failed", NULL, NULL);
+    }
+
+  g_task_return_error (task, error);
+  g_object_unref (task);
+}
+
+static void
+add_event (PuenteEngine *self,
+           Run          *run,
+           const Action *action)
+{
+  PuenteEvent event = {
+    .run = run->summary.run,
+    .entity = action->entity,
+    .outcome = action->outcome,
+    .source_id = action->source_id,
+    .crm_id = action->crm_id,
+    .display_name = action->display_name,
+    .message = action->message,
+  };
+
+  if (self->dry_run || action->outcome == PUENTE_OUTCOME_UNCHANGED)
+    return;  /* unchanged records are counted, not logged one by one */
+
+  puente_store_add_event (self->store, &event, NULL);
+}
+
+static void
+commit_page (GTask *task)
+{
+  PuenteEngine *self = g_task_get_source_object (task);
+  Run *run = g_task_get_task_data (task);
+  const char *crm_name = puente_crm_get_name (self->crm);
+  g_autoptr(GError) error = NULL;
+  guint per_entity[N_CLIENT_ENTITIES] = { 0, };
+
+  if (!self->dry_run && !puente_store_begin (self->store, &error))
+    {
+      fail_run (task, g_steal_pointer (&error));
+      return;
+    }
+
+  for (guint i = 0; i < run->actions->len; i++)
+    {
+      Action *action = g_ptr_array_index (run->actions, i);
+
+      per_entity[index_slot (action->entity)]++;
+      run->summary.counts[action->entity][action->outcome]++;
+
+      if (action->outcome == PUENTE_OUTCOME_CREATED && action->message == NULL)
+        action->message = g_strdup_printf (_("Created in %s."), crm_name);
+      else if (action->outcome == PUENTE_OUTCOME_UPDATED && action->message == NULL)
+        action->message = g_strdup_printf (_("Updated in %s."), crm_name);
+
+      if (!self->dry_run && action->kind != ACTION_NONE)
+        {
+          PuenteLink link = {
+            .entity = action->entity,
+            .source_id = action->source_id,
+            .crm_id = action->crm_id,
+            .content_hash = action->outcome == PUENTE_OUTCOME_FAILED ? NULL : action->hash,
+            .display_name = action->display_name,
+            .state = action->crm_id != NULL ? PUENTE_LINK_LINKED : PUENTE_LINK_INTENT,
+            .failures = action->outcome == PUENTE_OUTCOME_FAILED ? action->failures + 1 : 0,
+          };
+
+          /* A create that failed keeps its intent (no CRM id): the next run looks the
+           * record up by its external id before creating it. */
+          puente_store_put_link (self->store, self->connection_id, &link, NULL);
+        }
+
+      if (action->outcome == PUENTE_OUTCOME_FAILED)
+        run->any_failed = TRUE;
+      add_event (self, run, action);
+    }
+
+  if (!self->dry_run && !puente_store_commit (self->store, &error))
+    {
+      fail_run (task, g_steal_pointer (&error));
+      return;
+    }
+
+  for (guint slot = 0; slot < N_CLIENT_ENTITIES; slot++)
+    if (per_entity[slot] > 0)
+      g_signal_emit (self, signals[PROGRESS], 0, slot == 1 ? PUENTE_ENTITY_COMPANY : PUENTE_ENTITY_CONTACT,
+                     per_entity[slot]);
+
+  g_clear_pointer (&run->actions, g_ptr_array_unref);
+  if (run->page->next != NULL)
+    {
+      g_autofree char *next = g_strdup (run->page->next);
+
+      load_page (task, next);
+    }
+  else
+    finish_run (task);
+}
+
+static void
+request_done (GTask  *task,
+              Action *action,
+              PuenteRecord *answer,
+              GError *error)
+{
+  Run *run = g_task_get_task_data (task);
+
+  if (answer != NULL)
+    {
+      g_free (action->crm_id);
+      action->crm_id = g_strdup (answer->id);
+      puente_record_free (answer);
+    }
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      /* Cancelled: the page still commits what finished; this record is retried later. */
+      action->outcome = PUENTE_OUTCOME_FAILED;
+      action->message = g_strdup (_("Not sent: the sync was cancelled."));
+      g_error_free (error);
+    }
+  else
+    {
+      action->outcome = PUENTE_OUTCOME_FAILED;
+      g_free (action->message);
+      action->message = g_strdup (error->message);
+      g_error_free (error);
+    }
+
+  g_assert (run->pending > 0);
+  if (--run->pending == 0)
+    commit_page (task);
+}
+
+static void
+created_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Action *action = user_data;
+  GError *error = NULL;
+  PuenteRecord *record = puente_crm_create_finish (PUENTE_CRM (object), result, &error);
+
+  request_done (action->task, action, record, error);
+}
+
+static void
+updated_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Action *action = user_data;
+  GError *error = NULL;
+  PuenteRecord *record = puente_crm_update_finish (PUENTE_CRM (object), result, &error);
+
+  request_done (action->task, action, record, error);
+}
+
+static void
+execute_page (GTask *task)
+{
+  PuenteEngine *self = g_task_get_source_object (task);
+  Run *run = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  guint creates = 0;
+
+  /* The intents of every create, on disk before any create is sent. */
+  for (guint i = 0; i < run->actions->len; i++)
+    if (((Action *) g_ptr_array_index (run->actions, i))->kind == ACTION_CREATE)
+      creates++;
+
+  if (!self->dry_run && creates > 0)
+    {
+      if (!puente_store_begin (self->store, &error))
+        {
+          fail_run (task, g_steal_pointer (&error));
+          return;
+        }
+      for (guint i = 0; i < run->actions->len; i++)
+        {
+          Action *action = g_ptr_array_index (run->actions, i);
+          PuenteLink intent = {
+            .entity = action->entity,
+            .source_id = action->source_id,
+            .display_name = action->display_name,
+            .state = PUENTE_LINK_INTENT,
+          };
+
+          if (action->kind == ACTION_CREATE)
+            puente_store_put_link (self->store, self->connection_id, &intent, NULL);
+        }
+      if (!puente_store_commit (self->store, &error))
+        {
+          fail_run (task, g_steal_pointer (&error));
+          return;
+        }
+    }
+
+  run->pending = 1;  /* held until every request is sent */
+  for (guint i = 0; i < run->actions->len && !self->dry_run; i++)
+    {
+      Action *action = g_ptr_array_index (run->actions, i);
+
+      action->task = task;
+      if (action->kind == ACTION_CREATE)
+        {
+          run->pending++;
+          puente_crm_create_async (self->crm, action->desired, self->profile->client_id_field,
+                                   g_task_get_cancellable (task), created_cb, action);
+        }
+      else if (action->kind == ACTION_UPDATE)
+        {
+          run->pending++;
+          action->desired->id = g_strdup (action->crm_id);
+          puente_crm_update_async (self->crm, action->desired, g_task_get_cancellable (task),
+                                   updated_cb, action);
+        }
+    }
+
+  if (--run->pending == 0)
+    commit_page (task);
+}
+
+static void
+plan_page (GTask *task)
+{
+  PuenteEngine *self = g_task_get_source_object (task);
+  Run *run = g_task_get_task_data (task);
+
+  run->actions = g_ptr_array_new_with_free_func ((GDestroyNotify) action_free);
+  for (guint i = 0; i < run->page->records->len; i++)
+    g_ptr_array_add (run->actions, plan_record (self, run, g_ptr_array_index (run->page->records, i)));
+
+  execute_page (task);
+}
+
+/* The CRM's contacts and companies, indexed by external id, document and email, so that
+ * linking a page costs no request per record. Read once, at the first unlinked record. */
+static void load_index_page (GTask *task);
+
+static void
+index_page_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  GTask *task = user_data;
+  PuenteEngine *self = g_task_get_source_object (task);
+  Run *run = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PuenteRecordPage) page = puente_crm_list_finish (PUENTE_CRM (object), result, &error);
+
+  if (page == NULL)
+    {
+      fail_run (task, g_steal_pointer (&error));
+      return;
+    }
+
+  for (guint i = 0; i < page->records->len; i++)
+    {
+      PuenteRecord *record = g_ptr_array_steal_index (page->records, 0);
+      const char *external = puente_record_get_custom (record, self->profile->client_id_field);
+      g_autofree char *document = puente_document_normalise (puente_record_get (record, PUENTE_FIELD_DOCUMENT));
+      char *email = lowercase (puente_record_get (record, PUENTE_FIELD_EMAIL));
+
+      i--;
+      if (external != NULL)
+        g_hash_table_insert (run->by_external[run->index_entity], g_strdup (external), record);
+      if (*document != '\0')
+        g_hash_table_insert (run->by_document[run->index_entity], g_steal_pointer (&document), record);
+      if (email != NULL)
+        g_hash_table_insert (run->by_email[run->index_entity], email, record);
+      g_ptr_array_add (run->index_records, record);
+    }
+
+  g_free (run->index_next);
+  run->index_next = g_strdup (page->next);
+  if (run->index_next == NULL)
+    run->index_entity++;
+
+  if (run->index_entity < N_CLIENT_ENTITIES)
+    load_index_page (task);
+  else
+    {
+      run->index_loaded = TRUE;
+      plan_page (task);
+    }
+}
+
+static void
+load_index_page (GTask *task)
+{
+  PuenteEngine *self = g_task_get_source_object (task);
+  Run *run = g_task_get_task_data (task);
+
+  puente_crm_list_async (self->crm, run->index_entity == 1 ? PUENTE_ENTITY_COMPANY : PUENTE_ENTITY_CONTACT,
+                         NULL, run->index_next, g_task_get_cancellable (task), index_page_cb, task);
+}
+
+static gboolean
+page_needs_index (PuenteEngine *self,
+                  Run          *run)
+{
+  for (guint i = 0; i < run->page->records->len; i++)
+    {
+      PuenteRecord *record = g_ptr_array_index (run->page->records, i);
+      g_autoptr(PuenteLink) link = NULL;
+
+      if (record->id == NULL)
+        continue;
+      link = puente_store_get_link (self->store, self->connection_id,
+                                    record->entity == PUENTE_ENTITY_COMPANY ? PUENTE_ENTITY_COMPANY : PUENTE_ENTITY_CONTACT,
+                                    record->id, NULL);
+      if (link == NULL || link->state != PUENTE_LINK_LINKED)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static void
+page_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  GTask *task = user_data;
+  PuenteEngine *self = g_task_get_source_object (task);
+  Run *run = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  g_clear_pointer (&run->page, puente_record_page_free);
+  run->page = puente_source_list_clients_finish (PUENTE_SOURCE (object), result, &error);
+  if (run->page == NULL)
+    {
+      fail_run (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (!run->index_loaded && page_needs_index (self, run))
+    load_index_page (task);
+  else
+    plan_page (task);
+}
+
+static void
+load_page (GTask      *task,
+           const char *next)
+{
+  PuenteEngine *self = g_task_get_source_object (task);
+  Run *run = g_task_get_task_data (task);
+
+  if (g_task_return_error_if_cancelled (task))
+    {
+      g_object_unref (task);
+      return;
+    }
+
+  puente_source_list_clients_async (self->source, run->mode == PUENTE_RUN_MODIFIED ? run->since : NULL,
+                                    next, g_task_get_cancellable (task), page_cb, task);
+}
+
+/* After a full listing: what the source no longer has is reported, and left in the CRM. */
+static void
+report_deletions (PuenteEngine *self,
+                  Run          *run)
+{
+  const char *source_name = puente_source_get_name (self->source);
+  const char *crm_name = puente_crm_get_name (self->crm);
+
+  for (guint slot = 0; slot < N_CLIENT_ENTITIES; slot++)
+    {
+      PuenteEntity entity = slot == 1 ? PUENTE_ENTITY_COMPANY : PUENTE_ENTITY_CONTACT;
+      g_autoptr(GPtrArray) links = puente_store_list_links (self->store, self->connection_id, entity, NULL);
+
+      for (guint i = 0; links != NULL && i < links->len; i++)
+        {
+          PuenteLink *link = g_ptr_array_index (links, i);
+          g_autofree char *message = NULL;
+          Action action = { 0, };
+
+          if (link->state != PUENTE_LINK_LINKED || g_hash_table_contains (run->seen[slot], link->source_id))
+            continue;
+
+          message = g_strdup_printf (_("No longer in %s. Puente left it in %s."), source_name, crm_name);
+          action.outcome = PUENTE_OUTCOME_DELETED;
+          action.entity = entity;
+          action.source_id = link->source_id;
+          action.crm_id = link->crm_id;
+          action.display_name = link->display_name;
+          action.message = message;
+          run->summary.counts[entity][PUENTE_OUTCOME_DELETED]++;
+          add_event (self, run, &action);
+        }
+    }
+}
+
+static void
+finish_run (GTask *task)
+{
+  PuenteEngine *self = g_task_get_source_object (task);
+  Run *run = g_task_get_task_data (task);
+
+  if (run->mode == PUENTE_RUN_FULL)
+    report_deletions (self, run);
+
+  if (!self->dry_run)
+    {
+      /* A run with failures keeps the old watermark, so that the next `modified` run reads
+       * the failed records again (unchanged ones cost nothing: their hashes match). */
+      if (!run->any_failed)
+        puente_store_set_watermark (self->store, self->connection_id, "source-clients", run->started, NULL);
+      puente_store_finish_run (self->store, run->summary.run,
+                               run->any_failed ? "finished-with-failures" : "succeeded",
+                               run->started, NULL);
+    }
+
+  g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
+}
+
+/* ---- resolving the intents of a run that was killed -------------------------------------- */
+
+static void resolve_next_intent (GTask *task);
+
+static void
+intent_found_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GTask *task = user_data;
+  PuenteEngine *self = g_task_get_source_object (task);
+  Run *run = g_task_get_task_data (task);
+  PuenteLink *intent = g_ptr_array_index (run->intents, run->next_intent);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) found = puente_crm_find_finish (PUENTE_CRM (object), result, &error);
+
+  if (found == NULL)
+    {
+      fail_run (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (found->len > 0)
+    {
+      /* The create had happened: keep the record, with no hash, so the run updates it. */
+      g_free (intent->crm_id);
+      intent->crm_id = g_strdup (((PuenteRecord *) g_ptr_array_index (found, 0))->id);
+      intent->state = PUENTE_LINK_LINKED;
+      puente_store_put_link (self->store, self->connection_id, intent, NULL);
+    }
+  else
+    puente_store_delete_link (self->store, self->connection_id, intent->entity, intent->source_id, NULL);
+
+  run->next_intent++;
+  resolve_next_intent (task);
+}
+
+static void
+resolve_next_intent (GTask *task)
+{
+  PuenteEngine *self = g_task_get_source_object (task);
+  Run *run = g_task_get_task_data (task);
+
+  if (run->intents == NULL || run->next_intent >= run->intents->len)
+    {
+      load_page (task, NULL);
+      return;
+    }
+
+  {
+    PuenteLink *intent = g_ptr_array_index (run->intents, run->next_intent);
+
+    puente_crm_find_async (self->crm, intent->entity, PUENTE_CRM_KEY_EXTERNAL_ID,
+                           self->profile->client_id_field, intent->source_id,
+                           g_task_get_cancellable (task), intent_found_cb, task);
+  }
+}
+
+/**
+ * puente_engine_run_async:
+ * @mode: everything, or what changed since the last successful run
+ * @trigger: "manual", "schedule" or "single"
+ */
+void
+puente_engine_run_async (PuenteEngine        *self,
+                         PuenteRunMode        mode,
+                         const char          *trigger,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *watermark = NULL;
+  GTask *task;
+  Run *run;
+
+  g_return_if_fail (PUENTE_IS_ENGINE (self));
+  g_return_if_fail (trigger != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, puente_engine_run_async);
+
+  run = g_new0 (Run, 1);
+  run->mode = mode;
+  run->trigger = g_strdup (trigger);
+  run->started = g_date_time_format_iso8601 (now);
+  run->index_records = g_ptr_array_new_with_free_func ((GDestroyNotify) puente_record_free);
+  for (guint i = 0; i < N_CLIENT_ENTITIES; i++)
+    {
+      run->by_external[i] = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      run->by_document[i] = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      run->by_email[i] = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      run->seen[i] = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+    }
+  g_task_set_task_data (task, run, (GDestroyNotify) run_free);
+
+  watermark = puente_store_get_watermark (self->store, self->connection_id, "source-clients", NULL);
+  if (mode == PUENTE_RUN_MODIFIED && watermark != NULL)
+    run->since = g_date_time_new_from_iso8601 (watermark, NULL);
+  else
+    run->mode = PUENTE_RUN_FULL;  /* nothing to compare with: everything */
+
+  if (self->dry_run)
+    {
+      load_page (task, NULL);
+      return;
+    }
+
+  run->summary.run = puente_store_start_run (self->store, self->connection_id,
+                                             run->mode == PUENTE_RUN_FULL ? "full" : "modified",
+                                             trigger, &error);
+  if (run->summary.run == 0)
+    {
+      fail_run (task, g_steal_pointer (&error));
+      return;
+    }
+
+  run->intents = puente_store_list_intents (self->store, self->connection_id, NULL);
+  resolve_next_intent (task);
+}
+
+/**
+ * puente_engine_run_finish:
+ * @summary: (out caller-allocates) (optional): what the run did
+ *
+ * Returns: %TRUE when the run went through (records may still have failed: see @summary)
+ */
+gboolean
+puente_engine_run_finish (PuenteEngine      *self,
+                          GAsyncResult      *result,
+                          PuenteRunSummary  *summary,
+                          GError           **error)
+{
+  Run *run;
+
+  g_return_val_if_fail (PUENTE_IS_ENGINE (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  run = g_task_get_task_data (G_TASK (result));
+  if (summary != NULL)
+    *summary = run->summary;
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

@@ -1,0 +1,55 @@
+/* puente-engine.h: one run of a sync (design.md, "A run, as data").
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "puente-crm.h"
+#include "puente-profile.h"
+#include "puente-source.h"
+#include "puente-store.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  PUENTE_RUN_FULL,
+  PUENTE_RUN_MODIFIED,
+} PuenteRunMode;
+
+/* What a run did (or, in a dry run, would do), per entity and outcome. */
+typedef struct
+{
+  gint64 run;  /* the run's id in the store; 0 for a dry run */
+  guint  counts[PUENTE_ENTITY_DEAL + 1][PUENTE_OUTCOME_DELETED + 1];
+} PuenteRunSummary;
+
+guint puente_run_summary_total (const PuenteRunSummary *summary,
+                                int                     outcome);
+
+#define PUENTE_TYPE_ENGINE (puente_engine_get_type ())
+
+G_DECLARE_FINAL_TYPE (PuenteEngine, puente_engine, PUENTE, ENGINE, GObject)
+
+PuenteEngine *puente_engine_new        (PuenteStore          *store,
+                                        const char           *connection_id,
+                                        const PuenteProfile  *profile,
+                                        PuenteSource         *source,
+                                        PuenteCrm            *crm);
+void          puente_engine_set_dry_run (PuenteEngine        *self,
+                                         gboolean             dry_run);
+void          puente_engine_run_async  (PuenteEngine         *self,
+                                        PuenteRunMode         mode,
+                                        const char           *trigger,
+                                        GCancellable         *cancellable,
+                                        GAsyncReadyCallback   callback,
+                                        gpointer              user_data);
+gboolean      puente_engine_run_finish (PuenteEngine         *self,
+                                        GAsyncResult         *result,
+                                        PuenteRunSummary     *summary,
+                                        GError              **error);
+
+G_END_DECLS

@@ -1,0 +1,383 @@
+/* test-engine.c: runs of the sync engine, from an export to puente-sandbox's CRM.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "puente-core.h"
+#include "puente-test.h"
+
+/* A GIO Web export: the first client shares the email of a contact already in the CRM
+ * (sandbox demo data), the third has not accepted GDPR but ticks email, the last has no id. */
+static const char gioweb_csv[] =
+  "cf_id;Nombre;Apellidos;email;teléfono;Aceptación GDPR;cf_enviasms;cf_enviaemail\n"
+  "5001;María;García López;maria.garcia@example.es;+34 600 123 456;Sí;Sí;Sí\n"
+  "5002;Pedro;Alves;pedro.alves@example.pt;+351 912 000 111;Sí;No;Sí\n"
+  "5003;Nuria;Vidal;nuria.vidal@example.es;+34 655 000 222;No;Sí;Sí\n"
+  "5004;Tomás;Ribeiro;tomas.ribeiro@example.pt;;;;\n"
+  ";Sin;Número;sin.numero@example.es;;;;\n";
+
+/* Another program's export, linked by NIF. */
+static const char generic_csv[] =
+  "Código;Nombre;Apellidos;NIF;Email\n"
+  "7001;Rosa;Molina;11111111H;rosa.molina@example.es\n"
+  "7002;Luis;Campos;;luis.campos@example.es\n";
+
+typedef struct
+{
+  PuenteTestSandbox   *sandbox;
+  PuenteCrm           *crm;
+  PuenteStore         *store;
+  char                *folder;
+  GFile               *export;
+  const PuenteProfile *profile;
+} Fixture;
+
+static void
+write_export (Fixture    *fixture,
+              const char *contents)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_file_replace_contents (fixture->export, contents, strlen (contents), NULL, FALSE,
+                           G_FILE_CREATE_NONE, NULL, NULL, &error);
+  g_assert_no_error (error);
+}
+
+static void
+provision (Fixture *fixture)
+{
+  GAsyncResult *pending = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) checks = NULL;
+  g_autoptr(GError) error = NULL;
+
+  puente_provision_create_missing_async (fixture->crm, fixture->profile, NULL,
+                                         puente_test_store_result, &pending);
+  result = puente_test_wait_for_result (&pending);
+  checks = puente_provision_create_missing_finish (result, &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *db = NULL;
+  g_autofree char *path = NULL;
+  PuenteClientifyCrm *crm;
+
+  /* "giav-csv": the GIAV profile's rules, fed from a plain export. */
+  fixture->profile = puente_profile_lookup (g_str_equal (data, "giav-csv") ? "giav" : data);
+  fixture->sandbox = puente_test_sandbox_start (NULL);
+  crm = puente_clientify_crm_new (fixture->sandbox->crm_url, "sandbox", 0, &error);
+  g_assert_no_error (error);
+  puente_api_client_set_retry_policy (puente_clientify_crm_get_client (crm), 8, 5, 40);
+  fixture->crm = PUENTE_CRM (crm);
+
+  fixture->folder = g_dir_make_tmp ("puente-engine-XXXXXX", &error);
+  g_assert_no_error (error);
+  db = g_build_filename (fixture->folder, "puente.db", NULL);
+  fixture->store = puente_store_open (db, &error);
+  g_assert_no_error (error);
+  path = g_build_filename (fixture->folder, "export.csv", NULL);
+  fixture->export = g_file_new_for_path (path);
+  write_export (fixture, g_str_equal (data, "gioweb") ? gioweb_csv : generic_csv);
+
+  provision (fixture);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GDir) dir = g_dir_open (fixture->folder, 0, NULL);
+  const char *name;
+
+  g_clear_object (&fixture->store);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (fixture->folder, name, NULL);
+
+      g_unlink (path);
+    }
+  g_rmdir (fixture->folder);
+  g_free (fixture->folder);
+  g_clear_object (&fixture->export);
+  g_clear_object (&fixture->crm);
+  g_clear_pointer (&fixture->sandbox, puente_test_sandbox_stop);
+}
+
+static PuenteRunSummary
+run_engine (Fixture       *fixture,
+            PuenteRunMode  mode,
+            gboolean       dry_run)
+{
+  g_autoptr(PuenteSpreadsheetSource) source = NULL;
+  g_autoptr(PuenteEngine) engine = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *pending = NULL;
+  PuenteRunSummary summary = { 0, };
+  PuenteColumnPreset preset = g_str_equal (fixture->profile->id, "gioweb")
+                              ? PUENTE_COLUMN_PRESET_GIOWEB : PUENTE_COLUMN_PRESET_GENERIC;
+
+  source = puente_spreadsheet_source_new (fixture->export, preset, NULL);
+  engine = puente_engine_new (fixture->store, "test", fixture->profile, PUENTE_SOURCE (source), fixture->crm);
+  puente_engine_set_dry_run (engine, dry_run);
+
+  puente_engine_run_async (engine, mode, "manual", NULL, puente_test_store_result, &pending);
+  result = puente_test_wait_for_result (&pending);
+  g_assert_true (puente_engine_run_finish (engine, result, &summary, &error));
+  g_assert_no_error (error);
+
+  return summary;
+}
+
+static GPtrArray *
+find_by_id (Fixture    *fixture,
+            const char *id)
+{
+  GAsyncResult *pending = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *found;
+
+  puente_crm_find_async (fixture->crm, PUENTE_ENTITY_CONTACT, PUENTE_CRM_KEY_EXTERNAL_ID,
+                         fixture->profile->client_id_field, id, NULL, puente_test_store_result, &pending);
+  result = puente_test_wait_for_result (&pending);
+  found = puente_crm_find_finish (fixture->crm, result, &error);
+  g_assert_no_error (error);
+
+  return found;
+}
+
+static guint
+writes (Fixture *fixture)
+{
+  return puente_test_sandbox_count (fixture->sandbox, "POST", "contacts") +
+         puente_test_sandbox_count (fixture->sandbox, "PUT", "contacts") +
+         puente_test_sandbox_count (fixture->sandbox, "POST", "companies") +
+         puente_test_sandbox_count (fixture->sandbox, "PUT", "companies");
+}
+
+static void
+test_first_sync (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  PuenteRunSummary summary = run_engine (fixture, PUENTE_RUN_FULL, FALSE);
+  const char *ids[] = { "5001", "5002", "5003", "5004" };
+
+  g_assert_cmpuint (summary.run, >, 0);
+  g_assert_cmpuint (summary.counts[PUENTE_ENTITY_CONTACT][PUENTE_OUTCOME_CREATED], ==, 3);
+  g_assert_cmpuint (summary.counts[PUENTE_ENTITY_CONTACT][PUENTE_OUTCOME_UPDATED], ==, 1);  /* by email */
+  g_assert_cmpuint (summary.counts[PUENTE_ENTITY_CONTACT][PUENTE_OUTCOME_SKIPPED], ==, 1);  /* no id */
+  g_assert_cmpuint (puente_test_sandbox_count (fixture->sandbox, "POST", "contacts"), ==, 3);
+  g_assert_cmpuint (puente_store_count_events (fixture->store, summary.run, PUENTE_ENTITY_CONTACT,
+                                               PUENTE_OUTCOME_SKIPPED, NULL), ==, 1);
+
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      g_autoptr(GPtrArray) found = find_by_id (fixture, ids[i]);
+      PuenteRecord *contact;
+
+      g_assert_cmpuint (found->len, ==, 1);
+      contact = g_ptr_array_index (found, 0);
+      g_assert_true (puente_record_has_tag (contact, "GIOWEB"));
+      g_assert_cmpstr (puente_record_get (contact, PUENTE_FIELD_SOURCE), ==, "GIOWEB");
+
+      if (g_str_equal (ids[i], "5001"))
+        {
+          /* Linked to the contact already there, by email: not a second María. */
+          g_assert_cmpstr (puente_record_get (contact, PUENTE_FIELD_LAST_NAME), ==, "García López");
+          g_assert_cmpstr (puente_record_get_custom (contact, "cf_enviaemail"), ==, "true");
+        }
+      else if (g_str_equal (ids[i], "5003"))
+        {
+          /* No GDPR acceptance: communications consent is not sent as accepted. */
+          g_assert_cmpstr (puente_record_get (contact, PUENTE_FIELD_GDPR_ACCEPT), ==, "false");
+          g_assert_null (puente_record_get_custom (contact, "cf_enviaemail"));
+        }
+      else if (g_str_equal (ids[i], "5004"))
+        {
+          /* Consent never asked: nothing sent, so never "accepted". */
+          g_assert_cmpstr (puente_record_get (contact, PUENTE_FIELD_GDPR_ACCEPT), !=, "true");
+          g_assert_null (puente_record_get_custom (contact, "cf_enviasms"));
+        }
+    }
+}
+
+static void
+test_unchanged_run_writes_nothing (Fixture       *fixture,
+                                   gconstpointer  data)
+{
+  PuenteRunSummary first = run_engine (fixture, PUENTE_RUN_FULL, FALSE);
+  guint before = writes (fixture);
+  PuenteRunSummary second = run_engine (fixture, PUENTE_RUN_MODIFIED, FALSE);
+
+  g_assert_cmpuint (first.counts[PUENTE_ENTITY_CONTACT][PUENTE_OUTCOME_CREATED], ==, 3);
+  g_assert_cmpuint (writes (fixture), ==, before);
+  g_assert_cmpuint (second.counts[PUENTE_ENTITY_CONTACT][PUENTE_OUTCOME_UNCHANGED], ==, 4);
+  g_assert_cmpuint (puente_run_summary_total (&second, PUENTE_OUTCOME_CREATED), ==, 0);
+  g_assert_cmpuint (puente_run_summary_total (&second, PUENTE_OUTCOME_UPDATED), ==, 0);
+}
+
+static void
+test_one_change_one_write (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autofree char *changed = NULL;
+  PuenteRunSummary summary;
+  g_autoptr(GPtrArray) found = NULL;
+  guint puts;
+
+  run_engine (fixture, PUENTE_RUN_FULL, FALSE);
+  puts = puente_test_sandbox_count (fixture->sandbox, "PUT", "contacts");
+
+  changed = g_strdup (gioweb_csv);
+  memcpy (strstr (changed, "Pedro"), "Pablo", 5);
+  write_export (fixture, changed);
+
+  summary = run_engine (fixture, PUENTE_RUN_MODIFIED, FALSE);
+  g_assert_cmpuint (summary.counts[PUENTE_ENTITY_CONTACT][PUENTE_OUTCOME_UPDATED], ==, 1);
+  g_assert_cmpuint (puente_test_sandbox_count (fixture->sandbox, "PUT", "contacts"), ==, puts + 1);
+  g_assert_cmpuint (puente_test_sandbox_count (fixture->sandbox, "POST", "contacts"), ==, 3);
+
+  found = find_by_id (fixture, "5002");
+  g_assert_cmpstr (puente_record_get (g_ptr_array_index (found, 0), PUENTE_FIELD_FIRST_NAME), ==, "Pablo");
+}
+
+static void
+test_dry_run_writes_nothing (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  PuenteRunSummary preview = run_engine (fixture, PUENTE_RUN_FULL, TRUE);
+  g_autoptr(GPtrArray) intents = puente_store_list_intents (fixture->store, "test", NULL);
+
+  g_assert_cmpuint (preview.run, ==, 0);
+  g_assert_cmpuint (preview.counts[PUENTE_ENTITY_CONTACT][PUENTE_OUTCOME_CREATED], ==, 3);
+  g_assert_cmpuint (preview.counts[PUENTE_ENTITY_CONTACT][PUENTE_OUTCOME_UPDATED], ==, 1);
+  g_assert_cmpuint (writes (fixture), ==, 0);
+  g_assert_cmpuint (intents->len, ==, 0);
+  g_assert_cmpuint (puente_store_count_links (fixture->store, "test", NULL), ==, 0);
+}
+
+static void
+test_killed_run_resumes (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(PuenteRecord) made = puente_record_new (PUENTE_ENTITY_CONTACT);
+  g_autoptr(PuenteRecord) answer = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *pending = NULL;
+  PuenteLink created_before_kill = { .entity = PUENTE_ENTITY_CONTACT, .source_id = (char *) "5002",
+                                     .state = PUENTE_LINK_INTENT };
+  PuenteLink never_sent = { .entity = PUENTE_ENTITY_CONTACT, .source_id = (char *) "5003",
+                            .state = PUENTE_LINK_INTENT };
+  const char *ids[] = { "5001", "5002", "5003", "5004" };
+
+  /* A run was killed right after Clientify created 5002, before the result was stored,
+   * and before it sent 5003. */
+  g_assert_true (puente_store_put_link (fixture->store, "test", &created_before_kill, NULL));
+  g_assert_true (puente_store_put_link (fixture->store, "test", &never_sent, NULL));
+  puente_record_set (made, PUENTE_FIELD_FIRST_NAME, "Pedro");
+  puente_record_set_custom (made, "cf_id", "5002");
+  puente_crm_create_async (fixture->crm, made, "cf_id", NULL, puente_test_store_result, &pending);
+  result = puente_test_wait_for_result (&pending);
+  answer = puente_crm_create_finish (fixture->crm, result, &error);
+  g_assert_no_error (error);
+
+  run_engine (fixture, PUENTE_RUN_FULL, FALSE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      g_autoptr(GPtrArray) found = find_by_id (fixture, ids[i]);
+
+      g_assert_cmpuint (found->len, ==, 1);
+    }
+  g_assert_cmpuint (puente_test_sandbox_count (fixture->sandbox, "POST", "contacts"), ==, 1 + 2);
+}
+
+static void
+test_conflict_and_link_by_document (Fixture       *fixture,
+                                    gconstpointer  data)
+{
+  g_autoptr(PuenteRecord) other = puente_record_new (PUENTE_ENTITY_CONTACT);
+  g_autoptr(PuenteRecord) answer = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *pending = NULL;
+  PuenteRunSummary summary;
+  g_autoptr(GPtrArray) found = NULL;
+  g_autoptr(PuenteEvent) event = NULL;
+
+  /* The CRM has a record carrying 7001 as its id, but another person's NIF. */
+  puente_record_set (other, PUENTE_FIELD_FIRST_NAME, "Otra");
+  puente_record_set (other, PUENTE_FIELD_DOCUMENT, "00000001R");
+  puente_record_set_custom (other, "puente_id", "7001");
+  puente_crm_create_async (fixture->crm, other, "puente_id", NULL, puente_test_store_result, &pending);
+  result = puente_test_wait_for_result (&pending);
+  answer = puente_crm_create_finish (fixture->crm, result, &error);
+  g_assert_no_error (error);
+
+  summary = run_engine (fixture, PUENTE_RUN_FULL, FALSE);
+  g_assert_cmpuint (summary.counts[PUENTE_ENTITY_CONTACT][PUENTE_OUTCOME_CONFLICT], ==, 1);
+  g_assert_cmpuint (summary.counts[PUENTE_ENTITY_CONTACT][PUENTE_OUTCOME_CREATED], ==, 1);
+
+  /* Not updated: still the other person's record. */
+  found = find_by_id (fixture, "7001");
+  g_assert_cmpuint (found->len, ==, 1);
+  g_assert_cmpstr (puente_record_get (g_ptr_array_index (found, 0), PUENTE_FIELD_FIRST_NAME), ==, "Otra");
+
+  /* The event shows both values. */
+  for (gint64 id = 1; (event = puente_store_get_event (fixture->store, id, NULL)) != NULL; id++)
+    {
+      if (event->outcome == PUENTE_OUTCOME_CONFLICT)
+        break;
+      g_clear_pointer (&event, puente_event_free);
+    }
+  g_assert_nonnull (event);
+  g_assert_nonnull (strstr (event->message, "11111111H"));
+  g_assert_nonnull (strstr (event->message, "00000001R"));
+}
+
+static void
+test_no_document_skipped (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  PuenteRunSummary summary = run_engine (fixture, PUENTE_RUN_FULL, FALSE);
+  g_autoptr(GPtrArray) found = find_by_id (fixture, "7002");
+
+  /* The GIAV rule: only clients with a document. */
+  g_assert_cmpuint (summary.counts[PUENTE_ENTITY_CONTACT][PUENTE_OUTCOME_SKIPPED], ==, 1);
+  g_assert_cmpuint (summary.counts[PUENTE_ENTITY_CONTACT][PUENTE_OUTCOME_CREATED], ==, 1);
+  g_assert_cmpuint (found->len, ==, 0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  puente_test_init (&argc, &argv);
+
+  g_test_add ("/engine/first-sync", Fixture, "gioweb", fixture_set_up, test_first_sync, fixture_tear_down);
+  g_test_add ("/engine/unchanged-run-writes-nothing", Fixture, "gioweb", fixture_set_up,
+              test_unchanged_run_writes_nothing, fixture_tear_down);
+  g_test_add ("/engine/one-change-one-write", Fixture, "gioweb", fixture_set_up,
+              test_one_change_one_write, fixture_tear_down);
+  g_test_add ("/engine/dry-run-writes-nothing", Fixture, "gioweb", fixture_set_up,
+              test_dry_run_writes_nothing, fixture_tear_down);
+  g_test_add ("/engine/killed-run-resumes", Fixture, "gioweb", fixture_set_up,
+              test_killed_run_resumes, fixture_tear_down);
+  g_test_add ("/engine/conflict-and-link-by-document", Fixture, "generic", fixture_set_up,
+              test_conflict_and_link_by_document, fixture_tear_down);
+  g_test_add ("/engine/no-document-skipped", Fixture, "giav-csv", fixture_set_up,
+              test_no_document_skipped, fixture_tear_down);
+
+  return g_test_run ();
+}
