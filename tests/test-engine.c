@@ -112,6 +112,27 @@ fixture_tear_down (Fixture       *fixture,
   g_clear_pointer (&fixture->sandbox, puente_test_sandbox_stop);
 }
 
+static gboolean
+try_run (Fixture           *fixture,
+         PuenteRunMode      mode,
+         gboolean           force,
+         PuenteRunSummary  *summary,
+         GError           **error)
+{
+  g_autoptr(PuenteSpreadsheetSource) source = NULL;
+  g_autoptr(PuenteEngine) engine = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  GAsyncResult *pending = NULL;
+
+  source = puente_spreadsheet_source_new (fixture->export, PUENTE_COLUMN_PRESET_GENERIC, NULL);
+  engine = puente_engine_new (fixture->store, "test", fixture->profile, PUENTE_SOURCE (source), fixture->crm);
+  puente_engine_set_force (engine, force);
+  puente_engine_run_async (engine, mode, "manual", NULL, puente_test_store_result, &pending);
+  result = puente_test_wait_for_result (&pending);
+
+  return puente_engine_run_finish (engine, result, summary, error);
+}
+
 static PuenteRunSummary
 run_engine (Fixture       *fixture,
             PuenteRunMode  mode,
@@ -359,6 +380,47 @@ test_no_document_skipped (Fixture       *fixture,
   g_assert_cmpuint (found->len, ==, 0);
 }
 
+static char *
+many_clients (const char *first_name)
+{
+  GString *csv = g_string_new ("Código;Nombre;Apellidos;NIF;Email\n");
+
+  for (guint i = 0; i < 60; i++)
+    g_string_append_printf (csv, "%u;%s;Cliente %u;;cliente%u@example.es\n", 8000 + i, first_name, i, i);
+
+  return g_string_free (csv, FALSE);
+}
+
+static void
+test_safety_brake (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autofree char *before = many_clients ("Ana");
+  g_autofree char *after = many_clients ("Eva");
+  g_autoptr(GError) error = NULL;
+  PuenteRunSummary summary = { 0, };
+  guint puts;
+
+  write_export (fixture, before);
+  g_assert_true (try_run (fixture, PUENTE_RUN_FULL, FALSE, &summary, &error));
+  g_assert_cmpuint (summary.counts[PUENTE_ENTITY_CONTACT][PUENTE_OUTCOME_CREATED], ==, 60);
+  puts = puente_test_sandbox_count (fixture->sandbox, "PUT", "contacts");
+
+  /* Every record would change: held, nothing written, and it says what it would do. */
+  write_export (fixture, after);
+  g_assert_false (try_run (fixture, PUENTE_RUN_FULL, FALSE, &summary, &error));
+  g_assert_error (error, PUENTE_ENGINE_ERROR, PUENTE_ENGINE_ERROR_BRAKED);
+  g_assert_cmpuint (summary.counts[PUENTE_ENTITY_CONTACT][PUENTE_OUTCOME_UPDATED], ==, 60);
+  g_assert_cmpuint (puente_test_sandbox_count (fixture->sandbox, "PUT", "contacts"), ==, puts);
+  g_clear_error (&error);
+
+  /* Confirmed: it goes ahead. */
+  g_assert_true (try_run (fixture, PUENTE_RUN_FULL, TRUE, &summary, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (summary.counts[PUENTE_ENTITY_CONTACT][PUENTE_OUTCOME_UPDATED], ==, 60);
+  g_assert_cmpuint (puente_test_sandbox_count (fixture->sandbox, "PUT", "contacts"), ==, puts + 60);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -378,6 +440,9 @@ main (int   argc,
               test_conflict_and_link_by_document, fixture_tear_down);
   g_test_add ("/engine/no-document-skipped", Fixture, "giav-csv", fixture_set_up,
               test_no_document_skipped, fixture_tear_down);
+
+  g_test_add ("/engine/safety-brake", Fixture, "generic", fixture_set_up,
+              test_safety_brake, fixture_tear_down);
 
   return g_test_run ();
 }

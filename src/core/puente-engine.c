@@ -42,9 +42,12 @@ struct _PuenteEngine
   PuenteSource        *source;
   PuenteCrm           *crm;
   gboolean             dry_run;
+  gboolean             force;
 };
 
 G_DEFINE_FINAL_TYPE (PuenteEngine, puente_engine, G_TYPE_OBJECT)
+
+G_DEFINE_QUARK (puente-engine-error-quark, puente_engine_error)
 
 enum {
   PROGRESS,
@@ -224,6 +227,21 @@ puente_engine_set_dry_run (PuenteEngine *self,
   g_return_if_fail (PUENTE_IS_ENGINE (self));
 
   self->dry_run = dry_run;
+}
+
+/**
+ * puente_engine_set_force:
+ *
+ * Lets a run go ahead even when the safety brake would hold it (`puente-sync run --force`,
+ * or the owner confirming in the dashboard).
+ */
+void
+puente_engine_set_force (PuenteEngine *self,
+                         gboolean      force)
+{
+  g_return_if_fail (PUENTE_IS_ENGINE (self));
+
+  self->force = force;
 }
 
 /* ---- planning --------------------------------------------------------------------------- */
@@ -922,6 +940,68 @@ resolve_next_intent (GTask *task)
   }
 }
 
+static void
+start_writing (GTask *task)
+{
+  PuenteEngine *self = g_task_get_source_object (task);
+  Run *run = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  run->summary.run = puente_store_start_run (self->store, self->connection_id,
+                                             run->mode == PUENTE_RUN_FULL ? "full" : "modified",
+                                             run->trigger, &error);
+  if (run->summary.run == 0)
+    {
+      fail_run (task, g_steal_pointer (&error));
+      return;
+    }
+
+  run->intents = puente_store_list_intents (self->store, self->connection_id, NULL);
+  resolve_next_intent (task);
+}
+
+static void
+plan_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  GTask *task = user_data;
+  PuenteEngine *self = g_task_get_source_object (task);
+  Run *run = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  PuenteRunSummary plan = { 0, };
+  guint linked = puente_store_count_links (self->store, self->connection_id, NULL);
+  guint updates;
+
+  if (!puente_engine_run_finish (PUENTE_ENGINE (object), result, &plan, &error))
+    {
+      fail_run (task, g_steal_pointer (&error));
+      return;
+    }
+
+  updates = puente_run_summary_total (&plan, PUENTE_OUTCOME_UPDATED);
+  if (updates > PUENTE_BRAKE_UPDATE_MINIMUM && updates > linked * PUENTE_BRAKE_UPDATE_SHARE)
+    {
+      gint64 braked = puente_store_start_run (self->store, self->connection_id,
+                                              run->mode == PUENTE_RUN_FULL ? "full" : "modified",
+                                              run->trigger, NULL);
+
+      puente_store_finish_run (self->store, braked, "braked", NULL, NULL);
+      run->summary = plan;
+      run->summary.run = braked;
+      g_task_return_new_error (task, PUENTE_ENGINE_ERROR, PUENTE_ENGINE_ERROR_BRAKED,
+                               _("Puente stopped before changing anything: this sync would update "
+                                 "%u of the %u records it keeps in %s, which looks like a mistake "
+                                 "in the export or in the column choices. Check what it would do, "
+                                 "then confirm to go ahead."),
+                               updates, linked, puente_crm_get_name (self->crm));
+      g_object_unref (task);
+      return;
+    }
+
+  start_writing (task);
+}
+
 /**
  * puente_engine_run_async:
  * @mode: everything, or what changed since the last successful run
@@ -940,6 +1020,7 @@ puente_engine_run_async (PuenteEngine        *self,
   g_autofree char *watermark = NULL;
   GTask *task;
   Run *run;
+  guint linked;
 
   g_return_if_fail (PUENTE_IS_ENGINE (self));
   g_return_if_fail (trigger != NULL);
@@ -973,17 +1054,21 @@ puente_engine_run_async (PuenteEngine        *self,
       return;
     }
 
-  run->summary.run = puente_store_start_run (self->store, self->connection_id,
-                                             run->mode == PUENTE_RUN_FULL ? "full" : "modified",
-                                             trigger, &error);
-  if (run->summary.run == 0)
+  /* After the first sync, plan the whole run before writing anything, and hold it if it
+   * would change too much: a wrong mapping or a truncated export must not be able to
+   * overwrite a whole CRM. */
+  linked = puente_store_count_links (self->store, self->connection_id, NULL);
+  if (!self->force && linked > 0)
     {
-      fail_run (task, g_steal_pointer (&error));
+      g_autoptr(PuenteEngine) planner = puente_engine_new (self->store, self->connection_id,
+                                                           self->profile, self->source, self->crm);
+
+      puente_engine_set_dry_run (planner, TRUE);
+      puente_engine_run_async (planner, run->mode, trigger, cancellable, plan_cb, task);
       return;
     }
 
-  run->intents = puente_store_list_intents (self->store, self->connection_id, NULL);
-  resolve_next_intent (task);
+  start_writing (task);
 }
 
 /**

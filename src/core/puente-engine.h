@@ -14,6 +14,20 @@
 
 G_BEGIN_DECLS
 
+#define PUENTE_ENGINE_ERROR (puente_engine_error_quark ())
+
+typedef enum
+{
+  PUENTE_ENGINE_ERROR_BRAKED,  /* the safety brake held the run: nothing was written */
+} PuenteEngineError;
+
+GQuark puente_engine_error_quark (void);
+
+/* The safety brake (design.md): after the first sync, a run that would update more than
+ * this share of the linked records, and more than the minimum, stops before writing. */
+#define PUENTE_BRAKE_UPDATE_SHARE    0.30
+#define PUENTE_BRAKE_UPDATE_MINIMUM  50
+
 typedef enum
 {
   PUENTE_RUN_FULL,
@@ -41,6 +55,8 @@ PuenteEngine *puente_engine_new        (PuenteStore          *store,
                                         PuenteCrm            *crm);
 void          puente_engine_set_dry_run (PuenteEngine        *self,
                                          gboolean             dry_run);
+void          puente_engine_set_force   (PuenteEngine        *self,
+                                         gboolean             force);
 void          puente_engine_run_async  (PuenteEngine         *self,
                                         PuenteRunMode         mode,
                                         const char           *trigger,
