@@ -1,5 +1,12 @@
 /* main.c: puente-sync, Puente's synchronisation without a window, for timers and scripts.
  *
+ *   puente-sync [--data-dir DIR] COMMAND [OPTIONS]
+ *
+ * Exit status (a contract scripts and the systemd timer rely on):
+ *   0 every record fine; 1 the run finished with failed or conflicting records, or the CRM
+ *   needs manual steps; 2 the run itself failed; 3 a configuration or credentials problem;
+ *   4 held by the safety brake (nothing written; `run --force` goes ahead).
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
@@ -7,48 +14,784 @@
 
 #include <glib/gi18n.h>
 #include <locale.h>
+#include <stdio.h>
+#include <unistd.h>
 
 #include "puente-core.h"
+
+#define CONNECTION_ID "default"
+
+enum {
+  EXIT_FINE = 0,
+  EXIT_RECORDS = 1,
+  EXIT_RUN_FAILED = 2,
+  EXIT_CONFIG = 3,
+  EXIT_BRAKED = 4,
+};
+
+typedef struct
+{
+  char        *data_dir;
+  PuenteStore *store;
+} Cli;
+
+/* ---- waiting on asynchronous calls from a command line program ---------------------------- */
+
+static void
+store_result_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+  g_main_context_wakeup (NULL);
+}
+
+static GAsyncResult *
+wait_for (GAsyncResult **pending)
+{
+  while (*pending == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  return g_steal_pointer (pending);
+}
+
+/* ---- messages --------------------------------------------------------------------------- */
+
+static int
+fail (int           status,
+      const GError *error)
+{
+  g_printerr ("%s\n", error->message);
+  return status;
+}
+
+static int
+status_for_error (const GError *error)
+{
+  if (error->domain == PUENTE_CREDENTIALS_ERROR ||
+      error->domain == PUENTE_STORE_ERROR ||
+      g_error_matches (error, PUENTE_API_ERROR, PUENTE_API_ERROR_UNAUTHORIZED) ||
+      g_error_matches (error, PUENTE_API_ERROR, PUENTE_API_ERROR_INSECURE) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED))
+    return EXIT_CONFIG;
+  if (g_error_matches (error, PUENTE_ENGINE_ERROR, PUENTE_ENGINE_ERROR_BRAKED))
+    return EXIT_BRAKED;
+
+  return EXIT_RUN_FAILED;
+}
+
+static const char *
+entity_label (PuenteEntity entity)
+{
+  switch (entity)
+    {
+    case PUENTE_ENTITY_CONTACT:
+      return _("Contacts");
+    case PUENTE_ENTITY_COMPANY:
+      return _("Companies");
+    case PUENTE_ENTITY_DEAL:
+      return _("Deals");
+    default:
+      return "";
+    }
+}
+
+static gboolean
+parse_options (const char   *command,
+               GOptionEntry *entries,
+               const char   *summary,
+               int          *argc,
+               char       ***argv)
+{
+  g_autofree char *parameter = g_strdup_printf ("%s", command);
+  g_autoptr(GOptionContext) context = g_option_context_new (parameter);
+  g_autoptr(GError) error = NULL;
+
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_summary (context, summary);
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static PuenteConnection *
+load_connection (Cli     *cli,
+                 GError **error)
+{
+  PuenteConnection *connection = puente_store_load_connection (cli->store, CONNECTION_ID, error);
+
+  if (connection == NULL && error != NULL && *error == NULL)
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                         _("Puente is not set up yet. Run “puente-sync connect”, or open Puente "
+                           "and follow the setup."));
+  return connection;
+}
+
+static gboolean
+connection_crm_is_unknown (const char *crm)
+{
+  return crm != NULL && !g_str_equal (crm, "clientify");
+}
+
+/* ---- connect ---------------------------------------------------------------------------- */
+
+static int
+command_connect (Cli   *cli,
+                 int    argc,
+                 char **argv)
+{
+  g_autofree char *profile_id = NULL;
+  g_autofree char *crm = NULL;
+  g_autofree char *crm_url = NULL;
+  g_autofree char *source_url = NULL;
+  g_autofree char *source_file = NULL;
+  GOptionEntry entries[] = {
+    { "profile", 0, 0, G_OPTION_ARG_STRING, &profile_id, N_("The management software: giav, gioweb or generic"), "PROFILE" },
+    { "crm", 0, 0, G_OPTION_ARG_STRING, &crm, N_("The CRM (clientify)"), "CRM" },
+    { "crm-url", 0, 0, G_OPTION_ARG_STRING, &crm_url, N_("The CRM’s API address, if not the public one"), "URL" },
+    { "source-url", 0, 0, G_OPTION_ARG_STRING, &source_url, N_("The address of the management software’s web service"), "URL" },
+    { "source-file", 0, 0, G_OPTION_ARG_FILENAME, &source_file, N_("The exported spreadsheet (CSV or XLSX)"), "PATH" },
+    { NULL }
+  };
+  g_autoptr(GIOChannel) input = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PuenteCrm) connector = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  GAsyncResult *pending = NULL;
+  PuenteConnection connection = { 0, };
+  g_autofree char *crm_key = NULL;
+  g_autofree char *source_key = NULL;
+  char *line = NULL;
+  gsize terminator;
+
+  if (!parse_options ("connect", entries,
+                      _("Sets up the connection. The keys are read from standard input, one per "
+                        "line, as crm=KEY and source=KEY, and kept in the system keyring."),
+                      &argc, &argv))
+    return EXIT_CONFIG;
+
+  if (profile_id == NULL || puente_profile_lookup (profile_id) == NULL)
+    {
+      g_printerr (_("Choose the management software with --profile giav, gioweb or generic.\n"));
+      return EXIT_CONFIG;
+    }
+  if ((source_url == NULL) == (source_file == NULL))
+    {
+      g_printerr (_("Give either --source-url (GIAV) or --source-file (an export).\n"));
+      return EXIT_CONFIG;
+    }
+
+  /* Keys never come through argv, where other users could see them. */
+  input = g_io_channel_unix_new (STDIN_FILENO);
+  while (g_io_channel_read_line (input, &line, NULL, &terminator, NULL) == G_IO_STATUS_NORMAL)
+    {
+      g_autofree char *owned = line;
+
+      owned[terminator] = '\0';
+      if (g_str_has_prefix (owned, "crm="))
+        crm_key = g_strdup (owned + strlen ("crm="));
+      else if (g_str_has_prefix (owned, "source="))
+        source_key = g_strdup (owned + strlen ("source="));
+      memset (owned, 0, strlen (owned));
+    }
+
+  if (connection_crm_is_unknown (crm))
+    {
+      g_printerr (_("Puente works with Clientify: leave out --crm, or write --crm clientify.\n"));
+      return EXIT_CONFIG;
+    }
+  if (crm_key == NULL || *crm_key == '\0')
+    {
+      g_printerr (_("Give the CRM’s API key on standard input, as a line crm=KEY.\n"));
+      return EXIT_CONFIG;
+    }
+
+  connection.id = (char *) CONNECTION_ID;
+  connection.profile = profile_id;
+  connection.crm = crm != NULL ? crm : (char *) "clientify";
+  connection.crm_url = crm_url;
+  connection.source_kind = (char *) (source_url != NULL ? "giav" : "file");
+  connection.source_location = source_url != NULL ? source_url : source_file;
+
+  /* Checked first, so that a wrong key shows up now, not at the first night's sync, and is
+   * never kept. */
+  connector = PUENTE_CRM (puente_clientify_crm_new (crm_url, crm_key, 0, &error));
+  if (connector == NULL)
+    return fail (EXIT_CONFIG, error);
+  puente_crm_verify_async (connector, NULL, store_result_cb, &pending);
+  result = wait_for (&pending);
+  if (!puente_crm_verify_finish (connector, result, &error))
+    return fail (status_for_error (error), error);
+
+  if (!puente_credentials_store_sync (CONNECTION_ID, PUENTE_SERVICE_CRM, crm_key, NULL, &error) ||
+      (source_key != NULL &&
+       !puente_credentials_store_sync (CONNECTION_ID, PUENTE_SERVICE_SOURCE, source_key, NULL, &error)) ||
+      !puente_store_save_connection (cli->store, &connection, &error))
+    return fail (EXIT_CONFIG, error);
+
+  g_print (_("Connected: %s and %s. The keys are in the system keyring.\n"),
+           source_url != NULL ? "GIAV" : connection.source_location, puente_crm_get_name (connector));
+  return EXIT_FINE;
+}
+
+/* ---- provision -------------------------------------------------------------------------- */
+
+static const char *
+field_state_label (PuenteFieldState state)
+{
+  switch (state)
+    {
+    case PUENTE_FIELD_STATE_PRESENT:
+      return _("present");
+    case PUENTE_FIELD_STATE_MISSING:
+      return _("missing");
+    case PUENTE_FIELD_STATE_WRONG_TYPE:
+      return _("wrong type");
+    case PUENTE_FIELD_STATE_CREATED:
+      return _("created");
+    case PUENTE_FIELD_STATE_MANUAL:
+      return _("to create by hand");
+    default:
+      return "";
+    }
+}
+
+static int
+command_provision (Cli   *cli,
+                   int    argc,
+                   char **argv)
+{
+  gboolean dry_run = FALSE;
+  GOptionEntry entries[] = {
+    { "dry-run", 0, 0, G_OPTION_ARG_NONE, &dry_run, N_("Only check; create nothing"), NULL },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PuenteConnection) connection = NULL;
+  g_autoptr(PuenteCrm) crm = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) checks = NULL;
+  g_autofree char *origin = NULL;
+  const PuenteProfile *profile;
+  GAsyncResult *pending = NULL;
+  int status = EXIT_FINE;
+
+  if (!parse_options ("provision", entries, _("Checks the custom fields the CRM needs, and creates the missing ones."), &argc, &argv))
+    return EXIT_CONFIG;
+
+  connection = load_connection (cli, &error);
+  if (connection == NULL)
+    return fail (EXIT_CONFIG, error);
+  profile = puente_profile_lookup (connection->profile);
+  crm = puente_connection_open_crm (connection, NULL, &error);
+  if (crm == NULL)
+    return fail (EXIT_CONFIG, error);
+
+  if (dry_run)
+    puente_provision_check_async (crm, profile, NULL, store_result_cb, &pending);
+  else
+    puente_provision_create_missing_async (crm, profile, NULL, store_result_cb, &pending);
+  result = wait_for (&pending);
+  checks = dry_run ? puente_provision_check_finish (result, &error)
+                   : puente_provision_create_missing_finish (result, &error);
+  if (checks == NULL)
+    return fail (status_for_error (error), error);
+
+  for (guint i = 0; i < checks->len; i++)
+    {
+      PuenteFieldCheck *check = g_ptr_array_index (checks, i);
+
+      g_print ("%-24s %-10s %s\n", check->field->name, entity_label (check->field->entity),
+               field_state_label (check->state));
+      if (check->state != PUENTE_FIELD_STATE_PRESENT && check->state != PUENTE_FIELD_STATE_CREATED)
+        status = EXIT_RECORDS;
+    }
+
+  for (guint i = 0; i < checks->len; i++)
+    {
+      PuenteFieldCheck *check = g_ptr_array_index (checks, i);
+
+      if (check->state == PUENTE_FIELD_STATE_MANUAL || (dry_run && check->state == PUENTE_FIELD_STATE_MISSING))
+        {
+          g_autofree char *steps = puente_provision_field_steps (check->field, puente_crm_get_name (crm));
+
+          g_print ("\n%s\n", steps);
+        }
+    }
+
+  origin = puente_provision_origin_steps (profile, puente_crm_get_name (crm));
+  if (origin != NULL)
+    g_print ("\n%s\n", origin);
+
+  return status;
+}
+
+/* ---- run and preview -------------------------------------------------------------------- */
+
+typedef struct
+{
+  gboolean show;
+  guint    done[PUENTE_ENTITY_DEAL + 1];
+} Progress;
+
+static void
+progress_cb (PuenteEngine *engine,
+             int           entity,
+             guint         done,
+             Progress     *progress)
+{
+  progress->done[entity] += done;
+  if (progress->show)
+    {
+      g_print ("\r%s: %u   ", entity_label (entity), progress->done[entity]);
+      fflush (stdout);
+    }
+}
+
+static void
+print_summary (const PuenteRunSummary *summary,
+               gboolean                json)
+{
+  static const PuenteOutcome outcomes[] = {
+    PUENTE_OUTCOME_CREATED, PUENTE_OUTCOME_UPDATED, PUENTE_OUTCOME_UNCHANGED, PUENTE_OUTCOME_SKIPPED,
+    PUENTE_OUTCOME_CONFLICT, PUENTE_OUTCOME_FAILED, PUENTE_OUTCOME_DELETED,
+  };
+
+  if (json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+      g_autofree char *text = NULL;
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "run");
+      json_builder_add_int_value (builder, summary->run);
+      for (PuenteEntity entity = PUENTE_ENTITY_CONTACT; entity <= PUENTE_ENTITY_DEAL; entity++)
+        {
+          json_builder_set_member_name (builder, puente_entity_to_string (entity));
+          json_builder_begin_object (builder);
+          for (guint i = 0; i < G_N_ELEMENTS (outcomes); i++)
+            {
+              json_builder_set_member_name (builder, puente_outcome_to_string (outcomes[i]));
+              json_builder_add_int_value (builder, summary->counts[entity][outcomes[i]]);
+            }
+          json_builder_end_object (builder);
+        }
+      json_builder_end_object (builder);
+      root = json_builder_get_root (builder);
+      text = json_to_string (root, TRUE);
+      g_print ("%s\n", text);
+      return;
+    }
+
+  /* Translators: the column headings of a table of what a sync did. */
+  g_print ("%-10s %8s %8s %8s %8s %8s %8s %8s\n", "", _("created"), _("updated"), _("same"),
+           _("skipped"), _("conflict"), _("failed"), _("gone"));
+  for (PuenteEntity entity = PUENTE_ENTITY_CONTACT; entity <= PUENTE_ENTITY_DEAL; entity++)
+    {
+      g_print ("%-10s", entity_label (entity));
+      for (guint i = 0; i < G_N_ELEMENTS (outcomes); i++)
+        g_print (" %8u", summary->counts[entity][outcomes[i]]);
+      g_print ("\n");
+    }
+}
+
+static int
+run_engine (Cli                *cli,
+            PuenteRunMode       mode,
+            gboolean            dry_run,
+            gboolean            force,
+            const char * const *only,
+            gboolean            json)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PuenteConnection) connection = NULL;
+  g_autoptr(PuenteCrm) crm = NULL;
+  g_autoptr(PuenteSource) source = NULL;
+  g_autoptr(PuenteEngine) engine = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  GAsyncResult *pending = NULL;
+  PuenteRunSummary summary = { 0, };
+  Progress progress = { .show = !json && isatty (STDOUT_FILENO) };
+  const PuenteProfile *profile;
+  gboolean ok;
+
+  connection = load_connection (cli, &error);
+  if (connection == NULL)
+    return fail (EXIT_CONFIG, error);
+  profile = puente_profile_lookup (connection->profile);
+  crm = puente_connection_open_crm (connection, NULL, &error);
+  if (crm == NULL)
+    return fail (EXIT_CONFIG, error);
+  source = puente_connection_open_source (connection, NULL, &error);
+  if (source == NULL)
+    return fail (EXIT_CONFIG, error);
+
+  engine = puente_engine_new (cli->store, connection->id, profile, source, crm);
+  puente_engine_set_dry_run (engine, dry_run);
+  puente_engine_set_force (engine, force);
+  puente_engine_set_only (engine, only);
+  g_signal_connect (engine, "progress", G_CALLBACK (progress_cb), &progress);
+
+  puente_engine_run_async (engine, mode, only != NULL ? "single" : "manual", NULL, store_result_cb, &pending);
+  result = wait_for (&pending);
+  ok = puente_engine_run_finish (engine, result, &summary, &error);
+  if (progress.show)
+    g_print ("\r\033[K");
+
+  if (!ok && !g_error_matches (error, PUENTE_ENGINE_ERROR, PUENTE_ENGINE_ERROR_BRAKED))
+    return fail (status_for_error (error), error);
+
+  print_summary (&summary, json);
+  if (!ok)
+    return fail (EXIT_BRAKED, error);
+
+  if (!dry_run && puente_run_summary_total (&summary, PUENTE_OUTCOME_FAILED) +
+                  puente_run_summary_total (&summary, PUENTE_OUTCOME_CONFLICT) > 0)
+    return EXIT_RECORDS;
+
+  return EXIT_FINE;
+}
+
+static int
+command_preview (Cli   *cli,
+                 int    argc,
+                 char **argv)
+{
+  gboolean json = FALSE;
+  GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
+    { NULL }
+  };
+
+  if (!parse_options ("preview", entries, _("Shows what a sync would do, without changing anything."), &argc, &argv))
+    return EXIT_CONFIG;
+
+  return run_engine (cli, PUENTE_RUN_FULL, TRUE, FALSE, NULL, json);
+}
+
+static int
+command_run (Cli   *cli,
+             int    argc,
+             char **argv)
+{
+  g_autofree char *mode = NULL;
+  g_autofree char *only = NULL;
+  gboolean json = FALSE;
+  gboolean force = FALSE;
+  GOptionEntry entries[] = {
+    { "mode", 0, 0, G_OPTION_ARG_STRING, &mode, N_("full, or modified (what changed since the last sync; the default)"), "MODE" },
+    { "only", 0, 0, G_OPTION_ARG_STRING, &only, N_("Only these clients (their numbers, separated by commas)"), "ID,…" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON, and no progress"), NULL },
+    { "force", 0, 0, G_OPTION_ARG_NONE, &force, N_("Go ahead even if the safety brake would stop the sync"), NULL },
+    { NULL }
+  };
+  g_auto(GStrv) ids = NULL;
+  PuenteRunMode run_mode = PUENTE_RUN_MODIFIED;
+
+  if (!parse_options ("run", entries, _("Runs a sync now."), &argc, &argv))
+    return EXIT_CONFIG;
+
+  if (mode != NULL && g_str_equal (mode, "full"))
+    run_mode = PUENTE_RUN_FULL;
+  else if (mode != NULL && !g_str_equal (mode, "modified"))
+    {
+      g_printerr (_("The mode is full or modified.\n"));
+      return EXIT_CONFIG;
+    }
+  if (only != NULL)
+    ids = g_strsplit (only, ",", -1);
+
+  return run_engine (cli, run_mode, FALSE, force, (const char * const *) ids, json);
+}
+
+/* ---- status and events ------------------------------------------------------------------ */
+
+static int
+command_status (Cli   *cli,
+                int    argc,
+                char **argv)
+{
+  gboolean json = FALSE;
+  GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PuenteConnection) connection = NULL;
+  g_autoptr(GPtrArray) runs = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  if (!parse_options ("status", entries, _("Shows the last syncs."), &argc, &argv))
+    return EXIT_CONFIG;
+
+  connection = load_connection (cli, &error);
+  if (connection == NULL)
+    return fail (EXIT_CONFIG, error);
+  runs = puente_store_list_runs (cli->store, connection->id, 10, &error);
+  if (runs == NULL)
+    return fail (EXIT_CONFIG, error);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "runs");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < runs->len; i++)
+    {
+      PuenteRunInfo *info = g_ptr_array_index (runs, i);
+      g_autoptr(GDateTime) started = g_date_time_new_from_unix_local (info->started);
+      g_autofree char *when = g_date_time_format (started, "%x %X");
+      guint created = 0, updated = 0, failed = 0;
+
+      for (PuenteEntity entity = PUENTE_ENTITY_CONTACT; entity <= PUENTE_ENTITY_DEAL; entity++)
+        {
+          created += puente_store_count_events (cli->store, info->id, entity, PUENTE_OUTCOME_CREATED, NULL);
+          updated += puente_store_count_events (cli->store, info->id, entity, PUENTE_OUTCOME_UPDATED, NULL);
+          failed += puente_store_count_events (cli->store, info->id, entity, PUENTE_OUTCOME_FAILED, NULL);
+        }
+
+      if (!json)
+        {
+          g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, info->id);
+
+          /* Translators: a line about one sync: its number, when, how, its state, and counts. */
+          g_print (_("%s  %s  %s  %s  created %u, updated %u, failed %u\n"),
+                   number, when, info->mode, info->state, created, updated, failed);
+        }
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "id");
+      json_builder_add_int_value (builder, info->id);
+      json_builder_set_member_name (builder, "started");
+      json_builder_add_int_value (builder, info->started);
+      json_builder_set_member_name (builder, "mode");
+      json_builder_add_string_value (builder, info->mode);
+      json_builder_set_member_name (builder, "trigger");
+      json_builder_add_string_value (builder, info->trigger);
+      json_builder_set_member_name (builder, "state");
+      json_builder_add_string_value (builder, info->state);
+      json_builder_set_member_name (builder, "created");
+      json_builder_add_int_value (builder, created);
+      json_builder_set_member_name (builder, "updated");
+      json_builder_add_int_value (builder, updated);
+      json_builder_set_member_name (builder, "failed");
+      json_builder_add_int_value (builder, failed);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "next_run");
+  json_builder_add_null_value (builder);  /* scheduling comes with the dashboard */
+  json_builder_end_object (builder);
+
+  if (json)
+    {
+      g_autoptr(JsonNode) root = json_builder_get_root (builder);
+      g_autofree char *text = json_to_string (root, TRUE);
+
+      g_print ("%s\n", text);
+    }
+  else
+    {
+      if (runs->len == 0)
+        g_print (_("No sync has run yet.\n"));
+      g_print (_("Next sync: not scheduled.\n"));
+    }
+
+  return EXIT_FINE;
+}
+
+static int
+command_events (Cli   *cli,
+                int    argc,
+                char **argv)
+{
+  gint64 run = 0;
+  g_autofree char *entity_name = NULL;
+  g_autofree char *outcome_name = NULL;
+  gboolean json = FALSE;
+  GOptionEntry entries[] = {
+    { "run", 0, 0, G_OPTION_ARG_INT64, &run, N_("Only this sync"), "N" },
+    { "entity", 0, 0, G_OPTION_ARG_STRING, &entity_name, N_("contact, company or deal"), "ENTITY" },
+    { "outcome", 0, 0, G_OPTION_ARG_STRING, &outcome_name, N_("created, updated, skipped, conflict, failed or deleted"), "OUTCOME" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  PuenteOutcome outcome = 0;
+  int entity = -1;
+
+  if (!parse_options ("events", entries, _("Lists what happened to each record."), &argc, &argv))
+    return EXIT_CONFIG;
+
+  if (outcome_name != NULL && !puente_outcome_from_string (outcome_name, &outcome))
+    {
+      g_printerr (_("Unknown outcome “%s”.\n"), outcome_name);
+      return EXIT_CONFIG;
+    }
+  for (PuenteEntity e = PUENTE_ENTITY_CONTACT; entity_name != NULL && e <= PUENTE_ENTITY_DEAL; e++)
+    if (g_str_equal (entity_name, puente_entity_to_string (e)))
+      entity = e;
+  if (entity_name != NULL && entity < 0)
+    {
+      g_printerr (_("Unknown kind of record “%s”.\n"), entity_name);
+      return EXIT_CONFIG;
+    }
+
+  events = puente_store_list_events (cli->store, run, entity, outcome_name != NULL ? (int) outcome : -1,
+                                     10000, &error);
+  if (events == NULL)
+    return fail (EXIT_CONFIG, error);
+
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < events->len; i++)
+    {
+      PuenteEvent *event = g_ptr_array_index (events, i);
+
+      if (!json)
+        g_print ("%" G_GINT64_FORMAT "  %-8s %-9s %-8s %s: %s\n", event->run,
+                 puente_entity_to_string (event->entity), puente_outcome_to_string (event->outcome),
+                 event->source_id ? event->source_id : "-",
+                 event->display_name ? event->display_name : "", event->message);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "run");
+      json_builder_add_int_value (builder, event->run);
+      json_builder_set_member_name (builder, "entity");
+      json_builder_add_string_value (builder, puente_entity_to_string (event->entity));
+      json_builder_set_member_name (builder, "outcome");
+      json_builder_add_string_value (builder, puente_outcome_to_string (event->outcome));
+      json_builder_set_member_name (builder, "source_id");
+      json_builder_add_string_value (builder, event->source_id);
+      json_builder_set_member_name (builder, "crm_id");
+      json_builder_add_string_value (builder, event->crm_id);
+      json_builder_set_member_name (builder, "name");
+      json_builder_add_string_value (builder, event->display_name);
+      json_builder_set_member_name (builder, "message");
+      json_builder_add_string_value (builder, event->message);
+      json_builder_set_member_name (builder, "time");
+      json_builder_add_int_value (builder, event->time);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+
+  if (json)
+    {
+      g_autoptr(JsonNode) root = json_builder_get_root (builder);
+      g_autofree char *text = json_to_string (root, TRUE);
+
+      g_print ("%s\n", text);
+    }
+
+  return EXIT_FINE;
+}
+
+/* ---- main ------------------------------------------------------------------------------- */
+
+static const struct {
+  const char *name;
+  int       (*run) (Cli *cli, int argc, char **argv);
+  const char *help;
+} commands[] = {
+  { "connect", command_connect, N_("Set up the connection (keys on standard input)") },
+  { "provision", command_provision, N_("Check and create the CRM’s custom fields") },
+  { "preview", command_preview, N_("Show what a sync would do") },
+  { "run", command_run, N_("Sync now") },
+  { "status", command_status, N_("Show the last syncs") },
+  { "events", command_events, N_("List what happened to each record") },
+};
+
+static void
+print_usage (FILE *stream)
+{
+  fprintf (stream, "%s\n  puente-sync [--data-dir DIR] %s\n\n%s\n\n%s\n", _("Usage:"), _("COMMAND [OPTIONS]"),
+           _("Runs Puente’s synchronisation without a window, for timers and scripts. It uses the "
+             "connection set up in the Puente app and the keys in your keyring."),
+           _("Commands:"));
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    fprintf (stream, "  %-10s %s\n", commands[i].name, _(commands[i].help));
+  fprintf (stream, "\n%s\n  --data-dir DIR   %s\n  --version        %s\n  --help           %s\n\n%s\n",
+           _("Options:"), _("Where Puente keeps its records (default: ~/.local/share/puente)"),
+           _("Show the version and exit"), _("Show this help"),
+           _("Exit status: 0 all fine; 1 some records failed or conflict; 2 the sync failed; "
+             "3 a setup or key problem; 4 held by the safety brake (run --force goes ahead). "
+             "“puente-sync COMMAND --help” shows a command’s options."));
+}
 
 int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
-  gboolean version = FALSE;
-  const GOptionEntry entries[] = {
-    { "version", 0, 0, G_OPTION_ARG_NONE, &version, N_("Show the version and exit"), NULL },
-    { NULL }
-  };
+  g_autofree char *db = NULL;
+  Cli cli = { 0, };
+  int first = 1;
+  int status;
 
   puente_i18n_init ();
+  g_set_prgname ("puente-sync");
 
-  context = g_option_context_new (NULL);
-  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  g_option_context_set_summary (context,
-                                _("Runs Puente’s synchronisation without a window, for timers "
-                                  "and scripts. It uses the connection set up in the Puente "
-                                  "app and the keys in your keyring."));
-  g_option_context_set_description (context,
-                                    _("Commands to run a synchronisation are not available "
-                                      "in this version yet."));
-
-  if (!g_option_context_parse (context, &argc, &argv, &error))
+  while (first < argc && argv[first][0] == '-')
     {
-      g_printerr ("%s\n", error->message);
-      g_printerr (_("Run “%s --help” to see the options.\n"), g_get_prgname ());
-      return 2;
+      if (g_str_equal (argv[first], "--version"))
+        {
+          g_print ("puente-sync %s\n", PACKAGE_VERSION);
+          return EXIT_FINE;
+        }
+      else if (g_str_equal (argv[first], "--help") || g_str_equal (argv[first], "-h"))
+        {
+          print_usage (stdout);
+          return EXIT_FINE;
+        }
+      else if (g_str_equal (argv[first], "--data-dir") && first + 1 < argc)
+        {
+          cli.data_dir = g_strdup (argv[first + 1]);
+          first += 2;
+        }
+      else if (g_str_has_prefix (argv[first], "--data-dir="))
+        cli.data_dir = g_strdup (argv[first++] + strlen ("--data-dir="));
+      else
+        {
+          g_printerr (_("Unknown option %s\n"), argv[first]);
+          print_usage (stderr);
+          return EXIT_CONFIG;
+        }
     }
 
-  if (version)
+  if (first >= argc)
     {
-      g_print ("puente-sync %s\n", PACKAGE_VERSION);
-      return 0;
+      print_usage (stderr);
+      return EXIT_CONFIG;
     }
 
-  g_autofree char *help = g_option_context_get_help (context, TRUE, NULL);
-  g_printerr ("%s", help);
-  return 2;
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (g_str_equal (argv[first], commands[i].name))
+      {
+        if (cli.data_dir == NULL)
+          cli.data_dir = g_build_filename (g_get_user_data_dir (), "puente", NULL);
+        db = g_build_filename (cli.data_dir, "puente.db", NULL);
+        cli.store = puente_store_open (db, &error);
+        if (cli.store == NULL)
+          {
+            g_free (cli.data_dir);
+            return fail (EXIT_CONFIG, error);
+          }
+
+        status = commands[i].run (&cli, argc - first, argv + first);
+        g_clear_object (&cli.store);
+        g_free (cli.data_dir);
+        return status;
+      }
+
+  g_printerr (_("Unknown command “%s”.\n"), argv[first]);
+  print_usage (stderr);
+  g_free (cli.data_dir);
+  return EXIT_CONFIG;
 }

@@ -8,6 +8,7 @@
 #include "puente-api-client.h"
 #include "puente-clientify-crm.h"
 #include "puente-column-mapping.h"
+#include "puente-connection.h"
 #include "puente-credentials.h"
 #include "puente-crm.h"
 #include "puente-engine.h"

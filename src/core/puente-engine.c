@@ -43,6 +43,7 @@ struct _PuenteEngine
   PuenteCrm           *crm;
   gboolean             dry_run;
   gboolean             force;
+  GHashTable          *only;  /* source ids; NULL: every record */
 };
 
 G_DEFINE_FINAL_TYPE (PuenteEngine, puente_engine, G_TYPE_OBJECT)
@@ -162,6 +163,7 @@ puente_engine_finalize (GObject *object)
   g_free (self->connection_id);
   g_clear_object (&self->source);
   g_clear_object (&self->crm);
+  g_clear_pointer (&self->only, g_hash_table_unref);
 
   G_OBJECT_CLASS (puente_engine_parent_class)->finalize (object);
 }
@@ -242,6 +244,28 @@ puente_engine_set_force (PuenteEngine *self,
   g_return_if_fail (PUENTE_IS_ENGINE (self));
 
   self->force = force;
+}
+
+/**
+ * puente_engine_set_only:
+ * @source_ids: (nullable): the clients to sync (selective sync, "sync this client now");
+ *   %NULL for all
+ *
+ * Other records are not looked at, and nothing is reported as deleted.
+ */
+void
+puente_engine_set_only (PuenteEngine       *self,
+                        const char * const *source_ids)
+{
+  g_return_if_fail (PUENTE_IS_ENGINE (self));
+
+  g_clear_pointer (&self->only, g_hash_table_unref);
+  if (source_ids == NULL)
+    return;
+
+  self->only = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (guint i = 0; source_ids[i] != NULL; i++)
+    g_hash_table_add (self->only, g_strdup (source_ids[i]));
 }
 
 /* ---- planning --------------------------------------------------------------------------- */
@@ -359,15 +383,17 @@ plan_record (PuenteEngine       *self,
   guint slot = index_slot (source->entity);
 
   action->entity = source->entity == PUENTE_ENTITY_COMPANY ? PUENTE_ENTITY_COMPANY : PUENTE_ENTITY_CONTACT;
-  action->source_id = g_strdup (source->id);
-  action->display_name = display_name_of (source);
 
   if (problem != NULL)
     {
+      /* A row Puente could not read: its message names the row. */
       action->outcome = PUENTE_OUTCOME_SKIPPED;
       action->message = g_strdup (problem);
       return action;
     }
+
+  action->source_id = g_strdup (source->id);
+  action->display_name = display_name_of (source);
 
   if (source->id == NULL || *source->id == '\0')
     {
@@ -694,7 +720,13 @@ plan_page (GTask *task)
 
   run->actions = g_ptr_array_new_with_free_func ((GDestroyNotify) action_free);
   for (guint i = 0; i < run->page->records->len; i++)
-    g_ptr_array_add (run->actions, plan_record (self, run, g_ptr_array_index (run->page->records, i)));
+    {
+      PuenteRecord *record = g_ptr_array_index (run->page->records, i);
+
+      if (self->only != NULL && (record->id == NULL || !g_hash_table_contains (self->only, record->id)))
+        continue;
+      g_ptr_array_add (run->actions, plan_record (self, run, record));
+    }
 
   execute_page (task);
 }
@@ -864,7 +896,7 @@ finish_run (GTask *task)
   PuenteEngine *self = g_task_get_source_object (task);
   Run *run = g_task_get_task_data (task);
 
-  if (run->mode == PUENTE_RUN_FULL)
+  if (run->mode == PUENTE_RUN_FULL && self->only == NULL)
     report_deletions (self, run);
 
   if (!self->dry_run)
@@ -1064,6 +1096,8 @@ puente_engine_run_async (PuenteEngine        *self,
                                                            self->profile, self->source, self->crm);
 
       puente_engine_set_dry_run (planner, TRUE);
+      if (self->only != NULL)
+        planner->only = g_hash_table_ref (self->only);
       puente_engine_run_async (planner, run->mode, trigger, cancellable, plan_cb, task);
       return;
     }

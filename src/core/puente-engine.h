@@ -57,6 +57,8 @@ void          puente_engine_set_dry_run (PuenteEngine        *self,
                                          gboolean             dry_run);
 void          puente_engine_set_force   (PuenteEngine        *self,
                                          gboolean             force);
+void          puente_engine_set_only    (PuenteEngine        *self,
+                                         const char * const  *source_ids);
 void          puente_engine_run_async  (PuenteEngine         *self,
                                         PuenteRunMode         mode,
                                         const char           *trigger,

@@ -82,6 +82,16 @@ static const char * const migrations[] = {
   "  time INTEGER NOT NULL"
   ");"
   "CREATE INDEX consent_audit_record ON consent_audit (connection, source_id, id);",
+  /* 1 -> 2 */
+  "CREATE TABLE connections ("
+  "  id TEXT PRIMARY KEY,"
+  "  profile TEXT NOT NULL,"
+  "  crm TEXT NOT NULL,"
+  "  crm_url TEXT,"
+  "  source_kind TEXT NOT NULL,"
+  "  source_location TEXT,"
+  "  updated INTEGER NOT NULL"
+  ");",
 };
 
 struct _PuenteStore
@@ -880,4 +890,188 @@ puente_store_count_consent_changes (PuenteStore  *self,
   sqlite3_reset (statement);
 
   return count;
+}
+
+void
+puente_connection_free (PuenteConnection *connection)
+{
+  if (connection == NULL)
+    return;
+
+  g_free (connection->id);
+  g_free (connection->profile);
+  g_free (connection->crm);
+  g_free (connection->crm_url);
+  g_free (connection->source_kind);
+  g_free (connection->source_location);
+  g_free (connection);
+}
+
+gboolean
+puente_store_save_connection (PuenteStore             *self,
+                              const PuenteConnection  *connection,
+                              GError                 **error)
+{
+  sqlite3_stmt *statement;
+
+  g_return_val_if_fail (PUENTE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (connection != NULL && connection->id != NULL, FALSE);
+
+  statement = prepare (self, "INSERT OR REPLACE INTO connections (id, profile, crm, crm_url, "
+                             "source_kind, source_location, updated) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       error);
+  if (statement == NULL)
+    return FALSE;
+
+  bind_text (statement, 1, connection->id);
+  bind_text (statement, 2, connection->profile);
+  bind_text (statement, 3, connection->crm);
+  bind_text (statement, 4, connection->crm_url);
+  bind_text (statement, 5, connection->source_kind);
+  bind_text (statement, 6, connection->source_location);
+  sqlite3_bind_int64 (statement, 7, g_get_real_time () / G_USEC_PER_SEC);
+
+  return step_done (self, statement, error);
+}
+
+/**
+ * puente_store_load_connection:
+ *
+ * Returns: (transfer full) (nullable): the connection, or %NULL when none is set up (no error)
+ */
+PuenteConnection *
+puente_store_load_connection (PuenteStore  *self,
+                              const char   *id,
+                              GError      **error)
+{
+  sqlite3_stmt *statement;
+  PuenteConnection *connection = NULL;
+
+  g_return_val_if_fail (PUENTE_IS_STORE (self), NULL);
+
+  statement = prepare (self, "SELECT id, profile, crm, crm_url, source_kind, source_location "
+                             "FROM connections WHERE id = ?", error);
+  if (statement == NULL)
+    return NULL;
+
+  bind_text (statement, 1, id);
+  if (sqlite3_step (statement) == SQLITE_ROW)
+    {
+      connection = g_new0 (PuenteConnection, 1);
+      connection->id = column_text (statement, 0);
+      connection->profile = column_text (statement, 1);
+      connection->crm = column_text (statement, 2);
+      connection->crm_url = column_text (statement, 3);
+      connection->source_kind = column_text (statement, 4);
+      connection->source_location = column_text (statement, 5);
+    }
+  sqlite3_reset (statement);
+
+  return connection;
+}
+
+void
+puente_run_info_free (PuenteRunInfo *info)
+{
+  if (info == NULL)
+    return;
+
+  g_free (info->mode);
+  g_free (info->trigger);
+  g_free (info->state);
+  g_free (info);
+}
+
+/**
+ * puente_store_list_runs:
+ * @limit: the most recent runs to give
+ *
+ * Returns: (transfer full) (element-type PuenteRunInfo): the newest first
+ */
+GPtrArray *
+puente_store_list_runs (PuenteStore  *self,
+                        const char   *connection_id,
+                        guint         limit,
+                        GError      **error)
+{
+  g_autoptr(GPtrArray) runs = g_ptr_array_new_with_free_func ((GDestroyNotify) puente_run_info_free);
+  sqlite3_stmt *statement;
+
+  g_return_val_if_fail (PUENTE_IS_STORE (self), NULL);
+
+  statement = prepare (self, "SELECT id, mode, trigger, started, finished, state FROM runs "
+                             "WHERE connection = ? ORDER BY id DESC LIMIT ?", error);
+  if (statement == NULL)
+    return NULL;
+
+  bind_text (statement, 1, connection_id);
+  sqlite3_bind_int (statement, 2, limit);
+  while (sqlite3_step (statement) == SQLITE_ROW)
+    {
+      PuenteRunInfo *info = g_new0 (PuenteRunInfo, 1);
+
+      info->id = sqlite3_column_int64 (statement, 0);
+      info->mode = column_text (statement, 1);
+      info->trigger = column_text (statement, 2);
+      info->started = sqlite3_column_int64 (statement, 3);
+      info->finished = sqlite3_column_int64 (statement, 4);
+      info->state = column_text (statement, 5);
+      g_ptr_array_add (runs, info);
+    }
+  sqlite3_reset (statement);
+
+  return g_steal_pointer (&runs);
+}
+
+/**
+ * puente_store_list_events:
+ * @run: a run, or 0 for every run
+ * @entity: a #PuenteEntity, or -1 for all
+ * @outcome: a #PuenteOutcome, or -1 for all
+ * @limit: the most events to give, oldest first
+ *
+ * Returns: (transfer full) (element-type PuenteEvent): the events
+ */
+GPtrArray *
+puente_store_list_events (PuenteStore  *self,
+                          gint64        run,
+                          int           entity,
+                          int           outcome,
+                          guint         limit,
+                          GError      **error)
+{
+  g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func ((GDestroyNotify) puente_event_free);
+  sqlite3_stmt *statement;
+
+  g_return_val_if_fail (PUENTE_IS_STORE (self), NULL);
+
+  statement = prepare (self, "SELECT id, run, entity, outcome, source_id, crm_id, display_name, "
+                             "message, time FROM events WHERE (?1 = 0 OR run = ?1) "
+                             "AND (?2 IS NULL OR entity = ?2) AND (?3 IS NULL OR outcome = ?3) "
+                             "ORDER BY id LIMIT ?4", error);
+  if (statement == NULL)
+    return NULL;
+
+  sqlite3_bind_int64 (statement, 1, run);
+  bind_text (statement, 2, entity >= 0 ? puente_entity_to_string (entity) : NULL);
+  bind_text (statement, 3, outcome >= 0 ? puente_outcome_to_string (outcome) : NULL);
+  sqlite3_bind_int (statement, 4, limit);
+  while (sqlite3_step (statement) == SQLITE_ROW)
+    {
+      PuenteEvent *event = g_new0 (PuenteEvent, 1);
+
+      event->id = sqlite3_column_int64 (statement, 0);
+      event->run = sqlite3_column_int64 (statement, 1);
+      entity_from_string ((const char *) sqlite3_column_text (statement, 2), &event->entity);
+      puente_outcome_from_string ((const char *) sqlite3_column_text (statement, 3), &event->outcome);
+      event->source_id = column_text (statement, 4);
+      event->crm_id = column_text (statement, 5);
+      event->display_name = column_text (statement, 6);
+      event->message = column_text (statement, 7);
+      event->time = sqlite3_column_int64 (statement, 8);
+      g_ptr_array_add (events, event);
+    }
+  sqlite3_reset (statement);
+
+  return g_steal_pointer (&events);
 }

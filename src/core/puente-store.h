@@ -74,6 +74,33 @@ typedef struct
 void puente_event_free (PuenteEvent *event);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PuenteEvent, puente_event_free)
 
+/* One source + one CRM + a profile: what `puente-sync connect` and the wizard set up. */
+typedef struct
+{
+  char *id;
+  char *profile;          /* "giav", "gioweb", "generic" */
+  char *crm;              /* "clientify" */
+  char *crm_url;          /* NULL: the CRM's public address */
+  char *source_kind;      /* "giav" or "file" */
+  char *source_location;  /* the GIAV service address, or the export's path */
+} PuenteConnection;
+
+void puente_connection_free (PuenteConnection *connection);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PuenteConnection, puente_connection_free)
+
+typedef struct
+{
+  gint64  id;
+  char   *mode;
+  char   *trigger;
+  gint64  started;
+  gint64  finished;  /* 0 while running */
+  char   *state;     /* running, succeeded, finished-with-failures, failed, cancelled, braked */
+} PuenteRunInfo;
+
+void puente_run_info_free (PuenteRunInfo *info);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PuenteRunInfo, puente_run_info_free)
+
 #define PUENTE_TYPE_STORE (puente_store_get_type ())
 
 G_DECLARE_FINAL_TYPE (PuenteStore, puente_store, PUENTE, STORE, GObject)
@@ -162,5 +189,22 @@ guint        puente_store_count_consent_changes (PuenteStore *self,
                                                  const char  *connection_id,
                                                  const char  *source_id,
                                                  GError     **error);
+
+gboolean          puente_store_save_connection (PuenteStore             *self,
+                                                const PuenteConnection  *connection,
+                                                GError                 **error);
+PuenteConnection *puente_store_load_connection (PuenteStore             *self,
+                                                const char              *id,
+                                                GError                 **error);
+GPtrArray        *puente_store_list_runs       (PuenteStore             *self,
+                                                const char              *connection_id,
+                                                guint                    limit,
+                                                GError                 **error);
+GPtrArray        *puente_store_list_events     (PuenteStore             *self,
+                                                gint64                   run,
+                                                int                      entity,
+                                                int                      outcome,
+                                                guint                    limit,
+                                                GError                 **error);
 
 G_END_DECLS

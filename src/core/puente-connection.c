@@ -1,0 +1,72 @@
+/* puente-connection.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "puente-connection"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "puente-clientify-crm.h"
+#include "puente-connection.h"
+#include "puente-credentials.h"
+#include "puente-profile.h"
+#include "puente-spreadsheet-source.h"
+
+/**
+ * puente_connection_open_crm:
+ *
+ * Returns: (transfer full): the CRM connector, with the key from the keyring
+ */
+PuenteCrm *
+puente_connection_open_crm (const PuenteConnection  *connection,
+                            GCancellable            *cancellable,
+                            GError                 **error)
+{
+  g_auto(PuenteSecret) key = NULL;
+
+  g_return_val_if_fail (connection != NULL, NULL);
+
+  if (g_strcmp0 (connection->crm, "clientify") != 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   _("Puente does not know the CRM “%s”. Set up the connection again."),
+                   connection->crm);
+      return NULL;
+    }
+
+  key = puente_credentials_lookup_sync (connection->id, PUENTE_SERVICE_CRM, cancellable, error);
+  if (key == NULL)
+    return NULL;
+
+  return PUENTE_CRM (puente_clientify_crm_new (connection->crm_url, key, 0, error));
+}
+
+/**
+ * puente_connection_open_source:
+ *
+ * Returns: (transfer full): the source connector
+ */
+PuenteSource *
+puente_connection_open_source (const PuenteConnection  *connection,
+                               GCancellable            *cancellable,
+                               GError                 **error)
+{
+  g_return_val_if_fail (connection != NULL, NULL);
+
+  if (g_strcmp0 (connection->source_kind, "file") == 0 && connection->source_location != NULL)
+    {
+      g_autoptr(GFile) file = g_file_new_for_path (connection->source_location);
+      PuenteColumnPreset preset = g_strcmp0 (connection->profile, "gioweb") == 0
+                                  ? PUENTE_COLUMN_PRESET_GIOWEB : PUENTE_COLUMN_PRESET_GENERIC;
+
+      return PUENTE_SOURCE (puente_spreadsheet_source_new (file, preset, NULL));
+    }
+
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+               _("Puente cannot read this management software yet. Set up the connection "
+                 "again with an exported file."));
+  return NULL;
+}

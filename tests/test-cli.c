@@ -1,0 +1,251 @@
+/* test-cli.c: puente-sync's commands and exit status, against puente-sandbox.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+
+#include "puente-core.h"
+#include "puente-test.h"
+
+#define KEY "cli-test-key-3f9a"
+
+typedef struct
+{
+  PuenteTestSandbox *sandbox;
+  char              *data_dir;
+  char              *export;
+} Fixture;
+
+typedef struct
+{
+  int   status;
+  char *out;
+  char *err;
+} Result;
+
+static void
+result_clear (Result *result)
+{
+  g_free (result->out);
+  g_free (result->err);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Result, result_clear)
+
+/* Runs puente-sync with @input on its standard input. */
+static Result
+sync_tool (Fixture    *fixture,
+           const char *input,
+           ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  Result result = { 0, };
+  va_list args;
+
+  g_ptr_array_add (argv, (gpointer) g_getenv ("PUENTE_SYNC"));
+  g_ptr_array_add (argv, (gpointer) "--data-dir");
+  g_ptr_array_add (argv, fixture->data_dir);
+  va_start (args, input);
+  for (const char *arg = va_arg (args, const char *); arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  process = g_subprocess_newv ((const char * const *) argv->pdata,
+                               G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                               G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, input, NULL, &result.out, &result.err, &error);
+  g_assert_no_error (error);
+  result.status = g_subprocess_get_exit_status (process);
+
+  /* Whatever it printed, never the key. */
+  g_assert_null (strstr (result.out, KEY));
+  g_assert_null (strstr (result.err, KEY));
+
+  return result;
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *source = g_build_filename (g_getenv ("PUENTE_TEST_DATA"), "spreadsheet", "gioweb.csv", NULL);
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  puente_test_require_private_session ();
+
+  fixture->sandbox = puente_test_sandbox_start ("--crm-key", KEY, NULL);
+  fixture->data_dir = g_dir_make_tmp ("puente-cli-XXXXXX", &error);
+  g_assert_no_error (error);
+  fixture->export = g_build_filename (fixture->data_dir, "export.csv", NULL);
+  g_assert_true (g_file_get_contents (source, &contents, &length, &error));
+  g_assert_true (g_file_set_contents (fixture->export, contents, length, &error));
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GDir) dir = g_dir_open (fixture->data_dir, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (fixture->data_dir, name, NULL);
+
+      g_unlink (path);
+    }
+  g_rmdir (fixture->data_dir);
+  g_free (fixture->data_dir);
+  g_free (fixture->export);
+  puente_test_sandbox_stop (fixture->sandbox);
+}
+
+static void
+connect (Fixture    *fixture,
+         const char *key,
+         int         expected)
+{
+  g_autofree char *input = g_strdup_printf ("crm=%s\n", key);
+  g_auto(Result) result = sync_tool (fixture, input, "connect", "--profile", "gioweb",
+                                     "--crm-url", fixture->sandbox->crm_url,
+                                     "--source-file", fixture->export, NULL);
+
+  g_assert_cmpint (result.status, ==, expected);
+}
+
+static void
+assert_key_not_on_disk (Fixture *fixture)
+{
+  g_autoptr(GDir) dir = g_dir_open (fixture->data_dir, 0, NULL);
+  const char *name;
+
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (fixture->data_dir, name, NULL);
+      g_autofree char *contents = NULL;
+      gsize length = 0;
+
+      g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+      g_assert_null (g_strstr_len (contents, length, KEY));
+    }
+}
+
+static void
+test_not_set_up (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_auto(Result) result = sync_tool (fixture, "", "run", NULL);
+
+  g_assert_cmpint (result.status, ==, 3);
+  g_assert_nonnull (strstr (result.err, "puente-sync connect"));
+}
+
+static void
+test_wrong_key (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_auto(Result) status = { 0, };
+
+  connect (fixture, "not-the-key", 3);
+
+  /* Nothing was kept: still not set up. */
+  status = sync_tool (fixture, "", "status", NULL);
+  g_assert_cmpint (status.status, ==, 3);
+}
+
+static void
+test_whole_flow (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_auto(Result) provision = { 0, };
+  g_auto(Result) preview = { 0, };
+  g_auto(Result) first = { 0, };
+  g_auto(Result) second = { 0, };
+  g_auto(Result) status = { 0, };
+  g_auto(Result) events = { 0, };
+  g_autoptr(JsonNode) summary = NULL;
+  g_autoptr(JsonNode) runs = NULL;
+  g_autoptr(JsonNode) skipped = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *contacts;
+
+  connect (fixture, KEY, 0);
+
+  provision = sync_tool (fixture, "", "provision", NULL);
+  g_assert_cmpint (provision.status, ==, 0);
+  g_assert_nonnull (strstr (provision.out, "cf_enviasms"));
+  g_assert_nonnull (strstr (provision.out, "GIOWEB"));  /* the origin's manual step */
+
+  preview = sync_tool (fixture, "", "preview", "--json", NULL);
+  g_assert_cmpint (preview.status, ==, 0);
+  g_assert_cmpuint (puente_test_sandbox_count (fixture->sandbox, "POST", "contacts"), ==, 0);
+
+  first = sync_tool (fixture, "", "run", "--mode", "full", "--json", NULL);
+  g_assert_cmpint (first.status, ==, 0);
+  summary = json_from_string (first.out, &error);
+  g_assert_no_error (error);
+  contacts = json_object_get_object_member (json_node_get_object (summary), "contact");
+  g_assert_cmpint (json_object_get_int_member (contacts, "created"), >, 0);
+  g_assert_cmpint (json_object_get_int_member (contacts, "created"), ==,
+                   puente_test_sandbox_count (fixture->sandbox, "POST", "contacts"));
+
+  /* Nothing changed: nothing written. */
+  second = sync_tool (fixture, "", "run", NULL);
+  g_assert_cmpint (second.status, ==, 0);
+  g_assert_cmpint (json_object_get_int_member (contacts, "created"), ==,
+                   puente_test_sandbox_count (fixture->sandbox, "POST", "contacts"));
+  g_assert_cmpuint (puente_test_sandbox_count (fixture->sandbox, "PUT", "contacts"), ==, 0);
+
+  status = sync_tool (fixture, "", "status", "--json", NULL);
+  g_assert_cmpint (status.status, ==, 0);
+  runs = json_from_string (status.out, &error);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (runs), "runs")), ==, 2);
+
+  events = sync_tool (fixture, "", "events", "--run", "1", "--outcome", "skipped", "--json", NULL);
+  g_assert_cmpint (events.status, ==, 0);
+  skipped = json_from_string (events.out, &error);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (skipped)), ==,
+                    json_object_get_int_member (contacts, "skipped"));
+
+  assert_key_not_on_disk (fixture);
+}
+
+static void
+test_help (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  int status;
+  const char *argv[] = { g_getenv ("PUENTE_SYNC"), "--help", NULL };
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, NULL, &status, &error));
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_assert_nonnull (strstr (out, "connect"));
+  g_assert_nonnull (strstr (out, "provision"));
+  g_assert_nonnull (strstr (out, "preview"));
+  g_assert_nonnull (strstr (out, "events"));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  puente_test_init (&argc, &argv);
+
+  g_test_add_func ("/cli/help", test_help);
+  g_test_add ("/cli/not-set-up", Fixture, NULL, fixture_set_up, test_not_set_up, fixture_tear_down);
+  g_test_add ("/cli/wrong-key", Fixture, NULL, fixture_set_up, test_wrong_key, fixture_tear_down);
+  g_test_add ("/cli/whole-flow", Fixture, NULL, fixture_set_up, test_whole_flow, fixture_tear_down);
+
+  return g_test_run ();
+}
