@@ -30,7 +30,7 @@
 #include "puente-engine.h"
 #include "puente-validation.h"
 
-#define N_CLIENT_ENTITIES 2  /* contacts and companies */
+#define N_ENTITIES (PUENTE_ENTITY_DEAL + 1)
 
 struct _PuenteEngine
 {
@@ -44,6 +44,8 @@ struct _PuenteEngine
   gboolean             dry_run;
   gboolean             force;
   GHashTable          *only;  /* source ids; NULL: every record */
+  char                *pipeline_id;  /* where deals go; NULL: the CRM's default */
+  GHashTable          *stage_map;    /* source stage id -> CRM stage id */
 };
 
 G_DEFINE_FINAL_TYPE (PuenteEngine, puente_engine, G_TYPE_OBJECT)
@@ -91,14 +93,17 @@ typedef struct
   GPtrArray        *intents;
   guint             next_intent;
 
-  gboolean          index_loaded;
-  guint             index_entity;
+  gboolean          in_deals;           /* clients are done; files are being sent as deals */
+  gboolean          index_loaded[N_ENTITIES];
+  PuenteEntity      index_queue[N_ENTITIES];
+  guint             index_queued;
+  guint             index_entity;       /* position in index_queue */
   char             *index_next;
   GPtrArray        *index_records;
-  GHashTable       *by_external[N_CLIENT_ENTITIES];
-  GHashTable       *by_document[N_CLIENT_ENTITIES];
-  GHashTable       *by_email[N_CLIENT_ENTITIES];
-  GHashTable       *seen[N_CLIENT_ENTITIES];
+  GHashTable       *by_external[N_ENTITIES];
+  GHashTable       *by_document[N_ENTITIES];
+  GHashTable       *by_email[N_ENTITIES];
+  GHashTable       *seen[N_ENTITIES];
 
   PuenteRecordPage *page;
   GPtrArray        *actions;
@@ -126,7 +131,7 @@ run_free (Run *run)
   g_clear_pointer (&run->intents, g_ptr_array_unref);
   g_free (run->index_next);
   g_clear_pointer (&run->index_records, g_ptr_array_unref);
-  for (guint i = 0; i < N_CLIENT_ENTITIES; i++)
+  for (guint i = 0; i < N_ENTITIES; i++)
     {
       g_clear_pointer (&run->by_external[i], g_hash_table_unref);
       g_clear_pointer (&run->by_document[i], g_hash_table_unref);
@@ -164,6 +169,8 @@ puente_engine_finalize (GObject *object)
   g_clear_object (&self->source);
   g_clear_object (&self->crm);
   g_clear_pointer (&self->only, g_hash_table_unref);
+  g_free (self->pipeline_id);
+  g_clear_pointer (&self->stage_map, g_hash_table_unref);
 
   G_OBJECT_CLASS (puente_engine_parent_class)->finalize (object);
 }
@@ -268,6 +275,25 @@ puente_engine_set_only (PuenteEngine       *self,
     g_hash_table_add (self->only, g_strdup (source_ids[i]));
 }
 
+/**
+ * puente_engine_set_deal_pipeline:
+ * @pipeline_id: (nullable): the CRM pipeline for deals; %NULL for the CRM's default
+ * @stage_map: (nullable): source file stage id -> CRM stage id, as the owner chose them
+ */
+void
+puente_engine_set_deal_pipeline (PuenteEngine *self,
+                                 const char   *pipeline_id,
+                                 GHashTable   *stage_map)
+{
+  g_return_if_fail (PUENTE_IS_ENGINE (self));
+
+  g_free (self->pipeline_id);
+  self->pipeline_id = g_strdup (pipeline_id);
+  g_clear_pointer (&self->stage_map, g_hash_table_unref);
+  if (stage_map != NULL)
+    self->stage_map = g_hash_table_ref (stage_map);
+}
+
 /* ---- planning --------------------------------------------------------------------------- */
 
 static char *
@@ -364,7 +390,14 @@ build_desired (PuenteEngine       *self,
 static guint
 index_slot (PuenteEntity entity)
 {
-  return entity == PUENTE_ENTITY_COMPANY ? 1 : 0;
+  return entity;
+}
+
+static const char *
+external_id_field (PuenteEngine *self,
+                   PuenteEntity  entity)
+{
+  return entity == PUENTE_ENTITY_DEAL ? self->profile->file_id_field : self->profile->client_id_field;
 }
 
 static Action *
@@ -473,6 +506,87 @@ plan_record (PuenteEngine       *self,
   return action;
 }
 
+/* A file becomes a deal (seed 001): its number as the name, its id in the profile's
+ * custom field, its client's CRM record, and the pipeline stage its status maps to. */
+static Action *
+plan_deal (PuenteEngine       *self,
+           Run                *run,
+           const PuenteRecord *file)
+{
+  Action *action = g_new0 (Action, 1);
+  const char *client_id = puente_record_get (file, PUENTE_FIELD_CLIENT_ID);
+  const char *stage = puente_record_get (file, PUENTE_FIELD_STAGE_ID);
+  const char *crm_stage = stage != NULL && self->stage_map != NULL
+                          ? g_hash_table_lookup (self->stage_map, stage) : NULL;
+  g_autoptr(PuenteLink) contact = NULL;
+  g_autoptr(PuenteLink) company = NULL;
+  g_autoptr(PuenteLink) link = NULL;
+  const PuenteRecord *found;
+
+  action->entity = PUENTE_ENTITY_DEAL;
+  action->source_id = g_strdup (file->id);
+  action->display_name = g_strdup (puente_record_get (file, PUENTE_FIELD_NAME) ? puente_record_get (file, PUENTE_FIELD_NAME) : file->id);
+
+  if (file->id == NULL)
+    {
+      action->outcome = PUENTE_OUTCOME_SKIPPED;
+      action->message = g_strdup (_("Not sent: it has no file number."));
+      return action;
+    }
+
+  if (client_id != NULL)
+    {
+      contact = puente_store_get_link (self->store, self->connection_id, PUENTE_ENTITY_CONTACT, client_id, NULL);
+      company = puente_store_get_link (self->store, self->connection_id, PUENTE_ENTITY_COMPANY, client_id, NULL);
+    }
+  if ((contact == NULL || contact->crm_id == NULL) && (company == NULL || company->crm_id == NULL))
+    {
+      action->outcome = PUENTE_OUTCOME_SKIPPED;
+      action->message = g_strdup_printf (_("Not sent: its client is not in %s yet (see the client’s "
+                                           "own entry in this list)."), puente_crm_get_name (self->crm));
+      return action;
+    }
+
+  action->desired = puente_record_new (PUENTE_ENTITY_DEAL);
+  puente_record_set (action->desired, PUENTE_FIELD_NAME, puente_record_get (file, PUENTE_FIELD_NAME));
+  if (contact != NULL && contact->crm_id != NULL)
+    puente_record_set (action->desired, PUENTE_FIELD_CONTACT_ID, contact->crm_id);
+  else
+    puente_record_set (action->desired, PUENTE_FIELD_COMPANY_ID, company->crm_id);
+  if (self->pipeline_id != NULL)
+    puente_record_set (action->desired, PUENTE_FIELD_PIPELINE_ID, self->pipeline_id);
+  if (crm_stage != NULL)
+    puente_record_set (action->desired, PUENTE_FIELD_STAGE_ID, crm_stage);
+  if (self->profile->file_id_field != NULL)
+    puente_record_set_custom (action->desired, self->profile->file_id_field, file->id);
+  puente_record_add_tag (action->desired, self->profile->tag);
+  action->hash = puente_record_hash (action->desired);
+
+  link = puente_store_get_link (self->store, self->connection_id, PUENTE_ENTITY_DEAL, file->id, NULL);
+  if (link != NULL && link->state == PUENTE_LINK_LINKED && link->crm_id != NULL)
+    {
+      action->crm_id = g_strdup (link->crm_id);
+      action->failures = link->failures;
+      action->outcome = g_strcmp0 (link->content_hash, action->hash) == 0
+                        ? PUENTE_OUTCOME_UNCHANGED : PUENTE_OUTCOME_UPDATED;
+      action->kind = action->outcome == PUENTE_OUTCOME_UPDATED ? ACTION_UPDATE : ACTION_NONE;
+      return action;
+    }
+
+  found = g_hash_table_lookup (run->by_external[PUENTE_ENTITY_DEAL], file->id);
+  if (found != NULL)
+    {
+      action->crm_id = g_strdup (found->id);
+      action->kind = ACTION_UPDATE;
+      action->outcome = PUENTE_OUTCOME_UPDATED;
+      return action;
+    }
+
+  action->kind = ACTION_CREATE;
+  action->outcome = PUENTE_OUTCOME_CREATED;
+  return action;
+}
+
 /* ---- the run ---------------------------------------------------------------------------- */
 
 static void load_page (GTask *task, const char *next);
@@ -525,7 +639,7 @@ commit_page (GTask *task)
   Run *run = g_task_get_task_data (task);
   const char *crm_name = puente_crm_get_name (self->crm);
   g_autoptr(GError) error = NULL;
-  guint per_entity[N_CLIENT_ENTITIES] = { 0, };
+  guint per_entity[N_ENTITIES] = { 0, };
 
   if (!self->dry_run && !puente_store_begin (self->store, &error))
     {
@@ -573,10 +687,9 @@ commit_page (GTask *task)
       return;
     }
 
-  for (guint slot = 0; slot < N_CLIENT_ENTITIES; slot++)
+  for (guint slot = 0; slot < N_ENTITIES; slot++)
     if (per_entity[slot] > 0)
-      g_signal_emit (self, signals[PROGRESS], 0, slot == 1 ? PUENTE_ENTITY_COMPANY : PUENTE_ENTITY_CONTACT,
-                     per_entity[slot]);
+      g_signal_emit (self, signals[PROGRESS], 0, (int) slot, per_entity[slot]);
 
   g_clear_pointer (&run->actions, g_ptr_array_unref);
   if (run->page->next != NULL)
@@ -584,6 +697,12 @@ commit_page (GTask *task)
       g_autofree char *next = g_strdup (run->page->next);
 
       load_page (task, next);
+    }
+  else if (!run->in_deals && self->profile->has_files && puente_source_has_files (self->source))
+    {
+      /* Clients first, so that every file finds its client's CRM record. */
+      run->in_deals = TRUE;
+      load_page (task, NULL);
     }
   else
     finish_run (task);
@@ -696,7 +815,7 @@ execute_page (GTask *task)
       if (action->kind == ACTION_CREATE)
         {
           run->pending++;
-          puente_crm_create_async (self->crm, action->desired, self->profile->client_id_field,
+          puente_crm_create_async (self->crm, action->desired, external_id_field (self, action->entity),
                                    g_task_get_cancellable (task), created_cb, action);
         }
       else if (action->kind == ACTION_UPDATE)
@@ -725,7 +844,8 @@ plan_page (GTask *task)
 
       if (self->only != NULL && (record->id == NULL || !g_hash_table_contains (self->only, record->id)))
         continue;
-      g_ptr_array_add (run->actions, plan_record (self, run, record));
+      g_ptr_array_add (run->actions, run->in_deals ? plan_deal (self, run, record)
+                                                   : plan_record (self, run, record));
     }
 
   execute_page (task);
@@ -743,6 +863,8 @@ index_page_cb (GObject      *object,
   GTask *task = user_data;
   PuenteEngine *self = g_task_get_source_object (task);
   Run *run = g_task_get_task_data (task);
+  PuenteEntity entity = run->index_queue[run->index_entity];
+  const char *field = external_id_field (self, entity);
   g_autoptr(GError) error = NULL;
   g_autoptr(PuenteRecordPage) page = puente_crm_list_finish (PUENTE_CRM (object), result, &error);
 
@@ -752,35 +874,34 @@ index_page_cb (GObject      *object,
       return;
     }
 
-  for (guint i = 0; i < page->records->len; i++)
+  while (page->records->len > 0)
     {
       PuenteRecord *record = g_ptr_array_steal_index (page->records, 0);
-      const char *external = puente_record_get_custom (record, self->profile->client_id_field);
+      const char *external = field != NULL ? puente_record_get_custom (record, field) : NULL;
       g_autofree char *document = puente_document_normalise (puente_record_get (record, PUENTE_FIELD_DOCUMENT));
       char *email = lowercase (puente_record_get (record, PUENTE_FIELD_EMAIL));
 
-      i--;
       if (external != NULL)
-        g_hash_table_insert (run->by_external[run->index_entity], g_strdup (external), record);
+        g_hash_table_insert (run->by_external[entity], g_strdup (external), record);
       if (*document != '\0')
-        g_hash_table_insert (run->by_document[run->index_entity], g_steal_pointer (&document), record);
+        g_hash_table_insert (run->by_document[entity], g_steal_pointer (&document), record);
       if (email != NULL)
-        g_hash_table_insert (run->by_email[run->index_entity], email, record);
+        g_hash_table_insert (run->by_email[entity], email, record);
       g_ptr_array_add (run->index_records, record);
     }
 
   g_free (run->index_next);
   run->index_next = g_strdup (page->next);
   if (run->index_next == NULL)
-    run->index_entity++;
+    {
+      run->index_loaded[entity] = TRUE;
+      run->index_entity++;
+    }
 
-  if (run->index_entity < N_CLIENT_ENTITIES)
+  if (run->index_entity < run->index_queued)
     load_index_page (task);
   else
-    {
-      run->index_loaded = TRUE;
-      plan_page (task);
-    }
+    plan_page (task);
 }
 
 static void
@@ -789,10 +910,11 @@ load_index_page (GTask *task)
   PuenteEngine *self = g_task_get_source_object (task);
   Run *run = g_task_get_task_data (task);
 
-  puente_crm_list_async (self->crm, run->index_entity == 1 ? PUENTE_ENTITY_COMPANY : PUENTE_ENTITY_CONTACT,
-                         NULL, run->index_next, g_task_get_cancellable (task), index_page_cb, task);
+  puente_crm_list_async (self->crm, run->index_queue[run->index_entity], NULL, run->index_next,
+                         g_task_get_cancellable (task), index_page_cb, task);
 }
 
+/* Whether a record of this page is not linked yet, and so needs the CRM's index. */
 static gboolean
 page_needs_index (PuenteEngine *self,
                   Run          *run)
@@ -804,14 +926,34 @@ page_needs_index (PuenteEngine *self,
 
       if (record->id == NULL)
         continue;
-      link = puente_store_get_link (self->store, self->connection_id,
-                                    record->entity == PUENTE_ENTITY_COMPANY ? PUENTE_ENTITY_COMPANY : PUENTE_ENTITY_CONTACT,
-                                    record->id, NULL);
+      link = puente_store_get_link (self->store, self->connection_id, record->entity, record->id, NULL);
       if (link == NULL || link->state != PUENTE_LINK_LINKED)
         return TRUE;
     }
 
   return FALSE;
+}
+
+/* Reads the CRM's records of the entities this phase needs, once per run. */
+static void
+load_index (GTask *task)
+{
+  Run *run = g_task_get_task_data (task);
+  const PuenteEntity clients[] = { PUENTE_ENTITY_CONTACT, PUENTE_ENTITY_COMPANY };
+  const PuenteEntity deals[] = { PUENTE_ENTITY_DEAL };
+  const PuenteEntity *wanted = run->in_deals ? deals : clients;
+  guint n = run->in_deals ? G_N_ELEMENTS (deals) : G_N_ELEMENTS (clients);
+
+  run->index_queued = 0;
+  run->index_entity = 0;
+  for (guint i = 0; i < n; i++)
+    if (!run->index_loaded[wanted[i]])
+      run->index_queue[run->index_queued++] = wanted[i];
+
+  if (run->index_queued > 0)
+    load_index_page (task);
+  else
+    plan_page (task);
 }
 
 static void
@@ -825,15 +967,16 @@ page_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   g_clear_pointer (&run->page, puente_record_page_free);
-  run->page = puente_source_list_clients_finish (PUENTE_SOURCE (object), result, &error);
+  run->page = run->in_deals ? puente_source_list_files_finish (PUENTE_SOURCE (object), result, &error)
+                            : puente_source_list_clients_finish (PUENTE_SOURCE (object), result, &error);
   if (run->page == NULL)
     {
       fail_run (task, g_steal_pointer (&error));
       return;
     }
 
-  if (!run->index_loaded && page_needs_index (self, run))
-    load_index_page (task);
+  if (page_needs_index (self, run))
+    load_index (task);
   else
     plan_page (task);
 }
@@ -851,8 +994,12 @@ load_page (GTask      *task,
       return;
     }
 
-  puente_source_list_clients_async (self->source, run->mode == PUENTE_RUN_MODIFIED ? run->since : NULL,
+  if (run->in_deals)
+    puente_source_list_files_async (self->source, run->mode == PUENTE_RUN_MODIFIED ? run->since : NULL,
                                     next, g_task_get_cancellable (task), page_cb, task);
+  else
+    puente_source_list_clients_async (self->source, run->mode == PUENTE_RUN_MODIFIED ? run->since : NULL,
+                                      next, g_task_get_cancellable (task), page_cb, task);
 }
 
 /* After a full listing: what the source no longer has is reported, and left in the CRM. */
@@ -863,9 +1010,9 @@ report_deletions (PuenteEngine *self,
   const char *source_name = puente_source_get_name (self->source);
   const char *crm_name = puente_crm_get_name (self->crm);
 
-  for (guint slot = 0; slot < N_CLIENT_ENTITIES; slot++)
+  for (guint slot = PUENTE_ENTITY_CONTACT; slot <= PUENTE_ENTITY_COMPANY; slot++)
     {
-      PuenteEntity entity = slot == 1 ? PUENTE_ENTITY_COMPANY : PUENTE_ENTITY_CONTACT;
+      PuenteEntity entity = slot;
       g_autoptr(GPtrArray) links = puente_store_list_links (self->store, self->connection_id, entity, NULL);
 
       for (guint i = 0; links != NULL && i < links->len; i++)
@@ -967,7 +1114,7 @@ resolve_next_intent (GTask *task)
     PuenteLink *intent = g_ptr_array_index (run->intents, run->next_intent);
 
     puente_crm_find_async (self->crm, intent->entity, PUENTE_CRM_KEY_EXTERNAL_ID,
-                           self->profile->client_id_field, intent->source_id,
+                           external_id_field (self, intent->entity), intent->source_id,
                            g_task_get_cancellable (task), intent_found_cb, task);
   }
 }
@@ -1065,7 +1212,7 @@ puente_engine_run_async (PuenteEngine        *self,
   run->trigger = g_strdup (trigger);
   run->started = g_date_time_format_iso8601 (now);
   run->index_records = g_ptr_array_new_with_free_func ((GDestroyNotify) puente_record_free);
-  for (guint i = 0; i < N_CLIENT_ENTITIES; i++)
+  for (guint i = 0; i < N_ENTITIES; i++)
     {
       run->by_external[i] = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
       run->by_document[i] = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -1098,6 +1245,7 @@ puente_engine_run_async (PuenteEngine        *self,
       puente_engine_set_dry_run (planner, TRUE);
       if (self->only != NULL)
         planner->only = g_hash_table_ref (self->only);
+      puente_engine_set_deal_pipeline (planner, self->pipeline_id, self->stage_map);
       puente_engine_run_async (planner, run->mode, trigger, cancellable, plan_cb, task);
       return;
     }

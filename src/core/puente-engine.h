@@ -59,6 +59,9 @@ void          puente_engine_set_force   (PuenteEngine        *self,
                                          gboolean             force);
 void          puente_engine_set_only    (PuenteEngine        *self,
                                          const char * const  *source_ids);
+void          puente_engine_set_deal_pipeline (PuenteEngine *self,
+                                               const char   *pipeline_id,
+                                               GHashTable   *stage_map);
 void          puente_engine_run_async  (PuenteEngine         *self,
                                         PuenteRunMode         mode,
                                         const char           *trigger,
