@@ -72,7 +72,8 @@ fixture_set_up (Fixture       *fixture,
   PuenteClientifyCrm *crm;
 
   /* "giav-csv": the GIAV profile's rules, fed from a plain export. */
-  fixture->profile = puente_profile_lookup (g_str_equal (data, "giav-csv") ? "giav" : data);
+  fixture->profile = puente_profile_lookup (g_str_equal (data, "giav-csv") ? "giav"
+                                           : g_str_has_prefix (data, "generic") ? "generic" : data);
   fixture->sandbox = puente_test_sandbox_start (NULL);
   crm = puente_clientify_crm_new (fixture->sandbox->crm_url, "sandbox", 0, &error);
   g_assert_no_error (error);
@@ -88,7 +89,8 @@ fixture_set_up (Fixture       *fixture,
   fixture->export = g_file_new_for_path (path);
   write_export (fixture, g_str_equal (data, "gioweb") ? gioweb_csv : generic_csv);
 
-  provision (fixture);
+  if (!g_str_has_suffix (data, "-unprepared"))
+    provision (fixture);
 }
 
 static void
@@ -113,11 +115,30 @@ fixture_tear_down (Fixture       *fixture,
 }
 
 static gboolean
+try_run_only (Fixture            *fixture,
+              PuenteRunMode       mode,
+              gboolean            force,
+              const char * const *only,
+              PuenteRunSummary   *summary,
+              GError            **error);
+
+static gboolean
 try_run (Fixture           *fixture,
          PuenteRunMode      mode,
          gboolean           force,
          PuenteRunSummary  *summary,
          GError           **error)
+{
+  return try_run_only (fixture, mode, force, NULL, summary, error);
+}
+
+static gboolean
+try_run_only (Fixture            *fixture,
+              PuenteRunMode       mode,
+              gboolean            force,
+              const char * const *only,
+              PuenteRunSummary   *summary,
+              GError            **error)
 {
   g_autoptr(PuenteSpreadsheetSource) source = NULL;
   g_autoptr(PuenteEngine) engine = NULL;
@@ -127,6 +148,7 @@ try_run (Fixture           *fixture,
   source = puente_spreadsheet_source_new (fixture->export, PUENTE_COLUMN_PRESET_GENERIC, NULL);
   engine = puente_engine_new (fixture->store, "test", fixture->profile, PUENTE_SOURCE (source), fixture->crm);
   puente_engine_set_force (engine, force);
+  puente_engine_set_only (engine, only);
   puente_engine_run_async (engine, mode, "manual", NULL, puente_test_store_result, &pending);
   result = puente_test_wait_for_result (&pending);
 
@@ -421,6 +443,52 @@ test_safety_brake (Fixture       *fixture,
   g_assert_cmpuint (puente_test_sandbox_count (fixture->sandbox, "PUT", "contacts"), ==, puts + 60);
 }
 
+static void
+test_failures_retried_then_wait (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  const char *only[] = { "7001", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PuenteLink) link = NULL;
+  PuenteRunSummary summary = { 0, };
+  guint posts;
+
+  /* The CRM lacks the puente_id field: every create is refused, record by record. */
+  g_assert_true (try_run (fixture, PUENTE_RUN_FULL, FALSE, &summary, &error));
+  g_assert_cmpuint (summary.counts[PUENTE_ENTITY_CONTACT][PUENTE_OUTCOME_FAILED], ==, 2);
+  posts = puente_test_sandbox_count (fixture->sandbox, "POST", "contacts");
+
+  /* Straight after: not tried again yet (the gap has not passed). */
+  g_assert_true (try_run (fixture, PUENTE_RUN_FULL, FALSE, &summary, &error));
+  g_assert_cmpuint (summary.counts[PUENTE_ENTITY_CONTACT][PUENTE_OUTCOME_SKIPPED], ==, 2);
+  g_assert_cmpuint (puente_test_sandbox_count (fixture->sandbox, "POST", "contacts"), ==, posts);
+
+  /* Asked for by name, it is tried at once, up to and past the limit. */
+  for (guint i = 1; i < PUENTE_RETRY_LIMIT; i++)
+    {
+      g_assert_true (try_run_only (fixture, PUENTE_RUN_FULL, FALSE, only, &summary, &error));
+      g_assert_cmpuint (summary.counts[PUENTE_ENTITY_CONTACT][PUENTE_OUTCOME_FAILED], ==, 1);
+    }
+  link = puente_store_get_link (fixture->store, "test", PUENTE_ENTITY_CONTACT, "7001", NULL);
+  g_assert_cmpuint (link->failures, ==, PUENTE_RETRY_LIMIT);
+  g_assert_null (link->crm_id);
+
+  /* Then it waits for the owner, and says so. */
+  posts = puente_test_sandbox_count (fixture->sandbox, "POST", "contacts");
+  g_assert_true (try_run_only (fixture, PUENTE_RUN_FULL, FALSE, NULL, &summary, &error));
+  g_assert_cmpuint (puente_test_sandbox_count (fixture->sandbox, "POST", "contacts"), ==, posts);
+  {
+    g_autoptr(GPtrArray) events = puente_store_list_events (fixture->store, summary.run, PUENTE_ENTITY_CONTACT,
+                                                            PUENTE_OUTCOME_SKIPPED, 10, NULL);
+    gboolean waiting = FALSE;
+
+    for (guint i = 0; i < events->len; i++)
+      if (g_str_equal (((PuenteEvent *) events->pdata[i])->source_id, "7001"))
+        waiting = strstr (((PuenteEvent *) events->pdata[i])->message, "Retry") != NULL;
+    g_assert_true (waiting);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -443,6 +511,8 @@ main (int   argc,
 
   g_test_add ("/engine/safety-brake", Fixture, "generic", fixture_set_up,
               test_safety_brake, fixture_tear_down);
+  g_test_add ("/engine/failures-retried-then-wait", Fixture, "generic-unprepared", fixture_set_up,
+              test_failures_retried_then_wait, fixture_tear_down);
 
   return g_test_run ();
 }

@@ -400,6 +400,22 @@ external_id_field (PuenteEngine *self,
   return entity == PUENTE_ENTITY_DEAL ? self->profile->file_id_field : self->profile->client_id_field;
 }
 
+/* Whether a record that failed before is due for another try: not after the limit (unless
+ * the owner asked for it by name), and not before its gap has passed. */
+static gboolean
+retry_is_due (PuenteEngine     *self,
+              const PuenteLink *link)
+{
+  gint64 gap = (gint64) PUENTE_RETRY_GAP_SECONDS << MIN (link->failures - 1, 10);
+
+  if (self->only != NULL && g_hash_table_contains (self->only, link->source_id))
+    return TRUE;
+  if (link->failures >= PUENTE_RETRY_LIMIT)
+    return FALSE;
+
+  return g_get_real_time () / G_USEC_PER_SEC - link->updated >= gap;
+}
+
 static Action *
 plan_record (PuenteEngine       *self,
              Run                *run,
@@ -450,6 +466,15 @@ plan_record (PuenteEngine       *self,
   action->hash = puente_record_hash (action->desired);
 
   link = puente_store_get_link (self->store, self->connection_id, action->entity, source->id, NULL);
+  if (link != NULL && link->failures > 0 && !retry_is_due (self, link))
+    {
+      action->outcome = PUENTE_OUTCOME_SKIPPED;
+      action->message = link->failures >= PUENTE_RETRY_LIMIT
+        ? g_strdup_printf (_("Waiting for you: sending it failed %u times. Check the reason in "
+                             "its last failure, then choose “Retry”."), link->failures)
+        : g_strdup (_("Not sent this time: it failed recently, and Puente tries it again later."));
+      return action;
+    }
   if (link != NULL && link->state == PUENTE_LINK_LINKED && link->crm_id != NULL)
     {
       action->crm_id = g_strdup (link->crm_id);
@@ -503,6 +528,7 @@ plan_record (PuenteEngine       *self,
 
   action->kind = ACTION_CREATE;
   action->outcome = PUENTE_OUTCOME_CREATED;
+  action->failures = link != NULL ? link->failures : 0;
   return action;
 }
 
@@ -1091,8 +1117,9 @@ intent_found_cb (GObject      *object,
       intent->state = PUENTE_LINK_LINKED;
       puente_store_put_link (self->store, self->connection_id, intent, NULL);
     }
-  else
+  else if (intent->failures == 0)
     puente_store_delete_link (self->store, self->connection_id, intent->entity, intent->source_id, NULL);
+  /* else: a create that failed; the link keeps its count of failures for the retry policy */
 
   run->next_intent++;
   resolve_next_intent (task);

@@ -28,6 +28,12 @@ GQuark puente_engine_error_quark (void);
 #define PUENTE_BRAKE_UPDATE_SHARE    0.30
 #define PUENTE_BRAKE_UPDATE_MINIMUM  50
 
+/* A record that failed is tried again on the following runs, with growing gaps
+ * (PUENTE_RETRY_GAP_SECONDS, doubled after each failure), up to this many times; after
+ * that it waits for the owner ("Retry", or `puente-sync run --only ID`). */
+#define PUENTE_RETRY_LIMIT        5
+#define PUENTE_RETRY_GAP_SECONDS  (15 * 60)
+
 typedef enum
 {
   PUENTE_RUN_FULL,

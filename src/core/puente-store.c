@@ -593,11 +593,13 @@ link_from_row (sqlite3_stmt *statement)
   link->state = g_strcmp0 ((const char *) sqlite3_column_text (statement, 6), "intent") == 0
                 ? PUENTE_LINK_INTENT : PUENTE_LINK_LINKED;
   link->failures = sqlite3_column_int (statement, 7);
+  link->updated = sqlite3_column_int64 (statement, 8);
 
   return link;
 }
 
 #define LINK_COLUMNS "entity, source_id, crm_id, content_hash, document_hash, display_name, state, failures"
+#define LINK_SELECT  LINK_COLUMNS ", updated"
 
 /**
  * puente_store_get_link:
@@ -616,7 +618,7 @@ puente_store_get_link (PuenteStore   *self,
 
   g_return_val_if_fail (PUENTE_IS_STORE (self), NULL);
 
-  statement = prepare (self, "SELECT " LINK_COLUMNS " FROM links "
+  statement = prepare (self, "SELECT " LINK_SELECT " FROM links "
                              "WHERE connection = ? AND entity = ? AND source_id = ?", error);
   if (statement == NULL)
     return NULL;
@@ -697,7 +699,7 @@ puente_store_list_intents (PuenteStore  *self,
 
   g_return_val_if_fail (PUENTE_IS_STORE (self), NULL);
 
-  statement = prepare (self, "SELECT " LINK_COLUMNS " FROM links "
+  statement = prepare (self, "SELECT " LINK_SELECT " FROM links "
                              "WHERE connection = ? AND state = 'intent'", error);
   if (statement == NULL)
     return NULL;
@@ -722,7 +724,7 @@ puente_store_list_links (PuenteStore   *self,
 
   g_return_val_if_fail (PUENTE_IS_STORE (self), NULL);
 
-  statement = prepare (self, "SELECT " LINK_COLUMNS " FROM links WHERE connection = ? AND entity = ?", error);
+  statement = prepare (self, "SELECT " LINK_SELECT " FROM links WHERE connection = ? AND entity = ?", error);
   if (statement == NULL)
     return NULL;
 
