@@ -82,22 +82,6 @@ status_for_error (const GError *error)
   return EXIT_RUN_FAILED;
 }
 
-static const char *
-entity_label (PuenteEntity entity)
-{
-  switch (entity)
-    {
-    case PUENTE_ENTITY_CONTACT:
-      return _("Contacts");
-    case PUENTE_ENTITY_COMPANY:
-      return _("Companies");
-    case PUENTE_ENTITY_DEAL:
-      return _("Deals");
-    default:
-      return "";
-    }
-}
-
 static gboolean
 parse_options (const char   *command,
                GOptionEntry *entries,
@@ -308,7 +292,7 @@ command_provision (Cli   *cli,
     {
       PuenteFieldCheck *check = g_ptr_array_index (checks, i);
 
-      g_print ("%-24s %-10s %s\n", check->field->name, entity_label (check->field->entity),
+      g_print ("%-24s %-10s %s\n", check->field->name, puente_entity_to_label (check->field->entity),
                field_state_label (check->state));
       if (check->state != PUENTE_FIELD_STATE_PRESENT && check->state != PUENTE_FIELD_STATE_CREATED)
         status = EXIT_RECORDS;
@@ -350,7 +334,7 @@ progress_cb (PuenteEngine *engine,
   progress->done[entity] += done;
   if (progress->show)
     {
-      g_print ("\r%s: %u   ", entity_label (entity), progress->done[entity]);
+      g_print ("\r%s: %u   ", puente_entity_to_label (entity), progress->done[entity]);
       fflush (stdout);
     }
 }
@@ -396,7 +380,7 @@ print_summary (const PuenteRunSummary *summary,
            _("skipped"), _("conflict"), _("failed"), _("gone"));
   for (PuenteEntity entity = PUENTE_ENTITY_CONTACT; entity <= PUENTE_ENTITY_DEAL; entity++)
     {
-      g_print ("%-10s", entity_label (entity));
+      g_print ("%-10s", puente_entity_to_label (entity));
       for (guint i = 0; i < G_N_ELEMENTS (outcomes); i++)
         g_print (" %8u", summary->counts[entity][outcomes[i]]);
       g_print ("\n");

@@ -302,22 +302,6 @@ puente_provision_create_missing_finish (GAsyncResult  *result,
 }
 
 static const char *
-entity_label (PuenteEntity entity)
-{
-  switch (entity)
-    {
-    case PUENTE_ENTITY_CONTACT:
-      return _("Contacts");
-    case PUENTE_ENTITY_COMPANY:
-      return _("Companies");
-    case PUENTE_ENTITY_DEAL:
-      return _("Deals");
-    default:
-      g_return_val_if_reached (NULL);
-    }
-}
-
-static const char *
 type_label (PuenteFieldType type)
 {
   switch (type)
@@ -365,7 +349,7 @@ puente_provision_field_steps (const PuenteProfileField *field,
                             "Default value: %s\n"
                             "Visible: checked\n"
                             "Then save it."),
-                          crm_name, entity_label (field->entity), field->name,
+                          crm_name, puente_entity_to_label (field->entity), field->name,
                           type_label (field->type), default_value);
 }
 

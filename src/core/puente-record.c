@@ -5,6 +5,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "puente-record.h"
@@ -77,6 +78,27 @@ puente_entity_to_string (PuenteEntity entity)
       return "company";
     case PUENTE_ENTITY_DEAL:
       return "deal";
+    default:
+      g_return_val_if_reached (NULL);
+    }
+}
+
+/**
+ * puente_entity_to_label:
+ *
+ * Returns: the kind of record as the owner reads it, translated and plural ("Contacts")
+ */
+const char *
+puente_entity_to_label (PuenteEntity entity)
+{
+  switch (entity)
+    {
+    case PUENTE_ENTITY_CONTACT:
+      return _("Contacts");
+    case PUENTE_ENTITY_COMPANY:
+      return _("Companies");
+    case PUENTE_ENTITY_DEAL:
+      return _("Deals");
     default:
       g_return_val_if_reached (NULL);
     }

@@ -17,6 +17,7 @@ typedef enum
 } PuenteEntity;
 
 const char *puente_entity_to_string (PuenteEntity entity);
+const char *puente_entity_to_label  (PuenteEntity entity);
 
 /* Field names. Values are strings; booleans are "true" / "false"; dates ISO 8601
  * (YYYY-MM-DD); a field that is absent is unknown, which is not the same as empty. */
