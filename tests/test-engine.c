@@ -444,6 +444,34 @@ test_safety_brake (Fixture       *fixture,
 }
 
 static void
+test_consent_audit (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autofree char *changed = g_strdup (gioweb_csv);
+  char *line;
+
+  run_engine (fixture, PUENTE_RUN_FULL, FALSE);
+
+  /* Every consent sent is one row: GDPR, email and SMS for 5001, GDPR only for 5003 (its
+   * communications need GDPR), nothing for 5004 (never asked). */
+  g_assert_cmpuint (puente_store_count_consent_changes (fixture->store, "test", "5001", NULL), ==, 3);
+  g_assert_cmpuint (puente_store_count_consent_changes (fixture->store, "test", "5003", NULL), ==, 1);
+  g_assert_cmpuint (puente_store_count_consent_changes (fixture->store, "test", "5004", NULL), ==, 0);
+  g_assert_cmpuint (puente_store_count_consent_changes (fixture->store, "test", "5002", NULL), ==, 3);
+
+  /* 5002 withdraws email consent in the source: one more row. */
+  line = strstr (changed, "5002;");
+  memcpy (strstr (line, ";Sí;No;Sí\n"), ";Sí;No;No\n", strlen (";Sí;No;No\n"));
+  write_export (fixture, changed);
+  run_engine (fixture, PUENTE_RUN_MODIFIED, FALSE);
+  g_assert_cmpuint (puente_store_count_consent_changes (fixture->store, "test", "5002", NULL), ==, 4);
+
+  /* Unchanged: no new rows. */
+  run_engine (fixture, PUENTE_RUN_MODIFIED, FALSE);
+  g_assert_cmpuint (puente_store_count_consent_changes (fixture->store, "test", "5002", NULL), ==, 4);
+}
+
+static void
 test_failures_retried_then_wait (Fixture       *fixture,
                                  gconstpointer  data)
 {
@@ -511,6 +539,8 @@ main (int   argc,
 
   g_test_add ("/engine/safety-brake", Fixture, "generic", fixture_set_up,
               test_safety_brake, fixture_tear_down);
+  g_test_add ("/engine/consent-audit", Fixture, "gioweb", fixture_set_up,
+              test_consent_audit, fixture_tear_down);
   g_test_add ("/engine/failures-retried-then-wait", Fixture, "generic-unprepared", fixture_set_up,
               test_failures_retried_then_wait, fixture_tear_down);
 

@@ -77,6 +77,7 @@ typedef struct
   char          *display_name;
   char          *message;
   char          *hash;
+  char          *consent_before;  /* as last sent, from the link */
   guint          failures;
   PuenteRecord  *desired;
 } Action;
@@ -118,6 +119,7 @@ action_free (Action *action)
   g_free (action->display_name);
   g_free (action->message);
   g_free (action->hash);
+  g_free (action->consent_before);
   g_clear_pointer (&action->desired, puente_record_free);
   g_free (action);
 }
@@ -376,7 +378,8 @@ build_desired (PuenteEngine       *self,
 
       /* Communications consent needs GDPR acceptance. */
       if (g_strcmp0 (value, "true") == 0 && g_strcmp0 (gdpr, "true") != 0 &&
-          (g_strcmp0 (field->name, "cf_enviaemail") == 0 || g_strcmp0 (field->name, "cf_enviasms") == 0))
+          (g_strcmp0 (field->name, profile->email_consent_field) == 0 ||
+           g_strcmp0 (field->name, profile->sms_consent_field) == 0))
         continue;
 
       puente_record_set_custom (desired, field->name, value);
@@ -385,6 +388,72 @@ build_desired (PuenteEngine       *self,
   puente_record_add_tag (desired, profile->tag);
 
   return desired;
+}
+
+/* The consent a record carries, as "field=value;...", fields in a fixed order; a field that
+ * is not sent (not asked) is left out. */
+static char *
+consent_of (PuenteEngine       *self,
+            const PuenteRecord *desired)
+{
+  const char *fields[] = { PUENTE_FIELD_GDPR_ACCEPT, self->profile->email_consent_field,
+                           self->profile->sms_consent_field };
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    {
+      const char *value;
+
+      if (fields[i] == NULL)
+        continue;
+      value = i == 0 ? puente_record_get (desired, fields[i]) : puente_record_get_custom (desired, fields[i]);
+      if (value != NULL)
+        g_string_append_printf (text, "%s%s=%s", text->len > 0 ? ";" : "", fields[i], value);
+    }
+
+  return g_string_free (text, FALSE);
+}
+
+static const char *
+consent_value (const char *consent,
+               const char *field,
+               char      **owned)
+{
+  g_auto(GStrv) parts = consent != NULL ? g_strsplit (consent, ";", -1) : NULL;
+  g_autofree char *prefix = g_strconcat (field, "=", NULL);
+
+  *owned = NULL;
+  for (guint i = 0; parts != NULL && parts[i] != NULL; i++)
+    if (g_str_has_prefix (parts[i], prefix))
+      *owned = g_strdup (parts[i] + strlen (prefix));
+
+  return *owned;
+}
+
+/* One row of the audit trail per consent field that changes (who, where, when, old -> new). */
+static void
+audit_consent (PuenteEngine *self,
+               const char   *source_id,
+               const char   *before,
+               const char   *after)
+{
+  const char *fields[] = { PUENTE_FIELD_GDPR_ACCEPT, self->profile->email_consent_field,
+                           self->profile->sms_consent_field };
+
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    {
+      g_autofree char *old_owned = NULL;
+      g_autofree char *new_owned = NULL;
+      const char *old_value, *new_value;
+
+      if (fields[i] == NULL)
+        continue;
+      old_value = consent_value (before, fields[i], &old_owned);
+      new_value = consent_value (after, fields[i], &new_owned);
+      if (new_value != NULL && g_strcmp0 (old_value, new_value) != 0)
+        puente_store_add_consent_change (self->store, self->connection_id, PUENTE_ENTITY_CONTACT,
+                                         source_id, fields[i], old_value, new_value, "source", NULL);
+    }
 }
 
 static guint
@@ -475,6 +544,8 @@ plan_record (PuenteEngine       *self,
         : g_strdup (_("Not sent this time: it failed recently, and Puente tries it again later."));
       return action;
     }
+  if (link != NULL)
+    action->consent_before = g_strdup (link->consent);
   if (link != NULL && link->state == PUENTE_LINK_LINKED && link->crm_id != NULL)
     {
       action->crm_id = g_strdup (link->crm_id);
@@ -687,6 +758,9 @@ commit_page (GTask *task)
 
       if (!self->dry_run && action->kind != ACTION_NONE)
         {
+          g_autofree char *consent = action->desired != NULL && action->entity == PUENTE_ENTITY_CONTACT
+                                     ? consent_of (self, action->desired) : NULL;
+          gboolean sent = action->outcome != PUENTE_OUTCOME_FAILED;
           PuenteLink link = {
             .entity = action->entity,
             .source_id = action->source_id,
@@ -695,7 +769,11 @@ commit_page (GTask *task)
             .display_name = action->display_name,
             .state = action->crm_id != NULL ? PUENTE_LINK_LINKED : PUENTE_LINK_INTENT,
             .failures = action->outcome == PUENTE_OUTCOME_FAILED ? action->failures + 1 : 0,
+            .consent = sent ? consent : action->consent_before,
           };
+
+          if (sent && consent != NULL)
+            audit_consent (self, action->source_id, action->consent_before, consent);
 
           /* A create that failed keeps its intent (no CRM id): the next run looks the
            * record up by its external id before creating it. */

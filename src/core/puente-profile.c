@@ -69,6 +69,8 @@ static const PuenteProfile profiles[] = {
     .needs_document = FALSE,
     .link_by_email = TRUE,
     .consent_owner = PUENTE_CONSENT_OWNER_BOTH,
+    .email_consent_field = "cf_enviaemail",
+    .sms_consent_field = "cf_enviasms",
     .has_files = FALSE,
   },
   {

@@ -41,6 +41,8 @@ typedef struct
   gboolean                  needs_document;     /* clients without a document are skipped */
   gboolean                  link_by_email;      /* link order may use the email */
   PuenteConsentOwner        consent_owner;
+  const char               *email_consent_field; /* CRM custom field, or NULL */
+  const char               *sms_consent_field;   /* CRM custom field, or NULL */
   gboolean                  has_files;
 } PuenteProfile;
 

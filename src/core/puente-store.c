@@ -92,6 +92,8 @@ static const char * const migrations[] = {
   "  source_location TEXT,"
   "  updated INTEGER NOT NULL"
   ");",
+  /* 2 -> 3: the consent last sent, for the audit trail and the back-flow */
+  "ALTER TABLE links ADD COLUMN consent TEXT;",
 };
 
 struct _PuenteStore
@@ -163,6 +165,7 @@ puente_link_free (PuenteLink *link)
   g_free (link->content_hash);
   g_free (link->document_hash);
   g_free (link->display_name);
+  g_free (link->consent);
   g_free (link);
 }
 
@@ -593,12 +596,13 @@ link_from_row (sqlite3_stmt *statement)
   link->state = g_strcmp0 ((const char *) sqlite3_column_text (statement, 6), "intent") == 0
                 ? PUENTE_LINK_INTENT : PUENTE_LINK_LINKED;
   link->failures = sqlite3_column_int (statement, 7);
-  link->updated = sqlite3_column_int64 (statement, 8);
+  link->consent = column_text (statement, 8);
+  link->updated = sqlite3_column_int64 (statement, 9);
 
   return link;
 }
 
-#define LINK_COLUMNS "entity, source_id, crm_id, content_hash, document_hash, display_name, state, failures"
+#define LINK_COLUMNS "entity, source_id, crm_id, content_hash, document_hash, display_name, state, failures, consent"
 #define LINK_SELECT  LINK_COLUMNS ", updated"
 
 /**
@@ -645,7 +649,7 @@ puente_store_put_link (PuenteStore       *self,
   g_return_val_if_fail (link != NULL && link->source_id != NULL, FALSE);
 
   statement = prepare (self, "INSERT OR REPLACE INTO links (connection, " LINK_COLUMNS ", updated) "
-                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
+                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
   if (statement == NULL)
     return FALSE;
 
@@ -658,7 +662,8 @@ puente_store_put_link (PuenteStore       *self,
   bind_text (statement, 7, link->display_name);
   bind_text (statement, 8, link->state == PUENTE_LINK_INTENT ? "intent" : "linked");
   sqlite3_bind_int (statement, 9, link->failures);
-  sqlite3_bind_int64 (statement, 10, g_get_real_time () / G_USEC_PER_SEC);
+  bind_text (statement, 10, link->consent);
+  sqlite3_bind_int64 (statement, 11, g_get_real_time () / G_USEC_PER_SEC);
 
   return step_done (self, statement, error);
 }

@@ -53,6 +53,7 @@ typedef struct
   char            *display_name;
   PuenteLinkState  state;
   guint            failures;       /* consecutive failed runs for this record */
+  char            *consent;        /* the consent last sent: "field=value;..." */
   gint64           updated;        /* unix time of the last change; read only */
 } PuenteLink;
 
