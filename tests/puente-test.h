@@ -27,6 +27,7 @@ typedef struct
 {
   GSubprocess *process;
   char        *crm_url;   /* "http://127.0.0.1:PORT/v1/" */
+  char        *giav_url;  /* "http://127.0.0.1:PORT/webservices/api_2_05.asmx" */
   char        *base_url;  /* "http://127.0.0.1:PORT/" (for /__sandbox/...) */
 } PuenteTestSandbox;
 

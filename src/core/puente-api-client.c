@@ -12,6 +12,9 @@
  *   that the caller looks the record up rather than creating it twice.
  * - Error bodies may be HTML: nothing assumes JSON.
  * - The key travels in a header and is never logged, nor sent to another host.
+ * - puente_api_client_send_async() sends any body (SOAP for GIAV, whose key travels in
+ *   the body: bodies are never logged) on the same policy, and the caller says which
+ *   answers are final whatever their status (a SOAP Fault comes with a 500).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -59,6 +62,12 @@ typedef struct
   guint    failures;
   guint    throttled;
   GSource *wait;
+  /* How it is sent and what it gives back */
+  gboolean            json;          /* JSON in and out; otherwise a PuenteApiResponse */
+  gboolean            repeatable;
+  char               *content_type;  /* of the body, when not JSON */
+  SoupMessageHeaders *headers;       /* extra request headers, when not JSON */
+  PuenteApiAnswerFunc judge;
 } Request;
 
 static void
@@ -72,7 +81,20 @@ request_free (Request *request)
   g_free (request->method);
   g_free (request->url);
   g_clear_pointer (&request->body, g_bytes_unref);
+  g_free (request->content_type);
+  g_clear_pointer (&request->headers, soup_message_headers_unref);
   g_free (request);
+}
+
+void
+puente_api_response_free (PuenteApiResponse *response)
+{
+  if (response == NULL)
+    return;
+
+  g_free (response->content_type);
+  g_clear_pointer (&response->body, g_bytes_unref);
+  g_free (response);
 }
 
 static void
@@ -149,8 +171,9 @@ insecure_error (const char *service_name,
  * puente_api_client_new:
  * @service_name: the name the owner knows the service by, for messages ("Clientify")
  * @base_url: the API root, e.g. "https://api.clientify.net/v1/"
- * @auth_header: the header that carries the key ("Authorization")
- * @auth_value: its value ("Token KEY"); kept in memory only
+ * @auth_header: (nullable): the header that carries the key ("Authorization"), or %NULL
+ *   when the key travels in the body (GIAV)
+ * @auth_value: (nullable): its value ("Token KEY"); kept in memory only
  * @max_in_flight: how many requests may run at once
  *
  * Returns: (transfer full): a client, or %NULL with %PUENTE_API_ERROR_INSECURE when
@@ -172,8 +195,7 @@ puente_api_client_new (const char  *service_name,
 
   g_return_val_if_fail (service_name != NULL, NULL);
   g_return_val_if_fail (base_url != NULL, NULL);
-  g_return_val_if_fail (auth_header != NULL, NULL);
-  g_return_val_if_fail (auth_value != NULL, NULL);
+  g_return_val_if_fail ((auth_header == NULL) == (auth_value == NULL), NULL);
   g_return_val_if_fail (max_in_flight > 0, NULL);
 
   with_slash = g_str_has_suffix (base_url, "/") ? g_strdup (base_url) : g_strconcat (base_url, "/", NULL);
@@ -281,7 +303,7 @@ is_same_origin (GUri *a,
 static gboolean
 is_repeatable (const Request *request)
 {
-  return g_strcmp0 (request->method, "POST") != 0;
+  return request->repeatable;
 }
 
 static char *
@@ -573,6 +595,42 @@ fail_or_retry (GTask  *task,
   g_object_unref (task);
 }
 
+/* An answer cut short or garbled on the way: tried again when that is safe. */
+static void
+fail_unreadable (GTask  *task,
+                 GBytes *bytes)
+{
+  PuenteApiClient *self = g_task_get_source_object (task);
+  Request *request = g_task_get_task_data (task);
+  g_autofree char *excerpt = body_excerpt (bytes);
+
+  g_debug ("%s %s: unreadable answer: %s", request->method, request->url, excerpt);
+  if (is_repeatable (request))
+    fail_or_retry (task, puente_api_client_new_unexpected_error (self), TRUE);
+  else
+    {
+      g_task_return_error (task, uncertain_error (self));
+      g_object_unref (task);
+    }
+}
+
+static void
+return_response (GTask       *task,
+                 SoupMessage *message,
+                 GBytes      *bytes)
+{
+  PuenteApiResponse *response = g_new0 (PuenteApiResponse, 1);
+  const char *content_type;
+
+  content_type = soup_message_headers_get_content_type (soup_message_get_response_headers (message), NULL);
+  response->status = soup_message_get_status (message);
+  response->content_type = g_strdup (content_type);
+  response->body = bytes != NULL ? g_bytes_ref (bytes) : g_bytes_new (NULL, 0);
+
+  g_task_return_pointer (task, response, (GDestroyNotify) puente_api_response_free);
+  g_object_unref (task);
+}
+
 static void
 sent_cb (GObject      *object,
          GAsyncResult *result,
@@ -636,6 +694,24 @@ sent_cb (GObject      *object,
       return;
     }
 
+  if (request->judge != NULL)
+    {
+      const char *content_type = soup_message_headers_get_content_type (soup_message_get_response_headers (message), NULL);
+
+      switch (request->judge (status, content_type, bytes))
+        {
+        case PUENTE_API_ANSWER_FINAL:
+          return_response (task, message, bytes);
+          return;
+        case PUENTE_API_ANSWER_UNREADABLE:
+          fail_unreadable (task, bytes);
+          return;
+        case PUENTE_API_ANSWER_USUAL:
+        default:
+          break;
+        }
+    }
+
   if (SOUP_STATUS_IS_SERVER_ERROR (status))
     {
       g_autofree char *excerpt = body_excerpt (bytes);
@@ -651,22 +727,19 @@ sent_cb (GObject      *object,
       return;
     }
 
-  body = parse_json (bytes);
+  if (!request->json && SOUP_STATUS_IS_SUCCESSFUL (status))
+    {
+      return_response (task, message, bytes);
+      return;
+    }
+
+  body = request->json ? parse_json (bytes) : NULL;
 
   if (SOUP_STATUS_IS_SUCCESSFUL (status))
     {
       if (body == NULL)
         {
-          g_autofree char *excerpt = body_excerpt (bytes);
-
-          g_debug ("%s %s: unreadable answer: %s", request->method, request->url, excerpt);
-          if (is_repeatable (request))
-            fail_or_retry (task, puente_api_client_new_unexpected_error (self), TRUE);
-          else
-            {
-              g_task_return_error (task, uncertain_error (self));
-              g_object_unref (task);
-            }
+          fail_unreadable (task, bytes);
           return;
         }
 
@@ -702,13 +775,50 @@ send_attempt (GTask *task)
   g_assert (message != NULL);
 
   headers = soup_message_get_request_headers (message);
-  soup_message_headers_replace (headers, self->auth_header, self->auth_value);
-  soup_message_headers_replace (headers, "Accept", "application/json");
+  if (self->auth_header != NULL)
+    soup_message_headers_replace (headers, self->auth_header, self->auth_value);
+  if (request->json)
+    soup_message_headers_replace (headers, "Accept", "application/json");
+  else if (request->headers != NULL)
+    {
+      SoupMessageHeadersIter iter;
+      const char *name, *value;
+
+      soup_message_headers_iter_init (&iter, request->headers);
+      while (soup_message_headers_iter_next (&iter, &name, &value))
+        soup_message_headers_replace (headers, name, value);
+    }
   if (request->body != NULL)
-    soup_message_set_request_body_from_bytes (message, "application/json", request->body);
+    soup_message_set_request_body_from_bytes (message,
+                                              request->json ? "application/json" : request->content_type,
+                                              request->body);
 
   soup_session_send_and_read_async (self->session, message, G_PRIORITY_DEFAULT,
                                     g_task_get_cancellable (task), sent_cb, task);
+}
+
+/* Sends @request (taken) for @task, unless its URL is outside the service. */
+static void
+start_request (GTask   *task,
+               Request *request)
+{
+  PuenteApiClient *self = g_task_get_source_object (task);
+  g_autoptr(GUri) uri = NULL;
+
+  g_task_set_task_data (task, request, (GDestroyNotify) request_free);
+
+  /* The key goes to the configured service and nowhere else, whatever a `next` link says. */
+  uri = g_uri_parse (request->url, G_URI_FLAGS_ENCODED, NULL);
+  if (uri == NULL || !is_same_origin (uri, self->base_uri))
+    {
+      g_debug ("Refusing to send a request to %s, outside %s", request->url,
+               g_uri_get_host (self->base_uri));
+      g_task_return_error (task, puente_api_client_new_unexpected_error (self));
+      g_object_unref (task);
+      return;
+    }
+
+  send_attempt (task);
 }
 
 /**
@@ -731,7 +841,6 @@ puente_api_client_request_async (PuenteApiClient     *self,
 {
   GTask *task;
   Request *request;
-  g_autoptr(GUri) uri = NULL;
 
   g_return_if_fail (PUENTE_IS_API_CLIENT (self));
   g_return_if_fail (method != NULL);
@@ -741,19 +850,11 @@ puente_api_client_request_async (PuenteApiClient     *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, puente_api_client_request_async);
 
-  /* The key goes to the configured service and nowhere else, whatever a `next` link says. */
-  uri = g_uri_parse (url, G_URI_FLAGS_ENCODED, NULL);
-  if (uri == NULL || !is_same_origin (uri, self->base_uri))
-    {
-      g_debug ("Refusing to send a request to %s, outside %s", url, g_uri_get_host (self->base_uri));
-      g_task_return_error (task, puente_api_client_new_unexpected_error (self));
-      g_object_unref (task);
-      return;
-    }
-
   request = g_new0 (Request, 1);
   request->method = g_strdup (method);
   request->url = g_strdup (url);
+  request->json = TRUE;
+  request->repeatable = g_strcmp0 (method, "POST") != 0;
   if (body != NULL)
     {
       g_autofree char *text = json_to_string (body, FALSE);
@@ -761,9 +862,8 @@ puente_api_client_request_async (PuenteApiClient     *self,
 
       request->body = g_bytes_new_take (g_steal_pointer (&text), length);
     }
-  g_task_set_task_data (task, request, (GDestroyNotify) request_free);
 
-  send_attempt (task);
+  start_request (task, request);
 }
 
 /**
@@ -775,6 +875,77 @@ JsonNode *
 puente_api_client_request_finish (PuenteApiClient  *self,
                                   GAsyncResult     *result,
                                   GError          **error)
+{
+  g_return_val_if_fail (PUENTE_IS_API_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * puente_api_client_send_async:
+ * @method: "POST", "GET", ...
+ * @url: an absolute URL under the API root
+ * @headers: (nullable): extra request headers, such as SOAPAction
+ * @content_type: (nullable): the media type of @body
+ * @body: (nullable): the body, sent as it is and never logged
+ * @repeatable: whether sending it twice does no harm (a search, a read, a full
+ *   replacement): then broken connections and 5xx are tried again; otherwise they fail
+ *   with %PUENTE_API_ERROR_UNCERTAIN
+ * @judge: (nullable): tells which answers are final or unreadable before the usual rules
+ *   apply; it must not keep @body
+ *
+ * Sends a request whose body and answer are not JSON, on the same policy as
+ * puente_api_client_request_async(): the same origin only, the in-flight limit, 429
+ * waited out, back-off with jitter.
+ */
+void
+puente_api_client_send_async (PuenteApiClient     *self,
+                              const char          *method,
+                              const char          *url,
+                              SoupMessageHeaders  *headers,
+                              const char          *content_type,
+                              GBytes              *body,
+                              gboolean             repeatable,
+                              PuenteApiAnswerFunc  judge,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  GTask *task;
+  Request *request;
+
+  g_return_if_fail (PUENTE_IS_API_CLIENT (self));
+  g_return_if_fail (method != NULL);
+  g_return_if_fail (url != NULL);
+  g_return_if_fail (body == NULL || content_type != NULL);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, puente_api_client_send_async);
+
+  request = g_new0 (Request, 1);
+  request->method = g_strdup (method);
+  request->url = g_strdup (url);
+  request->json = FALSE;
+  request->repeatable = repeatable;
+  request->content_type = g_strdup (content_type);
+  request->headers = headers != NULL ? soup_message_headers_ref (headers) : NULL;
+  request->body = body != NULL ? g_bytes_ref (body) : NULL;
+  request->judge = judge;
+
+  start_request (task, request);
+}
+
+/**
+ * puente_api_client_send_finish:
+ *
+ * Returns: (transfer full): the answer: a 2xx, or one that the judge called final
+ */
+PuenteApiResponse *
+puente_api_client_send_finish (PuenteApiClient  *self,
+                               GAsyncResult     *result,
+                               GError          **error)
 {
   g_return_val_if_fail (PUENTE_IS_API_CLIENT (self), NULL);
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);

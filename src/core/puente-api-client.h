@@ -77,6 +77,59 @@ JsonNode        *puente_api_client_request_finish   (PuenteApiClient  *self,
                                                      GError          **error);
 GError          *puente_api_client_new_unexpected_error (PuenteApiClient *self);
 
+/* Requests whose body and answer are not JSON (SOAP for GIAV), on the same policy. */
+
+/**
+ * PuenteApiResponse:
+ * @status: the HTTP status
+ * @content_type: the media type without its parameters ("text/xml"), or %NULL
+ * @body: the body as it came
+ */
+typedef struct
+{
+  guint   status;
+  char   *content_type;
+  GBytes *body;
+} PuenteApiResponse;
+
+void puente_api_response_free (PuenteApiResponse *response);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PuenteApiResponse, puente_api_response_free)
+
+/**
+ * PuenteApiAnswer:
+ * @PUENTE_API_ANSWER_USUAL: judged by its status like any answer: 2xx is the answer, 5xx
+ *   is tried again, anything else is an error
+ * @PUENTE_API_ANSWER_FINAL: an answer for the caller whatever its status (a SOAP Fault
+ *   comes with a 500 and must not be tried again)
+ * @PUENTE_API_ANSWER_UNREADABLE: broken on the way (cut short): tried again like a broken
+ *   connection when the request is repeatable
+ */
+typedef enum
+{
+  PUENTE_API_ANSWER_USUAL,
+  PUENTE_API_ANSWER_FINAL,
+  PUENTE_API_ANSWER_UNREADABLE,
+} PuenteApiAnswer;
+
+typedef PuenteApiAnswer (*PuenteApiAnswerFunc) (guint       status,
+                                                const char *content_type,
+                                                GBytes     *body);
+
+void               puente_api_client_send_async  (PuenteApiClient     *self,
+                                                  const char          *method,
+                                                  const char          *url,
+                                                  SoupMessageHeaders  *headers,
+                                                  const char          *content_type,
+                                                  GBytes              *body,
+                                                  gboolean             repeatable,
+                                                  PuenteApiAnswerFunc  judge,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+PuenteApiResponse *puente_api_client_send_finish (PuenteApiClient     *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
+
 gboolean         puente_api_is_loopback_uri         (GUri             *uri);
 
 G_END_DECLS

@@ -12,6 +12,7 @@
 #include "puente-credentials.h"
 #include "puente-crm.h"
 #include "puente-engine.h"
+#include "puente-giav-source.h"
 #include "puente-i18n.h"
 #include "puente-profile.h"
 #include "puente-provision.h"

@@ -13,6 +13,7 @@
 #include "puente-core.h"
 
 #include "sandbox-crm.h"
+#include "sandbox-giav.h"
 #include "sandbox-server.h"
 
 static gboolean
@@ -83,8 +84,10 @@ main (int   argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(SandboxServer) server = NULL;
   g_autoptr(SandboxCrm) crm = NULL;
+  g_autoptr(SandboxGiav) giav = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   g_autofree char *crm_key = NULL;
+  g_autofree char *giav_key = NULL;
   g_autofree char *state = NULL;
   gboolean version = FALSE;
   gboolean no_custom_field_create = FALSE;
@@ -103,6 +106,8 @@ main (int   argc,
       N_("Port on 127.0.0.1 to serve on; 0, the default, picks a free one"), N_("PORT") },
     { "crm-key", 0, 0, G_OPTION_ARG_STRING, &crm_key,
       N_("API key the CRM accepts (default: “sandbox”)"), N_("KEY") },
+    { "giav-key", 0, 0, G_OPTION_ARG_STRING, &giav_key,
+      N_("API key the management software (GIAV) accepts (default: “sandbox”)"), N_("KEY") },
     { "no-custom-field-create", 0, 0, G_OPTION_ARG_NONE, &no_custom_field_create,
       N_("Refuse to create custom fields through the API, as the real CRM may"), NULL },
     { "state", 0, 0, G_OPTION_ARG_FILENAME, &state,
@@ -126,7 +131,7 @@ main (int   argc,
          "middle of the answer"),
       N_("RATE") },
     { "malformed-rate", 0, 0, G_OPTION_ARG_DOUBLE, &malformed_rate,
-      N_("Share of requests, from 0 to 1, carried out but answered with broken JSON"),
+      N_("Share of requests, from 0 to 1, carried out but answered with broken JSON or XML"),
       N_("RATE") },
     { "version", 0, 0, G_OPTION_ARG_NONE, &version, N_("Show the version and exit"), NULL },
     { NULL }
@@ -145,12 +150,12 @@ main (int   argc,
                                   "Puente out and for its tests."));
   g_option_context_set_description (context,
                                     _("It prints the address of each stand-in on a line of "
-                                      "its own, such as “crm http://127.0.0.1:PORT/v1/”, and "
-                                      "serves until it is stopped or the program that started "
-                                      "it ends. “GET /__sandbox/stats” "
+                                      "its own, such as “crm http://127.0.0.1:PORT/v1/” and "
+                                      "“giav http://127.0.0.1:PORT/webservices/api_2_05.asmx”, "
+                                      "and serves until it is stopped or the program that "
+                                      "started it ends. “GET /__sandbox/stats” "
                                       "counts the requests and “POST /__sandbox/reset” brings "
-                                      "the sample data back. The stand-in for the management "
-                                      "software comes in a later version."));
+                                      "the sample data back."));
 
   if (!g_option_context_parse (context, &argc, &argv, &error) ||
       !check_range ("port", port, 65535, &error) ||
@@ -179,6 +184,12 @@ main (int   argc,
       return 2;
     }
 
+  if (giav_key != NULL && giav_key[0] == '\0')
+    {
+      g_printerr ("%s\n", _("The GIAV key cannot be empty."));
+      return 2;
+    }
+
   faults = (SandboxFaultsConfig) {
     .seed = (guint32) seed,
     .latency_ms = latency_ms,
@@ -196,6 +207,12 @@ main (int   argc,
       g_printerr ("%s\n", error->message);
       return 1;
     }
+  giav = sandbox_giav_new (giav_key != NULL ? giav_key : "sandbox");
+  if (!sandbox_server_add_service (server, sandbox_giav_get_service (giav), &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
 
   if (!sandbox_server_listen (server, port, &error))
     {
@@ -206,6 +223,8 @@ main (int   argc,
   /* The key is never printed nor logged */
   if (crm_key != NULL)
     memset (crm_key, 0, strlen (crm_key));
+  if (giav_key != NULL)
+    memset (giav_key, 0, strlen (giav_key));
 
   sandbox_server_print_addresses (server);
 

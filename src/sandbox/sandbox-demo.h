@@ -9,9 +9,9 @@
 
 G_BEGIN_DECLS
 
-/* Plain data, no API words: sandbox-crm.c turns these rows into Clientify records (and
- * the GIAV double of a later issue will read the same client rows, so that both sides
- * share some people by NIF or email and linking is exercised). */
+/* Plain data, no API words: sandbox-crm.c turns these rows into Clientify records, and
+ * sandbox-giav.c its own rows into GIAV clients and files; both sides share some people by
+ * NIF or email, so that linking is exercised. */
 
 typedef enum
 {
@@ -109,5 +109,77 @@ extern const SandboxDemoCompany     sandbox_demo_companies[];
 extern const gsize                  sandbox_demo_n_companies;
 extern const SandboxDemoDeal        sandbox_demo_deals[];
 extern const gsize                  sandbox_demo_n_deals;
+
+/* The management software (sandbox-giav.c): clients, the stages of files, files. */
+
+typedef enum
+{
+  SANDBOX_DEMO_CLIENT_UNDEFINED,
+  SANDBOX_DEMO_CLIENT_COMPANY,
+  SANDBOX_DEMO_CLIENT_PERSON,
+  SANDBOX_DEMO_CLIENT_SELF_EMPLOYED,
+} SandboxDemoClientKind;
+
+typedef enum
+{
+  SANDBOX_DEMO_CONSENT_PENDING,   /* not asked */
+  SANDBOX_DEMO_CONSENT_ACCEPTED,
+  SANDBOX_DEMO_CONSENT_DENIED,
+} SandboxDemoConsent;
+
+typedef struct
+{
+  guint                  id;
+  SandboxDemoClientKind  kind;
+  const char            *code;
+  const char            *first_name;   /* a company: its name, or the first part of it */
+  const char            *last_name;    /* a company: NULL, or the rest of its name */
+  const char            *document;     /* NIF, NIE, CIF, Portuguese NIF; NULL: none */
+  const char            *email;        /* NULL: none (and so for the other texts) */
+  const char            *phone;
+  const char            *mobile;
+  const char            *birthday;     /* YYYY-MM-DD */
+  const char            *street;
+  const char            *postal_code;
+  const char            *city;
+  const char            *province;
+  const char            *country;
+  const char            *contact;      /* a contact person's name; NULL: none */
+  SandboxDemoConsent     mailing;
+  gboolean               gdpr_signed;
+  gboolean               disabled;
+  const char            *created;      /* local time of the agency, no zone */
+  const char            *modified;
+} SandboxDemoClient;
+
+typedef struct
+{
+  guint       id;
+  const char *name;
+  guint       order;
+  gboolean    cancelled;
+} SandboxDemoFileStage;
+
+typedef struct
+{
+  guint       id;
+  const char *code;          /* the file number */
+  guint       client;        /* index in sandbox_demo_clients */
+  const char *title;
+  const char *destination;
+  guint       stage;         /* index in sandbox_demo_file_stages */
+  gboolean    closed;
+  const char *created;       /* local time of the agency, no zone */
+  const char *modified;
+  const char *departure;     /* YYYY-MM-DD */
+  const char *return_date;
+} SandboxDemoFile;
+
+extern const SandboxDemoClient      sandbox_demo_clients[];
+extern const gsize                  sandbox_demo_n_clients;
+extern const SandboxDemoFileStage   sandbox_demo_file_stages[];
+extern const gsize                  sandbox_demo_n_file_stages;
+extern const SandboxDemoFile        sandbox_demo_files[];
+extern const gsize                  sandbox_demo_n_files;
 
 G_END_DECLS

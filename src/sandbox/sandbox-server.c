@@ -10,8 +10,9 @@
  *   /__sandbox/...          anything else a double answers (see its control())
  *
  * "resource" is the path under the prefix without numeric ids and without the slashes at
- * its ends: "contacts", "deals/close", "deals/pipelines/stages". Every request that reached
- * a double is counted, whatever its answer (401, 429, 5xx, dropped...).
+ * its ends: "contacts", "deals/close", "deals/pipelines/stages", unless the double names it
+ * (GIAV: the SOAP operation, "Cliente_SEARCH"). Every request that reached a double is
+ * counted, whatever its answer (401, 429, 5xx, dropped...).
  *
  * With a state file, the doubles' state is loaded from it at start when it exists and
  * written to it (atomically, mode 0600) after every change.
@@ -99,13 +100,17 @@ resource_for_path (const char *path)
 }
 
 static void
-stats_count (SandboxServer  *self,
-             SandboxService *service,
-             const char     *method,
-             const char     *path)
+stats_count (SandboxServer     *self,
+             SandboxService    *service,
+             SoupServerMessage *msg,
+             const char        *path)
 {
-  g_autofree char *resource = resource_for_path (path);
+  const char *method = soup_server_message_get_method (msg);
+  g_autofree char *resource = service->resource != NULL ? service->resource (service->self, msg, path) : NULL;
   StatsRow *row;
+
+  if (resource == NULL)
+    resource = resource_for_path (path);
 
   for (guint i = 0; i < self->stats->len; i++)
     {
@@ -371,7 +376,7 @@ service_request_cb (SoupServer        *soup,
   SandboxFaultPlan plan;
   Exchange *exchange;
 
-  stats_count (self, service, soup_server_message_get_method (msg), relative);
+  stats_count (self, service, msg, relative);
   sandbox_faults_plan (self->faults, &plan);
 
   if (plan.delay_ms == 0)
@@ -566,7 +571,8 @@ sandbox_server_print_addresses (SandboxServer *self)
     {
       SandboxService *service = g_ptr_array_index (self->services, i);
 
-      g_print ("%s http://127.0.0.1:%u%s\n", service->name, self->port, service->prefix);
+      g_print ("%s http://127.0.0.1:%u%s%s\n", service->name, self->port, service->prefix,
+               service->endpoint != NULL ? service->endpoint : "");
     }
   fflush (stdout);
 }

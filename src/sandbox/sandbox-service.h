@@ -21,6 +21,8 @@ struct _SandboxService
   const char *name;
   /* Where it is served, with both slashes: "/v1/" */
   const char *prefix;
+  /* Optional: the endpoint under the prefix that the start line names ("api_2_05.asmx") */
+  const char *endpoint;
   gpointer    self;
 
   /* Answers @msg (status, headers, body); @path is the part after the prefix */
@@ -28,6 +30,11 @@ struct _SandboxService
                           SoupServerMessage *msg,
                           const char        *path,
                           GHashTable        *query);
+  /* Optional: what @msg counts as in the stats (GIAV: its SOAP operation); NULL, or a
+   * NULL answer, counts it by its path */
+  char     *(*resource)  (gpointer           self,
+                          SoupServerMessage *msg,
+                          const char        *path);
   /* Answers @msg the way the real service answers a client over its rate limit */
   void      (*throttled) (gpointer           self,
                           SoupServerMessage *msg);

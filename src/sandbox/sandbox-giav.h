@@ -1,0 +1,20 @@
+/* sandbox-giav.h: the GIAV (Gesintur) SOAP double of puente-sandbox.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "sandbox-service.h"
+
+G_BEGIN_DECLS
+
+typedef struct _SandboxGiav SandboxGiav;
+
+SandboxGiav    *sandbox_giav_new         (const char  *key);
+void            sandbox_giav_free        (SandboxGiav *self);
+SandboxService *sandbox_giav_get_service (SandboxGiav *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SandboxGiav, sandbox_giav_free)
+
+G_END_DECLS
