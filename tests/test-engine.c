@@ -24,7 +24,8 @@ static const char gioweb_csv[] =
 static const char generic_csv[] =
   "Código;Nombre;Apellidos;NIF;Email\n"
   "7001;Rosa;Molina;11111111H;rosa.molina@example.es\n"
-  "7002;Luis;Campos;;luis.campos@example.es\n";
+  "7002;Luis;Campos;;luis.campos@example.es\n"
+  "7003;Marta;Pardo;12345678A;marta.pardo@example.es\n";
 
 typedef struct
 {
@@ -396,8 +397,8 @@ test_no_document_skipped (Fixture       *fixture,
   PuenteRunSummary summary = run_engine (fixture, PUENTE_RUN_FULL, FALSE);
   g_autoptr(GPtrArray) found = find_by_id (fixture, "7002");
 
-  /* The GIAV rule: only clients with a document. */
-  g_assert_cmpuint (summary.counts[PUENTE_ENTITY_CONTACT][PUENTE_OUTCOME_SKIPPED], ==, 1);
+  /* The GIAV rule: only clients with a document, and (everywhere) not an invalid one. */
+  g_assert_cmpuint (summary.counts[PUENTE_ENTITY_CONTACT][PUENTE_OUTCOME_SKIPPED], ==, 2);
   g_assert_cmpuint (summary.counts[PUENTE_ENTITY_CONTACT][PUENTE_OUTCOME_CREATED], ==, 1);
   g_assert_cmpuint (found->len, ==, 0);
 }
@@ -486,9 +487,9 @@ test_failures_retried_then_wait (Fixture       *fixture,
   g_assert_cmpuint (summary.counts[PUENTE_ENTITY_CONTACT][PUENTE_OUTCOME_FAILED], ==, 2);
   posts = puente_test_sandbox_count (fixture->sandbox, "POST", "contacts");
 
-  /* Straight after: not tried again yet (the gap has not passed). */
+  /* Straight after: not tried again yet (the gap has not passed); 7003 is invalid anyway. */
   g_assert_true (try_run (fixture, PUENTE_RUN_FULL, FALSE, &summary, &error));
-  g_assert_cmpuint (summary.counts[PUENTE_ENTITY_CONTACT][PUENTE_OUTCOME_SKIPPED], ==, 2);
+  g_assert_cmpuint (summary.counts[PUENTE_ENTITY_CONTACT][PUENTE_OUTCOME_SKIPPED], ==, 3);
   g_assert_cmpuint (puente_test_sandbox_count (fixture->sandbox, "POST", "contacts"), ==, posts);
 
   /* Asked for by name, it is tried at once, up to and past the limit. */

@@ -531,6 +531,24 @@ plan_record (PuenteEngine       *self,
       return action;
     }
 
+  if (document != NULL && *document != '\0')
+    {
+      gboolean valid = TRUE;
+      PuenteDocumentKind kind = puente_document_classify (document, NULL, &valid);
+
+      /* A document of a known kind whose check digit is wrong would link to nobody, or to
+       * the wrong person: it waits until it is corrected. Unknown kinds (passports) go. */
+      if (kind != PUENTE_DOCUMENT_UNKNOWN && !valid)
+        {
+          action->outcome = PUENTE_OUTCOME_SKIPPED;
+          action->message = g_strdup_printf (_("Not sent: the NIF or CIF %s in %s is not valid "
+                                               "(its check character does not match). Correct it "
+                                               "there to send it."),
+                                             document, source_name);
+          return action;
+        }
+    }
+
   action->desired = build_desired (self, source);
   action->hash = puente_record_hash (action->desired);
 
