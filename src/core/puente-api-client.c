@@ -250,6 +250,20 @@ puente_api_client_get_base_uri (PuenteApiClient *self)
 }
 
 /**
+ * puente_api_client_get_max_attempts:
+ *
+ * Returns: how many attempts a failing request gets; callers that repeat a request
+ *   themselves (a create whose outcome was uncertain) keep to the same number
+ */
+guint
+puente_api_client_get_max_attempts (PuenteApiClient *self)
+{
+  g_return_val_if_fail (PUENTE_IS_API_CLIENT (self), 0);
+
+  return self->max_attempts;
+}
+
+/**
  * puente_api_client_set_retry_policy:
  * @max_attempts: attempts for a request that fails with a 5xx, a broken connection or an
  *   unreadable answer (429s are not counted: they are waited out)

@@ -59,6 +59,7 @@ PuenteApiClient *puente_api_client_new              (const char       *service_n
                                                      GError          **error);
 const char      *puente_api_client_get_service_name (PuenteApiClient  *self);
 GUri            *puente_api_client_get_base_uri     (PuenteApiClient  *self);
+guint            puente_api_client_get_max_attempts (PuenteApiClient *self);
 void             puente_api_client_set_retry_policy (PuenteApiClient  *self,
                                                      guint             max_attempts,
                                                      guint             base_delay_ms,

@@ -30,7 +30,6 @@
 #define PATH_PIPELINES        "deals/pipelines/"
 #define PAGE_SIZE             "100"
 #define EMPTY_CUSTOM_VALUE    "--"   /* [L] some accounts read empty custom values back so */
-#define CREATE_ATTEMPTS       3
 #define MAX_FIND_PAGES        200
 
 static const char * const entity_paths[] = {
@@ -1026,7 +1025,8 @@ create_cb (GObject      *object,
   root = puente_api_client_request_finish (PUENTE_API_CLIENT (object), result, &error);
 
   if (root == NULL && g_error_matches (error, PUENTE_API_ERROR, PUENTE_API_ERROR_UNCERTAIN) &&
-      data->external_id != NULL && data->attempts < CREATE_ATTEMPTS)
+      data->external_id != NULL &&
+      data->attempts < puente_api_client_get_max_attempts (self->client))
     {
       /* Never create twice: look for the record by the id we wrote into it. */
       puente_crm_find_async (PUENTE_CRM (self), data->entity, PUENTE_CRM_KEY_EXTERNAL_ID,
