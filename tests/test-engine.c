@@ -518,6 +518,237 @@ test_failures_retried_then_wait (Fixture       *fixture,
   }
 }
 
+/* ---- GIAV: the SOAP source of the sandbox, with files as deals ---------------------------- */
+
+typedef struct
+{
+  PuenteTestSandbox *sandbox;
+  PuenteCrm         *crm;
+  PuenteSource      *giav;
+  PuenteStore       *store;
+  char              *folder;
+  GHashTable        *stage_map;
+  char              *pipeline;
+} GiavFixture;
+
+static void
+giav_set_up (GiavFixture   *fixture,
+             gconstpointer  data)
+{
+  const PuenteProfile *profile = puente_profile_lookup ("giav");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *db = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) stages_result = NULL;
+  g_autoptr(GAsyncResult) checks_result = NULL;
+  g_autoptr(GPtrArray) pipelines = NULL;
+  g_autoptr(GPtrArray) stages = NULL;
+  g_autoptr(GPtrArray) checks = NULL;
+  PuenteCrmPipeline *sales = NULL;
+  GAsyncResult *pending = NULL;
+  PuenteClientifyCrm *crm;
+
+  fixture->sandbox = puente_test_sandbox_start (NULL);
+  crm = puente_clientify_crm_new (fixture->sandbox->crm_url, "sandbox", 0, &error);
+  g_assert_no_error (error);
+  puente_api_client_set_retry_policy (puente_clientify_crm_get_client (crm), 8, 5, 40);
+  fixture->crm = PUENTE_CRM (crm);
+  fixture->giav = PUENTE_SOURCE (puente_giav_source_new (fixture->sandbox->giav_url, "sandbox", &error));
+  g_assert_no_error (error);
+
+  fixture->folder = g_dir_make_tmp ("puente-engine-XXXXXX", &error);
+  db = g_build_filename (fixture->folder, "puente.db", NULL);
+  fixture->store = puente_store_open (db, &error);
+  g_assert_no_error (error);
+
+  puente_provision_create_missing_async (fixture->crm, profile, NULL, puente_test_store_result, &pending);
+  checks_result = puente_test_wait_for_result (&pending);
+  checks = puente_provision_create_missing_finish (checks_result, &error);
+  g_assert_no_error (error);
+
+  /* The owner's choice in the wizard: the default pipeline, GIAV's stages in order onto
+   * its stages, the cancelled one onto its last. */
+  puente_crm_list_pipelines_async (fixture->crm, NULL, puente_test_store_result, &pending);
+  result = puente_test_wait_for_result (&pending);
+  pipelines = puente_crm_list_pipelines_finish (fixture->crm, result, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < pipelines->len; i++)
+    if (((PuenteCrmPipeline *) pipelines->pdata[i])->is_default)
+      sales = pipelines->pdata[i];
+  g_assert_nonnull (sales);
+  fixture->pipeline = g_strdup (sales->id);
+
+  puente_source_list_stages_async (fixture->giav, NULL, puente_test_store_result, &pending);
+  stages_result = puente_test_wait_for_result (&pending);
+  stages = puente_source_list_stages_finish (fixture->giav, stages_result, &error);
+  g_assert_no_error (error);
+  fixture->stage_map = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  for (guint i = 0; i < stages->len; i++)
+    {
+      PuenteSourceStage *stage = stages->pdata[i];
+      PuenteCrmStage *target = stage->cancelled ? sales->stages->pdata[sales->stages->len - 1]
+                                                : sales->stages->pdata[MIN (i, sales->stages->len - 2)];
+
+      g_hash_table_insert (fixture->stage_map, g_strdup (stage->id), g_strdup (target->id));
+    }
+}
+
+static void
+giav_tear_down (GiavFixture   *fixture,
+                gconstpointer  data)
+{
+  g_autofree char *db = g_build_filename (fixture->folder, "puente.db", NULL);
+  g_autofree char *wal = g_strconcat (db, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (db, "-shm", NULL);
+
+  g_clear_object (&fixture->store);
+  g_unlink (db);
+  g_unlink (wal);
+  g_unlink (shm);
+  g_rmdir (fixture->folder);
+  g_free (fixture->folder);
+  g_free (fixture->pipeline);
+  g_hash_table_unref (fixture->stage_map);
+  g_clear_object (&fixture->giav);
+  g_clear_object (&fixture->crm);
+  puente_test_sandbox_stop (fixture->sandbox);
+}
+
+static PuenteRunSummary
+giav_run (GiavFixture   *fixture,
+          PuenteRunMode  mode)
+{
+  g_autoptr(PuenteEngine) engine = puente_engine_new (fixture->store, "giav", puente_profile_lookup ("giav"),
+                                                      fixture->giav, fixture->crm);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *pending = NULL;
+  PuenteRunSummary summary = { 0, };
+
+  puente_engine_set_deal_pipeline (engine, fixture->pipeline, fixture->stage_map);
+  puente_engine_run_async (engine, mode, "manual", NULL, puente_test_store_result, &pending);
+  result = puente_test_wait_for_result (&pending);
+  g_assert_true (puente_engine_run_finish (engine, result, &summary, &error));
+  g_assert_no_error (error);
+
+  return summary;
+}
+
+static GPtrArray *
+giav_find (GiavFixture  *fixture,
+           PuenteEntity  entity,
+           PuenteCrmKey  key,
+           const char   *field,
+           const char   *value)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *pending = NULL;
+  GPtrArray *found;
+
+  puente_crm_find_async (fixture->crm, entity, key, field, value, NULL, puente_test_store_result, &pending);
+  result = puente_test_wait_for_result (&pending);
+  found = puente_crm_find_finish (fixture->crm, result, &error);
+  g_assert_no_error (error);
+
+  return found;
+}
+
+static guint
+all_writes (PuenteTestSandbox *sandbox)
+{
+  const char *resources[] = { "contacts", "companies", "deals" };
+  guint total = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (resources); i++)
+    total += puente_test_sandbox_count (sandbox, "POST", resources[i]) +
+             puente_test_sandbox_count (sandbox, "PUT", resources[i]);
+
+  return total;
+}
+
+static void
+test_giav_full_sync (GiavFixture   *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(GPtrArray) maria_before = giav_find (fixture, PUENTE_ENTITY_CONTACT, PUENTE_CRM_KEY_DOCUMENT, NULL, "12345678Z");
+  g_autoptr(GPtrArray) maria = NULL;
+  g_autoptr(GPtrArray) company = NULL;
+  g_autoptr(GPtrArray) no_document = NULL;
+  g_autoptr(GPtrArray) deals = NULL;
+  PuenteRunSummary first = giav_run (fixture, PUENTE_RUN_FULL);
+  PuenteRunSummary second;
+  guint writes;
+
+  /* Linked by NIF: the contact already in the CRM, not a second María. */
+  g_assert_cmpuint (maria_before->len, ==, 1);
+  maria = giav_find (fixture, PUENTE_ENTITY_CONTACT, PUENTE_CRM_KEY_EXTERNAL_ID, "gesintur_id", "1001");
+  g_assert_cmpuint (maria->len, ==, 1);
+  g_assert_cmpstr (((PuenteRecord *) maria->pdata[0])->id, ==, ((PuenteRecord *) maria_before->pdata[0])->id);
+  g_assert_true (puente_record_has_tag (maria->pdata[0], "GIAV"));
+
+  /* Tipo = Empresa: a company, linked by its CIF. */
+  company = giav_find (fixture, PUENTE_ENTITY_COMPANY, PUENTE_CRM_KEY_EXTERNAL_ID, "gesintur_id", "1006");
+  g_assert_cmpuint (company->len, ==, 1);
+  g_assert_cmpuint (first.counts[PUENTE_ENTITY_COMPANY][PUENTE_OUTCOME_CREATED] +
+                    first.counts[PUENTE_ENTITY_COMPANY][PUENTE_OUTCOME_UPDATED], >=, 1);
+
+  /* Without a document (1013, 1017) or with an invalid one (1009, 1016): not sent. */
+  no_document = giav_find (fixture, PUENTE_ENTITY_CONTACT, PUENTE_CRM_KEY_EXTERNAL_ID, "gesintur_id", "1013");
+  g_assert_cmpuint (no_document->len, ==, 0);
+  g_assert_cmpuint (first.counts[PUENTE_ENTITY_CONTACT][PUENTE_OUTCOME_SKIPPED] +
+                    first.counts[PUENTE_ENTITY_COMPANY][PUENTE_OUTCOME_SKIPPED], ==, 4);
+
+  /* Every file is a deal, or skipped because its client was not sent. */
+  g_assert_cmpuint (first.counts[PUENTE_ENTITY_DEAL][PUENTE_OUTCOME_CREATED] +
+                    first.counts[PUENTE_ENTITY_DEAL][PUENTE_OUTCOME_SKIPPED], ==, 30);
+  g_assert_cmpuint (first.counts[PUENTE_ENTITY_DEAL][PUENTE_OUTCOME_CREATED], >, 0);
+  deals = giav_find (fixture, PUENTE_ENTITY_DEAL, PUENTE_CRM_KEY_EXTERNAL_ID, "gesintur_expediente_id", "5001");
+  g_assert_cmpuint (deals->len, ==, 1);
+  g_assert_cmpstr (puente_record_get (deals->pdata[0], PUENTE_FIELD_NAME), ==, "EX-2024-0001");
+  g_assert_cmpstr (puente_record_get (deals->pdata[0], PUENTE_FIELD_PIPELINE_ID), ==, fixture->pipeline);
+  g_assert_nonnull (puente_record_get (deals->pdata[0], PUENTE_FIELD_STAGE_ID));
+
+  /* Nothing changed in GIAV: nothing written. */
+  writes = all_writes (fixture->sandbox);
+  second = giav_run (fixture, PUENTE_RUN_MODIFIED);
+  g_assert_cmpuint (all_writes (fixture->sandbox), ==, writes);
+  g_assert_cmpuint (puente_run_summary_total (&second, PUENTE_OUTCOME_CREATED) +
+                    puente_run_summary_total (&second, PUENTE_OUTCOME_UPDATED), ==, 0);
+}
+
+static void
+test_giav_conflict (GiavFixture   *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(GPtrArray) jose = giav_find (fixture, PUENTE_ENTITY_CONTACT, PUENTE_CRM_KEY_DOCUMENT, NULL, "87654321X");
+  g_autoptr(PuenteRecord) marked = NULL;
+  g_autoptr(PuenteRecord) answer = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  GAsyncResult *pending = NULL;
+  PuenteRunSummary summary;
+
+  /* Someone typed GIAV's number 1005 into the CRM's José, whose NIF is another one. */
+  g_assert_cmpuint (jose->len, ==, 1);
+  marked = puente_record_new (PUENTE_ENTITY_CONTACT);
+  marked->id = g_strdup (((PuenteRecord *) jose->pdata[0])->id);
+  puente_record_set_custom (marked, "gesintur_id", "1005");
+  puente_crm_update_async (fixture->crm, marked, NULL, puente_test_store_result, &pending);
+  result = puente_test_wait_for_result (&pending);
+  answer = puente_crm_update_finish (fixture->crm, result, &error);
+  g_assert_no_error (error);
+
+  summary = giav_run (fixture, PUENTE_RUN_FULL);
+  g_assert_cmpuint (summary.counts[PUENTE_ENTITY_CONTACT][PUENTE_OUTCOME_CONFLICT], ==, 1);
+
+  /* Not updated, and no second record for 1005. */
+  after = giav_find (fixture, PUENTE_ENTITY_CONTACT, PUENTE_CRM_KEY_EXTERNAL_ID, "gesintur_id", "1005");
+  g_assert_cmpuint (after->len, ==, 1);
+  g_assert_cmpstr (puente_record_get (after->pdata[0], PUENTE_FIELD_DOCUMENT), ==, "87654321X");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -544,6 +775,9 @@ main (int   argc,
               test_consent_audit, fixture_tear_down);
   g_test_add ("/engine/failures-retried-then-wait", Fixture, "generic-unprepared", fixture_set_up,
               test_failures_retried_then_wait, fixture_tear_down);
+
+  g_test_add ("/engine/giav/full-sync", GiavFixture, NULL, giav_set_up, test_giav_full_sync, giav_tear_down);
+  g_test_add ("/engine/giav/conflict", GiavFixture, NULL, giav_set_up, test_giav_conflict, giav_tear_down);
 
   return g_test_run ();
 }

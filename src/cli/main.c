@@ -196,6 +196,11 @@ command_connect (Cli   *cli,
       g_printerr (_("Give the CRM’s API key on standard input, as a line crm=KEY.\n"));
       return EXIT_CONFIG;
     }
+  if (source_url != NULL && (source_key == NULL || *source_key == '\0'))
+    {
+      g_printerr (_("Give the management software’s API key on standard input, as a line source=KEY.\n"));
+      return EXIT_CONFIG;
+    }
 
   connection.id = (char *) CONNECTION_ID;
   connection.profile = profile_id;
@@ -213,6 +218,19 @@ command_connect (Cli   *cli,
   result = wait_for (&pending);
   if (!puente_crm_verify_finish (connector, result, &error))
     return fail (status_for_error (error), error);
+
+  if (source_url != NULL)
+    {
+      g_autoptr(PuenteGiavSource) giav = puente_giav_source_new (source_url, source_key, &error);
+      g_autoptr(GAsyncResult) checked = NULL;
+
+      if (giav == NULL)
+        return fail (EXIT_CONFIG, error);
+      puente_source_verify_async (PUENTE_SOURCE (giav), NULL, store_result_cb, &pending);
+      checked = wait_for (&pending);
+      if (!puente_source_verify_finish (PUENTE_SOURCE (giav), checked, &error))
+        return fail (status_for_error (error), error);
+    }
 
   if (!puente_credentials_store_sync (CONNECTION_ID, PUENTE_SERVICE_CRM, crm_key, NULL, &error) ||
       (source_key != NULL &&

@@ -12,6 +12,7 @@
 #include "puente-clientify-crm.h"
 #include "puente-connection.h"
 #include "puente-credentials.h"
+#include "puente-giav-source.h"
 #include "puente-profile.h"
 #include "puente-spreadsheet-source.h"
 
@@ -65,8 +66,18 @@ puente_connection_open_source (const PuenteConnection  *connection,
       return PUENTE_SOURCE (puente_spreadsheet_source_new (file, preset, NULL));
     }
 
+  if (g_strcmp0 (connection->source_kind, "giav") == 0 && connection->source_location != NULL)
+    {
+      g_auto(PuenteSecret) key = puente_credentials_lookup_sync (connection->id, PUENTE_SERVICE_SOURCE,
+                                                                 cancellable, error);
+
+      if (key == NULL)
+        return NULL;
+
+      return PUENTE_SOURCE (puente_giav_source_new (connection->source_location, key, error));
+    }
+
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-               _("Puente cannot read this management software yet. Set up the connection "
-                 "again with an exported file."));
+               _("Puente does not know this management software. Set up the connection again."));
   return NULL;
 }
