@@ -29,6 +29,7 @@ typedef struct
   char        *crm_url;   /* "http://127.0.0.1:PORT/v1/" */
   char        *giav_url;  /* "http://127.0.0.1:PORT/webservices/api_2_05.asmx" */
   char        *base_url;  /* "http://127.0.0.1:PORT/" (for /__sandbox/...) */
+  gpointer     session;   /* one keep-alive SoupSession for the control calls */
 } PuenteTestSandbox;
 
 PuenteTestSandbox *puente_test_sandbox_start (const char        *first_arg,
