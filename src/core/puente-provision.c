@@ -140,12 +140,14 @@ typedef struct
   const PuenteProfile *profile;
   GPtrArray           *checks;
   guint                next;
+  GHashTable          *uncertain;  /* checks whose create may or may not have happened */
 } CreateData;
 
 static void
 create_data_free (CreateData *data)
 {
   g_clear_pointer (&data->checks, g_ptr_array_unref);
+  g_clear_pointer (&data->uncertain, g_hash_table_unref);
   g_free (data);
 }
 
@@ -179,6 +181,10 @@ verify_cb (GObject      *object,
         now->state = PUENTE_FIELD_STATE_CREATED;
       else if (before->state == PUENTE_FIELD_STATE_MANUAL && now->state == PUENTE_FIELD_STATE_MISSING)
         now->state = PUENTE_FIELD_STATE_MANUAL;
+      else if (before->state == PUENTE_FIELD_STATE_CREATED &&
+               g_hash_table_contains (data->uncertain, before) &&
+               now->state == PUENTE_FIELD_STATE_MISSING)
+        ;  /* the connection broke before the CRM answered, and it was not made: still missing */
       else if (before->state == PUENTE_FIELD_STATE_CREATED)
         {
           g_debug ("Field %s was created but does not read back as expected", now->field->name);
@@ -204,6 +210,12 @@ created_cb (GObject      *object,
     check->state = PUENTE_FIELD_STATE_CREATED;
   else if (g_error_matches (error, PUENTE_API_ERROR, PUENTE_API_ERROR_REFUSED))
     check->state = PUENTE_FIELD_STATE_MANUAL;
+  else if (g_error_matches (error, PUENTE_API_ERROR, PUENTE_API_ERROR_UNCERTAIN))
+    {
+      /* Maybe made, maybe not: the verification below tells. */
+      check->state = PUENTE_FIELD_STATE_CREATED;
+      g_hash_table_add (data->uncertain, check);
+    }
   else
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -282,6 +294,7 @@ puente_provision_create_missing_async (PuenteCrm           *crm,
   g_task_set_source_tag (task, puente_provision_create_missing_async);
   data = g_new0 (CreateData, 1);
   data->profile = profile;
+  data->uncertain = g_hash_table_new (NULL, NULL);
   g_task_set_task_data (task, data, (GDestroyNotify) create_data_free);
 
   puente_crm_list_fields_async (crm, cancellable, create_check_cb, task);
