@@ -769,6 +769,48 @@ test_giav_conflict (GiavFixture   *fixture,
   g_assert_cmpstr (puente_record_get (after->pdata[0], PUENTE_FIELD_DOCUMENT), ==, "87654321X");
 }
 
+static void
+test_giav_consent_changed_in_crm (GiavFixture   *fixture,
+                                  gconstpointer  data)
+{
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  g_autoptr(PuenteRecord) edit = puente_record_new (PUENTE_ENTITY_CONTACT);
+  g_autoptr(PuenteRecord) answer = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *pending = NULL;
+  const char *giav_value;
+  PuenteRunSummary summary;
+  guint audit, writes;
+
+  giav_run (fixture, PUENTE_RUN_FULL);
+  before = giav_find (fixture, PUENTE_ENTITY_CONTACT, PUENTE_CRM_KEY_EXTERNAL_ID, "gesintur_id", "1001");
+  giav_value = puente_record_get (before->pdata[0], PUENTE_FIELD_GDPR_ACCEPT);
+  g_assert_nonnull (giav_value);
+  audit = puente_store_count_consent_changes (fixture->store, "giav", "1001", NULL);
+
+  /* Someone flips María's GDPR acceptance in the CRM. */
+  edit->id = g_strdup (((PuenteRecord *) before->pdata[0])->id);
+  puente_record_set (edit, PUENTE_FIELD_GDPR_ACCEPT, g_str_equal (giav_value, "true") ? "false" : "true");
+  puente_crm_update_async (fixture->crm, edit, NULL, puente_test_store_result, &pending);
+  result = puente_test_wait_for_result (&pending);
+  answer = puente_crm_update_finish (fixture->crm, result, &error);
+  g_assert_no_error (error);
+
+  /* GIAV decides consent: the next run puts it back, says so, and keeps the trail. */
+  summary = giav_run (fixture, PUENTE_RUN_MODIFIED);
+  g_assert_cmpuint (summary.counts[PUENTE_ENTITY_CONTACT][PUENTE_OUTCOME_UPDATED], ==, 1);
+  after = giav_find (fixture, PUENTE_ENTITY_CONTACT, PUENTE_CRM_KEY_EXTERNAL_ID, "gesintur_id", "1001");
+  g_assert_cmpstr (puente_record_get (after->pdata[0], PUENTE_FIELD_GDPR_ACCEPT), ==, giav_value);
+  g_assert_cmpuint (puente_store_count_consent_changes (fixture->store, "giav", "1001", NULL), ==, audit + 1);
+
+  /* And then it is quiet again. */
+  writes = all_writes (fixture->sandbox);
+  giav_run (fixture, PUENTE_RUN_MODIFIED);
+  g_assert_cmpuint (all_writes (fixture->sandbox), ==, writes);
+}
+
 /* The CRM's records Puente manages, as "entity id" -> the values Puente sent. */
 static GHashTable *
 crm_state (GiavFixture *fixture)
@@ -883,6 +925,8 @@ main (int   argc,
   g_test_add ("/engine/giav/full-sync", GiavFixture, NULL, giav_set_up, test_giav_full_sync, giav_tear_down);
   g_test_add ("/engine/giav/conflict", GiavFixture, NULL, giav_set_up, test_giav_conflict, giav_tear_down);
   g_test_add_func ("/engine/giav/same-state-under-faults", test_giav_same_state_under_faults);
+  g_test_add ("/engine/giav/consent-changed-in-crm", GiavFixture, NULL, giav_set_up,
+              test_giav_consent_changed_in_crm, giav_tear_down);
 
   return g_test_run ();
 }

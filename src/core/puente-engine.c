@@ -95,6 +95,10 @@ typedef struct
   guint             next_intent;
 
   gboolean          in_deals;           /* clients are done; files are being sent as deals */
+  gboolean          reasserting;        /* the actions put back consent changed in the CRM */
+  char             *crm_next;
+  GDateTime        *crm_since;
+  GPtrArray        *reassert;           /* Action: consent to put back */
   gboolean          index_loaded[N_ENTITIES];
   PuenteEntity      index_queue[N_ENTITIES];
   guint             index_queued;
@@ -142,6 +146,9 @@ run_free (Run *run)
     }
   g_clear_pointer (&run->page, puente_record_page_free);
   g_clear_pointer (&run->actions, g_ptr_array_unref);
+  g_free (run->crm_next);
+  g_clear_pointer (&run->crm_since, g_date_time_unref);
+  g_clear_pointer (&run->reassert, g_ptr_array_unref);
   g_free (run);
 }
 
@@ -814,7 +821,12 @@ commit_page (GTask *task)
       g_signal_emit (self, signals[PROGRESS], 0, (int) slot, per_entity[slot]);
 
   g_clear_pointer (&run->actions, g_ptr_array_unref);
-  if (run->page->next != NULL)
+  if (run->reasserting)
+    {
+      run->reasserting = FALSE;
+      load_page (task, NULL);
+    }
+  else if (run->page->next != NULL)
     {
       g_autofree char *next = g_strdup (run->page->next);
 
@@ -1173,7 +1185,10 @@ finish_run (GTask *task)
       /* A run with failures keeps the old watermark, so that the next `modified` run reads
        * the failed records again (unchanged ones cost nothing: their hashes match). */
       if (!run->any_failed)
-        puente_store_set_watermark (self->store, self->connection_id, "source-clients", run->started, NULL);
+        {
+          puente_store_set_watermark (self->store, self->connection_id, "source-clients", run->started, NULL);
+          puente_store_set_watermark (self->store, self->connection_id, "crm-contacts", run->started, NULL);
+        }
       puente_store_finish_run (self->store, run->summary.run,
                                run->any_failed ? "finished-with-failures" : "succeeded",
                                run->started, NULL);
@@ -1183,9 +1198,131 @@ finish_run (GTask *task)
   g_object_unref (task);
 }
 
+/* ---- consent changed in the CRM ---------------------------------------------------------
+ *
+ * Where the source owns consent (GIAV), a consent changed by hand in the CRM is put back as
+ * the source has it: the value Puente last sent, since a source change would be in this run's
+ * listing anyway. Each is an event and a row of the audit trail. */
+
+static void
+crm_changes_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  GTask *task = user_data;
+  PuenteEngine *self = g_task_get_source_object (task);
+  Run *run = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PuenteRecordPage) page = puente_crm_list_finish (PUENTE_CRM (object), result, &error);
+
+  if (page == NULL)
+    {
+      fail_run (task, g_steal_pointer (&error));
+      return;
+    }
+
+  for (guint i = 0; i < page->records->len; i++)
+    {
+      PuenteRecord *crm_record = g_ptr_array_index (page->records, i);
+      const char *source_id = puente_record_get_custom (crm_record, self->profile->client_id_field);
+      g_autoptr(PuenteLink) link = NULL;
+      g_autofree char *in_crm = NULL;
+      g_auto(GStrv) pairs = NULL;
+      Action *action;
+
+      if (source_id == NULL)
+        continue;
+      link = puente_store_get_link (self->store, self->connection_id, PUENTE_ENTITY_CONTACT, source_id, NULL);
+      if (link == NULL || link->consent == NULL || g_strcmp0 (link->crm_id, crm_record->id) != 0)
+        continue;
+
+      /* Only the fields Puente sent count: one the source never answered stays the CRM's. */
+      in_crm = consent_of (self, crm_record);
+      pairs = g_strsplit (link->consent, ";", -1);
+      {
+        gboolean differs = FALSE;
+
+        for (guint p = 0; pairs[p] != NULL && !differs; p++)
+          if (*pairs[p] != '\0' && strstr (in_crm, pairs[p]) == NULL)
+            differs = TRUE;
+        if (!differs)
+          continue;
+      }
+
+      action = g_new0 (Action, 1);
+      action->kind = ACTION_UPDATE;
+      action->outcome = PUENTE_OUTCOME_UPDATED;
+      action->entity = PUENTE_ENTITY_CONTACT;
+      action->source_id = g_strdup (source_id);
+      action->crm_id = g_strdup (crm_record->id);
+      action->display_name = g_strdup (link->display_name);
+      action->hash = g_strdup (link->content_hash);
+      action->consent_before = g_steal_pointer (&in_crm);
+      action->desired = puente_record_new (PUENTE_ENTITY_CONTACT);
+      for (guint p = 0; pairs[p] != NULL; p++)
+        {
+          g_auto(GStrv) pair = g_strsplit (pairs[p], "=", 2);
+
+          if (pair[0] == NULL || pair[1] == NULL)
+            continue;
+          if (g_str_equal (pair[0], PUENTE_FIELD_GDPR_ACCEPT))
+            puente_record_set (action->desired, pair[0], pair[1]);
+          else
+            puente_record_set_custom (action->desired, pair[0], pair[1]);
+        }
+      action->message = g_strdup_printf (_("Consent put back as %s has it: it was changed in %s, "
+                                           "but %s decides consent. Change it in %s instead."),
+                                         puente_source_get_name (self->source), puente_crm_get_name (self->crm),
+                                         puente_source_get_name (self->source), puente_source_get_name (self->source));
+      g_ptr_array_add (run->reassert, action);
+    }
+
+  g_free (run->crm_next);
+  run->crm_next = g_strdup (page->next);
+  if (run->crm_next != NULL)
+    {
+      puente_crm_list_async (self->crm, PUENTE_ENTITY_CONTACT, run->crm_since, run->crm_next,
+                             g_task_get_cancellable (task), crm_changes_cb, task);
+      return;
+    }
+
+  if (run->reassert->len == 0)
+    {
+      load_page (task, NULL);
+      return;
+    }
+
+  run->reasserting = TRUE;
+  run->actions = g_steal_pointer (&run->reassert);
+  run->reassert = g_ptr_array_new_with_free_func ((GDestroyNotify) action_free);
+  execute_page (task);
+}
+
+static void
+check_crm_changes (GTask *task)
+{
+  PuenteEngine *self = g_task_get_source_object (task);
+  Run *run = g_task_get_task_data (task);
+  g_autofree char *watermark = NULL;
+
+  watermark = puente_store_get_watermark (self->store, self->connection_id, "crm-contacts", NULL);
+  if (self->dry_run || self->profile->consent_owner != PUENTE_CONSENT_OWNER_SOURCE || watermark == NULL ||
+      (run->crm_since = g_date_time_new_from_iso8601 (watermark, NULL)) == NULL)
+    {
+      load_page (task, NULL);
+      return;
+    }
+
+  run->reassert = g_ptr_array_new_with_free_func ((GDestroyNotify) action_free);
+  puente_crm_list_async (self->crm, PUENTE_ENTITY_CONTACT, run->crm_since, NULL,
+                         g_task_get_cancellable (task), crm_changes_cb, task);
+}
+
 /* ---- resolving the intents of a run that was killed -------------------------------------- */
 
 static void resolve_next_intent (GTask *task);
+static void check_crm_changes (GTask *task);
+static void execute_page (GTask *task);
 
 static void
 intent_found_cb (GObject      *object,
@@ -1229,7 +1366,7 @@ resolve_next_intent (GTask *task)
 
   if (run->intents == NULL || run->next_intent >= run->intents->len)
     {
-      load_page (task, NULL);
+      check_crm_changes (task);
       return;
     }
 
