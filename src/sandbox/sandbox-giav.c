@@ -40,6 +40,7 @@
 #include <libxml/tree.h>
 #include <libxml/xmlwriter.h>
 
+#include "puente-xml.h"
 #include "sandbox-demo.h"
 #include "sandbox-giav.h"
 
@@ -538,41 +539,6 @@ format_local (GDateTime *time)
   return g_strdup_printf ("%s.%03d", seconds, milliseconds);
 }
 
-static xmlNode *
-first_element (xmlNode *node)
-{
-  for (; node != NULL; node = node->next)
-    if (node->type == XML_ELEMENT_NODE)
-      return node;
-
-  return NULL;
-}
-
-static xmlNode *
-next_element (xmlNode *node)
-{
-  return first_element (node->next);
-}
-
-static gboolean
-is_element (xmlNode    *node,
-            const char *ns,
-            const char *name)
-{
-  return node != NULL && node->type == XML_ELEMENT_NODE && node->ns != NULL &&
-         g_strcmp0 ((const char *) node->ns->href, ns) == 0 &&
-         g_strcmp0 ((const char *) node->name, name) == 0;
-}
-
-static gboolean
-is_nil (xmlNode *node)
-{
-  g_autofree xmlChar *nil = xmlGetNsProp (node, (const xmlChar *) "nil", (const xmlChar *) NS_XSI);
-
-  return nil != NULL && (g_strcmp0 ((const char *) nil, "true") == 0 ||
-                         g_strcmp0 ((const char *) nil, "1") == 0);
-}
-
 static char *
 node_text (xmlNode *node)
 {
@@ -645,7 +611,7 @@ write_children (xmlTextWriter *writer,
       else if (child->type == XML_ELEMENT_NODE)
         {
           xmlTextWriterStartElement (writer, child->name);
-          if (is_nil (child))
+          if (puente_xml_is_nil (child))
             xmlTextWriterWriteAttribute (writer, (const xmlChar *) "xsi:nil", (const xmlChar *) "true");
           else
             write_children (writer, child);
@@ -863,7 +829,7 @@ check_part (const Part *part,
   gboolean flag;
   char *end = NULL;
 
-  if (is_nil (node))
+  if (puente_xml_is_nil (node))
     {
       if (part->required && !part->nillable)
         return g_strdup_printf (MSG_BAD_NIL, part->name);
@@ -919,7 +885,7 @@ read_parts (Call    *call,
   const char *operation = operations[call->operation].name;
   guint next = 0;
 
-  for (xmlNode *child = first_element (element->children); child != NULL; child = next_element (child))
+  for (xmlNode *child = puente_xml_first_element (element->children); child != NULL; child = puente_xml_next_element (child))
     {
       const char *name = (const char *) child->name;
       g_autofree char *invalid = NULL;
@@ -986,7 +952,7 @@ call_text (Call       *call,
   xmlNode *node = call_node (call, name);
   char *text;
 
-  if (node == NULL || is_nil (node))
+  if (node == NULL || puente_xml_is_nil (node))
     return NULL;
 
   text = node_text (node);
@@ -1025,11 +991,11 @@ call_list (Call       *call,
   xmlNode *node = call_node (call, name);
   GPtrArray *items;
 
-  if (node == NULL || is_nil (node) || first_element (node->children) == NULL)
+  if (node == NULL || puente_xml_is_nil (node) || puente_xml_first_element (node->children) == NULL)
     return NULL;
 
   items = g_ptr_array_new_with_free_func (g_free);
-  for (xmlNode *child = first_element (node->children); child != NULL; child = next_element (child))
+  for (xmlNode *child = puente_xml_first_element (node->children); child != NULL; child = puente_xml_next_element (child))
     g_ptr_array_add (items, g_strstrip (node_text (child)));
 
   return items;
@@ -1255,7 +1221,7 @@ handle_cliente_put (Call *call)
       if (part->stored_as == NULL)
         continue;
 
-      if (node == NULL || is_nil (node))
+      if (node == NULL || puente_xml_is_nil (node))
         json_object_set_null_member (client, part->stored_as);
       else
         {
@@ -1412,10 +1378,10 @@ process_soap (SandboxGiav       *self,
   doc = xmlReadMemory (g_bytes_get_data (body, NULL), (int) g_bytes_get_size (body), NULL, NULL,
                        XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
   envelope = doc != NULL ? xmlDocGetRootElement (doc) : NULL;
-  soap_body = is_element (envelope, NS_SOAP, "Envelope") ? first_element (envelope->children) : NULL;
-  while (soap_body != NULL && !is_element (soap_body, NS_SOAP, "Body"))
-    soap_body = next_element (soap_body);
-  element = soap_body != NULL ? first_element (soap_body->children) : NULL;
+  soap_body = puente_xml_is_element (envelope, NS_SOAP, "Envelope") ? puente_xml_first_element (envelope->children) : NULL;
+  while (soap_body != NULL && !puente_xml_is_element (soap_body, NS_SOAP, "Body"))
+    soap_body = puente_xml_next_element (soap_body);
+  element = soap_body != NULL ? puente_xml_first_element (soap_body->children) : NULL;
 
   if (element == NULL)
     {
@@ -1434,7 +1400,7 @@ process_soap (SandboxGiav       *self,
       xmlFreeDoc (doc);
       return;
     }
-  if (!is_element (element, NS_GIAV, operations[i].name))
+  if (!puente_xml_is_element (element, NS_GIAV, operations[i].name))
     {
       answer_read_fault (msg, FAULT_CLIENT, MSG_UNKNOWN, (const char *) element->name, "Body");
       xmlFreeDoc (doc);

@@ -32,6 +32,7 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
+#include "puente-xml.h"
 #include "puente-giav-source.h"
 #include "puente-giav-source-private.h"
 
@@ -589,51 +590,14 @@ fault_error (const char *operation,
 
 /* ---- XML ------------------------------------------------------------------------------- */
 
-static xmlNode *
-first_element (xmlNode *node)
-{
-  for (; node != NULL; node = node->next)
-    if (node->type == XML_ELEMENT_NODE)
-      return node;
-
-  return NULL;
-}
-
-static xmlNode *
-next_element (xmlNode *node)
-{
-  return first_element (node->next);
-}
-
-static gboolean
-is_element (xmlNode    *node,
-            const char *ns,
-            const char *name)
-{
-  return node != NULL && node->type == XML_ELEMENT_NODE && node->ns != NULL &&
-         g_strcmp0 ((const char *) node->ns->href, ns) == 0 &&
-         g_strcmp0 ((const char *) node->name, name) == 0;
-}
-
-static gboolean
-is_nil (xmlNode *node)
-{
-  xmlChar *nil = xmlGetNsProp (node, (const xmlChar *) "nil", (const xmlChar *) NS_XSI);
-  gboolean result = nil != NULL && (g_strcmp0 ((const char *) nil, "true") == 0 ||
-                                    g_strcmp0 ((const char *) nil, "1") == 0);
-
-  xmlFree (nil);
-  return result;
-}
-
 /* The child element @name of @parent in GIAV's namespace, or NULL */
 static xmlNode *
 child_element (xmlNode    *parent,
                const char *name)
 {
-  for (xmlNode *child = parent != NULL ? first_element (parent->children) : NULL;
-       child != NULL; child = next_element (child))
-    if (is_element (child, NS_GIAV, name))
+  for (xmlNode *child = parent != NULL ? puente_xml_first_element (parent->children) : NULL;
+       child != NULL; child = puente_xml_next_element (child))
+    if (puente_xml_is_element (child, NS_GIAV, name))
       return child;
 
   return NULL;
@@ -648,7 +612,7 @@ child_text (xmlNode    *parent,
   xmlChar *content;
   char *text;
 
-  if (child == NULL || is_nil (child))
+  if (child == NULL || puente_xml_is_nil (child))
     return NULL;
 
   content = xmlNodeGetContent (child);
@@ -679,12 +643,12 @@ soap_body_child (xmlDoc *doc)
   xmlNode *root = doc != NULL ? xmlDocGetRootElement (doc) : NULL;
   xmlNode *body;
 
-  if (!is_element (root, NS_SOAP, "Envelope"))
+  if (!puente_xml_is_element (root, NS_SOAP, "Envelope"))
     return NULL;
 
-  for (body = first_element (root->children); body != NULL; body = next_element (body))
-    if (is_element (body, NS_SOAP, "Body"))
-      return first_element (body->children);
+  for (body = puente_xml_first_element (root->children); body != NULL; body = puente_xml_next_element (body))
+    if (puente_xml_is_element (body, NS_SOAP, "Body"))
+      return puente_xml_first_element (body->children);
 
   return NULL;
 }
@@ -717,7 +681,7 @@ judge_answer (guint       status,
 
   doc = is_xml_type (content_type) ? parse_xml (data, length) : NULL;
   parsed = doc != NULL;
-  fault = is_element (soap_body_child (doc), NS_SOAP, "Fault");
+  fault = puente_xml_is_element (soap_body_child (doc), NS_SOAP, "Fault");
   g_clear_pointer (&doc, xmlFreeDoc);
 
   if (SOUP_STATUS_IS_SERVER_ERROR (status))
@@ -741,14 +705,14 @@ read_answer (const char  *url,
   xmlDoc *doc = parse_xml (data, length);
   xmlNode *child = soap_body_child (doc);
 
-  if (is_element (child, NS_SOAP, "Fault"))
+  if (puente_xml_is_element (child, NS_SOAP, "Fault"))
     {
       g_autofree char *code = NULL;
       g_autofree char *text = NULL;
       xmlNode *part;
 
       /* faultcode and faultstring are unqualified in SOAP 1.1 */
-      for (part = first_element (child->children); part != NULL; part = next_element (part))
+      for (part = puente_xml_first_element (child->children); part != NULL; part = puente_xml_next_element (part))
         {
           xmlChar *content = xmlNodeGetContent (part);
 
@@ -764,7 +728,7 @@ read_answer (const char  *url,
       return NULL;
     }
 
-  if (!is_element (child, NS_GIAV, response_name))
+  if (!puente_xml_is_element (child, NS_GIAV, response_name))
     {
       g_autofree char *excerpt = g_utf8_make_valid (data != NULL ? data : "", MIN (length, 200));
 
@@ -796,7 +760,7 @@ copy_children (xmlNode *parent,
         {
           xmlNode *copy = xmlNewChild (parent, giav, child->name, NULL);
 
-          if (is_nil (child))
+          if (puente_xml_is_nil (child))
             xmlNewNsProp (copy, xsi, (const xmlChar *) "nil", (const xmlChar *) VALUE_TRUE);
           else
             copy_children (copy, giav, xsi, child);
@@ -852,7 +816,7 @@ build_request (const Operation  *operation,
         value = g_hash_table_lookup (values, part->name);
       else if (part->from != NULL && (from = child_element (source, part->from)) != NULL)
         {
-          if (is_nil (from))
+          if (puente_xml_is_nil (from))
             from = NULL;  /* nil: as if it were missing */
           else if (part->flags & PART_COMPLEX)
             {
@@ -1256,17 +1220,17 @@ read_items (xmlNode        *response,
   GPtrArray *items = g_ptr_array_new_with_free_func (item_free);
 
   *seen = 0;
-  if (result == NULL || is_nil (result))
+  if (result == NULL || puente_xml_is_nil (result))
     return items;
 
-  for (xmlNode *item = first_element (result->children); item != NULL; item = next_element (item))
+  for (xmlNode *item = puente_xml_first_element (result->children); item != NULL; item = puente_xml_next_element (item))
     {
       gpointer read;
 
-      if (!is_element (item, NS_GIAV, item_name))
+      if (!puente_xml_is_element (item, NS_GIAV, item_name))
         continue;
       (*seen)++;
-      if (is_nil (item) || (read = reader (item)) == NULL)
+      if (puente_xml_is_nil (item) || (read = reader (item)) == NULL)
         continue;
       g_ptr_array_add (items, read);
     }
@@ -1708,7 +1672,7 @@ get_cb (GObject      *object,
     }
 
   client = child_element (answer->response, result_name);
-  if (client == NULL || is_nil (client))
+  if (client == NULL || puente_xml_is_nil (client))
     {
       g_task_return_error (task, incomplete_client_error ());
       g_object_unref (task);
