@@ -75,7 +75,11 @@ fixture_set_up (Fixture       *fixture,
   /* "giav-csv": the GIAV profile's rules, fed from a plain export. */
   fixture->profile = puente_profile_lookup (g_str_equal (data, "giav-csv") ? "giav"
                                            : g_str_has_prefix (data, "generic") ? "generic" : data);
-  fixture->sandbox = puente_test_sandbox_start (NULL);
+  /* "-slow": creates take a while, so that a run can be cancelled in the middle. */
+  if (g_str_has_suffix (data, "-slow"))
+    fixture->sandbox = puente_test_sandbox_start ("--latency-ms", "30", NULL);
+  else
+    fixture->sandbox = puente_test_sandbox_start (NULL);
   crm = puente_clientify_crm_new (fixture->sandbox->crm_url, "sandbox", 0, &error);
   g_assert_no_error (error);
   puente_api_client_set_retry_policy (puente_clientify_crm_get_client (crm), 8, 5, 40);
@@ -442,6 +446,63 @@ test_safety_brake (Fixture       *fixture,
   g_assert_no_error (error);
   g_assert_cmpuint (summary.counts[PUENTE_ENTITY_CONTACT][PUENTE_OUTCOME_UPDATED], ==, 60);
   g_assert_cmpuint (puente_test_sandbox_count (fixture->sandbox, "PUT", "contacts"), ==, puts + 60);
+}
+
+static gboolean
+cancel_when_sending (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return puente_test_sandbox_count (fixture->sandbox, "POST", "contacts") >= 10;
+}
+
+static gboolean
+keep_ticking (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+test_cancel (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autofree char *many = many_clients ("Ana");
+  g_autoptr(PuenteSpreadsheetSource) source = NULL;
+  g_autoptr(PuenteEngine) engine = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) runs = NULL;
+  GAsyncResult *pending = NULL;
+  PuenteRunSummary summary = { 0, };
+  guint timer;
+
+  write_export (fixture, many);
+  source = puente_spreadsheet_source_new (fixture->export, PUENTE_COLUMN_PRESET_GENERIC, NULL);
+  engine = puente_engine_new (fixture->store, "test", fixture->profile, PUENTE_SOURCE (source), fixture->crm);
+
+  puente_engine_run_async (engine, PUENTE_RUN_FULL, "manual", cancellable, puente_test_store_result, &pending);
+  timer = g_timeout_add (5, keep_ticking, NULL);
+  puente_test_wait_until (cancel_when_sending, fixture);
+  g_source_remove (timer);
+  g_cancellable_cancel (cancellable);
+
+  result = puente_test_wait_for_result (&pending);
+  g_assert_false (puente_engine_run_finish (engine, result, &summary, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  runs = puente_store_list_runs (fixture->store, "test", 1, NULL);
+  g_assert_cmpstr (((PuenteRunInfo *) runs->pdata[0])->state, ==, "cancelled");
+  g_clear_error (&error);
+
+  /* The next run sends the rest, and nothing twice. */
+  g_assert_true (try_run (fixture, PUENTE_RUN_FULL, TRUE, &summary, &error));
+  for (guint i = 0; i < 60; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("%u", 8000 + i);
+      g_autoptr(GPtrArray) found = find_by_id (fixture, id);
+
+      g_assert_cmpuint (found->len, ==, 1);
+    }
 }
 
 static void
@@ -917,6 +978,7 @@ main (int   argc,
 
   g_test_add ("/engine/safety-brake", Fixture, "generic", fixture_set_up,
               test_safety_brake, fixture_tear_down);
+  g_test_add ("/engine/cancel", Fixture, "generic-slow", fixture_set_up, test_cancel, fixture_tear_down);
   g_test_add ("/engine/consent-audit", Fixture, "gioweb", fixture_set_up,
               test_consent_audit, fixture_tear_down);
   g_test_add ("/engine/failures-retried-then-wait", Fixture, "generic-unprepared", fixture_set_up,

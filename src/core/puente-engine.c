@@ -78,6 +78,7 @@ typedef struct
   char          *message;
   char          *hash;
   char          *consent_before;  /* as last sent, from the link */
+  gboolean       cancelled;       /* its request was cancelled: nothing is stored for it */
   guint          failures;
   PuenteRecord  *desired;
 } Action;
@@ -781,7 +782,7 @@ commit_page (GTask *task)
       else if (action->outcome == PUENTE_OUTCOME_UPDATED && action->message == NULL)
         action->message = g_strdup_printf (_("Updated in %s."), crm_name);
 
-      if (!self->dry_run && action->kind != ACTION_NONE)
+      if (!self->dry_run && action->kind != ACTION_NONE && !action->cancelled)
         {
           g_autofree char *consent = action->desired != NULL && action->entity == PUENTE_ENTITY_CONTACT
                                      ? consent_of (self, action->desired) : NULL;
@@ -858,9 +859,12 @@ request_done (GTask  *task,
     }
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
-      /* Cancelled: the page still commits what finished; this record is retried later. */
-      action->outcome = PUENTE_OUTCOME_FAILED;
-      action->message = g_strdup (_("Not sent: the sync was cancelled."));
+      /* Cancelled: the page still commits what finished; this one goes in the next run. Its
+       * link is left as it was (a create keeps its intent), and it is not a failure. */
+      action->cancelled = TRUE;
+      action->outcome = PUENTE_OUTCOME_SKIPPED;
+      g_free (action->message);
+      action->message = g_strdup (_("Not sent: the sync was cancelled. It goes in the next one."));
       g_error_free (error);
     }
   else
@@ -1122,9 +1126,11 @@ load_page (GTask      *task,
   PuenteEngine *self = g_task_get_source_object (task);
   Run *run = g_task_get_task_data (task);
 
-  if (g_task_return_error_if_cancelled (task))
+  if (g_cancellable_is_cancelled (g_task_get_cancellable (task)))
     {
-      g_object_unref (task);
+      /* Between pages: what was sent is stored; the run is marked cancelled. */
+      fail_run (task, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                           _("The sync was cancelled.")));
       return;
     }
 
@@ -1176,6 +1182,14 @@ finish_run (GTask *task)
 {
   PuenteEngine *self = g_task_get_source_object (task);
   Run *run = g_task_get_task_data (task);
+
+  if (g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+    {
+      /* Cancelled during the last page: that page is stored, the watermark stays. */
+      fail_run (task, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                           _("The sync was cancelled.")));
+      return;
+    }
 
   if (run->mode == PUENTE_RUN_FULL && self->only == NULL)
     report_deletions (self, run);
