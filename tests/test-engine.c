@@ -534,6 +534,88 @@ test_consent_audit (Fixture       *fixture,
 }
 
 static void
+test_gioweb_consent_flows_back (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  g_autoptr(PuenteRecord) revoke = puente_record_new (PUENTE_ENTITY_CONTACT);
+  g_autoptr(PuenteRecord) answer = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PuenteSpreadsheetSource) source = NULL;
+  g_autoptr(GFile) changes = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *imported = NULL;
+  GAsyncResult *pending = NULL;
+  PuenteRunSummary summary;
+  g_autoptr(GPtrArray) last = NULL;
+  guint audit, written;
+
+  run_engine (fixture, PUENTE_RUN_FULL, FALSE);
+  before = find_by_id (fixture, "5001");
+  g_assert_cmpstr (puente_record_get (before->pdata[0], PUENTE_FIELD_GDPR_ACCEPT), ==, "true");
+  audit = puente_store_count_consent_changes (fixture->store, "test", "5001", NULL);
+
+  /* The client withdraws GDPR consent, and the owner records it in the CRM. */
+  revoke->id = g_strdup (((PuenteRecord *) before->pdata[0])->id);
+  puente_record_set (revoke, PUENTE_FIELD_GDPR_ACCEPT, "false");
+  puente_crm_update_async (fixture->crm, revoke, NULL, puente_test_store_result, &pending);
+  result = puente_test_wait_for_result (&pending);
+  answer = puente_crm_update_finish (fixture->crm, result, &error);
+  g_assert_no_error (error);
+
+  /* The next run passes it to GIO Web (a changes file beside the export), keeps the trail,
+   * and does not put the old value back although the export still says yes. */
+  summary = run_engine (fixture, PUENTE_RUN_MODIFIED, FALSE);
+  g_assert_cmpuint (summary.counts[PUENTE_ENTITY_CONTACT][PUENTE_OUTCOME_FAILED], ==, 0);
+  after = find_by_id (fixture, "5001");
+  g_assert_cmpstr (puente_record_get (after->pdata[0], PUENTE_FIELD_GDPR_ACCEPT), ==, "false");
+  g_assert_cmpuint (puente_store_count_consent_changes (fixture->store, "test", "5001", NULL), >, audit);
+
+  source = puente_spreadsheet_source_new (fixture->export, PUENTE_COLUMN_PRESET_GIOWEB, NULL);
+  changes = puente_spreadsheet_source_get_changes_file (source);
+  g_assert_true (g_file_load_contents (changes, NULL, &contents, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (contents, "Aceptación GDPR"));
+  g_assert_nonnull (strstr (contents, "\r\n5001;No;"));
+
+  /* Another change to María in GIO Web, before the owner imported the consent: her new
+   * phone goes to the CRM, her withdrawn consent stays withdrawn. */
+  {
+    g_auto(GStrv) parts = g_strsplit (gioweb_csv, "+34 600 123 456;", 2);
+    g_autofree char *new_phone = g_strjoinv ("+34 600 999 999;", parts);
+    g_autoptr(GPtrArray) moved = NULL;
+
+    guint puts = puente_test_sandbox_count (fixture->sandbox, "PUT", "contacts");
+
+    write_export (fixture, new_phone);
+    run_engine (fixture, PUENTE_RUN_MODIFIED, FALSE);
+    g_assert_cmpuint (puente_test_sandbox_count (fixture->sandbox, "PUT", "contacts"), ==, puts + 1);
+    moved = find_by_id (fixture, "5001");
+    g_assert_cmpstr (puente_record_get (moved->pdata[0], PUENTE_FIELD_GDPR_ACCEPT), ==, "false");
+  }
+
+  /* Quiet afterwards. */
+  written = writes (fixture);
+  run_engine (fixture, PUENTE_RUN_MODIFIED, FALSE);
+  g_assert_cmpuint (writes (fixture), ==, written);
+
+  /* The owner imports the changes into GIO Web: the new export agrees, nothing to do. */
+  {
+    g_auto(GStrv) parts = g_strsplit (gioweb_csv, "+34 600 123 456;Sí;", 2);
+
+    imported = g_strjoinv ("+34 600 999 999;No;", parts);
+  }
+  write_export (fixture, imported);
+  written = writes (fixture);
+  run_engine (fixture, PUENTE_RUN_MODIFIED, FALSE);
+  last = find_by_id (fixture, "5001");
+  g_assert_cmpstr (puente_record_get (last->pdata[0], PUENTE_FIELD_GDPR_ACCEPT), ==, "false");
+  g_file_delete (changes, NULL, NULL);
+}
+
+static void
 test_failures_retried_then_wait (Fixture       *fixture,
                                  gconstpointer  data)
 {
@@ -981,6 +1063,8 @@ main (int   argc,
   g_test_add ("/engine/cancel", Fixture, "generic-slow", fixture_set_up, test_cancel, fixture_tear_down);
   g_test_add ("/engine/consent-audit", Fixture, "gioweb", fixture_set_up,
               test_consent_audit, fixture_tear_down);
+  g_test_add ("/engine/gioweb-consent-flows-back", Fixture, "gioweb", fixture_set_up,
+              test_gioweb_consent_flows_back, fixture_tear_down);
   g_test_add ("/engine/failures-retried-then-wait", Fixture, "generic-unprepared", fixture_set_up,
               test_failures_retried_then_wait, fixture_tear_down);
 

@@ -59,7 +59,7 @@ test_open_private (Fixture       *fixture,
   GStatBuf info;
 
   g_assert_no_error (error);
-  g_assert_cmpint (puente_store_get_schema_version (store), ==, 3);
+  g_assert_cmpint (puente_store_get_schema_version (store), ==, 4);
 
   g_assert_cmpint (g_stat (fixture->path, &info), ==, 0);
   g_assert_cmpint (info.st_mode & 0777, ==, 0600);

@@ -79,6 +79,8 @@ typedef struct
   char          *hash;
   char          *consent_before;  /* as last sent, from the link */
   gboolean       cancelled;       /* its request was cancelled: nothing is stored for it */
+  char          *source_consent;  /* the consent the source has now */
+  char          *source_consent_before;
   guint          failures;
   PuenteRecord  *desired;
 } Action;
@@ -100,6 +102,8 @@ typedef struct
   char             *crm_next;
   GDateTime        *crm_since;
   GPtrArray        *reassert;           /* Action: consent to put back */
+  GPtrArray        *back_flow;          /* PuenteRecord: consent changes for the source */
+  guint             next_back_flow;
   gboolean          index_loaded[N_ENTITIES];
   PuenteEntity      index_queue[N_ENTITIES];
   guint             index_queued;
@@ -125,6 +129,8 @@ action_free (Action *action)
   g_free (action->message);
   g_free (action->hash);
   g_free (action->consent_before);
+  g_free (action->source_consent);
+  g_free (action->source_consent_before);
   g_clear_pointer (&action->desired, puente_record_free);
   g_free (action);
 }
@@ -150,6 +156,7 @@ run_free (Run *run)
   g_free (run->crm_next);
   g_clear_pointer (&run->crm_since, g_date_time_unref);
   g_clear_pointer (&run->reassert, g_ptr_array_unref);
+  g_clear_pointer (&run->back_flow, g_ptr_array_unref);
   g_free (run);
 }
 
@@ -438,12 +445,33 @@ consent_value (const char *consent,
   return *owned;
 }
 
+/* Sets the consent fields of @record from a "field=value;..." string. */
+static void
+apply_consent (PuenteRecord *record,
+               const char   *consent)
+{
+  g_auto(GStrv) pairs = consent != NULL ? g_strsplit (consent, ";", -1) : NULL;
+
+  for (guint p = 0; pairs != NULL && pairs[p] != NULL; p++)
+    {
+      g_auto(GStrv) pair = g_strsplit (pairs[p], "=", 2);
+
+      if (pair[0] == NULL || pair[1] == NULL)
+        continue;
+      if (g_str_equal (pair[0], PUENTE_FIELD_GDPR_ACCEPT))
+        puente_record_set (record, pair[0], pair[1]);
+      else
+        puente_record_set_custom (record, pair[0], pair[1]);
+    }
+}
+
 /* One row of the audit trail per consent field that changes (who, where, when, old -> new). */
 static void
 audit_consent (PuenteEngine *self,
                const char   *source_id,
                const char   *before,
-               const char   *after)
+               const char   *after,
+               const char   *origin)
 {
   const char *fields[] = { PUENTE_FIELD_GDPR_ACCEPT, self->profile->email_consent_field,
                            self->profile->sms_consent_field };
@@ -460,7 +488,7 @@ audit_consent (PuenteEngine *self,
       new_value = consent_value (after, fields[i], &new_owned);
       if (new_value != NULL && g_strcmp0 (old_value, new_value) != 0)
         puente_store_add_consent_change (self->store, self->connection_id, PUENTE_ENTITY_CONTACT,
-                                         source_id, fields[i], old_value, new_value, "source", NULL);
+                                         source_id, fields[i], old_value, new_value, origin, NULL);
     }
 }
 
@@ -558,9 +586,21 @@ plan_record (PuenteEngine       *self,
     }
 
   action->desired = build_desired (self, source);
+  link = puente_store_get_link (self->store, self->connection_id, action->entity, source->id, NULL);
+  if (action->entity == PUENTE_ENTITY_CONTACT)
+    {
+      action->source_consent = consent_of (self, action->desired);
+      action->source_consent_before = link != NULL ? g_strdup (link->source_consent) : NULL;
+
+      /* Both ways (GIO Web): while the source still says what it said last time, the consent
+       * last sent stands, since it may be a change made in the CRM and passed back to the
+       * source; once the source says something new, the source's word goes. */
+      if (self->profile->consent_owner == PUENTE_CONSENT_OWNER_BOTH && link != NULL &&
+          link->consent != NULL && g_strcmp0 (link->source_consent, action->source_consent) == 0)
+        apply_consent (action->desired, link->consent);
+    }
   action->hash = puente_record_hash (action->desired);
 
-  link = puente_store_get_link (self->store, self->connection_id, action->entity, source->id, NULL);
   if (link != NULL && link->failures > 0 && !retry_is_due (self, link))
     {
       action->outcome = PUENTE_OUTCOME_SKIPPED;
@@ -796,10 +836,11 @@ commit_page (GTask *task)
             .state = action->crm_id != NULL ? PUENTE_LINK_LINKED : PUENTE_LINK_INTENT,
             .failures = action->outcome == PUENTE_OUTCOME_FAILED ? action->failures + 1 : 0,
             .consent = sent ? consent : action->consent_before,
+            .source_consent = sent ? action->source_consent : action->source_consent_before,
           };
 
           if (sent && consent != NULL)
-            audit_consent (self, action->source_id, action->consent_before, consent);
+            audit_consent (self, action->source_id, action->consent_before, consent, "source");
 
           /* A create that failed keeps its intent (no CRM id): the next run looks the
            * record up by its external id before creating it. */
@@ -1212,6 +1253,8 @@ finish_run (GTask *task)
   g_object_unref (task);
 }
 
+static void write_back_next (GTask *task);
+
 /* ---- consent changed in the CRM ---------------------------------------------------------
  *
  * Where the source owns consent (GIAV), a consent changed by hand in the CRM is put back as
@@ -1263,6 +1306,17 @@ crm_changes_cb (GObject      *object,
           continue;
       }
 
+      if (self->profile->consent_owner == PUENTE_CONSENT_OWNER_BOTH)
+        {
+          /* The CRM's change goes back to the source. */
+          PuenteRecord *changes = puente_record_new (PUENTE_ENTITY_CONTACT);
+
+          changes->id = g_strdup (source_id);
+          apply_consent (changes, in_crm);
+          g_ptr_array_add (run->back_flow, changes);
+          continue;
+        }
+
       action = g_new0 (Action, 1);
       action->kind = ACTION_UPDATE;
       action->outcome = PUENTE_OUTCOME_UPDATED;
@@ -1273,17 +1327,9 @@ crm_changes_cb (GObject      *object,
       action->hash = g_strdup (link->content_hash);
       action->consent_before = g_steal_pointer (&in_crm);
       action->desired = puente_record_new (PUENTE_ENTITY_CONTACT);
-      for (guint p = 0; pairs[p] != NULL; p++)
-        {
-          g_auto(GStrv) pair = g_strsplit (pairs[p], "=", 2);
-
-          if (pair[0] == NULL || pair[1] == NULL)
-            continue;
-          if (g_str_equal (pair[0], PUENTE_FIELD_GDPR_ACCEPT))
-            puente_record_set (action->desired, pair[0], pair[1]);
-          else
-            puente_record_set_custom (action->desired, pair[0], pair[1]);
-        }
+      apply_consent (action->desired, link->consent);
+      action->source_consent = g_strdup (link->source_consent);
+      action->source_consent_before = g_strdup (link->source_consent);
       action->message = g_strdup_printf (_("Consent put back as %s has it: it was changed in %s, "
                                            "but %s decides consent. Change it in %s instead."),
                                          puente_source_get_name (self->source), puente_crm_get_name (self->crm),
@@ -1300,6 +1346,12 @@ crm_changes_cb (GObject      *object,
       return;
     }
 
+  if (run->back_flow->len > 0)
+    {
+      write_back_next (task);
+      return;
+    }
+
   if (run->reassert->len == 0)
     {
       load_page (task, NULL);
@@ -1313,6 +1365,71 @@ crm_changes_cb (GObject      *object,
 }
 
 static void
+written_back_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GTask *task = user_data;
+  PuenteEngine *self = g_task_get_source_object (task);
+  Run *run = g_task_get_task_data (task);
+  PuenteRecord *changes = g_ptr_array_index (run->back_flow, run->next_back_flow);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PuenteLink) link = puente_store_get_link (self->store, self->connection_id,
+                                                      PUENTE_ENTITY_CONTACT, changes->id, NULL);
+  g_autofree char *in_crm = NULL;
+  g_autofree char *message = NULL;
+  Action action = { 0, };
+
+  action.entity = PUENTE_ENTITY_CONTACT;
+  action.source_id = changes->id;
+  action.crm_id = link != NULL ? link->crm_id : NULL;
+  action.display_name = link != NULL ? link->display_name : NULL;
+
+  if (puente_source_write_back_finish (PUENTE_SOURCE (object), result, &error) && link != NULL)
+    {
+      /* From now on the CRM's value is the one last sent, as far as the source goes. */
+      in_crm = consent_of (self, changes);
+      audit_consent (self, changes->id, link->consent, in_crm, "crm");
+      g_free (link->consent);
+      link->consent = g_steal_pointer (&in_crm);
+      puente_store_put_link (self->store, self->connection_id, link, NULL);
+
+      message = g_strdup_printf (_("Consent was changed in %s; Puente passed the change on to %s."),
+                                 puente_crm_get_name (self->crm), puente_source_get_name (self->source));
+      action.outcome = PUENTE_OUTCOME_UPDATED;
+    }
+  else
+    {
+      message = g_strdup (error != NULL ? error->message : "");
+      action.outcome = PUENTE_OUTCOME_FAILED;
+      run->any_failed = TRUE;
+    }
+
+  action.message = message;
+  run->summary.counts[PUENTE_ENTITY_CONTACT][action.outcome]++;
+  add_event (self, run, &action);
+
+  run->next_back_flow++;
+  write_back_next (task);
+}
+
+static void
+write_back_next (GTask *task)
+{
+  PuenteEngine *self = g_task_get_source_object (task);
+  Run *run = g_task_get_task_data (task);
+
+  if (run->next_back_flow < run->back_flow->len)
+    {
+      puente_source_write_back_async (self->source, g_ptr_array_index (run->back_flow, run->next_back_flow),
+                                      g_task_get_cancellable (task), written_back_cb, task);
+      return;
+    }
+
+  load_page (task, NULL);
+}
+
+static void
 check_crm_changes (GTask *task)
 {
   PuenteEngine *self = g_task_get_source_object (task);
@@ -1320,7 +1437,7 @@ check_crm_changes (GTask *task)
   g_autofree char *watermark = NULL;
 
   watermark = puente_store_get_watermark (self->store, self->connection_id, "crm-contacts", NULL);
-  if (self->dry_run || self->profile->consent_owner != PUENTE_CONSENT_OWNER_SOURCE || watermark == NULL ||
+  if (self->dry_run || watermark == NULL ||
       (run->crm_since = g_date_time_new_from_iso8601 (watermark, NULL)) == NULL)
     {
       load_page (task, NULL);
@@ -1328,6 +1445,7 @@ check_crm_changes (GTask *task)
     }
 
   run->reassert = g_ptr_array_new_with_free_func ((GDestroyNotify) action_free);
+  run->back_flow = g_ptr_array_new_with_free_func ((GDestroyNotify) puente_record_free);
   puente_crm_list_async (self->crm, PUENTE_ENTITY_CONTACT, run->crm_since, NULL,
                          g_task_get_cancellable (task), crm_changes_cb, task);
 }

@@ -94,6 +94,8 @@ static const char * const migrations[] = {
   ");",
   /* 2 -> 3: the consent last sent, for the audit trail and the back-flow */
   "ALTER TABLE links ADD COLUMN consent TEXT;",
+  /* 3 -> 4: the consent the source had when last read, to tell which side changed it */
+  "ALTER TABLE links ADD COLUMN source_consent TEXT;",
 };
 
 struct _PuenteStore
@@ -166,6 +168,7 @@ puente_link_free (PuenteLink *link)
   g_free (link->document_hash);
   g_free (link->display_name);
   g_free (link->consent);
+  g_free (link->source_consent);
   g_free (link);
 }
 
@@ -597,12 +600,13 @@ link_from_row (sqlite3_stmt *statement)
                 ? PUENTE_LINK_INTENT : PUENTE_LINK_LINKED;
   link->failures = sqlite3_column_int (statement, 7);
   link->consent = column_text (statement, 8);
-  link->updated = sqlite3_column_int64 (statement, 9);
+  link->source_consent = column_text (statement, 9);
+  link->updated = sqlite3_column_int64 (statement, 10);
 
   return link;
 }
 
-#define LINK_COLUMNS "entity, source_id, crm_id, content_hash, document_hash, display_name, state, failures, consent"
+#define LINK_COLUMNS "entity, source_id, crm_id, content_hash, document_hash, display_name, state, failures, consent, source_consent"
 #define LINK_SELECT  LINK_COLUMNS ", updated"
 
 /**
@@ -649,7 +653,7 @@ puente_store_put_link (PuenteStore       *self,
   g_return_val_if_fail (link != NULL && link->source_id != NULL, FALSE);
 
   statement = prepare (self, "INSERT OR REPLACE INTO links (connection, " LINK_COLUMNS ", updated) "
-                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
+                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
   if (statement == NULL)
     return FALSE;
 
@@ -663,7 +667,8 @@ puente_store_put_link (PuenteStore       *self,
   bind_text (statement, 8, link->state == PUENTE_LINK_INTENT ? "intent" : "linked");
   sqlite3_bind_int (statement, 9, link->failures);
   bind_text (statement, 10, link->consent);
-  sqlite3_bind_int64 (statement, 11, g_get_real_time () / G_USEC_PER_SEC);
+  bind_text (statement, 11, link->source_consent);
+  sqlite3_bind_int64 (statement, 12, g_get_real_time () / G_USEC_PER_SEC);
 
   return step_done (self, statement, error);
 }

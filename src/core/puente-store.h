@@ -54,6 +54,7 @@ typedef struct
   PuenteLinkState  state;
   guint            failures;       /* consecutive failed runs for this record */
   char            *consent;        /* the consent last sent: "field=value;..." */
+  char            *source_consent; /* the consent the source had when last read */
   gint64           updated;        /* unix time of the last change; read only */
 } PuenteLink;
 

@@ -17,6 +17,8 @@
 #include "puente-spreadsheet.h"
 #include "puente-spreadsheet-source.h"
 
+#include <string.h>
+
 #define PAGE_SIZE 100
 
 struct _PuenteSpreadsheetSource
@@ -216,6 +218,146 @@ spreadsheet_list_clients_async (PuenteSource        *source,
   g_task_run_in_thread (task, list_thread);
 }
 
+/**
+ * puente_spreadsheet_source_get_changes_file:
+ *
+ * Returns: (transfer full): the file beside the export where changes that flow back (GIO
+ *   Web consent changed in the CRM) are written for the owner to import
+ */
+GFile *
+puente_spreadsheet_source_get_changes_file (PuenteSpreadsheetSource *self)
+{
+  g_autoptr(GFile) folder = NULL;
+  g_autofree char *basename = NULL;
+  g_autofree char *name = NULL;
+  char *dot;
+
+  g_return_val_if_fail (PUENTE_IS_SPREADSHEET_SOURCE (self), NULL);
+
+  folder = g_file_get_parent (self->file);
+  basename = g_file_get_basename (self->file);
+  if ((dot = strrchr (basename, '.')) != NULL)
+    *dot = '\0';
+  /* Translators: the name of the file of changes for the owner to import into the management
+   * software; %s is the name of the export it goes with. */
+  name = g_strdup_printf (_("%s - changes from Puente.csv"), basename);
+
+  return g_file_get_child (folder, name);
+}
+
+static const struct {
+  PuenteColumnTarget  target;
+  const char         *name;
+} back_flow_columns[] = {
+  { PUENTE_COLUMN_TARGET_FIELD, PUENTE_FIELD_GDPR_ACCEPT },
+  { PUENTE_COLUMN_TARGET_CUSTOM, PUENTE_GIOWEB_SEND_EMAIL },
+  { PUENTE_COLUMN_TARGET_CUSTOM, PUENTE_GIOWEB_SEND_SMS },
+};
+
+static void
+append_cell (GString    *line,
+             const char *value)
+{
+  g_autofree char *quoted = NULL;
+
+  if (line->len > 0)
+    g_string_append_c (line, ';');
+  if (value == NULL)
+    return;
+
+  /* Quoted as CSV wants when the value holds the separator, a quote or a line break. */
+  if (strpbrk (value, ";\"\r\n") != NULL)
+    {
+      g_auto(GStrv) parts = g_strsplit (value, "\"", -1);
+      g_autofree char *doubled = g_strjoinv ("\"\"", parts);
+
+      g_string_append_printf (line, "\"%s\"", doubled);
+    }
+  else
+    g_string_append (line, value);
+}
+
+static const char *
+value_for_owner (const char *value)
+{
+  if (g_strcmp0 (value, "true") == 0)
+    return _("Yes");
+  if (g_strcmp0 (value, "false") == 0)
+    return _("No");
+  return value;
+}
+
+static void
+write_back_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  PuenteSpreadsheetSource *self = source_object;
+  const PuenteRecord *changes = task_data;
+  g_autoptr(GFile) file = puente_spreadsheet_source_get_changes_file (self);
+  g_autoptr(GFileOutputStream) stream = NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GString) line = g_string_new (NULL);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *when = g_date_time_format (now, "%d/%m/%Y %H:%M");
+  g_autoptr(GError) error = NULL;
+  int id_column;
+
+  if (self->mapping == NULL && !open_reader (self, cancellable, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  id_column = puente_column_mapping_find (self->mapping, PUENTE_COLUMN_TARGET_FIELD, PUENTE_FIELD_SOURCE_ID);
+
+  /* A new file starts with the export's own headers, and a BOM so Excel reads it as UTF-8. */
+  if (!g_file_query_exists (file, cancellable))
+    {
+      g_string_append (text, "\xef\xbb\xbf");
+      append_cell (line, id_column >= 0 ? puente_column_mapping_get_header (self->mapping, id_column) : "id");
+      for (guint i = 0; i < G_N_ELEMENTS (back_flow_columns); i++)
+        {
+          int column = puente_column_mapping_find (self->mapping, back_flow_columns[i].target,
+                                                   back_flow_columns[i].name);
+
+          append_cell (line, column >= 0 ? puente_column_mapping_get_header (self->mapping, column)
+                                         : back_flow_columns[i].name);
+        }
+      append_cell (line, _("Changed in the CRM on"));
+      g_string_append_printf (text, "%s\r\n", line->str);
+      g_string_truncate (line, 0);
+    }
+
+  append_cell (line, changes->id);
+  for (guint i = 0; i < G_N_ELEMENTS (back_flow_columns); i++)
+    {
+      const char *value = back_flow_columns[i].target == PUENTE_COLUMN_TARGET_FIELD
+                          ? puente_record_get (changes, back_flow_columns[i].name)
+                          : puente_record_get_custom (changes, back_flow_columns[i].name);
+
+      append_cell (line, value_for_owner (value));
+    }
+  append_cell (line, when);
+  g_string_append_printf (text, "%s\r\n", line->str);
+
+  stream = g_file_append_to (file, G_FILE_CREATE_PRIVATE, cancellable, &error);
+  if (stream == NULL ||
+      !g_output_stream_write_all (G_OUTPUT_STREAM (stream), text->str, text->len, NULL, cancellable, &error) ||
+      !g_output_stream_close (G_OUTPUT_STREAM (stream), cancellable, &error))
+    {
+      g_autofree char *path = g_file_get_path (file);
+
+      g_debug ("Could not write %s: %s", path, error->message);
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED,
+                               _("Puente could not write the changes file beside your export (%s). "
+                                 "Check that the folder is not read-only."), path);
+      return;
+    }
+
+  g_task_return_boolean (task, TRUE);
+}
+
 static void
 spreadsheet_write_back_async (PuenteSource        *source,
                               const PuenteRecord  *changes,
@@ -224,11 +366,22 @@ spreadsheet_write_back_async (PuenteSource        *source,
                               gpointer             user_data)
 {
   g_autoptr(GTask) task = g_task_new (source, cancellable, callback, user_data);
+  PuenteRecord *copy = puente_record_new (changes->entity);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  copy->id = g_strdup (changes->id);
+  g_hash_table_iter_init (&iter, changes->fields);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    puente_record_set (copy, key, value);
+  g_hash_table_iter_init (&iter, changes->custom);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    puente_record_set_custom (copy, key, value);
 
   g_task_set_source_tag (task, spreadsheet_write_back_async);
-  /* The changes file for the owner to import comes with the engine's back-flow. */
-  g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                           _("Puente cannot write changes back to an exported file yet."));
+  g_task_set_task_data (task, copy, (GDestroyNotify) puente_record_free);
+  /* Run after any page read in flight: both only touch this object from their thread. */
+  g_task_run_in_thread (task, write_back_thread);
 }
 
 static const char *

@@ -17,5 +17,6 @@ G_DECLARE_FINAL_TYPE (PuenteSpreadsheetSource, puente_spreadsheet_source, PUENTE
 PuenteSpreadsheetSource *puente_spreadsheet_source_new (GFile               *file,
                                                         PuenteColumnPreset   preset,
                                                         PuenteColumnMapping *mapping);
+GFile                   *puente_spreadsheet_source_get_changes_file (PuenteSpreadsheetSource *self);
 
 G_END_DECLS
