@@ -616,6 +616,34 @@ test_gioweb_consent_flows_back (Fixture       *fixture,
 }
 
 static void
+test_xlsx_export (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("PUENTE_TEST_DATA"), "spreadsheet", "clients.xlsx", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GPtrArray) carmen = NULL;
+  g_autoptr(GError) error = NULL;
+  PuenteRunSummary summary = { 0, };
+  gsize length;
+
+  /* An Excel export (shared and inline strings, dates stored as numbers) instead of a CSV. */
+  g_assert_true (g_file_get_contents (path, &contents, &length, &error));
+  g_assert_true (g_file_replace_contents (fixture->export, contents, length, NULL, FALSE,
+                                          G_FILE_CREATE_NONE, NULL, NULL, &error));
+
+  g_assert_true (try_run (fixture, PUENTE_RUN_FULL, FALSE, &summary, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (summary.counts[PUENTE_ENTITY_CONTACT][PUENTE_OUTCOME_CREATED], >=, 3);
+
+  carmen = find_by_id (fixture, "101");
+  g_assert_cmpuint (carmen->len, ==, 1);
+  g_assert_cmpstr (puente_record_get (carmen->pdata[0], PUENTE_FIELD_FIRST_NAME), ==, "Carmen");
+  g_assert_cmpstr (puente_record_get (carmen->pdata[0], PUENTE_FIELD_LAST_NAME), ==, "Ruiz Peña");
+  g_assert_cmpstr (puente_record_get (carmen->pdata[0], PUENTE_FIELD_BIRTHDAY), ==, "1985-03-07");
+  g_assert_cmpstr (puente_record_get (carmen->pdata[0], PUENTE_FIELD_GDPR_ACCEPT), ==, "true");
+}
+
+static void
 test_failures_retried_then_wait (Fixture       *fixture,
                                  gconstpointer  data)
 {
@@ -1065,6 +1093,7 @@ main (int   argc,
               test_consent_audit, fixture_tear_down);
   g_test_add ("/engine/gioweb-consent-flows-back", Fixture, "gioweb", fixture_set_up,
               test_gioweb_consent_flows_back, fixture_tear_down);
+  g_test_add ("/engine/xlsx-export", Fixture, "generic", fixture_set_up, test_xlsx_export, fixture_tear_down);
   g_test_add ("/engine/failures-retried-then-wait", Fixture, "generic-unprepared", fixture_set_up,
               test_failures_retried_then_wait, fixture_tear_down);
 
