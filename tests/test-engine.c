@@ -643,6 +643,66 @@ test_xlsx_export (Fixture       *fixture,
   g_assert_cmpstr (puente_record_get (carmen->pdata[0], PUENTE_FIELD_GDPR_ACCEPT), ==, "true");
 }
 
+typedef struct
+{
+  GThread *main_thread;
+  guint    on_main;
+  guint    elsewhere;
+  guint    last_done;
+} JobProgress;
+
+static void
+job_progress_cb (PuenteSyncJob *job,
+                 int            entity,
+                 guint          done,
+                 JobProgress   *progress)
+{
+  if (g_thread_self () == progress->main_thread)
+    progress->on_main++;
+  else
+    progress->elsewhere++;
+  g_assert_cmpuint (done, >=, progress->last_done);  /* cumulative */
+  progress->last_done = done;
+}
+
+static void
+test_job_on_its_own_thread (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autofree char *many = many_clients ("Ana");
+  g_autofree char *db = g_build_filename (fixture->folder, "puente.db", NULL);
+  g_autofree char *export_path = g_file_get_path (fixture->export);
+  g_autoptr(PuenteSyncJob) job = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *pending = NULL;
+  PuenteRunSummary summary = { 0, };
+  JobProgress progress = { .main_thread = g_thread_self () };
+  PuenteConnection connection = {
+    .id = (char *) "job", .profile = (char *) "generic", .crm = (char *) "clientify",
+    .crm_url = fixture->sandbox->crm_url, .source_kind = (char *) "file",
+    .source_location = export_path,
+  };
+
+  puente_test_require_private_session ();
+  write_export (fixture, many);
+  g_assert_true (puente_store_save_connection (fixture->store, &connection, &error));
+  g_assert_true (puente_credentials_store_sync ("job", PUENTE_SERVICE_CRM, "sandbox", NULL, &error));
+
+  job = puente_sync_job_new (db, "job");
+  g_signal_connect (job, "progress", G_CALLBACK (job_progress_cb), &progress);
+  puente_sync_job_run_async (job, PUENTE_RUN_FULL, "manual", NULL, puente_test_store_result, &pending);
+  result = puente_test_wait_for_result (&pending);
+  g_assert_true (puente_sync_job_run_finish (job, result, &summary, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (summary.counts[PUENTE_ENTITY_CONTACT][PUENTE_OUTCOME_CREATED], ==, 60);
+  /* The window's thread only hears about it; it does none of the work. */
+  g_assert_cmpuint (progress.on_main, >=, 1);
+  g_assert_cmpuint (progress.elsewhere, ==, 0);
+  g_assert_cmpuint (progress.last_done, ==, 60);
+}
+
 static void
 test_failures_retried_then_wait (Fixture       *fixture,
                                  gconstpointer  data)
@@ -1094,6 +1154,8 @@ main (int   argc,
   g_test_add ("/engine/gioweb-consent-flows-back", Fixture, "gioweb", fixture_set_up,
               test_gioweb_consent_flows_back, fixture_tear_down);
   g_test_add ("/engine/xlsx-export", Fixture, "generic", fixture_set_up, test_xlsx_export, fixture_tear_down);
+  g_test_add ("/engine/job-on-its-own-thread", Fixture, "generic", fixture_set_up,
+              test_job_on_its_own_thread, fixture_tear_down);
   g_test_add ("/engine/failures-retried-then-wait", Fixture, "generic-unprepared", fixture_set_up,
               test_failures_retried_then_wait, fixture_tear_down);
 

@@ -349,7 +349,7 @@ progress_cb (PuenteEngine *engine,
              guint         done,
              Progress     *progress)
 {
-  progress->done[entity] += done;
+  progress->done[entity] = done;
   if (progress->show)
     {
       g_print ("\r%s: %u   ", puente_entity_to_label (entity), progress->done[entity]);

@@ -23,4 +23,5 @@
 #include "puente-spreadsheet-source.h"
 #include "puente-spreadsheet-value.h"
 #include "puente-store.h"
+#include "puente-sync-job.h"
 #include "puente-validation.h"

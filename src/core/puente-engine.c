@@ -45,6 +45,10 @@ struct _PuenteEngine
   gboolean             force;
   GHashTable          *only;  /* source ids; NULL: every record */
   char                *pipeline_id;  /* where deals go; NULL: the CRM's default */
+  PuenteRunSummary    *live;         /* the counts of the run under way, or NULL */
+  guint                done[PUENTE_ENTITY_DEAL + 1];
+  gboolean             pending[PUENTE_ENTITY_DEAL + 1];
+  gint64               last_progress;
   GHashTable          *stage_map;    /* source stage id -> CRM stage id */
 };
 
@@ -204,7 +208,8 @@ puente_engine_class_init (PuenteEngineClass *klass)
    * @entity: a #PuenteEntity
    * @done: records of @entity handled so far in this run
    *
-   * Emitted after each page, on the engine's thread.
+   * Emitted on the engine's thread as pages complete, at most ten times a second (and once
+   * more when the run ends). puente_engine_get_live_summary() has the counts by outcome.
    */
   signals[PROGRESS] = g_signal_new ("progress", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                     0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT, G_TYPE_UINT);
@@ -750,6 +755,41 @@ plan_deal (PuenteEngine       *self,
   return action;
 }
 
+#define PROGRESS_INTERVAL_USEC (G_USEC_PER_SEC / 10)
+
+/* At most ten updates a second: a window redraws no faster, and a fast CRM can finish
+ * many pages in that time. @force sends what is pending now (at the end of a run). */
+static void
+emit_progress (PuenteEngine *self,
+               gboolean      force)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (!force && now - self->last_progress < PROGRESS_INTERVAL_USEC)
+    return;
+
+  self->last_progress = now;
+  for (guint entity = 0; entity <= PUENTE_ENTITY_DEAL; entity++)
+    if (self->pending[entity])
+      {
+        self->pending[entity] = FALSE;
+        g_signal_emit (self, signals[PROGRESS], 0, (int) entity, self->done[entity]);
+      }
+}
+
+/**
+ * puente_engine_get_live_summary:
+ *
+ * Returns: (nullable): the counts by entity and outcome of the run under way, so far
+ */
+const PuenteRunSummary *
+puente_engine_get_live_summary (PuenteEngine *self)
+{
+  g_return_val_if_fail (PUENTE_IS_ENGINE (self), NULL);
+
+  return self->live;
+}
+
 /* ---- the run ---------------------------------------------------------------------------- */
 
 static void load_page (GTask *task, const char *next);
@@ -770,6 +810,8 @@ fail_run (GTask  *task,
                                ? "cancelled" : "failed", NULL, NULL);
     }
 
+  emit_progress (self, TRUE);
+  self->live = NULL;
   g_task_return_error (task, error);
   g_object_unref (task);
 }
@@ -860,7 +902,11 @@ commit_page (GTask *task)
 
   for (guint slot = 0; slot < N_ENTITIES; slot++)
     if (per_entity[slot] > 0)
-      g_signal_emit (self, signals[PROGRESS], 0, (int) slot, per_entity[slot]);
+      {
+        self->done[slot] += per_entity[slot];
+        self->pending[slot] = TRUE;
+      }
+  emit_progress (self, FALSE);
 
   g_clear_pointer (&run->actions, g_ptr_array_unref);
   if (run->reasserting)
@@ -1249,6 +1295,8 @@ finish_run (GTask *task)
                                run->started, NULL);
     }
 
+  emit_progress (self, TRUE);
+  self->live = NULL;
   g_task_return_boolean (task, TRUE);
   g_object_unref (task);
 }
@@ -1560,6 +1608,7 @@ plan_cb (GObject      *object,
       puente_store_finish_run (self->store, braked, "braked", NULL, NULL);
       run->summary = plan;
       run->summary.run = braked;
+      self->live = NULL;
       g_task_return_new_error (task, PUENTE_ENGINE_ERROR, PUENTE_ENGINE_ERROR_BRAKED,
                                _("Puente stopped before changing anything: this sync would update "
                                  "%u of the %u records it keeps in %s, which looks like a mistake "
@@ -1612,6 +1661,10 @@ puente_engine_run_async (PuenteEngine        *self,
       run->seen[i] = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
     }
   g_task_set_task_data (task, run, (GDestroyNotify) run_free);
+  self->live = &run->summary;
+  memset (self->done, 0, sizeof self->done);
+  memset (self->pending, 0, sizeof self->pending);
+  self->last_progress = 0;
 
   watermark = puente_store_get_watermark (self->store, self->connection_id, "source-clients", NULL);
   if (mode == PUENTE_RUN_MODIFIED && watermark != NULL)

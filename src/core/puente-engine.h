@@ -74,6 +74,7 @@ void          puente_engine_run_async  (PuenteEngine         *self,
                                         GCancellable         *cancellable,
                                         GAsyncReadyCallback   callback,
                                         gpointer              user_data);
+const PuenteRunSummary *puente_engine_get_live_summary (PuenteEngine *self);
 gboolean      puente_engine_run_finish (PuenteEngine         *self,
                                         GAsyncResult         *result,
                                         PuenteRunSummary     *summary,

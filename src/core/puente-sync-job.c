@@ -1,0 +1,272 @@
+/* puente-sync-job.c
+ *
+ * The window must never freeze: the engine, its connectors (their HTTP sessions) and the
+ * store all live on a worker thread with its own main context, created there. Progress
+ * crosses to the caller's context as one pending idle at a time, Sysprof's way, and the
+ * engine already sends it at most ten times a second.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "puente-sync-job"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "puente-connection.h"
+#include "puente-sync-job.h"
+
+struct _PuenteSyncJob
+{
+  GObject       parent_instance;
+
+  char         *store_path;
+  char         *connection_id;
+
+  /* Shared with the worker, under the mutex. */
+  GMutex        mutex;
+  guint         done[PUENTE_ENTITY_DEAL + 1];
+  gboolean      changed[PUENTE_ENTITY_DEAL + 1];
+  gboolean      delivery_pending;
+  GMainContext *caller;
+};
+
+G_DEFINE_FINAL_TYPE (PuenteSyncJob, puente_sync_job, G_TYPE_OBJECT)
+
+enum {
+  PROGRESS,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+typedef struct
+{
+  PuenteRunMode     mode;
+  char             *trigger;
+  PuenteRunSummary  summary;
+} JobData;
+
+static void
+job_data_free (JobData *data)
+{
+  g_free (data->trigger);
+  g_free (data);
+}
+
+static void
+puente_sync_job_finalize (GObject *object)
+{
+  PuenteSyncJob *self = (PuenteSyncJob *)object;
+
+  g_free (self->store_path);
+  g_free (self->connection_id);
+  g_clear_pointer (&self->caller, g_main_context_unref);
+  g_mutex_clear (&self->mutex);
+
+  G_OBJECT_CLASS (puente_sync_job_parent_class)->finalize (object);
+}
+
+static void
+puente_sync_job_class_init (PuenteSyncJobClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = puente_sync_job_finalize;
+
+  /**
+   * PuenteSyncJob::progress:
+   * @entity: a #PuenteEntity
+   * @done: records of @entity handled so far
+   *
+   * Emitted on the context that started the run.
+   */
+  signals[PROGRESS] = g_signal_new ("progress", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                    0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT, G_TYPE_UINT);
+}
+
+static void
+puente_sync_job_init (PuenteSyncJob *self)
+{
+  g_mutex_init (&self->mutex);
+}
+
+/**
+ * puente_sync_job_new:
+ * @store_path: the store's file (see puente_store_default_path())
+ * @connection_id: the connection to run
+ */
+PuenteSyncJob *
+puente_sync_job_new (const char *store_path,
+                     const char *connection_id)
+{
+  PuenteSyncJob *self;
+
+  g_return_val_if_fail (store_path != NULL, NULL);
+  g_return_val_if_fail (connection_id != NULL, NULL);
+
+  self = g_object_new (PUENTE_TYPE_SYNC_JOB, NULL);
+  self->store_path = g_strdup (store_path);
+  self->connection_id = g_strdup (connection_id);
+
+  return self;
+}
+
+/* On the caller's context. */
+static gboolean
+deliver_progress (gpointer user_data)
+{
+  PuenteSyncJob *self = user_data;
+  guint done[PUENTE_ENTITY_DEAL + 1];
+  gboolean changed[PUENTE_ENTITY_DEAL + 1];
+
+  g_mutex_lock (&self->mutex);
+  memcpy (done, self->done, sizeof done);
+  memcpy (changed, self->changed, sizeof changed);
+  memset (self->changed, 0, sizeof self->changed);
+  self->delivery_pending = FALSE;
+  g_mutex_unlock (&self->mutex);
+
+  for (guint entity = 0; entity <= PUENTE_ENTITY_DEAL; entity++)
+    if (changed[entity])
+      g_signal_emit (self, signals[PROGRESS], 0, (int) entity, done[entity]);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* On the worker's context. */
+static void
+engine_progress_cb (PuenteEngine  *engine,
+                    int            entity,
+                    guint          done,
+                    PuenteSyncJob *self)
+{
+  gboolean schedule;
+
+  g_mutex_lock (&self->mutex);
+  self->done[entity] = done;
+  self->changed[entity] = TRUE;
+  schedule = !self->delivery_pending;
+  self->delivery_pending = TRUE;
+  g_mutex_unlock (&self->mutex);
+
+  if (schedule)
+    g_main_context_invoke_full (self->caller, G_PRIORITY_DEFAULT, deliver_progress,
+                                g_object_ref (self), g_object_unref);
+}
+
+static void
+store_result_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static void
+run_thread (GTask        *task,
+            gpointer      source_object,
+            gpointer      task_data,
+            GCancellable *cancellable)
+{
+  PuenteSyncJob *self = source_object;
+  JobData *data = task_data;
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PuenteStore) store = NULL;
+  g_autoptr(PuenteConnection) connection = NULL;
+  g_autoptr(PuenteCrm) crm = NULL;
+  g_autoptr(PuenteSource) source = NULL;
+  g_autoptr(PuenteEngine) engine = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  const PuenteProfile *profile;
+
+  g_main_context_push_thread_default (context);
+
+  /* Everything that does I/O is made here, on this thread and its context. */
+  if ((store = puente_store_open (self->store_path, &error)) == NULL ||
+      (connection = puente_store_load_connection (store, self->connection_id, &error)) == NULL ||
+      (crm = puente_connection_open_crm (connection, cancellable, &error)) == NULL ||
+      (source = puente_connection_open_source (connection, cancellable, &error)) == NULL)
+    {
+      if (error == NULL)
+        g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                             _("Puente is not set up yet. Open Puente and follow the setup."));
+      g_main_context_pop_thread_default (context);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  profile = puente_profile_lookup (connection->profile);
+  engine = puente_engine_new (store, connection->id, profile, source, crm);
+  g_signal_connect (engine, "progress", G_CALLBACK (engine_progress_cb), self);
+
+  puente_engine_run_async (engine, data->mode, data->trigger, cancellable, store_result_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (context, TRUE);
+
+  if (!puente_engine_run_finish (engine, result, &data->summary, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+
+  g_signal_handlers_disconnect_by_func (engine, engine_progress_cb, self);
+  g_main_context_pop_thread_default (context);
+}
+
+/**
+ * puente_sync_job_run_async:
+ *
+ * Runs the connection's sync on a worker thread; @callback and ::progress come back on the
+ * thread-default main context of the caller. Cancelling is graceful (see PuenteEngine).
+ */
+void
+puente_sync_job_run_async (PuenteSyncJob       *self,
+                           PuenteRunMode        mode,
+                           const char          *trigger,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  JobData *data;
+
+  g_return_if_fail (PUENTE_IS_SYNC_JOB (self));
+  g_return_if_fail (trigger != NULL);
+
+  g_clear_pointer (&self->caller, g_main_context_unref);
+  self->caller = g_main_context_ref_thread_default ();
+  memset (self->done, 0, sizeof self->done);
+  memset (self->changed, 0, sizeof self->changed);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, puente_sync_job_run_async);
+  data = g_new0 (JobData, 1);
+  data->mode = mode;
+  data->trigger = g_strdup (trigger);
+  g_task_set_task_data (task, data, (GDestroyNotify) job_data_free);
+  g_task_run_in_thread (task, run_thread);
+}
+
+/**
+ * puente_sync_job_run_finish:
+ * @summary: (out caller-allocates) (optional): what the run did
+ */
+gboolean
+puente_sync_job_run_finish (PuenteSyncJob     *self,
+                            GAsyncResult      *result,
+                            PuenteRunSummary  *summary,
+                            GError           **error)
+{
+  JobData *data;
+
+  g_return_val_if_fail (PUENTE_IS_SYNC_JOB (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  data = g_task_get_task_data (G_TASK (result));
+  if (summary != NULL)
+    *summary = data->summary;
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
