@@ -128,6 +128,25 @@ try_run_only (Fixture            *fixture,
               GError            **error);
 
 static gboolean
+try_run_with (Fixture            *fixture,
+              PuenteColumnPreset  preset,
+              PuenteRunMode       mode,
+              gboolean            force,
+              const char * const *only,
+              PuenteRunSummary   *summary,
+              GError            **error);
+
+static gboolean
+try_run_preset (Fixture            *fixture,
+                PuenteColumnPreset  preset,
+                gboolean            force,
+                PuenteRunSummary   *summary,
+                GError            **error)
+{
+  return try_run_with (fixture, preset, PUENTE_RUN_FULL, force, NULL, summary, error);
+}
+
+static gboolean
 try_run (Fixture           *fixture,
          PuenteRunMode      mode,
          gboolean           force,
@@ -145,12 +164,24 @@ try_run_only (Fixture            *fixture,
               PuenteRunSummary   *summary,
               GError            **error)
 {
+  return try_run_with (fixture, PUENTE_COLUMN_PRESET_GENERIC, mode, force, only, summary, error);
+}
+
+static gboolean
+try_run_with (Fixture            *fixture,
+              PuenteColumnPreset  preset,
+              PuenteRunMode       mode,
+              gboolean            force,
+              const char * const *only,
+              PuenteRunSummary   *summary,
+              GError            **error)
+{
   g_autoptr(PuenteSpreadsheetSource) source = NULL;
   g_autoptr(PuenteEngine) engine = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   GAsyncResult *pending = NULL;
 
-  source = puente_spreadsheet_source_new (fixture->export, PUENTE_COLUMN_PRESET_GENERIC, NULL);
+  source = puente_spreadsheet_source_new (fixture->export, preset, NULL);
   engine = puente_engine_new (fixture->store, "test", fixture->profile, PUENTE_SOURCE (source), fixture->crm);
   puente_engine_set_force (engine, force);
   puente_engine_set_only (engine, only);
@@ -503,6 +534,43 @@ test_cancel (Fixture       *fixture,
 
       g_assert_cmpuint (found->len, ==, 1);
     }
+}
+
+static char *
+consenting_clients (const char *gdpr)
+{
+  GString *csv = g_string_new ("cf_id;Nombre;Apellidos;email;Aceptación GDPR\n");
+
+  for (guint i = 0; i < 25; i++)
+    g_string_append_printf (csv, "%u;Cliente;%u;consiente%u@example.es;%s\n", 6000 + i, i, i, gdpr);
+
+  return g_string_free (csv, FALSE);
+}
+
+static void
+test_consent_brake (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autofree char *before = consenting_clients ("Sí");
+  g_autofree char *after = consenting_clients ("No");
+  g_autoptr(GError) error = NULL;
+  PuenteRunSummary summary = { 0, };
+  guint puts;
+
+  write_export (fixture, before);
+  g_assert_true (try_run_preset (fixture, PUENTE_COLUMN_PRESET_GIOWEB, FALSE, &summary, &error));
+  puts = puente_test_sandbox_count (fixture->sandbox, "PUT", "contacts");
+
+  /* 25 consents withdrawn at once (fewer than 50 updates): held all the same. */
+  write_export (fixture, after);
+  g_assert_false (try_run_preset (fixture, PUENTE_COLUMN_PRESET_GIOWEB, FALSE, &summary, &error));
+  g_assert_error (error, PUENTE_ENGINE_ERROR, PUENTE_ENGINE_ERROR_BRAKED);
+  g_assert_cmpuint (summary.consent_flips, ==, 25);
+  g_assert_cmpuint (puente_test_sandbox_count (fixture->sandbox, "PUT", "contacts"), ==, puts);
+  g_clear_error (&error);
+
+  g_assert_true (try_run_preset (fixture, PUENTE_COLUMN_PRESET_GIOWEB, TRUE, &summary, &error));
+  g_assert_cmpuint (puente_test_sandbox_count (fixture->sandbox, "PUT", "contacts"), ==, puts + 25);
 }
 
 static void
@@ -865,9 +933,19 @@ giav_tear_down (GiavFixture   *fixture,
   puente_test_sandbox_stop (fixture->sandbox);
 }
 
+static PuenteRunSummary giav_run_with (GiavFixture *fixture, PuenteRunMode mode, void (*setup) (PuenteEngine *));
+
 static PuenteRunSummary
 giav_run (GiavFixture   *fixture,
           PuenteRunMode  mode)
+{
+  return giav_run_with (fixture, mode, NULL);
+}
+
+static PuenteRunSummary
+giav_run_with (GiavFixture    *fixture,
+               PuenteRunMode   mode,
+               void          (*setup) (PuenteEngine *))
 {
   g_autoptr(PuenteEngine) engine = puente_engine_new (fixture->store, "giav", puente_profile_lookup ("giav"),
                                                       fixture->giav, fixture->crm);
@@ -877,6 +955,8 @@ giav_run (GiavFixture   *fixture,
   PuenteRunSummary summary = { 0, };
 
   puente_engine_set_deal_pipeline (engine, fixture->pipeline, fixture->stage_map);
+  if (setup != NULL)
+    setup (engine);
   puente_engine_run_async (engine, mode, "manual", NULL, puente_test_store_result, &pending);
   result = puente_test_wait_for_result (&pending);
   g_assert_true (puente_engine_run_finish (engine, result, &summary, &error));
@@ -937,6 +1017,9 @@ test_giav_full_sync (GiavFixture   *fixture,
   g_assert_cmpuint (maria->len, ==, 1);
   g_assert_cmpstr (((PuenteRecord *) maria->pdata[0])->id, ==, ((PuenteRecord *) maria_before->pdata[0])->id);
   g_assert_true (puente_record_has_tag (maria->pdata[0], "GIAV"));
+  /* Her Tipo (Particular) as the profile maps it by default. */
+  g_assert_cmpstr (puente_record_get (maria->pdata[0], PUENTE_FIELD_STATUS), ==, "client");
+  g_assert_cmpstr (puente_record_get (maria->pdata[0], PUENTE_FIELD_CONTACT_TYPE), ==, "Particular");
 
   /* Tipo = Empresa: a company, linked by its CIF. */
   company = giav_find (fixture, PUENTE_ENTITY_COMPANY, PUENTE_CRM_KEY_EXTERNAL_ID, "gesintur_id", "1006");
@@ -1040,6 +1123,44 @@ test_giav_consent_changed_in_crm (GiavFixture   *fixture,
   writes = all_writes (fixture->sandbox);
   giav_run (fixture, PUENTE_RUN_MODIFIED);
   g_assert_cmpuint (all_writes (fixture->sandbox), ==, writes);
+}
+
+static void
+owner_choices (PuenteEngine *engine)
+{
+  const char *excluded[] = { "ProfesionalAutónomo", NULL };
+
+  puente_engine_set_client_type (engine, "Particular", "hot-lead", "Cliente particular");
+  puente_engine_set_excluded_types (engine, excluded);
+}
+
+static void
+test_giav_owner_choices (GiavFixture   *fixture,
+                         gconstpointer  data)
+{
+  PuenteRunSummary summary = giav_run_with (fixture, PUENTE_RUN_FULL, owner_choices);
+  g_autoptr(GPtrArray) maria = giav_find (fixture, PUENTE_ENTITY_CONTACT, PUENTE_CRM_KEY_EXTERNAL_ID,
+                                          "gesintur_id", "1001");
+  guint self_employed = 0;
+
+  /* The owner's table for client types wins over the profile's defaults. */
+  g_assert_cmpstr (puente_record_get (maria->pdata[0], PUENTE_FIELD_STATUS), ==, "hot-lead");
+  g_assert_cmpstr (puente_record_get (maria->pdata[0], PUENTE_FIELD_CONTACT_TYPE), ==, "Cliente particular");
+
+  /* Excluded types are not sent at all. */
+  for (guint id = 1001; id <= 1020; id++)
+    {
+      g_autofree char *text = g_strdup_printf ("%u", id);
+      g_autoptr(GPtrArray) found = giav_find (fixture, PUENTE_ENTITY_CONTACT, PUENTE_CRM_KEY_EXTERNAL_ID,
+                                              "gesintur_id", text);
+
+      for (guint i = 0; i < found->len; i++)
+        if (g_strcmp0 (puente_record_get (found->pdata[i], PUENTE_FIELD_CONTACT_TYPE), "ProfesionalAutónomo") == 0 ||
+            g_strcmp0 (puente_record_get (found->pdata[i], PUENTE_FIELD_CONTACT_TYPE), "Profesional autónomo") == 0)
+          self_employed++;
+    }
+  g_assert_cmpuint (self_employed, ==, 0);
+  g_assert_cmpuint (summary.counts[PUENTE_ENTITY_CONTACT][PUENTE_OUTCOME_CREATED], >, 0);
 }
 
 /* The CRM's records Puente manages, as "entity id" -> the values Puente sent. */
@@ -1149,6 +1270,7 @@ main (int   argc,
   g_test_add ("/engine/safety-brake", Fixture, "generic", fixture_set_up,
               test_safety_brake, fixture_tear_down);
   g_test_add ("/engine/cancel", Fixture, "generic-slow", fixture_set_up, test_cancel, fixture_tear_down);
+  g_test_add ("/engine/consent-brake", Fixture, "gioweb", fixture_set_up, test_consent_brake, fixture_tear_down);
   g_test_add ("/engine/consent-audit", Fixture, "gioweb", fixture_set_up,
               test_consent_audit, fixture_tear_down);
   g_test_add ("/engine/gioweb-consent-flows-back", Fixture, "gioweb", fixture_set_up,
@@ -1162,6 +1284,7 @@ main (int   argc,
   g_test_add ("/engine/giav/full-sync", GiavFixture, NULL, giav_set_up, test_giav_full_sync, giav_tear_down);
   g_test_add ("/engine/giav/conflict", GiavFixture, NULL, giav_set_up, test_giav_conflict, giav_tear_down);
   g_test_add_func ("/engine/giav/same-state-under-faults", test_giav_same_state_under_faults);
+  g_test_add ("/engine/giav/owner-choices", GiavFixture, NULL, giav_set_up, test_giav_owner_choices, giav_tear_down);
   g_test_add ("/engine/giav/consent-changed-in-crm", GiavFixture, NULL, giav_set_up,
               test_giav_consent_changed_in_crm, giav_tear_down);
 

@@ -46,6 +46,8 @@ struct _PuenteEngine
   GHashTable          *only;  /* source ids; NULL: every record */
   char                *pipeline_id;  /* where deals go; NULL: the CRM's default */
   PuenteRunSummary    *live;         /* the counts of the run under way, or NULL */
+  GHashTable          *client_types; /* source type -> "status\ncontact_type", the owner's */
+  GHashTable          *excluded;     /* source client types not to sync */
   guint                done[PUENTE_ENTITY_DEAL + 1];
   gboolean             pending[PUENTE_ENTITY_DEAL + 1];
   gint64               last_progress;
@@ -192,6 +194,8 @@ puente_engine_finalize (GObject *object)
   g_clear_pointer (&self->only, g_hash_table_unref);
   g_free (self->pipeline_id);
   g_clear_pointer (&self->stage_map, g_hash_table_unref);
+  g_clear_pointer (&self->client_types, g_hash_table_unref);
+  g_clear_pointer (&self->excluded, g_hash_table_unref);
 
   G_OBJECT_CLASS (puente_engine_parent_class)->finalize (object);
 }
@@ -298,6 +302,48 @@ puente_engine_set_only (PuenteEngine       *self,
 }
 
 /**
+ * puente_engine_set_client_type:
+ * @source_type: a client type of the source (GIAV's Tipo)
+ * @status: (nullable): the CRM status for it; %NULL leaves the CRM's
+ * @contact_type: (nullable): the CRM contact type for it; %NULL leaves the CRM's
+ *
+ * The owner's choice, over the profile's default.
+ */
+void
+puente_engine_set_client_type (PuenteEngine *self,
+                               const char   *source_type,
+                               const char   *status,
+                               const char   *contact_type)
+{
+  g_return_if_fail (PUENTE_IS_ENGINE (self));
+  g_return_if_fail (source_type != NULL);
+
+  if (self->client_types == NULL)
+    self->client_types = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_hash_table_replace (self->client_types, g_strdup (source_type),
+                        g_strdup_printf ("%s\n%s", status ? status : "", contact_type ? contact_type : ""));
+}
+
+/**
+ * puente_engine_set_excluded_types:
+ * @source_types: (nullable): client types not to sync (selective sync)
+ */
+void
+puente_engine_set_excluded_types (PuenteEngine       *self,
+                                  const char * const *source_types)
+{
+  g_return_if_fail (PUENTE_IS_ENGINE (self));
+
+  g_clear_pointer (&self->excluded, g_hash_table_unref);
+  if (source_types == NULL)
+    return;
+
+  self->excluded = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (guint i = 0; source_types[i] != NULL; i++)
+    g_hash_table_add (self->excluded, g_strdup (source_types[i]));
+}
+
+/**
  * puente_engine_set_deal_pipeline:
  * @pipeline_id: (nullable): the CRM pipeline for deals; %NULL for the CRM's default
  * @stage_map: (nullable): source file stage id -> CRM stage id, as the owner chose them
@@ -368,7 +414,24 @@ build_desired (PuenteEngine       *self,
     }
   else
     {
-      puente_record_set (desired, PUENTE_FIELD_CONTACT_TYPE, puente_record_get (source, PUENTE_FIELD_CLIENT_TYPE));
+      const char *client_type = puente_record_get (source, PUENTE_FIELD_CLIENT_TYPE);
+      const char *owners = self->client_types != NULL && client_type != NULL
+                           ? g_hash_table_lookup (self->client_types, client_type) : NULL;
+
+      if (owners != NULL)
+        {
+          g_auto(GStrv) parts = g_strsplit (owners, "\n", 2);
+
+          puente_record_set (desired, PUENTE_FIELD_STATUS, *parts[0] ? parts[0] : NULL);
+          puente_record_set (desired, PUENTE_FIELD_CONTACT_TYPE, parts[1] && *parts[1] ? parts[1] : NULL);
+        }
+      else
+        {
+          const PuenteClientTypeRule *rule = puente_profile_find_client_type (profile, client_type);
+
+          puente_record_set (desired, PUENTE_FIELD_STATUS, rule ? rule->status : NULL);
+          puente_record_set (desired, PUENTE_FIELD_CONTACT_TYPE, rule ? rule->contact_type : client_type);
+        }
       if (profile->origin != NULL)
         puente_record_set (desired, PUENTE_FIELD_SOURCE, profile->origin);
 
@@ -617,6 +680,13 @@ plan_record (PuenteEngine       *self,
     }
   if (link != NULL)
     action->consent_before = g_strdup (link->consent);
+  if (link != NULL && link->consent != NULL && action->entity == PUENTE_ENTITY_CONTACT)
+    {
+      g_autofree char *now = consent_of (self, action->desired);
+
+      if (g_strcmp0 (now, link->consent) != 0)
+        run->summary.consent_flips++;
+    }
   if (link != NULL && link->state == PUENTE_LINK_LINKED && link->crm_id != NULL)
     {
       action->crm_id = g_strdup (link->crm_id);
@@ -1068,6 +1138,9 @@ plan_page (GTask *task)
       PuenteRecord *record = g_ptr_array_index (run->page->records, i);
 
       if (self->only != NULL && (record->id == NULL || !g_hash_table_contains (self->only, record->id)))
+        continue;
+      if (!run->in_deals && self->excluded != NULL && puente_record_get (record, PUENTE_FIELD_CLIENT_TYPE) != NULL &&
+          g_hash_table_contains (self->excluded, puente_record_get (record, PUENTE_FIELD_CLIENT_TYPE)))
         continue;
       g_ptr_array_add (run->actions, run->in_deals ? plan_deal (self, run, record)
                                                    : plan_record (self, run, record));
@@ -1599,6 +1672,26 @@ plan_cb (GObject      *object,
     }
 
   updates = puente_run_summary_total (&plan, PUENTE_OUTCOME_UPDATED);
+  if (plan.consent_flips > PUENTE_BRAKE_CONSENT_FLIPS &&
+      !(updates > PUENTE_BRAKE_UPDATE_MINIMUM && updates > linked * PUENTE_BRAKE_UPDATE_SHARE))
+    {
+      gint64 braked = puente_store_start_run (self->store, self->connection_id,
+                                              run->mode == PUENTE_RUN_FULL ? "full" : "modified",
+                                              run->trigger, NULL);
+
+      puente_store_finish_run (self->store, braked, "braked", NULL, NULL);
+      run->summary = plan;
+      run->summary.run = braked;
+      self->live = NULL;
+      g_task_return_new_error (task, PUENTE_ENGINE_ERROR, PUENTE_ENGINE_ERROR_BRAKED,
+                               _("Puente stopped before changing anything: this sync would change "
+                                 "the consent of %u clients at once, which looks like a mistake in "
+                                 "the export or in the column choices. Check what it would do, "
+                                 "then confirm to go ahead."),
+                               plan.consent_flips);
+      g_object_unref (task);
+      return;
+    }
   if (updates > PUENTE_BRAKE_UPDATE_MINIMUM && updates > linked * PUENTE_BRAKE_UPDATE_SHARE)
     {
       gint64 braked = puente_store_start_run (self->store, self->connection_id,
@@ -1691,6 +1784,10 @@ puente_engine_run_async (PuenteEngine        *self,
       if (self->only != NULL)
         planner->only = g_hash_table_ref (self->only);
       puente_engine_set_deal_pipeline (planner, self->pipeline_id, self->stage_map);
+      if (self->client_types != NULL)
+        planner->client_types = g_hash_table_ref (self->client_types);
+      if (self->excluded != NULL)
+        planner->excluded = g_hash_table_ref (self->excluded);
       puente_engine_run_async (planner, run->mode, trigger, cancellable, plan_cb, task);
       return;
     }

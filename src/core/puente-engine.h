@@ -27,6 +27,7 @@ GQuark puente_engine_error_quark (void);
  * this share of the linked records, and more than the minimum, stops before writing. */
 #define PUENTE_BRAKE_UPDATE_SHARE    0.30
 #define PUENTE_BRAKE_UPDATE_MINIMUM  50
+#define PUENTE_BRAKE_CONSENT_FLIPS   20
 
 /* A record that failed is tried again on the following runs, with growing gaps
  * (PUENTE_RETRY_GAP_SECONDS, doubled after each failure), up to this many times; after
@@ -43,8 +44,9 @@ typedef enum
 /* What a run did (or, in a dry run, would do), per entity and outcome. */
 typedef struct
 {
-  gint64 run;  /* the run's id in the store; 0 for a dry run */
+  gint64 run;            /* the run's id in the store; 0 for a dry run */
   guint  counts[PUENTE_ENTITY_DEAL + 1][PUENTE_OUTCOME_DELETED + 1];
+  guint  consent_flips;  /* linked contacts whose consent changes */
 } PuenteRunSummary;
 
 guint puente_run_summary_total (const PuenteRunSummary *summary,
@@ -65,6 +67,12 @@ void          puente_engine_set_force   (PuenteEngine        *self,
                                          gboolean             force);
 void          puente_engine_set_only    (PuenteEngine        *self,
                                          const char * const  *source_ids);
+void          puente_engine_set_client_type (PuenteEngine *self,
+                                             const char   *source_type,
+                                             const char   *status,
+                                             const char   *contact_type);
+void          puente_engine_set_excluded_types (PuenteEngine       *self,
+                                                const char * const *source_types);
 void          puente_engine_set_deal_pipeline (PuenteEngine *self,
                                                const char   *pipeline_id,
                                                GHashTable   *stage_map);

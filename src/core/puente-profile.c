@@ -42,6 +42,14 @@ static const PuenteProfileField generic_fields[] = {
     N_("The client’s id in your program, so that Puente finds the company again") },
 };
 
+/* GIAV's Tipo (WsCliente): Empresa becomes a company, the rest contacts. */
+static const PuenteClientTypeRule giav_client_types[] = {
+  { "Particular", "client", "Particular" },
+  { "ProfesionalAutónomo", "client", "Profesional autónomo" },
+  { "Empresa", NULL, NULL },
+  { "NoDefinido", NULL, NULL },
+};
+
 static const PuenteProfile profiles[] = {
   {
     .id = "giav",
@@ -56,6 +64,8 @@ static const PuenteProfile profiles[] = {
     .link_by_email = FALSE,
     .consent_owner = PUENTE_CONSENT_OWNER_SOURCE,
     .has_files = TRUE,
+    .client_types = giav_client_types,
+    .n_client_types = G_N_ELEMENTS (giav_client_types),
   },
   {
     .id = "gioweb",
@@ -124,4 +134,22 @@ puente_profile_field_purpose (const PuenteProfileField *field)
   g_return_val_if_fail (field != NULL, NULL);
 
   return _(field->purpose);
+}
+
+/**
+ * puente_profile_find_client_type:
+ *
+ * Returns: (nullable): the default rule for @source_type, or %NULL when there is none
+ */
+const PuenteClientTypeRule *
+puente_profile_find_client_type (const PuenteProfile *profile,
+                                 const char          *source_type)
+{
+  g_return_val_if_fail (profile != NULL, NULL);
+
+  for (guint i = 0; source_type != NULL && i < profile->n_client_types; i++)
+    if (g_strcmp0 (profile->client_types[i].source_type, source_type) == 0)
+      return &profile->client_types[i];
+
+  return NULL;
 }

@@ -28,6 +28,14 @@ typedef struct
   const char      *purpose;        /* N_(): what it is for, for the owner */
 } PuenteProfileField;
 
+/* How a client type of the source becomes the CRM contact's status and type (seed 001). */
+typedef struct
+{
+  const char *source_type;
+  const char *status;        /* a CRM status (client, cold-lead, ...), or NULL: leave it */
+  const char *contact_type;  /* free text in the CRM, or NULL: leave it */
+} PuenteClientTypeRule;
+
 typedef struct
 {
   const char               *id;                 /* "giav", "gioweb", "generic" */
@@ -44,7 +52,12 @@ typedef struct
   const char               *email_consent_field; /* CRM custom field, or NULL */
   const char               *sms_consent_field;   /* CRM custom field, or NULL */
   gboolean                  has_files;
+  const PuenteClientTypeRule *client_types;     /* the defaults; the owner can change them */
+  guint                     n_client_types;
 } PuenteProfile;
+
+const PuenteClientTypeRule *puente_profile_find_client_type (const PuenteProfile *profile,
+                                                             const char          *source_type);
 
 const PuenteProfile *puente_profile_lookup      (const char          *id);
 const char * const  *puente_profile_list_ids    (void);
