@@ -573,6 +573,65 @@ test_consent_brake (Fixture       *fixture,
   g_assert_cmpuint (puente_test_sandbox_count (fixture->sandbox, "PUT", "contacts"), ==, puts + 25);
 }
 
+static gboolean
+run_deleting (Fixture           *fixture,
+              gboolean           delete_enabled,
+              PuenteRunSummary  *summary,
+              GError           **error)
+{
+  g_autoptr(PuenteSpreadsheetSource) source = puente_spreadsheet_source_new (fixture->export, PUENTE_COLUMN_PRESET_GENERIC, NULL);
+  g_autoptr(PuenteEngine) engine = puente_engine_new (fixture->store, "test", fixture->profile,
+                                                      PUENTE_SOURCE (source), fixture->crm);
+  g_autoptr(GAsyncResult) result = NULL;
+  GAsyncResult *pending = NULL;
+
+  puente_engine_set_delete_enabled (engine, delete_enabled);
+  puente_engine_run_async (engine, PUENTE_RUN_FULL, "manual", NULL, puente_test_store_result, &pending);
+  result = puente_test_wait_for_result (&pending);
+  return puente_engine_run_finish (engine, result, summary, error);
+}
+
+static void
+test_deletions (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autofree char *ten = many_clients ("Ana");
+  g_auto(GStrv) lines = g_strsplit (ten, "\n", -1);
+  g_autofree char *nine = NULL;
+  g_autofree char *two = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) kept = NULL;
+  g_autoptr(GPtrArray) gone = NULL;
+  PuenteRunSummary summary = { 0, };
+
+  /* 60 clients, then an export without the last one. */
+  write_export (fixture, ten);
+  g_assert_true (run_deleting (fixture, FALSE, &summary, &error));
+  lines[60] = NULL;  /* drops "8059;..." (the last line before the final newline) */
+  nine = g_strjoinv ("\n", lines);
+  write_export (fixture, nine);
+
+  /* Off (the default): reported, and left in the CRM. */
+  g_assert_true (run_deleting (fixture, FALSE, &summary, &error));
+  g_assert_cmpuint (summary.counts[PUENTE_ENTITY_CONTACT][PUENTE_OUTCOME_DELETED], ==, 1);
+  kept = find_by_id (fixture, "8059");
+  g_assert_cmpuint (kept->len, ==, 1);
+
+  /* On: deleted in the CRM. */
+  g_assert_true (run_deleting (fixture, TRUE, &summary, &error));
+  g_assert_cmpuint (summary.counts[PUENTE_ENTITY_CONTACT][PUENTE_OUTCOME_DELETED], ==, 1);
+  gone = find_by_id (fixture, "8059");
+  g_assert_cmpuint (gone->len, ==, 0);
+  g_assert_cmpuint (puente_test_sandbox_count (fixture->sandbox, "DELETE", "contacts"), ==, 1);
+
+  /* A truncated export would delete many: held. */
+  two = g_strjoinv ("\n", (char *[]) { lines[0], lines[1], lines[2], (char *) "", NULL });
+  write_export (fixture, two);
+  g_assert_false (run_deleting (fixture, TRUE, &summary, &error));
+  g_assert_error (error, PUENTE_ENGINE_ERROR, PUENTE_ENGINE_ERROR_BRAKED);
+  g_assert_cmpuint (puente_test_sandbox_count (fixture->sandbox, "DELETE", "contacts"), ==, 1);
+}
+
 static void
 test_consent_audit (Fixture       *fixture,
                     gconstpointer  data)
@@ -1271,6 +1330,7 @@ main (int   argc,
               test_safety_brake, fixture_tear_down);
   g_test_add ("/engine/cancel", Fixture, "generic-slow", fixture_set_up, test_cancel, fixture_tear_down);
   g_test_add ("/engine/consent-brake", Fixture, "gioweb", fixture_set_up, test_consent_brake, fixture_tear_down);
+  g_test_add ("/engine/deletions", Fixture, "generic", fixture_set_up, test_deletions, fixture_tear_down);
   g_test_add ("/engine/consent-audit", Fixture, "gioweb", fixture_set_up,
               test_consent_audit, fixture_tear_down);
   g_test_add ("/engine/gioweb-consent-flows-back", Fixture, "gioweb", fixture_set_up,

@@ -46,6 +46,7 @@ struct _PuenteEngine
   GHashTable          *only;  /* source ids; NULL: every record */
   char                *pipeline_id;  /* where deals go; NULL: the CRM's default */
   PuenteRunSummary    *live;         /* the counts of the run under way, or NULL */
+  gboolean             delete_enabled;
   GHashTable          *client_types; /* source type -> "status\ncontact_type", the owner's */
   GHashTable          *excluded;     /* source client types not to sync */
   guint                done[PUENTE_ENTITY_DEAL + 1];
@@ -70,6 +71,7 @@ typedef enum
   ACTION_NONE,
   ACTION_CREATE,
   ACTION_UPDATE,
+  ACTION_DELETE,
 } ActionKind;
 
 typedef struct
@@ -105,10 +107,13 @@ typedef struct
 
   gboolean          in_deals;           /* clients are done; files are being sent as deals */
   gboolean          reasserting;        /* the actions put back consent changed in the CRM */
+  gboolean          deleting;           /* the actions delete what the source no longer has */
+  gboolean          deletions_done;
   char             *crm_next;
   GDateTime        *crm_since;
   GPtrArray        *reassert;           /* Action: consent to put back */
   GPtrArray        *back_flow;          /* PuenteRecord: consent changes for the source */
+  GPtrArray        *deletions;          /* Action: deletes, when the owner turned them on */
   guint             next_back_flow;
   gboolean          index_loaded[N_ENTITIES];
   PuenteEntity      index_queue[N_ENTITIES];
@@ -163,6 +168,7 @@ run_free (Run *run)
   g_clear_pointer (&run->crm_since, g_date_time_unref);
   g_clear_pointer (&run->reassert, g_ptr_array_unref);
   g_clear_pointer (&run->back_flow, g_ptr_array_unref);
+  g_clear_pointer (&run->deletions, g_ptr_array_unref);
   g_free (run);
 }
 
@@ -299,6 +305,21 @@ puente_engine_set_only (PuenteEngine       *self,
   self->only = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   for (guint i = 0; source_ids[i] != NULL; i++)
     g_hash_table_add (self->only, g_strdup (source_ids[i]));
+}
+
+/**
+ * puente_engine_set_delete_enabled:
+ *
+ * Whether a full run deletes from the CRM the records the source no longer has. Off by
+ * default: Puente never destroys CRM data unless the owner turned this on.
+ */
+void
+puente_engine_set_delete_enabled (PuenteEngine *self,
+                                  gboolean      enabled)
+{
+  g_return_if_fail (PUENTE_IS_ENGINE (self));
+
+  self->delete_enabled = enabled;
 }
 
 /**
@@ -934,7 +955,12 @@ commit_page (GTask *task)
       else if (action->outcome == PUENTE_OUTCOME_UPDATED && action->message == NULL)
         action->message = g_strdup_printf (_("Updated in %s."), crm_name);
 
-      if (!self->dry_run && action->kind != ACTION_NONE && !action->cancelled)
+      if (!self->dry_run && action->kind == ACTION_DELETE && !action->cancelled)
+        {
+          if (action->outcome == PUENTE_OUTCOME_DELETED)
+            puente_store_delete_link (self->store, self->connection_id, action->entity, action->source_id, NULL);
+        }
+      else if (!self->dry_run && action->kind != ACTION_NONE && !action->cancelled)
         {
           g_autofree char *consent = action->desired != NULL && action->entity == PUENTE_ENTITY_CONTACT
                                      ? consent_of (self, action->desired) : NULL;
@@ -979,7 +1005,13 @@ commit_page (GTask *task)
   emit_progress (self, FALSE);
 
   g_clear_pointer (&run->actions, g_ptr_array_unref);
-  if (run->reasserting)
+  if (run->deleting)
+    {
+      run->deleting = FALSE;
+      run->deletions_done = TRUE;
+      finish_run (task);
+    }
+  else if (run->reasserting)
     {
       run->reasserting = FALSE;
       load_page (task, NULL);
@@ -1014,6 +1046,8 @@ request_done (GTask  *task,
       action->crm_id = g_strdup (answer->id);
       puente_record_free (answer);
     }
+  else if (error == NULL)
+    ;  /* done, with nothing to read back (a delete) */
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       /* Cancelled: the page still commits what finished; this one goes in the next run. Its
@@ -1047,6 +1081,22 @@ created_cb (GObject      *object,
   PuenteRecord *record = puente_crm_create_finish (PUENTE_CRM (object), result, &error);
 
   request_done (action->task, action, record, error);
+}
+
+static void
+deleted_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Action *action = user_data;
+  GError *error = NULL;
+
+  /* Already gone from the CRM is as good as deleted. */
+  if (!puente_crm_delete_finish (PUENTE_CRM (object), result, &error) &&
+      g_error_matches (error, PUENTE_API_ERROR, PUENTE_API_ERROR_NOT_FOUND))
+    g_clear_error (&error);
+
+  request_done (action->task, action, NULL, error);
 }
 
 static void
@@ -1112,6 +1162,12 @@ execute_page (GTask *task)
           run->pending++;
           puente_crm_create_async (self->crm, action->desired, external_id_field (self, action->entity),
                                    g_task_get_cancellable (task), created_cb, action);
+        }
+      else if (action->kind == ACTION_DELETE)
+        {
+          run->pending++;
+          puente_crm_delete_async (self->crm, action->entity, action->crm_id, g_task_get_cancellable (task),
+                                   deleted_cb, action);
         }
       else if (action->kind == ACTION_UPDATE)
         {
@@ -1324,6 +1380,22 @@ report_deletions (PuenteEngine *self,
           if (link->state != PUENTE_LINK_LINKED || g_hash_table_contains (run->seen[slot], link->source_id))
             continue;
 
+          if (self->delete_enabled && !self->dry_run)
+            {
+              Action *delete = g_new0 (Action, 1);
+
+              delete->kind = ACTION_DELETE;
+              delete->outcome = PUENTE_OUTCOME_DELETED;
+              delete->entity = entity;
+              delete->source_id = g_strdup (link->source_id);
+              delete->crm_id = g_strdup (link->crm_id);
+              delete->display_name = g_strdup (link->display_name);
+              delete->message = g_strdup_printf (_("No longer in %s, so Puente deleted it in %s, as "
+                                                   "you chose in the preferences."), source_name, crm_name);
+              g_ptr_array_add (run->deletions, delete);
+              continue;
+            }
+
           message = g_strdup_printf (_("No longer in %s. Puente left it in %s."), source_name, crm_name);
           action.outcome = PUENTE_OUTCOME_DELETED;
           action.entity = entity;
@@ -1351,8 +1423,18 @@ finish_run (GTask *task)
       return;
     }
 
-  if (run->mode == PUENTE_RUN_FULL && self->only == NULL)
-    report_deletions (self, run);
+  if (run->mode == PUENTE_RUN_FULL && self->only == NULL && self->excluded == NULL && !run->deletions_done)
+    {
+      run->deletions = g_ptr_array_new_with_free_func ((GDestroyNotify) action_free);
+      report_deletions (self, run);
+      if (run->deletions->len > 0)
+        {
+          run->deleting = TRUE;
+          run->actions = g_steal_pointer (&run->deletions);
+          execute_page (task);
+          return;
+        }
+    }
 
   if (!self->dry_run)
     {
@@ -1672,6 +1754,25 @@ plan_cb (GObject      *object,
     }
 
   updates = puente_run_summary_total (&plan, PUENTE_OUTCOME_UPDATED);
+  if (self->delete_enabled && puente_run_summary_total (&plan, PUENTE_OUTCOME_DELETED) > PUENTE_BRAKE_DELETIONS)
+    {
+      gint64 braked = puente_store_start_run (self->store, self->connection_id,
+                                              run->mode == PUENTE_RUN_FULL ? "full" : "modified",
+                                              run->trigger, NULL);
+
+      puente_store_finish_run (self->store, braked, "braked", NULL, NULL);
+      run->summary = plan;
+      run->summary.run = braked;
+      self->live = NULL;
+      g_task_return_new_error (task, PUENTE_ENGINE_ERROR, PUENTE_ENGINE_ERROR_BRAKED,
+                               _("Puente stopped before changing anything: this sync would delete "
+                                 "%u records in %s, which looks like an incomplete export. Check "
+                                 "what it would do, then confirm to go ahead."),
+                               puente_run_summary_total (&plan, PUENTE_OUTCOME_DELETED),
+                               puente_crm_get_name (self->crm));
+      g_object_unref (task);
+      return;
+    }
   if (plan.consent_flips > PUENTE_BRAKE_CONSENT_FLIPS &&
       !(updates > PUENTE_BRAKE_UPDATE_MINIMUM && updates > linked * PUENTE_BRAKE_UPDATE_SHARE))
     {
@@ -1781,6 +1882,7 @@ puente_engine_run_async (PuenteEngine        *self,
                                                            self->profile, self->source, self->crm);
 
       puente_engine_set_dry_run (planner, TRUE);
+      puente_engine_set_delete_enabled (planner, self->delete_enabled);
       if (self->only != NULL)
         planner->only = g_hash_table_ref (self->only);
       puente_engine_set_deal_pipeline (planner, self->pipeline_id, self->stage_map);

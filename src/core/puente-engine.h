@@ -28,6 +28,7 @@ GQuark puente_engine_error_quark (void);
 #define PUENTE_BRAKE_UPDATE_SHARE    0.30
 #define PUENTE_BRAKE_UPDATE_MINIMUM  50
 #define PUENTE_BRAKE_CONSENT_FLIPS   20
+#define PUENTE_BRAKE_DELETIONS       5
 
 /* A record that failed is tried again on the following runs, with growing gaps
  * (PUENTE_RETRY_GAP_SECONDS, doubled after each failure), up to this many times; after
@@ -67,6 +68,8 @@ void          puente_engine_set_force   (PuenteEngine        *self,
                                          gboolean             force);
 void          puente_engine_set_only    (PuenteEngine        *self,
                                          const char * const  *source_ids);
+void          puente_engine_set_delete_enabled (PuenteEngine *self,
+                                                gboolean      enabled);
 void          puente_engine_set_client_type (PuenteEngine *self,
                                              const char   *source_type,
                                              const char   *status,
