@@ -1185,6 +1185,39 @@ test_giav_consent_changed_in_crm (GiavFixture   *fixture,
 }
 
 static void
+test_giav_one_change (GiavFixture   *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(PuenteRecord) change = puente_record_new (PUENTE_ENTITY_CONTACT);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  GAsyncResult *pending = NULL;
+  PuenteRunSummary summary;
+  guint puts, posts;
+
+  giav_run (fixture, PUENTE_RUN_FULL);
+  puts = puente_test_sandbox_count (fixture->sandbox, "PUT", "contacts");
+  posts = puente_test_sandbox_count (fixture->sandbox, "POST", "contacts");
+
+  /* María gets a new email in GIAV (which also moves her modification date). */
+  change->id = g_strdup ("1001");
+  puente_record_set (change, PUENTE_FIELD_EMAIL, "maria.garcia.lopez@example.es");
+  puente_source_write_back_async (fixture->giav, change, NULL, puente_test_store_result, &pending);
+  result = puente_test_wait_for_result (&pending);
+  g_assert_true (puente_source_write_back_finish (fixture->giav, result, &error));
+  g_assert_no_error (error);
+
+  /* The next modified run writes exactly that record. */
+  summary = giav_run (fixture, PUENTE_RUN_MODIFIED);
+  g_assert_cmpuint (puente_run_summary_total (&summary, PUENTE_OUTCOME_UPDATED), ==, 1);
+  g_assert_cmpuint (puente_test_sandbox_count (fixture->sandbox, "PUT", "contacts"), ==, puts + 1);
+  g_assert_cmpuint (puente_test_sandbox_count (fixture->sandbox, "POST", "contacts"), ==, posts);
+  found = giav_find (fixture, PUENTE_ENTITY_CONTACT, PUENTE_CRM_KEY_EXTERNAL_ID, "gesintur_id", "1001");
+  g_assert_cmpuint (found->len, ==, 1);
+}
+
+static void
 owner_choices (PuenteEngine *engine)
 {
   const char *excluded[] = { "ProfesionalAutónomo", NULL };
@@ -1344,6 +1377,7 @@ main (int   argc,
   g_test_add ("/engine/giav/full-sync", GiavFixture, NULL, giav_set_up, test_giav_full_sync, giav_tear_down);
   g_test_add ("/engine/giav/conflict", GiavFixture, NULL, giav_set_up, test_giav_conflict, giav_tear_down);
   g_test_add_func ("/engine/giav/same-state-under-faults", test_giav_same_state_under_faults);
+  g_test_add ("/engine/giav/one-change", GiavFixture, NULL, giav_set_up, test_giav_one_change, giav_tear_down);
   g_test_add ("/engine/giav/owner-choices", GiavFixture, NULL, giav_set_up, test_giav_owner_choices, giav_tear_down);
   g_test_add ("/engine/giav/consent-changed-in-crm", GiavFixture, NULL, giav_set_up,
               test_giav_consent_changed_in_crm, giav_tear_down);

@@ -340,6 +340,7 @@ command_provision (Cli   *cli,
 typedef struct
 {
   gboolean show;
+  gint64   started;
   guint    done[PUENTE_ENTITY_DEAL + 1];
 } Progress;
 
@@ -352,7 +353,15 @@ progress_cb (PuenteEngine *engine,
   progress->done[entity] = done;
   if (progress->show)
     {
-      g_print ("\r%s: %u   ", puente_entity_to_label (entity), progress->done[entity]);
+      double seconds = (g_get_monotonic_time () - progress->started) / (double) G_USEC_PER_SEC;
+      guint all = progress->done[0] + progress->done[1] + progress->done[2];
+
+      /* Translators: live progress on a terminal: a kind of record, how many so far, and
+       * how many records a second. */
+      g_print ("\r");
+      g_print (_("%s: %u (%.0f a second)"), puente_entity_to_label (entity), progress->done[entity],
+               seconds > 0 ? all / seconds : 0.0);
+      g_print ("   ");
       fflush (stdout);
     }
 }
@@ -421,7 +430,7 @@ run_engine (Cli                *cli,
   g_autoptr(GAsyncResult) result = NULL;
   GAsyncResult *pending = NULL;
   PuenteRunSummary summary = { 0, };
-  Progress progress = { .show = !json && isatty (STDOUT_FILENO) };
+  Progress progress = { .show = !json && isatty (STDOUT_FILENO), .started = g_get_monotonic_time () };
   const PuenteProfile *profile;
   gboolean ok;
 
