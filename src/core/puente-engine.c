@@ -285,6 +285,22 @@ puente_engine_set_force (PuenteEngine *self,
   self->force = force;
 }
 
+/* A set of strings, or NULL for none. */
+static GHashTable *
+string_set_new (const char * const *strings)
+{
+  GHashTable *set;
+
+  if (strings == NULL)
+    return NULL;
+
+  set = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (guint i = 0; strings[i] != NULL; i++)
+    g_hash_table_add (set, g_strdup (strings[i]));
+
+  return set;
+}
+
 /**
  * puente_engine_set_only:
  * @source_ids: (nullable): the clients to sync (selective sync, "sync this client now");
@@ -299,12 +315,7 @@ puente_engine_set_only (PuenteEngine       *self,
   g_return_if_fail (PUENTE_IS_ENGINE (self));
 
   g_clear_pointer (&self->only, g_hash_table_unref);
-  if (source_ids == NULL)
-    return;
-
-  self->only = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  for (guint i = 0; source_ids[i] != NULL; i++)
-    g_hash_table_add (self->only, g_strdup (source_ids[i]));
+  self->only = string_set_new (source_ids);
 }
 
 /**
@@ -356,12 +367,7 @@ puente_engine_set_excluded_types (PuenteEngine       *self,
   g_return_if_fail (PUENTE_IS_ENGINE (self));
 
   g_clear_pointer (&self->excluded, g_hash_table_unref);
-  if (source_types == NULL)
-    return;
-
-  self->excluded = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  for (guint i = 0; source_types[i] != NULL; i++)
-    g_hash_table_add (self->excluded, g_strdup (source_types[i]));
+  self->excluded = string_set_new (source_types);
 }
 
 /**
@@ -1745,7 +1751,8 @@ plan_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   PuenteRunSummary plan = { 0, };
   guint linked = puente_store_count_links (self->store, self->connection_id, NULL);
-  guint updates;
+  g_autofree char *reason = NULL;
+  guint updates, deletions;
 
   if (!puente_engine_run_finish (PUENTE_ENGINE (object), result, &plan, &error))
     {
@@ -1754,8 +1761,29 @@ plan_cb (GObject      *object,
     }
 
   updates = puente_run_summary_total (&plan, PUENTE_OUTCOME_UPDATED);
-  if (self->delete_enabled && puente_run_summary_total (&plan, PUENTE_OUTCOME_DELETED) > PUENTE_BRAKE_DELETIONS)
+  deletions = puente_run_summary_total (&plan, PUENTE_OUTCOME_DELETED);
+
+  if (self->delete_enabled && deletions > PUENTE_BRAKE_DELETIONS)
+    reason = g_strdup_printf (_("Puente stopped before changing anything: this sync would delete "
+                                "%u records in %s, which looks like an incomplete export. Check "
+                                "what it would do, then confirm to go ahead."),
+                              deletions, puente_crm_get_name (self->crm));
+  else if (updates > PUENTE_BRAKE_UPDATE_MINIMUM && updates > linked * PUENTE_BRAKE_UPDATE_SHARE)
+    reason = g_strdup_printf (_("Puente stopped before changing anything: this sync would update "
+                                "%u of the %u records it keeps in %s, which looks like a mistake "
+                                "in the export or in the column choices. Check what it would do, "
+                                "then confirm to go ahead."),
+                              updates, linked, puente_crm_get_name (self->crm));
+  else if (plan.consent_flips > PUENTE_BRAKE_CONSENT_FLIPS)
+    reason = g_strdup_printf (_("Puente stopped before changing anything: this sync would change "
+                                "the consent of %u clients at once, which looks like a mistake in "
+                                "the export or in the column choices. Check what it would do, "
+                                "then confirm to go ahead."),
+                              plan.consent_flips);
+
+  if (reason != NULL)
     {
+      /* Held: stored as a run that wrote nothing, with what it would have done. */
       gint64 braked = puente_store_start_run (self->store, self->connection_id,
                                               run->mode == PUENTE_RUN_FULL ? "full" : "modified",
                                               run->trigger, NULL);
@@ -1764,51 +1792,7 @@ plan_cb (GObject      *object,
       run->summary = plan;
       run->summary.run = braked;
       self->live = NULL;
-      g_task_return_new_error (task, PUENTE_ENGINE_ERROR, PUENTE_ENGINE_ERROR_BRAKED,
-                               _("Puente stopped before changing anything: this sync would delete "
-                                 "%u records in %s, which looks like an incomplete export. Check "
-                                 "what it would do, then confirm to go ahead."),
-                               puente_run_summary_total (&plan, PUENTE_OUTCOME_DELETED),
-                               puente_crm_get_name (self->crm));
-      g_object_unref (task);
-      return;
-    }
-  if (plan.consent_flips > PUENTE_BRAKE_CONSENT_FLIPS &&
-      !(updates > PUENTE_BRAKE_UPDATE_MINIMUM && updates > linked * PUENTE_BRAKE_UPDATE_SHARE))
-    {
-      gint64 braked = puente_store_start_run (self->store, self->connection_id,
-                                              run->mode == PUENTE_RUN_FULL ? "full" : "modified",
-                                              run->trigger, NULL);
-
-      puente_store_finish_run (self->store, braked, "braked", NULL, NULL);
-      run->summary = plan;
-      run->summary.run = braked;
-      self->live = NULL;
-      g_task_return_new_error (task, PUENTE_ENGINE_ERROR, PUENTE_ENGINE_ERROR_BRAKED,
-                               _("Puente stopped before changing anything: this sync would change "
-                                 "the consent of %u clients at once, which looks like a mistake in "
-                                 "the export or in the column choices. Check what it would do, "
-                                 "then confirm to go ahead."),
-                               plan.consent_flips);
-      g_object_unref (task);
-      return;
-    }
-  if (updates > PUENTE_BRAKE_UPDATE_MINIMUM && updates > linked * PUENTE_BRAKE_UPDATE_SHARE)
-    {
-      gint64 braked = puente_store_start_run (self->store, self->connection_id,
-                                              run->mode == PUENTE_RUN_FULL ? "full" : "modified",
-                                              run->trigger, NULL);
-
-      puente_store_finish_run (self->store, braked, "braked", NULL, NULL);
-      run->summary = plan;
-      run->summary.run = braked;
-      self->live = NULL;
-      g_task_return_new_error (task, PUENTE_ENGINE_ERROR, PUENTE_ENGINE_ERROR_BRAKED,
-                               _("Puente stopped before changing anything: this sync would update "
-                                 "%u of the %u records it keeps in %s, which looks like a mistake "
-                                 "in the export or in the column choices. Check what it would do, "
-                                 "then confirm to go ahead."),
-                               updates, linked, puente_crm_get_name (self->crm));
+      g_task_return_error (task, g_error_new_literal (PUENTE_ENGINE_ERROR, PUENTE_ENGINE_ERROR_BRAKED, reason));
       g_object_unref (task);
       return;
     }
