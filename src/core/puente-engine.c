@@ -13,9 +13,17 @@
  * by its external id before anything is created again, so no CRM record is ever created
  * twice. One record's failure is an event; the run goes on.
  *
+ * Before the pages, consent changed in the CRM since the last run is handled as the profile
+ * says: put back where the source decides (GIAV), or passed to the source where it flows
+ * both ways (GIO Web). Links remember the consent last sent and the consent the source had,
+ * so that a CRM change is not undone before the source has caught up. After the pages, a
+ * full run reports (or, when the owner turned it on, deletes) what the source no longer has.
+ * After the first sync, the whole run is first planned as a dry run and held by the safety
+ * brake when it would change too much.
+ *
  * The engine runs on the thread-default main context of the thread that calls it (the
- * command line tool's main thread, or a worker thread with its own context under the UI);
- * the store is used from that same thread.
+ * command line tool's main thread, or PuenteSyncJob's worker thread under the UI); the
+ * store is used from that same thread.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
