@@ -424,28 +424,20 @@ run_engine (Cli                *cli,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(PuenteConnection) connection = NULL;
-  g_autoptr(PuenteCrm) crm = NULL;
-  g_autoptr(PuenteSource) source = NULL;
   g_autoptr(PuenteEngine) engine = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   GAsyncResult *pending = NULL;
   PuenteRunSummary summary = { 0, };
   Progress progress = { .show = !json && isatty (STDOUT_FILENO), .started = g_get_monotonic_time () };
-  const PuenteProfile *profile;
   gboolean ok;
 
   connection = load_connection (cli, &error);
   if (connection == NULL)
     return fail (EXIT_CONFIG, error);
-  profile = puente_profile_lookup (connection->profile);
-  crm = puente_connection_open_crm (connection, NULL, &error);
-  if (crm == NULL)
-    return fail (EXIT_CONFIG, error);
-  source = puente_connection_open_source (connection, NULL, &error);
-  if (source == NULL)
+  engine = puente_connection_open_engine (connection, cli->store, NULL, &error);
+  if (engine == NULL)
     return fail (EXIT_CONFIG, error);
 
-  engine = puente_engine_new (cli->store, connection->id, profile, source, crm);
   puente_engine_set_dry_run (engine, dry_run);
   puente_engine_set_force (engine, force);
   puente_engine_set_only (engine, only);

@@ -81,3 +81,39 @@ puente_connection_open_source (const PuenteConnection  *connection,
                _("Puente does not know this management software. Set up the connection again."));
   return NULL;
 }
+
+/**
+ * puente_connection_open_engine:
+ * @store: the store the runs are recorded in, used from the calling thread
+ *
+ * Opens the connection's CRM and source and sets an engine up for them, with its profile.
+ *
+ * Returns: (transfer full): the engine
+ */
+PuenteEngine *
+puente_connection_open_engine (const PuenteConnection  *connection,
+                               PuenteStore             *store,
+                               GCancellable            *cancellable,
+                               GError                 **error)
+{
+  g_autoptr(PuenteCrm) crm = NULL;
+  g_autoptr(PuenteSource) source = NULL;
+  const PuenteProfile *profile;
+
+  g_return_val_if_fail (connection != NULL, NULL);
+  g_return_val_if_fail (PUENTE_IS_STORE (store), NULL);
+
+  profile = puente_profile_lookup (connection->profile);
+  if (profile == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   _("Puente does not know this management software. Set up the connection again."));
+      return NULL;
+    }
+
+  if ((crm = puente_connection_open_crm (connection, cancellable, error)) == NULL ||
+      (source = puente_connection_open_source (connection, cancellable, error)) == NULL)
+    return NULL;
+
+  return puente_engine_new (store, connection->id, profile, source, crm);
+}

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "puente-crm.h"
+#include "puente-engine.h"
 #include "puente-source.h"
 #include "puente-store.h"
 
@@ -16,6 +17,11 @@ PuenteCrm    *puente_connection_open_crm    (const PuenteConnection  *connection
                                              GCancellable            *cancellable,
                                              GError                 **error);
 PuenteSource *puente_connection_open_source (const PuenteConnection  *connection,
+                                             GCancellable            *cancellable,
+                                             GError                 **error);
+
+PuenteEngine *puente_connection_open_engine (const PuenteConnection  *connection,
+                                             PuenteStore             *store,
                                              GCancellable            *cancellable,
                                              GError                 **error);
 

@@ -176,19 +176,15 @@ run_thread (GTask        *task,
   g_autoptr(GError) error = NULL;
   g_autoptr(PuenteStore) store = NULL;
   g_autoptr(PuenteConnection) connection = NULL;
-  g_autoptr(PuenteCrm) crm = NULL;
-  g_autoptr(PuenteSource) source = NULL;
   g_autoptr(PuenteEngine) engine = NULL;
   g_autoptr(GAsyncResult) result = NULL;
-  const PuenteProfile *profile;
 
   g_main_context_push_thread_default (context);
 
   /* Everything that does I/O is made here, on this thread and its context. */
   if ((store = puente_store_open (self->store_path, &error)) == NULL ||
       (connection = puente_store_load_connection (store, self->connection_id, &error)) == NULL ||
-      (crm = puente_connection_open_crm (connection, cancellable, &error)) == NULL ||
-      (source = puente_connection_open_source (connection, cancellable, &error)) == NULL)
+      (engine = puente_connection_open_engine (connection, store, cancellable, &error)) == NULL)
     {
       if (error == NULL)
         g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
@@ -198,8 +194,6 @@ run_thread (GTask        *task,
       return;
     }
 
-  profile = puente_profile_lookup (connection->profile);
-  engine = puente_engine_new (store, connection->id, profile, source, crm);
   g_signal_connect (engine, "progress", G_CALLBACK (engine_progress_cb), self);
 
   puente_engine_run_async (engine, data->mode, data->trigger, cancellable, store_result_cb, &result);
