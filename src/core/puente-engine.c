@@ -135,6 +135,7 @@ typedef struct
   GHashTable       *seen[N_ENTITIES];
 
   PuenteRecordPage *page;
+  GHashTable       *page_links;  /* "entity:source id" -> PuenteLink, this page's, read once */
   GPtrArray        *actions;
   guint             pending;
 } Run;
@@ -171,6 +172,7 @@ run_free (Run *run)
       g_clear_pointer (&run->seen[i], g_hash_table_unref);
     }
   g_clear_pointer (&run->page, puente_record_page_free);
+  g_clear_pointer (&run->page_links, g_hash_table_unref);
   g_clear_pointer (&run->actions, g_ptr_array_unref);
   g_free (run->crm_next);
   g_clear_pointer (&run->crm_since, g_date_time_unref);
@@ -601,6 +603,50 @@ index_slot (PuenteEntity entity)
   return entity;
 }
 
+static char *
+page_link_key (PuenteEntity  entity,
+               const char   *source_id)
+{
+  return g_strdup_printf ("%d:%s", entity, source_id);
+}
+
+/* The link of a record of the current page, as read when the page arrived. */
+static PuenteLink *
+page_link (Run          *run,
+           PuenteEntity  entity,
+           const char   *source_id)
+{
+  g_autofree char *key = NULL;
+
+  if (run->page_links == NULL || source_id == NULL)
+    return NULL;
+
+  key = page_link_key (entity, source_id);
+  return g_hash_table_lookup (run->page_links, key);
+}
+
+/* Reads the links of a page's records from the store, once for planning and indexing. */
+static void
+read_page_links (PuenteEngine *self,
+                 Run          *run)
+{
+  g_clear_pointer (&run->page_links, g_hash_table_unref);
+  run->page_links = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                           (GDestroyNotify) puente_link_free);
+
+  for (guint i = 0; i < run->page->records->len; i++)
+    {
+      PuenteRecord *record = g_ptr_array_index (run->page->records, i);
+      PuenteLink *link;
+
+      if (record->id == NULL)
+        continue;
+      link = puente_store_get_link (self->store, self->connection_id, record->entity, record->id, NULL);
+      if (link != NULL)
+        g_hash_table_insert (run->page_links, page_link_key (record->entity, record->id), link);
+    }
+}
+
 static const char *
 external_id_field (PuenteEngine *self,
                    PuenteEntity  entity)
@@ -634,7 +680,7 @@ plan_record (PuenteEngine       *self,
   const char *document = puente_record_get (source, PUENTE_FIELD_DOCUMENT);
   const char *source_name = puente_source_get_name (self->source);
   const char *crm_name = puente_crm_get_name (self->crm);
-  g_autoptr(PuenteLink) link = NULL;
+  PuenteLink *link = NULL;
   g_autofree char *normalised = NULL;
   const PuenteRecord *found = NULL;
   guint slot = index_slot (source->entity);
@@ -689,7 +735,7 @@ plan_record (PuenteEngine       *self,
     }
 
   action->desired = build_desired (self, source);
-  link = puente_store_get_link (self->store, self->connection_id, action->entity, source->id, NULL);
+  link = page_link (run, action->entity, source->id);
   if (action->entity == PUENTE_ENTITY_CONTACT)
     {
       action->source_consent = consent_of (self, action->desired);
@@ -793,7 +839,7 @@ plan_deal (PuenteEngine       *self,
                           ? g_hash_table_lookup (self->stage_map, stage) : NULL;
   g_autoptr(PuenteLink) contact = NULL;
   g_autoptr(PuenteLink) company = NULL;
-  g_autoptr(PuenteLink) link = NULL;
+  PuenteLink *link = NULL;
   const PuenteRecord *found;
 
   action->entity = PUENTE_ENTITY_DEAL;
@@ -835,7 +881,7 @@ plan_deal (PuenteEngine       *self,
   puente_record_add_tag (action->desired, self->profile->tag);
   action->hash = puente_record_hash (action->desired);
 
-  link = puente_store_get_link (self->store, self->connection_id, PUENTE_ENTITY_DEAL, file->id, NULL);
+  link = page_link (run, PUENTE_ENTITY_DEAL, file->id);
   if (link != NULL && link->state == PUENTE_LINK_LINKED && link->crm_id != NULL)
     {
       action->crm_id = g_strdup (link->crm_id);
@@ -1290,11 +1336,11 @@ page_needs_index (PuenteEngine *self,
   for (guint i = 0; i < run->page->records->len; i++)
     {
       PuenteRecord *record = g_ptr_array_index (run->page->records, i);
-      g_autoptr(PuenteLink) link = NULL;
+      PuenteLink *link;
 
       if (record->id == NULL)
         continue;
-      link = puente_store_get_link (self->store, self->connection_id, record->entity, record->id, NULL);
+      link = page_link (run, record->entity, record->id);
       if (link == NULL || link->state != PUENTE_LINK_LINKED)
         return TRUE;
     }
@@ -1343,6 +1389,7 @@ page_cb (GObject      *object,
       return;
     }
 
+  read_page_links (self, run);
   if (page_needs_index (self, run))
     load_index (task);
   else
