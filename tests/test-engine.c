@@ -119,31 +119,39 @@ fixture_tear_down (Fixture       *fixture,
   g_clear_pointer (&fixture->sandbox, puente_test_sandbox_stop);
 }
 
-static gboolean
-try_run_only (Fixture            *fixture,
-              PuenteRunMode       mode,
-              gboolean            force,
-              const char * const *only,
-              PuenteRunSummary   *summary,
-              GError            **error);
-
-static gboolean
-try_run_with (Fixture            *fixture,
-              PuenteColumnPreset  preset,
-              PuenteRunMode       mode,
-              gboolean            force,
-              const char * const *only,
-              PuenteRunSummary   *summary,
-              GError            **error);
-
-static gboolean
-try_run_preset (Fixture            *fixture,
-                PuenteColumnPreset  preset,
-                gboolean            force,
-                PuenteRunSummary   *summary,
-                GError            **error)
+typedef struct
 {
-  return try_run_with (fixture, preset, PUENTE_RUN_FULL, force, NULL, summary, error);
+  PuenteRunMode       mode;
+  gboolean            dry_run;
+  gboolean            force;
+  gboolean            delete_enabled;
+  const char * const *only;
+} RunOptions;
+
+/* One run of the engine over the fixture's export, with the profile's column preset. */
+static gboolean
+run_export (Fixture           *fixture,
+            const RunOptions  *options,
+            PuenteRunSummary  *summary,
+            GError           **error)
+{
+  g_autoptr(PuenteSpreadsheetSource) source = NULL;
+  g_autoptr(PuenteEngine) engine = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  GAsyncResult *pending = NULL;
+  PuenteColumnPreset preset = g_str_equal (fixture->profile->id, "gioweb")
+                              ? PUENTE_COLUMN_PRESET_GIOWEB : PUENTE_COLUMN_PRESET_GENERIC;
+
+  source = puente_spreadsheet_source_new (fixture->export, preset, NULL);
+  engine = puente_engine_new (fixture->store, "test", fixture->profile, PUENTE_SOURCE (source), fixture->crm);
+  puente_engine_set_dry_run (engine, options->dry_run);
+  puente_engine_set_force (engine, options->force);
+  puente_engine_set_delete_enabled (engine, options->delete_enabled);
+  puente_engine_set_only (engine, options->only);
+  puente_engine_run_async (engine, options->mode, "manual", NULL, puente_test_store_result, &pending);
+  result = puente_test_wait_for_result (&pending);
+
+  return puente_engine_run_finish (engine, result, summary, error);
 }
 
 static gboolean
@@ -153,7 +161,9 @@ try_run (Fixture           *fixture,
          PuenteRunSummary  *summary,
          GError           **error)
 {
-  return try_run_only (fixture, mode, force, NULL, summary, error);
+  RunOptions options = { .mode = mode, .force = force };
+
+  return run_export (fixture, &options, summary, error);
 }
 
 static gboolean
@@ -164,31 +174,9 @@ try_run_only (Fixture            *fixture,
               PuenteRunSummary   *summary,
               GError            **error)
 {
-  return try_run_with (fixture, PUENTE_COLUMN_PRESET_GENERIC, mode, force, only, summary, error);
-}
+  RunOptions options = { .mode = mode, .force = force, .only = only };
 
-static gboolean
-try_run_with (Fixture            *fixture,
-              PuenteColumnPreset  preset,
-              PuenteRunMode       mode,
-              gboolean            force,
-              const char * const *only,
-              PuenteRunSummary   *summary,
-              GError            **error)
-{
-  g_autoptr(PuenteSpreadsheetSource) source = NULL;
-  g_autoptr(PuenteEngine) engine = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  GAsyncResult *pending = NULL;
-
-  source = puente_spreadsheet_source_new (fixture->export, preset, NULL);
-  engine = puente_engine_new (fixture->store, "test", fixture->profile, PUENTE_SOURCE (source), fixture->crm);
-  puente_engine_set_force (engine, force);
-  puente_engine_set_only (engine, only);
-  puente_engine_run_async (engine, mode, "manual", NULL, puente_test_store_result, &pending);
-  result = puente_test_wait_for_result (&pending);
-
-  return puente_engine_run_finish (engine, result, summary, error);
+  return run_export (fixture, &options, summary, error);
 }
 
 static PuenteRunSummary
@@ -196,22 +184,11 @@ run_engine (Fixture       *fixture,
             PuenteRunMode  mode,
             gboolean       dry_run)
 {
-  g_autoptr(PuenteSpreadsheetSource) source = NULL;
-  g_autoptr(PuenteEngine) engine = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
-  GAsyncResult *pending = NULL;
   PuenteRunSummary summary = { 0, };
-  PuenteColumnPreset preset = g_str_equal (fixture->profile->id, "gioweb")
-                              ? PUENTE_COLUMN_PRESET_GIOWEB : PUENTE_COLUMN_PRESET_GENERIC;
+  RunOptions options = { .mode = mode, .dry_run = dry_run };
 
-  source = puente_spreadsheet_source_new (fixture->export, preset, NULL);
-  engine = puente_engine_new (fixture->store, "test", fixture->profile, PUENTE_SOURCE (source), fixture->crm);
-  puente_engine_set_dry_run (engine, dry_run);
-
-  puente_engine_run_async (engine, mode, "manual", NULL, puente_test_store_result, &pending);
-  result = puente_test_wait_for_result (&pending);
-  g_assert_true (puente_engine_run_finish (engine, result, &summary, &error));
+  g_assert_true (run_export (fixture, &options, &summary, &error));
   g_assert_no_error (error);
 
   return summary;
@@ -558,18 +535,18 @@ test_consent_brake (Fixture       *fixture,
   guint puts;
 
   write_export (fixture, before);
-  g_assert_true (try_run_preset (fixture, PUENTE_COLUMN_PRESET_GIOWEB, FALSE, &summary, &error));
+  g_assert_true (try_run (fixture, PUENTE_RUN_FULL, FALSE, &summary, &error));
   puts = puente_test_sandbox_count (fixture->sandbox, "PUT", "contacts");
 
   /* 25 consents withdrawn at once (fewer than 50 updates): held all the same. */
   write_export (fixture, after);
-  g_assert_false (try_run_preset (fixture, PUENTE_COLUMN_PRESET_GIOWEB, FALSE, &summary, &error));
+  g_assert_false (try_run (fixture, PUENTE_RUN_FULL, FALSE, &summary, &error));
   g_assert_error (error, PUENTE_ENGINE_ERROR, PUENTE_ENGINE_ERROR_BRAKED);
   g_assert_cmpuint (summary.consent_flips, ==, 25);
   g_assert_cmpuint (puente_test_sandbox_count (fixture->sandbox, "PUT", "contacts"), ==, puts);
   g_clear_error (&error);
 
-  g_assert_true (try_run_preset (fixture, PUENTE_COLUMN_PRESET_GIOWEB, TRUE, &summary, &error));
+  g_assert_true (try_run (fixture, PUENTE_RUN_FULL, TRUE, &summary, &error));
   g_assert_cmpuint (puente_test_sandbox_count (fixture->sandbox, "PUT", "contacts"), ==, puts + 25);
 }
 
@@ -579,16 +556,9 @@ run_deleting (Fixture           *fixture,
               PuenteRunSummary  *summary,
               GError           **error)
 {
-  g_autoptr(PuenteSpreadsheetSource) source = puente_spreadsheet_source_new (fixture->export, PUENTE_COLUMN_PRESET_GENERIC, NULL);
-  g_autoptr(PuenteEngine) engine = puente_engine_new (fixture->store, "test", fixture->profile,
-                                                      PUENTE_SOURCE (source), fixture->crm);
-  g_autoptr(GAsyncResult) result = NULL;
-  GAsyncResult *pending = NULL;
+  RunOptions options = { .mode = PUENTE_RUN_FULL, .delete_enabled = delete_enabled };
 
-  puente_engine_set_delete_enabled (engine, delete_enabled);
-  puente_engine_run_async (engine, PUENTE_RUN_FULL, "manual", NULL, puente_test_store_result, &pending);
-  result = puente_test_wait_for_result (&pending);
-  return puente_engine_run_finish (engine, result, summary, error);
+  return run_export (fixture, &options, summary, error);
 }
 
 static void
