@@ -846,6 +846,204 @@ test_failures_retried_then_wait (Fixture       *fixture,
   }
 }
 
+static guint
+all_requests_but_reads (PuenteTestSandbox *sandbox)
+{
+  return puente_test_sandbox_count (sandbox, NULL, NULL) - puente_test_sandbox_count (sandbox, "GET", NULL);
+}
+
+static PuenteRunSummary
+run_job (PuenteSyncJob *job)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *pending = NULL;
+  PuenteRunSummary summary = { 0, };
+
+  puente_sync_job_run_async (job, PUENTE_RUN_FULL, "manual", NULL, puente_test_store_result, &pending);
+  result = puente_test_wait_for_result (&pending);
+  g_assert_true (puente_sync_job_run_finish (job, result, &summary, &error));
+  g_assert_no_error (error);
+
+  return summary;
+}
+
+/* The wizard's preview: a dry run on the job's thread writes nothing anywhere. */
+static void
+test_job_dry_run (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  const char *only[] = { "7001", NULL };
+  g_autofree char *db = g_build_filename (fixture->folder, "puente.db", NULL);
+  g_autofree char *export_path = g_file_get_path (fixture->export);
+  g_autoptr(PuenteSyncJob) job = NULL;
+  g_autoptr(GPtrArray) runs = NULL;
+  g_autoptr(GError) error = NULL;
+  PuenteRunSummary preview;
+  PuenteRunSummary selected;
+  PuenteRunSummary real;
+  guint before;
+  PuenteConnection connection = {
+    .id = (char *) "job", .profile = (char *) "generic", .crm = (char *) "clientify",
+    .crm_url = fixture->sandbox->crm_url, .source_kind = (char *) "file",
+    .source_location = export_path,
+  };
+
+  puente_test_require_private_session ();
+  g_assert_true (puente_store_save_connection (fixture->store, &connection, &error));
+  g_assert_true (puente_credentials_store_sync ("job", PUENTE_SERVICE_CRM, "sandbox", NULL, &error));
+  g_assert_no_error (error);
+
+  job = puente_sync_job_new (db, "job");
+  puente_sync_job_set_dry_run (job, TRUE);
+  before = all_requests_but_reads (fixture->sandbox);
+  preview = run_job (job);
+
+  g_assert_cmpuint (preview.run, ==, 0);
+  g_assert_cmpuint (preview.counts[PUENTE_ENTITY_CONTACT][PUENTE_OUTCOME_CREATED], ==, 2);
+  g_assert_cmpuint (all_requests_but_reads (fixture->sandbox), ==, before);
+  g_assert_cmpuint (puente_store_count_links (fixture->store, "job", NULL), ==, 0);
+  runs = puente_store_list_runs (fixture->store, "job", 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (runs->len, ==, 0);
+
+  /* The selection narrows the preview... */
+  puente_sync_job_set_only (job, only);
+  selected = run_job (job);
+  g_assert_cmpuint (selected.counts[PUENTE_ENTITY_CONTACT][PUENTE_OUTCOME_CREATED], ==, 1);
+  g_assert_cmpuint (all_requests_but_reads (fixture->sandbox), ==, before);
+
+  /* ...and the real run the owner asks for next. */
+  puente_sync_job_set_dry_run (job, FALSE);
+  real = run_job (job);
+  g_assert_cmpuint (real.run, >, 0);
+  g_assert_cmpuint (real.counts[PUENTE_ENTITY_CONTACT][PUENTE_OUTCOME_CREATED], ==, 1);
+  g_assert_cmpuint (puente_test_sandbox_count (fixture->sandbox, "POST", "contacts"), ==, 1);
+  g_assert_cmpuint (puente_store_count_links (fixture->store, "job", NULL), ==, 1);
+}
+
+static PuenteRecord *
+read_client (PuenteSource *source,
+             const char   *id)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(PuenteRecordPage) page = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *pending = NULL;
+
+  puente_source_list_clients_async (source, NULL, NULL, NULL, puente_test_store_result, &pending);
+  result = puente_test_wait_for_result (&pending);
+  page = puente_source_list_clients_finish (source, result, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < page->records->len; i++)
+    {
+      PuenteRecord *record = page->records->pdata[i];
+
+      if (g_strcmp0 (record->id, id) == 0)
+        return g_steal_pointer (&page->records->pdata[i]);
+    }
+
+  g_assert_not_reached ();
+}
+
+static void
+test_column_targets_as_text (void)
+{
+  struct {
+    PuenteColumnTarget  target;
+    const char         *name;
+    const char         *text;
+  } targets[] = {
+    { PUENTE_COLUMN_TARGET_FIELD, PUENTE_FIELD_EMAIL, "field:email" },
+    { PUENTE_COLUMN_TARGET_CUSTOM, "cf_enviasms", "custom:cf_enviasms" },
+    { PUENTE_COLUMN_TARGET_CUSTOM, "nota: varios", "custom:nota: varios" },
+    { PUENTE_COLUMN_TARGET_IGNORE, NULL, "ignore" },
+  };
+  const char *not_targets[] = { "", "field:", "custom:", "email", "Field:email", "ignored" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (targets); i++)
+    {
+      g_autofree char *text = puente_column_mapping_target_to_string (targets[i].target, targets[i].name);
+      g_autofree char *name = NULL;
+      PuenteColumnTarget target;
+
+      g_assert_cmpstr (text, ==, targets[i].text);
+      g_assert_true (puente_column_mapping_target_from_string (text, &target, &name));
+      g_assert_cmpint (target, ==, targets[i].target);
+      g_assert_cmpstr (name, ==, targets[i].name);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (not_targets); i++)
+    {
+      PuenteColumnTarget target = PUENTE_COLUMN_TARGET_CUSTOM;
+      char *name = (char *) "untouched";
+
+      g_assert_false (puente_column_mapping_target_from_string (not_targets[i], &target, &name));
+      g_assert_cmpint (target, ==, PUENTE_COLUMN_TARGET_CUSTOM);
+      g_assert_cmpstr (name, ==, "untouched");
+    }
+}
+
+/* The owner's column choices, kept in the connection, change what the export gives. */
+static void
+test_connection_column_settings (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  g_autofree char *export_path = g_file_get_path (fixture->export);
+  g_autoptr(PuenteConnection) connection = g_new0 (PuenteConnection, 1);
+  g_autoptr(PuenteConnection) loaded = NULL;
+  g_autoptr(PuenteSource) guessed = NULL;
+  g_autoptr(PuenteSource) chosen = NULL;
+  g_autoptr(PuenteRecord) rosa_guessed = NULL;
+  g_autoptr(PuenteRecord) rosa = NULL;
+  g_autoptr(PuenteRecord) marta = NULL;
+  g_autoptr(GError) error = NULL;
+
+  connection->id = g_strdup ("columns");
+  connection->profile = g_strdup ("generic");
+  connection->crm = g_strdup ("clientify");
+  connection->source_kind = g_strdup ("file");
+  connection->source_location = g_strdup (export_path);
+
+  /* As guessed: Email is the email, NIF the document. */
+  guessed = puente_connection_open_source (connection, NULL, &error);
+  g_assert_no_error (error);
+  rosa_guessed = read_client (guessed, "7001");
+  g_assert_cmpstr (puente_record_get (rosa_guessed, PUENTE_FIELD_EMAIL), ==, "rosa.molina@example.es");
+  g_assert_cmpstr (puente_record_get (rosa_guessed, PUENTE_FIELD_DOCUMENT), ==, "11111111H");
+  g_assert_cmpstr (puente_record_get (rosa_guessed, PUENTE_FIELD_LAST_NAME), ==, "Molina");
+
+  /* The owner leaves Email out, sends NIF to a custom field and Apellidos as the company;
+   * a choice for a column the export no longer has changes nothing. */
+  puente_connection_set_setting (connection, "column.Email", "ignore");
+  puente_connection_set_setting (connection, "column.NIF", "custom:nif_cliente");
+  puente_connection_set_setting (connection, "column.Apellidos", "field:" PUENTE_FIELD_COMPANY_NAME);
+  puente_connection_set_setting (connection, "column.Teléfono", "field:" PUENTE_FIELD_PHONE);
+  puente_connection_set_setting (connection, "schedule", "manual");
+  g_assert_true (puente_store_save_connection (fixture->store, connection, &error));
+  g_assert_no_error (error);
+  loaded = puente_store_load_connection (fixture->store, "columns", &error);
+  g_assert_no_error (error);
+
+  chosen = puente_connection_open_source (loaded, NULL, &error);
+  g_assert_no_error (error);
+  rosa = read_client (chosen, "7001");
+  g_assert_null (puente_record_get (rosa, PUENTE_FIELD_EMAIL));
+  g_assert_null (puente_record_get (rosa, PUENTE_FIELD_DOCUMENT));
+  g_assert_cmpstr (puente_record_get_custom (rosa, "nif_cliente"), ==, "11111111H");
+  g_assert_null (puente_record_get (rosa, PUENTE_FIELD_LAST_NAME));
+  g_assert_cmpstr (puente_record_get (rosa, PUENTE_FIELD_COMPANY_NAME), ==, "Molina");
+  g_assert_null (puente_record_get (rosa, PUENTE_FIELD_PHONE));
+  /* The guess stands for the columns the owner did not touch. */
+  g_assert_cmpstr (puente_record_get (rosa, PUENTE_FIELD_FIRST_NAME), ==, "Rosa");
+
+  /* An invalid NIF is no longer checked as one: it is just text now. */
+  marta = read_client (chosen, "7003");
+  g_assert_null (puente_record_get (marta, PUENTE_FIELD_PROBLEM));
+  g_assert_cmpstr (puente_record_get_custom (marta, "nif_cliente"), ==, "12345678A");
+}
+
 /* ---- GIAV: the SOAP source of the sandbox, with files as deals ---------------------------- */
 
 typedef struct
@@ -1225,6 +1423,91 @@ test_giav_owner_choices (GiavFixture   *fixture,
   g_assert_cmpuint (summary.counts[PUENTE_ENTITY_CONTACT][PUENTE_OUTCOME_CREATED], >, 0);
 }
 
+/* The wizard's pipeline and stages, kept in the connection's settings, reach the deals
+ * through puente_connection_open_engine(). */
+static void
+test_giav_connection_settings (GiavFixture   *fixture,
+                               gconstpointer  data)
+{
+  g_autoptr(PuenteConnection) connection = g_new0 (PuenteConnection, 1);
+  g_autoptr(PuenteConnection) loaded = NULL;
+  g_autoptr(PuenteEngine) engine = NULL;
+  g_autoptr(GAsyncResult) listed = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) pipelines = NULL;
+  g_autoptr(GPtrArray) deals = NULL;
+  g_autoptr(GError) error = NULL;
+  PuenteCrmPipeline *groups = NULL;
+  const char *proposal;
+  GAsyncResult *pending = NULL;
+  PuenteRunSummary summary = { 0, };
+  GHashTableIter iter;
+  gpointer stage;
+  guint checked = 0;
+
+  puente_test_require_private_session ();
+
+  /* Not the default pipeline, and one stage for every GIAV status: nothing lands there
+   * unless the settings are applied. */
+  puente_crm_list_pipelines_async (fixture->crm, NULL, puente_test_store_result, &pending);
+  listed = puente_test_wait_for_result (&pending);
+  pipelines = puente_crm_list_pipelines_finish (fixture->crm, listed, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < pipelines->len; i++)
+    if (!((PuenteCrmPipeline *) pipelines->pdata[i])->is_default)
+      groups = pipelines->pdata[i];
+  g_assert_nonnull (groups);
+  g_assert_cmpstr (groups->id, !=, fixture->pipeline);
+  g_assert_cmpuint (groups->stages->len, >=, 2);
+  proposal = ((PuenteCrmStage *) groups->stages->pdata[1])->id;
+
+  connection->id = g_strdup ("giav-settings");
+  connection->profile = g_strdup ("giav");
+  connection->crm = g_strdup ("clientify");
+  connection->crm_url = g_strdup (fixture->sandbox->crm_url);
+  connection->source_kind = g_strdup ("giav");
+  connection->source_location = g_strdup (fixture->sandbox->giav_url);
+  puente_connection_set_setting (connection, "deals.pipeline", groups->id);
+  g_hash_table_iter_init (&iter, fixture->stage_map);
+  while (g_hash_table_iter_next (&iter, &stage, NULL))
+    {
+      g_autofree char *key = g_strconcat ("deals.stage.", (const char *) stage, NULL);
+
+      puente_connection_set_setting (connection, key, proposal);
+    }
+  g_assert_true (puente_store_save_connection (fixture->store, connection, &error));
+  g_assert_true (puente_credentials_store_sync ("giav-settings", PUENTE_SERVICE_CRM, "sandbox", NULL, &error));
+  g_assert_true (puente_credentials_store_sync ("giav-settings", PUENTE_SERVICE_SOURCE, "sandbox", NULL, &error));
+  g_assert_no_error (error);
+
+  loaded = puente_store_load_connection (fixture->store, "giav-settings", &error);
+  g_assert_no_error (error);
+  engine = puente_connection_open_engine (loaded, fixture->store, NULL, &error);
+  g_assert_no_error (error);
+  puente_engine_run_async (engine, PUENTE_RUN_FULL, "manual", NULL, puente_test_store_result, &pending);
+  result = puente_test_wait_for_result (&pending);
+  g_assert_true (puente_engine_run_finish (engine, result, &summary, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (summary.counts[PUENTE_ENTITY_DEAL][PUENTE_OUTCOME_CREATED], >, 0);
+
+  /* Every file sent is a deal in the chosen pipeline, at the chosen stage. */
+  for (guint id = 5001; id <= 5030; id++)
+    {
+      g_autofree char *text = g_strdup_printf ("%u", id);
+      g_autoptr(GPtrArray) found = giav_find (fixture, PUENTE_ENTITY_DEAL, PUENTE_CRM_KEY_EXTERNAL_ID,
+                                              "gesintur_expediente_id", text);
+
+      for (guint i = 0; i < found->len; i++, checked++)
+        {
+          g_assert_cmpstr (puente_record_get (found->pdata[i], PUENTE_FIELD_PIPELINE_ID), ==, groups->id);
+          g_assert_cmpstr (puente_record_get (found->pdata[i], PUENTE_FIELD_STAGE_ID), ==, proposal);
+        }
+    }
+  g_assert_cmpuint (checked, ==, summary.counts[PUENTE_ENTITY_DEAL][PUENTE_OUTCOME_CREATED]);
+  deals = giav_find (fixture, PUENTE_ENTITY_DEAL, PUENTE_CRM_KEY_EXTERNAL_ID, "gesintur_expediente_id", "5001");
+  g_assert_cmpuint (deals->len, ==, 1);
+}
+
 /* The CRM's records Puente manages, as "entity id" -> the values Puente sent. */
 static GHashTable *
 crm_state (GiavFixture *fixture)
@@ -1341,6 +1624,10 @@ main (int   argc,
   g_test_add ("/engine/xlsx-export", Fixture, "generic", fixture_set_up, test_xlsx_export, fixture_tear_down);
   g_test_add ("/engine/job-on-its-own-thread", Fixture, "generic", fixture_set_up,
               test_job_on_its_own_thread, fixture_tear_down);
+  g_test_add ("/engine/job-dry-run", Fixture, "generic", fixture_set_up, test_job_dry_run, fixture_tear_down);
+  g_test_add_func ("/engine/connection/column-targets-as-text", test_column_targets_as_text);
+  g_test_add ("/engine/connection/column-settings", Fixture, "generic", fixture_set_up,
+              test_connection_column_settings, fixture_tear_down);
   g_test_add ("/engine/failures-retried-then-wait", Fixture, "generic-unprepared", fixture_set_up,
               test_failures_retried_then_wait, fixture_tear_down);
 
@@ -1349,6 +1636,8 @@ main (int   argc,
   g_test_add_func ("/engine/giav/same-state-under-faults", test_giav_same_state_under_faults);
   g_test_add ("/engine/giav/one-change", GiavFixture, NULL, giav_set_up, test_giav_one_change, giav_tear_down);
   g_test_add ("/engine/giav/owner-choices", GiavFixture, NULL, giav_set_up, test_giav_owner_choices, giav_tear_down);
+  g_test_add ("/engine/giav/connection-settings", GiavFixture, NULL, giav_set_up, test_giav_connection_settings,
+              giav_tear_down);
   g_test_add ("/engine/giav/consent-changed-in-crm", GiavFixture, NULL, giav_set_up,
               test_giav_consent_changed_in_crm, giav_tear_down);
 

@@ -59,7 +59,7 @@ test_open_private (Fixture       *fixture,
   GStatBuf info;
 
   g_assert_no_error (error);
-  g_assert_cmpint (puente_store_get_schema_version (store), ==, 4);
+  g_assert_cmpint (puente_store_get_schema_version (store), ==, 5);
 
   g_assert_cmpint (g_stat (fixture->path, &info), ==, 0);
   g_assert_cmpint (info.st_mode & 0777, ==, 0600);
@@ -228,6 +228,236 @@ test_newer_schema_refused (Fixture       *fixture,
   g_assert_error (error, PUENTE_STORE_ERROR, PUENTE_STORE_ERROR_TOO_NEW);
 }
 
+static PuenteConnection *
+giav_connection (void)
+{
+  PuenteConnection *connection = g_new0 (PuenteConnection, 1);
+
+  connection->id = g_strdup ("c");
+  connection->profile = g_strdup ("giav");
+  connection->crm = g_strdup ("clientify");
+  connection->source_kind = g_strdup ("giav");
+  connection->source_location = g_strdup ("https://giav.example.es/webservices/api_2_05.asmx");
+
+  return connection;
+}
+
+static void
+test_connection_settings (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PuenteStore) store = puente_store_open (fixture->path, &error);
+  g_autoptr(PuenteStore) reopened = NULL;
+  g_autoptr(PuenteConnection) connection = giav_connection ();
+  g_autoptr(PuenteConnection) other = giav_connection ();
+  g_autoptr(PuenteConnection) loaded = NULL;
+  g_autoptr(PuenteConnection) replaced = NULL;
+  g_autoptr(PuenteConnection) cleared = NULL;
+  g_autoptr(PuenteConnection) other_loaded = NULL;
+
+  g_assert_no_error (error);
+
+  /* In memory: unset is NULL, NULL removes. */
+  g_assert_null (puente_connection_get_setting (connection, "deals.pipeline"));
+  puente_connection_set_setting (connection, "deals.pipeline", "11");
+  puente_connection_set_setting (connection, "deals.stage.1", "101");
+  puente_connection_set_setting (connection, "deals.stage.2", "102");
+  puente_connection_set_setting (connection, "column.Correo electrónico", "field:email");
+  puente_connection_set_setting (connection, "schedule", "every-15-minutes");
+  puente_connection_set_setting (connection, "schedule", "nightly@02:30");
+  puente_connection_set_setting (connection, "setup.step", "crm");
+  puente_connection_set_setting (connection, "setup.step", NULL);
+  g_assert_cmpstr (puente_connection_get_setting (connection, "schedule"), ==, "nightly@02:30");
+  g_assert_null (puente_connection_get_setting (connection, "setup.step"));
+  g_assert_cmpuint (g_hash_table_size (connection->settings), ==, 5);
+
+  /* Another connection's settings are its own. */
+  g_free (other->id);
+  other->id = g_strdup ("other");
+  puente_connection_set_setting (other, "deals.pipeline", "12");
+  g_assert_true (puente_store_save_connection (store, other, &error));
+  g_assert_no_error (error);
+
+  /* Saved and read back, after closing the store. */
+  g_assert_true (puente_store_save_connection (store, connection, &error));
+  g_assert_no_error (error);
+  g_clear_object (&store);
+  reopened = puente_store_open (fixture->path, &error);
+  g_assert_no_error (error);
+  loaded = puente_store_load_connection (reopened, "c", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (loaded);
+  g_assert_cmpstr (loaded->profile, ==, "giav");
+  g_assert_cmpstr (loaded->source_location, ==, connection->source_location);
+  g_assert_nonnull (loaded->settings);
+  g_assert_cmpuint (g_hash_table_size (loaded->settings), ==, 5);
+  g_assert_cmpstr (puente_connection_get_setting (loaded, "deals.pipeline"), ==, "11");
+  g_assert_cmpstr (puente_connection_get_setting (loaded, "deals.stage.1"), ==, "101");
+  g_assert_cmpstr (puente_connection_get_setting (loaded, "deals.stage.2"), ==, "102");
+  g_assert_cmpstr (puente_connection_get_setting (loaded, "column.Correo electrónico"), ==, "field:email");
+  g_assert_cmpstr (puente_connection_get_setting (loaded, "schedule"), ==, "nightly@02:30");
+  g_assert_null (puente_connection_get_setting (loaded, "setup.step"));
+
+  /* Saving again replaces them: what the connection no longer has is gone. */
+  puente_connection_set_setting (loaded, "deals.stage.2", NULL);
+  puente_connection_set_setting (loaded, "column.Correo electrónico", NULL);
+  puente_connection_set_setting (loaded, "deals.pipeline", "12");
+  puente_connection_set_setting (loaded, "setup.complete", "true");
+  g_assert_true (puente_store_save_connection (reopened, loaded, &error));
+  g_assert_no_error (error);
+  replaced = puente_store_load_connection (reopened, "c", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_hash_table_size (replaced->settings), ==, 4);
+  g_assert_cmpstr (puente_connection_get_setting (replaced, "deals.pipeline"), ==, "12");
+  g_assert_cmpstr (puente_connection_get_setting (replaced, "deals.stage.1"), ==, "101");
+  g_assert_null (puente_connection_get_setting (replaced, "deals.stage.2"));
+  g_assert_null (puente_connection_get_setting (replaced, "column.Correo electrónico"));
+  g_assert_cmpstr (puente_connection_get_setting (replaced, "setup.complete"), ==, "true");
+
+  /* A connection without settings clears them, inside the caller's transaction too. */
+  g_clear_pointer (&replaced->settings, g_hash_table_unref);
+  g_assert_true (puente_store_begin (reopened, &error));
+  g_assert_true (puente_store_save_connection (reopened, replaced, &error));
+  g_assert_no_error (error);
+  g_assert_true (puente_store_commit (reopened, &error));
+  g_assert_no_error (error);
+  cleared = puente_store_load_connection (reopened, "c", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (cleared);
+  g_assert_null (puente_connection_get_setting (cleared, "deals.pipeline"));
+  g_assert_null (puente_connection_get_setting (cleared, "deals.stage.1"));
+
+  other_loaded = puente_store_load_connection (reopened, "other", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_hash_table_size (other_loaded->settings), ==, 1);
+  g_assert_cmpstr (puente_connection_get_setting (other_loaded, "deals.pipeline"), ==, "12");
+}
+
+static void
+test_connection_save_rolled_back (Fixture       *fixture,
+                                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PuenteStore) store = puente_store_open (fixture->path, &error);
+  g_autoptr(PuenteConnection) connection = giav_connection ();
+  g_autoptr(PuenteConnection) loaded = NULL;
+
+  g_assert_no_error (error);
+  puente_connection_set_setting (connection, "deals.pipeline", "11");
+  g_assert_true (puente_store_save_connection (store, connection, &error));
+
+  /* Saved inside a transaction that is rolled back: the row and the settings stay as they were. */
+  puente_connection_set_setting (connection, "deals.pipeline", "12");
+  g_free (connection->profile);
+  connection->profile = g_strdup ("generic");
+  g_assert_true (puente_store_begin (store, &error));
+  g_assert_true (puente_store_save_connection (store, connection, &error));
+  g_assert_no_error (error);
+  puente_store_rollback (store);
+
+  loaded = puente_store_load_connection (store, "c", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (loaded->profile, ==, "giav");
+  g_assert_cmpstr (puente_connection_get_setting (loaded, "deals.pipeline"), ==, "11");
+}
+
+static void
+test_connection_copy (void)
+{
+  g_autoptr(PuenteConnection) connection = giav_connection ();
+  g_autoptr(PuenteConnection) bare = NULL;
+  g_autoptr(PuenteConnection) copy = NULL;
+
+  bare = puente_connection_copy (connection);
+  g_assert_null (bare->settings);
+  g_assert_cmpstr (bare->id, ==, "c");
+  g_assert_null (bare->crm_url);
+
+  connection->crm_url = g_strdup ("http://127.0.0.1:8080/v1/");
+  puente_connection_set_setting (connection, "deals.pipeline", "11");
+  puente_connection_set_setting (connection, "sample-data", "true");
+  copy = puente_connection_copy (connection);
+  g_assert_true (copy->id != connection->id);
+  g_assert_cmpstr (copy->id, ==, connection->id);
+  g_assert_cmpstr (copy->profile, ==, connection->profile);
+  g_assert_cmpstr (copy->crm, ==, connection->crm);
+  g_assert_cmpstr (copy->crm_url, ==, connection->crm_url);
+  g_assert_cmpstr (copy->source_kind, ==, connection->source_kind);
+  g_assert_cmpstr (copy->source_location, ==, connection->source_location);
+  g_assert_true (copy->settings != connection->settings);
+  g_assert_cmpuint (g_hash_table_size (copy->settings), ==, 2);
+  g_assert_cmpstr (puente_connection_get_setting (copy, "sample-data"), ==, "true");
+
+  /* Deep: changing one leaves the other alone. */
+  puente_connection_set_setting (connection, "deals.pipeline", "12");
+  puente_connection_set_setting (connection, "sample-data", NULL);
+  g_clear_pointer (&connection->settings, g_hash_table_unref);
+  g_assert_cmpstr (puente_connection_get_setting (copy, "deals.pipeline"), ==, "11");
+  g_assert_cmpstr (puente_connection_get_setting (copy, "sample-data"), ==, "true");
+}
+
+/* A store of the previous version (4: no connection settings), with a connection in it,
+ * is migrated and keeps the connection. */
+static void
+test_migrate_from_version_4 (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PuenteStore) store = puente_store_open (fixture->path, &error);
+  g_autoptr(PuenteStore) migrated = NULL;
+  g_autoptr(PuenteConnection) connection = giav_connection ();
+  g_autoptr(PuenteConnection) loaded = NULL;
+  g_autoptr(PuenteConnection) with_settings = NULL;
+  g_autoptr(PuenteLink) link = NULL;
+  PuenteLink kept = {
+    .entity = PUENTE_ENTITY_CONTACT,
+    .source_id = (char *) "1001",
+    .crm_id = (char *) "555",
+    .state = PUENTE_LINK_LINKED,
+  };
+  sqlite3 *db = NULL;
+  sqlite3_stmt *statement = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (puente_store_save_connection (store, connection, &error));
+  g_assert_true (puente_store_put_link (store, "c", &kept, &error));
+  g_assert_no_error (error);
+  g_clear_object (&store);
+
+  /* Back to version 4 as it was released: everything but the settings table. */
+  g_assert_cmpint (sqlite3_open (fixture->path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "DROP TABLE connection_settings; PRAGMA user_version = 4",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'connection_settings'",
+                                       -1, &statement, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (statement), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int (statement, 0), ==, 0);
+  sqlite3_finalize (statement);
+  sqlite3_close (db);
+
+  migrated = puente_store_open (fixture->path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (puente_store_get_schema_version (migrated), ==, 5);
+
+  loaded = puente_store_load_connection (migrated, "c", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (loaded);
+  g_assert_cmpstr (loaded->profile, ==, "giav");
+  g_assert_cmpstr (loaded->source_kind, ==, "giav");
+  g_assert_null (loaded->settings);
+  link = puente_store_get_link (migrated, "c", PUENTE_ENTITY_CONTACT, "1001", &error);
+  g_assert_nonnull (link);
+  g_assert_cmpstr (link->crm_id, ==, "555");
+
+  /* And the new table works. */
+  puente_connection_set_setting (loaded, "setup.step", "columns");
+  g_assert_true (puente_store_save_connection (migrated, loaded, &error));
+  g_assert_no_error (error);
+  with_settings = puente_store_load_connection (migrated, "c", &error);
+  g_assert_cmpstr (puente_connection_get_setting (with_settings, "setup.step"), ==, "columns");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -239,6 +469,12 @@ main (int   argc,
   g_test_add ("/store/runs-and-events", Fixture, NULL, fixture_set_up, test_runs_and_events, fixture_tear_down);
   g_test_add ("/store/watermarks-and-consent", Fixture, NULL, fixture_set_up, test_watermarks_and_consent, fixture_tear_down);
   g_test_add ("/store/newer-schema-refused", Fixture, NULL, fixture_set_up, test_newer_schema_refused, fixture_tear_down);
+  g_test_add ("/store/connection-settings", Fixture, NULL, fixture_set_up, test_connection_settings, fixture_tear_down);
+  g_test_add ("/store/connection-save-rolled-back", Fixture, NULL, fixture_set_up,
+              test_connection_save_rolled_back, fixture_tear_down);
+  g_test_add_func ("/store/connection-copy", test_connection_copy);
+  g_test_add ("/store/migrate-from-version-4", Fixture, NULL, fixture_set_up, test_migrate_from_version_4,
+              fixture_tear_down);
 
   return g_test_run ();
 }

@@ -14,6 +14,7 @@
 #include "puente-credentials.h"
 #include "puente-giav-source.h"
 #include "puente-profile.h"
+#include "puente-spreadsheet.h"
 #include "puente-spreadsheet-source.h"
 
 /**
@@ -45,8 +46,77 @@ puente_connection_open_crm (const PuenteConnection  *connection,
   return PUENTE_CRM (puente_clientify_crm_new (connection->crm_url, key, 0, error));
 }
 
+/* The column.* settings over the guess for the export's headers; NULL (no error) when the
+ * connection has none, so that the source guesses at each run. */
+static gboolean
+column_mapping_from_settings (const PuenteConnection  *connection,
+                              GFile                   *file,
+                              PuenteColumnPreset       preset,
+                              PuenteColumnMapping    **mapping,
+                              GCancellable            *cancellable,
+                              GError                 **error)
+{
+  g_autoptr(PuenteSpreadsheet) spreadsheet = NULL;
+  g_autoptr(PuenteColumnMapping) guess = NULL;
+  GHashTableIter iter;
+  gpointer key, value;
+  gboolean any = FALSE;
+
+  *mapping = NULL;
+
+  if (connection->settings == NULL)
+    return TRUE;
+
+  g_hash_table_iter_init (&iter, connection->settings);
+  while (!any && g_hash_table_iter_next (&iter, &key, NULL))
+    any = g_str_has_prefix (key, PUENTE_SETTING_COLUMN_PREFIX);
+  if (!any)
+    return TRUE;
+
+  spreadsheet = puente_spreadsheet_new (file, cancellable, error);
+  if (spreadsheet == NULL)
+    return FALSE;
+  guess = puente_column_mapping_guess (puente_spreadsheet_get_headers (spreadsheet), preset);
+
+  g_hash_table_iter_init (&iter, connection->settings);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      const char *header = (const char *) key + strlen (PUENTE_SETTING_COLUMN_PREFIX);
+      g_autofree char *name = NULL;
+      PuenteColumnTarget target;
+      gboolean found = FALSE;
+
+      if (!g_str_has_prefix (key, PUENTE_SETTING_COLUMN_PREFIX))
+        continue;
+
+      if (!puente_column_mapping_target_from_string (value, &target, &name))
+        {
+          g_warning ("Connection %s: the setting %s is not a column target; ignored",
+                     connection->id, (const char *) key);
+          continue;
+        }
+
+      for (guint column = 0; column < puente_column_mapping_get_n_columns (guess); column++)
+        if (g_strcmp0 (puente_column_mapping_get_header (guess, column), header) == 0)
+          {
+            puente_column_mapping_set (guess, column, target, name);
+            found = TRUE;
+          }
+
+      /* The export changed since the owner chose: the column is gone, and so is the choice. */
+      if (!found)
+        g_debug ("Connection %s: no column of the export matches %s", connection->id, (const char *) key);
+    }
+
+  *mapping = g_steal_pointer (&guess);
+  return TRUE;
+}
+
 /**
  * puente_connection_open_source:
+ *
+ * For an export, the connection's `column.HEADER` settings override the guessed column
+ * mapping; then the file is read here (its headers) and must exist.
  *
  * Returns: (transfer full): the source connector
  */
@@ -60,10 +130,14 @@ puente_connection_open_source (const PuenteConnection  *connection,
   if (g_strcmp0 (connection->source_kind, "file") == 0 && connection->source_location != NULL)
     {
       g_autoptr(GFile) file = g_file_new_for_path (connection->source_location);
+      g_autoptr(PuenteColumnMapping) mapping = NULL;
       PuenteColumnPreset preset = g_strcmp0 (connection->profile, "gioweb") == 0
                                   ? PUENTE_COLUMN_PRESET_GIOWEB : PUENTE_COLUMN_PRESET_GENERIC;
 
-      return PUENTE_SOURCE (puente_spreadsheet_source_new (file, preset, NULL));
+      if (!column_mapping_from_settings (connection, file, preset, &mapping, cancellable, error))
+        return NULL;
+
+      return PUENTE_SOURCE (puente_spreadsheet_source_new (file, preset, mapping));
     }
 
   if (g_strcmp0 (connection->source_kind, "giav") == 0 && connection->source_location != NULL)
@@ -82,11 +156,32 @@ puente_connection_open_source (const PuenteConnection  *connection,
   return NULL;
 }
 
+/* deals.stage.STAGE -> CRM stage id, as puente_engine_set_deal_pipeline() takes it */
+static GHashTable *
+stage_map_from_settings (const PuenteConnection *connection)
+{
+  GHashTable *stage_map = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, connection->settings);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      const char *stage = (const char *) key + strlen (PUENTE_SETTING_DEALS_STAGE_PREFIX);
+
+      if (g_str_has_prefix (key, PUENTE_SETTING_DEALS_STAGE_PREFIX) && *stage != '\0')
+        g_hash_table_insert (stage_map, g_strdup (stage), g_strdup (value));
+    }
+
+  return stage_map;
+}
+
 /**
  * puente_connection_open_engine:
  * @store: the store the runs are recorded in, used from the calling thread
  *
- * Opens the connection's CRM and source and sets an engine up for them, with its profile.
+ * Opens the connection's CRM and source and sets an engine up for them, with its profile
+ * and the owner's choices in its settings (the pipeline and stages for deals).
  *
  * Returns: (transfer full): the engine
  */
@@ -98,7 +193,9 @@ puente_connection_open_engine (const PuenteConnection  *connection,
 {
   g_autoptr(PuenteCrm) crm = NULL;
   g_autoptr(PuenteSource) source = NULL;
+  g_autoptr(PuenteEngine) engine = NULL;
   const PuenteProfile *profile;
+  const char *pipeline;
 
   g_return_val_if_fail (connection != NULL, NULL);
   g_return_val_if_fail (PUENTE_IS_STORE (store), NULL);
@@ -115,5 +212,15 @@ puente_connection_open_engine (const PuenteConnection  *connection,
       (source = puente_connection_open_source (connection, cancellable, error)) == NULL)
     return NULL;
 
-  return puente_engine_new (store, connection->id, profile, source, crm);
+  engine = puente_engine_new (store, connection->id, profile, source, crm);
+
+  pipeline = puente_connection_get_setting (connection, PUENTE_SETTING_DEALS_PIPELINE);
+  if (pipeline != NULL)
+    {
+      g_autoptr(GHashTable) stage_map = stage_map_from_settings (connection);
+
+      puente_engine_set_deal_pipeline (engine, pipeline, stage_map);
+    }
+
+  return g_steal_pointer (&engine);
 }

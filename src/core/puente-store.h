@@ -77,18 +77,51 @@ typedef struct
 void puente_event_free (PuenteEvent *event);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PuenteEvent, puente_event_free)
 
-/* One source + one CRM + a profile: what `puente-sync connect` and the wizard set up. */
+/* One source + one CRM + a profile: what `puente-sync connect` and the wizard set up.
+ *
+ * @settings holds the owner's choices, string -> string, saved and loaded with the
+ * connection (NULL: none). The keys Puente knows:
+ *
+ *   deals.pipeline           the CRM pipeline id the files (deals) go to
+ *   deals.stage.STAGE        the CRM stage id for the source's stage id STAGE
+ *   column.HEADER            the target of the export's column whose header is HEADER:
+ *                            "field:NAME" (a PUENTE_FIELD_* name), "custom:NAME" (a CRM
+ *                            custom field) or "ignore"; see
+ *                            puente_column_mapping_target_to_string()
+ *   schedule                 "nightly@HH:MM", "every-15-minutes" or "manual"
+ *   sample-data              "true" when the connection points at puente-sandbox (the
+ *                            "Try with sample data" path)
+ *   setup.step               the wizard page reached while the setup is unfinished
+ *   setup.complete           "true" once the wizard finished
+ *
+ * puente_connection_open_source() applies the column.* keys and
+ * puente_connection_open_engine() the deals.* keys; the others are the app's. */
 typedef struct
 {
-  char *id;
-  char *profile;          /* "giav", "gioweb", "generic" */
-  char *crm;              /* "clientify" */
-  char *crm_url;          /* NULL: the CRM's public address */
-  char *source_kind;      /* "giav" or "file" */
-  char *source_location;  /* the GIAV service address, or the export's path */
+  char       *id;
+  char       *profile;          /* "giav", "gioweb", "generic" */
+  char       *crm;              /* "clientify" */
+  char       *crm_url;          /* NULL: the CRM's public address */
+  char       *source_kind;      /* "giav" or "file" */
+  char       *source_location;  /* the GIAV service address, or the export's path */
+  GHashTable *settings;         /* owned strings -> owned strings; NULL: none */
 } PuenteConnection;
 
-void puente_connection_free (PuenteConnection *connection);
+#define PUENTE_SETTING_DEALS_PIPELINE      "deals.pipeline"
+#define PUENTE_SETTING_DEALS_STAGE_PREFIX  "deals.stage."
+#define PUENTE_SETTING_COLUMN_PREFIX       "column."
+#define PUENTE_SETTING_SCHEDULE            "schedule"
+#define PUENTE_SETTING_SAMPLE_DATA         "sample-data"
+#define PUENTE_SETTING_SETUP_STEP          "setup.step"
+#define PUENTE_SETTING_SETUP_COMPLETE      "setup.complete"
+
+PuenteConnection *puente_connection_copy        (const PuenteConnection *connection);
+void              puente_connection_free        (PuenteConnection       *connection);
+const char       *puente_connection_get_setting (const PuenteConnection *connection,
+                                                 const char             *key);
+void              puente_connection_set_setting (PuenteConnection       *connection,
+                                                 const char             *key,
+                                                 const char             *value);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PuenteConnection, puente_connection_free)
 
 typedef struct

@@ -23,6 +23,8 @@ struct _PuenteSyncJob
 
   char         *store_path;
   char         *connection_id;
+  gboolean      dry_run;
+  GStrv         only;
 
   /* Shared with the worker, under the mutex. */
   GMutex        mutex;
@@ -41,10 +43,13 @@ enum {
 
 static guint signals[N_SIGNALS];
 
+/* What the worker needs, copied when the run starts: the job may be changed meanwhile. */
 typedef struct
 {
   PuenteRunMode     mode;
   char             *trigger;
+  gboolean          dry_run;
+  GStrv             only;
   PuenteRunSummary  summary;
 } JobData;
 
@@ -52,6 +57,7 @@ static void
 job_data_free (JobData *data)
 {
   g_free (data->trigger);
+  g_strfreev (data->only);
   g_free (data);
 }
 
@@ -62,6 +68,7 @@ puente_sync_job_finalize (GObject *object)
 
   g_free (self->store_path);
   g_free (self->connection_id);
+  g_strfreev (self->only);
   g_clear_pointer (&self->caller, g_main_context_unref);
   g_mutex_clear (&self->mutex);
 
@@ -109,6 +116,38 @@ puente_sync_job_new (const char *store_path,
   self->connection_id = g_strdup (connection_id);
 
   return self;
+}
+
+/**
+ * puente_sync_job_set_dry_run:
+ *
+ * The next runs plan everything and count what they would do, but write nothing: not to
+ * the CRM, not to the store (see puente_engine_set_dry_run()). The wizard's preview.
+ */
+void
+puente_sync_job_set_dry_run (PuenteSyncJob *self,
+                             gboolean       dry_run)
+{
+  g_return_if_fail (PUENTE_IS_SYNC_JOB (self));
+
+  self->dry_run = !!dry_run;
+}
+
+/**
+ * puente_sync_job_set_only:
+ * @source_ids: (nullable) (array zero-terminated=1): the clients the next runs sync;
+ *   %NULL for all
+ *
+ * See puente_engine_set_only().
+ */
+void
+puente_sync_job_set_only (PuenteSyncJob      *self,
+                          const char * const *source_ids)
+{
+  g_return_if_fail (PUENTE_IS_SYNC_JOB (self));
+
+  g_strfreev (self->only);
+  self->only = g_strdupv ((char **) source_ids);
 }
 
 /* On the caller's context. */
@@ -194,6 +233,8 @@ run_thread (GTask        *task,
       return;
     }
 
+  puente_engine_set_dry_run (engine, data->dry_run);
+  puente_engine_set_only (engine, (const char * const *) data->only);
   g_signal_connect (engine, "progress", G_CALLBACK (engine_progress_cb), self);
 
   puente_engine_run_async (engine, data->mode, data->trigger, cancellable, store_result_cb, &result);
@@ -214,6 +255,7 @@ run_thread (GTask        *task,
  *
  * Runs the connection's sync on a worker thread; @callback and ::progress come back on the
  * thread-default main context of the caller. Cancelling is graceful (see PuenteEngine).
+ * The run takes the job's dry run and selection as they are now.
  */
 void
 puente_sync_job_run_async (PuenteSyncJob       *self,
@@ -239,6 +281,8 @@ puente_sync_job_run_async (PuenteSyncJob       *self,
   data = g_new0 (JobData, 1);
   data->mode = mode;
   data->trigger = g_strdup (trigger);
+  data->dry_run = self->dry_run;
+  data->only = g_strdupv (self->only);
   g_task_set_task_data (task, data, (GDestroyNotify) job_data_free);
   g_task_run_in_thread (task, run_thread);
 }

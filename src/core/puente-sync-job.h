@@ -15,17 +15,21 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (PuenteSyncJob, puente_sync_job, PUENTE, SYNC_JOB, GObject)
 
-PuenteSyncJob *puente_sync_job_new        (const char       *store_path,
-                                           const char       *connection_id);
-void           puente_sync_job_run_async  (PuenteSyncJob    *self,
-                                           PuenteRunMode     mode,
-                                           const char       *trigger,
-                                           GCancellable     *cancellable,
-                                           GAsyncReadyCallback callback,
-                                           gpointer          user_data);
-gboolean       puente_sync_job_run_finish (PuenteSyncJob    *self,
-                                           GAsyncResult     *result,
-                                           PuenteRunSummary *summary,
-                                           GError          **error);
+PuenteSyncJob *puente_sync_job_new         (const char          *store_path,
+                                            const char          *connection_id);
+void           puente_sync_job_set_dry_run (PuenteSyncJob       *self,
+                                            gboolean             dry_run);
+void           puente_sync_job_set_only    (PuenteSyncJob       *self,
+                                            const char * const  *source_ids);
+void           puente_sync_job_run_async   (PuenteSyncJob       *self,
+                                            PuenteRunMode        mode,
+                                            const char          *trigger,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+gboolean       puente_sync_job_run_finish  (PuenteSyncJob       *self,
+                                            GAsyncResult        *result,
+                                            PuenteRunSummary    *summary,
+                                            GError             **error);
 
 G_END_DECLS

@@ -158,6 +158,90 @@ puente_column_preset_from_string (const char         *name,
   return FALSE;
 }
 
+#define TARGET_IGNORE_TEXT  "ignore"
+#define TARGET_FIELD_PREFIX  "field:"
+#define TARGET_CUSTOM_PREFIX "custom:"
+
+/**
+ * puente_column_mapping_target_to_string:
+ * @name: (nullable): as for puente_column_mapping_set()
+ *
+ * A column's target as text, to keep it in a connection's settings: "field:NAME",
+ * "custom:NAME" or "ignore".
+ *
+ * Returns: (transfer full): the text
+ */
+char *
+puente_column_mapping_target_to_string (PuenteColumnTarget  target,
+                                        const char         *name)
+{
+  g_return_val_if_fail (target == PUENTE_COLUMN_TARGET_IGNORE || (name != NULL && *name != '\0'), NULL);
+
+  switch (target)
+    {
+    case PUENTE_COLUMN_TARGET_FIELD:
+      return g_strconcat (TARGET_FIELD_PREFIX, name, NULL);
+    case PUENTE_COLUMN_TARGET_CUSTOM:
+      return g_strconcat (TARGET_CUSTOM_PREFIX, name, NULL);
+    case PUENTE_COLUMN_TARGET_IGNORE:
+    default:
+      return g_strdup (TARGET_IGNORE_TEXT);
+    }
+}
+
+/**
+ * puente_column_mapping_target_from_string:
+ * @text: as puente_column_mapping_target_to_string() writes it
+ * @target: (out): the target
+ * @name: (out) (optional) (transfer full): the field or custom field name; %NULL for
+ *   %PUENTE_COLUMN_TARGET_IGNORE
+ *
+ * Returns: %FALSE (and nothing set) when @text is not a target
+ */
+gboolean
+puente_column_mapping_target_from_string (const char          *text,
+                                          PuenteColumnTarget  *target,
+                                          char               **name)
+{
+  PuenteColumnTarget parsed;
+  const char *rest;
+
+  g_return_val_if_fail (target != NULL, FALSE);
+
+  if (text == NULL)
+    return FALSE;
+
+  if (g_str_equal (text, TARGET_IGNORE_TEXT))
+    {
+      *target = PUENTE_COLUMN_TARGET_IGNORE;
+      if (name != NULL)
+        *name = NULL;
+      return TRUE;
+    }
+
+  if (g_str_has_prefix (text, TARGET_FIELD_PREFIX))
+    {
+      parsed = PUENTE_COLUMN_TARGET_FIELD;
+      rest = text + strlen (TARGET_FIELD_PREFIX);
+    }
+  else if (g_str_has_prefix (text, TARGET_CUSTOM_PREFIX))
+    {
+      parsed = PUENTE_COLUMN_TARGET_CUSTOM;
+      rest = text + strlen (TARGET_CUSTOM_PREFIX);
+    }
+  else
+    return FALSE;
+
+  if (*rest == '\0')
+    return FALSE;
+
+  *target = parsed;
+  if (name != NULL)
+    *name = g_strdup (rest);
+
+  return TRUE;
+}
+
 static PuenteSpreadsheetValue
 default_value (PuenteColumnTarget  target,
                const char         *name)

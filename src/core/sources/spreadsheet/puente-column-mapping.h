@@ -54,6 +54,12 @@ typedef enum
   PUENTE_COLUMN_TARGET_CUSTOM,
 } PuenteColumnTarget;
 
+char     *puente_column_mapping_target_to_string   (PuenteColumnTarget   target,
+                                                   const char          *name);
+gboolean  puente_column_mapping_target_from_string (const char          *text,
+                                                   PuenteColumnTarget  *target,
+                                                   char               **name);
+
 #define PUENTE_TYPE_COLUMN_MAPPING (puente_column_mapping_get_type ())
 
 G_DECLARE_FINAL_TYPE (PuenteColumnMapping, puente_column_mapping, PUENTE, COLUMN_MAPPING, GObject)
