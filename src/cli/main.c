@@ -420,6 +420,7 @@ run_engine (Cli                *cli,
             gboolean            dry_run,
             gboolean            force,
             const char * const *only,
+            const char         *trigger,
             gboolean            json)
 {
   g_autoptr(GError) error = NULL;
@@ -443,7 +444,7 @@ run_engine (Cli                *cli,
   puente_engine_set_only (engine, only);
   g_signal_connect (engine, "progress", G_CALLBACK (progress_cb), &progress);
 
-  puente_engine_run_async (engine, mode, only != NULL ? "single" : "manual", NULL, store_result_cb, &pending);
+  puente_engine_run_async (engine, mode, only != NULL ? "single" : trigger, NULL, store_result_cb, &pending);
   result = wait_for (&pending);
   ok = puente_engine_run_finish (engine, result, &summary, &error);
   if (progress.show)
@@ -477,7 +478,7 @@ command_preview (Cli   *cli,
   if (!parse_options ("preview", entries, _("Shows what a sync would do, without changing anything."), &argc, &argv))
     return EXIT_CONFIG;
 
-  return run_engine (cli, PUENTE_RUN_FULL, TRUE, FALSE, NULL, json);
+  return run_engine (cli, PUENTE_RUN_FULL, TRUE, FALSE, NULL, "manual", json);
 }
 
 static int
@@ -487,10 +488,12 @@ command_run (Cli   *cli,
 {
   g_autofree char *mode = NULL;
   g_autofree char *only = NULL;
+  g_autofree char *trigger = NULL;
   gboolean json = FALSE;
   gboolean force = FALSE;
   GOptionEntry entries[] = {
     { "mode", 0, 0, G_OPTION_ARG_STRING, &mode, N_("full, or modified (what changed since the last sync; the default)"), "MODE" },
+    { "trigger", 0, 0, G_OPTION_ARG_STRING, &trigger, N_("What started the sync: manual (the default), or schedule (the timer)"), "TRIGGER" },
     { "only", 0, 0, G_OPTION_ARG_STRING, &only, N_("Only these clients (their numbers, separated by commas)"), "ID,…" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON, and no progress"), NULL },
     { "force", 0, 0, G_OPTION_ARG_NONE, &force, N_("Go ahead even if the safety brake would stop the sync"), NULL },
@@ -509,10 +512,16 @@ command_run (Cli   *cli,
       g_printerr (_("The mode is full or modified.\n"));
       return EXIT_CONFIG;
     }
+  if (trigger != NULL && !g_str_equal (trigger, "manual") && !g_str_equal (trigger, "schedule"))
+    {
+      g_printerr (_("The trigger is manual or schedule.\n"));
+      return EXIT_CONFIG;
+    }
   if (only != NULL)
     ids = g_strsplit (only, ",", -1);
 
-  return run_engine (cli, run_mode, FALSE, force, (const char * const *) ids, json);
+  return run_engine (cli, run_mode, FALSE, force, (const char * const *) ids,
+                     trigger != NULL ? trigger : "manual", json);
 }
 
 /* ---- status and events ------------------------------------------------------------------ */
