@@ -1226,6 +1226,46 @@ all_writes (PuenteTestSandbox *sandbox)
 }
 
 static void
+count_event (PuenteEngine      *engine,
+             const PuenteEvent *event,
+             guint             *skips_with_reason)
+{
+  if (event->outcome == PUENTE_OUTCOME_SKIPPED && event->message != NULL && *event->message != '\0')
+    (*skips_with_reason)++;
+}
+
+static guint preview_skips;
+
+static void
+listen_to_events (PuenteEngine *engine)
+{
+  puente_engine_set_dry_run (engine, TRUE);
+  g_signal_connect (engine, "event", G_CALLBACK (count_event), &preview_skips);
+}
+
+/* The wizard's preview before the first sync says what the first sync then does: files of
+ * clients that are about to be created or linked count as deals to create, not as left out,
+ * and each record left out comes with its reason. */
+static void
+test_giav_preview_predicts_first_sync (GiavFixture   *fixture,
+                                       gconstpointer  data)
+{
+  PuenteRunSummary preview;
+  PuenteRunSummary first;
+
+  preview_skips = 0;
+  preview = giav_run_with (fixture, PUENTE_RUN_FULL, listen_to_events);
+  g_assert_cmpuint (all_writes (fixture->sandbox), ==, 0);
+  g_assert_cmpuint (preview.counts[PUENTE_ENTITY_DEAL][PUENTE_OUTCOME_CREATED], >, 0);
+  g_assert_cmpuint (preview_skips, ==, puente_run_summary_total (&preview, PUENTE_OUTCOME_SKIPPED));
+
+  first = giav_run (fixture, PUENTE_RUN_FULL);
+  for (int entity = PUENTE_ENTITY_CONTACT; entity <= PUENTE_ENTITY_DEAL; entity++)
+    for (int outcome = PUENTE_OUTCOME_CREATED; outcome <= PUENTE_OUTCOME_SKIPPED; outcome++)
+      g_assert_cmpuint (preview.counts[entity][outcome], ==, first.counts[entity][outcome]);
+}
+
+static void
 test_giav_full_sync (GiavFixture   *fixture,
                      gconstpointer  data)
 {
@@ -1632,6 +1672,8 @@ main (int   argc,
               test_failures_retried_then_wait, fixture_tear_down);
 
   g_test_add ("/engine/giav/full-sync", GiavFixture, NULL, giav_set_up, test_giav_full_sync, giav_tear_down);
+  g_test_add ("/engine/giav/preview-predicts-first-sync", GiavFixture, NULL, giav_set_up,
+              test_giav_preview_predicts_first_sync, giav_tear_down);
   g_test_add ("/engine/giav/conflict", GiavFixture, NULL, giav_set_up, test_giav_conflict, giav_tear_down);
   g_test_add_func ("/engine/giav/same-state-under-faults", test_giav_same_state_under_faults);
   g_test_add ("/engine/giav/one-change", GiavFixture, NULL, giav_set_up, test_giav_one_change, giav_tear_down);

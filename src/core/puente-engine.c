@@ -69,6 +69,7 @@ G_DEFINE_QUARK (puente-engine-error-quark, puente_engine_error)
 
 enum {
   PROGRESS,
+  EVENT,
   N_SIGNALS
 };
 
@@ -133,6 +134,7 @@ typedef struct
   GHashTable       *by_document[N_ENTITIES];
   GHashTable       *by_email[N_ENTITIES];
   GHashTable       *seen[N_ENTITIES];
+  GHashTable       *would_link;         /* dry run: client source ids that would be in the CRM */
 
   PuenteRecordPage *page;
   GHashTable       *page_links;  /* "entity:source id" -> PuenteLink, this page's, read once */
@@ -171,6 +173,7 @@ run_free (Run *run)
       g_clear_pointer (&run->by_email[i], g_hash_table_unref);
       g_clear_pointer (&run->seen[i], g_hash_table_unref);
     }
+  g_clear_pointer (&run->would_link, g_hash_table_unref);
   g_clear_pointer (&run->page, puente_record_page_free);
   g_clear_pointer (&run->page_links, g_hash_table_unref);
   g_clear_pointer (&run->actions, g_ptr_array_unref);
@@ -233,6 +236,16 @@ puente_engine_class_init (PuenteEngineClass *klass)
    */
   signals[PROGRESS] = g_signal_new ("progress", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                     0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT, G_TYPE_UINT);
+
+  /**
+   * PuenteEngine::event:
+   * @event: (type gpointer): the #PuenteEvent, valid during the emission
+   *
+   * Emitted for each record's outcome other than unchanged, in a dry run too (where the
+   * event's run is 0): what the preview shows, with the reason of each skip.
+   */
+  signals[EVENT] = g_signal_new ("event", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                 0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
 }
 
 static void
@@ -858,6 +871,13 @@ plan_deal (PuenteEngine       *self,
       contact = puente_store_get_link (self->store, self->connection_id, PUENTE_ENTITY_CONTACT, client_id, NULL);
       company = puente_store_get_link (self->store, self->connection_id, PUENTE_ENTITY_COMPANY, client_id, NULL);
     }
+  if ((contact == NULL || contact->crm_id == NULL) && (company == NULL || company->crm_id == NULL) &&
+      self->dry_run && client_id != NULL && g_hash_table_contains (run->would_link, client_id))
+    {
+      /* A preview: the client would be created or linked first, then its file. */
+      action->outcome = PUENTE_OUTCOME_CREATED;
+      return action;
+    }
   if ((contact == NULL || contact->crm_id == NULL) && (company == NULL || company->crm_id == NULL))
     {
       action->outcome = PUENTE_OUTCOME_SKIPPED;
@@ -982,10 +1002,13 @@ add_event (PuenteEngine *self,
     .message = action->message,
   };
 
-  if (self->dry_run || action->outcome == PUENTE_OUTCOME_UNCHANGED)
+  if (action->outcome == PUENTE_OUTCOME_UNCHANGED)
     return;  /* unchanged records are counted, not logged one by one */
 
-  puente_store_add_event (self->store, &event, NULL);
+  event.time = g_get_real_time () / G_USEC_PER_SEC;
+  g_signal_emit (self, signals[EVENT], 0, &event);
+  if (!self->dry_run)
+    puente_store_add_event (self->store, &event, NULL);
 }
 
 static void
@@ -1044,6 +1067,11 @@ commit_page (GTask *task)
            * record up by its external id before creating it. */
           puente_store_put_link (self->store, self->connection_id, &link, NULL);
         }
+
+      if (self->dry_run && action->entity != PUENTE_ENTITY_DEAL && action->source_id != NULL &&
+          (action->outcome == PUENTE_OUTCOME_CREATED || action->outcome == PUENTE_OUTCOME_UPDATED ||
+           action->outcome == PUENTE_OUTCOME_UNCHANGED))
+        g_hash_table_add (run->would_link, g_strdup (action->source_id));
 
       if (action->outcome == PUENTE_OUTCOME_FAILED)
         run->any_failed = TRUE;
@@ -1893,6 +1921,7 @@ puente_engine_run_async (PuenteEngine        *self,
       run->by_email[i] = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
       run->seen[i] = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
     }
+  run->would_link = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_task_set_task_data (task, run, (GDestroyNotify) run_free);
   self->live = &run->summary;
   memset (self->done, 0, sizeof self->done);

@@ -314,8 +314,13 @@ puente_provision_create_missing_finish (GAsyncResult  *result,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-static const char *
-type_label (PuenteFieldType type)
+/**
+ * puente_field_type_to_label:
+ *
+ * Returns: the type as the CRM's screens name it, translated ("Text")
+ */
+const char *
+puente_field_type_to_label (PuenteFieldType type)
 {
   switch (type)
     {
@@ -363,7 +368,7 @@ puente_provision_field_steps (const PuenteProfileField *field,
                             "Visible: checked\n"
                             "Then save it."),
                           crm_name, puente_entity_to_label (field->entity), field->name,
-                          type_label (field->type), default_value);
+                          puente_field_type_to_label (field->type), default_value);
 }
 
 /**

@@ -22,6 +22,7 @@ typedef enum
 } PuenteFieldState;
 
 const char *puente_field_state_to_string (PuenteFieldState state);
+const char *puente_field_type_to_label   (PuenteFieldType  type);
 
 typedef struct
 {

@@ -31,6 +31,7 @@ struct _PuenteSyncJob
   guint         done[PUENTE_ENTITY_DEAL + 1];
   gboolean      changed[PUENTE_ENTITY_DEAL + 1];
   gboolean      delivery_pending;
+  GPtrArray    *events;            /* PuenteEvent, to deliver; NULL when nobody listens */
   GMainContext *caller;
 };
 
@@ -38,6 +39,7 @@ G_DEFINE_FINAL_TYPE (PuenteSyncJob, puente_sync_job, G_TYPE_OBJECT)
 
 enum {
   PROGRESS,
+  EVENT,
   N_SIGNALS
 };
 
@@ -50,6 +52,7 @@ typedef struct
   char             *trigger;
   gboolean          dry_run;
   GStrv             only;
+  gboolean          events;  /* someone listens to ::event */
   PuenteRunSummary  summary;
 } JobData;
 
@@ -69,6 +72,7 @@ puente_sync_job_finalize (GObject *object)
   g_free (self->store_path);
   g_free (self->connection_id);
   g_strfreev (self->only);
+  g_clear_pointer (&self->events, g_ptr_array_unref);
   g_clear_pointer (&self->caller, g_main_context_unref);
   g_mutex_clear (&self->mutex);
 
@@ -89,6 +93,17 @@ puente_sync_job_class_init (PuenteSyncJobClass *klass)
    */
   signals[PROGRESS] = g_signal_new ("progress", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                     0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT, G_TYPE_UINT);
+
+  /**
+   * PuenteSyncJob::event:
+   * @event: (type gpointer): the #PuenteEvent, valid during the emission
+   *
+   * Each record's outcome other than unchanged (PuenteEngine::event), delivered in batches
+   * on the context that started the run, and only when a handler was connected before the
+   * run started. All are emitted before puente_sync_job_run_finish() returns.
+   */
+  signals[EVENT] = g_signal_new ("event", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                 0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
 }
 
 static void
@@ -157,6 +172,7 @@ deliver_progress (gpointer user_data)
   PuenteSyncJob *self = user_data;
   guint done[PUENTE_ENTITY_DEAL + 1];
   gboolean changed[PUENTE_ENTITY_DEAL + 1];
+  g_autoptr(GPtrArray) events = NULL;
 
   g_mutex_lock (&self->mutex);
   memcpy (done, self->done, sizeof done);
@@ -165,11 +181,55 @@ deliver_progress (gpointer user_data)
   self->delivery_pending = FALSE;
   g_mutex_unlock (&self->mutex);
 
+  if (self->events != NULL)
+    {
+      g_mutex_lock (&self->mutex);
+      events = self->events;
+      self->events = g_ptr_array_new_with_free_func ((GDestroyNotify) puente_event_free);
+      g_mutex_unlock (&self->mutex);
+    }
+
+  for (guint i = 0; events != NULL && i < events->len; i++)
+    g_signal_emit (self, signals[EVENT], 0, g_ptr_array_index (events, i));
+
   for (guint entity = 0; entity <= PUENTE_ENTITY_DEAL; entity++)
     if (changed[entity])
       g_signal_emit (self, signals[PROGRESS], 0, (int) entity, done[entity]);
 
   return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_delivery (PuenteSyncJob *self)
+{
+  gboolean schedule;
+
+  /* Under the mutex */
+  schedule = !self->delivery_pending;
+  self->delivery_pending = TRUE;
+  if (schedule)
+    g_main_context_invoke_full (self->caller, G_PRIORITY_DEFAULT, deliver_progress,
+                                g_object_ref (self), g_object_unref);
+}
+
+/* On the worker's context. */
+static void
+engine_event_cb (PuenteEngine      *engine,
+                 const PuenteEvent *event,
+                 PuenteSyncJob     *self)
+{
+  PuenteEvent *copy = g_new0 (PuenteEvent, 1);
+
+  *copy = *event;
+  copy->source_id = g_strdup (event->source_id);
+  copy->crm_id = g_strdup (event->crm_id);
+  copy->display_name = g_strdup (event->display_name);
+  copy->message = g_strdup (event->message);
+
+  g_mutex_lock (&self->mutex);
+  g_ptr_array_add (self->events, copy);
+  schedule_delivery (self);
+  g_mutex_unlock (&self->mutex);
 }
 
 /* On the worker's context. */
@@ -179,18 +239,11 @@ engine_progress_cb (PuenteEngine  *engine,
                     guint          done,
                     PuenteSyncJob *self)
 {
-  gboolean schedule;
-
   g_mutex_lock (&self->mutex);
   self->done[entity] = done;
   self->changed[entity] = TRUE;
-  schedule = !self->delivery_pending;
-  self->delivery_pending = TRUE;
+  schedule_delivery (self);
   g_mutex_unlock (&self->mutex);
-
-  if (schedule)
-    g_main_context_invoke_full (self->caller, G_PRIORITY_DEFAULT, deliver_progress,
-                                g_object_ref (self), g_object_unref);
 }
 
 static void
@@ -236,6 +289,8 @@ run_thread (GTask        *task,
   puente_engine_set_dry_run (engine, data->dry_run);
   puente_engine_set_only (engine, (const char * const *) data->only);
   g_signal_connect (engine, "progress", G_CALLBACK (engine_progress_cb), self);
+  if (data->events)
+    g_signal_connect (engine, "event", G_CALLBACK (engine_event_cb), self);
 
   puente_engine_run_async (engine, data->mode, data->trigger, cancellable, store_result_cb, &result);
   while (result == NULL)
@@ -247,6 +302,7 @@ run_thread (GTask        *task,
     g_task_return_boolean (task, TRUE);
 
   g_signal_handlers_disconnect_by_func (engine, engine_progress_cb, self);
+  g_signal_handlers_disconnect_by_func (engine, engine_event_cb, self);
   g_main_context_pop_thread_default (context);
 }
 
@@ -283,6 +339,10 @@ puente_sync_job_run_async (PuenteSyncJob       *self,
   data->trigger = g_strdup (trigger);
   data->dry_run = self->dry_run;
   data->only = g_strdupv (self->only);
+  data->events = g_signal_has_handler_pending (self, signals[EVENT], 0, TRUE);
+  g_clear_pointer (&self->events, g_ptr_array_unref);
+  if (data->events)
+    self->events = g_ptr_array_new_with_free_func ((GDestroyNotify) puente_event_free);
   g_task_set_task_data (task, data, (GDestroyNotify) job_data_free);
   g_task_run_in_thread (task, run_thread);
 }
@@ -301,6 +361,9 @@ puente_sync_job_run_finish (PuenteSyncJob     *self,
 
   g_return_val_if_fail (PUENTE_IS_SYNC_JOB (self), FALSE);
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  /* What the worker sent last may still be queued: it comes first. */
+  deliver_progress (self);
 
   data = g_task_get_task_data (G_TASK (result));
   if (summary != NULL)
