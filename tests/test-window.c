@@ -75,16 +75,40 @@ find_button_with_action (GtkWidget  *widget,
   return NULL;
 }
 
+static PuenteWindow *current_window;
+
+static gboolean
+setup_shown (gpointer data)
+{
+  GtkWidget *button = find_button_with_action (GTK_WIDGET (current_window), "wizard.try-sample");
+
+  return button != NULL && gtk_widget_get_mapped (button);
+}
+
+static gboolean
+empty_shown (gpointer data)
+{
+  GtkWidget *button = find_button_with_action (GTK_WIDGET (current_window), "win.setup");
+
+  return button != NULL && gtk_widget_get_mapped (button);
+}
+
 static void
 check_window_opens (PuenteApplication *app,
                     PuenteWindow      *window)
 {
   GtkWidget *button;
 
-  /* The empty state invites the owner into setup. */
-  button = find_button_with_action (GTK_WIDGET (window), "app.setup");
+  /* The first start opens the setup, with its two ways in. */
+  current_window = window;
+  puente_test_wait_until (setup_shown, NULL);
+  button = find_button_with_action (GTK_WIDGET (window), "wizard.connect-business");
   g_assert_nonnull (button);
   g_assert_true (gtk_widget_get_mapped (button));
+
+  /* Leaving it shows the way back in. */
+  g_assert_true (gtk_widget_activate_action (button, "wizard.cancel", NULL));
+  puente_test_wait_until (empty_shown, NULL);
 
   /* Activating again presents the same window rather than a second one. */
   g_application_activate (G_APPLICATION (app));

@@ -7,13 +7,30 @@
 
 #include <glib/gi18n.h>
 
+#include "puente-dashboard.h"
+#include "puente-sample-server.h"
+#include "puente-store.h"
 #include "puente-window.h"
+#include "puente-wizard.h"
+
+#define CONNECTION_ID "default"
 
 struct _PuenteWindow
 {
   AdwApplicationWindow  parent_instance;
 
+  AdwToastOverlay      *toast_overlay;
+  GtkStack             *main_stack;
+
   GSettings            *settings;
+  GCancellable         *cancellable;
+  char                 *store_path;
+  PuenteConnection     *connection;  /* as last loaded; NULL before setup */
+  PuenteWizard         *wizard;
+  PuenteDashboard      *dashboard;
+  PuenteSampleServer   *sample;      /* "Try with sample data": lives as long as the window */
+  gboolean              sync_after_sample;
+  gboolean              setup_cancelled;  /* show the empty state, not the wizard again */
 };
 
 G_DEFINE_FINAL_TYPE (PuenteWindow, puente_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -57,6 +74,248 @@ puente_window_save_size (PuenteWindow *self)
   g_settings_apply (settings);
 }
 
+/* ---- what to show --------------------------------------------------------------------- */
+
+static void load_connection (PuenteWindow *self, gboolean then_sync);
+
+static void
+show_dashboard (PuenteWindow *self,
+                gboolean      sync_now)
+{
+  if (self->dashboard != NULL)
+    gtk_stack_remove (self->main_stack, GTK_WIDGET (self->dashboard));
+  self->dashboard = puente_dashboard_new (self->store_path, self->connection);
+  gtk_stack_add_named (self->main_stack, GTK_WIDGET (self->dashboard), "dashboard");
+  gtk_stack_set_visible_child (self->main_stack, GTK_WIDGET (self->dashboard));
+
+  if (sync_now)
+    puente_dashboard_sync (self->dashboard, PUENTE_RUN_FULL, "manual");
+}
+
+static void
+remove_wizard (PuenteWindow *self)
+{
+  if (self->wizard == NULL)
+    return;
+
+  if (puente_wizard_get_sample_server (self->wizard) != NULL)
+    g_set_object (&self->sample, puente_wizard_get_sample_server (self->wizard));
+  gtk_stack_remove (self->main_stack, GTK_WIDGET (self->wizard));
+  self->wizard = NULL;
+}
+
+static void
+wizard_finished_cb (PuenteWizard *wizard,
+                    const char   *warning,
+                    PuenteWindow *self)
+{
+  remove_wizard (self);
+  if (warning != NULL)
+    adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (warning));
+
+  /* Read back what the wizard saved, then the first sync. */
+  load_connection (self, TRUE);
+}
+
+static void
+wizard_cancelled_cb (PuenteWizard *wizard,
+                     PuenteWindow *self)
+{
+  remove_wizard (self);
+  self->setup_cancelled = TRUE;
+  load_connection (self, FALSE);
+}
+
+static void
+show_wizard (PuenteWindow *self)
+{
+  remove_wizard (self);
+  self->wizard = puente_wizard_new (self->store_path, self->connection);
+  g_signal_connect_object (self->wizard, "finished", G_CALLBACK (wizard_finished_cb), self, 0);
+  g_signal_connect_object (self->wizard, "cancelled", G_CALLBACK (wizard_cancelled_cb), self, 0);
+  gtk_stack_add_named (self->main_stack, GTK_WIDGET (self->wizard), "wizard");
+  gtk_stack_set_visible_child (self->main_stack, GTK_WIDGET (self->wizard));
+}
+
+static gboolean
+connection_is_complete (const PuenteConnection *connection)
+{
+  return connection != NULL &&
+         g_strcmp0 (puente_connection_get_setting (connection, "setup.complete"), "true") == 0;
+}
+
+/* ---- the sample data's sandbox, started again for a sample connection ------------------- */
+
+static void
+save_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  PuenteWindow *self = source_object;
+  g_autoptr(PuenteStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if ((store = puente_store_open (self->store_path, &error)) == NULL ||
+      !puente_store_save_connection (store, task_data, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+sample_saved_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  PuenteWindow *self = PUENTE_WINDOW (object);
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      g_warning ("Could not save the sample data's addresses: %s", error->message);
+    }
+
+  show_dashboard (self, GPOINTER_TO_INT (user_data));
+}
+
+static void
+sample_restarted_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(PuenteWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PuenteSampleServer) server = puente_sample_server_start_finish (result, &error);
+  g_autoptr(GTask) task = NULL;
+  gboolean sync_now = self->sync_after_sample;
+
+  if (server == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+      show_dashboard (self, FALSE);
+      return;
+    }
+
+  /* A new port each time: the connection follows it. */
+  g_set_object (&self->sample, server);
+  g_free (self->connection->crm_url);
+  self->connection->crm_url = g_strdup (puente_sample_server_get_crm_url (server));
+  g_free (self->connection->source_location);
+  self->connection->source_location = g_strdup (puente_sample_server_get_giav_url (server));
+
+  task = g_task_new (self, self->cancellable, sample_saved_cb, GINT_TO_POINTER (sync_now));
+  g_task_set_task_data (task, puente_connection_copy (self->connection), (GDestroyNotify) puente_connection_free);
+  g_task_run_in_thread (task, save_thread);
+}
+
+/* ---- loading the connection ------------------------------------------------------------- */
+
+static void
+load_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  PuenteWindow *self = source_object;
+  g_autoptr(PuenteStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  PuenteConnection *connection;
+
+  if ((store = puente_store_open (self->store_path, &error)) == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  connection = puente_store_load_connection (store, CONNECTION_ID, &error);
+  if (error != NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, connection, (GDestroyNotify) puente_connection_free);
+}
+
+static void
+loaded_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  PuenteWindow *self = PUENTE_WINDOW (object);
+  gboolean sync_now = GPOINTER_TO_INT (user_data);
+  g_autoptr(GError) error = NULL;
+  PuenteConnection *connection = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (error != NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      g_warning ("Could not read the connection: %s", error->message);
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+      gtk_stack_set_visible_child_name (self->main_stack, "empty");
+      return;
+    }
+
+  g_clear_pointer (&self->connection, puente_connection_free);
+  self->connection = connection;
+
+  if (!connection_is_complete (connection))
+    {
+      /* The first start, or a setup left halfway: the wizard, where it was left; unless
+       * the owner just left it, then the way back into it. */
+      if (self->setup_cancelled)
+        gtk_stack_set_visible_child_name (self->main_stack, "empty");
+      else
+        show_wizard (self);
+      self->setup_cancelled = FALSE;
+      return;
+    }
+  self->setup_cancelled = FALSE;
+
+  if (g_strcmp0 (puente_connection_get_setting (connection, "sample-data"), "true") == 0 &&
+      self->sample == NULL)
+    {
+      g_autofree char *dir = g_path_get_dirname (self->store_path);
+      g_autofree char *state = g_build_filename (dir, "sample-data.json", NULL);
+      self->sync_after_sample = sync_now;
+      puente_sample_server_start_async (state, self->cancellable, sample_restarted_cb, g_object_ref (self));
+      return;
+    }
+
+  show_dashboard (self, sync_now);
+}
+
+static void
+load_connection (PuenteWindow *self,
+                 gboolean      then_sync)
+{
+  g_autoptr(GTask) task = g_task_new (self, self->cancellable, loaded_cb, GINT_TO_POINTER (then_sync));
+
+  g_task_set_source_tag (task, load_connection);
+  g_task_run_in_thread (task, load_thread);
+}
+
+static void
+setup_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  PuenteWindow *self = PUENTE_WINDOW (widget);
+
+  if (self->dashboard != NULL && puente_dashboard_get_running (self->dashboard))
+    {
+      adw_toast_overlay_add_toast (self->toast_overlay,
+                                   adw_toast_new (_("Wait for the sync to end, or cancel it, "
+                                                    "before setting Puente up again.")));
+      return;
+    }
+
+  show_wizard (self);
+}
+
 static gboolean
 puente_window_close_request (GtkWindow *window)
 {
@@ -81,10 +340,24 @@ puente_window_dispose (GObject *object)
 {
   PuenteWindow *self = (PuenteWindow *)object;
 
+  g_cancellable_cancel (self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), PUENTE_TYPE_WINDOW);
   g_clear_object (&self->settings);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->sample);
 
   G_OBJECT_CLASS (puente_window_parent_class)->dispose (object);
+}
+
+static void
+puente_window_finalize (GObject *object)
+{
+  PuenteWindow *self = (PuenteWindow *)object;
+
+  g_free (self->store_path);
+  g_clear_pointer (&self->connection, puente_connection_free);
+
+  G_OBJECT_CLASS (puente_window_parent_class)->finalize (object);
 }
 
 static void
@@ -96,11 +369,17 @@ puente_window_class_init (PuenteWindowClass *klass)
 
   object_class->constructed = puente_window_constructed;
   object_class->dispose = puente_window_dispose;
+  object_class->finalize = puente_window_finalize;
 
   window_class->close_request = puente_window_close_request;
 
   gtk_widget_class_set_template_from_resource (widget_class, "/dev/puente/Puente/puente-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, PuenteWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, PuenteWindow, main_stack);
+
+  gtk_widget_class_install_action (widget_class, "win.setup", NULL, setup_action);
 }
+
 
 static void
 puente_window_init (PuenteWindow *self)
@@ -109,4 +388,8 @@ puente_window_init (PuenteWindow *self)
 
   self->settings = g_settings_new ("dev.puente.Puente");
   puente_window_load_size (self);
+
+  self->cancellable = g_cancellable_new ();
+  self->store_path = puente_store_default_path ();
+  load_connection (self, FALSE);
 }

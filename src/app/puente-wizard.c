@@ -1,0 +1,2091 @@
+/* puente-wizard.c
+ *
+ * The setup (design.md, "Wizard"): welcome, management software, CRM, preparing the CRM,
+ * files to deals, a preview and the schedule. Each step that talks to a system follows the
+ * gnome-online-accounts pattern: the Next button is sensitive once the input is complete
+ * (READY), pressing it verifies with a spinner while the page is insensitive (BUSY), and a
+ * failure shows the reason with "Try Again" (ERROR). Whatever is verified is kept at once
+ * (keys in the keyring, the rest in the store as a draft connection with the step reached),
+ * so closing the window halfway loses nothing: the next setup starts where this one ended.
+ *
+ * The work is asynchronous: network requests through the connectors' async calls, keyring
+ * through libsecret's, and the store and the preview on worker threads.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "puente-wizard"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "puente-clientify-crm.h"
+#include "puente-column-mapping.h"
+#include "puente-credentials.h"
+#include "puente-giav-source.h"
+#include "puente-profile.h"
+#include "puente-provision.h"
+#include "puente-schedule.h"
+#include "puente-spreadsheet.h"
+#include "puente-sync-job.h"
+#include "puente-wizard.h"
+
+#define CONNECTION_ID       "default"
+#define PREVIEW_ROWS        5
+#define MAX_LISTED_SKIPS    50
+/* Where the owner signs in to Clientify: its public site (the app's own address is not in
+ * the API documentation). */
+#define CLIENTIFY_WEB       "https://clientify.com/"
+
+struct _PuenteWizard
+{
+  AdwBin              parent_instance;
+
+  /* Template widgets */
+  AdwWindowTitle     *window_title;
+  GtkButton          *cancel_button;
+  GtkButton          *back_button;
+  GtkButton          *next_button;
+  GtkSpinner         *spinner;
+  GtkStack           *stack;
+  GtkCheckButton     *giav_check;
+  GtkCheckButton     *gioweb_check;
+  GtkCheckButton     *generic_check;
+  AdwPreferencesGroup *giav_group;
+  AdwEntryRow        *giav_url_row;
+  AdwEntryRow        *giav_key_row;
+  AdwActionRow       *giav_error_row;
+  AdwActionRow       *export_file_row;
+  AdwActionRow       *export_error_row;
+  AdwPreferencesGroup *preview_rows_group;
+  GtkGrid            *preview_grid;
+  AdwPreferencesGroup *columns_group;
+  AdwPreferencesGroup *crm_group;
+  AdwEntryRow        *crm_key_row;
+  AdwExpanderRow     *advanced_row;
+  AdwEntryRow        *crm_url_row;
+  AdwActionRow       *crm_error_row;
+  AdwPreferencesGroup *fields_group;
+  GtkButton          *create_fields_button;
+  AdwPreferencesGroup *manual_group;
+  GtkLabel           *manual_steps_label;
+  AdwPreferencesGroup *origin_group;
+  AdwActionRow       *prepare_error_row;
+  AdwComboRow        *pipeline_row;
+  AdwPreferencesGroup *stages_group;
+  AdwActionRow       *deals_error_row;
+  AdwPreferencesGroup *preview_group;
+  AdwPreferencesGroup *skipped_group;
+  AdwActionRow       *preview_error_row;
+  GtkCheckButton     *nightly_check;
+  GtkCheckButton     *quarter_check;
+  GtkCheckButton     *manual_check;
+  GtkSpinButton      *hour_spin;
+  GtkSpinButton      *minute_spin;
+
+  /* State */
+  char               *store_path;
+  PuenteConnection   *connection;     /* the draft, as saved */
+  GPtrArray          *history;        /* page names before the current one */
+  GCancellable       *cancellable;    /* the step's work; cancelled on leaving the page */
+  gboolean            busy;
+  gboolean            giav_key_saved;
+  gboolean            crm_key_saved;
+  PuenteSampleServer *sample;
+  PuenteCrm          *crm;            /* verified */
+  PuenteSource       *source;         /* verified (GIAV) */
+
+  GFile              *export_file;
+  PuenteColumnMapping *mapping;
+  GPtrArray          *column_rows;    /* AdwComboRow, one per column */
+  GPtrArray          *checks;         /* PuenteFieldCheck */
+  GPtrArray          *extra_rows;     /* rows added to groups, removed when rebuilt */
+  GPtrArray          *pipelines;      /* PuenteCrmPipeline */
+  GPtrArray          *stages;         /* PuenteSourceStage */
+  GPtrArray          *stage_rows;     /* AdwComboRow, one per source stage */
+  GPtrArray          *skips;          /* char *: "name — reason" */
+  guint               n_skips;
+  PuenteRunSummary    summary;
+};
+
+G_DEFINE_FINAL_TYPE (PuenteWizard, puente_wizard, ADW_TYPE_BIN)
+
+enum {
+  PROP_0,
+  PROP_PAGE,
+  PROP_BUSY,
+  N_PROPS
+};
+
+enum {
+  FINISHED,
+  CANCELLED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+/* What a spreadsheet column can be read as, for the owner. */
+static const struct {
+  const char *field;
+  const char *label;
+} column_targets[] = {
+  { PUENTE_FIELD_SOURCE_ID, N_("Client number") },
+  { PUENTE_FIELD_FULL_NAME, N_("Full name") },
+  { PUENTE_FIELD_FIRST_NAME, N_("First name") },
+  { PUENTE_FIELD_LAST_NAME, N_("Last name") },
+  { PUENTE_FIELD_COMPANY_NAME, N_("Company") },
+  { PUENTE_FIELD_DOCUMENT, N_("NIF, CIF or other tax number") },
+  { PUENTE_FIELD_EMAIL, N_("Email") },
+  { PUENTE_FIELD_MOBILE, N_("Mobile phone") },
+  { PUENTE_FIELD_PHONE, N_("Phone") },
+  { PUENTE_FIELD_BIRTHDAY, N_("Birthday") },
+  { PUENTE_FIELD_STREET, N_("Address") },
+  { PUENTE_FIELD_CITY, N_("City") },
+  { PUENTE_FIELD_POSTAL_CODE, N_("Postal code") },
+  { PUENTE_FIELD_PROVINCE, N_("Province or state") },
+  { PUENTE_FIELD_COUNTRY, N_("Country") },
+  { PUENTE_FIELD_CLIENT_TYPE, N_("Client type") },
+  { PUENTE_FIELD_GDPR_ACCEPT, N_("GDPR acceptance") },
+  { PUENTE_FIELD_GDPR_DATE, N_("GDPR acceptance date") },
+  { PUENTE_FIELD_CREATED, N_("Date of creation") },
+};
+
+static void set_page (PuenteWizard *self, const char *name, gboolean forward);
+static void update_buttons (PuenteWizard *self);
+
+/* ---- small helpers ---------------------------------------------------------------------- */
+
+static const PuenteProfile *
+current_profile (PuenteWizard *self)
+{
+  return puente_profile_lookup (self->connection->profile);
+}
+
+static void
+set_busy (PuenteWizard *self,
+          gboolean      busy)
+{
+  if (self->busy == busy)
+    return;
+
+  self->busy = busy;
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
+  gtk_spinner_set_spinning (self->spinner, busy);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->stack), !busy);
+  update_buttons (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+}
+
+static GCancellable *
+restart_cancellable (PuenteWizard *self)
+{
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+
+  return self->cancellable;
+}
+
+/* Error rows sit in a group of their own (shown with them), except the export's. */
+static void
+show_error (AdwActionRow *row,
+            const GError *error)
+{
+  GtkWidget *group = gtk_widget_get_ancestor (GTK_WIDGET (row), ADW_TYPE_PREFERENCES_GROUP);
+  gboolean own_group = adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (group))[0] == '\0';
+
+  if (error != NULL)
+    adw_action_row_set_subtitle (row, error->message);
+  gtk_widget_set_visible (GTK_WIDGET (row), error != NULL);
+  if (own_group)
+    gtk_widget_set_visible (group, error != NULL);
+}
+
+static gboolean
+is_cancelled (const GError *error)
+{
+  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
+static void
+remove_extra_rows (PuenteWizard        *self,
+                   AdwPreferencesGroup *group)
+{
+  for (guint i = self->extra_rows->len; i > 0; i--)
+    {
+      GtkWidget *row = g_ptr_array_index (self->extra_rows, i - 1);
+
+      if (gtk_widget_get_ancestor (row, ADW_TYPE_PREFERENCES_GROUP) == GTK_WIDGET (group))
+        {
+          adw_preferences_group_remove (group, row);
+          g_ptr_array_remove_index (self->extra_rows, i - 1);
+        }
+    }
+}
+
+static void
+add_extra_row (PuenteWizard        *self,
+               AdwPreferencesGroup *group,
+               GtkWidget           *row)
+{
+  adw_preferences_group_add (group, row);
+  g_ptr_array_add (self->extra_rows, row);
+}
+
+static const char *
+entry_text (gpointer editable)
+{
+  return gtk_editable_get_text (GTK_EDITABLE (editable));
+}
+
+static gboolean
+is_loopback_url (const char *url)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  const char *host = uri != NULL ? g_uri_get_host (uri) : NULL;
+
+  return host != NULL && (g_str_equal (host, "127.0.0.1") || g_str_equal (host, "localhost") ||
+                          g_str_equal (host, "::1") || g_str_equal (host, "[::1]"));
+}
+
+static void
+remove_settings (PuenteConnection *connection,
+                 const char       *prefix)
+{
+  GHashTableIter iter;
+  const char *key;
+
+  if (connection->settings == NULL)
+    return;
+
+  g_hash_table_iter_init (&iter, connection->settings);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &key, NULL))
+    if (g_str_has_prefix (key, prefix))
+      g_hash_table_iter_remove (&iter);
+}
+
+/* ---- saving the draft ------------------------------------------------------------------- */
+
+static void
+save_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  const char *store_path = g_object_get_data (G_OBJECT (task), "store-path");
+  PuenteConnection *connection = task_data;
+  g_autoptr(PuenteStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if ((store = puente_store_open (store_path, &error)) == NULL ||
+      !puente_store_save_connection (store, connection, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/* Saves the draft as it is now, on a worker thread. */
+static void
+save_connection_async (PuenteWizard        *self,
+                       const char          *step,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  PuenteConnection *copy;
+
+  if (step != NULL)
+    puente_connection_set_setting (self->connection, "setup.step", step);
+
+  copy = puente_connection_copy (self->connection);
+  task = g_task_new (self, self->cancellable, callback, user_data);
+  g_task_set_source_tag (task, save_connection_async);
+  g_object_set_data_full (G_OBJECT (task), "store-path", g_strdup (self->store_path), g_free);
+  g_task_set_task_data (task, copy, (GDestroyNotify) puente_connection_free);
+  g_task_run_in_thread (task, save_thread);
+}
+
+static gboolean
+save_connection_finish (PuenteWizard  *self,
+                        GAsyncResult  *result,
+                        GError       **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* After a step's save: on to @next_page, or the error on @error_row. */
+typedef struct
+{
+  PuenteWizard *self;
+  AdwActionRow *error_row;
+  char         *next_page;
+} StepData;
+
+static void
+step_data_free (StepData *data)
+{
+  g_object_unref (data->self);
+  g_free (data->next_page);
+  g_free (data);
+}
+
+static StepData *
+step_data_new (PuenteWizard *self,
+               AdwActionRow *error_row,
+               const char   *next_page)
+{
+  StepData *data = g_new0 (StepData, 1);
+
+  data->self = g_object_ref (self);
+  data->error_row = error_row;
+  data->next_page = g_strdup (next_page);
+
+  return data;
+}
+
+static void
+step_saved_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  StepData *data = user_data;
+  PuenteWizard *self = data->self;
+  g_autoptr(GError) error = NULL;
+
+  if (!save_connection_finish (self, result, &error))
+    {
+      if (!is_cancelled (error))
+        {
+          g_warning ("Could not save the connection: %s", error->message);
+          set_busy (self, FALSE);
+          show_error (data->error_row, error);
+        }
+      step_data_free (data);
+      return;
+    }
+
+  set_busy (self, FALSE);
+  set_page (self, data->next_page, TRUE);
+  step_data_free (data);
+}
+
+/* ---- 1. welcome ------------------------------------------------------------------------- */
+
+static void
+connect_business_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  PuenteWizard *self = PUENTE_WIZARD (widget);
+
+  puente_connection_set_setting (self->connection, "sample-data", NULL);
+  set_page (self, "software", TRUE);
+}
+
+static void
+sample_started_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(PuenteWizard) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PuenteSampleServer) server = NULL;
+
+  server = puente_sample_server_start_finish (result, &error);
+  if (is_cancelled (error))
+    return;
+
+  set_busy (self, FALSE);
+  if (server == NULL)
+    {
+      AdwToastOverlay *overlay = ADW_TOAST_OVERLAY (gtk_widget_get_ancestor (GTK_WIDGET (self),
+                                                                             ADW_TYPE_TOAST_OVERLAY));
+
+      if (overlay != NULL)
+        adw_toast_overlay_add_toast (overlay, adw_toast_new (error->message));
+      g_message ("%s", error->message);
+      return;
+    }
+
+  g_set_object (&self->sample, server);
+
+  /* The rest of the flow is the real one, filled in with the sandbox's details. */
+  puente_connection_set_setting (self->connection, "sample-data", "true");
+  gtk_check_button_set_active (self->giav_check, TRUE);
+  gtk_editable_set_text (GTK_EDITABLE (self->giav_url_row), puente_sample_server_get_giav_url (server));
+  gtk_editable_set_text (GTK_EDITABLE (self->giav_key_row), PUENTE_SAMPLE_SERVER_KEY);
+  gtk_editable_set_text (GTK_EDITABLE (self->crm_key_row), PUENTE_SAMPLE_SERVER_KEY);
+  gtk_editable_set_text (GTK_EDITABLE (self->crm_url_row), puente_sample_server_get_crm_url (server));
+  adw_expander_row_set_expanded (self->advanced_row, TRUE);
+
+  set_page (self, "software", TRUE);
+}
+
+static void
+try_sample_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  PuenteWizard *self = PUENTE_WIZARD (widget);
+  g_autofree char *dir = g_path_get_dirname (self->store_path);
+  g_autofree char *state = g_build_filename (dir, "sample-data.json", NULL);
+
+  if (self->sample != NULL)
+    {
+      set_page (self, "software", TRUE);
+      return;
+    }
+
+  g_mkdir_with_parents (dir, 0700);
+  set_busy (self, TRUE);
+  puente_sample_server_start_async (state, restart_cancellable (self), sample_started_cb,
+                                    g_object_ref (self));
+}
+
+/* ---- 2. management software ------------------------------------------------------------- */
+
+static void
+software_next (PuenteWizard *self)
+{
+  const char *profile = gtk_check_button_get_active (self->giav_check) ? "giav"
+                        : gtk_check_button_get_active (self->gioweb_check) ? "gioweb" : "generic";
+
+  g_free (self->connection->profile);
+  self->connection->profile = g_strdup (profile);
+  set_page (self, g_str_equal (profile, "giav") ? "giav" : "export", TRUE);
+}
+
+/* ---- 2a. GIAV --------------------------------------------------------------------------- */
+
+static void
+giav_key_stored_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(PuenteWizard) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!puente_credentials_store_finish (result, &error))
+    {
+      if (!is_cancelled (error))
+        {
+          set_busy (self, FALSE);
+          show_error (self->giav_error_row, error);
+        }
+      return;
+    }
+
+  self->giav_key_saved = TRUE;
+  gtk_editable_set_text (GTK_EDITABLE (self->giav_key_row), "");
+  save_connection_async (self, "crm", step_saved_cb, step_data_new (self, self->giav_error_row, "crm"));
+}
+
+static void
+giav_verified_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(PuenteWizard) self = user_data;
+  g_autoptr(GError) error = NULL;
+  const char *key = entry_text (self->giav_key_row);
+
+  if (!puente_source_verify_finish (PUENTE_SOURCE (object), result, &error))
+    {
+      if (!is_cancelled (error))
+        {
+          set_busy (self, FALSE);
+          show_error (self->giav_error_row, error);
+        }
+      return;
+    }
+
+  g_set_object (&self->source, PUENTE_SOURCE (object));
+  g_free (self->connection->source_kind);
+  self->connection->source_kind = g_strdup ("giav");
+  g_free (self->connection->source_location);
+  self->connection->source_location = g_strdup (entry_text (self->giav_url_row));
+
+  if (*key == '\0')  /* the saved key was used */
+    {
+      save_connection_async (self, "crm", step_saved_cb, step_data_new (self, self->giav_error_row, "crm"));
+      return;
+    }
+
+  puente_credentials_store_async (CONNECTION_ID, PUENTE_SERVICE_SOURCE, key, self->cancellable,
+                                  giav_key_stored_cb, g_object_ref (self));
+}
+
+static void
+verify_giav_with_key (PuenteWizard *self,
+                      const char   *key)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PuenteGiavSource) giav = NULL;
+
+  giav = puente_giav_source_new (entry_text (self->giav_url_row), key, &error);
+  if (giav == NULL)
+    {
+      set_busy (self, FALSE);
+      show_error (self->giav_error_row, error);
+      return;
+    }
+
+  puente_source_verify_async (PUENTE_SOURCE (giav), self->cancellable, giav_verified_cb,
+                              g_object_ref (self));
+}
+
+static void
+giav_saved_key_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(PuenteWizard) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_auto(PuenteSecret) key = puente_credentials_lookup_finish (result, &error);
+
+  if (key == NULL)
+    {
+      if (!is_cancelled (error))
+        {
+          set_busy (self, FALSE);
+          show_error (self->giav_error_row, error);
+        }
+      return;
+    }
+
+  verify_giav_with_key (self, key);
+}
+
+static void
+giav_next (PuenteWizard *self)
+{
+  show_error (self->giav_error_row, NULL);
+  set_busy (self, TRUE);
+  restart_cancellable (self);
+
+  if (*entry_text (self->giav_key_row) == '\0' && self->giav_key_saved)
+    puente_credentials_lookup_async (CONNECTION_ID, PUENTE_SERVICE_SOURCE, self->cancellable,
+                                     giav_saved_key_cb, g_object_ref (self));
+  else
+    verify_giav_with_key (self, entry_text (self->giav_key_row));
+}
+
+/* ---- 2b. an export ---------------------------------------------------------------------- */
+
+static char *
+target_label (PuenteColumnTarget  target,
+              const char         *name)
+{
+  if (target == PUENTE_COLUMN_TARGET_CUSTOM)
+    /* Translators: a CRM custom field a spreadsheet column is sent to, e.g. cf_enviasms */
+    return g_strdup_printf (_("Custom field %s"), name);
+
+  for (guint i = 0; i < G_N_ELEMENTS (column_targets); i++)
+    if (g_strcmp0 (column_targets[i].field, name) == 0)
+      return g_strdup (_(column_targets[i].label));
+
+  return g_strdup (name);
+}
+
+/* Row model positions: 0 "Leave out", then column_targets, then the profile's custom fields. */
+static GtkStringList *
+targets_model (PuenteWizard *self)
+{
+  const PuenteProfile *profile = current_profile (self);
+  GtkStringList *model = gtk_string_list_new (NULL);
+
+  gtk_string_list_append (model, _("Leave out"));
+  for (guint i = 0; i < G_N_ELEMENTS (column_targets); i++)
+    gtk_string_list_append (model, _(column_targets[i].label));
+  for (guint i = 0; profile != NULL && i < profile->n_fields; i++)
+    {
+      g_autofree char *label = target_label (PUENTE_COLUMN_TARGET_CUSTOM, profile->fields[i].name);
+
+      if (profile->fields[i].entity == PUENTE_ENTITY_CONTACT &&
+          g_strcmp0 (profile->fields[i].name, profile->client_id_field) != 0)
+        gtk_string_list_append (model, label);
+    }
+
+  return model;
+}
+
+static guint
+target_position (PuenteWizard       *self,
+                 PuenteColumnTarget  target,
+                 const char         *name)
+{
+  const PuenteProfile *profile = current_profile (self);
+  guint position = 1 + G_N_ELEMENTS (column_targets);
+
+  if (target == PUENTE_COLUMN_TARGET_FIELD)
+    for (guint i = 0; i < G_N_ELEMENTS (column_targets); i++)
+      if (g_strcmp0 (column_targets[i].field, name) == 0)
+        return i + 1;
+
+  if (target == PUENTE_COLUMN_TARGET_CUSTOM)
+    for (guint i = 0; profile != NULL && i < profile->n_fields; i++)
+      if (profile->fields[i].entity == PUENTE_ENTITY_CONTACT &&
+          g_strcmp0 (profile->fields[i].name, profile->client_id_field) != 0)
+        {
+          if (g_strcmp0 (profile->fields[i].name, name) == 0)
+            return position;
+          position++;
+        }
+
+  return 0;
+}
+
+static void
+target_at (PuenteWizard        *self,
+           guint                position,
+           PuenteColumnTarget  *target,
+           const char         **name)
+{
+  const PuenteProfile *profile = current_profile (self);
+  guint custom = 1 + G_N_ELEMENTS (column_targets);
+
+  *target = PUENTE_COLUMN_TARGET_IGNORE;
+  *name = NULL;
+  if (position == 0)
+    return;
+  if (position <= G_N_ELEMENTS (column_targets))
+    {
+      *target = PUENTE_COLUMN_TARGET_FIELD;
+      *name = column_targets[position - 1].field;
+      return;
+    }
+  for (guint i = 0; profile != NULL && i < profile->n_fields; i++)
+    if (profile->fields[i].entity == PUENTE_ENTITY_CONTACT &&
+        g_strcmp0 (profile->fields[i].name, profile->client_id_field) != 0)
+      {
+        if (custom++ == position)
+          {
+            *target = PUENTE_COLUMN_TARGET_CUSTOM;
+            *name = profile->fields[i].name;
+            return;
+          }
+      }
+}
+
+static void
+check_mapping (PuenteWizard *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->mapping != NULL && !puente_column_mapping_check (self->mapping, &error))
+    {
+      adw_action_row_set_subtitle (self->export_error_row, error->message);
+      gtk_widget_set_visible (GTK_WIDGET (self->export_error_row), TRUE);
+    }
+  else
+    gtk_widget_set_visible (GTK_WIDGET (self->export_error_row), FALSE);
+
+  update_buttons (self);
+}
+
+static void
+column_selected_cb (AdwComboRow  *row,
+                    GParamSpec   *pspec,
+                    PuenteWizard *self)
+{
+  guint column = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (row), "column"));
+  PuenteColumnTarget target;
+  const char *name;
+
+  target_at (self, adw_combo_row_get_selected (row), &target, &name);
+  puente_column_mapping_set (self->mapping, column, target, name);
+  check_mapping (self);
+}
+
+static void
+show_spreadsheet_preview (PuenteWizard             *self,
+                          PuenteSpreadsheetPreview *preview)
+{
+  GtkWidget *child;
+  guint n_columns = g_strv_length (preview->headers);
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->preview_grid))) != NULL)
+    gtk_grid_remove (self->preview_grid, child);
+  for (guint i = 0; i < self->column_rows->len; i++)
+    adw_preferences_group_remove (self->columns_group, g_ptr_array_index (self->column_rows, i));
+  g_ptr_array_set_size (self->column_rows, 0);
+
+  g_clear_object (&self->mapping);
+  self->mapping = puente_column_mapping_guess ((const char * const *) preview->headers,
+                                               g_strcmp0 (self->connection->profile, "gioweb") == 0
+                                               ? PUENTE_COLUMN_PRESET_GIOWEB
+                                               : PUENTE_COLUMN_PRESET_GENERIC);
+
+  for (guint column = 0; column < n_columns; column++)
+    {
+      GtkWidget *header = gtk_label_new (preview->headers[column]);
+
+      gtk_widget_add_css_class (header, "heading");
+      gtk_label_set_xalign (GTK_LABEL (header), 0);
+      gtk_grid_attach (self->preview_grid, header, column, 0, 1, 1);
+
+      for (guint row = 0; row < preview->rows->len && row < PREVIEW_ROWS; row++)
+        {
+          char **cells = g_ptr_array_index (preview->rows, row);
+          const char *text = column < g_strv_length (cells) ? cells[column] : "";
+          GtkWidget *cell = gtk_label_new (text);
+
+          gtk_label_set_xalign (GTK_LABEL (cell), 0);
+          gtk_label_set_ellipsize (GTK_LABEL (cell), PANGO_ELLIPSIZE_END);
+          gtk_label_set_max_width_chars (GTK_LABEL (cell), 24);
+          gtk_grid_attach (self->preview_grid, cell, column, row + 1, 1, 1);
+        }
+    }
+
+  for (guint column = 0; column < puente_column_mapping_get_n_columns (self->mapping); column++)
+    {
+      g_autoptr(GtkStringList) model = targets_model (self);
+      AdwComboRow *row = ADW_COMBO_ROW (adw_combo_row_new ());
+      PuenteColumnTarget target;
+      const char *name = NULL;
+      const char *example = NULL;
+
+      for (guint i = 0; i < preview->rows->len && example == NULL; i++)
+        {
+          char **cells = g_ptr_array_index (preview->rows, i);
+
+          if (column < g_strv_length (cells) && *cells[column] != '\0')
+            example = cells[column];
+        }
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                     puente_column_mapping_get_header (self->mapping, column));
+      if (example != NULL)
+        {
+          /* Translators: an example value from a spreadsheet column */
+          g_autofree char *subtitle = g_strdup_printf (_("For example: %s"), example);
+
+          adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+        }
+      adw_combo_row_set_model (row, G_LIST_MODEL (model));
+      target = puente_column_mapping_get_target (self->mapping, column, &name);
+      adw_combo_row_set_selected (row, target_position (self, target, name));
+      g_object_set_data (G_OBJECT (row), "column", GUINT_TO_POINTER (column));
+      g_signal_connect_object (row, "notify::selected", G_CALLBACK (column_selected_cb), self, 0);
+      adw_preferences_group_add (self->columns_group, GTK_WIDGET (row));
+      g_ptr_array_add (self->column_rows, row);
+    }
+
+  gtk_widget_set_visible (GTK_WIDGET (self->preview_rows_group), TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->columns_group), TRUE);
+  check_mapping (self);
+}
+
+static void
+preview_ready_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(PuenteWizard) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PuenteSpreadsheetPreview) preview = NULL;
+  g_autofree char *name = NULL;
+
+  preview = puente_spreadsheet_preview_finish (result, &error);
+  if (is_cancelled (error))
+    return;
+
+  set_busy (self, FALSE);
+  if (preview == NULL)
+    {
+      g_clear_object (&self->mapping);
+      gtk_widget_set_visible (GTK_WIDGET (self->preview_rows_group), FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (self->columns_group), FALSE);
+      show_error (self->export_error_row, error);
+      update_buttons (self);
+      return;
+    }
+
+  name = g_file_get_parse_name (self->export_file);
+  adw_action_row_set_subtitle (self->export_file_row, name);
+  show_spreadsheet_preview (self, preview);
+}
+
+static void
+load_export (PuenteWizard *self,
+             GFile        *file)
+{
+  g_set_object (&self->export_file, file);
+  show_error (self->export_error_row, NULL);
+  set_busy (self, TRUE);
+  puente_spreadsheet_preview_async (file, PREVIEW_ROWS * 4, restart_cancellable (self),
+                                    preview_ready_cb, g_object_ref (self));
+}
+
+static void
+file_chosen_cb (GtkNativeDialog *dialog,
+                int              response,
+                PuenteWizard    *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+
+      load_export (self, file);
+    }
+
+  gtk_native_dialog_destroy (dialog);
+  g_object_unref (dialog);
+}
+
+static void
+choose_file_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  PuenteWizard *self = PUENTE_WIZARD (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkFileChooserNative *dialog;
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  dialog = gtk_file_chooser_native_new (_("Choose Your Client Export"), GTK_WINDOW (root),
+                                        GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
+  gtk_file_filter_set_name (filter, _("Spreadsheets (CSV, Excel)"));
+  gtk_file_filter_add_pattern (filter, "*.csv");
+  gtk_file_filter_add_pattern (filter, "*.CSV");
+  gtk_file_filter_add_pattern (filter, "*.txt");
+  gtk_file_filter_add_pattern (filter, "*.xlsx");
+  gtk_file_filter_add_pattern (filter, "*.XLSX");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  g_signal_connect (dialog, "response", G_CALLBACK (file_chosen_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static void
+export_next (PuenteWizard *self)
+{
+  g_free (self->connection->source_kind);
+  self->connection->source_kind = g_strdup ("file");
+  g_free (self->connection->source_location);
+  self->connection->source_location = g_file_get_path (self->export_file);
+
+  /* The owner's corrections, by header: the export's columns may move between exports. */
+  remove_settings (self->connection, "column.");
+  for (guint column = 0; column < puente_column_mapping_get_n_columns (self->mapping); column++)
+    {
+      g_autofree char *key = g_strconcat ("column.", puente_column_mapping_get_header (self->mapping, column), NULL);
+      const char *name = NULL;
+      PuenteColumnTarget target = puente_column_mapping_get_target (self->mapping, column, &name);
+      g_autofree char *value = puente_column_mapping_target_to_string (target, name);
+
+      puente_connection_set_setting (self->connection, key, value);
+    }
+
+  set_busy (self, TRUE);
+  save_connection_async (self, "crm", step_saved_cb, step_data_new (self, self->export_error_row, "crm"));
+}
+
+/* ---- 3. the CRM ------------------------------------------------------------------------- */
+
+static const char *
+crm_url (PuenteWizard *self)
+{
+  const char *url = entry_text (self->crm_url_row);
+
+  return *url != '\0' ? url : PUENTE_CLIENTIFY_DEFAULT_URL;
+}
+
+static void
+crm_key_stored_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(PuenteWizard) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!puente_credentials_store_finish (result, &error))
+    {
+      if (!is_cancelled (error))
+        {
+          set_busy (self, FALSE);
+          show_error (self->crm_error_row, error);
+        }
+      return;
+    }
+
+  self->crm_key_saved = TRUE;
+  gtk_editable_set_text (GTK_EDITABLE (self->crm_key_row), "");
+  save_connection_async (self, "prepare", step_saved_cb, step_data_new (self, self->crm_error_row, "prepare"));
+}
+
+static void
+crm_verified_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(PuenteWizard) self = user_data;
+  g_autoptr(GError) error = NULL;
+  const char *key = entry_text (self->crm_key_row);
+
+  if (!puente_crm_verify_finish (PUENTE_CRM (object), result, &error))
+    {
+      if (!is_cancelled (error))
+        {
+          set_busy (self, FALSE);
+          show_error (self->crm_error_row, error);
+        }
+      return;
+    }
+
+  g_set_object (&self->crm, PUENTE_CRM (object));
+  g_free (self->connection->crm);
+  self->connection->crm = g_strdup ("clientify");
+  g_free (self->connection->crm_url);
+  self->connection->crm_url = g_str_equal (crm_url (self), PUENTE_CLIENTIFY_DEFAULT_URL)
+                              ? NULL : g_strdup (crm_url (self));
+
+  if (*key == '\0')
+    {
+      save_connection_async (self, "prepare", step_saved_cb, step_data_new (self, self->crm_error_row, "prepare"));
+      return;
+    }
+
+  puente_credentials_store_async (CONNECTION_ID, PUENTE_SERVICE_CRM, key, self->cancellable,
+                                  crm_key_stored_cb, g_object_ref (self));
+}
+
+static void
+verify_crm_with_key (PuenteWizard *self,
+                     const char   *key)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PuenteClientifyCrm) crm = NULL;
+  const char *url = crm_url (self);
+
+  if (g_str_has_prefix (url, "http://") && !is_loopback_url (url))
+    {
+      g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           _("The API address must start with https://, so that your key "
+                             "and your clients’ data travel encrypted. Correct it under "
+                             "Advanced."));
+      set_busy (self, FALSE);
+      show_error (self->crm_error_row, error);
+      return;
+    }
+
+  crm = puente_clientify_crm_new (url, key, 0, &error);
+  if (crm == NULL)
+    {
+      set_busy (self, FALSE);
+      show_error (self->crm_error_row, error);
+      return;
+    }
+
+  puente_crm_verify_async (PUENTE_CRM (crm), self->cancellable, crm_verified_cb, g_object_ref (self));
+}
+
+static void
+crm_saved_key_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(PuenteWizard) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_auto(PuenteSecret) key = puente_credentials_lookup_finish (result, &error);
+
+  if (key == NULL)
+    {
+      if (!is_cancelled (error))
+        {
+          set_busy (self, FALSE);
+          show_error (self->crm_error_row, error);
+        }
+      return;
+    }
+
+  verify_crm_with_key (self, key);
+}
+
+static void
+crm_next (PuenteWizard *self)
+{
+  show_error (self->crm_error_row, NULL);
+  set_busy (self, TRUE);
+  restart_cancellable (self);
+
+  if (*entry_text (self->crm_key_row) == '\0' && self->crm_key_saved)
+    puente_credentials_lookup_async (CONNECTION_ID, PUENTE_SERVICE_CRM, self->cancellable,
+                                     crm_saved_key_cb, g_object_ref (self));
+  else
+    verify_crm_with_key (self, entry_text (self->crm_key_row));
+}
+
+/* ---- 4. preparing the CRM --------------------------------------------------------------- */
+
+static const char *
+field_state_sentence (const PuenteFieldCheck *check)
+{
+  switch (check->state)
+    {
+    case PUENTE_FIELD_STATE_PRESENT:
+      return _("Present");
+    case PUENTE_FIELD_STATE_CREATED:
+      return _("Created by Puente");
+    case PUENTE_FIELD_STATE_MISSING:
+      return _("Missing");
+    case PUENTE_FIELD_STATE_WRONG_TYPE:
+      return _("A field with this name has another type");
+    case PUENTE_FIELD_STATE_MANUAL:
+      return _("Missing: create it by hand");
+    default:
+      return "";
+    }
+}
+
+static gboolean
+field_is_ready (const PuenteFieldCheck *check)
+{
+  return check->state == PUENTE_FIELD_STATE_PRESENT || check->state == PUENTE_FIELD_STATE_CREATED;
+}
+
+static gboolean
+all_fields_ready (PuenteWizard *self)
+{
+  if (self->checks == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < self->checks->len; i++)
+    if (!field_is_ready (g_ptr_array_index (self->checks, i)))
+      return FALSE;
+
+  return TRUE;
+}
+
+static void
+copy_clicked_cb (GtkButton *button,
+                 gpointer   user_data)
+{
+  const char *text = g_object_get_data (G_OBJECT (button), "text");
+  AdwToastOverlay *overlay;
+
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (button)), text);
+  overlay = ADW_TOAST_OVERLAY (gtk_widget_get_ancestor (GTK_WIDGET (button), ADW_TYPE_TOAST_OVERLAY));
+  if (overlay != NULL)
+    {
+      /* Translators: shown after copying a field name or type, e.g. “gesintur_id” */
+      g_autofree char *title = g_strdup_printf (_("“%s” copied"), text);
+
+      adw_toast_overlay_add_toast (overlay, adw_toast_new (title));
+    }
+}
+
+static GtkWidget *
+copy_button_new (const char *text,
+                 const char *what)
+{
+  GtkWidget *button = gtk_button_new_from_icon_name ("edit-copy-symbolic");
+  /* Translators: a button's tooltip; the first %s is what is copied (“Name”, “Type”),
+   * the second its value */
+  g_autofree char *tooltip = g_strdup_printf (_("Copy %s “%s”"), what, text);
+
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_set_tooltip_text (button, tooltip);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip, -1);
+  g_object_set_data_full (G_OBJECT (button), "text", g_strdup (text), g_free);
+  g_signal_connect (button, "clicked", G_CALLBACK (copy_clicked_cb), NULL);
+
+  return button;
+}
+
+static void
+show_checks (PuenteWizard *self)
+{
+  const PuenteProfile *profile = current_profile (self);
+  const char *crm_name = self->crm != NULL ? puente_crm_get_name (self->crm) : "Clientify";
+  g_autoptr(GString) steps = g_string_new (NULL);
+  gboolean any_missing = FALSE;
+  gboolean any_manual = FALSE;
+
+  remove_extra_rows (self, self->fields_group);
+  remove_extra_rows (self, self->origin_group);
+
+  for (guint i = 0; self->checks != NULL && i < self->checks->len; i++)
+    {
+      PuenteFieldCheck *check = g_ptr_array_index (self->checks, i);
+      const char *type = puente_field_type_to_label (check->field->type);
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *icon;
+      g_autofree char *subtitle = NULL;
+
+      if (check->state == PUENTE_FIELD_STATE_WRONG_TYPE && check->crm_type_label != NULL)
+        /* Translators: entity · what the field is for — state: type it has, type it needs */
+        subtitle = g_strdup_printf (_("%s · %s — %s: it is “%s” and must be “%s”"),
+                                    puente_entity_to_label (check->field->entity),
+                                    puente_profile_field_purpose (check->field),
+                                    field_state_sentence (check), check->crm_type_label, type);
+      else
+        /* Translators: entity · type · what the field is for — state */
+        subtitle = g_strdup_printf (_("%s · %s · %s — %s"),
+                                    puente_entity_to_label (check->field->entity), type,
+                                    puente_profile_field_purpose (check->field),
+                                    field_state_sentence (check));
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), check->field->name);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+      icon = gtk_image_new_from_icon_name (field_is_ready (check) ? "emblem-ok-symbolic"
+                                                                  : "dialog-warning-symbolic");
+      gtk_widget_add_css_class (icon, field_is_ready (check) ? "success" : "warning");
+      gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      field_state_sentence (check), -1);
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+
+      if (!field_is_ready (check))
+        {
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), copy_button_new (check->field->name, _("name")));
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), copy_button_new (type, _("type")));
+          any_missing |= check->state == PUENTE_FIELD_STATE_MISSING;
+        }
+      if (check->state == PUENTE_FIELD_STATE_MANUAL || check->state == PUENTE_FIELD_STATE_WRONG_TYPE)
+        {
+          g_autofree char *text = puente_provision_field_steps (check->field, crm_name);
+
+          any_manual = TRUE;
+          g_string_append_printf (steps, "%s%s", steps->len > 0 ? "\n\n" : "", text);
+        }
+      add_extra_row (self, self->fields_group, row);
+    }
+
+  gtk_label_set_text (self->manual_steps_label, steps->str);
+  gtk_widget_set_visible (GTK_WIDGET (self->manual_group), any_manual);
+  gtk_widget_set_visible (GTK_WIDGET (self->create_fields_button), any_missing);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->origin_group), profile != NULL && profile->origin != NULL);
+  if (profile != NULL && profile->origin != NULL)
+    {
+      GtkWidget *row = adw_action_row_new ();
+      g_autofree char *text = puente_provision_origin_steps (profile, crm_name);
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), profile->origin);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), text);
+      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), copy_button_new (profile->origin, _("name")));
+      adw_preferences_group_set_description (self->origin_group,
+                                             _("Clientify does not let Puente check or create "
+                                               "origins. If you have not created this one yet, do "
+                                               "it by hand; the sync works without it."));
+      add_extra_row (self, self->origin_group, row);
+    }
+
+  update_buttons (self);
+}
+
+static void
+checks_ready_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(PuenteWizard) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) checks = NULL;
+  gboolean created = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (result), "puente-created"));
+
+  checks = created ? puente_provision_create_missing_finish (result, &error)
+                   : puente_provision_check_finish (result, &error);
+  if (is_cancelled (error))
+    return;
+
+  set_busy (self, FALSE);
+  show_error (self->prepare_error_row, error);
+  if (checks != NULL)
+    {
+      g_clear_pointer (&self->checks, g_ptr_array_unref);
+      self->checks = g_steal_pointer (&checks);
+    }
+  show_checks (self);
+}
+
+static void
+check_fields_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  PuenteWizard *self = PUENTE_WIZARD (widget);
+
+  if (self->crm == NULL)
+    return;
+
+  set_busy (self, TRUE);
+  show_error (self->prepare_error_row, NULL);
+  puente_provision_check_async (self->crm, current_profile (self), restart_cancellable (self),
+                                checks_ready_cb, g_object_ref (self));
+}
+
+static void
+create_fields_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_object_set_data (G_OBJECT (result), "puente-created", GINT_TO_POINTER (TRUE));
+  checks_ready_cb (object, result, user_data);
+}
+
+static void
+create_fields_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  PuenteWizard *self = PUENTE_WIZARD (widget);
+
+  if (self->crm == NULL)
+    return;
+
+  set_busy (self, TRUE);
+  show_error (self->prepare_error_row, NULL);
+  puente_provision_create_missing_async (self->crm, current_profile (self), restart_cancellable (self),
+                                         create_fields_cb, g_object_ref (self));
+}
+
+static void
+open_crm_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  gtk_show_uri (GTK_WINDOW (gtk_widget_get_root (widget)), CLIENTIFY_WEB, GDK_CURRENT_TIME);
+}
+
+static void
+prepare_next (PuenteWizard *self)
+{
+  const char *next = current_profile (self)->has_files ? "deals" : "preview";
+
+  set_busy (self, TRUE);
+  save_connection_async (self, next, step_saved_cb, step_data_new (self, self->prepare_error_row, next));
+}
+
+/* ---- 5. files to deals ------------------------------------------------------------------ */
+
+static PuenteCrmPipeline *
+selected_pipeline (PuenteWizard *self)
+{
+  guint position = adw_combo_row_get_selected (self->pipeline_row);
+
+  if (self->pipelines == NULL || position >= self->pipelines->len)
+    return NULL;
+
+  return g_ptr_array_index (self->pipelines, position);
+}
+
+/* The stage a file stage goes to unless the owner says otherwise: the same name, else the
+ * same place along the pipeline (a cancelled file goes to the last stage). */
+static guint
+guess_stage (const PuenteCrmPipeline *pipeline,
+             const PuenteSourceStage *stage,
+             guint                    index,
+             guint                    n_stages)
+{
+  guint n = pipeline->stages->len;
+
+  for (guint i = 0; i < n; i++)
+    {
+      PuenteCrmStage *crm_stage = g_ptr_array_index (pipeline->stages, i);
+
+      if (g_utf8_collate (crm_stage->name, stage->name) == 0)
+        return i;
+    }
+
+  if (stage->cancelled || n_stages <= 1)
+    return stage->cancelled ? n - 1 : 0;
+
+  return MIN (n - 1, index * n / n_stages);
+}
+
+static void
+show_stage_rows (PuenteWizard *self)
+{
+  PuenteCrmPipeline *pipeline = selected_pipeline (self);
+
+  for (guint i = 0; i < self->stage_rows->len; i++)
+    adw_preferences_group_remove (self->stages_group, g_ptr_array_index (self->stage_rows, i));
+  g_ptr_array_set_size (self->stage_rows, 0);
+
+  if (pipeline == NULL || self->stages == NULL || pipeline->stages->len == 0)
+    {
+      update_buttons (self);
+      return;
+    }
+
+  for (guint i = 0; i < self->stages->len; i++)
+    {
+      PuenteSourceStage *stage = g_ptr_array_index (self->stages, i);
+      g_autoptr(GtkStringList) model = gtk_string_list_new (NULL);
+      AdwComboRow *row = ADW_COMBO_ROW (adw_combo_row_new ());
+      g_autofree char *key = g_strconcat ("deals.stage.", stage->id, NULL);
+      const char *saved = puente_connection_get_setting (self->connection, key);
+      guint selected = guess_stage (pipeline, stage, i, self->stages->len);
+
+      for (guint j = 0; j < pipeline->stages->len; j++)
+        {
+          PuenteCrmStage *crm_stage = g_ptr_array_index (pipeline->stages, j);
+
+          gtk_string_list_append (model, crm_stage->name);
+          if (g_strcmp0 (saved, crm_stage->id) == 0)
+            selected = j;
+        }
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), stage->name);
+      adw_combo_row_set_model (row, G_LIST_MODEL (model));
+      adw_combo_row_set_selected (row, selected);
+      adw_preferences_group_add (self->stages_group, GTK_WIDGET (row));
+      g_ptr_array_add (self->stage_rows, row);
+    }
+
+  update_buttons (self);
+}
+
+static void
+pipeline_selected_cb (AdwComboRow  *row,
+                      GParamSpec   *pspec,
+                      PuenteWizard *self)
+{
+  show_stage_rows (self);
+}
+
+static void
+stages_ready_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(PuenteWizard) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) stages = puente_source_list_stages_finish (PUENTE_SOURCE (object), result, &error);
+
+  if (is_cancelled (error))
+    return;
+
+  set_busy (self, FALSE);
+  show_error (self->deals_error_row, error);
+  g_clear_pointer (&self->stages, g_ptr_array_unref);
+  self->stages = g_steal_pointer (&stages);
+  show_stage_rows (self);
+}
+
+static void
+pipelines_ready_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(PuenteWizard) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) pipelines = puente_crm_list_pipelines_finish (PUENTE_CRM (object), result, &error);
+  g_autoptr(GtkStringList) model = gtk_string_list_new (NULL);
+  const char *saved = puente_connection_get_setting (self->connection, "deals.pipeline");
+  guint selected = 0;
+
+  if (is_cancelled (error))
+    return;
+
+  if (pipelines == NULL)
+    {
+      set_busy (self, FALSE);
+      show_error (self->deals_error_row, error);
+      return;
+    }
+  if (pipelines->len == 0)
+    {
+      g_autoptr(GError) none = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                                                    _("Clientify has no deal pipeline yet. Create "
+                                                      "one in Clientify, then try again."));
+      set_busy (self, FALSE);
+      show_error (self->deals_error_row, none);
+      return;
+    }
+
+  for (guint i = 0; i < pipelines->len; i++)
+    {
+      PuenteCrmPipeline *pipeline = g_ptr_array_index (pipelines, i);
+
+      gtk_string_list_append (model, pipeline->name);
+      if (saved != NULL ? g_strcmp0 (saved, pipeline->id) == 0 : pipeline->is_default)
+        selected = i;
+    }
+
+  g_clear_pointer (&self->pipelines, g_ptr_array_unref);
+  self->pipelines = g_steal_pointer (&pipelines);
+  g_signal_handlers_block_by_func (self->pipeline_row, pipeline_selected_cb, self);
+  adw_combo_row_set_model (self->pipeline_row, G_LIST_MODEL (model));
+  adw_combo_row_set_selected (self->pipeline_row, selected);
+  g_signal_handlers_unblock_by_func (self->pipeline_row, pipeline_selected_cb, self);
+
+  puente_source_list_stages_async (self->source, self->cancellable, stages_ready_cb, g_object_ref (self));
+}
+
+static void
+load_stages_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  PuenteWizard *self = PUENTE_WIZARD (widget);
+
+  if (self->crm == NULL || self->source == NULL)
+    return;
+
+  set_busy (self, TRUE);
+  show_error (self->deals_error_row, NULL);
+  puente_crm_list_pipelines_async (self->crm, restart_cancellable (self), pipelines_ready_cb,
+                                   g_object_ref (self));
+}
+
+static void
+deals_next (PuenteWizard *self)
+{
+  PuenteCrmPipeline *pipeline = selected_pipeline (self);
+
+  remove_settings (self->connection, "deals.");
+  puente_connection_set_setting (self->connection, "deals.pipeline", pipeline->id);
+  for (guint i = 0; i < self->stage_rows->len; i++)
+    {
+      PuenteSourceStage *stage = g_ptr_array_index (self->stages, i);
+      guint position = adw_combo_row_get_selected (g_ptr_array_index (self->stage_rows, i));
+      PuenteCrmStage *crm_stage = g_ptr_array_index (pipeline->stages, position);
+      g_autofree char *key = g_strconcat ("deals.stage.", stage->id, NULL);
+
+      puente_connection_set_setting (self->connection, key, crm_stage->id);
+    }
+
+  set_busy (self, TRUE);
+  save_connection_async (self, "preview", step_saved_cb, step_data_new (self, self->deals_error_row, "preview"));
+}
+
+/* ---- 6. preview ------------------------------------------------------------------------- */
+
+static void
+add_count_row (PuenteWizard *self,
+               PuenteEntity  entity)
+{
+  GtkWidget *row = adw_action_row_new ();
+  const guint *counts = self->summary.counts[entity];
+  g_autofree char *created = NULL;
+  g_autofree char *updated = NULL;
+  g_autofree char *left_out = NULL;
+  g_autofree char *subtitle = NULL;
+
+  created = g_strdup_printf (g_dngettext (NULL, "%u to create", "%u to create",
+                                          counts[PUENTE_OUTCOME_CREATED]),
+                             counts[PUENTE_OUTCOME_CREATED]);
+  updated = g_strdup_printf (g_dngettext (NULL, "%u to update", "%u to update",
+                                          counts[PUENTE_OUTCOME_UPDATED]),
+                             counts[PUENTE_OUTCOME_UPDATED]);
+  left_out = g_strdup_printf (g_dngettext (NULL, "%u left out", "%u left out",
+                                           counts[PUENTE_OUTCOME_SKIPPED] + counts[PUENTE_OUTCOME_CONFLICT]),
+                              counts[PUENTE_OUTCOME_SKIPPED] + counts[PUENTE_OUTCOME_CONFLICT]);
+  /* Translators: "12 to create, 3 to update, 2 left out" */
+  subtitle = g_strdup_printf (_("%s, %s, %s"), created, updated, left_out);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), puente_entity_to_label (entity));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  add_extra_row (self, self->preview_group, row);
+}
+
+static void
+preview_run_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(PuenteWizard) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!puente_sync_job_run_finish (PUENTE_SYNC_JOB (object), result, &self->summary, &error))
+    {
+      if (!is_cancelled (error))
+        {
+          set_busy (self, FALSE);
+          show_error (self->preview_error_row, error);
+        }
+      return;
+    }
+
+  set_busy (self, FALSE);
+  remove_extra_rows (self, self->preview_group);
+  remove_extra_rows (self, self->skipped_group);
+
+  add_count_row (self, PUENTE_ENTITY_CONTACT);
+  add_count_row (self, PUENTE_ENTITY_COMPANY);
+  if (current_profile (self)->has_files)
+    add_count_row (self, PUENTE_ENTITY_DEAL);
+
+  for (guint i = 0; i < self->skips->len; i++)
+    {
+      GtkWidget *row = adw_action_row_new ();
+      char **parts = g_ptr_array_index (self->skips, i);
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), parts[0]);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), parts[1]);
+      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+      add_extra_row (self, self->skipped_group, row);
+    }
+  if (self->n_skips > self->skips->len)
+    {
+      GtkWidget *row = adw_action_row_new ();
+      g_autofree char *title = g_strdup_printf (g_dngettext (NULL, "And %u more", "And %u more",
+                                                             self->n_skips - self->skips->len),
+                                                self->n_skips - self->skips->len);
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
+                                   _("After the first sync, the dashboard lists all of them."));
+      add_extra_row (self, self->skipped_group, row);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->skipped_group), self->n_skips > 0);
+  update_buttons (self);
+}
+
+static void
+preview_event_cb (PuenteSyncJob     *job,
+                  const PuenteEvent *event,
+                  PuenteWizard      *self)
+{
+  char **parts;
+
+  if (event->outcome != PUENTE_OUTCOME_SKIPPED && event->outcome != PUENTE_OUTCOME_CONFLICT)
+    return;
+
+  self->n_skips++;
+  if (self->skips->len >= MAX_LISTED_SKIPS)
+    return;
+
+  parts = g_new0 (char *, 3);
+  parts[0] = g_strdup (event->display_name != NULL ? event->display_name : event->source_id);
+  parts[1] = g_strdup (event->message);
+  g_ptr_array_add (self->skips, parts);
+}
+
+static void
+preview_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  PuenteWizard *self = PUENTE_WIZARD (widget);
+  g_autoptr(PuenteSyncJob) job = puente_sync_job_new (self->store_path, CONNECTION_ID);
+
+  g_ptr_array_set_size (self->skips, 0);
+  self->n_skips = 0;
+  memset (&self->summary, 0, sizeof self->summary);
+  show_error (self->preview_error_row, NULL);
+  remove_extra_rows (self, self->preview_group);
+
+  set_busy (self, TRUE);
+  puente_sync_job_set_dry_run (job, TRUE);
+  g_signal_connect_object (job, "event", G_CALLBACK (preview_event_cb), self, 0);
+  puente_sync_job_run_async (job, PUENTE_RUN_FULL, "manual", restart_cancellable (self),
+                             preview_run_cb, g_object_ref (self));
+}
+
+/* ---- 7. schedule and the end ------------------------------------------------------------ */
+
+static PuenteSchedule
+chosen_schedule (PuenteWizard *self)
+{
+  PuenteSchedule schedule = PUENTE_SCHEDULE_DEFAULT;
+
+  if (gtk_check_button_get_active (self->quarter_check))
+    schedule.kind = PUENTE_SCHEDULE_EVERY_15_MINUTES;
+  else if (gtk_check_button_get_active (self->manual_check))
+    schedule.kind = PUENTE_SCHEDULE_MANUAL;
+  else
+    {
+      schedule.hour = gtk_spin_button_get_value_as_int (self->hour_spin);
+      schedule.minute = gtk_spin_button_get_value_as_int (self->minute_spin);
+    }
+
+  return schedule;
+}
+
+static void
+schedule_installed_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(PuenteWizard) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  set_busy (self, FALSE);
+  if (!puente_schedule_install_finish (result, &error))
+    {
+      /* The connection is complete either way: the owner can sync by hand, and the
+       * dashboard says why scheduled syncs do not happen. */
+      g_warning ("The schedule was not installed: %s", error->message);
+      g_signal_emit (self, signals[FINISHED], 0, error->message);
+      return;
+    }
+
+  g_signal_emit (self, signals[FINISHED], 0, NULL);
+}
+
+static void
+finished_saved_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(PuenteWizard) self = user_data;
+  g_autoptr(GError) error = NULL;
+  PuenteSchedule schedule = chosen_schedule (self);
+  g_autofree char *sync_path = NULL;
+
+  if (!save_connection_finish (self, result, &error))
+    {
+      set_busy (self, FALSE);
+      if (!is_cancelled (error))
+        g_warning ("Could not save the connection: %s", error->message);
+      return;
+    }
+
+  sync_path = g_find_program_in_path ("puente-sync");
+  if (sync_path == NULL)
+    sync_path = g_build_filename (BINDIR, "puente-sync", NULL);
+  puente_schedule_install_async (&schedule, sync_path, NULL, self->cancellable,
+                                 schedule_installed_cb, g_object_ref (self));
+}
+
+static void
+schedule_next (PuenteWizard *self)
+{
+  PuenteSchedule schedule = chosen_schedule (self);
+  g_autofree char *text = puente_schedule_to_string (&schedule);
+
+  puente_connection_set_setting (self->connection, "schedule", text);
+  puente_connection_set_setting (self->connection, "setup.step", NULL);
+  puente_connection_set_setting (self->connection, "setup.complete", "true");
+
+  set_busy (self, TRUE);
+  save_connection_async (self, NULL, finished_saved_cb, g_object_ref (self));
+}
+
+/* ---- navigation ------------------------------------------------------------------------- */
+
+static gboolean
+page_is_ready (PuenteWizard *self,
+               const char   *page)
+{
+  if (g_str_equal (page, "software") || g_str_equal (page, "schedule"))
+    return TRUE;
+  if (g_str_equal (page, "giav"))
+    return *entry_text (self->giav_url_row) != '\0' &&
+           (*entry_text (self->giav_key_row) != '\0' || self->giav_key_saved);
+  if (g_str_equal (page, "export"))
+    return self->mapping != NULL && !gtk_widget_get_visible (GTK_WIDGET (self->export_error_row));
+  if (g_str_equal (page, "crm"))
+    return *entry_text (self->crm_key_row) != '\0' || self->crm_key_saved;
+  if (g_str_equal (page, "prepare"))
+    return all_fields_ready (self);
+  if (g_str_equal (page, "deals"))
+    return selected_pipeline (self) != NULL && self->stages != NULL &&
+           self->stage_rows->len == self->stages->len;
+  if (g_str_equal (page, "preview"))
+    return !gtk_widget_get_visible (GTK_WIDGET (self->preview_error_row));
+
+  return FALSE;
+}
+
+static void
+update_buttons (PuenteWizard *self)
+{
+  const char *page = puente_wizard_get_page (self);
+  gboolean welcome = g_str_equal (page, "welcome");
+
+  gtk_widget_set_visible (GTK_WIDGET (self->back_button), !welcome);
+  gtk_widget_set_visible (GTK_WIDGET (self->next_button), !welcome);
+  gtk_button_set_label (self->next_button,
+                        g_str_equal (page, "schedule") ? _("_Start First Sync")
+                        : g_str_equal (page, "giav") || g_str_equal (page, "crm") ? _("C_onnect")
+                        : _("_Next"));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "wizard.next",
+                                 !self->busy && !welcome && page_is_ready (self, page));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "wizard.back", self->history->len > 0);
+}
+
+static void
+set_page (PuenteWizard *self,
+          const char   *name,
+          gboolean      forward)
+{
+  const char *current = puente_wizard_get_page (self);
+  GtkStackPage *page;
+
+  /* The work of the page left is dropped; the new page's gets a fresh cancellable. */
+  restart_cancellable (self);
+  set_busy (self, FALSE);
+
+  if (forward && !g_str_equal (current, name))
+    g_ptr_array_add (self->history, g_strdup (current));
+
+  gtk_stack_set_transition_type (self->stack, forward ? GTK_STACK_TRANSITION_TYPE_SLIDE_LEFT
+                                                      : GTK_STACK_TRANSITION_TYPE_SLIDE_RIGHT);
+  gtk_stack_set_visible_child_name (self->stack, name);
+  page = gtk_stack_get_page (self->stack, gtk_stack_get_visible_child (self->stack));
+  adw_window_title_set_title (self->window_title, gtk_stack_page_get_title (page));
+
+  /* Entering a page that reads from the systems starts its reading. */
+  if (forward && g_str_equal (name, "prepare"))
+    gtk_widget_activate_action (GTK_WIDGET (self), "wizard.check-fields", NULL);
+  else if (forward && g_str_equal (name, "deals"))
+    gtk_widget_activate_action (GTK_WIDGET (self), "wizard.load-stages", NULL);
+  else if (forward && g_str_equal (name, "preview"))
+    gtk_widget_activate_action (GTK_WIDGET (self), "wizard.preview", NULL);
+
+  update_buttons (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAGE]);
+}
+
+static void
+next_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  PuenteWizard *self = PUENTE_WIZARD (widget);
+  const char *page = puente_wizard_get_page (self);
+
+  if (self->busy || !page_is_ready (self, page))
+    return;
+
+  if (g_str_equal (page, "software"))
+    software_next (self);
+  else if (g_str_equal (page, "giav"))
+    giav_next (self);
+  else if (g_str_equal (page, "export"))
+    export_next (self);
+  else if (g_str_equal (page, "crm"))
+    crm_next (self);
+  else if (g_str_equal (page, "prepare"))
+    prepare_next (self);
+  else if (g_str_equal (page, "deals"))
+    deals_next (self);
+  else if (g_str_equal (page, "preview"))
+    set_page (self, "schedule", TRUE);
+  else if (g_str_equal (page, "schedule"))
+    schedule_next (self);
+}
+
+static void
+back_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  PuenteWizard *self = PUENTE_WIZARD (widget);
+  g_autofree char *previous = NULL;
+
+  if (self->history->len == 0)
+    return;
+
+  previous = g_ptr_array_steal_index (self->history, self->history->len - 1);
+  set_page (self, previous, FALSE);
+}
+
+static void
+cancel_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  PuenteWizard *self = PUENTE_WIZARD (widget);
+
+  g_cancellable_cancel (self->cancellable);
+  set_busy (self, FALSE);
+  g_signal_emit (self, signals[CANCELLED], 0);
+}
+
+static void
+entry_changed_cb (PuenteWizard *self)
+{
+  update_buttons (self);
+}
+
+/* 02:05, not 2:5 */
+static gboolean
+spin_output_cb (GtkSpinButton *spin)
+{
+  g_autofree char *text = g_strdup_printf ("%02d", gtk_spin_button_get_value_as_int (spin));
+
+  gtk_editable_set_text (GTK_EDITABLE (spin), text);
+  return TRUE;
+}
+
+static void
+entry_activated_cb (PuenteWizard *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "wizard.next", NULL);
+}
+
+/* ---- resuming a draft ------------------------------------------------------------------- */
+
+static void
+resume (PuenteWizard           *self,
+        const PuenteConnection *draft)
+{
+  const char *step = puente_connection_get_setting (draft, "setup.step");
+  gboolean giav = g_strcmp0 (draft->profile, "giav") == 0;
+
+  g_clear_pointer (&self->connection, puente_connection_free);
+  self->connection = puente_connection_copy (draft);
+
+  gtk_check_button_set_active (giav ? self->giav_check
+                               : g_strcmp0 (draft->profile, "gioweb") == 0 ? self->gioweb_check
+                               : self->generic_check, TRUE);
+  if (giav && draft->source_location != NULL)
+    {
+      gtk_editable_set_text (GTK_EDITABLE (self->giav_url_row), draft->source_location);
+      self->giav_key_saved = TRUE;
+      adw_preferences_group_set_description (self->giav_group,
+                                             _("The API key you entered is saved in the keyring. "
+                                               "Leave the field empty to keep it."));
+    }
+  if (draft->crm_url != NULL)
+    {
+      gtk_editable_set_text (GTK_EDITABLE (self->crm_url_row), draft->crm_url);
+      adw_expander_row_set_expanded (self->advanced_row, TRUE);
+    }
+  if (step != NULL && !g_str_equal (step, "crm"))
+    {
+      self->crm_key_saved = TRUE;
+      adw_preferences_group_set_description (self->crm_group,
+                                             _("The API key you entered is saved in the keyring. "
+                                               "Leave the field empty to keep it."));
+    }
+
+  /* Back to the software page, with the way there remembered: each verified step is checked
+   * again by going forward, which costs the owner one click, and no typing. */
+  if (step == NULL)
+    return;
+
+  g_ptr_array_add (self->history, g_strdup ("welcome"));
+  gtk_stack_set_visible_child_name (self->stack, "software");
+  if (!giav && draft->source_location != NULL)
+    {
+      g_autoptr(GFile) file = g_file_new_for_path (draft->source_location);
+
+      load_export (self, file);
+    }
+}
+
+/* ---- GObject ---------------------------------------------------------------------------- */
+
+PuenteWizard *
+puente_wizard_new (const char             *store_path,
+                   const PuenteConnection *draft)
+{
+  PuenteWizard *self;
+
+  g_return_val_if_fail (store_path != NULL, NULL);
+
+  self = g_object_new (PUENTE_TYPE_WIZARD, NULL);
+  self->store_path = g_strdup (store_path);
+  if (draft != NULL)
+    resume (self, draft);
+  set_page (self, puente_wizard_get_page (self), FALSE);
+
+  return self;
+}
+
+const char *
+puente_wizard_get_page (PuenteWizard *self)
+{
+  const char *name;
+
+  g_return_val_if_fail (PUENTE_IS_WIZARD (self), NULL);
+
+  name = gtk_stack_get_visible_child_name (self->stack);
+  return name != NULL ? name : "welcome";
+}
+
+gboolean
+puente_wizard_get_busy (PuenteWizard *self)
+{
+  g_return_val_if_fail (PUENTE_IS_WIZARD (self), FALSE);
+
+  return self->busy;
+}
+
+/**
+ * puente_wizard_get_sample_server:
+ *
+ * Returns: (transfer none) (nullable): the sandbox started for "Try with sample data"
+ */
+PuenteSampleServer *
+puente_wizard_get_sample_server (PuenteWizard *self)
+{
+  g_return_val_if_fail (PUENTE_IS_WIZARD (self), NULL);
+
+  return self->sample;
+}
+
+static void
+puente_wizard_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  PuenteWizard *self = PUENTE_WIZARD (object);
+
+  switch (prop_id)
+    {
+    case PROP_PAGE:
+      g_value_set_string (value, puente_wizard_get_page (self));
+      break;
+    case PROP_BUSY:
+      g_value_set_boolean (value, self->busy);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+puente_wizard_dispose (GObject *object)
+{
+  PuenteWizard *self = (PuenteWizard *)object;
+
+  g_cancellable_cancel (self->cancellable);
+  gtk_widget_dispose_template (GTK_WIDGET (self), PUENTE_TYPE_WIZARD);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->sample);
+  g_clear_object (&self->crm);
+  g_clear_object (&self->source);
+  g_clear_object (&self->export_file);
+  g_clear_object (&self->mapping);
+
+  G_OBJECT_CLASS (puente_wizard_parent_class)->dispose (object);
+}
+
+static void
+puente_wizard_finalize (GObject *object)
+{
+  PuenteWizard *self = (PuenteWizard *)object;
+
+  g_free (self->store_path);
+  g_clear_pointer (&self->connection, puente_connection_free);
+  g_clear_pointer (&self->history, g_ptr_array_unref);
+  g_clear_pointer (&self->column_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->checks, g_ptr_array_unref);
+  g_clear_pointer (&self->extra_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->pipelines, g_ptr_array_unref);
+  g_clear_pointer (&self->stages, g_ptr_array_unref);
+  g_clear_pointer (&self->stage_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->skips, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (puente_wizard_parent_class)->finalize (object);
+}
+
+static void
+puente_wizard_class_init (PuenteWizardClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->get_property = puente_wizard_get_property;
+  object_class->dispose = puente_wizard_dispose;
+  object_class->finalize = puente_wizard_finalize;
+
+  properties[PROP_PAGE] = g_param_spec_string ("page", NULL, NULL, "welcome",
+                                               G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_BUSY] = g_param_spec_boolean ("busy", NULL, NULL, FALSE,
+                                                G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * PuenteWizard::finished:
+   * @warning: (nullable): a sentence about what did not work (the schedule), or %NULL
+   *
+   * The connection is complete and saved: time for the first sync.
+   */
+  signals[FINISHED] = g_signal_new ("finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                    0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  signals[CANCELLED] = g_signal_new ("cancelled", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                     0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/dev/puente/Puente/puente-wizard.ui");
+  gtk_widget_class_bind_template_child (widget_class, PuenteWizard, window_title);
+  gtk_widget_class_bind_template_child (widget_class, PuenteWizard, cancel_button);
+  gtk_widget_class_bind_template_child (widget_class, PuenteWizard, back_button);
+  gtk_widget_class_bind_template_child (widget_class, PuenteWizard, next_button);
+  gtk_widget_class_bind_template_child (widget_class, PuenteWizard, spinner);
+  gtk_widget_class_bind_template_child (widget_class, PuenteWizard, stack);
+  gtk_widget_class_bind_template_child (widget_class, PuenteWizard, giav_check);
+  gtk_widget_class_bind_template_child (widget_class, PuenteWizard, gioweb_check);
+  gtk_widget_class_bind_template_child (widget_class, PuenteWizard, generic_check);
+  gtk_widget_class_bind_template_child (widget_class, PuenteWizard, giav_group);
+  gtk_widget_class_bind_template_child (widget_class, PuenteWizard, giav_url_row);
+  gtk_widget_class_bind_template_child (widget_class, PuenteWizard, giav_key_row);
+  gtk_widget_class_bind_template_child (widget_class, PuenteWizard, giav_error_row);
+  gtk_widget_class_bind_template_child (widget_class, PuenteWizard, export_file_row);
+  gtk_widget_class_bind_template_child (widget_class, PuenteWizard, export_error_row);
+  gtk_widget_class_bind_template_child (widget_class, PuenteWizard, preview_rows_group);
+  gtk_widget_class_bind_template_child (widget_class, PuenteWizard, preview_grid);
+  gtk_widget_class_bind_template_child (widget_class, PuenteWizard, columns_group);
+  gtk_widget_class_bind_template_child (widget_class, PuenteWizard, crm_group);
+  gtk_widget_class_bind_template_child (widget_class, PuenteWizard, crm_key_row);
+  gtk_widget_class_bind_template_child (widget_class, PuenteWizard, advanced_row);
+  gtk_widget_class_bind_template_child (widget_class, PuenteWizard, crm_url_row);
+  gtk_widget_class_bind_template_child (widget_class, PuenteWizard, crm_error_row);
+  gtk_widget_class_bind_template_child (widget_class, PuenteWizard, fields_group);
+  gtk_widget_class_bind_template_child (widget_class, PuenteWizard, create_fields_button);
+  gtk_widget_class_bind_template_child (widget_class, PuenteWizard, manual_group);
+  gtk_widget_class_bind_template_child (widget_class, PuenteWizard, manual_steps_label);
+  gtk_widget_class_bind_template_child (widget_class, PuenteWizard, origin_group);
+  gtk_widget_class_bind_template_child (widget_class, PuenteWizard, prepare_error_row);
+  gtk_widget_class_bind_template_child (widget_class, PuenteWizard, pipeline_row);
+  gtk_widget_class_bind_template_child (widget_class, PuenteWizard, stages_group);
+  gtk_widget_class_bind_template_child (widget_class, PuenteWizard, deals_error_row);
+  gtk_widget_class_bind_template_child (widget_class, PuenteWizard, preview_group);
+  gtk_widget_class_bind_template_child (widget_class, PuenteWizard, skipped_group);
+  gtk_widget_class_bind_template_child (widget_class, PuenteWizard, preview_error_row);
+  gtk_widget_class_bind_template_child (widget_class, PuenteWizard, nightly_check);
+  gtk_widget_class_bind_template_child (widget_class, PuenteWizard, quarter_check);
+  gtk_widget_class_bind_template_child (widget_class, PuenteWizard, manual_check);
+  gtk_widget_class_bind_template_child (widget_class, PuenteWizard, hour_spin);
+  gtk_widget_class_bind_template_child (widget_class, PuenteWizard, minute_spin);
+
+  gtk_widget_class_install_action (widget_class, "wizard.next", NULL, next_action);
+  gtk_widget_class_install_action (widget_class, "wizard.back", NULL, back_action);
+  gtk_widget_class_install_action (widget_class, "wizard.cancel", NULL, cancel_action);
+  gtk_widget_class_install_action (widget_class, "wizard.connect-business", NULL, connect_business_action);
+  gtk_widget_class_install_action (widget_class, "wizard.try-sample", NULL, try_sample_action);
+  gtk_widget_class_install_action (widget_class, "wizard.choose-file", NULL, choose_file_action);
+  gtk_widget_class_install_action (widget_class, "wizard.check-fields", NULL, check_fields_action);
+  gtk_widget_class_install_action (widget_class, "wizard.create-fields", NULL, create_fields_action);
+  gtk_widget_class_install_action (widget_class, "wizard.open-crm", NULL, open_crm_action);
+  gtk_widget_class_install_action (widget_class, "wizard.load-stages", NULL, load_stages_action);
+  gtk_widget_class_install_action (widget_class, "wizard.preview", NULL, preview_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "wizard.cancel", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "wizard.back", NULL);
+}
+
+static void
+puente_wizard_init (PuenteWizard *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->connection = g_new0 (PuenteConnection, 1);
+  self->connection->id = g_strdup (CONNECTION_ID);
+  self->connection->profile = g_strdup ("giav");
+  self->connection->crm = g_strdup ("clientify");
+  self->history = g_ptr_array_new_with_free_func (g_free);
+  self->column_rows = g_ptr_array_new ();
+  self->extra_rows = g_ptr_array_new ();
+  self->stage_rows = g_ptr_array_new ();
+  self->skips = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  self->cancellable = g_cancellable_new ();
+
+  g_signal_connect_object (self->giav_url_row, "changed", G_CALLBACK (entry_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->giav_key_row, "changed", G_CALLBACK (entry_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->crm_key_row, "changed", G_CALLBACK (entry_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->pipeline_row, "notify::selected", G_CALLBACK (pipeline_selected_cb), self, 0);
+  g_signal_connect (self->hour_spin, "output", G_CALLBACK (spin_output_cb), NULL);
+  g_signal_connect (self->minute_spin, "output", G_CALLBACK (spin_output_cb), NULL);
+  spin_output_cb (self->hour_spin);
+  spin_output_cb (self->minute_spin);
+
+  /* Enter in a key field goes on, as the default button would. */
+  g_signal_connect_object (self->giav_key_row, "entry-activated", G_CALLBACK (entry_activated_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->crm_key_row, "entry-activated", G_CALLBACK (entry_activated_cb), self, G_CONNECT_SWAPPED);
+  gtk_editable_set_text (GTK_EDITABLE (self->crm_url_row), PUENTE_CLIENTIFY_DEFAULT_URL);
+}

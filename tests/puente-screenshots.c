@@ -1,0 +1,246 @@
+/* puente-screenshots.c: walks the setup through "Try with sample data" the way the wizard
+ * test does, and saves a picture of each page and of the dashboard during and after the
+ * first sync, for the README (data/screenshots/) and for looking at the app. Run it with
+ * tools/screenshots, which gives it a private session; it starts from nothing, so never
+ * point it at your own data folder.
+ *
+ *   puente-screenshots OUTDIR WIDTHxHEIGHT PREFIX
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "puente-application.h"
+#include "puente-core.h"
+#include "puente-dashboard.h"
+#include "puente-store.h"
+#include "puente-test.h"
+#include "puente-window.h"
+#include "puente-wizard.h"
+
+static const char *out_dir;
+static const char *prefix;
+static int width = 800;
+static int height = 640;
+static PuenteWindow *window;
+
+static GtkWidget *
+find_widget (GtkWidget *widget,
+             GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type) && gtk_widget_get_mapped (widget))
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static gboolean
+frames_passed (gpointer data)
+{
+  return *(guint *) data >= 3;
+}
+
+static gboolean
+count_frame (GtkWidget     *widget,
+             GdkFrameClock *clock,
+             gpointer       data)
+{
+  (*(guint *) data)++;
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+transitions_done (gpointer data)
+{
+  for (GtkWidget *w = find_widget (GTK_WIDGET (window), GTK_TYPE_STACK); w != NULL; w = NULL)
+    if (gtk_stack_get_transition_running (GTK_STACK (w)))
+      return FALSE;
+
+  return TRUE;
+}
+
+static void
+shoot (const char *name)
+{
+  /* The window itself, which draws the background: under Xvfb, without a compositor, its
+   * decorations are solid, with no shadow around. */
+  GtkWidget *content = GTK_WIDGET (window);
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *file = g_strdup_printf ("%s/%s%s.png", out_dir, prefix, name);
+  guint frames = 0;
+  guint tick;
+
+  /* Let transitions end and a few frames be drawn. */
+  puente_test_wait_until (transitions_done, NULL);
+  tick = gtk_widget_add_tick_callback (GTK_WIDGET (window), count_frame, &frames, NULL);
+  puente_test_wait_until (frames_passed, &frames);
+  gtk_widget_remove_tick_callback (GTK_WIDGET (window), tick);
+
+  paintable = gtk_widget_paintable_new (content);
+  gdk_paintable_snapshot (paintable, snapshot, gtk_widget_get_width (content), gtk_widget_get_height (content));
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, gtk_widget_get_width (content),
+                                                              gtk_widget_get_height (content)));
+  g_assert_true (gdk_texture_save_to_png (texture, file));
+  g_print ("%s\n", file);
+}
+
+typedef struct
+{
+  PuenteWizard *wizard;
+  const char   *page;
+} PageWait;
+
+static gboolean
+page_is_idle (gpointer data)
+{
+  PageWait *wait = data;
+
+  return g_strcmp0 (puente_wizard_get_page (wait->wizard), wait->page) == 0 &&
+         !puente_wizard_get_busy (wait->wizard);
+}
+
+static void
+page (PuenteWizard *wizard,
+      const char   *name)
+{
+  PageWait wait = { wizard, name };
+
+  puente_test_wait_until (page_is_idle, &wait);
+}
+
+static void
+press (PuenteWizard *wizard,
+       const char   *action)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (wizard), action, NULL));
+}
+
+static gboolean
+wizard_shown (gpointer data)
+{
+  return find_widget (GTK_WIDGET (window), PUENTE_TYPE_WIZARD) != NULL;
+}
+
+static gboolean
+dashboard_shown (gpointer data)
+{
+  return find_widget (GTK_WIDGET (window), PUENTE_TYPE_DASHBOARD) != NULL;
+}
+
+static gboolean
+dashboard_idle (gpointer data)
+{
+  GtkWidget *dashboard = find_widget (GTK_WIDGET (window), PUENTE_TYPE_DASHBOARD);
+
+  return dashboard != NULL && !puente_dashboard_get_running (PUENTE_DASHBOARD (dashboard));
+}
+
+static void
+walk (GApplication *app)
+{
+  PuenteWizard *wizard;
+
+  window = PUENTE_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  gtk_window_unmaximize (GTK_WINDOW (window));
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+
+  puente_test_wait_until (wizard_shown, NULL);
+  wizard = PUENTE_WIZARD (find_widget (GTK_WIDGET (window), PUENTE_TYPE_WIZARD));
+
+  page (wizard, "welcome");
+  shoot ("wizard-1-welcome");
+  press (wizard, "wizard.try-sample");
+  page (wizard, "software");
+  shoot ("wizard-2-software");
+  press (wizard, "wizard.next");
+  page (wizard, "giav");
+  shoot ("wizard-3-giav");
+  press (wizard, "wizard.next");
+  page (wizard, "crm");
+  shoot ("wizard-4-crm");
+  press (wizard, "wizard.next");
+  page (wizard, "prepare");
+  shoot ("wizard-5-prepare");
+  press (wizard, "wizard.create-fields");
+  page (wizard, "prepare");
+  shoot ("wizard-6-prepared");
+  press (wizard, "wizard.next");
+  page (wizard, "deals");
+  shoot ("wizard-7-deals");
+  press (wizard, "wizard.next");
+  page (wizard, "preview");
+  shoot ("wizard-8-preview");
+  press (wizard, "wizard.next");
+  page (wizard, "schedule");
+  shoot ("wizard-9-schedule");
+  press (wizard, "wizard.next");
+
+  puente_test_wait_until (dashboard_shown, NULL);
+  shoot ("dashboard-1-syncing");
+  puente_test_wait_until (dashboard_idle, NULL);
+  shoot ("dashboard-2-synced");
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+}
+
+static void
+activate_cb (GApplication *app)
+{
+  g_signal_handlers_disconnect_by_func (app, activate_cb, NULL);
+  /* Pages, not pages sliding. */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  walk (app);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(PuenteApplication) app = NULL;
+  g_autofree char *store_path = NULL;
+  g_autofree char *store_dir = NULL;
+
+  if (argc != 4 || sscanf (argv[2], "%dx%d", &width, &height) != 2)
+    {
+      g_printerr ("Usage: %s OUTDIR WIDTHxHEIGHT PREFIX\n", argv[0]);
+      return 2;
+    }
+  out_dir = argv[1];
+  prefix = argv[3];
+  puente_i18n_init ();
+
+  /* Only in a private session: it starts from an empty data folder. */
+  puente_test_require_private_session ();
+  store_path = puente_store_default_path ();
+  store_dir = g_path_get_dirname (store_path);
+  if (g_file_test (store_dir, G_FILE_TEST_EXISTS))
+    {
+      g_printerr ("%s exists: run this through tools/screenshots, in a private session.\n", store_dir);
+      return 1;
+    }
+  g_setenv ("PUENTE_SYSTEMCTL", "true", TRUE);
+  g_mkdir_with_parents (out_dir, 0755);
+
+  app = puente_application_new ("dev.puente.Puente.Screenshots", G_APPLICATION_NON_UNIQUE);
+  g_signal_connect_after (app, "activate", G_CALLBACK (activate_cb), NULL);
+
+  return g_application_run (G_APPLICATION (app), 1, argv);
+}

@@ -1,0 +1,435 @@
+/* test-wizard.c: the setup wizard, walked under Xvfb through "Try with sample data" the way
+ * an owner would, pressing its buttons (their actions), against the real puente-sandbox and
+ * the real keyring; then a setup cancelled halfway resumes with what was verified.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "puente-application.h"
+#include "puente-clientify-crm.h"
+#include "puente-credentials.h"
+#include "puente-dashboard.h"
+#include "puente-profile.h"
+#include "puente-provision.h"
+#include "puente-store.h"
+#include "puente-test.h"
+#include "puente-window.h"
+#include "puente-wizard.h"
+
+typedef void (*WindowTest) (PuenteApplication *app,
+                            PuenteWindow      *window);
+
+static GtkWidget *
+find_widget (GtkWidget *widget,
+             GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type) && gtk_widget_get_mapped (widget))
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static PuenteWindow *current_window;
+
+static gboolean
+wizard_shown (gpointer data)
+{
+  return find_widget (GTK_WIDGET (current_window), PUENTE_TYPE_WIZARD) != NULL;
+}
+
+static gboolean
+dashboard_shown (gpointer data)
+{
+  return find_widget (GTK_WIDGET (current_window), PUENTE_TYPE_DASHBOARD) != NULL;
+}
+
+static PuenteWizard *
+wait_for_wizard (PuenteWindow *window)
+{
+  current_window = window;
+  puente_test_wait_until (wizard_shown, NULL);
+
+  return PUENTE_WIZARD (find_widget (GTK_WIDGET (window), PUENTE_TYPE_WIZARD));
+}
+
+typedef struct
+{
+  PuenteWizard *wizard;
+  const char   *page;
+} PageWait;
+
+static gboolean
+page_is_idle (gpointer data)
+{
+  PageWait *wait = data;
+
+  return g_strcmp0 (puente_wizard_get_page (wait->wizard), wait->page) == 0 &&
+         !puente_wizard_get_busy (wait->wizard);
+}
+
+/* Waits until @page is shown and its work (verifying, reading) is done. */
+static void
+wait_for_page (PuenteWizard *wizard,
+               const char   *page)
+{
+  PageWait wait = { wizard, page };
+
+  g_test_message ("Waiting for the page “%s” (now “%s”)", page, puente_wizard_get_page (wizard));
+  puente_test_wait_until (page_is_idle, &wait);
+}
+
+static void
+press (PuenteWizard *wizard,
+       const char   *action)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (wizard), action, NULL));
+}
+
+static GtkWidget *
+find_button (GtkWidget  *widget,
+             const char *action_name)
+{
+  if (GTK_IS_BUTTON (widget) && gtk_widget_get_mapped (widget) &&
+      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action_name) == 0)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button (child, action_name);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* What the owner sees: the Next button, shown and sensitive. */
+static gboolean
+next_is_sensitive (PuenteWizard *wizard)
+{
+  GtkWidget *button = find_button (GTK_WIDGET (wizard), "wizard.next");
+
+  return button != NULL && gtk_widget_is_sensitive (button);
+}
+
+static gboolean
+dashboard_idle (gpointer data)
+{
+  PuenteDashboard *dashboard = PUENTE_DASHBOARD (find_widget (GTK_WIDGET (current_window),
+                                                              PUENTE_TYPE_DASHBOARD));
+
+  return dashboard != NULL && !puente_dashboard_get_running (dashboard);
+}
+
+static PuenteConnection *
+load_connection (void)
+{
+  g_autofree char *path = puente_store_default_path ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PuenteStore) store = puente_store_open (path, &error);
+
+  g_assert_no_error (error);
+  return puente_store_load_connection (store, "default", NULL);
+}
+
+static void
+check_sample_data_path (PuenteApplication *app,
+                        PuenteWindow      *window)
+{
+  PuenteWizard *wizard = wait_for_wizard (window);
+  g_autoptr(PuenteConnection) connection = NULL;
+  g_autoptr(PuenteClientifyCrm) crm = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) checks = NULL;
+  g_autoptr(GPtrArray) runs = NULL;
+  g_autoptr(PuenteStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *store_path = puente_store_default_path ();
+  g_auto(PuenteSecret) crm_key = NULL;
+  g_auto(PuenteSecret) giav_key = NULL;
+  GAsyncResult *pending = NULL;
+  PuenteRunInfo *run;
+
+  /* First start: the wizard welcomes the owner. */
+  wait_for_page (wizard, "welcome");
+  press (wizard, "wizard.try-sample");
+
+  /* The sandbox is started and its details filled in; the flow is the real one. */
+  wait_for_page (wizard, "software");
+  g_assert_true (next_is_sensitive (wizard));
+  press (wizard, "wizard.next");
+  wait_for_page (wizard, "giav");
+  g_assert_true (next_is_sensitive (wizard));
+  press (wizard, "wizard.next");            /* Connect: verified, key to the keyring */
+  wait_for_page (wizard, "crm");
+  press (wizard, "wizard.next");            /* Connect */
+  wait_for_page (wizard, "prepare");
+
+  /* A fresh sample CRM lacks the GIAV fields: Next waits until they are there. */
+  g_assert_false (next_is_sensitive (wizard));
+  press (wizard, "wizard.create-fields");
+  wait_for_page (wizard, "prepare");
+  g_assert_true (next_is_sensitive (wizard));
+  press (wizard, "wizard.next");
+
+  /* Files to deals: the pipeline and a stage for each GIAV file stage. */
+  wait_for_page (wizard, "deals");
+  g_assert_true (next_is_sensitive (wizard));
+  press (wizard, "wizard.next");
+
+  /* The preview writes nothing. */
+  wait_for_page (wizard, "preview");
+  g_assert_true (next_is_sensitive (wizard));
+  connection = load_connection ();
+  g_assert_nonnull (connection);
+  crm = puente_clientify_crm_new (connection->crm_url, "sandbox", 0, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (puente_connection_get_setting (connection, "deals.pipeline"));
+  g_assert_null (puente_connection_get_setting (connection, "setup.complete"));
+  store = puente_store_open (store_path, &error);
+  g_assert_no_error (error);
+  runs = puente_store_list_runs (store, "default", 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (runs->len, ==, 0);
+  g_clear_pointer (&runs, g_ptr_array_unref);
+  press (wizard, "wizard.next");
+
+  /* The schedule, then the first sync on the dashboard. */
+  wait_for_page (wizard, "schedule");
+  press (wizard, "wizard.next");
+  puente_test_wait_until (dashboard_shown, NULL);
+  puente_test_wait_until (dashboard_idle, NULL);
+
+  /* The connection is complete, its keys are in the real keyring, never in the store. */
+  g_clear_pointer (&connection, puente_connection_free);
+  connection = load_connection ();
+  g_assert_cmpstr (puente_connection_get_setting (connection, "setup.complete"), ==, "true");
+  g_assert_cmpstr (puente_connection_get_setting (connection, "sample-data"), ==, "true");
+  g_assert_cmpstr (puente_connection_get_setting (connection, "schedule"), ==, "nightly@02:00");
+  g_assert_cmpstr (connection->profile, ==, "giav");
+  crm_key = puente_credentials_lookup_sync ("default", PUENTE_SERVICE_CRM, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (crm_key, ==, "sandbox");
+  giav_key = puente_credentials_lookup_sync ("default", PUENTE_SERVICE_SOURCE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (giav_key, ==, "sandbox");
+
+  /* The fields are in the sandbox CRM. */
+  puente_provision_check_async (PUENTE_CRM (crm), puente_profile_lookup ("giav"), NULL,
+                                puente_test_store_result, &pending);
+  result = puente_test_wait_for_result (&pending);
+  checks = puente_provision_check_finish (result, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < checks->len; i++)
+    {
+      PuenteFieldCheck *check = g_ptr_array_index (checks, i);
+
+      g_assert_cmpint (check->state, ==, PUENTE_FIELD_STATE_PRESENT);
+    }
+
+  /* And the first run is recorded, with records created. */
+  runs = puente_store_list_runs (store, "default", 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (runs->len, ==, 1);
+  run = g_ptr_array_index (runs, 0);
+  g_assert_cmpstr (run->trigger, ==, "manual");
+  g_assert_cmpstr (run->mode, ==, "full");
+  g_assert_true (g_str_equal (run->state, "succeeded") || g_str_equal (run->state, "finished-with-failures"));
+  g_assert_cmpuint (puente_store_count_links (store, "default", NULL), >, 0);
+}
+
+/* The page shown, not the one sliding out. */
+static GtkWidget *
+visible_page (PuenteWizard *wizard)
+{
+  GtkWidget *stack = find_widget (GTK_WIDGET (wizard), GTK_TYPE_STACK);
+
+  g_assert_nonnull (stack);
+  return gtk_stack_get_visible_child (GTK_STACK (stack));
+}
+
+static GtkWidget *
+find_error_row (GtkWidget *widget)
+{
+  if (ADW_IS_ACTION_ROW (widget) && gtk_widget_get_mapped (widget) &&
+      gtk_widget_has_css_class (widget, "error"))
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_error_row (child);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static gboolean
+empty_state_shown (gpointer data)
+{
+  GtkWidget *button = find_button (GTK_WIDGET (current_window), "win.setup");
+
+  return button != NULL && wizard_shown (NULL) == FALSE;
+}
+
+static void
+check_wrong_key_then_resume (PuenteApplication *app,
+                             PuenteWindow      *window)
+{
+  PuenteWizard *wizard = wait_for_wizard (window);
+  GtkWidget *key_row;
+  GtkWidget *error_row;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *missing = NULL;
+  g_autoptr(PuenteConnection) connection = NULL;
+
+  wait_for_page (wizard, "welcome");
+  press (wizard, "wizard.try-sample");
+  wait_for_page (wizard, "software");
+  press (wizard, "wizard.next");
+  wait_for_page (wizard, "giav");
+  press (wizard, "wizard.next");
+  wait_for_page (wizard, "crm");
+
+  /* A wrong key: the page says so, offers to try again, and keeps nothing. */
+  key_row = find_widget (visible_page (wizard), ADW_TYPE_PASSWORD_ENTRY_ROW);
+  g_assert_nonnull (key_row);
+  gtk_editable_set_text (GTK_EDITABLE (key_row), "not-the-key");
+  press (wizard, "wizard.next");
+  wait_for_page (wizard, "crm");
+  error_row = find_error_row (visible_page (wizard));
+  g_assert_nonnull (error_row);
+  g_assert_nonnull (find_button (error_row, "wizard.next"));  /* Try Again */
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (error_row)), !=, "");
+  g_assert_null (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (error_row)), "not-the-key"));
+  missing = puente_credentials_lookup_sync ("default", PUENTE_SERVICE_CRM, NULL, &error);
+  g_assert_null (missing);
+  g_clear_error (&error);
+
+  /* The right one: on to preparing the CRM. */
+  gtk_editable_set_text (GTK_EDITABLE (key_row), "sandbox");
+  press (wizard, "wizard.next");
+  wait_for_page (wizard, "prepare");
+  g_assert_null (find_error_row (GTK_WIDGET (wizard)));
+
+  /* The owner leaves halfway: what was verified is kept. */
+  press (wizard, "wizard.cancel");
+  puente_test_wait_until (empty_state_shown, NULL);
+  connection = load_connection ();
+  g_assert_nonnull (connection);
+  g_assert_cmpstr (puente_connection_get_setting (connection, "setup.step"), ==, "prepare");
+  g_assert_null (puente_connection_get_setting (connection, "setup.complete"));
+
+  /* Setting up again starts with everything filled in: no key to type again. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.setup", NULL));
+  wizard = wait_for_wizard (window);
+  wait_for_page (wizard, "software");
+  press (wizard, "wizard.next");
+  wait_for_page (wizard, "giav");
+  g_assert_true (next_is_sensitive (wizard));
+  press (wizard, "wizard.next");
+  wait_for_page (wizard, "crm");
+  g_assert_true (next_is_sensitive (wizard));
+  press (wizard, "wizard.next");
+  wait_for_page (wizard, "prepare");
+  g_assert_null (find_error_row (GTK_WIDGET (wizard)));
+}
+
+static void
+activate_cb (GApplication *app,
+             WindowTest   *test)
+{
+  PuenteWindow *window;
+
+  g_signal_handlers_disconnect_by_func (app, activate_cb, test);
+
+  window = PUENTE_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  g_assert_true (PUENTE_IS_WINDOW (window));
+
+  (*test) (PUENTE_APPLICATION (app), window);
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+}
+
+/* Each test starts as a first start: no store, no sample data, no keys. */
+static void
+forget_everything (void)
+{
+  g_autofree char *store_path = puente_store_default_path ();
+  g_autofree char *dir = g_path_get_dirname (store_path);
+  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_assert_cmpint (g_remove (path), ==, 0);
+    }
+
+  puente_credentials_delete_sync ("default", PUENTE_SERVICE_CRM, NULL, NULL);
+  puente_credentials_delete_sync ("default", PUENTE_SERVICE_SOURCE, NULL, NULL);
+}
+
+static void
+run_in_application (WindowTest test)
+{
+  g_autoptr(PuenteApplication) app = NULL;
+
+  puente_test_require_private_session ();
+  forget_everything ();
+
+  app = puente_application_new ("dev.puente.Puente.Test", G_APPLICATION_NON_UNIQUE);
+  g_signal_connect_after (app, "activate", G_CALLBACK (activate_cb), &test);
+
+  g_assert_cmpint (g_application_run (G_APPLICATION (app), 0, NULL), ==, 0);
+  g_assert_finalize_object (g_steal_pointer (&app));
+}
+
+static void
+test_wizard_sample_data (void)
+{
+  run_in_application (check_sample_data_path);
+}
+
+static void
+test_wizard_wrong_key_then_resume (void)
+{
+  run_in_application (check_wrong_key_then_resume);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gtk_test_init (&argc, &argv, NULL);
+
+  /* The schedule is written, but no real systemd is told: a stand-in that succeeds. */
+  g_setenv ("PUENTE_SYSTEMCTL", "true", TRUE);
+
+  g_test_add_func ("/wizard/sample-data", test_wizard_sample_data);
+  g_test_add_func ("/wizard/wrong-key-then-resume", test_wizard_wrong_key_then_resume);
+
+  return g_test_run ();
+}
