@@ -236,6 +236,38 @@ test_help (void)
   g_assert_nonnull (strstr (out, "events"));
 }
 
+/* Connecting again (a new key, say) keeps what the owner chose in the wizard. */
+static void
+test_connect_again_keeps_choices (Fixture       *fixture,
+                                  gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (fixture->data_dir, "puente.db", NULL);
+  g_autoptr(PuenteStore) store = NULL;
+  g_autoptr(PuenteConnection) connection = NULL;
+  g_autoptr(PuenteConnection) again = NULL;
+  g_autoptr(GError) error = NULL;
+
+  connect (fixture, KEY, 0);
+
+  store = puente_store_open (path, &error);
+  g_assert_no_error (error);
+  connection = puente_store_load_connection (store, "default", &error);
+  g_assert_no_error (error);
+  puente_connection_set_setting (connection, "column.email", "ignore");
+  puente_connection_set_setting (connection, "schedule", "every-15-minutes");
+  g_assert_true (puente_store_save_connection (store, connection, &error));
+  g_clear_object (&store);
+
+  connect (fixture, KEY, 0);
+
+  store = puente_store_open (path, &error);
+  g_assert_no_error (error);
+  again = puente_store_load_connection (store, "default", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (puente_connection_get_setting (again, "column.email"), ==, "ignore");
+  g_assert_cmpstr (puente_connection_get_setting (again, "schedule"), ==, "every-15-minutes");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -246,6 +278,8 @@ main (int   argc,
   g_test_add ("/cli/not-set-up", Fixture, NULL, fixture_set_up, test_not_set_up, fixture_tear_down);
   g_test_add ("/cli/wrong-key", Fixture, NULL, fixture_set_up, test_wrong_key, fixture_tear_down);
   g_test_add ("/cli/whole-flow", Fixture, NULL, fixture_set_up, test_whole_flow, fixture_tear_down);
+  g_test_add ("/cli/connect-again-keeps-choices", Fixture, NULL, fixture_set_up,
+              test_connect_again_keeps_choices, fixture_tear_down);
 
   return g_test_run ();
 }

@@ -150,6 +150,7 @@ command_connect (Cli   *cli,
   g_autoptr(GAsyncResult) result = NULL;
   GAsyncResult *pending = NULL;
   PuenteConnection connection = { 0, };
+  g_autoptr(PuenteConnection) previous = NULL;
   g_autofree char *crm_key = NULL;
   g_autofree char *source_key = NULL;
   char *line = NULL;
@@ -208,6 +209,13 @@ command_connect (Cli   *cli,
   connection.crm_url = crm_url;
   connection.source_kind = (char *) (source_url != NULL ? "giav" : "file");
   connection.source_location = source_url != NULL ? source_url : source_file;
+
+  /* Connecting again to the same kind of system keeps the owner's choices made in the
+   * wizard (pipeline, stages, columns, schedule). */
+  previous = puente_store_load_connection (cli->store, CONNECTION_ID, NULL);
+  if (previous != NULL && g_strcmp0 (previous->profile, connection.profile) == 0 &&
+      g_strcmp0 (previous->source_kind, connection.source_kind) == 0)
+    connection.settings = previous->settings;
 
   /* Checked first, so that a wrong key shows up now, not at the first night's sync, and is
    * never kept. */
