@@ -13,6 +13,7 @@
 
 #include <glib/gi18n.h>
 
+#include "puente-a11y.h"
 #include "puente-dashboard.h"
 #include "puente-profile.h"
 #include "puente-schedule.h"
@@ -434,6 +435,7 @@ static void
 puente_dashboard_init (PuenteDashboard *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  puente_a11y_fix_names (GTK_WIDGET (self));
 
   self->lifetime = g_cancellable_new ();
 }

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "puente-a11y.h"
 #include "puente-dashboard.h"
 #include "puente-sample-server.h"
 #include "puente-store.h"
@@ -385,6 +386,7 @@ static void
 puente_window_init (PuenteWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  puente_a11y_fix_names (GTK_WIDGET (self));
 
   self->settings = g_settings_new ("dev.puente.Puente");
   puente_window_load_size (self);

@@ -1,0 +1,57 @@
+/* puente-a11y.c
+ *
+ * Two things GTK 4.8 and libadwaita 1.2 name wrongly for a screen reader, mended once a
+ * widget tree is built:
+ *  - a button with a mnemonic label is read as “_Next Next” (the raw label, then its child
+ *    label); it is labelled by its child label instead, which follows label changes;
+ *  - AdwPasswordEntryRow's show-text button has no name at all (“GtkImage”).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+
+#include "puente-a11y.h"
+
+static void
+fix_widget (GtkWidget *widget,
+            gboolean   in_password_row)
+{
+  if (GTK_IS_BUTTON (widget))
+    {
+      GtkWidget *child = gtk_button_get_child (GTK_BUTTON (widget));
+
+      if (gtk_button_get_use_underline (GTK_BUTTON (widget)) && GTK_IS_LABEL (child))
+        {
+          gtk_accessible_reset_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL);
+          gtk_accessible_update_relation (GTK_ACCESSIBLE (widget),
+                                          GTK_ACCESSIBLE_RELATION_LABELLED_BY, child, NULL,
+                                          -1);
+        }
+      else if (in_password_row && !GTK_IS_LABEL (child))
+        gtk_accessible_update_property (GTK_ACCESSIBLE (widget),
+                                        GTK_ACCESSIBLE_PROPERTY_LABEL, _("Show or Hide the Key"),
+                                        -1);
+    }
+
+  in_password_row |= ADW_IS_PASSWORD_ENTRY_ROW (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    fix_widget (child, in_password_row);
+}
+
+/**
+ * puente_a11y_fix_names:
+ * @root: a widget whose tree is complete (after gtk_widget_init_template())
+ */
+void
+puente_a11y_fix_names (GtkWidget *root)
+{
+  g_return_if_fail (GTK_IS_WIDGET (root));
+
+  fix_widget (root, FALSE);
+}
