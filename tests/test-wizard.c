@@ -356,6 +356,137 @@ check_wrong_key_then_resume (PuenteApplication *app,
   g_assert_null (find_error_row (GTK_WIDGET (wizard)));
 }
 
+/* The check buttons of the page shown, in order. */
+static GtkCheckButton *
+nth_check (PuenteWizard *wizard,
+           guint         n)
+{
+  GtkWidget *page = visible_page (wizard);
+  g_autoptr(GPtrArray) found = g_ptr_array_new ();
+  g_autoptr(GQueue) queue = g_queue_new ();
+
+  g_queue_push_tail (queue, page);
+  while (!g_queue_is_empty (queue))
+    {
+      GtkWidget *widget = g_queue_pop_head (queue);
+
+      if (GTK_IS_CHECK_BUTTON (widget))
+        g_ptr_array_add (found, widget);
+      for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+           child = gtk_widget_get_next_sibling (child))
+        g_queue_push_tail (queue, child);
+    }
+
+  g_assert_cmpuint (n, <, found->len);
+  return g_ptr_array_index (found, n);
+}
+
+static GtkWidget *
+find_combo_row (GtkWidget  *widget,
+                const char *title)
+{
+  if (ADW_IS_COMBO_ROW (widget) &&
+      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_combo_row (child, title);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* GIO Web: an export, its columns guessed, one corrected by the owner; no deals page. */
+static void
+check_export_path (PuenteApplication *app,
+                   PuenteWindow      *window)
+{
+  PuenteWizard *wizard = wait_for_wizard (window);
+  g_autofree char *source = g_build_filename (g_getenv ("PUENTE_TEST_DATA"), "spreadsheet", "gioweb.csv", NULL);
+  g_autofree char *store_path = puente_store_default_path ();
+  g_autofree char *dir = g_path_get_dirname (store_path);
+  g_autofree char *export_path = g_build_filename (dir, "clientes.csv", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GFile) export = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PuenteConnection) connection = NULL;
+  g_autoptr(PuenteStore) store = NULL;
+  g_autoptr(GPtrArray) runs = NULL;
+  GtkWidget *email;
+  gsize length;
+
+  g_assert_true (g_file_get_contents (source, &contents, &length, &error));
+  g_mkdir_with_parents (dir, 0700);
+  g_assert_true (g_file_set_contents (export_path, contents, length, &error));
+  export = g_file_new_for_path (export_path);
+
+  wait_for_page (wizard, "welcome");
+  press (wizard, "wizard.try-sample");   /* for its Clientify stand-in */
+  wait_for_page (wizard, "software");
+  gtk_check_button_set_active (nth_check (wizard, 1), TRUE);   /* GIO Web */
+  press (wizard, "wizard.next");
+  wait_for_page (wizard, "export");
+
+  /* No file yet: nothing to go on with. */
+  g_assert_false (next_is_sensitive (wizard));
+  puente_wizard_open_export (wizard, export);
+  wait_for_page (wizard, "export");
+  g_assert_true (next_is_sensitive (wizard));
+
+  /* Every column has its guess, which the owner can correct: leave the email out. */
+  email = find_combo_row (visible_page (wizard), "email");
+  g_assert_nonnull (email);
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (email)), !=, 0);
+  g_assert_nonnull (find_combo_row (visible_page (wizard), "cf_enviasms"));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (email), 0);
+
+  /* Leaving out the client number makes the export unusable, and says so. */
+  adw_combo_row_set_selected (ADW_COMBO_ROW (find_combo_row (visible_page (wizard), "cf_id")), 0);
+  g_assert_false (next_is_sensitive (wizard));
+  g_assert_nonnull (find_error_row (visible_page (wizard)));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (find_combo_row (visible_page (wizard), "cf_id")), 1);
+  g_assert_true (next_is_sensitive (wizard));
+
+  press (wizard, "wizard.next");
+  wait_for_page (wizard, "crm");
+  press (wizard, "wizard.next");
+  wait_for_page (wizard, "prepare");
+  press (wizard, "wizard.create-fields");
+  wait_for_page (wizard, "prepare");
+  press (wizard, "wizard.next");
+
+  /* No files in an export: straight to the preview. */
+  wait_for_page (wizard, "preview");
+  press (wizard, "wizard.next");
+  wait_for_page (wizard, "schedule");
+  gtk_check_button_set_active (nth_check (wizard, 2), TRUE);   /* only when I say so */
+  press (wizard, "wizard.next");
+  puente_test_wait_until (dashboard_shown, NULL);
+  puente_test_wait_until (dashboard_idle, NULL);
+
+  connection = load_connection ();
+  g_assert_cmpstr (connection->profile, ==, "gioweb");
+  g_assert_cmpstr (connection->source_kind, ==, "file");
+  g_assert_cmpstr (connection->source_location, ==, export_path);
+  g_assert_cmpstr (puente_connection_get_setting (connection, "column.email"), ==, "ignore");
+  g_assert_cmpstr (puente_connection_get_setting (connection, "column.cf_id"), ==, "field:source_id");
+  g_assert_cmpstr (puente_connection_get_setting (connection, "schedule"), ==, "manual");
+  g_assert_null (puente_connection_get_setting (connection, "deals.pipeline"));
+
+  store = puente_store_open (store_path, &error);
+  g_assert_no_error (error);
+  runs = puente_store_list_runs (store, "default", 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (runs->len, ==, 1);
+  g_assert_cmpuint (puente_store_count_links (store, "default", NULL), >, 0);
+}
+
 static void
 activate_cb (GApplication *app,
              WindowTest   *test)
@@ -414,6 +545,12 @@ test_wizard_sample_data (void)
 }
 
 static void
+test_wizard_export (void)
+{
+  run_in_application (check_export_path);
+}
+
+static void
 test_wizard_wrong_key_then_resume (void)
 {
   run_in_application (check_wrong_key_then_resume);
@@ -430,6 +567,7 @@ main (int   argc,
 
   g_test_add_func ("/wizard/sample-data", test_wizard_sample_data);
   g_test_add_func ("/wizard/wrong-key-then-resume", test_wizard_wrong_key_then_resume);
+  g_test_add_func ("/wizard/export", test_wizard_export);
 
   return g_test_run ();
 }

@@ -845,6 +845,41 @@ load_export (PuenteWizard *self,
                                     preview_ready_cb, g_object_ref (self));
 }
 
+/**
+ * puente_wizard_open_export:
+ * @file: the export, as chosen, dropped on the page, or given by a test
+ *
+ * On the export page, reads @file's first rows and guesses its columns.
+ */
+void
+puente_wizard_open_export (PuenteWizard *self,
+                           GFile        *file)
+{
+  g_return_if_fail (PUENTE_IS_WIZARD (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  if (!g_str_equal (puente_wizard_get_page (self), "export") || self->busy)
+    return;
+
+  load_export (self, file);
+}
+
+static gboolean
+export_dropped_cb (GtkDropTarget *target,
+                   const GValue  *value,
+                   double         x,
+                   double         y,
+                   PuenteWizard  *self)
+{
+  GFile *file = g_value_get_object (value);
+
+  if (file == NULL || !g_str_equal (puente_wizard_get_page (self), "export") || self->busy)
+    return FALSE;
+
+  load_export (self, file);
+  return TRUE;
+}
+
 static void
 file_chosen_cb (GtkNativeDialog *dialog,
                 int              response,
@@ -2106,6 +2141,8 @@ puente_wizard_class_init (PuenteWizardClass *klass)
 static void
 puente_wizard_init (PuenteWizard *self)
 {
+  GtkDropTarget *drop;
+
   gtk_widget_init_template (GTK_WIDGET (self));
   puente_a11y_fix_names (GTK_WIDGET (self));
 
@@ -2124,6 +2161,11 @@ puente_wizard_init (PuenteWizard *self)
   g_signal_connect_object (self->giav_key_row, "changed", G_CALLBACK (entry_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->crm_key_row, "changed", G_CALLBACK (entry_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->pipeline_row, "notify::selected", G_CALLBACK (pipeline_selected_cb), self, 0);
+  /* An export can also be dropped on its page. */
+  drop = gtk_drop_target_new (G_TYPE_FILE, GDK_ACTION_COPY);
+  g_signal_connect_object (drop, "drop", G_CALLBACK (export_dropped_cb), self, 0);
+  gtk_widget_add_controller (gtk_stack_get_child_by_name (self->stack, "export"), GTK_EVENT_CONTROLLER (drop));
+
   g_signal_connect (self->hour_spin, "output", G_CALLBACK (spin_output_cb), NULL);
   g_signal_connect (self->minute_spin, "output", G_CALLBACK (spin_output_cb), NULL);
   spin_output_cb (self->hour_spin);

@@ -21,5 +21,7 @@ PuenteWizard       *puente_wizard_new               (const char             *sto
 const char         *puente_wizard_get_page          (PuenteWizard           *self);
 gboolean            puente_wizard_get_busy          (PuenteWizard           *self);
 PuenteSampleServer *puente_wizard_get_sample_server (PuenteWizard           *self);
+void                puente_wizard_open_export       (PuenteWizard           *self,
+                                                     GFile                  *file);
 
 G_END_DECLS
