@@ -6,6 +6,9 @@
  *
  *   puente-screenshots OUTDIR WIDTHxHEIGHT PREFIX
  *
+ * With PUENTE_SCREENSHOTS_STOP_AT=NAME (a picture's name without prefix), it stays on that
+ * page instead, for ../shared/tools/a11y-tree.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
@@ -75,6 +78,7 @@ transitions_done (gpointer data)
 static void
 shoot (const char *name)
 {
+  const char *stop_at = g_getenv ("PUENTE_SCREENSHOTS_STOP_AT");
   /* The window itself, which draws the background: under Xvfb, without a compositor, its
    * decorations are solid, with no shadow around. */
   GtkWidget *content = GTK_WIDGET (window);
@@ -100,6 +104,11 @@ shoot (const char *name)
                                                               gtk_widget_get_height (content)));
   g_assert_true (gdk_texture_save_to_png (texture, file));
   g_print ("%s\n", file);
+
+  /* PUENTE_SCREENSHOTS_STOP_AT=wizard-4-crm keeps that page on screen, for a11y-tree. */
+  if (g_strcmp0 (stop_at, name) == 0)
+    for (;;)
+      g_main_context_iteration (NULL, TRUE);
 }
 
 typedef struct
@@ -205,8 +214,11 @@ static void
 activate_cb (GApplication *app)
 {
   g_signal_handlers_disconnect_by_func (app, activate_cb, NULL);
-  /* Pages, not pages sliding. */
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  /* Pages, not pages sliding; and GNOME's window buttons (only Close), not bare GTK's. */
+  g_object_set (gtk_settings_get_default (),
+                "gtk-enable-animations", FALSE,
+                "gtk-decoration-layout", "appmenu:close",
+                NULL);
   walk (app);
 }
 

@@ -487,6 +487,68 @@ check_export_path (PuenteApplication *app,
   g_assert_cmpuint (puente_store_count_links (store, "default", NULL), >, 0);
 }
 
+static gboolean
+label_shown (GtkWidget  *widget,
+             const char *text)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
+      strstr (gtk_label_get_text (GTK_LABEL (widget)), text) != NULL)
+    return TRUE;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (label_shown (child, text))
+      return TRUE;
+
+  return FALSE;
+}
+
+/* A CRM that refuses to create fields (puente-sandbox --no-custom-field-create): the manual
+ * steps, with each exact name to copy, then "Check again" once the owner made them. */
+static void
+check_fields_by_hand (PuenteApplication *app,
+                      PuenteWindow      *window)
+{
+  PuenteWizard *wizard = wait_for_wizard (window);
+  g_autoptr(PuenteConnection) connection = NULL;
+  PuenteTestSandbox sandbox = { 0, };
+
+  wait_for_page (wizard, "welcome");
+  press (wizard, "wizard.try-sample");
+  wait_for_page (wizard, "software");
+  press (wizard, "wizard.next");
+  wait_for_page (wizard, "giav");
+  press (wizard, "wizard.next");
+  wait_for_page (wizard, "crm");
+  press (wizard, "wizard.next");
+  wait_for_page (wizard, "prepare");
+
+  press (wizard, "wizard.create-fields");
+  wait_for_page (wizard, "prepare");
+  g_assert_false (next_is_sensitive (wizard));
+  g_assert_true (label_shown (visible_page (wizard), "Name: gesintur_expediente_id (exactly so"));
+  g_assert_nonnull (find_button (visible_page (wizard), "wizard.open-crm"));
+  g_assert_nonnull (find_button (visible_page (wizard), "wizard.check-fields"));
+
+  /* The owner creates them in Clientify, by hand, then checks again. */
+  connection = load_connection ();
+  sandbox.base_url = g_strndup (connection->crm_url, strlen (connection->crm_url) - strlen ("v1/"));
+  puente_test_sandbox_add_field (&sandbox, "contacts", "gesintur_id", 3);
+  puente_test_sandbox_add_field (&sandbox, "companies", "gesintur_id", 3);
+  puente_test_sandbox_add_field (&sandbox, "deals", "gesintur_expediente_id", 3);
+  g_clear_object (&sandbox.session);
+  g_free (sandbox.base_url);
+
+  press (wizard, "wizard.check-fields");
+  wait_for_page (wizard, "prepare");
+  g_assert_true (next_is_sensitive (wizard));
+  g_assert_null (find_button (visible_page (wizard), "wizard.open-crm"));
+  g_assert_false (label_shown (visible_page (wizard), "Name: gesintur_expediente_id (exactly so"));
+  press (wizard, "wizard.next");
+  wait_for_page (wizard, "deals");
+}
+
 static void
 activate_cb (GApplication *app,
              WindowTest   *test)
@@ -545,6 +607,27 @@ test_wizard_sample_data (void)
 }
 
 static void
+test_wizard_fields_by_hand (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("puente-wizard-XXXXXX", NULL);
+  g_autofree char *wrapper = g_build_filename (dir, "puente-sandbox", NULL);
+  g_autofree char *script = g_strdup_printf ("#!/bin/sh\nexec '%s' --no-custom-field-create \"$@\"\n",
+                                             g_getenv ("PUENTE_SANDBOX"));
+  g_autofree char *real = g_strdup (g_getenv ("PUENTE_SANDBOX"));
+
+  /* The sample data's sandbox, refusing to create custom fields as the real CRM may. */
+  g_assert_true (g_file_set_contents (wrapper, script, -1, NULL));
+  g_assert_cmpint (g_chmod (wrapper, 0700), ==, 0);
+  g_setenv ("PUENTE_SANDBOX", wrapper, TRUE);
+
+  run_in_application (check_fields_by_hand);
+
+  g_setenv ("PUENTE_SANDBOX", real, TRUE);
+  g_unlink (wrapper);
+  g_rmdir (dir);
+}
+
+static void
 test_wizard_export (void)
 {
   run_in_application (check_export_path);
@@ -568,6 +651,7 @@ main (int   argc,
   g_test_add_func ("/wizard/sample-data", test_wizard_sample_data);
   g_test_add_func ("/wizard/wrong-key-then-resume", test_wizard_wrong_key_then_resume);
   g_test_add_func ("/wizard/export", test_wizard_export);
+  g_test_add_func ("/wizard/fields-by-hand", test_wizard_fields_by_hand);
 
   return g_test_run ();
 }

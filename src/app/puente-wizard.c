@@ -68,7 +68,7 @@ struct _PuenteWizard
   AdwEntryRow        *crm_url_row;
   AdwActionRow       *crm_error_row;
   AdwPreferencesGroup *fields_group;
-  GtkButton          *create_fields_button;
+  AdwPreferencesGroup *create_fields_group;
   AdwPreferencesGroup *manual_group;
   GtkLabel           *manual_steps_label;
   AdwPreferencesGroup *origin_group;
@@ -1220,7 +1220,7 @@ show_checks (PuenteWizard *self)
 
   gtk_label_set_text (self->manual_steps_label, steps->str);
   gtk_widget_set_visible (GTK_WIDGET (self->manual_group), any_manual);
-  gtk_widget_set_visible (GTK_WIDGET (self->create_fields_button), any_missing);
+  gtk_widget_set_visible (GTK_WIDGET (self->create_fields_group), any_missing);
 
   gtk_widget_set_visible (GTK_WIDGET (self->origin_group), profile != NULL && profile->origin != NULL);
   if (profile != NULL && profile->origin != NULL)
@@ -1759,10 +1759,10 @@ update_buttons (PuenteWizard *self)
   gboolean welcome = g_str_equal (page, "welcome");
 
   gtk_widget_set_visible (GTK_WIDGET (self->back_button), !welcome);
-  gtk_widget_set_visible (GTK_WIDGET (self->next_button), !welcome);
+  /* The last page has its own big button, which a narrow header could not hold. */
+  gtk_widget_set_visible (GTK_WIDGET (self->next_button), !welcome && !g_str_equal (page, "schedule"));
   gtk_button_set_label (self->next_button,
-                        g_str_equal (page, "schedule") ? _("_Start First Sync")
-                        : g_str_equal (page, "giav") || g_str_equal (page, "crm") ? _("C_onnect")
+                        g_str_equal (page, "giav") || g_str_equal (page, "crm") ? _("C_onnect")
                         : _("_Next"));
   /* GTK 4.8 would read the raw mnemonic: the child label names it (see puente-a11y.c). */
   gtk_accessible_reset_property (GTK_ACCESSIBLE (self->next_button), GTK_ACCESSIBLE_PROPERTY_LABEL);
@@ -2105,7 +2105,7 @@ puente_wizard_class_init (PuenteWizardClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PuenteWizard, crm_url_row);
   gtk_widget_class_bind_template_child (widget_class, PuenteWizard, crm_error_row);
   gtk_widget_class_bind_template_child (widget_class, PuenteWizard, fields_group);
-  gtk_widget_class_bind_template_child (widget_class, PuenteWizard, create_fields_button);
+  gtk_widget_class_bind_template_child (widget_class, PuenteWizard, create_fields_group);
   gtk_widget_class_bind_template_child (widget_class, PuenteWizard, manual_group);
   gtk_widget_class_bind_template_child (widget_class, PuenteWizard, manual_steps_label);
   gtk_widget_class_bind_template_child (widget_class, PuenteWizard, origin_group);
