@@ -586,9 +586,11 @@ forget_everything (void)
 }
 
 static void
-run_in_application (WindowTest test)
+run_in_application_with (WindowTest  test,
+                         const char *option)
 {
   g_autoptr(PuenteApplication) app = NULL;
+  char *argv[] = { (char *) "puente", (char *) option, NULL };
 
   puente_test_require_private_session ();
   forget_everything ();
@@ -596,8 +598,34 @@ run_in_application (WindowTest test)
   app = puente_application_new ("dev.puente.Puente.Test", G_APPLICATION_NON_UNIQUE);
   g_signal_connect_after (app, "activate", G_CALLBACK (activate_cb), &test);
 
-  g_assert_cmpint (g_application_run (G_APPLICATION (app), 0, NULL), ==, 0);
+  g_assert_cmpint (g_application_run (G_APPLICATION (app), option != NULL ? 2 : 1, argv), ==, 0);
   g_assert_finalize_object (g_steal_pointer (&app));
+}
+
+static void
+run_in_application (WindowTest test)
+{
+  run_in_application_with (test, NULL);
+}
+
+/* `puente --sample-data` (tools/demo): the first start goes straight to the sample data. */
+static void
+check_sample_data_option (PuenteApplication *app,
+                          PuenteWindow      *window)
+{
+  PuenteWizard *wizard = wait_for_wizard (window);
+
+  wait_for_page (wizard, "software");
+  g_assert_nonnull (puente_wizard_get_sample_server (wizard));
+  press (wizard, "wizard.next");
+  wait_for_page (wizard, "giav");
+  g_assert_true (next_is_sensitive (wizard));
+}
+
+static void
+test_wizard_sample_data_option (void)
+{
+  run_in_application_with (check_sample_data_option, "--sample-data");
 }
 
 static void
@@ -652,6 +680,7 @@ main (int   argc,
   g_test_add_func ("/wizard/wrong-key-then-resume", test_wizard_wrong_key_then_resume);
   g_test_add_func ("/wizard/export", test_wizard_export);
   g_test_add_func ("/wizard/fields-by-hand", test_wizard_fields_by_hand);
+  g_test_add_func ("/wizard/sample-data-option", test_wizard_sample_data_option);
 
   return g_test_run ();
 }

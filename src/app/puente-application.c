@@ -14,6 +14,8 @@
 struct _PuenteApplication
 {
   AdwApplication parent_instance;
+
+  gboolean       sample_data;
 };
 
 G_DEFINE_FINAL_TYPE (PuenteApplication, puente_application, ADW_TYPE_APPLICATION)
@@ -42,6 +44,8 @@ puente_application_handle_local_options (GApplication *app,
       return 0;
     }
 
+  PUENTE_APPLICATION (app)->sample_data = g_variant_dict_contains (options, "sample-data");
+
   return -1;
 }
 
@@ -54,6 +58,9 @@ puente_application_activate (GApplication *app)
   window = gtk_application_get_active_window (GTK_APPLICATION (app));
   if (window == NULL)
     window = GTK_WINDOW (puente_window_new (self));
+  if (self->sample_data)
+    puente_window_try_sample_data (PUENTE_WINDOW (window));
+  self->sample_data = FALSE;
 
   gtk_window_present (window);
 }
@@ -126,6 +133,8 @@ puente_application_init (PuenteApplication *self)
 {
   static const GOptionEntry options[] = {
     { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Show the version and exit"), NULL },
+    { "sample-data", 0, 0, G_OPTION_ARG_NONE, NULL,
+      N_("On the first start, set up with sample data (a local stand-in for the CRM and GIAV)"), NULL },
     { NULL }
   };
 

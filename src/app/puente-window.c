@@ -32,6 +32,7 @@ struct _PuenteWindow
   PuenteSampleServer   *sample;      /* "Try with sample data": lives as long as the window */
   gboolean              sync_after_sample;
   gboolean              setup_cancelled;  /* show the empty state, not the wizard again */
+  gboolean              try_sample_data;  /* on a first start, go straight to the sample data */
 };
 
 G_DEFINE_FINAL_TYPE (PuenteWindow, puente_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -136,6 +137,27 @@ show_wizard (PuenteWindow *self)
   g_signal_connect_object (self->wizard, "cancelled", G_CALLBACK (wizard_cancelled_cb), self, 0);
   gtk_stack_add_named (self->main_stack, GTK_WIDGET (self->wizard), "wizard");
   gtk_stack_set_visible_child (self->main_stack, GTK_WIDGET (self->wizard));
+
+  if (self->try_sample_data && self->connection == NULL)
+    gtk_widget_activate_action (GTK_WIDGET (self->wizard), "wizard.try-sample", NULL);
+  self->try_sample_data = FALSE;
+}
+
+/**
+ * puente_window_try_sample_data:
+ *
+ * On a first start (nothing set up yet), the setup goes straight to “Try with sample
+ * data”; otherwise nothing changes. For `puente --sample-data` and tools/demo.
+ */
+void
+puente_window_try_sample_data (PuenteWindow *self)
+{
+  g_return_if_fail (PUENTE_IS_WINDOW (self));
+
+  if (self->wizard != NULL && self->connection == NULL)
+    gtk_widget_activate_action (GTK_WIDGET (self->wizard), "wizard.try-sample", NULL);
+  else
+    self->try_sample_data = TRUE;
 }
 
 static gboolean

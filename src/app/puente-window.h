@@ -15,6 +15,7 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (PuenteWindow, puente_window, PUENTE, WINDOW, AdwApplicationWindow)
 
-PuenteWindow *puente_window_new (PuenteApplication *application);
+PuenteWindow *puente_window_new             (PuenteApplication *application);
+void          puente_window_try_sample_data (PuenteWindow      *self);
 
 G_END_DECLS
