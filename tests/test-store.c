@@ -205,6 +205,29 @@ test_watermarks_and_consent (Fixture       *fixture,
                                                   "email_consent", NULL, "true", "source", &error));
   g_assert_cmpuint (puente_store_count_consent_changes (store, "c", "7", &error), ==, 2);
   g_assert_cmpuint (puente_store_count_consent_changes (store, "c", "8", &error), ==, 0);
+
+  /* The trail, newest first, with what, who and the values on each side of the change. */
+  {
+    g_autoptr(GPtrArray) trail = puente_store_list_consent_changes (store, "c", "7", 10, &error);
+    g_autoptr(GPtrArray) one = puente_store_list_consent_changes (store, "c", "7", 1, &error);
+    PuenteConsentChange *newest;
+    PuenteConsentChange *oldest;
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (trail->len, ==, 2);
+    g_assert_cmpuint (one->len, ==, 1);
+    newest = trail->pdata[0];
+    oldest = trail->pdata[1];
+    g_assert_cmpstr (newest->field, ==, "email_consent");
+    g_assert_null (newest->old_value);
+    g_assert_cmpstr (newest->new_value, ==, "true");
+    g_assert_cmpstr (newest->origin, ==, "source");
+    g_assert_cmpstr (oldest->field, ==, "gdpr_accept");
+    g_assert_cmpstr (oldest->old_value, ==, "false");
+    g_assert_cmpstr (oldest->origin, ==, "crm");
+    g_assert_cmpint (oldest->entity, ==, PUENTE_ENTITY_CONTACT);
+    g_assert_cmpint (oldest->time, >, 0);
+  }
 }
 
 static void

@@ -912,6 +912,66 @@ puente_store_count_consent_changes (PuenteStore  *self,
 }
 
 void
+puente_consent_change_free (PuenteConsentChange *change)
+{
+  if (change == NULL)
+    return;
+
+  g_free (change->source_id);
+  g_free (change->field);
+  g_free (change->old_value);
+  g_free (change->new_value);
+  g_free (change->origin);
+  g_free (change);
+}
+
+/**
+ * puente_store_list_consent_changes:
+ *
+ * Returns: (transfer full) (element-type PuenteConsentChange): the audit trail of one
+ *   record's consent, newest first
+ */
+GPtrArray *
+puente_store_list_consent_changes (PuenteStore  *self,
+                                   const char   *connection_id,
+                                   const char   *source_id,
+                                   guint         limit,
+                                   GError      **error)
+{
+  g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func ((GDestroyNotify) puente_consent_change_free);
+  sqlite3_stmt *statement;
+
+  g_return_val_if_fail (PUENTE_IS_STORE (self), NULL);
+
+  statement = prepare (self, "SELECT id, entity, source_id, field, old_value, new_value, origin, time "
+                             "FROM consent_audit WHERE connection = ? AND source_id = ? "
+                             "ORDER BY id DESC LIMIT ?", error);
+  if (statement == NULL)
+    return NULL;
+
+  bind_text (statement, 1, connection_id);
+  bind_text (statement, 2, source_id);
+  sqlite3_bind_int (statement, 3, limit);
+  while (sqlite3_step (statement) == SQLITE_ROW)
+    {
+      PuenteConsentChange *change = g_new0 (PuenteConsentChange, 1);
+
+      change->id = sqlite3_column_int64 (statement, 0);
+      entity_from_string ((const char *) sqlite3_column_text (statement, 1), &change->entity);
+      change->source_id = column_text (statement, 2);
+      change->field = column_text (statement, 3);
+      change->old_value = column_text (statement, 4);
+      change->new_value = column_text (statement, 5);
+      change->origin = column_text (statement, 6);
+      change->time = sqlite3_column_int64 (statement, 7);
+      g_ptr_array_add (changes, change);
+    }
+  sqlite3_reset (statement);
+
+  return g_steal_pointer (&changes);
+}
+
+void
 puente_connection_free (PuenteConnection *connection)
 {
   if (connection == NULL)

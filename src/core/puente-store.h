@@ -75,6 +75,22 @@ typedef struct
 } PuenteEvent;
 
 void puente_event_free (PuenteEvent *event);
+
+/* One change in the consent audit trail (design.md): who (origin), where, when, old -> new. */
+typedef struct
+{
+  gint64        id;
+  PuenteEntity  entity;
+  char         *source_id;
+  char         *field;      /* PUENTE_FIELD_GDPR_ACCEPT, _EMAIL_CONSENT, _SMS_CONSENT */
+  char         *old_value;  /* NULL: not asked */
+  char         *new_value;
+  char         *origin;     /* "source", "crm", "owner" */
+  gint64        time;       /* unix time, UTC */
+} PuenteConsentChange;
+
+void puente_consent_change_free (PuenteConsentChange *change);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PuenteConsentChange, puente_consent_change_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PuenteEvent, puente_event_free)
 
 /* One source + one CRM + a profile: what `puente-sync connect` and the wizard set up.
@@ -225,6 +241,11 @@ guint        puente_store_count_consent_changes (PuenteStore *self,
                                                  const char  *connection_id,
                                                  const char  *source_id,
                                                  GError     **error);
+GPtrArray   *puente_store_list_consent_changes (PuenteStore *self,
+                                                const char  *connection_id,
+                                                const char  *source_id,
+                                                guint        limit,
+                                                GError     **error);
 
 gboolean          puente_store_save_connection (PuenteStore             *self,
                                                 const PuenteConnection  *connection,
