@@ -2171,8 +2171,11 @@ puente_wizard_init (PuenteWizard *self)
   spin_output_cb (self->hour_spin);
   spin_output_cb (self->minute_spin);
 
-  /* Enter in a key field goes on, as the default button would. */
+  /* Enter in a field goes on, as a default button would (AdwEntryRow 1.2 cannot activate
+   * one); Next itself checks that the page is ready. */
   g_signal_connect_object (self->giav_key_row, "entry-activated", G_CALLBACK (entry_activated_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->crm_key_row, "entry-activated", G_CALLBACK (entry_activated_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->giav_url_row, "entry-activated", G_CALLBACK (entry_activated_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->crm_url_row, "entry-activated", G_CALLBACK (entry_activated_cb), self, G_CONNECT_SWAPPED);
   gtk_editable_set_text (GTK_EDITABLE (self->crm_url_row), PUENTE_CLIENTIFY_DEFAULT_URL);
 }
