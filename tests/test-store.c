@@ -230,6 +230,116 @@ test_watermarks_and_consent (Fixture       *fixture,
   }
 }
 
+/* What the dashboard's log and history read: pages of matching events, newest first; the
+ * counts of each run; old events pruned; records found by name, id or whole document. */
+static void
+test_log_queries (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PuenteStore) store = puente_store_open (fixture->path, &error);
+  g_autoptr(GPtrArray) page = NULL;
+  g_autoptr(GPtrArray) runs = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  g_autofree char *hash = puente_document_hash ("12345678-z");
+  PuenteEventFilter all = { .run = 0, .entity = -1 };
+  PuenteEventFilter filter;
+  gint64 first, second;
+  PuenteEvent event = { .entity = PUENTE_ENTITY_CONTACT };
+  PuenteLink link = {
+    .entity = PUENTE_ENTITY_CONTACT,
+    .source_id = (char *) "77",
+    .crm_id = (char *) "900",
+    .display_name = (char *) "Núria 100% Puig",
+    .document_hash = hash,
+    .state = PUENTE_LINK_LINKED,
+  };
+
+  first = puente_store_start_run (store, "c", "full", "manual", &error);
+  second = puente_store_start_run (store, "c", "modified", "schedule", &error);
+  g_assert_no_error (error);
+  g_assert_true (puente_store_begin (store, &error));
+  for (guint i = 0; i < 30; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Cliente %u", i);
+      g_autofree char *id = g_strdup_printf ("%u", i);
+
+      event.run = i < 20 ? first : second;
+      event.entity = i % 10 == 9 ? PUENTE_ENTITY_COMPANY : PUENTE_ENTITY_CONTACT;
+      event.outcome = i % 3 == 0 ? PUENTE_OUTCOME_FAILED : i % 3 == 1 ? PUENTE_OUTCOME_CREATED : PUENTE_OUTCOME_SKIPPED;
+      event.source_id = id;
+      event.display_name = name;
+      event.message = (char *) (i == 13 ? "Not sent: 50% off_sale" : "Created in Clientify.");
+      event.time = 1000 + i;
+      g_assert_true (puente_store_add_event (store, &event, &error));
+    }
+  g_assert_true (puente_store_commit (store, &error));
+
+  g_assert_cmpuint (puente_store_count_events_matching (store, &all, &error), ==, 30);
+  page = puente_store_list_events_matching (store, &all, 0, 5, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (page->len, ==, 5);
+  g_assert_cmpstr (((PuenteEvent *) page->pdata[0])->source_id, ==, "29");   /* newest first */
+  g_clear_pointer (&page, g_ptr_array_unref);
+  page = puente_store_list_events_matching (store, &all, 28, 5, &error);
+  g_assert_cmpuint (page->len, ==, 2);
+  g_assert_cmpstr (((PuenteEvent *) page->pdata[1])->source_id, ==, "0");
+  g_clear_pointer (&page, g_ptr_array_unref);
+
+  filter = (PuenteEventFilter) { .run = second, .entity = -1 };
+  g_assert_cmpuint (puente_store_count_events_matching (store, &filter, &error), ==, 10);
+  filter = (PuenteEventFilter) { .entity = PUENTE_ENTITY_COMPANY };
+  g_assert_cmpuint (puente_store_count_events_matching (store, &filter, &error), ==, 3);
+  filter = (PuenteEventFilter) { .entity = -1, .outcomes = 1 << PUENTE_OUTCOME_FAILED };
+  g_assert_cmpuint (puente_store_count_events_matching (store, &filter, &error), ==, 10);
+  filter.outcomes |= 1 << PUENTE_OUTCOME_SKIPPED;
+  g_assert_cmpuint (puente_store_count_events_matching (store, &filter, &error), ==, 20);
+  filter = (PuenteEventFilter) { .entity = -1, .search = "cliente 1" };  /* 1, 10..19, case-insensitive */
+  g_assert_cmpuint (puente_store_count_events_matching (store, &filter, &error), ==, 11);
+  filter.search = "50%";   /* literally, not a wildcard */
+  g_assert_cmpuint (puente_store_count_events_matching (store, &filter, &error), ==, 1);
+  filter.search = "t_s";   /* _ is not a wildcard either (it would match "Not sent") */
+  g_assert_cmpuint (puente_store_count_events_matching (store, &filter, &error), ==, 0);
+  g_assert_no_error (error);
+
+  /* Each run with its counts. */
+  runs = puente_store_list_runs (store, "c", 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (runs->len, ==, 2);
+  g_assert_cmpint (((PuenteRunInfo *) runs->pdata[0])->id, ==, second);
+  g_assert_cmpuint (((PuenteRunInfo *) runs->pdata[1])->counts[PUENTE_OUTCOME_FAILED], ==, 7);
+  g_assert_cmpuint (((PuenteRunInfo *) runs->pdata[1])->counts[PUENTE_OUTCOME_CREATED], ==, 7);
+  g_assert_cmpuint (((PuenteRunInfo *) runs->pdata[1])->counts[PUENTE_OUTCOME_SKIPPED], ==, 6);
+  g_assert_cmpuint (((PuenteRunInfo *) runs->pdata[0])->counts[PUENTE_OUTCOME_FAILED], ==, 3);
+
+  /* Retention. */
+  g_assert_cmpint (puente_store_prune_events (store, 1010, &error), ==, 10);
+  g_assert_cmpuint (puente_store_count_events_matching (store, &all, &error), ==, 20);
+
+  /* Search: a part of the name (literally), the id, or the whole document, never a part. */
+  g_assert_true (puente_store_put_link (store, "c", &link, &error));
+  found = puente_store_search_links (store, "c", PUENTE_ENTITY_CONTACT, "núria 100%", NULL, 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (found->len, ==, 1);
+  g_clear_pointer (&found, g_ptr_array_unref);
+  found = puente_store_search_links (store, "c", PUENTE_ENTITY_CONTACT, "77", NULL, 10, &error);
+  g_assert_cmpuint (found->len, ==, 1);
+  g_clear_pointer (&found, g_ptr_array_unref);
+  {
+    g_autofree char *typed = puente_document_hash ("12345678Z");
+
+    found = puente_store_search_links (store, "c", PUENTE_ENTITY_CONTACT, "12345678Z", typed, 10, &error);
+    g_assert_cmpuint (found->len, ==, 1);
+    g_assert_cmpstr (((PuenteLink *) found->pdata[0])->crm_id, ==, "900");
+    g_clear_pointer (&found, g_ptr_array_unref);
+  }
+  found = puente_store_search_links (store, "c", PUENTE_ENTITY_CONTACT, "Pedro", NULL, 10, &error);
+  g_assert_cmpuint (found->len, ==, 0);
+  g_clear_pointer (&found, g_ptr_array_unref);
+  found = puente_store_search_links (store, "c", PUENTE_ENTITY_COMPANY, "Núria", NULL, 10, &error);
+  g_assert_cmpuint (found->len, ==, 0);
+}
+
 static void
 test_newer_schema_refused (Fixture       *fixture,
                            gconstpointer  data)
@@ -491,6 +601,7 @@ main (int   argc,
   g_test_add ("/store/links-and-intents", Fixture, NULL, fixture_set_up, test_links_and_intents, fixture_tear_down);
   g_test_add ("/store/runs-and-events", Fixture, NULL, fixture_set_up, test_runs_and_events, fixture_tear_down);
   g_test_add ("/store/watermarks-and-consent", Fixture, NULL, fixture_set_up, test_watermarks_and_consent, fixture_tear_down);
+  g_test_add ("/store/log-queries", Fixture, NULL, fixture_set_up, test_log_queries, fixture_tear_down);
   g_test_add ("/store/newer-schema-refused", Fixture, NULL, fixture_set_up, test_newer_schema_refused, fixture_tear_down);
   g_test_add ("/store/connection-settings", Fixture, NULL, fixture_set_up, test_connection_settings, fixture_tear_down);
   g_test_add ("/store/connection-save-rolled-back", Fixture, NULL, fixture_set_up,

@@ -1047,12 +1047,16 @@ commit_page (GTask *task)
         {
           g_autofree char *consent = action->desired != NULL && action->entity == PUENTE_ENTITY_CONTACT
                                      ? consent_of (self, action->desired) : NULL;
+          g_autofree char *document_hash = action->desired != NULL
+                                           ? puente_document_hash (puente_record_get (action->desired, PUENTE_FIELD_DOCUMENT))
+                                           : NULL;
           gboolean sent = action->outcome != PUENTE_OUTCOME_FAILED;
           PuenteLink link = {
             .entity = action->entity,
             .source_id = action->source_id,
             .crm_id = action->crm_id,
             .content_hash = action->outcome == PUENTE_OUTCOME_FAILED ? NULL : action->hash,
+            .document_hash = document_hash,
             .display_name = action->display_name,
             .state = action->crm_id != NULL ? PUENTE_LINK_LINKED : PUENTE_LINK_INTENT,
             .failures = action->outcome == PUENTE_OUTCOME_FAILED ? action->failures + 1 : 0,

@@ -911,6 +911,58 @@ puente_store_count_consent_changes (PuenteStore  *self,
   return count;
 }
 
+/**
+ * puente_store_search_links:
+ * @text: part of a name or a source id, or a whole document (NIF, CIF...)
+ *
+ * The records Puente knows for @text: the consent dialog's search. Documents are kept only
+ * as hashes, so a document matches when typed in full.
+ *
+ * Returns: (transfer full) (element-type PuenteLink): the links, by name
+ */
+GPtrArray *
+puente_store_search_links (PuenteStore  *self,
+                           const char   *connection_id,
+                           PuenteEntity  entity,
+                           const char   *text,
+                           const char   *document_hash,
+                           guint         limit,
+                           GError      **error)
+{
+  g_autoptr(GPtrArray) links = g_ptr_array_new_with_free_func ((GDestroyNotify) puente_link_free);
+  g_autoptr(GString) pattern = g_string_new ("%");
+  sqlite3_stmt *statement;
+
+  g_return_val_if_fail (PUENTE_IS_STORE (self), NULL);
+  g_return_val_if_fail (text != NULL, NULL);
+
+  for (const char *c = text; *c != '\0'; c++)
+    {
+      if (*c == '%' || *c == '_' || *c == '\\')
+        g_string_append_c (pattern, '\\');
+      g_string_append_c (pattern, *c);
+    }
+  g_string_append_c (pattern, '%');
+
+  statement = prepare (self, "SELECT " LINK_SELECT " FROM links WHERE connection = ?1 AND entity = ?2 "
+                             "AND state = 'linked' AND (display_name LIKE ?3 ESCAPE '\\' "
+                             "OR source_id LIKE ?3 ESCAPE '\\' OR document_hash = ?4) "
+                             "ORDER BY display_name COLLATE NOCASE LIMIT ?5", error);
+  if (statement == NULL)
+    return NULL;
+
+  bind_text (statement, 1, connection_id);
+  bind_text (statement, 2, puente_entity_to_string (entity));
+  sqlite3_bind_text (statement, 3, pattern->str, -1, SQLITE_TRANSIENT);
+  bind_text (statement, 4, document_hash);
+  sqlite3_bind_int (statement, 5, limit);
+  while (sqlite3_step (statement) == SQLITE_ROW)
+    g_ptr_array_add (links, link_from_row (statement));
+  sqlite3_reset (statement);
+
+  return g_steal_pointer (&links);
+}
+
 void
 puente_consent_change_free (PuenteConsentChange *change)
 {
@@ -1275,7 +1327,175 @@ puente_store_list_runs (PuenteStore  *self,
     }
   sqlite3_reset (statement);
 
+  /* What each run did, from its events (unchanged records are counted, not logged). */
+  statement = prepare (self, "SELECT outcome, COUNT(*) FROM events WHERE run = ? GROUP BY outcome", error);
+  if (statement == NULL)
+    return NULL;
+  for (guint i = 0; i < runs->len; i++)
+    {
+      PuenteRunInfo *info = runs->pdata[i];
+
+      sqlite3_reset (statement);
+      sqlite3_bind_int64 (statement, 1, info->id);
+      while (sqlite3_step (statement) == SQLITE_ROW)
+        {
+          PuenteOutcome outcome;
+
+          if (puente_outcome_from_string ((const char *) sqlite3_column_text (statement, 0), &outcome))
+            info->counts[outcome] = sqlite3_column_int (statement, 1);
+        }
+    }
+  sqlite3_reset (statement);
+
   return g_steal_pointer (&runs);
+}
+
+#define EVENTS_MATCHING \
+  "FROM events WHERE (?1 = 0 OR run = ?1) AND (?2 IS NULL OR entity = ?2) " \
+  "AND (?3 = 0 OR (?3 >> (CASE outcome WHEN 'created' THEN 0 WHEN 'updated' THEN 1 " \
+  "WHEN 'unchanged' THEN 2 WHEN 'skipped' THEN 3 WHEN 'conflict' THEN 4 WHEN 'failed' THEN 5 " \
+  "ELSE 6 END)) & 1) " \
+  "AND (?4 IS NULL OR display_name LIKE ?4 ESCAPE '\\' OR source_id LIKE ?4 ESCAPE '\\' " \
+  "OR message LIKE ?4 ESCAPE '\\') "
+
+G_STATIC_ASSERT (PUENTE_OUTCOME_CREATED == 0 && PUENTE_OUTCOME_UPDATED == 1 &&
+                 PUENTE_OUTCOME_UNCHANGED == 2 && PUENTE_OUTCOME_SKIPPED == 3 &&
+                 PUENTE_OUTCOME_CONFLICT == 4 && PUENTE_OUTCOME_FAILED == 5 &&
+                 PUENTE_OUTCOME_DELETED == 6);
+
+static void
+bind_filter (sqlite3_stmt            *statement,
+             const PuenteEventFilter *filter)
+{
+  sqlite3_bind_int64 (statement, 1, filter->run);
+  bind_text (statement, 2, filter->entity >= 0 ? puente_entity_to_string (filter->entity) : NULL);
+  sqlite3_bind_int (statement, 3, filter->outcomes);
+  if (filter->search != NULL && *filter->search != '\0')
+    {
+      g_autoptr(GString) pattern = g_string_new ("%");
+
+      /* The owner's text, literally: % and _ are not wildcards there. */
+      for (const char *c = filter->search; *c != '\0'; c++)
+        {
+          if (*c == '%' || *c == '_' || *c == '\\')
+            g_string_append_c (pattern, '\\');
+          g_string_append_c (pattern, *c);
+        }
+      g_string_append_c (pattern, '%');
+      sqlite3_bind_text (statement, 4, pattern->str, -1, SQLITE_TRANSIENT);
+    }
+}
+
+/**
+ * puente_store_count_events_matching:
+ *
+ * Returns: how many events match @filter
+ */
+guint
+puente_store_count_events_matching (PuenteStore              *self,
+                                    const PuenteEventFilter  *filter,
+                                    GError                  **error)
+{
+  sqlite3_stmt *statement;
+  guint count = 0;
+
+  g_return_val_if_fail (PUENTE_IS_STORE (self), 0);
+  g_return_val_if_fail (filter != NULL, 0);
+
+  statement = prepare (self, "SELECT COUNT(*) " EVENTS_MATCHING, error);
+  if (statement == NULL)
+    return 0;
+
+  bind_filter (statement, filter);
+  if (sqlite3_step (statement) == SQLITE_ROW)
+    count = sqlite3_column_int (statement, 0);
+  sqlite3_reset (statement);
+
+  return count;
+}
+
+/**
+ * puente_store_list_events_matching:
+ * @offset: how many matching events to pass over, newest first
+ * @limit: the most events to give
+ *
+ * One page of the events matching @filter, newest first: what a log view reads as it
+ * scrolls.
+ *
+ * Returns: (transfer full) (element-type PuenteEvent): the events
+ */
+GPtrArray *
+puente_store_list_events_matching (PuenteStore              *self,
+                                   const PuenteEventFilter  *filter,
+                                   guint                     offset,
+                                   guint                     limit,
+                                   GError                  **error)
+{
+  g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func ((GDestroyNotify) puente_event_free);
+  sqlite3_stmt *statement;
+
+  g_return_val_if_fail (PUENTE_IS_STORE (self), NULL);
+  g_return_val_if_fail (filter != NULL, NULL);
+
+  statement = prepare (self, "SELECT id, run, entity, outcome, source_id, crm_id, display_name, "
+                             "message, time " EVENTS_MATCHING "ORDER BY id DESC LIMIT ?5 OFFSET ?6",
+                       error);
+  if (statement == NULL)
+    return NULL;
+
+  bind_filter (statement, filter);
+  sqlite3_bind_int (statement, 5, limit);
+  sqlite3_bind_int (statement, 6, offset);
+  while (sqlite3_step (statement) == SQLITE_ROW)
+    {
+      PuenteEvent *event = g_new0 (PuenteEvent, 1);
+
+      event->id = sqlite3_column_int64 (statement, 0);
+      event->run = sqlite3_column_int64 (statement, 1);
+      entity_from_string ((const char *) sqlite3_column_text (statement, 2), &event->entity);
+      puente_outcome_from_string ((const char *) sqlite3_column_text (statement, 3), &event->outcome);
+      event->source_id = column_text (statement, 4);
+      event->crm_id = column_text (statement, 5);
+      event->display_name = column_text (statement, 6);
+      event->message = column_text (statement, 7);
+      event->time = sqlite3_column_int64 (statement, 8);
+      g_ptr_array_add (events, event);
+    }
+  sqlite3_reset (statement);
+
+  return g_steal_pointer (&events);
+}
+
+/**
+ * puente_store_prune_events:
+ * @before: unix time; events older than it go
+ *
+ * Keeps the log to the owner's retention. Runs stay, with their counts gone.
+ *
+ * Returns: how many events were removed, or -1 on error
+ */
+int
+puente_store_prune_events (PuenteStore  *self,
+                           gint64        before,
+                           GError      **error)
+{
+  sqlite3_stmt *statement;
+  int removed = -1;
+
+  g_return_val_if_fail (PUENTE_IS_STORE (self), -1);
+
+  statement = prepare (self, "DELETE FROM events WHERE time < ?", error);
+  if (statement == NULL)
+    return -1;
+
+  sqlite3_bind_int64 (statement, 1, before);
+  if (sqlite3_step (statement) == SQLITE_DONE)
+    removed = sqlite3_changes (self->db);
+  else
+    set_error (self, error, "remove old events");
+  sqlite3_reset (statement);
+
+  return removed;
 }
 
 /**

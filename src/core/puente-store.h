@@ -148,7 +148,17 @@ typedef struct
   gint64  started;
   gint64  finished;  /* 0 while running */
   char   *state;     /* running, succeeded, finished-with-failures, failed, cancelled, braked */
+  guint   counts[PUENTE_OUTCOME_DELETED + 1];  /* events by outcome (unchanged: not logged) */
 } PuenteRunInfo;
+
+/* Which events a log shows. */
+typedef struct
+{
+  gint64      run;       /* 0: every run */
+  int         entity;    /* a PuenteEntity, or -1: all */
+  guint       outcomes;  /* a mask of 1 << PuenteOutcome; 0: all */
+  const char *search;    /* NULL or "": all; else a part of the name, source id or message */
+} PuenteEventFilter;
 
 void puente_run_info_free (PuenteRunInfo *info);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PuenteRunInfo, puente_run_info_free)
@@ -255,6 +265,24 @@ PuenteConnection *puente_store_load_connection (PuenteStore             *self,
                                                 GError                 **error);
 GPtrArray        *puente_store_list_runs       (PuenteStore             *self,
                                                 const char              *connection_id,
+                                                guint                    limit,
+                                                GError                 **error);
+guint             puente_store_count_events_matching (PuenteStore             *self,
+                                                      const PuenteEventFilter *filter,
+                                                      GError                 **error);
+GPtrArray        *puente_store_list_events_matching  (PuenteStore             *self,
+                                                      const PuenteEventFilter *filter,
+                                                      guint                    offset,
+                                                      guint                    limit,
+                                                      GError                 **error);
+int               puente_store_prune_events    (PuenteStore             *self,
+                                                gint64                   before,
+                                                GError                 **error);
+GPtrArray        *puente_store_search_links    (PuenteStore             *self,
+                                                const char              *connection_id,
+                                                PuenteEntity             entity,
+                                                const char              *text,
+                                                const char              *document_hash,
                                                 guint                    limit,
                                                 GError                 **error);
 GPtrArray        *puente_store_list_events     (PuenteStore             *self,

@@ -737,3 +737,26 @@ puente_phone_normalise (const char *phone,
 
   return phone_national (digits->str, default_country);
 }
+
+/**
+ * puente_document_hash:
+ *
+ * What the store keeps of a document (design.md: the minimum personal data), so that a
+ * record can be found by its document typed in full without the document being kept.
+ *
+ * Returns: (transfer full) (nullable): the SHA-256 of the normalised document, in hex
+ */
+char *
+puente_document_hash (const char *document)
+{
+  g_autofree char *normalised = NULL;
+
+  if (document == NULL || *document == '\0')
+    return NULL;
+
+  normalised = puente_document_normalise (document);
+  if (normalised == NULL || *normalised == '\0')
+    return NULL;
+
+  return g_compute_checksum_for_string (G_CHECKSUM_SHA256, normalised, -1);
+}

@@ -96,4 +96,6 @@ gboolean            puente_email_is_valid          (const char         *email);
 char               *puente_phone_normalise         (const char         *phone,
                                                     const char         *default_country);
 
+char *puente_document_hash (const char *document);
+
 G_END_DECLS
