@@ -24,6 +24,7 @@ struct _PuenteSyncJob
   char         *store_path;
   char         *connection_id;
   gboolean      dry_run;
+  gboolean      force;
   GStrv         only;
 
   /* Shared with the worker, under the mutex. */
@@ -51,6 +52,7 @@ typedef struct
   PuenteRunMode     mode;
   char             *trigger;
   gboolean          dry_run;
+  gboolean          force;
   GStrv             only;
   gboolean          events;  /* someone listens to ::event */
   PuenteRunSummary  summary;
@@ -146,6 +148,21 @@ puente_sync_job_set_dry_run (PuenteSyncJob *self,
   g_return_if_fail (PUENTE_IS_SYNC_JOB (self));
 
   self->dry_run = !!dry_run;
+}
+
+/**
+ * puente_sync_job_set_force:
+ *
+ * Goes ahead past the safety brake: the owner has seen what the held run would do and
+ * said so (see puente_engine_set_force()).
+ */
+void
+puente_sync_job_set_force (PuenteSyncJob *self,
+                           gboolean       force)
+{
+  g_return_if_fail (PUENTE_IS_SYNC_JOB (self));
+
+  self->force = !!force;
 }
 
 /**
@@ -287,6 +304,7 @@ run_thread (GTask        *task,
     }
 
   puente_engine_set_dry_run (engine, data->dry_run);
+  puente_engine_set_force (engine, data->force);
   puente_engine_set_only (engine, (const char * const *) data->only);
   g_signal_connect (engine, "progress", G_CALLBACK (engine_progress_cb), self);
   if (data->events)
@@ -338,6 +356,7 @@ puente_sync_job_run_async (PuenteSyncJob       *self,
   data->mode = mode;
   data->trigger = g_strdup (trigger);
   data->dry_run = self->dry_run;
+  data->force = self->force;
   data->only = g_strdupv (self->only);
   data->events = g_signal_has_handler_pending (self, signals[EVENT], 0, TRUE);
   g_clear_pointer (&self->events, g_ptr_array_unref);

@@ -19,6 +19,8 @@ PuenteSyncJob *puente_sync_job_new         (const char          *store_path,
                                             const char          *connection_id);
 void           puente_sync_job_set_dry_run (PuenteSyncJob       *self,
                                             gboolean             dry_run);
+void           puente_sync_job_set_force   (PuenteSyncJob       *self,
+                                            gboolean             force);
 void           puente_sync_job_set_only    (PuenteSyncJob       *self,
                                             const char * const  *source_ids);
 void           puente_sync_job_run_async   (PuenteSyncJob       *self,
