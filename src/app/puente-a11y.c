@@ -55,3 +55,43 @@ puente_a11y_fix_names (GtkWidget *root)
 
   fix_widget (root, FALSE);
 }
+
+/**
+ * puente_set_sensitive_keeping_focus:
+ * @saved_focus: (inout): where the focus was; a weak pointer kept by the caller
+ *
+ * Makes @widget insensitive (while its page verifies or saves) or sensitive again. A focus
+ * inside it leaves first, since in GTK 4.8 a focused text made insensitive never gets its
+ * focus-out (and warns), and comes back afterwards to where it was, if that is still there.
+ */
+void
+puente_set_sensitive_keeping_focus (GtkWidget  *widget,
+                                    gboolean    sensitive,
+                                    GtkWidget **saved_focus)
+{
+  GtkRoot *root;
+
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+  g_return_if_fail (saved_focus != NULL);
+
+  root = gtk_widget_get_root (widget);
+  if (!sensitive && root != NULL)
+    {
+      GtkWidget *focus = gtk_root_get_focus (root);
+
+      if (focus != NULL && gtk_widget_is_ancestor (focus, widget))
+        {
+          g_set_weak_pointer (saved_focus, focus);
+          gtk_root_set_focus (root, NULL);
+        }
+    }
+
+  gtk_widget_set_sensitive (widget, sensitive);
+
+  if (sensitive && *saved_focus != NULL)
+    {
+      if (gtk_widget_is_ancestor (*saved_focus, widget) && gtk_widget_is_drawable (*saved_focus))
+        gtk_widget_grab_focus (*saved_focus);
+      g_clear_weak_pointer (saved_focus);
+    }
+}

@@ -9,6 +9,9 @@
 
 G_BEGIN_DECLS
 
-void puente_a11y_fix_names (GtkWidget *root);
+void puente_a11y_fix_names              (GtkWidget  *root);
+void puente_set_sensitive_keeping_focus (GtkWidget  *widget,
+                                         gboolean    sensitive,
+                                         GtkWidget **saved_focus);
 
 G_END_DECLS

@@ -170,8 +170,6 @@ static void
 set_busy (PuenteWizard *self,
           gboolean      busy)
 {
-  GtkRoot *root;
-
   if (self->busy == busy)
     return;
 
@@ -179,27 +177,7 @@ set_busy (PuenteWizard *self,
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
   gtk_spinner_set_spinning (self->spinner, busy);
 
-  /* Focus leaves the page while it is insensitive (a focused text there would never get
-   * its focus-out), and comes back afterwards to where it was, if that is still there. */
-  root = gtk_widget_get_root (GTK_WIDGET (self));
-  if (busy && root != NULL)
-    {
-      GtkWidget *focus = gtk_root_get_focus (root);
-
-      if (focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self->stack)))
-        {
-          g_set_weak_pointer (&self->focus_before_busy, focus);
-          gtk_root_set_focus (root, NULL);
-        }
-    }
-  gtk_widget_set_sensitive (GTK_WIDGET (self->stack), !busy);
-  if (!busy && root != NULL && self->focus_before_busy != NULL)
-    {
-      if (gtk_widget_is_ancestor (self->focus_before_busy, GTK_WIDGET (self->stack)) &&
-          gtk_widget_is_drawable (self->focus_before_busy))
-        gtk_widget_grab_focus (self->focus_before_busy);
-      g_clear_weak_pointer (&self->focus_before_busy);
-    }
+  puente_set_sensitive_keeping_focus (GTK_WIDGET (self->stack), !busy, &self->focus_before_busy);
   update_buttons (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
 }
