@@ -1266,6 +1266,39 @@ test_giav_preview_predicts_first_sync (GiavFixture   *fixture,
 }
 
 static void
+only_first_client (PuenteEngine *engine)
+{
+  const char *only[] = { "1001", NULL };
+
+  puente_engine_set_only (engine, only);
+}
+
+/* “Sync this record now” reads one record: the watermarks stay where the last whole run
+ * left them, or the next `modified` run would miss what changed meanwhile. */
+static void
+test_giav_single_keeps_watermarks (GiavFixture   *fixture,
+                                   gconstpointer  data)
+{
+  g_autofree char *source_before = NULL;
+  g_autofree char *crm_before = NULL;
+  g_autofree char *source_after = NULL;
+  g_autofree char *crm_after = NULL;
+  PuenteRunSummary single;
+
+  giav_run (fixture, PUENTE_RUN_FULL);
+  source_before = puente_store_get_watermark (fixture->store, "giav", "source-clients", NULL);
+  crm_before = puente_store_get_watermark (fixture->store, "giav", "crm-contacts", NULL);
+  g_assert_nonnull (source_before);
+
+  single = giav_run_with (fixture, PUENTE_RUN_FULL, only_first_client);
+  g_assert_cmpuint (single.run, >, 0);
+  source_after = puente_store_get_watermark (fixture->store, "giav", "source-clients", NULL);
+  crm_after = puente_store_get_watermark (fixture->store, "giav", "crm-contacts", NULL);
+  g_assert_cmpstr (source_after, ==, source_before);
+  g_assert_cmpstr (crm_after, ==, crm_before);
+}
+
+static void
 test_giav_full_sync (GiavFixture   *fixture,
                      gconstpointer  data)
 {
@@ -1672,6 +1705,8 @@ main (int   argc,
               test_failures_retried_then_wait, fixture_tear_down);
 
   g_test_add ("/engine/giav/full-sync", GiavFixture, NULL, giav_set_up, test_giav_full_sync, giav_tear_down);
+  g_test_add ("/engine/giav/single-keeps-watermarks", GiavFixture, NULL, giav_set_up,
+              test_giav_single_keeps_watermarks, giav_tear_down);
   g_test_add ("/engine/giav/preview-predicts-first-sync", GiavFixture, NULL, giav_set_up,
               test_giav_preview_predicts_first_sync, giav_tear_down);
   g_test_add ("/engine/giav/conflict", GiavFixture, NULL, giav_set_up, test_giav_conflict, giav_tear_down);

@@ -1532,8 +1532,9 @@ finish_run (GTask *task)
   if (!self->dry_run)
     {
       /* A run with failures keeps the old watermark, so that the next `modified` run reads
-       * the failed records again (unchanged ones cost nothing: their hashes match). */
-      if (!run->any_failed)
+       * the failed records again (unchanged ones cost nothing: their hashes match). So does
+       * a run of chosen records (“sync this record now”): the others were not read. */
+      if (!run->any_failed && self->only == NULL)
         {
           puente_store_set_watermark (self->store, self->connection_id, "source-clients", run->started, NULL);
           puente_store_set_watermark (self->store, self->connection_id, "crm-contacts", run->started, NULL);
