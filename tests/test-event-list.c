@@ -12,6 +12,8 @@
 #include "puente-test.h"
 
 #define TRICKY_NAME "Ruiz, \"Pepe\"\nJr."
+/* What a spreadsheet would run as a formula, six events after the tricky one (same kind). */
+#define FORMULA_NAME "=HYPERLINK(\"http://example.com\")"
 
 typedef struct
 {
@@ -75,7 +77,8 @@ fill_store (const char *path,
     {
       g_snprintf (name, sizeof name, "Cliente %u", i);
       g_snprintf (source_id, sizeof source_id, "%u", i);
-      event.display_name = (int) i == tricky ? (char *) TRICKY_NAME : name;
+      event.display_name = (int) i == tricky ? (char *) TRICKY_NAME
+                           : tricky >= 0 && (int) i == tricky + 6 ? (char *) FORMULA_NAME : name;
       event.entity = i % 3;
       event.outcome = i % 6;
       event.time = 1795000000 + i;
@@ -397,6 +400,10 @@ parse_csv (const char *text)
   GString *field = g_string_new (NULL);
   const char *c = text;
 
+  /* UTF-8, said so for Excel. */
+  g_assert_true (g_str_has_prefix (c, "\xEF\xBB\xBF"));
+  c += 3;
+
   while (*c != '\0')
     {
       if (record == NULL)
@@ -538,6 +545,9 @@ test_export (Fixture       *fixture,
   records = export (list, file, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (records->len, ==, total + 1);
+  /* A formula goes out as text: opening the log in a spreadsheet runs nothing. */
+  g_assert_cmpstr (FIELD (records, total - (tricky + 6), 5), ==, "53");
+  g_assert_cmpstr (FIELD (records, total - (tricky + 6), 2), ==, "'" FORMULA_NAME);
   for (guint row = 1; row < records->len; row++)
     {
       g_autofree char *source_id = g_strdup_printf ("%u", total - row);

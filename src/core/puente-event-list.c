@@ -47,6 +47,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <locale.h>
 
 #include "puente-event-list.h"
 
@@ -1176,16 +1177,34 @@ outcome_name (PuenteOutcome outcome)
     }
 }
 
-/* RFC 4180: a field with a comma, a quote or a line break is quoted, its quotes doubled. */
+/* The separator a spreadsheet expects where the export is opened: where numbers are written
+ * with a decimal comma (Spain, Portugal, Brazil), Excel reads ";"-separated files. */
+static char
+list_separator (void)
+{
+  const struct lconv *locale = localeconv ();
+
+  return locale != NULL && locale->decimal_point != NULL && locale->decimal_point[0] == ',' ? ';' : ',';
+}
+
+/* RFC 4180 with the locale's separator: a field with the separator, a quote or a line
+ * break is quoted, its quotes doubled. A name that a spreadsheet would take for a formula
+ * (=, +, -, @ first) gets an apostrophe, so that opening the log runs nothing. */
 static void
 append_field (GString    *row,
               const char *text,
               gboolean    last)
 {
+  char separator = list_separator ();
+  const char special[] = { separator, '"', '\r', '\n', '\0' };
+  g_autofree char *guarded = NULL;
+
   if (text == NULL)
     text = "";
+  if (strchr ("=+-@", text[0]) != NULL && text[0] != '\0')
+    text = guarded = g_strconcat ("'", text, NULL);
 
-  if (strpbrk (text, ",\"\r\n") != NULL)
+  if (strpbrk (text, special) != NULL)
     {
       g_string_append_c (row, '"');
       for (const char *c = text; *c != '\0'; c++)
@@ -1201,7 +1220,10 @@ append_field (GString    *row,
       g_string_append (row, text);
     }
 
-  g_string_append (row, last ? "\r\n" : ",");
+  if (last)
+    g_string_append (row, "\r\n");
+  else
+    g_string_append_c (row, separator);
 }
 
 /* ISO 8601 in local time, as in 2026-11-22T23:19:06+01:00. The zone is looked up once per
@@ -1306,6 +1328,8 @@ export_thread (GTask        *task,
       return;
     }
 
+  /* A byte-order mark, so that Excel reads the UTF-8 as UTF-8. */
+  g_string_append (rows, "\xEF\xBB\xBF");
   /* Translators: the column headers of the log exported as a spreadsheet (CSV). */
   append_field (rows, _("Time"), FALSE);
   append_field (rows, _("Record type"), FALSE);
