@@ -268,6 +268,75 @@ test_connect_again_keeps_choices (Fixture       *fixture,
   g_assert_cmpstr (puente_connection_get_setting (again, "schedule"), ==, "every-15-minutes");
 }
 
+/* An event 40 days old, in a run of its own. */
+static void
+add_old_event (PuenteStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  PuenteEvent event = {
+    .entity = PUENTE_ENTITY_CONTACT,
+    .outcome = PUENTE_OUTCOME_CREATED,
+    .source_id = (char *) "4000",
+    .display_name = (char *) "Evento antiguo",
+    .message = (char *) "Created in Clientify.",
+    .time = g_get_real_time () / G_USEC_PER_SEC - 40 * 24 * 60 * 60,
+  };
+
+  event.run = puente_store_start_run (store, "default", "full", "manual", &error);
+  g_assert_no_error (error);
+  g_assert_true (puente_store_add_event (store, &event, &error));
+}
+
+static guint
+old_events (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PuenteStore) store = puente_store_open (path, &error);
+  PuenteEventFilter filter = { .entity = -1, .search = "Evento antiguo" };
+
+  g_assert_no_error (error);
+  return puente_store_count_events_matching (store, &filter, &error);
+}
+
+/* After a run, the log keeps to the owner's retention (log.retention-days). */
+static void
+test_run_prunes_log (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (fixture->data_dir, "puente.db", NULL);
+  g_autoptr(PuenteStore) store = NULL;
+  g_autoptr(PuenteConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(Result) provision = { 0, };
+  g_auto(Result) first = { 0, };
+  g_auto(Result) second = { 0, };
+
+  connect (fixture, KEY, 0);
+  provision = sync_tool (fixture, "", "provision", NULL);
+  g_assert_cmpint (provision.status, ==, 0);
+
+  store = puente_store_open (path, &error);
+  g_assert_no_error (error);
+  add_old_event (store);
+  g_clear_object (&store);
+
+  /* Keep everything (no setting): kept. */
+  first = sync_tool (fixture, "", "run", NULL);
+  g_assert_cmpint (first.status, ==, 0);
+  g_assert_cmpuint (old_events (path), ==, 1);
+
+  store = puente_store_open (path, &error);
+  connection = puente_store_load_connection (store, "default", &error);
+  g_assert_no_error (error);
+  puente_connection_set_setting (connection, "log.retention-days", "30");
+  g_assert_true (puente_store_save_connection (store, connection, &error));
+  g_clear_object (&store);
+
+  second = sync_tool (fixture, "", "run", NULL);
+  g_assert_cmpint (second.status, ==, 0);
+  g_assert_cmpuint (old_events (path), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -280,6 +349,7 @@ main (int   argc,
   g_test_add ("/cli/whole-flow", Fixture, NULL, fixture_set_up, test_whole_flow, fixture_tear_down);
   g_test_add ("/cli/connect-again-keeps-choices", Fixture, NULL, fixture_set_up,
               test_connect_again_keeps_choices, fixture_tear_down);
+  g_test_add ("/cli/run-prunes-log", Fixture, NULL, fixture_set_up, test_run_prunes_log, fixture_tear_down);
 
   return g_test_run ();
 }

@@ -6,6 +6,9 @@
  *   0 every record fine; 1 the run finished with failed or conflicting records, or the CRM
  *   needs manual steps; 2 the run itself failed; 3 a configuration or credentials problem;
  *   4 held by the safety brake (nothing written; `run --force` goes ahead).
+ * A scheduled run (`run --trigger schedule`, the timer's) that ends with 1 or 2 also tells the
+ * desktop, with a notification (see notify_scheduled_run()). After a run, the log keeps to
+ * the owner's retention (log.retention-days).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -422,6 +425,90 @@ print_summary (const PuenteRunSummary *summary,
     }
 }
 
+/* ---- telling the owner what a scheduled run left to do ----------------------------------- *
+ *
+ * A scheduled run happens with nobody watching. When it ends with records that need the
+ * owner (exit status 1) or fails (2), the desktop says so with a GNotification.
+ *
+ * A GNotification is sent through a registered GApplication, and the desktop shows it under
+ * that application's id, with the name and icon of the desktop file of that id, and hands
+ * the click to that id. So puente-sync registers as Puente itself (APPLICATION_ID), but
+ * G_APPLICATION_NON_UNIQUE: it never asks for the id's bus name. That is what makes it work
+ * both ways: while Puente's window is open, Puente owns the name (a unique registration
+ * here would only make this process its remote, which cannot send notifications) and gets
+ * the click; when it is not, the desktop starts Puente by D-Bus activation of the id. The
+ * notification sets no default action, so a click does what GNotification does then:
+ * activate the application, which opens Puente on its dashboard (no action of Puente's own
+ * to keep in step). GLib chooses where it goes: the portal inside Flatpak,
+ * org.gtk.Notifications where GNOME Shell runs, org.freedesktop.Notifications elsewhere. The
+ * message is written out before puente-sync exits. Without a session bus there is no
+ * desktop to tell: the run's exit status and the dashboard still say what happened. */
+
+static GNotification *
+scheduled_run_notification (int                     status,
+                            const PuenteRunSummary *summary,
+                            const GError           *error)
+{
+  g_autoptr(GNotification) notification = NULL;
+  g_autofree char *body = NULL;
+
+  if (status == EXIT_RECORDS)
+    {
+      guint records = puente_run_summary_total (summary, PUENTE_OUTCOME_FAILED) +
+                      puente_run_summary_total (summary, PUENTE_OUTCOME_CONFLICT);
+
+      notification = g_notification_new (_("Some records did not sync"));
+      body = g_strdup_printf (ngettext ("The scheduled sync finished, but %u record needs your "
+                                        "attention. Open Puente: the dashboard has the details.",
+                                        "The scheduled sync finished, but %u records need your "
+                                        "attention. Open Puente: the dashboard has the details.",
+                                        records),
+                              records);
+    }
+  else
+    {
+      notification = g_notification_new (_("The scheduled sync failed"));
+      /* Translators: %s is the reason, a whole sentence, such as “Puente could not reach
+       * Clientify. Check the internet connection.” */
+      body = g_strdup_printf (_("%s Open Puente: the dashboard has the details."), error->message);
+    }
+
+  g_notification_set_body (notification, body);
+  return g_steal_pointer (&notification);
+}
+
+static void
+notify_scheduled_run (int                     status,
+                      const PuenteRunSummary *summary,
+                      const GError           *error)
+{
+  g_autoptr(GApplication) application = NULL;
+  g_autoptr(GNotification) notification = NULL;
+  g_autoptr(GError) local_error = NULL;
+  GDBusConnection *bus;
+
+  application = g_application_new (APPLICATION_ID, G_APPLICATION_NON_UNIQUE);
+  if (!g_application_register (application, NULL, &local_error))
+    {
+      g_debug ("No notification: could not register %s: %s", APPLICATION_ID, local_error->message);
+      return;
+    }
+  bus = g_application_get_dbus_connection (application);
+  if (bus == NULL)
+    {
+      g_debug ("No notification: no session bus");
+      return;
+    }
+
+  notification = scheduled_run_notification (status, summary, error);
+  /* One at a time: a later scheduled run's notification replaces this one. */
+  g_application_send_notification (application, "scheduled-run", notification);
+  if (!g_dbus_connection_flush_sync (bus, NULL, &local_error))
+    g_debug ("The notification may not have been sent: %s", local_error->message);
+}
+
+/* ---- run and preview, the engine's part ------------------------------------------------- */
+
 static int
 run_engine (Cli                *cli,
             PuenteRunMode       mode,
@@ -439,6 +526,7 @@ run_engine (Cli                *cli,
   PuenteRunSummary summary = { 0, };
   Progress progress = { .show = !json && isatty (STDOUT_FILENO), .started = g_get_monotonic_time () };
   gboolean ok;
+  int status;
 
   connection = load_connection (cli, &error);
   if (connection == NULL)
@@ -452,24 +540,42 @@ run_engine (Cli                *cli,
   puente_engine_set_only (engine, only);
   g_signal_connect (engine, "progress", G_CALLBACK (progress_cb), &progress);
 
-  puente_engine_run_async (engine, mode, only != NULL ? "single" : trigger, NULL, store_result_cb, &pending);
+  if (only != NULL)
+    trigger = "single";
+  puente_engine_run_async (engine, mode, trigger, NULL, store_result_cb, &pending);
   result = wait_for (&pending);
   ok = puente_engine_run_finish (engine, result, &summary, &error);
   if (progress.show)
     g_print ("\r\033[K");
 
   if (!ok && !g_error_matches (error, PUENTE_ENGINE_ERROR, PUENTE_ENGINE_ERROR_BRAKED))
-    return fail (status_for_error (error), error);
+    status = fail (status_for_error (error), error);
+  else
+    {
+      print_summary (&summary, json);
+      if (!ok)
+        status = fail (EXIT_BRAKED, error);
+      else if (!dry_run && puente_run_summary_total (&summary, PUENTE_OUTCOME_FAILED) +
+                           puente_run_summary_total (&summary, PUENTE_OUTCOME_CONFLICT) > 0)
+        status = EXIT_RECORDS;
+      else
+        status = EXIT_FINE;
+    }
 
-  print_summary (&summary, json);
-  if (!ok)
-    return fail (EXIT_BRAKED, error);
+  /* The owner's log retention, once the run's events are in. */
+  if (ok && !dry_run)
+    {
+      g_autoptr(GError) prune_error = NULL;
 
-  if (!dry_run && puente_run_summary_total (&summary, PUENTE_OUTCOME_FAILED) +
-                  puente_run_summary_total (&summary, PUENTE_OUTCOME_CONFLICT) > 0)
-    return EXIT_RECORDS;
+      if (!puente_connection_prune_log (connection, cli->store, &prune_error))
+        g_debug ("The log was not pruned: %s", prune_error->message);
+    }
 
-  return EXIT_FINE;
+  if (!dry_run && g_str_equal (trigger, "schedule") &&
+      (status == EXIT_RECORDS || status == EXIT_RUN_FAILED))
+    notify_scheduled_run (status, &summary, error);
+
+  return status;
 }
 
 static int

@@ -17,8 +17,117 @@
 #include "puente-spreadsheet.h"
 #include "puente-spreadsheet-source.h"
 
+/* ---- the owner's preferences ------------------------------------------------------------ */
+
+/* A whole number from @min to @max in the setting @key, or 0 when it is absent or anything
+ * else: a setting Puente cannot read falls back to the safe default, never to a guess. */
+static guint
+setting_number (const PuenteConnection *connection,
+                const char             *key,
+                guint                   min,
+                guint                   max)
+{
+  const char *text = puente_connection_get_setting (connection, key);
+  guint64 value = 0;
+  g_autoptr(GError) error = NULL;
+
+  if (text == NULL)
+    return 0;
+
+  if (!g_ascii_string_to_unsigned (text, 10, min, max, &value, &error))
+    {
+      g_debug ("Connection %s: the setting %s is “%s”: %s; ignored", connection->id, key, text,
+               error->message);
+      return 0;
+    }
+
+  return (guint) value;
+}
+
+/**
+ * puente_connection_get_max_in_flight:
+ *
+ * Returns: the requests at once the owner chose (%PUENTE_SETTING_SYNC_MAX_IN_FLIGHT, 1 to
+ *   %PUENTE_CONNECTION_MAX_IN_FLIGHT), or 0 for the connector's default
+ */
+guint
+puente_connection_get_max_in_flight (const PuenteConnection *connection)
+{
+  g_return_val_if_fail (connection != NULL, 0);
+
+  return setting_number (connection, PUENTE_SETTING_SYNC_MAX_IN_FLIGHT, 1, PUENTE_CONNECTION_MAX_IN_FLIGHT);
+}
+
+/**
+ * puente_connection_get_delete_enabled:
+ *
+ * Returns: whether the owner turned deletion on (%PUENTE_SETTING_SYNC_DELETE is "true");
+ *   anything else leaves CRM records in place
+ */
+gboolean
+puente_connection_get_delete_enabled (const PuenteConnection *connection)
+{
+  g_return_val_if_fail (connection != NULL, FALSE);
+
+  return g_strcmp0 (puente_connection_get_setting (connection, PUENTE_SETTING_SYNC_DELETE), "true") == 0;
+}
+
+/**
+ * puente_connection_get_retention_days:
+ *
+ * Returns: how many days of events to keep (%PUENTE_SETTING_LOG_RETENTION_DAYS), or 0 to
+ *   keep every event
+ */
+guint
+puente_connection_get_retention_days (const PuenteConnection *connection)
+{
+  g_return_val_if_fail (connection != NULL, 0);
+
+  /* Up to a hundred years: enough for "always" written as a number, and far from overflow. */
+  return setting_number (connection, PUENTE_SETTING_LOG_RETENTION_DAYS, 0, 36500);
+}
+
+/**
+ * puente_connection_prune_log:
+ * @store: the store, used from the calling thread
+ *
+ * Removes the events older than the owner's retention (%PUENTE_SETTING_LOG_RETENTION_DAYS);
+ * with none set, keeps everything. The runs stay. The store keeps one log for every
+ * connection, so this prunes all of it.
+ *
+ * Returns: %FALSE with @error set when the store failed
+ */
+gboolean
+puente_connection_prune_log (const PuenteConnection  *connection,
+                             PuenteStore             *store,
+                             GError                 **error)
+{
+  guint days;
+  gint64 before;
+  int removed;
+
+  g_return_val_if_fail (connection != NULL, FALSE);
+  g_return_val_if_fail (PUENTE_IS_STORE (store), FALSE);
+
+  days = puente_connection_get_retention_days (connection);
+  if (days == 0)
+    return TRUE;
+
+  before = g_get_real_time () / G_USEC_PER_SEC - (gint64) days * 24 * 60 * 60;
+  removed = puente_store_prune_events (store, before, error);
+  if (removed < 0)
+    return FALSE;
+
+  g_debug ("Connection %s: %d events older than %u days removed", connection->id, removed, days);
+  return TRUE;
+}
+
+/* ---- opening the connectors ------------------------------------------------------------- */
+
 /**
  * puente_connection_open_crm:
+ *
+ * The connector keeps to the owner's requests at once (%PUENTE_SETTING_SYNC_MAX_IN_FLIGHT).
  *
  * Returns: (transfer full): the CRM connector, with the key from the keyring
  */
@@ -43,7 +152,8 @@ puente_connection_open_crm (const PuenteConnection  *connection,
   if (key == NULL)
     return NULL;
 
-  return PUENTE_CRM (puente_clientify_crm_new (connection->crm_url, key, 0, error));
+  return PUENTE_CRM (puente_clientify_crm_new (connection->crm_url, key,
+                                               puente_connection_get_max_in_flight (connection), error));
 }
 
 /* The column.* settings over the guess for the export's headers; NULL (no error) when the
@@ -181,7 +291,8 @@ stage_map_from_settings (const PuenteConnection *connection)
  * @store: the store the runs are recorded in, used from the calling thread
  *
  * Opens the connection's CRM and source and sets an engine up for them, with its profile
- * and the owner's choices in its settings (the pipeline and stages for deals).
+ * and the owner's choices in its settings (the pipeline and stages for deals, and whether
+ * what the source deleted is deleted in the CRM too).
  *
  * Returns: (transfer full): the engine
  */
@@ -213,6 +324,7 @@ puente_connection_open_engine (const PuenteConnection  *connection,
     return NULL;
 
   engine = puente_engine_new (store, connection->id, profile, source, crm);
+  puente_engine_set_delete_enabled (engine, puente_connection_get_delete_enabled (connection));
 
   pipeline = puente_connection_get_setting (connection, PUENTE_SETTING_DEALS_PIPELINE);
   if (pipeline != NULL)

@@ -12,6 +12,31 @@
 
 G_BEGIN_DECLS
 
+/* The owner's choices from the preferences, kept in the connection's settings besides the
+ * keys puente-store.h lists:
+ *
+ *   sync.max-in-flight   "1" to "10": how many requests go to the CRM at once; absent (or
+ *                        anything else): the connector's default
+ *                        (PUENTE_CLIENTIFY_DEFAULT_IN_FLIGHT)
+ *   sync.delete          "true": a record deleted in the source (or gone from a full
+ *                        export) is deleted in the CRM too; absent: it is only reported,
+ *                        and the CRM record is left (design.md)
+ *   log.retention-days   "30", "90" or "365": events older than that many days are removed
+ *                        after each sync; absent or "0": every event is kept
+ *
+ * puente_connection_open_crm() applies sync.max-in-flight, puente_connection_open_engine()
+ * sync.delete, and puente_connection_prune_log() log.retention-days. */
+#define PUENTE_SETTING_SYNC_MAX_IN_FLIGHT  "sync.max-in-flight"
+#define PUENTE_SETTING_SYNC_DELETE         "sync.delete"
+#define PUENTE_SETTING_LOG_RETENTION_DAYS  "log.retention-days"
+
+/* The most requests at once the owner can choose. */
+#define PUENTE_CONNECTION_MAX_IN_FLIGHT 10
+
+guint         puente_connection_get_max_in_flight  (const PuenteConnection  *connection);
+gboolean      puente_connection_get_delete_enabled (const PuenteConnection  *connection);
+guint         puente_connection_get_retention_days (const PuenteConnection  *connection);
+
 /* Blocking (they read the keyring): call them from the engine's thread, never the UI's. */
 PuenteCrm    *puente_connection_open_crm    (const PuenteConnection  *connection,
                                              GCancellable            *cancellable,
@@ -23,6 +48,11 @@ PuenteSource *puente_connection_open_source (const PuenteConnection  *connection
 PuenteEngine *puente_connection_open_engine (const PuenteConnection  *connection,
                                              PuenteStore             *store,
                                              GCancellable            *cancellable,
+                                             GError                 **error);
+
+/* Blocking (SQLite): from a worker thread or the command line, with @store of that thread. */
+gboolean      puente_connection_prune_log   (const PuenteConnection  *connection,
+                                             PuenteStore             *store,
                                              GError                 **error);
 
 G_END_DECLS

@@ -317,7 +317,12 @@ run_thread (GTask        *task,
   if (!puente_engine_run_finish (engine, result, &data->summary, &error))
     g_task_return_error (task, g_steal_pointer (&error));
   else
-    g_task_return_boolean (task, TRUE);
+    {
+      /* The owner's log retention, once this run's events are in; the run stands either way. */
+      if (!data->dry_run && !puente_connection_prune_log (connection, store, &error))
+        g_debug ("The log was not pruned: %s", error->message);
+      g_task_return_boolean (task, TRUE);
+    }
 
   g_signal_handlers_disconnect_by_func (engine, engine_progress_cb, self);
   g_signal_handlers_disconnect_by_func (engine, engine_event_cb, self);

@@ -1,0 +1,630 @@
+/* puente-preferences.c
+ *
+ * The owner's choices after the setup, in three groups:
+ *  - the schedule, the wizard's choices; a change installs the timer again
+ *    (puente_schedule_install_async()) and a toast says how that went; a warning or an
+ *    error stays in the group, whole (a toast is one line in libadwaita 1.2);
+ *  - the sync: how many requests go to Clientify at once, and whether a client deleted in
+ *    the source is deleted in Clientify too (asked first: it cannot be undone);
+ *  - the log: how long events are kept.
+ *
+ * Each change is saved at once, as the connection's settings (puente-connection.h), on a
+ * worker thread: the worker loads the connection as stored, sets the keys that changed and
+ * saves it, so that a setting changed elsewhere meanwhile is kept. Saves go one at a time,
+ * in order; changes made while one is under way wait and go together in the next. After
+ * each save, ::changed hands out the connection as stored. A schedule is saved once its
+ * timer is installed (or written but not started, the NOT_APPLIED warning), so the setting
+ * never claims a schedule the computer does not have; when installing fails, the choice goes
+ * back to the one in effect.
+ *
+ * Every piece of work in flight holds a reference to the window: a change made just before
+ * the window is closed is still installed and saved.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "puente-preferences"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "puente-a11y.h"
+#include "puente-clientify-crm.h"
+#include "puente-connection.h"
+#include "puente-preferences.h"
+#include "puente-schedule.h"
+
+/* How long the time of a nightly schedule must stay put before the timer is installed: a
+ * spin button's clicks from 02 to 05 install once, not three times. */
+#define SCHEDULE_SETTLE_MS 600
+
+/* The log's choices, in the order of the combo row; 0: always. */
+static const guint retention_days[] = { 30, 90, 365, 0 };
+
+struct _PuentePreferences
+{
+  AdwPreferencesWindow  parent_instance;
+
+  AdwActionRow         *schedule_problem_row;
+  GtkCheckButton       *nightly_check;
+  GtkCheckButton       *quarter_check;
+  GtkCheckButton       *manual_check;
+  GtkSpinButton        *hour_spin;
+  GtkSpinButton        *minute_spin;
+  GtkSpinButton        *in_flight_spin;
+  AdwActionRow         *delete_row;
+  GtkSwitch            *delete_switch;
+  AdwComboRow          *retention_row;
+
+  char                 *store_path;
+  PuenteConnection     *connection;     /* as last saved */
+  gboolean              showing;        /* the controls are being set: they change nothing */
+
+  GHashTable           *unsaved;        /* setting -> value (NULL: removed), not saved yet */
+  gboolean              saving;
+
+  PuenteSchedule        schedule;       /* the schedule in effect */
+  PuenteSchedule        wanted;         /* the schedule the controls show */
+  guint                 settle_source;
+  gboolean              installing;
+
+  AdwMessageDialog     *delete_dialog;  /* while asking */
+};
+
+G_DEFINE_FINAL_TYPE (PuentePreferences, puente_preferences, ADW_TYPE_PREFERENCES_WINDOW)
+
+enum {
+  CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void install_wanted_schedule (PuentePreferences *self);
+
+/* ---- toasts ----------------------------------------------------------------------------- */
+
+/* @persistent: an error, which stays until the owner dismisses it. */
+static void
+show_toast (PuentePreferences *self,
+            const char        *sentence,
+            gboolean           persistent)
+{
+  g_autofree char *markup = g_markup_escape_text (sentence, -1);
+  AdwToast *toast = adw_toast_new (markup);
+
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  if (persistent)
+    adw_toast_set_timeout (toast, 0);
+  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), toast);
+}
+
+/* ---- saving ------------------------------------------------------------------------------ */
+
+typedef struct
+{
+  char       *store_path;
+  char       *connection_id;
+  GHashTable *changes;
+} Save;
+
+static void
+save_free (Save *save)
+{
+  g_free (save->store_path);
+  g_free (save->connection_id);
+  g_hash_table_unref (save->changes);
+  g_free (save);
+}
+
+static void
+save_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  Save *save = task_data;
+  g_autoptr(PuenteStore) store = NULL;
+  g_autoptr(PuenteConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if ((store = puente_store_open (save->store_path, &error)) == NULL ||
+      (connection = puente_store_load_connection (store, save->connection_id, &error)) == NULL)
+    {
+      if (error == NULL)
+        g_set_error (&error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "No connection %s", save->connection_id);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  g_hash_table_iter_init (&iter, save->changes);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    puente_connection_set_setting (connection, key, value);
+
+  if (!puente_store_save_connection (store, connection, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, g_steal_pointer (&connection), (GDestroyNotify) puente_connection_free);
+}
+
+static void show_connection (PuentePreferences *self);
+
+static void save_unsaved (PuentePreferences *self);
+
+static void
+saved_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  PuentePreferences *self = PUENTE_PREFERENCES (object);
+  g_autoptr(PuenteConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+
+  self->saving = FALSE;
+  connection = g_task_propagate_pointer (G_TASK (result), &error);
+  if (connection == NULL)
+    {
+      g_debug ("Could not save the preferences: %s", error->message);
+      show_toast (self, _("This change could not be saved. Try again."), TRUE);
+      /* The controls show what is saved, unless more changes are on their way. */
+      if (g_hash_table_size (self->unsaved) == 0)
+        show_connection (self);
+      save_unsaved (self);
+      return;
+    }
+
+  g_clear_pointer (&self->connection, puente_connection_free);
+  self->connection = g_steal_pointer (&connection);
+  g_signal_emit (self, signals[CHANGED], 0, self->connection);
+
+  save_unsaved (self);
+}
+
+static void
+save_unsaved (PuentePreferences *self)
+{
+  g_autoptr(GTask) task = NULL;
+  Save *save;
+
+  if (self->saving || g_hash_table_size (self->unsaved) == 0)
+    return;
+
+  save = g_new0 (Save, 1);
+  save->store_path = g_strdup (self->store_path);
+  save->connection_id = g_strdup (self->connection->id);
+  save->changes = g_steal_pointer (&self->unsaved);
+  self->unsaved = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+  self->saving = TRUE;
+  task = g_task_new (self, NULL, saved_cb, NULL);
+  g_task_set_source_tag (task, save_unsaved);
+  g_task_set_task_data (task, save, (GDestroyNotify) save_free);
+  g_task_run_in_thread (task, save_thread);
+}
+
+/* @value: %NULL removes the setting */
+static void
+save_setting (PuentePreferences *self,
+              const char        *key,
+              const char        *value)
+{
+  g_hash_table_insert (self->unsaved, g_strdup (key), g_strdup (value));
+  save_unsaved (self);
+}
+
+/* ---- showing the connection -------------------------------------------------------------- */
+
+static void
+show_schedule (PuentePreferences    *self,
+               const PuenteSchedule *schedule)
+{
+  gboolean was_showing = self->showing;
+
+  self->showing = TRUE;
+  if (schedule->kind == PUENTE_SCHEDULE_NIGHTLY)
+    {
+      gtk_spin_button_set_value (self->hour_spin, schedule->hour);
+      gtk_spin_button_set_value (self->minute_spin, schedule->minute);
+    }
+  gtk_check_button_set_active (schedule->kind == PUENTE_SCHEDULE_NIGHTLY ? self->nightly_check
+                               : schedule->kind == PUENTE_SCHEDULE_EVERY_15_MINUTES ? self->quarter_check
+                               : self->manual_check, TRUE);
+  self->showing = was_showing;
+}
+
+static guint
+retention_position (guint days)
+{
+  /* A number of days written by hand shows as the shortest choice that keeps as much. */
+  for (guint i = 0; days > 0 && i + 1 < G_N_ELEMENTS (retention_days); i++)
+    if (days <= retention_days[i])
+      return i;
+
+  return G_N_ELEMENTS (retention_days) - 1;
+}
+
+/* The controls as the connection says: the schedule in effect and the settings. */
+static void
+show_connection (PuentePreferences *self)
+{
+  guint in_flight = puente_connection_get_max_in_flight (self->connection);
+
+  self->showing = TRUE;
+  show_schedule (self, &self->schedule);
+  self->wanted = self->schedule;
+  gtk_spin_button_set_value (self->in_flight_spin, in_flight > 0 ? in_flight : PUENTE_CLIENTIFY_DEFAULT_IN_FLIGHT);
+  gtk_switch_set_active (self->delete_switch, puente_connection_get_delete_enabled (self->connection));
+  adw_combo_row_set_selected (self->retention_row,
+                              retention_position (puente_connection_get_retention_days (self->connection)));
+  self->showing = FALSE;
+}
+
+/* ---- the schedule ------------------------------------------------------------------------ */
+
+static PuenteSchedule
+chosen_schedule (PuentePreferences *self)
+{
+  PuenteSchedule schedule = PUENTE_SCHEDULE_DEFAULT;
+
+  if (gtk_check_button_get_active (self->quarter_check))
+    schedule = (PuenteSchedule) { PUENTE_SCHEDULE_EVERY_15_MINUTES, 0, 0 };
+  else if (gtk_check_button_get_active (self->manual_check))
+    schedule = (PuenteSchedule) { PUENTE_SCHEDULE_MANUAL, 0, 0 };
+  else
+    {
+      schedule.hour = gtk_spin_button_get_value_as_int (self->hour_spin);
+      schedule.minute = gtk_spin_button_get_value_as_int (self->minute_spin);
+    }
+
+  return schedule;
+}
+
+static gboolean
+same_schedule (const PuenteSchedule *a,
+               const PuenteSchedule *b)
+{
+  return a->kind == b->kind && a->hour == b->hour && a->minute == b->minute;
+}
+
+typedef struct
+{
+  PuentePreferences *self;      /* owned */
+  PuenteSchedule     schedule;  /* being installed */
+} Install;
+
+static void
+schedule_installed_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autofree Install *install = user_data;
+  g_autoptr(PuentePreferences) self = install->self;
+  g_autoptr(GError) error = NULL;
+  const PuenteSchedule *installed = &install->schedule;
+  gboolean applied = puente_schedule_install_finish (result, &error);
+
+  self->installing = FALSE;
+
+  if (applied || g_error_matches (error, PUENTE_SCHEDULE_ERROR, PUENTE_SCHEDULE_ERROR_NOT_APPLIED))
+    {
+      g_autofree char *text = puente_schedule_to_string (installed);
+
+      self->schedule = *installed;
+      save_setting (self, PUENTE_SETTING_SCHEDULE, text);
+    }
+
+  if (applied)
+    {
+      g_autofree char *description = puente_schedule_describe (installed);
+      /* Translators: %s is the schedule, such as “Every night at 02:00”. */
+      g_autofree char *sentence = g_strdup_printf (_("Schedule changed: %s"), description);
+
+      gtk_widget_set_visible (GTK_WIDGET (self->schedule_problem_row), FALSE);
+      show_toast (self, sentence, FALSE);
+    }
+  else
+    {
+      /* A sentence for the owner: a warning (saved, not started) or why nothing changed. It
+       * stays in the group, whole, for as long as it holds; the toast says which it is. */
+      g_autofree char *markup = g_markup_escape_text (error->message, -1);
+
+      g_debug ("Installing the schedule: %s", error->message);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->schedule_problem_row), markup);
+      gtk_widget_set_visible (GTK_WIDGET (self->schedule_problem_row), TRUE);
+      show_toast (self,
+                  g_error_matches (error, PUENTE_SCHEDULE_ERROR, PUENTE_SCHEDULE_ERROR_NOT_APPLIED)
+                  ? _("Schedule saved, with a warning") : _("The schedule was not changed"),
+                  FALSE);
+    }
+
+  /* The owner chose again meanwhile: that choice next. */
+  if (!same_schedule (&self->wanted, installed))
+    {
+      install_wanted_schedule (self);
+      return;
+    }
+
+  if (!applied && !g_error_matches (error, PUENTE_SCHEDULE_ERROR, PUENTE_SCHEDULE_ERROR_NOT_APPLIED))
+    {
+      self->wanted = self->schedule;
+      show_schedule (self, &self->schedule);
+    }
+}
+
+static void
+install_wanted_schedule (PuentePreferences *self)
+{
+  g_autofree char *sync_path = NULL;
+  Install *install;
+
+  g_clear_handle_id (&self->settle_source, g_source_remove);
+
+  if (self->installing || same_schedule (&self->wanted, &self->schedule))
+    return;
+
+  sync_path = g_find_program_in_path ("puente-sync");
+  if (sync_path == NULL)
+    sync_path = g_build_filename (BINDIR, "puente-sync", NULL);
+
+  self->installing = TRUE;
+  install = g_new0 (Install, 1);
+  install->self = g_object_ref (self);
+  install->schedule = self->wanted;
+  puente_schedule_install_async (&install->schedule, sync_path, NULL, NULL, schedule_installed_cb, install);
+}
+
+static gboolean
+settled_cb (gpointer user_data)
+{
+  PuentePreferences *self = user_data;
+
+  self->settle_source = 0;
+  install_wanted_schedule (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_toggled_cb (PuentePreferences *self,
+                     GtkCheckButton    *check)
+{
+  /* Each change toggles two buttons: the one turned on tells. */
+  if (self->showing || !gtk_check_button_get_active (check))
+    return;
+
+  self->wanted = chosen_schedule (self);
+  install_wanted_schedule (self);
+}
+
+static void
+schedule_time_changed_cb (PuentePreferences *self)
+{
+  if (self->showing || !gtk_check_button_get_active (self->nightly_check))
+    return;
+
+  self->wanted = chosen_schedule (self);
+  g_clear_handle_id (&self->settle_source, g_source_remove);
+  self->settle_source = g_timeout_add_full (G_PRIORITY_DEFAULT, SCHEDULE_SETTLE_MS, settled_cb,
+                                            g_object_ref (self), g_object_unref);
+}
+
+/* ---- the sync ---------------------------------------------------------------------------- */
+
+static void
+in_flight_changed_cb (PuentePreferences *self)
+{
+  g_autofree char *text = NULL;
+
+  if (self->showing)
+    return;
+
+  text = g_strdup_printf ("%d", gtk_spin_button_get_value_as_int (self->in_flight_spin));
+  save_setting (self, PUENTE_SETTING_SYNC_MAX_IN_FLIGHT, text);
+}
+
+static gboolean
+source_is_export (PuentePreferences *self)
+{
+  return g_strcmp0 (self->connection->source_kind, "giav") != 0;
+}
+
+static void
+delete_response_cb (PuentePreferences *self,
+                    const char        *response,
+                    AdwMessageDialog  *dialog)
+{
+  self->delete_dialog = NULL;
+  /* A button has closed it already; adw_message_dialog_response() does not. */
+  if (gtk_widget_get_visible (GTK_WIDGET (dialog)))
+    gtk_window_destroy (GTK_WINDOW (dialog));
+
+  if (g_strcmp0 (response, "delete") != 0)
+    return;
+
+  self->showing = TRUE;
+  gtk_switch_set_active (self->delete_switch, TRUE);
+  self->showing = FALSE;
+  save_setting (self, PUENTE_SETTING_SYNC_DELETE, "true");
+}
+
+static void
+delete_switch_changed_cb (PuentePreferences *self)
+{
+  GtkWidget *dialog;
+
+  if (self->showing)
+    return;
+
+  if (!gtk_switch_get_active (self->delete_switch))
+    {
+      /* Back to reporting only: nothing to ask. */
+      save_setting (self, PUENTE_SETTING_SYNC_DELETE, NULL);
+      return;
+    }
+
+  /* Asked first; the switch stays off until the owner says yes. */
+  self->showing = TRUE;
+  gtk_switch_set_active (self->delete_switch, FALSE);
+  self->showing = FALSE;
+
+  if (self->delete_dialog != NULL)
+    return;
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Delete in Clientify Too?"),
+                                   source_is_export (self)
+                                   ? _("From the next full sync on, a client who is no longer in "
+                                       "the export will be deleted in Clientify as well. This "
+                                       "cannot be undone: Puente cannot bring back a record "
+                                       "deleted in Clientify.")
+                                   : _("From the next full sync on, a client deleted in GIAV will "
+                                       "be deleted in Clientify as well. This cannot be undone: "
+                                       "Puente cannot bring back a record deleted in Clientify."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "delete", _("_Delete in Clientify"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  gtk_window_set_destroy_with_parent (GTK_WINDOW (dialog), TRUE);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (delete_response_cb), self, G_CONNECT_SWAPPED);
+
+  self->delete_dialog = ADW_MESSAGE_DIALOG (dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* ---- the log ----------------------------------------------------------------------------- */
+
+static void
+retention_changed_cb (PuentePreferences *self)
+{
+  guint position = adw_combo_row_get_selected (self->retention_row);
+  g_autofree char *text = NULL;
+
+  if (self->showing || position >= G_N_ELEMENTS (retention_days))
+    return;
+
+  if (retention_days[position] > 0)
+    text = g_strdup_printf ("%u", retention_days[position]);
+  save_setting (self, PUENTE_SETTING_LOG_RETENTION_DAYS, text);
+}
+
+/* ---- GObject ----------------------------------------------------------------------------- */
+
+static void
+puente_preferences_dispose (GObject *object)
+{
+  PuentePreferences *self = PUENTE_PREFERENCES (object);
+
+  if (self->delete_dialog != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->delete_dialog));
+  self->delete_dialog = NULL;
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), PUENTE_TYPE_PREFERENCES);
+
+  G_OBJECT_CLASS (puente_preferences_parent_class)->dispose (object);
+}
+
+static void
+puente_preferences_finalize (GObject *object)
+{
+  PuentePreferences *self = PUENTE_PREFERENCES (object);
+
+  g_free (self->store_path);
+  g_clear_pointer (&self->connection, puente_connection_free);
+  g_clear_pointer (&self->unsaved, g_hash_table_unref);
+
+  G_OBJECT_CLASS (puente_preferences_parent_class)->finalize (object);
+}
+
+static void
+puente_preferences_class_init (PuentePreferencesClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = puente_preferences_dispose;
+  object_class->finalize = puente_preferences_finalize;
+
+  /**
+   * PuentePreferences::changed:
+   * @connection: (type PuenteConnection): the connection as saved now; valid during the
+   *   emission
+   *
+   * A change was saved.
+   */
+  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/dev/puente/Puente/puente-preferences.ui");
+  gtk_widget_class_bind_template_child (widget_class, PuentePreferences, schedule_problem_row);
+  gtk_widget_class_bind_template_child (widget_class, PuentePreferences, nightly_check);
+  gtk_widget_class_bind_template_child (widget_class, PuentePreferences, quarter_check);
+  gtk_widget_class_bind_template_child (widget_class, PuentePreferences, manual_check);
+  gtk_widget_class_bind_template_child (widget_class, PuentePreferences, hour_spin);
+  gtk_widget_class_bind_template_child (widget_class, PuentePreferences, minute_spin);
+  gtk_widget_class_bind_template_child (widget_class, PuentePreferences, in_flight_spin);
+  gtk_widget_class_bind_template_child (widget_class, PuentePreferences, delete_row);
+  gtk_widget_class_bind_template_child (widget_class, PuentePreferences, delete_switch);
+  gtk_widget_class_bind_template_child (widget_class, PuentePreferences, retention_row);
+  gtk_widget_class_bind_template_callback (widget_class, schedule_toggled_cb);
+  gtk_widget_class_bind_template_callback (widget_class, schedule_time_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, in_flight_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, delete_switch_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, retention_changed_cb);
+}
+
+static void
+puente_preferences_init (PuentePreferences *self)
+{
+  /* Until the connection is shown, the controls' signals change nothing. */
+  self->showing = TRUE;
+  gtk_widget_init_template (GTK_WIDGET (self));
+  puente_a11y_fix_names (GTK_WIDGET (self));
+
+  self->unsaved = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+}
+
+/**
+ * puente_preferences_new:
+ * @store_path: the store's file; opened on worker threads only
+ * @connection: the connection as saved; copied
+ *
+ * Returns: (transfer full): a preferences window for @connection; make it transient for
+ *   the main window and present it
+ */
+PuentePreferences *
+puente_preferences_new (const char             *store_path,
+                        const PuenteConnection *connection)
+{
+  PuentePreferences *self;
+  const char *schedule;
+
+  g_return_val_if_fail (store_path != NULL, NULL);
+  g_return_val_if_fail (connection != NULL, NULL);
+
+  self = g_object_new (PUENTE_TYPE_PREFERENCES, NULL);
+  self->store_path = g_strdup (store_path);
+  self->connection = puente_connection_copy (connection);
+
+  /* No schedule saved (a setup from the command line): no timer either. */
+  schedule = puente_connection_get_setting (connection, PUENTE_SETTING_SCHEDULE);
+  if (schedule == NULL || !puente_schedule_from_string (schedule, &self->schedule))
+    self->schedule = (PuenteSchedule) { PUENTE_SCHEDULE_MANUAL, 0, 0 };
+
+  adw_action_row_set_subtitle (self->delete_row,
+                               source_is_export (self)
+                               ? _("When a client is no longer in the export, delete it in "
+                                   "Clientify at the next full sync. When this is off, Puente "
+                                   "only reports it.")
+                               : _("When a client is deleted in GIAV, delete it in Clientify at "
+                                   "the next full sync. When this is off, Puente only reports "
+                                   "it."));
+  show_connection (self);
+
+  return self;
+}
