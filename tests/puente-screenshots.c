@@ -18,6 +18,7 @@
 
 #include "puente-application.h"
 #include "puente-core.h"
+#include "puente-consent-dialog.h"
 #include "puente-dashboard.h"
 #include "puente-store.h"
 #include "puente-test.h"
@@ -76,12 +77,13 @@ transitions_done (gpointer data)
 }
 
 static void
-shoot (const char *name)
+shoot_window (GtkWindow  *shown,
+              const char *name)
 {
   const char *stop_at = g_getenv ("PUENTE_SCREENSHOTS_STOP_AT");
   /* The window itself, which draws the background: under Xvfb, without a compositor, its
    * decorations are solid, with no shadow around. */
-  GtkWidget *content = GTK_WIDGET (window);
+  GtkWidget *content = GTK_WIDGET (shown);
   g_autoptr(GdkPaintable) paintable = NULL;
   g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
   g_autoptr(GskRenderNode) node = NULL;
@@ -92,14 +94,14 @@ shoot (const char *name)
 
   /* Let transitions end and a few frames be drawn. */
   puente_test_wait_until (transitions_done, NULL);
-  tick = gtk_widget_add_tick_callback (GTK_WIDGET (window), count_frame, &frames, NULL);
+  tick = gtk_widget_add_tick_callback (content, count_frame, &frames, NULL);
   puente_test_wait_until (frames_passed, &frames);
-  gtk_widget_remove_tick_callback (GTK_WIDGET (window), tick);
+  gtk_widget_remove_tick_callback (content, tick);
 
   paintable = gtk_widget_paintable_new (content);
   gdk_paintable_snapshot (paintable, snapshot, gtk_widget_get_width (content), gtk_widget_get_height (content));
   node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (shown)), node,
                                          &GRAPHENE_RECT_INIT (0, 0, gtk_widget_get_width (content),
                                                               gtk_widget_get_height (content)));
   g_assert_true (gdk_texture_save_to_png (texture, file));
@@ -109,6 +111,12 @@ shoot (const char *name)
   if (g_strcmp0 (stop_at, name) == 0)
     for (;;)
       g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+shoot (const char *name)
+{
+  shoot_window (GTK_WINDOW (window), name);
 }
 
 typedef struct
@@ -163,6 +171,55 @@ dashboard_idle (gpointer data)
 }
 
 static void
+show_dashboard_page (const char *name)
+{
+  GtkWidget *stack = find_widget (GTK_WIDGET (window), ADW_TYPE_VIEW_STACK);
+
+  adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (stack), name);
+}
+
+static gboolean
+consent_shown (gpointer data)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* transfer none */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) shown = g_list_model_get_item (toplevels, i);
+
+      if (PUENTE_IS_CONSENT_DIALOG (shown) && gtk_widget_get_mapped (GTK_WIDGET (shown)))
+        {
+          *(PuenteConsentDialog **) data = PUENTE_CONSENT_DIALOG (shown);
+          return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
+static gboolean
+consent_record_shown (gpointer data)
+{
+  return g_strcmp0 (puente_consent_dialog_get_page (data), "record") == 0 &&
+         !puente_consent_dialog_get_busy (data);
+}
+
+/* The consent dialog, on the first sample contact with a name. */
+static void
+shoot_consent (void)
+{
+  GtkWidget *dashboard = find_widget (GTK_WIDGET (window), PUENTE_TYPE_DASHBOARD);
+  PuenteConsentDialog *dialog = NULL;
+
+  g_assert_true (gtk_widget_activate_action (dashboard, "dashboard.consent", NULL));
+  puente_test_wait_until (consent_shown, &dialog);
+  puente_consent_dialog_open (dialog, "1001");
+  puente_test_wait_until (consent_record_shown, dialog);
+  shoot_window (GTK_WINDOW (dialog), "consent");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+static void
 walk (GApplication *app)
 {
   PuenteWizard *wizard;
@@ -206,6 +263,12 @@ walk (GApplication *app)
   shoot ("dashboard-1-syncing");
   puente_test_wait_until (dashboard_idle, NULL);
   shoot ("dashboard-2-synced");
+  show_dashboard_page ("attention");
+  shoot ("dashboard-3-needs-you");
+  show_dashboard_page ("log");
+  shoot ("dashboard-4-log");
+  show_dashboard_page ("overview");
+  shoot_consent ();
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
 }

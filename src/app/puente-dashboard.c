@@ -1,8 +1,13 @@
 /* puente-dashboard.c
  *
- * Where the owner lands after the setup: is it working, when did it last run, when is the
- * next run, and what the running sync is doing. The run happens in a PuenteSyncJob (its own
- * thread), and the store is read on a worker: the window never waits.
+ * Where the owner lives after the setup (design.md, "Dashboard"). At a glance: is it
+ * working, when did it last run and how did that go, when is the next run, what goes where
+ * (arrows), and the running sync's counts. Then the records that need the owner (left out,
+ * conflicts, failures of the last sync, each with its reason), the whole log, a chart of the
+ * recent syncs, consent and preferences.
+ *
+ * Syncs run in a PuenteSyncJob (its own thread and main context); the store is read on
+ * workers (PuenteEventList for the logs, a task here for the runs). The window never waits.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -14,31 +19,54 @@
 #include <glib/gi18n.h>
 
 #include "puente-a11y.h"
+#include "puente-consent-dialog.h"
 #include "puente-dashboard.h"
+#include "puente-log-view.h"
+#include "puente-preferences.h"
 #include "puente-profile.h"
+#include "puente-run-chart.h"
 #include "puente-schedule.h"
 #include "puente-sync-job.h"
 
+#define HISTORY_RUNS 30
+#define ATTENTION_OUTCOMES ((1 << PUENTE_OUTCOME_SKIPPED) | (1 << PUENTE_OUTCOME_CONFLICT) | \
+                            (1 << PUENTE_OUTCOME_FAILED))
+
 struct _PuenteDashboard
 {
-  AdwBin            parent_instance;
+  AdwBin               parent_instance;
 
-  AdwWindowTitle   *window_title;
-  GtkButton        *sync_button;
-  GtkButton        *cancel_button;
-  AdwActionRow     *last_run_row;
-  GtkImage         *last_run_icon;
-  AdwActionRow     *next_run_row;
-  GtkProgressBar   *progress_bar;
-  AdwActionRow     *contacts_row;
-  AdwActionRow     *companies_row;
-  AdwActionRow     *deals_row;
+  AdwViewSwitcherTitle *switcher_title;
+  AdwViewStack        *view_stack;
+  AdwSplitButton      *sync_button;
+  GtkButton           *cancel_button;
+  AdwActionRow        *last_run_row;
+  GtkImage            *last_run_icon;
+  AdwActionRow        *held_row;
+  AdwActionRow        *next_run_row;
+  GtkLabel            *clients_flow_label;
+  AdwActionRow        *files_flow_row;
+  GtkLabel            *files_flow_label;
+  GtkLabel            *consent_flow_label;
+  GtkProgressBar      *progress_bar;
+  AdwActionRow        *contacts_row;
+  AdwActionRow        *companies_row;
+  AdwActionRow        *deals_row;
+  AdwPreferencesGroup *history_group;
+  AdwViewStackPage    *attention_page;
+  AdwBin              *attention_bin;
+  AdwBin              *log_bin;
 
-  char             *store_path;
-  PuenteConnection *connection;
-  GCancellable     *cancellable;   /* the running sync */
-  GCancellable     *lifetime;      /* reads from the store */
-  gboolean          running;
+  PuenteRunChart      *chart;
+  PuenteLogView       *attention_view;
+  PuenteLogView       *log_view;
+
+  char                *store_path;
+  PuenteConnection    *connection;
+  GCancellable        *cancellable;   /* the running sync */
+  GCancellable        *lifetime;      /* reads from the store */
+  gboolean             running;
+  gint64               last_run;
 };
 
 G_DEFINE_FINAL_TYPE (PuenteDashboard, puente_dashboard, ADW_TYPE_BIN)
@@ -49,7 +77,15 @@ enum {
   N_PROPS
 };
 
+enum {
+  RUN_FINISHED,
+  N_SIGNALS
+};
+
 static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static void load_runs (PuenteDashboard *self);
 
 static AdwActionRow *
 entity_row (PuenteDashboard *self,
@@ -66,15 +102,15 @@ entity_row (PuenteDashboard *self,
     }
 }
 
-static const char *
-run_state_sentence (const char *state)
+const char *
+puente_dashboard_run_state_sentence (const char *state)
 {
   if (g_strcmp0 (state, "succeeded") == 0)
     return _("Everything was sent");
   if (g_strcmp0 (state, "finished-with-failures") == 0)
-    return _("Finished, but some records could not be sent");
+    return _("Finished, but some records could not be sent: see “Needs You”");
   if (g_strcmp0 (state, "failed") == 0)
-    return _("Did not finish");
+    return _("Did not finish: see “Needs You” and try again");
   if (g_strcmp0 (state, "cancelled") == 0)
     return _("Cancelled");
   if (g_strcmp0 (state, "braked") == 0)
@@ -107,17 +143,75 @@ relative_time (gint64 unix_time)
   return g_date_time_format (then, _("%x at %H:%M"));
 }
 
+static char *
+when_next (GDateTime *next)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  GTimeSpan span = g_date_time_difference (next, now);
+
+  if (span < G_TIME_SPAN_HOUR)
+    return g_strdup_printf (g_dngettext (NULL, "in %d minute", "in %d minutes",
+                                         (int) MAX (1, span / G_TIME_SPAN_MINUTE)),
+                            (int) MAX (1, span / G_TIME_SPAN_MINUTE));
+  if (g_date_time_get_day_of_year (now) == g_date_time_get_day_of_year (next))
+    /* Translators: the next sync, as in “today at 23:00” */
+    return g_date_time_format (next, _("today at %H:%M"));
+
+  /* Translators: the next sync, as in “tomorrow at 02:00” */
+  return g_date_time_format (next, _("tomorrow at %H:%M"));
+}
+
 static void
 show_next_run (PuenteDashboard *self)
 {
   const char *text = puente_connection_get_setting (self->connection, "schedule");
   PuenteSchedule schedule = PUENTE_SCHEDULE_DEFAULT;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) next = NULL;
   g_autofree char *description = NULL;
 
   if (text == NULL || !puente_schedule_from_string (text, &schedule))
     schedule.kind = PUENTE_SCHEDULE_MANUAL;
   description = puente_schedule_describe (&schedule);
-  adw_action_row_set_subtitle (self->next_run_row, description);
+  next = puente_schedule_next_run (&schedule, now);
+
+  if (next != NULL)
+    {
+      g_autofree char *when = when_next (next);
+      /* Translators: the schedule, then when the next sync is, e.g. “Every night at 02:00 — next: tomorrow at 02:00” */
+      g_autofree char *subtitle = g_strdup_printf (_("%s — next: %s"), description, when);
+
+      adw_action_row_set_subtitle (self->next_run_row, subtitle);
+    }
+  else
+    adw_action_row_set_subtitle (self->next_run_row, description);
+}
+
+/* What goes where, with arrows (design.md): clients from the management software, files
+ * from it too, and consent one way or both ways as the profile says. */
+static void
+show_flows (PuenteDashboard *self)
+{
+  const PuenteProfile *profile = puente_profile_lookup (self->connection->profile);
+  const char *source = profile != NULL ? profile->name : self->connection->profile;
+  gboolean both = profile != NULL && profile->consent_owner == PUENTE_CONSENT_OWNER_BOTH;
+  g_autofree char *one_way = g_strdup_printf ("%s → Clientify", source);
+  g_autofree char *two_ways = g_strdup_printf ("%s ⇄ Clientify", source);
+  /* Translators: read by screen readers for the arrow “GIAV → Clientify” */
+  g_autofree char *one_way_spoken = g_strdup_printf (_("From %s to Clientify"), source);
+  /* Translators: read by screen readers for the arrow “GIO Web ⇄ Clientify” */
+  g_autofree char *two_ways_spoken = g_strdup_printf (_("Both ways between %s and Clientify"), source);
+
+  gtk_label_set_text (self->clients_flow_label, one_way);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->clients_flow_label),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, one_way_spoken, -1);
+  gtk_label_set_text (self->files_flow_label, one_way);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->files_flow_label),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, one_way_spoken, -1);
+  gtk_widget_set_visible (GTK_WIDGET (self->files_flow_row), profile != NULL && profile->has_files);
+  gtk_label_set_text (self->consent_flow_label, both ? two_ways : one_way);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->consent_flow_label),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, both ? two_ways_spoken : one_way_spoken, -1);
 }
 
 static void
@@ -126,30 +220,45 @@ show_last_run (PuenteDashboard     *self,
 {
   g_autofree char *when = NULL;
   g_autofree char *subtitle = NULL;
+  guint attention;
 
+  gtk_widget_set_visible (GTK_WIDGET (self->held_row), info != NULL && g_strcmp0 (info->state, "braked") == 0);
   if (info == NULL)
     {
       adw_action_row_set_subtitle (self->last_run_row, _("Not yet"));
+      adw_view_stack_page_set_needs_attention (self->attention_page, FALSE);
+      adw_view_stack_page_set_badge_number (self->attention_page, 0);
       return;
     }
 
   when = relative_time (info->finished != 0 ? info->finished : info->started);
   /* Translators: when — what happened, e.g. “5 minutes ago — Everything was sent” */
-  subtitle = g_strdup_printf (_("%s — %s"), when, run_state_sentence (info->state));
+  subtitle = g_strdup_printf (_("%s — %s"), when, puente_dashboard_run_state_sentence (info->state));
   adw_action_row_set_subtitle (self->last_run_row, subtitle);
   gtk_image_set_from_icon_name (self->last_run_icon,
                                 g_strcmp0 (info->state, "succeeded") == 0 ? "emblem-ok-symbolic"
                                 : g_strcmp0 (info->state, "running") == 0 ? "emblem-synchronizing-symbolic"
                                 : "dialog-warning-symbolic");
+
+  /* The records that need the owner are the last sync's. */
+  attention = info->counts[PUENTE_OUTCOME_SKIPPED] + info->counts[PUENTE_OUTCOME_CONFLICT] +
+              info->counts[PUENTE_OUTCOME_FAILED];
+  adw_view_stack_page_set_needs_attention (self->attention_page, attention > 0);
+  adw_view_stack_page_set_badge_number (self->attention_page, attention);
+  if (self->last_run != info->id)
+    {
+      self->last_run = info->id;
+      puente_log_view_set_run (self->attention_view, info->id);
+    }
 }
 
-/* ---- the last run, read on a worker ----------------------------------------------------- */
+/* ---- the runs, read on a worker --------------------------------------------------------- */
 
 static void
-last_run_thread (GTask        *task,
-                 gpointer      source_object,
-                 gpointer      task_data,
-                 GCancellable *cancellable)
+runs_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
 {
   PuenteDashboard *self = source_object;
   g_autoptr(PuenteStore) store = NULL;
@@ -157,7 +266,7 @@ last_run_thread (GTask        *task,
   g_autoptr(GError) error = NULL;
 
   if ((store = puente_store_open (self->store_path, &error)) == NULL ||
-      (runs = puente_store_list_runs (store, self->connection->id, 1, &error)) == NULL)
+      (runs = puente_store_list_runs (store, self->connection->id, HISTORY_RUNS, &error)) == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
@@ -167,9 +276,9 @@ last_run_thread (GTask        *task,
 }
 
 static void
-last_run_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
+runs_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
 {
   PuenteDashboard *self = PUENTE_DASHBOARD (object);
   g_autoptr(GError) error = NULL;
@@ -178,21 +287,22 @@ last_run_cb (GObject      *object,
   if (runs == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_warning ("Could not read the last run: %s", error->message);
+        g_warning ("Could not read the runs: %s", error->message);
       return;
     }
 
+  puente_run_chart_set_runs (self->chart, runs);
   if (!self->running)
     show_last_run (self, runs->len > 0 ? g_ptr_array_index (runs, 0) : NULL);
 }
 
 static void
-load_last_run (PuenteDashboard *self)
+load_runs (PuenteDashboard *self)
 {
-  g_autoptr(GTask) task = g_task_new (self, self->lifetime, last_run_cb, NULL);
+  g_autoptr(GTask) task = g_task_new (self, self->lifetime, runs_cb, NULL);
 
-  g_task_set_source_tag (task, load_last_run);
-  g_task_run_in_thread (task, last_run_thread);
+  g_task_set_source_tag (task, load_runs);
+  g_task_run_in_thread (task, runs_thread);
 }
 
 /* ---- a sync ----------------------------------------------------------------------------- */
@@ -205,6 +315,9 @@ set_running (PuenteDashboard *self,
   gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), running);
   gtk_widget_set_visible (GTK_WIDGET (self->sync_button), !running);
   gtk_widget_set_visible (GTK_WIDGET (self->cancel_button), running);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "dashboard.sync", !running);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "dashboard.sync-full", !running);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "dashboard.sync-anyway", !running);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
 }
 
@@ -241,6 +354,23 @@ show_summary (PuenteDashboard        *self,
 }
 
 static void
+toast (PuenteDashboard *self,
+       const char      *text,
+       gboolean         stays)
+{
+  AdwToastOverlay *overlay = ADW_TOAST_OVERLAY (gtk_widget_get_ancestor (GTK_WIDGET (self),
+                                                                         ADW_TYPE_TOAST_OVERLAY));
+  AdwToast *toast = adw_toast_new (text);
+
+  if (stays)
+    adw_toast_set_timeout (toast, 0);
+  if (overlay != NULL)
+    adw_toast_overlay_add_toast (overlay, toast);
+  else
+    g_object_unref (g_object_ref_sink (toast));
+}
+
+static void
 job_done_cb (GObject      *object,
              GAsyncResult *result,
              gpointer      user_data)
@@ -248,27 +378,63 @@ job_done_cb (GObject      *object,
   g_autoptr(PuenteDashboard) self = user_data;
   g_autoptr(GError) error = NULL;
   PuenteRunSummary summary = { 0, };
+  gboolean single = GPOINTER_TO_INT (g_object_get_data (object, "single"));
   gboolean ok;
 
   ok = puente_sync_job_run_finish (PUENTE_SYNC_JOB (object), result, &summary, &error);
   set_running (self, FALSE);
   gtk_progress_bar_set_fraction (self->progress_bar, ok ? 1.0 : 0.0);
-  show_summary (self, &summary);
+  if (!single)
+    show_summary (self, &summary);
 
-  if (!ok && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (!ok && g_error_matches (error, PUENTE_ENGINE_ERROR, PUENTE_ENGINE_ERROR_BRAKED))
+    gtk_widget_set_visible (GTK_WIDGET (self->held_row), TRUE);
+  else if (!ok && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    toast (self, error->message, TRUE);
+  else if (ok && single)
+    toast (self, puente_run_summary_total (&summary, PUENTE_OUTCOME_FAILED) > 0
+                 ? _("The record could not be sent: its entry in the log says why")
+                 : _("The record is up to date"), FALSE);
+
+  load_runs (self);
+  puente_log_view_reload (self->log_view);
+  puente_log_view_reload (self->attention_view);
+  g_signal_emit (self, signals[RUN_FINISHED], 0);
+}
+
+static void
+start_job (PuenteDashboard    *self,
+           PuenteRunMode       mode,
+           const char         *trigger,
+           gboolean            force,
+           const char * const *only)
+{
+  g_autoptr(PuenteSyncJob) job = NULL;
+
+  if (self->running)
+    return;
+
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  job = puente_sync_job_new (self->store_path, self->connection->id);
+  puente_sync_job_set_force (job, force);
+  if (only != NULL)
     {
-      AdwToastOverlay *overlay = ADW_TOAST_OVERLAY (gtk_widget_get_ancestor (GTK_WIDGET (self),
-                                                                             ADW_TYPE_TOAST_OVERLAY));
-      AdwToast *toast = adw_toast_new (error->message);
-
-      adw_toast_set_timeout (toast, 0);
-      if (overlay != NULL)
-        adw_toast_overlay_add_toast (overlay, toast);
-      else
-        g_object_unref (g_object_ref_sink (toast));
+      puente_sync_job_set_only (job, only);
+      g_object_set_data (G_OBJECT (job), "single", GINT_TO_POINTER (TRUE));
     }
+  g_signal_connect_object (job, "progress", G_CALLBACK (job_progress_cb), self, 0);
 
-  load_last_run (self);
+  if (only == NULL)
+    for (int entity = PUENTE_ENTITY_CONTACT; entity <= PUENTE_ENTITY_DEAL; entity++)
+      adw_action_row_set_subtitle (entity_row (self, entity), _("Waiting"));
+  gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
+  gtk_widget_set_visible (GTK_WIDGET (self->held_row), FALSE);
+  adw_action_row_set_subtitle (self->last_run_row, _("Running now"));
+  gtk_image_set_from_icon_name (self->last_run_icon, "emblem-synchronizing-symbolic");
+  set_running (self, TRUE);
+
+  puente_sync_job_run_async (job, mode, trigger, self->cancellable, job_done_cb, g_object_ref (self));
 }
 
 /**
@@ -282,26 +448,27 @@ puente_dashboard_sync (PuenteDashboard *self,
                        PuenteRunMode    mode,
                        const char      *trigger)
 {
-  g_autoptr(PuenteSyncJob) job = NULL;
-
   g_return_if_fail (PUENTE_IS_DASHBOARD (self));
 
-  if (self->running)
-    return;
+  start_job (self, mode, trigger, FALSE, NULL);
+}
 
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
-  job = puente_sync_job_new (self->store_path, self->connection->id);
-  g_signal_connect_object (job, "progress", G_CALLBACK (job_progress_cb), self, 0);
+/**
+ * puente_dashboard_sync_record:
+ * @source_id: a record's id in the management software
+ *
+ * Syncs (or retries) one record now: a single-record run.
+ */
+void
+puente_dashboard_sync_record (PuenteDashboard *self,
+                              const char      *source_id)
+{
+  const char *only[] = { source_id, NULL };
 
-  for (int entity = PUENTE_ENTITY_CONTACT; entity <= PUENTE_ENTITY_DEAL; entity++)
-    adw_action_row_set_subtitle (entity_row (self, entity), _("Waiting"));
-  gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
-  adw_action_row_set_subtitle (self->last_run_row, _("Running now"));
-  gtk_image_set_from_icon_name (self->last_run_icon, "emblem-synchronizing-symbolic");
-  set_running (self, TRUE);
+  g_return_if_fail (PUENTE_IS_DASHBOARD (self));
+  g_return_if_fail (source_id != NULL);
 
-  puente_sync_job_run_async (job, mode, trigger, self->cancellable, job_done_cb, g_object_ref (self));
+  start_job (self, PUENTE_RUN_FULL, "single", FALSE, only);
 }
 
 gboolean
@@ -313,11 +480,50 @@ puente_dashboard_get_running (PuenteDashboard *self)
 }
 
 static void
+sync_record_cb (PuenteLogView   *view,
+                const char      *source_id,
+                PuenteDashboard *self)
+{
+  if (self->running)
+    {
+      toast (self, _("Wait for the sync to end, then try again."), FALSE);
+      return;
+    }
+
+  puente_dashboard_sync_record (self, source_id);
+}
+
+static void
+run_activated_cb (PuenteRunChart  *chart,
+                  gint64           run,
+                  PuenteDashboard *self)
+{
+  puente_log_view_set_run (self->log_view, run);
+  adw_view_stack_set_visible_child_name (self->view_stack, "log");
+}
+
+static void
 sync_action (GtkWidget  *widget,
              const char *action_name,
              GVariant   *parameter)
 {
-  puente_dashboard_sync (PUENTE_DASHBOARD (widget), PUENTE_RUN_MODIFIED, "manual");
+  start_job (PUENTE_DASHBOARD (widget), PUENTE_RUN_MODIFIED, "manual", FALSE, NULL);
+}
+
+static void
+sync_full_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  start_job (PUENTE_DASHBOARD (widget), PUENTE_RUN_FULL, "manual", FALSE, NULL);
+}
+
+static void
+sync_anyway_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  start_job (PUENTE_DASHBOARD (widget), PUENTE_RUN_MODIFIED, "manual", TRUE, NULL);
 }
 
 static void
@@ -328,6 +534,41 @@ cancel_action (GtkWidget  *widget,
   PuenteDashboard *self = PUENTE_DASHBOARD (widget);
 
   g_cancellable_cancel (self->cancellable);
+}
+
+static void
+consent_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  PuenteDashboard *self = PUENTE_DASHBOARD (widget);
+  PuenteConsentDialog *dialog = puente_consent_dialog_new (self->store_path, self->connection);
+
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (gtk_widget_get_root (widget)));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+preferences_changed_cb (PuentePreferences      *preferences,
+                        const PuenteConnection *connection,
+                        PuenteDashboard        *self)
+{
+  g_clear_pointer (&self->connection, puente_connection_free);
+  self->connection = puente_connection_copy (connection);
+  show_next_run (self);
+}
+
+static void
+preferences_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  PuenteDashboard *self = PUENTE_DASHBOARD (widget);
+  PuentePreferences *preferences = puente_preferences_new (self->store_path, self->connection);
+
+  g_signal_connect_object (preferences, "changed", G_CALLBACK (preferences_changed_cb), self, 0);
+  gtk_window_set_transient_for (GTK_WINDOW (preferences), GTK_WINDOW (gtk_widget_get_root (widget)));
+  gtk_window_present (GTK_WINDOW (preferences));
 }
 
 /* ---- GObject ---------------------------------------------------------------------------- */
@@ -350,11 +591,25 @@ puente_dashboard_new (const char             *store_path,
   profile = puente_profile_lookup (connection->profile);
   /* Translators: the two systems Puente connects, e.g. “GIAV → Clientify” */
   subtitle = g_strdup_printf (_("%s → %s"), profile != NULL ? profile->name : connection->profile, "Clientify");
-  adw_window_title_set_subtitle (self->window_title, subtitle);
+  adw_view_switcher_title_set_subtitle (self->switcher_title, subtitle);
   gtk_widget_set_visible (GTK_WIDGET (self->deals_row), profile != NULL && profile->has_files);
 
+  self->log_view = puente_log_view_new (store_path);
+  g_signal_connect_object (self->log_view, "sync-record", G_CALLBACK (sync_record_cb), self, 0);
+  adw_bin_set_child (self->log_bin, GTK_WIDGET (self->log_view));
+
+  self->attention_view = puente_log_view_new (store_path);
+  puente_log_view_set_fixed_outcomes (self->attention_view, ATTENTION_OUTCOMES);
+  puente_log_view_set_run (self->attention_view, -1);  /* none until the runs are read */
+  puente_log_view_set_empty_text (self->attention_view, _("Nothing Needs You"),
+                                  _("Records the last sync left out, conflicts and failures show "
+                                    "here, each with what to do."));
+  g_signal_connect_object (self->attention_view, "sync-record", G_CALLBACK (sync_record_cb), self, 0);
+  adw_bin_set_child (self->attention_bin, GTK_WIDGET (self->attention_view));
+
+  show_flows (self);
   show_next_run (self);
-  load_last_run (self);
+  load_runs (self);
 
   return self;
 }
@@ -415,20 +670,45 @@ puente_dashboard_class_init (PuenteDashboardClass *klass)
                                                    G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  /**
+   * PuenteDashboard::run-finished:
+   *
+   * A sync ended and the dashboard shows it (the runs are being read again).
+   */
+  signals[RUN_FINISHED] = g_signal_new ("run-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                        0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
   gtk_widget_class_set_template_from_resource (widget_class, "/dev/puente/Puente/puente-dashboard.ui");
-  gtk_widget_class_bind_template_child (widget_class, PuenteDashboard, window_title);
+  gtk_widget_class_bind_template_child (widget_class, PuenteDashboard, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, PuenteDashboard, view_stack);
   gtk_widget_class_bind_template_child (widget_class, PuenteDashboard, sync_button);
   gtk_widget_class_bind_template_child (widget_class, PuenteDashboard, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, PuenteDashboard, last_run_row);
   gtk_widget_class_bind_template_child (widget_class, PuenteDashboard, last_run_icon);
+  gtk_widget_class_bind_template_child (widget_class, PuenteDashboard, held_row);
   gtk_widget_class_bind_template_child (widget_class, PuenteDashboard, next_run_row);
+  gtk_widget_class_bind_template_child (widget_class, PuenteDashboard, clients_flow_label);
+  gtk_widget_class_bind_template_child (widget_class, PuenteDashboard, files_flow_row);
+  gtk_widget_class_bind_template_child (widget_class, PuenteDashboard, files_flow_label);
+  gtk_widget_class_bind_template_child (widget_class, PuenteDashboard, consent_flow_label);
   gtk_widget_class_bind_template_child (widget_class, PuenteDashboard, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, PuenteDashboard, contacts_row);
   gtk_widget_class_bind_template_child (widget_class, PuenteDashboard, companies_row);
   gtk_widget_class_bind_template_child (widget_class, PuenteDashboard, deals_row);
+  gtk_widget_class_bind_template_child (widget_class, PuenteDashboard, history_group);
+  gtk_widget_class_bind_template_child (widget_class, PuenteDashboard, attention_page);
+  gtk_widget_class_bind_template_child (widget_class, PuenteDashboard, attention_bin);
+  gtk_widget_class_bind_template_child (widget_class, PuenteDashboard, log_bin);
 
   gtk_widget_class_install_action (widget_class, "dashboard.sync", NULL, sync_action);
+  gtk_widget_class_install_action (widget_class, "dashboard.sync-full", NULL, sync_full_action);
+  gtk_widget_class_install_action (widget_class, "dashboard.sync-anyway", NULL, sync_anyway_action);
   gtk_widget_class_install_action (widget_class, "dashboard.cancel", NULL, cancel_action);
+  gtk_widget_class_install_action (widget_class, "dashboard.consent", NULL, consent_action);
+  gtk_widget_class_install_action (widget_class, "dashboard.preferences", NULL, preferences_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "dashboard.sync", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_comma, GDK_CONTROL_MASK, "dashboard.preferences", NULL);
 }
 
 static void
@@ -438,4 +718,9 @@ puente_dashboard_init (PuenteDashboard *self)
   puente_a11y_fix_names (GTK_WIDGET (self));
 
   self->lifetime = g_cancellable_new ();
+
+  self->chart = puente_run_chart_new ();
+  gtk_widget_set_size_request (GTK_WIDGET (self->chart), -1, 160);
+  g_signal_connect_object (self->chart, "run-activated", G_CALLBACK (run_activated_cb), self, 0);
+  adw_preferences_group_add (self->history_group, GTK_WIDGET (self->chart));
 }

@@ -21,6 +21,10 @@ PuenteDashboard *puente_dashboard_new         (const char             *store_pat
 void             puente_dashboard_sync        (PuenteDashboard        *self,
                                                PuenteRunMode           mode,
                                                const char             *trigger);
+void             puente_dashboard_sync_record (PuenteDashboard        *self,
+                                               const char             *source_id);
 gboolean         puente_dashboard_get_running (PuenteDashboard        *self);
+
+const char      *puente_dashboard_run_state_sentence (const char      *state);
 
 G_END_DECLS

@@ -1,0 +1,456 @@
+/* test-dashboard.c: the dashboard under Xvfb, on a GIAV connection to puente-sandbox set up
+ * with puente-sync: a full sync from the split button, the records that need the owner, the
+ * log (search, one run), syncing one record, and the history.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "puente-application.h"
+#include "puente-consent.h"
+#include "puente-consent-dialog.h"
+#include "puente-credentials.h"
+#include "puente-dashboard.h"
+#include "puente-event-list.h"
+#include "puente-log-view.h"
+#include "puente-run-chart.h"
+#include "puente-store.h"
+#include "puente-test.h"
+#include "puente-window.h"
+
+typedef void (*WindowTest) (PuenteApplication *app,
+                            PuenteWindow      *window);
+
+static PuenteTestSandbox *sandbox;
+static PuenteWindow *current_window;
+
+static GtkWidget *
+find_widget (GtkWidget *widget,
+             GType      type,
+             gboolean   mapped)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type) && (!mapped || gtk_widget_get_mapped (widget)))
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, type, mapped);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static gboolean
+dashboard_shown (gpointer data)
+{
+  return find_widget (GTK_WIDGET (current_window), PUENTE_TYPE_DASHBOARD, TRUE) != NULL;
+}
+
+static gboolean
+dashboard_idle (gpointer data)
+{
+  return !puente_dashboard_get_running (data);
+}
+
+static gboolean
+list_counted (gpointer data)
+{
+  return !puente_event_list_get_loading (data);
+}
+
+static gboolean
+chart_has_runs (gpointer data)
+{
+  gint64 run = *(gint64 *) g_object_get_data (data, "expected-run");
+  graphene_rect_t area;
+
+  return puente_run_chart_get_run_area (data, run, &area);
+}
+
+static gboolean
+page_needs_attention (gpointer data)
+{
+  return adw_view_stack_page_get_needs_attention (data);
+}
+
+static PuenteStore *
+open_store (void)
+{
+  g_autofree char *path = puente_store_default_path ();
+  g_autoptr(GError) error = NULL;
+  PuenteStore *store = puente_store_open (path, &error);
+
+  g_assert_no_error (error);
+  return store;
+}
+
+/* The connection, as `puente-sync connect` and the wizard leave it. */
+static void
+set_up_connection (void)
+{
+  g_autofree char *store_path = puente_store_default_path ();
+  g_autofree char *data_dir = g_path_get_dirname (store_path);
+  g_autoptr(GSubprocess) connect = NULL;
+  g_autoptr(GSubprocess) provision = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PuenteStore) store = NULL;
+  g_autoptr(PuenteConnection) connection = NULL;
+
+  g_mkdir_with_parents (data_dir, 0700);
+  connect = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE, &error, g_getenv ("PUENTE_SYNC"),
+                              "--data-dir", data_dir, "connect", "--profile", "giav",
+                              "--crm-url", sandbox->crm_url, "--source-url", sandbox->giav_url, NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (connect, "crm=sandbox\nsource=sandbox\n", NULL, NULL, NULL, &error));
+  g_assert_true (g_subprocess_get_successful (connect));
+  provision = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, g_getenv ("PUENTE_SYNC"),
+                                "--data-dir", data_dir, "provision", NULL);
+  g_assert_true (g_subprocess_wait_check (provision, NULL, &error));
+
+  store = open_store ();
+  connection = puente_store_load_connection (store, "default", &error);
+  g_assert_no_error (error);
+  puente_connection_set_setting (connection, "setup.complete", "true");
+  puente_connection_set_setting (connection, "schedule", "manual");
+  g_assert_true (puente_store_save_connection (store, connection, &error));
+}
+
+static void
+check_dashboard (PuenteApplication *app,
+                 PuenteWindow      *window)
+{
+  PuenteDashboard *dashboard;
+  PuenteLogView *log_view;
+  PuenteEventList *events;
+  PuenteRunChart *chart;
+  g_autoptr(PuenteStore) store = NULL;
+  g_autoptr(GPtrArray) runs = NULL;
+  g_autoptr(GError) error = NULL;
+  PuenteEventFilter all = { .entity = -1 };
+  PuenteRunInfo *first;
+  gint64 first_id;
+  guint attention;
+  guint total;
+
+  current_window = window;
+  puente_test_wait_until (dashboard_shown, NULL);
+  dashboard = PUENTE_DASHBOARD (find_widget (GTK_WIDGET (window), PUENTE_TYPE_DASHBOARD, TRUE));
+
+  /* Sync Now's menu: everything. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dashboard), "dashboard.sync-full", NULL));
+  g_assert_true (puente_dashboard_get_running (dashboard));
+  puente_test_wait_until (dashboard_idle, dashboard);
+
+  store = open_store ();
+  runs = puente_store_list_runs (store, "default", 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (runs->len, ==, 1);
+  first = runs->pdata[0];
+  first_id = first->id;
+  g_assert_cmpstr (first->mode, ==, "full");
+  attention = first->counts[PUENTE_OUTCOME_SKIPPED] + first->counts[PUENTE_OUTCOME_CONFLICT] +
+              first->counts[PUENTE_OUTCOME_FAILED];
+  g_assert_cmpuint (attention, >, 0);   /* the sample data has clients without a valid NIF */
+
+  /* “Needs You”: the last sync's left out, conflicts and failures, each with its reason. */
+  log_view = PUENTE_LOG_VIEW (find_widget (GTK_WIDGET (dashboard), PUENTE_TYPE_LOG_VIEW, FALSE));
+  g_assert_nonnull (log_view);
+  {
+    GtkWidget *bin = gtk_widget_get_parent (GTK_WIDGET (log_view));
+    AdwViewStack *stack = ADW_VIEW_STACK (gtk_widget_get_ancestor (bin, ADW_TYPE_VIEW_STACK));
+    AdwViewStackPage *page = adw_view_stack_get_page (stack, adw_view_stack_get_child_by_name (stack, "attention"));
+    PuenteLogView *attention_view = PUENTE_LOG_VIEW (adw_bin_get_child (ADW_BIN (adw_view_stack_get_child_by_name (stack, "attention"))));
+    PuenteEventList *attention_events = puente_log_view_get_events (attention_view);
+
+    /* The runs are read again after the sync, on a worker. */
+    puente_test_wait_until (page_needs_attention, page);
+    g_assert_true (adw_view_stack_page_get_needs_attention (page));
+    g_assert_cmpuint (adw_view_stack_page_get_badge_number (page), ==, attention);
+    puente_test_wait_until (list_counted, attention_events);
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (attention_events)), ==, attention);
+
+    log_view = PUENTE_LOG_VIEW (adw_bin_get_child (ADW_BIN (adw_view_stack_get_child_by_name (stack, "log"))));
+  }
+
+  /* The log: every event of every run. */
+  events = puente_log_view_get_events (log_view);
+  puente_test_wait_until (list_counted, events);
+  total = puente_store_count_events_matching (store, &all, &error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (events)), ==, total);
+
+  /* One record, now: a single-record run, recorded as such. */
+  {
+    g_autoptr(GPtrArray) links = puente_store_list_links (store, "default", PUENTE_ENTITY_CONTACT, &error);
+    const char *source_id;
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (links->len, >, 0);
+    source_id = ((PuenteLink *) links->pdata[0])->source_id;
+    g_signal_emit_by_name (log_view, "sync-record", source_id);
+    g_assert_true (puente_dashboard_get_running (dashboard));
+    puente_test_wait_until (dashboard_idle, dashboard);
+  }
+  g_clear_pointer (&runs, g_ptr_array_unref);
+  runs = puente_store_list_runs (store, "default", 10, &error);
+  g_assert_cmpuint (runs->len, ==, 2);
+  g_assert_cmpstr (((PuenteRunInfo *) runs->pdata[0])->trigger, ==, "single");
+
+  /* Sync Now: what changed (nothing). */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dashboard), "dashboard.sync", NULL));
+  puente_test_wait_until (dashboard_idle, dashboard);
+  g_clear_pointer (&runs, g_ptr_array_unref);
+  runs = puente_store_list_runs (store, "default", 10, &error);
+  g_assert_cmpuint (runs->len, ==, 3);
+  g_assert_cmpstr (((PuenteRunInfo *) runs->pdata[0])->mode, ==, "modified");
+  g_assert_cmpstr (((PuenteRunInfo *) runs->pdata[0])->trigger, ==, "manual");
+
+  /* The history shows the runs; choosing the first shows its events in the log. */
+  chart = PUENTE_RUN_CHART (find_widget (GTK_WIDGET (dashboard), PUENTE_TYPE_RUN_CHART, FALSE));
+  g_assert_nonnull (chart);
+  g_object_set_data (G_OBJECT (chart), "expected-run", &first_id);
+  puente_test_wait_until (chart_has_runs, chart);
+  g_signal_emit_by_name (chart, "run-activated", first_id);
+  puente_test_wait_until (list_counted, events);
+  {
+    PuenteEventFilter of_first = { .run = first_id, .entity = -1 };
+
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (events)), ==,
+                      puente_store_count_events_matching (store, &of_first, &error));
+  }
+}
+
+static PuenteConsentDialog *
+find_consent_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* transfer none */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (PUENTE_IS_CONSENT_DIALOG (window) && gtk_widget_get_mapped (GTK_WIDGET (window)))
+        return PUENTE_CONSENT_DIALOG (window);
+    }
+
+  return NULL;
+}
+
+static gboolean
+consent_dialog_shown (gpointer data)
+{
+  return find_consent_dialog () != NULL;
+}
+
+typedef struct
+{
+  PuenteConsentDialog *dialog;
+  const char          *page;
+} DialogWait;
+
+static gboolean
+dialog_page_idle (gpointer data)
+{
+  DialogWait *wait = data;
+
+
+  return g_strcmp0 (puente_consent_dialog_get_page (wait->dialog), wait->page) == 0 &&
+         !puente_consent_dialog_get_busy (wait->dialog);
+}
+
+static GtkWidget *
+find_titled_row (GtkWidget  *widget,
+                 GType       type,
+                 const char *title)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type) && gtk_widget_get_mapped (widget) &&
+      (title == NULL || g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0))
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_titled_row (child, type, title);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* The consent dialog on a GIAV connection: find a contact, see both sides, the rule that
+ * communications need GDPR acceptance, and a change saved in GIAV and Clientify. */
+static void
+check_consent (PuenteApplication *app,
+               PuenteWindow      *window)
+{
+  PuenteDashboard *dashboard;
+  PuenteConsentDialog *dialog;
+  g_autoptr(PuenteStore) store = NULL;
+  g_autoptr(GPtrArray) links = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *search;
+  GtkWidget *result;
+  AdwComboRow *gdpr, *email, *sms;
+  const PuenteLink *contact = NULL;
+  DialogWait wait;
+  guint trail_before;
+  guint gdpr_before, email_before, email_after;
+
+  current_window = window;
+  puente_test_wait_until (dashboard_shown, NULL);
+  dashboard = PUENTE_DASHBOARD (find_widget (GTK_WIDGET (window), PUENTE_TYPE_DASHBOARD, TRUE));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dashboard), "dashboard.sync-full", NULL));
+  puente_test_wait_until (dashboard_idle, dashboard);
+
+  store = open_store ();
+  links = puente_store_list_links (store, "default", PUENTE_ENTITY_CONTACT, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < links->len && contact == NULL; i++)
+    if (((PuenteLink *) links->pdata[i])->crm_id != NULL && ((PuenteLink *) links->pdata[i])->display_name != NULL)
+      contact = links->pdata[i];
+  g_assert_nonnull (contact);
+  trail_before = puente_store_count_consent_changes (store, "default", contact->source_id, &error);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dashboard), "dashboard.consent", NULL));
+  puente_test_wait_until (consent_dialog_shown, NULL);
+  dialog = find_consent_dialog ();
+
+  /* Search by a part of the name. */
+  search = find_widget (GTK_WIDGET (dialog), GTK_TYPE_SEARCH_ENTRY, TRUE);
+  /* The entry says “search-changed” itself, once the typing pauses. */
+  gtk_editable_set_text (GTK_EDITABLE (search), contact->display_name);
+  wait = (DialogWait) { dialog, "results" };
+  puente_test_wait_until (dialog_page_idle, &wait);
+  result = find_titled_row (GTK_WIDGET (dialog), ADW_TYPE_ACTION_ROW, contact->display_name);
+  g_assert_nonnull (result);
+  g_signal_emit_by_name (gtk_widget_get_parent (result), "row-activated", result);
+  wait = (DialogWait) { dialog, "record" };
+  puente_test_wait_until (dialog_page_idle, &wait);
+
+  gdpr = ADW_COMBO_ROW (find_titled_row (GTK_WIDGET (dialog), ADW_TYPE_COMBO_ROW, "GDPR Acceptance"));
+  email = ADW_COMBO_ROW (find_titled_row (GTK_WIDGET (dialog), ADW_TYPE_COMBO_ROW, "Communications by Email"));
+  sms = ADW_COMBO_ROW (find_titled_row (GTK_WIDGET (dialog), ADW_TYPE_COMBO_ROW, "Communications by SMS"));
+  g_assert_nonnull (gdpr);
+  g_assert_nonnull (email);
+  /* Both sides are shown on each row. */
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (gdpr)), "GIAV"));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (gdpr)), "Clientify"));
+
+  /* GDPR given, with email: then GDPR refused takes the communications with it. */
+  email_before = adw_combo_row_get_selected (email);
+  gdpr_before = adw_combo_row_get_selected (gdpr);
+  adw_combo_row_set_selected (gdpr, 1);     /* given */
+  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (email)));
+  adw_combo_row_set_selected (email, 1);    /* given */
+  adw_combo_row_set_selected (gdpr, 2);     /* refused */
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (email)));
+  g_assert_cmpuint (adw_combo_row_get_selected (email), ==, 2);   /* refused with it */
+  if (sms != NULL)
+    g_assert_cmpuint (adw_combo_row_get_selected (sms), !=, 1);
+
+  /* Save: GIAV decides, so it goes to GIAV, then a single-record run takes it to Clientify. */
+  /* Nothing changed yet: nothing to save. */
+  adw_combo_row_set_selected (gdpr, gdpr_before);
+  adw_combo_row_set_selected (email, email_before);
+  if (gdpr_before == 1)
+    {
+      g_assert_false (gtk_widget_activate_action (GTK_WIDGET (dialog), "consent.save", NULL) &&
+                      puente_consent_dialog_get_busy (dialog));
+    }
+  adw_combo_row_set_selected (gdpr, 1);
+  email_after = email_before == 1 ? 2 : 1;
+  adw_combo_row_set_selected (email, email_after);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "consent.save", NULL));
+  g_assert_true (puente_consent_dialog_get_busy (dialog));
+  wait = (DialogWait) { dialog, "record" };
+  puente_test_wait_until (dialog_page_idle, &wait);
+
+  g_assert_cmpuint (adw_combo_row_get_selected (gdpr), ==, 1);
+  g_assert_cmpuint (adw_combo_row_get_selected (email), ==, email_after);
+  g_assert_null (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (gdpr)), ": Not asked"));
+  g_assert_cmpuint (puente_store_count_consent_changes (store, "default", contact->source_id, &error), >,
+                    trail_before);
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+static void
+activate_cb (GApplication *app,
+             WindowTest   *test)
+{
+  PuenteWindow *window;
+
+  g_signal_handlers_disconnect_by_func (app, activate_cb, test);
+  window = PUENTE_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  (*test) (PUENTE_APPLICATION (app), window);
+  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+}
+
+static void
+run_with_connection (WindowTest test)
+{
+  g_autoptr(PuenteApplication) app = NULL;
+
+  puente_test_require_private_session ();
+  sandbox = puente_test_sandbox_start (NULL);
+  set_up_connection ();
+
+  app = puente_application_new ("dev.puente.Puente.Test", G_APPLICATION_NON_UNIQUE);
+  g_signal_connect_after (app, "activate", G_CALLBACK (activate_cb), &test);
+  g_assert_cmpint (g_application_run (G_APPLICATION (app), 0, NULL), ==, 0);
+  g_assert_finalize_object (g_steal_pointer (&app));
+
+  g_clear_pointer (&sandbox, puente_test_sandbox_stop);
+}
+
+static void
+forget_everything (void)
+{
+  g_autofree char *store_path = puente_store_default_path ();
+  g_autofree char *dir = g_path_get_dirname (store_path);
+  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_assert_cmpint (g_remove (path), ==, 0);
+    }
+}
+
+static void
+test_dashboard (void)
+{
+  forget_everything ();
+  run_with_connection (check_dashboard);
+}
+
+static void
+test_consent (void)
+{
+  forget_everything ();
+  run_with_connection (check_consent);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gtk_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/dashboard/sync-log-history", test_dashboard);
+  g_test_add_func ("/dashboard/consent", test_consent);
+
+  return g_test_run ();
+}
