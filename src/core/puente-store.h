@@ -109,9 +109,14 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (PuenteEvent, puente_event_free)
  *                            "Try with sample data" path)
  *   setup.step               the wizard page reached while the setup is unfinished
  *   setup.complete           "true" once the wizard finished
+ *   sync.max-in-flight       "1" to "10": CRM requests at once (absent: the connector's)
+ *   sync.delete              "true": a record deleted in the source is deleted in the CRM
+ *                            (absent: only reported)
+ *   log.retention-days       "30", "90" or "365" (absent or "0": keep every event)
  *
- * puente_connection_open_source() applies the column.* keys and
- * puente_connection_open_engine() the deals.* keys; the others are the app's. */
+ * puente_connection_open_source() applies the column.* keys, puente_connection_open_crm()
+ * sync.max-in-flight, puente_connection_open_engine() the deals.* keys and sync.delete,
+ * puente_connection_prune_log() log.retention-days; the others are the app's. */
 typedef struct
 {
   char       *id;
