@@ -4,7 +4,8 @@
  * widget tree is built:
  *  - a button with a mnemonic label is read as “_Next Next” (the raw label, then its child
  *    label); it is labelled by its child label instead, which follows label changes;
- *  - AdwPasswordEntryRow's show-text button has no name at all (“GtkImage”).
+ *  - AdwPasswordEntryRow's show-text button has no name at all (“GtkImage”), nor do the
+ *    toggles inside a GtkDropDown and an AdwSplitButton's arrow (“GtkToggleButton”).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -35,6 +36,20 @@ fix_widget (GtkWidget *widget,
         gtk_accessible_update_property (GTK_ACCESSIBLE (widget),
                                         GTK_ACCESSIBLE_PROPERTY_LABEL, _("Show or Hide the Key"),
                                         -1);
+    }
+
+  /* The toggles inside a drop-down and a split button's arrow are named after them. */
+  if (GTK_IS_TOGGLE_BUTTON (widget))
+    {
+      GtkWidget *owner = gtk_widget_get_ancestor (widget, GTK_TYPE_DROP_DOWN);
+      const char *name = NULL;
+
+      if (owner != NULL)
+        name = gtk_widget_get_tooltip_text (owner);
+      else if ((owner = gtk_widget_get_ancestor (widget, ADW_TYPE_SPLIT_BUTTON)) != NULL)
+        name = adw_split_button_get_dropdown_tooltip (ADW_SPLIT_BUTTON (owner));
+      if (name != NULL)
+        gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
     }
 
   in_password_row |= ADW_IS_PASSWORD_ENTRY_ROW (widget);
