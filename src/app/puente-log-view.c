@@ -84,30 +84,6 @@ puente_log_view_outcome_icon (PuenteOutcome outcome)
     }
 }
 
-const char *
-puente_log_view_outcome_label (PuenteOutcome outcome)
-{
-  switch (outcome)
-    {
-    case PUENTE_OUTCOME_CREATED:
-      return _("Created");
-    case PUENTE_OUTCOME_UPDATED:
-      return _("Updated");
-    case PUENTE_OUTCOME_UNCHANGED:
-      return _("Unchanged");
-    case PUENTE_OUTCOME_SKIPPED:
-      return _("Left out");
-    case PUENTE_OUTCOME_CONFLICT:
-      return _("Conflict");
-    case PUENTE_OUTCOME_FAILED:
-      return _("Failed");
-    case PUENTE_OUTCOME_DELETED:
-      return _("Deleted");
-    default:
-      return "";
-    }
-}
-
 static char *
 format_time (gint64 unix_time)
 {
@@ -241,7 +217,7 @@ fill_icon (GtkListItem     *list_item,
   gboolean loaded = puente_event_item_get_loaded (item);
 
   gtk_image_set_from_icon_name (GTK_IMAGE (image), loaded ? puente_log_view_outcome_icon (outcome) : NULL);
-  gtk_widget_set_tooltip_text (image, loaded ? puente_log_view_outcome_label (outcome) : NULL);
+  gtk_widget_set_tooltip_text (image, loaded ? puente_outcome_to_label (outcome) : NULL);
   gtk_widget_remove_css_class (image, "error");
   gtk_widget_remove_css_class (image, "warning");
   gtk_widget_remove_css_class (image, "success");
@@ -252,7 +228,7 @@ fill_icon (GtkListItem     *list_item,
   else if (loaded)
     gtk_widget_add_css_class (image, "success");
   gtk_accessible_update_property (GTK_ACCESSIBLE (image), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  loaded ? puente_log_view_outcome_label (outcome) : "", -1);
+                                  loaded ? puente_outcome_to_label (outcome) : "", -1);
 }
 
 static GtkWidget *

@@ -28,6 +28,5 @@ void             puente_log_view_reload             (PuenteLogView *self);
 PuenteEventList *puente_log_view_get_events         (PuenteLogView *self);
 
 const char      *puente_log_view_outcome_icon       (PuenteOutcome  outcome);
-const char      *puente_log_view_outcome_label      (PuenteOutcome  outcome);
 
 G_END_DECLS

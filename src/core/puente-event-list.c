@@ -1152,31 +1152,6 @@ entity_name (PuenteEntity entity)
     }
 }
 
-/* The words of the dashboard's log. */
-static const char *
-outcome_name (PuenteOutcome outcome)
-{
-  switch (outcome)
-    {
-    case PUENTE_OUTCOME_CREATED:
-      return _("Created");
-    case PUENTE_OUTCOME_UPDATED:
-      return _("Updated");
-    case PUENTE_OUTCOME_UNCHANGED:
-      return _("Unchanged");
-    case PUENTE_OUTCOME_SKIPPED:
-      return _("Left out");
-    case PUENTE_OUTCOME_CONFLICT:
-      return _("Conflict");
-    case PUENTE_OUTCOME_FAILED:
-      return _("Failed");
-    case PUENTE_OUTCOME_DELETED:
-      return _("Deleted");
-    default:
-      return "";
-    }
-}
-
 /* The separator a spreadsheet expects where the export is opened: where numbers are written
  * with a decimal comma (Spain, Portugal, Brazil), Excel reads ";"-separated files. */
 static char
@@ -1264,7 +1239,7 @@ append_event (GString           *rows,
   append_time (rows, zone, event->time);
   append_field (rows, entity_name (event->entity), FALSE);
   append_field (rows, event->display_name, FALSE);
-  append_field (rows, outcome_name (event->outcome), FALSE);
+  append_field (rows, puente_outcome_to_label (event->outcome), FALSE);
   append_field (rows, event->message, FALSE);
   append_field (rows, event->source_id, FALSE);
   append_field (rows, event->crm_id, FALSE);

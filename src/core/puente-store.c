@@ -135,6 +135,35 @@ puente_outcome_to_string (PuenteOutcome outcome)
   return outcome_names[outcome];
 }
 
+/**
+ * puente_outcome_to_label:
+ *
+ * Returns: the outcome as the owner reads it in the log, translated ("Left out")
+ */
+const char *
+puente_outcome_to_label (PuenteOutcome outcome)
+{
+  switch (outcome)
+    {
+    case PUENTE_OUTCOME_CREATED:
+      return _("Created");
+    case PUENTE_OUTCOME_UPDATED:
+      return _("Updated");
+    case PUENTE_OUTCOME_UNCHANGED:
+      return _("Unchanged");
+    case PUENTE_OUTCOME_SKIPPED:
+      return _("Left out");
+    case PUENTE_OUTCOME_CONFLICT:
+      return _("Conflict");
+    case PUENTE_OUTCOME_FAILED:
+      return _("Failed");
+    case PUENTE_OUTCOME_DELETED:
+      return _("Deleted");
+    default:
+      return "";
+    }
+}
+
 gboolean
 puente_outcome_from_string (const char    *text,
                             PuenteOutcome *outcome)

@@ -34,6 +34,7 @@ typedef enum
 } PuenteOutcome;
 
 const char *puente_outcome_to_string   (PuenteOutcome  outcome);
+const char *puente_outcome_to_label    (PuenteOutcome  outcome);
 gboolean    puente_outcome_from_string (const char    *text,
                                         PuenteOutcome *outcome);
 
