@@ -225,6 +225,14 @@ check_dashboard (PuenteApplication *app,
     g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (events)), ==,
                       puente_store_count_events_matching (store, &of_first, &error));
   }
+
+  /* A click on the notification of a scheduled sync with failures: “Needs You”. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "show-attention", NULL);
+  {
+    AdwViewStack *stack = ADW_VIEW_STACK (find_widget (GTK_WIDGET (dashboard), ADW_TYPE_VIEW_STACK, TRUE));
+
+    g_assert_cmpstr (adw_view_stack_get_visible_child_name (stack), ==, "attention");
+  }
 }
 
 static PuenteConsentDialog *

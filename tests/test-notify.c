@@ -309,7 +309,7 @@ records_needing_attention (const char *json)
 static GVariant *
 the_notification (const char *title)
 {
-  const char *app_id, *id, *sent_title = NULL;
+  const char *app_id, *id, *sent_title = NULL, *default_action = NULL;
   g_autoptr(GVariant) dict = NULL;
 
   puente_test_wait_until (has_notification, NULL);
@@ -321,8 +321,9 @@ the_notification (const char *title)
   g_assert_cmpstr (app_id, ==, APPLICATION_ID);
   g_assert_true (g_variant_lookup (dict, "title", "&s", &sent_title));
   g_assert_cmpstr (sent_title, ==, title);
-  /* No action of its own: a click activates the application, which opens Puente. */
-  g_assert_false (g_variant_lookup (dict, "default-action", "&s", NULL));
+  /* A click runs Puente's app.show-attention: the dashboard, on “Needs You”. */
+  g_assert_true (g_variant_lookup (dict, "default-action", "&s", &default_action));
+  g_assert_cmpstr (default_action, ==, "app.show-attention");
   g_assert_false (g_variant_lookup (dict, "buttons", "@aa{sv}", NULL));
 
   return g_variant_ref (dict);

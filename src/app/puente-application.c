@@ -123,8 +123,25 @@ puente_application_quit_action (GSimpleAction *action,
     gtk_window_close (l->data);
 }
 
+/* A notification's click (puente-sync, after a scheduled sync with failures): the
+ * dashboard, on what needs the owner. */
+static void
+puente_application_show_attention_action (GSimpleAction *action,
+                                          GVariant      *parameter,
+                                          gpointer       user_data)
+{
+  PuenteApplication *self = user_data;
+  GtkWindow *window;
+
+  g_application_activate (G_APPLICATION (self));
+  window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  if (PUENTE_IS_WINDOW (window))
+    puente_window_show_attention (PUENTE_WINDOW (window));
+}
+
 static const GActionEntry app_actions[] = {
   { "quit", puente_application_quit_action },
+  { "show-attention", puente_application_show_attention_action },
   { "about", puente_application_about_action },
 };
 

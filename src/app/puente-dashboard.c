@@ -471,6 +471,19 @@ puente_dashboard_sync_record (PuenteDashboard *self,
   start_job (self, PUENTE_RUN_FULL, "single", FALSE, only);
 }
 
+/**
+ * puente_dashboard_show_page:
+ * @name: "overview", "attention" or "log"
+ */
+void
+puente_dashboard_show_page (PuenteDashboard *self,
+                            const char      *name)
+{
+  g_return_if_fail (PUENTE_IS_DASHBOARD (self));
+
+  adw_view_stack_set_visible_child_name (self->view_stack, name);
+}
+
 gboolean
 puente_dashboard_get_running (PuenteDashboard *self)
 {

@@ -23,6 +23,8 @@ void             puente_dashboard_sync        (PuenteDashboard        *self,
                                                const char             *trigger);
 void             puente_dashboard_sync_record (PuenteDashboard        *self,
                                                const char             *source_id);
+void             puente_dashboard_show_page   (PuenteDashboard        *self,
+                                               const char             *name);
 gboolean         puente_dashboard_get_running (PuenteDashboard        *self);
 
 const char      *puente_dashboard_run_state_sentence (const char      *state);

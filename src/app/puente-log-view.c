@@ -486,8 +486,9 @@ puente_log_view_set_run (PuenteLogView *self,
   self->run = run;
   if (run != 0)
     {
-      /* Translators: the log shows one sync only; pressing the button shows them all */
-      g_autofree char *label = g_strdup_printf (_("Sync %" G_GINT64_FORMAT), run);
+      g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, run);
+      /* Translators: the log shows one sync only (its number); the button shows them all */
+      g_autofree char *label = g_strdup_printf (_("Sync %s"), number);
 
       adw_button_content_set_label (self->run_button_content, label);
     }

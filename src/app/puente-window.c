@@ -33,6 +33,7 @@ struct _PuenteWindow
   gboolean              sync_after_sample;
   gboolean              setup_cancelled;  /* show the empty state, not the wizard again */
   gboolean              try_sample_data;  /* on a first start, go straight to the sample data */
+  gboolean              show_attention;   /* once the dashboard is there, show “Needs You” */
 };
 
 G_DEFINE_FINAL_TYPE (PuenteWindow, puente_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -92,6 +93,25 @@ show_dashboard (PuenteWindow *self,
 
   if (sync_now)
     puente_dashboard_sync (self->dashboard, PUENTE_RUN_FULL, "manual");
+  if (self->show_attention)
+    puente_dashboard_show_page (self->dashboard, "attention");
+  self->show_attention = FALSE;
+}
+
+/**
+ * puente_window_show_attention:
+ *
+ * Shows the dashboard's “Needs You”, now or as soon as the dashboard is there.
+ */
+void
+puente_window_show_attention (PuenteWindow *self)
+{
+  g_return_if_fail (PUENTE_IS_WINDOW (self));
+
+  if (self->dashboard != NULL)
+    puente_dashboard_show_page (self->dashboard, "attention");
+  else
+    self->show_attention = TRUE;
 }
 
 static void

@@ -17,5 +17,6 @@ G_DECLARE_FINAL_TYPE (PuenteWindow, puente_window, PUENTE, WINDOW, AdwApplicatio
 
 PuenteWindow *puente_window_new             (PuenteApplication *application);
 void          puente_window_try_sample_data (PuenteWindow      *self);
+void          puente_window_show_attention  (PuenteWindow      *self);
 
 G_END_DECLS

@@ -436,10 +436,9 @@ print_summary (const PuenteRunSummary *summary,
  * G_APPLICATION_NON_UNIQUE: it never asks for the id's bus name. That is what makes it work
  * both ways: while Puente's window is open, Puente owns the name (a unique registration
  * here would only make this process its remote, which cannot send notifications) and gets
- * the click; when it is not, the desktop starts Puente by D-Bus activation of the id. The
- * notification sets no default action, so a click does what GNotification does then:
- * activate the application, which opens Puente on its dashboard (no action of Puente's own
- * to keep in step). GLib chooses where it goes: the portal inside Flatpak,
+ * the click; when it is not, the desktop starts Puente by D-Bus activation of the id. A
+ * click runs Puente's app.show-attention, which opens the dashboard on “Needs You”. GLib
+ * chooses where it goes: the portal inside Flatpak,
  * org.gtk.Notifications where GNOME Shell runs, org.freedesktop.Notifications elsewhere. The
  * message is written out before puente-sync exits. Without a session bus there is no
  * desktop to tell: the run's exit status and the dashboard still say what happened. */
@@ -474,6 +473,8 @@ scheduled_run_notification (int                     status,
     }
 
   g_notification_set_body (notification, body);
+  /* A click opens Puente on what needs the owner. */
+  g_notification_set_default_action (notification, "app.show-attention");
   return g_steal_pointer (&notification);
 }
 
