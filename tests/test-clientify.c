@@ -6,6 +6,7 @@
 
 #include "config.h"
 
+#include "puente-clientify-crm-private.h"
 #include "puente-core.h"
 #include "puente-test.h"
 
@@ -781,6 +782,45 @@ test_key_never_logged (void)
   g_test_trap_assert_stderr_unmatched ("*" LOGGED_KEY "*");
 }
 
+/* Found by fuzz/fuzz-clientify-json: items of a list that are not objects (a number among
+ * the phones, a string among the custom fields or the stages) are skipped, without a
+ * critical, and the rest of the answer is still read. */
+static void
+test_parse_odd_items (void)
+{
+  static const char page_json[] =
+    "{\"count\": 1, \"next\": null, \"results\": [{\"id\": 7, \"first_name\": \"Ana\","
+    " \"emails\": [3], \"phones\": [1, {\"type\": 2, \"phone\": \"+34 600 000 001\"}],"
+    " \"custom_fields\": [\"x\", {\"field\": \"idioma\", \"value\": \"es\"}]}]}";
+  static const char pipelines_json[] =
+    "{\"count\": 1, \"next\": null, \"results\": [{\"id\": 11, \"name\": \"Ventas\","
+    " \"stages\": [null, \"Nuevo\", {\"id\": 101, \"name\": \"Nuevo\", \"position\": 1}]}]}";
+  g_autoptr(PuenteClientifyCrm) crm = puente_clientify_crm_new ("http://127.0.0.1:1/v1/", "key", 0, NULL);
+  g_autoptr(JsonNode) page_root = json_from_string (page_json, NULL);
+  g_autoptr(JsonNode) pipelines_root = json_from_string (pipelines_json, NULL);
+  g_autoptr(PuenteRecordPage) page = NULL;
+  g_autoptr(GPtrArray) pipelines = NULL;
+  PuenteRecord *record;
+  PuenteCrmPipeline *pipeline;
+
+  page = puente_clientify_crm_parse_page (crm, PUENTE_ENTITY_CONTACT,
+                                          "http://127.0.0.1:1/v1/contacts/", page_root);
+  g_assert_nonnull (page);
+  g_assert_cmpuint (page->records->len, ==, 1);
+  record = g_ptr_array_index (page->records, 0);
+  g_assert_cmpstr (record->id, ==, "7");
+  g_assert_null (puente_record_get (record, PUENTE_FIELD_EMAIL));
+  g_assert_cmpstr (puente_record_get (record, PUENTE_FIELD_MOBILE), ==, "+34 600 000 001");
+  g_assert_cmpstr (puente_record_get_custom (record, "idioma"), ==, "es");
+
+  pipelines = puente_clientify_crm_parse_pipelines (crm, pipelines_root);
+  g_assert_nonnull (pipelines);
+  g_assert_cmpuint (pipelines->len, ==, 1);
+  pipeline = g_ptr_array_index (pipelines, 0);
+  g_assert_cmpuint (pipeline->stages->len, ==, 1);
+  g_assert_cmpstr (((PuenteCrmStage *) g_ptr_array_index (pipeline->stages, 0))->id, ==, "101");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -805,6 +845,7 @@ main (int   argc,
   g_test_add_func ("/clientify/bounded-in-flight", test_bounded_in_flight);
   g_test_add_func ("/clientify/cancel-during-backoff", test_cancel_during_backoff);
   g_test_add_func ("/clientify/key-never-logged", test_key_never_logged);
+  g_test_add_func ("/clientify/parse-odd-items", test_parse_odd_items);
 
   return g_test_run ();
 }

@@ -477,6 +477,7 @@ test_errors (void)
   g_autoptr(GFile) not_workbook = data_file ("not-a-workbook.xlsx");
   g_autoptr(GFile) missing = data_file ("missing.csv");
   g_autoptr(GFile) blank = temporary_file ("blank.csv", "\xEF\xBB\xBF\r\n\r\n  \n", -1);
+  g_autoptr(GFile) bom_only = temporary_file ("bom-only.csv", "\xFE\xFF", -1);  /* found by fuzz-csv */
   g_autoptr(GFile) delimiters_only = temporary_file ("delimiters.csv", ";;;\n;;\n", -1);
   g_autoptr(GFile) no_header = temporary_file ("numbers.csv", "1;2;31/12/2020\n4;5;6\n", -1);
   g_autoptr(GFile) letter = temporary_file ("letter.txt", "Dear owner\nHello there\n", -1);
@@ -490,6 +491,7 @@ test_errors (void)
 
   assert_open_fails (empty, PUENTE_SPREADSHEET_ERROR_EMPTY);
   assert_open_fails (blank, PUENTE_SPREADSHEET_ERROR_EMPTY);
+  assert_open_fails (bom_only, PUENTE_SPREADSHEET_ERROR_EMPTY);
   assert_open_fails (delimiters_only, PUENTE_SPREADSHEET_ERROR_EMPTY);
   assert_open_fails (png, PUENTE_SPREADSHEET_ERROR_NOT_SPREADSHEET);
   assert_open_fails (not_workbook, PUENTE_SPREADSHEET_ERROR_NOT_SPREADSHEET);

@@ -18,6 +18,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "puente-clientify-crm.h"
+#include "puente-clientify-crm-private.h"
 #include "puente-crm-private.h"
 
 /* ---- Every Clientify literal, in one place --------------------------------------------- */
@@ -223,6 +224,16 @@ member_id (JsonObject *object,
   return NULL;
 }
 
+/* The object at @index of @array; NULL when it is anything else (answers are not trusted) */
+static JsonObject *
+element_object (JsonArray *array,
+                guint      index)
+{
+  JsonNode *node = json_array_get_element (array, index);
+
+  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
 /* The id at the end of a related object's URL: ".../contacts/123/" -> "123". */
 static char *
 id_from_url (const char *url)
@@ -330,7 +341,7 @@ record_from_json (PuenteEntity  entity,
       node = json_object_get_member (object, CONTACT_EMAILS);
       if (node != NULL && JSON_NODE_HOLDS_ARRAY (node) && json_array_get_length (json_node_get_array (node)) > 0)
         puente_record_set (record, PUENTE_FIELD_EMAIL,
-                           member_string (json_array_get_object_element (json_node_get_array (node), 0), "email"));
+                           member_string (element_object (json_node_get_array (node), 0), "email"));
 
       node = json_object_get_member (object, CONTACT_PHONES);
       if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
@@ -339,10 +350,14 @@ record_from_json (PuenteEntity  entity,
 
           for (guint i = 0; i < json_array_get_length (phones); i++)
             {
-              JsonObject *phone = json_array_get_object_element (phones, i);
-              gboolean mobile = json_object_get_int_member_with_default (phone, "type", 0) == PHONE_TYPE_MOBILE;
-              const char *field = mobile ? PUENTE_FIELD_MOBILE : PUENTE_FIELD_PHONE;
+              JsonObject *phone = element_object (phones, i);
+              gboolean mobile;
+              const char *field;
 
+              if (phone == NULL)
+                continue;
+              mobile = json_object_get_int_member_with_default (phone, "type", 0) == PHONE_TYPE_MOBILE;
+              field = mobile ? PUENTE_FIELD_MOBILE : PUENTE_FIELD_PHONE;
               if (puente_record_get (record, field) == NULL)
                 puente_record_set (record, field, member_string (phone, "phone"));
             }
@@ -356,9 +371,9 @@ record_from_json (PuenteEntity  entity,
 
       for (guint i = 0; i < json_array_get_length (custom); i++)
         {
-          JsonObject *item = json_array_get_object_element (custom, i);
+          JsonObject *item = element_object (custom, i);
           const char *name = member_string (item, "field");
-          JsonNode *value = json_object_get_member (item, "value");
+          JsonNode *value = item != NULL ? json_object_get_member (item, "value") : NULL;
           g_autofree char *text = NULL;
 
           if (name == NULL || value == NULL || !JSON_NODE_HOLDS_VALUE (value))
@@ -551,6 +566,34 @@ next_url (PuenteClientifyCrm *self,
   return g_uri_to_string (joined);
 }
 
+/* One page of a listing of @entity, as GET @url answered it; NULL when @root is not a list
+ * envelope. Not static: the fuzzer (fuzz/fuzz-clientify-json.c) calls it. */
+PuenteRecordPage *
+puente_clientify_crm_parse_page (PuenteClientifyCrm *self,
+                                 PuenteEntity        entity,
+                                 const char         *url,
+                                 JsonNode           *root)
+{
+  g_autoptr(PuenteRecordPage) page = NULL;
+  JsonArray *results = envelope_results (root);
+
+  if (results == NULL)
+    return NULL;
+
+  page = puente_record_page_new ();
+  page->total = (guint) json_object_get_int_member_with_default (json_node_get_object (root), "count", 0);
+  page->next = next_url (self, url, root);
+  for (guint i = 0; i < json_array_get_length (results); i++)
+    {
+      JsonNode *item = json_array_get_element (results, i);
+
+      if (JSON_NODE_HOLDS_OBJECT (item))
+        g_ptr_array_add (page->records, record_from_json (entity, json_node_get_object (item)));
+    }
+
+  return g_steal_pointer (&page);
+}
+
 /* ---- verify ------------------------------------------------------------------------------- */
 
 static void
@@ -627,7 +670,6 @@ list_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(PuenteRecordPage) page = NULL;
-  JsonArray *results;
 
   root = puente_api_client_request_finish (PUENTE_API_CLIENT (object), result, &error);
   if (root == NULL)
@@ -636,22 +678,11 @@ list_cb (GObject      *object,
       return;
     }
 
-  results = envelope_results (root);
-  if (results == NULL)
+  page = puente_clientify_crm_parse_page (self, data->entity, data->url, root);
+  if (page == NULL)
     {
       g_task_return_error (task, puente_api_client_new_unexpected_error (PUENTE_API_CLIENT (object)));
       return;
-    }
-
-  page = puente_record_page_new ();
-  page->total = (guint) json_object_get_int_member_with_default (json_node_get_object (root), "count", 0);
-  page->next = next_url (self, data->url, root);
-  for (guint i = 0; i < json_array_get_length (results); i++)
-    {
-      JsonNode *item = json_array_get_element (results, i);
-
-      if (JSON_NODE_HOLDS_OBJECT (item))
-        g_ptr_array_add (page->records, record_from_json (data->entity, json_node_get_object (item)));
     }
 
   g_task_return_pointer (task, g_steal_pointer (&page), (GDestroyNotify) puente_record_page_free);
@@ -1254,8 +1285,12 @@ parse_pipeline (PuenteClientifyCrm *self,
   if (stages != NULL && JSON_NODE_HOLDS_ARRAY (stages))
     for (guint i = 0; i < json_array_get_length (json_node_get_array (stages)); i++)
       {
-        JsonObject *object = json_array_get_object_element (json_node_get_array (stages), i);
-        PuenteCrmStage *stage = g_new0 (PuenteCrmStage, 1);
+        JsonObject *object = element_object (json_node_get_array (stages), i);
+        PuenteCrmStage *stage;
+
+        if (object == NULL)
+          continue;
+        stage = g_new0 (PuenteCrmStage, 1);
 
         stage->id = member_id (object, "id");
         stage->name = g_strdup (member_string (object, "name"));
@@ -1357,6 +1392,55 @@ parse_field (PuenteClientifyCrm *self,
 
   if (field != NULL)
     g_ptr_array_add (out, field);
+}
+
+/* For the fuzzer: the items of one answer, as all_pages_cb reads each page. */
+static GPtrArray *
+parse_items (PuenteClientifyCrm *self,
+             JsonNode           *root,
+             ItemParser          parse,
+             GDestroyNotify      item_free)
+{
+  g_autoptr(GPtrArray) items = NULL;
+  JsonArray *results = envelope_results (root);
+
+  if (results == NULL)
+    return NULL;
+
+  items = g_ptr_array_new_with_free_func (item_free);
+  for (guint i = 0; i < json_array_get_length (results); i++)
+    {
+      JsonNode *item = json_array_get_element (results, i);
+
+      if (JSON_NODE_HOLDS_OBJECT (item))
+        parse (self, json_node_get_object (item), items);
+    }
+
+  return g_steal_pointer (&items);
+}
+
+GPtrArray *
+puente_clientify_crm_parse_pipelines (PuenteClientifyCrm *self,
+                                      JsonNode           *root)
+{
+  return parse_items (self, root, parse_pipeline, (GDestroyNotify) puente_crm_pipeline_free);
+}
+
+GPtrArray *
+puente_clientify_crm_parse_fields (PuenteClientifyCrm *self,
+                                   JsonNode           *root)
+{
+  return parse_items (self, root, parse_field, (GDestroyNotify) puente_crm_field_free);
+}
+
+PuenteRecord *
+puente_clientify_crm_parse_record (PuenteEntity  entity,
+                                   JsonNode     *root)
+{
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return NULL;
+
+  return record_from_json (entity, json_node_get_object (root));
 }
 
 static void

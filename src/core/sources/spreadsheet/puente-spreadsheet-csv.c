@@ -418,6 +418,8 @@ puente_csv_reader_new (GInputStream  *stream,
 
       converted = g_bytes_new (reader->buffer, n_read);
       data = g_bytes_get_data (converted, &length);
+      if (data == NULL)
+        data = (const guint8 *) "";  /* a BOM and nothing else: no bytes, no pointer (fuzz-csv) */
       sample_is_whole = n_read < CHUNK_SIZE;
     }
   else if ((reason = binary_reason (data, length)) != NULL)
