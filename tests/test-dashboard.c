@@ -105,13 +105,13 @@ set_up_connection (void)
   g_autoptr(PuenteConnection) connection = NULL;
 
   g_mkdir_with_parents (data_dir, 0700);
-  connect = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE, &error, g_getenv ("PUENTE_SYNC"),
+  connect = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error, g_getenv ("PUENTE_SYNC"),
                               "--data-dir", data_dir, "connect", "--profile", "giav",
                               "--crm-url", sandbox->crm_url, "--source-url", sandbox->giav_url, NULL);
   g_assert_no_error (error);
   g_assert_true (g_subprocess_communicate_utf8 (connect, "crm=sandbox\nsource=sandbox\n", NULL, NULL, NULL, &error));
   g_assert_true (g_subprocess_get_successful (connect));
-  provision = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, g_getenv ("PUENTE_SYNC"),
+  provision = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error, g_getenv ("PUENTE_SYNC"),
                                 "--data-dir", data_dir, "provision", NULL);
   g_assert_true (g_subprocess_wait_check (provision, NULL, &error));
 
