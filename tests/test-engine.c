@@ -1074,10 +1074,21 @@ giav_set_up (GiavFixture   *fixture,
   GAsyncResult *pending = NULL;
   PuenteClientifyCrm *crm;
 
-  /* data: NULL for a well-behaved sandbox, or "faulty" for one that fails 10 % of the
-   * requests and allows 20 a second. */
-  if (data != NULL)
+  /* data: NULL for a well-behaved sandbox, "faulty" for one that fails 10 % of the
+   * requests and allows 20 a second, or the sandbox's fault options themselves. */
+  if (g_strcmp0 (data, "faulty") == 0)
     fixture->sandbox = puente_test_sandbox_start ("--seed", "11", "--fail-rate", "0.1", "--rate-limit", "20", NULL);
+  else if (data != NULL)
+    {
+      g_auto(GStrv) split = g_strsplit (data, " ", -1);
+      const char *options[7] = { NULL, };
+
+      g_assert_cmpuint (g_strv_length (split), <, G_N_ELEMENTS (options));
+      for (guint i = 0; split[i] != NULL; i++)
+        options[i] = split[i];
+      fixture->sandbox = puente_test_sandbox_start ("--seed", "7", options[0], options[1], options[2],
+                                                    options[3], options[4], options[5], NULL);
+    }
   else
     fixture->sandbox = puente_test_sandbox_start (NULL);
   crm = puente_clientify_crm_new (fixture->sandbox->crm_url, "sandbox", 0, &error);
@@ -1633,6 +1644,53 @@ crm_state (GiavFixture *fixture)
   return state;
 }
 
+/* The fault matrix (issue 8): each kind of trouble the sandbox can make, on both the CRM
+ * and GIAV, ends in the same CRM state as a clean run — nothing lost, nothing twice. */
+static const struct {
+  const char *name;
+  const char *options;
+} fault_matrix[] = {
+  { "latency", "--latency-ms 20 --jitter-ms 40" },
+  { "rate-limit-storm", "--rate-limit 8" },
+  { "server-errors", "--fail-rate 0.2" },
+  { "dropped-connections", "--drop-rate 0.1" },
+  { "malformed-answers", "--malformed-rate 0.1" },
+  { "all-at-once", "--fail-rate 0.05 --drop-rate 0.05 --malformed-rate 0.05" },
+};
+
+static void
+test_giav_same_state_under (gconstpointer data)
+{
+  GiavFixture clean = { 0, };
+  GiavFixture faulty = { 0, };
+  g_autoptr(GHashTable) expected = NULL;
+  g_autoptr(GHashTable) got = NULL;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  giav_set_up (&clean, NULL);
+  giav_set_up (&faulty, data);
+
+  giav_run (&clean, PUENTE_RUN_FULL);
+  giav_run (&faulty, PUENTE_RUN_FULL);
+
+  expected = crm_state (&clean);
+  got = crm_state (&faulty);
+  g_assert_cmpuint (g_hash_table_size (expected), >, 30);
+  g_assert_cmpuint (g_hash_table_size (got), ==, g_hash_table_size (expected));
+  g_hash_table_iter_init (&iter, expected);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    g_assert_cmpstr (g_hash_table_lookup (got, key), ==, value);
+
+  /* The faults did happen: answers refused, cut or spoilt cost requests again. */
+  if (!g_str_has_prefix (data, "--latency"))
+    g_assert_cmpuint (puente_test_sandbox_count (faulty.sandbox, NULL, NULL), >,
+                      puente_test_sandbox_count (clean.sandbox, NULL, NULL));
+
+  giav_tear_down (&faulty, NULL);
+  giav_tear_down (&clean, NULL);
+}
+
 static void
 test_giav_same_state_under_faults (void)
 {
@@ -1705,6 +1763,12 @@ main (int   argc,
               test_failures_retried_then_wait, fixture_tear_down);
 
   g_test_add ("/engine/giav/full-sync", GiavFixture, NULL, giav_set_up, test_giav_full_sync, giav_tear_down);
+  for (guint i = 0; i < G_N_ELEMENTS (fault_matrix); i++)
+    {
+      g_autofree char *path = g_strconcat ("/engine/giav/fault-matrix/", fault_matrix[i].name, NULL);
+
+      g_test_add_data_func (path, fault_matrix[i].options, test_giav_same_state_under);
+    }
   g_test_add ("/engine/giav/single-keeps-watermarks", GiavFixture, NULL, giav_set_up,
               test_giav_single_keeps_watermarks, giav_tear_down);
   g_test_add ("/engine/giav/preview-predicts-first-sync", GiavFixture, NULL, giav_set_up,
