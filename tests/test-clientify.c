@@ -783,21 +783,28 @@ test_key_never_logged (void)
 }
 
 /* Found by fuzz/fuzz-clientify-json: items of a list that are not objects (a number among
- * the phones, a string among the custom fields or the stages) are skipped, without a
- * critical, and the rest of the answer is still read. */
+ * the phones, a string among the custom fields or the stages) are skipped, and members
+ * that should be numbers or booleans but are arrays or objects read as their defaults,
+ * without a critical; the rest of the answer is still read. */
 static void
 test_parse_odd_items (void)
 {
   static const char page_json[] =
-    "{\"count\": 1, \"next\": null, \"results\": [{\"id\": 7, \"first_name\": \"Ana\","
-    " \"emails\": [3], \"phones\": [1, {\"type\": 2, \"phone\": \"+34 600 000 001\"}],"
+    "{\"count\": [1], \"next\": null, \"results\": [{\"id\": 7, \"first_name\": \"Ana\","
+    " \"emails\": [3], \"phones\": [1, {\"type\": {}, \"phone\": \"+34 600 000 002\"},"
+    " {\"type\": 2, \"phone\": \"+34 600 000 001\"}],"
     " \"custom_fields\": [\"x\", {\"field\": \"idioma\", \"value\": \"es\"}]}]}";
   static const char pipelines_json[] =
-    "{\"count\": 1, \"next\": null, \"results\": [{\"id\": 11, \"name\": \"Ventas\","
-    " \"stages\": [null, \"Nuevo\", {\"id\": 101, \"name\": \"Nuevo\", \"position\": 1}]}]}";
+    "{\"count\": 1, \"next\": null, \"results\": [{\"id\": 11, \"name\": \"Ventas\", \"is_default\": [true],"
+    " \"stages\": [null, \"Nuevo\", {\"id\": 101, \"name\": \"Nuevo\", \"position\": {}}]}]}";
+  static const char fields_json[] =
+    "{\"count\": 1, \"next\": null, \"results\": [{\"id\": 5, \"name\": \"idioma\","
+    " \"content_type\": \"contacts | contact\", \"field_type\": [3]}]}";
   g_autoptr(PuenteClientifyCrm) crm = puente_clientify_crm_new ("http://127.0.0.1:1/v1/", "key", 0, NULL);
   g_autoptr(JsonNode) page_root = json_from_string (page_json, NULL);
   g_autoptr(JsonNode) pipelines_root = json_from_string (pipelines_json, NULL);
+  g_autoptr(JsonNode) fields_root = json_from_string (fields_json, NULL);
+  g_autoptr(GPtrArray) fields = NULL;
   g_autoptr(PuenteRecordPage) page = NULL;
   g_autoptr(GPtrArray) pipelines = NULL;
   PuenteRecord *record;
@@ -811,6 +818,8 @@ test_parse_odd_items (void)
   g_assert_cmpstr (record->id, ==, "7");
   g_assert_null (puente_record_get (record, PUENTE_FIELD_EMAIL));
   g_assert_cmpstr (puente_record_get (record, PUENTE_FIELD_MOBILE), ==, "+34 600 000 001");
+  g_assert_cmpstr (puente_record_get (record, PUENTE_FIELD_PHONE), ==, "+34 600 000 002");
+  g_assert_cmpuint (page->total, ==, 0);  /* not a number */
   g_assert_cmpstr (puente_record_get_custom (record, "idioma"), ==, "es");
 
   pipelines = puente_clientify_crm_parse_pipelines (crm, pipelines_root);
@@ -819,6 +828,13 @@ test_parse_odd_items (void)
   pipeline = g_ptr_array_index (pipelines, 0);
   g_assert_cmpuint (pipeline->stages->len, ==, 1);
   g_assert_cmpstr (((PuenteCrmStage *) g_ptr_array_index (pipeline->stages, 0))->id, ==, "101");
+  g_assert_false (pipeline->is_default);
+
+  /* A field type that is not a number is not a type */
+  fields = puente_clientify_crm_parse_fields (crm, fields_root);
+  g_assert_nonnull (fields);
+  g_assert_cmpuint (fields->len, ==, 1);
+  g_assert_cmpint (((PuenteCrmField *) g_ptr_array_index (fields, 0))->type, ==, PUENTE_FIELD_TYPE_UNKNOWN);
 }
 
 int

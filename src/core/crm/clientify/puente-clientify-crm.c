@@ -224,6 +224,34 @@ member_id (JsonObject *object,
   return NULL;
 }
 
+/* json_object_get_*_member_with_default() print a critical when the member is an object or
+ * an array: these give the default then. */
+static gint64
+member_int (JsonObject *object,
+            const char *name,
+            gint64      default_value)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return default_value;
+
+  return json_node_get_int (node);
+}
+
+static gboolean
+member_boolean (JsonObject *object,
+                const char *name,
+                gboolean    default_value)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return default_value;
+
+  return json_node_get_boolean (node);
+}
+
 /* The object at @index of @array; NULL when it is anything else (answers are not trusted) */
 static JsonObject *
 element_object (JsonArray *array,
@@ -356,7 +384,7 @@ record_from_json (PuenteEntity  entity,
 
               if (phone == NULL)
                 continue;
-              mobile = json_object_get_int_member_with_default (phone, "type", 0) == PHONE_TYPE_MOBILE;
+              mobile = member_int (phone, "type", 0) == PHONE_TYPE_MOBILE;
               field = mobile ? PUENTE_FIELD_MOBILE : PUENTE_FIELD_PHONE;
               if (puente_record_get (record, field) == NULL)
                 puente_record_set (record, field, member_string (phone, "phone"));
@@ -581,7 +609,7 @@ puente_clientify_crm_parse_page (PuenteClientifyCrm *self,
     return NULL;
 
   page = puente_record_page_new ();
-  page->total = (guint) json_object_get_int_member_with_default (json_node_get_object (root), "count", 0);
+  page->total = (guint) member_int (json_node_get_object (root), "count", 0);
   page->next = next_url (self, url, root);
   for (guint i = 0; i < json_array_get_length (results); i++)
     {
@@ -1279,7 +1307,7 @@ parse_pipeline (PuenteClientifyCrm *self,
 
   pipeline->id = member_id (item, "id");
   pipeline->name = g_strdup (member_string (item, "name"));
-  pipeline->is_default = json_object_get_boolean_member_with_default (item, "is_default", FALSE);
+  pipeline->is_default = member_boolean (item, "is_default", FALSE);
   pipeline->stages = puente_crm_stages_new ();
 
   if (stages != NULL && JSON_NODE_HOLDS_ARRAY (stages))
@@ -1294,7 +1322,7 @@ parse_pipeline (PuenteClientifyCrm *self,
 
         stage->id = member_id (object, "id");
         stage->name = g_strdup (member_string (object, "name"));
-        stage->position = (int) json_object_get_int_member_with_default (object, "position", i);
+        stage->position = (int) member_int (object, "position", i);
         g_ptr_array_add (pipeline->stages, stage);
       }
   g_ptr_array_sort (pipeline->stages, compare_stages);
@@ -1363,7 +1391,7 @@ field_from_json (PuenteClientifyCrm *self,
 {
   g_autoptr(PuenteCrmField) field = g_new0 (PuenteCrmField, 1);
   const char *display = member_string (item, "field_type_display");
-  gint64 code = json_object_get_int_member_with_default (item, "field_type", 0);
+  gint64 code = member_int (item, "field_type", 0);
 
   if (!entity_from_content_type (member_string (item, "content_type"), &field->entity))
     return NULL;  /* products and other kinds Puente does not use */
