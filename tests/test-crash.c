@@ -13,7 +13,8 @@
 #include "puente-core.h"
 #include "puente-test.h"
 
-#define N_CLIENTS 80
+#define N_CLIENTS 100
+#define N_KILLS   20
 #define KEY "crash-test-key"
 
 typedef struct
@@ -98,7 +99,8 @@ test_killed_again_and_again (void)
   g_autoptr(GSubprocess) connect = NULL;
   g_autoptr(GSubprocess) provision = NULL;
   g_autoptr(GSubprocess) last = NULL;
-  const guint kill_points[] = { 3, 11, 19, 30, 41, 52, 63, 70 };
+  guint kill_points[N_KILLS];
+  guint point = 0;
   guint timer;
 
   puente_test_require_private_session ();
@@ -124,7 +126,16 @@ test_killed_again_and_again (void)
   /* A tick, so that the waits below look at the sandbox's counters as they move. */
   timer = g_timeout_add (20, tick_cb, NULL);
 
-  for (guint i = 0; i < G_N_ELEMENTS (kill_points); i++)
+  /* Twenty random moments (GTest's seed, printed in the log, replays them), each after
+   * some more creates than the last, all before the end. */
+  for (guint i = 0; i < N_KILLS; i++)
+    {
+      point += g_test_rand_int_range (1, (N_CLIENTS - 20) / N_KILLS + 1);
+      kill_points[i] = point;
+    }
+  g_assert_cmpuint (kill_points[N_KILLS - 1], <, N_CLIENTS - 10);
+
+  for (guint i = 0; i < N_KILLS; i++)
     {
       g_autoptr(GSubprocess) run = spawn_sync (data_dir, NULL, &error, "run", "--mode", "full", "--force", NULL);
       Waiting waiting = { sandbox, kill_points[i] };
