@@ -375,6 +375,164 @@ step_saved_cb (GObject      *object,
   step_data_free (data);
 }
 
+/* ---- the two key steps (GIAV, Clientify) ------------------------------------------------ *
+ *
+ * Next verifies the key typed (or the one saved in the keyring when the field is left
+ * empty on a resumed setup); a verified key typed now goes to the keyring and leaves the
+ * field; then the draft is saved and the next page shown. */
+
+static void verify_giav_with_key (PuenteWizard *self, const char *key);
+static void verify_crm_with_key  (PuenteWizard *self, const char *key);
+
+typedef struct
+{
+  AdwEntryRow  *key_row;
+  gboolean     *key_saved;
+  AdwActionRow *error_row;
+  const char   *next_page;
+  void        (*verify) (PuenteWizard *self, const char *key);
+} KeyStep;
+
+/* The step an asynchronous call belongs to. */
+typedef struct
+{
+  PuenteWizard  *self;
+  PuenteService  service;
+} KeyCall;
+
+static KeyCall *
+key_call_new (PuenteWizard  *self,
+              PuenteService  service)
+{
+  KeyCall *call = g_new0 (KeyCall, 1);
+
+  call->self = g_object_ref (self);
+  call->service = service;
+
+  return call;
+}
+
+static void
+key_call_free (KeyCall *call)
+{
+  g_object_unref (call->self);
+  g_free (call);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KeyCall, key_call_free)
+
+static KeyStep
+key_step (PuenteWizard  *self,
+          PuenteService  service)
+{
+  if (service == PUENTE_SERVICE_SOURCE)
+    return (KeyStep) { self->giav_key_row, &self->giav_key_saved, self->giav_error_row, "crm",
+                       verify_giav_with_key };
+
+  return (KeyStep) { self->crm_key_row, &self->crm_key_saved, self->crm_error_row, "prepare",
+                     verify_crm_with_key };
+}
+
+/* A step's work failed: the reason on its page, with Try Again (a cancel says nothing). */
+static void
+step_failed (PuenteWizard *self,
+             AdwActionRow *error_row,
+             const GError *error)
+{
+  if (is_cancelled (error))
+    return;
+
+  set_busy (self, FALSE);
+  show_error (error_row, error);
+}
+
+static void
+go_on_after_key (PuenteWizard  *self,
+                 PuenteService  service)
+{
+  KeyStep step = key_step (self, service);
+
+  save_connection_async (self, step.next_page, step_saved_cb,
+                         step_data_new (self, step.error_row, step.next_page));
+}
+
+static void
+key_stored_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(KeyCall) call = user_data;
+  PuenteWizard *self = call->self;
+  PuenteService service = call->service;
+  g_autoptr(GError) error = NULL;
+  KeyStep step = key_step (self, service);
+
+  if (!puente_credentials_store_finish (result, &error))
+    {
+      step_failed (self, step.error_row, error);
+      return;
+    }
+
+  *step.key_saved = TRUE;
+  gtk_editable_set_text (GTK_EDITABLE (step.key_row), "");
+  go_on_after_key (self, service);
+}
+
+/* The key worked: keep it (unless it came from the keyring), then go on. */
+static void
+key_verified (PuenteWizard  *self,
+              PuenteService  service)
+{
+  KeyStep step = key_step (self, service);
+  const char *key = entry_text (step.key_row);
+
+  if (*key == '\0')
+    {
+      go_on_after_key (self, service);
+      return;
+    }
+
+  puente_credentials_store_async (CONNECTION_ID, service, key, self->cancellable, key_stored_cb,
+                                  key_call_new (self, service));
+}
+
+static void
+saved_key_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(KeyCall) call = user_data;
+  PuenteWizard *self = call->self;
+  g_autoptr(GError) error = NULL;
+  g_auto(PuenteSecret) key = puente_credentials_lookup_finish (result, &error);
+  KeyStep step = key_step (self, call->service);
+
+  if (key == NULL)
+    {
+      step_failed (self, step.error_row, error);
+      return;
+    }
+
+  step.verify (self, key);
+}
+
+static void
+key_step_next (PuenteWizard  *self,
+               PuenteService  service)
+{
+  KeyStep step = key_step (self, service);
+
+  show_error (step.error_row, NULL);
+  set_busy (self, TRUE);
+  restart_cancellable (self);
+
+  if (*entry_text (step.key_row) == '\0' && *step.key_saved)
+    puente_credentials_lookup_async (CONNECTION_ID, service, self->cancellable, saved_key_cb,
+                                     key_call_new (self, service));
+  else
+    step.verify (self, entry_text (step.key_row));
+}
+
 /* ---- 1. welcome ------------------------------------------------------------------------- */
 
 static void
@@ -464,44 +622,16 @@ software_next (PuenteWizard *self)
 /* ---- 2a. GIAV --------------------------------------------------------------------------- */
 
 static void
-giav_key_stored_cb (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  g_autoptr(PuenteWizard) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!puente_credentials_store_finish (result, &error))
-    {
-      if (!is_cancelled (error))
-        {
-          set_busy (self, FALSE);
-          show_error (self->giav_error_row, error);
-        }
-      return;
-    }
-
-  self->giav_key_saved = TRUE;
-  gtk_editable_set_text (GTK_EDITABLE (self->giav_key_row), "");
-  save_connection_async (self, "crm", step_saved_cb, step_data_new (self, self->giav_error_row, "crm"));
-}
-
-static void
 giav_verified_cb (GObject      *object,
                   GAsyncResult *result,
                   gpointer      user_data)
 {
   g_autoptr(PuenteWizard) self = user_data;
   g_autoptr(GError) error = NULL;
-  const char *key = entry_text (self->giav_key_row);
 
   if (!puente_source_verify_finish (PUENTE_SOURCE (object), result, &error))
     {
-      if (!is_cancelled (error))
-        {
-          set_busy (self, FALSE);
-          show_error (self->giav_error_row, error);
-        }
+      step_failed (self, self->giav_error_row, error);
       return;
     }
 
@@ -511,14 +641,7 @@ giav_verified_cb (GObject      *object,
   g_free (self->connection->source_location);
   self->connection->source_location = g_strdup (entry_text (self->giav_url_row));
 
-  if (*key == '\0')  /* the saved key was used */
-    {
-      save_connection_async (self, "crm", step_saved_cb, step_data_new (self, self->giav_error_row, "crm"));
-      return;
-    }
-
-  puente_credentials_store_async (CONNECTION_ID, PUENTE_SERVICE_SOURCE, key, self->cancellable,
-                                  giav_key_stored_cb, g_object_ref (self));
+  key_verified (self, PUENTE_SERVICE_SOURCE);
 }
 
 static void
@@ -531,49 +654,12 @@ verify_giav_with_key (PuenteWizard *self,
   giav = puente_giav_source_new (entry_text (self->giav_url_row), key, &error);
   if (giav == NULL)
     {
-      set_busy (self, FALSE);
-      show_error (self->giav_error_row, error);
+      step_failed (self, self->giav_error_row, error);
       return;
     }
 
   puente_source_verify_async (PUENTE_SOURCE (giav), self->cancellable, giav_verified_cb,
                               g_object_ref (self));
-}
-
-static void
-giav_saved_key_cb (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(PuenteWizard) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_auto(PuenteSecret) key = puente_credentials_lookup_finish (result, &error);
-
-  if (key == NULL)
-    {
-      if (!is_cancelled (error))
-        {
-          set_busy (self, FALSE);
-          show_error (self->giav_error_row, error);
-        }
-      return;
-    }
-
-  verify_giav_with_key (self, key);
-}
-
-static void
-giav_next (PuenteWizard *self)
-{
-  show_error (self->giav_error_row, NULL);
-  set_busy (self, TRUE);
-  restart_cancellable (self);
-
-  if (*entry_text (self->giav_key_row) == '\0' && self->giav_key_saved)
-    puente_credentials_lookup_async (CONNECTION_ID, PUENTE_SERVICE_SOURCE, self->cancellable,
-                                     giav_saved_key_cb, g_object_ref (self));
-  else
-    verify_giav_with_key (self, entry_text (self->giav_key_row));
 }
 
 /* ---- 2b. an export ---------------------------------------------------------------------- */
@@ -933,44 +1019,16 @@ crm_url (PuenteWizard *self)
 }
 
 static void
-crm_key_stored_cb (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(PuenteWizard) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!puente_credentials_store_finish (result, &error))
-    {
-      if (!is_cancelled (error))
-        {
-          set_busy (self, FALSE);
-          show_error (self->crm_error_row, error);
-        }
-      return;
-    }
-
-  self->crm_key_saved = TRUE;
-  gtk_editable_set_text (GTK_EDITABLE (self->crm_key_row), "");
-  save_connection_async (self, "prepare", step_saved_cb, step_data_new (self, self->crm_error_row, "prepare"));
-}
-
-static void
 crm_verified_cb (GObject      *object,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
   g_autoptr(PuenteWizard) self = user_data;
   g_autoptr(GError) error = NULL;
-  const char *key = entry_text (self->crm_key_row);
 
   if (!puente_crm_verify_finish (PUENTE_CRM (object), result, &error))
     {
-      if (!is_cancelled (error))
-        {
-          set_busy (self, FALSE);
-          show_error (self->crm_error_row, error);
-        }
+      step_failed (self, self->crm_error_row, error);
       return;
     }
 
@@ -981,14 +1039,7 @@ crm_verified_cb (GObject      *object,
   self->connection->crm_url = g_str_equal (crm_url (self), PUENTE_CLIENTIFY_DEFAULT_URL)
                               ? NULL : g_strdup (crm_url (self));
 
-  if (*key == '\0')
-    {
-      save_connection_async (self, "prepare", step_saved_cb, step_data_new (self, self->crm_error_row, "prepare"));
-      return;
-    }
-
-  puente_credentials_store_async (CONNECTION_ID, PUENTE_SERVICE_CRM, key, self->cancellable,
-                                  crm_key_stored_cb, g_object_ref (self));
+  key_verified (self, PUENTE_SERVICE_CRM);
 }
 
 static void
@@ -1005,56 +1056,18 @@ verify_crm_with_key (PuenteWizard *self,
                            _("The API address must start with https://, so that your key "
                              "and your clients’ data travel encrypted. Correct it under "
                              "Advanced."));
-      set_busy (self, FALSE);
-      show_error (self->crm_error_row, error);
+      step_failed (self, self->crm_error_row, error);
       return;
     }
 
   crm = puente_clientify_crm_new (url, key, 0, &error);
   if (crm == NULL)
     {
-      set_busy (self, FALSE);
-      show_error (self->crm_error_row, error);
+      step_failed (self, self->crm_error_row, error);
       return;
     }
 
   puente_crm_verify_async (PUENTE_CRM (crm), self->cancellable, crm_verified_cb, g_object_ref (self));
-}
-
-static void
-crm_saved_key_cb (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(PuenteWizard) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_auto(PuenteSecret) key = puente_credentials_lookup_finish (result, &error);
-
-  if (key == NULL)
-    {
-      if (!is_cancelled (error))
-        {
-          set_busy (self, FALSE);
-          show_error (self->crm_error_row, error);
-        }
-      return;
-    }
-
-  verify_crm_with_key (self, key);
-}
-
-static void
-crm_next (PuenteWizard *self)
-{
-  show_error (self->crm_error_row, NULL);
-  set_busy (self, TRUE);
-  restart_cancellable (self);
-
-  if (*entry_text (self->crm_key_row) == '\0' && self->crm_key_saved)
-    puente_credentials_lookup_async (CONNECTION_ID, PUENTE_SERVICE_CRM, self->cancellable,
-                                     crm_saved_key_cb, g_object_ref (self));
-  else
-    verify_crm_with_key (self, entry_text (self->crm_key_row));
 }
 
 /* ---- 4. preparing the CRM --------------------------------------------------------------- */
@@ -1540,11 +1553,7 @@ preview_run_cb (GObject      *object,
 
   if (!puente_sync_job_run_finish (PUENTE_SYNC_JOB (object), result, &self->summary, &error))
     {
-      if (!is_cancelled (error))
-        {
-          set_busy (self, FALSE);
-          show_error (self->preview_error_row, error);
-        }
+      step_failed (self, self->preview_error_row, error);
       return;
     }
 
@@ -1807,11 +1816,11 @@ next_action (GtkWidget  *widget,
   if (g_str_equal (page, "software"))
     software_next (self);
   else if (g_str_equal (page, "giav"))
-    giav_next (self);
+    key_step_next (self, PUENTE_SERVICE_SOURCE);
   else if (g_str_equal (page, "export"))
     export_next (self);
   else if (g_str_equal (page, "crm"))
-    crm_next (self);
+    key_step_next (self, PUENTE_SERVICE_CRM);
   else if (g_str_equal (page, "prepare"))
     prepare_next (self);
   else if (g_str_equal (page, "deals"))
