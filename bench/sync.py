@@ -3,18 +3,29 @@
 """Benchmark: puente-sync against puente-sandbox with latency, printing figures (never
 pass/fail). Run it inside a private session, as the tests are:
 
-  tools/run-session bench/sync.py [--clients N] [--latency-ms MS] [BUILD_DIR]
+  tools/run-session bench/sync.py [--clients N] [--files M] [--latency-ms MS]
+                                  [--naive-clients K] [--skip-naive] [BUILD_DIR]
 
-Prints, for a first full sync of N GIAV clients (plus the double's files) and then a
-`modified` run with nothing changed: wall time, requests by kind, the lower bound
-(requests x latency / requests in flight), the ratio to it, CPU time and peak RSS of
-puente-sync.
+With N generated GIAV clients and M generated files (expedientes, over those clients and
+every stage) beside the demo data, it runs: a first full sync; a `modified` run with
+nothing changed; a `modified` run after 1% of the clients were edited in GIAV. For each:
+wall time, requests by kind (CRM by method and resource, GIAV by operation), the lower
+bound (CRM requests x latency / CRM in flight + GIAV requests x latency / GIAV in flight),
+the ratio to it, CPU time and peak RSS of that puente-sync process.
+
+Then the naive comparison, on a fresh sandbox and store: the first sync with one CRM
+request in flight (sync.max-in-flight=1) and every unlinked record looked up on its own
+(PUENTE_NAIVE_LOOKUPS=1) instead of reading the CRM once, against the same first sync as
+shipped, at K clients (default 1,000, files scaled like M/N: the naive run takes about an
+hour at 10,000 clients and 20,000 files). Prints the speed-up.
+
+`--clients 100000 --files 0 --skip-naive` is the memory check at 100,000 clients.
 """
 
 import argparse
 import json
 import os
-import resource
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -23,102 +34,176 @@ import urllib.request
 
 CRM_IN_FLIGHT = 6    # PUENTE_CLIENTIFY_DEFAULT_IN_FLIGHT
 GIAV_IN_FLIGHT = 4   # PUENTE_GIAV_DEFAULT_IN_FLIGHT
+CONTROL_MOST = 100000  # the most clients one /__sandbox/giav/clients call adds
 
 
-def stats(base):
-    with urllib.request.urlopen(base + '__sandbox/stats') as answer:
-        rows = json.load(answer)['requests']
-    counts = {}
-    for row in rows:
-        key = (row.get('service', 'crm'), row['method'], row['resource'])
-        counts[key] = counts.get(key, 0) + row['count']
-    return counts
+class Sandbox:
+    def __init__(self, build, latency_ms):
+        path = os.path.join(build, 'src', 'sandbox', 'puente-sandbox')
+        self.process = subprocess.Popen([path, '--port', '0', '--latency-ms', str(latency_ms)],
+                                        stdout=subprocess.PIPE, text=True)
+        self.urls = {}
+        while len(self.urls) < 2:
+            line = self.process.stdout.readline()
+            if not line:
+                sys.exit('puente-sandbox ended before printing its addresses')
+            name, url = line.split()
+            self.urls[name] = url
+        self.base = self.urls['crm'][:-len('v1/')]
+
+    def control(self, path):
+        request = urllib.request.Request(f'{self.base}__sandbox/{path}', method='POST')
+        with urllib.request.urlopen(request) as answer:
+            return json.load(answer)
+
+    def generate(self, clients, files):
+        while clients > 0:
+            self.control(f'giav/clients?count={min(clients, CONTROL_MOST)}')
+            clients -= min(clients, CONTROL_MOST)
+        if files > 0:
+            self.control(f'giav/files?count={files}')
+
+    def stats(self):
+        with urllib.request.urlopen(self.base + '__sandbox/stats') as answer:
+            rows = json.load(answer)['requests']
+        counts = {}
+        for row in rows:
+            key = (row.get('service', 'crm'), row['method'], row['resource'])
+            counts[key] = counts.get(key, 0) + row['count']
+        return counts
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait()
 
 
 def difference(after, before):
     return {k: v - before.get(k, 0) for k, v in after.items() if v - before.get(k, 0) > 0}
 
 
-def children_usage():
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime, usage.ru_maxrss
-
-
-def run(sync, data_dir, *args, stdin=None):
+def run(sync, data_dir, *args, stdin=None, env=None):
+    """Runs puente-sync; returns its wall time, CPU time and peak RSS (KiB), its own."""
     command = [sync, '--data-dir', data_dir, *args]
-    started = time.monotonic()
-    cpu_before, _ = children_usage()
-    result = subprocess.run(command, input=stdin, capture_output=True, text=True)
-    wall = time.monotonic() - started
-    cpu_after, peak_kib = children_usage()
-    if result.returncode not in (0, 1):
-        sys.exit(f'{" ".join(args)} failed ({result.returncode}): {result.stderr.strip()}')
-    return wall, cpu_after - cpu_before, peak_kib
+    with tempfile.TemporaryFile('w+') as out, tempfile.TemporaryFile('w+') as err:
+        started = time.monotonic()
+        process = subprocess.Popen(command, stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
+                                   stdout=out, stderr=err, text=True,
+                                   env={**os.environ, **(env or {})})
+        if stdin:
+            process.stdin.write(stdin)
+            process.stdin.close()
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.monotonic() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode not in (0, 1):
+            err.seek(0)
+            sys.exit(f'{" ".join(args)} failed ({process.returncode}): {err.read().strip()}')
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss
 
 
-def report(title, wall, cpu, peak_kib, requests, latency_ms):
+def connect(sync, sandbox, data_dir, in_flight=None):
+    run(sync, data_dir, 'connect', '--profile', 'giav', '--crm-url', sandbox.urls['crm'],
+        '--source-url', sandbox.urls['giav'], stdin='crm=sandbox\nsource=sandbox\n')
+    run(sync, data_dir, 'provision')
+    if in_flight is not None:
+        with sqlite3.connect(os.path.join(data_dir, 'puente.db')) as db:
+            db.execute('INSERT OR REPLACE INTO connection_settings (connection, key, value) '
+                       "VALUES ('default', 'sync.max-in-flight', ?)", (str(in_flight),))
+
+
+def timed(sync, sandbox, data_dir, *args, env=None):
+    before = sandbox.stats()
+    wall, cpu, peak = run(sync, data_dir, *args, env=env)
+    return {'wall': wall, 'cpu': cpu, 'peak': peak, 'requests': difference(sandbox.stats(), before)}
+
+
+def report(title, figures, latency_ms, crm_in_flight=CRM_IN_FLIGHT):
+    requests = figures['requests']
     crm = sum(v for (service, _, _), v in requests.items() if service == 'crm')
     giav = sum(v for (service, _, _), v in requests.items() if service == 'giav')
     writes = sum(v for (service, method, _), v in requests.items()
                  if service == 'crm' and method in ('POST', 'PUT', 'PATCH', 'DELETE'))
-    bound = (crm * latency_ms / CRM_IN_FLIGHT + giav * latency_ms / GIAV_IN_FLIGHT) / 1000
+    bound = (crm * latency_ms / crm_in_flight + giav * latency_ms / GIAV_IN_FLIGHT) / 1000
     print(f'\n{title}')
-    print(f'  wall time        {wall:8.2f} s')
+    print(f'  wall time        {figures["wall"]:8.2f} s')
     print(f'  lower bound      {bound:8.2f} s   (requests x {latency_ms} ms / in flight: '
-          f'{CRM_IN_FLIGHT} CRM, {GIAV_IN_FLIGHT} GIAV)')
+          f'{crm_in_flight} CRM, {GIAV_IN_FLIGHT} GIAV)')
     if bound > 0:
-        print(f'  ratio            {wall / bound:8.2f} x')
-    print(f'  CPU time         {cpu:8.2f} s')
-    print(f'  peak RSS         {peak_kib / 1024:8.1f} MiB (the largest puente-sync so far)')
+        print(f'  ratio            {figures["wall"] / bound:8.2f} x')
+    print(f'  CPU time         {figures["cpu"]:8.2f} s')
+    print(f'  peak RSS         {figures["peak"] / 1024:8.1f} MiB')
     print(f'  requests         {crm} CRM ({writes} writes), {giav} GIAV')
     for (service, method, resource_name), count in sorted(requests.items()):
         print(f'    {service:4} {method:6} {resource_name:30} {count}')
+    sys.stdout.flush()
+
+
+def first_sync(options, sync, clients, files, naive):
+    """A first full sync on a fresh sandbox and store."""
+    sandbox = Sandbox(options.build, options.latency_ms)
+    try:
+        sandbox.generate(clients, files)
+        with tempfile.TemporaryDirectory() as data_dir:
+            connect(sync, sandbox, data_dir, in_flight=1 if naive else None)
+            return timed(sync, sandbox, data_dir, 'run', '--mode', 'full', '--json',
+                         env={'PUENTE_NAIVE_LOOKUPS': '1'} if naive else None)
+    finally:
+        sandbox.stop()
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     parser.add_argument('build', nargs='?', default='_build')
     parser.add_argument('--clients', type=int, default=10000)
+    parser.add_argument('--files', type=int, default=20000)
     parser.add_argument('--latency-ms', type=int, default=50)
+    parser.add_argument('--naive-clients', type=int, default=1000,
+                        help='clients of the naive comparison (files scaled like --files)')
+    parser.add_argument('--skip-naive', action='store_true')
     options = parser.parse_args()
 
-    sandbox_path = os.path.join(options.build, 'src', 'sandbox', 'puente-sandbox')
     sync = os.path.join(options.build, 'src', 'cli', 'puente-sync')
-    sandbox = subprocess.Popen([sandbox_path, '--port', '0', '--latency-ms', str(options.latency_ms)],
-                               stdout=subprocess.PIPE, text=True)
-    urls = {}
-    while len(urls) < 2:
-        line = sandbox.stdout.readline()
-        if not line:
-            sys.exit('puente-sandbox ended before printing its addresses')
-        name, url = line.split()
-        urls[name] = url
-    base = urls['crm'][:-len('v1/')]
+    changed = max(1, options.clients // 100)
+    model = ''
+    with open('/proc/cpuinfo') as cpuinfo:
+        model = next((line.split(':', 1)[1].strip() for line in cpuinfo if line.startswith('model name')), '?')
+    print(f'puente-sync against puente-sandbox --latency-ms {options.latency_ms}: '
+          f'{options.clients} generated GIAV clients and {options.files} generated files, plus '
+          f'the demo data (20 clients, 30 files); {os.cpu_count()} cores ({model})')
 
+    sandbox = Sandbox(options.build, options.latency_ms)
     try:
-        request = urllib.request.Request(f'{base}__sandbox/giav/clients?count={options.clients}', method='POST')
-        urllib.request.urlopen(request).read()
-
+        sandbox.generate(options.clients, options.files)
         with tempfile.TemporaryDirectory() as data_dir:
-            run(sync, data_dir, 'connect', '--profile', 'giav', '--crm-url', urls['crm'],
-                '--source-url', urls['giav'], stdin='crm=sandbox\nsource=sandbox\n')
-            run(sync, data_dir, 'provision')
-
-            print(f'puente-sync against puente-sandbox --latency-ms {options.latency_ms}: '
-                  f'{options.clients} generated GIAV clients plus the demo data; '
-                  f'{os.cpu_count()} cores')
-
-            before = stats(base)
-            wall, cpu, peak = run(sync, data_dir, 'run', '--mode', 'full', '--json')
-            report('First full sync', wall, cpu, peak, difference(stats(base), before), options.latency_ms)
-
-            before = stats(base)
-            wall, cpu, peak = run(sync, data_dir, 'run', '--mode', 'modified', '--json')
-            report('Modified run, nothing changed', wall, cpu, peak, difference(stats(base), before),
+            connect(sync, sandbox, data_dir)
+            shipped = timed(sync, sandbox, data_dir, 'run', '--mode', 'full', '--json')
+            report('First full sync', shipped, options.latency_ms)
+            report('Modified run, nothing changed',
+                   timed(sync, sandbox, data_dir, 'run', '--mode', 'modified', '--json'),
+                   options.latency_ms)
+            sandbox.control(f'giav/clients/touch?count={changed}')
+            report(f'Modified run, {changed} clients (1%) changed in GIAV',
+                   timed(sync, sandbox, data_dir, 'run', '--mode', 'modified', '--json'),
                    options.latency_ms)
     finally:
-        sandbox.terminate()
-        sandbox.wait()
+        sandbox.stop()
+
+    if options.skip_naive:
+        return
+
+    clients = options.naive_clients
+    files = options.files * clients // options.clients if options.clients else 0
+    if clients != options.clients or files != options.files:
+        print(f'\nThe naive comparison runs at {clients} clients and {files} files, not at the '
+              f'size above: one request at a time makes it too long there.')
+        shipped = first_sync(options, sync, clients, files, naive=False)
+        report(f'First full sync as shipped, {clients} clients and {files} files', shipped,
+               options.latency_ms)
+    naive = first_sync(options, sync, clients, files, naive=True)
+    report(f'First full sync, naive: 1 request in flight, a lookup per record '
+           f'({clients} clients, {files} files)', naive, options.latency_ms, crm_in_flight=1)
+    print(f'\nSpeed-up of the shipped first sync over the naive one: '
+          f'{naive["wall"] / shipped["wall"]:.1f} x')
 
 
 if __name__ == '__main__':

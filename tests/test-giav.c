@@ -224,6 +224,29 @@ add_clients (PuenteTestSandbox *sandbox,
   g_assert_cmpuint (soup_message_get_status (message), ==, 200);
 }
 
+/* POSTs a control of the GIAV double (@path under /__sandbox/giav/); the number it answers
+ * under @member */
+static gint64
+control (PuenteTestSandbox *sandbox,
+         const char        *path,
+         const char        *member)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *url = g_strdup_printf ("%s__sandbox/giav/%s", sandbox->base_url, path);
+  g_autoptr(SoupMessage) message = soup_message_new ("POST", url);
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  answer = soup_session_send_and_read (session, message, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (message), ==, 200);
+  json_parser_load_from_data (parser, g_bytes_get_data (answer, NULL), (gssize) g_bytes_get_size (answer), &error);
+  g_assert_no_error (error);
+
+  return json_object_get_int_member (json_node_get_object (json_parser_get_root (parser)), member);
+}
+
 static guint
 demo_count_since (const char *since,
                   gboolean    files)
@@ -539,6 +562,109 @@ test_files_and_stages (void)
     }
   g_assert_cmpstr (((PuenteSourceStage *) g_ptr_array_index (stages, 0))->name, ==, "Presupuesto");
   g_assert_true (((PuenteSourceStage *) g_ptr_array_index (stages, stages->len - 1))->cancelled);
+}
+
+/* POST /__sandbox/giav/files?count=N: files over the generated clients and every stage,
+ * paged by Expediente_SEARCH like the demo ones */
+static void
+test_generated_files (void)
+{
+  g_autoptr(PuenteTestSandbox) sandbox = puente_test_sandbox_start (NULL);
+  g_autoptr(PuenteSource) source = make_source (sandbox->giav_url, "sandbox");
+  g_autoptr(GHashTable) files = NULL;
+  g_autoptr(GHashTable) clients_with_files = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) stages_used = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) stage_ids = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) stages = NULL;
+  GHashTableIter iter;
+  PuenteRecord *file;
+  guint pages, generated = 0;
+
+  add_clients (sandbox, 250);
+  g_assert_cmpint (control (sandbox, "files?count=451", "files"), ==, sandbox_demo_n_files + 451);
+
+  stages = list_stages (source);
+  for (guint i = 0; i < stages->len; i++)
+    g_hash_table_add (stage_ids, ((PuenteSourceStage *) g_ptr_array_index (stages, i))->id);
+
+  /* 481 files: five pages, each file once (list_all checks it) */
+  files = list_all (source, TRUE, NULL, &pages);
+  g_assert_cmpuint (g_hash_table_size (files), ==, sandbox_demo_n_files + 451);
+  g_assert_cmpuint (pages, ==, 5);
+
+  g_hash_table_iter_init (&iter, files);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &file))
+    {
+      const char *client = puente_record_get (file, PUENTE_FIELD_CLIENT_ID);
+      const char *stage = puente_record_get (file, PUENTE_FIELD_STAGE_ID);
+      gint64 client_id = g_ascii_strtoll (client, NULL, 10);
+
+      g_assert_cmpint (file->entity, ==, PUENTE_ENTITY_DEAL);
+      g_assert_true (g_hash_table_contains (stage_ids, stage));
+      if (g_ascii_strtoll (file->id, NULL, 10) <= 5030)
+        continue;
+
+      /* A generated file: a generated client, a number, a title, one of the stages */
+      generated++;
+      g_assert_cmpint (client_id, >=, 2001);
+      g_assert_cmpint (client_id, <=, 2250);
+      g_assert_true (g_str_has_prefix (puente_record_get (file, PUENTE_FIELD_NAME), "EX-G-"));
+      g_assert_nonnull (puente_record_get (file, PUENTE_FIELD_TITLE));
+      g_assert_nonnull (puente_record_get (file, PUENTE_FIELD_CREATED));
+      g_hash_table_add (clients_with_files, (gpointer) client);
+      g_hash_table_add (stages_used, (gpointer) stage);
+    }
+  g_assert_cmpuint (generated, ==, 451);
+  g_assert_cmpuint (g_hash_table_size (clients_with_files), ==, 250);
+  g_assert_cmpuint (g_hash_table_size (stages_used), ==, stages->len);
+
+  /* More files are numbered on; a count out of range is refused */
+  g_assert_cmpint (control (sandbox, "files?count=9", "files"), ==, sandbox_demo_n_files + 460);
+  {
+    g_autoptr(SoupSession) session = soup_session_new ();
+    g_autofree char *url = g_strdup_printf ("%s__sandbox/giav/files?count=0", sandbox->base_url);
+    g_autoptr(SoupMessage) message = soup_message_new ("POST", url);
+    g_autoptr(GBytes) answer = soup_session_send_and_read (session, message, NULL, NULL);
+
+    g_assert_cmpuint (soup_message_get_status (message), ==, 400);
+  }
+}
+
+/* POST /__sandbox/giav/clients/touch?count=K: K generated clients edited now, and only they
+ * are in a modified-since listing */
+static void
+test_touched_clients (void)
+{
+  g_autoptr(PuenteTestSandbox) sandbox = puente_test_sandbox_start (NULL);
+  g_autoptr(PuenteSource) source = make_source (sandbox->giav_url, "sandbox");
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) since = g_date_time_add_minutes (now, -1);
+  g_autoptr(GHashTable) before = NULL;
+  g_autoptr(GHashTable) changed = NULL;
+  GHashTableIter iter;
+  PuenteRecord *record;
+  guint pages;
+
+  add_clients (sandbox, 300);
+  before = list_all (source, FALSE, NULL, &pages);
+  changed = list_all (source, FALSE, since, &pages);
+  g_assert_cmpuint (g_hash_table_size (changed), ==, 0);
+
+  g_assert_cmpint (control (sandbox, "clients/touch?count=3", "touched"), ==, 3);
+  g_clear_pointer (&changed, g_hash_table_unref);
+  changed = list_all (source, FALSE, since, &pages);
+  g_assert_cmpuint (g_hash_table_size (changed), ==, 3);
+
+  g_hash_table_iter_init (&iter, changed);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &record))
+    {
+      PuenteRecord *old = g_hash_table_lookup (before, record->id);
+
+      g_assert_cmpint (g_ascii_strtoll (record->id, NULL, 10), >=, 2001);
+      g_assert_nonnull (old);
+      g_assert_cmpstr (puente_record_get (record, PUENTE_FIELD_PHONE), !=, puente_record_get (old, PUENTE_FIELD_PHONE));
+      g_assert_cmpstr (puente_record_get (record, PUENTE_FIELD_DOCUMENT), ==, puente_record_get (old, PUENTE_FIELD_DOCUMENT));
+    }
 }
 
 /* Every member of @before is in @after unchanged, but for @changed */
@@ -1371,6 +1497,8 @@ main (int   argc,
   g_test_add_func ("/giav/clients", test_clients);
   g_test_add_func ("/giav/modified-since", test_modified_since);
   g_test_add_func ("/giav/files-and-stages", test_files_and_stages);
+  g_test_add_func ("/giav/generated-files", test_generated_files);
+  g_test_add_func ("/giav/touched-clients", test_touched_clients);
   g_test_add_func ("/giav/write-back", test_write_back);
   g_test_add_func ("/giav/parse/clients", test_parse_clients);
   g_test_add_func ("/giav/parse/files-and-stages", test_parse_files_and_stages);

@@ -10,6 +10,9 @@
  * desktop, with a notification (see notify_scheduled_run()). After a run, the log keeps to
  * the owner's retention (log.retention-days).
  *
+ * PUENTE_NAIVE_LOOKUPS=1 in the environment makes `run` look every unlinked record up in the
+ * CRM on its own instead of reading the CRM once (bench/sync.py's naive comparison).
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
@@ -539,6 +542,8 @@ run_engine (Cli                *cli,
   puente_engine_set_dry_run (engine, dry_run);
   puente_engine_set_force (engine, force);
   puente_engine_set_only (engine, only);
+  /* For bench/sync.py's comparison only: see puente_engine_set_naive_lookups() */
+  puente_engine_set_naive_lookups (engine, g_strcmp0 (g_getenv ("PUENTE_NAIVE_LOOKUPS"), "1") == 0);
   g_signal_connect (engine, "progress", G_CALLBACK (progress_cb), &progress);
 
   if (only != NULL)

@@ -51,6 +51,7 @@ struct _PuenteEngine
   PuenteCrm           *crm;
   gboolean             dry_run;
   gboolean             force;
+  gboolean             naive_lookups; /* benchmarks only: see puente_engine_set_naive_lookups() */
   GHashTable          *only;  /* source ids; NULL: every record */
   char                *pipeline_id;  /* where deals go; NULL: the CRM's default */
   PuenteRunSummary    *live;         /* the counts of the run under way, or NULL */
@@ -133,6 +134,9 @@ typedef struct
   GHashTable       *by_external[N_ENTITIES];
   GHashTable       *by_document[N_ENTITIES];
   GHashTable       *by_email[N_ENTITIES];
+  guint             lookup_record;      /* naive lookups: position in the page */
+  guint             lookup_step;        /* naive lookups: 0 external id, 1 document, 2 email */
+  char             *lookup_key;         /* naive lookups: the key the answer goes under */
   GHashTable       *seen[N_ENTITIES];
   GHashTable       *would_link;         /* dry run: client source ids that would be in the CRM */
 
@@ -165,6 +169,7 @@ run_free (Run *run)
   g_free (run->started);
   g_clear_pointer (&run->intents, g_ptr_array_unref);
   g_free (run->index_next);
+  g_free (run->lookup_key);
   g_clear_pointer (&run->index_records, g_ptr_array_unref);
   for (guint i = 0; i < N_ENTITIES; i++)
     {
@@ -306,6 +311,23 @@ puente_engine_set_force (PuenteEngine *self,
   g_return_if_fail (PUENTE_IS_ENGINE (self));
 
   self->force = force;
+}
+
+/**
+ * puente_engine_set_naive_lookups:
+ *
+ * For benchmarks only (`PUENTE_NAIVE_LOOKUPS=1 puente-sync run`): instead of reading the
+ * CRM's records once into an index, look every unlinked record up on its own, one find
+ * after another (external id, then document, then email), as a naive integration does.
+ * The plan is the same either way; only the requests differ.
+ */
+void
+puente_engine_set_naive_lookups (PuenteEngine *self,
+                                 gboolean      naive)
+{
+  g_return_if_fail (PUENTE_IS_ENGINE (self));
+
+  self->naive_lookups = naive;
 }
 
 /* A set of strings, or NULL for none. */
@@ -1380,6 +1402,101 @@ page_needs_index (PuenteEngine *self,
   return FALSE;
 }
 
+/* Naive lookups (puente_engine_set_naive_lookups()): each unlinked record of the page is
+ * looked up with finds, one at a time, and what is found goes into the same tables the
+ * index fills, under the key plan_record() and plan_deal() look up. */
+static void lookup_next (GTask *task);
+
+static void
+lookup_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  GTask *task = user_data;
+  Run *run = g_task_get_task_data (task);
+  PuenteRecord *record = g_ptr_array_index (run->page->records, run->lookup_record);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) found = puente_crm_find_finish (PUENTE_CRM (object), result, &error);
+
+  if (found == NULL)
+    {
+      fail_run (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (found->len > 0)
+    {
+      GHashTable **tables[] = { run->by_external, run->by_document, run->by_email };
+      PuenteRecord *crm_record = g_ptr_array_steal_index (found, 0);
+
+      g_ptr_array_add (run->index_records, crm_record);
+      g_hash_table_insert (tables[run->lookup_step][index_slot (record->entity)],
+                           g_steal_pointer (&run->lookup_key), crm_record);
+      run->lookup_record++;
+      run->lookup_step = 0;
+    }
+  else
+    run->lookup_step++;
+
+  lookup_next (task);
+}
+
+static void
+lookup_next (GTask *task)
+{
+  PuenteEngine *self = g_task_get_source_object (task);
+  Run *run = g_task_get_task_data (task);
+
+  for (; run->lookup_record < run->page->records->len; run->lookup_record++, run->lookup_step = 0)
+    {
+      PuenteRecord *record = g_ptr_array_index (run->page->records, run->lookup_record);
+      PuenteLink *link = record->id != NULL ? page_link (run, record->entity, record->id) : NULL;
+      PuenteEntity entity = record->entity;
+
+      if (record->id == NULL || puente_record_get (record, PUENTE_FIELD_PROBLEM) != NULL ||
+          (link != NULL && link->state == PUENTE_LINK_LINKED))
+        continue;
+
+      for (; run->lookup_step < 3; run->lookup_step++)
+        {
+          const char *document = puente_record_get (record, PUENTE_FIELD_DOCUMENT);
+          const char *email = puente_record_get (record, PUENTE_FIELD_EMAIL);
+          const char *field = external_id_field (self, entity);
+          PuenteCrmKey key = PUENTE_CRM_KEY_EXTERNAL_ID;
+          const char *value = NULL;
+
+          g_clear_pointer (&run->lookup_key, g_free);
+          if (run->lookup_step == 0 && field != NULL)
+            {
+              value = record->id;
+              run->lookup_key = g_strdup (value);
+            }
+          else if (run->lookup_step == 1 && entity != PUENTE_ENTITY_DEAL && document != NULL)
+            {
+              key = PUENTE_CRM_KEY_DOCUMENT;
+              value = document;
+              run->lookup_key = puente_document_normalise (document);
+            }
+          else if (run->lookup_step == 2 && entity != PUENTE_ENTITY_DEAL &&
+                   self->profile->link_by_email && email != NULL)
+            {
+              key = PUENTE_CRM_KEY_EMAIL;
+              value = email;
+              run->lookup_key = lowercase (email);
+            }
+
+          if (value != NULL && run->lookup_key != NULL && *run->lookup_key != '\0')
+            {
+              puente_crm_find_async (self->crm, entity, key, field, value,
+                                     g_task_get_cancellable (task), lookup_cb, task);
+              return;
+            }
+        }
+    }
+
+  plan_page (task);
+}
+
 /* Reads the CRM's records of the entities this phase needs, once per run. */
 static void
 load_index (GTask *task)
@@ -1422,7 +1539,13 @@ page_cb (GObject      *object,
     }
 
   read_page_links (self, run);
-  if (page_needs_index (self, run))
+  if (page_needs_index (self, run) && self->naive_lookups)
+    {
+      run->lookup_record = 0;
+      run->lookup_step = 0;
+      lookup_next (task);
+    }
+  else if (page_needs_index (self, run))
     load_index (task);
   else
     plan_page (task);
@@ -1956,6 +2079,7 @@ puente_engine_run_async (PuenteEngine        *self,
 
       puente_engine_set_dry_run (planner, TRUE);
       puente_engine_set_delete_enabled (planner, self->delete_enabled);
+      puente_engine_set_naive_lookups (planner, self->naive_lookups);
       if (self->only != NULL)
         planner->only = g_hash_table_ref (self->only);
       puente_engine_set_deal_pipeline (planner, self->pipeline_id, self->stage_map);

@@ -66,6 +66,8 @@ void          puente_engine_set_dry_run (PuenteEngine        *self,
                                          gboolean             dry_run);
 void          puente_engine_set_force   (PuenteEngine        *self,
                                          gboolean             force);
+void          puente_engine_set_naive_lookups (PuenteEngine *self,
+                                               gboolean      naive);
 void          puente_engine_set_only    (PuenteEngine        *self,
                                          const char * const  *source_ids);
 void          puente_engine_set_delete_enabled (PuenteEngine *self,

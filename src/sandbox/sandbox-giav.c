@@ -28,8 +28,12 @@
  * ("2024-05-01T10:00:00"), as .NET writes a DateTime read from its database [L]. Filters
  * accept ISO 8601 with or without a zone, or a plain date.
  *
- * Control (no key, no faults): POST /__sandbox/giav/clients?count=N adds N generated
- * clients (for paging and benchmarks); the reset brings the demo data back.
+ * Control (no key, no faults), for paging and benchmarks; the reset brings the demo data back:
+ *   POST /__sandbox/giav/clients?count=N        N generated clients more: {"clients": TOTAL}
+ *   POST /__sandbox/giav/files?count=N          N generated files more, over the generated
+ *                                               clients and every stage: {"files": TOTAL}
+ *   POST /__sandbox/giav/clients/touch?count=K  K generated clients edited now (a new phone
+ *                                               number, FechaModificacion now): {"touched": K}
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -49,6 +53,10 @@
 #define GIAV_PREFIX        "/webservices/"
 #define GIAV_ENDPOINT      "api_2_05.asmx"
 #define CONTROL_CLIENTS    "giav/clients"
+#define CONTROL_TOUCH      "giav/clients/touch"
+#define CONTROL_FILES      "giav/files"
+#define GENERATED_FIRST_ID      2001  /* the first generated client's Id */
+#define GENERATED_FIRST_FILE_ID 6001  /* the first generated file's Id */
 #define NS_SOAP            "http://schemas.xmlsoap.org/soap/envelope/"
 #define NS_XSI             "http://www.w3.org/2001/XMLSchema-instance"
 #define NS_XSD             "http://www.w3.org/2001/XMLSchema"
@@ -1039,10 +1047,12 @@ in_range (const char *value,
           GDateTime  *from,
           GDateTime  *to)
 {
-  g_autoptr(GDateTime) time = parse_date_time (value);
+  g_autoptr(GDateTime) time = NULL;
 
+  /* No filter: no date to read (a search looks at every record, on every page) */
   if (from == NULL && to == NULL)
     return TRUE;
+  time = parse_date_time (value);
   if (time == NULL)
     return FALSE;
 
@@ -1113,6 +1123,8 @@ handle_cliente_search (Call *call)
   g_autofree char *folded_document = fold (document);
   g_autofree char *email = call_text (call, "email");
   g_autofree char *folded_email = fold (email);
+  gboolean by_document = document != NULL && document[0] != '\0';
+  gboolean by_email = email != NULL && email[0] != '\0';
   g_autofree char *date_mode = call_text (call, "modoFecha");
   g_autofree char *gdpr = call_text (call, "rgpdSigned");
   g_autoptr(GDateTime) from = NULL;
@@ -1131,11 +1143,13 @@ handle_cliente_search (Call *call)
   writer = begin_answer (call, &buffer);
   xmlTextWriterStartElement (writer, (const xmlChar *) "Cliente_SEARCHResult");
 
-  for (guint i = 0; i < self->clients->len; i++)
+  /* Past the page asked for, nothing more is written: the search ends there (the answer
+   * says nothing of the total), so that paging through 100,000 clients stays quick. */
+  for (guint i = 0; i < self->clients->len && matched < (guint64) (index + 1) * size; i++)
     {
       JsonObject *client = g_ptr_array_index (self->clients, i);
-      g_autofree char *client_document = fold (member_text (client, "Documento"));
-      g_autofree char *client_email = fold (member_text (client, "Email"));
+      g_autofree char *client_document = by_document ? fold (member_text (client, "Documento")) : NULL;
+      g_autofree char *client_email = by_email ? fold (member_text (client, "Email")) : NULL;
       const char *rgpd = member_text (client, "RGPDSigned");
 
       if (ids != NULL && !list_has (ids, member_text (client, "Id")))
@@ -1144,11 +1158,11 @@ handle_cliente_search (Call *call)
         continue;
       if (consents != NULL && !list_has (consents, member_text (client, "MailingConsent")))
         continue;
-      if (document != NULL && document[0] != '\0' &&
+      if (by_document &&
           (exact ? !g_str_equal (client_document, folded_document)
                  : strstr (client_document, folded_document) == NULL))
         continue;
-      if (email != NULL && email[0] != '\0' && strstr (client_email, folded_email) == NULL)
+      if (by_email && strstr (client_email, folded_email) == NULL)
         continue;
       if (!disabled_too && g_strcmp0 (member_text (client, "Deshabilitado"), "true") == 0)
         continue;
@@ -1266,7 +1280,7 @@ handle_expediente_search (Call *call)
   writer = begin_answer (call, &buffer);
   xmlTextWriterStartElement (writer, (const xmlChar *) "Expediente_SEARCHResult");
 
-  for (guint i = 0; i < self->files->len; i++)
+  for (guint i = 0; i < self->files->len && matched < (guint64) (index + 1) * size; i++)
     {
       JsonObject *file = g_ptr_array_index (self->files, i);
       const char *cerrado = member_text (file, "Cerrado");
@@ -1543,6 +1557,37 @@ client_from_demo (const SandboxDemoClient *demo)
   return client;
 }
 
+/* A WsExpediente, as the demo files are: @client and @stage are GIAV ids */
+static JsonObject *
+file_from_demo (const SandboxDemoFile *demo,
+                gint64                 client,
+                gint64                 stage)
+{
+  JsonObject *file = new_record (ws_expediente);
+
+  set_int (file, "Id", demo->id);
+  set_int (file, "IdCliente", client);
+  set_text (file, "Codigo", demo->code);
+  set_text (file, "Cerrado", demo->closed ? "true" : "false");
+  set_text (file, "CodigoOficina", OFFICE_CODE);
+  set_text (file, "FechaCreacion", demo->created);
+  set_text (file, "Titulo", demo->title);
+  set_text (file, "NombreTipoExpediente", FILE_TYPE_NAME);
+  if (demo->departure != NULL)
+    {
+      g_autofree char *from = g_strconcat (demo->departure, "T00:00:00", NULL);
+      g_autofree char *to = g_strconcat (demo->return_date, "T00:00:00", NULL);
+
+      set_text (file, "FechaDesde", from);
+      set_text (file, "FechaHasta", to);
+    }
+  set_text (file, "Destino", demo->destination);
+  set_int (file, "IdEntityStage", stage);
+  set_text (file, HIDDEN_MODIFIED, demo->modified);
+
+  return file;
+}
+
 static void
 load_demo (SandboxGiav *self)
 {
@@ -1569,28 +1614,9 @@ load_demo (SandboxGiav *self)
   for (gsize i = 0; i < sandbox_demo_n_files; i++)
     {
       const SandboxDemoFile *demo = &sandbox_demo_files[i];
-      JsonObject *file = new_record (ws_expediente);
 
-      set_int (file, "Id", demo->id);
-      set_int (file, "IdCliente", sandbox_demo_clients[demo->client].id);
-      set_text (file, "Codigo", demo->code);
-      set_text (file, "Cerrado", demo->closed ? "true" : "false");
-      set_text (file, "CodigoOficina", OFFICE_CODE);
-      set_text (file, "FechaCreacion", demo->created);
-      set_text (file, "Titulo", demo->title);
-      set_text (file, "NombreTipoExpediente", FILE_TYPE_NAME);
-      if (demo->departure != NULL)
-        {
-          g_autofree char *from = g_strconcat (demo->departure, "T00:00:00", NULL);
-          g_autofree char *to = g_strconcat (demo->return_date, "T00:00:00", NULL);
-
-          set_text (file, "FechaDesde", from);
-          set_text (file, "FechaHasta", to);
-        }
-      set_text (file, "Destino", demo->destination);
-      set_int (file, "IdEntityStage", sandbox_demo_file_stages[demo->stage].id);
-      set_text (file, HIDDEN_MODIFIED, demo->modified);
-      g_ptr_array_add (self->files, file);
+      g_ptr_array_add (self->files, file_from_demo (demo, sandbox_demo_clients[demo->client].id,
+                                                    sandbox_demo_file_stages[demo->stage].id));
     }
 }
 
@@ -1607,7 +1633,7 @@ generate_clients (SandboxGiav *self,
 
   for (guint i = 0; i < self->clients->len; i++)
     next_id = MAX (next_id, member_int (g_ptr_array_index (self->clients, i), "Id"));
-  next_id = MAX (next_id + 1, 2001);
+  next_id = MAX (next_id + 1, GENERATED_FIRST_ID);
 
   for (guint i = 0; i < count; i++)
     {
@@ -1635,6 +1661,100 @@ generate_clients (SandboxGiav *self,
     }
 }
 
+/* The generated clients (from GENERATED_FIRST_ID on), or every client when there are none:
+ * what generated files belong to and what a touch changes. Not owned. */
+static GPtrArray *
+generated_clients (SandboxGiav *self)
+{
+  GPtrArray *generated = g_ptr_array_new ();
+
+  for (guint i = 0; i < self->clients->len; i++)
+    if (member_int (g_ptr_array_index (self->clients, i), "Id") >= GENERATED_FIRST_ID)
+      g_ptr_array_add (generated, g_ptr_array_index (self->clients, i));
+  if (generated->len == 0)
+    g_ptr_array_extend (generated, self->clients, NULL, NULL);
+
+  return generated;
+}
+
+/* POST /__sandbox/giav/files?count=N: N more files, shaped like the demo ones, spread over
+ * the generated clients (every client when none were generated: see generated_clients())
+ * and over every stage, created and modified in 2024; a file is closed once travelled or
+ * cancelled, and has travel dates unless it is still a quote. Answers {"files": TOTAL}. */
+static void
+generate_files (SandboxGiav *self,
+                guint        count)
+{
+  static const char * const titles[] = { "Escapada", "Viaje de empresa", "Semana Santa", "Luna de miel", "Congreso", "Puente de mayo" };
+  static const char * const destinations[] = { "Lisboa", "Sevilla", "Roma", "Porto", "Tenerife", "Praga", "Granada" };
+  g_autoptr(GPtrArray) clients = generated_clients (self);
+  gint64 next_id = 0;
+
+  if (clients->len == 0 || self->stages->len == 0)
+    return;
+  for (guint i = 0; i < self->files->len; i++)
+    next_id = MAX (next_id, member_int (g_ptr_array_index (self->files, i), "Id"));
+  next_id = MAX (next_id + 1, GENERATED_FIRST_FILE_ID);
+
+  for (guint i = 0; i < count; i++)
+    {
+      gint64 id = next_id + i;
+      guint month = 1 + (guint) (id % 12), day = 1 + (guint) (id % 28);
+      guint stage = (guint) (id % self->stages->len);
+      JsonObject *stage_record = g_ptr_array_index (self->stages, stage);
+      gboolean quote = stage == 0;
+      gboolean closed = member_int (stage_record, "OrderNum") >= 3;
+      g_autofree char *code = g_strdup_printf ("EX-G-%07" G_GINT64_FORMAT, id);
+      g_autofree char *title = g_strdup_printf ("%s %s", titles[id % G_N_ELEMENTS (titles)],
+                                                destinations[id % G_N_ELEMENTS (destinations)]);
+      g_autofree char *created = g_strdup_printf ("2024-%02u-%02uT09:00:00", month, day);
+      g_autofree char *modified = g_strdup_printf ("2024-%02u-%02uT18:00:00", month, day);
+      g_autofree char *departure = g_strdup_printf ("2025-%02u-%02u", month, day);
+      g_autofree char *return_date = g_strdup_printf ("2025-%02u-%02u", month, MIN (day + 4, 28));
+      SandboxDemoFile demo = {
+        .id = (guint) id,
+        .code = code,
+        .title = title,
+        .destination = destinations[id % G_N_ELEMENTS (destinations)],
+        .closed = closed,
+        .created = created,
+        .modified = modified,
+        .departure = quote ? NULL : departure,
+        .return_date = quote ? NULL : return_date,
+      };
+      JsonObject *client = g_ptr_array_index (clients, i % clients->len);
+
+      g_ptr_array_add (self->files, file_from_demo (&demo, member_int (client, "Id"),
+                                                    member_int (stage_record, "Id")));
+    }
+}
+
+/* POST /__sandbox/giav/clients/touch?count=K: K clients spread evenly over the generated
+ * ones (see generated_clients()) get a new phone number and FechaModificacion now, as an
+ * edit in GIAV would. Answers {"touched": K}. */
+static guint
+touch_clients (SandboxGiav *self,
+               guint        count)
+{
+  static guint edits;
+  g_autoptr(GPtrArray) clients = generated_clients (self);
+  g_autoptr(GDateTime) now = g_date_time_new_now (agency_zone ());
+  g_autofree char *modified = format_local (now);
+
+  count = MIN (count, clients->len);
+  edits++;
+  for (guint i = 0; i < count; i++)
+    {
+      JsonObject *client = g_ptr_array_index (clients, (guint) ((guint64) i * clients->len / count));
+      g_autofree char *phone = g_strdup_printf ("+34 910 %03u %03u", edits % 1000, i % 1000);
+
+      json_object_set_string_member (client, "Telefono", phone);
+      json_object_set_string_member (client, "FechaModificacion", modified);
+    }
+
+  return count;
+}
+
 static gboolean
 giav_control (gpointer           data,
               SoupServerMessage *msg,
@@ -1645,23 +1765,41 @@ giav_control (gpointer           data,
   const char *query = g_uri_get_query (uri);
   g_autoptr(GHashTable) params = NULL;
   g_autofree char *answer = NULL;
+  g_autofree char *trimmed = g_strdup (path);
   guint64 count = 0;
+  guint64 most;
 
-  if (!g_str_equal (path, CONTROL_CLIENTS) && !g_str_equal (path, CONTROL_CLIENTS "/"))
+  if (g_str_has_suffix (trimmed, "/"))
+    trimmed[strlen (trimmed) - 1] = '\0';
+  if (g_str_equal (trimmed, CONTROL_CLIENTS) || g_str_equal (trimmed, CONTROL_TOUCH))
+    most = 100000;
+  else if (g_str_equal (trimmed, CONTROL_FILES))
+    most = 1000000;
+  else
     return FALSE;
 
   params = query != NULL ? g_uri_parse_params (query, -1, "&", G_URI_PARAMS_NONE, NULL) : NULL;
   if (!g_str_equal (soup_server_message_get_method (msg), SOUP_METHOD_POST) || params == NULL ||
-      !g_ascii_string_to_unsigned (g_hash_table_lookup (params, "count"), 10, 1, 100000, &count, NULL))
+      !g_ascii_string_to_unsigned (g_hash_table_lookup (params, "count"), 10, 1, most, &count, NULL))
     {
       answer_html (msg, SOUP_STATUS_BAD_REQUEST, not_found_page);
       return TRUE;
     }
 
-  generate_clients (self, (guint) count);
+  if (g_str_equal (trimmed, CONTROL_FILES))
+    {
+      generate_files (self, (guint) count);
+      answer = g_strdup_printf ("{\"files\": %u}", self->files->len);
+    }
+  else if (g_str_equal (trimmed, CONTROL_TOUCH))
+    answer = g_strdup_printf ("{\"touched\": %u}", touch_clients (self, (guint) count));
+  else
+    {
+      generate_clients (self, (guint) count);
+      answer = g_strdup_printf ("{\"clients\": %u}", self->clients->len);
+    }
   sandbox_service_changed (&self->service);
 
-  answer = g_strdup_printf ("{\"clients\": %u}", self->clients->len);
   soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
   soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, answer, strlen (answer));
   return TRUE;
