@@ -19,12 +19,14 @@ request in flight (sync.max-in-flight=1) and every unlinked record looked up on 
 shipped, at K clients (default 1,000, files scaled like M/N: the naive run takes about an
 hour at 10,000 clients and 20,000 files). Prints the speed-up.
 
-`--clients 100000 --files 0 --skip-naive` is the memory check at 100,000 clients.
+`--clients 100000 --files 0 --skip-naive` is the memory check at 100,000 clients: only a
+preview there (see CONNECTIONS_MOST).
 """
 
 import argparse
 import json
 import os
+import resource
 import sqlite3
 import subprocess
 import sys
@@ -35,13 +37,27 @@ import urllib.request
 CRM_IN_FLIGHT = 6    # PUENTE_CLIENTIFY_DEFAULT_IN_FLIGHT
 GIAV_IN_FLIGHT = 4   # PUENTE_GIAV_DEFAULT_IN_FLIGHT
 CONTROL_MOST = 100000  # the most clients one /__sandbox/giav/clients call adds
+# puente-sandbox keeps every connection a client closed (CLOSE-WAIT), and puente-sync opens
+# about one connection per request: with this machine's limit of 20,000 descriptors (which
+# not even root may raise here), the double stops accepting after about 19,000 requests.
+# A first sync costs about one request per record, so larger sizes get only a preview.
+CONNECTIONS_MOST = 18000
+
+
+def more_files():
+    # See CONNECTIONS_MOST: lift the limit of descriptors where allowed, else take the most.
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    try:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (1 << 20, 1 << 20))
+    except (ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
 
 class Sandbox:
     def __init__(self, build, latency_ms):
         path = os.path.join(build, 'src', 'sandbox', 'puente-sandbox')
         self.process = subprocess.Popen([path, '--port', '0', '--latency-ms', str(latency_ms)],
-                                        stdout=subprocess.PIPE, text=True)
+                                        stdout=subprocess.PIPE, text=True, preexec_fn=more_files)
         self.urls = {}
         while len(self.urls) < 2:
             line = self.process.stdout.readline()
@@ -160,6 +176,8 @@ def main():
     parser.add_argument('--naive-clients', type=int, default=1000,
                         help='clients of the naive comparison (files scaled like --files)')
     parser.add_argument('--skip-naive', action='store_true')
+    parser.add_argument('--preview', action='store_true',
+                        help='only a preview (the dry run of a first sync): see CONNECTIONS_MOST')
     options = parser.parse_args()
 
     sync = os.path.join(options.build, 'src', 'cli', 'puente-sync')
@@ -170,6 +188,21 @@ def main():
     print(f'puente-sync against puente-sandbox --latency-ms {options.latency_ms}: '
           f'{options.clients} generated GIAV clients and {options.files} generated files, plus '
           f'the demo data (20 clients, 30 files); {os.cpu_count()} cores ({model})')
+
+    if options.preview or options.clients + options.files > CONNECTIONS_MOST:
+        print(f'\nOnly a preview: a first sync of {options.clients + options.files} records would '
+              f'take more connections than puente-sandbox can hold ({CONNECTIONS_MOST}).')
+        sandbox = Sandbox(options.build, options.latency_ms)
+        try:
+            sandbox.generate(options.clients, options.files)
+            with tempfile.TemporaryDirectory() as data_dir:
+                connect(sync, sandbox, data_dir)
+                report('Preview of the first full sync (a dry run: every record read and planned, '
+                       'nothing written)',
+                       timed(sync, sandbox, data_dir, 'preview', '--json'), options.latency_ms)
+        finally:
+            sandbox.stop()
+        return
 
     sandbox = Sandbox(options.build, options.latency_ms)
     try:
