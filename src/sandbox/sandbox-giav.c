@@ -1745,7 +1745,8 @@ touch_clients (SandboxGiav *self,
   edits++;
   for (guint i = 0; i < count; i++)
     {
-      JsonObject *client = g_ptr_array_index (clients, (guint) ((guint64) i * clients->len / count));
+      /* Evenly spread, shifted by one more each time so that every kind of client is in */
+      JsonObject *client = g_ptr_array_index (clients, (guint) (((guint64) i * clients->len / count + i) % clients->len));
       g_autofree char *phone = g_strdup_printf ("+34 910 %03u %03u", edits % 1000, i % 1000);
 
       json_object_set_string_member (client, "Telefono", phone);
