@@ -556,6 +556,45 @@ puente_store_add_event (PuenteStore        *self,
   return step_done (self, statement, error);
 }
 
+#define EVENT_COLUMNS "id, run, entity, outcome, source_id, crm_id, display_name, message, time"
+
+/* A row of EVENT_COLUMNS. */
+static PuenteEvent *
+event_from_row (sqlite3_stmt *statement)
+{
+  PuenteEvent *event = g_new0 (PuenteEvent, 1);
+
+  event->id = sqlite3_column_int64 (statement, 0);
+  event->run = sqlite3_column_int64 (statement, 1);
+  entity_from_string ((const char *) sqlite3_column_text (statement, 2), &event->entity);
+  puente_outcome_from_string ((const char *) sqlite3_column_text (statement, 3), &event->outcome);
+  event->source_id = column_text (statement, 4);
+  event->crm_id = column_text (statement, 5);
+  event->display_name = column_text (statement, 6);
+  event->message = column_text (statement, 7);
+  event->time = sqlite3_column_int64 (statement, 8);
+
+  return event;
+}
+
+/* The owner's text as a LIKE pattern matching it anywhere, literally: % and _ are not
+ * wildcards there (the queries say ESCAPE '\\'). */
+static char *
+like_pattern (const char *text)
+{
+  GString *pattern = g_string_new ("%");
+
+  for (const char *c = text; *c != '\0'; c++)
+    {
+      if (*c == '%' || *c == '_' || *c == '\\')
+        g_string_append_c (pattern, '\\');
+      g_string_append_c (pattern, *c);
+    }
+  g_string_append_c (pattern, '%');
+
+  return g_string_free (pattern, FALSE);
+}
+
 /**
  * puente_store_count_events:
  * @outcome: a #PuenteOutcome, or -1 for every outcome
@@ -597,25 +636,13 @@ puente_store_get_event (PuenteStore  *self,
 
   g_return_val_if_fail (PUENTE_IS_STORE (self), NULL);
 
-  statement = prepare (self, "SELECT run, entity, outcome, source_id, crm_id, display_name, "
-                             "message, time FROM events WHERE id = ?", error);
+  statement = prepare (self, "SELECT " EVENT_COLUMNS " FROM events WHERE id = ?", error);
   if (statement == NULL)
     return NULL;
 
   sqlite3_bind_int64 (statement, 1, id);
   if (sqlite3_step (statement) == SQLITE_ROW)
-    {
-      event = g_new0 (PuenteEvent, 1);
-      event->id = id;
-      event->run = sqlite3_column_int64 (statement, 0);
-      entity_from_string ((const char *) sqlite3_column_text (statement, 1), &event->entity);
-      puente_outcome_from_string ((const char *) sqlite3_column_text (statement, 2), &event->outcome);
-      event->source_id = column_text (statement, 3);
-      event->crm_id = column_text (statement, 4);
-      event->display_name = column_text (statement, 5);
-      event->message = column_text (statement, 6);
-      event->time = sqlite3_column_int64 (statement, 7);
-    }
+    event = event_from_row (statement);
   sqlite3_reset (statement);
 
   return event;
@@ -959,19 +986,13 @@ puente_store_search_links (PuenteStore  *self,
                            GError      **error)
 {
   g_autoptr(GPtrArray) links = g_ptr_array_new_with_free_func ((GDestroyNotify) puente_link_free);
-  g_autoptr(GString) pattern = g_string_new ("%");
+  g_autofree char *pattern = NULL;
   sqlite3_stmt *statement;
 
   g_return_val_if_fail (PUENTE_IS_STORE (self), NULL);
   g_return_val_if_fail (text != NULL, NULL);
 
-  for (const char *c = text; *c != '\0'; c++)
-    {
-      if (*c == '%' || *c == '_' || *c == '\\')
-        g_string_append_c (pattern, '\\');
-      g_string_append_c (pattern, *c);
-    }
-  g_string_append_c (pattern, '%');
+  pattern = like_pattern (text);
 
   statement = prepare (self, "SELECT " LINK_SELECT " FROM links WHERE connection = ?1 AND entity = ?2 "
                              "AND state = 'linked' AND (display_name LIKE ?3 ESCAPE '\\' "
@@ -982,7 +1003,7 @@ puente_store_search_links (PuenteStore  *self,
 
   bind_text (statement, 1, connection_id);
   bind_text (statement, 2, puente_entity_to_string (entity));
-  sqlite3_bind_text (statement, 3, pattern->str, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (statement, 3, pattern, -1, SQLITE_TRANSIENT);
   bind_text (statement, 4, document_hash);
   sqlite3_bind_int (statement, 5, limit);
   while (sqlite3_step (statement) == SQLITE_ROW)
@@ -1400,19 +1421,7 @@ bind_filter (sqlite3_stmt            *statement,
   bind_text (statement, 2, filter->entity >= 0 ? puente_entity_to_string (filter->entity) : NULL);
   sqlite3_bind_int (statement, 3, filter->outcomes);
   if (filter->search != NULL && *filter->search != '\0')
-    {
-      g_autoptr(GString) pattern = g_string_new ("%");
-
-      /* The owner's text, literally: % and _ are not wildcards there. */
-      for (const char *c = filter->search; *c != '\0'; c++)
-        {
-          if (*c == '%' || *c == '_' || *c == '\\')
-            g_string_append_c (pattern, '\\');
-          g_string_append_c (pattern, *c);
-        }
-      g_string_append_c (pattern, '%');
-      sqlite3_bind_text (statement, 4, pattern->str, -1, SQLITE_TRANSIENT);
-    }
+    sqlite3_bind_text (statement, 4, like_pattern (filter->search), -1, g_free);
 }
 
 /**
@@ -1466,8 +1475,7 @@ puente_store_list_events_matching (PuenteStore              *self,
   g_return_val_if_fail (PUENTE_IS_STORE (self), NULL);
   g_return_val_if_fail (filter != NULL, NULL);
 
-  statement = prepare (self, "SELECT id, run, entity, outcome, source_id, crm_id, display_name, "
-                             "message, time " EVENTS_MATCHING "ORDER BY id DESC LIMIT ?5 OFFSET ?6",
+  statement = prepare (self, "SELECT " EVENT_COLUMNS " " EVENTS_MATCHING "ORDER BY id DESC LIMIT ?5 OFFSET ?6",
                        error);
   if (statement == NULL)
     return NULL;
@@ -1477,18 +1485,7 @@ puente_store_list_events_matching (PuenteStore              *self,
   sqlite3_bind_int (statement, 6, offset);
   while (sqlite3_step (statement) == SQLITE_ROW)
     {
-      PuenteEvent *event = g_new0 (PuenteEvent, 1);
-
-      event->id = sqlite3_column_int64 (statement, 0);
-      event->run = sqlite3_column_int64 (statement, 1);
-      entity_from_string ((const char *) sqlite3_column_text (statement, 2), &event->entity);
-      puente_outcome_from_string ((const char *) sqlite3_column_text (statement, 3), &event->outcome);
-      event->source_id = column_text (statement, 4);
-      event->crm_id = column_text (statement, 5);
-      event->display_name = column_text (statement, 6);
-      event->message = column_text (statement, 7);
-      event->time = sqlite3_column_int64 (statement, 8);
-      g_ptr_array_add (events, event);
+      g_ptr_array_add (events, event_from_row (statement));
     }
   sqlite3_reset (statement);
 
@@ -1549,8 +1546,7 @@ puente_store_list_events (PuenteStore  *self,
 
   g_return_val_if_fail (PUENTE_IS_STORE (self), NULL);
 
-  statement = prepare (self, "SELECT id, run, entity, outcome, source_id, crm_id, display_name, "
-                             "message, time FROM events WHERE (?1 = 0 OR run = ?1) "
+  statement = prepare (self, "SELECT " EVENT_COLUMNS " FROM events WHERE (?1 = 0 OR run = ?1) "
                              "AND (?2 IS NULL OR entity = ?2) AND (?3 IS NULL OR outcome = ?3) "
                              "ORDER BY id LIMIT ?4", error);
   if (statement == NULL)
@@ -1562,18 +1558,7 @@ puente_store_list_events (PuenteStore  *self,
   sqlite3_bind_int (statement, 4, limit);
   while (sqlite3_step (statement) == SQLITE_ROW)
     {
-      PuenteEvent *event = g_new0 (PuenteEvent, 1);
-
-      event->id = sqlite3_column_int64 (statement, 0);
-      event->run = sqlite3_column_int64 (statement, 1);
-      entity_from_string ((const char *) sqlite3_column_text (statement, 2), &event->entity);
-      puente_outcome_from_string ((const char *) sqlite3_column_text (statement, 3), &event->outcome);
-      event->source_id = column_text (statement, 4);
-      event->crm_id = column_text (statement, 5);
-      event->display_name = column_text (statement, 6);
-      event->message = column_text (statement, 7);
-      event->time = sqlite3_column_int64 (statement, 8);
-      g_ptr_array_add (events, event);
+      g_ptr_array_add (events, event_from_row (statement));
     }
   sqlite3_reset (statement);
 
