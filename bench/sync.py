@@ -19,14 +19,13 @@ request in flight (sync.max-in-flight=1) and every unlinked record looked up on 
 shipped, at K clients (default 1,000, files scaled like M/N: the naive run takes about an
 hour at 10,000 clients and 20,000 files). Prints the speed-up.
 
-`--clients 100000 --files 0 --skip-naive` is the memory check at 100,000 clients: only a
-preview there (see CONNECTIONS_MOST).
+`--clients 100000 --files 0 --skip-naive` is the memory check at 100,000 clients; `--preview`
+runs only the dry run of the first sync (every record read and planned, nothing written).
 """
 
 import argparse
 import json
 import os
-import resource
 import sqlite3
 import subprocess
 import sys
@@ -37,27 +36,13 @@ import urllib.request
 CRM_IN_FLIGHT = 6    # PUENTE_CLIENTIFY_DEFAULT_IN_FLIGHT
 GIAV_IN_FLIGHT = 4   # PUENTE_GIAV_DEFAULT_IN_FLIGHT
 CONTROL_MOST = 100000  # the most clients one /__sandbox/giav/clients call adds
-# puente-sandbox keeps every connection a client closed (CLOSE-WAIT), and puente-sync opens
-# about one connection per request: with this machine's limit of 20,000 descriptors (which
-# not even root may raise here), the double stops accepting after about 19,000 requests.
-# A first sync costs about one request per record, so larger sizes get only a preview.
-CONNECTIONS_MOST = 18000
-
-
-def more_files():
-    # See CONNECTIONS_MOST: lift the limit of descriptors where allowed, else take the most.
-    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    try:
-        resource.setrlimit(resource.RLIMIT_NOFILE, (1 << 20, 1 << 20))
-    except (ValueError, OSError):
-        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
 
 class Sandbox:
     def __init__(self, build, latency_ms):
         path = os.path.join(build, 'src', 'sandbox', 'puente-sandbox')
         self.process = subprocess.Popen([path, '--port', '0', '--latency-ms', str(latency_ms)],
-                                        stdout=subprocess.PIPE, text=True, preexec_fn=more_files)
+                                        stdout=subprocess.PIPE, text=True)
         self.urls = {}
         while len(self.urls) < 2:
             line = self.process.stdout.readline()
@@ -80,13 +65,14 @@ class Sandbox:
             self.control(f'giav/files?count={files}')
 
     def stats(self):
+        """Requests by (service, method, resource), and the connections they came on."""
         with urllib.request.urlopen(self.base + '__sandbox/stats') as answer:
-            rows = json.load(answer)['requests']
+            stats = json.load(answer)
         counts = {}
-        for row in rows:
+        for row in stats['requests']:
             key = (row.get('service', 'crm'), row['method'], row['resource'])
             counts[key] = counts.get(key, 0) + row['count']
-        return counts
+        return counts, stats.get('connections', 0)
 
     def stop(self):
         self.process.terminate()
@@ -128,9 +114,11 @@ def connect(sync, sandbox, data_dir, in_flight=None):
 
 
 def timed(sync, sandbox, data_dir, *args, env=None):
-    before = sandbox.stats()
+    before, connections_before = sandbox.stats()
     wall, cpu, peak = run(sync, data_dir, *args, env=env)
-    return {'wall': wall, 'cpu': cpu, 'peak': peak, 'requests': difference(sandbox.stats(), before)}
+    after, connections_after = sandbox.stats()
+    return {'wall': wall, 'cpu': cpu, 'peak': peak, 'requests': difference(after, before),
+            'connections': connections_after - connections_before}
 
 
 def report(title, figures, latency_ms, crm_in_flight=CRM_IN_FLIGHT):
@@ -148,7 +136,8 @@ def report(title, figures, latency_ms, crm_in_flight=CRM_IN_FLIGHT):
         print(f'  ratio            {figures["wall"] / bound:8.2f} x')
     print(f'  CPU time         {figures["cpu"]:8.2f} s')
     print(f'  peak RSS         {figures["peak"] / 1024:8.1f} MiB')
-    print(f'  requests         {crm} CRM ({writes} writes), {giav} GIAV')
+    print(f'  requests         {crm} CRM ({writes} writes), {giav} GIAV, '
+          f'on {figures["connections"]} connections')
     for (service, method, resource_name), count in sorted(requests.items()):
         print(f'    {service:4} {method:6} {resource_name:30} {count}')
     sys.stdout.flush()
@@ -177,7 +166,7 @@ def main():
                         help='clients of the naive comparison (files scaled like --files)')
     parser.add_argument('--skip-naive', action='store_true')
     parser.add_argument('--preview', action='store_true',
-                        help='only a preview (the dry run of a first sync): see CONNECTIONS_MOST')
+                        help='only a preview (the dry run of a first sync)')
     options = parser.parse_args()
 
     sync = os.path.join(options.build, 'src', 'cli', 'puente-sync')
@@ -189,9 +178,7 @@ def main():
           f'{options.clients} generated GIAV clients and {options.files} generated files, plus '
           f'the demo data (20 clients, 30 files); {os.cpu_count()} cores ({model})')
 
-    if options.preview or options.clients + options.files > CONNECTIONS_MOST:
-        print(f'\nOnly a preview: a first sync of {options.clients + options.files} records would '
-              f'take more connections than puente-sandbox can hold ({CONNECTIONS_MOST}).')
+    if options.preview:
         sandbox = Sandbox(options.build, options.latency_ms)
         try:
             sandbox.generate(options.clients, options.files)

@@ -276,6 +276,19 @@ puente_test_sandbox_max_in_flight (PuenteTestSandbox *sandbox)
   return (guint) json_object_get_int_member (json_node_get_object (stats), "max_in_flight");
 }
 
+/**
+ * puente_test_sandbox_connections:
+ *
+ * Returns: how many connections the requests to the doubles came on, since start or reset
+ */
+guint
+puente_test_sandbox_connections (PuenteTestSandbox *sandbox)
+{
+  g_autoptr(JsonNode) stats = sandbox_call (sandbox, "GET", "__sandbox/stats");
+
+  return (guint) json_object_get_int_member (json_node_get_object (stats), "connections");
+}
+
 void
 puente_test_sandbox_reset (PuenteTestSandbox *sandbox)
 {

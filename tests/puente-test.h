@@ -39,6 +39,7 @@ guint              puente_test_sandbox_count (PuenteTestSandbox *sandbox,
                                               const char        *method,
                                               const char        *resource);
 guint              puente_test_sandbox_max_in_flight (PuenteTestSandbox *sandbox);
+guint              puente_test_sandbox_connections (PuenteTestSandbox *sandbox);
 void               puente_test_sandbox_reset (PuenteTestSandbox *sandbox);
 void               puente_test_sandbox_add_field (PuenteTestSandbox *sandbox,
                                                   const char        *content_type,

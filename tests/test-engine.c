@@ -1644,6 +1644,198 @@ crm_state (GiavFixture *fixture)
   return state;
 }
 
+static void
+add_generated_clients (PuenteTestSandbox *sandbox,
+                       guint              count)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *url = g_strdup_printf ("%s__sandbox/giav/clients?count=%u", sandbox->base_url, count);
+  g_autoptr(SoupMessage) message = soup_message_new ("POST", url);
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(GError) error = NULL;
+
+  answer = soup_session_send_and_read (session, message, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (message), ==, 200);
+}
+
+/* A source that hands every call to another, and notes how many events the engine had sent
+ * when each page of clients was asked for. */
+#define SPY_TYPE_SOURCE (spy_source_get_type ())
+G_DECLARE_FINAL_TYPE (SpySource, spy_source, SPY, SOURCE, GObject)
+
+struct _SpySource
+{
+  GObject       parent_instance;
+  PuenteSource *inner;
+  guint         events;        /* the engine's, so far */
+  GArray       *events_asked;  /* guint: events when page 0, 1, 2... of clients was asked for */
+};
+
+static void spy_source_iface_init (PuenteSourceInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (SpySource, spy_source, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (PUENTE_TYPE_SOURCE, spy_source_iface_init))
+
+static void
+spy_source_finalize (GObject *object)
+{
+  SpySource *self = SPY_SOURCE (object);
+
+  g_clear_object (&self->inner);
+  g_clear_pointer (&self->events_asked, g_array_unref);
+  G_OBJECT_CLASS (spy_source_parent_class)->finalize (object);
+}
+
+static void
+spy_source_class_init (SpySourceClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = spy_source_finalize;
+}
+
+static void
+spy_source_init (SpySource *self)
+{
+  self->events_asked = g_array_new (FALSE, FALSE, sizeof (guint));
+}
+
+static const char *
+spy_get_name (PuenteSource *source)
+{
+  return puente_source_get_name (SPY_SOURCE (source)->inner);
+}
+
+static gboolean
+spy_has_files (PuenteSource *source)
+{
+  return puente_source_has_files (SPY_SOURCE (source)->inner);
+}
+
+static void
+spy_page_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  PuenteRecordPage *page = g_task_get_source_tag (task) == (gpointer) spy_page_cb
+                             ? puente_source_list_files_finish (PUENTE_SOURCE (object), result, &error)
+                             : puente_source_list_clients_finish (PUENTE_SOURCE (object), result, &error);
+
+  if (page == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, page, (GDestroyNotify) puente_record_page_free);
+}
+
+static void
+spy_list_clients_async (PuenteSource        *source,
+                        GDateTime           *modified_since,
+                        const char          *next,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  SpySource *self = SPY_SOURCE (source);
+  GTask *task = g_task_new (source, cancellable, callback, user_data);
+
+  g_array_append_val (self->events_asked, self->events);
+  puente_source_list_clients_async (self->inner, modified_since, next, cancellable, spy_page_cb, task);
+}
+
+static void
+spy_list_files_async (PuenteSource        *source,
+                      GDateTime           *modified_since,
+                      const char          *next,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  GTask *task = g_task_new (source, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, spy_page_cb);  /* marks a listing of files */
+  puente_source_list_files_async (SPY_SOURCE (source)->inner, modified_since, next, cancellable,
+                                  spy_page_cb, task);
+}
+
+static void
+spy_stages_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  GPtrArray *stages = puente_source_list_stages_finish (PUENTE_SOURCE (object), result, &error);
+
+  if (stages == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, stages, (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+spy_list_stages_async (PuenteSource        *source,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  puente_source_list_stages_async (SPY_SOURCE (source)->inner, cancellable, spy_stages_cb,
+                                   g_task_new (source, cancellable, callback, user_data));
+}
+
+static void
+spy_source_iface_init (PuenteSourceInterface *iface)
+{
+  iface->get_name = spy_get_name;
+  iface->has_files = spy_has_files;
+  iface->list_clients_async = spy_list_clients_async;
+  iface->list_files_async = spy_list_files_async;
+  iface->list_stages_async = spy_list_stages_async;
+}
+
+static void
+count_spied_event (PuenteEngine      *engine,
+                   const PuenteEvent *event,
+                   SpySource         *spy)
+{
+  spy->events++;
+}
+
+/* The engine asks GIAV for the next page of clients as soon as one arrives, and writes that
+ * one meanwhile: GIAV's latency hides behind the CRM's, instead of adding to it (issue 8:
+ * the first sync's distance from its lower bound). */
+static void
+test_giav_reads_ahead (GiavFixture   *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(SpySource) spy = g_object_new (SPY_TYPE_SOURCE, NULL);
+  g_autoptr(PuenteEngine) engine = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *pending = NULL;
+  PuenteRunSummary summary = { 0, };
+
+  add_generated_clients (fixture->sandbox, 250);  /* with the demo data: three pages */
+  spy->inner = g_object_ref (fixture->giav);
+  engine = puente_engine_new (fixture->store, "giav", puente_profile_lookup ("giav"),
+                              PUENTE_SOURCE (spy), fixture->crm);
+  puente_engine_set_deal_pipeline (engine, fixture->pipeline, fixture->stage_map);
+  g_signal_connect (engine, "event", G_CALLBACK (count_spied_event), spy);
+  puente_engine_run_async (engine, PUENTE_RUN_FULL, "manual", NULL, puente_test_store_result, &pending);
+  result = puente_test_wait_for_result (&pending);
+  g_assert_true (puente_engine_run_finish (engine, result, &summary, &error));
+  g_assert_no_error (error);
+
+  /* Pages 0, 1 and 2 of 100 clients (an event each), each asked for as soon as the one
+   * before arrived: page 1 before anything was written, page 2 once page 0 was (one at a
+   * time, sequentially, it would be 100 and 200). */
+  g_assert_cmpuint (spy->events_asked->len, ==, 3);
+  g_assert_cmpuint (g_array_index (spy->events_asked, guint, 1), ==, 0);
+  g_assert_cmpuint (g_array_index (spy->events_asked, guint, 2), <=, 100);
+  g_assert_cmpuint (spy->events, >=, 250);
+  g_assert_cmpuint (puente_run_summary_total (&summary, PUENTE_OUTCOME_FAILED), ==, 0);
+}
+
 /* The fault matrix (issue 8): each kind of trouble the sandbox can make, on both the CRM
  * and GIAV, ends in the same CRM state as a clean run — nothing lost, nothing twice. */
 static const struct {
@@ -1763,6 +1955,7 @@ main (int   argc,
               test_failures_retried_then_wait, fixture_tear_down);
 
   g_test_add ("/engine/giav/full-sync", GiavFixture, NULL, giav_set_up, test_giav_full_sync, giav_tear_down);
+  g_test_add ("/engine/giav/reads-ahead", GiavFixture, NULL, giav_set_up, test_giav_reads_ahead, giav_tear_down);
   for (guint i = 0; i < G_N_ELEMENTS (fault_matrix); i++)
     {
       g_autofree char *path = g_strconcat ("/engine/giav/fault-matrix/", fault_matrix[i].name, NULL);

@@ -1435,6 +1435,30 @@ test_fault_rate_limit (void)
 
 #define LOGGED_KEY "a-very-secret-giav-key-51b2"
 
+/* GIAV's searches are POSTs, which libsoup sends on a new connection each unless told that
+ * sending one twice does no harm: a search may take a kept-alive connection (issue 8, one
+ * TLS handshake per request against a real server otherwise). */
+static void
+test_searches_share_connections (void)
+{
+  g_autoptr(PuenteTestSandbox) sandbox = puente_test_sandbox_start (NULL);
+  g_autoptr(PuenteSource) source = make_source (sandbox->giav_url, "sandbox");
+  guint searches;
+
+  puente_test_sandbox_reset (sandbox);
+  for (guint i = 0; i < 10; i++)
+    {
+      g_autoptr(GHashTable) all = NULL;
+      guint pages;
+
+      all = list_all (source, FALSE, NULL, &pages);
+      g_assert_cmpuint (pages, ==, 1);
+    }
+  searches = puente_test_sandbox_count (sandbox, "POST", "Cliente_SEARCH");
+  g_assert_cmpuint (searches, ==, 10);
+  g_assert_cmpuint (puente_test_sandbox_connections (sandbox), <, 3);
+}
+
 static void
 test_key_never_logged (void)
 {
@@ -1510,6 +1534,7 @@ main (int   argc,
   g_test_add_func ("/giav/fault/malformed-answers", test_fault_malformed_answers);
   g_test_add_func ("/giav/fault/rate-limit", test_fault_rate_limit);
   g_test_add_func ("/giav/key-never-logged", test_key_never_logged);
+  g_test_add_func ("/giav/searches-share-connections", test_searches_share_connections);
 
   return g_test_run ();
 }

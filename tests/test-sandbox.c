@@ -1212,6 +1212,81 @@ test_key_not_logged (void)
   g_free (sandbox.crm_url);
 }
 
+typedef struct
+{
+  char  *fd_dir;    /* /proc/PID/fd of the sandbox */
+  guint  baseline;  /* its sockets before any connection: the one it listens on */
+} Descriptors;
+
+/* Sockets only: GLib opens other descriptors of its own when it needs them */
+static guint
+count_descriptors (const char *fd_dir)
+{
+  g_autoptr(GDir) dir = g_dir_open (fd_dir, 0, NULL);
+  const char *name;
+  guint count = 0;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (fd_dir, name, NULL);
+      g_autofree char *target = g_file_read_link (path, NULL);
+
+      if (target != NULL && g_str_has_prefix (target, "socket:"))
+        count++;
+    }
+
+  return count;
+}
+
+static gboolean
+descriptors_back (gpointer data)
+{
+  Descriptors *descriptors = data;
+
+  return count_descriptors (descriptors->fd_dir) <= descriptors->baseline;
+}
+
+static gboolean
+wake_up (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* A connection its client closed is closed by the double too: libsoup 3.2's server keeps
+ * one it was idle on (CLOSE-WAIT), and a benchmark's tens of thousands of connections ran
+ * the double out of descriptors (issue 8). */
+static void
+test_closed_connections_released (void)
+{
+  g_autoptr(PuenteTestSandbox) sandbox = puente_test_sandbox_start (NULL);
+  g_autofree char *url = g_strconcat (sandbox->base_url, "__sandbox/stats", NULL);
+  Descriptors descriptors = { 0, };
+  guint wake_id;
+
+  descriptors.fd_dir = g_strdup_printf ("/proc/%s/fd", g_subprocess_get_identifier (sandbox->process));
+  descriptors.baseline = count_descriptors (descriptors.fd_dir);
+
+  for (guint i = 0; i < 20; i++)
+    {
+      g_autoptr(SoupSession) session = soup_session_new ();
+      g_autoptr(SoupMessage) message = soup_message_new ("GET", url);
+      g_autoptr(GBytes) answer = NULL;
+      g_autoptr(GError) error = NULL;
+
+      answer = soup_session_send_and_read (session, message, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (soup_message_get_status (message), ==, 200);
+      /* The session goes, and its kept-alive connection with it */
+    }
+
+  /* Checked again at every wake-up of the loop, until the test's time runs out */
+  wake_id = g_timeout_add (50, wake_up, NULL);
+  puente_test_wait_until (descriptors_back, &descriptors);
+  g_source_remove (wake_id);
+  g_free (descriptors.fd_dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1241,6 +1316,7 @@ main (int   argc,
   g_test_add_func ("/sandbox/faults/malformed", test_fault_malformed);
   g_test_add_func ("/sandbox/faults/seed", test_fault_seed);
   g_test_add_func ("/sandbox/key-not-logged", test_key_not_logged);
+  g_test_add_func ("/sandbox/closed-connections-released", test_closed_connections_released);
 
   return g_test_run ();
 }

@@ -787,6 +787,11 @@ send_attempt (GTask *task)
 
   message = soup_message_new (request->method, request->url);
   g_assert (message != NULL);
+  /* libsoup opens a new connection for every POST it is not told is safe to send twice. A
+   * search sent as a POST (every GIAV call) may take a kept-alive one; a create never does,
+   * so a connection the server closed meanwhile cannot leave it half sent. */
+  if (request->repeatable)
+    soup_message_add_flags (message, SOUP_MESSAGE_IDEMPOTENT);
 
   headers = soup_message_get_request_headers (message);
   if (self->auth_header != NULL)

@@ -142,6 +142,15 @@ typedef struct
 
   PuenteRecordPage *page;
   GHashTable       *page_links;  /* "entity:source id" -> PuenteLink, this page's, read once */
+
+  /* The next page of the same listing, read while this one is planned and written */
+  char             *prefetch_next;      /* its cursor, while one is read or kept */
+  gboolean          prefetch_in_deals;
+  gboolean          prefetch_done;
+  gboolean          prefetch_awaited;   /* load_page() asked for it before it came */
+  PuenteRecordPage *prefetched;
+  GError           *prefetch_error;
+
   GPtrArray        *actions;
   guint             pending;
 } Run;
@@ -181,6 +190,9 @@ run_free (Run *run)
   g_clear_pointer (&run->would_link, g_hash_table_unref);
   g_clear_pointer (&run->page, puente_record_page_free);
   g_clear_pointer (&run->page_links, g_hash_table_unref);
+  g_free (run->prefetch_next);
+  g_clear_pointer (&run->prefetched, puente_record_page_free);
+  g_clear_error (&run->prefetch_error);
   g_clear_pointer (&run->actions, g_ptr_array_unref);
   g_free (run->crm_next);
   g_clear_pointer (&run->crm_since, g_date_time_unref);
@@ -1519,23 +1531,42 @@ load_index (GTask *task)
     plan_page (task);
 }
 
+static void prefetch_cb (GObject *object, GAsyncResult *result, gpointer user_data);
+
+/* A page of the source's listing arrived (@page taken), or it could not be read */
 static void
-page_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
+page_received (GTask            *task,
+               PuenteRecordPage *page,
+               GError           *error)
 {
-  GTask *task = user_data;
   PuenteEngine *self = g_task_get_source_object (task);
   Run *run = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
 
   g_clear_pointer (&run->page, puente_record_page_free);
-  run->page = run->in_deals ? puente_source_list_files_finish (PUENTE_SOURCE (object), result, &error)
-                            : puente_source_list_clients_finish (PUENTE_SOURCE (object), result, &error);
+  run->page = page;
   if (run->page == NULL)
     {
-      fail_run (task, g_steal_pointer (&error));
+      fail_run (task, error);
       return;
+    }
+
+  /* The source is read while this page is planned and written, so that its latency hides
+   * behind the CRM's (GIAV: a page of 100 clients takes about one request; writing it, 100).
+   * One page ahead at most; the naive comparison keeps to one thing at a time. */
+  if (run->page->next != NULL && run->prefetch_next == NULL && !self->naive_lookups)
+    {
+      run->prefetch_next = g_strdup (run->page->next);
+      run->prefetch_in_deals = run->in_deals;
+      run->prefetch_done = FALSE;
+      run->prefetch_awaited = FALSE;
+      if (run->in_deals)
+        puente_source_list_files_async (self->source, run->mode == PUENTE_RUN_MODIFIED ? run->since : NULL,
+                                        run->prefetch_next, g_task_get_cancellable (task),
+                                        prefetch_cb, g_object_ref (task));
+      else
+        puente_source_list_clients_async (self->source, run->mode == PUENTE_RUN_MODIFIED ? run->since : NULL,
+                                          run->prefetch_next, g_task_get_cancellable (task),
+                                          prefetch_cb, g_object_ref (task));
     }
 
   read_page_links (self, run);
@@ -1551,6 +1582,54 @@ page_cb (GObject      *object,
     plan_page (task);
 }
 
+static PuenteRecordPage *
+list_finish (PuenteSource  *source,
+             gboolean       files,
+             GAsyncResult  *result,
+             GError       **error)
+{
+  return files ? puente_source_list_files_finish (source, result, error)
+               : puente_source_list_clients_finish (source, result, error);
+}
+
+static void
+page_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  GTask *task = user_data;
+  Run *run = g_task_get_task_data (task);
+  GError *error = NULL;
+  PuenteRecordPage *page = list_finish (PUENTE_SOURCE (object), run->in_deals, result, &error);
+
+  page_received (task, page, error);
+}
+
+static void
+prefetch_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Run *run = g_task_get_task_data (task);
+  GError *error = NULL;
+  PuenteRecordPage *page = list_finish (PUENTE_SOURCE (object), run->prefetch_in_deals, result, &error);
+
+  if (run->prefetch_awaited)
+    {
+      g_clear_pointer (&run->prefetch_next, g_free);
+      run->prefetch_awaited = FALSE;
+      page_received (task, page, error);
+    }
+  else
+    {
+      /* Kept until load_page() asks for it, or dropped with the run when it failed. */
+      run->prefetch_done = TRUE;
+      run->prefetched = page;
+      run->prefetch_error = error;
+    }
+}
+
 static void
 load_page (GTask      *task,
            const char *next)
@@ -1564,6 +1643,32 @@ load_page (GTask      *task,
       fail_run (task, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
                                            _("The sync was cancelled.")));
       return;
+    }
+
+  if (run->prefetch_next != NULL)
+    {
+      gboolean same = run->prefetch_in_deals == run->in_deals &&
+                      g_strcmp0 (run->prefetch_next, next) == 0;
+
+      if (same && !run->prefetch_done)
+        {
+          run->prefetch_awaited = TRUE;
+          return;
+        }
+      if (same)
+        {
+          g_clear_pointer (&run->prefetch_next, g_free);
+          page_received (task, g_steal_pointer (&run->prefetched),
+                         g_steal_pointer (&run->prefetch_error));
+          return;
+        }
+      if (run->prefetch_done)
+        {
+          /* Read ahead for a listing that went another way: not needed. */
+          g_clear_pointer (&run->prefetch_next, g_free);
+          g_clear_pointer (&run->prefetched, puente_record_page_free);
+          g_clear_error (&run->prefetch_error);
+        }
     }
 
   if (run->in_deals)
