@@ -440,6 +440,7 @@ typedef struct
   char              *base;        /* "http://HOST:PORT/v1/" */
   gint64             id;          /* from the path; 0: none */
   Collection        *collection;  /* NULL: none */
+  GHashTable        *contact_deals;  /* contact id -> GPtrArray of deals; made once if needed */
 } CrmRequest;
 
 typedef void      (*CrmHandler)  (CrmRequest *request);
@@ -1090,15 +1091,34 @@ add_contact_deals (JsonBuilder *builder,
                    gint64       contact_id)
 {
   Collection *deals = &request->crm->collections[COLLECTION_DEALS];
+  GPtrArray *own;
 
+  /* A page of contacts looks through the deals once, not once per contact */
+  if (request->contact_deals == NULL)
+    {
+      request->contact_deals = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                                      (GDestroyNotify) g_ptr_array_unref);
+      for (guint i = 0; i < deals->records->len; i++)
+        {
+          JsonObject *deal = g_ptr_array_index (deals->records, i);
+          gint64 contact = member_int (deal, M_CONTACT);
+          GPtrArray *list = g_hash_table_lookup (request->contact_deals, &contact);
+
+          if (list == NULL)
+            {
+              list = g_ptr_array_new ();
+              g_hash_table_insert (request->contact_deals, g_memdup2 (&contact, sizeof contact), list);
+            }
+          g_ptr_array_add (list, deal);
+        }
+    }
+
+  own = g_hash_table_lookup (request->contact_deals, &contact_id);
   json_builder_set_member_name (builder, M_DEALS);
   json_builder_begin_array (builder);
-  for (guint i = 0; i < deals->records->len; i++)
+  for (guint i = 0; own != NULL && i < own->len; i++)
     {
-      JsonObject *deal = g_ptr_array_index (deals->records, i);
-
-      if (member_int (deal, M_CONTACT) != contact_id)
-        continue;
+      JsonObject *deal = g_ptr_array_index (own, i);
 
       json_builder_begin_object (builder);
       add_url (builder, M_URL, request, PATH_DEALS, record_id (deal));
@@ -2847,6 +2867,7 @@ crm_process (gpointer           data,
     }
 
   g_free (request.base);
+  g_clear_pointer (&request.contact_deals, g_hash_table_unref);
 }
 
 static void
