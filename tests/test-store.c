@@ -59,7 +59,7 @@ test_open_private (Fixture       *fixture,
   GStatBuf info;
 
   g_assert_no_error (error);
-  g_assert_cmpint (puente_store_get_schema_version (store), ==, 5);
+  g_assert_cmpint (puente_store_get_schema_version (store), ==, 6);
 
   g_assert_cmpint (g_stat (fixture->path, &info), ==, 0);
   g_assert_cmpint (info.st_mode & 0777, ==, 0600);
@@ -558,9 +558,10 @@ test_migrate_from_version_4 (Fixture       *fixture,
   g_assert_no_error (error);
   g_clear_object (&store);
 
-  /* Back to version 4 as it was released: everything but the settings table. */
+  /* Back to version 4 as it was released: everything but the settings table (and the chats
+   * of version 6). */
   g_assert_cmpint (sqlite3_open (fixture->path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, "DROP TABLE connection_settings; PRAGMA user_version = 4",
+  g_assert_cmpint (sqlite3_exec (db, "DROP TABLE chats; DROP TABLE connection_settings; PRAGMA user_version = 4",
                                  NULL, NULL, NULL), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'connection_settings'",
                                        -1, &statement, NULL), ==, SQLITE_OK);
@@ -571,7 +572,7 @@ test_migrate_from_version_4 (Fixture       *fixture,
 
   migrated = puente_store_open (fixture->path, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (puente_store_get_schema_version (migrated), ==, 5);
+  g_assert_cmpint (puente_store_get_schema_version (migrated), ==, 6);
 
   loaded = puente_store_load_connection (migrated, "c", &error);
   g_assert_no_error (error);

@@ -14,6 +14,8 @@
 #include "puente-engine.h"
 #include "puente-giav-source.h"
 #include "puente-i18n.h"
+#include "puente-jivochat.h"
+#include "puente-jivochat-listener.h"
 #include "puente-profile.h"
 #include "puente-provision.h"
 #include "puente-record.h"

@@ -42,6 +42,8 @@ service_to_string (PuenteService service)
       return "crm";
     case PUENTE_SERVICE_SOURCE:
       return "source";
+    case PUENTE_SERVICE_WEBHOOK:
+      return "webhook";
     default:
       g_assert_not_reached ();
     }
@@ -69,6 +71,8 @@ make_label (PuenteService service)
       return _("Puente: CRM API key");
     case PUENTE_SERVICE_SOURCE:
       return _("Puente: management software API key");
+    case PUENTE_SERVICE_WEBHOOK:
+      return _("Puente: chat webhook address");
     default:
       g_assert_not_reached ();
     }
@@ -89,6 +93,11 @@ not_found_error (PuenteService service)
                                   PUENTE_CREDENTIALS_ERROR_NOT_FOUND,
                                   _("Puente has no saved API key for your management software. "
                                     "Enter the key again in the setup."));
+    case PUENTE_SERVICE_WEBHOOK:
+      return g_error_new_literal (PUENTE_CREDENTIALS_ERROR,
+                                  PUENTE_CREDENTIALS_ERROR_NOT_FOUND,
+                                  _("Puente has no saved address for chat webhooks. "
+                                    "Start listening for chats again to make one."));
     default:
       g_assert_not_reached ();
     }

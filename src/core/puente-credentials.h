@@ -13,6 +13,8 @@ G_BEGIN_DECLS
  * PuenteService:
  * @PUENTE_SERVICE_CRM: the API key of the CRM (Clientify, ...)
  * @PUENTE_SERVICE_SOURCE: the API key of the management software (GIAV, ...)
+ * @PUENTE_SERVICE_WEBHOOK: the secret part of the address a chat service (JivoChat) posts
+ *   its webhooks to, so that other programs cannot post made-up chats
  *
  * Which of a connection's two secrets is meant.
  */
@@ -20,6 +22,7 @@ typedef enum
 {
   PUENTE_SERVICE_CRM,
   PUENTE_SERVICE_SOURCE,
+  PUENTE_SERVICE_WEBHOOK,
 } PuenteService;
 
 #define PUENTE_CREDENTIALS_ERROR (puente_credentials_error_quark ())

@@ -115,6 +115,30 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (PuenteEvent, puente_event_free)
  *                            (absent: only reported)
  *   log.retention-days       "30", "90" or "365" (absent or "0": keep every event)
  *
+ * JivoChat chats (puente-jivochat.h; the listener is off unless jivochat.enabled):
+ *   jivochat.enabled         "true": `puente-sync listen` (and later the app) listens
+ *   jivochat.port            the TCP port to listen on, 1 to 65535 (absent: 8765)
+ *   jivochat.address         the address to listen on (absent: "127.0.0.1", this computer
+ *                            only); "0.0.0.0" or another address exposes it to the network,
+ *                            which is only needed without a tunnel on this computer: JivoChat
+ *                            needs HTTPS, which Puente does not serve
+ *   jivochat.behaviour       what a finished chat becomes: "company-person-deal",
+ *                            "person-deal" (absent: this one), "company-person" or "lead"
+ *   jivochat.pipeline        the CRM pipeline id of the deals (absent: the CRM's default)
+ *   jivochat.stage           the CRM stage id of the deals (absent: the pipeline's first)
+ *   jivochat.one-deal-per-person  "true": a person who already got a deal from a chat
+ *                            gets no second one
+ *   jivochat.lead-status     the contact status a lead gets (absent: the CRM's own word
+ *                            for a new lead, "cold-lead" in Clientify)
+ *   jivochat.map.KEY         where the chat's KEY goes (name, email, phone, description,
+ *                            utm_source, utm_campaign, utm_medium, utm_content, utm_term,
+ *                            page_url, page_title, agent): "field:NAME" (a PUENTE_FIELD_*
+ *                            of the contact), "custom:NAME" (a contact custom field),
+ *                            "note" (a line in the description) or "ignore"; defaults in
+ *                            puente-jivochat.c
+ * The secret part of the webhook address is in the keyring (PUENTE_SERVICE_WEBHOOK), never
+ * here. Each chat handled is a run with mode "chat" and trigger "webhook".
+ *
  * puente_connection_open_source() applies the column.* keys, puente_connection_open_crm()
  * sync.max-in-flight, puente_connection_open_engine() the deals.* keys and sync.delete,
  * puente_connection_prune_log() log.retention-days; the others are the app's. */
@@ -168,6 +192,35 @@ typedef struct
 
 void puente_run_info_free (PuenteRunInfo *info);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PuenteRunInfo, puente_run_info_free)
+
+/* A chat a chat service (JivoChat) posted, kept until it is in the CRM and afterwards as
+ * the proof that it was handled (for duplicate deliveries and one deal per person). */
+typedef enum
+{
+  PUENTE_CHAT_RECEIVED,  /* stored as it arrived; not (or not wholly) in the CRM yet */
+  PUENTE_CHAT_DONE,      /* handled; its payload is gone */
+  PUENTE_CHAT_FAILED,    /* the CRM refused or failed; kept with its payload for a retry */
+} PuenteChatState;
+
+const char *puente_chat_state_to_string (PuenteChatState state);
+
+typedef struct
+{
+  char            *service;       /* "jivochat" */
+  char            *chat_id;
+  PuenteChatState  state;
+  char            *display_name;  /* the visitor's name, for the log */
+  char            *payload;       /* what a retry needs (the service's own format); NULL when done */
+  char            *contact_id;    /* CRM ids, saved as soon as each is known */
+  char            *company_id;
+  char            *deal_id;
+  guint            attempts;
+  gint64           received;      /* unix time; read only */
+  gint64           updated;       /* unix time; read only */
+} PuenteStoredChat;
+
+void puente_stored_chat_free (PuenteStoredChat *chat);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PuenteStoredChat, puente_stored_chat_free)
 
 #define PUENTE_TYPE_STORE (puente_store_get_type ())
 
@@ -296,6 +349,30 @@ GPtrArray        *puente_store_list_events     (PuenteStore             *self,
                                                 int                      entity,
                                                 int                      outcome,
                                                 guint                    limit,
+                                                GError                 **error);
+
+gboolean          puente_store_add_chat        (PuenteStore             *self,
+                                                const char              *connection_id,
+                                                const PuenteStoredChat  *chat,
+                                                GError                 **error);
+gboolean          puente_store_update_chat     (PuenteStore             *self,
+                                                const char              *connection_id,
+                                                const PuenteStoredChat  *chat,
+                                                GError                 **error);
+PuenteStoredChat *puente_store_get_chat        (PuenteStore             *self,
+                                                const char              *connection_id,
+                                                const char              *service,
+                                                const char              *chat_id,
+                                                GError                 **error);
+GPtrArray        *puente_store_list_chats      (PuenteStore             *self,
+                                                const char              *connection_id,
+                                                const char              *service,
+                                                PuenteChatState          state,
+                                                GError                 **error);
+char             *puente_store_find_chat_deal  (PuenteStore             *self,
+                                                const char              *connection_id,
+                                                const char              *service,
+                                                const char              *contact_id,
                                                 GError                 **error);
 
 G_END_DECLS

@@ -18,6 +18,8 @@ typedef enum
   PUENTE_CRM_KEY_DOCUMENT,
   PUENTE_CRM_KEY_EMAIL,
   PUENTE_CRM_KEY_PHONE,
+  PUENTE_CRM_KEY_NAME,         /* a company's name (case and spaces aside); a connector that
+                                * cannot look names up answers G_IO_ERROR_NOT_SUPPORTED */
 } PuenteCrmKey;
 
 typedef enum

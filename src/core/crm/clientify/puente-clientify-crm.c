@@ -88,10 +88,12 @@ static const struct {
   { PUENTE_ENTITY_CONTACT, PUENTE_FIELD_GDPR_DATE, "gdpr_acceptance_date", VALUE_READ_ONLY },
   { PUENTE_ENTITY_CONTACT, PUENTE_FIELD_BIRTHDAY, "birthday", VALUE_STRING },
   { PUENTE_ENTITY_CONTACT, PUENTE_FIELD_COMPANY_NAME, "company", VALUE_STRING },
+  { PUENTE_ENTITY_CONTACT, PUENTE_FIELD_DESCRIPTION, "description", VALUE_STRING },
   { PUENTE_ENTITY_COMPANY, PUENTE_FIELD_NAME, "name", VALUE_STRING },
   { PUENTE_ENTITY_COMPANY, PUENTE_FIELD_DOCUMENT, "taxpayer_identification_number", VALUE_STRING },
   { PUENTE_ENTITY_COMPANY, PUENTE_FIELD_EMAIL, "email", VALUE_STRING },
   { PUENTE_ENTITY_COMPANY, PUENTE_FIELD_PHONE, "phone", VALUE_STRING },
+  { PUENTE_ENTITY_COMPANY, PUENTE_FIELD_DESCRIPTION, "description", VALUE_STRING },
   { PUENTE_ENTITY_DEAL, PUENTE_FIELD_NAME, "name", VALUE_STRING },
   { PUENTE_ENTITY_DEAL, PUENTE_FIELD_AMOUNT, "amount", VALUE_STRING },
   { PUENTE_ENTITY_DEAL, PUENTE_FIELD_CONTACT_ID, "contact", VALUE_CONTACT_URL },
@@ -786,6 +788,25 @@ normalise_document (const char *document)
   return g_string_free (text, FALSE);
 }
 
+/* Names are compared ignoring case and runs of spaces: "ACME  Viagens " is "Acme Viagens". */
+static char *
+normalise_name (const char *name)
+{
+  g_autofree char *folded = g_utf8_casefold (name != NULL ? name : "", -1);
+  g_auto(GStrv) words = g_strsplit_set (g_strstrip (folded), " \t\n", -1);
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; words[i] != NULL; i++)
+    if (*words[i] != '\0')
+      {
+        if (text->len > 0)
+          g_string_append_c (text, ' ');
+        g_string_append (text, words[i]);
+      }
+
+  return g_string_free (text, FALSE);
+}
+
 static char *
 normalise_phone (const char *phone)
 {
@@ -850,6 +871,25 @@ record_matches (const FindData     *data,
         g_autofree char *mobile = normalise_phone (puente_record_get (record, PUENTE_FIELD_MOBILE));
 
         return *wanted != '\0' && (g_strcmp0 (wanted, phone) == 0 || g_strcmp0 (wanted, mobile) == 0);
+      }
+
+    case PUENTE_CRM_KEY_NAME:
+      {
+        g_autofree char *wanted = normalise_name (data->value);
+        g_autofree char *name = NULL;
+        g_autofree char *have = NULL;
+
+        if (data->entity == PUENTE_ENTITY_CONTACT)
+          name = g_strdup_printf ("%s %s",
+                                  puente_record_get (record, PUENTE_FIELD_FIRST_NAME) != NULL
+                                  ? puente_record_get (record, PUENTE_FIELD_FIRST_NAME) : "",
+                                  puente_record_get (record, PUENTE_FIELD_LAST_NAME) != NULL
+                                  ? puente_record_get (record, PUENTE_FIELD_LAST_NAME) : "");
+        else
+          name = g_strdup (puente_record_get (record, PUENTE_FIELD_NAME));
+        have = normalise_name (name);
+
+        return *wanted != '\0' && g_strcmp0 (wanted, have) == 0;
       }
 
     default:
@@ -975,6 +1015,9 @@ clientify_find_async (PuenteCrm           *crm,
       break;
     case PUENTE_CRM_KEY_PHONE:
       filter = entity == PUENTE_ENTITY_CONTACT ? "phone" : "query";
+      break;
+    case PUENTE_CRM_KEY_NAME:
+      filter = "query";  /* [C] on contacts, [L] on companies; every result is checked */
       break;
     default:
       g_assert_not_reached ();

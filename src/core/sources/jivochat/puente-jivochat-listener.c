@@ -1,0 +1,711 @@
+/* puente-jivochat-listener.c: the local address JivoChat posts finished chats to.
+ *
+ * A SoupServer on its own thread, with its own GMainContext, as the engine runs in the app:
+ * the keyring, SQLite and the CRM's requests all happen there, never on the thread that
+ * made the listener. That thread opens its own store (a store belongs to one thread), the
+ * connection's CRM and a PuenteJivochatHandler, and serves
+ *
+ *   POST http://ADDRESS:PORT/jivochat/TOKEN
+ *
+ * TOKEN is random (128 bits), made on the first start and kept in the keyring
+ * (PUENTE_SERVICE_WEBHOOK), never in the store or a log: another program on this computer
+ * cannot post made-up chats without it, and the address the owner pastes into JivoChat is
+ * the only place it is shown. The answers:
+ *
+ *   200 {"result": "ok"}   a chat_finished, stored (or known already: a second delivery), or
+ *                          any other event, acknowledged and ignored
+ *   400                    not a JSON object, or a chat_finished without a chat id
+ *   404                    any other path (a wrong token included), 405 any other method,
+ *   413                    a body over PUENTE_JIVOCHAT_MAX_BODY
+ *   503                    the chat could not be stored (JivoChat may send it again)
+ *
+ * The chat is stored before the answer and put into the CRM after it, so JivoChat never
+ * waits on the CRM. On start, chats left waiting or failed by an earlier run are tried again.
+ *
+ * By default the listener binds 127.0.0.1: only this computer reaches it. JivoChat's servers
+ * post to a public HTTPS address, so the owner runs a tunnel or reverse proxy with HTTPS
+ * (which Puente does not serve) to it; jivochat.address exposes it on another interface
+ * instead, which only makes sense behind such a proxy on another machine.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "puente-jivochat"
+
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gi18n-lib.h>
+#include <libsoup/soup.h>
+#include <sys/random.h>
+
+#include "puente-connection.h"
+#include "puente-credentials.h"
+#include "puente-jivochat-listener.h"
+#include "puente-jivochat-private.h"
+
+#define TOKEN_BYTES 16
+
+/* ---- Settings ------------------------------------------------------------------------------- */
+
+/**
+ * puente_jivochat_is_enabled:
+ *
+ * Returns: whether the owner turned listening for JivoChat chats on (jivochat.enabled)
+ */
+gboolean
+puente_jivochat_is_enabled (const PuenteConnection *connection)
+{
+  g_return_val_if_fail (connection != NULL, FALSE);
+
+  return g_strcmp0 (puente_connection_get_setting (connection, PUENTE_SETTING_JIVOCHAT_ENABLED), "true") == 0;
+}
+
+/**
+ * puente_jivochat_get_port:
+ *
+ * Returns: jivochat.port, or %PUENTE_JIVOCHAT_DEFAULT_PORT when absent or not a port; "0"
+ *   is any free port (tests)
+ */
+guint
+puente_jivochat_get_port (const PuenteConnection *connection)
+{
+  const char *text;
+  guint64 port;
+
+  g_return_val_if_fail (connection != NULL, PUENTE_JIVOCHAT_DEFAULT_PORT);
+
+  text = puente_connection_get_setting (connection, PUENTE_SETTING_JIVOCHAT_PORT);
+  if (text == NULL || !g_ascii_string_to_unsigned (text, 10, 0, 65535, &port, NULL))
+    return PUENTE_JIVOCHAT_DEFAULT_PORT;
+
+  return (guint) port;
+}
+
+/**
+ * puente_jivochat_get_address:
+ *
+ * Returns: jivochat.address, or %PUENTE_JIVOCHAT_DEFAULT_ADDRESS (this computer only)
+ */
+const char *
+puente_jivochat_get_address (const PuenteConnection *connection)
+{
+  const char *address;
+
+  g_return_val_if_fail (connection != NULL, PUENTE_JIVOCHAT_DEFAULT_ADDRESS);
+
+  address = puente_connection_get_setting (connection, PUENTE_SETTING_JIVOCHAT_ADDRESS);
+  return address != NULL && *address != '\0' ? address : PUENTE_JIVOCHAT_DEFAULT_ADDRESS;
+}
+
+/* ---- The listener's thread ---------------------------------------------------------------- */
+
+/* Everything the thread owns; the listener only starts and joins it. */
+typedef struct
+{
+  /* An atomic box with the listener, or NULL once it stopped: read and cleared only on the
+   * owner's context, and shared with the events still on their way there. */
+  PuenteJivochatListener **listener;
+  GMainContext          *owner_context;  /* where the listener's signals are emitted */
+  GMainContext          *context;
+  PuenteConnection      *connection;
+  char                  *store_path;
+  PuenteJivochatCrmFunc  crm_func;
+  GCancellable          *cancellable;
+  gint                   quit;            /* atomic */
+  GTask                 *start_task;      /* until listening, or failed */
+
+  /* Only on the thread */
+  PuenteStore           *store;
+  PuenteCrm             *crm;
+  PuenteJivochatHandler *handler;
+  SoupServer            *server;
+  char                  *token;
+  guint                  port;            /* set before start_task returns; read after */
+} Worker;
+
+struct _PuenteJivochatListener
+{
+  GObject                parent_instance;
+
+  PuenteConnection      *connection;
+  char                  *store_path;
+  PuenteJivochatCrmFunc  crm_func;
+  GThread               *thread;
+  Worker                *worker;
+  char                  *url;
+  guint                  port;
+};
+
+G_DEFINE_FINAL_TYPE (PuenteJivochatListener, puente_jivochat_listener, G_TYPE_OBJECT)
+
+enum {
+  SIGNAL_CHAT_HANDLED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+worker_free (Worker *worker)
+{
+  g_atomic_rc_box_release (worker->listener);
+  g_main_context_unref (worker->owner_context);
+  g_main_context_unref (worker->context);
+  puente_connection_free (worker->connection);
+  g_free (worker->store_path);
+  g_object_unref (worker->cancellable);
+  g_free (worker);
+}
+
+/* A random token, as hex; NULL when the system has no randomness to give. */
+static char *
+make_token (void)
+{
+  guint8 bytes[TOKEN_BYTES];
+  GString *text = g_string_new (NULL);
+
+  if (getrandom (bytes, sizeof bytes, 0) != sizeof bytes)
+    {
+      g_debug ("getrandom: %s", g_strerror (errno));
+      g_string_free (text, TRUE);
+      return NULL;
+    }
+
+  for (guint i = 0; i < sizeof bytes; i++)
+    g_string_append_printf (text, "%02x", bytes[i]);
+  memset (bytes, 0, sizeof bytes);
+
+  return g_string_free (text, FALSE);
+}
+
+static char *
+lookup_or_make_token (Worker  *worker,
+                      GError **error)
+{
+  g_autoptr(GError) local = NULL;
+  char *token;
+
+  token = puente_credentials_lookup_sync (worker->connection->id, PUENTE_SERVICE_WEBHOOK,
+                                          worker->cancellable, &local);
+  if (token != NULL)
+    return token;
+  if (!g_error_matches (local, PUENTE_CREDENTIALS_ERROR, PUENTE_CREDENTIALS_ERROR_NOT_FOUND))
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return NULL;
+    }
+
+  token = make_token ();
+  if (token == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                           _("Puente could not make a secret address for chats. Try again."));
+      return NULL;
+    }
+  if (!puente_credentials_store_sync (worker->connection->id, PUENTE_SERVICE_WEBHOOK, token,
+                                      worker->cancellable, error))
+    {
+      puente_credentials_free (token);
+      return NULL;
+    }
+
+  return token;
+}
+
+/* The event of a chat, on its way to the listener's owner. */
+typedef struct
+{
+  PuenteJivochatListener **listener;  /* a reference to Worker.listener */
+  PuenteOutcome  outcome;
+  char          *display_name;
+  char          *message;
+} Handled;
+
+static gboolean
+emit_handled_cb (gpointer user_data)
+{
+  Handled *handled = user_data;
+  PuenteJivochatListener *listener = *handled->listener;
+
+  if (listener != NULL)
+    g_signal_emit (listener, signals[SIGNAL_CHAT_HANDLED], 0, (int) handled->outcome,
+                   handled->display_name, handled->message);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+handled_free (gpointer data)
+{
+  Handled *handled = data;
+
+  g_atomic_rc_box_release (handled->listener);
+  g_free (handled->display_name);
+  g_free (handled->message);
+  g_free (handled);
+}
+
+static void
+chat_handled_cb (PuenteJivochatHandler *handler,
+                 const PuenteEvent     *event,
+                 gpointer               user_data)
+{
+  Worker *worker = user_data;
+  Handled *handled = g_new0 (Handled, 1);
+
+  handled->listener = g_atomic_rc_box_acquire (worker->listener);
+  handled->outcome = event->outcome;
+  handled->display_name = g_strdup (event->display_name);
+  handled->message = g_strdup (event->message);
+  g_main_context_invoke_full (worker->owner_context, G_PRIORITY_DEFAULT, emit_handled_cb,
+                              handled, handled_free);
+}
+
+static void
+processed_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  guint failed = 0;
+
+  if (!puente_jivochat_handler_process_finish (PUENTE_JIVOCHAT_HANDLER (object), result, &failed, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_warning ("Chats could not be recorded: %s", error->message);
+  else if (failed > 0)
+    g_debug ("%u chats failed; kept for a retry", failed);
+}
+
+static void
+process (Worker   *worker,
+         gboolean  retry_failed)
+{
+  puente_jivochat_handler_process_async (worker->handler, retry_failed, worker->cancellable,
+                                         processed_cb, NULL);
+}
+
+static void
+answer (SoupServerMessage *msg,
+        guint              status,
+        const char        *result)
+{
+  g_autofree char *body = g_strdup_printf ("{\"result\":\"%s\"}", result);
+
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, body, strlen (body));
+}
+
+/* Whether @path is the webhook's, in a time that does not depend on where it differs. */
+static gboolean
+path_matches (Worker     *worker,
+              const char *path)
+{
+  g_autofree char *expected = g_strconcat (PUENTE_JIVOCHAT_PATH, worker->token, NULL);
+  gsize length = strlen (expected);
+  guint8 difference = 0;
+
+  if (path == NULL || strlen (path) != length)
+    return FALSE;
+
+  for (gsize i = 0; i < length; i++)
+    difference |= (guint8) (path[i] ^ expected[i]);
+  memset (expected, 0, length);
+
+  return difference == 0;
+}
+
+static void
+request_cb (SoupServer        *server,
+            SoupServerMessage *msg,
+            const char        *path,
+            GHashTable        *query,
+            gpointer           user_data)
+{
+  Worker *worker = user_data;
+  const char *method = soup_server_message_get_method (msg);
+  SoupMessageBody *request = soup_server_message_get_request_body (msg);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PuenteJivochatChat) chat = NULL;
+
+  /* The path is never logged: it holds the token. */
+  if (!path_matches (worker, path))
+    {
+      g_debug ("%s to an unknown path: 404", method);
+      answer (msg, SOUP_STATUS_NOT_FOUND, "not found");
+      return;
+    }
+  if (!g_str_equal (method, SOUP_METHOD_POST))
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow", "POST");
+      answer (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "only POST");
+      return;
+    }
+
+  body = soup_message_body_flatten (request);
+  if (g_bytes_get_size (body) > PUENTE_JIVOCHAT_MAX_BODY)
+    {
+      answer (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too large");
+      return;
+    }
+
+  chat = puente_jivochat_chat_parse (g_bytes_get_data (body, NULL), g_bytes_get_size (body), &error);
+  if (chat == NULL)
+    {
+      answer (msg, SOUP_STATUS_BAD_REQUEST, "not a JSON object");
+      return;
+    }
+  if (g_strcmp0 (chat->event_name, PUENTE_JIVOCHAT_CHAT_FINISHED) != 0)
+    {
+      g_debug ("JivoChat event “%s” acknowledged and ignored",
+               chat->event_name != NULL ? chat->event_name : "(none)");
+      answer (msg, SOUP_STATUS_OK, "ok");
+      return;
+    }
+  if (chat->chat_id == NULL)
+    {
+      answer (msg, SOUP_STATUS_BAD_REQUEST, "no chat_id");
+      return;
+    }
+
+  if (!puente_jivochat_handler_receive (worker->handler, chat, &error))
+    {
+      if (error != NULL)
+        {
+          g_warning ("Chat %s could not be stored: %s", chat->chat_id, error->message);
+          answer (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "not stored");
+          return;
+        }
+      g_debug ("Chat %s delivered again; ignored", chat->chat_id);
+      answer (msg, SOUP_STATUS_OK, "ok");
+      return;
+    }
+
+  answer (msg, SOUP_STATUS_OK, "ok");
+  process (worker, FALSE);
+}
+
+static gboolean
+worker_setup (Worker  *worker,
+              GError **error)
+{
+  g_autoptr(GInetAddress) inet = NULL;
+  g_autoptr(GSocketAddress) address = NULL;
+  GSList *uris;
+  const char *host = puente_jivochat_get_address (worker->connection);
+
+  inet = g_inet_address_new_from_string (host);
+  if (inet == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("“%s” is not an address Puente can listen on for chats. Write one such "
+                     "as 127.0.0.1."), host);
+      return FALSE;
+    }
+
+  worker->token = lookup_or_make_token (worker, error);
+  if (worker->token == NULL)
+    return FALSE;
+
+  worker->store = puente_store_open (worker->store_path, error);
+  if (worker->store == NULL)
+    return FALSE;
+
+  worker->crm = worker->crm_func (worker->connection, worker->cancellable, error);
+  if (worker->crm == NULL)
+    return FALSE;
+
+  worker->handler = puente_jivochat_handler_new (worker->store, worker->connection, worker->crm);
+  g_signal_connect (worker->handler, "chat-handled", G_CALLBACK (chat_handled_cb), worker);
+
+  worker->server = soup_server_new ("server-header", "Puente ", NULL);
+  soup_server_add_handler (worker->server, NULL, request_cb, worker, NULL);
+  address = g_inet_socket_address_new (inet, puente_jivochat_get_port (worker->connection));
+  if (!soup_server_listen (worker->server, address, 0, error))
+    {
+      g_autofree char *detail = g_strdup ((*error)->message);
+
+      g_debug ("Listening on %s:%u failed: %s", host, puente_jivochat_get_port (worker->connection), detail);
+      g_clear_error (error);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE,
+                   _("Puente could not listen for chats on port %u. Another program may be "
+                     "using it: choose another port, then try again."),
+                   puente_jivochat_get_port (worker->connection));
+      return FALSE;
+    }
+
+  uris = soup_server_get_uris (worker->server);
+  worker->port = uris != NULL ? (guint) g_uri_get_port (uris->data) : 0;
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+
+  return TRUE;
+}
+
+static gpointer
+worker_main (gpointer data)
+{
+  Worker *worker = data;
+  g_autoptr(GError) error = NULL;
+  GTask *start_task;
+
+  g_main_context_push_thread_default (worker->context);
+
+  start_task = g_steal_pointer (&worker->start_task);
+  if (!worker_setup (worker, &error))
+    {
+      g_task_return_error (start_task, g_steal_pointer (&error));
+      g_object_unref (start_task);
+    }
+  else
+    {
+      g_task_return_boolean (start_task, TRUE);
+      g_object_unref (start_task);
+
+      /* What an earlier run left waiting or failed. */
+      process (worker, TRUE);
+      while (!g_atomic_int_get (&worker->quit))
+        g_main_context_iteration (worker->context, TRUE);
+    }
+
+  if (worker->server != NULL)
+    soup_server_disconnect (worker->server);
+  g_clear_object (&worker->server);
+  g_cancellable_cancel (worker->cancellable);
+  /* Let a pass that was under way see its cancellation and end. */
+  while (g_main_context_iteration (worker->context, FALSE))
+    ;
+  if (worker->handler != NULL)
+    g_signal_handlers_disconnect_by_data (worker->handler, worker);
+  g_clear_object (&worker->handler);
+  g_clear_object (&worker->crm);
+  g_clear_object (&worker->store);
+  g_clear_pointer (&worker->token, puente_credentials_free);
+
+  g_main_context_pop_thread_default (worker->context);
+  return NULL;
+}
+
+/* ---- The listener --------------------------------------------------------------------------- */
+
+static void
+puente_jivochat_listener_finalize (GObject *object)
+{
+  PuenteJivochatListener *self = (PuenteJivochatListener *)object;
+
+  puente_jivochat_listener_stop (self);
+  g_clear_pointer (&self->connection, puente_connection_free);
+  g_free (self->store_path);
+  g_free (self->url);
+
+  G_OBJECT_CLASS (puente_jivochat_listener_parent_class)->finalize (object);
+}
+
+static void
+puente_jivochat_listener_class_init (PuenteJivochatListenerClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = puente_jivochat_listener_finalize;
+
+  /**
+   * PuenteJivochatListener::chat-handled:
+   * @outcome: the #PuenteOutcome of the chat's event (created, skipped or failed)
+   * @display_name: the visitor, as the log names them
+   * @message: the event's sentence
+   *
+   * Emitted on the context that started the listener, after each chat is in the store.
+   */
+  signals[SIGNAL_CHAT_HANDLED] = g_signal_new ("chat-handled", G_TYPE_FROM_CLASS (klass),
+                                               G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                               G_TYPE_NONE, 3, G_TYPE_INT, G_TYPE_STRING,
+                                               G_TYPE_STRING);
+}
+
+static void
+puente_jivochat_listener_init (PuenteJivochatListener *self)
+{
+  self->crm_func = puente_connection_open_crm;
+}
+
+/**
+ * puente_jivochat_listener_new:
+ * @connection: the connection: its CRM, and its jivochat.* settings
+ * @store_path: the store's file, which the listener opens on its own thread
+ *
+ * Returns: (transfer full): a listener, not listening yet
+ */
+PuenteJivochatListener *
+puente_jivochat_listener_new (const PuenteConnection *connection,
+                              const char             *store_path)
+{
+  PuenteJivochatListener *self;
+
+  g_return_val_if_fail (connection != NULL, NULL);
+  g_return_val_if_fail (store_path != NULL, NULL);
+
+  self = g_object_new (PUENTE_TYPE_JIVOCHAT_LISTENER, NULL);
+  self->connection = puente_connection_copy (connection);
+  self->store_path = g_strdup (store_path);
+
+  return self;
+}
+
+void
+puente_jivochat_listener_set_crm_func (PuenteJivochatListener *self,
+                                       PuenteJivochatCrmFunc   func)
+{
+  g_return_if_fail (PUENTE_IS_JIVOCHAT_LISTENER (self));
+  g_return_if_fail (self->thread == NULL);
+
+  self->crm_func = func != NULL ? func : puente_connection_open_crm;
+}
+
+static void
+started_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  PuenteJivochatListener *self = PUENTE_JIVOCHAT_LISTENER (object);
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      puente_jivochat_listener_stop (self);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  self->port = self->worker->port;
+  self->url = g_strdup_printf ("http://%s:%u%s%s",
+                               puente_jivochat_get_address (self->connection), self->port,
+                               PUENTE_JIVOCHAT_PATH, self->worker->token);
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * puente_jivochat_listener_start_async:
+ *
+ * Starts the listener's thread, which reads (or makes) the webhook token in the keyring,
+ * opens the store and the CRM, and listens; then tries the chats an earlier run left.
+ * The callback and #PuenteJivochatListener::chat-handled come on the thread-default
+ * context of the caller.
+ */
+void
+puente_jivochat_listener_start_async (PuenteJivochatListener *self,
+                                      GCancellable           *cancellable,
+                                      GAsyncReadyCallback     callback,
+                                      gpointer                user_data)
+{
+  GTask *task;
+  Worker *worker;
+
+  g_return_if_fail (PUENTE_IS_JIVOCHAT_LISTENER (self));
+  g_return_if_fail (self->thread == NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, puente_jivochat_listener_start_async);
+
+  worker = g_new0 (Worker, 1);
+  worker->listener = g_atomic_rc_box_new (PuenteJivochatListener *);
+  *worker->listener = self;
+  worker->owner_context = g_main_context_ref_thread_default ();
+  worker->context = g_main_context_new ();
+  worker->connection = puente_connection_copy (self->connection);
+  worker->store_path = g_strdup (self->store_path);
+  worker->crm_func = self->crm_func;
+  worker->cancellable = g_cancellable_new ();
+  /* Its own task, whose callback hands the result on to @task on this context. */
+  worker->start_task = g_task_new (self, cancellable, started_cb, task);
+
+  self->worker = worker;
+  self->thread = g_thread_new ("puente-jivochat", worker_main, worker);
+}
+
+gboolean
+puente_jivochat_listener_start_finish (PuenteJivochatListener  *self,
+                                       GAsyncResult            *result,
+                                       GError                 **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * puente_jivochat_listener_get_port:
+ *
+ * Returns: the port listened on, once started; 0 before
+ */
+guint
+puente_jivochat_listener_get_port (PuenteJivochatListener *self)
+{
+  g_return_val_if_fail (PUENTE_IS_JIVOCHAT_LISTENER (self), 0);
+
+  return self->port;
+}
+
+/**
+ * puente_jivochat_listener_get_url:
+ *
+ * The webhook address on this computer, with its secret part: show it only to the owner,
+ * who pastes it (behind their HTTPS tunnel's address) into JivoChat; never log it.
+ *
+ * Returns: (transfer full) (nullable): the address, once started
+ */
+char *
+puente_jivochat_listener_get_url (PuenteJivochatListener *self)
+{
+  g_return_val_if_fail (PUENTE_IS_JIVOCHAT_LISTENER (self), NULL);
+
+  return g_strdup (self->url);
+}
+
+static gboolean
+retry_cb (gpointer user_data)
+{
+  Worker *worker = user_data;
+
+  if (worker->handler != NULL)
+    process (worker, TRUE);
+
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * puente_jivochat_listener_retry:
+ *
+ * Tries the failed chats again, on the listener's thread; each ends with
+ * #PuenteJivochatListener::chat-handled.
+ */
+void
+puente_jivochat_listener_retry (PuenteJivochatListener *self)
+{
+  g_return_if_fail (PUENTE_IS_JIVOCHAT_LISTENER (self));
+
+  if (self->worker != NULL)
+    g_main_context_invoke (self->worker->context, retry_cb, self->worker);
+}
+
+/**
+ * puente_jivochat_listener_stop:
+ *
+ * Stops listening; a chat being put into the CRM is cancelled and stays stored, to be
+ * tried at the next start. Waits for the listener's thread to end.
+ */
+void
+puente_jivochat_listener_stop (PuenteJivochatListener *self)
+{
+  g_return_if_fail (PUENTE_IS_JIVOCHAT_LISTENER (self));
+
+  if (self->thread == NULL)
+    return;
+
+  g_atomic_int_set (&self->worker->quit, TRUE);
+  g_cancellable_cancel (self->worker->cancellable);
+  g_main_context_wakeup (self->worker->context);
+  g_thread_join (g_steal_pointer (&self->thread));
+  *self->worker->listener = NULL;
+  g_clear_pointer (&self->worker, worker_free);
+  g_clear_pointer (&self->url, g_free);
+  self->port = 0;
+}

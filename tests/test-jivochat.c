@@ -1,0 +1,960 @@
+/* test-jivochat.c: JivoChat's chat_finished webhooks, posted over HTTP to the listener,
+ * into the Clientify double of puente-sandbox.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+#include "puente-clientify-crm.h"
+#include "puente-core.h"
+#include "puente-jivochat-private.h"
+#include "puente-test.h"
+
+#define CONNECTION_ID "default"
+#define EMAIL         "ana.rita@exemplo.com.br"
+#define COMPANY       "Viagens Sol e Mar Ltda"
+
+/* ---- the fixture webhook ----------------------------------------------------------------- */
+
+static char *
+fixture_text (void)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("PUENTE_TEST_DATA"), "jivochat",
+                                            "chat-finished.json", NULL);
+  g_autoptr(GError) error = NULL;
+  char *text = NULL;
+
+  g_file_get_contents (path, &text, NULL, &error);
+  g_assert_no_error (error);
+  return text;
+}
+
+/* The fixture with some members changed: "chat_id" (a number in the fixture), and
+ * "visitor.email" or "event_name" as strings (NULL: removed). */
+static char *
+webhook (const char *chat_id,
+         const char *email,
+         const char *event_name)
+{
+  g_autofree char *text = fixture_text ();
+  g_autoptr(JsonNode) root = json_from_string (text, NULL);
+  JsonObject *object = json_node_get_object (root);
+  JsonObject *visitor = json_object_get_object_member (object, "visitor");
+
+  json_object_set_string_member (object, "chat_id", chat_id);
+  if (email != NULL)
+    json_object_set_string_member (visitor, "email", email);
+  else
+    json_object_remove_member (visitor, "email");
+  if (event_name != NULL)
+    json_object_set_string_member (object, "event_name", event_name);
+
+  return json_to_string (root, FALSE);
+}
+
+/* ---- parsing ------------------------------------------------------------------------------ */
+
+static void
+test_parse (void)
+{
+  g_autofree char *text = fixture_text ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PuenteJivochatChat) chat = puente_jivochat_chat_parse (text, -1, &error);
+  g_autoptr(PuenteJivochatChat) back = NULL;
+  g_autoptr(PuenteRecord) contact = NULL;
+  g_autofree char *payload = NULL;
+  g_autofree char *company = NULL;
+  const char *description;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (chat);
+  g_assert_cmpstr (chat->event_name, ==, "chat_finished");
+  g_assert_cmpstr (chat->chat_id, ==, "10293");  /* a number in the webhook */
+  g_assert_cmpstr (chat->widget_id, ==, "fdIDoe9lEi");
+  g_assert_cmpstr (chat->visitor_name, ==, "Ana Rita Figueiredo");
+  g_assert_cmpstr (chat->visitor_email, ==, EMAIL);
+  g_assert_cmpstr (chat->visitor_phone, ==, "+55 11 98765-4321");
+  g_assert_cmpstr (chat->visitor_description, ==, COMPANY);
+  g_assert_cmpstr (chat->agent, ==, "Bruno Costa");
+  g_assert_cmpstr (chat->utm_source, ==, "google");
+  g_assert_cmpstr (chat->utm_campaign, ==, "inverno");
+  g_assert_cmpstr (chat->utm_medium, ==, "cpc");
+  g_assert_cmpstr (chat->utm_content, ==, "banner");
+  g_assert_cmpstr (chat->utm_term, ==, "pacotes");
+  g_assert_cmpstr (chat->page_url, ==, "https://agencia.example.com.br/pacotes/nordeste");
+  g_assert_cmpstr (chat->page_title, ==, "Pacotes para o Nordeste");
+  /* From chat.messages, with who said it and when (UTC) */
+  g_assert_true (g_str_has_prefix (chat->transcript, "[08:40] Visitor: Olá! Queria saber"));
+  g_assert_nonnull (strstr (chat->transcript, "\n[08:40] Agent: Olá, Ana Rita! Para duas pessoas?"));
+  g_assert_nonnull (strstr (chat->transcript, "Agent: Vou preparar a cotação e envio por email."));
+
+  /* What a retry needs, and nothing of geoip or the agents' emails */
+  payload = puente_jivochat_chat_to_payload (chat);
+  g_assert_null (strstr (payload, "203.0.113.7"));
+  g_assert_null (strstr (payload, "bruno@agencia.com.br"));
+  g_assert_null (strstr (payload, "São Paulo"));
+  back = puente_jivochat_chat_from_payload (payload);
+  g_assert_nonnull (back);
+  g_assert_cmpstr (back->chat_id, ==, chat->chat_id);
+  g_assert_cmpstr (back->visitor_email, ==, chat->visitor_email);
+  g_assert_cmpstr (back->utm_term, ==, chat->utm_term);
+  g_assert_cmpstr (back->transcript, ==, chat->transcript);
+
+  /* The default mapping */
+  contact = puente_jivochat_build_contact (chat, NULL, NULL);
+  g_assert_cmpstr (puente_record_get (contact, PUENTE_FIELD_FIRST_NAME), ==, "Ana");
+  g_assert_cmpstr (puente_record_get (contact, PUENTE_FIELD_LAST_NAME), ==, "Rita Figueiredo");
+  g_assert_cmpstr (puente_record_get (contact, PUENTE_FIELD_EMAIL), ==, EMAIL);
+  g_assert_cmpstr (puente_record_get (contact, PUENTE_FIELD_PHONE), ==, "+55 11 98765-4321");
+  g_assert_cmpstr (puente_record_get (contact, PUENTE_FIELD_COMPANY_NAME), ==, COMPANY);
+  g_assert_cmpstr (puente_record_get (contact, PUENTE_FIELD_SOURCE), ==, "JivoChat");
+  g_assert_null (puente_record_get (contact, PUENTE_FIELD_STATUS));
+  g_assert_true (puente_record_has_tag (contact, "JivoChat"));
+  description = puente_record_get (contact, PUENTE_FIELD_DESCRIPTION);
+  g_assert_nonnull (strstr (description, "Campaign source: google\n"));
+  g_assert_nonnull (strstr (description, "Campaign term: pacotes\n"));
+  g_assert_nonnull (strstr (description, "Page title: Pacotes para o Nordeste\n"));
+  g_assert_nonnull (strstr (description, "Agent: Bruno Costa\n"));
+  g_assert_nonnull (strstr (description, "Chat on JivoChat:\n[08:40] Visitor: Olá!"));
+  company = puente_jivochat_company_name (chat, NULL);
+  g_assert_cmpstr (company, ==, COMPANY);
+}
+
+static void
+test_parse_mapping (void)
+{
+  g_autofree char *text = fixture_text ();
+  g_autoptr(PuenteJivochatChat) chat = puente_jivochat_chat_parse (text, -1, NULL);
+  g_autoptr(PuenteConnection) connection = g_new0 (PuenteConnection, 1);
+  g_autoptr(PuenteRecord) contact = NULL;
+  g_autofree char *company = NULL;
+
+  connection->id = g_strdup (CONNECTION_ID);
+  puente_connection_set_setting (connection, "jivochat.map.utm_campaign", "custom:campanha");
+  puente_connection_set_setting (connection, "jivochat.map.description", "ignore");
+  puente_connection_set_setting (connection, "jivochat.map.agent", "field:" PUENTE_FIELD_CONTACT_TYPE);
+  puente_connection_set_setting (connection, "jivochat.map.page_url", "ignore");
+
+  contact = puente_jivochat_build_contact (chat, connection, "cold-lead");
+  g_assert_cmpstr (puente_record_get_custom (contact, "campanha"), ==, "inverno");
+  g_assert_cmpstr (puente_record_get (contact, PUENTE_FIELD_CONTACT_TYPE), ==, "Bruno Costa");
+  g_assert_cmpstr (puente_record_get (contact, PUENTE_FIELD_STATUS), ==, "cold-lead");
+  g_assert_null (puente_record_get (contact, PUENTE_FIELD_COMPANY_NAME));
+  g_assert_null (strstr (puente_record_get (contact, PUENTE_FIELD_DESCRIPTION), "Campaign:"));
+  g_assert_null (strstr (puente_record_get (contact, PUENTE_FIELD_DESCRIPTION), "agencia.example.com.br"));
+  company = puente_jivochat_company_name (chat, connection);
+  g_assert_null (company);
+}
+
+static void
+test_parse_odd (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PuenteJivochatChat) chat = NULL;
+  g_autoptr(GString) long_text = g_string_new (NULL);
+  g_autofree char *json = NULL;
+
+  g_assert_null (puente_jivochat_chat_parse ("not json", -1, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+  g_clear_error (&error);
+  g_assert_null (puente_jivochat_chat_parse ("[1, 2]", -1, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+  g_clear_error (&error);
+
+  /* Members of the wrong type are left out, never trusted */
+  chat = puente_jivochat_chat_parse ("{\"event_name\": \"chat_finished\", \"chat_id\": \"7\", "
+                                     "\"visitor\": {\"name\": 5, \"email\": [\"x\"], \"phone\": \"  \"}, "
+                                     "\"agents\": {\"name\": \"A\"}, \"session\": {\"utm_json\": "
+                                     "\"{\\\"source\\\": \\\"bing\\\"}\"}, \"chat\": {\"messages\": 3}, "
+                                     "\"plain_messages\": \"Visitor: hi\"}", -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (chat->visitor_name, ==, "5");
+  g_assert_null (chat->visitor_email);
+  g_assert_null (chat->visitor_phone);
+  g_assert_null (chat->agent);
+  g_assert_cmpstr (chat->utm_source, ==, "bing");  /* utm_json as a JSON string */
+  g_assert_cmpstr (chat->transcript, ==, "Visitor: hi");  /* plain_messages without messages */
+  g_clear_pointer (&chat, puente_jivochat_chat_free);
+
+  /* A long chat is cut at a character, and marked */
+  for (guint i = 0; i < 2000; i++)
+    g_string_append (long_text, "ção ");
+  json = g_strdup_printf ("{\"chat_id\": \"8\", \"plain_messages\": \"%s\"}", long_text->str);
+  chat = puente_jivochat_chat_parse (json, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (strlen (chat->transcript), <=, PUENTE_JIVOCHAT_MAX_TRANSCRIPT);
+  g_assert_true (g_utf8_validate (chat->transcript, -1, NULL));
+  g_assert_true (g_str_has_suffix (chat->transcript, "\n[…]"));
+}
+
+/* ---- the listener against the sandbox ------------------------------------------------------ */
+
+typedef struct
+{
+  PuenteTestSandbox      *sandbox;
+  PuenteConnection       *connection;
+  PuenteJivochatListener *listener;
+  char                   *url;
+  char                   *store_path;
+  PuenteCrm              *crm;       /* to look at the sandbox, on the test's thread */
+  SoupSession            *session;
+  guint                   handled;
+  GPtrArray              *outcomes;  /* PuenteOutcome as pointers */
+  GPtrArray              *messages;
+} Fixture;
+
+static PuenteCrm *
+open_crm_quickly (const PuenteConnection  *connection,
+                  GCancellable            *cancellable,
+                  GError                 **error)
+{
+  PuenteCrm *crm = puente_connection_open_crm (connection, cancellable, error);
+
+  /* The same policy as in use, with short waits so that the fault tests stay quick. */
+  if (crm != NULL)
+    puente_api_client_set_retry_policy (puente_clientify_crm_get_client (PUENTE_CLIENTIFY_CRM (crm)), 3, 5, 20);
+  return crm;
+}
+
+static void
+chat_handled_cb (PuenteJivochatListener *listener,
+                 int                     outcome,
+                 const char             *display_name,
+                 const char             *message,
+                 gpointer                user_data)
+{
+  Fixture *fixture = user_data;
+
+  g_ptr_array_add (fixture->outcomes, GINT_TO_POINTER (outcome));
+  g_ptr_array_add (fixture->messages, g_strdup (message));
+  fixture->handled++;
+}
+
+static void
+fixture_listen (Fixture *fixture)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *pending = NULL;
+
+  fixture->listener = puente_jivochat_listener_new (fixture->connection, fixture->store_path);
+  puente_jivochat_listener_set_crm_func (fixture->listener, open_crm_quickly);
+  g_signal_connect (fixture->listener, "chat-handled", G_CALLBACK (chat_handled_cb), fixture);
+  puente_jivochat_listener_start_async (fixture->listener, NULL, puente_test_store_result, &pending);
+  result = puente_test_wait_for_result (&pending);
+  g_assert_true (puente_jivochat_listener_start_finish (fixture->listener, result, &error));
+  g_assert_no_error (error);
+
+  g_clear_pointer (&fixture->url, g_free);
+  fixture->url = puente_jivochat_listener_get_url (fixture->listener);
+  g_assert_true (g_str_has_prefix (fixture->url, "http://127.0.0.1:"));
+}
+
+static void
+fixture_stop (Fixture *fixture)
+{
+  puente_jivochat_listener_stop (fixture->listener);
+  g_clear_object (&fixture->listener);
+}
+
+static Fixture *
+fixture_new (const char *first_setting,
+             ...)
+{
+  Fixture *fixture = g_new0 (Fixture, 1);
+  g_autoptr(GError) error = NULL;
+  va_list args;
+
+  puente_test_require_private_session ();
+
+  fixture->sandbox = puente_test_sandbox_start (NULL);
+  fixture->store_path = puente_store_default_path ();
+  fixture->outcomes = g_ptr_array_new ();
+  fixture->messages = g_ptr_array_new_with_free_func (g_free);
+  fixture->session = soup_session_new ();
+
+  fixture->connection = g_new0 (PuenteConnection, 1);
+  fixture->connection->id = g_strdup (CONNECTION_ID);
+  fixture->connection->profile = g_strdup ("generic");
+  fixture->connection->crm = g_strdup ("clientify");
+  fixture->connection->crm_url = g_strdup (fixture->sandbox->crm_url);
+  fixture->connection->source_kind = g_strdup ("file");
+  puente_connection_set_setting (fixture->connection, PUENTE_SETTING_JIVOCHAT_ENABLED, "true");
+  puente_connection_set_setting (fixture->connection, PUENTE_SETTING_JIVOCHAT_PORT, "0");
+  va_start (args, first_setting);
+  for (const char *key = first_setting; key != NULL; key = va_arg (args, const char *))
+    puente_connection_set_setting (fixture->connection, key, va_arg (args, const char *));
+  va_end (args);
+
+  g_assert_true (puente_credentials_store_sync (CONNECTION_ID, PUENTE_SERVICE_CRM, "sandbox", NULL, &error));
+  g_assert_no_error (error);
+
+  fixture->crm = PUENTE_CRM (puente_clientify_crm_new (fixture->sandbox->crm_url, "sandbox", 0, &error));
+  g_assert_no_error (error);
+
+  fixture_listen (fixture);
+  return fixture;
+}
+
+static void
+fixture_free (Fixture *fixture)
+{
+  if (fixture->listener != NULL)
+    fixture_stop (fixture);
+  g_clear_object (&fixture->crm);
+  g_clear_object (&fixture->session);
+  puente_test_sandbox_stop (fixture->sandbox);
+  puente_connection_free (fixture->connection);
+  g_ptr_array_unref (fixture->outcomes);
+  g_ptr_array_unref (fixture->messages);
+  g_free (fixture->url);
+  g_free (fixture->store_path);
+  g_free (fixture);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Fixture, fixture_free)
+
+/* POSTs @body (or GETs, with @method) to @url; returns the status, and the answer in @answer */
+static guint
+post (Fixture    *fixture,
+      const char *method,
+      const char *url,
+      const char *body,
+      char      **answer)
+{
+  g_autoptr(SoupMessage) message = soup_message_new (method, url);
+  g_autoptr(GBytes) reply = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (body != NULL)
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+
+      soup_message_set_request_body_from_bytes (message, "application/json", bytes);
+    }
+  reply = soup_session_send_and_read (fixture->session, message, NULL, &error);
+  g_assert_no_error (error);
+  if (answer != NULL)
+    *answer = g_strndup (g_bytes_get_data (reply, NULL), g_bytes_get_size (reply));
+
+  return soup_message_get_status (message);
+}
+
+typedef struct
+{
+  Fixture *fixture;
+  guint    count;
+} HandledWait;
+
+static gboolean
+handled_reached (gpointer data)
+{
+  HandledWait *wait = data;
+
+  return wait->fixture->handled >= wait->count;
+}
+
+static void
+wait_handled (Fixture *fixture,
+              guint    count)
+{
+  HandledWait wait = { fixture, count };
+
+  puente_test_wait_until (handled_reached, &wait);
+  g_assert_cmpuint (fixture->handled, ==, count);
+}
+
+/* Posts @body and waits until the listener handled it. */
+static void
+post_body (Fixture    *fixture,
+           const char *body)
+{
+  g_autofree char *answer = NULL;
+  guint before = fixture->handled;
+
+  g_assert_cmpuint (post (fixture, "POST", fixture->url, body, &answer), ==, 200);
+  g_assert_cmpstr (answer, ==, "{\"result\":\"ok\"}");
+  wait_handled (fixture, before + 1);
+}
+
+/* Posts the fixture's chat_finished with another chat id and email, and waits for it. */
+static void
+post_chat (Fixture    *fixture,
+           const char *chat_id,
+           const char *email)
+{
+  g_autofree char *body = webhook (chat_id, email, NULL);
+
+  post_body (fixture, body);
+}
+
+/* The fixture's chat from another visitor: @name, @email and no phone. */
+static char *
+other_visitor (const char *chat_id,
+               const char *name,
+               const char *email)
+{
+  g_autofree char *body = webhook (chat_id, email, NULL);
+  g_autoptr(JsonNode) root = json_from_string (body, NULL);
+  JsonObject *visitor = json_object_get_object_member (json_node_get_object (root), "visitor");
+
+  json_object_remove_member (visitor, "phone");
+  json_object_set_string_member (visitor, "name", name);
+  return json_to_string (root, FALSE);
+}
+
+static const char *
+last_message (Fixture *fixture)
+{
+  g_assert_cmpuint (fixture->messages->len, >, 0);
+  return g_ptr_array_index (fixture->messages, fixture->messages->len - 1);
+}
+
+static PuenteOutcome
+last_outcome (Fixture *fixture)
+{
+  g_assert_cmpuint (fixture->outcomes->len, >, 0);
+  return GPOINTER_TO_INT (g_ptr_array_index (fixture->outcomes, fixture->outcomes->len - 1));
+}
+
+/* ---- looking at the sandbox ---------------------------------------------------------------- */
+
+static GPtrArray *
+find (Fixture      *fixture,
+      PuenteEntity  entity,
+      PuenteCrmKey  key,
+      const char   *value)
+{
+  GAsyncResult *pending = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *found;
+
+  puente_crm_find_async (fixture->crm, entity, key, NULL, value, NULL, puente_test_store_result, &pending);
+  result = puente_test_wait_for_result (&pending);
+  found = puente_crm_find_finish (fixture->crm, result, &error);
+  g_assert_no_error (error);
+  return found;
+}
+
+/* Every deal of the contact @contact_id, read through every page. */
+static GPtrArray *
+deals_of (Fixture    *fixture,
+          const char *contact_id)
+{
+  GPtrArray *deals = g_ptr_array_new_with_free_func ((GDestroyNotify) puente_record_free);
+  g_autofree char *next = NULL;
+
+  do
+    {
+      GAsyncResult *pending = NULL;
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(PuenteRecordPage) page = NULL;
+
+      puente_crm_list_async (fixture->crm, PUENTE_ENTITY_DEAL, NULL, next, NULL,
+                             puente_test_store_result, &pending);
+      result = puente_test_wait_for_result (&pending);
+      page = puente_crm_list_finish (fixture->crm, result, &error);
+      g_assert_no_error (error);
+      for (guint i = 0; i < page->records->len; i++)
+        {
+          PuenteRecord *deal = g_ptr_array_index (page->records, i);
+
+          if (g_strcmp0 (puente_record_get (deal, PUENTE_FIELD_CONTACT_ID), contact_id) == 0)
+            g_ptr_array_add (deals, g_ptr_array_steal_index (page->records, i--));
+        }
+      g_free (next);
+      next = g_steal_pointer (&page->next);
+    }
+  while (next != NULL);
+
+  return deals;
+}
+
+static PuenteRecord *
+the_contact (Fixture    *fixture,
+             const char *email)
+{
+  g_autoptr(GPtrArray) found = find (fixture, PUENTE_ENTITY_CONTACT, PUENTE_CRM_KEY_EMAIL, email);
+
+  g_assert_cmpuint (found->len, ==, 1);
+  return g_ptr_array_steal_index (found, 0);
+}
+
+static guint
+count_companies (Fixture *fixture)
+{
+  g_autoptr(GPtrArray) found = find (fixture, PUENTE_ENTITY_COMPANY, PUENTE_CRM_KEY_NAME, COMPANY);
+
+  return found->len;
+}
+
+/* The events the listener stored, newest first, read with a store of the test's own */
+static GPtrArray *
+stored_events (Fixture *fixture)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PuenteStore) store = puente_store_open (fixture->store_path, &error);
+  GPtrArray *events;
+
+  g_assert_no_error (error);
+  events = puente_store_list_events (store, 0, -1, -1, 100, &error);
+  g_assert_no_error (error);
+  return events;
+}
+
+/* ---- the behaviours ------------------------------------------------------------------------ */
+
+static void
+test_company_person_deal (void)
+{
+  g_autoptr(Fixture) fixture = fixture_new ("jivochat.behaviour", "company-person-deal", NULL);
+  g_autoptr(PuenteRecord) contact = NULL;
+  g_autoptr(GPtrArray) deals = NULL;
+  g_autoptr(GPtrArray) companies = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GPtrArray) runs = NULL;
+  g_autoptr(PuenteStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  PuenteEvent *event;
+  PuenteRunInfo *run;
+  PuenteRecord *deal;
+
+  g_assert_cmpuint (count_companies (fixture), ==, 0);
+  post_chat (fixture, "c-1", EMAIL);
+  g_assert_cmpint (last_outcome (fixture), ==, PUENTE_OUTCOME_CREATED);
+  g_assert_cmpstr (last_message (fixture), ==,
+                   "Chat with Ana Rita Figueiredo: created the company, the person and a deal.");
+
+  contact = the_contact (fixture, EMAIL);
+  g_assert_cmpstr (puente_record_get (contact, PUENTE_FIELD_FIRST_NAME), ==, "Ana");
+  g_assert_cmpstr (puente_record_get (contact, PUENTE_FIELD_LAST_NAME), ==, "Rita Figueiredo");
+  g_assert_cmpstr (puente_record_get (contact, PUENTE_FIELD_COMPANY_NAME), ==, COMPANY);
+  g_assert_cmpstr (puente_record_get (contact, PUENTE_FIELD_SOURCE), ==, "JivoChat");
+  g_assert_true (puente_record_has_tag (contact, "JivoChat"));
+  g_assert_nonnull (strstr (puente_record_get (contact, PUENTE_FIELD_DESCRIPTION),
+                            "Agent: Vou preparar a cotação e envio por email."));
+
+  companies = find (fixture, PUENTE_ENTITY_COMPANY, PUENTE_CRM_KEY_NAME, COMPANY);
+  g_assert_cmpuint (companies->len, ==, 1);
+  deals = deals_of (fixture, contact->id);
+  g_assert_cmpuint (deals->len, ==, 1);
+  deal = g_ptr_array_index (deals, 0);
+  g_assert_cmpstr (puente_record_get (deal, PUENTE_FIELD_NAME), ==, "Chat with Ana Rita Figueiredo");
+  g_assert_cmpstr (puente_record_get (deal, PUENTE_FIELD_COMPANY_ID), ==,
+                   ((PuenteRecord *) g_ptr_array_index (companies, 0))->id);
+
+  /* In the store: a run started by the webhook, with the event and its sentence */
+  events = stored_events (fixture);
+  g_assert_cmpuint (events->len, ==, 1);
+  event = g_ptr_array_index (events, 0);
+  g_assert_cmpint (event->outcome, ==, PUENTE_OUTCOME_CREATED);
+  g_assert_cmpint (event->entity, ==, PUENTE_ENTITY_DEAL);
+  g_assert_cmpstr (event->source_id, ==, "jivochat:c-1");
+  g_assert_cmpstr (event->crm_id, ==, deal->id);
+  g_assert_cmpstr (event->display_name, ==, "Ana Rita Figueiredo");
+  g_assert_cmpstr (event->message, ==, last_message (fixture));
+  store = puente_store_open (fixture->store_path, &error);
+  runs = puente_store_list_runs (store, CONNECTION_ID, 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (runs->len, ==, 1);
+  run = g_ptr_array_index (runs, 0);
+  g_assert_cmpstr (run->trigger, ==, "webhook");
+  g_assert_cmpstr (run->mode, ==, "chat");
+  g_assert_cmpstr (run->state, ==, "succeeded");
+  g_assert_cmpuint (run->counts[PUENTE_OUTCOME_CREATED], ==, 1);
+
+  /* A second chat of another visitor of the same company: the company is not made again */
+  {
+    g_autofree char *other = other_visitor ("c-2", "Carla Mendes", "carla@exemplo.com.br");
+
+    post_body (fixture, other);
+  }
+  g_assert_cmpstr (last_message (fixture), ==, "Chat with Carla Mendes: created the person and a deal.");
+  g_assert_cmpuint (count_companies (fixture), ==, 1);
+}
+
+static void
+test_person_deal_in_stage (void)
+{
+  g_autoptr(GPtrArray) pipelines = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(Fixture) fixture = NULL;
+  g_autoptr(PuenteRecord) contact = NULL;
+  g_autoptr(GPtrArray) deals = NULL;
+  g_autoptr(PuenteCrm) crm = NULL;
+  g_autoptr(PuenteTestSandbox) probe = puente_test_sandbox_start (NULL);
+  PuenteCrmPipeline *pipeline;
+  PuenteCrmStage *stage;
+  GAsyncResult *pending = NULL;
+
+  /* The demo's pipelines are the same in every sandbox: a pipeline that is not the default
+   * and a stage that is not its first, read from another one. */
+  crm = PUENTE_CRM (puente_clientify_crm_new (probe->crm_url, "sandbox", 0, &error));
+  puente_crm_list_pipelines_async (crm, NULL, puente_test_store_result, &pending);
+  result = puente_test_wait_for_result (&pending);
+  pipelines = puente_crm_list_pipelines_finish (crm, result, &error);
+  g_assert_no_error (error);
+  pipeline = g_ptr_array_index (pipelines, pipelines->len - 1);
+  g_assert_cmpuint (pipeline->stages->len, >, 1);
+  stage = g_ptr_array_index (pipeline->stages, 1);
+
+  fixture = fixture_new ("jivochat.behaviour", "person-deal", "jivochat.pipeline", pipeline->id,
+                         "jivochat.stage", stage->id, NULL);
+  post_chat (fixture, "p-1", EMAIL);
+  g_assert_cmpstr (last_message (fixture), ==, "Chat with Ana Rita Figueiredo: created the person and a deal.");
+
+  contact = the_contact (fixture, EMAIL);
+  deals = deals_of (fixture, contact->id);
+  g_assert_cmpuint (deals->len, ==, 1);
+  g_assert_cmpstr (puente_record_get (g_ptr_array_index (deals, 0), PUENTE_FIELD_PIPELINE_ID), ==, pipeline->id);
+  g_assert_cmpstr (puente_record_get (g_ptr_array_index (deals, 0), PUENTE_FIELD_STAGE_ID), ==, stage->id);
+  g_assert_null (puente_record_get (g_ptr_array_index (deals, 0), PUENTE_FIELD_COMPANY_ID));
+  g_assert_cmpuint (count_companies (fixture), ==, 0);
+  g_assert_cmpuint (puente_test_sandbox_count (fixture->sandbox, "POST", "companies"), ==, 0);
+}
+
+static void
+test_company_person (void)
+{
+  g_autoptr(Fixture) fixture = fixture_new ("jivochat.behaviour", "company-person", NULL);
+  g_autoptr(PuenteRecord) contact = NULL;
+  g_autoptr(GPtrArray) deals = NULL;
+
+  post_chat (fixture, "cp-1", EMAIL);
+  g_assert_cmpstr (last_message (fixture), ==, "Chat with Ana Rita Figueiredo: created the company and the person.");
+  contact = the_contact (fixture, EMAIL);
+  deals = deals_of (fixture, contact->id);
+  g_assert_cmpuint (deals->len, ==, 0);
+  g_assert_cmpuint (count_companies (fixture), ==, 1);
+  g_assert_cmpuint (puente_test_sandbox_count (fixture->sandbox, "POST", "deals"), ==, 0);
+}
+
+static void
+test_lead (void)
+{
+  g_autoptr(Fixture) fixture = fixture_new ("jivochat.behaviour", "lead", NULL);
+  g_autoptr(PuenteRecord) contact = NULL;
+
+  post_chat (fixture, "l-1", EMAIL);
+  g_assert_cmpint (last_outcome (fixture), ==, PUENTE_OUTCOME_CREATED);
+  g_assert_cmpstr (last_message (fixture), ==, "Chat with Ana Rita Figueiredo: created a lead.");
+  contact = the_contact (fixture, EMAIL);
+  g_assert_cmpstr (puente_record_get (contact, PUENTE_FIELD_STATUS), ==, "cold-lead");
+  g_assert_cmpuint (puente_test_sandbox_count (fixture->sandbox, "POST", "deals"), ==, 0);
+  g_assert_cmpuint (puente_test_sandbox_count (fixture->sandbox, "POST", "companies"), ==, 0);
+
+  /* The same visitor in another chat: no second lead */
+  post_chat (fixture, "l-2", EMAIL);
+  g_assert_cmpint (last_outcome (fixture), ==, PUENTE_OUTCOME_SKIPPED);
+  g_assert_cmpstr (last_message (fixture), ==, "Chat with Ana Rita Figueiredo: already in the CRM; no new lead.");
+  g_assert_cmpuint (puente_test_sandbox_count (fixture->sandbox, "POST", "contacts"), ==, 1);
+}
+
+/* ---- duplicates and existing clients --------------------------------------------------------- */
+
+static void
+test_delivered_twice (void)
+{
+  g_autoptr(Fixture) fixture = fixture_new (NULL);
+  g_autofree char *body = webhook ("d-1", EMAIL, NULL);
+  g_autofree char *answer = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  guint writes;
+
+  post_chat (fixture, "d-1", EMAIL);
+  writes = puente_test_sandbox_count (fixture->sandbox, "POST", NULL);
+  g_assert_cmpuint (writes, ==, 2);  /* the person and the deal */
+
+  /* Again, as JivoChat may: acknowledged, and nothing happens */
+  g_assert_cmpuint (post (fixture, "POST", fixture->url, body, &answer), ==, 200);
+  g_assert_cmpstr (answer, ==, "{\"result\":\"ok\"}");
+  /* And after a restart of the listener too (which tries what is left waiting) */
+  fixture_stop (fixture);
+  fixture_listen (fixture);
+  g_clear_pointer (&answer, g_free);
+  g_assert_cmpuint (post (fixture, "POST", fixture->url, body, &answer), ==, 200);
+  g_assert_cmpstr (answer, ==, "{\"result\":\"ok\"}");
+
+  /* A different chat afterwards is handled: the earlier ones were not merely queued */
+  {
+    g_autofree char *other = other_visitor ("d-2", "Carla Mendes", "carla@exemplo.com.br");
+
+    post_body (fixture, other);
+  }
+  g_assert_cmpuint (fixture->handled, ==, 2);
+  g_assert_cmpuint (puente_test_sandbox_count (fixture->sandbox, "POST", NULL), ==, writes + 2);
+  events = stored_events (fixture);
+  g_assert_cmpuint (events->len, ==, 2);
+}
+
+static PuenteRecord *
+create_contact (Fixture    *fixture,
+                const char *first_name,
+                const char *email,
+                const char *phone)
+{
+  g_autoptr(PuenteRecord) contact = puente_record_new (PUENTE_ENTITY_CONTACT);
+  GAsyncResult *pending = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  PuenteRecord *created;
+
+  puente_record_set (contact, PUENTE_FIELD_FIRST_NAME, first_name);
+  puente_record_set (contact, PUENTE_FIELD_EMAIL, email);
+  puente_record_set (contact, PUENTE_FIELD_PHONE, phone);
+  puente_record_set (contact, PUENTE_FIELD_DESCRIPTION, "The owner's own words");
+  puente_crm_create_async (fixture->crm, contact, NULL, NULL, puente_test_store_result, &pending);
+  result = puente_test_wait_for_result (&pending);
+  created = puente_crm_create_finish (fixture->crm, result, &error);
+  g_assert_no_error (error);
+  return created;
+}
+
+static void
+test_existing_client (void)
+{
+  g_autoptr(Fixture) fixture = fixture_new (NULL);
+  g_autoptr(PuenteRecord) existing = create_contact (fixture, "Ana", EMAIL, NULL);
+  g_autoptr(PuenteRecord) by_phone = create_contact (fixture, "Beatriz", NULL, "+351 912 000 111");
+  g_autoptr(PuenteRecord) contact = NULL;
+  g_autoptr(GPtrArray) deals = NULL;
+  g_autoptr(GPtrArray) phone_deals = NULL;
+  guint contacts_created = puente_test_sandbox_count (fixture->sandbox, "POST", "contacts");
+  g_autofree char *body = NULL;
+
+  /* Found by email: only the deal is added, and the owner's contact is left as it was */
+  post_chat (fixture, "e-1", EMAIL);
+  g_assert_cmpint (last_outcome (fixture), ==, PUENTE_OUTCOME_CREATED);
+  g_assert_cmpstr (last_message (fixture), ==,
+                   "Chat with Ana Rita Figueiredo: the person was already in the CRM; created a deal.");
+  g_assert_cmpuint (puente_test_sandbox_count (fixture->sandbox, "POST", "contacts"), ==, contacts_created);
+  contact = the_contact (fixture, EMAIL);
+  g_assert_cmpstr (contact->id, ==, existing->id);
+  g_assert_cmpstr (puente_record_get (contact, PUENTE_FIELD_DESCRIPTION), ==, "The owner's own words");
+  deals = deals_of (fixture, existing->id);
+  g_assert_cmpuint (deals->len, ==, 1);
+
+  /* Without one deal per person, a second chat is a second deal */
+  post_chat (fixture, "e-2", EMAIL);
+  g_clear_pointer (&deals, g_ptr_array_unref);
+  deals = deals_of (fixture, existing->id);
+  g_assert_cmpuint (deals->len, ==, 2);
+
+  /* No email in the chat: found by phone (written as the CRM has it: Clientify's phone
+   * filter may match exactly, as the sandbox's does) */
+  body = webhook ("e-3", NULL, NULL);
+  {
+    g_autoptr(JsonNode) root = json_from_string (body, NULL);
+    JsonObject *visitor = json_object_get_object_member (json_node_get_object (root), "visitor");
+    guint before = fixture->handled;
+
+    json_object_set_string_member (visitor, "phone", "+351 912 000 111");
+    json_object_set_string_member (visitor, "name", "Beatriz");
+    g_free (body);
+    body = json_to_string (root, FALSE);
+    g_assert_cmpuint (post (fixture, "POST", fixture->url, body, NULL), ==, 200);
+    wait_handled (fixture, before + 1);
+  }
+  g_assert_cmpstr (last_message (fixture), ==, "Chat with Beatriz: the person was already in the CRM; created a deal.");
+  g_assert_cmpuint (puente_test_sandbox_count (fixture->sandbox, "POST", "contacts"), ==, contacts_created);
+  phone_deals = deals_of (fixture, by_phone->id);
+  g_assert_cmpuint (phone_deals->len, ==, 1);
+}
+
+static void
+test_one_deal_per_person (void)
+{
+  g_autoptr(Fixture) fixture = fixture_new ("jivochat.one-deal-per-person", "true", NULL);
+  g_autoptr(PuenteRecord) contact = NULL;
+  g_autoptr(GPtrArray) deals = NULL;
+
+  post_chat (fixture, "o-1", EMAIL);
+  g_assert_cmpstr (last_message (fixture), ==, "Chat with Ana Rita Figueiredo: created the person and a deal.");
+  post_chat (fixture, "o-2", EMAIL);
+  g_assert_cmpint (last_outcome (fixture), ==, PUENTE_OUTCOME_SKIPPED);
+  g_assert_cmpstr (last_message (fixture), ==,
+                   "Chat with Ana Rita Figueiredo: already in the CRM, with a deal from an earlier "
+                   "chat; nothing new to add.");
+
+  contact = the_contact (fixture, EMAIL);
+  deals = deals_of (fixture, contact->id);
+  g_assert_cmpuint (deals->len, ==, 1);
+  g_assert_cmpuint (puente_test_sandbox_count (fixture->sandbox, "POST", "deals"), ==, 1);
+}
+
+static void
+test_no_contact_details (void)
+{
+  g_autoptr(Fixture) fixture = fixture_new (NULL);
+  g_autofree char *body = webhook ("n-1", NULL, NULL);
+  g_autoptr(JsonNode) root = json_from_string (body, NULL);
+  JsonObject *visitor = json_object_get_object_member (json_node_get_object (root), "visitor");
+  g_autofree char *anonymous = NULL;
+
+  json_object_remove_member (visitor, "phone");
+  anonymous = json_to_string (root, FALSE);
+  g_assert_cmpuint (post (fixture, "POST", fixture->url, anonymous, NULL), ==, 200);
+  wait_handled (fixture, 1);
+  g_assert_cmpint (last_outcome (fixture), ==, PUENTE_OUTCOME_SKIPPED);
+  g_assert_cmpstr (last_message (fixture), ==,
+                   "Chat with Ana Rita Figueiredo: the visitor left no email or phone number, so "
+                   "Puente cannot tell them from your clients; nothing was added.");
+  g_assert_cmpuint (puente_test_sandbox_count (fixture->sandbox, "POST", NULL), ==, 0);
+}
+
+/* ---- what is refused ------------------------------------------------------------------------ */
+
+static void
+test_refused (void)
+{
+  g_autoptr(Fixture) fixture = fixture_new (NULL);
+  g_autofree char *body = webhook ("r-1", EMAIL, NULL);
+  g_autofree char *other_event = webhook ("r-2", EMAIL, "chat_accepted");
+  g_autofree char *base = NULL;
+  g_autofree char *wrong = NULL;
+  g_autofree char *answer = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  const char *token;
+
+  token = strstr (fixture->url, PUENTE_JIVOCHAT_PATH) + strlen (PUENTE_JIVOCHAT_PATH);
+  g_assert_cmpuint (strlen (token), ==, 32);
+  base = g_strndup (fixture->url, token - fixture->url);
+  wrong = g_strconcat (base, "0123456789abcdef0123456789abcdef", NULL);
+
+  /* Without the token, or with another one */
+  g_assert_cmpuint (post (fixture, "POST", base, body, NULL), ==, 404);
+  g_assert_cmpuint (post (fixture, "POST", wrong, body, NULL), ==, 404);
+  g_clear_pointer (&wrong, g_free);
+  wrong = g_strconcat (fixture->url, "/", NULL);
+  g_assert_cmpuint (post (fixture, "POST", wrong, body, NULL), ==, 404);
+  /* Not a POST */
+  g_assert_cmpuint (post (fixture, "GET", fixture->url, NULL, NULL), ==, 405);
+  /* Not JSON, not an object, no chat id */
+  g_assert_cmpuint (post (fixture, "POST", fixture->url, "{\"event_name\": ", NULL), ==, 400);
+  g_assert_cmpuint (post (fixture, "POST", fixture->url, "[]", NULL), ==, 400);
+  g_assert_cmpuint (post (fixture, "POST", fixture->url, "{\"event_name\": \"chat_finished\"}", NULL), ==, 400);
+  /* Another event: acknowledged, ignored */
+  g_assert_cmpuint (post (fixture, "POST", fixture->url, other_event, &answer), ==, 200);
+  g_assert_cmpstr (answer, ==, "{\"result\":\"ok\"}");
+
+  /* Then a real one, after which nothing else can be waiting */
+  post_chat (fixture, "r-3", EMAIL);
+  g_assert_cmpuint (fixture->handled, ==, 1);
+  g_assert_cmpuint (puente_test_sandbox_count (fixture->sandbox, "POST", "contacts"), ==, 1);
+  events = stored_events (fixture);
+  g_assert_cmpuint (events->len, ==, 1);
+
+  /* The token is the same at the next start (it is in the keyring), and only there */
+  {
+    g_autofree char *before = g_strdup (fixture->url);
+    g_auto(PuenteSecret) kept = puente_credentials_lookup_sync (CONNECTION_ID, PUENTE_SERVICE_WEBHOOK, NULL, NULL);
+
+    g_assert_nonnull (kept);
+    g_assert_true (g_strcmp0 (kept, token) == 0);
+    fixture_stop (fixture);
+    fixture_listen (fixture);
+    g_assert_true (g_str_has_suffix (fixture->url, strstr (before, PUENTE_JIVOCHAT_PATH)));
+  }
+}
+
+/* ---- failures and retries ------------------------------------------------------------------- */
+
+static void
+test_failure_then_retry (void)
+{
+  g_autoptr(Fixture) fixture = NULL;
+  g_autoptr(PuenteTestSandbox) failing = NULL;
+  g_autoptr(PuenteStore) store = NULL;
+  g_autoptr(PuenteStoredChat) stored = NULL;
+  g_autoptr(PuenteRecord) contact = NULL;
+  g_autoptr(GPtrArray) deals = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GError) error = NULL;
+  PuenteEvent *event;
+
+  /* A CRM that answers every request with a server error */
+  fixture = fixture_new (NULL);
+  fixture_stop (fixture);
+  failing = puente_test_sandbox_start ("--fail-rate", "1", NULL);
+  g_free (fixture->connection->crm_url);
+  fixture->connection->crm_url = g_strdup (failing->crm_url);
+  fixture_listen (fixture);
+
+  post_chat (fixture, "f-1", EMAIL);
+  g_assert_cmpint (last_outcome (fixture), ==, PUENTE_OUTCOME_FAILED);
+  g_assert_true (g_str_has_prefix (last_message (fixture), "Chat with Ana Rita Figueiredo was not added to the CRM: "));
+  g_assert_true (g_str_has_suffix (last_message (fixture), " It is kept, and Puente will try it again."));
+  g_assert_cmpuint (puente_test_sandbox_count (failing, "GET", "contacts"), >, 0);
+
+  events = stored_events (fixture);
+  g_assert_cmpuint (events->len, ==, 1);
+  event = g_ptr_array_index (events, 0);
+  g_assert_cmpint (event->outcome, ==, PUENTE_OUTCOME_FAILED);
+  g_assert_cmpstr (event->message, ==, last_message (fixture));
+
+  /* Kept with what a retry needs */
+  store = puente_store_open (fixture->store_path, &error);
+  g_assert_no_error (error);
+  stored = puente_store_get_chat (store, CONNECTION_ID, PUENTE_JIVOCHAT_SERVICE, "f-1", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (stored->state, ==, PUENTE_CHAT_FAILED);
+  g_assert_cmpuint (stored->attempts, ==, 1);
+  g_assert_nonnull (strstr (stored->payload, EMAIL));
+  g_clear_pointer (&stored, puente_stored_chat_free);
+
+  /* An explicit retry, still failing, counts another attempt */
+  puente_jivochat_listener_retry (fixture->listener);
+  wait_handled (fixture, 2);
+  g_assert_cmpint (last_outcome (fixture), ==, PUENTE_OUTCOME_FAILED);
+
+  /* The CRM is back (here: the working sandbox): the next start tries it again */
+  fixture_stop (fixture);
+  g_free (fixture->connection->crm_url);
+  fixture->connection->crm_url = g_strdup (fixture->sandbox->crm_url);
+  fixture_listen (fixture);
+  wait_handled (fixture, 3);
+  g_assert_cmpint (last_outcome (fixture), ==, PUENTE_OUTCOME_CREATED);
+  g_assert_cmpstr (last_message (fixture), ==, "Chat with Ana Rita Figueiredo: created the person and a deal.");
+
+  contact = the_contact (fixture, EMAIL);
+  deals = deals_of (fixture, contact->id);
+  g_assert_cmpuint (deals->len, ==, 1);
+
+  stored = puente_store_get_chat (store, CONNECTION_ID, PUENTE_JIVOCHAT_SERVICE, "f-1", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (stored->state, ==, PUENTE_CHAT_DONE);
+  g_assert_cmpuint (stored->attempts, ==, 3);
+  g_assert_null (stored->payload);  /* the personal data goes once it is in the CRM */
+  g_assert_cmpstr (stored->contact_id, ==, contact->id);
+  g_assert_cmpstr (stored->deal_id, ==, ((PuenteRecord *) g_ptr_array_index (deals, 0))->id);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  puente_test_init (&argc, &argv);
+
+  g_test_add_func ("/jivochat/parse", test_parse);
+  g_test_add_func ("/jivochat/parse/mapping", test_parse_mapping);
+  g_test_add_func ("/jivochat/parse/odd", test_parse_odd);
+  g_test_add_func ("/jivochat/company-person-deal", test_company_person_deal);
+  g_test_add_func ("/jivochat/person-deal", test_person_deal_in_stage);
+  g_test_add_func ("/jivochat/company-person", test_company_person);
+  g_test_add_func ("/jivochat/lead", test_lead);
+  g_test_add_func ("/jivochat/delivered-twice", test_delivered_twice);
+  g_test_add_func ("/jivochat/existing-client", test_existing_client);
+  g_test_add_func ("/jivochat/one-deal-per-person", test_one_deal_per_person);
+  g_test_add_func ("/jivochat/no-contact-details", test_no_contact_details);
+  g_test_add_func ("/jivochat/refused", test_refused);
+  g_test_add_func ("/jivochat/failure-then-retry", test_failure_then_retry);
+
+  return g_test_run ();
+}
