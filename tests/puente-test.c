@@ -111,7 +111,7 @@ puente_test_wait_for_result (GAsyncResult **result)
  * @first_arg: the first of the sandbox's command-line arguments, or %NULL
  *
  * Starts `puente-sandbox --port 0 ARGS...` (the binary named by `PUENTE_SANDBOX`, which
- * tests/meson.build sets) and waits for the lines with its CRM and GIAV addresses.
+ * tests/meson.build sets) and waits for the lines with its CRM, GIAV and Ploomes addresses.
  */
 PuenteTestSandbox *
 puente_test_sandbox_start (const char *first_arg,
@@ -141,17 +141,19 @@ puente_test_sandbox_start (const char *first_arg,
   g_assert_no_error (error);
 
   output = g_data_input_stream_new (g_subprocess_get_stdout_pipe (sandbox->process));
-  while (sandbox->crm_url == NULL || sandbox->giav_url == NULL)
+  while (sandbox->crm_url == NULL || sandbox->giav_url == NULL || sandbox->ploomes_url == NULL)
     {
       g_autofree char *line = g_data_input_stream_read_line_utf8 (output, NULL, NULL, &error);
 
       g_assert_no_error (error);
       if (line == NULL)
-        g_error ("puente-sandbox ended before it printed its CRM and GIAV addresses");
+        g_error ("puente-sandbox ended before it printed its CRM, GIAV and Ploomes addresses");
       if (g_str_has_prefix (line, "crm "))
         sandbox->crm_url = g_strdup (line + strlen ("crm "));
       else if (g_str_has_prefix (line, "giav "))
         sandbox->giav_url = g_strdup (line + strlen ("giav "));
+      else if (g_str_has_prefix (line, "ploomes "))
+        sandbox->ploomes_url = g_strdup (line + strlen ("ploomes "));
     }
 
   g_assert_true (g_str_has_suffix (sandbox->crm_url, "/v1/"));
@@ -172,6 +174,7 @@ puente_test_sandbox_stop (PuenteTestSandbox *sandbox)
   g_clear_object (&sandbox->process);
   g_free (sandbox->crm_url);
   g_free (sandbox->giav_url);
+  g_free (sandbox->ploomes_url);
   g_free (sandbox->base_url);
   g_free (sandbox);
 }

@@ -28,6 +28,7 @@ typedef struct
   GSubprocess *process;
   char        *crm_url;   /* "http://127.0.0.1:PORT/v1/" */
   char        *giav_url;  /* "http://127.0.0.1:PORT/webservices/api_2_05.asmx" */
+  char        *ploomes_url;  /* "http://127.0.0.1:PORT/ploomes/" */
   char        *base_url;  /* "http://127.0.0.1:PORT/" (for /__sandbox/...) */
   gpointer     session;   /* one keep-alive SoupSession for the control calls */
 } PuenteTestSandbox;

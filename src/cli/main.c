@@ -128,7 +128,7 @@ load_connection (Cli     *cli,
 static gboolean
 connection_crm_is_unknown (const char *crm)
 {
-  return crm != NULL && !g_str_equal (crm, "clientify");
+  return crm != NULL && !g_str_equal (crm, "clientify") && !g_str_equal (crm, "ploomes");
 }
 
 /* ---- connect ---------------------------------------------------------------------------- */
@@ -145,7 +145,7 @@ command_connect (Cli   *cli,
   g_autofree char *source_file = NULL;
   GOptionEntry entries[] = {
     { "profile", 0, 0, G_OPTION_ARG_STRING, &profile_id, N_("The management software: giav, gioweb or generic"), "PROFILE" },
-    { "crm", 0, 0, G_OPTION_ARG_STRING, &crm, N_("The CRM (clientify)"), "CRM" },
+    { "crm", 0, 0, G_OPTION_ARG_STRING, &crm, N_("The CRM: clientify (the default) or ploomes"), "CRM" },
     { "crm-url", 0, 0, G_OPTION_ARG_STRING, &crm_url, N_("The CRM’s API address, if not the public one"), "URL" },
     { "source-url", 0, 0, G_OPTION_ARG_STRING, &source_url, N_("The address of the management software’s web service"), "URL" },
     { "source-file", 0, 0, G_OPTION_ARG_FILENAME, &source_file, N_("The exported spreadsheet (CSV or XLSX)"), "PATH" },
@@ -196,7 +196,7 @@ command_connect (Cli   *cli,
 
   if (connection_crm_is_unknown (crm))
     {
-      g_printerr (_("Puente works with Clientify: leave out --crm, or write --crm clientify.\n"));
+      g_printerr (_("Puente works with Clientify and Ploomes: leave out --crm, or write --crm clientify or --crm ploomes.\n"));
       return EXIT_CONFIG;
     }
   if (crm_key == NULL || *crm_key == '\0')
@@ -226,7 +226,7 @@ command_connect (Cli   *cli,
 
   /* Checked first, so that a wrong key shows up now, not at the first night's sync, and is
    * never kept. */
-  connector = PUENTE_CRM (puente_clientify_crm_new (crm_url, crm_key, 0, &error));
+  connector = puente_connection_new_crm (connection.crm, crm_url, crm_key, 0, &error);
   if (connector == NULL)
     return fail (EXIT_CONFIG, error);
   puente_crm_verify_async (connector, NULL, store_result_cb, &pending);

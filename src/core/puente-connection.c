@@ -13,6 +13,7 @@
 #include "puente-connection.h"
 #include "puente-credentials.h"
 #include "puente-giav-source.h"
+#include "puente-ploomes-crm.h"
 #include "puente-profile.h"
 #include "puente-spreadsheet.h"
 #include "puente-spreadsheet-source.h"
@@ -125,6 +126,35 @@ puente_connection_prune_log (const PuenteConnection  *connection,
 /* ---- opening the connectors ------------------------------------------------------------- */
 
 /**
+ * puente_connection_new_crm:
+ * @crm: "clientify" or "ploomes"
+ * @crm_url: (nullable): the CRM's API address; %NULL for its public one
+ * @key: the CRM's key
+ * @max_in_flight: requests at once; 0 for the connector's default
+ *
+ * Returns: (transfer full): the CRM connector, or %NULL with @error set when @crm is not
+ *   known or @crm_url not acceptable
+ */
+PuenteCrm *
+puente_connection_new_crm (const char  *crm,
+                           const char  *crm_url,
+                           const char  *key,
+                           guint        max_in_flight,
+                           GError     **error)
+{
+  g_return_val_if_fail (key != NULL, NULL);
+
+  if (g_strcmp0 (crm, "clientify") == 0)
+    return PUENTE_CRM (puente_clientify_crm_new (crm_url, key, max_in_flight, error));
+  if (g_strcmp0 (crm, "ploomes") == 0)
+    return PUENTE_CRM (puente_ploomes_crm_new (crm_url, key, max_in_flight, error));
+
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+               _("Puente does not know the CRM “%s”. Set up the connection again."), crm);
+  return NULL;
+}
+
+/**
  * puente_connection_open_crm:
  *
  * The connector keeps to the owner's requests at once (%PUENTE_SETTING_SYNC_MAX_IN_FLIGHT).
@@ -140,7 +170,7 @@ puente_connection_open_crm (const PuenteConnection  *connection,
 
   g_return_val_if_fail (connection != NULL, NULL);
 
-  if (g_strcmp0 (connection->crm, "clientify") != 0)
+  if (g_strcmp0 (connection->crm, "clientify") != 0 && g_strcmp0 (connection->crm, "ploomes") != 0)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
                    _("Puente does not know the CRM “%s”. Set up the connection again."),
@@ -152,8 +182,8 @@ puente_connection_open_crm (const PuenteConnection  *connection,
   if (key == NULL)
     return NULL;
 
-  return PUENTE_CRM (puente_clientify_crm_new (connection->crm_url, key,
-                                               puente_connection_get_max_in_flight (connection), error));
+  return puente_connection_new_crm (connection->crm, connection->crm_url, key,
+                                    puente_connection_get_max_in_flight (connection), error);
 }
 
 /* The column.* settings over the guess for the export's headers; NULL (no error) when the

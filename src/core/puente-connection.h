@@ -37,6 +37,13 @@ guint         puente_connection_get_max_in_flight  (const PuenteConnection  *con
 gboolean      puente_connection_get_delete_enabled (const PuenteConnection  *connection);
 guint         puente_connection_get_retention_days (const PuenteConnection  *connection);
 
+/* The connector for the CRM named @crm ("clientify", "ploomes"), with @key; no I/O. */
+PuenteCrm    *puente_connection_new_crm     (const char              *crm,
+                                             const char              *crm_url,
+                                             const char              *key,
+                                             guint                    max_in_flight,
+                                             GError                 **error);
+
 /* Blocking (they read the keyring): call them from the engine's thread, never the UI's. */
 PuenteCrm    *puente_connection_open_crm    (const PuenteConnection  *connection,
                                              GCancellable            *cancellable,

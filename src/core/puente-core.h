@@ -13,6 +13,7 @@
 #include "puente-crm.h"
 #include "puente-engine.h"
 #include "puente-giav-source.h"
+#include "puente-ploomes-crm.h"
 #include "puente-i18n.h"
 #include "puente-jivochat.h"
 #include "puente-jivochat-listener.h"

@@ -14,6 +14,7 @@
 
 #include "sandbox-crm.h"
 #include "sandbox-giav.h"
+#include "sandbox-ploomes.h"
 #include "sandbox-server.h"
 
 static gboolean
@@ -85,9 +86,11 @@ main (int   argc,
   g_autoptr(SandboxServer) server = NULL;
   g_autoptr(SandboxCrm) crm = NULL;
   g_autoptr(SandboxGiav) giav = NULL;
+  g_autoptr(SandboxPloomes) ploomes = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   g_autofree char *crm_key = NULL;
   g_autofree char *giav_key = NULL;
+  g_autofree char *ploomes_key = NULL;
   g_autofree char *state = NULL;
   gboolean version = FALSE;
   gboolean no_custom_field_create = FALSE;
@@ -108,6 +111,8 @@ main (int   argc,
       N_("API key the CRM accepts (default: “sandbox”)"), N_("KEY") },
     { "giav-key", 0, 0, G_OPTION_ARG_STRING, &giav_key,
       N_("API key the management software (GIAV) accepts (default: “sandbox”)"), N_("KEY") },
+    { "ploomes-key", 0, 0, G_OPTION_ARG_STRING, &ploomes_key,
+      N_("API key the Ploomes CRM accepts (default: “sandbox”)"), N_("KEY") },
     { "no-custom-field-create", 0, 0, G_OPTION_ARG_NONE, &no_custom_field_create,
       N_("Refuse to create custom fields through the API, as the real CRM may"), NULL },
     { "state", 0, 0, G_OPTION_ARG_FILENAME, &state,
@@ -190,6 +195,12 @@ main (int   argc,
       return 2;
     }
 
+  if (ploomes_key != NULL && ploomes_key[0] == '\0')
+    {
+      g_printerr ("%s\n", _("The Ploomes key cannot be empty."));
+      return 2;
+    }
+
   faults = (SandboxFaultsConfig) {
     .seed = (guint32) seed,
     .latency_ms = latency_ms,
@@ -214,6 +225,13 @@ main (int   argc,
       return 1;
     }
 
+  ploomes = sandbox_ploomes_new (ploomes_key != NULL ? ploomes_key : "sandbox", !no_custom_field_create);
+  if (!sandbox_server_add_service (server, sandbox_ploomes_get_service (ploomes), &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+
   if (!sandbox_server_listen (server, port, &error))
     {
       g_printerr (_("Could not serve on 127.0.0.1: %s\n"), error->message);
@@ -225,6 +243,8 @@ main (int   argc,
     memset (crm_key, 0, strlen (crm_key));
   if (giav_key != NULL)
     memset (giav_key, 0, strlen (giav_key));
+  if (ploomes_key != NULL)
+    memset (ploomes_key, 0, strlen (ploomes_key));
 
   sandbox_server_print_addresses (server);
 
