@@ -16,6 +16,7 @@
 #include "puente-profile.h"
 #include "puente-spreadsheet.h"
 #include "puente-spreadsheet-source.h"
+#include "puente-zappy-crm.h"
 
 /* ---- the owner's preferences ------------------------------------------------------------ */
 
@@ -128,6 +129,7 @@ puente_connection_prune_log (const PuenteConnection  *connection,
  * puente_connection_open_crm:
  *
  * The connector keeps to the owner's requests at once (%PUENTE_SETTING_SYNC_MAX_IN_FLIGHT).
+ * Zappy's takes the zappy.* settings too (puente-store.h).
  *
  * Returns: (transfer full): the CRM connector, with the key from the keyring
  */
@@ -140,7 +142,7 @@ puente_connection_open_crm (const PuenteConnection  *connection,
 
   g_return_val_if_fail (connection != NULL, NULL);
 
-  if (g_strcmp0 (connection->crm, "clientify") != 0)
+  if (g_strcmp0 (connection->crm, "clientify") != 0 && g_strcmp0 (connection->crm, "zappy") != 0)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
                    _("Puente does not know the CRM “%s”. Set up the connection again."),
@@ -151,6 +153,18 @@ puente_connection_open_crm (const PuenteConnection  *connection,
   key = puente_credentials_lookup_sync (connection->id, PUENTE_SERVICE_CRM, cancellable, error);
   if (key == NULL)
     return NULL;
+
+  if (g_strcmp0 (connection->crm, "zappy") == 0)
+    {
+      g_autoptr(PuenteZappyCrm) zappy = puente_zappy_crm_new (connection->crm_url, key,
+                                                              puente_connection_get_max_in_flight (connection),
+                                                              error);
+
+      if (zappy == NULL)
+        return NULL;
+      puente_zappy_crm_set_settings (zappy, connection->settings);
+      return PUENTE_CRM (g_steal_pointer (&zappy));
+    }
 
   return PUENTE_CRM (puente_clientify_crm_new (connection->crm_url, key,
                                                puente_connection_get_max_in_flight (connection), error));
