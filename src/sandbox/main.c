@@ -15,6 +15,7 @@
 #include "sandbox-crm.h"
 #include "sandbox-giav.h"
 #include "sandbox-server.h"
+#include "sandbox-zappy.h"
 
 static gboolean
 quit_cb (gpointer user_data)
@@ -85,9 +86,11 @@ main (int   argc,
   g_autoptr(SandboxServer) server = NULL;
   g_autoptr(SandboxCrm) crm = NULL;
   g_autoptr(SandboxGiav) giav = NULL;
+  g_autoptr(SandboxZappy) zappy = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   g_autofree char *crm_key = NULL;
   g_autofree char *giav_key = NULL;
+  g_autofree char *zappy_hash = NULL;
   g_autofree char *state = NULL;
   gboolean version = FALSE;
   gboolean no_custom_field_create = FALSE;
@@ -108,6 +111,8 @@ main (int   argc,
       N_("API key the CRM accepts (default: “sandbox”)"), N_("KEY") },
     { "giav-key", 0, 0, G_OPTION_ARG_STRING, &giav_key,
       N_("API key the management software (GIAV) accepts (default: “sandbox”)"), N_("KEY") },
+    { "zappy-hash", 0, 0, G_OPTION_ARG_STRING, &zappy_hash,
+      N_("Private hash the Zappy stand-in accepts (default: “sandbox”)"), N_("HASH") },
     { "no-custom-field-create", 0, 0, G_OPTION_ARG_NONE, &no_custom_field_create,
       N_("Refuse to create custom fields through the API, as the real CRM may"), NULL },
     { "state", 0, 0, G_OPTION_ARG_FILENAME, &state,
@@ -190,6 +195,12 @@ main (int   argc,
       return 2;
     }
 
+  if (zappy_hash != NULL && zappy_hash[0] == '\0')
+    {
+      g_printerr ("%s\n", _("The Zappy private hash cannot be empty."));
+      return 2;
+    }
+
   faults = (SandboxFaultsConfig) {
     .seed = (guint32) seed,
     .latency_ms = latency_ms,
@@ -214,6 +225,13 @@ main (int   argc,
       return 1;
     }
 
+  zappy = sandbox_zappy_new (zappy_hash != NULL ? zappy_hash : "sandbox");
+  if (!sandbox_server_add_service (server, sandbox_zappy_get_service (zappy), &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+
   if (!sandbox_server_listen (server, port, &error))
     {
       g_printerr (_("Could not serve on 127.0.0.1: %s\n"), error->message);
@@ -225,6 +243,8 @@ main (int   argc,
     memset (crm_key, 0, strlen (crm_key));
   if (giav_key != NULL)
     memset (giav_key, 0, strlen (giav_key));
+  if (zappy_hash != NULL)
+    memset (zappy_hash, 0, strlen (zappy_hash));
 
   sandbox_server_print_addresses (server);
 
