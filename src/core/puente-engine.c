@@ -734,6 +734,23 @@ retry_is_due (PuenteEngine     *self,
   return g_get_real_time () / G_USEC_PER_SEC - link->updated >= gap;
 }
 
+/* What a CRM with PUENTE_CRM_ONE_PER_CONTACT keeps one record per */
+static gboolean
+has_email_or_phone (const PuenteRecord *record)
+{
+  const char *fields[] = { PUENTE_FIELD_EMAIL, PUENTE_FIELD_MOBILE, PUENTE_FIELD_PHONE };
+
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    {
+      const char *value = puente_record_get (record, fields[i]);
+
+      if (value != NULL && *value != '\0')
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
 static Action *
 plan_record (PuenteEngine       *self,
              Run                *run,
@@ -865,10 +882,7 @@ plan_record (PuenteEngine       *self,
    * there. */
   if (link != NULL && link->state == PUENTE_LINK_INTENT && link->failures == 0 &&
       !puente_crm_can (self->crm, PUENTE_CRM_CAN_FIND) &&
-      !(puente_crm_can (self->crm, PUENTE_CRM_ONE_PER_CONTACT) &&
-        (puente_record_get (action->desired, PUENTE_FIELD_EMAIL) != NULL ||
-         puente_record_get (action->desired, PUENTE_FIELD_MOBILE) != NULL ||
-         puente_record_get (action->desired, PUENTE_FIELD_PHONE) != NULL)) &&
+      !(puente_crm_can (self->crm, PUENTE_CRM_ONE_PER_CONTACT) && has_email_or_phone (action->desired)) &&
       !(self->only != NULL && g_hash_table_contains (self->only, source->id)))
     {
       action->outcome = PUENTE_OUTCOME_SKIPPED;
@@ -1233,10 +1247,17 @@ request_done (GTask  *task,
     {
       /* Maybe created, and the CRM cannot be asked: the intent stays as committed, to be
        * decided by the next run like one a killed run left (plan_record()). */
+      const char *crm_name = puente_crm_get_name (((PuenteEngine *) g_task_get_source_object (task))->crm);
+
+      g_debug ("Create of %s uncertain: %s", action->source_id, error->message);
       action->keep_intent = TRUE;
       action->outcome = PUENTE_OUTCOME_FAILED;
       g_free (action->message);
-      action->message = g_strdup (error->message);
+      action->message = g_strdup_printf (_("The connection to %s broke before it confirmed this "
+                                           "client, and %s cannot be asked whether it arrived. "
+                                           "Look for it in %s; if it is not there, choose "
+                                           "“Retry”."),
+                                         crm_name, crm_name, crm_name);
       g_error_free (error);
     }
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
