@@ -814,6 +814,7 @@ test_engine_uncertain (Fixture       *fixture,
   g_assert_cmpuint (count_leads (fixture->sandbox, "client_ref", "9002"), ==, 1);
   failed = event_for (fixture, first.run, "9002");
   g_assert_cmpint (failed->outcome, ==, PUENTE_OUTCOME_FAILED);
+  g_test_message ("%s", failed->message);
   g_assert_nonnull (strstr (failed->message, "cannot be asked"));
 
   link_e = puente_store_get_link (fixture->store, "test", PUENTE_ENTITY_CONTACT, "9001", NULL);
