@@ -128,7 +128,8 @@ load_connection (Cli     *cli,
 static gboolean
 connection_crm_is_unknown (const char *crm)
 {
-  return crm != NULL && !g_str_equal (crm, "clientify") && !g_str_equal (crm, "ploomes");
+  return crm != NULL && !g_str_equal (crm, "clientify") && !g_str_equal (crm, "ploomes") &&
+         !g_str_equal (crm, "zappy");
 }
 
 /* ---- connect ---------------------------------------------------------------------------- */
@@ -143,9 +144,22 @@ command_connect (Cli   *cli,
   g_autofree char *crm_url = NULL;
   g_autofree char *source_url = NULL;
   g_autofree char *source_file = NULL;
+  /* Zappy's lead values, as the zappy.* settings (puente-store.h) */
+  char *zappy_values[6] = { NULL, };
+  const char * const zappy_settings[G_N_ELEMENTS (zappy_values)] = {
+    PUENTE_SETTING_ZAPPY_SOURCE, PUENTE_SETTING_ZAPPY_SEGMENT, PUENTE_SETTING_ZAPPY_FORM_ID,
+    PUENTE_SETTING_ZAPPY_CAMPAIGN, PUENTE_SETTING_ZAPPY_CUSTOM_1, PUENTE_SETTING_ZAPPY_CUSTOM_2,
+  };
+  g_autoptr(GHashTable) settings = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   GOptionEntry entries[] = {
     { "profile", 0, 0, G_OPTION_ARG_STRING, &profile_id, N_("The management software: giav, gioweb or generic"), "PROFILE" },
-    { "crm", 0, 0, G_OPTION_ARG_STRING, &crm, N_("The CRM: clientify (the default) or ploomes"), "CRM" },
+    { "crm", 0, 0, G_OPTION_ARG_STRING, &crm, N_("The CRM: clientify (the default), ploomes or zappy"), "CRM" },
+    { "zappy-source", 0, 0, G_OPTION_ARG_STRING, &zappy_values[0], N_("Zappy: the origin of every client sent, exactly as set up in Zappy (or field:NAME)"), "TEXT" },
+    { "zappy-segment", 0, 0, G_OPTION_ARG_STRING, &zappy_values[1], N_("Zappy: the segment of every client sent, exactly as set up in Zappy (or field:NAME)"), "TEXT" },
+    { "zappy-form-id", 0, 0, G_OPTION_ARG_STRING, &zappy_values[2], N_("Zappy: the form (form_id) of every client sent"), "TEXT" },
+    { "zappy-campaign", 0, 0, G_OPTION_ARG_STRING, &zappy_values[3], N_("Zappy: the campaign (campaign_name) of every client sent"), "TEXT" },
+    { "zappy-custom-1", 0, 0, G_OPTION_ARG_STRING, &zappy_values[4], N_("Zappy: custom field 1, a text or field:NAME"), "TEXT" },
+    { "zappy-custom-2", 0, 0, G_OPTION_ARG_STRING, &zappy_values[5], N_("Zappy: custom field 2, a text or field:NAME"), "TEXT" },
     { "crm-url", 0, 0, G_OPTION_ARG_STRING, &crm_url, N_("The CRM’s API address, if not the public one"), "URL" },
     { "source-url", 0, 0, G_OPTION_ARG_STRING, &source_url, N_("The address of the management software’s web service"), "URL" },
     { "source-file", 0, 0, G_OPTION_ARG_FILENAME, &source_file, N_("The exported spreadsheet (CSV or XLSX)"), "PATH" },
@@ -165,7 +179,8 @@ command_connect (Cli   *cli,
 
   if (!parse_options ("connect", entries,
                       _("Sets up the connection. The keys are read from standard input, one per "
-                        "line, as crm=KEY and source=KEY, and kept in the system keyring."),
+                        "line, as crm=KEY (for Zappy, its private hash) and source=KEY, and kept "
+                        "in the system keyring."),
                       &argc, &argv))
     return EXIT_CONFIG;
 
@@ -196,7 +211,8 @@ command_connect (Cli   *cli,
 
   if (connection_crm_is_unknown (crm))
     {
-      g_printerr (_("Puente works with Clientify and Ploomes: leave out --crm, or write --crm clientify or --crm ploomes.\n"));
+      g_printerr (_("Puente works with Clientify, Ploomes and Zappy: leave out --crm, or write "
+                    "--crm clientify, --crm ploomes or --crm zappy.\n"));
       return EXIT_CONFIG;
     }
   if (crm_key == NULL || *crm_key == '\0')
@@ -220,9 +236,23 @@ command_connect (Cli   *cli,
   /* Connecting again to the same kind of system keeps the owner's choices made in the
    * wizard (pipeline, stages, columns, schedule). */
   previous = puente_store_load_connection (cli->store, CONNECTION_ID, NULL);
-  if (previous != NULL && g_strcmp0 (previous->profile, connection.profile) == 0 &&
+  if (previous != NULL && previous->settings != NULL &&
+      g_strcmp0 (previous->profile, connection.profile) == 0 &&
       g_strcmp0 (previous->source_kind, connection.source_kind) == 0)
-    connection.settings = previous->settings;
+    {
+      GHashTableIter iter;
+      gpointer key, value;
+
+      g_hash_table_iter_init (&iter, previous->settings);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        g_hash_table_insert (settings, g_strdup (key), g_strdup (value));
+    }
+  connection.settings = settings;
+  for (guint i = 0; i < G_N_ELEMENTS (zappy_values); i++)
+    if (zappy_values[i] != NULL)
+      puente_connection_set_setting (&connection, zappy_settings[i], *zappy_values[i] != '\0' ? zappy_values[i] : NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (zappy_values); i++)
+    g_free (zappy_values[i]);
 
   /* Checked first, so that a wrong key shows up now, not at the first night's sync, and is
    * never kept. */
@@ -255,6 +285,9 @@ command_connect (Cli   *cli,
 
   g_print (_("Connected: %s and %s. The keys are in the system keyring.\n"),
            source_url != NULL ? "GIAV" : connection.source_location, puente_crm_get_name (connector));
+  if (!puente_crm_can (connector, PUENTE_CRM_CAN_VERIFY))
+    g_print (_("%s has no way for Puente to check its key beforehand: the first sync will show "
+               "whether it is right.\n"), puente_crm_get_name (connector));
   return EXIT_FINE;
 }
 
@@ -341,6 +374,13 @@ command_provision (Cli   *cli,
 
           g_print ("\n%s\n", steps);
         }
+    }
+
+  /* A CRM without custom fields (Zappy) has none to prepare, nor Clientify's origins. */
+  if (!puente_crm_can (crm, PUENTE_CRM_HAS_FIELDS))
+    {
+      g_print (_("%s needs nothing prepared by Puente.\n"), puente_crm_get_name (crm));
+      return status;
     }
 
   origin = puente_provision_origin_steps (profile, puente_crm_get_name (crm));

@@ -11,7 +11,10 @@
  *   A POST that may have been carried out fails with PUENTE_API_ERROR_UNCERTAIN instead, so
  *   that the caller looks the record up rather than creating it twice.
  * - Error bodies may be HTML: nothing assumes JSON.
- * - The key travels in a header and is never logged, nor sent to another host.
+ * - The key travels in a header and is never logged, nor sent to another host. A service
+ *   that takes it in the address instead (Zappy's accountHash) gets it added to each request
+ *   as it is sent: the addresses that are logged never hold it, and neither do the excerpts
+ *   of answers (masked, should the service echo it).
  * - puente_api_client_send_async() sends any body (SOAP for GIAV, whose key travels in
  *   the body: bodies are never logged) on the same policy, and the caller says which
  *   answers are final whatever their status (a SOAP Fault comes with a 500).
@@ -43,6 +46,8 @@ struct _PuenteApiClient
   GUri        *base_uri;
   char        *auth_header;
   char        *auth_value;
+  char        *key_parameter;        /* a query parameter that carries the key, or NULL */
+  char        *key_parameter_value;  /* its value; kept in memory only */
   SoupSession *session;
   GRand       *jitter;
   guint        max_attempts;
@@ -109,6 +114,12 @@ puente_api_client_finalize (GObject *object)
     {
       memset (self->auth_value, 0, strlen (self->auth_value));
       g_free (self->auth_value);
+    }
+  g_free (self->key_parameter);
+  if (self->key_parameter_value != NULL)
+    {
+      memset (self->key_parameter_value, 0, strlen (self->key_parameter_value));
+      g_free (self->key_parameter_value);
     }
   g_clear_object (&self->session);
   g_clear_pointer (&self->jitter, g_rand_free);
@@ -285,6 +296,57 @@ puente_api_client_set_retry_policy (PuenteApiClient *self,
 }
 
 /**
+ * puente_api_client_set_key_parameter:
+ * @name: the query parameter that carries the key ("accountHash")
+ * @value: the key, as looked up in the keyring; kept in memory only
+ *
+ * For a service that takes its key in the address: every request gets `@name=@value`
+ * added to its query as it is sent. The URLs the caller passes, and those that are logged,
+ * never hold it; an answer that quotes it has it masked in the debug log.
+ */
+void
+puente_api_client_set_key_parameter (PuenteApiClient *self,
+                                     const char      *name,
+                                     const char      *value)
+{
+  g_return_if_fail (PUENTE_IS_API_CLIENT (self));
+  g_return_if_fail (name != NULL && *name != '\0');
+  g_return_if_fail (value != NULL && *value != '\0');
+
+  g_free (self->key_parameter);
+  self->key_parameter = g_strdup (name);
+  if (self->key_parameter_value != NULL)
+    {
+      memset (self->key_parameter_value, 0, strlen (self->key_parameter_value));
+      g_free (self->key_parameter_value);
+    }
+  self->key_parameter_value = g_strdup (value);
+}
+
+/**
+ * puente_api_client_redact:
+ * @text: text about to be logged, such as an excerpt of an answer
+ *
+ * Returns: (transfer full): @text with the key of puente_api_client_set_key_parameter()
+ *   masked wherever it appears, for a service that might quote it back
+ */
+char *
+puente_api_client_redact (PuenteApiClient *self,
+                          const char      *text)
+{
+  g_auto(GStrv) parts = NULL;
+
+  g_return_val_if_fail (PUENTE_IS_API_CLIENT (self), NULL);
+  g_return_val_if_fail (text != NULL, NULL);
+
+  if (self->key_parameter_value == NULL || strstr (text, self->key_parameter_value) == NULL)
+    return g_strdup (text);
+
+  parts = g_strsplit (text, self->key_parameter_value, -1);
+  return g_strjoinv ("(key)", parts);
+}
+
+/**
  * puente_api_client_resolve:
  * @path: a path relative to the API root ("contacts/?page=2")
  *
@@ -321,15 +383,20 @@ is_repeatable (const Request *request)
 }
 
 static char *
-body_excerpt (GBytes *bytes)
+body_excerpt (PuenteApiClient *self,
+              GBytes          *bytes)
 {
   gsize length = 0;
   const char *data = bytes != NULL ? g_bytes_get_data (bytes, &length) : NULL;
+  g_autofree char *excerpt = NULL;
 
   if (data == NULL || length == 0)
     return g_strdup ("(empty)");
 
-  return g_utf8_make_valid (data, MIN (length, BODY_EXCERPT_LENGTH));
+  excerpt = g_utf8_make_valid (data, MIN (length, BODY_EXCERPT_LENGTH));
+
+  /* A key that travels in the address could come back quoted in an error page. */
+  return puente_api_client_redact (self, excerpt);
 }
 
 /* The field errors of a 400 answer ({"name": ["This field is required."]}), as one line. */
@@ -616,7 +683,7 @@ fail_unreadable (GTask  *task,
 {
   PuenteApiClient *self = g_task_get_source_object (task);
   Request *request = g_task_get_task_data (task);
-  g_autofree char *excerpt = body_excerpt (bytes);
+  g_autofree char *excerpt = body_excerpt (self, bytes);
 
   g_debug ("%s %s: unreadable answer: %s", request->method, request->url, excerpt);
   if (is_repeatable (request))
@@ -728,7 +795,7 @@ sent_cb (GObject      *object,
 
   if (SOUP_STATUS_IS_SERVER_ERROR (status))
     {
-      g_autofree char *excerpt = body_excerpt (bytes);
+      g_autofree char *excerpt = body_excerpt (self, bytes);
 
       g_debug ("%s %s: server error body: %s", request->method, request->url, excerpt);
       if (is_repeatable (request))
@@ -763,7 +830,7 @@ sent_cb (GObject      *object,
     }
 
   {
-    g_autofree char *excerpt = body_excerpt (bytes);
+    g_autofree char *excerpt = body_excerpt (self, bytes);
 
     g_debug ("%s %s: error body: %s", request->method, request->url, excerpt);
   }
@@ -785,7 +852,20 @@ send_attempt (GTask *task)
       return;
     }
 
-  message = soup_message_new (request->method, request->url);
+  if (self->key_parameter != NULL)
+    {
+      /* The key goes into this message's address only, never into request->url. */
+      g_autofree char *escaped = g_uri_escape_string (self->key_parameter_value, NULL, FALSE);
+      g_autofree char *url = g_strdup_printf ("%s%c%s=%s", request->url,
+                                              strchr (request->url, '?') != NULL ? '&' : '?',
+                                              self->key_parameter, escaped);
+
+      message = soup_message_new (request->method, url);
+      memset (url, 0, strlen (url));
+      memset (escaped, 0, strlen (escaped));
+    }
+  else
+    message = soup_message_new (request->method, request->url);
   g_assert (message != NULL);
   /* libsoup opens a new connection for every POST it is not told is safe to send twice. A
    * search sent as a POST (every GIAV call) may take a kept-alive one; a create never does,

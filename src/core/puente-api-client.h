@@ -64,6 +64,11 @@ void             puente_api_client_set_retry_policy (PuenteApiClient  *self,
                                                      guint             max_attempts,
                                                      guint             base_delay_ms,
                                                      guint             max_delay_ms);
+void             puente_api_client_set_key_parameter (PuenteApiClient *self,
+                                                      const char      *name,
+                                                      const char      *value);
+char            *puente_api_client_redact           (PuenteApiClient  *self,
+                                                     const char       *text);
 char            *puente_api_client_resolve          (PuenteApiClient  *self,
                                                      const char       *path);
 void             puente_api_client_request_async    (PuenteApiClient  *self,

@@ -17,6 +17,7 @@
 #include "puente-profile.h"
 #include "puente-spreadsheet.h"
 #include "puente-spreadsheet-source.h"
+#include "puente-zappy-crm.h"
 
 /* ---- the owner's preferences ------------------------------------------------------------ */
 
@@ -127,7 +128,7 @@ puente_connection_prune_log (const PuenteConnection  *connection,
 
 /**
  * puente_connection_new_crm:
- * @crm: "clientify" or "ploomes"
+ * @crm: "clientify", "ploomes" or "zappy"
  * @crm_url: (nullable): the CRM's API address; %NULL for its public one
  * @key: the CRM's key
  * @max_in_flight: requests at once; 0 for the connector's default
@@ -148,6 +149,8 @@ puente_connection_new_crm (const char  *crm,
     return PUENTE_CRM (puente_clientify_crm_new (crm_url, key, max_in_flight, error));
   if (g_strcmp0 (crm, "ploomes") == 0)
     return PUENTE_CRM (puente_ploomes_crm_new (crm_url, key, max_in_flight, error));
+  if (g_strcmp0 (crm, "zappy") == 0)
+    return PUENTE_CRM (puente_zappy_crm_new (crm_url, key, max_in_flight, error));
 
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
                _("Puente does not know the CRM “%s”. Set up the connection again."), crm);
@@ -158,6 +161,7 @@ puente_connection_new_crm (const char  *crm,
  * puente_connection_open_crm:
  *
  * The connector keeps to the owner's requests at once (%PUENTE_SETTING_SYNC_MAX_IN_FLIGHT).
+ * Zappy's takes the zappy.* settings too (puente-store.h).
  *
  * Returns: (transfer full): the CRM connector, with the key from the keyring
  */
@@ -167,10 +171,12 @@ puente_connection_open_crm (const PuenteConnection  *connection,
                             GError                 **error)
 {
   g_auto(PuenteSecret) key = NULL;
+  PuenteCrm *crm;
 
   g_return_val_if_fail (connection != NULL, NULL);
 
-  if (g_strcmp0 (connection->crm, "clientify") != 0 && g_strcmp0 (connection->crm, "ploomes") != 0)
+  if (g_strcmp0 (connection->crm, "clientify") != 0 && g_strcmp0 (connection->crm, "ploomes") != 0 &&
+      g_strcmp0 (connection->crm, "zappy") != 0)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
                    _("Puente does not know the CRM “%s”. Set up the connection again."),
@@ -182,8 +188,13 @@ puente_connection_open_crm (const PuenteConnection  *connection,
   if (key == NULL)
     return NULL;
 
-  return puente_connection_new_crm (connection->crm, connection->crm_url, key,
-                                    puente_connection_get_max_in_flight (connection), error);
+  crm = puente_connection_new_crm (connection->crm, connection->crm_url, key,
+                                   puente_connection_get_max_in_flight (connection), error);
+  /* Zappy's leads carry what the owner chose for all of them (zappy.* settings) */
+  if (crm != NULL && PUENTE_IS_ZAPPY_CRM (crm))
+    puente_zappy_crm_set_settings (PUENTE_ZAPPY_CRM (crm), connection->settings);
+
+  return crm;
 }
 
 /* The column.* settings over the guess for the export's headers; NULL (no error) when the

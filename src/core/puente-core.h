@@ -28,3 +28,4 @@
 #include "puente-store.h"
 #include "puente-sync-job.h"
 #include "puente-validation.h"
+#include "puente-zappy-crm.h"

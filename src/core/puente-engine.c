@@ -21,6 +21,20 @@
  * After the first sync, the whole run is first planned as a dry run and held by the safety
  * brake when it would change too much.
  *
+ * A CRM that cannot do everything says so (puente_crm_get_capabilities()), and the engine
+ * asks it for nothing else. Zappy, which only receives new clients, is the case in point:
+ *   - no CAN_LIST: no index of the CRM (records are planned from their links alone) and
+ *     no consent read back; no CAN_FIND: no naive lookups;
+ *   - no CAN_UPDATE: a record changed since it was sent is reported once (skipped, with
+ *     the reason) and its new hash kept, so that it is not reported again (ACTION_REMEMBER);
+ *   - no CAN_DELETE: what the source no longer has is only reported, whatever the setting;
+ *   - no HAS_DEALS: files are not read;
+ *   - no CAN_FIND and a create cut short (a killed run, a broken connection): its intent
+ *     cannot be looked up, so it stays. It is sent again only where the CRM itself keeps
+ *     one record per email or mobile (ONE_PER_CONTACT) and the record has one; otherwise
+ *     it waits for the owner, who checks the CRM and chooses “Retry” (see plan_record());
+ *   - HAS_ADDRESS: the postal address goes into what is sent (and into the hash).
+ *
  * The engine runs on the thread-default main context of the thread that calls it (the
  * command line tool's main thread, or PuenteSyncJob's worker thread under the UI); the
  * store is used from that same thread.
@@ -82,6 +96,7 @@ typedef enum
   ACTION_CREATE,
   ACTION_UPDATE,
   ACTION_DELETE,
+  ACTION_REMEMBER,  /* nothing is sent; the link keeps the new hash (a CRM without updates) */
 } ActionKind;
 
 typedef struct
@@ -97,6 +112,8 @@ typedef struct
   char          *hash;
   char          *consent_before;  /* as last sent, from the link */
   gboolean       cancelled;       /* its request was cancelled: nothing is stored for it */
+  gboolean       keep_intent;     /* a create that may have happened, to a CRM that cannot
+                                   * be asked: its intent stays as it was (plan_record()) */
   char          *source_consent;  /* the consent the source has now */
   char          *source_consent_before;
   guint          failures;
@@ -387,7 +404,8 @@ puente_engine_set_delete_enabled (PuenteEngine *self,
 {
   g_return_if_fail (PUENTE_IS_ENGINE (self));
 
-  self->delete_enabled = enabled;
+  /* A CRM that cannot delete: what the source no longer has is only reported. */
+  self->delete_enabled = enabled && puente_crm_can (self->crm, PUENTE_CRM_CAN_DELETE);
 }
 
 /**
@@ -529,6 +547,17 @@ build_desired (PuenteEngine       *self,
       g_autofree char *normalised = puente_document_normalise (document);
 
       puente_record_set (desired, PUENTE_FIELD_DOCUMENT, normalised);
+    }
+
+  /* Only for a CRM that takes it: for the others it would change the hash for nothing. */
+  if (puente_crm_can (self->crm, PUENTE_CRM_HAS_ADDRESS))
+    {
+      static const char * const address_fields[] = {
+        PUENTE_FIELD_STREET, PUENTE_FIELD_POSTAL_CODE, PUENTE_FIELD_CITY, NULL,
+      };
+
+      for (guint i = 0; address_fields[i] != NULL; i++)
+        puente_record_set (desired, address_fields[i], puente_record_get (source, address_fields[i]));
     }
 
   /* The profile's own fields the source fills (GIO Web's cf_*), and the external id. */
@@ -717,6 +746,23 @@ retry_is_due (PuenteEngine     *self,
   return g_get_real_time () / G_USEC_PER_SEC - link->updated >= gap;
 }
 
+/* What a CRM with PUENTE_CRM_ONE_PER_CONTACT keeps one record per */
+static gboolean
+has_email_or_phone (const PuenteRecord *record)
+{
+  const char *fields[] = { PUENTE_FIELD_EMAIL, PUENTE_FIELD_MOBILE, PUENTE_FIELD_PHONE };
+
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    {
+      const char *value = puente_record_get (record, fields[i]);
+
+      if (value != NULL && *value != '\0')
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
 static Action *
 plan_record (PuenteEngine       *self,
              Run                *run,
@@ -824,8 +870,40 @@ plan_record (PuenteEngine       *self,
           action->outcome = PUENTE_OUTCOME_UNCHANGED;
           return action;
         }
+      if (!puente_crm_can (self->crm, PUENTE_CRM_CAN_UPDATE))
+        {
+          /* Told once per change: the link keeps the new hash, and nothing is sent. */
+          action->kind = ACTION_REMEMBER;
+          action->outcome = PUENTE_OUTCOME_SKIPPED;
+          action->message = g_strdup_printf (_("Changed in %s since Puente sent it, but %s has no "
+                                               "way to update what it received. Change it in %s "
+                                               "by hand if it matters."),
+                                             source_name, crm_name, crm_name);
+          return action;
+        }
       action->kind = ACTION_UPDATE;
       action->outcome = PUENTE_OUTCOME_UPDATED;
+      return action;
+    }
+
+  /* An intent that never failed is a create cut short, by a killed run or a broken
+   * connection. A CRM that can be asked resolved it before the pages (resolve_next_intent());
+   * one that cannot (Zappy) may or may not have the record. Sending it again is safe where
+   * the CRM keeps one record per email or mobile and the record has one; otherwise it waits
+   * for the owner to look, and to choose “Retry” (puente_engine_set_only()) if it is not
+   * there. */
+  if (link != NULL && link->state == PUENTE_LINK_INTENT && link->failures == 0 &&
+      !puente_crm_can (self->crm, PUENTE_CRM_CAN_FIND) &&
+      !(puente_crm_can (self->crm, PUENTE_CRM_ONE_PER_CONTACT) && has_email_or_phone (action->desired)) &&
+      !(self->only != NULL && g_hash_table_contains (self->only, source->id)))
+    {
+      action->outcome = PUENTE_OUTCOME_SKIPPED;
+      action->message = g_strdup_printf (_("Waiting for you: Puente may have sent it to %s "
+                                           "already, but the sync stopped before %s answered. "
+                                           "It has no email or mobile, so sending it again "
+                                           "could make a second record. Look for it in %s; if "
+                                           "it is not there, choose “Retry”."),
+                                         crm_name, crm_name, crm_name);
       return action;
     }
 
@@ -1077,7 +1155,7 @@ commit_page (GTask *task)
           if (action->outcome == PUENTE_OUTCOME_DELETED)
             puente_store_delete_link (self->store, self->connection_id, action->entity, action->source_id, NULL);
         }
-      else if (!self->dry_run && action->kind != ACTION_NONE && !action->cancelled)
+      else if (!self->dry_run && action->kind != ACTION_NONE && !action->cancelled && !action->keep_intent)
         {
           g_autofree char *consent = action->desired != NULL && action->entity == PUENTE_ENTITY_CONTACT
                                      ? consent_of (self, action->desired) : NULL;
@@ -1148,7 +1226,8 @@ commit_page (GTask *task)
 
       load_page (task, next);
     }
-  else if (!run->in_deals && self->profile->has_files && puente_source_has_files (self->source))
+  else if (!run->in_deals && self->profile->has_files && puente_source_has_files (self->source) &&
+           puente_crm_can (self->crm, PUENTE_CRM_HAS_DEALS))
     {
       /* Clients first, so that every file finds its client's CRM record. */
       run->in_deals = TRUE;
@@ -1174,6 +1253,25 @@ request_done (GTask  *task,
     }
   else if (error == NULL)
     ;  /* done, with nothing to read back (a delete) */
+  else if (action->kind == ACTION_CREATE &&
+           g_error_matches (error, PUENTE_API_ERROR, PUENTE_API_ERROR_UNCERTAIN) &&
+           !puente_crm_can (((PuenteEngine *) g_task_get_source_object (task))->crm, PUENTE_CRM_CAN_FIND))
+    {
+      /* Maybe created, and the CRM cannot be asked: the intent stays as committed, to be
+       * decided by the next run like one a killed run left (plan_record()). */
+      const char *crm_name = puente_crm_get_name (((PuenteEngine *) g_task_get_source_object (task))->crm);
+
+      g_debug ("Create of %s uncertain: %s", action->source_id, error->message);
+      action->keep_intent = TRUE;
+      action->outcome = PUENTE_OUTCOME_FAILED;
+      g_free (action->message);
+      action->message = g_strdup_printf (_("The connection to %s broke before it confirmed this "
+                                           "client, and %s cannot be asked whether it arrived. "
+                                           "Look for it in %s; if it is not there, choose "
+                                           "“Retry”."),
+                                         crm_name, crm_name, crm_name);
+      g_error_free (error);
+    }
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       /* Cancelled: the page still commits what finished; this one goes in the next run. Its
@@ -1570,13 +1668,14 @@ page_received (GTask            *task,
     }
 
   read_page_links (self, run);
-  if (page_needs_index (self, run) && self->naive_lookups)
+  /* A CRM that cannot be listed or searched has no index: links alone plan the page. */
+  if (page_needs_index (self, run) && self->naive_lookups && puente_crm_can (self->crm, PUENTE_CRM_CAN_FIND))
     {
       run->lookup_record = 0;
       run->lookup_step = 0;
       lookup_next (task);
     }
-  else if (page_needs_index (self, run))
+  else if (page_needs_index (self, run) && puente_crm_can (self->crm, PUENTE_CRM_CAN_LIST))
     load_index (task);
   else
     plan_page (task);
@@ -1962,7 +2061,7 @@ check_crm_changes (GTask *task)
   g_autofree char *watermark = NULL;
 
   watermark = puente_store_get_watermark (self->store, self->connection_id, "crm-contacts", NULL);
-  if (self->dry_run || watermark == NULL ||
+  if (self->dry_run || watermark == NULL || !puente_crm_can (self->crm, PUENTE_CRM_CAN_LIST) ||
       (run->crm_since = g_date_time_new_from_iso8601 (watermark, NULL)) == NULL)
     {
       load_page (task, NULL);
@@ -2021,7 +2120,9 @@ resolve_next_intent (GTask *task)
   PuenteEngine *self = g_task_get_source_object (task);
   Run *run = g_task_get_task_data (task);
 
-  if (run->intents == NULL || run->next_intent >= run->intents->len)
+  /* A CRM that cannot be searched keeps its intents: plan_record() decides on each. */
+  if (run->intents == NULL || run->next_intent >= run->intents->len ||
+      !puente_crm_can (self->crm, PUENTE_CRM_CAN_FIND))
     {
       check_crm_changes (task);
       return;

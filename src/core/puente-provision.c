@@ -5,6 +5,8 @@
  * sections 1 and 2). What counts is the final verification: a field is only reported as
  * created when a fresh listing of the CRM's fields shows it with the right type. The origin
  * cannot be listed or created through Clientify's API, so it is never claimed as done.
+ * A CRM without custom fields (no PUENTE_CRM_HAS_FIELDS: Zappy) has nothing to prepare:
+ * both calls answer with no checks, without asking it anything.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -117,6 +119,14 @@ puente_provision_check_async (PuenteCrm           *crm,
   task = g_task_new (crm, cancellable, callback, user_data);
   g_task_set_source_tag (task, puente_provision_check_async);
   g_task_set_task_data (task, (gpointer) profile, NULL);
+
+  if (!puente_crm_can (crm, PUENTE_CRM_HAS_FIELDS))
+    {
+      g_task_return_pointer (task, g_ptr_array_new_with_free_func ((GDestroyNotify) puente_field_check_free),
+                             (GDestroyNotify) g_ptr_array_unref);
+      g_object_unref (task);
+      return;
+    }
 
   puente_crm_list_fields_async (crm, cancellable, check_cb, task);
 }
@@ -296,6 +306,14 @@ puente_provision_create_missing_async (PuenteCrm           *crm,
   data->profile = profile;
   data->uncertain = g_hash_table_new (NULL, NULL);
   g_task_set_task_data (task, data, (GDestroyNotify) create_data_free);
+
+  if (!puente_crm_can (crm, PUENTE_CRM_HAS_FIELDS))
+    {
+      g_task_return_pointer (task, g_ptr_array_new_with_free_func ((GDestroyNotify) puente_field_check_free),
+                             (GDestroyNotify) g_ptr_array_unref);
+      g_object_unref (task);
+      return;
+    }
 
   puente_crm_list_fields_async (crm, cancellable, create_check_cb, task);
 }

@@ -114,6 +114,18 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (PuenteEvent, puente_event_free)
  *   sync.delete              "true": a record deleted in the source is deleted in the CRM
  *                            (absent: only reported)
  *   log.retention-days       "30", "90" or "365" (absent or "0": keep every event)
+ *   zappy.source             what every lead sent to Zappy carries as its origin
+ *                            (client_source): exactly as the owner set it up in Zappy, sent
+ *                            as it is (Zappy takes only an exact match)
+ *   zappy.segment            likewise, its segment (client_segment)
+ *   zappy.form-id            its form (form_id)
+ *   zappy.campaign           its campaign (campaign_name)
+ *   zappy.custom-1           Zappy's custom field 1 (custom_1)
+ *   zappy.custom-2           Zappy's custom field 2 (custom_2)
+ *                            Each zappy.* value is a fixed text, or "field:NAME" for a field
+ *                            of the record Puente sends: a PUENTE_FIELD_* name (contact_type,
+ *                            status, ...) or a custom field (gesintur_id, cf_id, puente_id:
+ *                            the source's number); absent or empty: not sent
  *
  * JivoChat chats (puente-jivochat.h; the listener is off unless jivochat.enabled):
  *   jivochat.enabled         "true": `puente-sync listen` (and later the app) listens
@@ -140,13 +152,14 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (PuenteEvent, puente_event_free)
  * here. Each chat handled is a run with mode "chat" and trigger "webhook".
  *
  * puente_connection_open_source() applies the column.* keys, puente_connection_open_crm()
- * sync.max-in-flight, puente_connection_open_engine() the deals.* keys and sync.delete,
- * puente_connection_prune_log() log.retention-days; the others are the app's. */
+ * sync.max-in-flight and the zappy.* keys, puente_connection_open_engine() the deals.* keys
+ * and sync.delete, puente_connection_prune_log() log.retention-days; the others are the
+ * app's. */
 typedef struct
 {
   char       *id;
   char       *profile;          /* "giav", "gioweb", "generic" */
-  char       *crm;              /* "clientify" */
+  char       *crm;              /* "clientify" or "zappy" */
   char       *crm_url;          /* NULL: the CRM's public address */
   char       *source_kind;      /* "giav" or "file" */
   char       *source_location;  /* the GIAV service address, or the export's path */
@@ -160,6 +173,14 @@ typedef struct
 #define PUENTE_SETTING_SAMPLE_DATA         "sample-data"
 #define PUENTE_SETTING_SETUP_STEP          "setup.step"
 #define PUENTE_SETTING_SETUP_COMPLETE      "setup.complete"
+#define PUENTE_SETTING_ZAPPY_SOURCE        "zappy.source"
+#define PUENTE_SETTING_ZAPPY_SEGMENT       "zappy.segment"
+#define PUENTE_SETTING_ZAPPY_FORM_ID       "zappy.form-id"
+#define PUENTE_SETTING_ZAPPY_CAMPAIGN      "zappy.campaign"
+#define PUENTE_SETTING_ZAPPY_CUSTOM_1      "zappy.custom-1"
+#define PUENTE_SETTING_ZAPPY_CUSTOM_2      "zappy.custom-2"
+/* A zappy.* value that starts so names a field of the record instead of a fixed text. */
+#define PUENTE_SETTING_ZAPPY_FIELD_PREFIX  "field:"
 
 PuenteConnection *puente_connection_copy        (const PuenteConnection *connection);
 void              puente_connection_free        (PuenteConnection       *connection);

@@ -16,6 +16,7 @@
 #include "sandbox-giav.h"
 #include "sandbox-ploomes.h"
 #include "sandbox-server.h"
+#include "sandbox-zappy.h"
 
 static gboolean
 quit_cb (gpointer user_data)
@@ -87,10 +88,12 @@ main (int   argc,
   g_autoptr(SandboxCrm) crm = NULL;
   g_autoptr(SandboxGiav) giav = NULL;
   g_autoptr(SandboxPloomes) ploomes = NULL;
+  g_autoptr(SandboxZappy) zappy = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   g_autofree char *crm_key = NULL;
   g_autofree char *giav_key = NULL;
   g_autofree char *ploomes_key = NULL;
+  g_autofree char *zappy_hash = NULL;
   g_autofree char *state = NULL;
   gboolean version = FALSE;
   gboolean no_custom_field_create = FALSE;
@@ -113,6 +116,8 @@ main (int   argc,
       N_("API key the management software (GIAV) accepts (default: “sandbox”)"), N_("KEY") },
     { "ploomes-key", 0, 0, G_OPTION_ARG_STRING, &ploomes_key,
       N_("API key the Ploomes CRM accepts (default: “sandbox”)"), N_("KEY") },
+    { "zappy-hash", 0, 0, G_OPTION_ARG_STRING, &zappy_hash,
+      N_("Private hash the Zappy stand-in accepts (default: “sandbox”)"), N_("HASH") },
     { "no-custom-field-create", 0, 0, G_OPTION_ARG_NONE, &no_custom_field_create,
       N_("Refuse to create custom fields through the API, as the real CRM may"), NULL },
     { "state", 0, 0, G_OPTION_ARG_FILENAME, &state,
@@ -201,6 +206,12 @@ main (int   argc,
       return 2;
     }
 
+  if (zappy_hash != NULL && zappy_hash[0] == '\0')
+    {
+      g_printerr ("%s\n", _("The Zappy private hash cannot be empty."));
+      return 2;
+    }
+
   faults = (SandboxFaultsConfig) {
     .seed = (guint32) seed,
     .latency_ms = latency_ms,
@@ -231,6 +242,12 @@ main (int   argc,
       g_printerr ("%s\n", error->message);
       return 1;
     }
+  zappy = sandbox_zappy_new (zappy_hash != NULL ? zappy_hash : "sandbox");
+  if (!sandbox_server_add_service (server, sandbox_zappy_get_service (zappy), &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
 
   if (!sandbox_server_listen (server, port, &error))
     {
@@ -245,6 +262,8 @@ main (int   argc,
     memset (giav_key, 0, strlen (giav_key));
   if (ploomes_key != NULL)
     memset (ploomes_key, 0, strlen (ploomes_key));
+  if (zappy_hash != NULL)
+    memset (zappy_hash, 0, strlen (zappy_hash));
 
   sandbox_server_print_addresses (server);
 

@@ -86,6 +86,41 @@ puente_crm_get_name (PuenteCrm *self)
   return PUENTE_CRM_GET_IFACE (self)->get_name (self);
 }
 
+/**
+ * puente_crm_get_capabilities:
+ *
+ * Returns: what the CRM can do; %PUENTE_CRM_CAPABILITIES_DEFAULT for a connector that
+ *   does not say
+ */
+PuenteCrmCapabilities
+puente_crm_get_capabilities (PuenteCrm *self)
+{
+  PuenteCrmInterface *iface;
+
+  g_return_val_if_fail (PUENTE_IS_CRM (self), 0);
+
+  iface = PUENTE_CRM_GET_IFACE (self);
+  if (iface->get_capabilities == NULL)
+    return PUENTE_CRM_CAPABILITIES_DEFAULT;
+
+  return iface->get_capabilities (self);
+}
+
+/**
+ * puente_crm_can:
+ * @capabilities: one or more #PuenteCrmCapabilities
+ *
+ * Returns: whether the CRM has every one of @capabilities
+ */
+gboolean
+puente_crm_can (PuenteCrm             *self,
+                PuenteCrmCapabilities  capabilities)
+{
+  g_return_val_if_fail (PUENTE_IS_CRM (self), FALSE);
+
+  return (puente_crm_get_capabilities (self) & capabilities) == capabilities;
+}
+
 void
 puente_crm_verify_async (PuenteCrm           *self,
                          GCancellable        *cancellable,

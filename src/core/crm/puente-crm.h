@@ -65,6 +65,54 @@ typedef struct
 void puente_crm_pipeline_free (PuenteCrmPipeline *pipeline);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PuenteCrmPipeline, puente_crm_pipeline_free)
 
+/**
+ * PuenteCrmCapabilities:
+ * @PUENTE_CRM_CAN_VERIFY: verify_async() asks the CRM whether it accepts the key; without
+ *   it, verify_async() only checks what can be checked here (the address, the key's form)
+ *   and the first record sent tells whether the key is right: say so to the owner
+ * @PUENTE_CRM_CAN_LIST: list_async() reads records back (the engine's index of the CRM,
+ *   consent changed in the CRM)
+ * @PUENTE_CRM_CAN_FIND: find_async() looks records up (resolving the intents of a run that
+ *   was killed, naive lookups, the consent dialog)
+ * @PUENTE_CRM_CAN_UPDATE: update_async() changes a record Puente sent before
+ * @PUENTE_CRM_CAN_DELETE: delete_async()
+ * @PUENTE_CRM_HAS_COMPANIES: companies are records of their own; without it, the engine
+ *   still sends a company client through create_async() as a %PUENTE_ENTITY_COMPANY record
+ *   and the connector decides what it becomes (Zappy: a lead named after the company)
+ * @PUENTE_CRM_HAS_DEALS: deals and pipelines: the source's files are sent as deals;
+ *   without it, files are not read at all
+ * @PUENTE_CRM_HAS_FIELDS: custom fields (list_fields_async(), create_field_async()): the
+ *   profile's fields are prepared; without it there is nothing to prepare
+ * @PUENTE_CRM_HAS_ADDRESS: the connector sends the postal address (street, postal code,
+ *   city); only then does the engine put it in what it sends (and in the content hash)
+ * @PUENTE_CRM_ONE_PER_CONTACT: the CRM itself keeps one record per email or mobile phone
+ *   (Zappy): a create sent twice for a client with an email, a mobile or a phone does not
+ *   make a second record, so such a create is safe to send again
+ *
+ * What a CRM can do. Each flag is a promise of the connector; without it, the engine, the
+ * provisioning and the preview do not call the methods it names. A connector that does not
+ * implement get_capabilities has %PUENTE_CRM_CAPABILITIES_DEFAULT (Clientify).
+ */
+typedef enum /*< flags >*/
+{
+  PUENTE_CRM_CAN_VERIFY      = 1 << 0,
+  PUENTE_CRM_CAN_LIST        = 1 << 1,
+  PUENTE_CRM_CAN_FIND        = 1 << 2,
+  PUENTE_CRM_CAN_UPDATE      = 1 << 3,
+  PUENTE_CRM_CAN_DELETE      = 1 << 4,
+  PUENTE_CRM_HAS_COMPANIES   = 1 << 5,
+  PUENTE_CRM_HAS_DEALS       = 1 << 6,
+  PUENTE_CRM_HAS_FIELDS      = 1 << 7,
+  PUENTE_CRM_HAS_ADDRESS     = 1 << 8,
+  PUENTE_CRM_ONE_PER_CONTACT = 1 << 9,
+} PuenteCrmCapabilities;
+
+/* Everything Clientify does. Not the address (its connector does not send one: adding it
+ * would change the content hash of every record already sent) nor ONE_PER_CONTACT. */
+#define PUENTE_CRM_CAPABILITIES_DEFAULT                                                     \
+  (PUENTE_CRM_CAN_VERIFY | PUENTE_CRM_CAN_LIST | PUENTE_CRM_CAN_FIND | PUENTE_CRM_CAN_UPDATE | \
+   PUENTE_CRM_CAN_DELETE | PUENTE_CRM_HAS_COMPANIES | PUENTE_CRM_HAS_DEALS | PUENTE_CRM_HAS_FIELDS)
+
 #define PUENTE_TYPE_CRM (puente_crm_get_type ())
 
 G_DECLARE_INTERFACE (PuenteCrm, puente_crm, PUENTE, CRM, GObject)
@@ -128,9 +176,15 @@ struct _PuenteCrmInterface
                                            GCancellable        *cancellable,
                                            GAsyncReadyCallback  callback,
                                            gpointer             user_data);
+  /* Optional (NULL: PUENTE_CRM_CAPABILITIES_DEFAULT); a connector that lacks a capability
+   * still implements its methods, failing with PUENTE_API_ERROR_REFUSED. */
+  PuenteCrmCapabilities (*get_capabilities) (PuenteCrm          *self);
 };
 
 const char        *puente_crm_get_name              (PuenteCrm           *self);
+PuenteCrmCapabilities puente_crm_get_capabilities   (PuenteCrm           *self);
+gboolean           puente_crm_can                   (PuenteCrm           *self,
+                                                     PuenteCrmCapabilities capabilities);
 
 void               puente_crm_verify_async          (PuenteCrm           *self,
                                                      GCancellable        *cancellable,
