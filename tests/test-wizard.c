@@ -622,6 +622,106 @@ check_sample_data_option (PuenteApplication *app,
   g_assert_true (next_is_sensitive (wizard));
 }
 
+/* The other CRMs, through the sample data's doubles: the chooser on the CRM page, and
+ * only the pages each CRM has (Zappy: no fields to prepare, no deals). */
+static void
+check_other_crm (PuenteWizard *wizard,
+                 const char   *crm,
+                 guint         position)
+{
+  GtkWidget *chooser;
+  g_autoptr(PuenteConnection) connection = NULL;
+  g_autoptr(PuenteStore) store = NULL;
+  g_autoptr(GPtrArray) runs = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *store_path = puente_store_default_path ();
+  g_auto(PuenteSecret) crm_key = NULL;
+  gboolean zappy = g_str_equal (crm, "zappy");
+  PuenteRunInfo *run;
+
+  wait_for_page (wizard, "welcome");
+  press (wizard, "wizard.try-sample");
+  wait_for_page (wizard, "software");
+  press (wizard, "wizard.next");
+  wait_for_page (wizard, "giav");
+  press (wizard, "wizard.next");
+  wait_for_page (wizard, "crm");
+
+  chooser = find_combo_row (visible_page (wizard), "_CRM");
+  g_assert_nonnull (chooser);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (chooser), position);
+  g_assert_true (next_is_sensitive (wizard));
+  press (wizard, "wizard.next");            /* Connect */
+
+  if (!zappy)
+    {
+      wait_for_page (wizard, "prepare");
+      g_assert_false (next_is_sensitive (wizard));
+      press (wizard, "wizard.create-fields");
+      wait_for_page (wizard, "prepare");
+      g_assert_true (next_is_sensitive (wizard));
+      press (wizard, "wizard.next");
+      wait_for_page (wizard, "deals");
+      g_assert_true (next_is_sensitive (wizard));
+      press (wizard, "wizard.next");
+    }
+
+  wait_for_page (wizard, "preview");
+  g_assert_true (next_is_sensitive (wizard));
+  press (wizard, "wizard.next");
+  wait_for_page (wizard, "schedule");
+  press (wizard, "wizard.next");
+  puente_test_wait_until (dashboard_shown, NULL);
+  puente_test_wait_until (dashboard_idle, NULL);
+
+  connection = load_connection ();
+  g_assert_cmpstr (connection->crm, ==, crm);
+  g_assert_nonnull (connection->crm_url);
+  g_assert_true (g_str_has_suffix (connection->crm_url, zappy ? "/zappy/" : "/ploomes/"));
+  g_assert_cmpstr (puente_connection_get_setting (connection, "setup.complete"), ==, "true");
+  g_assert_true (zappy == (puente_connection_get_setting (connection, "deals.pipeline") == NULL));
+  crm_key = puente_credentials_lookup_sync ("default", PUENTE_SERVICE_CRM, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (crm_key, ==, "sandbox");
+
+  /* The first sync went to that CRM's double. */
+  store = puente_store_open (store_path, &error);
+  g_assert_no_error (error);
+  runs = puente_store_list_runs (store, "default", 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (runs->len, ==, 1);
+  run = g_ptr_array_index (runs, 0);
+  g_assert_true (g_str_equal (run->state, "succeeded") || g_str_equal (run->state, "finished-with-failures"));
+  g_assert_cmpuint (run->counts[PUENTE_OUTCOME_CREATED], >, 0);
+  g_assert_cmpuint (puente_store_count_links (store, "default", NULL), >, 0);
+}
+
+static void
+check_ploomes_path (PuenteApplication *app,
+                    PuenteWindow      *window)
+{
+  check_other_crm (wait_for_wizard (window), "ploomes", 1);
+}
+
+static void
+check_zappy_path (PuenteApplication *app,
+                  PuenteWindow      *window)
+{
+  check_other_crm (wait_for_wizard (window), "zappy", 2);
+}
+
+static void
+test_wizard_ploomes (void)
+{
+  run_in_application (check_ploomes_path);
+}
+
+static void
+test_wizard_zappy (void)
+{
+  run_in_application (check_zappy_path);
+}
+
 static void
 test_wizard_sample_data_option (void)
 {
@@ -681,6 +781,8 @@ main (int   argc,
   g_test_add_func ("/wizard/export", test_wizard_export);
   g_test_add_func ("/wizard/fields-by-hand", test_wizard_fields_by_hand);
   g_test_add_func ("/wizard/sample-data-option", test_wizard_sample_data_option);
+  g_test_add_func ("/wizard/ploomes", test_wizard_ploomes);
+  g_test_add_func ("/wizard/zappy", test_wizard_zappy);
 
   return g_test_run ();
 }

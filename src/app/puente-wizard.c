@@ -23,14 +23,17 @@
 #include "puente-a11y.h"
 #include "puente-clientify-crm.h"
 #include "puente-column-mapping.h"
+#include "puente-connection.h"
 #include "puente-credentials.h"
 #include "puente-giav-source.h"
+#include "puente-ploomes-crm.h"
 #include "puente-profile.h"
 #include "puente-provision.h"
 #include "puente-schedule.h"
 #include "puente-spreadsheet.h"
 #include "puente-sync-job.h"
 #include "puente-wizard.h"
+#include "puente-zappy-crm.h"
 
 #define CONNECTION_ID       "default"
 #define PREVIEW_ROWS        5
@@ -63,10 +66,15 @@ struct _PuenteWizard
   GtkGrid            *preview_grid;
   AdwPreferencesGroup *columns_group;
   AdwPreferencesGroup *crm_group;
+  AdwComboRow        *crm_kind_row;
   AdwEntryRow        *crm_key_row;
   AdwExpanderRow     *advanced_row;
   AdwEntryRow        *crm_url_row;
   AdwActionRow       *crm_error_row;
+  AdwPreferencesGroup *zappy_group;
+  AdwEntryRow        *zappy_source_row;
+  AdwEntryRow        *zappy_segment_row;
+  AdwEntryRow        *zappy_campaign_row;
   AdwPreferencesGroup *fields_group;
   AdwPreferencesGroup *create_fields_group;
   AdwPreferencesGroup *manual_group;
@@ -157,6 +165,7 @@ static const struct {
 
 static void set_page (PuenteWizard *self, const char *name, gboolean forward);
 static void update_buttons (PuenteWizard *self);
+static void crm_kind_changed_cb (PuenteWizard *self);
 
 /* ---- small helpers ---------------------------------------------------------------------- */
 
@@ -421,6 +430,25 @@ key_call_free (KeyCall *call)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KeyCall, key_call_free)
 
+/* After the CRM's fields are ready: its deals, where there are files and it has deals */
+static const char *
+page_after_prepare (PuenteWizard *self)
+{
+  gboolean deals = self->crm == NULL || puente_crm_can (self->crm, PUENTE_CRM_HAS_DEALS);
+
+  return current_profile (self)->has_files && deals ? "deals" : "preview";
+}
+
+/* After the CRM is connected: its fields, unless it has none Puente could prepare (Zappy) */
+static const char *
+page_after_crm (PuenteWizard *self)
+{
+  if (self->crm == NULL || puente_crm_can (self->crm, PUENTE_CRM_HAS_FIELDS))
+    return "prepare";
+
+  return page_after_prepare (self);
+}
+
 static KeyStep
 key_step (PuenteWizard  *self,
           PuenteService  service)
@@ -429,8 +457,8 @@ key_step (PuenteWizard  *self,
     return (KeyStep) { self->giav_key_row, &self->giav_key_saved, self->giav_error_row, "crm",
                        verify_giav_with_key };
 
-  return (KeyStep) { self->crm_key_row, &self->crm_key_saved, self->crm_error_row, "prepare",
-                     verify_crm_with_key };
+  return (KeyStep) { self->crm_key_row, &self->crm_key_saved, self->crm_error_row,
+                     page_after_crm (self), verify_crm_with_key };
 }
 
 /* A step's work failed: the reason on its page, with Try Again (a cancel says nothing). */
@@ -579,7 +607,7 @@ sample_started_cb (GObject      *object,
   gtk_editable_set_text (GTK_EDITABLE (self->giav_url_row), puente_sample_server_get_giav_url (server));
   gtk_editable_set_text (GTK_EDITABLE (self->giav_key_row), PUENTE_SAMPLE_SERVER_KEY);
   gtk_editable_set_text (GTK_EDITABLE (self->crm_key_row), PUENTE_SAMPLE_SERVER_KEY);
-  gtk_editable_set_text (GTK_EDITABLE (self->crm_url_row), puente_sample_server_get_crm_url (server));
+  crm_kind_changed_cb (self);  /* the address of the chosen CRM's double */
   adw_expander_row_set_expanded (self->advanced_row, TRUE);
 
   set_page (self, "software", TRUE);
@@ -1010,12 +1038,106 @@ export_next (PuenteWizard *self)
 
 /* ---- 3. the CRM ------------------------------------------------------------------------- */
 
+/* The CRMs Puente works with, in the order of the chooser (puente-wizard.ui) */
+typedef struct
+{
+  const char *id;
+  const char *name;         /* a product's name: never translated */
+  const char *default_url;
+  const char *key_title;
+  const char *help;
+} CrmKind;
+
+static const CrmKind crm_kinds[] = {
+  { "clientify", "Clientify", PUENTE_CLIENTIFY_DEFAULT_URL, N_("API Key"),
+    N_("In Clientify, open Settings → API and copy your API key. Puente keeps it in your "
+       "system’s keyring and never shows it again.") },
+  { "ploomes", "Ploomes", PUENTE_PLOOMES_DEFAULT_URL, N_("API Key"),
+    N_("In Ploomes, open Administração → Usuários Integração, add an integration user and "
+       "copy its API key. Puente keeps it in your system’s keyring and never shows it again.") },
+  { "zappy", "Zappy", PUENTE_ZAPPY_DEFAULT_URL, N_("Private Hash"),
+    N_("Zappy sends leads in with a private hash: ask ajuda@zappysoftware.com to turn it on "
+       "for your account, then paste it here. Zappy has no way to check it beforehand, so "
+       "the first lead does. Puente keeps it in your system’s keyring and never shows it "
+       "again.") },
+};
+
+/* Zappy's lead details, as connection settings (puente-store.h) */
+static const struct {
+  size_t      row;  /* offset of the AdwEntryRow in PuenteWizard */
+  const char *setting;
+} zappy_rows[] = {
+  { G_STRUCT_OFFSET (PuenteWizard, zappy_source_row), PUENTE_SETTING_ZAPPY_SOURCE },
+  { G_STRUCT_OFFSET (PuenteWizard, zappy_segment_row), PUENTE_SETTING_ZAPPY_SEGMENT },
+  { G_STRUCT_OFFSET (PuenteWizard, zappy_campaign_row), PUENTE_SETTING_ZAPPY_CAMPAIGN },
+};
+
+#define ZAPPY_ROW(self, i) (*(AdwEntryRow **) G_STRUCT_MEMBER_P ((self), zappy_rows[i].row))
+
+static const CrmKind *
+crm_kind (PuenteWizard *self)
+{
+  guint selected = adw_combo_row_get_selected (self->crm_kind_row);
+
+  return &crm_kinds[selected < G_N_ELEMENTS (crm_kinds) ? selected : 0];
+}
+
+static guint
+crm_kind_position (const char *id)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (crm_kinds); i++)
+    if (g_strcmp0 (crm_kinds[i].id, id) == 0)
+      return i;
+
+  return 0;
+}
+
 static const char *
 crm_url (PuenteWizard *self)
 {
   const char *url = entry_text (self->crm_url_row);
 
-  return *url != '\0' ? url : PUENTE_CLIENTIFY_DEFAULT_URL;
+  return *url != '\0' ? url : crm_kind (self)->default_url;
+}
+
+/* Another CRM chosen: its words, its address, and a key to type again */
+static void
+crm_kind_changed_cb (PuenteWizard *self)
+{
+  const CrmKind *kind = crm_kind (self);
+  g_autofree char *title = g_strdup_printf (_("Connect to %s"), kind->name);
+  GtkStackPage *page = gtk_stack_get_page (self->stack, gtk_stack_get_child_by_name (self->stack, "crm"));
+  const char *url = entry_text (self->crm_url_row);
+  gboolean zappy = g_str_equal (kind->id, "zappy");
+
+  adw_preferences_group_set_title (self->crm_group, title);
+  adw_preferences_group_set_description (self->crm_group, _(kind->help));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->crm_key_row), _(kind->key_title));
+  gtk_stack_page_set_title (page, kind->name);
+  if (g_str_equal (puente_wizard_get_page (self), "crm"))
+    adw_window_title_set_title (self->window_title, kind->name);
+  gtk_widget_set_visible (GTK_WIDGET (self->zappy_group), zappy);
+
+  /* A key saved for one CRM is not the other's. */
+  if (g_strcmp0 (self->connection->crm, kind->id) != 0)
+    self->crm_key_saved = FALSE;
+
+  /* The sample data has a double of each; otherwise an address typed under Advanced stays. */
+  if (self->sample != NULL)
+    {
+      g_autofree char *sample_url = puente_sample_server_get_crm_url_for (self->sample, kind->id);
+
+      gtk_editable_set_text (GTK_EDITABLE (self->crm_url_row), sample_url);
+    }
+  else
+    for (guint i = 0; i < G_N_ELEMENTS (crm_kinds); i++)
+      if (*url == '\0' || g_str_equal (url, crm_kinds[i].default_url))
+        {
+          gtk_editable_set_text (GTK_EDITABLE (self->crm_url_row), kind->default_url);
+          break;
+        }
+
+  update_buttons (self);
 }
 
 static void
@@ -1025,6 +1147,7 @@ crm_verified_cb (GObject      *object,
 {
   g_autoptr(PuenteWizard) self = user_data;
   g_autoptr(GError) error = NULL;
+  const CrmKind *kind = crm_kind (self);
 
   if (!puente_crm_verify_finish (PUENTE_CRM (object), result, &error))
     {
@@ -1034,10 +1157,17 @@ crm_verified_cb (GObject      *object,
 
   g_set_object (&self->crm, PUENTE_CRM (object));
   g_free (self->connection->crm);
-  self->connection->crm = g_strdup ("clientify");
+  self->connection->crm = g_strdup (kind->id);
   g_free (self->connection->crm_url);
-  self->connection->crm_url = g_str_equal (crm_url (self), PUENTE_CLIENTIFY_DEFAULT_URL)
+  self->connection->crm_url = g_str_equal (crm_url (self), kind->default_url)
                               ? NULL : g_strdup (crm_url (self));
+  for (guint i = 0; i < G_N_ELEMENTS (zappy_rows); i++)
+    {
+      const char *text = g_str_equal (kind->id, "zappy") ? entry_text (ZAPPY_ROW (self, i)) : "";
+
+      puente_connection_set_setting (self->connection, zappy_rows[i].setting,
+                                     *text != '\0' ? text : NULL);
+    }
 
   key_verified (self, PUENTE_SERVICE_CRM);
 }
@@ -1047,7 +1177,7 @@ verify_crm_with_key (PuenteWizard *self,
                      const char   *key)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(PuenteClientifyCrm) crm = NULL;
+  g_autoptr(PuenteCrm) crm = NULL;
   const char *url = crm_url (self);
 
   if (g_str_has_prefix (url, "http://") && !is_loopback_url (url))
@@ -1060,14 +1190,14 @@ verify_crm_with_key (PuenteWizard *self,
       return;
     }
 
-  crm = puente_clientify_crm_new (url, key, 0, &error);
+  crm = puente_connection_new_crm (crm_kind (self)->id, url, key, 0, &error);
   if (crm == NULL)
     {
       step_failed (self, self->crm_error_row, error);
       return;
     }
 
-  puente_crm_verify_async (PUENTE_CRM (crm), self->cancellable, crm_verified_cb, g_object_ref (self));
+  puente_crm_verify_async (crm, self->cancellable, crm_verified_cb, g_object_ref (self));
 }
 
 /* ---- 4. preparing the CRM --------------------------------------------------------------- */
@@ -1313,7 +1443,7 @@ open_crm_action (GtkWidget  *widget,
 static void
 prepare_next (PuenteWizard *self)
 {
-  const char *next = current_profile (self)->has_files ? "deals" : "preview";
+  const char *next = page_after_prepare (self);
 
   set_busy (self, TRUE);
   save_connection_async (self, next, step_saved_cb, step_data_new (self, self->prepare_error_row, next));
@@ -1903,6 +2033,13 @@ resume (PuenteWizard           *self,
                                              _("The API key you entered is saved in the keyring. "
                                                "Leave the field empty to keep it."));
     }
+  adw_combo_row_set_selected (self->crm_kind_row, crm_kind_position (draft->crm));
+  for (guint i = 0; i < G_N_ELEMENTS (zappy_rows); i++)
+    {
+      const char *value = puente_connection_get_setting (draft, zappy_rows[i].setting);
+
+      gtk_editable_set_text (GTK_EDITABLE (ZAPPY_ROW (self, i)), value != NULL ? value : "");
+    }
   if (draft->crm_url != NULL)
     {
       gtk_editable_set_text (GTK_EDITABLE (self->crm_url_row), draft->crm_url);
@@ -2087,6 +2224,11 @@ puente_wizard_class_init (PuenteWizardClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PuenteWizard, preview_grid);
   gtk_widget_class_bind_template_child (widget_class, PuenteWizard, columns_group);
   gtk_widget_class_bind_template_child (widget_class, PuenteWizard, crm_group);
+  gtk_widget_class_bind_template_child (widget_class, PuenteWizard, crm_kind_row);
+  gtk_widget_class_bind_template_child (widget_class, PuenteWizard, zappy_group);
+  gtk_widget_class_bind_template_child (widget_class, PuenteWizard, zappy_source_row);
+  gtk_widget_class_bind_template_child (widget_class, PuenteWizard, zappy_segment_row);
+  gtk_widget_class_bind_template_child (widget_class, PuenteWizard, zappy_campaign_row);
   gtk_widget_class_bind_template_child (widget_class, PuenteWizard, crm_key_row);
   gtk_widget_class_bind_template_child (widget_class, PuenteWizard, advanced_row);
   gtk_widget_class_bind_template_child (widget_class, PuenteWizard, crm_url_row);
@@ -2148,6 +2290,7 @@ puente_wizard_init (PuenteWizard *self)
   g_signal_connect_object (self->giav_key_row, "changed", G_CALLBACK (entry_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->crm_key_row, "changed", G_CALLBACK (entry_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->pipeline_row, "notify::selected", G_CALLBACK (pipeline_selected_cb), self, 0);
+  g_signal_connect_object (self->crm_kind_row, "notify::selected", G_CALLBACK (crm_kind_changed_cb), self, G_CONNECT_SWAPPED);
   /* An export can also be dropped on its page. */
   drop = gtk_drop_target_new (G_TYPE_FILE, GDK_ACTION_COPY);
   g_signal_connect_object (drop, "drop", G_CALLBACK (export_dropped_cb), self, 0);

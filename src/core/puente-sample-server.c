@@ -206,6 +206,29 @@ puente_sample_server_get_crm_url (PuenteSampleServer *self)
   return self->crm_url;
 }
 
+/**
+ * puente_sample_server_get_crm_url_for:
+ * @crm: "clientify", "ploomes" or "zappy"
+ *
+ * Returns: (transfer full): the address of that CRM's double: puente-sandbox serves each
+ *   under its own prefix beside Clientify's "/v1/" (see src/sandbox/main.c)
+ */
+char *
+puente_sample_server_get_crm_url_for (PuenteSampleServer *self,
+                                      const char         *crm)
+{
+  g_autofree char *base = NULL;
+
+  g_return_val_if_fail (PUENTE_IS_SAMPLE_SERVER (self), NULL);
+  g_return_val_if_fail (g_str_has_suffix (self->crm_url, "/v1/"), NULL);
+
+  if (g_strcmp0 (crm, "ploomes") != 0 && g_strcmp0 (crm, "zappy") != 0)
+    return g_strdup (self->crm_url);
+
+  base = g_strndup (self->crm_url, strlen (self->crm_url) - strlen ("v1/"));
+  return g_strconcat (base, crm, "/", NULL);
+}
+
 const char *
 puente_sample_server_get_giav_url (PuenteSampleServer *self)
 {

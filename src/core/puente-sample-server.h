@@ -24,6 +24,8 @@ PuenteSampleServer *puente_sample_server_start_finish (GAsyncResult        *resu
                                                        GError             **error);
 const char         *puente_sample_server_get_crm_url  (PuenteSampleServer  *self);
 const char         *puente_sample_server_get_giav_url (PuenteSampleServer  *self);
+char               *puente_sample_server_get_crm_url_for (PuenteSampleServer *self,
+                                                          const char         *crm);
 void                puente_sample_server_stop         (PuenteSampleServer  *self);
 
 G_END_DECLS
