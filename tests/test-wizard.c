@@ -622,6 +622,26 @@ check_sample_data_option (PuenteApplication *app,
   g_assert_true (next_is_sensitive (wizard));
 }
 
+/* The first switch shown under @widget */
+static GtkWidget *
+find_switch (GtkWidget *widget)
+{
+  if (GTK_IS_SWITCH (widget) && gtk_widget_is_drawable (widget))
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_switch (child);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
 /* The other CRMs, through the sample data's doubles: the chooser on the CRM page, and
  * only the pages each CRM has (Zappy: no fields to prepare, no deals). */
 static void
@@ -670,12 +690,18 @@ check_other_crm (PuenteWizard *wizard,
   g_assert_true (next_is_sensitive (wizard));
   press (wizard, "wizard.next");
   wait_for_page (wizard, "schedule");
+  /* Chats need a CRM where Puente can look clients up: not Zappy. */
+  g_assert_true (zappy == (find_switch (visible_page (wizard)) == NULL));
+  if (!zappy)
+    gtk_switch_set_active (GTK_SWITCH (find_switch (visible_page (wizard))), TRUE);
   press (wizard, "wizard.next");
   puente_test_wait_until (dashboard_shown, NULL);
   puente_test_wait_until (dashboard_idle, NULL);
 
   connection = load_connection ();
   g_assert_cmpstr (connection->crm, ==, crm);
+  g_assert_cmpstr (puente_connection_get_setting (connection, "jivochat.enabled"), ==, zappy ? NULL : "true");
+  g_assert_cmpstr (puente_connection_get_setting (connection, "jivochat.behaviour"), ==, "company-person-deal");
   g_assert_nonnull (connection->crm_url);
   g_assert_true (g_str_has_suffix (connection->crm_url, zappy ? "/zappy/" : "/ploomes/"));
   g_assert_cmpstr (puente_connection_get_setting (connection, "setup.complete"), ==, "true");

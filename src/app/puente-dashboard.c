@@ -48,6 +48,7 @@ struct _PuenteDashboard
   AdwActionRow        *files_flow_row;
   GtkLabel            *files_flow_label;
   GtkLabel            *consent_flow_label;
+  AdwActionRow        *chats_row;
   GtkProgressBar      *progress_bar;
   AdwActionRow        *contacts_row;
   AdwActionRow        *companies_row;
@@ -67,6 +68,7 @@ struct _PuenteDashboard
   GCancellable        *lifetime;      /* reads from the store */
   gboolean             running;
   gint64               last_run;
+  char                *chats_address;  /* where JivoChat sends finished chats; NULL: nowhere */
 };
 
 G_DEFINE_FINAL_TYPE (PuenteDashboard, puente_dashboard, ADW_TYPE_BIN)
@@ -664,9 +666,54 @@ puente_dashboard_finalize (GObject *object)
   PuenteDashboard *self = (PuenteDashboard *)object;
 
   g_free (self->store_path);
+  g_free (self->chats_address);
   g_clear_pointer (&self->connection, puente_connection_free);
 
   G_OBJECT_CLASS (puente_dashboard_parent_class)->finalize (object);
+}
+
+static void
+copy_chats_address_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  PuenteDashboard *self = PUENTE_DASHBOARD (widget);
+  AdwToastOverlay *overlay;
+
+  if (self->chats_address == NULL)
+    return;
+
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), self->chats_address);
+  overlay = ADW_TOAST_OVERLAY (gtk_widget_get_ancestor (widget, ADW_TYPE_TOAST_OVERLAY));
+  if (overlay != NULL)
+    adw_toast_overlay_add_toast (overlay, adw_toast_new (_("Address copied: paste it in JivoChat, "
+                                                           "under the channel’s webhook settings")));
+}
+
+/**
+ * puente_dashboard_set_chats_address:
+ * @address: (nullable): where JivoChat sends finished chats, or %NULL when Puente does not
+ *   receive them
+ * @problem: (nullable): why it cannot receive them, in a sentence for the owner
+ *
+ * Shows, among what goes where, that chats come in, and the address to paste into JivoChat
+ * (it carries the secret part that keeps others out: it is copied, never shown in full).
+ */
+void
+puente_dashboard_set_chats_address (PuenteDashboard *self,
+                                    const char      *address,
+                                    const char      *problem)
+{
+  g_return_if_fail (PUENTE_IS_DASHBOARD (self));
+
+  g_free (self->chats_address);
+  self->chats_address = g_strdup (address);
+  gtk_widget_set_visible (GTK_WIDGET (self->chats_row), address != NULL || problem != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "dashboard.copy-chats-address", address != NULL);
+  adw_action_row_set_subtitle (self->chats_row,
+                               problem != NULL ? problem
+                               : _("→ CRM while Puente is open. Copy the address for JivoChat "
+                                   "with the button."));
 }
 
 static void
@@ -704,6 +751,7 @@ puente_dashboard_class_init (PuenteDashboardClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PuenteDashboard, files_flow_row);
   gtk_widget_class_bind_template_child (widget_class, PuenteDashboard, files_flow_label);
   gtk_widget_class_bind_template_child (widget_class, PuenteDashboard, consent_flow_label);
+  gtk_widget_class_bind_template_child (widget_class, PuenteDashboard, chats_row);
   gtk_widget_class_bind_template_child (widget_class, PuenteDashboard, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, PuenteDashboard, contacts_row);
   gtk_widget_class_bind_template_child (widget_class, PuenteDashboard, companies_row);
@@ -719,6 +767,7 @@ puente_dashboard_class_init (PuenteDashboardClass *klass)
   gtk_widget_class_install_action (widget_class, "dashboard.cancel", NULL, cancel_action);
   gtk_widget_class_install_action (widget_class, "dashboard.consent", NULL, consent_action);
   gtk_widget_class_install_action (widget_class, "dashboard.preferences", NULL, preferences_action);
+  gtk_widget_class_install_action (widget_class, "dashboard.copy-chats-address", NULL, copy_chats_address_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "dashboard.sync", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_comma, GDK_CONTROL_MASK, "dashboard.preferences", NULL);

@@ -23,6 +23,9 @@ void             puente_dashboard_sync        (PuenteDashboard        *self,
                                                const char             *trigger);
 void             puente_dashboard_sync_record (PuenteDashboard        *self,
                                                const char             *source_id);
+void             puente_dashboard_set_chats_address (PuenteDashboard  *self,
+                                                     const char       *address,
+                                                     const char       *problem);
 void             puente_dashboard_show_page   (PuenteDashboard        *self,
                                                const char             *name);
 gboolean         puente_dashboard_get_running (PuenteDashboard        *self);

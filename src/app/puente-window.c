@@ -9,6 +9,7 @@
 
 #include "puente-a11y.h"
 #include "puente-dashboard.h"
+#include "puente-jivochat-listener.h"
 #include "puente-sample-server.h"
 #include "puente-store.h"
 #include "puente-window.h"
@@ -30,6 +31,9 @@ struct _PuenteWindow
   PuenteWizard         *wizard;
   PuenteDashboard      *dashboard;
   PuenteSampleServer   *sample;      /* "Try with sample data": lives as long as the window */
+  PuenteJivochatListener *chats;     /* while the connection receives JivoChat chats */
+  char                 *chats_address;
+  char                 *chats_problem;
   gboolean              sync_after_sample;
   gboolean              setup_cancelled;  /* show the empty state, not the wizard again */
   gboolean              try_sample_data;  /* on a first start, go straight to the sample data */
@@ -81,6 +85,50 @@ puente_window_save_size (PuenteWindow *self)
 
 static void load_connection (PuenteWindow *self, gboolean then_sync);
 
+/* ---- chats from JivoChat, received while the window is open ----------------------------- */
+
+static void
+chats_started_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(PuenteWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  PuenteJivochatListener *listener = PUENTE_JIVOCHAT_LISTENER (object);
+
+  if (!puente_jivochat_listener_start_finish (listener, result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->chats != listener)
+        return;
+      g_debug ("JivoChat listener: %s", error->message);
+      g_free (self->chats_problem);
+      self->chats_problem = g_strdup (error->message);
+      g_clear_object (&self->chats);
+    }
+  else if (self->chats == listener)
+    {
+      g_free (self->chats_address);
+      self->chats_address = puente_jivochat_listener_get_url (listener);
+    }
+
+  if (self->dashboard != NULL)
+    puente_dashboard_set_chats_address (self->dashboard, self->chats_address, self->chats_problem);
+}
+
+/* Listens when the connection wants chats and nothing listens yet (a change of port or
+ * behaviour in the settings applies the next time Puente starts). */
+static void
+start_chats (PuenteWindow *self)
+{
+  if (self->chats != NULL || self->chats_problem != NULL || self->connection == NULL ||
+      !puente_jivochat_is_enabled (self->connection))
+    return;
+
+  self->chats = puente_jivochat_listener_new (self->connection, self->store_path);
+  puente_jivochat_listener_start_async (self->chats, self->cancellable, chats_started_cb,
+                                        g_object_ref (self));
+}
+
 static void
 show_dashboard (PuenteWindow *self,
                 gboolean      sync_now)
@@ -88,6 +136,8 @@ show_dashboard (PuenteWindow *self,
   if (self->dashboard != NULL)
     gtk_stack_remove (self->main_stack, GTK_WIDGET (self->dashboard));
   self->dashboard = puente_dashboard_new (self->store_path, self->connection);
+  puente_dashboard_set_chats_address (self->dashboard, self->chats_address, self->chats_problem);
+  start_chats (self);
   gtk_stack_add_named (self->main_stack, GTK_WIDGET (self->dashboard), "dashboard");
   gtk_stack_set_visible_child (self->main_stack, GTK_WIDGET (self->dashboard));
 
@@ -247,7 +297,7 @@ sample_restarted_cb (GObject      *object,
   /* A new port each time: the connection follows it. */
   g_set_object (&self->sample, server);
   g_free (self->connection->crm_url);
-  self->connection->crm_url = g_strdup (puente_sample_server_get_crm_url (server));
+  self->connection->crm_url = puente_sample_server_get_crm_url_for (server, self->connection->crm);
   g_free (self->connection->source_location);
   self->connection->source_location = g_strdup (puente_sample_server_get_giav_url (server));
 
@@ -388,6 +438,9 @@ puente_window_dispose (GObject *object)
   g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->sample);
+  if (self->chats != NULL)
+    puente_jivochat_listener_stop (self->chats);
+  g_clear_object (&self->chats);
 
   G_OBJECT_CLASS (puente_window_parent_class)->dispose (object);
 }
@@ -398,6 +451,8 @@ puente_window_finalize (GObject *object)
   PuenteWindow *self = (PuenteWindow *)object;
 
   g_free (self->store_path);
+  g_free (self->chats_address);
+  g_free (self->chats_problem);
   g_clear_pointer (&self->connection, puente_connection_free);
 
   G_OBJECT_CLASS (puente_window_parent_class)->finalize (object);

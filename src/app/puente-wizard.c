@@ -26,6 +26,7 @@
 #include "puente-connection.h"
 #include "puente-credentials.h"
 #include "puente-giav-source.h"
+#include "puente-jivochat.h"
 #include "puente-ploomes-crm.h"
 #include "puente-profile.h"
 #include "puente-provision.h"
@@ -92,6 +93,9 @@ struct _PuenteWizard
   GtkCheckButton     *manual_check;
   GtkSpinButton      *hour_spin;
   GtkSpinButton      *minute_spin;
+  AdwPreferencesGroup *chats_group;
+  GtkSwitch          *chats_switch;
+  AdwComboRow        *chats_behaviour_row;
 
   /* State */
   char               *store_path;
@@ -1836,6 +1840,12 @@ schedule_next (PuenteWizard *self)
   g_autofree char *text = puente_schedule_to_string (&schedule);
 
   puente_connection_set_setting (self->connection, "schedule", text);
+  /* Chats: the rows' order is PuenteJivochatBehaviour's (puente-wizard.ui) */
+  puente_connection_set_setting (self->connection, PUENTE_SETTING_JIVOCHAT_ENABLED,
+                                 gtk_widget_get_visible (GTK_WIDGET (self->chats_group)) &&
+                                 gtk_switch_get_active (self->chats_switch) ? "true" : NULL);
+  puente_connection_set_setting (self->connection, PUENTE_SETTING_JIVOCHAT_BEHAVIOUR,
+                                 puente_jivochat_behaviour_to_string (adw_combo_row_get_selected (self->chats_behaviour_row)));
   puente_connection_set_setting (self->connection, "setup.step", NULL);
   puente_connection_set_setting (self->connection, "setup.complete", "true");
 
@@ -1908,6 +1918,11 @@ set_page (PuenteWizard *self,
   gtk_stack_set_visible_child_name (self->stack, name);
   page = gtk_stack_get_page (self->stack, gtk_stack_get_visible_child (self->stack));
   adw_window_title_set_title (self->window_title, gtk_stack_page_get_title (page));
+
+  /* Chats need a CRM Puente can look clients up in, or each would make a new one. */
+  if (g_str_equal (name, "schedule"))
+    gtk_widget_set_visible (GTK_WIDGET (self->chats_group),
+                            self->crm == NULL || puente_crm_can (self->crm, PUENTE_CRM_CAN_FIND));
 
   /* Entering a page that reads from the systems starts its reading. */
   if (forward && g_str_equal (name, "prepare"))
@@ -2034,6 +2049,15 @@ resume (PuenteWizard           *self,
                                                "Leave the field empty to keep it."));
     }
   adw_combo_row_set_selected (self->crm_kind_row, crm_kind_position (draft->crm));
+  {
+    PuenteJivochatBehaviour behaviour = PUENTE_JIVOCHAT_COMPANY_PERSON_DEAL;
+
+    gtk_switch_set_active (self->chats_switch,
+                           g_strcmp0 (puente_connection_get_setting (draft, PUENTE_SETTING_JIVOCHAT_ENABLED), "true") == 0);
+    puente_jivochat_behaviour_from_string (puente_connection_get_setting (draft, PUENTE_SETTING_JIVOCHAT_BEHAVIOUR),
+                                           &behaviour);
+    adw_combo_row_set_selected (self->chats_behaviour_row, behaviour);
+  }
   for (guint i = 0; i < G_N_ELEMENTS (zappy_rows); i++)
     {
       const char *value = puente_connection_get_setting (draft, zappy_rows[i].setting);
@@ -2225,6 +2249,9 @@ puente_wizard_class_init (PuenteWizardClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PuenteWizard, columns_group);
   gtk_widget_class_bind_template_child (widget_class, PuenteWizard, crm_group);
   gtk_widget_class_bind_template_child (widget_class, PuenteWizard, crm_kind_row);
+  gtk_widget_class_bind_template_child (widget_class, PuenteWizard, chats_group);
+  gtk_widget_class_bind_template_child (widget_class, PuenteWizard, chats_switch);
+  gtk_widget_class_bind_template_child (widget_class, PuenteWizard, chats_behaviour_row);
   gtk_widget_class_bind_template_child (widget_class, PuenteWizard, zappy_group);
   gtk_widget_class_bind_template_child (widget_class, PuenteWizard, zappy_source_row);
   gtk_widget_class_bind_template_child (widget_class, PuenteWizard, zappy_segment_row);
