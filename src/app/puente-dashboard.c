@@ -293,6 +293,12 @@ runs_cb (GObject      *object,
       return;
     }
 
+  /* A chat from JivoChat is a run of its own (trigger "webhook", see puente-jivochat.c):
+   * the chart and "Last sync" are about syncs; the chats are in the log. */
+  for (guint i = runs->len; i > 0; i--)
+    if (g_strcmp0 (((PuenteRunInfo *) g_ptr_array_index (runs, i - 1))->trigger, "webhook") == 0)
+      g_ptr_array_remove_index (runs, i - 1);
+
   puente_run_chart_set_runs (self->chart, runs);
   if (!self->running)
     show_last_run (self, runs->len > 0 ? g_ptr_array_index (runs, 0) : NULL);
