@@ -667,7 +667,7 @@ check_other_crm (PuenteWizard *wizard,
   press (wizard, "wizard.next");
   wait_for_page (wizard, "crm");
 
-  chooser = find_combo_row (visible_page (wizard), "_CRM");
+  chooser = find_combo_row (visible_page (wizard), "C_RM");
   g_assert_nonnull (chooser);
   adw_combo_row_set_selected (ADW_COMBO_ROW (chooser), position);
   g_assert_true (next_is_sensitive (wizard));
