@@ -137,6 +137,8 @@ check_dashboard (PuenteApplication *app,
   PuenteEventFilter all = { .entity = -1 };
   PuenteRunInfo *first;
   gint64 first_id;
+  gint64 chat_run;
+  gint64 modified_id;
   guint attention;
   guint total;
 
@@ -203,18 +205,32 @@ check_dashboard (PuenteApplication *app,
   g_assert_cmpuint (runs->len, ==, 2);
   g_assert_cmpstr (((PuenteRunInfo *) runs->pdata[0])->trigger, ==, "single");
 
+  /* A chat from JivoChat is a run of its own, but not a sync (see below). */
+  chat_run = puente_store_start_run (store, "default", "chat", "webhook", &error);
+  g_assert_no_error (error);
+  g_assert_true (puente_store_finish_run (store, chat_run, "succeeded", NULL, &error));
+
   /* Sync Now: what changed (nothing). */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dashboard), "dashboard.sync", NULL));
   puente_test_wait_until (dashboard_idle, dashboard);
   g_clear_pointer (&runs, g_ptr_array_unref);
   runs = puente_store_list_runs (store, "default", 10, &error);
-  g_assert_cmpuint (runs->len, ==, 3);
+  g_assert_cmpuint (runs->len, ==, 4);
   g_assert_cmpstr (((PuenteRunInfo *) runs->pdata[0])->mode, ==, "modified");
   g_assert_cmpstr (((PuenteRunInfo *) runs->pdata[0])->trigger, ==, "manual");
+  modified_id = ((PuenteRunInfo *) runs->pdata[0])->id;
 
-  /* The history shows the runs; choosing the first shows its events in the log. */
+  /* The history shows the syncs, and not the chat; choosing the first shows its events in
+   * the log. */
   chart = PUENTE_RUN_CHART (find_widget (GTK_WIDGET (dashboard), PUENTE_TYPE_RUN_CHART, FALSE));
   g_assert_nonnull (chart);
+  g_object_set_data (G_OBJECT (chart), "expected-run", &modified_id);
+  puente_test_wait_until (chart_has_runs, chart);
+  {
+    graphene_rect_t area;
+
+    g_assert_false (puente_run_chart_get_run_area (chart, chat_run, &area));
+  }
   g_object_set_data (G_OBJECT (chart), "expected-run", &first_id);
   puente_test_wait_until (chart_has_runs, chart);
   g_signal_emit_by_name (chart, "run-activated", first_id);

@@ -866,6 +866,43 @@ test_refused (void)
 
 /* ---- failures and retries ------------------------------------------------------------------- */
 
+/* Zappy can neither look a client up nor add a deal: chats would make a client each time,
+ * so the listener does not start, and says why. */
+static void
+test_needs_a_crm_that_finds (void)
+{
+  g_autoptr(PuenteTestSandbox) sandbox = NULL;
+  g_autoptr(PuenteConnection) connection = g_new0 (PuenteConnection, 1);
+  g_autoptr(PuenteJivochatListener) listener = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *store_path = NULL;
+  g_autofree char *zappy_url = NULL;
+  GAsyncResult *pending = NULL;
+
+  puente_test_require_private_session ();
+  sandbox = puente_test_sandbox_start (NULL);
+  store_path = puente_store_default_path ();
+  zappy_url = g_strconcat (sandbox->base_url, "zappy/", NULL);
+  connection->id = g_strdup (CONNECTION_ID);
+  connection->profile = g_strdup ("generic");
+  connection->crm = g_strdup ("zappy");
+  connection->crm_url = g_strdup (zappy_url);
+  connection->source_kind = g_strdup ("file");
+  puente_connection_set_setting (connection, PUENTE_SETTING_JIVOCHAT_ENABLED, "true");
+  puente_connection_set_setting (connection, PUENTE_SETTING_JIVOCHAT_PORT, "0");
+  g_assert_true (puente_credentials_store_sync (CONNECTION_ID, PUENTE_SERVICE_CRM, "sandbox", NULL, &error));
+  g_assert_no_error (error);
+
+  listener = puente_jivochat_listener_new (connection, store_path);
+  puente_jivochat_listener_start_async (listener, NULL, puente_test_store_result, &pending);
+  result = puente_test_wait_for_result (&pending);
+  g_assert_false (puente_jivochat_listener_start_finish (listener, result, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
+  g_assert_nonnull (strstr (error->message, "Zappy"));
+  g_assert_cmpuint (puente_test_sandbox_count (sandbox, "POST", "4/clientes/createLead"), ==, 0);
+}
+
 static void
 test_failure_then_retry (void)
 {
@@ -955,6 +992,7 @@ main (int   argc,
   g_test_add_func ("/jivochat/no-contact-details", test_no_contact_details);
   g_test_add_func ("/jivochat/refused", test_refused);
   g_test_add_func ("/jivochat/failure-then-retry", test_failure_then_retry);
+  g_test_add_func ("/jivochat/needs-a-crm-that-finds", test_needs_a_crm_that_finds);
 
   return g_test_run ();
 }

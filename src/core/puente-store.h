@@ -159,7 +159,7 @@ typedef struct
 {
   char       *id;
   char       *profile;          /* "giav", "gioweb", "generic" */
-  char       *crm;              /* "clientify" or "zappy" */
+  char       *crm;              /* "clientify", "ploomes" or "zappy" */
   char       *crm_url;          /* NULL: the CRM's public address */
   char       *source_kind;      /* "giav" or "file" */
   char       *source_location;  /* the GIAV service address, or the export's path */

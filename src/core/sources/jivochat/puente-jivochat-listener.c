@@ -416,6 +416,16 @@ worker_setup (Worker  *worker,
   if (worker->crm == NULL)
     return FALSE;
 
+  /* Without a way to look clients up, every chat would make a new one (Zappy) */
+  if (!puente_crm_can (worker->crm, PUENTE_CRM_CAN_FIND | PUENTE_CRM_HAS_DEALS))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   _("Chats from JivoChat need a CRM where Puente can look clients up and "
+                     "add deals, such as Clientify or Ploomes; %s cannot. Turn chats off, or "
+                     "connect one of those."), puente_crm_get_name (worker->crm));
+      return FALSE;
+    }
+
   worker->handler = puente_jivochat_handler_new (worker->store, worker->connection, worker->crm);
   g_signal_connect (worker->handler, "chat-handled", G_CALLBACK (chat_handled_cb), worker);
 
