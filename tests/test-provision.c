@@ -212,6 +212,21 @@ test_manual_steps (void)
   g_assert_nonnull (strstr (origin, "GIOWEB"));
   none = puente_provision_origin_steps (puente_profile_lookup ("generic"), "Clientify");
   g_assert_null (none);
+
+  /* Ploomes has its own menus, and no default value to set */
+  {
+    g_autofree char *ploomes_sms = NULL;
+    g_autofree char *ploomes_origin = puente_provision_origin_steps (gioweb, "Ploomes");
+
+    for (guint i = 0; i < gioweb->n_fields; i++)
+      if (g_strcmp0 (gioweb->fields[i].name, "cf_enviasms") == 0)
+        ploomes_sms = puente_provision_field_steps (&gioweb->fields[i], "Ploomes");
+    g_assert_nonnull (strstr (ploomes_sms, "Administração → Campos"));
+    g_assert_nonnull (strstr (ploomes_sms, "Name: cf_enviasms ("));
+    g_assert_null (strstr (ploomes_sms, "Customization"));
+    g_assert_nonnull (strstr (ploomes_origin, "GIOWEB"));
+    g_assert_nonnull (strstr (ploomes_origin, "Origens"));
+  }
 }
 
 int

@@ -377,6 +377,17 @@ puente_provision_field_steps (const PuenteProfileField *field,
   else
     default_value = g_strdup (field->default_value != NULL ? field->default_value : _("(leave empty)"));
 
+  /* Ploomes' own menu names, as its help pages give them [L] */
+  if (g_strcmp0 (crm_name, "Ploomes") == 0)
+    return g_strdup_printf (_("In Ploomes, open Administração → Campos, choose the form of %s "
+                              "and add a field. Enter:\n"
+                              "Name: %s (exactly so, without spaces)\n"
+                              "Type: %s\n"
+                              "Then save it."),
+                            field->entity == PUENTE_ENTITY_DEAL ? _("deals (Negócios)")
+                                                                : _("clients (Clientes)"),
+                            field->name, puente_field_type_to_label (field->type));
+
   return g_strdup_printf (_("In %s, open your profile, then Settings → Customization → Custom "
                             "fields, and choose “Create custom field”. Enter:\n"
                             "Entity: %s\n"
@@ -403,6 +414,11 @@ puente_provision_origin_steps (const PuenteProfile *profile,
 
   if (profile->origin == NULL)
     return NULL;
+
+  if (g_strcmp0 (crm_name, "Ploomes") == 0)
+    return g_strdup_printf (_("In Ploomes, open Administração and add %s to the origins of "
+                              "clients (Origens). Puente sets this origin on every client it "
+                              "sends."), profile->origin);
 
   return g_strdup_printf (_("In %s, open Settings → Customization → Contacts → Origins and "
                             "choose “Create origin”. Enter %s as its name and save it. Puente "
