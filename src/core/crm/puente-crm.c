@@ -377,3 +377,127 @@ puente_crm_create_field_finish (PuenteCrm     *self,
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
+
+/* ---- what a find answers ------------------------------------------------------------------ */
+
+/**
+ * puente_crm_normalise_document:
+ *
+ * Returns: (transfer full): @document without spaces, in capitals: documents are compared
+ *   ignoring case and spaces only (design.md, link order)
+ */
+char *
+puente_crm_normalise_document (const char *document)
+{
+  GString *text = g_string_new (NULL);
+
+  for (const char *p = document; p != NULL && *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (!g_unichar_isspace (c))
+        g_string_append_unichar (text, g_unichar_toupper (c));
+    }
+
+  return g_string_free (text, FALSE);
+}
+
+/* Names are compared ignoring case and runs of spaces: "ACME  Viagens " is "Acme Viagens". */
+static char *
+normalise_name (const char *name)
+{
+  g_autofree char *folded = g_utf8_casefold (name != NULL ? name : "", -1);
+  g_auto(GStrv) words = g_strsplit_set (g_strstrip (folded), " \t\n", -1);
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; words[i] != NULL; i++)
+    if (*words[i] != '\0')
+      {
+        if (text->len > 0)
+          g_string_append_c (text, ' ');
+        g_string_append (text, words[i]);
+      }
+
+  return g_string_free (text, FALSE);
+}
+
+/* Phones are compared by their digits, and a + in front */
+static char *
+normalise_phone (const char *phone)
+{
+  GString *text = g_string_new (NULL);
+
+  for (const char *p = phone; p != NULL && *p != '\0'; p++)
+    if (g_ascii_isdigit (*p) || (*p == '+' && text->len == 0))
+      g_string_append_c (text, *p);
+
+  return g_string_free (text, FALSE);
+}
+
+/**
+ * puente_crm_record_matches:
+ * @field_name: (nullable): the custom field, for %PUENTE_CRM_KEY_EXTERNAL_ID
+ *
+ * Whether a find by @key for @value should answer @record: connectors check every record
+ * a CRM's filter returns, since a filter the CRM ignores would answer everything. Documents
+ * ignore case and spaces, emails case, phones all but digits and a leading +, names case
+ * and runs of spaces (a person's name is its name, or its first and last names).
+ */
+gboolean
+puente_crm_record_matches (const PuenteRecord *record,
+                           PuenteCrmKey        key,
+                           const char         *field_name,
+                           const char         *value)
+{
+  g_return_val_if_fail (record != NULL, FALSE);
+
+  switch (key)
+    {
+    case PUENTE_CRM_KEY_EXTERNAL_ID:
+      return g_strcmp0 (puente_record_get_custom (record, field_name), value) == 0;
+
+    case PUENTE_CRM_KEY_DOCUMENT:
+      {
+        g_autofree char *wanted = puente_crm_normalise_document (value);
+        g_autofree char *have = puente_crm_normalise_document (puente_record_get (record, PUENTE_FIELD_DOCUMENT));
+
+        return *wanted != '\0' && g_strcmp0 (wanted, have) == 0;
+      }
+
+    case PUENTE_CRM_KEY_EMAIL:
+      {
+        const char *have = puente_record_get (record, PUENTE_FIELD_EMAIL);
+
+        return have != NULL && value != NULL && g_ascii_strcasecmp (have, value) == 0;
+      }
+
+    case PUENTE_CRM_KEY_PHONE:
+      {
+        g_autofree char *wanted = normalise_phone (value);
+        g_autofree char *phone = normalise_phone (puente_record_get (record, PUENTE_FIELD_PHONE));
+        g_autofree char *mobile = normalise_phone (puente_record_get (record, PUENTE_FIELD_MOBILE));
+
+        return *wanted != '\0' && (g_strcmp0 (wanted, phone) == 0 || g_strcmp0 (wanted, mobile) == 0);
+      }
+
+    case PUENTE_CRM_KEY_NAME:
+      {
+        const char *first = puente_record_get (record, PUENTE_FIELD_FIRST_NAME);
+        const char *last = puente_record_get (record, PUENTE_FIELD_LAST_NAME);
+        g_autofree char *wanted = normalise_name (value);
+        g_autofree char *name = NULL;
+        g_autofree char *have = NULL;
+
+        if (puente_record_get (record, PUENTE_FIELD_NAME) != NULL)
+          name = g_strdup (puente_record_get (record, PUENTE_FIELD_NAME));
+        else
+          name = g_strdup_printf ("%s %s", first != NULL ? first : "", last != NULL ? last : "");
+        have = normalise_name (name);
+
+        return *wanted != '\0' && g_strcmp0 (wanted, have) == 0;
+      }
+
+    default:
+      return FALSE;
+    }
+}

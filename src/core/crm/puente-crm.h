@@ -265,4 +265,10 @@ PuenteCrmField    *puente_crm_create_field_finish   (PuenteCrm           *self,
                                                      GAsyncResult        *result,
                                                      GError             **error);
 
+char              *puente_crm_normalise_document    (const char          *document);
+gboolean           puente_crm_record_matches        (const PuenteRecord  *record,
+                                                     PuenteCrmKey         key,
+                                                     const char          *field_name,
+                                                     const char          *value);
+
 G_END_DECLS

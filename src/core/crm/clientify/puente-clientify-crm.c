@@ -771,54 +771,6 @@ clientify_list_async (PuenteCrm           *crm,
 
 /* ---- find --------------------------------------------------------------------------------- */
 
-/* Documents are compared ignoring case and spaces only (design.md, link order). */
-static char *
-normalise_document (const char *document)
-{
-  GString *text = g_string_new (NULL);
-
-  for (const char *p = document; p != NULL && *p != '\0'; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-
-      if (!g_unichar_isspace (c))
-        g_string_append_unichar (text, g_unichar_toupper (c));
-    }
-
-  return g_string_free (text, FALSE);
-}
-
-/* Names are compared ignoring case and runs of spaces: "ACME  Viagens " is "Acme Viagens". */
-static char *
-normalise_name (const char *name)
-{
-  g_autofree char *folded = g_utf8_casefold (name != NULL ? name : "", -1);
-  g_auto(GStrv) words = g_strsplit_set (g_strstrip (folded), " \t\n", -1);
-  GString *text = g_string_new (NULL);
-
-  for (guint i = 0; words[i] != NULL; i++)
-    if (*words[i] != '\0')
-      {
-        if (text->len > 0)
-          g_string_append_c (text, ' ');
-        g_string_append (text, words[i]);
-      }
-
-  return g_string_free (text, FALSE);
-}
-
-static char *
-normalise_phone (const char *phone)
-{
-  GString *text = g_string_new (NULL);
-
-  for (const char *p = phone; p != NULL && *p != '\0'; p++)
-    if (g_ascii_isdigit (*p) || (*p == '+' && text->len == 0))
-      g_string_append_c (text, *p);
-
-  return g_string_free (text, FALSE);
-}
-
 typedef struct
 {
   PuenteEntity  entity;
@@ -838,63 +790,6 @@ find_data_free (FindData *data)
   g_free (data->url);
   g_clear_pointer (&data->found, g_ptr_array_unref);
   g_free (data);
-}
-
-static gboolean
-record_matches (const FindData     *data,
-                const PuenteRecord *record)
-{
-  switch (data->key)
-    {
-    case PUENTE_CRM_KEY_EXTERNAL_ID:
-      return g_strcmp0 (puente_record_get_custom (record, data->field_name), data->value) == 0;
-
-    case PUENTE_CRM_KEY_DOCUMENT:
-      {
-        g_autofree char *wanted = normalise_document (data->value);
-        g_autofree char *have = normalise_document (puente_record_get (record, PUENTE_FIELD_DOCUMENT));
-
-        return *wanted != '\0' && g_strcmp0 (wanted, have) == 0;
-      }
-
-    case PUENTE_CRM_KEY_EMAIL:
-      {
-        const char *have = puente_record_get (record, PUENTE_FIELD_EMAIL);
-
-        return have != NULL && g_ascii_strcasecmp (have, data->value) == 0;
-      }
-
-    case PUENTE_CRM_KEY_PHONE:
-      {
-        g_autofree char *wanted = normalise_phone (data->value);
-        g_autofree char *phone = normalise_phone (puente_record_get (record, PUENTE_FIELD_PHONE));
-        g_autofree char *mobile = normalise_phone (puente_record_get (record, PUENTE_FIELD_MOBILE));
-
-        return *wanted != '\0' && (g_strcmp0 (wanted, phone) == 0 || g_strcmp0 (wanted, mobile) == 0);
-      }
-
-    case PUENTE_CRM_KEY_NAME:
-      {
-        g_autofree char *wanted = normalise_name (data->value);
-        g_autofree char *name = NULL;
-        g_autofree char *have = NULL;
-
-        if (data->entity == PUENTE_ENTITY_CONTACT)
-          name = g_strdup_printf ("%s %s",
-                                  puente_record_get (record, PUENTE_FIELD_FIRST_NAME) != NULL
-                                  ? puente_record_get (record, PUENTE_FIELD_FIRST_NAME) : "",
-                                  puente_record_get (record, PUENTE_FIELD_LAST_NAME) != NULL
-                                  ? puente_record_get (record, PUENTE_FIELD_LAST_NAME) : "");
-        else
-          name = g_strdup (puente_record_get (record, PUENTE_FIELD_NAME));
-        have = normalise_name (name);
-
-        return *wanted != '\0' && g_strcmp0 (wanted, have) == 0;
-      }
-
-    default:
-      g_assert_not_reached ();
-    }
 }
 
 static void find_page_cb (GObject      *object,
@@ -950,7 +845,7 @@ find_page_cb (GObject      *object,
       if (!JSON_NODE_HOLDS_OBJECT (item))
         continue;
       record = record_from_json (data->entity, json_node_get_object (item));
-      if (record_matches (data, record))
+      if (puente_crm_record_matches (record, data->key, data->field_name, data->value))
         {
           g_ptr_array_add (data->found, g_steal_pointer (&record));
           matched++;
@@ -1028,7 +923,7 @@ clientify_find_async (PuenteCrm           *crm,
       /* The API matches exactly: ask for the normalised form, which is how Puente writes
        * documents. A CRM value typed with other spacing is found by the engine's index of
        * the whole CRM, not by this filter. */
-      g_autofree char *normalised = normalise_document (value);
+      g_autofree char *normalised = puente_crm_normalise_document (value);
 
       data->url = list_url (self, entity, filter, normalised);
     }

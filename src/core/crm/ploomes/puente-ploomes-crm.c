@@ -1576,35 +1576,6 @@ ploomes_list_async (PuenteCrm           *crm,
 
 /* ---- find --------------------------------------------------------------------------------- */
 
-/* Documents are compared ignoring case and spaces only (design.md, link order). */
-static char *
-normalise_document (const char *document)
-{
-  GString *text = g_string_new (NULL);
-
-  for (const char *p = document; p != NULL && *p != '\0'; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-
-      if (!g_unichar_isspace (c))
-        g_string_append_unichar (text, g_unichar_toupper (c));
-    }
-
-  return g_string_free (text, FALSE);
-}
-
-static char *
-normalise_phone (const char *phone)
-{
-  GString *text = g_string_new (NULL);
-
-  for (const char *p = phone; p != NULL && *p != '\0'; p++)
-    if (g_ascii_isdigit (*p) || (*p == '+' && text->len == 0))
-      g_string_append_c (text, *p);
-
-  return g_string_free (text, FALSE);
-}
-
 typedef struct
 {
   PuenteEntity  entity;
@@ -1624,53 +1595,6 @@ find_data_free (FindData *data)
   g_free (data->url);
   g_clear_pointer (&data->found, g_ptr_array_unref);
   g_free (data);
-}
-
-static gboolean
-record_matches (const FindData     *data,
-                const PuenteRecord *record)
-{
-  switch (data->key)
-    {
-    case PUENTE_CRM_KEY_EXTERNAL_ID:
-      return g_strcmp0 (puente_record_get_custom (record, data->field_name), data->value) == 0;
-
-    case PUENTE_CRM_KEY_DOCUMENT:
-      {
-        g_autofree char *wanted = normalise_document (data->value);
-        g_autofree char *have = normalise_document (puente_record_get (record, PUENTE_FIELD_DOCUMENT));
-
-        return *wanted != '\0' && g_strcmp0 (wanted, have) == 0;
-      }
-
-    case PUENTE_CRM_KEY_EMAIL:
-      {
-        const char *have = puente_record_get (record, PUENTE_FIELD_EMAIL);
-
-        return have != NULL && g_ascii_strcasecmp (have, data->value) == 0;
-      }
-
-    case PUENTE_CRM_KEY_PHONE:
-      {
-        g_autofree char *wanted = normalise_phone (data->value);
-        g_autofree char *phone = normalise_phone (puente_record_get (record, PUENTE_FIELD_PHONE));
-        g_autofree char *mobile = normalise_phone (puente_record_get (record, PUENTE_FIELD_MOBILE));
-
-        return *wanted != '\0' && (g_strcmp0 (wanted, phone) == 0 || g_strcmp0 (wanted, mobile) == 0);
-      }
-
-    case PUENTE_CRM_KEY_NAME:
-      {
-        const char *have = puente_record_get (record, PUENTE_FIELD_NAME);
-        g_autofree char *wanted_folded = g_utf8_casefold (data->value, -1);
-        g_autofree char *have_folded = have != NULL ? g_utf8_casefold (have, -1) : NULL;
-
-        return g_strcmp0 (wanted_folded, have_folded) == 0;
-      }
-
-    default:
-      g_assert_not_reached ();
-    }
 }
 
 static void
@@ -1702,7 +1626,7 @@ find_page_cb (GObject      *object,
     }
 
   for (guint i = 0; i < page->records->len; i++)
-    if (record_matches (data, g_ptr_array_index (page->records, i)))
+    if (puente_crm_record_matches (g_ptr_array_index (page->records, i), data->key, data->field_name, data->value))
       {
         g_ptr_array_add (data->found, g_ptr_array_steal_index (page->records, i--));
         matched++;
@@ -1772,7 +1696,7 @@ find_prepared (GTask *task)
       {
         /* Puente writes documents normalised; a CRM value typed otherwise is found by the
          * engine's index of the whole CRM, not by this filter. */
-        g_autofree char *normalised = normalise_document (data->value);
+        g_autofree char *normalised = puente_crm_normalise_document (data->value);
         g_autofree char *literal = puente_ploomes_crm_quote (normalised);
 
         if (data->entity != PUENTE_ENTITY_DEAL)
