@@ -81,6 +81,13 @@ page_needs_attention (gpointer data)
   return adw_view_stack_page_get_needs_attention (data);
 }
 
+static void
+count_retry (guint           *retried,
+             PuenteDashboard *dashboard)
+{
+  (*retried)++;
+}
+
 static PuenteStore *
 open_store (void)
 {
@@ -204,6 +211,17 @@ check_dashboard (PuenteApplication *app,
   runs = puente_store_list_runs (store, "default", 10, &error);
   g_assert_cmpuint (runs->len, ==, 2);
   g_assert_cmpstr (((PuenteRunInfo *) runs->pdata[0])->trigger, ==, "single");
+
+  /* A chat's row: trying it again is the chat listener's work, never a sync. */
+  {
+    guint retried = 0;
+    gulong handler = g_signal_connect_swapped (dashboard, "retry-chats", G_CALLBACK (count_retry), &retried);
+
+    g_signal_emit_by_name (log_view, "sync-record", "jivochat:4242");
+    g_assert_false (puente_dashboard_get_running (dashboard));
+    g_assert_cmpuint (retried, ==, 1);
+    g_signal_handler_disconnect (dashboard, handler);
+  }
 
   /* A chat from JivoChat is a run of its own, but not a sync (see below). */
   chat_run = puente_store_start_run (store, "default", "chat", "webhook", &error);

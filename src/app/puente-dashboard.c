@@ -21,6 +21,7 @@
 #include "puente-a11y.h"
 #include "puente-consent-dialog.h"
 #include "puente-dashboard.h"
+#include "puente-jivochat.h"
 #include "puente-log-view.h"
 #include "puente-preferences.h"
 #include "puente-profile.h"
@@ -81,6 +82,7 @@ enum {
 
 enum {
   RUN_FINISHED,
+  RETRY_CHATS,
   N_SIGNALS
 };
 
@@ -505,6 +507,14 @@ sync_record_cb (PuenteLogView   *view,
                 const char      *source_id,
                 PuenteDashboard *self)
 {
+  /* A chat from JivoChat is not a record of the management software: its retry is the
+   * listener's (see puente-window.c). */
+  if (g_str_has_prefix (source_id, PUENTE_JIVOCHAT_SERVICE ":"))
+    {
+      g_signal_emit (self, signals[RETRY_CHATS], 0);
+      return;
+    }
+
   if (self->running)
     {
       toast (self, _("Wait for the sync to end, then try again."), FALSE);
@@ -743,6 +753,15 @@ puente_dashboard_class_init (PuenteDashboardClass *klass)
    */
   signals[RUN_FINISHED] = g_signal_new ("run-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                         0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  /**
+   * PuenteDashboard::retry-chats:
+   *
+   * The owner asked to try a chat from JivoChat again: whoever listens for chats retries
+   * the ones that failed.
+   */
+  signals[RETRY_CHATS] = g_signal_new ("retry-chats", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                       0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/dev/puente/Puente/puente-dashboard.ui");
   gtk_widget_class_bind_template_child (widget_class, PuenteDashboard, switcher_title);

@@ -115,6 +115,23 @@ chats_started_cb (GObject      *object,
     puente_dashboard_set_chats_address (self->dashboard, self->chats_address, self->chats_problem);
 }
 
+static void
+retry_chats_cb (PuenteWindow *self)
+{
+  const char *text;
+
+  if (self->chats != NULL)
+    {
+      puente_jivochat_listener_retry (self->chats);
+      text = _("Puente is trying the chats that failed again.");
+    }
+  else
+    text = self->chats_problem != NULL ? self->chats_problem
+         : _("Puente is not receiving chats now: turn them on in the setup, then try again.");
+
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+}
+
 /* Listens when the connection wants chats and nothing listens yet (a change of port or
  * behaviour in the settings applies the next time Puente starts). */
 static void
@@ -137,6 +154,7 @@ show_dashboard (PuenteWindow *self,
     gtk_stack_remove (self->main_stack, GTK_WIDGET (self->dashboard));
   self->dashboard = puente_dashboard_new (self->store_path, self->connection);
   puente_dashboard_set_chats_address (self->dashboard, self->chats_address, self->chats_problem);
+  g_signal_connect_object (self->dashboard, "retry-chats", G_CALLBACK (retry_chats_cb), self, G_CONNECT_SWAPPED);
   start_chats (self);
   gtk_stack_add_named (self->main_stack, GTK_WIDGET (self->dashboard), "dashboard");
   gtk_stack_set_visible_child (self->main_stack, GTK_WIDGET (self->dashboard));
