@@ -11,6 +11,7 @@
 #include <glib/gstdio.h>
 
 #include "puente-connection.h"
+#include "puente-jivochat-listener.h"
 #include "puente-preferences.h"
 #include "puente-resources.h"
 #include "puente-schedule.h"
@@ -489,6 +490,34 @@ test_log_retention (Fixture       *fixture,
     }
 }
 
+/* Chats from JivoChat: on, what each becomes, one deal per person, the port; saved as the
+ * listener reads them (puente-jivochat-listener.h). */
+static void
+test_chats (Fixture       *fixture,
+            gconstpointer  data)
+{
+  GtkSwitch *chats = control (fixture, "_Receive Finished JivoChat Chats", GTK_TYPE_SWITCH);
+  AdwComboRow *behaviour = ADW_COMBO_ROW (find_row (GTK_WIDGET (fixture->preferences), "Each Chat Becomes"));
+  GtkSwitch *one_deal = control (fixture, "_Only One Deal per Person", GTK_TYPE_SWITCH);
+  GtkSpinButton *port = control (fixture, "_Port", GTK_TYPE_SPIN_BUTTON);
+
+  g_assert_false (gtk_switch_get_active (chats));
+  gtk_switch_set_active (chats, TRUE);
+  wait_for_setting (fixture, PUENTE_SETTING_JIVOCHAT_ENABLED, "true");
+
+  adw_combo_row_set_selected (behaviour, PUENTE_JIVOCHAT_PERSON_DEAL);
+  wait_for_setting (fixture, PUENTE_SETTING_JIVOCHAT_BEHAVIOUR, "person-deal");
+  gtk_switch_set_active (one_deal, TRUE);
+  wait_for_setting (fixture, PUENTE_SETTING_JIVOCHAT_ONE_DEAL, "true");
+  gtk_spin_button_set_value (port, 9123);
+  wait_for_setting (fixture, PUENTE_SETTING_JIVOCHAT_PORT, "9123");
+  g_assert_cmpuint (puente_jivochat_get_port (fixture->changed), ==, 9123);
+
+  gtk_switch_set_active (chats, FALSE);
+  wait_for_setting (fixture, PUENTE_SETTING_JIVOCHAT_ENABLED, NULL);
+  g_assert_false (puente_jivochat_is_enabled (fixture->changed));
+}
+
 /* Shown again from what was saved. */
 static void
 test_shows_saved_choices (void)
@@ -539,6 +568,7 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/preferences/log-retention", Fixture, NULL, fixture_set_up, test_log_retention,
               fixture_tear_down);
+  g_test_add ("/preferences/chats", Fixture, NULL, fixture_set_up, test_chats, fixture_tear_down);
   g_test_add_func ("/preferences/shows-saved-choices", test_shows_saved_choices);
 
   return g_test_run ();

@@ -32,6 +32,7 @@
 #include "puente-a11y.h"
 #include "puente-clientify-crm.h"
 #include "puente-connection.h"
+#include "puente-jivochat-listener.h"
 #include "puente-preferences.h"
 #include "puente-schedule.h"
 
@@ -56,6 +57,11 @@ struct _PuentePreferences
   AdwActionRow         *delete_row;
   GtkSwitch            *delete_switch;
   AdwComboRow          *retention_row;
+  AdwPreferencesGroup *chats_group;
+  GtkSwitch          *chats_switch;
+  AdwComboRow        *chats_behaviour_row;
+  GtkSwitch          *one_deal_switch;
+  GtkSpinButton      *chats_port_spin;
 
   char                 *store_path;
   PuenteConnection     *connection;     /* as last saved */
@@ -246,6 +252,25 @@ retention_position (guint days)
   return G_N_ELEMENTS (retention_days) - 1;
 }
 
+/* Chats need a CRM Puente can look clients up in (not Zappy: see puente-jivochat-listener.c) */
+static void
+show_chats (PuentePreferences *self)
+{
+  PuenteJivochatBehaviour behaviour = PUENTE_JIVOCHAT_COMPANY_PERSON_DEAL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->chats_group), g_strcmp0 (self->connection->crm, "zappy") != 0);
+  gtk_switch_set_active (self->chats_switch, puente_jivochat_is_enabled (self->connection));
+  puente_jivochat_behaviour_from_string (puente_connection_get_setting (self->connection,
+                                                                       PUENTE_SETTING_JIVOCHAT_BEHAVIOUR),
+                                         &behaviour);
+  adw_combo_row_set_selected (self->chats_behaviour_row, behaviour);
+  gtk_switch_set_active (self->one_deal_switch,
+                         g_strcmp0 (puente_connection_get_setting (self->connection,
+                                                                   PUENTE_SETTING_JIVOCHAT_ONE_DEAL), "true") == 0);
+  if (puente_jivochat_get_port (self->connection) >= 1024)
+    gtk_spin_button_set_value (self->chats_port_spin, puente_jivochat_get_port (self->connection));
+}
+
 /* The controls as the connection says: the schedule in effect and the settings. */
 static void
 show_connection (PuentePreferences *self)
@@ -259,6 +284,7 @@ show_connection (PuentePreferences *self)
   gtk_switch_set_active (self->delete_switch, puente_connection_get_delete_enabled (self->connection));
   adw_combo_row_set_selected (self->retention_row,
                               retention_position (puente_connection_get_retention_days (self->connection)));
+  show_chats (self);
   self->showing = FALSE;
 }
 
@@ -497,6 +523,24 @@ delete_switch_changed_cb (PuentePreferences *self)
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* ---- chats --------------------------------------------------------------------------------- */
+
+static void
+chats_changed_cb (PuentePreferences *self)
+{
+  g_autofree char *port = NULL;
+
+  if (self->showing)
+    return;
+
+  port = g_strdup_printf ("%d", gtk_spin_button_get_value_as_int (self->chats_port_spin));
+  save_setting (self, PUENTE_SETTING_JIVOCHAT_ENABLED, gtk_switch_get_active (self->chats_switch) ? "true" : NULL);
+  save_setting (self, PUENTE_SETTING_JIVOCHAT_BEHAVIOUR,
+                puente_jivochat_behaviour_to_string (adw_combo_row_get_selected (self->chats_behaviour_row)));
+  save_setting (self, PUENTE_SETTING_JIVOCHAT_ONE_DEAL, gtk_switch_get_active (self->one_deal_switch) ? "true" : NULL);
+  save_setting (self, PUENTE_SETTING_JIVOCHAT_PORT, port);
+}
+
 /* ---- the log ----------------------------------------------------------------------------- */
 
 static void
@@ -571,11 +615,17 @@ puente_preferences_class_init (PuentePreferencesClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PuentePreferences, delete_row);
   gtk_widget_class_bind_template_child (widget_class, PuentePreferences, delete_switch);
   gtk_widget_class_bind_template_child (widget_class, PuentePreferences, retention_row);
+  gtk_widget_class_bind_template_child (widget_class, PuentePreferences, chats_group);
+  gtk_widget_class_bind_template_child (widget_class, PuentePreferences, chats_switch);
+  gtk_widget_class_bind_template_child (widget_class, PuentePreferences, chats_behaviour_row);
+  gtk_widget_class_bind_template_child (widget_class, PuentePreferences, one_deal_switch);
+  gtk_widget_class_bind_template_child (widget_class, PuentePreferences, chats_port_spin);
   gtk_widget_class_bind_template_callback (widget_class, schedule_toggled_cb);
   gtk_widget_class_bind_template_callback (widget_class, schedule_time_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, in_flight_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, delete_switch_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, retention_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, chats_changed_cb);
 }
 
 static void
