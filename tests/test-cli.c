@@ -6,6 +6,8 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <libsoup/soup.h>
+#include <signal.h>
 #include <json-glib/json-glib.h>
 
 #include "puente-core.h"
@@ -337,6 +339,131 @@ test_run_prunes_log (Fixture       *fixture,
   g_assert_cmpuint (old_events (path), ==, 0);
 }
 
+typedef struct
+{
+  GDataInputStream *output;
+  GPtrArray        *lines;
+  gboolean          ended;
+} Lines;
+
+static void
+line_read_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Lines *lines = user_data;
+  char *line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (object), result, NULL, NULL);
+
+  if (line == NULL)
+    {
+      lines->ended = TRUE;
+      return;
+    }
+  g_ptr_array_add (lines->lines, line);
+  g_data_input_stream_read_line_async (lines->output, G_PRIORITY_DEFAULT, NULL, line_read_cb, lines);
+}
+
+static gboolean
+has_lines (gpointer data)
+{
+  Lines *lines = data;
+  guint wanted = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (lines->output), "wanted"));
+
+  return lines->lines->len >= wanted || lines->ended;
+}
+
+static void
+wait_for_lines (Lines *lines,
+                guint  wanted)
+{
+  g_object_set_data (G_OBJECT (lines->output), "wanted", GUINT_TO_POINTER (wanted));
+  puente_test_wait_until (has_lines, lines);
+  g_assert_cmpuint (lines->lines->len, >=, wanted);
+}
+
+static gboolean
+process_ended (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+static void
+process_ended_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_subprocess_wait_finish (G_SUBPROCESS (object), result, NULL);
+  *(gboolean *) user_data = TRUE;
+}
+
+/* `puente-sync jivochat` and `listen`: the address printed, a finished chat posted to it
+ * becomes a person and a deal in the CRM, the chat is told on standard output and kept in
+ * the log, and SIGTERM stops it cleanly. */
+static void
+test_listen_for_chats (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_auto(Result) settings = { 0, };
+  g_auto(Result) events = { 0, };
+  g_autofree char *fixture_path = g_build_filename (g_getenv ("PUENTE_TEST_DATA"), "jivochat", "chat-finished.json", NULL);
+  g_autofree char *body = NULL;
+  g_autoptr(GSubprocess) listen = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMessage) message = NULL;
+  g_autoptr(GBytes) answer = NULL;
+  Lines lines = { 0, };
+  const char *address;
+  gboolean ended = FALSE;
+
+  connect (fixture, KEY, 0);
+  settings = sync_tool (fixture, "", "jivochat", "--enable", "--port", "0", "--behaviour", "person-deal", NULL);
+  g_assert_cmpint (settings.status, ==, 0);
+  g_assert_nonnull (strstr (settings.out, "jivochat.behaviour=person-deal"));
+
+  listen = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
+                             g_getenv ("PUENTE_SYNC"), "--data-dir", fixture->data_dir, "listen", NULL);
+  g_assert_no_error (error);
+  lines.output = g_data_input_stream_new (g_subprocess_get_stdout_pipe (listen));
+  lines.lines = g_ptr_array_new_with_free_func (g_free);
+  g_data_input_stream_read_line_async (lines.output, G_PRIORITY_DEFAULT, NULL, line_read_cb, &lines);
+
+  /* "Listening for JivoChat chats at http://127.0.0.1:PORT/jivochat/TOKEN" */
+  wait_for_lines (&lines, 1);
+  address = strstr (g_ptr_array_index (lines.lines, 0), "http://127.0.0.1:");
+  g_assert_nonnull (address);
+  g_assert_nonnull (strstr (address, "/jivochat/"));
+
+  g_assert_true (g_file_get_contents (fixture_path, &body, NULL, &error));
+  message = soup_message_new ("POST", address);
+  soup_message_set_request_body_from_bytes (message, "application/json",
+                                            g_bytes_new_take (g_steal_pointer (&body), strlen (body)));
+  answer = soup_session_send_and_read (session, message, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (message), ==, 200);
+
+  /* Told on standard output once it is in the CRM: a person and a deal */
+  while (!lines.ended && !g_strrstr (g_ptr_array_index (lines.lines, lines.lines->len - 1), "Ana Rita"))
+    wait_for_lines (&lines, lines.lines->len + 1);
+  g_assert_false (lines.ended);
+  g_assert_cmpuint (puente_test_sandbox_count (fixture->sandbox, "POST", "contacts"), ==, 1);
+  g_assert_cmpuint (puente_test_sandbox_count (fixture->sandbox, "POST", "deals"), ==, 1);
+
+  g_subprocess_send_signal (listen, SIGTERM);
+  g_subprocess_wait_async (listen, NULL, process_ended_cb, &ended);
+  puente_test_wait_until (process_ended, &ended);
+  g_assert_true (g_subprocess_get_if_exited (listen));
+  g_assert_cmpint (g_subprocess_get_exit_status (listen), ==, 0);
+
+  /* And in the log, as the dashboard shows it */
+  events = sync_tool (fixture, "", "events", NULL);
+  g_assert_cmpint (events.status, ==, 0);
+  g_assert_nonnull (strstr (events.out, "Ana Rita"));
+
+  g_ptr_array_unref (lines.lines);
+  g_object_unref (lines.output);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -350,6 +477,7 @@ main (int   argc,
   g_test_add ("/cli/connect-again-keeps-choices", Fixture, NULL, fixture_set_up,
               test_connect_again_keeps_choices, fixture_tear_down);
   g_test_add ("/cli/run-prunes-log", Fixture, NULL, fixture_set_up, test_run_prunes_log, fixture_tear_down);
+  g_test_add ("/cli/listen-for-chats", Fixture, NULL, fixture_set_up, test_listen_for_chats, fixture_tear_down);
 
   return g_test_run ();
 }

@@ -885,7 +885,7 @@ command_jivochat (Cli   *cli,
   GOptionEntry entries[] = {
     { "enable", 0, 0, G_OPTION_ARG_NONE, &enable, N_("Listen for finished chats (with “puente-sync listen”)"), NULL },
     { "disable", 0, 0, G_OPTION_ARG_NONE, &disable, N_("Stop listening for chats"), NULL },
-    { "port", 0, 0, G_OPTION_ARG_INT, &port, N_("The port to listen on (default: 8765)"), "PORT" },
+    { "port", 0, 0, G_OPTION_ARG_INT, &port, N_("The port to listen on (default: 8765; 0: any free one, which “listen” prints)"), "PORT" },
     { "address", 0, 0, G_OPTION_ARG_STRING, &address, N_("The address to listen on (default: 127.0.0.1, this computer only)"), "ADDRESS" },
     { "behaviour", 0, 0, G_OPTION_ARG_STRING, &behaviour, N_("What a chat becomes: company-person-deal, person-deal, company-person or lead"), "BEHAVIOUR" },
     { "pipeline", 0, 0, G_OPTION_ARG_STRING, &pipeline, N_("The CRM pipeline of the deals"), "ID" },
@@ -913,9 +913,9 @@ command_jivochat (Cli   *cli,
       g_printerr (_("The behaviour is company-person-deal, person-deal, company-person or lead.\n"));
       return EXIT_CONFIG;
     }
-  if (port == 0 || port > 65535)
+  if (port < -1 || port > 65535)
     {
-      g_printerr (_("The port is a number from 1 to 65535.\n"));
+      g_printerr (_("The port is a number from 1 to 65535, or 0 for any free one.\n"));
       return EXIT_CONFIG;
     }
   if (address != NULL && !g_hostname_is_ip_address (address))
@@ -926,7 +926,7 @@ command_jivochat (Cli   *cli,
 
   if (enable || disable)
     puente_connection_set_setting (connection, PUENTE_SETTING_JIVOCHAT_ENABLED, enable ? "true" : NULL);
-  if (port > 0)
+  if (port >= 0)
     {
       g_autofree char *text = g_strdup_printf ("%d", port);
 
