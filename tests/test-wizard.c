@@ -677,6 +677,12 @@ check_other_crm (PuenteWizard *wizard,
     {
       wait_for_page (wizard, "prepare");
       g_assert_false (next_is_sensitive (wizard));
+      /* The page names the CRM chosen, not Clientify */
+      {
+        AdwWindowTitle *title = ADW_WINDOW_TITLE (find_widget (GTK_WIDGET (wizard), ADW_TYPE_WINDOW_TITLE));
+
+        g_assert_cmpstr (adw_window_title_get_title (title), ==, "Prepare Ploomes");
+      }
       press (wizard, "wizard.create-fields");
       wait_for_page (wizard, "prepare");
       g_assert_true (next_is_sensitive (wizard));
@@ -697,6 +703,14 @@ check_other_crm (PuenteWizard *wizard,
   press (wizard, "wizard.next");
   puente_test_wait_until (dashboard_shown, NULL);
   puente_test_wait_until (dashboard_idle, NULL);
+
+  /* The dashboard says where things go: to that CRM */
+  {
+    AdwViewSwitcherTitle *title = ADW_VIEW_SWITCHER_TITLE (find_widget (GTK_WIDGET (current_window),
+                                                                        ADW_TYPE_VIEW_SWITCHER_TITLE));
+
+    g_assert_cmpstr (adw_view_switcher_title_get_subtitle (title), ==, zappy ? "GIAV → Zappy" : "GIAV → Ploomes");
+  }
 
   connection = load_connection ();
   g_assert_cmpstr (connection->crm, ==, crm);

@@ -19,6 +19,7 @@
 #include <glib/gi18n.h>
 
 #include "puente-a11y.h"
+#include "puente-connection.h"
 #include "puente-consent-dialog.h"
 #include "puente-dashboard.h"
 #include "puente-jivochat.h"
@@ -199,12 +200,15 @@ show_flows (PuenteDashboard *self)
   const PuenteProfile *profile = puente_profile_lookup (self->connection->profile);
   const char *source = profile != NULL ? profile->name : self->connection->profile;
   gboolean both = profile != NULL && profile->consent_owner == PUENTE_CONSENT_OWNER_BOTH;
-  g_autofree char *one_way = g_strdup_printf ("%s → Clientify", source);
-  g_autofree char *two_ways = g_strdup_printf ("%s ⇄ Clientify", source);
+  const char *crm = puente_connection_get_crm_name (self->connection);
+  g_autofree char *one_way = g_strdup_printf ("%s → %s", source, crm);
+  g_autofree char *two_ways = g_strdup_printf ("%s ⇄ %s", source, crm);
   /* Translators: read by screen readers for the arrow “GIAV → Clientify” */
-  g_autofree char *one_way_spoken = g_strdup_printf (_("From %s to Clientify"), source);
+  g_autofree char *one_way_spoken = g_strdup_printf (_("From %s to %s"), source, crm);
   /* Translators: read by screen readers for the arrow “GIO Web ⇄ Clientify” */
-  g_autofree char *two_ways_spoken = g_strdup_printf (_("Both ways between %s and Clientify"), source);
+  g_autofree char *two_ways_spoken = g_strdup_printf (_("Both ways between %s and %s"), source, crm);
+  /* A CRM without deals (Zappy) gets no files */
+  gboolean files = profile != NULL && profile->has_files && g_strcmp0 (self->connection->crm, "zappy") != 0;
 
   gtk_label_set_text (self->clients_flow_label, one_way);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->clients_flow_label),
@@ -212,7 +216,7 @@ show_flows (PuenteDashboard *self)
   gtk_label_set_text (self->files_flow_label, one_way);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->files_flow_label),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, one_way_spoken, -1);
-  gtk_widget_set_visible (GTK_WIDGET (self->files_flow_row), profile != NULL && profile->has_files);
+  gtk_widget_set_visible (GTK_WIDGET (self->files_flow_row), files);
   gtk_label_set_text (self->consent_flow_label, both ? two_ways : one_way);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->consent_flow_label),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, both ? two_ways_spoken : one_way_spoken, -1);
@@ -621,9 +625,11 @@ puente_dashboard_new (const char             *store_path,
 
   profile = puente_profile_lookup (connection->profile);
   /* Translators: the two systems Puente connects, e.g. “GIAV → Clientify” */
-  subtitle = g_strdup_printf (_("%s → %s"), profile != NULL ? profile->name : connection->profile, "Clientify");
+  subtitle = g_strdup_printf (_("%s → %s"), profile != NULL ? profile->name : connection->profile,
+                              puente_connection_get_crm_name (connection));
   adw_view_switcher_title_set_subtitle (self->switcher_title, subtitle);
-  gtk_widget_set_visible (GTK_WIDGET (self->deals_row), profile != NULL && profile->has_files);
+  gtk_widget_set_visible (GTK_WIDGET (self->deals_row), profile != NULL && profile->has_files &&
+                                                        g_strcmp0 (connection->crm, "zappy") != 0);
 
   self->log_view = puente_log_view_new (store_path);
   g_signal_connect_object (self->log_view, "sync-record", G_CALLBACK (sync_record_cb), self, 0);

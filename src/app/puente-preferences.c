@@ -54,6 +54,7 @@ struct _PuentePreferences
   GtkSpinButton        *hour_spin;
   GtkSpinButton        *minute_spin;
   GtkSpinButton        *in_flight_spin;
+  AdwActionRow         *in_flight_row;
   AdwActionRow         *delete_row;
   GtkSwitch            *delete_switch;
   AdwComboRow          *retention_row;
@@ -480,6 +481,10 @@ static void
 delete_switch_changed_cb (PuentePreferences *self)
 {
   GtkWidget *dialog;
+  const char *crm;
+  g_autofree char *heading = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *delete_label = NULL;
 
   if (self->showing)
     return;
@@ -499,18 +504,21 @@ delete_switch_changed_cb (PuentePreferences *self)
   if (self->delete_dialog != NULL)
     return;
 
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Delete in Clientify Too?"),
-                                   source_is_export (self)
-                                   ? _("From the next full sync on, a client who is no longer in "
-                                       "the export will be deleted in Clientify as well. This "
-                                       "cannot be undone: Puente cannot bring back a record "
-                                       "deleted in Clientify.")
-                                   : _("From the next full sync on, a client deleted in GIAV will "
-                                       "be deleted in Clientify as well. This cannot be undone: "
-                                       "Puente cannot bring back a record deleted in Clientify."));
+  crm = puente_connection_get_crm_name (self->connection);
+  heading = g_strdup_printf (_("Delete in %s Too?"), crm);
+  body = g_strdup_printf (source_is_export (self)
+                          ? _("From the next full sync on, a client who is no longer in "
+                              "the export will be deleted in %s as well. This "
+                              "cannot be undone: Puente cannot bring back a record "
+                              "deleted in %s.")
+                          : _("From the next full sync on, a client deleted in GIAV will "
+                              "be deleted in %s as well. This cannot be undone: "
+                              "Puente cannot bring back a record deleted in %s."), crm, crm);
+  delete_label = g_strdup_printf (_("_Delete in %s"), crm);
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, body);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Cancel"),
-                                    "delete", _("_Delete in Clientify"),
+                                    "delete", delete_label,
                                     NULL);
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete",
                                               ADW_RESPONSE_DESTRUCTIVE);
@@ -612,6 +620,7 @@ puente_preferences_class_init (PuentePreferencesClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PuentePreferences, hour_spin);
   gtk_widget_class_bind_template_child (widget_class, PuentePreferences, minute_spin);
   gtk_widget_class_bind_template_child (widget_class, PuentePreferences, in_flight_spin);
+  gtk_widget_class_bind_template_child (widget_class, PuentePreferences, in_flight_row);
   gtk_widget_class_bind_template_child (widget_class, PuentePreferences, delete_row);
   gtk_widget_class_bind_template_child (widget_class, PuentePreferences, delete_switch);
   gtk_widget_class_bind_template_child (widget_class, PuentePreferences, retention_row);
@@ -653,6 +662,10 @@ puente_preferences_new (const char             *store_path,
 {
   PuentePreferences *self;
   const char *schedule;
+  const char *crm;
+  g_autofree char *in_flight = NULL;
+  g_autofree char *delete_title = NULL;
+  g_autofree char *delete_subtitle = NULL;
 
   g_return_val_if_fail (store_path != NULL, NULL);
   g_return_val_if_fail (connection != NULL, NULL);
@@ -666,14 +679,20 @@ puente_preferences_new (const char             *store_path,
   if (schedule == NULL || !puente_schedule_from_string (schedule, &self->schedule))
     self->schedule = (PuenteSchedule) { PUENTE_SCHEDULE_MANUAL, 0, 0 };
 
-  adw_action_row_set_subtitle (self->delete_row,
-                               source_is_export (self)
-                               ? _("When a client is no longer in the export, delete it in "
-                                   "Clientify at the next full sync. When this is off, Puente "
-                                   "only reports it.")
-                               : _("When a client is deleted in GIAV, delete it in Clientify at "
-                                   "the next full sync. When this is off, Puente only reports "
-                                   "it."));
+  crm = puente_connection_get_crm_name (self->connection);
+  in_flight = g_strdup_printf (_("How many requests go to %s at the same time. Fewer is gentler "
+                                 "on a slow connection."), crm);
+  delete_title = g_strdup_printf (_("Delete in %s Too"), crm);
+  delete_subtitle = g_strdup_printf (source_is_export (self)
+                                     ? _("When a client is no longer in the export, delete it in "
+                                         "%s at the next full sync. When this is off, Puente "
+                                         "only reports it.")
+                                     : _("When a client is deleted in GIAV, delete it in %s at "
+                                         "the next full sync. When this is off, Puente only reports "
+                                         "it."), crm);
+  adw_action_row_set_subtitle (self->in_flight_row, in_flight);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->delete_row), delete_title);
+  adw_action_row_set_subtitle (self->delete_row, delete_subtitle);
   show_connection (self);
 
   return self;

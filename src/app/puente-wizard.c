@@ -77,6 +77,8 @@ struct _PuenteWizard
   AdwEntryRow        *zappy_segment_row;
   AdwEntryRow        *zappy_campaign_row;
   AdwPreferencesGroup *fields_group;
+  GtkButton          *open_crm_button;
+  AdwPreferencesGroup *deals_group;
   AdwPreferencesGroup *create_fields_group;
   AdwPreferencesGroup *manual_group;
   GtkLabel           *manual_steps_label;
@@ -1050,20 +1052,22 @@ typedef struct
   const char *default_url;
   const char *key_title;
   const char *help;
+  const char *web;          /* where the owner signs in (not in the API documents) */
 } CrmKind;
 
 static const CrmKind crm_kinds[] = {
   { "clientify", "Clientify", PUENTE_CLIENTIFY_DEFAULT_URL, N_("API Key"),
     N_("In Clientify, open Settings → API and copy your API key. Puente keeps it in your "
-       "system’s keyring and never shows it again.") },
+       "system’s keyring and never shows it again."), CLIENTIFY_WEB },
   { "ploomes", "Ploomes", PUENTE_PLOOMES_DEFAULT_URL, N_("API Key"),
     N_("In Ploomes, open Administração → Usuários Integração, add an integration user and "
-       "copy its API key. Puente keeps it in your system’s keyring and never shows it again.") },
+       "copy its API key. Puente keeps it in your system’s keyring and never shows it again."),
+    "https://app10.ploomes.com/" },
   { "zappy", "Zappy", PUENTE_ZAPPY_DEFAULT_URL, N_("Private Hash"),
     N_("Zappy sends leads in with a private hash: ask ajuda@zappysoftware.com to turn it on "
        "for your account, then paste it here. Zappy has no way to check it beforehand, so "
        "the first lead does. Puente keeps it in your system’s keyring and never shows it "
-       "again.") },
+       "again."), "https://www.zappysoftware.com/" },
 };
 
 /* Zappy's lead details, as connection settings (puente-store.h) */
@@ -1121,6 +1125,27 @@ crm_kind_changed_cb (PuenteWizard *self)
   if (g_str_equal (puente_wizard_get_page (self), "crm"))
     adw_window_title_set_title (self->window_title, kind->name);
   gtk_widget_set_visible (GTK_WIDGET (self->zappy_group), zappy);
+
+  /* The later pages name it too */
+  {
+    GtkStackPage *prepare = gtk_stack_get_page (self->stack, gtk_stack_get_child_by_name (self->stack, "prepare"));
+    g_autofree char *prepare_title = g_strdup_printf (_("Prepare %s"), kind->name);
+    g_autofree char *fields = g_strdup_printf (_("%s needs these fields to hold what Puente sends."), kind->name);
+    g_autofree char *manual = g_strdup_printf (_("%s did not let Puente create some fields. Create them "
+                                                 "in %s as shown, with exactly these names and types, "
+                                                 "then check again."), kind->name, kind->name);
+    g_autofree char *open = g_strdup_printf (_("_Open %s"), kind->name);
+    g_autofree char *check = g_strdup_printf (_("Puente Could Not Check %s"), kind->name);
+    g_autofree char *deals = g_strdup_printf (_("Each GIAV file becomes a deal in %s. Choose the "
+                                                "pipeline they go to."), kind->name);
+
+    gtk_stack_page_set_title (prepare, prepare_title);
+    adw_preferences_group_set_description (self->fields_group, fields);
+    adw_preferences_group_set_description (self->manual_group, manual);
+    gtk_button_set_label (self->open_crm_button, open);
+    adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->prepare_error_row), check);
+    adw_preferences_group_set_description (self->deals_group, deals);
+  }
 
   /* A key saved for one CRM is not the other's. */
   if (g_strcmp0 (self->connection->crm, kind->id) != 0)
@@ -1360,10 +1385,12 @@ show_checks (PuenteWizard *self)
       adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
 
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), copy_button_new (profile->origin, copy_name));
-      adw_preferences_group_set_description (self->origin_group,
-                                             _("Clientify does not let Puente check or create "
-                                               "origins. If you have not created this one yet, do "
-                                               "it by hand; the sync works without it."));
+      g_autofree char *origins = g_strdup_printf (_("%s does not let Puente check or create "
+                                                    "origins. If you have not created this one yet, "
+                                                    "do it by hand; the sync works without it."),
+                                                  crm_kind (self)->name);
+
+      adw_preferences_group_set_description (self->origin_group, origins);
       add_extra_row (self, self->origin_group, row);
     }
 
@@ -1441,7 +1468,8 @@ open_crm_action (GtkWidget  *widget,
                  const char *action_name,
                  GVariant   *parameter)
 {
-  gtk_show_uri (GTK_WINDOW (gtk_widget_get_root (widget)), CLIENTIFY_WEB, GDK_CURRENT_TIME);
+  gtk_show_uri (GTK_WINDOW (gtk_widget_get_root (widget)), crm_kind (PUENTE_WIZARD (widget))->web,
+                GDK_CURRENT_TIME);
 }
 
 static void
@@ -1583,9 +1611,10 @@ pipelines_ready_cb (GObject      *object,
     }
   if (pipelines->len == 0)
     {
-      g_autoptr(GError) none = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                                                    _("Clientify has no deal pipeline yet. Create "
-                                                      "one in Clientify, then try again."));
+      g_autoptr(GError) none = g_error_new (G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                                            _("%s has no deal pipeline yet. Create one in %s, "
+                                              "then try again."),
+                                            crm_kind (self)->name, crm_kind (self)->name);
       set_busy (self, FALSE);
       show_error (self->deals_error_row, none);
       return;
@@ -2249,6 +2278,8 @@ puente_wizard_class_init (PuenteWizardClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PuenteWizard, columns_group);
   gtk_widget_class_bind_template_child (widget_class, PuenteWizard, crm_group);
   gtk_widget_class_bind_template_child (widget_class, PuenteWizard, crm_kind_row);
+  gtk_widget_class_bind_template_child (widget_class, PuenteWizard, open_crm_button);
+  gtk_widget_class_bind_template_child (widget_class, PuenteWizard, deals_group);
   gtk_widget_class_bind_template_child (widget_class, PuenteWizard, chats_group);
   gtk_widget_class_bind_template_child (widget_class, PuenteWizard, chats_switch);
   gtk_widget_class_bind_template_child (widget_class, PuenteWizard, chats_behaviour_row);

@@ -158,6 +158,28 @@ puente_connection_new_crm (const char  *crm,
 }
 
 /**
+ * puente_connection_get_crm_name:
+ *
+ * Returns: the CRM's name as its owner knows it ("Clientify", "Ploomes", "Zappy"), for
+ *   sentences; a product's name, never translated
+ */
+const char *
+puente_connection_get_crm_name (const PuenteConnection *connection)
+{
+  static const struct { const char *id; const char *name; } names[] = {
+    { "clientify", "Clientify" }, { "ploomes", "Ploomes" }, { "zappy", "Zappy" },
+  };
+
+  g_return_val_if_fail (connection != NULL, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (g_strcmp0 (connection->crm, names[i].id) == 0)
+      return names[i].name;
+
+  return connection->crm != NULL ? connection->crm : "Clientify";
+}
+
+/**
  * puente_connection_open_crm:
  *
  * The connector keeps to the owner's requests at once (%PUENTE_SETTING_SYNC_MAX_IN_FLIGHT).

@@ -34,6 +34,7 @@ G_BEGIN_DECLS
 #define PUENTE_CONNECTION_MAX_IN_FLIGHT 10
 
 guint         puente_connection_get_max_in_flight  (const PuenteConnection  *connection);
+const char   *puente_connection_get_crm_name       (const PuenteConnection  *connection);
 gboolean      puente_connection_get_delete_enabled (const PuenteConnection  *connection);
 guint         puente_connection_get_retention_days (const PuenteConnection  *connection);
 
