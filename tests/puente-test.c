@@ -56,11 +56,21 @@ timed_out_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+static gboolean
+wake_up_cb (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
 /**
  * puente_test_wait_until:
  *
  * Iterates the thread-default main context until @condition returns %TRUE, and fails
  * the test if that takes longer than %PUENTE_TEST_TIMEOUT_SECONDS.
+ *
+ * @condition is checked again at least every 20 ms: what it looks at may change on another
+ * thread or process without waking this context (a GTask's last reference dropped by its
+ * worker thread, a file, another process's sockets).
  */
 void
 puente_test_wait_until (gboolean (*condition) (gpointer),
@@ -69,13 +79,18 @@ puente_test_wait_until (gboolean (*condition) (gpointer),
   GMainContext *context = g_main_context_ref_thread_default ();
   gboolean timed_out = FALSE;
   GSource *timeout = g_timeout_source_new_seconds (PUENTE_TEST_TIMEOUT_SECONDS);
+  GSource *wake_up = g_timeout_source_new (20);
 
   g_source_set_callback (timeout, timed_out_cb, &timed_out, NULL);
   g_source_attach (timeout, context);
+  g_source_set_callback (wake_up, wake_up_cb, NULL, NULL);
+  g_source_attach (wake_up, context);
 
   while (!condition (data) && !timed_out)
     g_main_context_iteration (context, TRUE);
 
+  g_source_destroy (wake_up);
+  g_source_unref (wake_up);
   g_source_destroy (timeout);
   g_source_unref (timeout);
   g_main_context_unref (context);

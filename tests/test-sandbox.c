@@ -1247,12 +1247,6 @@ descriptors_back (gpointer data)
   return count_descriptors (descriptors->fd_dir) <= descriptors->baseline;
 }
 
-static gboolean
-wake_up (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
 /* A connection its client closed is closed by the double too: libsoup 3.2's server keeps
  * one it was idle on (CLOSE-WAIT), and a benchmark's tens of thousands of connections ran
  * the double out of descriptors (issue 8). */
@@ -1262,7 +1256,6 @@ test_closed_connections_released (void)
   g_autoptr(PuenteTestSandbox) sandbox = puente_test_sandbox_start (NULL);
   g_autofree char *url = g_strconcat (sandbox->base_url, "__sandbox/stats", NULL);
   Descriptors descriptors = { 0, };
-  guint wake_id;
 
   descriptors.fd_dir = g_strdup_printf ("/proc/%s/fd", g_subprocess_get_identifier (sandbox->process));
   descriptors.baseline = count_descriptors (descriptors.fd_dir);
@@ -1280,10 +1273,8 @@ test_closed_connections_released (void)
       /* The session goes, and its kept-alive connection with it */
     }
 
-  /* Checked again at every wake-up of the loop, until the test's time runs out */
-  wake_id = g_timeout_add (50, wake_up, NULL);
+  /* Another process's descriptors: checked again every few milliseconds */
   puente_test_wait_until (descriptors_back, &descriptors);
-  g_source_remove (wake_id);
   g_free (descriptors.fd_dir);
 }
 
