@@ -164,9 +164,45 @@ start_server (void)
   round_trip ();  /* the bus has the match rule for NameOwnerChanged */
 }
 
+/* Who is still on the bus, for a wait that takes too long: each client's command line */
+static void
+describe_clients (void)
+{
+  GHashTableIter iter;
+  gpointer name;
+
+  g_test_message ("Still waiting: %u joined, %u on the bus", joined, g_hash_table_size (clients));
+  g_hash_table_iter_init (&iter, clients);
+  while (g_hash_table_iter_next (&iter, &name, NULL))
+    {
+      g_autoptr(GVariant) reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                                               "org.freedesktop.DBus", "GetConnectionUnixProcessID",
+                                                               g_variant_new ("(s)", (const char *) name),
+                                                               G_VARIANT_TYPE ("(u)"), G_DBUS_CALL_FLAGS_NONE,
+                                                               -1, NULL, NULL);
+      g_autofree char *path = NULL;
+      g_autofree char *command = NULL;
+      guint32 pid = 0;
+
+      if (reply != NULL)
+        g_variant_get (reply, "(u)", &pid);
+      path = g_strdup_printf ("/proc/%u/cmdline", pid);
+      if (pid == 0 || !g_file_get_contents (path, &command, NULL, NULL))
+        command = g_strdup ("?");
+      g_test_message ("  %s: pid %u, %s", (const char *) name, pid, command);
+    }
+}
+
 static gboolean
 clients_gone (gpointer data)
 {
+  gint64 *since = data;
+
+  if (*since != 0 && g_get_monotonic_time () - *since > 10 * G_USEC_PER_SEC)
+    {
+      describe_clients ();
+      *since = 0;
+    }
   return joined > 0 && g_hash_table_size (clients) == 0;
 }
 
@@ -177,7 +213,9 @@ clients_gone (gpointer data)
 static void
 wait_for_clients_to_leave (void)
 {
-  puente_test_wait_until (clients_gone, NULL);
+  gint64 since = g_get_monotonic_time ();
+
+  puente_test_wait_until (clients_gone, &since);
 }
 
 static gboolean
