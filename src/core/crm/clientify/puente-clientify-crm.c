@@ -17,6 +17,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "puente-json.h"
 #include "puente-clientify-crm.h"
 #include "puente-clientify-crm-private.h"
 #include "puente-crm-private.h"
@@ -197,73 +198,6 @@ puente_clientify_crm_get_client (PuenteClientifyCrm *self)
 
 /* ---- Reading and writing records --------------------------------------------------------- */
 
-static const char *
-member_string (JsonObject *object,
-               const char *name)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-
-  return json_node_get_string (node);
-}
-
-/* Ids are numbers in Clientify; Puente keeps them as strings. */
-static char *
-member_id (JsonObject *object,
-           const char *name)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    return NULL;
-  if (json_node_get_value_type (node) == G_TYPE_INT64)
-    return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
-  if (json_node_get_value_type (node) == G_TYPE_STRING)
-    return g_strdup (json_node_get_string (node));
-
-  return NULL;
-}
-
-/* json_object_get_*_member_with_default() print a critical when the member is an object or
- * an array: these give the default then. */
-static gint64
-member_int (JsonObject *object,
-            const char *name,
-            gint64      default_value)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    return default_value;
-
-  return json_node_get_int (node);
-}
-
-static gboolean
-member_boolean (JsonObject *object,
-                const char *name,
-                gboolean    default_value)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    return default_value;
-
-  return json_node_get_boolean (node);
-}
-
-/* The object at @index of @array; NULL when it is anything else (answers are not trusted) */
-static JsonObject *
-element_object (JsonArray *array,
-                guint      index)
-{
-  JsonNode *node = json_array_get_element (array, index);
-
-  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
 /* The id at the end of a related object's URL: ".../contacts/123/" -> "123". */
 static char *
 id_from_url (const char *url)
@@ -317,9 +251,9 @@ record_from_json (PuenteEntity  entity,
   g_autoptr(PuenteRecord) record = puente_record_new (entity);
   JsonNode *node;
 
-  record->id = member_id (object, "id");
-  record->created = g_strdup (member_string (object, "created"));
-  record->modified = g_strdup (member_string (object, "modified"));
+  record->id = puente_json_member_id (object, "id");
+  record->created = g_strdup (puente_json_member_string (object, "created"));
+  record->modified = g_strdup (puente_json_member_string (object, "modified"));
 
   for (guint i = 0; i < G_N_ELEMENTS (field_map); i++)
     {
@@ -340,9 +274,9 @@ record_from_json (PuenteEntity  entity,
         case VALUE_NAME_OBJECT:
           if (JSON_NODE_HOLDS_OBJECT (node))
             puente_record_set (record, field_map[i].field,
-                               member_string (json_node_get_object (node), "name"));
+                               puente_json_member_string (json_node_get_object (node), "name"));
           else
-            puente_record_set (record, field_map[i].field, member_string (object, field_map[i].key));
+            puente_record_set (record, field_map[i].field, puente_json_member_string (object, field_map[i].key));
           break;
 
         case VALUE_CONTACT_URL:
@@ -350,10 +284,10 @@ record_from_json (PuenteEntity  entity,
         case VALUE_PIPELINE_URL:
         case VALUE_STAGE_URL:
           {
-            g_autofree char *id = id_from_url (member_string (object, field_map[i].key));
+            g_autofree char *id = id_from_url (puente_json_member_string (object, field_map[i].key));
 
             if (id == NULL)
-              id = member_id (object, field_map[i].key);
+              id = puente_json_member_id (object, field_map[i].key);
             puente_record_set (record, field_map[i].field, id);
           }
           break;
@@ -361,7 +295,7 @@ record_from_json (PuenteEntity  entity,
         case VALUE_STRING:
         case VALUE_READ_ONLY:
         default:
-          puente_record_set (record, field_map[i].field, member_string (object, field_map[i].key));
+          puente_record_set (record, field_map[i].field, puente_json_member_string (object, field_map[i].key));
           break;
         }
     }
@@ -371,7 +305,7 @@ record_from_json (PuenteEntity  entity,
       node = json_object_get_member (object, CONTACT_EMAILS);
       if (node != NULL && JSON_NODE_HOLDS_ARRAY (node) && json_array_get_length (json_node_get_array (node)) > 0)
         puente_record_set (record, PUENTE_FIELD_EMAIL,
-                           member_string (element_object (json_node_get_array (node), 0), "email"));
+                           puente_json_member_string (puente_json_element_object (json_node_get_array (node), 0), "email"));
 
       node = json_object_get_member (object, CONTACT_PHONES);
       if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
@@ -380,16 +314,16 @@ record_from_json (PuenteEntity  entity,
 
           for (guint i = 0; i < json_array_get_length (phones); i++)
             {
-              JsonObject *phone = element_object (phones, i);
+              JsonObject *phone = puente_json_element_object (phones, i);
               gboolean mobile;
               const char *field;
 
               if (phone == NULL)
                 continue;
-              mobile = member_int (phone, "type", 0) == PHONE_TYPE_MOBILE;
+              mobile = puente_json_member_int (phone, "type", 0) == PHONE_TYPE_MOBILE;
               field = mobile ? PUENTE_FIELD_MOBILE : PUENTE_FIELD_PHONE;
               if (puente_record_get (record, field) == NULL)
-                puente_record_set (record, field, member_string (phone, "phone"));
+                puente_record_set (record, field, puente_json_member_string (phone, "phone"));
             }
         }
     }
@@ -401,8 +335,8 @@ record_from_json (PuenteEntity  entity,
 
       for (guint i = 0; i < json_array_get_length (custom); i++)
         {
-          JsonObject *item = element_object (custom, i);
-          const char *name = member_string (item, "field");
+          JsonObject *item = puente_json_element_object (custom, i);
+          const char *name = puente_json_member_string (item, "field");
           JsonNode *value = item != NULL ? json_object_get_member (item, "value") : NULL;
           g_autofree char *text = NULL;
 
@@ -434,8 +368,8 @@ record_from_json (PuenteEntity  entity,
 
           if (JSON_NODE_HOLDS_VALUE (tag) && json_node_get_value_type (tag) == G_TYPE_STRING)
             puente_record_add_tag (record, json_node_get_string (tag));
-          else if (JSON_NODE_HOLDS_OBJECT (tag) && member_string (json_node_get_object (tag), "name"))
-            puente_record_add_tag (record, member_string (json_node_get_object (tag), "name"));
+          else if (JSON_NODE_HOLDS_OBJECT (tag) && puente_json_member_string (json_node_get_object (tag), "name"))
+            puente_record_add_tag (record, puente_json_member_string (json_node_get_object (tag), "name"));
         }
     }
 
@@ -575,7 +509,7 @@ next_url (PuenteClientifyCrm *self,
           const char         *current_url,
           JsonNode           *root)
 {
-  const char *next = member_string (json_node_get_object (root), "next");
+  const char *next = puente_json_member_string (json_node_get_object (root), "next");
   g_autoptr(GUri) next_uri = NULL;
   g_autoptr(GUri) current = NULL;
   g_autoptr(GUri) joined = NULL;
@@ -611,7 +545,7 @@ puente_clientify_crm_parse_page (PuenteClientifyCrm *self,
     return NULL;
 
   page = puente_record_page_new ();
-  page->total = (guint) member_int (json_node_get_object (root), "count", 0);
+  page->total = (guint) puente_json_member_int (json_node_get_object (root), "count", 0);
   page->next = next_url (self, url, root);
   for (guint i = 0; i < json_array_get_length (results); i++)
     {
@@ -1243,24 +1177,24 @@ parse_pipeline (PuenteClientifyCrm *self,
   PuenteCrmPipeline *pipeline = g_new0 (PuenteCrmPipeline, 1);
   JsonNode *stages = json_object_get_member (item, "stages");
 
-  pipeline->id = member_id (item, "id");
-  pipeline->name = g_strdup (member_string (item, "name"));
-  pipeline->is_default = member_boolean (item, "is_default", FALSE);
+  pipeline->id = puente_json_member_id (item, "id");
+  pipeline->name = g_strdup (puente_json_member_string (item, "name"));
+  pipeline->is_default = puente_json_member_boolean (item, "is_default", FALSE);
   pipeline->stages = puente_crm_stages_new ();
 
   if (stages != NULL && JSON_NODE_HOLDS_ARRAY (stages))
     for (guint i = 0; i < json_array_get_length (json_node_get_array (stages)); i++)
       {
-        JsonObject *object = element_object (json_node_get_array (stages), i);
+        JsonObject *object = puente_json_element_object (json_node_get_array (stages), i);
         PuenteCrmStage *stage;
 
         if (object == NULL)
           continue;
         stage = g_new0 (PuenteCrmStage, 1);
 
-        stage->id = member_id (object, "id");
-        stage->name = g_strdup (member_string (object, "name"));
-        stage->position = (int) member_int (object, "position", i);
+        stage->id = puente_json_member_id (object, "id");
+        stage->name = g_strdup (puente_json_member_string (object, "name"));
+        stage->position = (int) puente_json_member_int (object, "position", i);
         g_ptr_array_add (pipeline->stages, stage);
       }
   g_ptr_array_sort (pipeline->stages, compare_stages);
@@ -1328,14 +1262,14 @@ field_from_json (PuenteClientifyCrm *self,
                  JsonObject         *item)
 {
   g_autoptr(PuenteCrmField) field = g_new0 (PuenteCrmField, 1);
-  const char *display = member_string (item, "field_type_display");
-  gint64 code = member_int (item, "field_type", 0);
+  const char *display = puente_json_member_string (item, "field_type_display");
+  gint64 code = puente_json_member_int (item, "field_type", 0);
 
-  if (!entity_from_content_type (member_string (item, "content_type"), &field->entity))
+  if (!entity_from_content_type (puente_json_member_string (item, "content_type"), &field->entity))
     return NULL;  /* products and other kinds Puente does not use */
 
-  field->id = member_id (item, "id");
-  field->name = g_strdup (member_string (item, "name"));
+  field->id = puente_json_member_id (item, "id");
+  field->name = g_strdup (puente_json_member_string (item, "name"));
   field->type = type_from_display (display);
   if (field->type == PUENTE_FIELD_TYPE_UNKNOWN)
     field->type = type_from_confirmed_code (code);

@@ -29,6 +29,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "puente-json.h"
 #include "puente-crm-private.h"
 #include "puente-ploomes-crm.h"
 #include "puente-ploomes-crm-private.h"
@@ -358,72 +359,6 @@ puente_ploomes_crm_quote (const char *value)
 
 /* ---- reading answers ---------------------------------------------------------------------- */
 
-static JsonNode *
-member_node (JsonObject *object,
-             const char *name)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
-
-  return node != NULL && JSON_NODE_HOLDS_VALUE (node) ? node : NULL;
-}
-
-static const char *
-member_string (JsonObject *object,
-               const char *name)
-{
-  JsonNode *node = member_node (object, name);
-
-  return node != NULL && json_node_get_value_type (node) == G_TYPE_STRING ? json_node_get_string (node) : NULL;
-}
-
-/* Ids are numbers; Puente keeps them as strings. */
-static char *
-member_id (JsonObject *object,
-           const char *name)
-{
-  JsonNode *node = member_node (object, name);
-
-  if (node == NULL)
-    return NULL;
-  if (json_node_get_value_type (node) == G_TYPE_INT64)
-    return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
-  if (json_node_get_value_type (node) == G_TYPE_STRING)
-    return g_strdup (json_node_get_string (node));
-
-  return NULL;
-}
-
-static gint64
-member_int (JsonObject *object,
-            const char *name,
-            gint64      default_value)
-{
-  JsonNode *node = member_node (object, name);
-
-  if (node == NULL || json_node_get_value_type (node) != G_TYPE_INT64)
-    return default_value;
-
-  return json_node_get_int (node);
-}
-
-static JsonArray *
-member_array (JsonObject *object,
-              const char *name)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
-
-  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
-}
-
-static JsonObject *
-element_object (JsonArray *array,
-                guint      index)
-{
-  JsonNode *node = json_array_get_element (array, index);
-
-  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
 /* The "value" array of an answer, or NULL when the answer is not one. */
 static JsonArray *
 answer_values (JsonNode *root)
@@ -431,7 +366,7 @@ answer_values (JsonNode *root)
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     return NULL;
 
-  return member_array (json_node_get_object (root), M_VALUE);
+  return puente_json_member_array (json_node_get_object (root), M_VALUE);
 }
 
 /* A single record's object: the first of "value", or the answer itself. */
@@ -441,7 +376,7 @@ answer_object (JsonNode *root)
   JsonArray *values = answer_values (root);
 
   if (values != NULL)
-    return json_array_get_length (values) > 0 ? element_object (values, 0) : NULL;
+    return json_array_get_length (values) > 0 ? puente_json_element_object (values, 0) : NULL;
   if (root != NULL && JSON_NODE_HOLDS_OBJECT (root) &&
       json_object_has_member (json_node_get_object (root), M_ID))
     return json_node_get_object (root);
@@ -505,8 +440,8 @@ static PloomesField *
 ploomes_field_from_json (JsonObject *item)
 {
   PloomesField *field;
-  const char *key = member_string (item, M_KEY);
-  const char *name = member_string (item, M_NAME);
+  const char *key = puente_json_member_string (item, M_KEY);
+  const char *name = puente_json_member_string (item, M_NAME);
 
   if (key == NULL || name == NULL)
     return NULL;
@@ -514,8 +449,8 @@ ploomes_field_from_json (JsonObject *item)
   field = g_new0 (PloomesField, 1);
   field->key = g_strdup (key);
   field->name = g_strdup (name);
-  field->entity_id = (int) member_int (item, M_ENTITY_ID, 0);
-  field->code = (int) member_int (item, M_TYPE_ID, 0);
+  field->entity_id = (int) puente_json_member_int (item, M_ENTITY_ID, 0);
+  field->code = (int) puente_json_member_int (item, M_TYPE_ID, 0);
 
   return field;
 }
@@ -578,7 +513,7 @@ puente_ploomes_crm_parse_fields (JsonNode *root)
   out = g_ptr_array_new_with_free_func ((GDestroyNotify) puente_crm_field_free);
   for (guint i = 0; i < json_array_get_length (values); i++)
     {
-      PloomesField *field = ploomes_field_from_json (element_object (values, i));
+      PloomesField *field = ploomes_field_from_json (puente_json_element_object (values, i));
 
       if (field != NULL)
         add_crm_fields (field, out);
@@ -594,7 +529,7 @@ custom_value_text (JsonObject         *item,
 {
   for (guint i = 0; i < G_N_ELEMENTS (value_members); i++)
     {
-      JsonNode *node = member_node (item, value_members[i]);
+      JsonNode *node = puente_json_member_value (item, value_members[i]);
       GType type;
 
       if (node == NULL)
@@ -624,13 +559,13 @@ static void
 read_phones (PuenteRecord *record,
              JsonObject   *object)
 {
-  JsonArray *phones = member_array (object, M_PHONES);
+  JsonArray *phones = puente_json_member_array (object, M_PHONES);
 
   for (guint i = 0; phones != NULL && i < json_array_get_length (phones); i++)
     {
-      JsonObject *phone = element_object (phones, i);
-      const char *number = member_string (phone, M_PHONE_NUMBER);
-      const char *field = member_int (phone, M_TYPE_ID, 0) == PHONE_TYPE_MOBILE ? PUENTE_FIELD_MOBILE
+      JsonObject *phone = puente_json_element_object (phones, i);
+      const char *number = puente_json_member_string (phone, M_PHONE_NUMBER);
+      const char *field = puente_json_member_int (phone, M_TYPE_ID, 0) == PHONE_TYPE_MOBILE ? PUENTE_FIELD_MOBILE
                                                                                : PUENTE_FIELD_PHONE;
 
       if (number != NULL && puente_record_get (record, field) == NULL)
@@ -648,18 +583,18 @@ record_from_json (PuentePloomesCrm *self,
   JsonArray *array;
   const char *text;
 
-  record->id = member_id (object, M_ID);
-  record->created = g_strdup (member_string (object, M_CREATED));
-  record->modified = g_strdup (member_string (object, M_MODIFIED));
+  record->id = puente_json_member_id (object, M_ID);
+  record->created = g_strdup (puente_json_member_string (object, M_CREATED));
+  record->modified = g_strdup (puente_json_member_string (object, M_MODIFIED));
 
   if (entity == PUENTE_ENTITY_DEAL)
     {
-      g_autofree char *contact = member_id (object, M_CONTACT_ID);
-      g_autofree char *pipeline = member_id (object, M_PIPELINE_ID);
-      g_autofree char *stage = member_id (object, M_STAGE_ID);
-      JsonNode *amount = member_node (object, M_AMOUNT);
+      g_autofree char *contact = puente_json_member_id (object, M_CONTACT_ID);
+      g_autofree char *pipeline = puente_json_member_id (object, M_PIPELINE_ID);
+      g_autofree char *stage = puente_json_member_id (object, M_STAGE_ID);
+      JsonNode *amount = puente_json_member_value (object, M_AMOUNT);
 
-      puente_record_set (record, PUENTE_FIELD_NAME, member_string (object, M_TITLE));
+      puente_record_set (record, PUENTE_FIELD_NAME, puente_json_member_string (object, M_TITLE));
       puente_record_set (record, PUENTE_FIELD_CONTACT_ID, contact);
       puente_record_set (record, PUENTE_FIELD_PIPELINE_ID, pipeline);
       puente_record_set (record, PUENTE_FIELD_STAGE_ID, stage);
@@ -674,10 +609,10 @@ record_from_json (PuentePloomesCrm *self,
     }
   else
     {
-      puente_record_set (record, PUENTE_FIELD_NAME, member_string (object, M_NAME));
-      puente_record_set (record, PUENTE_FIELD_DOCUMENT, member_string (object, M_REGISTER));
-      puente_record_set (record, PUENTE_FIELD_EMAIL, member_string (object, M_EMAIL));
-      if ((text = member_string (object, M_BIRTHDAY)) != NULL && strlen (text) >= 10)
+      puente_record_set (record, PUENTE_FIELD_NAME, puente_json_member_string (object, M_NAME));
+      puente_record_set (record, PUENTE_FIELD_DOCUMENT, puente_json_member_string (object, M_REGISTER));
+      puente_record_set (record, PUENTE_FIELD_EMAIL, puente_json_member_string (object, M_EMAIL));
+      if ((text = puente_json_member_string (object, M_BIRTHDAY)) != NULL && strlen (text) >= 10)
         {
           g_autofree char *date = g_strndup (text, 10);
 
@@ -685,16 +620,16 @@ record_from_json (PuentePloomesCrm *self,
         }
       read_phones (record, object);
 
-      origin = member_id (object, M_ORIGIN_ID);
+      origin = puente_json_member_id (object, M_ORIGIN_ID);
       if (origin != NULL)
         puente_record_set (record, PUENTE_FIELD_SOURCE, g_hash_table_lookup (self->origins_by_id, origin));
     }
 
-  array = member_array (object, M_OTHER);
+  array = puente_json_member_array (object, M_OTHER);
   for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
     {
-      JsonObject *item = element_object (array, i);
-      const char *key = member_string (item, M_FIELD_KEY);
+      JsonObject *item = puente_json_element_object (array, i);
+      const char *key = puente_json_member_string (item, M_FIELD_KEY);
       PloomesField *field = key != NULL ? g_hash_table_lookup (self->fields_by_key, key) : NULL;
       g_autofree char *value = NULL;
 
@@ -711,10 +646,10 @@ record_from_json (PuentePloomesCrm *self,
         puente_record_set_custom (record, field->name, value);
     }
 
-  array = member_array (object, M_TAGS);
+  array = puente_json_member_array (object, M_TAGS);
   for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
     {
-      g_autofree char *id = member_id (element_object (array, i), M_TAG_ID);
+      g_autofree char *id = puente_json_member_id (puente_json_element_object (array, i), M_TAG_ID);
       const char *name = id != NULL ? g_hash_table_lookup (self->tags_by_id, id) : NULL;
 
       if (name != NULL)
@@ -741,7 +676,7 @@ puente_ploomes_crm_parse_page (PuentePloomesCrm *self,
   page = puente_record_page_new ();
   for (guint i = 0; i < json_array_get_length (values); i++)
     {
-      JsonObject *object = element_object (values, i);
+      JsonObject *object = puente_json_element_object (values, i);
 
       if (object != NULL)
         g_ptr_array_add (page->records, record_from_json (self, entity, object));
@@ -1043,7 +978,7 @@ all_pages_cb (GObject      *object,
 
   for (guint i = 0; i < json_array_get_length (values); i++)
     {
-      JsonObject *item = element_object (values, i);
+      JsonObject *item = puente_json_element_object (values, i);
 
       if (item != NULL)
         g_ptr_array_add (data->items, json_object_ref (item));
@@ -1121,12 +1056,12 @@ static void
 learn_tag (PuentePloomesCrm *self,
            JsonObject       *item)
 {
-  g_autofree char *id = member_id (item, M_ID);
-  const char *name = member_string (item, M_NAME);
+  g_autofree char *id = puente_json_member_id (item, M_ID);
+  const char *name = puente_json_member_string (item, M_NAME);
 
   if (id == NULL || name == NULL)
     return;
-  g_hash_table_replace (self->tags_by_name, name_key ((int) member_int (item, M_ENTITY_ID, ENTITY_ID_CONTACT), name),
+  g_hash_table_replace (self->tags_by_name, name_key ((int) puente_json_member_int (item, M_ENTITY_ID, ENTITY_ID_CONTACT), name),
                         g_strdup (id));
   g_hash_table_replace (self->tags_by_id, g_strdup (id), g_strdup (name));
 }
@@ -1180,8 +1115,8 @@ learn_cb (GObject      *object,
       for (guint i = 0; i < items->len; i++)
         {
           JsonObject *item = g_ptr_array_index (items, i);
-          g_autofree char *id = member_id (item, M_ID);
-          const char *name = member_string (item, M_NAME);
+          g_autofree char *id = puente_json_member_id (item, M_ID);
+          const char *name = puente_json_member_string (item, M_NAME);
 
           if (id != NULL && name != NULL)
             {
@@ -2109,16 +2044,16 @@ stages_cb (GObject      *object,
   for (guint i = 0; i < items->len; i++)
     {
       JsonObject *item = g_ptr_array_index (items, i);
-      g_autofree char *owner = member_id (item, M_PIPELINE_ID);
+      g_autofree char *owner = puente_json_member_id (item, M_PIPELINE_ID);
       PuenteCrmStage *stage;
 
       /* Checked, in case the filter was ignored. */
       if (owner != NULL && g_strcmp0 (owner, pipeline->id) != 0)
         continue;
       stage = g_new0 (PuenteCrmStage, 1);
-      stage->id = member_id (item, M_ID);
-      stage->name = g_strdup (member_string (item, M_NAME));
-      stage->position = (int) member_int (item, M_ORDINATION, i);
+      stage->id = puente_json_member_id (item, M_ID);
+      stage->name = g_strdup (puente_json_member_string (item, M_NAME));
+      stage->position = (int) puente_json_member_int (item, M_ORDINATION, i);
       g_ptr_array_add (pipeline->stages, stage);
     }
   g_ptr_array_sort (pipeline->stages, compare_stages);
@@ -2168,11 +2103,11 @@ pipelines_cb (GObject      *object,
   for (guint i = 0; i < items->len; i++)
     {
       JsonObject *item = g_ptr_array_index (items, i);
-      JsonNode *is_default = member_node (item, M_IS_DEFAULT);
+      JsonNode *is_default = puente_json_member_value (item, M_IS_DEFAULT);
       PuenteCrmPipeline *pipeline = g_new0 (PuenteCrmPipeline, 1);
 
-      pipeline->id = member_id (item, M_ID);
-      pipeline->name = g_strdup (member_string (item, M_NAME));
+      pipeline->id = puente_json_member_id (item, M_ID);
+      pipeline->name = g_strdup (puente_json_member_string (item, M_NAME));
       pipeline->is_default = is_default != NULL && json_node_get_value_type (is_default) == G_TYPE_BOOLEAN &&
                              json_node_get_boolean (is_default);
       pipeline->stages = puente_crm_stages_new ();

@@ -45,6 +45,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "puente-json.h"
 #include "puente-api-client.h"
 #include "puente-jivochat.h"
 #include "puente-jivochat-private.h"
@@ -173,34 +174,16 @@ puente_jivochat_chat_free (PuenteJivochatChat *chat)
   g_free (chat);
 }
 
-static JsonObject *
-member_object (JsonObject *object,
-               const char *name)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
-
-  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
-static JsonArray *
-member_array (JsonObject *object,
-              const char *name)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
-
-  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
-}
-
 /* A string, or a number as text (ids come either way); NULL when empty or anything else.
  * Text that is not valid UTF-8 is not taken. */
 static char *
 member_text (JsonObject *object,
              const char *name)
 {
-  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
+  JsonNode *node = puente_json_member_value (object, name);
   g_autofree char *text = NULL;
 
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+  if (node == NULL)
     return NULL;
 
   switch (json_node_get_value_type (node))
@@ -304,13 +287,13 @@ puente_jivochat_chat_from_json (JsonNode *root)
   chat->chat_id = member_text (object, M_CHAT_ID);
   chat->widget_id = member_text (object, M_WIDGET_ID);
 
-  visitor = member_object (object, M_VISITOR);
+  visitor = puente_json_member_object (object, M_VISITOR);
   chat->visitor_name = member_text (visitor, M_NAME);
   chat->visitor_email = member_text (visitor, M_EMAIL);
   chat->visitor_phone = member_text (visitor, M_PHONE);
   chat->visitor_description = member_text (visitor, M_DESCRIPTION);
 
-  agents = member_array (object, M_AGENTS);
+  agents = puente_json_member_array (object, M_AGENTS);
   if (agents != NULL)
     {
       g_autoptr(GString) names = g_string_new (NULL);
@@ -332,8 +315,8 @@ puente_jivochat_chat_from_json (JsonNode *root)
     }
 
   /* utm_json is an object [C]; some senders put it as JSON in a string: take both. */
-  session = member_object (object, M_SESSION);
-  utm = member_object (session, M_UTM_JSON);
+  session = puente_json_member_object (object, M_SESSION);
+  utm = puente_json_member_object (session, M_UTM_JSON);
   if (utm == NULL)
     {
       g_autofree char *text = member_text (session, M_UTM_JSON);
@@ -348,12 +331,12 @@ puente_jivochat_chat_from_json (JsonNode *root)
   chat->utm_content = member_text (utm, "content");
   chat->utm_term = member_text (utm, "term");
 
-  page = member_object (object, M_PAGE);
+  page = puente_json_member_object (object, M_PAGE);
   chat->page_url = member_text (page, M_URL);
   chat->page_title = member_text (page, M_TITLE);
 
-  conversation = member_object (object, M_CHAT);
-  messages = member_array (conversation, M_MESSAGES);
+  conversation = puente_json_member_object (object, M_CHAT);
+  messages = puente_json_member_array (conversation, M_MESSAGES);
   if (messages != NULL)
     chat->transcript = transcript_from_messages (messages);
   if (chat->transcript == NULL)
