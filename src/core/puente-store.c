@@ -12,11 +12,9 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <sqlite3.h>
-#include <unistd.h>
 
 #include "puente-store.h"
 
@@ -420,7 +418,6 @@ puente_store_open (const char  *path,
 {
   g_autoptr(PuenteStore) self = NULL;
   g_autofree char *folder = NULL;
-  int fd;
 
   g_return_val_if_fail (path != NULL, NULL);
 
@@ -436,25 +433,21 @@ puente_store_open (const char  *path,
       return NULL;
     }
 
-  /* Created 0600 before SQLite opens it; its -wal and -shm files take the same mode. */
-  fd = g_open (path, O_RDWR | O_CREAT, 0600);
-  if (fd < 0)
+  /* Only SQLite ever opens and closes the database file: on Linux, closing any descriptor
+   * of a file drops every POSIX lock this process holds on it, the locks by which SQLite
+   * keeps another process from deleting a WAL that a connection here still uses. SQLite
+   * creates the file; its mode is set by name (no descriptor) before anything is written,
+   * and its -wal and -shm files take the same mode. The folder is 0700 meanwhile. */
+  self = g_object_new (PUENTE_TYPE_STORE, NULL);
+  if (sqlite3_open_v2 (path, &self->db,
+                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                       NULL) != SQLITE_OK ||
+      g_chmod (path, 0600) != 0)
     {
       int saved = errno;
 
-      g_debug ("Could not open %s: %s", path, g_strerror (saved));
-      g_set_error (error, PUENTE_STORE_ERROR, PUENTE_STORE_ERROR_OPEN,
-                   _("Puente could not open its records on this computer (%s). Check that "
-                     "you can write to your personal folder."), path);
-      return NULL;
-    }
-  close (fd);
-  g_chmod (path, 0600);
-
-  self = g_object_new (PUENTE_TYPE_STORE, NULL);
-  if (sqlite3_open_v2 (path, &self->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
-    {
-      g_debug ("sqlite3_open_v2 (%s): %s", path, self->db ? sqlite3_errmsg (self->db) : "no memory");
+      g_debug ("Could not open %s: %s", path,
+               self->db != NULL ? sqlite3_errmsg (self->db) : g_strerror (saved));
       g_set_error (error, PUENTE_STORE_ERROR, PUENTE_STORE_ERROR_OPEN,
                    _("Puente could not open its records on this computer (%s). Check that "
                      "you can write to your personal folder."), path);
