@@ -864,6 +864,74 @@ test_refused (void)
   }
 }
 
+/* ---- chat ids as JivoChat wrote them --------------------------------------------------------- */
+
+/* The fixture's webhook with "chat_id" as the JSON number @digits, and another visitor */
+static char *
+numeric_id_webhook (const char *digits,
+                    const char *email)
+{
+  g_autofree char *body = other_visitor ("PLACEHOLDER", "Carla Mendes", email);
+  g_auto(GStrv) parts = g_strsplit (body, "\"PLACEHOLDER\"", -1);
+
+  g_assert_cmpuint (g_strv_length (parts), ==, 2);
+  return g_strjoinv (digits, parts);
+}
+
+static void
+test_big_chat_ids (void)
+{
+  static const char first[] = "1234567890123456789012345";
+  static const char second[] = "1234567890123456789012346";
+  g_autoptr(Fixture) fixture = NULL;
+  g_autoptr(PuenteJivochatChat) chat = NULL;
+  g_autoptr(PuenteStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *body = NULL;
+
+  /* Parsing alone: the number as written, whatever its size or form */
+  chat = puente_jivochat_chat_parse ("{\"chat_id\": 1234567890123456789012345, \"x\": [1, {\"chat_id\": 2}]}", -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (chat->chat_id, ==, first);
+  g_clear_pointer (&chat, puente_jivochat_chat_free);
+  chat = puente_jivochat_chat_parse ("{\"chat_id\": -18446744073709551617 }", -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (chat->chat_id, ==, "-18446744073709551617");
+  g_clear_pointer (&chat, puente_jivochat_chat_free);
+  chat = puente_jivochat_chat_parse ("{\"chat_id\": \"0042\"}", -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (chat->chat_id, ==, "0042");
+  g_clear_pointer (&chat, puente_jivochat_chat_free);
+  /* No id rather than a wrong one */
+  chat = puente_jivochat_chat_parse ("{\"chat_id\": 1"
+                                     "0000000000000000000000000000000000000000000000000000000000000000000}", -1, &error);
+  g_assert_no_error (error);
+  g_assert_null (chat->chat_id);
+  g_clear_pointer (&chat, puente_jivochat_chat_free);
+
+  /* Two chats whose ids differ past 64 bits are two chats, stored under their own ids */
+  fixture = fixture_new (NULL);
+  body = numeric_id_webhook (first, "carla@exemplo.com.br");
+  post_body (fixture, body);
+  g_clear_pointer (&body, g_free);
+  body = numeric_id_webhook (second, "carla.mendes@exemplo.com.br");
+  post_body (fixture, body);
+  g_assert_cmpuint (fixture->handled, ==, 2);
+  g_assert_cmpint (last_outcome (fixture), ==, PUENTE_OUTCOME_CREATED);
+
+  store = puente_store_open (fixture->store_path, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(PuenteStoredChat) stored = puente_store_get_chat (store, CONNECTION_ID, PUENTE_JIVOCHAT_SERVICE,
+                                                                  i == 0 ? first : second, &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (stored);
+      g_assert_cmpint (stored->state, ==, PUENTE_CHAT_DONE);
+    }
+}
+
 /* ---- failures and retries ------------------------------------------------------------------- */
 
 /* Zappy can neither look a client up nor add a deal: chats would make a client each time,
@@ -993,6 +1061,7 @@ main (int   argc,
   g_test_add_func ("/jivochat/refused", test_refused);
   g_test_add_func ("/jivochat/failure-then-retry", test_failure_then_retry);
   g_test_add_func ("/jivochat/needs-a-crm-that-finds", test_needs_a_crm_that_finds);
+  g_test_add_func ("/jivochat/big-chat-ids", test_big_chat_ids);
 
   return g_test_run ();
 }

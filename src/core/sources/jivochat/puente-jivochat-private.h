@@ -16,6 +16,11 @@ G_BEGIN_DECLS
  * type. puente_jivochat_chat_parse() is this over json-glib's parser. */
 PuenteJivochatChat *puente_jivochat_chat_from_json    (JsonNode                 *root);
 
+/* The text of a top-level number member of @data as written (puente-jivochat-chat-id.c). */
+char               *puente_jivochat_raw_number_member (const char               *data,
+                                                       gssize                    length,
+                                                       const char               *name);
+
 /* What a retry needs, in the store (PuenteStoredChat.payload), and back: the members the
  * mapping uses, not the whole webhook (no geoip, no agent emails or ids). */
 char               *puente_jivochat_chat_to_payload   (const PuenteJivochatChat *chat);

@@ -386,8 +386,22 @@ puente_jivochat_chat_parse (const char  *data,
 
   chat = puente_jivochat_chat_from_json (json_parser_get_root (parser));
   if (chat == NULL)
-    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                         _("The chat service sent something that is not a chat."));
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                           _("The chat service sent something that is not a chat."));
+      return NULL;
+    }
+
+  /* A numeric id as it was written: json-glib turns one over 64 bits into -1 */
+  {
+    JsonNode *id = puente_json_member_value (json_node_get_object (json_parser_get_root (parser)), M_CHAT_ID);
+
+    if (id != NULL && JSON_NODE_HOLDS_VALUE (id) && json_node_get_value_type (id) != G_TYPE_STRING)
+      {
+        g_free (chat->chat_id);
+        chat->chat_id = puente_jivochat_raw_number_member (data, length, M_CHAT_ID);
+      }
+  }
 
   return chat;
 }
