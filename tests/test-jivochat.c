@@ -1041,6 +1041,402 @@ test_failure_then_retry (void)
   g_assert_cmpstr (stored->deal_id, ==, ((PuenteRecord *) g_ptr_array_index (deals, 0))->id);
 }
 
+/* ---- retries while listening, and what is given up ------------------------------------------- */
+
+/* A CRM that fails every find and create with `failing_code` (a PuenteApiError) while
+ * `failing` is set, and is the sandbox's Clientify otherwise. */
+static gint failing;            /* atomic */
+static gint failing_code;       /* atomic */
+static gint failing_calls;      /* atomic: the calls it failed */
+
+#define TEST_TYPE_FLAKY_CRM (test_flaky_crm_get_type ())
+G_DECLARE_FINAL_TYPE (TestFlakyCrm, test_flaky_crm, TEST, FLAKY_CRM, GObject)
+
+struct _TestFlakyCrm
+{
+  GObject    parent_instance;
+  PuenteCrm *inner;
+};
+
+static void test_flaky_crm_iface_init (PuenteCrmInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (TestFlakyCrm, test_flaky_crm, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (PUENTE_TYPE_CRM, test_flaky_crm_iface_init))
+
+static void
+test_flaky_crm_finalize (GObject *object)
+{
+  g_clear_object (&TEST_FLAKY_CRM (object)->inner);
+  G_OBJECT_CLASS (test_flaky_crm_parent_class)->finalize (object);
+}
+
+static void
+test_flaky_crm_class_init (TestFlakyCrmClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = test_flaky_crm_finalize;
+}
+
+static void
+test_flaky_crm_init (TestFlakyCrm *self)
+{
+}
+
+static const char *
+flaky_get_name (PuenteCrm *crm)
+{
+  return puente_crm_get_name (TEST_FLAKY_CRM (crm)->inner);
+}
+
+static PuenteCrmCapabilities
+flaky_get_capabilities (PuenteCrm *crm)
+{
+  return puente_crm_get_capabilities (TEST_FLAKY_CRM (crm)->inner);
+}
+
+/* Fails @task when failing; returns whether it did */
+static gboolean
+flaky_fails (GTask *task)
+{
+  if (!g_atomic_int_get (&failing))
+    return FALSE;
+
+  g_atomic_int_inc (&failing_calls);
+  g_task_return_new_error (task, PUENTE_API_ERROR, g_atomic_int_get (&failing_code),
+                           "Clientify did not accept the data.");
+  g_object_unref (task);
+  return TRUE;
+}
+
+static void
+flaky_found_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  GPtrArray *found = puente_crm_find_finish (PUENTE_CRM (object), result, &error);
+
+  if (found == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, found, (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+flaky_find_async (PuenteCrm           *crm,
+                  PuenteEntity         entity,
+                  PuenteCrmKey         key,
+                  const char          *field_name,
+                  const char          *value,
+                  GCancellable        *cancellable,
+                  GAsyncReadyCallback  callback,
+                  gpointer             user_data)
+{
+  GTask *task = g_task_new (crm, cancellable, callback, user_data);
+
+  if (!flaky_fails (task))
+    puente_crm_find_async (TEST_FLAKY_CRM (crm)->inner, entity, key, field_name, value, cancellable,
+                           flaky_found_cb, task);
+}
+
+static void
+flaky_created_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  PuenteRecord *created = puente_crm_create_finish (PUENTE_CRM (object), result, &error);
+
+  if (created == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, created, (GDestroyNotify) puente_record_free);
+}
+
+static void
+flaky_create_async (PuenteCrm           *crm,
+                    const PuenteRecord  *record,
+                    const char          *external_id_field,
+                    GCancellable        *cancellable,
+                    GAsyncReadyCallback  callback,
+                    gpointer             user_data)
+{
+  GTask *task = g_task_new (crm, cancellable, callback, user_data);
+
+  if (!flaky_fails (task))
+    puente_crm_create_async (TEST_FLAKY_CRM (crm)->inner, record, external_id_field, cancellable,
+                             flaky_created_cb, task);
+}
+
+static void
+test_flaky_crm_iface_init (PuenteCrmInterface *iface)
+{
+  iface->get_name = flaky_get_name;
+  iface->get_capabilities = flaky_get_capabilities;
+  iface->find_async = flaky_find_async;
+  iface->create_async = flaky_create_async;
+}
+
+static PuenteCrm *
+open_flaky_crm (const PuenteConnection  *connection,
+                GCancellable            *cancellable,
+                GError                 **error)
+{
+  PuenteCrm *inner = open_crm_quickly (connection, cancellable, error);
+  TestFlakyCrm *crm;
+
+  if (inner == NULL)
+    return NULL;
+  crm = g_object_new (TEST_TYPE_FLAKY_CRM, NULL);
+  crm->inner = inner;
+  return PUENTE_CRM (crm);
+}
+
+/* The fixture listening again through the flaky CRM, failing with @code, retrying failed
+ * chats after @base_ms (doubling) until @max_attempts */
+static void
+fixture_listen_flaky (Fixture            *fixture,
+                      PuenteApiError      code,
+                      guint               base_ms,
+                      guint               max_attempts)
+{
+  fixture_stop (fixture);
+  g_atomic_int_set (&failing, TRUE);
+  g_atomic_int_set (&failing_code, code);
+  g_atomic_int_set (&failing_calls, 0);
+
+  fixture->listener = puente_jivochat_listener_new (fixture->connection, fixture->store_path);
+  puente_jivochat_listener_set_crm_func (fixture->listener, open_flaky_crm);
+  puente_jivochat_listener_set_retry_policy (fixture->listener, base_ms * G_TIME_SPAN_MILLISECOND, max_attempts);
+  g_signal_connect (fixture->listener, "chat-handled", G_CALLBACK (chat_handled_cb), fixture);
+  {
+    GAsyncResult *pending = NULL;
+    g_autoptr(GAsyncResult) result = NULL;
+    g_autoptr(GError) error = NULL;
+
+    puente_jivochat_listener_start_async (fixture->listener, NULL, puente_test_store_result, &pending);
+    result = puente_test_wait_for_result (&pending);
+    g_assert_true (puente_jivochat_listener_start_finish (fixture->listener, result, &error));
+    g_assert_no_error (error);
+  }
+  g_clear_pointer (&fixture->url, g_free);
+  fixture->url = puente_jivochat_listener_get_url (fixture->listener);
+}
+
+static PuenteStoredChat *
+stored_chat (Fixture    *fixture,
+             const char *chat_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PuenteStore) store = puente_store_open (fixture->store_path, &error);
+  PuenteStoredChat *chat;
+
+  g_assert_no_error (error);
+  chat = puente_store_get_chat (store, CONNECTION_ID, PUENTE_JIVOCHAT_SERVICE, chat_id, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (chat);
+  return chat;
+}
+
+static void
+test_retry_gaps (void)
+{
+  const gint64 minute = 60 * G_USEC_PER_SEC;
+
+  /* 1, 2, 4, 8, 16, 32 minutes, then never more than an hour */
+  g_assert_cmpint (puente_jivochat_retry_delay (1, minute), ==, minute);
+  g_assert_cmpint (puente_jivochat_retry_delay (2, minute), ==, 2 * minute);
+  g_assert_cmpint (puente_jivochat_retry_delay (3, minute), ==, 4 * minute);
+  g_assert_cmpint (puente_jivochat_retry_delay (4, minute), ==, 8 * minute);
+  g_assert_cmpint (puente_jivochat_retry_delay (6, minute), ==, 32 * minute);
+  g_assert_cmpint (puente_jivochat_retry_delay (7, minute), ==, 60 * minute);
+  g_assert_cmpint (puente_jivochat_retry_delay (1000, minute), ==, 60 * minute);
+  g_assert_cmpint (PUENTE_JIVOCHAT_RETRY_BASE, ==, minute);
+}
+
+static gboolean
+created_reached (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return fixture->outcomes->len > 0 && last_outcome (fixture) == PUENTE_OUTCOME_CREATED;
+}
+
+/* A CRM that fails, then recovers while the listener runs: the chat goes in without a
+ * restart and without the owner. */
+static void
+test_retry_while_listening (void)
+{
+  g_autoptr(Fixture) fixture = fixture_new (NULL);
+  g_autoptr(PuenteStoredChat) stored = NULL;
+  g_autoptr(PuenteRecord) contact = NULL;
+  g_autoptr(GPtrArray) deals = NULL;
+  g_autofree char *body = webhook ("w-1", EMAIL, NULL);
+
+  HandledWait three = { fixture, 3 };
+
+  fixture_listen_flaky (fixture, PUENTE_API_ERROR_SERVER, 20, 30);
+  g_assert_cmpuint (post (fixture, "POST", fixture->url, body, NULL), ==, 200);
+  /* The first attempt and at least two more, by themselves */
+  puente_test_wait_until (handled_reached, &three);
+  g_atomic_int_set (&failing, FALSE);  /* the CRM is back */
+  g_assert_cmpuint (fixture->outcomes->len, >=, 3);
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpint (GPOINTER_TO_INT (g_ptr_array_index (fixture->outcomes, i)), ==, PUENTE_OUTCOME_FAILED);
+  g_assert_true (g_str_has_suffix (g_ptr_array_index (fixture->messages, 2),
+                                   " It is kept, and Puente will try it again."));
+
+  puente_test_wait_until (created_reached, fixture);
+  g_assert_cmpint (last_outcome (fixture), ==, PUENTE_OUTCOME_CREATED);
+
+  stored = stored_chat (fixture, "w-1");
+  g_assert_cmpint (stored->state, ==, PUENTE_CHAT_DONE);
+  g_assert_cmpuint (stored->attempts, ==, fixture->handled);
+  contact = the_contact (fixture, EMAIL);
+  deals = deals_of (fixture, contact->id);
+  g_assert_cmpuint (deals->len, ==, 1);
+}
+
+/* After the last attempt, or at once when the CRM refuses the data, a chat waits for the
+ * owner: not tried again by itself, nor at the next start; the owner's retry tries it. */
+static void
+test_give_up (void)
+{
+  g_autoptr(Fixture) fixture = fixture_new (NULL);
+  g_autoptr(PuenteStoredChat) stored = NULL;
+  g_autofree char *first = webhook ("g-1", EMAIL, NULL);
+  g_autofree char *second = other_visitor ("g-2", "Carla Mendes", "carla@exemplo.com.br");
+  g_autofree char *third = other_visitor ("g-3", "Rui Costa", "rui@exemplo.com.br");
+
+  /* Failing three times */
+  fixture_listen_flaky (fixture, PUENTE_API_ERROR_SERVER, 10, 3);
+  g_assert_cmpuint (post (fixture, "POST", fixture->url, first, NULL), ==, 200);
+  wait_handled (fixture, 3);
+  g_assert_cmpint (last_outcome (fixture), ==, PUENTE_OUTCOME_FAILED);
+  g_assert_true (g_str_has_suffix (last_message (fixture), " Puente will not try it again by itself: "
+                                                           "once the problem is solved, try it again."));
+  stored = stored_chat (fixture, "g-1");
+  g_assert_cmpint (stored->state, ==, PUENTE_CHAT_GIVEN_UP);
+  g_assert_cmpuint (stored->attempts, ==, 3);
+  g_assert_nonnull (strstr (stored->payload, EMAIL));  /* kept for the owner's retry */
+  g_clear_pointer (&stored, puente_stored_chat_free);
+
+  /* Refused at once: the CRM would answer the same */
+  fixture_listen_flaky (fixture, PUENTE_API_ERROR_INVALID, 10, 3);
+  post_body (fixture, second);
+  g_assert_cmpuint (fixture->handled, ==, 4);
+  g_assert_cmpint (last_outcome (fixture), ==, PUENTE_OUTCOME_FAILED);
+  g_assert_nonnull (strstr (last_message (fixture), "will not try it again by itself"));
+  stored = stored_chat (fixture, "g-2");
+  g_assert_cmpint (stored->state, ==, PUENTE_CHAT_GIVEN_UP);
+  g_assert_cmpuint (stored->attempts, ==, 1);
+  g_clear_pointer (&stored, puente_stored_chat_free);
+
+  /* A restart with the CRM back leaves both alone: a new chat is the only one handled */
+  fixture_listen_flaky (fixture, PUENTE_API_ERROR_SERVER, 10, 3);
+  g_atomic_int_set (&failing, FALSE);
+  post_body (fixture, third);
+  g_assert_cmpuint (fixture->handled, ==, 5);
+  g_assert_cmpint (last_outcome (fixture), ==, PUENTE_OUTCOME_CREATED);
+  stored = stored_chat (fixture, "g-1");
+  g_assert_cmpint (stored->state, ==, PUENTE_CHAT_GIVEN_UP);
+  g_assert_cmpuint (stored->attempts, ==, 3);
+  g_clear_pointer (&stored, puente_stored_chat_free);
+
+  /* The owner tries them again */
+  puente_jivochat_listener_retry (fixture->listener);
+  wait_handled (fixture, 7);
+  g_assert_cmpint (GPOINTER_TO_INT (g_ptr_array_index (fixture->outcomes, 5)), ==, PUENTE_OUTCOME_CREATED);
+  g_assert_cmpint (GPOINTER_TO_INT (g_ptr_array_index (fixture->outcomes, 6)), ==, PUENTE_OUTCOME_CREATED);
+  stored = stored_chat (fixture, "g-2");
+  g_assert_cmpint (stored->state, ==, PUENTE_CHAT_DONE);
+}
+
+/* ---- creates whose answer was lost ------------------------------------------------------------- */
+
+#define LOSSY_CHATS 10
+
+typedef struct
+{
+  PuenteStore *store;
+  guint        done;
+} DoneWait;
+
+static gboolean
+all_done (gpointer data)
+{
+  DoneWait *wait = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) chats = puente_store_list_chats (wait->store, CONNECTION_ID, PUENTE_JIVOCHAT_SERVICE,
+                                                        PUENTE_CHAT_DONE, &error);
+
+  g_assert_no_error (error);
+  wait->done = chats->len;
+  return wait->done >= LOSSY_CHATS;
+}
+
+/* One answer in three cut off by the CRM, creates included (which did happen): still one
+ * person and one deal per chat. */
+static void
+test_lost_answers (void)
+{
+  g_autoptr(Fixture) fixture = fixture_new (NULL);
+  g_autoptr(PuenteTestSandbox) lossy = puente_test_sandbox_start ("--drop-rate", "0.3", NULL);
+  g_autoptr(PuenteCrm) reader = NULL;
+  g_autoptr(GError) error = NULL;
+  DoneWait wait = { NULL, 0 };
+
+  fixture_stop (fixture);
+  g_free (fixture->connection->crm_url);
+  fixture->connection->crm_url = g_strdup (lossy->crm_url);
+  fixture->listener = puente_jivochat_listener_new (fixture->connection, fixture->store_path);
+  puente_jivochat_listener_set_crm_func (fixture->listener, open_crm_quickly);
+  puente_jivochat_listener_set_retry_policy (fixture->listener, 10 * G_TIME_SPAN_MILLISECOND, 100);
+  {
+    GAsyncResult *pending = NULL;
+    g_autoptr(GAsyncResult) result = NULL;
+
+    puente_jivochat_listener_start_async (fixture->listener, NULL, puente_test_store_result, &pending);
+    result = puente_test_wait_for_result (&pending);
+    g_assert_true (puente_jivochat_listener_start_finish (fixture->listener, result, &error));
+    g_assert_no_error (error);
+  }
+  g_clear_pointer (&fixture->url, g_free);
+  fixture->url = puente_jivochat_listener_get_url (fixture->listener);
+
+  for (guint i = 0; i < LOSSY_CHATS; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("l-%u", i);
+      g_autofree char *name = g_strdup_printf ("Visitante %u", i);
+      g_autofree char *email = g_strdup_printf ("visitante%u@exemplo.com.br", i);
+      g_autofree char *body = other_visitor (id, name, email);
+
+      g_assert_cmpuint (post (fixture, "POST", fixture->url, body, NULL), ==, 200);
+    }
+
+  wait.store = puente_store_open (fixture->store_path, &error);
+  g_assert_no_error (error);
+  puente_test_wait_until (all_done, &wait);
+  g_assert_cmpuint (wait.done, ==, LOSSY_CHATS);
+  g_clear_object (&wait.store);
+  g_assert_cmpuint (puente_test_sandbox_count (lossy, "POST", "deals"), >=, LOSSY_CHATS);
+
+  /* Read back patiently: the reads go through the same lossy CRM */
+  reader = PUENTE_CRM (puente_clientify_crm_new (lossy->crm_url, "sandbox", 0, &error));
+  g_assert_no_error (error);
+  puente_api_client_set_retry_policy (puente_clientify_crm_get_client (PUENTE_CLIENTIFY_CRM (reader)), 20, 5, 20);
+  g_set_object (&fixture->crm, reader);
+  for (guint i = 0; i < LOSSY_CHATS; i++)
+    {
+      g_autofree char *email = g_strdup_printf ("visitante%u@exemplo.com.br", i);
+      g_autoptr(PuenteRecord) contact = the_contact (fixture, email);
+      g_autoptr(GPtrArray) deals = deals_of (fixture, contact->id);
+
+      g_assert_cmpuint (deals->len, ==, 1);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1062,6 +1458,10 @@ main (int   argc,
   g_test_add_func ("/jivochat/failure-then-retry", test_failure_then_retry);
   g_test_add_func ("/jivochat/needs-a-crm-that-finds", test_needs_a_crm_that_finds);
   g_test_add_func ("/jivochat/big-chat-ids", test_big_chat_ids);
+  g_test_add_func ("/jivochat/retry/gaps", test_retry_gaps);
+  g_test_add_func ("/jivochat/retry/while-listening", test_retry_while_listening);
+  g_test_add_func ("/jivochat/retry/give-up", test_give_up);
+  g_test_add_func ("/jivochat/lost-answers", test_lost_answers);
 
   return g_test_run ();
 }

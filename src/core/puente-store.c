@@ -1582,6 +1582,7 @@ static const char * const chat_state_names[] = {
   [PUENTE_CHAT_RECEIVED] = "received",
   [PUENTE_CHAT_DONE] = "done",
   [PUENTE_CHAT_FAILED] = "failed",
+  [PUENTE_CHAT_GIVEN_UP] = "given-up",
 };
 
 const char *
@@ -1832,4 +1833,42 @@ puente_store_find_chat_deal (PuenteStore  *self,
   sqlite3_reset (statement);
 
   return deal;
+}
+
+/**
+ * puente_store_is_chat_deal:
+ * @deal_id: a CRM deal id
+ *
+ * Returns: whether a chat of @service holds @deal_id as its deal; %FALSE (and @error) on
+ *   error
+ */
+gboolean
+puente_store_is_chat_deal (PuenteStore  *self,
+                           const char   *connection_id,
+                           const char   *service,
+                           const char   *deal_id,
+                           GError      **error)
+{
+  sqlite3_stmt *statement;
+  gboolean known = FALSE;
+  int rc;
+
+  g_return_val_if_fail (PUENTE_IS_STORE (self), FALSE);
+
+  statement = prepare (self, "SELECT 1 FROM chats WHERE connection = ? AND service = ? "
+                             "AND deal_id = ? LIMIT 1", error);
+  if (statement == NULL)
+    return FALSE;
+
+  bind_text (statement, 1, connection_id);
+  bind_text (statement, 2, service);
+  bind_text (statement, 3, deal_id);
+  rc = sqlite3_step (statement);
+  if (rc == SQLITE_ROW)
+    known = TRUE;
+  else if (rc != SQLITE_DONE)
+    set_error (self, error, "read a chat");
+  sqlite3_reset (statement);
+
+  return known;
 }

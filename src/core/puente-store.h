@@ -221,6 +221,8 @@ typedef enum
   PUENTE_CHAT_RECEIVED,  /* stored as it arrived; not (or not wholly) in the CRM yet */
   PUENTE_CHAT_DONE,      /* handled; its payload is gone */
   PUENTE_CHAT_FAILED,    /* the CRM refused or failed; kept with its payload for a retry */
+  PUENTE_CHAT_GIVEN_UP,  /* failed for good (refused, or too many attempts): kept with its
+                          * payload until the owner tries it again */
 } PuenteChatState;
 
 const char *puente_chat_state_to_string (PuenteChatState state);
@@ -394,6 +396,11 @@ char             *puente_store_find_chat_deal  (PuenteStore             *self,
                                                 const char              *connection_id,
                                                 const char              *service,
                                                 const char              *contact_id,
+                                                GError                 **error);
+gboolean          puente_store_is_chat_deal    (PuenteStore             *self,
+                                                const char              *connection_id,
+                                                const char              *service,
+                                                const char              *deal_id,
                                                 GError                 **error);
 
 G_END_DECLS

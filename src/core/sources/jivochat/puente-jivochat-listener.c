@@ -20,7 +20,9 @@
  *   503                    the chat could not be stored (JivoChat may send it again)
  *
  * The chat is stored before the answer and put into the CRM after it, so JivoChat never
- * waits on the CRM. On start, chats left waiting or failed by an earlier run are tried again.
+ * waits on the CRM. On start, chats left waiting or failed by an earlier run are tried again;
+ * while listening, failed chats are tried again after growing gaps, until they are given up
+ * (puente-jivochat-retry.c).
  *
  * By default the listener binds 127.0.0.1: only this computer reaches it. JivoChat's servers
  * post to a public HTTPS address, so the owner runs a tunnel or reverse proxy with HTTPS
@@ -111,6 +113,8 @@ typedef struct
   PuenteConnection      *connection;
   char                  *store_path;
   PuenteJivochatCrmFunc  crm_func;
+  gint64                 retry_base;      /* µs */
+  guint                  max_attempts;
   GCancellable          *cancellable;
   gint                   quit;            /* atomic */
   GTask                 *start_task;      /* until listening, or failed */
@@ -120,6 +124,7 @@ typedef struct
   PuenteCrm             *crm;
   PuenteJivochatHandler *handler;
   SoupServer            *server;
+  GSource               *retry_source;    /* the next retry of the failed chats */
   char                  *token;
   guint                  port;            /* set before start_task returns; read after */
 } Worker;
@@ -131,6 +136,8 @@ struct _PuenteJivochatListener
   PuenteConnection      *connection;
   char                  *store_path;
   PuenteJivochatCrmFunc  crm_func;
+  gint64                 retry_base;
+  guint                  max_attempts;
   GThread               *thread;
   Worker                *worker;
   char                  *url;
@@ -262,11 +269,56 @@ chat_handled_cb (PuenteJivochatHandler *handler,
                               handled, handled_free);
 }
 
+static void process (Worker              *worker,
+                     PuenteJivochatRetry  retry);
+
+static gboolean
+retry_due_cb (gpointer user_data)
+{
+  Worker *worker = user_data;
+
+  g_clear_pointer (&worker->retry_source, g_source_unref);
+  process (worker, PUENTE_JIVOCHAT_RETRY_DUE);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* After each pass: a timer for the first failed chat whose gap ends (puente-jivochat-retry.c),
+ * so that failed chats are tried again while listening, not only at the next start. */
+static void
+schedule_retry (Worker *worker)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 due, wait_ms;
+
+  if (worker->retry_source != NULL)
+    {
+      g_source_destroy (worker->retry_source);
+      g_clear_pointer (&worker->retry_source, g_source_unref);
+    }
+  if (worker->handler == NULL || g_cancellable_is_cancelled (worker->cancellable))
+    return;
+
+  due = puente_jivochat_handler_next_retry (worker->handler, &error);
+  if (error != NULL)
+    g_warning ("Chats waiting for a retry could not be read: %s", error->message);
+  if (due == 0)
+    return;
+
+  wait_ms = MAX (due - g_get_real_time (), 0);
+  wait_ms = (wait_ms + 999) / 1000;
+  g_debug ("A failed chat is tried again in %" G_GINT64_FORMAT " ms", wait_ms);
+  worker->retry_source = g_timeout_source_new ((guint) MIN (wait_ms, G_MAXUINT));
+  g_source_set_callback (worker->retry_source, retry_due_cb, worker, NULL);
+  g_source_attach (worker->retry_source, worker->context);
+}
+
 static void
 processed_cb (GObject      *object,
               GAsyncResult *result,
               gpointer      user_data)
 {
+  Worker *worker = user_data;
   g_autoptr(GError) error = NULL;
   guint failed = 0;
 
@@ -275,14 +327,16 @@ processed_cb (GObject      *object,
     g_warning ("Chats could not be recorded: %s", error->message);
   else if (failed > 0)
     g_debug ("%u chats failed; kept for a retry", failed);
+
+  schedule_retry (worker);
 }
 
 static void
-process (Worker   *worker,
-         gboolean  retry_failed)
+process (Worker              *worker,
+         PuenteJivochatRetry  retry)
 {
-  puente_jivochat_handler_process_async (worker->handler, retry_failed, worker->cancellable,
-                                         processed_cb, NULL);
+  puente_jivochat_handler_process_chats_async (worker->handler, retry, worker->cancellable,
+                                               processed_cb, worker);
 }
 
 static void
@@ -383,7 +437,7 @@ request_cb (SoupServer        *server,
     }
 
   answer (msg, SOUP_STATUS_OK, "ok");
-  process (worker, FALSE);
+  process (worker, PUENTE_JIVOCHAT_RETRY_NONE);
 }
 
 static gboolean
@@ -427,6 +481,7 @@ worker_setup (Worker  *worker,
     }
 
   worker->handler = puente_jivochat_handler_new (worker->store, worker->connection, worker->crm);
+  puente_jivochat_handler_set_retry_policy (worker->handler, worker->retry_base, worker->max_attempts);
   g_signal_connect (worker->handler, "chat-handled", G_CALLBACK (chat_handled_cb), worker);
 
   worker->server = soup_server_new ("server-header", "Puente ", NULL);
@@ -472,8 +527,8 @@ worker_main (gpointer data)
       g_task_return_boolean (start_task, TRUE);
       g_object_unref (start_task);
 
-      /* What an earlier run left waiting or failed. */
-      process (worker, TRUE);
+      /* What an earlier run left waiting or failed (not what was given up). */
+      process (worker, PUENTE_JIVOCHAT_RETRY_FAILED);
       while (!g_atomic_int_get (&worker->quit))
         g_main_context_iteration (worker->context, TRUE);
     }
@@ -485,6 +540,9 @@ worker_main (gpointer data)
   /* Let a pass that was under way see its cancellation and end. */
   while (g_main_context_iteration (worker->context, FALSE))
     ;
+  if (worker->retry_source != NULL)
+    g_source_destroy (worker->retry_source);
+  g_clear_pointer (&worker->retry_source, g_source_unref);
   if (worker->handler != NULL)
     g_signal_handlers_disconnect_by_data (worker->handler, worker);
   g_clear_object (&worker->handler);
@@ -534,6 +592,8 @@ static void
 puente_jivochat_listener_init (PuenteJivochatListener *self)
 {
   self->crm_func = puente_connection_open_crm;
+  self->retry_base = PUENTE_JIVOCHAT_RETRY_BASE;
+  self->max_attempts = PUENTE_JIVOCHAT_MAX_ATTEMPTS;
 }
 
 /**
@@ -567,6 +627,19 @@ puente_jivochat_listener_set_crm_func (PuenteJivochatListener *self,
   g_return_if_fail (self->thread == NULL);
 
   self->crm_func = func != NULL ? func : puente_connection_open_crm;
+}
+
+void
+puente_jivochat_listener_set_retry_policy (PuenteJivochatListener *self,
+                                           gint64                  base_us,
+                                           guint                   max_attempts)
+{
+  g_return_if_fail (PUENTE_IS_JIVOCHAT_LISTENER (self));
+  g_return_if_fail (self->thread == NULL);
+  g_return_if_fail (base_us >= 0 && max_attempts > 0);
+
+  self->retry_base = base_us;
+  self->max_attempts = max_attempts;
 }
 
 static void
@@ -623,6 +696,8 @@ puente_jivochat_listener_start_async (PuenteJivochatListener *self,
   worker->connection = puente_connection_copy (self->connection);
   worker->store_path = g_strdup (self->store_path);
   worker->crm_func = self->crm_func;
+  worker->retry_base = self->retry_base;
+  worker->max_attempts = self->max_attempts;
   worker->cancellable = g_cancellable_new ();
   /* Its own task, whose callback hands the result on to @task on this context. */
   worker->start_task = g_task_new (self, cancellable, started_cb, task);
@@ -676,7 +751,7 @@ retry_cb (gpointer user_data)
   Worker *worker = user_data;
 
   if (worker->handler != NULL)
-    process (worker, TRUE);
+    process (worker, PUENTE_JIVOCHAT_RETRY_ALL);
 
   return G_SOURCE_REMOVE;
 }
@@ -684,8 +759,8 @@ retry_cb (gpointer user_data)
 /**
  * puente_jivochat_listener_retry:
  *
- * Tries the failed chats again, on the listener's thread; each ends with
- * #PuenteJivochatListener::chat-handled.
+ * Tries the failed chats again, those given up included, on the listener's thread; each
+ * ends with #PuenteJivochatListener::chat-handled.
  */
 void
 puente_jivochat_listener_retry (PuenteJivochatListener *self)

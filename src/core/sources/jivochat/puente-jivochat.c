@@ -678,7 +678,9 @@ struct _PuenteJivochatHandler
   char                    *lead_status;
   gboolean                 one_deal_per_person;
   gboolean                 busy;
-  gboolean                 retry_requested;
+  PuenteJivochatRetry      retry_requested;  /* by a call made while busy */
+  gint64                   retry_base;       /* µs */
+  guint                    max_attempts;
 };
 
 G_DEFINE_FINAL_TYPE (PuenteJivochatHandler, puente_jivochat_handler, G_TYPE_OBJECT)
@@ -722,6 +724,8 @@ puente_jivochat_handler_class_init (PuenteJivochatHandlerClass *klass)
 static void
 puente_jivochat_handler_init (PuenteJivochatHandler *self)
 {
+  self->retry_base = PUENTE_JIVOCHAT_RETRY_BASE;
+  self->max_attempts = PUENTE_JIVOCHAT_MAX_ATTEMPTS;
 }
 
 /**
@@ -829,7 +833,7 @@ enum {
 
 typedef struct
 {
-  gboolean            retry_failed;
+  PuenteJivochatRetry retry;
   GHashTable         *tried;    /* chat ids of this pass */
   guint               failed;
   PuenteStoredChat   *current;
@@ -838,6 +842,11 @@ typedef struct
   Step                step;
   guint               made;
   gboolean            deal_held;  /* one deal per person: an earlier chat gave one */
+  guint               uncertain;  /* creates of this chat whose answer was lost */
+  guint               pending;    /* MADE_* of those: what a look-up that finds one made */
+  gboolean            look_for_deal;
+  char               *deal_name;
+  gboolean            given_up;   /* a failure that is not to be tried again by itself */
 } Pass;
 
 static void
@@ -849,6 +858,11 @@ pass_clear_chat (Pass *pass)
   pass->step = STEP_START;
   pass->made = 0;
   pass->deal_held = FALSE;
+  pass->uncertain = 0;
+  pass->pending = 0;
+  pass->look_for_deal = FALSE;
+  g_clear_pointer (&pass->deal_name, g_free);
+  pass->given_up = FALSE;
 }
 
 static void
@@ -858,6 +872,9 @@ pass_free (Pass *pass)
   g_hash_table_unref (pass->tried);
   g_free (pass);
 }
+
+/* How many lost answers to creates a chat looks past in one attempt */
+#define MAX_UNCERTAIN_CREATES 3
 
 static void next_chat  (GTask        *task);
 static void advance    (GTask        *task);
@@ -937,7 +954,7 @@ finish_chat (GTask        *task,
 
   if (outcome == PUENTE_OUTCOME_FAILED)
     {
-      pass->current->state = PUENTE_CHAT_FAILED;
+      pass->current->state = pass->given_up ? PUENTE_CHAT_GIVEN_UP : PUENTE_CHAT_FAILED;
       pass->failed++;
     }
   else
@@ -989,8 +1006,15 @@ fail_chat (GTask        *task,
     }
 
   g_debug ("Chat %s failed at step %d: %s", pass->current->chat_id, pass->step, error->message);
-  message = g_strdup_printf (_("Chat with %s was not added to the CRM: %s It is kept, and "
-                               "Puente will try it again."), pass->name, error->message);
+  /* What the CRM refused, or what failed too often, waits for the owner (puente-jivochat-retry.c) */
+  pass->given_up = puente_jivochat_error_is_final (error) || pass->current->attempts + 1 >= self->max_attempts;
+  if (pass->given_up)
+    message = g_strdup_printf (_("Chat with %s was not added to the CRM: %s Puente will not try "
+                                 "it again by itself: once the problem is solved, try it again."),
+                               pass->name, error->message);
+  else
+    message = g_strdup_printf (_("Chat with %s was not added to the CRM: %s It is kept, and "
+                                 "Puente will try it again."), pass->name, error->message);
   finish_chat (task, PUENTE_OUTCOME_FAILED, message);
 }
 
@@ -1032,6 +1056,7 @@ found_contact_cb (GObject      *object,
       const PuenteRecord *contact = g_ptr_array_index (found, 0);
 
       pass->current->contact_id = g_strdup (contact->id);
+      pass->made |= pass->pending & MADE_PERSON;
       if (!save_progress (task))
         return;
       pass->step = STEP_COMPANY;
@@ -1067,6 +1092,7 @@ found_company_cb (GObject      *object,
   if (found->len > 0)
     {
       pass->current->company_id = g_strdup (((PuenteRecord *) g_ptr_array_index (found, 0))->id);
+      pass->made |= pass->pending & MADE_COMPANY;
       if (!save_progress (task))
         return;
       pass->step = STEP_CONTACT;
@@ -1086,6 +1112,43 @@ found_company_cb (GObject      *object,
   }
 }
 
+/* A create whose answer was lost (PUENTE_API_ERROR_UNCERTAIN) may have happened: the step
+ * looks again (the person by email or phone, the company by name, the deal by its name and
+ * person) before it creates anything, a few times per chat; then the chat fails, and its
+ * retry looks again too. Returns %FALSE when @error is not such a case. */
+static gboolean
+look_again (GTask        *task,
+            const GError *error)
+{
+  Pass *pass = g_task_get_task_data (task);
+
+  if (!g_error_matches (error, PUENTE_API_ERROR, PUENTE_API_ERROR_UNCERTAIN) ||
+      pass->uncertain >= MAX_UNCERTAIN_CREATES)
+    return FALSE;
+
+  g_debug ("Chat %s: a create at step %d may have happened; looking again", pass->current->chat_id, pass->step);
+  pass->uncertain++;
+  switch (pass->step)
+    {
+    case STEP_COMPANY:
+      pass->pending |= MADE_COMPANY;
+      break;
+    case STEP_CONTACT:
+      pass->pending |= MADE_PERSON;
+      pass->step = STEP_FIND_BY_EMAIL;
+      break;
+    case STEP_DEAL:
+      pass->pending |= MADE_DEAL;
+      pass->look_for_deal = TRUE;
+      break;
+    default:
+      return FALSE;
+    }
+
+  advance (task);
+  return TRUE;
+}
+
 static void
 created_cb (GObject      *object,
             GAsyncResult *result,
@@ -1098,7 +1161,8 @@ created_cb (GObject      *object,
 
   if (created == NULL)
     {
-      fail_chat (task, error);
+      if (!look_again (task, error))
+        fail_chat (task, error);
       return;
     }
 
@@ -1126,16 +1190,65 @@ created_cb (GObject      *object,
     advance (task);
 }
 
+static void create_deal (GTask *task);
+
+/* The deals named as this chat's: one of this person that no other chat holds is the one
+ * an earlier create of this chat made. */
+static void
+found_deal_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  GTask *task = user_data;
+  PuenteJivochatHandler *self = g_task_get_source_object (task);
+  Pass *pass = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) found = puente_crm_find_finish (PUENTE_CRM (object), result, &error);
+
+  if (found == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED))
+    {
+      fail_chat (task, error);
+      return;
+    }
+
+  for (guint i = 0; found != NULL && i < found->len; i++)
+    {
+      const PuenteRecord *deal = g_ptr_array_index (found, i);
+      const char *contact = puente_record_get (deal, PUENTE_FIELD_CONTACT_ID);
+      gboolean held;
+
+      if (deal->id == NULL || (contact != NULL && g_strcmp0 (contact, pass->current->contact_id) != 0))
+        continue;
+      held = puente_store_is_chat_deal (self->store, self->connection->id, PUENTE_JIVOCHAT_SERVICE,
+                                        deal->id, &error);
+      if (error != NULL)
+        {
+          self->busy = FALSE;
+          g_task_return_error (task, g_steal_pointer (&error));
+          g_object_unref (task);
+          return;
+        }
+      if (held)
+        continue;
+
+      g_debug ("Chat %s: deal %s is the one an earlier create made", pass->current->chat_id, deal->id);
+      pass->current->deal_id = g_strdup (deal->id);
+      pass->made |= MADE_DEAL;
+      pass->step = STEP_DONE;
+      if (save_progress (task))
+        advance (task);
+      return;
+    }
+
+  create_deal (task);
+}
+
 static void
 step_deal (GTask *task)
 {
   PuenteJivochatHandler *self = g_task_get_source_object (task);
   Pass *pass = g_task_get_task_data (task);
-  g_autoptr(PuenteRecord) deal = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *name = NULL;
-  const char *pipeline;
-  const char *stage;
 
   if (!behaviour_has_deal (self->behaviour) || pass->current->deal_id != NULL)
     {
@@ -1166,9 +1279,32 @@ step_deal (GTask *task)
         }
     }
 
+  /* A deal this chat may have made already (a lost answer, or an earlier attempt that
+   * failed after it) is looked for first: one deal per chat. */
+  if (pass->deal_name == NULL)
+    pass->deal_name = g_strdup_printf (_("Chat with %s"), pass->name);
+  if ((pass->look_for_deal || pass->current->attempts > 0) && puente_crm_can (self->crm, PUENTE_CRM_CAN_FIND))
+    {
+      pass->look_for_deal = FALSE;
+      puente_crm_find_async (self->crm, PUENTE_ENTITY_DEAL, PUENTE_CRM_KEY_NAME, NULL, pass->deal_name,
+                             g_task_get_cancellable (task), found_deal_cb, task);
+      return;
+    }
+
+  create_deal (task);
+}
+
+static void
+create_deal (GTask *task)
+{
+  PuenteJivochatHandler *self = g_task_get_source_object (task);
+  Pass *pass = g_task_get_task_data (task);
+  g_autoptr(PuenteRecord) deal = NULL;
+  const char *pipeline;
+  const char *stage;
+
   deal = puente_record_new (PUENTE_ENTITY_DEAL);
-  name = g_strdup_printf (_("Chat with %s"), pass->name);
-  puente_record_set (deal, PUENTE_FIELD_NAME, name);
+  puente_record_set (deal, PUENTE_FIELD_NAME, pass->deal_name);
   puente_record_set (deal, PUENTE_FIELD_CONTACT_ID, pass->current->contact_id);
   if (behaviour_has_company (self->behaviour))
     puente_record_set (deal, PUENTE_FIELD_COMPANY_ID, pass->current->company_id);
@@ -1276,13 +1412,15 @@ advance (GTask *task)
     }
 }
 
-/* The first chat of @state not tried in this pass, or NULL. */
+/* The first chat of @state not tried in this pass (with @due_only, whose gap is over), or NULL. */
 static PuenteStoredChat *
 first_waiting (PuenteJivochatHandler  *self,
                Pass                   *pass,
                PuenteChatState         state,
+               gboolean                due_only,
                GError                **error)
 {
+  gint64 now = g_get_real_time ();
   g_autoptr(GPtrArray) chats = puente_store_list_chats (self->store, self->connection->id,
                                                         PUENTE_JIVOCHAT_SERVICE, state, error);
 
@@ -1293,7 +1431,8 @@ first_waiting (PuenteJivochatHandler  *self,
     {
       PuenteStoredChat *chat = g_ptr_array_index (chats, i);
 
-      if (!g_hash_table_contains (pass->tried, chat->chat_id))
+      if (!g_hash_table_contains (pass->tried, chat->chat_id) &&
+          (!due_only || puente_jivochat_retry_due (chat, self->retry_base) <= now))
         return g_ptr_array_steal_index (chats, i);
     }
 
@@ -1314,15 +1453,15 @@ next_chat (GTask *task)
       return;
     }
 
-  if (self->retry_requested)
-    {
-      pass->retry_failed = TRUE;
-      self->retry_requested = FALSE;
-    }
+  pass->retry = MAX (pass->retry, self->retry_requested);
+  self->retry_requested = PUENTE_JIVOCHAT_RETRY_NONE;
 
-  pass->current = first_waiting (self, pass, PUENTE_CHAT_RECEIVED, &error);
-  if (pass->current == NULL && error == NULL && pass->retry_failed)
-    pass->current = first_waiting (self, pass, PUENTE_CHAT_FAILED, &error);
+  pass->current = first_waiting (self, pass, PUENTE_CHAT_RECEIVED, FALSE, &error);
+  if (pass->current == NULL && error == NULL && pass->retry >= PUENTE_JIVOCHAT_RETRY_DUE)
+    pass->current = first_waiting (self, pass, PUENTE_CHAT_FAILED,
+                                   pass->retry == PUENTE_JIVOCHAT_RETRY_DUE, &error);
+  if (pass->current == NULL && error == NULL && pass->retry == PUENTE_JIVOCHAT_RETRY_ALL)
+    pass->current = first_waiting (self, pass, PUENTE_CHAT_GIVEN_UP, FALSE, &error);
   if (error != NULL)
     {
       self->busy = FALSE;
@@ -1349,6 +1488,7 @@ next_chat (GTask *task)
                                                   pass->name);
 
       g_debug ("Chat %s: its payload cannot be read", pass->current->chat_id);
+      pass->given_up = TRUE;
       finish_chat (task, PUENTE_OUTCOME_FAILED, message);
       return;
     }
@@ -1373,6 +1513,24 @@ puente_jivochat_handler_process_async (PuenteJivochatHandler *self,
                                        GAsyncReadyCallback    callback,
                                        gpointer               user_data)
 {
+  puente_jivochat_handler_process_chats_async (self, retry_failed ? PUENTE_JIVOCHAT_RETRY_FAILED
+                                                                  : PUENTE_JIVOCHAT_RETRY_NONE,
+                                               cancellable, callback, user_data);
+}
+
+/**
+ * puente_jivochat_handler_process_chats_async:
+ * @retry: which failed chats the pass takes too
+ *
+ * puente_jivochat_handler_process_async(), with the failed chats chosen by @retry.
+ */
+void
+puente_jivochat_handler_process_chats_async (PuenteJivochatHandler *self,
+                                             PuenteJivochatRetry    retry,
+                                             GCancellable          *cancellable,
+                                             GAsyncReadyCallback    callback,
+                                             gpointer               user_data)
+{
   GTask *task;
   Pass *pass;
 
@@ -1383,14 +1541,14 @@ puente_jivochat_handler_process_async (PuenteJivochatHandler *self,
 
   if (self->busy)
     {
-      self->retry_requested |= retry_failed;
+      self->retry_requested = MAX (self->retry_requested, retry);
       g_task_return_boolean (task, TRUE);
       g_object_unref (task);
       return;
     }
 
   pass = g_new0 (Pass, 1);
-  pass->retry_failed = retry_failed;
+  pass->retry = retry;
   pass->tried = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_task_set_task_data (task, pass, (GDestroyNotify) pass_free);
   self->busy = TRUE;
@@ -1419,4 +1577,31 @@ puente_jivochat_handler_process_finish (PuenteJivochatHandler  *self,
     *failed = pass != NULL ? pass->failed : 0;
 
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+puente_jivochat_handler_set_retry_policy (PuenteJivochatHandler *self,
+                                          gint64                 base_us,
+                                          guint                  max_attempts)
+{
+  g_return_if_fail (PUENTE_IS_JIVOCHAT_HANDLER (self));
+  g_return_if_fail (base_us >= 0 && max_attempts > 0);
+
+  self->retry_base = base_us;
+  self->max_attempts = max_attempts;
+}
+
+/**
+ * puente_jivochat_handler_next_retry:
+ *
+ * Returns: when the first failed chat is due for another attempt (microseconds since the
+ *   epoch), or 0 when none waits (or on error)
+ */
+gint64
+puente_jivochat_handler_next_retry (PuenteJivochatHandler  *self,
+                                    GError                **error)
+{
+  g_return_val_if_fail (PUENTE_IS_JIVOCHAT_HANDLER (self), 0);
+
+  return puente_jivochat_next_retry (self->store, self->connection->id, self->retry_base, error);
 }
