@@ -29,8 +29,13 @@
  * 3. ends each chat with a run (mode "chat", trigger "webhook") and one event with a
  *    sentence ("Chat with Ana Rita: created the person and a deal."), in one transaction;
  *    a CRM failure is a failed event, and the chat keeps its payload (state failed) until
- *    a retry (puente_jivochat_handler_process_async() with @retry_failed) succeeds. Once
- *    handled, the payload is removed: the store keeps ids, the name and the CRM ids.
+ *    a retry (puente_jivochat_handler_process_async() with @retry_failed; the listener's
+ *    timer after growing gaps) succeeds, or is given up (state given-up: the CRM refused
+ *    the data, or too many attempts, see puente-jivochat-retry.c) and waits for the owner.
+ *    Once handled, the payload is removed: the store keeps ids, the name and the CRM ids.
+ *    A create whose answer was lost (PUENTE_API_ERROR_UNCERTAIN) may have happened: the
+ *    step looks again before sending it again, and a retried chat looks for its deal (its
+ *    name, its person, held by no other chat) first, so that a chat never gives two deals.
  *
  * The transcript goes to the description of the contact Puente creates (Clientify
  * contacts have one [C]; PuenteCrm has no notes), after the UTM tags, page and agent: an
