@@ -282,6 +282,34 @@ puente_test_sandbox_count (PuenteTestSandbox *sandbox,
 }
 
 /**
+ * puente_test_sandbox_count_writes:
+ * @service: "crm", "giav", "ploomes" or "zappy"
+ *
+ * Returns: how many requests other than GET that double answered
+ */
+guint
+puente_test_sandbox_count_writes (PuenteTestSandbox *sandbox,
+                                  const char        *service)
+{
+  g_autoptr(JsonNode) stats = sandbox_call (sandbox, "GET", "__sandbox/stats");
+  JsonArray *requests;
+  guint count = 0;
+
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (stats));
+  requests = json_object_get_array_member (json_node_get_object (stats), "requests");
+  for (guint i = 0; i < json_array_get_length (requests); i++)
+    {
+      JsonObject *row = json_array_get_object_element (requests, i);
+
+      if (g_strcmp0 (json_object_get_string_member (row, "service"), service) == 0 &&
+          g_strcmp0 (json_object_get_string_member (row, "method"), "GET") != 0)
+        count += json_object_get_int_member (row, "count");
+    }
+
+  return count;
+}
+
+/**
  * puente_test_sandbox_max_in_flight:
  *
  * Returns: the most requests the sandbox held at once (only those delayed by --latency-ms)
@@ -311,4 +339,33 @@ void
 puente_test_sandbox_reset (PuenteTestSandbox *sandbox)
 {
   g_autoptr(JsonNode) answer = sandbox_call (sandbox, "POST", "__sandbox/reset");
+}
+
+/**
+ * puente_test_sandbox_post:
+ * @path: a control under the sandbox's root, such as "__sandbox/giav/clients?count=300"
+ *
+ * POSTs to a control endpoint of the sandbox, which must answer 2xx.
+ */
+void
+puente_test_sandbox_post (PuenteTestSandbox *sandbox,
+                          const char        *path)
+{
+  g_autoptr(JsonNode) answer = sandbox_call (sandbox, "POST", path);
+}
+
+/**
+ * puente_test_sandbox_revoke_key:
+ * @after_writes: how many more writes (requests other than GET) the CRM's key works for
+ *
+ * The owner revokes the key in the CRM: after @after_writes writes, the Clientify double
+ * answers every request with the key 401, as it answers a wrong key. A reset gives it back.
+ */
+void
+puente_test_sandbox_revoke_key (PuenteTestSandbox *sandbox,
+                                guint              after_writes)
+{
+  g_autofree char *path = g_strdup_printf ("__sandbox/revoke-key?after-writes=%u", after_writes);
+
+  puente_test_sandbox_post (sandbox, path);
 }

@@ -42,6 +42,12 @@ guint              puente_test_sandbox_count (PuenteTestSandbox *sandbox,
 guint              puente_test_sandbox_max_in_flight (PuenteTestSandbox *sandbox);
 guint              puente_test_sandbox_connections (PuenteTestSandbox *sandbox);
 void               puente_test_sandbox_reset (PuenteTestSandbox *sandbox);
+guint              puente_test_sandbox_count_writes (PuenteTestSandbox *sandbox,
+                                                     const char        *service);
+void               puente_test_sandbox_post  (PuenteTestSandbox *sandbox,
+                                              const char        *path);
+void               puente_test_sandbox_revoke_key (PuenteTestSandbox *sandbox,
+                                                   guint              after_writes);
 void               puente_test_sandbox_add_field (PuenteTestSandbox *sandbox,
                                                   const char        *content_type,
                                                   const char        *name,

@@ -464,6 +464,75 @@ test_listen_for_chats (Fixture       *fixture,
   g_object_unref (lines.output);
 }
 
+static guint
+count_substrings (const char *text,
+                  const char *part)
+{
+  guint count = 0;
+
+  for (const char *at = strstr (text, part); at != NULL; at = strstr (at + 1, part))
+    count++;
+
+  return count;
+}
+
+/* The owner revokes the key in Clientify while a run writes 300 clients: the run stops at
+ * the first refusal (what was on its way may finish, nothing more is sent), fails with one
+ * sentence naming the CRM and exit status 3, and leaves one event for Needs You, not one
+ * failed event per record. */
+static void
+test_key_revoked_mid_run (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autofree char *input = g_strdup_printf ("crm=%s\nsource=sandbox\n", KEY);
+  g_auto(Result) connected = { 0, };
+  g_auto(Result) provision = { 0, };
+  g_auto(Result) run = { 0, };
+  g_auto(Result) status = { 0, };
+  g_auto(Result) failed = { 0, };
+  g_autoptr(JsonNode) runs = NULL;
+  g_autoptr(JsonNode) events = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *last, *event;
+  const guint accepted = 10;
+  guint before;
+
+  connected = sync_tool (fixture, input, "connect", "--profile", "giav", "--crm-url", fixture->sandbox->crm_url,
+                         "--source-url", fixture->sandbox->giav_url, NULL);
+  g_assert_cmpint (connected.status, ==, 0);
+  provision = sync_tool (fixture, "", "provision", NULL);
+  g_assert_cmpint (provision.status, ==, 0);
+  puente_test_sandbox_post (fixture->sandbox, "__sandbox/giav/clients?count=300");
+
+  before = puente_test_sandbox_count_writes (fixture->sandbox, "crm");
+  puente_test_sandbox_revoke_key (fixture->sandbox, accepted);
+  run = sync_tool (fixture, "", "run", "--mode", "full", NULL);
+
+  g_assert_cmpint (run.status, ==, 3);
+  g_assert_cmpuint (count_substrings (run.err, "Clientify no longer accepts the API key"), ==, 1);
+  /* Refused from the (accepted + 1)th write: at most the ones already on their way after it */
+  g_assert_cmpuint (puente_test_sandbox_count_writes (fixture->sandbox, "crm") - before, >, accepted);
+  g_assert_cmpuint (puente_test_sandbox_count_writes (fixture->sandbox, "crm") - before, <=, accepted + PUENTE_CLIENTIFY_DEFAULT_IN_FLIGHT);
+
+  status = sync_tool (fixture, "", "status", "--json", NULL);
+  runs = json_from_string (status.out, &error);
+  g_assert_no_error (error);
+  last = json_array_get_object_element (json_object_get_array_member (json_node_get_object (runs), "runs"), 0);
+  g_assert_cmpstr (json_object_get_string_member (last, "state"), ==, "failed");
+  g_assert_cmpint (json_object_get_int_member (last, "failed"), ==, 1);
+
+  failed = sync_tool (fixture, "", "events", "--outcome", "failed", "--json", NULL);
+  g_assert_cmpint (failed.status, ==, 0);
+  events = json_from_string (failed.out, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (events)), ==, 1);
+  event = json_array_get_object_element (json_node_get_array (events), 0);
+  g_assert_true (JSON_NODE_HOLDS_NULL (json_object_get_member (event, "source_id")) ||
+                 json_object_get_string_member (event, "source_id") == NULL);
+  g_assert_cmpstr (json_object_get_string_member (event, "name"), ==, "Clientify");
+  g_assert_nonnull (strstr (json_object_get_string_member (event, "message"), "Clientify no longer accepts"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -477,6 +546,7 @@ main (int   argc,
   g_test_add ("/cli/connect-again-keeps-choices", Fixture, NULL, fixture_set_up,
               test_connect_again_keeps_choices, fixture_tear_down);
   g_test_add ("/cli/run-prunes-log", Fixture, NULL, fixture_set_up, test_run_prunes_log, fixture_tear_down);
+  g_test_add ("/cli/key-revoked-mid-run", Fixture, NULL, fixture_set_up, test_key_revoked_mid_run, fixture_tear_down);
   g_test_add ("/cli/listen-for-chats", Fixture, NULL, fixture_set_up, test_listen_for_chats, fixture_tear_down);
 
   return g_test_run ();

@@ -2,8 +2,13 @@
  * every web service needs.
  *
  * - HTTPS with libsoup's certificate checks; plain HTTP only to this computer (the sandbox).
- * - At most max-in-flight requests at once, on keep-alive connections (libsoup queues
- *   the rest).
+ * - At most max-in-flight requests at once, on keep-alive connections; the rest wait here,
+ *   not in libsoup's queue, so that what is not sent yet can still be held back.
+ * - A key the service refuses (401) after having accepted it was revoked meanwhile: from
+ *   that answer on, nothing more is sent with it. The requests still waiting, and any made
+ *   later, fail at once with PUENTE_API_ERROR_UNAUTHORIZED ("no longer accepts the key");
+ *   the requests already on their way finish. A 403 is not taken for a revoked key: some
+ *   services (Ploomes) answer it for one thing the key may not do.
  * - 429 waits for Retry-After (or backs off) and tries again for as long as the service
  *   keeps answering: a storm of 429s slows the sync down instead of failing it.
  * - 5xx, broken connections and unreadable answers back off exponentially with jitter and
@@ -53,6 +58,11 @@ struct _PuenteApiClient
   guint        max_attempts;
   guint        base_delay_ms;
   guint        max_delay_ms;
+  guint        max_in_flight;
+  guint        in_flight;     /* handed to libsoup and not answered yet */
+  GQueue       waiting;       /* GTask*: requests waiting for one of those to end */
+  gboolean     key_accepted;  /* the service answered a request with 2xx */
+  gboolean     key_refused;   /* it answered 401 since: nothing more is sent */
 };
 
 G_DEFINE_FINAL_TYPE (PuenteApiClient, puente_api_client, G_TYPE_OBJECT)
@@ -121,6 +131,7 @@ puente_api_client_finalize (GObject *object)
       memset (self->key_parameter_value, 0, strlen (self->key_parameter_value));
       g_free (self->key_parameter_value);
     }
+  g_assert (g_queue_is_empty (&self->waiting));  /* each waiting task holds a reference */
   g_clear_object (&self->session);
   g_clear_pointer (&self->jitter, g_rand_free);
 
@@ -227,6 +238,7 @@ puente_api_client_new (const char  *service_name,
   self->base_uri = g_steal_pointer (&uri);
   self->auth_header = g_strdup (auth_header);
   self->auth_value = g_strdup (auth_value);
+  self->max_in_flight = max_in_flight;
   /* One request per keep-alive connection: the connection limit is the in-flight limit. */
   self->session = g_object_new (SOUP_TYPE_SESSION,
                                 "max-conns", max_in_flight,
@@ -468,6 +480,15 @@ error_for_status (PuenteApiClient *self,
   switch (status)
     {
     case SOUP_STATUS_UNAUTHORIZED:
+      if (self->key_accepted)
+        return g_error_new (PUENTE_API_ERROR, PUENTE_API_ERROR_UNAUTHORIZED,
+                            /* Translators: %s is the service (Clientify); “Set Up Again” is
+                             * in the menu of Puente's dashboard */
+                            _("%s no longer accepts the API key: it may have been revoked or "
+                              "replaced there. Enter a new key with “Set Up Again” in "
+                              "Puente’s menu."),
+                            self->service_name);
+      G_GNUC_FALLTHROUGH;
     case SOUP_STATUS_FORBIDDEN:
       return g_error_new (PUENTE_API_ERROR, PUENTE_API_ERROR_UNAUTHORIZED,
                           _("%s did not accept the API key. Copy the whole key again and "
@@ -564,6 +585,38 @@ is_not_sent_error (const GError *error)
 }
 
 static void send_attempt (GTask *task);
+
+/* Hands waiting requests to libsoup while there is room; after a refused key, each fails
+ * at once instead (send_attempt()). */
+static void
+send_waiting (PuenteApiClient *self)
+{
+  while (self->in_flight < self->max_in_flight && !g_queue_is_empty (&self->waiting))
+    send_attempt (g_queue_pop_head (&self->waiting));
+}
+
+/* Called first for every answer, so that a refusal holds back what is not sent yet. */
+static void
+answered (PuenteApiClient *self,
+          SoupMessage     *message,
+          const GError    *error)
+{
+  guint status = error == NULL ? soup_message_get_status (message) : 0;
+
+  g_assert (self->in_flight > 0);
+  self->in_flight--;
+
+  if (status == SOUP_STATUS_UNAUTHORIZED && !self->key_refused)
+    {
+      g_debug ("%s refused the key: %u requests waiting are not sent",
+               self->service_name, g_queue_get_length (&self->waiting));
+      self->key_refused = TRUE;
+    }
+  else if (SOUP_STATUS_IS_SUCCESSFUL (status))
+    self->key_accepted = TRUE;
+
+  send_waiting (self);
+}
 
 static gboolean
 wait_done_cb (gpointer user_data)
@@ -727,6 +780,7 @@ sent_cb (GObject      *object,
   guint status;
 
   bytes = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
+  answered (self, message, error);
 
   if (error != NULL)
     {
@@ -851,6 +905,21 @@ send_attempt (GTask *task)
       g_object_unref (task);
       return;
     }
+
+  if (self->key_refused)
+    {
+      g_debug ("%s %s: not sent, the key was refused", request->method, request->url);
+      g_task_return_error (task, error_for_status (self, SOUP_STATUS_UNAUTHORIZED, NULL));
+      g_object_unref (task);
+      return;
+    }
+
+  if (self->in_flight >= self->max_in_flight)
+    {
+      g_queue_push_tail (&self->waiting, task);
+      return;
+    }
+  self->in_flight++;
 
   if (self->key_parameter != NULL)
     {

@@ -11,7 +11,9 @@
  *   4. store links, hashes and events in one transaction.
  * A run that was killed leaves intents: the next run resolves each by looking the record up
  * by its external id before anything is created again, so no CRM record is ever created
- * twice. One record's failure is an event; the run goes on.
+ * twice. One record's failure is an event; the run goes on — unless the CRM refused the
+ * key: then the run stops there, failed, with one event for the owner instead of one per
+ * record (puente-key-refusal.c).
  *
  * Before the pages, consent changed in the CRM since the last run is handled as the profile
  * says: put back where the source decides (GIAV), or passed to the source where it flows
@@ -50,6 +52,7 @@
 
 #include "puente-api-client.h"
 #include "puente-engine.h"
+#include "puente-key-refusal.h"
 #include "puente-validation.h"
 
 #define N_ENTITIES (PUENTE_ENTITY_DEAL + 1)
@@ -112,6 +115,7 @@ typedef struct
   char          *hash;
   char          *consent_before;  /* as last sent, from the link */
   gboolean       cancelled;       /* its request was cancelled: nothing is stored for it */
+  gboolean       refused;         /* the CRM refused the key: not even counted */
   gboolean       keep_intent;     /* a create that may have happened, to a CRM that cannot
                                    * be asked: its intent stays as it was (plan_record()) */
   char          *source_consent;  /* the consent the source has now */
@@ -170,6 +174,7 @@ typedef struct
 
   GPtrArray        *actions;
   guint             pending;
+  GError           *refusal;  /* the CRM refused the key: the run stops after this page */
 } Run;
 
 static void
@@ -216,6 +221,7 @@ run_free (Run *run)
   g_clear_pointer (&run->reassert, g_ptr_array_unref);
   g_clear_pointer (&run->back_flow, g_ptr_array_unref);
   g_clear_pointer (&run->deletions, g_ptr_array_unref);
+  g_clear_error (&run->refusal);
   g_free (run);
 }
 
@@ -1086,8 +1092,13 @@ fail_run (GTask  *task,
   Run *run = g_task_get_task_data (task);
 
   if (!self->dry_run && run->summary.run != 0)
+    puente_store_rollback (self->store);
+  if (!self->dry_run && puente_key_refusal_matches (error))
+    run->summary.run = puente_key_refusal_record (self->store, self->connection_id, run->summary.run,
+                                                  run->mode == PUENTE_RUN_FULL ? "full" : "modified",
+                                                  run->trigger, puente_crm_get_name (self->crm), error);
+  if (!self->dry_run && run->summary.run != 0)
     {
-      puente_store_rollback (self->store);
       puente_store_finish_run (self->store, run->summary.run,
                                g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
                                ? "cancelled" : "failed", NULL, NULL);
@@ -1142,6 +1153,8 @@ commit_page (GTask *task)
     {
       Action *action = g_ptr_array_index (run->actions, i);
 
+      if (action->refused)
+        continue;  /* as if not planned: its link stays as it was */
       per_entity[index_slot (action->entity)]++;
       run->summary.counts[action->entity][action->outcome]++;
 
@@ -1209,7 +1222,9 @@ commit_page (GTask *task)
   emit_progress (self, FALSE);
 
   g_clear_pointer (&run->actions, g_ptr_array_unref);
-  if (run->deleting)
+  if (run->refusal != NULL)
+    fail_run (task, g_steal_pointer (&run->refusal));
+  else if (run->deleting)
     {
       run->deleting = FALSE;
       run->deletions_done = TRUE;
@@ -1271,6 +1286,15 @@ request_done (GTask  *task,
                                            "“Retry”."),
                                          crm_name, crm_name, crm_name);
       g_error_free (error);
+    }
+  else if (puente_key_refusal_matches (error))
+    {
+      /* The key was refused: the page commits what finished, then the run stops. */
+      action->refused = TRUE;
+      if (run->refusal == NULL)
+        run->refusal = error;
+      else
+        g_error_free (error);
     }
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {

@@ -421,6 +421,7 @@ struct _SandboxCrm
 {
   SandboxService service;
   char          *key;
+  gint64         writes_left;  /* writes the key still works for; -1: it is never revoked */
   gboolean       custom_field_create;
 
   JsonObject    *account;
@@ -2806,7 +2807,14 @@ check_key (CrmRequest *request)
   while (*key == ' ')
     key++;
 
-  if (!same_key (key, request->crm->key))
+  /* Revoked by POST /__sandbox/revoke-key: refused like a wrong key (see crm_control()) */
+  if (same_key (key, request->crm->key) && request->crm->writes_left > 0 &&
+      !g_str_equal (soup_server_message_get_method (request->msg), SOUP_METHOD_GET))
+    request->crm->writes_left--;
+  else if (request->crm->writes_left == 0)
+    key = NULL;
+
+  if (key == NULL || !same_key (key, request->crm->key))
     {
       soup_message_headers_replace (soup_server_message_get_response_headers (request->msg),
                                     "WWW-Authenticate", AUTH_KEYWORD);
@@ -2880,9 +2888,37 @@ crm_throttled (gpointer           data,
   soup_server_message_set_status (msg, STATUS_TOO_MANY_REQUESTS, "Too Many Requests");
 }
 
+/* POST /__sandbox/revoke-key?after-writes=N: the owner revokes the key in Clientify while
+ * Puente works. The key keeps working for N more writes (any method but GET), then every
+ * request with it is answered 401 as a wrong key is. POST /__sandbox/reset gives it back.
+ * Answers {"writes_left": N}. */
+static gboolean
+revoke_key (SandboxCrm        *self,
+            SoupServerMessage *msg)
+{
+  const char *query = g_uri_get_query (soup_server_message_get_uri (msg));
+  g_autoptr(GHashTable) params = query != NULL ? g_uri_parse_params (query, -1, "&", G_URI_PARAMS_NONE, NULL) : NULL;
+  g_autofree char *answer = NULL;
+  guint64 writes = 0;
+
+  if (!g_str_equal (soup_server_message_get_method (msg), SOUP_METHOD_POST) || params == NULL ||
+      !g_ascii_string_to_unsigned (g_hash_table_lookup (params, "after-writes"), 10, 0, G_MAXINT32,
+                                   &writes, NULL))
+    {
+      soup_server_message_set_status (msg, SOUP_STATUS_BAD_REQUEST, NULL);
+      return TRUE;
+    }
+
+  self->writes_left = (gint64) writes;
+  answer = g_strdup_printf ("{\"writes_left\": %" G_GINT64_FORMAT "}", self->writes_left);
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, answer, strlen (answer));
+  return TRUE;
+}
+
 /* POST /__sandbox/custom-fields/: creates a custom field even with
  * --no-custom-field-create, standing for "the owner created it by hand in Clientify's web
- * UI"; same body and answer as POST /v1/custom-fields/ */
+ * UI"; same body and answer as POST /v1/custom-fields/. And revoke_key(). */
 static gboolean
 crm_control (gpointer           data,
              SoupServerMessage *msg,
@@ -2891,6 +2927,8 @@ crm_control (gpointer           data,
   SandboxCrm *self = data;
   CrmRequest request = { 0 };
 
+  if (g_str_equal (path, "revoke-key") || g_str_equal (path, "revoke-key/"))
+    return revoke_key (self, msg);
   if (!g_str_equal (path, PATH_CUSTOM_FIELDS "/") && !g_str_equal (path, PATH_CUSTOM_FIELDS))
     return FALSE;
 
@@ -3244,7 +3282,10 @@ out:
 static void
 crm_reset (gpointer data)
 {
-  load_demo (data);
+  SandboxCrm *self = data;
+
+  self->writes_left = -1;
+  load_demo (self);
 }
 
 /* ---- Public ------------------------------------------------------------------------------ */
@@ -3265,6 +3306,7 @@ sandbox_crm_new (const char *key,
   g_return_val_if_fail (key != NULL && key[0] != '\0', NULL);
 
   self->key = g_strdup (key);
+  self->writes_left = -1;
   self->custom_field_create = custom_field_create;
   self->pipelines = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   for (guint i = 0; i < N_COLLECTIONS; i++)
