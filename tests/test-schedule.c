@@ -424,7 +424,9 @@ test_service_unit (void)
                    "Type=oneshot\n"
                    "ExecStart=/usr/bin/puente-sync run --mode modified --trigger schedule\n"
                    "Nice=19\n"
-                   "IOSchedulingClass=idle\n");
+                   "IOSchedulingClass=idle\n"
+                   "# 5: another sync was under way (the app's): this one did nothing\n"
+                   "SuccessExitStatus=5\n");
 
   assert_exec_start ("/opt/puente/bin/puente-sync", "/home/ana/.local/share/puente",
                      "/opt/puente/bin/puente-sync --data-dir /home/ana/.local/share/puente "

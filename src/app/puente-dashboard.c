@@ -122,6 +122,9 @@ puente_dashboard_run_state_sentence (const char *state)
     return _("Held back: it would have changed too much at once");
   if (g_strcmp0 (state, "running") == 0)
     return _("Running");
+  if (g_strcmp0 (state, "interrupted") == 0)
+    return _("Stopped before it finished (the computer was turned off, or its disk was full): "
+             "the next sync goes on from there");
 
   return state;
 }

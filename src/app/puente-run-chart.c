@@ -173,6 +173,8 @@ state_text (const char *state)
     return _("Held back: it would have changed too much at once");
   if (g_strcmp0 (state, "running") == 0)
     return _("Running");
+  if (g_strcmp0 (state, "interrupted") == 0)
+    return _("Stopped before it finished");
 
   return NULL;
 }

@@ -5,7 +5,8 @@
  * Exit status (a contract scripts and the systemd timer rely on):
  *   0 every record fine; 1 the run finished with failed or conflicting records, or the CRM
  *   needs manual steps; 2 the run itself failed; 3 a configuration or credentials problem;
- *   4 held by the safety brake (nothing written; `run --force` goes ahead).
+ *   4 held by the safety brake (nothing written; `run --force` goes ahead); 5 another sync of
+ *   the connection was under way (nothing done: the app's, or the timer's).
  * A scheduled run (`run --trigger schedule`, the timer's) that ends with 1 or 2 also tells the
  * desktop, with a notification (see notify_scheduled_run()). After a run, the log keeps to
  * the owner's retention (log.retention-days).
@@ -34,6 +35,7 @@ enum {
   EXIT_RUN_FAILED = 2,
   EXIT_CONFIG = 3,
   EXIT_BRAKED = 4,
+  EXIT_BUSY = 5,
 };
 
 typedef struct
@@ -77,6 +79,8 @@ fail (int           status,
 static int
 status_for_error (const GError *error)
 {
+  if (g_error_matches (error, PUENTE_STORE_ERROR, PUENTE_STORE_ERROR_BUSY))
+    return EXIT_BUSY;
   if (error->domain == PUENTE_CREDENTIALS_ERROR ||
       error->domain == PUENTE_STORE_ERROR ||
       g_error_matches (error, PUENTE_API_ERROR, PUENTE_API_ERROR_UNAUTHORIZED) ||
@@ -1059,6 +1063,43 @@ command_listen (Cli   *cli,
   return EXIT_FINE;
 }
 
+/* ---- repair ----------------------------------------------------------------------------- */
+
+/* A damaged store is moved aside and started again; the next run finds in the CRM every
+ * record Puente made (see puente-store-repair.c). Called without a store open. */
+static int
+command_repair (Cli   *cli,
+                int    argc,
+                char **argv)
+{
+  GOptionEntry entries[] = { { NULL } };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *db = g_build_filename (cli->data_dir, "puente.db", NULL);
+  g_autofree char *copy = NULL;
+  g_autoptr(PuenteStore) store = NULL;
+  guint kept = 0;
+
+  if (!parse_options ("repair", entries,
+                      _("Moves damaged records aside and starts them again. Close Puente first. "
+                        "The next sync finds again in the CRM every record Puente made there, "
+                        "so none is created twice."), &argc, &argv))
+    return EXIT_CONFIG;
+
+  store = puente_store_repair (db, &copy, &kept, &error);
+  if (store == NULL)
+    return fail (EXIT_CONFIG, error);
+
+  g_print (_("The damaged records were kept in %s.\n"), copy);
+  if (kept > 0)
+    g_print (_("Your connection and its choices were kept. The next sync finds your records "
+               "in the CRM again; run “puente-sync run” or wait for the schedule.\n"));
+  else
+    g_print (_("Your connection could not be read from the damaged records: set it up again "
+               "with “puente-sync connect” or in Puente. Your keys are still in the keyring.\n"));
+
+  return EXIT_FINE;
+}
+
 /* ---- main ------------------------------------------------------------------------------- */
 
 static const struct {
@@ -1074,6 +1115,7 @@ static const struct {
   { "events", command_events, N_("List what happened to each record") },
   { "jivochat", command_jivochat, N_("Set how JivoChat chats become CRM records") },
   { "listen", command_listen, N_("Listen for JivoChat chats until stopped") },
+  { "repair", command_repair, N_("Start again from the CRM when Puente’s records are damaged") },
 };
 
 static void
@@ -1089,7 +1131,8 @@ print_usage (FILE *stream)
            _("Options:"), _("Where Puente keeps its records (default: ~/.local/share/puente)"),
            _("Show the version and exit"), _("Show this help"),
            _("Exit status: 0 all fine; 1 some records failed or conflict; 2 the sync failed; "
-             "3 a setup or key problem; 4 held by the safety brake (run --force goes ahead). "
+             "3 a setup or key problem; 4 held by the safety brake (run --force goes ahead); "
+             "5 another sync was under way. "
              "“puente-sync COMMAND --help” shows a command’s options."));
 }
 
@@ -1145,8 +1188,8 @@ main (int   argc,
         if (cli.data_dir == NULL)
           cli.data_dir = g_build_filename (g_get_user_data_dir (), "puente", NULL);
         db = g_build_filename (cli.data_dir, "puente.db", NULL);
-        cli.store = puente_store_open (db, &error);
-        if (cli.store == NULL)
+        if (commands[i].run != command_repair &&
+            (cli.store = puente_store_open (db, &error)) == NULL)
           {
             g_free (cli.data_dir);
             return fail (EXIT_CONFIG, error);

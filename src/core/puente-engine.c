@@ -53,6 +53,7 @@
 #include "puente-api-client.h"
 #include "puente-engine.h"
 #include "puente-key-refusal.h"
+#include "puente-run-lock.h"
 #include "puente-validation.h"
 
 #define N_ENTITIES (PUENTE_ENTITY_DEAL + 1)
@@ -175,6 +176,8 @@ typedef struct
   GPtrArray        *actions;
   guint             pending;
   GError           *refusal;  /* the CRM refused the key: the run stops after this page */
+
+  PuenteRunLock    *lock;  /* held from the start to the answer (not in a dry run) */
 } Run;
 
 static void
@@ -222,6 +225,7 @@ run_free (Run *run)
   g_clear_pointer (&run->back_flow, g_ptr_array_unref);
   g_clear_pointer (&run->deletions, g_ptr_array_unref);
   g_clear_error (&run->refusal);
+  g_clear_pointer (&run->lock, puente_run_lock_release);
   g_free (run);
 }
 
@@ -1106,6 +1110,7 @@ fail_run (GTask  *task,
 
   emit_progress (self, TRUE);
   self->live = NULL;
+  g_clear_pointer (&run->lock, puente_run_lock_release);
   g_task_return_error (task, error);
   g_object_unref (task);
 }
@@ -1897,6 +1902,7 @@ finish_run (GTask *task)
 
   emit_progress (self, TRUE);
   self->live = NULL;
+  g_clear_pointer (&run->lock, puente_run_lock_release);
   g_task_return_boolean (task, TRUE);
   g_object_unref (task);
 }
@@ -2233,6 +2239,7 @@ plan_cb (GObject      *object,
       run->summary = plan;
       run->summary.run = braked;
       self->live = NULL;
+      g_clear_pointer (&run->lock, puente_run_lock_release);
       g_task_return_error (task, g_error_new_literal (PUENTE_ENGINE_ERROR, PUENTE_ENGINE_ERROR_BRAKED, reason));
       g_object_unref (task);
       return;
@@ -2281,6 +2288,16 @@ puente_engine_run_async (PuenteEngine        *self,
     }
   run->would_link = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_task_set_task_data (task, run, (GDestroyNotify) run_free);
+
+  /* One run of a connection at a time, in any process (see puente-run-lock.c). */
+  if (!self->dry_run &&
+      (run->lock = puente_run_lock_acquire (self->store, self->connection_id, &error)) == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
+    }
+
   self->live = &run->summary;
   memset (self->done, 0, sizeof self->done);
   memset (self->pending, 0, sizeof self->pending);

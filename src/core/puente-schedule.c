@@ -402,7 +402,9 @@ puente_schedule_service_unit (const char *sync_path,
                           "Type=oneshot\n"
                           "ExecStart=%s\n"
                           "Nice=19\n"
-                          "IOSchedulingClass=idle\n",
+                          "IOSchedulingClass=idle\n"
+                          "# 5: another sync was under way (the app's): this one did nothing\n"
+                          "SuccessExitStatus=5\n",
                           exec->str);
 }
 

@@ -267,13 +267,28 @@ puente_store_init (PuenteStore *self)
   self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, finalize_statement);
 }
 
+static gboolean
+set_damaged (GError **error)
+{
+  g_set_error_literal (error, PUENTE_STORE_ERROR, PUENTE_STORE_ERROR_DAMAGED,
+                       _("Puente’s records on this computer are damaged, so it sent nothing. "
+                         "Run “puente-sync repair” to keep a copy of them and start again "
+                         "from the CRM: every record Puente made there is found again, none "
+                         "is created twice."));
+  return FALSE;
+}
+
 /* The owner cannot act on SQLite's words; they go to the log, the owner gets a sentence. */
 static gboolean
 set_error (PuenteStore  *self,
            GError      **error,
            const char   *what)
 {
-  g_debug ("SQLite failed to %s: %s (%d)", what, sqlite3_errmsg (self->db), sqlite3_errcode (self->db));
+  int code = sqlite3_errcode (self->db);
+
+  g_debug ("SQLite failed to %s: %s (%d)", what, sqlite3_errmsg (self->db), sqlite3_extended_errcode (self->db));
+  if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB)
+    return set_damaged (error);
   g_set_error (error, PUENTE_STORE_ERROR, PUENTE_STORE_ERROR_FAILED,
                _("Puente could not update its records on this computer. Check that the disk "
                  "is not full, then try again."));
@@ -462,6 +477,84 @@ puente_store_open (const char  *path,
     return NULL;
 
   return g_steal_pointer (&self);
+}
+
+const char *
+puente_store_get_path (PuenteStore *self)
+{
+  g_return_val_if_fail (PUENTE_IS_STORE (self), NULL);
+
+  return sqlite3_db_filename (self->db, "main");
+}
+
+/**
+ * puente_store_check:
+ *
+ * Checks the database file's structure (PRAGMA quick_check: every page read once, no
+ * index compared with its table), as a run does before its first request.
+ *
+ * Returns: %FALSE with %PUENTE_STORE_ERROR_DAMAGED when it is damaged
+ */
+gboolean
+puente_store_check (PuenteStore  *self,
+                    GError      **error)
+{
+  sqlite3_stmt *statement = NULL;
+  gboolean whole = FALSE;
+  int rc;
+
+  g_return_val_if_fail (PUENTE_IS_STORE (self), FALSE);
+
+  rc = sqlite3_prepare_v2 (self->db, "PRAGMA quick_check", -1, &statement, NULL);
+  if (rc == SQLITE_OK && (rc = sqlite3_step (statement)) == SQLITE_ROW)
+    {
+      const char *answer = (const char *) sqlite3_column_text (statement, 0);
+
+      whole = g_strcmp0 (answer, "ok") == 0;
+      if (!whole)
+        g_debug ("PRAGMA quick_check: %s", answer);
+    }
+  sqlite3_finalize (statement);
+
+  if (rc != SQLITE_ROW && rc != SQLITE_OK)
+    return set_error (self, error, "check the store");
+  if (!whole)
+    return set_damaged (error);
+
+  return TRUE;
+}
+
+/**
+ * puente_store_mark_interrupted_runs:
+ *
+ * Marks the connection's runs still "running" as "interrupted", finished at their last
+ * event. Only the holder of the connection's run lock (puente_run_lock_acquire()) may call
+ * it: then none of them can be under way.
+ *
+ * Returns: how many, or -1 on error
+ */
+int
+puente_store_mark_interrupted_runs (PuenteStore  *self,
+                                    const char   *connection_id,
+                                    GError      **error)
+{
+  sqlite3_stmt *statement;
+
+  g_return_val_if_fail (PUENTE_IS_STORE (self), -1);
+
+  statement = prepare (self, "UPDATE runs SET state = 'interrupted', finished = "
+                             "COALESCE((SELECT MAX(time) FROM events WHERE run = runs.id), started) "
+                             "WHERE connection = ? AND state = 'running'", error);
+  if (statement == NULL)
+    return -1;
+
+  bind_text (statement, 1, connection_id);
+  if (!step_done (self, statement, error))
+    return -1;
+  if (sqlite3_changes (self->db) > 0)
+    g_debug ("%d runs of %s were interrupted", sqlite3_changes (self->db), connection_id);
+
+  return sqlite3_changes (self->db);
 }
 
 gboolean
@@ -1278,7 +1371,8 @@ puente_store_save_connection (PuenteStore             *self,
  * puente_store_load_connection:
  *
  * Returns: (transfer full) (nullable): the connection with its settings (%NULL when it has
- *   none), or %NULL when none is set up (no error)
+ *   none), or %NULL when none is set up (no error; %PUENTE_STORE_ERROR_DAMAGED when the
+ *   store is damaged, which can hide it)
  */
 PuenteConnection *
 puente_store_load_connection (PuenteStore  *self,
@@ -1297,7 +1391,7 @@ puente_store_load_connection (PuenteStore  *self,
     return NULL;
 
   bind_text (statement, 1, id);
-  if (sqlite3_step (statement) == SQLITE_ROW)
+  if ((rc = sqlite3_step (statement)) == SQLITE_ROW)
     {
       connection = g_new0 (PuenteConnection, 1);
       connection->id = column_text (statement, 0);
@@ -1307,10 +1401,21 @@ puente_store_load_connection (PuenteStore  *self,
       connection->source_kind = column_text (statement, 4);
       connection->source_location = column_text (statement, 5);
     }
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      set_error (self, error, "read a connection");
+      sqlite3_reset (statement);
+      return NULL;
+    }
   sqlite3_reset (statement);
 
+  /* Not there: a first start, or a damaged file that lost it (which must not look like a
+   * first start, where the owner would set everything up again beside the old records). */
   if (connection == NULL)
-    return NULL;
+    {
+      puente_store_check (self, error);
+      return NULL;
+    }
 
   statement = prepare (self, "SELECT key, value FROM connection_settings WHERE connection = ?", error);
   if (statement == NULL)

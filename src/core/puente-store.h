@@ -18,6 +18,8 @@ typedef enum
   PUENTE_STORE_ERROR_OPEN,
   PUENTE_STORE_ERROR_TOO_NEW,
   PUENTE_STORE_ERROR_FAILED,
+  PUENTE_STORE_ERROR_BUSY,     /* another run of the connection is under way */
+  PUENTE_STORE_ERROR_DAMAGED,  /* the database file is damaged: see puente_store_repair() */
 } PuenteStoreError;
 
 GQuark puente_store_error_quark (void);
@@ -198,7 +200,8 @@ typedef struct
   char   *trigger;
   gint64  started;
   gint64  finished;  /* 0 while running */
-  char   *state;     /* running, succeeded, finished-with-failures, failed, cancelled, braked */
+  char   *state;     /* running, succeeded, finished-with-failures, failed, cancelled, braked,
+                      * interrupted (left running by a process that ended) */
   guint   counts[PUENTE_OUTCOME_DELETED + 1];  /* events by outcome (unchanged: not logged) */
 } PuenteRunInfo;
 
@@ -255,6 +258,12 @@ PuenteStore *puente_store_open             (const char     *path,
                                             GError        **error);
 char        *puente_store_default_path     (void);
 int          puente_store_get_schema_version (PuenteStore  *self);
+const char  *puente_store_get_path         (PuenteStore    *self);
+gboolean     puente_store_check            (PuenteStore    *self,
+                                            GError        **error);
+int          puente_store_mark_interrupted_runs (PuenteStore  *self,
+                                                 const char   *connection_id,
+                                                 GError      **error);
 
 gboolean     puente_store_begin            (PuenteStore    *self,
                                             GError        **error);
