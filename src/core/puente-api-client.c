@@ -34,6 +34,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "puente-api-client.h"
+#include "puente-json.h"
 
 #define DEFAULT_MAX_ATTEMPTS    6
 #define DEFAULT_BASE_DELAY_MS   500
@@ -464,7 +465,9 @@ parse_json (GBytes *bytes)
   if (data == NULL || length == 0)
     return json_node_new (JSON_NODE_NULL);
 
-  if (!json_parser_load_from_data (parser, data, length, NULL))
+  /* Too deep to be an answer; json-glib would recurse through it on this thread */
+  if (!puente_json_depth_within (data, length, PUENTE_JSON_MAX_DEPTH) ||
+      !json_parser_load_from_data (parser, data, length, NULL))
     return NULL;
 
   return json_node_ref (json_parser_get_root (parser));

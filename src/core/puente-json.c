@@ -7,6 +7,56 @@
 
 #include "puente-json.h"
 
+/**
+ * puente_json_depth_within:
+ * @data: (array length=length): JSON text, not trusted
+ * @max_depth: the most arrays and objects open at once, e.g. %PUENTE_JSON_MAX_DEPTH
+ *
+ * A scan to run before json-glib sees @data, which it parses by recursion: counts the `[`
+ * and `{` open at once, outside strings. It does not check that @data is JSON.
+ *
+ * Returns: whether no more than @max_depth are ever open at once
+ */
+gboolean
+puente_json_depth_within (const char *data,
+                          gsize       length,
+                          guint       max_depth)
+{
+  gboolean in_string = FALSE;
+  gboolean escaped = FALSE;
+  guint depth = 0;
+
+  g_return_val_if_fail (data != NULL || length == 0, FALSE);
+
+  for (gsize i = 0; i < length; i++)
+    {
+      char c = data[i];
+
+      if (in_string)
+        {
+          if (escaped)
+            escaped = FALSE;
+          else if (c == '\\')
+            escaped = TRUE;
+          else if (c == '"')
+            in_string = FALSE;
+          continue;
+        }
+
+      if (c == '"')
+        in_string = TRUE;
+      else if (c == '[' || c == '{')
+        {
+          if (++depth > max_depth)
+            return FALSE;
+        }
+      else if ((c == ']' || c == '}') && depth > 0)
+        depth--;
+    }
+
+  return TRUE;
+}
+
 /* The member when it is a value (a string, a number, a boolean), else NULL */
 JsonNode *
 puente_json_member_value (JsonObject *object,

@@ -11,6 +11,14 @@
 
 G_BEGIN_DECLS
 
+/* The deepest nesting of arrays and objects Puente reads: json-glib's parser recurses once
+ * per level, so 80,000 `[` overflow the stack of the thread that parses them. */
+#define PUENTE_JSON_MAX_DEPTH 64
+
+gboolean    puente_json_depth_within   (const char *data,
+                                        gsize       length,
+                                        guint       max_depth);
+
 /* Each takes a NULL @object as one without the member. */
 JsonNode   *puente_json_member_value   (JsonObject *object,
                                         const char *name);

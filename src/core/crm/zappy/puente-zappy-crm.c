@@ -34,6 +34,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "puente-json.h"
 #include "puente-store.h"
 #include "puente-zappy-crm.h"
 
@@ -401,7 +402,8 @@ answer_id (GBytes *body)
   JsonNode *root;
   JsonObject *object;
 
-  if (data == NULL || length == 0 || !json_parser_load_from_data (parser, data, length, NULL))
+  if (data == NULL || length == 0 || !puente_json_depth_within (data, length, PUENTE_JSON_MAX_DEPTH) ||
+      !json_parser_load_from_data (parser, data, length, NULL))
     return NULL;
   root = json_parser_get_root (parser);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
