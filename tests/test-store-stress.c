@@ -25,13 +25,13 @@
 
 #define KEY       "store-stress-key"
 #define N_CLIENTS 80
-#define N_ROUNDS  6
+#define N_ROUNDS  12
 #define N_CHATS_A_ROUND 4
 
 typedef struct
 {
   char        *db;
-  GAtomicRefCount stop;
+  int          stop;
   guint        writes;
 } AppThread;
 
@@ -53,8 +53,7 @@ spawn (const char  *data_dir,
   g_ptr_array_add (argv, NULL);
 
   return g_subprocess_newv ((const char * const *) argv->pdata,
-                            G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                            G_SUBPROCESS_FLAGS_STDERR_PIPE, error);
+                            G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, error);
 }
 
 static int
@@ -82,7 +81,7 @@ run_to_end (const char *data_dir,
                                G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
                                G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
   g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, input, NULL, &out, &err, &error);
+  g_subprocess_communicate_utf8 (process, input != NULL ? input : "", NULL, &out, &err, &error);
   g_assert_no_error (error);
   if (g_subprocess_get_exit_status (process) != 0)
     g_test_message ("puente-sync %s: %d\n%s%s", (const char *) argv->pdata[3],
@@ -294,7 +293,6 @@ test_everyone_at_once (void)
 
   listen = spawn (data_dir, &error, "listen", NULL);
   g_assert_no_error (error);
-  g_output_stream_close (g_subprocess_get_stdin_pipe (listen), NULL, NULL);
   address = read_address (listen);
 
   for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
@@ -314,7 +312,6 @@ test_everyone_at_once (void)
 
       for (guint i = 0; i < G_N_ELEMENTS (all); i++)
         {
-          g_output_stream_close (g_subprocess_get_stdin_pipe (all[i]), NULL, NULL);
           g_assert_true (g_subprocess_communicate (all[i], NULL, NULL, NULL, NULL, &error));
           g_assert_no_error (error);
           g_assert_true (g_subprocess_get_if_exited (all[i]));
