@@ -14,10 +14,18 @@
  *
  *   200 {"result": "ok"}   a chat_finished, stored (or known already: a second delivery), or
  *                          any other event, acknowledged and ignored
- *   400                    not a JSON object, or a chat_finished without a chat id
+ *   400                    not a JSON object, nested deeper than PUENTE_JSON_MAX_DEPTH (json-glib
+ *                          would recurse through it until the stack ends), or a chat_finished
+ *                          without a chat id
  *   404                    any other path (a wrong token included), 405 any other method,
- *   413                    a body over PUENTE_JIVOCHAT_MAX_BODY
+ *   413                    a body over PUENTE_JIVOCHAT_MAX_BODY, said or sent (chunked)
  *   503                    the chat could not be stored (JivoChat may send it again)
+ *
+ * 404, 405 and 413 are decided from the request line and headers (early_cb) and answered
+ * before the body is read; a body is read up to PUENTE_JIVOCHAT_MAX_BODY and no further. The
+ * connections are accepted by puente-jivochat-guard.c: one request each ("Connection: close"),
+ * within PUENTE_JIVOCHAT_TIMEOUT_MS of its accept, at most PUENTE_JIVOCHAT_MAX_CONNECTIONS at
+ * once, and listening goes on when the process runs out of descriptors for a while.
  *
  * The chat is stored before the answer and put into the CRM after it, so JivoChat never
  * waits on the CRM. On start, chats left waiting or failed by an earlier run are tried again;
@@ -43,8 +51,10 @@
 
 #include "puente-connection.h"
 #include "puente-credentials.h"
+#include "puente-jivochat-guard.h"
 #include "puente-jivochat-listener.h"
 #include "puente-jivochat-private.h"
+#include "puente-json.h"
 
 #define TOKEN_BYTES 16
 
@@ -118,12 +128,14 @@ typedef struct
   GCancellable          *cancellable;
   gint                   quit;            /* atomic */
   GTask                 *start_task;      /* until listening, or failed */
+  guint                  timeout_ms;      /* of a connection */
 
   /* Only on the thread */
   PuenteStore           *store;
   PuenteCrm             *crm;
   PuenteJivochatHandler *handler;
   SoupServer            *server;
+  PuenteJivochatGuard   *guard;           /* accepts the server's connections */
   GSource               *retry_source;    /* the next retry of the failed chats */
   char                  *token;
   guint                  port;            /* set before start_task returns; read after */
@@ -142,6 +154,7 @@ struct _PuenteJivochatListener
   Worker                *worker;
   char                  *url;
   guint                  port;
+  guint                  timeout_ms;
 };
 
 G_DEFINE_FINAL_TYPE (PuenteJivochatListener, puente_jivochat_listener, G_TYPE_OBJECT)
@@ -369,6 +382,32 @@ path_matches (Worker     *worker,
   return difference == 0;
 }
 
+/* From the request line and headers, before the body: what is refused is answered now, and
+ * what is not is read up to PUENTE_JIVOCHAT_MAX_BODY. */
+static void
+early_cb (SoupServer        *server,
+          SoupServerMessage *msg,
+          const char        *path,
+          GHashTable        *query,
+          gpointer           user_data)
+{
+  Worker *worker = user_data;
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+
+  if (!path_matches (worker, path))
+    {
+      g_debug ("%s to an unknown path: 404", soup_server_message_get_method (msg));
+      puente_jivochat_guard_refuse (worker->guard, msg, SOUP_STATUS_NOT_FOUND, "not found");
+    }
+  else if (!g_str_equal (soup_server_message_get_method (msg), SOUP_METHOD_POST))
+    puente_jivochat_guard_refuse (worker->guard, msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "only POST");
+  else if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
+           soup_message_headers_get_content_length (headers) > PUENTE_JIVOCHAT_MAX_BODY)
+    puente_jivochat_guard_refuse (worker->guard, msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too large");
+  else
+    puente_jivochat_guard_limit_body (worker->guard, msg, PUENTE_JIVOCHAT_MAX_BODY);
+}
+
 static void
 request_cb (SoupServer        *server,
             SoupServerMessage *msg,
@@ -401,6 +440,14 @@ request_cb (SoupServer        *server,
   if (g_bytes_get_size (body) > PUENTE_JIVOCHAT_MAX_BODY)
     {
       answer (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too large");
+      return;
+    }
+
+  if (!puente_json_depth_within (g_bytes_get_data (body, NULL), g_bytes_get_size (body),
+                                 PUENTE_JSON_MAX_DEPTH))
+    {
+      g_debug ("A body nested deeper than %u: 400", PUENTE_JSON_MAX_DEPTH);
+      answer (msg, SOUP_STATUS_BAD_REQUEST, "too deep");
       return;
     }
 
@@ -445,8 +492,6 @@ worker_setup (Worker  *worker,
               GError **error)
 {
   g_autoptr(GInetAddress) inet = NULL;
-  g_autoptr(GSocketAddress) address = NULL;
-  GSList *uris;
   const char *host = puente_jivochat_get_address (worker->connection);
 
   inet = g_inet_address_new_from_string (host);
@@ -485,9 +530,10 @@ worker_setup (Worker  *worker,
   g_signal_connect (worker->handler, "chat-handled", G_CALLBACK (chat_handled_cb), worker);
 
   worker->server = soup_server_new ("server-header", "Puente ", NULL);
+  soup_server_add_early_handler (worker->server, NULL, early_cb, worker, NULL);
   soup_server_add_handler (worker->server, NULL, request_cb, worker, NULL);
-  address = g_inet_socket_address_new (inet, puente_jivochat_get_port (worker->connection));
-  if (!soup_server_listen (worker->server, address, 0, error))
+  worker->guard = puente_jivochat_guard_new (worker->server, worker->timeout_ms);
+  if (!puente_jivochat_guard_listen (worker->guard, inet, puente_jivochat_get_port (worker->connection), error))
     {
       g_autofree char *detail = g_strdup ((*error)->message);
 
@@ -500,9 +546,7 @@ worker_setup (Worker  *worker,
       return FALSE;
     }
 
-  uris = soup_server_get_uris (worker->server);
-  worker->port = uris != NULL ? (guint) g_uri_get_port (uris->data) : 0;
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  worker->port = puente_jivochat_guard_get_port (worker->guard);
 
   return TRUE;
 }
@@ -535,6 +579,7 @@ worker_main (gpointer data)
 
   if (worker->server != NULL)
     soup_server_disconnect (worker->server);
+  g_clear_pointer (&worker->guard, puente_jivochat_guard_free);
   g_clear_object (&worker->server);
   g_cancellable_cancel (worker->cancellable);
   /* Let a pass that was under way see its cancellation and end. */
@@ -592,6 +637,7 @@ static void
 puente_jivochat_listener_init (PuenteJivochatListener *self)
 {
   self->crm_func = puente_connection_open_crm;
+  self->timeout_ms = PUENTE_JIVOCHAT_TIMEOUT_MS;
   self->retry_base = PUENTE_JIVOCHAT_RETRY_BASE;
   self->max_attempts = PUENTE_JIVOCHAT_MAX_ATTEMPTS;
 }
@@ -640,6 +686,17 @@ puente_jivochat_listener_set_retry_policy (PuenteJivochatListener *self,
 
   self->retry_base = base_us;
   self->max_attempts = max_attempts;
+}
+
+void
+puente_jivochat_listener_set_timeout (PuenteJivochatListener *self,
+                                      guint                   timeout_ms)
+{
+  g_return_if_fail (PUENTE_IS_JIVOCHAT_LISTENER (self));
+  g_return_if_fail (self->thread == NULL);
+  g_return_if_fail (timeout_ms > 0);
+
+  self->timeout_ms = timeout_ms;
 }
 
 static void
@@ -696,6 +753,7 @@ puente_jivochat_listener_start_async (PuenteJivochatListener *self,
   worker->connection = puente_connection_copy (self->connection);
   worker->store_path = g_strdup (self->store_path);
   worker->crm_func = self->crm_func;
+  worker->timeout_ms = self->timeout_ms;
   worker->retry_base = self->retry_base;
   worker->max_attempts = self->max_attempts;
   worker->cancellable = g_cancellable_new ();
