@@ -533,6 +533,51 @@ test_key_revoked_mid_run (Fixture       *fixture,
   g_assert_nonnull (strstr (json_object_get_string_member (event, "message"), "Clientify no longer accepts"));
 }
 
+/* Two data directories (an integrator runs one per business), each connected to its own
+ * CRM with its own key: connecting the second does not replace the key the first runs with. */
+static void
+test_keys_per_data_dir (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  Fixture other = { .export = fixture->export };
+  g_auto(Result) provision = { 0, };
+  g_auto(Result) other_provision = { 0, };
+  g_auto(Result) first = { 0, };
+  g_auto(Result) second = { 0, };
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  other.sandbox = puente_test_sandbox_start ("--crm-key", "cli-other-key-8d21", NULL);
+  other.data_dir = g_dir_make_tmp ("puente-cli-XXXXXX", &error);
+  g_assert_no_error (error);
+
+  connect (fixture, KEY, 0);
+  connect (&other, "cli-other-key-8d21", 0);
+  provision = sync_tool (fixture, "", "provision", NULL);
+  g_assert_cmpint (provision.status, ==, 0);
+  other_provision = sync_tool (&other, "", "provision", NULL);
+  g_assert_cmpint (other_provision.status, ==, 0);
+
+  first = sync_tool (fixture, "", "run", NULL);
+  g_assert_cmpint (first.status, ==, 0);
+  g_assert_cmpuint (puente_test_sandbox_count (fixture->sandbox, "POST", "contacts"), >, 0);
+  second = sync_tool (&other, "", "run", NULL);
+  g_assert_cmpint (second.status, ==, 0);
+  g_assert_cmpuint (puente_test_sandbox_count (other.sandbox, "POST", "contacts"), >, 0);
+
+  dir = g_dir_open (other.data_dir, 0, NULL);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (other.data_dir, name, NULL);
+
+      g_unlink (path);
+    }
+  g_rmdir (other.data_dir);
+  g_free (other.data_dir);
+  puente_test_sandbox_stop (other.sandbox);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -546,6 +591,7 @@ main (int   argc,
   g_test_add ("/cli/connect-again-keeps-choices", Fixture, NULL, fixture_set_up,
               test_connect_again_keeps_choices, fixture_tear_down);
   g_test_add ("/cli/run-prunes-log", Fixture, NULL, fixture_set_up, test_run_prunes_log, fixture_tear_down);
+  g_test_add ("/cli/keys-per-data-dir", Fixture, NULL, fixture_set_up, test_keys_per_data_dir, fixture_tear_down);
   g_test_add ("/cli/key-revoked-mid-run", Fixture, NULL, fixture_set_up, test_key_revoked_mid_run, fixture_tear_down);
   g_test_add ("/cli/listen-for-chats", Fixture, NULL, fixture_set_up, test_listen_for_chats, fixture_tear_down);
 

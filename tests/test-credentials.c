@@ -5,6 +5,9 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
+#include <libsecret/secret.h>
+
 #include "puente-core.h"
 #include "puente-test.h"
 
@@ -221,6 +224,118 @@ test_secret_not_logged (void)
   g_test_trap_assert_stderr_unmatched ("*" LOGGED_SECRET "*");
 }
 
+/* Two data directories (two businesses, `puente-sync --data-dir`), both with the connection
+ * id "default": each keeps its own key. */
+static void
+test_one_entry_per_data_dir (void)
+{
+  g_autofree char *first = g_dir_make_tmp ("puente-credentials-XXXXXX", NULL);
+  g_autofree char *second = g_dir_make_tmp ("puente-credentials-XXXXXX", NULL);
+  g_autofree char *first_name = g_path_get_basename (first);
+  g_autofree char *first_again = g_build_filename (first, "..", first_name, ".", NULL);
+  g_autofree char *first_key = make_secret ();
+  g_autofree char *second_key = make_secret ();
+  g_autoptr(GError) error = NULL;
+
+  puente_test_require_private_session ();
+  g_assert_nonnull (first);
+  g_assert_nonnull (second);
+
+  puente_credentials_set_data_dir (first);
+  g_assert_true (puente_credentials_store_sync ("default", PUENTE_SERVICE_CRM, first_key, NULL, &error));
+  puente_credentials_set_data_dir (second);
+  g_assert_true (puente_credentials_store_sync ("default", PUENTE_SERVICE_CRM, second_key, NULL, &error));
+  g_assert_no_error (error);
+
+  /* Storing in the second did not replace the first's. */
+  assert_lookup ("default", PUENTE_SERVICE_CRM, second_key);
+  puente_credentials_set_data_dir (first);
+  assert_lookup ("default", PUENTE_SERVICE_CRM, first_key);
+  /* Another spelling of the same folder is the same folder. */
+  puente_credentials_set_data_dir (first_again);
+  assert_lookup ("default", PUENTE_SERVICE_CRM, first_key);
+  /* Neither is the default folder's. */
+  puente_credentials_set_data_dir (NULL);
+  assert_not_found ("default", PUENTE_SERVICE_CRM);
+
+  puente_credentials_set_data_dir (second);
+  g_assert_true (puente_credentials_delete_sync ("default", PUENTE_SERVICE_CRM, NULL, &error));
+  assert_not_found ("default", PUENTE_SERVICE_CRM);
+  puente_credentials_set_data_dir (first);
+  assert_lookup ("default", PUENTE_SERVICE_CRM, first_key);
+  g_assert_true (puente_credentials_delete_sync ("default", PUENTE_SERVICE_CRM, NULL, &error));
+  g_assert_no_error (error);
+
+  puente_credentials_set_data_dir (NULL);
+  g_rmdir (first);
+  g_rmdir (second);
+}
+
+/* How entries were stored before they had a data directory. */
+static const SecretSchema legacy_schema = {
+  "dev.puente.Puente.Credential", SECRET_SCHEMA_NONE,
+  {
+    { "connection", SECRET_SCHEMA_ATTRIBUTE_STRING },
+    { "service", SECRET_SCHEMA_ATTRIBUTE_STRING },
+    { "NULL", 0 },
+  }
+};
+
+/* How many entries of the pair have no data directory. */
+static guint
+count_legacy_entries (const char *connection_id)
+{
+  g_autoptr(GError) error = NULL;
+  GList *items = secret_password_search_sync (&legacy_schema, SECRET_SEARCH_ALL, NULL, &error,
+                                              "connection", connection_id, "service", "crm", NULL);
+  guint count = 0;
+
+  g_assert_no_error (error);
+  for (GList *l = items; l != NULL; l = l->next)
+    {
+      g_autoptr(GHashTable) attributes = secret_retrievable_get_attributes (l->data);
+
+      if (!g_hash_table_contains (attributes, "data-dir"))
+        count++;
+    }
+  g_list_free_full (items, g_object_unref);
+
+  return count;
+}
+
+/* A key stored before entries had a data directory is the default folder's: it is found
+ * there (never in another folder), and moved to an entry with the folder. */
+static void
+test_entry_without_data_dir (void)
+{
+  g_autofree char *connection_id = make_connection_id ();
+  g_autofree char *other = g_dir_make_tmp ("puente-credentials-XXXXXX", NULL);
+  g_autofree char *old_key = make_secret ();
+  g_autoptr(GError) error = NULL;
+
+  puente_test_require_private_session ();
+
+  g_assert_true (secret_password_store_sync (&legacy_schema, SECRET_COLLECTION_DEFAULT, "Puente: CRM API key",
+                                             old_key, NULL, &error,
+                                             "connection", connection_id, "service", "crm", NULL));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_legacy_entries (connection_id), ==, 1);
+
+  puente_credentials_set_data_dir (other);
+  assert_not_found (connection_id, PUENTE_SERVICE_CRM);
+  g_assert_cmpuint (count_legacy_entries (connection_id), ==, 1);
+
+  puente_credentials_set_data_dir (NULL);
+  assert_lookup (connection_id, PUENTE_SERVICE_CRM, old_key);
+  g_assert_cmpuint (count_legacy_entries (connection_id), ==, 0);
+  assert_lookup (connection_id, PUENTE_SERVICE_CRM, old_key);
+
+  g_assert_true (puente_credentials_delete_sync (connection_id, PUENTE_SERVICE_CRM, NULL, &error));
+  g_assert_no_error (error);
+  assert_not_found (connection_id, PUENTE_SERVICE_CRM);
+  g_rmdir (other);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -230,6 +345,8 @@ main (int   argc,
   g_test_add_func ("/credentials/round-trip-sync", test_round_trip_sync);
   g_test_add_func ("/credentials/round-trip-async", test_round_trip_async);
   g_test_add_func ("/credentials/keys-are-separate", test_keys_are_separate);
+  g_test_add_func ("/credentials/one-entry-per-data-dir", test_one_entry_per_data_dir);
+  g_test_add_func ("/credentials/entry-without-data-dir", test_entry_without_data_dir);
   g_test_add_func ("/credentials/no-keyring", test_no_keyring);
   g_test_add_func ("/credentials/secret-not-logged", test_secret_not_logged);
 

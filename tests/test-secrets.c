@@ -179,7 +179,8 @@ test_keys_only_in_keyring (void)
   sync_tool (data_dir, "", "status", NULL);
   sync_tool (data_dir, "", "events", NULL);
 
-  /* The keys are in the keyring... */
+  /* The keys are in the keyring, as the data folder's... */
+  puente_credentials_set_data_dir (data_dir);
   stored = puente_credentials_lookup_sync ("default", PUENTE_SERVICE_CRM, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (g_strcmp0 (stored, CRM_KEY) == 0);

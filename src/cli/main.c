@@ -1195,6 +1195,8 @@ main (int   argc,
             return fail (EXIT_CONFIG, error);
           }
 
+        /* Keys belong to their data directory (puente-credentials.c) */
+        puente_credentials_set_data_dir (cli.data_dir);
         status = commands[i].run (&cli, argc - first, argv + first);
         g_clear_object (&cli.store);
         g_free (cli.data_dir);

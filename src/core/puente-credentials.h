@@ -45,6 +45,9 @@ typedef enum
 
 GQuark   puente_credentials_error_quark (void);
 
+void     puente_credentials_set_data_dir (const char          *folder);
+char    *puente_credentials_dup_data_dir (void);
+
 gboolean puente_credentials_store_sync  (const char           *connection_id,
                                          PuenteService         service,
                                          const char           *secret,
