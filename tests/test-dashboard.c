@@ -426,6 +426,58 @@ check_consent (PuenteApplication *app,
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
+/* The key is revoked in the CRM while a sync writes: “Needs You” holds it as one item, the
+ * sentence naming the CRM, not one failed record per client left (the records the sync
+ * left out before it stopped are there too, as after any sync). */
+static void
+check_key_revoked (PuenteApplication *app,
+                   PuenteWindow      *window)
+{
+  PuenteDashboard *dashboard;
+  AdwViewStack *stack;
+  AdwViewStackPage *page;
+  PuenteEventList *attention_events;
+  g_autoptr(PuenteStore) store = NULL;
+  g_autoptr(GPtrArray) runs = NULL;
+  g_autoptr(GPtrArray) failed = NULL;
+  g_autoptr(GError) error = NULL;
+  PuenteRunInfo *run;
+  PuenteEvent *event;
+  guint attention;
+
+  current_window = window;
+  puente_test_wait_until (dashboard_shown, NULL);
+  dashboard = PUENTE_DASHBOARD (find_widget (GTK_WIDGET (window), PUENTE_TYPE_DASHBOARD, TRUE));
+
+  puente_test_sandbox_post (sandbox, "__sandbox/giav/clients?count=300");
+  puente_test_sandbox_revoke_key (sandbox, 10);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dashboard), "dashboard.sync-full", NULL));
+  puente_test_wait_until (dashboard_idle, dashboard);
+
+  store = open_store ();
+  runs = puente_store_list_runs (store, "default", 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (runs->len, ==, 1);
+  run = runs->pdata[0];
+  g_assert_cmpstr (run->state, ==, "failed");
+  g_assert_cmpuint (run->counts[PUENTE_OUTCOME_FAILED], ==, 1);
+  failed = puente_store_list_events (store, run->id, -1, PUENTE_OUTCOME_FAILED, 100, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (failed->len, ==, 1);
+  event = failed->pdata[0];
+  g_assert_null (event->source_id);
+  g_assert_nonnull (strstr (event->message, "Clientify no longer accepts the API key"));
+
+  attention = run->counts[PUENTE_OUTCOME_SKIPPED] + run->counts[PUENTE_OUTCOME_CONFLICT] + 1;
+  stack = ADW_VIEW_STACK (find_widget (GTK_WIDGET (dashboard), ADW_TYPE_VIEW_STACK, FALSE));
+  page = adw_view_stack_get_page (stack, adw_view_stack_get_child_by_name (stack, "attention"));
+  attention_events = puente_log_view_get_events (PUENTE_LOG_VIEW (adw_bin_get_child (ADW_BIN (adw_view_stack_get_child_by_name (stack, "attention")))));
+  puente_test_wait_until (page_needs_attention, page);
+  g_assert_cmpuint (adw_view_stack_page_get_badge_number (page), ==, attention);
+  puente_test_wait_until (list_counted, attention_events);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (attention_events)), ==, attention);
+}
+
 static void
 activate_cb (GApplication *app,
              WindowTest   *test)
@@ -485,6 +537,13 @@ test_consent (void)
   run_with_connection (check_consent);
 }
 
+static void
+test_key_revoked (void)
+{
+  forget_everything ();
+  run_with_connection (check_key_revoked);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -493,6 +552,7 @@ main (int   argc,
 
   g_test_add_func ("/dashboard/sync-log-history", test_dashboard);
   g_test_add_func ("/dashboard/consent", test_consent);
+  g_test_add_func ("/dashboard/key-revoked", test_key_revoked);
 
   return g_test_run ();
 }
