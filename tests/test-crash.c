@@ -15,6 +15,7 @@
 
 #define N_CLIENTS 100
 #define N_KILLS   20
+#define N_FIRST_SYNC_KILLS 5
 #define KEY "crash-test-key"
 
 typedef struct
@@ -86,6 +87,48 @@ assert_store_intact (const char *data_dir)
   sqlite3_close (db);
 }
 
+/* Every client exactly once in the CRM: read it all, count each external id. */
+static void
+assert_each_client_once (PuenteTestSandbox *sandbox,
+                         guint              n_clients)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PuenteClientifyCrm) crm = puente_clientify_crm_new (sandbox->crm_url, KEY, 0, &error);
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *next = NULL;
+
+  g_assert_no_error (error);
+  do
+    {
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(PuenteRecordPage) page = NULL;
+      GAsyncResult *pending = NULL;
+
+      puente_crm_list_async (PUENTE_CRM (crm), PUENTE_ENTITY_CONTACT, NULL, next, NULL,
+                             puente_test_store_result, &pending);
+      result = puente_test_wait_for_result (&pending);
+      page = puente_crm_list_finish (PUENTE_CRM (crm), result, &error);
+      g_assert_no_error (error);
+
+      for (guint i = 0; i < page->records->len; i++)
+        {
+          const char *id = puente_record_get_custom (page->records->pdata[i], "puente_id");
+          guint times = GPOINTER_TO_UINT (id != NULL ? g_hash_table_lookup (seen, id) : NULL);
+
+          if (id == NULL)
+            continue;  /* the sandbox's own demo contacts */
+          if (times > 0)
+            g_error ("client %s is in the CRM twice", id);
+          g_hash_table_insert (seen, g_strdup (id), GUINT_TO_POINTER (times + 1));
+        }
+      g_clear_pointer (&next, g_free);
+      next = g_strdup (page->next);
+    }
+  while (next != NULL);
+
+  g_assert_cmpuint (g_hash_table_size (seen), ==, n_clients);
+}
+
 static void
 test_killed_again_and_again (void)
 {
@@ -95,7 +138,6 @@ test_killed_again_and_again (void)
   g_autofree char *export = NULL;
   g_autofree char *input = NULL;
   g_autoptr(GString) csv = g_string_new ("Código;Nombre;Apellidos;NIF;Email\n");
-  g_autoptr(PuenteClientifyCrm) crm = NULL;
   g_autoptr(GSubprocess) connect = NULL;
   g_autoptr(GSubprocess) provision = NULL;
   g_autoptr(GSubprocess) last = NULL;
@@ -156,44 +198,75 @@ test_killed_again_and_again (void)
   g_assert_true (g_subprocess_wait_check (last, NULL, &error));
   assert_store_intact (data_dir);
 
-  /* Every client exactly once in the CRM: read it all, count each external id. */
-  crm = puente_clientify_crm_new (sandbox->crm_url, KEY, 0, &error);
+  /* Every client exactly once in the CRM. */
+  assert_each_client_once (sandbox, N_CLIENTS);
+
+  g_test_message ("%u creates sent for %u clients", puente_test_sandbox_count (sandbox, "POST", "contacts"), N_CLIENTS);
+}
+
+/* A power cut in the first sync (issue 14): the first full sync is killed at random
+ * moments, each try a plain `run` as the timer starts it (no --force). The run after the
+ * last kill completes it: not held by the safety brake (the CRM was never fully synced),
+ * no client twice, none missing, and not one update for the records the killed runs
+ * created, since each holds what Puente sent. */
+static void
+test_first_sync_killed (void)
+{
+  g_autoptr(PuenteTestSandbox) sandbox = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data_dir = NULL;
+  g_autofree char *export = NULL;
+  g_autofree char *input = NULL;
+  g_autoptr(GString) csv = g_string_new ("Código;Nombre;Apellidos;NIF;Email\n");
+  g_autoptr(GSubprocess) connect = NULL;
+  g_autoptr(GSubprocess) provision = NULL;
+  g_autoptr(GSubprocess) last = NULL;
+  guint point = 0;
+  guint timer;
+
+  puente_test_require_private_session ();
+
+  sandbox = puente_test_sandbox_start ("--crm-key", KEY, "--latency-ms", "40", "--jitter-ms", "40", NULL);
+  data_dir = g_dir_make_tmp ("puente-first-crash-XXXXXX", &error);
   g_assert_no_error (error);
-  {
-    g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-    g_autofree char *next = NULL;
+  for (guint i = 0; i < N_CLIENTS; i++)
+    g_string_append_printf (csv, "%u;Cliente;Número %u;;cliente%u@example.es\n", 9000 + i, i, i);
+  export = g_build_filename (data_dir, "export.csv", NULL);
+  g_assert_true (g_file_set_contents (export, csv->str, csv->len, &error));
 
-    do
-      {
-        g_autoptr(GAsyncResult) result = NULL;
-        g_autoptr(PuenteRecordPage) page = NULL;
-        GAsyncResult *pending = NULL;
+  input = g_strdup_printf ("crm=%s\n", KEY);
+  connect = spawn_sync (data_dir, input, &error, "connect", "--profile", "generic",
+                        "--crm-url", sandbox->crm_url, "--source-file", export, NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_wait_check (connect, NULL, &error));
+  provision = spawn_sync (data_dir, NULL, &error, "provision", NULL);
+  g_assert_true (g_subprocess_wait_check (provision, NULL, &error));
 
-        puente_crm_list_async (PUENTE_CRM (crm), PUENTE_ENTITY_CONTACT, NULL, next, NULL,
-                               puente_test_store_result, &pending);
-        result = puente_test_wait_for_result (&pending);
-        page = puente_crm_list_finish (PUENTE_CRM (crm), result, &error);
-        g_assert_no_error (error);
+  timer = g_timeout_add (20, tick_cb, NULL);
+  for (guint i = 0; i < N_FIRST_SYNC_KILLS; i++)
+    {
+      g_autoptr(GSubprocess) run = spawn_sync (data_dir, NULL, &error, "run", "--trigger", "schedule", NULL);
+      Waiting waiting = { sandbox, 0 };
 
-        for (guint i = 0; i < page->records->len; i++)
-          {
-            const char *id = puente_record_get_custom (page->records->pdata[i], "puente_id");
-            guint times = GPOINTER_TO_UINT (id != NULL ? g_hash_table_lookup (seen, id) : NULL);
+      g_assert_no_error (error);
+      point += g_test_rand_int_range (5, (N_CLIENTS - 10) / N_FIRST_SYNC_KILLS);
+      waiting.target = point;
+      puente_test_wait_until (enough_creates, &waiting);
+      g_subprocess_send_signal (run, SIGKILL);
+      g_subprocess_wait (run, NULL, NULL);
+      g_assert_false (g_subprocess_get_if_exited (run));
+      assert_store_intact (data_dir);
+    }
+  g_source_remove (timer);
+  g_assert_cmpuint (puente_test_sandbox_count (sandbox, "POST", "contacts"), <, N_CLIENTS);
 
-            if (id == NULL)
-              continue;  /* the sandbox's own demo contacts */
-            if (times > 0)
-              g_error ("client %s is in the CRM twice", id);
-            g_hash_table_insert (seen, g_strdup (id), GUINT_TO_POINTER (times + 1));
-          }
-        g_clear_pointer (&next, g_free);
-        next = g_strdup (page->next);
-      }
-    while (next != NULL);
+  last = spawn_sync (data_dir, NULL, &error, "run", "--trigger", "schedule", NULL);
+  g_assert_true (g_subprocess_wait_check (last, NULL, &error));
+  g_assert_no_error (error);
+  assert_store_intact (data_dir);
 
-    g_assert_cmpuint (g_hash_table_size (seen), ==, N_CLIENTS);
-  }
-
+  assert_each_client_once (sandbox, N_CLIENTS);
+  g_assert_cmpuint (puente_test_sandbox_count (sandbox, "PUT", "contacts"), ==, 0);
   g_test_message ("%u creates sent for %u clients", puente_test_sandbox_count (sandbox, "POST", "contacts"), N_CLIENTS);
 }
 
@@ -204,6 +277,7 @@ main (int   argc,
   puente_test_init (&argc, &argv);
 
   g_test_add_func ("/crash/killed-again-and-again", test_killed_again_and_again);
+  g_test_add_func ("/crash/first-sync-killed", test_first_sync_killed);
 
   return g_test_run ();
 }

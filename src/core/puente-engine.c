@@ -888,6 +888,34 @@ plan_record (PuenteEngine       *self,
           action->message = g_strdup_printf (_("Changed in %s since Puente sent it, but %s has no "
                                                "way to update what it received. Change it in %s "
                                                "by hand if it matters."),
+/* @found is in the CRM, not linked yet. Already as Puente would send it (a record of an
+ * interrupted first sync, one found again after the store was rebuilt; in a dry run, an
+ * intent not resolved yet that kept this content), it is linked and nothing is sent; else
+ * it is updated. */
+static void
+plan_found (PuenteEngine       *self,
+            Action             *action,
+            const PuenteRecord *found,
+            const PuenteLink   *link)
+{
+  action->crm_id = g_strdup (found->id);
+
+  if (puente_record_holds (found, action->desired) ||
+      (link != NULL && link->state == PUENTE_LINK_INTENT && link->content_hash != NULL &&
+       g_strcmp0 (link->content_hash, action->hash) == 0))
+    {
+      action->kind = ACTION_REMEMBER;
+      action->outcome = PUENTE_OUTCOME_UNCHANGED;
+      /* As it was: nothing for the audit trail */
+      if (action->entity == PUENTE_ENTITY_CONTACT && action->consent_before == NULL)
+        action->consent_before = consent_of (self, action->desired);
+      return;
+    }
+
+  action->kind = ACTION_UPDATE;
+  action->outcome = PUENTE_OUTCOME_UPDATED;
+}
+
                                              source_name, crm_name, crm_name);
           return action;
         }
@@ -948,9 +976,7 @@ plan_record (PuenteEngine       *self,
 
   if (found != NULL)
     {
-      action->crm_id = g_strdup (found->id);
-      action->kind = ACTION_UPDATE;
-      action->outcome = PUENTE_OUTCOME_UPDATED;
+      plan_found (self, action, found, link);
       return action;
     }
 
@@ -1037,9 +1063,7 @@ plan_deal (PuenteEngine       *self,
   found = g_hash_table_lookup (run->by_external[PUENTE_ENTITY_DEAL], file->id);
   if (found != NULL)
     {
-      action->crm_id = g_strdup (found->id);
-      action->kind = ACTION_UPDATE;
-      action->outcome = PUENTE_OUTCOME_UPDATED;
+      plan_found (self, action, found, link);
       return action;
     }
 
@@ -1387,14 +1411,29 @@ execute_page (GTask *task)
       for (guint i = 0; i < run->actions->len; i++)
         {
           Action *action = g_ptr_array_index (run->actions, i);
-          PuenteLink intent = {
-            .entity = action->entity,
-            .source_id = action->source_id,
-            .display_name = action->display_name,
-            .state = PUENTE_LINK_INTENT,
-          };
+          g_autofree char *consent = NULL;
+          g_autofree char *document_hash = NULL;
 
-          if (action->kind == ACTION_CREATE)
+          if (action->kind != ACTION_CREATE)
+            continue;
+
+          /* With what is about to be sent: a create that happened, though its run was cut
+           * short, then counts as sent with that content (intent_found_cb()), and is not
+           * sent again as an update. */
+          consent = action->entity == PUENTE_ENTITY_CONTACT ? consent_of (self, action->desired) : NULL;
+          document_hash = puente_document_hash (puente_record_get (action->desired, PUENTE_FIELD_DOCUMENT));
+          {
+            PuenteLink intent = {
+              .entity = action->entity,
+              .source_id = action->source_id,
+              .display_name = action->display_name,
+              .state = PUENTE_LINK_INTENT,
+              .content_hash = action->hash,
+              .document_hash = document_hash,
+              .consent = consent,
+              .source_consent = action->source_consent,
+            };
+
             puente_store_put_link (self->store, self->connection_id, &intent, NULL);
         }
       if (!puente_store_commit (self->store, &error))
@@ -1511,6 +1550,7 @@ index_page_cb (GObject      *object,
     plan_page (task);
 }
 
+          }
 static void
 load_index_page (GTask *task)
 {
@@ -2130,7 +2170,8 @@ intent_found_cb (GObject      *object,
 
   if (found->len > 0)
     {
-      /* The create had happened: keep the record, with no hash, so the run updates it. */
+      /* The create had happened, with the content its intent kept (none for one that
+       * failed, or kept by an older Puente: then the run updates it). */
       g_free (intent->crm_id);
       intent->crm_id = g_strdup (((PuenteRecord *) g_ptr_array_index (found, 0))->id);
       intent->state = PUENTE_LINK_LINKED;
@@ -2249,7 +2290,11 @@ plan_cb (GObject      *object,
 }
 
 /**
+      if (intent->content_hash == NULL)
+        g_clear_pointer (&intent->consent, g_free);
  * puente_engine_run_async:
+      if (intent->consent != NULL)
+        audit_consent (self, intent->source_id, NULL, intent->consent, "source");
  * @mode: everything, or what changed since the last successful run
  * @trigger: "manual", "schedule" or "single"
  */
@@ -2317,9 +2362,10 @@ puente_engine_run_async (PuenteEngine        *self,
 
   /* After the first sync, plan the whole run before writing anything, and hold it if it
    * would change too much: a wrong mapping or a truncated export must not be able to
-   * overwrite a whole CRM. */
+   * overwrite a whole CRM. The brake guards a CRM that was fully synced once: never the
+   * run that completes a first sync cut short (whose records are linked already). */
   linked = puente_store_count_links (self->store, self->connection_id, NULL);
-  if (!self->force && linked > 0)
+  if (!self->force && linked > 0 && puente_store_has_full_sync (self->store, self->connection_id))
     {
       g_autoptr(PuenteEngine) planner = puente_engine_new (self->store, self->connection_id,
                                                            self->profile, self->source, self->crm);

@@ -209,6 +209,51 @@ puente_record_has_tag (const PuenteRecord *record,
   return FALSE;
 }
 
+static gboolean
+values_hold (GHashTable *held,
+             GHashTable *wanted)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, wanted);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      const char *has = g_hash_table_lookup (held, key);
+
+      if (*(const char *) value == '\0' ? has != NULL && *has != '\0' : g_strcmp0 (has, value) != 0)
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/**
+ * puente_record_holds:
+ * @record: a record as a system gave it (a CRM's listing)
+ * @wanted: what that system should hold
+ *
+ * Whether @record already carries every field, custom field and tag of @wanted, exactly
+ * (an empty value in @wanted: absent or empty in @record). What @record has beyond @wanted
+ * does not count. A CRM that does not give back a field cannot be shown to hold it, so a
+ * %FALSE answer only means "not known to hold".
+ */
+gboolean
+puente_record_holds (const PuenteRecord *record,
+                     const PuenteRecord *wanted)
+{
+  g_return_val_if_fail (record != NULL, FALSE);
+  g_return_val_if_fail (wanted != NULL, FALSE);
+
+  if (!values_hold (record->fields, wanted->fields) || !values_hold (record->custom, wanted->custom))
+    return FALSE;
+  for (guint i = 0; i < wanted->tags->len; i++)
+    if (!puente_record_has_tag (record, g_ptr_array_index (wanted->tags, i)))
+      return FALSE;
+
+  return TRUE;
+}
+
 PuenteRecordPage *
 puente_record_page_new (void)
 {

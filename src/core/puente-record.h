@@ -87,6 +87,8 @@ void          puente_record_add_tag    (PuenteRecord       *record,
 gboolean      puente_record_has_tag    (const PuenteRecord *record,
                                         const char         *tag);
 char         *puente_record_hash       (const PuenteRecord *record);
+gboolean      puente_record_holds      (const PuenteRecord *record,
+                                        const PuenteRecord *wanted);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PuenteRecord, puente_record_free)
 

@@ -633,6 +633,33 @@ puente_store_finish_run (PuenteStore  *self,
   return step_done (self, statement, error);
 }
 
+/**
+ * puente_store_has_full_sync:
+ *
+ * Returns: whether a full run of the connection went through to its end once (with or
+ *   without failed records): the CRM was fully synced once
+ */
+gboolean
+puente_store_has_full_sync (PuenteStore *self,
+                            const char  *connection_id)
+{
+  sqlite3_stmt *statement;
+  gboolean found;
+
+  g_return_val_if_fail (PUENTE_IS_STORE (self), FALSE);
+
+  statement = prepare (self, "SELECT 1 FROM runs WHERE connection = ? AND mode = 'full' AND "
+                             "state IN ('succeeded', 'finished-with-failures') LIMIT 1", NULL);
+  if (statement == NULL)
+    return FALSE;
+
+  bind_text (statement, 1, connection_id);
+  found = sqlite3_step (statement) == SQLITE_ROW;
+  sqlite3_reset (statement);
+
+  return found;
+}
+
 gboolean
 puente_store_add_event (PuenteStore        *self,
                         const PuenteEvent  *event,

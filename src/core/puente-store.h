@@ -282,6 +282,8 @@ gboolean     puente_store_finish_run       (PuenteStore    *self,
                                             const char     *watermark,
                                             GError        **error);
 
+gboolean     puente_store_has_full_sync    (PuenteStore    *self,
+                                            const char     *connection_id);
 gboolean     puente_store_add_event        (PuenteStore       *self,
                                             const PuenteEvent *event,
                                             GError           **error);
