@@ -86,4 +86,7 @@ typedef PuenteCrm *(*PuenteJivochatCrmFunc) (const PuenteConnection  *connection
 void puente_jivochat_listener_set_crm_func (PuenteJivochatListener *self,
                                             PuenteJivochatCrmFunc   func);
 
+/* A random token for the listener's address, as hex; NULL without randomness. */
+char *puente_jivochat_make_token (void);
+
 G_END_DECLS
