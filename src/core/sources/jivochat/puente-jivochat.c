@@ -381,6 +381,15 @@ puente_jivochat_chat_parse (const char  *data,
 
   g_return_val_if_fail (data != NULL || length == 0, NULL);
 
+  /* Too deep for json-glib's parser (the listener refuses it sooner, with a 400) */
+  if (data != NULL &&
+      !puente_json_depth_within (data, length < 0 ? strlen (data) : (gsize) length, PUENTE_JSON_MAX_DEPTH))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                           _("The chat service sent something that is not a chat."));
+      return NULL;
+    }
+
   if (!json_parser_load_from_data (parser, data != NULL ? data : "", length, &local))
     {
       g_debug ("A webhook that is not JSON: %s", local->message);
