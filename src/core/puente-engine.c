@@ -773,6 +773,34 @@ has_email_or_phone (const PuenteRecord *record)
   return FALSE;
 }
 
+/* @found is in the CRM, not linked yet. Already as Puente would send it (a record of an
+ * interrupted first sync, one found again after the store was rebuilt; in a dry run, an
+ * intent not resolved yet that kept this content), it is linked and nothing is sent; else
+ * it is updated. */
+static void
+plan_found (PuenteEngine       *self,
+            Action             *action,
+            const PuenteRecord *found,
+            const PuenteLink   *link)
+{
+  action->crm_id = g_strdup (found->id);
+
+  if (puente_record_holds (found, action->desired) ||
+      (link != NULL && link->state == PUENTE_LINK_INTENT && link->content_hash != NULL &&
+       g_strcmp0 (link->content_hash, action->hash) == 0))
+    {
+      action->kind = ACTION_REMEMBER;
+      action->outcome = PUENTE_OUTCOME_UNCHANGED;
+      /* As it was: nothing for the audit trail */
+      if (action->entity == PUENTE_ENTITY_CONTACT && action->consent_before == NULL)
+        action->consent_before = consent_of (self, action->desired);
+      return;
+    }
+
+  action->kind = ACTION_UPDATE;
+  action->outcome = PUENTE_OUTCOME_UPDATED;
+}
+
 static Action *
 plan_record (PuenteEngine       *self,
              Run                *run,
@@ -888,34 +916,6 @@ plan_record (PuenteEngine       *self,
           action->message = g_strdup_printf (_("Changed in %s since Puente sent it, but %s has no "
                                                "way to update what it received. Change it in %s "
                                                "by hand if it matters."),
-/* @found is in the CRM, not linked yet. Already as Puente would send it (a record of an
- * interrupted first sync, one found again after the store was rebuilt; in a dry run, an
- * intent not resolved yet that kept this content), it is linked and nothing is sent; else
- * it is updated. */
-static void
-plan_found (PuenteEngine       *self,
-            Action             *action,
-            const PuenteRecord *found,
-            const PuenteLink   *link)
-{
-  action->crm_id = g_strdup (found->id);
-
-  if (puente_record_holds (found, action->desired) ||
-      (link != NULL && link->state == PUENTE_LINK_INTENT && link->content_hash != NULL &&
-       g_strcmp0 (link->content_hash, action->hash) == 0))
-    {
-      action->kind = ACTION_REMEMBER;
-      action->outcome = PUENTE_OUTCOME_UNCHANGED;
-      /* As it was: nothing for the audit trail */
-      if (action->entity == PUENTE_ENTITY_CONTACT && action->consent_before == NULL)
-        action->consent_before = consent_of (self, action->desired);
-      return;
-    }
-
-  action->kind = ACTION_UPDATE;
-  action->outcome = PUENTE_OUTCOME_UPDATED;
-}
-
                                              source_name, crm_name, crm_name);
           return action;
         }
@@ -1435,6 +1435,7 @@ execute_page (GTask *task)
             };
 
             puente_store_put_link (self->store, self->connection_id, &intent, NULL);
+          }
         }
       if (!puente_store_commit (self->store, &error))
         {
@@ -1550,7 +1551,6 @@ index_page_cb (GObject      *object,
     plan_page (task);
 }
 
-          }
 static void
 load_index_page (GTask *task)
 {
@@ -2175,7 +2175,11 @@ intent_found_cb (GObject      *object,
       g_free (intent->crm_id);
       intent->crm_id = g_strdup (((PuenteRecord *) g_ptr_array_index (found, 0))->id);
       intent->state = PUENTE_LINK_LINKED;
+      if (intent->content_hash == NULL)
+        g_clear_pointer (&intent->consent, g_free);
       puente_store_put_link (self->store, self->connection_id, intent, NULL);
+      if (intent->consent != NULL)
+        audit_consent (self, intent->source_id, NULL, intent->consent, "source");
     }
   else if (intent->failures == 0)
     puente_store_delete_link (self->store, self->connection_id, intent->entity, intent->source_id, NULL);
@@ -2290,11 +2294,7 @@ plan_cb (GObject      *object,
 }
 
 /**
-      if (intent->content_hash == NULL)
-        g_clear_pointer (&intent->consent, g_free);
  * puente_engine_run_async:
-      if (intent->consent != NULL)
-        audit_consent (self, intent->source_id, NULL, intent->consent, "source");
  * @mode: everything, or what changed since the last successful run
  * @trigger: "manual", "schedule" or "single"
  */
