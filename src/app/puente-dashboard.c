@@ -22,8 +22,10 @@
 #include "puente-connection.h"
 #include "puente-consent-dialog.h"
 #include "puente-dashboard.h"
+#include "puente-fields-item.h"
 #include "puente-jivochat.h"
 #include "puente-log-view.h"
+#include "puente-missing-fields.h"
 #include "puente-preferences.h"
 #include "puente-profile.h"
 #include "puente-run-chart.h"
@@ -62,6 +64,7 @@ struct _PuenteDashboard
 
   PuenteRunChart      *chart;
   PuenteLogView       *attention_view;
+  PuenteFieldsItem    *fields_item;  /* instead of attention_view: the CRM lacks fields */
   PuenteLogView       *log_view;
 
   char                *store_path;
@@ -261,6 +264,7 @@ show_last_run (PuenteDashboard     *self,
       self->last_run = info->id;
       puente_log_view_set_run (self->attention_view, info->id);
     }
+  puente_fields_item_set_run (self->fields_item, g_strcmp0 (info->state, "failed") == 0 ? info->id : 0);
 }
 
 /* ---- the runs, read on a worker --------------------------------------------------------- */
@@ -521,6 +525,13 @@ sync_record_cb (PuenteLogView   *view,
       g_signal_emit (self, signals[RETRY_CHATS], 0);
       return;
     }
+  /* Nor is the CRM's lack of fields: its retry is “Check Again” (puente-fields-item.c) */
+  if (puente_missing_fields_is_event (source_id))
+    {
+      adw_view_stack_set_visible_child_name (self->view_stack, "attention");
+      puente_fields_item_check (self->fields_item);
+      return;
+    }
 
   if (self->running)
     {
@@ -609,6 +620,25 @@ preferences_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (preferences));
 }
 
+/* The last sync stopped for the CRM's fields: one item in “Needs You” (puente-fields-item.c) */
+static void
+fields_active_cb (PuenteFieldsItem *item,
+                  GParamSpec       *pspec,
+                  PuenteDashboard  *self)
+{
+  adw_bin_set_child (self->attention_bin, puente_fields_item_get_active (item) ? GTK_WIDGET (item)
+                                                                           : GTK_WIDGET (self->attention_view));
+}
+
+static void
+fields_resolved_cb (PuenteFieldsItem *item,
+                    PuenteDashboard  *self)
+{
+  puente_log_view_set_run (self->attention_view, -1);
+  adw_view_stack_page_set_needs_attention (self->attention_page, FALSE);
+  adw_view_stack_page_set_badge_number (self->attention_page, 0);
+}
+
 /* ---- GObject ---------------------------------------------------------------------------- */
 
 PuenteDashboard *
@@ -646,6 +676,11 @@ puente_dashboard_new (const char             *store_path,
                                     "here, each with what to do."));
   g_signal_connect_object (self->attention_view, "sync-record", G_CALLBACK (sync_record_cb), self, 0);
   adw_bin_set_child (self->attention_bin, GTK_WIDGET (self->attention_view));
+  g_object_ref (self->attention_view);  /* it leaves the bin while fields_item is there */
+
+  self->fields_item = g_object_ref_sink (puente_fields_item_new (store_path, connection->id));
+  g_signal_connect_object (self->fields_item, "notify::active", G_CALLBACK (fields_active_cb), self, 0);
+  g_signal_connect_object (self->fields_item, "resolved", G_CALLBACK (fields_resolved_cb), self, 0);
 
   show_flows (self);
   show_next_run (self);
@@ -679,6 +714,8 @@ puente_dashboard_dispose (GObject *object)
 
   g_cancellable_cancel (self->lifetime);
   gtk_widget_dispose_template (GTK_WIDGET (self), PUENTE_TYPE_DASHBOARD);
+  g_clear_object (&self->attention_view);
+  g_clear_object (&self->fields_item);
   g_clear_object (&self->lifetime);
   g_clear_object (&self->cancellable);
 

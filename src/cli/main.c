@@ -85,6 +85,7 @@ status_for_error (const GError *error)
       error->domain == PUENTE_STORE_ERROR ||
       g_error_matches (error, PUENTE_API_ERROR, PUENTE_API_ERROR_UNAUTHORIZED) ||
       g_error_matches (error, PUENTE_API_ERROR, PUENTE_API_ERROR_INSECURE) ||
+      g_error_matches (error, PUENTE_ENGINE_ERROR, PUENTE_ENGINE_ERROR_FIELDS_MISSING) ||
       g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED))
     return EXIT_CONFIG;
   if (g_error_matches (error, PUENTE_ENGINE_ERROR, PUENTE_ENGINE_ERROR_BRAKED))
@@ -323,8 +324,12 @@ command_provision (Cli   *cli,
                    char **argv)
 {
   gboolean dry_run = FALSE;
+  g_auto(GStrv) accept_types = NULL;
+  g_auto(GStrv) accepted = NULL;
   GOptionEntry entries[] = {
     { "dry-run", 0, 0, G_OPTION_ARG_NONE, &dry_run, N_("Only check; create nothing"), NULL },
+    { "accept-type", 0, 0, G_OPTION_ARG_STRING_ARRAY, &accept_types,
+      N_("Accept this field with the type it has in the CRM: its values are sent as text"), "NAME" },
     { NULL }
   };
   g_autoptr(GError) error = NULL;
@@ -344,6 +349,11 @@ command_provision (Cli   *cli,
   if (connection == NULL)
     return fail (EXIT_CONFIG, error);
   profile = puente_profile_lookup (connection->profile);
+  for (guint i = 0; accept_types != NULL && accept_types[i] != NULL; i++)
+    if (!puente_missing_fields_accept (connection, accept_types[i], &error))
+      return fail (EXIT_CONFIG, error);
+  if (accept_types != NULL && !puente_store_save_connection (cli->store, connection, &error))
+    return fail (EXIT_CONFIG, error);
   crm = puente_connection_open_crm (connection, NULL, &error);
   if (crm == NULL)
     return fail (EXIT_CONFIG, error);
@@ -358,13 +368,16 @@ command_provision (Cli   *cli,
   if (checks == NULL)
     return fail (status_for_error (error), error);
 
+  accepted = puente_missing_fields_accepted (connection);
   for (guint i = 0; i < checks->len; i++)
     {
       PuenteFieldCheck *check = g_ptr_array_index (checks, i);
+      gboolean as_text = check->state == PUENTE_FIELD_STATE_WRONG_TYPE &&
+                         g_strv_contains ((const char * const *) accepted, check->field->name);
 
       g_print ("%-24s %-10s %s\n", check->field->name, puente_entity_to_label (check->field->entity),
-               field_state_label (check->state));
-      if (check->state != PUENTE_FIELD_STATE_PRESENT && check->state != PUENTE_FIELD_STATE_CREATED)
+               as_text ? _("sent as text") : field_state_label (check->state));
+      if (check->state != PUENTE_FIELD_STATE_PRESENT && check->state != PUENTE_FIELD_STATE_CREATED && !as_text)
         status = EXIT_RECORDS;
     }
 
@@ -598,6 +611,10 @@ run_engine (Cli                *cli,
   ok = puente_engine_run_finish (engine, result, &summary, &error);
   if (progress.show)
     g_print ("\r\033[K");
+  /* Fields the owner accepted with another type: said on every run, never silent */
+  for (const char * const *warning = puente_engine_get_field_warnings (engine);
+       warning != NULL && *warning != NULL; warning++)
+    g_printerr ("%s\n", *warning);
 
   if (!ok && !g_error_matches (error, PUENTE_ENGINE_ERROR, PUENTE_ENGINE_ERROR_BRAKED))
     status = fail (status_for_error (error), error);

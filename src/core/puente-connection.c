@@ -13,6 +13,7 @@
 #include "puente-connection.h"
 #include "puente-credentials.h"
 #include "puente-giav-source.h"
+#include "puente-missing-fields.h"
 #include "puente-ploomes-crm.h"
 #include "puente-profile.h"
 #include "puente-spreadsheet.h"
@@ -355,7 +356,8 @@ stage_map_from_settings (const PuenteConnection *connection)
  *
  * Opens the connection's CRM and source and sets an engine up for them, with its profile
  * and the owner's choices in its settings (the pipeline and stages for deals, and whether
- * what the source deleted is deleted in the CRM too).
+ * what the source deleted is deleted in the CRM too). Its runs first check the CRM's custom
+ * fields (puente-missing-fields.c), with the types the owner accepted.
  *
  * Returns: (transfer full): the engine
  */
@@ -368,6 +370,7 @@ puente_connection_open_engine (const PuenteConnection  *connection,
   g_autoptr(PuenteCrm) crm = NULL;
   g_autoptr(PuenteSource) source = NULL;
   g_autoptr(PuenteEngine) engine = NULL;
+  g_auto(GStrv) accepted = NULL;
   const PuenteProfile *profile;
   const char *pipeline;
 
@@ -388,6 +391,8 @@ puente_connection_open_engine (const PuenteConnection  *connection,
 
   engine = puente_engine_new (store, connection->id, profile, source, crm);
   puente_engine_set_delete_enabled (engine, puente_connection_get_delete_enabled (connection));
+  accepted = puente_missing_fields_accepted (connection);
+  puente_engine_set_check_fields (engine, TRUE, (const char * const *) accepted);
 
   pipeline = puente_connection_get_setting (connection, PUENTE_SETTING_DEALS_PIPELINE);
   if (pipeline != NULL)

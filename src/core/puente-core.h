@@ -17,6 +17,7 @@
 #include "puente-i18n.h"
 #include "puente-jivochat.h"
 #include "puente-jivochat-listener.h"
+#include "puente-missing-fields.h"
 #include "puente-profile.h"
 #include "puente-provision.h"
 #include "puente-record.h"

@@ -53,6 +53,7 @@
 #include "puente-api-client.h"
 #include "puente-engine.h"
 #include "puente-key-refusal.h"
+#include "puente-missing-fields.h"
 #include "puente-run-lock.h"
 #include "puente-validation.h"
 
@@ -80,6 +81,10 @@ struct _PuenteEngine
   gboolean             pending[PUENTE_ENTITY_DEAL + 1];
   gint64               last_progress;
   GHashTable          *stage_map;    /* source stage id -> CRM stage id */
+  gboolean             check_fields;   /* the CRM's fields first (puente-missing-fields.c) */
+  gboolean             fields_ready;   /* checked: the run itself starts */
+  GStrv                accepted_types; /* fields the owner accepted with another type */
+  GStrv                field_warnings; /* about those, from the last check */
 };
 
 G_DEFINE_FINAL_TYPE (PuenteEngine, puente_engine, G_TYPE_OBJECT)
@@ -259,6 +264,8 @@ puente_engine_finalize (GObject *object)
   g_clear_pointer (&self->stage_map, g_hash_table_unref);
   g_clear_pointer (&self->client_types, g_hash_table_unref);
   g_clear_pointer (&self->excluded, g_hash_table_unref);
+  g_strfreev (self->accepted_types);
+  g_strfreev (self->field_warnings);
 
   G_OBJECT_CLASS (puente_engine_parent_class)->finalize (object);
 }
@@ -472,6 +479,114 @@ puente_engine_set_deal_pipeline (PuenteEngine *self,
   g_clear_pointer (&self->stage_map, g_hash_table_unref);
   if (stage_map != NULL)
     self->stage_map = g_hash_table_ref (stage_map);
+}
+
+/* ---- the CRM's fields, before anything (puente-missing-fields.c) ------------------------- */
+
+/**
+ * puente_engine_set_check_fields:
+ * @accepted_types: (nullable): the fields the owner accepted with another type than the
+ *   profile needs
+ *
+ * Makes each run (and dry run) first check that the CRM has every custom field the
+ * profile needs; when some are missing, the run sends nothing and fails with
+ * %PUENTE_ENGINE_ERROR_FIELDS_MISSING. puente_connection_open_engine() turns it on.
+ */
+void
+puente_engine_set_check_fields (PuenteEngine       *self,
+                                gboolean            check,
+                                const char * const *accepted_types)
+{
+  g_return_if_fail (PUENTE_IS_ENGINE (self));
+
+  self->check_fields = check;
+  g_strfreev (self->accepted_types);
+  self->accepted_types = g_strdupv ((GStrv) accepted_types);
+}
+
+/**
+ * puente_engine_get_field_warnings:
+ *
+ * Returns: (transfer none) (nullable): sentences about the fields accepted with another
+ *   type, from the last run's check
+ */
+const char * const *
+puente_engine_get_field_warnings (PuenteEngine *self)
+{
+  g_return_val_if_fail (PUENTE_IS_ENGINE (self), NULL);
+
+  return (const char * const *) self->field_warnings;
+}
+
+typedef struct
+{
+  PuenteEngine        *self;
+  PuenteRunMode        mode;
+  char                *trigger;
+  GCancellable        *cancellable;
+  GAsyncReadyCallback  callback;
+  gpointer             user_data;
+} FieldsFirst;
+
+static void
+fields_checked_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  FieldsFirst *first = user_data;
+  PuenteEngine *self = first->self;
+  g_autoptr(GError) error = NULL;
+  gboolean wrong_type = FALSE;
+
+  g_clear_pointer (&self->field_warnings, g_strfreev);
+  if (puente_missing_fields_check_finish (result, &self->field_warnings, &wrong_type, &error))
+    {
+      self->fields_ready = TRUE;
+      puente_engine_run_async (self, first->mode, first->trigger, first->cancellable,
+                               first->callback, first->user_data);
+      self->fields_ready = FALSE;
+    }
+  else
+    {
+      GTask *task = g_task_new (self, first->cancellable, first->callback, first->user_data);
+      Run *run = g_new0 (Run, 1);
+
+      g_task_set_source_tag (task, puente_engine_run_async);
+      g_task_set_task_data (task, run, (GDestroyNotify) run_free);
+      if (!self->dry_run && g_error_matches (error, PUENTE_ENGINE_ERROR, PUENTE_ENGINE_ERROR_FIELDS_MISSING))
+        run->summary.run = puente_missing_fields_record (self->store, self->connection_id,
+                                                         first->mode == PUENTE_RUN_FULL ? "full" : "modified",
+                                                         first->trigger, puente_crm_get_name (self->crm),
+                                                         wrong_type, error);
+      g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+    }
+
+  g_object_unref (first->self);
+  g_free (first->trigger);
+  g_clear_object (&first->cancellable);
+  g_free (first);
+}
+
+/* Nothing is sent before the CRM is known to have the profile's fields. */
+static void
+check_fields_first (PuenteEngine        *self,
+                    PuenteRunMode        mode,
+                    const char          *trigger,
+                    GCancellable        *cancellable,
+                    GAsyncReadyCallback  callback,
+                    gpointer             user_data)
+{
+  FieldsFirst *first = g_new0 (FieldsFirst, 1);
+
+  first->self = g_object_ref (self);
+  first->mode = mode;
+  first->trigger = g_strdup (trigger);
+  first->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
+  first->callback = callback;
+  first->user_data = user_data;
+  puente_missing_fields_check_async (self->crm, self->profile, (const char * const *) self->accepted_types,
+                                     cancellable, fields_checked_cb, first);
 }
 
 /* ---- planning --------------------------------------------------------------------------- */
@@ -2315,6 +2430,12 @@ puente_engine_run_async (PuenteEngine        *self,
 
   g_return_if_fail (PUENTE_IS_ENGINE (self));
   g_return_if_fail (trigger != NULL);
+
+  if (self->check_fields && !self->fields_ready)
+    {
+      check_fields_first (self, mode, trigger, cancellable, callback, user_data);
+      return;
+    }
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, puente_engine_run_async);

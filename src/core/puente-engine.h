@@ -19,6 +19,8 @@ G_BEGIN_DECLS
 typedef enum
 {
   PUENTE_ENGINE_ERROR_BRAKED,  /* the safety brake held the run: nothing was written */
+  PUENTE_ENGINE_ERROR_FIELDS_MISSING,  /* the CRM lacks fields the profile needs (or has them
+                                        * with another type): nothing was sent */
 } PuenteEngineError;
 
 GQuark puente_engine_error_quark (void);
@@ -81,6 +83,10 @@ void          puente_engine_set_excluded_types (PuenteEngine       *self,
 void          puente_engine_set_deal_pipeline (PuenteEngine *self,
                                                const char   *pipeline_id,
                                                GHashTable   *stage_map);
+void          puente_engine_set_check_fields (PuenteEngine       *self,
+                                              gboolean            check,
+                                              const char * const *accepted_types);
+const char * const *puente_engine_get_field_warnings (PuenteEngine *self);
 void          puente_engine_run_async  (PuenteEngine         *self,
                                         PuenteRunMode         mode,
                                         const char           *trigger,

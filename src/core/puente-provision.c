@@ -401,6 +401,23 @@ puente_provision_field_steps (const PuenteProfileField *field,
 }
 
 /**
+ * puente_provision_fields_place:
+ * @crm_name: the CRM, as the owner knows it ("Clientify")
+ *
+ * Returns: (transfer full): where in @crm_name's pages custom fields are created, as the
+ *   manual steps (puente_provision_field_steps()) say
+ */
+char *
+puente_provision_fields_place (const char *crm_name)
+{
+  /* Ploomes' own menu names, as its help pages give them [L] */
+  if (g_strcmp0 (crm_name, "Ploomes") == 0)
+    return g_strdup (_("Administração → Campos"));
+
+  return g_strdup (_("Settings → Customization → Custom fields"));
+}
+
+/**
  * puente_provision_origin_steps:
  *
  * Returns: (transfer full) (nullable): how to create the profile's origin by hand (seed 000,

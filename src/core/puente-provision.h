@@ -50,6 +50,7 @@ GPtrArray *puente_provision_create_missing_finish (GAsyncResult        *result,
 
 char      *puente_provision_field_steps          (const PuenteProfileField *field,
                                                   const char               *crm_name);
+char      *puente_provision_fields_place         (const char               *crm_name);
 char      *puente_provision_origin_steps         (const PuenteProfile      *profile,
                                                   const char               *crm_name);
 

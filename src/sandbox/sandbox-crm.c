@@ -1880,8 +1880,9 @@ apply_custom_fields (SandboxCrm           *self,
     {
       JsonNode *element = json_array_get_element (sent, i);
       g_autofree char *text = NULL;
-      JsonObject *object;
+      JsonObject *object, *field;
       const char *name;
+      char *end = NULL;
       gboolean replaced = FALSE;
 
       if (!JSON_NODE_HOLDS_OBJECT (element))
@@ -1897,9 +1898,17 @@ apply_custom_fields (SandboxCrm           *self,
           add_error (errors, M_CUSTOM_FIELDS, name == NULL ? MSG_REQUIRED : MSG_NOT_STRING);
           return;
         }
-      if (custom_field_find (self, spec->content_type, name) == NULL)
+      if ((field = custom_field_find (self, spec->content_type, name)) == NULL)
         {
           add_error (errors, M_CUSTOM_FIELDS, MSG_NO_CUSTOM_FIELD, name);
+          continue;
+        }
+      /* INVENTED: a number field refuses a value that is not a number */
+      if (g_strcmp0 (field_type_display (member_int (field, M_FIELD_TYPE)), "Number") == 0 &&
+          text[0] != '\0' && !g_ascii_string_to_signed (text, 10, G_MININT64, G_MAXINT64, NULL, NULL) &&
+          (g_ascii_strtod (text, &end) == 0.0 || end == NULL || *end != '\0'))
+        {
+          add_error (errors, M_CUSTOM_FIELDS, MSG_NOT_NUMBER);
           continue;
         }
 
