@@ -5,7 +5,10 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
+
 #include "puente-application.h"
+#include "puente-store.h"
 #include "puente-window.h"
 #include "puente-test.h"
 
@@ -150,6 +153,64 @@ test_window_remembers_size (void)
   g_assert_false (g_settings_get_boolean (settings, "window-maximized"));
 }
 
+static gboolean
+repair_shown (gpointer data)
+{
+  GtkWidget *button = find_button_with_action (GTK_WIDGET (current_window), "win.repair");
+
+  return button != NULL && gtk_widget_get_mapped (button);
+}
+
+static void
+check_damaged_store (PuenteApplication *app,
+                     PuenteWindow      *window)
+{
+  g_autofree char *store_path = puente_store_default_path ();
+  g_autofree char *folder = g_path_get_dirname (store_path);
+  g_autoptr(GDir) dir = NULL;
+  GtkWidget *button;
+  const char *name;
+  gboolean copy_kept = FALSE;
+
+  /* Not taken for a first start: the setup would start beside the old records. */
+  current_window = window;
+  puente_test_wait_until (repair_shown, NULL);
+  g_assert_false (setup_shown (NULL));
+
+  /* Starting again keeps a copy and leads into the setup of an empty store. */
+  button = find_button_with_action (GTK_WIDGET (window), "win.repair");
+  g_assert_true (gtk_widget_activate_action (button, "win.repair", NULL));
+  puente_test_wait_until (setup_shown, NULL);
+
+  dir = g_dir_open (folder, 0, NULL);
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    copy_kept |= g_str_has_prefix (name, "puente.db.damaged-");
+  g_assert_true (copy_kept);
+}
+
+/* A store the disk spoilt: the window says so and offers to start again. */
+static void
+test_window_damaged_store (void)
+{
+  g_autofree char *store_path = puente_store_default_path ();
+  g_autofree char *folder = g_path_get_dirname (store_path);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *garbage = g_strnfill (8192, 'x');
+  const char *suffixes[] = { "-wal", "-shm" };
+
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0700), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (store_path, suffixes[i], NULL);
+
+      g_unlink (file);
+    }
+  g_assert_true (g_file_set_contents (store_path, garbage, -1, &error));
+
+  run_in_application (check_damaged_store);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -158,6 +219,7 @@ main (int   argc,
 
   g_test_add_func ("/window/opens", test_window_opens);
   g_test_add_func ("/window/remembers-size", test_window_remembers_size);
+  g_test_add_func ("/window/damaged-store", test_window_damaged_store);
 
   return g_test_run ();
 }

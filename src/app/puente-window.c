@@ -12,6 +12,7 @@
 #include "puente-jivochat-listener.h"
 #include "puente-sample-server.h"
 #include "puente-store.h"
+#include "puente-store-repair.h"
 #include "puente-window.h"
 #include "puente-wizard.h"
 
@@ -364,6 +365,13 @@ loaded_cb (GObject      *object,
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
+      if (g_error_matches (error, PUENTE_STORE_ERROR, PUENTE_STORE_ERROR_DAMAGED))
+        {
+          /* Not a first start: the owner is offered to start again, not the setup. */
+          g_message ("The store is damaged; the window offers to start it again");
+          gtk_stack_set_visible_child_name (self->main_stack, "damaged");
+          return;
+        }
       g_warning ("Could not read the connection: %s", error->message);
       adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
       gtk_stack_set_visible_child_name (self->main_stack, "empty");
@@ -407,6 +415,65 @@ load_connection (PuenteWindow *self,
 
   g_task_set_source_tag (task, load_connection);
   g_task_run_in_thread (task, load_thread);
+}
+
+/* ---- a damaged store, started again (puente-store-repair.c) ---------------------------- */
+
+static void
+repair_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  g_autoptr(PuenteStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  char *copy = NULL;
+
+  store = puente_store_repair (task_data, &copy, NULL, &error);
+  if (store == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, copy, g_free);
+}
+
+static void
+repaired_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  PuenteWindow *self = PUENTE_WINDOW (object);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *copy = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autofree char *basename = NULL;
+  g_autofree char *message = NULL;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.repair", TRUE);
+  if (copy == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+      return;
+    }
+
+  basename = g_path_get_basename (copy);
+  /* Translators: %s is a file name, such as “puente.db.damaged-20261206-101500” */
+  message = g_strdup_printf (_("Started again. A copy of the damaged records is kept as “%s”."), basename);
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+  load_connection (self, FALSE);
+}
+
+static void
+repair_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  PuenteWindow *self = PUENTE_WINDOW (widget);
+  g_autoptr(GTask) task = g_task_new (self, self->cancellable, repaired_cb, NULL);
+
+  gtk_widget_action_set_enabled (widget, "win.repair", FALSE);
+  g_task_set_source_tag (task, repair_action);
+  g_task_set_task_data (task, g_strdup (self->store_path), g_free);
+  g_task_run_in_thread (task, repair_thread);
 }
 
 static void
@@ -494,6 +561,7 @@ puente_window_class_init (PuenteWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PuenteWindow, main_stack);
 
   gtk_widget_class_install_action (widget_class, "win.setup", NULL, setup_action);
+  gtk_widget_class_install_action (widget_class, "win.repair", NULL, repair_action);
 }
 
 

@@ -272,9 +272,9 @@ set_damaged (GError **error)
 {
   g_set_error_literal (error, PUENTE_STORE_ERROR, PUENTE_STORE_ERROR_DAMAGED,
                        _("Puente’s records on this computer are damaged, so it sent nothing. "
-                         "Run “puente-sync repair” to keep a copy of them and start again "
-                         "from the CRM: every record Puente made there is found again, none "
-                         "is created twice."));
+                         "Choose “Start Again” in Puente, or run “puente-sync repair”, to keep "
+                         "a copy of them and start again from the CRM: every record Puente "
+                         "made there is found again, none is created twice."));
   return FALSE;
 }
 
