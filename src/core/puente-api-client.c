@@ -84,6 +84,7 @@ typedef struct
   char               *content_type;  /* of the body, when not JSON */
   SoupMessageHeaders *headers;       /* extra request headers, when not JSON */
   PuenteApiAnswerFunc judge;
+  GDateTime          *date;          /* the Date header of the last answer, or NULL */
 } Request;
 
 static void
@@ -99,6 +100,7 @@ request_free (Request *request)
   g_clear_pointer (&request->body, g_bytes_unref);
   g_free (request->content_type);
   g_clear_pointer (&request->headers, soup_message_headers_unref);
+  g_clear_pointer (&request->date, g_date_time_unref);
   g_free (request);
 }
 
@@ -784,6 +786,13 @@ sent_cb (GObject      *object,
 
   bytes = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
   answered (self, message, error);
+  if (error == NULL)
+    {
+      const char *date = soup_message_headers_get_one (soup_message_get_response_headers (message), "Date");
+
+      g_clear_pointer (&request->date, g_date_time_unref);
+      request->date = date != NULL ? soup_date_time_new_from_http_string (date) : NULL;
+    }
 
   if (error != NULL)
     {
@@ -1051,6 +1060,30 @@ puente_api_client_request_finish (PuenteApiClient  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * puente_api_client_get_answer_date:
+ * @result: the result of puente_api_client_request_async() or
+ *   puente_api_client_send_async(), after its finish function
+ *
+ * The server's clock when it answered: its `Date` header. A watermark taken from it does
+ * not depend on this computer's clock (see puente-engine.c, finish_run()).
+ *
+ * Returns: (transfer none) (nullable): the time, in UTC; %NULL when the answer had no
+ *   readable Date header, or there was no answer
+ */
+GDateTime *
+puente_api_client_get_answer_date (PuenteApiClient *self,
+                                   GAsyncResult    *result)
+{
+  Request *request;
+
+  g_return_val_if_fail (PUENTE_IS_API_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  request = g_task_get_task_data (G_TASK (result));
+  return request != NULL ? request->date : NULL;
 }
 
 /**

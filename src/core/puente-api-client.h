@@ -82,6 +82,8 @@ JsonNode        *puente_api_client_request_finish   (PuenteApiClient  *self,
                                                      GAsyncResult     *result,
                                                      GError          **error);
 GError          *puente_api_client_new_unexpected_error (PuenteApiClient *self);
+GDateTime       *puente_api_client_get_answer_date  (PuenteApiClient  *self,
+                                                     GAsyncResult     *result);
 
 /* Requests whose body and answer are not JSON (SOAP for GIAV), on the same policy. */
 

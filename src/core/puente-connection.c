@@ -388,6 +388,9 @@ puente_connection_open_engine (const PuenteConnection  *connection,
   if ((crm = puente_connection_open_crm (connection, cancellable, error)) == NULL ||
       (source = puente_connection_open_source (connection, cancellable, error)) == NULL)
     return NULL;
+  /* What the agency's GIAV takes in its date filters is kept with the runs */
+  if (PUENTE_IS_GIAV_SOURCE (source))
+    puente_giav_source_remember_in (PUENTE_GIAV_SOURCE (source), store, connection->id);
 
   engine = puente_engine_new (store, connection->id, profile, source, crm);
   puente_engine_set_delete_enabled (engine, puente_connection_get_delete_enabled (connection));

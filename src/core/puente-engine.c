@@ -56,6 +56,7 @@
 #include "puente-missing-fields.h"
 #include "puente-run-lock.h"
 #include "puente-validation.h"
+#include "puente-watermark.h"
 
 #define N_ENTITIES (PUENTE_ENTITY_DEAL + 1)
 
@@ -137,6 +138,8 @@ typedef struct
   PuenteRunSummary  summary;
   GDateTime        *since;
   char             *started;
+  GDateTime        *source_time;  /* the earliest Date of the source's answers (watermarks) */
+  GDateTime        *crm_time;     /* the earliest Date of the CRM's listings (watermarks) */
   gboolean          any_failed;
 
   GPtrArray        *intents;
@@ -206,6 +209,8 @@ run_free (Run *run)
   g_free (run->trigger);
   g_clear_pointer (&run->since, g_date_time_unref);
   g_free (run->started);
+  g_clear_pointer (&run->source_time, g_date_time_unref);
+  g_clear_pointer (&run->crm_time, g_date_time_unref);
   g_clear_pointer (&run->intents, g_ptr_array_unref);
   g_free (run->index_next);
   g_free (run->lookup_key);
@@ -1635,6 +1640,7 @@ index_page_cb (GObject      *object,
       fail_run (task, g_steal_pointer (&error));
       return;
     }
+  puente_watermark_note (&run->crm_time, page);
 
   while (page->records->len > 0)
     {
@@ -1831,6 +1837,7 @@ page_received (GTask            *task,
       fail_run (task, error);
       return;
     }
+  puente_watermark_note (&run->source_time, run->page);
 
   /* The source is read while this page is planned and written, so that its latency hides
    * behind the CRM's (GIAV: a page of 100 clients takes about one request; writing it, 100).
@@ -2047,8 +2054,12 @@ finish_run (GTask *task)
        * a run of chosen records (“sync this record now”): the others were not read. */
       if (!run->any_failed && self->only == NULL)
         {
-          puente_store_set_watermark (self->store, self->connection_id, "source-clients", run->started, NULL);
-          puente_store_set_watermark (self->store, self->connection_id, "crm-contacts", run->started, NULL);
+          /* From each server's clock, not this computer's (puente-watermark.c) */
+          g_autofree char *source_mark = puente_watermark_value (run->source_time, run->started);
+          g_autofree char *crm_mark = puente_watermark_value (run->crm_time, run->started);
+
+          puente_store_set_watermark (self->store, self->connection_id, "source-clients", source_mark, NULL);
+          puente_store_set_watermark (self->store, self->connection_id, "crm-contacts", crm_mark, NULL);
         }
       puente_store_finish_run (self->store, run->summary.run,
                                run->any_failed ? "finished-with-failures" : "succeeded",
@@ -2086,6 +2097,7 @@ crm_changes_cb (GObject      *object,
       fail_run (task, g_steal_pointer (&error));
       return;
     }
+  puente_watermark_note (&run->crm_time, page);
 
   for (guint i = 0; i < page->records->len; i++)
     {
@@ -2247,7 +2259,7 @@ check_crm_changes (GTask *task)
 
   watermark = puente_store_get_watermark (self->store, self->connection_id, "crm-contacts", NULL);
   if (self->dry_run || watermark == NULL || !puente_crm_can (self->crm, PUENTE_CRM_CAN_LIST) ||
-      (run->crm_since = g_date_time_new_from_iso8601 (watermark, NULL)) == NULL)
+      (run->crm_since = puente_watermark_read_since (watermark)) == NULL)
     {
       load_page (task, NULL);
       return;
@@ -2471,7 +2483,7 @@ puente_engine_run_async (PuenteEngine        *self,
 
   watermark = puente_store_get_watermark (self->store, self->connection_id, "source-clients", NULL);
   if (mode == PUENTE_RUN_MODIFIED && watermark != NULL)
-    run->since = g_date_time_new_from_iso8601 (watermark, NULL);
+    run->since = puente_watermark_read_since (watermark);  /* less the overlap */
   else
     run->mode = PUENTE_RUN_FULL;  /* nothing to compare with: everything */
 

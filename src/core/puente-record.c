@@ -272,5 +272,6 @@ puente_record_page_free (PuenteRecordPage *page)
 
   g_clear_pointer (&page->records, g_ptr_array_unref);
   g_free (page->next);
+  g_clear_pointer (&page->server_time, g_date_time_unref);
   g_free (page);
 }

@@ -98,6 +98,8 @@ typedef struct
   GPtrArray *records;  /* PuenteRecord */
   guint      total;    /* how many the whole listing has, when known; 0 otherwise */
   char      *next;     /* pass to the next list call; NULL on the last page */
+  GDateTime *server_time;  /* the server's clock when it answered (its Date header), or
+                            * NULL: what the engine's watermarks are taken from */
 } PuenteRecordPage;
 
 PuenteRecordPage *puente_record_page_new  (void);

@@ -12,6 +12,7 @@
 
 #include "puente-core.h"
 
+#include "sandbox-clock.h"
 #include "sandbox-crm.h"
 #include "sandbox-giav.h"
 #include "sandbox-ploomes.h"
@@ -97,6 +98,9 @@ main (int   argc,
   g_autofree char *state = NULL;
   gboolean version = FALSE;
   gboolean no_custom_field_create = FALSE;
+  gboolean giav_dates_only = FALSE;
+  gint64 crm_clock_offset = 0;
+  gint64 giav_clock_offset = 0;
   int port = 0;
   gint64 seed = 1;
   int latency_ms = 0;
@@ -120,6 +124,14 @@ main (int   argc,
       N_("Private hash the Zappy stand-in accepts (default: “sandbox”)"), N_("HASH") },
     { "no-custom-field-create", 0, 0, G_OPTION_ARG_NONE, &no_custom_field_create,
       N_("Refuse to create custom fields through the API, as the real CRM may"), NULL },
+    { "giav-dates-only", 0, 0, G_OPTION_ARG_NONE, &giav_dates_only,
+      N_("Refuse a time of day in the date filters of GIAV searches, as a real GIAV may"), NULL },
+    { "crm-clock-offset", 0, 0, G_OPTION_ARG_INT64, &crm_clock_offset,
+      N_("Run the CRM’s clock this many seconds ahead of this computer’s (behind when negative)"),
+      N_("SECONDS") },
+    { "giav-clock-offset", 0, 0, G_OPTION_ARG_INT64, &giav_clock_offset,
+      N_("Run GIAV’s clock this many seconds ahead of this computer’s (behind when negative)"),
+      N_("SECONDS") },
     { "state", 0, 0, G_OPTION_ARG_FILENAME, &state,
       N_("Keep the data in FILE: load it at start if it exists, save it after every change"),
       N_("FILE") },
@@ -230,6 +242,9 @@ main (int   argc,
       return 1;
     }
   giav = sandbox_giav_new (giav_key != NULL ? giav_key : "sandbox");
+  sandbox_giav_set_dates_only (giav, giav_dates_only);
+  sandbox_clock_set_offset ("crm", crm_clock_offset);
+  sandbox_clock_set_offset ("giav", giav_clock_offset);
   if (!sandbox_server_add_service (server, sandbox_giav_get_service (giav), &error))
     {
       g_printerr ("%s\n", error->message);

@@ -20,6 +20,7 @@
 #include <math.h>
 #include <stdio.h>
 
+#include "sandbox-clock.h"
 #include "sandbox-crm.h"
 #include "sandbox-demo.h"
 
@@ -639,7 +640,8 @@ add_error (JsonObject *errors,
 static char *
 now_iso8601 (void)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) utc = sandbox_clock_now ("crm");
+  g_autoptr(GDateTime) now = g_date_time_to_local (utc);
 
   return g_date_time_format (now, "%Y-%m-%dT%H:%M:%S.%f%:z");
 }

@@ -26,7 +26,12 @@
  *
  * Dates: the service speaks the agency's local time (Europe/Madrid) without a zone
  * ("2024-05-01T10:00:00"), as .NET writes a DateTime read from its database [L]. Filters
- * accept ISO 8601 with or without a zone, or a plain date.
+ * accept ISO 8601 with or without a zone, or a plain date; with --giav-dates-only, a plain
+ * date only (a time of day is a SOAP Fault, as the only public client's comment reports of
+ * one filter). A filter with a zone is turned into the agency's wall-clock time, and the
+ * filter compares wall-clock times, as a database column of local times does [L]: in
+ * autumn's repeated hour (02:00-03:00 twice) a later change can carry an earlier stamp.
+ * Stamps and the Date header come from the double's clock (sandbox-clock.c).
  *
  * Control (no key, no faults), for paging and benchmarks; the reset brings the demo data back:
  *   POST /__sandbox/giav/clients?count=N        N generated clients more: {"clients": TOTAL}
@@ -45,6 +50,7 @@
 #include <libxml/xmlwriter.h>
 
 #include "puente-xml.h"
+#include "sandbox-clock.h"
 #include "sandbox-demo.h"
 #include "sandbox-giav.h"
 
@@ -87,6 +93,7 @@
 #define MSG_NO_CLIENT     "No existe el cliente %s."                            /* INVENTED */
 #define MSG_PAGE_SIZE     "pageSize must be between 1 and 100."                 /* INVENTED */
 #define MSG_PAGE_INDEX    "pageIndex must be 0 or more."                        /* INVENTED */
+#define MSG_NOT_DATE      "String was not recognized as a valid DateTime."      /* [L] .NET's */
 
 static const char help_page[] =                                                 /* INVENTED */
   "<!DOCTYPE html>\n<html><head><title>API_2_05 Web Service</title></head>\n"
@@ -486,6 +493,7 @@ struct _SandboxGiav
   GPtrArray      *clients;  /* JsonObject, by Id */
   GPtrArray      *files;    /* JsonObject, by Id */
   GPtrArray      *stages;   /* JsonObject */
+  gboolean        dates_only;  /* --giav-dates-only: a time of day in a filter is a Fault */
 };
 
 struct _Call
@@ -531,6 +539,27 @@ parse_date_time (const char *text)
     }
 
   return g_date_time_new_from_iso8601 (stripped, agency_zone ());
+}
+
+/* Now, on the double's clock, in the agency's zone */
+static GDateTime *
+clock_now (void)
+{
+  g_autoptr(GDateTime) now = sandbox_clock_now ("giav");
+
+  return g_date_time_to_timezone (now, agency_zone ());
+}
+
+/* The wall-clock time of @time in the agency's zone, as if it were UTC: what a database
+ * column of local times holds, and compares */
+static GDateTime *
+wall_clock (GDateTime *time)
+{
+  g_autoptr(GDateTime) local = g_date_time_to_timezone (time, agency_zone ());
+
+  return g_date_time_new_utc (g_date_time_get_year (local), g_date_time_get_month (local),
+                              g_date_time_get_day_of_month (local), g_date_time_get_hour (local),
+                              g_date_time_get_minute (local), g_date_time_get_seconds (local));
 }
 
 /* As .NET writes a local DateTime: no zone, milliseconds when there are some [L] */
@@ -1032,6 +1061,12 @@ call_time (Call        *call,
   if (text == NULL || text[0] == '\0')
     return TRUE;
 
+  if (call->self->dates_only && strlen (g_strstrip (text)) != strlen ("yyyy-MM-dd"))
+    {
+      answer_process_fault (call, "%s", MSG_NOT_DATE);
+      return FALSE;
+    }
+
   *time = parse_date_time (text);
   if (*time == NULL)
     {
@@ -1047,17 +1082,24 @@ in_range (const char *value,
           GDateTime  *from,
           GDateTime  *to)
 {
+  g_autoptr(GDateTime) parsed = NULL;
   g_autoptr(GDateTime) time = NULL;
+  g_autoptr(GDateTime) wall_from = NULL;
+  g_autoptr(GDateTime) wall_to = NULL;
 
   /* No filter: no date to read (a search looks at every record, on every page) */
   if (from == NULL && to == NULL)
     return TRUE;
-  time = parse_date_time (value);
-  if (time == NULL)
+  parsed = parse_date_time (value);
+  if (parsed == NULL)
     return FALSE;
 
-  return (from == NULL || g_date_time_compare (time, from) >= 0) &&
-         (to == NULL || g_date_time_compare (time, to) <= 0);
+  /* Wall-clock times: the stamp as written, the filters in the agency's zone */
+  time = wall_clock (parsed);
+  wall_from = from != NULL ? wall_clock (from) : NULL;
+  wall_to = to != NULL ? wall_clock (to) : NULL;
+  return (wall_from == NULL || g_date_time_compare (time, wall_from) >= 0) &&
+         (wall_to == NULL || g_date_time_compare (time, wall_to) <= 0);
 }
 
 /* pageSize and pageIndex: FALSE (fault answered) when they are out of range */
@@ -1214,7 +1256,7 @@ handle_cliente_put (Call *call)
 {
   gint64 id = call_int (call, "idCliente", 0);
   JsonObject *client = find_by_id (call->self->clients, id);
-  g_autoptr(GDateTime) now = g_date_time_new_now (agency_zone ());
+  g_autoptr(GDateTime) now = clock_now ();
   g_autofree char *modified = NULL;
   xmlBuffer *buffer;
   xmlTextWriter *writer;
@@ -1738,7 +1780,7 @@ touch_clients (SandboxGiav *self,
 {
   static guint edits;
   g_autoptr(GPtrArray) clients = generated_clients (self);
-  g_autoptr(GDateTime) now = g_date_time_new_now (agency_zone ());
+  g_autoptr(GDateTime) now = clock_now ();
   g_autofree char *modified = format_local (now);
 
   count = MIN (count, clients->len);
@@ -1970,4 +2012,12 @@ SandboxService *
 sandbox_giav_get_service (SandboxGiav *self)
 {
   return &self->service;
+}
+
+/* With @dates_only, a time of day in a date filter is answered with a SOAP Fault */
+void
+sandbox_giav_set_dates_only (SandboxGiav *self,
+                             gboolean     dates_only)
+{
+  self->dates_only = dates_only;
 }

@@ -14,6 +14,8 @@ typedef struct _SandboxGiav SandboxGiav;
 SandboxGiav    *sandbox_giav_new         (const char  *key);
 void            sandbox_giav_free        (SandboxGiav *self);
 SandboxService *sandbox_giav_get_service (SandboxGiav *self);
+void            sandbox_giav_set_dates_only (SandboxGiav *self,
+                                             gboolean     dates_only);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SandboxGiav, sandbox_giav_free)
 

@@ -8,6 +8,7 @@
  *                           "max_in_flight" (the most requests delayed by --latency-ms at once),
  *                           "connections" (how many connections those requests came on)}
  *   POST /__sandbox/reset   demo data back, counters to zero, faults re-seeded: {"ok": true}
+ *   POST /__sandbox/clock   sets the doubles' clocks (sandbox-clock.c)
  *   /__sandbox/...          anything else a double answers (see its control())
  *
  * "resource" is the path under the prefix without numeric ids and without the slashes at
@@ -28,6 +29,7 @@
 #include <stdio.h>
 #include <sys/socket.h>
 
+#include "sandbox-clock.h"
 #include "sandbox-server.h"
 
 #define CONTROL_PREFIX "/__sandbox/"
@@ -319,6 +321,9 @@ exchange_run (SandboxServer     *self,
   const char *method = soup_server_message_get_method (msg);
   const char *outcome = "";
 
+  /* Every answer of a double carries the date of its clock, faults too */
+  sandbox_clock_stamp (service->name, msg);
+
   if (sandbox_faults_throttle (self->faults))
     {
       service->throttled (service->self, msg);
@@ -460,6 +465,8 @@ control_request_cb (SoupServer        *soup,
       save_state (self);
       answer_json (msg, SOUP_STATUS_OK, ok);
     }
+  else if (sandbox_clock_control (msg, relative))
+    ;
   else
     {
       gboolean handled = FALSE;

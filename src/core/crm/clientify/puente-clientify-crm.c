@@ -648,6 +648,8 @@ list_cb (GObject      *object,
       g_task_return_error (task, puente_api_client_new_unexpected_error (PUENTE_API_CLIENT (object)));
       return;
     }
+  if (puente_api_client_get_answer_date (PUENTE_API_CLIENT (object), result) != NULL)
+    page->server_time = g_date_time_ref (puente_api_client_get_answer_date (PUENTE_API_CLIENT (object), result));
 
   g_task_return_pointer (task, g_steal_pointer (&page), (GDestroyNotify) puente_record_page_free);
 }

@@ -19,7 +19,11 @@
  *   sends every element back as GIAV gave it, changed only where the record says.
  * - Dates without a zone are the agency's local time; GIAV serves Spanish agencies, so
  *   Europe/Madrid [L]. Dates Puente sends are in UTC with a "Z" [L: the WSDL types the
- *   filters as strings; ISO 8601 with a zone is the unambiguous choice].
+ *   filters as strings; ISO 8601 with a zone is the unambiguous choice], or dates alone when
+ *   GIAV refused a time of day; see puente-giav-dates.c, which also says how autumn's
+ *   repeated hour is covered.
+ * - A listing's page carries the server's Date header (page->server_time): the engine's
+ *   watermark comes from GIAV's clock, not this computer's.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -33,6 +37,7 @@
 #include <libxml/tree.h>
 
 #include "puente-xml.h"
+#include "puente-giav-dates.h"
 #include "puente-giav-source.h"
 #include "puente-giav-source-private.h"
 
@@ -377,6 +382,9 @@ struct _PuenteGiavSource
   PuenteApiClient *client;
   char            *url;
   char            *key;
+  gboolean         dates_only;     /* GIAV refused a time of day in a date filter */
+  PuenteStore     *store;          /* where that is remembered, or NULL */
+  char            *connection_id;
 };
 
 static void source_iface_init (PuenteSourceInterface *iface);
@@ -400,6 +408,8 @@ puente_giav_source_finalize (GObject *object)
   PuenteGiavSource *self = (PuenteGiavSource *)object;
 
   g_clear_object (&self->client);
+  g_clear_object (&self->store);
+  g_free (self->connection_id);
   g_free (self->url);
   g_clear_pointer (&self->key, wipe_string);
 
@@ -490,6 +500,41 @@ puente_giav_source_get_client (PuenteGiavSource *self)
   g_return_val_if_fail (PUENTE_IS_GIAV_SOURCE (self), NULL);
 
   return self->client;
+}
+
+/**
+ * puente_giav_source_remember_in:
+ * @store: the store of the connection's runs, used from the thread the source runs on
+ *
+ * Date filters: what this connection's GIAV accepts is recalled from @store, and kept
+ * there when GIAV refuses a time of day (see puente-giav-dates.c).
+ */
+void
+puente_giav_source_remember_in (PuenteGiavSource *self,
+                                PuenteStore      *store,
+                                const char       *connection_id)
+{
+  g_return_if_fail (PUENTE_IS_GIAV_SOURCE (self));
+  g_return_if_fail (PUENTE_IS_STORE (store));
+  g_return_if_fail (connection_id != NULL);
+
+  g_set_object (&self->store, store);
+  g_free (self->connection_id);
+  self->connection_id = g_strdup (connection_id);
+  self->dates_only = puente_giav_dates_only_recalled (store, connection_id);
+}
+
+/**
+ * puente_giav_source_get_dates_only:
+ *
+ * Returns: whether date filters are sent as dates alone (GIAV refused a time of day)
+ */
+gboolean
+puente_giav_source_get_dates_only (PuenteGiavSource *self)
+{
+  g_return_val_if_fail (PUENTE_IS_GIAV_SOURCE (self), FALSE);
+
+  return self->dates_only;
 }
 
 /* ---- Errors ------------------------------------------------------------------------------ */
@@ -861,14 +906,16 @@ build_request (const Operation  *operation,
 
 typedef struct
 {
-  xmlDoc  *doc;
-  xmlNode *response;  /* <OPERATIONResponse>, in doc */
+  xmlDoc    *doc;
+  xmlNode   *response;  /* <OPERATIONResponse>, in doc */
+  GDateTime *date;      /* the server's Date header, or NULL */
 } Answer;
 
 static void
 answer_free (Answer *answer)
 {
   g_clear_pointer (&answer->doc, xmlFreeDoc);
+  g_clear_pointer (&answer->date, g_date_time_unref);
   g_free (answer);
 }
 
@@ -912,6 +959,8 @@ call_cb (GObject      *object,
       return;
     }
 
+  if (puente_api_client_get_answer_date (PUENTE_API_CLIENT (object), result) != NULL)
+    answer->date = g_date_time_ref (puente_api_client_get_answer_date (PUENTE_API_CLIENT (object), result));
   g_task_return_pointer (task, answer, (GDestroyNotify) answer_free);
 }
 
@@ -1379,6 +1428,7 @@ giav_verify_async (PuenteSource        *source,
 static gboolean
 page_values (const char  *next,
              GDateTime   *since,
+             gboolean     dates_only,
              const char  *since_part,
              GHashTable  *values,
              guint64     *index)
@@ -1390,11 +1440,7 @@ page_values (const char  *next,
   g_hash_table_insert (values, (gpointer) P_PAGE_SIZE, g_strdup_printf ("%d", PAGE_SIZE));
   g_hash_table_insert (values, (gpointer) P_PAGE_INDEX, g_strdup_printf ("%" G_GUINT64_FORMAT, *index));
   if (since != NULL)
-    {
-      g_autoptr(GDateTime) utc = g_date_time_to_utc (since);
-
-      g_hash_table_insert (values, (gpointer) since_part, g_date_time_format (utc, "%Y-%m-%dT%H:%M:%SZ"));
-    }
+    g_hash_table_insert (values, (gpointer) since_part, puente_giav_date_filter (since, agency_zone (), dates_only));
 
   return TRUE;
 }
@@ -1402,10 +1448,60 @@ page_values (const char  *next,
 typedef struct
 {
   guint64     index;
+  guint       which;
   const char *operation;
   const char *item_name;
   ItemReader  reader;
+  GDateTime  *since;
+  gboolean    dates_only;  /* the date filter went as a date alone */
 } ListData;
+
+static void
+list_data_free (ListData *data)
+{
+  g_clear_pointer (&data->since, g_date_time_unref);
+  g_free (data);
+}
+
+static void list_cb (GObject *object, GAsyncResult *result, gpointer user_data);
+
+/* Sends the page's search, its date filter in the form @data says */
+static gboolean
+list_send (PuenteGiavSource *self,
+           const char       *next,
+           GTask            *task)
+{
+  ListData *data = g_task_get_task_data (task);
+  g_autoptr(GHashTable) values = new_values ();
+
+  if (!page_values (next, data->since, data->dates_only,
+                    data->which == CLIENTE_SEARCH ? P_CLIENTS_SINCE : P_FILES_SINCE,
+                    values, &data->index))
+    return FALSE;
+
+  call_async (self, data->which, values, NULL, g_task_get_cancellable (task), list_cb, task);
+  return TRUE;
+}
+
+/* GIAV answered a Fault to a time of day in a date filter: asked again with the date
+ * alone. Whether that was it shows when the date works (see list_cb()). */
+static gboolean
+list_retry_dates_only (PuenteGiavSource *self,
+                       GTask            *task,
+                       GError           *error)
+{
+  ListData *data = g_task_get_task_data (task);
+  g_autofree char *next = g_strdup_printf ("%" G_GUINT64_FORMAT, data->index);
+
+  if (data->since == NULL || data->dates_only ||
+      !g_error_matches (error, PUENTE_API_ERROR, PUENTE_API_ERROR_INVALID))
+    return FALSE;
+
+  g_debug ("%s: a Fault with a time of day in the date filter; asking with the date alone",
+           data->operation);
+  data->dates_only = TRUE;
+  return list_send (self, next, task);
+}
 
 static void
 list_cb (GObject      *object,
@@ -1413,20 +1509,38 @@ list_cb (GObject      *object,
          gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  PuenteGiavSource *self = PUENTE_GIAV_SOURCE (object);
   ListData *data = g_task_get_task_data (task);
   g_autoptr(Answer) answer = NULL;
   g_autoptr(PuenteRecordPage) page = NULL;
   GError *error = NULL;
   guint seen;
 
-  answer = call_finish (PUENTE_GIAV_SOURCE (object), result, &error);
+  answer = call_finish (self, result, &error);
+  if (answer == NULL && list_retry_dates_only (self, task, error))
+    {
+      g_error_free (error);
+      g_steal_pointer (&task);  /* on its way again */
+      return;
+    }
   if (answer == NULL)
     {
       g_task_return_error (task, error);
       return;
     }
 
+  if (data->dates_only && !self->dates_only)
+    {
+      /* Once, and remembered for the connection's next runs */
+      g_message ("GIAV refused a time of day in its date filters; Puente sends dates alone from now on");
+      self->dates_only = TRUE;
+      if (self->store != NULL)
+        puente_giav_dates_only_remember (self->store, self->connection_id);
+    }
+
   page = puente_record_page_new ();
+  if (answer->date != NULL)
+    page->server_time = g_date_time_ref (answer->date);
   g_clear_pointer (&page->records, g_ptr_array_unref);
   page->records = read_items (answer->response, data->operation, data->item_name, data->reader,
                               (GDestroyNotify) puente_record_free, &seen);
@@ -1448,25 +1562,23 @@ list_async (PuenteGiavSource    *self,
             gpointer             user_data)
 {
   GTask *task = g_task_new (self, cancellable, callback, user_data);
-  g_autoptr(GHashTable) values = new_values ();
   ListData *data = g_new0 (ListData, 1);
 
   g_task_set_source_tag (task, source_tag);
+  data->which = which;
   data->operation = operations[which].name;
   data->item_name = which == CLIENTE_SEARCH ? ITEM_CLIENT : ITEM_FILE;
   data->reader = which == CLIENTE_SEARCH ? (ItemReader) client_from_element : (ItemReader) file_from_element;
-  g_task_set_task_data (task, data, g_free);
+  data->since = since != NULL ? g_date_time_ref (since) : NULL;
+  data->dates_only = self->dates_only;
+  g_task_set_task_data (task, data, (GDestroyNotify) list_data_free);
 
-  if (!page_values (next, since, which == CLIENTE_SEARCH ? P_CLIENTS_SINCE : P_FILES_SINCE,
-                    values, &data->index))
+  if (!list_send (self, next, task))
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                                "Not a GIAV page: %s", next);
       g_object_unref (task);
-      return;
     }
-
-  call_async (self, which, values, NULL, cancellable, list_cb, task);
 }
 
 static void

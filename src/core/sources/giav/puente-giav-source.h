@@ -8,6 +8,7 @@
 
 #include "puente-api-client.h"
 #include "puente-source.h"
+#include "puente-store.h"
 
 G_BEGIN_DECLS
 
@@ -24,5 +25,9 @@ PuenteGiavSource *puente_giav_source_new        (const char        *service_url,
                                                  GError           **error);
 const char       *puente_giav_source_get_url    (PuenteGiavSource  *self);
 PuenteApiClient  *puente_giav_source_get_client (PuenteGiavSource  *self);
+void              puente_giav_source_remember_in (PuenteGiavSource *self,
+                                                  PuenteStore      *store,
+                                                  const char       *connection_id);
+gboolean          puente_giav_source_get_dates_only (PuenteGiavSource *self);
 
 G_END_DECLS
