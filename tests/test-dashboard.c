@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 
 #include "puente-application.h"
+#include "puente-chats-item.h"
 #include "puente-consent.h"
 #include "puente-consent-dialog.h"
 #include "puente-credentials.h"
@@ -176,7 +177,7 @@ check_dashboard (PuenteApplication *app,
     GtkWidget *bin = gtk_widget_get_parent (GTK_WIDGET (log_view));
     AdwViewStack *stack = ADW_VIEW_STACK (gtk_widget_get_ancestor (bin, ADW_TYPE_VIEW_STACK));
     AdwViewStackPage *page = adw_view_stack_get_page (stack, adw_view_stack_get_child_by_name (stack, "attention"));
-    PuenteLogView *attention_view = PUENTE_LOG_VIEW (adw_bin_get_child (ADW_BIN (adw_view_stack_get_child_by_name (stack, "attention"))));
+    PuenteLogView *attention_view = PUENTE_LOG_VIEW (find_widget (adw_view_stack_get_child_by_name (stack, "attention"), PUENTE_TYPE_LOG_VIEW, FALSE));
     PuenteEventList *attention_events = puente_log_view_get_events (attention_view);
 
     /* The runs are read again after the sync, on a worker. */
@@ -471,11 +472,47 @@ check_key_revoked (PuenteApplication *app,
   attention = run->counts[PUENTE_OUTCOME_SKIPPED] + run->counts[PUENTE_OUTCOME_CONFLICT] + 1;
   stack = ADW_VIEW_STACK (find_widget (GTK_WIDGET (dashboard), ADW_TYPE_VIEW_STACK, FALSE));
   page = adw_view_stack_get_page (stack, adw_view_stack_get_child_by_name (stack, "attention"));
-  attention_events = puente_log_view_get_events (PUENTE_LOG_VIEW (adw_bin_get_child (ADW_BIN (adw_view_stack_get_child_by_name (stack, "attention")))));
+  attention_events = puente_log_view_get_events (PUENTE_LOG_VIEW (find_widget (adw_view_stack_get_child_by_name (stack, "attention"), PUENTE_TYPE_LOG_VIEW, FALSE)));
   puente_test_wait_until (page_needs_attention, page);
   g_assert_cmpuint (adw_view_stack_page_get_badge_number (page), ==, attention);
   puente_test_wait_until (list_counted, attention_events);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (attention_events)), ==, attention);
+}
+
+static gboolean
+widget_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (data);
+}
+
+/* A chat the CRM would not take, given up by the listener: one item in “Needs You”, counted
+ * in its badge, whose “Try Again” asks the listener to try it again. */
+static void
+check_chats_given_up (PuenteApplication *app,
+                      PuenteWindow      *window)
+{
+  PuenteDashboard *dashboard;
+  AdwViewStack *stack;
+  AdwViewStackPage *page;
+  GtkWidget *item;
+  guint retried = 0;
+
+  current_window = window;
+  puente_test_wait_until (dashboard_shown, NULL);
+  dashboard = PUENTE_DASHBOARD (find_widget (GTK_WIDGET (window), PUENTE_TYPE_DASHBOARD, TRUE));
+  stack = ADW_VIEW_STACK (find_widget (GTK_WIDGET (dashboard), ADW_TYPE_VIEW_STACK, FALSE));
+  page = adw_view_stack_get_page (stack, adw_view_stack_get_child_by_name (stack, "attention"));
+  puente_test_wait_until (page_needs_attention, page);
+  g_assert_cmpuint (adw_view_stack_page_get_badge_number (page), ==, 2);
+
+  puente_dashboard_show_page (dashboard, "attention");
+  item = find_widget (adw_view_stack_get_child_by_name (stack, "attention"), PUENTE_TYPE_CHATS_ITEM, FALSE);
+  g_assert_nonnull (item);
+  puente_test_wait_until (widget_mapped, item);
+
+  g_signal_connect_swapped (dashboard, "retry-chats", G_CALLBACK (count_retry), &retried);
+  g_assert_true (gtk_widget_activate_action (item, "chats.retry", NULL));
+  g_assert_cmpuint (retried, ==, 1);
 }
 
 static void
@@ -544,6 +581,37 @@ test_key_revoked (void)
   run_with_connection (check_key_revoked);
 }
 
+static void
+test_chats_given_up (void)
+{
+  forget_everything ();
+  {
+    g_autoptr(PuenteStore) store = NULL;
+    g_autoptr(GError) error = NULL;
+    const char *names[] = { "Ana Rita", "Bruno" };
+
+    puente_test_require_private_session ();
+    store = open_store ();
+    for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+      {
+        g_autofree char *id = g_strdup_printf ("%u", 100 + i);
+        PuenteStoredChat chat = {
+          .service = (char *) "jivochat",
+          .chat_id = id,
+          .state = PUENTE_CHAT_GIVEN_UP,
+          .display_name = (char *) names[i],
+          .payload = (char *) "{}",
+          .attempts = 6,
+        };
+
+        g_assert_true (puente_store_add_chat (store, "default", &chat, &error));
+        g_assert_true (puente_store_update_chat (store, "default", &chat, &error));
+        g_assert_no_error (error);
+      }
+  }
+  run_with_connection (check_chats_given_up);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -553,6 +621,7 @@ main (int   argc,
   g_test_add_func ("/dashboard/sync-log-history", test_dashboard);
   g_test_add_func ("/dashboard/consent", test_consent);
   g_test_add_func ("/dashboard/key-revoked", test_key_revoked);
+  g_test_add_func ("/dashboard/chats-given-up", test_chats_given_up);
 
   return g_test_run ();
 }

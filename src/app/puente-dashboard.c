@@ -19,6 +19,7 @@
 #include <glib/gi18n.h>
 
 #include "puente-a11y.h"
+#include "puente-chats-item.h"
 #include "puente-connection.h"
 #include "puente-consent-dialog.h"
 #include "puente-dashboard.h"
@@ -59,12 +60,15 @@ struct _PuenteDashboard
   AdwActionRow        *deals_row;
   AdwPreferencesGroup *history_group;
   AdwViewStackPage    *attention_page;
+  GtkBox              *attention_box;
   AdwBin              *attention_bin;
   AdwBin              *log_bin;
 
   PuenteRunChart      *chart;
   PuenteLogView       *attention_view;
   PuenteFieldsItem    *fields_item;  /* instead of attention_view: the CRM lacks fields */
+  PuenteChatsItem     *chats_item;   /* above them: the chats the CRM would not take */
+  guint                attention;    /* the last sync's records that need the owner */
   PuenteLogView       *log_view;
 
   char                *store_path;
@@ -228,6 +232,16 @@ show_flows (PuenteDashboard *self)
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, both ? two_ways_spoken : one_way_spoken, -1);
 }
 
+/* The badge: the last sync's records that need the owner, and the chats given up. */
+static void
+show_attention_count (PuenteDashboard *self)
+{
+  guint count = self->attention + puente_chats_item_get_count (self->chats_item);
+
+  adw_view_stack_page_set_needs_attention (self->attention_page, count > 0);
+  adw_view_stack_page_set_badge_number (self->attention_page, count);
+}
+
 static void
 show_last_run (PuenteDashboard     *self,
                const PuenteRunInfo *info)
@@ -240,8 +254,8 @@ show_last_run (PuenteDashboard     *self,
   if (info == NULL)
     {
       adw_action_row_set_subtitle (self->last_run_row, _("Not yet"));
-      adw_view_stack_page_set_needs_attention (self->attention_page, FALSE);
-      adw_view_stack_page_set_badge_number (self->attention_page, 0);
+      self->attention = 0;
+      show_attention_count (self);
       return;
     }
 
@@ -257,8 +271,8 @@ show_last_run (PuenteDashboard     *self,
   /* The records that need the owner are the last sync's. */
   attention = info->counts[PUENTE_OUTCOME_SKIPPED] + info->counts[PUENTE_OUTCOME_CONFLICT] +
               info->counts[PUENTE_OUTCOME_FAILED];
-  adw_view_stack_page_set_needs_attention (self->attention_page, attention > 0);
-  adw_view_stack_page_set_badge_number (self->attention_page, attention);
+  self->attention = attention;
+  show_attention_count (self);
   if (self->last_run != info->id)
     {
       self->last_run = info->id;
@@ -635,8 +649,27 @@ fields_resolved_cb (PuenteFieldsItem *item,
                     PuenteDashboard  *self)
 {
   puente_log_view_set_run (self->attention_view, -1);
-  adw_view_stack_page_set_needs_attention (self->attention_page, FALSE);
-  adw_view_stack_page_set_badge_number (self->attention_page, 0);
+  self->attention = 0;
+  show_attention_count (self);
+}
+
+static void
+chats_retry_cb (PuenteDashboard *self)
+{
+  g_signal_emit (self, signals[RETRY_CHATS], 0);
+}
+
+/**
+ * puente_dashboard_reload_chats:
+ *
+ * Counts the chats given up again: a chat was handled, or they were tried again.
+ */
+void
+puente_dashboard_reload_chats (PuenteDashboard *self)
+{
+  g_return_if_fail (PUENTE_IS_DASHBOARD (self));
+
+  puente_chats_item_reload (self->chats_item);
 }
 
 /* ---- GObject ---------------------------------------------------------------------------- */
@@ -677,6 +710,11 @@ puente_dashboard_new (const char             *store_path,
   g_signal_connect_object (self->attention_view, "sync-record", G_CALLBACK (sync_record_cb), self, 0);
   adw_bin_set_child (self->attention_bin, GTK_WIDGET (self->attention_view));
   g_object_ref (self->attention_view);  /* it leaves the bin while fields_item is there */
+
+  self->chats_item = puente_chats_item_new (store_path, connection->id);
+  g_signal_connect_object (self->chats_item, "notify::count", G_CALLBACK (show_attention_count), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->chats_item, "retry", G_CALLBACK (chats_retry_cb), self, G_CONNECT_SWAPPED);
+  gtk_box_prepend (self->attention_box, GTK_WIDGET (self->chats_item));
 
   self->fields_item = g_object_ref_sink (puente_fields_item_new (store_path, connection->id));
   g_signal_connect_object (self->fields_item, "notify::active", G_CALLBACK (fields_active_cb), self, 0);
@@ -829,6 +867,7 @@ puente_dashboard_class_init (PuenteDashboardClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PuenteDashboard, deals_row);
   gtk_widget_class_bind_template_child (widget_class, PuenteDashboard, history_group);
   gtk_widget_class_bind_template_child (widget_class, PuenteDashboard, attention_page);
+  gtk_widget_class_bind_template_child (widget_class, PuenteDashboard, attention_box);
   gtk_widget_class_bind_template_child (widget_class, PuenteDashboard, attention_bin);
   gtk_widget_class_bind_template_child (widget_class, PuenteDashboard, log_bin);
 

@@ -88,6 +88,14 @@ static void load_connection (PuenteWindow *self, gboolean then_sync);
 
 /* ---- chats from JivoChat, received while the window is open ----------------------------- */
 
+/* A chat is in the store: “Needs You” counts the ones given up again. */
+static void
+chat_handled_cb (PuenteWindow *self)
+{
+  if (self->dashboard != NULL)
+    puente_dashboard_reload_chats (self->dashboard);
+}
+
 static void
 chats_started_cb (GObject      *object,
                   GAsyncResult *result,
@@ -110,6 +118,7 @@ chats_started_cb (GObject      *object,
     {
       g_free (self->chats_address);
       self->chats_address = puente_jivochat_listener_get_url (listener);
+      g_signal_connect_object (listener, "chat-handled", G_CALLBACK (chat_handled_cb), self, G_CONNECT_SWAPPED);
     }
 
   if (self->dashboard != NULL)
