@@ -16,6 +16,7 @@
 #include "puente-credentials.h"
 #include "puente-dashboard.h"
 #include "puente-event-list.h"
+#include "puente-fields-item.h"
 #include "puente-log-view.h"
 #include "puente-run-chart.h"
 #include "puente-store.h"
@@ -515,6 +516,69 @@ check_chats_given_up (PuenteApplication *app,
   g_assert_cmpuint (retried, ==, 1);
 }
 
+static gboolean
+fields_item_shown (gpointer data)
+{
+  return find_widget (data, PUENTE_TYPE_FIELDS_ITEM, FALSE) != NULL;
+}
+
+static gboolean
+fields_item_idle (gpointer data)
+{
+  return !puente_fields_item_get_busy (data);
+}
+
+/* Clientify lacks the GIO Web fields and will not create them: the sync sends nothing and
+ * “Needs You” holds one item that names them, with “Check Again”; once the owner created
+ * them by hand, “Check Again” finds them and the item goes. */
+static void
+check_fields_missing (PuenteApplication *app,
+                      PuenteWindow      *window)
+{
+  static const struct { const char *name; int type; } fields[] = {
+    { "cf_ultimaventa", 2 }, { "cf_ultimagradlent", 2 }, { "cf_ultimagradgafa", 2 },
+    { "cf_enviasms", 4 }, { "cf_enviaemail", 4 }, { "cf_id", 5 },
+  };
+  PuenteDashboard *dashboard;
+  AdwViewStack *stack;
+  AdwViewStackPage *page;
+  PuenteFieldsItem *item;
+  guint writes;
+
+  current_window = window;
+  puente_test_wait_until (dashboard_shown, NULL);
+  dashboard = PUENTE_DASHBOARD (find_widget (GTK_WIDGET (window), PUENTE_TYPE_DASHBOARD, TRUE));
+  stack = ADW_VIEW_STACK (find_widget (GTK_WIDGET (dashboard), ADW_TYPE_VIEW_STACK, FALSE));
+  page = adw_view_stack_get_page (stack, adw_view_stack_get_child_by_name (stack, "attention"));
+
+  writes = puente_test_sandbox_count (sandbox, "POST", "contacts") + puente_test_sandbox_count (sandbox, "PUT", "contacts");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dashboard), "dashboard.sync-full", NULL));
+  puente_test_wait_until (dashboard_idle, dashboard);
+  g_assert_cmpuint (puente_test_sandbox_count (sandbox, "POST", "contacts") +
+                    puente_test_sandbox_count (sandbox, "PUT", "contacts"), ==, writes);
+
+  /* It takes the list's place in the page while it is there */
+  puente_test_wait_until (fields_item_shown, dashboard);
+  item = PUENTE_FIELDS_ITEM (find_widget (GTK_WIDGET (dashboard), PUENTE_TYPE_FIELDS_ITEM, FALSE));
+  g_assert_true (puente_fields_item_get_active (item));
+  g_assert_nonnull (strstr (puente_fields_item_get_message (item), "cf_enviaemail"));
+  puente_test_wait_until (page_needs_attention, page);
+  g_assert_cmpuint (adw_view_stack_page_get_badge_number (page), ==, 1);
+
+  /* Still missing: it stays */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (item), "fields.check", NULL));
+  g_assert_true (puente_fields_item_get_busy (item));
+  puente_test_wait_until (fields_item_idle, item);
+  g_assert_true (puente_fields_item_get_active (item));
+
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    puente_test_sandbox_add_field (sandbox, "contacts", fields[i].name, fields[i].type);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (item), "fields.check", NULL));
+  puente_test_wait_until (fields_item_idle, item);
+  g_assert_false (puente_fields_item_get_active (item));
+  g_assert_cmpuint (adw_view_stack_page_get_badge_number (page), ==, 0);
+}
+
 static void
 activate_cb (GApplication *app,
              WindowTest   *test)
@@ -528,18 +592,24 @@ activate_cb (GApplication *app,
 }
 
 static void
-run_with_connection (WindowTest test)
+run_app (WindowTest test)
 {
   g_autoptr(PuenteApplication) app = NULL;
-
-  puente_test_require_private_session ();
-  sandbox = puente_test_sandbox_start (NULL);
-  set_up_connection ();
 
   app = puente_application_new ("dev.puente.Puente.Test", G_APPLICATION_NON_UNIQUE);
   g_signal_connect_after (app, "activate", G_CALLBACK (activate_cb), &test);
   g_assert_cmpint (g_application_run (G_APPLICATION (app), 0, NULL), ==, 0);
   g_assert_finalize_object (g_steal_pointer (&app));
+}
+
+static void
+run_with_connection (WindowTest test)
+{
+  puente_test_require_private_session ();
+  sandbox = puente_test_sandbox_start (NULL);
+  set_up_connection ();
+
+  run_app (test);
 
   g_clear_pointer (&sandbox, puente_test_sandbox_stop);
 }
@@ -612,6 +682,45 @@ test_chats_given_up (void)
   run_with_connection (check_chats_given_up);
 }
 
+static void
+test_fields_missing (void)
+{
+  g_autofree char *store_path = puente_store_default_path ();
+  g_autofree char *data_dir = g_path_get_dirname (store_path);
+  g_autofree char *export = g_build_filename (data_dir, "export.csv", NULL);
+  g_autofree char *source = g_build_filename (g_getenv ("PUENTE_TEST_DATA"), "spreadsheet", "gioweb.csv", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GSubprocess) connect = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize length;
+
+  forget_everything ();
+  puente_test_require_private_session ();
+  sandbox = puente_test_sandbox_start ("--no-custom-field-create", NULL);
+  g_mkdir_with_parents (data_dir, 0700);
+  g_assert_true (g_file_get_contents (source, &contents, &length, &error));
+  g_assert_true (g_file_set_contents (export, contents, length, &error));
+  connect = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error,
+                              g_getenv ("PUENTE_SYNC"), "--data-dir", data_dir, "connect", "--profile", "gioweb",
+                              "--crm-url", sandbox->crm_url, "--source-file", export, NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (connect, "crm=sandbox\n", NULL, NULL, NULL, &error));
+  g_assert_true (g_subprocess_get_successful (connect));
+  {
+    g_autoptr(PuenteStore) store = open_store ();
+    g_autoptr(PuenteConnection) connection = puente_store_load_connection (store, "default", &error);
+
+    g_assert_no_error (error);
+    puente_connection_set_setting (connection, "setup.complete", "true");
+    puente_connection_set_setting (connection, "schedule", "manual");
+    g_assert_true (puente_store_save_connection (store, connection, &error));
+  }
+
+  run_app (check_fields_missing);
+
+  g_clear_pointer (&sandbox, puente_test_sandbox_stop);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -622,6 +731,7 @@ main (int   argc,
   g_test_add_func ("/dashboard/consent", test_consent);
   g_test_add_func ("/dashboard/key-revoked", test_key_revoked);
   g_test_add_func ("/dashboard/chats-given-up", test_chats_given_up);
+  g_test_add_func ("/dashboard/fields-missing", test_fields_missing);
 
   return g_test_run ();
 }
