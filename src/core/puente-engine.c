@@ -20,8 +20,11 @@
  * both ways (GIO Web). Links remember the consent last sent and the consent the source had,
  * so that a CRM change is not undone before the source has caught up. After the pages, a
  * full run reports (or, when the owner turned it on, deletes) what the source no longer has.
- * After the first sync, the whole run is first planned as a dry run and held by the safety
- * brake when it would change too much.
+ * Once a full sync went through to its end (puente_store_has_full_sync()), the whole run is
+ * first planned as a dry run and held by the safety brake when it would change too much; a
+ * record the CRM already holds as Puente would send it counts as unchanged (plan_found()).
+ * Before all of it, the CRM's custom fields are checked (puente-missing-fields.c), and the
+ * run holds the connection's run lock (puente-run-lock.c).
  *
  * A CRM that cannot do everything says so (puente_crm_get_capabilities()), and the engine
  * asks it for nothing else. Zappy, which only receives new clients, is the case in point:
