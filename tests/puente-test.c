@@ -9,6 +9,7 @@
 #include <libsoup/soup.h>
 #include <locale.h>
 
+#include "puente-core.h"
 #include "puente-test.h"
 
 void
@@ -368,4 +369,115 @@ puente_test_sandbox_revoke_key (PuenteTestSandbox *sandbox,
   g_autofree char *path = g_strdup_printf ("__sandbox/revoke-key?after-writes=%u", after_writes);
 
   puente_test_sandbox_post (sandbox, path);
+}
+
+void
+puente_test_result_clear (PuenteTestResult *result)
+{
+  g_clear_pointer (&result->out, g_free);
+  g_clear_pointer (&result->err, g_free);
+}
+
+/**
+ * puente_test_sync_tool:
+ * @data_dir: its --data-dir
+ * @input: (nullable): what it reads on its standard input
+ * @...: the command and its options, then %NULL
+ *
+ * Runs puente-sync to its end; what it said goes to the test's log when it fails.
+ */
+PuenteTestResult
+puente_test_sync_tool (const char *data_dir,
+                       const char *input,
+                       ...)
+{
+  PuenteTestResult result;
+  va_list args;
+
+  va_start (args, input);
+  result = puente_test_sync_toolv (data_dir, input, args);
+  va_end (args);
+
+  return result;
+}
+
+PuenteTestResult
+puente_test_sync_toolv (const char *data_dir,
+                        const char *input,
+                        va_list     args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  PuenteTestResult result = { 0, };
+
+  g_ptr_array_add (argv, (gpointer) g_getenv ("PUENTE_SYNC"));
+  g_ptr_array_add (argv, (gpointer) "--data-dir");
+  g_ptr_array_add (argv, (gpointer) data_dir);
+  for (const char *arg = va_arg (args, const char *); arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  g_ptr_array_add (argv, NULL);
+
+  process = g_subprocess_newv ((const char * const *) argv->pdata,
+                               G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                               G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, input != NULL ? input : "", NULL, &result.out, &result.err, &error);
+  g_assert_no_error (error);
+  result.status = g_subprocess_get_exit_status (process);
+  if (result.status != 0)
+    g_test_message ("puente-sync %s exited %d:\n%s%s", (const char *) argv->pdata[3], result.status,
+                    result.out, result.err);
+
+  return result;
+}
+
+/**
+ * puente_test_assert_each_client_once:
+ * @key: the CRM's API key
+ * @id_field: the custom field with the source's id (the profile's external id)
+ *
+ * Reads every contact of the sandbox's Clientify and checks that each source id is there
+ * once, and that there are @expected of them (the contacts without one, the sandbox's own
+ * demo data, do not count).
+ */
+void
+puente_test_assert_each_client_once (PuenteTestSandbox *sandbox,
+                                     const char        *key,
+                                     const char        *id_field,
+                                     guint              expected)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PuenteClientifyCrm) crm = puente_clientify_crm_new (sandbox->crm_url, key, 0, &error);
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *next = NULL;
+
+  g_assert_no_error (error);
+  do
+    {
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(PuenteRecordPage) page = NULL;
+      GAsyncResult *pending = NULL;
+
+      puente_crm_list_async (PUENTE_CRM (crm), PUENTE_ENTITY_CONTACT, NULL, next, NULL,
+                             puente_test_store_result, &pending);
+      result = puente_test_wait_for_result (&pending);
+      page = puente_crm_list_finish (PUENTE_CRM (crm), result, &error);
+      g_assert_no_error (error);
+      for (guint i = 0; i < page->records->len; i++)
+        {
+          const char *id = puente_record_get_custom (page->records->pdata[i], id_field);
+
+          if (id == NULL)
+            continue;
+          if (g_hash_table_contains (seen, id))
+            g_error ("client %s is in the CRM twice", id);
+          g_hash_table_add (seen, g_strdup (id));
+        }
+      g_clear_pointer (&next, g_free);
+      next = g_strdup (page->next);
+    }
+  while (next != NULL);
+
+  g_assert_cmpuint (g_hash_table_size (seen), ==, expected);
 }

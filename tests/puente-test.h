@@ -6,6 +6,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <stdarg.h>
 
 G_BEGIN_DECLS
 
@@ -54,5 +55,28 @@ void               puente_test_sandbox_add_field (PuenteTestSandbox *sandbox,
                                                   int                field_type);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PuenteTestSandbox, puente_test_sandbox_stop)
+
+/* What a puente-sync command did. */
+typedef struct
+{
+  int   status;  /* its exit status */
+  char *out;
+  char *err;
+} PuenteTestResult;
+
+void             puente_test_result_clear (PuenteTestResult *result);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (PuenteTestResult, puente_test_result_clear)
+
+PuenteTestResult puente_test_sync_tool    (const char       *data_dir,
+                                           const char       *input,
+                                           ...) G_GNUC_NULL_TERMINATED;
+PuenteTestResult puente_test_sync_toolv   (const char       *data_dir,
+                                           const char       *input,
+                                           va_list           args);
+
+void             puente_test_assert_each_client_once (PuenteTestSandbox *sandbox,
+                                                      const char        *key,
+                                                      const char        *id_field,
+                                                      guint              expected);
 
 G_END_DECLS

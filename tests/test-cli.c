@@ -22,18 +22,12 @@ typedef struct
   char              *export;
 } Fixture;
 
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} Result;
+typedef PuenteTestResult Result;
 
 static void
 result_clear (Result *result)
 {
-  g_free (result->out);
-  g_free (result->err);
+  puente_test_result_clear (result);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Result, result_clear)
@@ -44,28 +38,12 @@ sync_tool (Fixture    *fixture,
            const char *input,
            ...)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  Result result = { 0, };
+  Result result;
   va_list args;
 
-  g_ptr_array_add (argv, (gpointer) g_getenv ("PUENTE_SYNC"));
-  g_ptr_array_add (argv, (gpointer) "--data-dir");
-  g_ptr_array_add (argv, fixture->data_dir);
   va_start (args, input);
-  for (const char *arg = va_arg (args, const char *); arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer) arg);
+  result = puente_test_sync_toolv (fixture->data_dir, input, args);
   va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  process = g_subprocess_newv ((const char * const *) argv->pdata,
-                               G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                               G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, input, NULL, &result.out, &result.err, &error);
-  g_assert_no_error (error);
-  result.status = g_subprocess_get_exit_status (process);
 
   /* Whatever it printed, never the key. */
   g_assert_null (strstr (result.out, KEY));

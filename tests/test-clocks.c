@@ -24,56 +24,6 @@ typedef struct
   char              *export;
 } Fixture;
 
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} Result;
-
-static void
-result_clear (Result *result)
-{
-  g_free (result->out);
-  g_free (result->err);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Result, result_clear)
-
-/* Runs puente-sync with @input on its standard input */
-static Result
-sync_tool (Fixture    *fixture,
-           const char *input,
-           ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  Result result = { 0, };
-  va_list args;
-
-  g_ptr_array_add (argv, (gpointer) g_getenv ("PUENTE_SYNC"));
-  g_ptr_array_add (argv, (gpointer) "--data-dir");
-  g_ptr_array_add (argv, fixture->data_dir);
-  va_start (args, input);
-  for (const char *arg = va_arg (args, const char *); arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  process = g_subprocess_newv ((const char * const *) argv->pdata,
-                               G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                               G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, input, NULL, &result.out, &result.err, &error);
-  g_assert_no_error (error);
-  result.status = g_subprocess_get_exit_status (process);
-  if (result.status != 0)
-    g_test_message ("puente-sync exited %d: %s", result.status, result.err);
-
-  return result;
-}
-
 /* @data: the sandbox's extra arguments, NULL-terminated */
 static void
 fixture_set_up (Fixture       *fixture,
@@ -135,19 +85,19 @@ static void
 connect_giav (Fixture *fixture)
 {
   g_autofree char *input = g_strdup_printf ("crm=%s\nsource=sandbox\n", KEY);
-  g_auto(Result) connected = { 0, };
-  g_auto(Result) provision = { 0, };
-  g_auto(Result) full = { 0, };
+  g_auto(PuenteTestResult) connected = { 0, };
+  g_auto(PuenteTestResult) provision = { 0, };
+  g_auto(PuenteTestResult) full = { 0, };
   g_autofree char *generate = g_strdup_printf ("__sandbox/giav/clients?count=%d", EDITED);
 
-  connected = sync_tool (fixture, input, "connect", "--profile", "giav", "--crm-url", fixture->sandbox->crm_url,
+  connected = puente_test_sync_tool (fixture->data_dir, input, "connect", "--profile", "giav", "--crm-url", fixture->sandbox->crm_url,
                          "--source-url", fixture->sandbox->giav_url, NULL);
   g_assert_cmpint (connected.status, ==, 0);
-  provision = sync_tool (fixture, "", "provision", NULL);
+  provision = puente_test_sync_tool (fixture->data_dir, "", "provision", NULL);
   g_assert_cmpint (provision.status, ==, 0);
   puente_test_sandbox_post (fixture->sandbox, generate);
 
-  full = sync_tool (fixture, "", "run", "--mode", "full", NULL);
+  full = puente_test_sync_tool (fixture->data_dir, "", "run", "--mode", "full", NULL);
   g_assert_cmpint (full.status, ==, 0);
 }
 
@@ -165,7 +115,7 @@ edit_in_giav (Fixture *fixture)
 static gint64
 run_modified (Fixture *fixture)
 {
-  g_auto(Result) run = sync_tool (fixture, "", "run", "--mode", "modified", "--json", NULL);
+  g_auto(PuenteTestResult) run = puente_test_sync_tool (fixture->data_dir, "", "run", "--mode", "modified", "--json", NULL);
   g_autoptr(JsonNode) summary = NULL;
   g_autoptr(GError) error = NULL;
   JsonObject *object;
@@ -226,9 +176,9 @@ test_crm_clock (Fixture       *fixture,
                 gconstpointer  data)
 {
   g_autofree char *input = g_strdup_printf ("crm=%s\n", KEY);
-  g_auto(Result) connected = { 0, };
-  g_auto(Result) provision = { 0, };
-  g_auto(Result) full = { 0, };
+  g_auto(PuenteTestResult) connected = { 0, };
+  g_auto(PuenteTestResult) provision = { 0, };
+  g_auto(PuenteTestResult) full = { 0, };
   g_autoptr(PuenteClientifyCrm) crm = NULL;
   g_autoptr(PuenteRecord) revoke = puente_record_new (PUENTE_ENTITY_CONTACT);
   g_autoptr(PuenteRecord) answer = NULL;
@@ -241,12 +191,12 @@ test_crm_clock (Fixture       *fixture,
   GAsyncResult *pending = NULL;
   guint writes;
 
-  connected = sync_tool (fixture, input, "connect", "--profile", "gioweb", "--crm-url", fixture->sandbox->crm_url,
+  connected = puente_test_sync_tool (fixture->data_dir, input, "connect", "--profile", "gioweb", "--crm-url", fixture->sandbox->crm_url,
                          "--source-file", fixture->export, NULL);
   g_assert_cmpint (connected.status, ==, 0);
-  provision = sync_tool (fixture, "", "provision", NULL);
+  provision = puente_test_sync_tool (fixture->data_dir, "", "provision", NULL);
   g_assert_cmpint (provision.status, ==, 0);
-  full = sync_tool (fixture, "", "run", "--mode", "full", NULL);
+  full = puente_test_sync_tool (fixture->data_dir, "", "run", "--mode", "full", NULL);
   g_assert_cmpint (full.status, ==, 0);
 
   /* The client withdraws GDPR consent, and the owner records it in Clientify */

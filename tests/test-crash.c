@@ -87,48 +87,6 @@ assert_store_intact (const char *data_dir)
   sqlite3_close (db);
 }
 
-/* Every client exactly once in the CRM: read it all, count each external id. */
-static void
-assert_each_client_once (PuenteTestSandbox *sandbox,
-                         guint              n_clients)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(PuenteClientifyCrm) crm = puente_clientify_crm_new (sandbox->crm_url, KEY, 0, &error);
-  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autofree char *next = NULL;
-
-  g_assert_no_error (error);
-  do
-    {
-      g_autoptr(GAsyncResult) result = NULL;
-      g_autoptr(PuenteRecordPage) page = NULL;
-      GAsyncResult *pending = NULL;
-
-      puente_crm_list_async (PUENTE_CRM (crm), PUENTE_ENTITY_CONTACT, NULL, next, NULL,
-                             puente_test_store_result, &pending);
-      result = puente_test_wait_for_result (&pending);
-      page = puente_crm_list_finish (PUENTE_CRM (crm), result, &error);
-      g_assert_no_error (error);
-
-      for (guint i = 0; i < page->records->len; i++)
-        {
-          const char *id = puente_record_get_custom (page->records->pdata[i], "puente_id");
-          guint times = GPOINTER_TO_UINT (id != NULL ? g_hash_table_lookup (seen, id) : NULL);
-
-          if (id == NULL)
-            continue;  /* the sandbox's own demo contacts */
-          if (times > 0)
-            g_error ("client %s is in the CRM twice", id);
-          g_hash_table_insert (seen, g_strdup (id), GUINT_TO_POINTER (times + 1));
-        }
-      g_clear_pointer (&next, g_free);
-      next = g_strdup (page->next);
-    }
-  while (next != NULL);
-
-  g_assert_cmpuint (g_hash_table_size (seen), ==, n_clients);
-}
-
 static void
 test_killed_again_and_again (void)
 {
@@ -199,7 +157,7 @@ test_killed_again_and_again (void)
   assert_store_intact (data_dir);
 
   /* Every client exactly once in the CRM. */
-  assert_each_client_once (sandbox, N_CLIENTS);
+  puente_test_assert_each_client_once (sandbox, KEY, "puente_id", N_CLIENTS);
 
   g_test_message ("%u creates sent for %u clients", puente_test_sandbox_count (sandbox, "POST", "contacts"), N_CLIENTS);
 }
@@ -265,7 +223,7 @@ test_first_sync_killed (void)
   g_assert_no_error (error);
   assert_store_intact (data_dir);
 
-  assert_each_client_once (sandbox, N_CLIENTS);
+  puente_test_assert_each_client_once (sandbox, KEY, "puente_id", N_CLIENTS);
   g_assert_cmpuint (puente_test_sandbox_count (sandbox, "PUT", "contacts"), ==, 0);
   g_test_message ("%u creates sent for %u clients", puente_test_sandbox_count (sandbox, "POST", "contacts"), N_CLIENTS);
 }

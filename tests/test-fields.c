@@ -31,53 +31,6 @@ typedef struct
   char              *export;
 } Fixture;
 
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} Result;
-
-static void
-result_clear (Result *result)
-{
-  g_free (result->out);
-  g_free (result->err);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Result, result_clear)
-
-static Result
-sync_tool (Fixture    *fixture,
-           const char *input,
-           ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  Result result = { 0, };
-  va_list args;
-
-  g_ptr_array_add (argv, (gpointer) g_getenv ("PUENTE_SYNC"));
-  g_ptr_array_add (argv, (gpointer) "--data-dir");
-  g_ptr_array_add (argv, fixture->data_dir);
-  va_start (args, input);
-  for (const char *arg = va_arg (args, const char *); arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  process = g_subprocess_newv ((const char * const *) argv->pdata,
-                               G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                               G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, input, NULL, &result.out, &result.err, &error);
-  g_assert_no_error (error);
-  result.status = g_subprocess_get_exit_status (process);
-
-  return result;
-}
-
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
@@ -85,7 +38,7 @@ fixture_set_up (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   g_autofree char *source = g_build_filename (g_getenv ("PUENTE_TEST_DATA"), "spreadsheet", "gioweb.csv", NULL);
   g_autofree char *contents = NULL;
-  g_auto(Result) connected = { 0, };
+  g_auto(PuenteTestResult) connected = { 0, };
   gsize length;
 
   puente_test_require_private_session ();
@@ -98,7 +51,7 @@ fixture_set_up (Fixture       *fixture,
   g_assert_true (g_file_get_contents (source, &contents, &length, &error));
   g_assert_true (g_file_set_contents (fixture->export, contents, length, &error));
 
-  connected = sync_tool (fixture, "crm=sandbox\n", "connect", "--profile", "gioweb",
+  connected = puente_test_sync_tool (fixture->data_dir, "crm=sandbox\n", "connect", "--profile", "gioweb",
                          "--crm-url", fixture->sandbox->crm_url, "--source-file", fixture->export, NULL);
   g_assert_cmpint (connected.status, ==, 0);
 }
@@ -174,24 +127,24 @@ static void
 test_missing_fields_stop_the_run (Fixture       *fixture,
                                   gconstpointer  data)
 {
-  g_auto(Result) provision = { 0, };
-  g_auto(Result) preview = { 0, };
-  g_auto(Result) run = { 0, };
-  g_auto(Result) failed = { 0, };
-  g_auto(Result) again = { 0, };
+  g_auto(PuenteTestResult) provision = { 0, };
+  g_auto(PuenteTestResult) preview = { 0, };
+  g_auto(PuenteTestResult) run = { 0, };
+  g_auto(PuenteTestResult) failed = { 0, };
+  g_auto(PuenteTestResult) again = { 0, };
   g_autoptr(JsonNode) events = NULL;
   JsonObject *event;
   guint writes;
 
-  provision = sync_tool (fixture, "", "provision", NULL);
+  provision = puente_test_sync_tool (fixture->data_dir, "", "provision", NULL);
   g_assert_cmpint (provision.status, ==, 1);  /* to create by hand */
   writes = puente_test_sandbox_count_writes (fixture->sandbox, "crm");
 
-  preview = sync_tool (fixture, "", "preview", NULL);
+  preview = puente_test_sync_tool (fixture->data_dir, "", "preview", NULL);
   g_assert_cmpint (preview.status, ==, 3);
   g_assert_cmpuint (count_substrings (preview.err, "Nothing was sent"), ==, 1);
 
-  run = sync_tool (fixture, "", "run", "--mode", "full", NULL);
+  run = puente_test_sync_tool (fixture->data_dir, "", "run", "--mode", "full", NULL);
   g_assert_cmpint (run.status, ==, 3);
   g_assert_cmpuint (puente_test_sandbox_count_writes (fixture->sandbox, "crm"), ==, writes);
   g_assert_cmpuint (puente_test_sandbox_count (fixture->sandbox, "POST", "contacts"), ==, 0);
@@ -204,7 +157,7 @@ test_missing_fields_stop_the_run (Fixture       *fixture,
   g_assert_nonnull (strstr (run.err, "Clientify"));
   g_assert_nonnull (strstr (run.err, "Custom fields"));
 
-  failed = sync_tool (fixture, "", "events", "--outcome", "failed", "--json", NULL);
+  failed = puente_test_sync_tool (fixture->data_dir, "", "events", "--outcome", "failed", "--json", NULL);
   g_assert_cmpint (failed.status, ==, 0);
   events = parse (failed.out);
   g_assert_cmpuint (json_array_get_length (json_node_get_array (events)), ==, 1);
@@ -214,7 +167,7 @@ test_missing_fields_stop_the_run (Fixture       *fixture,
 
   /* The owner creates them by hand: the very next run sees them, and sends the records */
   create_fields_by_hand (fixture, FALSE);
-  again = sync_tool (fixture, "", "run", "--mode", "full", NULL);
+  again = puente_test_sync_tool (fixture->data_dir, "", "run", "--mode", "full", NULL);
   g_assert_cmpint (again.status, ==, 0);
   g_assert_cmpuint (puente_test_sandbox_count (fixture->sandbox, "POST", "contacts"), >, 0);
   g_assert_null (strstr (again.err, "Nothing was sent"));
@@ -226,37 +179,37 @@ static void
 test_wrong_type_accepted (Fixture       *fixture,
                           gconstpointer  data)
 {
-  g_auto(Result) run = { 0, };
-  g_auto(Result) unknown = { 0, };
-  g_auto(Result) accept = { 0, };
-  g_auto(Result) again = { 0, };
-  g_auto(Result) third = { 0, };
+  g_auto(PuenteTestResult) run = { 0, };
+  g_auto(PuenteTestResult) unknown = { 0, };
+  g_auto(PuenteTestResult) accept = { 0, };
+  g_auto(PuenteTestResult) again = { 0, };
+  g_auto(PuenteTestResult) third = { 0, };
   guint writes;
 
   create_fields_by_hand (fixture, TRUE);
   writes = puente_test_sandbox_count_writes (fixture->sandbox, "crm");
 
-  run = sync_tool (fixture, "", "run", "--mode", "full", NULL);
+  run = puente_test_sync_tool (fixture->data_dir, "", "run", "--mode", "full", NULL);
   g_assert_cmpint (run.status, ==, 3);
   g_assert_cmpuint (puente_test_sandbox_count_writes (fixture->sandbox, "crm"), ==, writes);
   g_assert_cmpuint (count_substrings (run.err, "Nothing was sent"), ==, 1);
   g_assert_nonnull (strstr (run.err, "cf_id (Text, not Number)"));
   g_assert_null (strstr (run.err, "cf_enviaemail"));
 
-  unknown = sync_tool (fixture, "", "provision", "--accept-type", "cf_nothing", NULL);
+  unknown = puente_test_sync_tool (fixture->data_dir, "", "provision", "--accept-type", "cf_nothing", NULL);
   g_assert_cmpint (unknown.status, ==, 3);
 
-  accept = sync_tool (fixture, "", "provision", "--accept-type", "cf_id", NULL);
+  accept = puente_test_sync_tool (fixture->data_dir, "", "provision", "--accept-type", "cf_id", NULL);
   g_assert_cmpint (accept.status, !=, 3);
 
-  again = sync_tool (fixture, "", "run", "--mode", "full", NULL);
+  again = puente_test_sync_tool (fixture->data_dir, "", "run", "--mode", "full", NULL);
   g_assert_cmpint (again.status, ==, 0);
   g_assert_cmpuint (puente_test_sandbox_count (fixture->sandbox, "POST", "contacts"), >, 0);
   g_assert_null (strstr (again.err, "Nothing was sent"));
   g_assert_cmpuint (count_substrings (again.err, "cf_id (Text, not Number)"), ==, 1);
   g_assert_nonnull (strstr (again.err, "as text"));
 
-  third = sync_tool (fixture, "", "run", NULL);
+  third = puente_test_sync_tool (fixture->data_dir, "", "run", NULL);
   g_assert_cmpint (third.status, ==, 0);
   g_assert_nonnull (strstr (third.err, "cf_id (Text, not Number)"));
 }

@@ -26,55 +26,6 @@ typedef struct
   char              *export;
 } Fixture;
 
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} Result;
-
-static void
-result_clear (Result *result)
-{
-  g_free (result->out);
-  g_free (result->err);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Result, result_clear)
-
-static Result
-sync_tool (Fixture    *fixture,
-           const char *input,
-           ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  Result result = { 0, };
-  va_list args;
-
-  g_ptr_array_add (argv, (gpointer) g_getenv ("PUENTE_SYNC"));
-  g_ptr_array_add (argv, (gpointer) "--data-dir");
-  g_ptr_array_add (argv, fixture->data_dir);
-  va_start (args, input);
-  for (const char *arg = va_arg (args, const char *); arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  process = g_subprocess_newv ((const char * const *) argv->pdata,
-                               G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                               G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, input, NULL, &result.out, &result.err, &error);
-  g_assert_no_error (error);
-  result.status = g_subprocess_get_exit_status (process);
-  g_test_message ("puente-sync %s: %d\n%s%s", (const char *) argv->pdata[3], result.status,
-                  result.out, result.err);
-
-  return result;
-}
-
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
@@ -82,8 +33,8 @@ fixture_set_up (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   g_autoptr(GString) csv = g_string_new ("Código;Nombre;Apellidos;NIF;Email\n");
   g_autofree char *input = g_strdup_printf ("crm=%s\n", KEY);
-  g_auto(Result) connect = { 0, };
-  g_auto(Result) provision = { 0, };
+  g_auto(PuenteTestResult) connect = { 0, };
+  g_auto(PuenteTestResult) provision = { 0, };
 
   puente_test_require_private_session ();
 
@@ -97,10 +48,10 @@ fixture_set_up (Fixture       *fixture,
   fixture->export = g_build_filename (fixture->data_dir, "export.csv", NULL);
   g_assert_true (g_file_set_contents (fixture->export, csv->str, csv->len, &error));
 
-  connect = sync_tool (fixture, input, "connect", "--profile", "generic", "--crm-url",
+  connect = puente_test_sync_tool (fixture->data_dir, input, "connect", "--profile", "generic", "--crm-url",
                        fixture->sandbox->crm_url, "--source-file", fixture->export, NULL);
   g_assert_cmpint (connect.status, ==, 0);
-  provision = sync_tool (fixture, NULL, "provision", NULL);
+  provision = puente_test_sync_tool (fixture->data_dir, NULL, "provision", NULL);
   g_assert_cmpint (provision.status, ==, 0);
 }
 
@@ -165,7 +116,7 @@ test_one_run_at_a_time (Fixture       *fixture,
   g_assert_nonnull (lock);
 
   {
-    g_auto(Result) busy = sync_tool (fixture, NULL, "run", "--trigger", "schedule", NULL);
+    g_auto(PuenteTestResult) busy = puente_test_sync_tool (fixture->data_dir, NULL, "run", "--trigger", "schedule", NULL);
 
     g_assert_cmpint (busy.status, ==, 5);
     g_assert_nonnull (strstr (busy.err, "Another sync"));
@@ -183,7 +134,7 @@ test_one_run_at_a_time (Fixture       *fixture,
 
   g_clear_pointer (&lock, puente_run_lock_release);
   {
-    g_auto(Result) run = sync_tool (fixture, NULL, "run", NULL);
+    g_auto(PuenteTestResult) run = puente_test_sync_tool (fixture->data_dir, NULL, "run", NULL);
 
     g_assert_cmpint (run.status, ==, 0);
     g_assert_cmpuint (puente_test_sandbox_count (fixture->sandbox, "POST", "contacts"), ==, N_CLIENTS);
@@ -210,7 +161,7 @@ test_interrupted_run_marked (Fixture       *fixture,
   }
 
   {
-    g_auto(Result) again = sync_tool (fixture, NULL, "run", NULL);
+    g_auto(PuenteTestResult) again = puente_test_sync_tool (fixture->data_dir, NULL, "run", NULL);
 
     g_assert_cmpint (again.status, ==, 0);
   }
@@ -250,7 +201,7 @@ assert_damaged_then_repaired (Fixture *fixture)
 
   /* Refused before any request, with a sentence that says what to do. */
   {
-    g_auto(Result) run = sync_tool (fixture, NULL, "run", "--mode", "full", NULL);
+    g_auto(PuenteTestResult) run = puente_test_sync_tool (fixture->data_dir, NULL, "run", "--mode", "full", NULL);
 
     g_assert_cmpint (run.status, ==, 3);
     g_assert_nonnull (strstr (run.err, "damaged"));
@@ -262,7 +213,7 @@ assert_damaged_then_repaired (Fixture *fixture)
   /* Repaired: a copy kept, the connection kept, and the next run finds every record again
    * in the CRM instead of creating it twice. */
   {
-    g_auto(Result) repair = sync_tool (fixture, NULL, "repair", NULL);
+    g_auto(PuenteTestResult) repair = puente_test_sync_tool (fixture->data_dir, NULL, "repair", NULL);
     g_autoptr(GDir) dir = g_dir_open (fixture->data_dir, 0, NULL);
     const char *name;
 
@@ -279,7 +230,7 @@ assert_damaged_then_repaired (Fixture *fixture)
     if (strstr (repair.out, "could not be read") != NULL)
       {
         g_autofree char *input = g_strdup_printf ("crm=%s\n", KEY);
-        g_auto(Result) connect = sync_tool (fixture, input, "connect", "--profile", "generic",
+        g_auto(PuenteTestResult) connect = puente_test_sync_tool (fixture->data_dir, input, "connect", "--profile", "generic",
                                             "--crm-url", fixture->sandbox->crm_url,
                                             "--source-file", fixture->export, NULL);
 
@@ -290,7 +241,7 @@ assert_damaged_then_repaired (Fixture *fixture)
       g_assert_nonnull (strstr (repair.out, "connection and its choices were kept"));
   }
   {
-    g_auto(Result) run = sync_tool (fixture, NULL, "run", NULL);
+    g_auto(PuenteTestResult) run = puente_test_sync_tool (fixture->data_dir, NULL, "run", NULL);
 
     g_assert_cmpint (run.status, ==, 0);
     g_assert_cmpuint (puente_test_sandbox_count (fixture->sandbox, "POST", "contacts"), ==, creates);
@@ -312,13 +263,13 @@ static void
 test_damaged_pages (Fixture       *fixture,
                     gconstpointer  data)
 {
-  g_auto(Result) first = sync_tool (fixture, NULL, "run", NULL);
+  g_auto(PuenteTestResult) first = puente_test_sync_tool (fixture->data_dir, NULL, "run", NULL);
 
   g_assert_cmpint (first.status, ==, 0);
   /* Many runs, so that the file has pages enough to spoil after the schema's. */
   for (guint i = 0; i < 3; i++)
     {
-      g_auto(Result) again = sync_tool (fixture, NULL, "run", "--mode", "full", NULL);
+      g_auto(PuenteTestResult) again = puente_test_sync_tool (fixture->data_dir, NULL, "run", "--mode", "full", NULL);
 
       g_assert_cmpint (again.status, ==, 0);
     }
@@ -331,7 +282,7 @@ static void
 test_truncated (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_auto(Result) first = sync_tool (fixture, NULL, "run", NULL);
+  g_auto(PuenteTestResult) first = puente_test_sync_tool (fixture->data_dir, NULL, "run", NULL);
   g_autoptr(GError) error = NULL;
   g_autofree char *contents = NULL;
   gsize length;

@@ -61,33 +61,14 @@ run_to_end (const char *data_dir,
             const char *input,
             ...)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
+  g_auto(PuenteTestResult) result = { 0, };
   va_list args;
 
-  g_ptr_array_add (argv, (gpointer) g_getenv ("PUENTE_SYNC"));
-  g_ptr_array_add (argv, (gpointer) "--data-dir");
-  g_ptr_array_add (argv, (gpointer) data_dir);
   va_start (args, input);
-  for (const char *arg = va_arg (args, const char *); arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer) arg);
+  result = puente_test_sync_toolv (data_dir, input, args);
   va_end (args);
-  g_ptr_array_add (argv, NULL);
 
-  process = g_subprocess_newv ((const char * const *) argv->pdata,
-                               G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                               G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, input != NULL ? input : "", NULL, &out, &err, &error);
-  g_assert_no_error (error);
-  if (g_subprocess_get_exit_status (process) != 0)
-    g_test_message ("puente-sync %s: %d\n%s%s", (const char *) argv->pdata[3],
-                    g_subprocess_get_exit_status (process), out, err);
-
-  return g_subprocess_get_exit_status (process);
+  return result.status;
 }
 
 /* The app's store users: a thread that opens its own store again and again (as the
@@ -209,45 +190,6 @@ count_rows (const char *db_path,
   return count;
 }
 
-/* Every contact the CRM has with Puente's external id, once each. */
-static guint
-crm_contacts_once_each (PuenteTestSandbox *sandbox)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(PuenteClientifyCrm) crm = puente_clientify_crm_new (sandbox->crm_url, KEY, 0, &error);
-  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autofree char *next = NULL;
-
-  g_assert_no_error (error);
-  do
-    {
-      g_autoptr(GAsyncResult) result = NULL;
-      g_autoptr(PuenteRecordPage) page = NULL;
-      GAsyncResult *pending = NULL;
-
-      puente_crm_list_async (PUENTE_CRM (crm), PUENTE_ENTITY_CONTACT, NULL, next, NULL,
-                             puente_test_store_result, &pending);
-      result = puente_test_wait_for_result (&pending);
-      page = puente_crm_list_finish (PUENTE_CRM (crm), result, &error);
-      g_assert_no_error (error);
-      for (guint i = 0; i < page->records->len; i++)
-        {
-          const char *id = puente_record_get_custom (page->records->pdata[i], "puente_id");
-
-          if (id == NULL)
-            continue;  /* the sandbox's demo contacts, and the chats' people */
-          if (g_hash_table_contains (seen, id))
-            g_error ("client %s is in the CRM twice", id);
-          g_hash_table_add (seen, g_strdup (id));
-        }
-      g_clear_pointer (&next, g_free);
-      next = g_strdup (page->next);
-    }
-  while (next != NULL);
-
-  return g_hash_table_size (seen);
-}
-
 static void
 test_everyone_at_once (void)
 {
@@ -347,7 +289,7 @@ test_everyone_at_once (void)
   g_assert_cmpuint (count_rows (app.db, "SELECT COUNT(*) FROM links WHERE entity = 'contact' AND state = 'linked'"), >=, N_CLIENTS);
   g_assert_cmpuint (count_rows (app.db, "SELECT COUNT(*) FROM events WHERE outcome = 'created' AND source_id LIKE '6%'"), ==, N_CLIENTS);
   g_assert_cmpuint (count_rows (app.db, "SELECT COUNT(*) FROM chats"), ==, chats);
-  g_assert_cmpuint (crm_contacts_once_each (sandbox), ==, N_CLIENTS);
+  puente_test_assert_each_client_once (sandbox, KEY, "puente_id", N_CLIENTS);
   g_assert_cmpuint (puente_test_sandbox_count (sandbox, "POST", "contacts"), ==, N_CLIENTS + chats);
 
   g_free (app.db);
