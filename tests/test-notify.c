@@ -21,6 +21,7 @@
 
 #define TITLE_RECORDS_ES "Algunos registros no se sincronizaron"
 #define TITLE_FAILED_ES  "La sincronización programada falló"
+#define TITLE_SETUP_ES   "La sincronización programada te necesita"
 
 static const char catalogue_es[] =
   "msgid \"\"\n"
@@ -32,7 +33,10 @@ static const char catalogue_es[] =
   "msgstr \"" TITLE_RECORDS_ES "\"\n"
   "\n"
   "msgid \"The scheduled sync failed\"\n"
-  "msgstr \"" TITLE_FAILED_ES "\"\n";
+  "msgstr \"" TITLE_FAILED_ES "\"\n"
+  "\n"
+  "msgid \"The scheduled sync needs you\"\n"
+  "msgstr \"" TITLE_SETUP_ES "\"\n";
 
 static const char notifications_xml[] =
   "<node>"
@@ -432,6 +436,22 @@ test_scheduled_run_failed (Fixture       *fixture,
   g_assert_cmpuint (strlen (body), >, 0);
 }
 
+/* The CRM lacks the fields the profile needs (nobody provisioned): the run sends nothing,
+ * and nothing will go until the owner acts, so the desktop says so, naming the fields. */
+static void
+test_scheduled_run_needs_setup (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  g_autoptr(GVariant) notification = NULL;
+  const char *body = NULL;
+
+  g_assert_cmpint (sync_tool (fixture, "", NULL, "run", "--trigger", "schedule", NULL), ==, 3);
+
+  notification = the_notification (TITLE_SETUP_ES);
+  g_assert_true (g_variant_lookup (notification, "body", "&s", &body));
+  g_assert_nonnull (strstr (body, "cf_enviaemail"));
+}
+
 /* Puente's window is open: the app owns its id on the bus, and the notification still goes. */
 static void
 test_scheduled_run_while_puente_is_open (Fixture       *fixture,
@@ -525,6 +545,8 @@ main (int   argc,
 
   g_test_add ("/notify/scheduled-run-with-failures", Fixture, NULL, fixture_set_up,
               test_scheduled_run_with_failures, fixture_tear_down);
+  g_test_add ("/notify/scheduled-run-needs-setup", Fixture, NULL, fixture_set_up,
+              test_scheduled_run_needs_setup, fixture_tear_down);
   g_test_add ("/notify/scheduled-run-failed", Fixture, NULL, fixture_set_up,
               test_scheduled_run_failed, fixture_tear_down);
   g_test_add ("/notify/scheduled-run-while-puente-is-open", Fixture, NULL, fixture_set_up,

@@ -525,6 +525,13 @@ scheduled_run_notification (int                     status,
                                         records),
                               records);
     }
+  else if (status == EXIT_CONFIG)
+    {
+      /* Nothing was sent, and nothing will be until the owner acts: a key the CRM no longer
+       * accepts, fields the CRM lacks, a damaged store. */
+      notification = g_notification_new (_("The scheduled sync needs you"));
+      body = g_strdup_printf (_("%s Open Puente: the dashboard has the details."), error->message);
+    }
   else
     {
       notification = g_notification_new (_("The scheduled sync failed"));
@@ -640,7 +647,7 @@ run_engine (Cli                *cli,
     }
 
   if (!dry_run && g_str_equal (trigger, "schedule") &&
-      (status == EXIT_RECORDS || status == EXIT_RUN_FAILED))
+      (status == EXIT_RECORDS || status == EXIT_RUN_FAILED || status == EXIT_CONFIG))
     notify_scheduled_run (status, &summary, error);
 
   return status;
