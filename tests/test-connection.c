@@ -358,12 +358,41 @@ test_job_prunes_log (Fixture       *fixture,
   g_assert_cmpuint (count_events (fixture->store), ==, 3);
 }
 
+/* The registry's row of each CRM says what its connector says: what it can do, and its
+ * name; and a connection opens the right connector from its id alone. */
+static void
+test_crm_registry (void)
+{
+  guint n_kinds;
+  const PuenteCrmKind *kinds = puente_crm_kinds (&n_kinds);
+
+  g_assert_cmpuint (n_kinds, >=, 3);
+  for (guint i = 0; i < n_kinds; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(PuenteCrm) crm = puente_connection_new_crm (kinds[i].id, kinds[i].default_url,
+                                                            "registry-test-key", 0, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpuint (puente_crm_get_capabilities (crm), ==, kinds[i].capabilities);
+      g_assert_cmpstr (puente_crm_get_name (crm), ==, kinds[i].name);
+      g_assert_true (g_str_has_prefix (kinds[i].default_url, "https://"));
+      g_assert_cmpuint (kinds[i].max_in_flight, >, 0);
+      g_assert_true (puente_crm_kind_lookup (kinds[i].id) == &kinds[i]);
+    }
+
+  g_assert_null (puente_crm_kind_lookup ("salesforce"));
+  g_assert_false (puente_crm_kind_can ("zappy", PUENTE_CRM_HAS_DEALS));
+  g_assert_true (puente_crm_kind_can ("clientify", PUENTE_CRM_HAS_DEALS | PUENTE_CRM_CAN_FIND));
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   puente_test_init (&argc, &argv);
 
+  g_test_add_func ("/connection/crm-registry", test_crm_registry);
   g_test_add ("/connection/max-in-flight", Fixture, "slow", fixture_set_up, test_max_in_flight,
               fixture_tear_down);
   g_test_add ("/connection/deletion", Fixture, NULL, fixture_set_up, test_deletion, fixture_tear_down);

@@ -228,7 +228,7 @@ fixture_set_up (Fixture       *fixture,
   PuenteConnection connection = {
     .id = (char *) "default",
     .profile = (char *) "giav",
-    .crm = (char *) "clientify",
+    .crm = (char *) (data != NULL ? data : "clientify"),
     .source_kind = (char *) "giav",
     .source_location = (char *) "https://giav.example.es/webservices/api_2_05.asmx",
   };
@@ -426,6 +426,24 @@ test_schedule_failed (Fixture       *fixture,
   g_unlink (systemd_dir);
 }
 
+/* Untouched, "Requests at Once" shows what the connection's CRM takes: 6 for Clientify, 4
+ * for Zappy (it used to show Clientify's for every CRM); chats only where the CRM can take
+ * them. */
+static void
+test_crm_defaults (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  gboolean zappy = g_strcmp0 (data, "zappy") == 0;
+  GtkSpinButton *spin = control (fixture, "Requests at Once", GTK_TYPE_SPIN_BUTTON);
+  GtkWidget *chats = find_row (GTK_WIDGET (fixture->preferences), "_Receive Finished JivoChat Chats");
+  g_autoptr(PuenteConnection) stored = load (fixture);
+
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (spin), ==, zappy ? 4 : 6);
+  g_assert_nonnull (chats);
+  g_assert_true (gtk_widget_is_visible (chats) != zappy);
+  g_assert_null (puente_connection_get_setting (stored, PUENTE_SETTING_SYNC_MAX_IN_FLIGHT));
+}
+
 static void
 test_requests_at_once (Fixture       *fixture,
                        gconstpointer  data)
@@ -562,6 +580,10 @@ main (int   argc,
   g_test_add ("/preferences/schedule", Fixture, NULL, fixture_set_up, test_schedule, fixture_tear_down);
   g_test_add ("/preferences/schedule-failed", Fixture, NULL, fixture_set_up, test_schedule_failed,
               fixture_tear_down);
+  g_test_add ("/preferences/crm-defaults/clientify", Fixture, "clientify", fixture_set_up,
+              test_crm_defaults, fixture_tear_down);
+  g_test_add ("/preferences/crm-defaults/zappy", Fixture, "zappy", fixture_set_up,
+              test_crm_defaults, fixture_tear_down);
   g_test_add ("/preferences/requests-at-once", Fixture, NULL, fixture_set_up, test_requests_at_once,
               fixture_tear_down);
   g_test_add ("/preferences/deletion-asks-first", Fixture, NULL, fixture_set_up, test_deletion_asks_first,

@@ -22,6 +22,7 @@
 #include "puente-chats-item.h"
 #include "puente-connection.h"
 #include "puente-consent-dialog.h"
+#include "puente-crm-registry.h"
 #include "puente-dashboard.h"
 #include "puente-fields-item.h"
 #include "puente-jivochat.h"
@@ -218,7 +219,8 @@ show_flows (PuenteDashboard *self)
   /* Translators: read by screen readers for the arrow “GIO Web ⇄ Clientify” */
   g_autofree char *two_ways_spoken = g_strdup_printf (_("Both ways between %s and %s"), source, crm);
   /* A CRM without deals (Zappy) gets no files */
-  gboolean files = profile != NULL && profile->has_files && g_strcmp0 (self->connection->crm, "zappy") != 0;
+  gboolean files = profile != NULL && profile->has_files &&
+                   puente_crm_kind_can (self->connection->crm, PUENTE_CRM_HAS_DEALS);
 
   gtk_label_set_text (self->clients_flow_label, one_way);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->clients_flow_label),
@@ -695,7 +697,7 @@ puente_dashboard_new (const char             *store_path,
                               puente_connection_get_crm_name (connection));
   adw_view_switcher_title_set_subtitle (self->switcher_title, subtitle);
   gtk_widget_set_visible (GTK_WIDGET (self->deals_row), profile != NULL && profile->has_files &&
-                                                        g_strcmp0 (connection->crm, "zappy") != 0);
+                                                        puente_crm_kind_can (connection->crm, PUENTE_CRM_HAS_DEALS));
 
   self->log_view = puente_log_view_new (store_path);
   g_signal_connect_object (self->log_view, "sync-record", G_CALLBACK (sync_record_cb), self, 0);

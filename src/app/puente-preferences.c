@@ -30,8 +30,8 @@
 #include <glib/gi18n.h>
 
 #include "puente-a11y.h"
-#include "puente-clientify-crm.h"
 #include "puente-connection.h"
+#include "puente-crm-registry.h"
 #include "puente-jivochat-listener.h"
 #include "puente-preferences.h"
 #include "puente-schedule.h"
@@ -259,7 +259,8 @@ show_chats (PuentePreferences *self)
 {
   PuenteJivochatBehaviour behaviour = PUENTE_JIVOCHAT_COMPANY_PERSON_DEAL;
 
-  gtk_widget_set_visible (GTK_WIDGET (self->chats_group), g_strcmp0 (self->connection->crm, "zappy") != 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->chats_group),
+                          puente_crm_kind_can (self->connection->crm, PUENTE_JIVOCHAT_CRM_NEEDS));
   gtk_switch_set_active (self->chats_switch, puente_jivochat_is_enabled (self->connection));
   puente_jivochat_behaviour_from_string (puente_connection_get_setting (self->connection,
                                                                        PUENTE_SETTING_JIVOCHAT_BEHAVIOUR),
@@ -281,7 +282,8 @@ show_connection (PuentePreferences *self)
   self->showing = TRUE;
   show_schedule (self, &self->schedule);
   self->wanted = self->schedule;
-  gtk_spin_button_set_value (self->in_flight_spin, in_flight > 0 ? in_flight : PUENTE_CLIENTIFY_DEFAULT_IN_FLIGHT);
+  gtk_spin_button_set_value (self->in_flight_spin, in_flight > 0 ? in_flight
+                                                   : puente_connection_get_default_max_in_flight (self->connection));
   gtk_switch_set_active (self->delete_switch, puente_connection_get_delete_enabled (self->connection));
   adw_combo_row_set_selected (self->retention_row,
                               retention_position (puente_connection_get_retention_days (self->connection)));

@@ -21,27 +21,24 @@
 #include <glib/gi18n.h>
 
 #include "puente-a11y.h"
-#include "puente-clientify-crm.h"
 #include "puente-column-mapping.h"
 #include "puente-connection.h"
 #include "puente-credentials.h"
+#include "puente-crm-registry.h"
 #include "puente-giav-source.h"
 #include "puente-jivochat.h"
-#include "puente-ploomes-crm.h"
 #include "puente-profile.h"
 #include "puente-provision.h"
 #include "puente-schedule.h"
 #include "puente-spreadsheet.h"
 #include "puente-sync-job.h"
 #include "puente-wizard.h"
-#include "puente-zappy-crm.h"
 
 #define CONNECTION_ID       "default"
 #define PREVIEW_ROWS        5
 #define MAX_LISTED_SKIPS    50
 /* Where the owner signs in to Clientify: its public site (the app's own address is not in
  * the API documentation). */
-#define CLIENTIFY_WEB       "https://clientify.com/"
 
 struct _PuenteWizard
 {
@@ -1044,31 +1041,9 @@ export_next (PuenteWizard *self)
 
 /* ---- 3. the CRM ------------------------------------------------------------------------- */
 
-/* The CRMs Puente works with, in the order of the chooser (puente-wizard.ui) */
-typedef struct
-{
-  const char *id;
-  const char *name;         /* a product's name: never translated */
-  const char *default_url;
-  const char *key_title;
-  const char *help;
-  const char *web;          /* where the owner signs in (not in the API documents) */
-} CrmKind;
-
-static const CrmKind crm_kinds[] = {
-  { "clientify", "Clientify", PUENTE_CLIENTIFY_DEFAULT_URL, N_("API Key"),
-    N_("In Clientify, open Settings → API and copy your API key. Puente keeps it in your "
-       "system’s keyring and never shows it again."), CLIENTIFY_WEB },
-  { "ploomes", "Ploomes", PUENTE_PLOOMES_DEFAULT_URL, N_("API Key"),
-    N_("In Ploomes, open Administração → Usuários Integração, add an integration user and "
-       "copy its API key. Puente keeps it in your system’s keyring and never shows it again."),
-    "https://app10.ploomes.com/" },
-  { "zappy", "Zappy", PUENTE_ZAPPY_DEFAULT_URL, N_("Private Hash"),
-    N_("Zappy sends leads in with a private hash: ask ajuda@zappysoftware.com to turn it on "
-       "for your account, then paste it here. Zappy has no way to check it beforehand, so "
-       "the first lead does. Puente keeps it in your system’s keyring and never shows it "
-       "again."), "https://www.zappysoftware.com/" },
-};
+/* The CRMs Puente works with (puente-crm-registry.c), in the order of the chooser
+ * (puente-wizard.ui) */
+typedef PuenteCrmKind CrmKind;
 
 /* Zappy's lead details, as connection settings (puente-store.h) */
 static const struct {
@@ -1087,14 +1062,20 @@ crm_kind (PuenteWizard *self)
 {
   guint selected = adw_combo_row_get_selected (self->crm_kind_row);
 
-  return &crm_kinds[selected < G_N_ELEMENTS (crm_kinds) ? selected : 0];
+  guint n_kinds;
+  const CrmKind *kinds = puente_crm_kinds (&n_kinds);
+
+  return &kinds[selected < n_kinds ? selected : 0];
 }
 
 static guint
 crm_kind_position (const char *id)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (crm_kinds); i++)
-    if (g_strcmp0 (crm_kinds[i].id, id) == 0)
+  guint n_kinds;
+  const CrmKind *kinds = puente_crm_kinds (&n_kinds);
+
+  for (guint i = 0; i < n_kinds; i++)
+    if (g_strcmp0 (kinds[i].id, id) == 0)
       return i;
 
   return 0;
@@ -1116,10 +1097,10 @@ crm_kind_changed_cb (PuenteWizard *self)
   g_autofree char *title = g_strdup_printf (_("Connect to %s"), kind->name);
   GtkStackPage *page = gtk_stack_get_page (self->stack, gtk_stack_get_child_by_name (self->stack, "crm"));
   const char *url = entry_text (self->crm_url_row);
-  gboolean zappy = g_str_equal (kind->id, "zappy");
+  gboolean zappy = kind->configure != NULL;  /* a CRM that takes the owner's lead details */
 
   adw_preferences_group_set_title (self->crm_group, title);
-  adw_preferences_group_set_description (self->crm_group, _(kind->help));
+  adw_preferences_group_set_description (self->crm_group, _(kind->key_help));
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->crm_key_row), _(kind->key_title));
   gtk_stack_page_set_title (page, kind->name);
   if (g_str_equal (puente_wizard_get_page (self), "crm"))
@@ -1159,12 +1140,17 @@ crm_kind_changed_cb (PuenteWizard *self)
       gtk_editable_set_text (GTK_EDITABLE (self->crm_url_row), sample_url);
     }
   else
-    for (guint i = 0; i < G_N_ELEMENTS (crm_kinds); i++)
-      if (*url == '\0' || g_str_equal (url, crm_kinds[i].default_url))
-        {
-          gtk_editable_set_text (GTK_EDITABLE (self->crm_url_row), kind->default_url);
-          break;
-        }
+    {
+      guint n_kinds;
+      const CrmKind *kinds = puente_crm_kinds (&n_kinds);
+
+      for (guint i = 0; i < n_kinds; i++)
+        if (*url == '\0' || g_str_equal (url, kinds[i].default_url))
+          {
+            gtk_editable_set_text (GTK_EDITABLE (self->crm_url_row), kind->default_url);
+            break;
+          }
+    }
 
   update_buttons (self);
 }
@@ -1192,7 +1178,7 @@ crm_verified_cb (GObject      *object,
                               ? NULL : g_strdup (crm_url (self));
   for (guint i = 0; i < G_N_ELEMENTS (zappy_rows); i++)
     {
-      const char *text = g_str_equal (kind->id, "zappy") ? entry_text (ZAPPY_ROW (self, i)) : "";
+      const char *text = kind->configure != NULL ? entry_text (ZAPPY_ROW (self, i)) : "";
 
       puente_connection_set_setting (self->connection, zappy_rows[i].setting,
                                      *text != '\0' ? text : NULL);
@@ -2365,5 +2351,5 @@ puente_wizard_init (PuenteWizard *self)
   g_signal_connect_object (self->crm_key_row, "entry-activated", G_CALLBACK (entry_activated_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->giav_url_row, "entry-activated", G_CALLBACK (entry_activated_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->crm_url_row, "entry-activated", G_CALLBACK (entry_activated_cb), self, G_CONNECT_SWAPPED);
-  gtk_editable_set_text (GTK_EDITABLE (self->crm_url_row), PUENTE_CLIENTIFY_DEFAULT_URL);
+  gtk_editable_set_text (GTK_EDITABLE (self->crm_url_row), crm_kind (self)->default_url);
 }

@@ -9,16 +9,14 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "puente-clientify-crm.h"
 #include "puente-connection.h"
+#include "puente-crm-registry.h"
 #include "puente-credentials.h"
 #include "puente-giav-source.h"
 #include "puente-missing-fields.h"
-#include "puente-ploomes-crm.h"
 #include "puente-profile.h"
 #include "puente-spreadsheet.h"
 #include "puente-spreadsheet-source.h"
-#include "puente-zappy-crm.h"
 
 /* ---- the owner's preferences ------------------------------------------------------------ */
 
@@ -59,6 +57,23 @@ puente_connection_get_max_in_flight (const PuenteConnection *connection)
   g_return_val_if_fail (connection != NULL, 0);
 
   return setting_number (connection, PUENTE_SETTING_SYNC_MAX_IN_FLIGHT, 1, PUENTE_CONNECTION_MAX_IN_FLIGHT);
+}
+
+/**
+ * puente_connection_get_default_max_in_flight:
+ *
+ * Returns: how many requests at once the connection's CRM takes unless the owner chose
+ *   (its row in puente-crm-registry.c); 0 for a CRM Puente does not know
+ */
+guint
+puente_connection_get_default_max_in_flight (const PuenteConnection *connection)
+{
+  const PuenteCrmKind *kind;
+
+  g_return_val_if_fail (connection != NULL, 0);
+
+  kind = puente_crm_kind_lookup (connection->crm);
+  return kind != NULL ? kind->max_in_flight : 0;
 }
 
 /**
@@ -144,14 +159,12 @@ puente_connection_new_crm (const char  *crm,
                            guint        max_in_flight,
                            GError     **error)
 {
+  const PuenteCrmKind *kind = puente_crm_kind_lookup (crm);
+
   g_return_val_if_fail (key != NULL, NULL);
 
-  if (g_strcmp0 (crm, "clientify") == 0)
-    return PUENTE_CRM (puente_clientify_crm_new (crm_url, key, max_in_flight, error));
-  if (g_strcmp0 (crm, "ploomes") == 0)
-    return PUENTE_CRM (puente_ploomes_crm_new (crm_url, key, max_in_flight, error));
-  if (g_strcmp0 (crm, "zappy") == 0)
-    return PUENTE_CRM (puente_zappy_crm_new (crm_url, key, max_in_flight, error));
+  if (kind != NULL)
+    return kind->new (crm_url, key, max_in_flight, error);
 
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
                _("Puente does not know the CRM “%s”. Set up the connection again."), crm);
@@ -167,15 +180,12 @@ puente_connection_new_crm (const char  *crm,
 const char *
 puente_connection_get_crm_name (const PuenteConnection *connection)
 {
-  static const struct { const char *id; const char *name; } names[] = {
-    { "clientify", "Clientify" }, { "ploomes", "Ploomes" }, { "zappy", "Zappy" },
-  };
+  const PuenteCrmKind *kind;
 
   g_return_val_if_fail (connection != NULL, NULL);
 
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    if (g_strcmp0 (connection->crm, names[i].id) == 0)
-      return names[i].name;
+  if ((kind = puente_crm_kind_lookup (connection->crm)) != NULL)
+    return kind->name;
 
   return connection->crm != NULL ? connection->crm : "Clientify";
 }
@@ -194,12 +204,12 @@ puente_connection_open_crm (const PuenteConnection  *connection,
                             GError                 **error)
 {
   g_auto(PuenteSecret) key = NULL;
+  const PuenteCrmKind *kind;
   PuenteCrm *crm;
 
   g_return_val_if_fail (connection != NULL, NULL);
 
-  if (g_strcmp0 (connection->crm, "clientify") != 0 && g_strcmp0 (connection->crm, "ploomes") != 0 &&
-      g_strcmp0 (connection->crm, "zappy") != 0)
+  if (puente_crm_kind_lookup (connection->crm) == NULL)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
                    _("Puente does not know the CRM “%s”. Set up the connection again."),
@@ -213,9 +223,9 @@ puente_connection_open_crm (const PuenteConnection  *connection,
 
   crm = puente_connection_new_crm (connection->crm, connection->crm_url, key,
                                    puente_connection_get_max_in_flight (connection), error);
-  /* Zappy's leads carry what the owner chose for all of them (zappy.* settings) */
-  if (crm != NULL && PUENTE_IS_ZAPPY_CRM (crm))
-    puente_zappy_crm_set_settings (PUENTE_ZAPPY_CRM (crm), connection->settings);
+  kind = puente_crm_kind_lookup (connection->crm);
+  if (crm != NULL && kind->configure != NULL)
+    kind->configure (crm, connection->settings);
 
   return crm;
 }

@@ -16,8 +16,8 @@ G_BEGIN_DECLS
  * keys puente-store.h lists:
  *
  *   sync.max-in-flight   "1" to "10": how many requests go to the CRM at once; absent (or
- *                        anything else): the connector's default
- *                        (PUENTE_CLIENTIFY_DEFAULT_IN_FLIGHT)
+ *                        anything else): the CRM's own
+ *                        (puente_connection_get_default_max_in_flight())
  *   sync.delete          "true": a record deleted in the source (or gone from a full
  *                        export) is deleted in the CRM too; absent: it is only reported,
  *                        and the CRM record is left (design.md)
@@ -34,6 +34,7 @@ G_BEGIN_DECLS
 #define PUENTE_CONNECTION_MAX_IN_FLIGHT 10
 
 guint         puente_connection_get_max_in_flight  (const PuenteConnection  *connection);
+guint         puente_connection_get_default_max_in_flight (const PuenteConnection *connection);
 const char   *puente_connection_get_crm_name       (const PuenteConnection  *connection);
 gboolean      puente_connection_get_delete_enabled (const PuenteConnection  *connection);
 guint         puente_connection_get_retention_days (const PuenteConnection  *connection);

@@ -11,6 +11,7 @@
 #include "puente-connection.h"
 #include "puente-credentials.h"
 #include "puente-crm.h"
+#include "puente-crm-registry.h"
 #include "puente-engine.h"
 #include "puente-giav-source.h"
 #include "puente-ploomes-crm.h"

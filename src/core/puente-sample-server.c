@@ -17,6 +17,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "puente-crm-registry.h"
 #include "puente-sample-server.h"
 
 struct _PuenteSampleServer
@@ -218,15 +219,17 @@ puente_sample_server_get_crm_url_for (PuenteSampleServer *self,
                                       const char         *crm)
 {
   g_autofree char *base = NULL;
+  const PuenteCrmKind *kind;
 
   g_return_val_if_fail (PUENTE_IS_SAMPLE_SERVER (self), NULL);
   g_return_val_if_fail (g_str_has_suffix (self->crm_url, "/v1/"), NULL);
 
-  if (g_strcmp0 (crm, "ploomes") != 0 && g_strcmp0 (crm, "zappy") != 0)
+  kind = puente_crm_kind_lookup (crm);
+  if (kind == NULL)
     return g_strdup (self->crm_url);
 
   base = g_strndup (self->crm_url, strlen (self->crm_url) - strlen ("v1/"));
-  return g_strconcat (base, crm, "/", NULL);
+  return g_strconcat (base, kind->sample_path, NULL);
 }
 
 const char *

@@ -680,8 +680,7 @@ zappy_get_name (PuenteCrm *crm)
 static PuenteCrmCapabilities
 zappy_get_capabilities (PuenteCrm *crm)
 {
-  /* Creates only; a company is sent as a lead named after it (HAS_COMPANIES is not set). */
-  return PUENTE_CRM_HAS_ADDRESS | PUENTE_CRM_ONE_PER_CONTACT;
+  return PUENTE_ZAPPY_CAPABILITIES;
 }
 
 static void

@@ -14,6 +14,8 @@ G_BEGIN_DECLS
 
 #define PUENTE_ZAPPY_DEFAULT_URL       "https://api.zappysoftware.com/"
 #define PUENTE_ZAPPY_DEFAULT_IN_FLIGHT 4
+/* Creates only; a company is sent as a lead named after it (HAS_COMPANIES is not set). */
+#define PUENTE_ZAPPY_CAPABILITIES (PUENTE_CRM_HAS_ADDRESS | PUENTE_CRM_ONE_PER_CONTACT)
 
 #define PUENTE_TYPE_ZAPPY_CRM (puente_zappy_crm_get_type ())
 

@@ -440,7 +440,7 @@ worker_setup (Worker  *worker,
     return FALSE;
 
   /* Without a way to look clients up, every chat would make a new one (Zappy) */
-  if (!puente_crm_can (worker->crm, PUENTE_CRM_CAN_FIND | PUENTE_CRM_HAS_DEALS))
+  if (!puente_crm_can (worker->crm, PUENTE_JIVOCHAT_CRM_NEEDS))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
                    _("Chats from JivoChat need a CRM where Puente can look clients up and "

@@ -32,6 +32,9 @@ G_BEGIN_DECLS
 #define PUENTE_SETTING_JIVOCHAT_LEAD_STATUS   "jivochat.lead-status"
 #define PUENTE_SETTING_JIVOCHAT_MAP_PREFIX    "jivochat.map."
 
+/* What the CRM must be able to do for chats: look a person up, and hold deals. */
+#define PUENTE_JIVOCHAT_CRM_NEEDS (PUENTE_CRM_CAN_FIND | PUENTE_CRM_HAS_DEALS)
+
 #define PUENTE_JIVOCHAT_DEFAULT_PORT    8765
 #define PUENTE_JIVOCHAT_DEFAULT_ADDRESS "127.0.0.1"
 

@@ -1,0 +1,114 @@
+/* puente-crm-registry.c: every CRM Puente can send to, in one table.
+ *
+ * A connection names its CRM by id; everything else about it — its name, its address, what
+ * the owner pastes and where to find it, how many requests it takes at once, what it can do,
+ * and how to make its connector — is a row here. Nothing else in Puente compares a CRM's
+ * name: a fourth CRM is one row and its folder. The capabilities are the static ones the
+ * connector's get_capabilities() gives (tests/test-connection.c holds them equal), so the
+ * windows can ask before a connector exists (no key yet, in the setup).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "puente-crm"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "puente-clientify-crm.h"
+#include "puente-crm-registry.h"
+#include "puente-ploomes-crm.h"
+#include "puente-zappy-crm.h"
+
+static PuenteCrm *
+new_clientify (const char *base_url, const char *key, guint max_in_flight, GError **error)
+{
+  return PUENTE_CRM (puente_clientify_crm_new (base_url, key, max_in_flight, error));
+}
+
+static PuenteCrm *
+new_ploomes (const char *base_url, const char *key, guint max_in_flight, GError **error)
+{
+  return PUENTE_CRM (puente_ploomes_crm_new (base_url, key, max_in_flight, error));
+}
+
+static PuenteCrm *
+new_zappy (const char *base_url, const char *key, guint max_in_flight, GError **error)
+{
+  return PUENTE_CRM (puente_zappy_crm_new (base_url, key, max_in_flight, error));
+}
+
+/* Zappy's leads carry what the owner chose for all of them (zappy.* settings) */
+static void
+configure_zappy (PuenteCrm  *crm,
+                 GHashTable *settings)
+{
+  puente_zappy_crm_set_settings (PUENTE_ZAPPY_CRM (crm), settings);
+}
+
+static const PuenteCrmKind kinds[] = {
+  { "clientify", "Clientify", PUENTE_CLIENTIFY_DEFAULT_URL, N_("API Key"),
+    N_("In Clientify, open Settings → API and copy your API key. Puente keeps it in your "
+       "system’s keyring and never shows it again."),
+    "https://clientify.com/", "v1/", PUENTE_CLIENTIFY_DEFAULT_IN_FLIGHT,
+    PUENTE_CRM_CAPABILITIES_DEFAULT, new_clientify, NULL },
+  { "ploomes", "Ploomes", PUENTE_PLOOMES_DEFAULT_URL, N_("API Key"),
+    N_("In Ploomes, open Administração → Usuários Integração, add an integration user and "
+       "copy its API key. Puente keeps it in your system’s keyring and never shows it again."),
+    "https://app10.ploomes.com/", "ploomes/", PUENTE_PLOOMES_DEFAULT_IN_FLIGHT,
+    PUENTE_CRM_CAPABILITIES_DEFAULT, new_ploomes, NULL },
+  { "zappy", "Zappy", PUENTE_ZAPPY_DEFAULT_URL, N_("Private Hash"),
+    N_("Zappy sends leads in with a private hash: ask ajuda@zappysoftware.com to turn it on "
+       "for your account, then paste it here. Zappy has no way to check it beforehand, so "
+       "the first lead does. Puente keeps it in your system’s keyring and never shows it "
+       "again."),
+    "https://www.zappysoftware.com/", "zappy/", PUENTE_ZAPPY_DEFAULT_IN_FLIGHT,
+    PUENTE_ZAPPY_CAPABILITIES, new_zappy, configure_zappy },
+};
+
+/**
+ * puente_crm_kinds:
+ * @n_kinds: (out): how many
+ *
+ * Returns: every CRM, in the order the setup offers them (the first is the default)
+ */
+const PuenteCrmKind *
+puente_crm_kinds (guint *n_kinds)
+{
+  g_return_val_if_fail (n_kinds != NULL, NULL);
+
+  *n_kinds = G_N_ELEMENTS (kinds);
+  return kinds;
+}
+
+/**
+ * puente_crm_kind_lookup:
+ * @id: (nullable): a connection's CRM
+ *
+ * Returns: (nullable): its row, or %NULL for a CRM Puente does not know
+ */
+const PuenteCrmKind *
+puente_crm_kind_lookup (const char *id)
+{
+  for (guint i = 0; id != NULL && i < G_N_ELEMENTS (kinds); i++)
+    if (g_str_equal (kinds[i].id, id))
+      return &kinds[i];
+
+  return NULL;
+}
+
+/**
+ * puente_crm_kind_can:
+ *
+ * Returns: whether the CRM @id can do @capability (all of them, when several), before any
+ *   connector to it exists; %FALSE for a CRM Puente does not know
+ */
+gboolean
+puente_crm_kind_can (const char            *id,
+                     PuenteCrmCapabilities  capability)
+{
+  const PuenteCrmKind *kind = puente_crm_kind_lookup (id);
+
+  return kind != NULL && (kind->capabilities & capability) == capability;
+}
