@@ -25,11 +25,11 @@
 #include "puente-connection.h"
 #include "puente-credentials.h"
 #include "puente-crm-registry.h"
-#include "puente-giav-source.h"
 #include "puente-jivochat.h"
 #include "puente-profile.h"
 #include "puente-provision.h"
 #include "puente-schedule.h"
+#include "puente-source-registry.h"
 #include "puente-spreadsheet.h"
 #include "puente-sync-job.h"
 #include "puente-wizard.h"
@@ -680,17 +680,21 @@ verify_giav_with_key (PuenteWizard *self,
                       const char   *key)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(PuenteGiavSource) giav = NULL;
+  g_autoptr(PuenteSource) giav = NULL;
+  PuenteConnection trying = {
+    .id = self->connection->id,
+    .source_kind = (char *) "giav",
+    .source_location = (char *) entry_text (self->giav_url_row),
+  };
 
-  giav = puente_giav_source_new (entry_text (self->giav_url_row), key, &error);
+  giav = puente_source_kind_lookup (trying.source_kind)->open (&trying, key, self->cancellable, &error);
   if (giav == NULL)
     {
       step_failed (self, self->giav_error_row, error);
       return;
     }
 
-  puente_source_verify_async (PUENTE_SOURCE (giav), self->cancellable, giav_verified_cb,
-                              g_object_ref (self));
+  puente_source_verify_async (giav, self->cancellable, giav_verified_cb, g_object_ref (self));
 }
 
 /* ---- 2b. an export ---------------------------------------------------------------------- */

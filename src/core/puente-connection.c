@@ -11,12 +11,10 @@
 
 #include "puente-connection.h"
 #include "puente-crm-registry.h"
+#include "puente-source-registry.h"
 #include "puente-credentials.h"
-#include "puente-giav-source.h"
 #include "puente-missing-fields.h"
 #include "puente-profile.h"
-#include "puente-spreadsheet.h"
-#include "puente-spreadsheet-source.h"
 
 /* ---- the owner's preferences ------------------------------------------------------------ */
 
@@ -230,77 +228,11 @@ puente_connection_open_crm (const PuenteConnection  *connection,
   return crm;
 }
 
-/* The column.* settings over the guess for the export's headers; NULL (no error) when the
- * connection has none, so that the source guesses at each run. */
-static gboolean
-column_mapping_from_settings (const PuenteConnection  *connection,
-                              GFile                   *file,
-                              PuenteColumnPreset       preset,
-                              PuenteColumnMapping    **mapping,
-                              GCancellable            *cancellable,
-                              GError                 **error)
-{
-  g_autoptr(PuenteSpreadsheet) spreadsheet = NULL;
-  g_autoptr(PuenteColumnMapping) guess = NULL;
-  GHashTableIter iter;
-  gpointer key, value;
-  gboolean any = FALSE;
-
-  *mapping = NULL;
-
-  if (connection->settings == NULL)
-    return TRUE;
-
-  g_hash_table_iter_init (&iter, connection->settings);
-  while (!any && g_hash_table_iter_next (&iter, &key, NULL))
-    any = g_str_has_prefix (key, PUENTE_SETTING_COLUMN_PREFIX);
-  if (!any)
-    return TRUE;
-
-  spreadsheet = puente_spreadsheet_new (file, cancellable, error);
-  if (spreadsheet == NULL)
-    return FALSE;
-  guess = puente_column_mapping_guess (puente_spreadsheet_get_headers (spreadsheet), preset);
-
-  g_hash_table_iter_init (&iter, connection->settings);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    {
-      const char *header = (const char *) key + strlen (PUENTE_SETTING_COLUMN_PREFIX);
-      g_autofree char *name = NULL;
-      PuenteColumnTarget target;
-      gboolean found = FALSE;
-
-      if (!g_str_has_prefix (key, PUENTE_SETTING_COLUMN_PREFIX))
-        continue;
-
-      if (!puente_column_mapping_target_from_string (value, &target, &name))
-        {
-          g_warning ("Connection %s: the setting %s is not a column target; ignored",
-                     connection->id, (const char *) key);
-          continue;
-        }
-
-      for (guint column = 0; column < puente_column_mapping_get_n_columns (guess); column++)
-        if (g_strcmp0 (puente_column_mapping_get_header (guess, column), header) == 0)
-          {
-            puente_column_mapping_set (guess, column, target, name);
-            found = TRUE;
-          }
-
-      /* The export changed since the owner chose: the column is gone, and so is the choice. */
-      if (!found)
-        g_debug ("Connection %s: no column of the export matches %s", connection->id, (const char *) key);
-    }
-
-  *mapping = g_steal_pointer (&guess);
-  return TRUE;
-}
-
 /**
  * puente_connection_open_source:
  *
- * For an export, the connection's `column.HEADER` settings override the guessed column
- * mapping; then the file is read here (its headers) and must exist.
+ * The source the connection names (puente-source-registry.c), with its key from the keyring
+ * when it takes one.
  *
  * Returns: (transfer full): the source connector
  */
@@ -309,35 +241,24 @@ puente_connection_open_source (const PuenteConnection  *connection,
                                GCancellable            *cancellable,
                                GError                 **error)
 {
+  const PuenteSourceKind *kind;
+  g_auto(PuenteSecret) key = NULL;
+
   g_return_val_if_fail (connection != NULL, NULL);
 
-  if (g_strcmp0 (connection->source_kind, "file") == 0 && connection->source_location != NULL)
+  kind = puente_source_kind_lookup (connection->source_kind);
+  if (kind == NULL || connection->source_location == NULL)
     {
-      g_autoptr(GFile) file = g_file_new_for_path (connection->source_location);
-      g_autoptr(PuenteColumnMapping) mapping = NULL;
-      PuenteColumnPreset preset = g_strcmp0 (connection->profile, "gioweb") == 0
-                                  ? PUENTE_COLUMN_PRESET_GIOWEB : PUENTE_COLUMN_PRESET_GENERIC;
-
-      if (!column_mapping_from_settings (connection, file, preset, &mapping, cancellable, error))
-        return NULL;
-
-      return PUENTE_SOURCE (puente_spreadsheet_source_new (file, preset, mapping));
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   _("Puente does not know this management software. Set up the connection again."));
+      return NULL;
     }
 
-  if (g_strcmp0 (connection->source_kind, "giav") == 0 && connection->source_location != NULL)
-    {
-      g_auto(PuenteSecret) key = puente_credentials_lookup_sync (connection->id, PUENTE_SERVICE_SOURCE,
-                                                                 cancellable, error);
+  if (kind->needs_key &&
+      (key = puente_credentials_lookup_sync (connection->id, PUENTE_SERVICE_SOURCE, cancellable, error)) == NULL)
+    return NULL;
 
-      if (key == NULL)
-        return NULL;
-
-      return PUENTE_SOURCE (puente_giav_source_new (connection->source_location, key, error));
-    }
-
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-               _("Puente does not know this management software. Set up the connection again."));
-  return NULL;
+  return kind->open (connection, key, cancellable, error);
 }
 
 /* deals.stage.STAGE -> CRM stage id, as puente_engine_set_deal_pipeline() takes it */
@@ -398,9 +319,9 @@ puente_connection_open_engine (const PuenteConnection  *connection,
   if ((crm = puente_connection_open_crm (connection, cancellable, error)) == NULL ||
       (source = puente_connection_open_source (connection, cancellable, error)) == NULL)
     return NULL;
-  /* What the agency's GIAV takes in its date filters is kept with the runs */
-  if (PUENTE_IS_GIAV_SOURCE (source))
-    puente_giav_source_remember_in (PUENTE_GIAV_SOURCE (source), store, connection->id);
+  /* What a source learns about the connection (GIAV: its date filters) is kept with the runs */
+  if (puente_source_kind_lookup (connection->source_kind)->remember != NULL)
+    puente_source_kind_lookup (connection->source_kind)->remember (source, store, connection->id);
 
   engine = puente_engine_new (store, connection->id, profile, source, crm);
   puente_engine_set_delete_enabled (engine, puente_connection_get_delete_enabled (connection));

@@ -1,0 +1,32 @@
+/* puente-source-registry.h: every management software Puente reads from, in one table.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "puente-source.h"
+#include "puente-store.h"
+
+G_BEGIN_DECLS
+
+typedef PuenteSource *(*PuenteSourceOpener)   (const PuenteConnection  *connection,
+                                               const char              *key,
+                                               GCancellable            *cancellable,
+                                               GError                 **error);
+/* Lets a source keep what it learns about the connection with the runs */
+typedef void          (*PuenteSourceRemember) (PuenteSource            *source,
+                                               PuenteStore             *store,
+                                               const char              *connection_id);
+
+typedef struct
+{
+  const char           *id;         /* as connections store it (source_kind): "giav" */
+  gboolean              needs_key;  /* its key is in the keyring (PUENTE_SERVICE_SOURCE) */
+  PuenteSourceOpener    open;       /* from the connection's source_location and the key */
+  PuenteSourceRemember  remember;   /* NULL: it learns nothing to keep */
+} PuenteSourceKind;
+
+const PuenteSourceKind *puente_source_kind_lookup (const char *id);
+
+G_END_DECLS
