@@ -1,0 +1,458 @@
+/* puente-store-links.c: links (a source record and the CRM record it became, with the
+ * hashes that tell what changed; an intent is a create about to be sent, kept until its
+ * answer), watermarks (since when a modified run asks for changes), and the consent audit
+ * trail of the linked records.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "puente-store"
+
+#include "config.h"
+
+#include "puente-store-private.h"
+
+void
+puente_link_free (PuenteLink *link)
+{
+  if (link == NULL)
+    return;
+
+  g_free (link->source_id);
+  g_free (link->crm_id);
+  g_free (link->content_hash);
+  g_free (link->document_hash);
+  g_free (link->display_name);
+  g_free (link->consent);
+  g_free (link->source_consent);
+  g_free (link);
+}
+
+static PuenteLink *
+link_from_row (sqlite3_stmt *statement)
+{
+  PuenteLink *link = g_new0 (PuenteLink, 1);
+
+  puente_store_entity_from_string ((const char *) sqlite3_column_text (statement, 0), &link->entity);
+  link->source_id = puente_store_column_text (statement, 1);
+  link->crm_id = puente_store_column_text (statement, 2);
+  link->content_hash = puente_store_column_text (statement, 3);
+  link->document_hash = puente_store_column_text (statement, 4);
+  link->display_name = puente_store_column_text (statement, 5);
+  link->state = g_strcmp0 ((const char *) sqlite3_column_text (statement, 6), "intent") == 0
+                ? PUENTE_LINK_INTENT : PUENTE_LINK_LINKED;
+  link->failures = sqlite3_column_int (statement, 7);
+  link->consent = puente_store_column_text (statement, 8);
+  link->source_consent = puente_store_column_text (statement, 9);
+  link->updated = sqlite3_column_int64 (statement, 10);
+
+  return link;
+}
+
+#define LINK_COLUMNS "entity, source_id, crm_id, content_hash, document_hash, display_name, state, failures, consent, source_consent"
+#define LINK_SELECT  LINK_COLUMNS ", updated"
+
+/**
+ * puente_store_get_link:
+ *
+ * Returns: (transfer full) (nullable): the link, or %NULL when there is none (no error)
+ */
+PuenteLink *
+puente_store_get_link (PuenteStore   *self,
+                       const char    *connection_id,
+                       PuenteEntity   entity,
+                       const char    *source_id,
+                       GError       **error)
+{
+  sqlite3_stmt *statement;
+  PuenteLink *link = NULL;
+
+  g_return_val_if_fail (PUENTE_IS_STORE (self), NULL);
+
+  statement = puente_store_prepare (self, "SELECT " LINK_SELECT " FROM links "
+                                          "WHERE connection = ? AND entity = ? AND source_id = ?", error);
+  if (statement == NULL)
+    return NULL;
+
+  puente_store_bind_text (statement, 1, connection_id);
+  puente_store_bind_text (statement, 2, puente_entity_to_string (entity));
+  puente_store_bind_text (statement, 3, source_id);
+  if (sqlite3_step (statement) == SQLITE_ROW)
+    link = link_from_row (statement);
+  sqlite3_reset (statement);
+
+  return link;
+}
+
+gboolean
+puente_store_put_link (PuenteStore       *self,
+                       const char        *connection_id,
+                       const PuenteLink  *link,
+                       GError           **error)
+{
+  sqlite3_stmt *statement;
+
+  g_return_val_if_fail (PUENTE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (link != NULL && link->source_id != NULL, FALSE);
+
+  statement = puente_store_prepare (self, "INSERT OR REPLACE INTO links (connection, " LINK_COLUMNS ", updated) "
+                                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
+  if (statement == NULL)
+    return FALSE;
+
+  puente_store_bind_text (statement, 1, connection_id);
+  puente_store_bind_text (statement, 2, puente_entity_to_string (link->entity));
+  puente_store_bind_text (statement, 3, link->source_id);
+  puente_store_bind_text (statement, 4, link->crm_id);
+  puente_store_bind_text (statement, 5, link->content_hash);
+  puente_store_bind_text (statement, 6, link->document_hash);
+  puente_store_bind_text (statement, 7, link->display_name);
+  puente_store_bind_text (statement, 8, link->state == PUENTE_LINK_INTENT ? "intent" : "linked");
+  sqlite3_bind_int (statement, 9, link->failures);
+  puente_store_bind_text (statement, 10, link->consent);
+  puente_store_bind_text (statement, 11, link->source_consent);
+  sqlite3_bind_int64 (statement, 12, g_get_real_time () / G_USEC_PER_SEC);
+
+  return puente_store_step_done (self, statement, error);
+}
+
+static GPtrArray *
+select_links (PuenteStore   *self,
+              sqlite3_stmt  *statement,
+              GError       **error)
+{
+  g_autoptr(GPtrArray) links = g_ptr_array_new_with_free_func ((GDestroyNotify) puente_link_free);
+  int rc;
+
+  while ((rc = sqlite3_step (statement)) == SQLITE_ROW)
+    g_ptr_array_add (links, link_from_row (statement));
+  sqlite3_reset (statement);
+
+  if (rc != SQLITE_DONE)
+    {
+      puente_store_set_error (self, error, "read links");
+      return NULL;
+    }
+
+  return g_steal_pointer (&links);
+}
+
+/**
+ * puente_store_list_intents:
+ *
+ * Returns: (transfer full) (element-type PuenteLink): the creates that were about to be sent
+ *   when a run stopped, to be resolved before anything is created again
+ */
+GPtrArray *
+puente_store_list_intents (PuenteStore  *self,
+                           const char   *connection_id,
+                           GError      **error)
+{
+  sqlite3_stmt *statement;
+
+  g_return_val_if_fail (PUENTE_IS_STORE (self), NULL);
+
+  statement = puente_store_prepare (self, "SELECT " LINK_SELECT " FROM links "
+                                          "WHERE connection = ? AND state = 'intent'", error);
+  if (statement == NULL)
+    return NULL;
+
+  puente_store_bind_text (statement, 1, connection_id);
+
+  return select_links (self, statement, error);
+}
+
+/**
+ * puente_store_list_links:
+ *
+ * Returns: (transfer full) (element-type PuenteLink): every link of @entity
+ */
+GPtrArray *
+puente_store_list_links (PuenteStore   *self,
+                         const char    *connection_id,
+                         PuenteEntity   entity,
+                         GError       **error)
+{
+  sqlite3_stmt *statement;
+
+  g_return_val_if_fail (PUENTE_IS_STORE (self), NULL);
+
+  statement = puente_store_prepare (self, "SELECT " LINK_SELECT " FROM links WHERE connection = ? AND entity = ?", error);
+  if (statement == NULL)
+    return NULL;
+
+  puente_store_bind_text (statement, 1, connection_id);
+  puente_store_bind_text (statement, 2, puente_entity_to_string (entity));
+
+  return select_links (self, statement, error);
+}
+
+/**
+ * puente_store_count_links:
+ *
+ * Returns: how many source records are linked to a CRM record (intents excluded)
+ */
+guint
+puente_store_count_links (PuenteStore  *self,
+                          const char   *connection_id,
+                          GError      **error)
+{
+  sqlite3_stmt *statement;
+  guint count = 0;
+
+  g_return_val_if_fail (PUENTE_IS_STORE (self), 0);
+
+  statement = puente_store_prepare (self, "SELECT COUNT(*) FROM links WHERE connection = ? AND state = 'linked'", error);
+  if (statement == NULL)
+    return 0;
+
+  puente_store_bind_text (statement, 1, connection_id);
+  if (sqlite3_step (statement) == SQLITE_ROW)
+    count = sqlite3_column_int (statement, 0);
+  sqlite3_reset (statement);
+
+  return count;
+}
+
+gboolean
+puente_store_delete_link (PuenteStore   *self,
+                          const char    *connection_id,
+                          PuenteEntity   entity,
+                          const char    *source_id,
+                          GError       **error)
+{
+  sqlite3_stmt *statement;
+
+  g_return_val_if_fail (PUENTE_IS_STORE (self), FALSE);
+
+  statement = puente_store_prepare (self, "DELETE FROM links WHERE connection = ? AND entity = ? AND source_id = ?", error);
+  if (statement == NULL)
+    return FALSE;
+
+  puente_store_bind_text (statement, 1, connection_id);
+  puente_store_bind_text (statement, 2, puente_entity_to_string (entity));
+  puente_store_bind_text (statement, 3, source_id);
+
+  return puente_store_step_done (self, statement, error);
+}
+
+/**
+ * puente_store_search_links:
+ * @text: part of a name or a source id, or a whole document (NIF, CIF...)
+ *
+ * The records Puente knows for @text: the consent dialog's search. Documents are kept only
+ * as hashes, so a document matches when typed in full.
+ *
+ * Returns: (transfer full) (element-type PuenteLink): the links, by name
+ */
+GPtrArray *
+puente_store_search_links (PuenteStore  *self,
+                           const char   *connection_id,
+                           PuenteEntity  entity,
+                           const char   *text,
+                           const char   *document_hash,
+                           guint         limit,
+                           GError      **error)
+{
+  g_autoptr(GPtrArray) links = g_ptr_array_new_with_free_func ((GDestroyNotify) puente_link_free);
+  g_autofree char *pattern = NULL;
+  sqlite3_stmt *statement;
+
+  g_return_val_if_fail (PUENTE_IS_STORE (self), NULL);
+  g_return_val_if_fail (text != NULL, NULL);
+
+  pattern = puente_store_like_pattern (text);
+
+  statement = puente_store_prepare (self, "SELECT " LINK_SELECT " FROM links WHERE connection = ?1 AND entity = ?2 "
+                                          "AND state = 'linked' AND (display_name LIKE ?3 ESCAPE '\\' "
+                                          "OR source_id LIKE ?3 ESCAPE '\\' OR document_hash = ?4) "
+                                          "ORDER BY display_name COLLATE NOCASE LIMIT ?5", error);
+  if (statement == NULL)
+    return NULL;
+
+  puente_store_bind_text (statement, 1, connection_id);
+  puente_store_bind_text (statement, 2, puente_entity_to_string (entity));
+  sqlite3_bind_text (statement, 3, pattern, -1, SQLITE_TRANSIENT);
+  puente_store_bind_text (statement, 4, document_hash);
+  sqlite3_bind_int (statement, 5, limit);
+  while (sqlite3_step (statement) == SQLITE_ROW)
+    g_ptr_array_add (links, link_from_row (statement));
+  sqlite3_reset (statement);
+
+  return g_steal_pointer (&links);
+}
+
+/* ---- watermarks --------------------------------------------------------------------------- */
+
+char *
+puente_store_get_watermark (PuenteStore  *self,
+                            const char   *connection_id,
+                            const char   *name,
+                            GError      **error)
+{
+  sqlite3_stmt *statement;
+  char *value = NULL;
+
+  g_return_val_if_fail (PUENTE_IS_STORE (self), NULL);
+
+  statement = puente_store_prepare (self, "SELECT value FROM watermarks WHERE connection = ? AND name = ?", error);
+  if (statement == NULL)
+    return NULL;
+
+  puente_store_bind_text (statement, 1, connection_id);
+  puente_store_bind_text (statement, 2, name);
+  if (sqlite3_step (statement) == SQLITE_ROW)
+    value = puente_store_column_text (statement, 0);
+  sqlite3_reset (statement);
+
+  return value;
+}
+
+gboolean
+puente_store_set_watermark (PuenteStore  *self,
+                            const char   *connection_id,
+                            const char   *name,
+                            const char   *value,
+                            GError      **error)
+{
+  sqlite3_stmt *statement;
+
+  g_return_val_if_fail (PUENTE_IS_STORE (self), FALSE);
+
+  statement = puente_store_prepare (self, "INSERT OR REPLACE INTO watermarks (connection, name, value) "
+                                          "VALUES (?, ?, ?)", error);
+  if (statement == NULL)
+    return FALSE;
+
+  puente_store_bind_text (statement, 1, connection_id);
+  puente_store_bind_text (statement, 2, name);
+  puente_store_bind_text (statement, 3, value);
+
+  return puente_store_step_done (self, statement, error);
+}
+
+/* ---- the consent audit trail -------------------------------------------------------------- */
+
+/**
+ * puente_store_add_consent_change:
+ * @origin: who changed it: "source", "crm" or "owner"
+ *
+ * Writes one row of the consent audit trail.
+ */
+gboolean
+puente_store_add_consent_change (PuenteStore   *self,
+                                 const char    *connection_id,
+                                 PuenteEntity   entity,
+                                 const char    *source_id,
+                                 const char    *field,
+                                 const char    *old_value,
+                                 const char    *new_value,
+                                 const char    *origin,
+                                 GError       **error)
+{
+  sqlite3_stmt *statement;
+
+  g_return_val_if_fail (PUENTE_IS_STORE (self), FALSE);
+
+  statement = puente_store_prepare (self, "INSERT INTO consent_audit (connection, entity, source_id, field, "
+                                          "old_value, new_value, origin, time) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                                    error);
+  if (statement == NULL)
+    return FALSE;
+
+  puente_store_bind_text (statement, 1, connection_id);
+  puente_store_bind_text (statement, 2, puente_entity_to_string (entity));
+  puente_store_bind_text (statement, 3, source_id);
+  puente_store_bind_text (statement, 4, field);
+  puente_store_bind_text (statement, 5, old_value);
+  puente_store_bind_text (statement, 6, new_value);
+  puente_store_bind_text (statement, 7, origin);
+  sqlite3_bind_int64 (statement, 8, g_get_real_time () / G_USEC_PER_SEC);
+
+  return puente_store_step_done (self, statement, error);
+}
+
+guint
+puente_store_count_consent_changes (PuenteStore  *self,
+                                    const char   *connection_id,
+                                    const char   *source_id,
+                                    GError      **error)
+{
+  sqlite3_stmt *statement;
+  guint count = 0;
+
+  g_return_val_if_fail (PUENTE_IS_STORE (self), 0);
+
+  statement = puente_store_prepare (self, "SELECT COUNT(*) FROM consent_audit WHERE connection = ? AND source_id = ?",
+                                    error);
+  if (statement == NULL)
+    return 0;
+
+  puente_store_bind_text (statement, 1, connection_id);
+  puente_store_bind_text (statement, 2, source_id);
+  if (sqlite3_step (statement) == SQLITE_ROW)
+    count = sqlite3_column_int (statement, 0);
+  sqlite3_reset (statement);
+
+  return count;
+}
+
+void
+puente_consent_change_free (PuenteConsentChange *change)
+{
+  if (change == NULL)
+    return;
+
+  g_free (change->source_id);
+  g_free (change->field);
+  g_free (change->old_value);
+  g_free (change->new_value);
+  g_free (change->origin);
+  g_free (change);
+}
+
+/**
+ * puente_store_list_consent_changes:
+ *
+ * Returns: (transfer full) (element-type PuenteConsentChange): the audit trail of one
+ *   record's consent, newest first
+ */
+GPtrArray *
+puente_store_list_consent_changes (PuenteStore  *self,
+                                   const char   *connection_id,
+                                   const char   *source_id,
+                                   guint         limit,
+                                   GError      **error)
+{
+  g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func ((GDestroyNotify) puente_consent_change_free);
+  sqlite3_stmt *statement;
+
+  g_return_val_if_fail (PUENTE_IS_STORE (self), NULL);
+
+  statement = puente_store_prepare (self, "SELECT id, entity, source_id, field, old_value, new_value, origin, time "
+                                          "FROM consent_audit WHERE connection = ? AND source_id = ? "
+                                          "ORDER BY id DESC LIMIT ?", error);
+  if (statement == NULL)
+    return NULL;
+
+  puente_store_bind_text (statement, 1, connection_id);
+  puente_store_bind_text (statement, 2, source_id);
+  sqlite3_bind_int (statement, 3, limit);
+  while (sqlite3_step (statement) == SQLITE_ROW)
+    {
+      PuenteConsentChange *change = g_new0 (PuenteConsentChange, 1);
+
+      change->id = sqlite3_column_int64 (statement, 0);
+      puente_store_entity_from_string ((const char *) sqlite3_column_text (statement, 1), &change->entity);
+      change->source_id = puente_store_column_text (statement, 2);
+      change->field = puente_store_column_text (statement, 3);
+      change->old_value = puente_store_column_text (statement, 4);
+      change->new_value = puente_store_column_text (statement, 5);
+      change->origin = puente_store_column_text (statement, 6);
+      change->time = sqlite3_column_int64 (statement, 7);
+      g_ptr_array_add (changes, change);
+    }
+  sqlite3_reset (statement);
+
+  return g_steal_pointer (&changes);
+}
