@@ -1,0 +1,205 @@
+/* puente-engine-private.h: the engine's insides, shared by the files of its phases.
+ *
+ * puente-engine.c tells the whole story of a run, and holds the object, its settings and
+ * the start of a run (the run lock, the fields check, the safety brake). The phases of a
+ * run are each in their own file, over the Run below:
+ *   puente-engine-read.c     the source's pages (one read ahead), their links, and the
+ *                            CRM's index (or, for benchmarks, the naive lookups);
+ *   puente-engine-plan.c     what each record needs (build_desired(), plan_record(),
+ *                            plan_deal()) and the retry policy;
+ *   puente-engine-write.c    the intents, the requests, the commit of a page, the end of a
+ *                            run, what the source no longer has, and a killed run's intents;
+ *   puente-engine-consent.c  consent as "field=value;..." text, consent changed in the CRM
+ *                            (put back, or written back to the source).
+ * Only these files include this header.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "puente-engine.h"
+#include "puente-run-lock.h"
+
+G_BEGIN_DECLS
+
+#define N_ENTITIES (PUENTE_ENTITY_DEAL + 1)
+
+struct _PuenteEngine
+{
+  GObject              parent_instance;
+
+  PuenteStore         *store;
+  char                *connection_id;
+  const PuenteProfile *profile;
+  PuenteSource        *source;
+  PuenteCrm           *crm;
+  gboolean             dry_run;
+  gboolean             force;
+  gboolean             naive_lookups; /* benchmarks only: see puente_engine_set_naive_lookups() */
+  GHashTable          *only;  /* source ids; NULL: every record */
+  char                *pipeline_id;  /* where deals go; NULL: the CRM's default */
+  PuenteRunSummary    *live;         /* the counts of the run under way, or NULL */
+  gboolean             delete_enabled;
+  GHashTable          *client_types; /* source type -> "status\ncontact_type", the owner's */
+  GHashTable          *excluded;     /* source client types not to sync */
+  guint                done[PUENTE_ENTITY_DEAL + 1];
+  gboolean             pending[PUENTE_ENTITY_DEAL + 1];
+  gint64               last_progress;
+  GHashTable          *stage_map;    /* source stage id -> CRM stage id */
+  gboolean             check_fields;   /* the CRM's fields first (puente-missing-fields.c) */
+  gboolean             fields_ready;   /* checked: the run itself starts */
+  GStrv                accepted_types; /* fields the owner accepted with another type */
+  GStrv                field_warnings; /* about those, from the last check */
+};
+
+typedef enum
+{
+  ACTION_NONE,
+  ACTION_CREATE,
+  ACTION_UPDATE,
+  ACTION_DELETE,
+  ACTION_REMEMBER,  /* nothing is sent; the link keeps the new hash (a CRM without updates) */
+} ActionKind;
+
+typedef struct
+{
+  GTask         *task;  /* the run, while the action's request is out */
+  ActionKind     kind;
+  PuenteOutcome  outcome;
+  PuenteEntity   entity;
+  char          *source_id;
+  char          *crm_id;
+  char          *display_name;
+  char          *message;
+  char          *hash;
+  char          *consent_before;  /* as last sent, from the link */
+  gboolean       cancelled;       /* its request was cancelled: nothing is stored for it */
+  gboolean       refused;         /* the CRM refused the key: not even counted */
+  gboolean       keep_intent;     /* a create that may have happened, to a CRM that cannot
+                                   * be asked: its intent stays as it was (plan_record()) */
+  char          *source_consent;  /* the consent the source has now */
+  char          *source_consent_before;
+  guint          failures;
+  PuenteRecord  *desired;
+} Action;
+
+typedef struct
+{
+  /* The run as a whole (puente-engine.c) */
+  PuenteRunMode     mode;
+  char             *trigger;
+  PuenteRunSummary  summary;
+  GDateTime        *since;
+  char             *started;
+  GDateTime        *source_time;  /* the earliest Date of the source's answers (watermarks) */
+  GDateTime        *crm_time;     /* the earliest Date of the CRM's listings (watermarks) */
+  gboolean          any_failed;
+  PuenteRunLock    *lock;  /* held from the start to the answer (not in a dry run) */
+
+  /* Reading the source (puente-engine-read.c) */
+  gboolean          in_deals;           /* clients are done; files are being sent as deals */
+  PuenteRecordPage *page;
+  GHashTable       *page_links;  /* "entity:source id" -> PuenteLink, this page's, read once */
+
+  /* The next page of the same listing, read while this one is planned and written */
+  char             *prefetch_next;      /* its cursor, while one is read or kept */
+  gboolean          prefetch_in_deals;
+  gboolean          prefetch_done;
+  gboolean          prefetch_awaited;   /* asked for (puente_engine_load_page()) before it came */
+  PuenteRecordPage *prefetched;
+  GError           *prefetch_error;
+
+  /* The CRM's index, read once per entity (puente-engine-read.c) */
+  gboolean          index_loaded[N_ENTITIES];
+  PuenteEntity      index_queue[N_ENTITIES];
+  guint             index_queued;
+  guint             index_entity;       /* position in index_queue */
+  char             *index_next;
+  GPtrArray        *index_records;
+  GHashTable       *by_external[N_ENTITIES];
+  GHashTable       *by_document[N_ENTITIES];
+  GHashTable       *by_email[N_ENTITIES];
+  guint             lookup_record;      /* naive lookups: position in the page */
+  guint             lookup_step;        /* naive lookups: 0 external id, 1 document, 2 email */
+  char             *lookup_key;         /* naive lookups: the key the answer goes under */
+
+  /* Planning (puente-engine-plan.c) */
+  GHashTable       *seen[N_ENTITIES];
+  GHashTable       *would_link;         /* dry run: client source ids that would be in the CRM */
+
+  /* Writing (puente-engine-write.c): a killed run's intents, the page's actions, deletions */
+  GPtrArray        *intents;
+  guint             next_intent;
+  GPtrArray        *actions;
+  guint             pending;
+  GError           *refusal;  /* the CRM refused the key: the run stops after this page */
+  gboolean          deleting;           /* the actions delete what the source no longer has */
+  gboolean          deletions_done;
+  GPtrArray        *deletions;          /* Action: deletes, when the owner turned them on */
+
+  /* Consent changed in the CRM (puente-engine-consent.c) */
+  gboolean          reasserting;        /* the actions put back consent changed in the CRM */
+  char             *crm_next;
+  GDateTime        *crm_since;
+  GPtrArray        *reassert;           /* Action: consent to put back */
+  GPtrArray        *back_flow;          /* PuenteRecord: consent changes for the source */
+  guint             next_back_flow;
+} Run;
+
+static inline guint
+index_slot (PuenteEntity entity)
+{
+  return entity;
+}
+
+static inline const char *
+external_id_field (PuenteEngine *self,
+                   PuenteEntity  entity)
+{
+  return entity == PUENTE_ENTITY_DEAL ? self->profile->file_id_field : self->profile->client_id_field;
+}
+
+static inline char *
+lowercase (const char *text)
+{
+  return text != NULL && *text != '\0' ? g_utf8_strdown (text, -1) : NULL;
+}
+
+/* puente-engine.c: the Run's actions, and the signals */
+void        puente_engine_action_free          (Action             *action);
+void        puente_engine_emit_progress        (PuenteEngine       *self,
+                                                gboolean            force);
+void        puente_engine_add_event            (PuenteEngine       *self,
+                                                Run                *run,
+                                                const Action       *action);
+
+/* puente-engine-read.c */
+void        puente_engine_load_page            (GTask              *task,
+                                                const char         *next);
+PuenteLink *puente_engine_page_link            (Run                *run,
+                                                PuenteEntity        entity,
+                                                const char         *source_id);
+
+/* puente-engine-plan.c */
+void        puente_engine_plan_page            (GTask              *task);
+
+/* puente-engine-write.c */
+void        puente_engine_fail_run             (GTask              *task,
+                                                GError             *error);
+void        puente_engine_execute_page         (GTask              *task);
+void        puente_engine_resolve_next_intent  (GTask              *task);
+
+/* puente-engine-consent.c */
+char       *puente_engine_consent_of           (PuenteEngine       *self,
+                                                const PuenteRecord *desired);
+void        puente_engine_apply_consent        (PuenteRecord       *record,
+                                                const char         *consent);
+void        puente_engine_audit_consent        (PuenteEngine       *self,
+                                                const char         *source_id,
+                                                const char         *before,
+                                                const char         *after,
+                                                const char         *origin);
+void        puente_engine_check_crm_changes    (GTask              *task);
+
+G_END_DECLS
