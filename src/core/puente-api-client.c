@@ -1068,7 +1068,7 @@ puente_api_client_request_finish (PuenteApiClient  *self,
  *   puente_api_client_send_async(), after its finish function
  *
  * The server's clock when it answered: its `Date` header. A watermark taken from it does
- * not depend on this computer's clock (see puente-engine.c, finish_run()).
+ * not depend on this computer's clock (see puente-engine-write.c, finish_run()).
  *
  * Returns: (transfer none) (nullable): the time, in UTC; %NULL when the answer had no
  *   readable Date header, or there was no answer

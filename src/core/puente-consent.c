@@ -1345,7 +1345,7 @@ store_change (Session             *session,
 }
 
 /* The single-record run that follows a change. A run with a selection still moves the
- * source's watermark (puente-engine.c, finish_run()), which would make the next "modified"
+ * source's watermark (puente-engine-write.c, finish_run()), which would make the next "modified"
  * run miss the other clients changed meanwhile: it is put back as it was. */
 static gboolean
 run_single (Session           *session,

@@ -4,7 +4,7 @@
  * in the CRM. Nothing in it is needed to rebuild that knowledge, though: every record Puente
  * creates carries its source id in the CRM (the external id custom field), and a run with
  * no links finds each one again there before it would create anything (the link order in
- * puente-engine.c). So the repair moves the damaged files aside, whole, as a copy for the
+ * puente-engine-plan.c). So the repair moves the damaged files aside, whole, as a copy for the
  * owner or a technician, starts an empty store, and carries over only what cannot be found
  * in the CRM — the connections the owner set up and their choices — when they can still be
  * read. The keys are in the keyring and stay there. The next run is a first sync that
@@ -26,16 +26,10 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 
+#include "puente-store-private.h"
 #include "puente-store-repair.h"
 
 static const char * const suffixes[] = { "", "-wal", "-shm" };
-
-static char *
-column_text (sqlite3_stmt *statement,
-             int           index)
-{
-  return g_strdup ((const char *) sqlite3_column_text (statement, index));
-}
 
 /* The connections of the damaged copy, as far as they can be read; never fails. */
 static GPtrArray *
@@ -58,12 +52,12 @@ read_connections (const char *copy)
     {
       PuenteConnection *connection = g_new0 (PuenteConnection, 1);
 
-      connection->id = column_text (statement, 0);
-      connection->profile = column_text (statement, 1);
-      connection->crm = column_text (statement, 2);
-      connection->crm_url = column_text (statement, 3);
-      connection->source_kind = column_text (statement, 4);
-      connection->source_location = column_text (statement, 5);
+      connection->id = puente_store_column_text (statement, 0);
+      connection->profile = puente_store_column_text (statement, 1);
+      connection->crm = puente_store_column_text (statement, 2);
+      connection->crm_url = puente_store_column_text (statement, 3);
+      connection->source_kind = puente_store_column_text (statement, 4);
+      connection->source_location = puente_store_column_text (statement, 5);
       if (connection->id == NULL || connection->profile == NULL || connection->crm == NULL ||
           connection->source_kind == NULL)
         puente_connection_free (connection);
