@@ -1,0 +1,205 @@
+/* puente-sync-jivochat.c: `puente-sync jivochat` sets how JivoChat's finished chats become CRM
+ * records; `puente-sync listen` receives them until stopped (the listener and its threat
+ * model: src/core/sources/jivochat/puente-jivochat-listener.c, HACKING.md).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib-unix.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "puente-sync-private.h"
+
+int
+command_jivochat (Cli   *cli,
+                  int    argc,
+                  char **argv)
+{
+  gboolean enable = FALSE;
+  gboolean disable = FALSE;
+  int port = -1;
+  g_autofree char *address = NULL;
+  g_autofree char *behaviour = NULL;
+  g_autofree char *pipeline = NULL;
+  g_autofree char *stage = NULL;
+  g_autofree char *one_deal = NULL;
+  g_auto(GStrv) maps = NULL;
+  GOptionEntry entries[] = {
+    { "enable", 0, 0, G_OPTION_ARG_NONE, &enable, N_("Listen for finished chats (with “puente-sync listen”)"), NULL },
+    { "disable", 0, 0, G_OPTION_ARG_NONE, &disable, N_("Stop listening for chats"), NULL },
+    { "port", 0, 0, G_OPTION_ARG_INT, &port, N_("The port to listen on (default: 8765; 0: any free one, which “listen” prints)"), "PORT" },
+    { "address", 0, 0, G_OPTION_ARG_STRING, &address, N_("The address to listen on (default: 127.0.0.1, this computer only)"), "ADDRESS" },
+    { "behaviour", 0, 0, G_OPTION_ARG_STRING, &behaviour, N_("What a chat becomes: company-person-deal, person-deal, company-person or lead"), "BEHAVIOUR" },
+    { "pipeline", 0, 0, G_OPTION_ARG_STRING, &pipeline, N_("The CRM pipeline of the deals"), "ID" },
+    { "stage", 0, 0, G_OPTION_ARG_STRING, &stage, N_("The CRM stage of the deals"), "ID" },
+    { "one-deal-per-person", 0, 0, G_OPTION_ARG_STRING, &one_deal, N_("yes: never a second deal for the same person"), "yes|no" },
+    { "map", 0, 0, G_OPTION_ARG_STRING_ARRAY, &maps, N_("Where a chat’s KEY goes: field:NAME, custom:NAME, note or ignore"), "KEY=TARGET" },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PuenteConnection) connection = NULL;
+  PuenteJivochatBehaviour chosen;
+  g_autoptr(GList) keys = NULL;
+
+  if (!parse_options ("jivochat", entries,
+                      _("Sets how finished JivoChat chats become CRM records, and shows the "
+                        "settings."), &argc, &argv))
+    return EXIT_CONFIG;
+
+  connection = load_connection (cli, &error);
+  if (connection == NULL)
+    return fail (EXIT_CONFIG, error);
+
+  if (behaviour != NULL && !puente_jivochat_behaviour_from_string (behaviour, &chosen))
+    {
+      g_printerr (_("The behaviour is company-person-deal, person-deal, company-person or lead.\n"));
+      return EXIT_CONFIG;
+    }
+  if (port < -1 || port > 65535)
+    {
+      g_printerr (_("The port is a number from 1 to 65535, or 0 for any free one.\n"));
+      return EXIT_CONFIG;
+    }
+  if (address != NULL && !g_hostname_is_ip_address (address))
+    {
+      g_printerr (_("The address is an IP address, such as 127.0.0.1.\n"));
+      return EXIT_CONFIG;
+    }
+
+  if (enable || disable)
+    puente_connection_set_setting (connection, PUENTE_SETTING_JIVOCHAT_ENABLED, enable ? "true" : NULL);
+  if (port >= 0)
+    {
+      g_autofree char *text = g_strdup_printf ("%d", port);
+
+      puente_connection_set_setting (connection, PUENTE_SETTING_JIVOCHAT_PORT, text);
+    }
+  if (address != NULL)
+    puente_connection_set_setting (connection, PUENTE_SETTING_JIVOCHAT_ADDRESS, address);
+  if (behaviour != NULL)
+    puente_connection_set_setting (connection, PUENTE_SETTING_JIVOCHAT_BEHAVIOUR, behaviour);
+  if (pipeline != NULL)
+    puente_connection_set_setting (connection, PUENTE_SETTING_JIVOCHAT_PIPELINE, *pipeline ? pipeline : NULL);
+  if (stage != NULL)
+    puente_connection_set_setting (connection, PUENTE_SETTING_JIVOCHAT_STAGE, *stage ? stage : NULL);
+  if (one_deal != NULL)
+    puente_connection_set_setting (connection, PUENTE_SETTING_JIVOCHAT_ONE_DEAL,
+                                   g_str_equal (one_deal, "yes") ? "true" : NULL);
+  for (guint i = 0; maps != NULL && maps[i] != NULL; i++)
+    {
+      const char *equals = strchr (maps[i], '=');
+      g_autofree char *key = equals != NULL ? g_strndup (maps[i], equals - maps[i]) : NULL;
+      g_autofree char *setting = NULL;
+
+      if (key == NULL || !g_strv_contains (puente_jivochat_chat_keys (), key))
+        {
+          g_autofree char *known = g_strjoinv (", ", (char **) puente_jivochat_chat_keys ());
+
+          g_printerr (_("Write --map KEY=TARGET, with KEY one of: %s.\n"), known);
+          return EXIT_CONFIG;
+        }
+      setting = g_strconcat (PUENTE_SETTING_JIVOCHAT_MAP_PREFIX, key, NULL);
+      puente_connection_set_setting (connection, setting, equals[1] != '\0' ? equals + 1 : NULL);
+    }
+
+  if (!puente_store_save_connection (cli->store, connection, &error))
+    return fail (EXIT_CONFIG, error);
+
+  keys = connection->settings != NULL ? g_hash_table_get_keys (connection->settings) : NULL;
+  keys = g_list_sort (keys, (GCompareFunc) g_strcmp0);
+  for (const GList *l = keys; l != NULL; l = l->next)
+    if (g_str_has_prefix (l->data, "jivochat."))
+      g_print ("%s=%s\n", (const char *) l->data, puente_connection_get_setting (connection, l->data));
+
+  return EXIT_FINE;
+}
+
+static void
+chat_handled_cb (PuenteJivochatListener *listener,
+                 int                     outcome,
+                 const char             *display_name,
+                 const char             *message,
+                 gpointer                user_data)
+{
+  g_print ("%s\n", message);
+  fflush (stdout);
+}
+
+static gboolean
+quit_cb (gpointer user_data)
+{
+  gboolean *quit = user_data;
+
+  *quit = TRUE;
+  g_main_context_wakeup (NULL);
+  return G_SOURCE_CONTINUE;
+}
+
+int
+command_listen (Cli   *cli,
+                int    argc,
+                char **argv)
+{
+  GOptionEntry entries[] = { { NULL } };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PuenteConnection) connection = NULL;
+  g_autoptr(PuenteJivochatListener) listener = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *db = NULL;
+  g_autofree char *url = NULL;
+  GAsyncResult *pending = NULL;
+  gboolean quit = FALSE;
+  guint sigint, sigterm;
+  const char *address;
+
+  if (!parse_options ("listen", entries,
+                      _("Listens for JivoChat’s finished chats and puts each into the CRM, "
+                        "until stopped (Ctrl+C)."), &argc, &argv))
+    return EXIT_CONFIG;
+
+  connection = load_connection (cli, &error);
+  if (connection == NULL)
+    return fail (EXIT_CONFIG, error);
+  if (!puente_jivochat_is_enabled (connection))
+    {
+      g_printerr (_("Listening for JivoChat chats is off. Turn it on with "
+                    "“puente-sync jivochat --enable”.\n"));
+      return EXIT_CONFIG;
+    }
+
+  db = g_build_filename (cli->data_dir, "puente.db", NULL);
+  listener = puente_jivochat_listener_new (connection, db);
+  g_signal_connect (listener, "chat-handled", G_CALLBACK (chat_handled_cb), NULL);
+  puente_jivochat_listener_start_async (listener, NULL, store_result_cb, &pending);
+  result = wait_for (&pending);
+  if (!puente_jivochat_listener_start_finish (listener, result, &error))
+    return fail (status_for_error (error), error);
+
+  /* The address holds the secret the owner must paste into JivoChat: shown here, once,
+   * to the owner who asked for it, and never logged. */
+  url = puente_jivochat_listener_get_url (listener);
+  address = puente_jivochat_get_address (connection);
+  g_print (_("Listening for JivoChat chats at %s\n"), url);
+  g_print (_("JivoChat needs an HTTPS address on the internet: run a tunnel or reverse proxy "
+             "with HTTPS that forwards to port %u of this computer, and paste its address "
+             "followed by %s into JivoChat (Settings, Channels, your channel, Integration "
+             "settings for developers, Webhooks URL). Puente itself serves plain HTTP.\n"),
+           puente_jivochat_listener_get_port (listener), strstr (url, PUENTE_JIVOCHAT_PATH));
+  if (!g_str_equal (address, "127.0.0.1") && !g_str_equal (address, "::1"))
+    g_print (_("Note: listening on %s, so other computers can reach this plain HTTP address; "
+               "keep it behind your HTTPS proxy.\n"), address);
+  fflush (stdout);
+
+  sigint = g_unix_signal_add (SIGINT, quit_cb, &quit);
+  sigterm = g_unix_signal_add (SIGTERM, quit_cb, &quit);
+  while (!quit)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (sigint);
+  g_source_remove (sigterm);
+
+  puente_jivochat_listener_stop (listener);
+  return EXIT_FINE;
+}
