@@ -23,8 +23,7 @@ static const char * const zappy_settings[] = {
 static gboolean
 connection_crm_is_unknown (const char *crm)
 {
-  return crm != NULL && !g_str_equal (crm, "clientify") && !g_str_equal (crm, "ploomes") &&
-         !g_str_equal (crm, "zappy");
+  return crm != NULL && puente_crm_kind_lookup (crm) == NULL;
 }
 
 /* Keys never come through argv, where other users could see them. */
@@ -111,14 +110,16 @@ check_keys (const PuenteConnection *connection,
 
   if (source_url != NULL)
     {
-      g_autoptr(PuenteGiavSource) giav = puente_giav_source_new (source_url, source_key, &error);
+      PuenteConnection trying = { .source_kind = (char *) "giav", .source_location = (char *) source_url };
+      g_autoptr(PuenteSource) giav = puente_source_kind_lookup (trying.source_kind)->open (&trying, source_key,
+                                                                                          NULL, &error);
       g_autoptr(GAsyncResult) checked = NULL;
 
       if (giav == NULL)
         return fail (EXIT_CONFIG, error);
-      puente_source_verify_async (PUENTE_SOURCE (giav), NULL, store_result_cb, &pending);
+      puente_source_verify_async (giav, NULL, store_result_cb, &pending);
       checked = wait_for (&pending);
-      if (!puente_source_verify_finish (PUENTE_SOURCE (giav), checked, &error))
+      if (!puente_source_verify_finish (giav, checked, &error))
         return fail (status_for_error (error), error);
     }
 

@@ -12,6 +12,7 @@
 #include "puente-credentials.h"
 #include "puente-crm.h"
 #include "puente-crm-registry.h"
+#include "puente-source-registry.h"
 #include "puente-engine.h"
 #include "puente-giav-source.h"
 #include "puente-ploomes-crm.h"
