@@ -1,0 +1,635 @@
+/* puente-ploomes-json.c: Ploomes's answers read into PuenteRecords, and records written
+ * into request bodies.
+ *
+ * Every answer is {"value": [...]} [C]; a record's custom values are in OtherProperties,
+ * each under the member of its field's type, and its tags and origin are ids: they are named
+ * (and written back) with what puente-ploomes-account.c has learned from the account. A
+ * custom value whose field was not learned is not one Puente manages, and is left out; a
+ * record that needs a field the account lacks is not written at all (the owner is told to
+ * create it), never written without it.
+ *
+ * The custom field types are in the table below, every code [U]; the rest of Ploomes's
+ * literals are in puente-ploomes-private.h.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "puente-ploomes"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "puente-json.h"
+#include "puente-ploomes-private.h"
+
+/* Custom field types. Every code is [U]: a guess, kept here so that a fact is one line.
+ * Each type is read from whichever value member is set; written to its own. */
+static const struct {
+  int              code;
+  PuenteFieldType  type;
+  const char      *member;
+  const char      *label;
+} field_types[] = {
+  { 1, PUENTE_FIELD_TYPE_TEXT, "StringValue", "Texto" },
+  { 2, PUENTE_FIELD_TYPE_TEXT, "BigStringValue", "Texto grande" },
+  { 4, PUENTE_FIELD_TYPE_NUMBER, "IntegerValue", "Número inteiro" },
+  { 8, PUENTE_FIELD_TYPE_DATE, "DateTimeValue", "Data" },
+  { 10, PUENTE_FIELD_TYPE_CHECKBOX, "BoolValue", "Sim/Não" },
+};
+
+/* Where a custom value may be, in the order read */
+static const char * const value_members[] = {
+  "StringValue", "BigStringValue", "IntegerValue", "DecimalValue", "DateTimeValue", "BoolValue",
+};
+
+/* ----------------------------------------------------------------------------------------- */
+
+void
+puente_ploomes_field_free (PloomesField *field)
+{
+  g_free (field->key);
+  g_free (field->name);
+  g_free (field);
+}
+
+/* ---- reading answers ---------------------------------------------------------------------- */
+
+/* The "value" array of an answer, or NULL when the answer is not one. */
+JsonArray *
+puente_ploomes_answer_values (JsonNode *root)
+{
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return NULL;
+
+  return puente_json_member_array (json_node_get_object (root), M_VALUE);
+}
+
+/* A single record's object: the first of "value", or the answer itself. */
+JsonObject *
+puente_ploomes_answer_object (JsonNode *root)
+{
+  JsonArray *values = puente_ploomes_answer_values (root);
+
+  if (values != NULL)
+    return json_array_get_length (values) > 0 ? puente_json_element_object (values, 0) : NULL;
+  if (root != NULL && JSON_NODE_HOLDS_OBJECT (root) &&
+      json_object_has_member (json_node_get_object (root), M_ID))
+    return json_node_get_object (root);
+
+  return NULL;
+}
+
+int
+puente_ploomes_entity_id_of (PuenteEntity entity)
+{
+  return entity == PUENTE_ENTITY_DEAL ? ENTITY_ID_DEAL : ENTITY_ID_CONTACT;
+}
+
+char *
+puente_ploomes_name_key (int         entity_id,
+                         const char *name)
+{
+  return g_strdup_printf ("%d:%s", entity_id, name);
+}
+
+static int
+field_type_row (int code)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (field_types); i++)
+    if (field_types[i].code == code)
+      return (int) i;
+
+  return -1;
+}
+
+PuenteFieldType
+puente_ploomes_field_type_of (int code)
+{
+  int row = field_type_row (code);
+
+  return row >= 0 ? field_types[row].type : PUENTE_FIELD_TYPE_UNKNOWN;
+}
+
+/* The code Puente creates a field of @type with; 0 when it has none */
+int
+puente_ploomes_code_for_type (PuenteFieldType type)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (field_types); i++)
+    if (field_types[i].type == type)
+      return field_types[i].code;
+
+  return 0;
+}
+
+PloomesField *
+puente_ploomes_field_from_json (JsonObject *item)
+{
+  PloomesField *field;
+  const char *key = puente_json_member_string (item, M_KEY);
+  const char *name = puente_json_member_string (item, M_NAME);
+
+  if (key == NULL || name == NULL)
+    return NULL;
+
+  field = g_new0 (PloomesField, 1);
+  field->key = g_strdup (key);
+  field->name = g_strdup (name);
+  field->entity_id = (int) puente_json_member_int (item, M_ENTITY_ID, 0);
+  field->code = (int) puente_json_member_int (item, M_TYPE_ID, 0);
+
+  return field;
+}
+
+PuenteCrmField *
+puente_ploomes_crm_field_new (const PloomesField *field,
+                              PuenteEntity        entity)
+{
+  PuenteCrmField *crm_field = g_new0 (PuenteCrmField, 1);
+  int row = field_type_row (field->code);
+
+  crm_field->entity = entity;
+  crm_field->id = g_strdup (field->key);
+  crm_field->name = g_strdup (field->name);
+  crm_field->type = puente_ploomes_field_type_of (field->code);
+  crm_field->type_label = row >= 0 ? g_strdup (field_types[row].label)
+                                   : g_strdup_printf ("%s %d", SERVICE_NAME, field->code);
+
+  return crm_field;
+}
+
+void
+puente_ploomes_add_crm_fields (const PloomesField *field,
+                               GPtrArray          *out)
+{
+  if (field->entity_id == ENTITY_ID_DEAL)
+    g_ptr_array_add (out, puente_ploomes_crm_field_new (field, PUENTE_ENTITY_DEAL));
+  else if (field->entity_id == ENTITY_ID_CONTACT)
+    {
+      /* One Ploomes field serves persons and companies alike. */
+      g_ptr_array_add (out, puente_ploomes_crm_field_new (field, PUENTE_ENTITY_CONTACT));
+      g_ptr_array_add (out, puente_ploomes_crm_field_new (field, PUENTE_ENTITY_COMPANY));
+    }
+}
+
+GPtrArray *
+puente_ploomes_crm_parse_fields (JsonNode *root)
+{
+  g_autoptr(GPtrArray) out = NULL;
+  JsonArray *values = puente_ploomes_answer_values (root);
+
+  if (values == NULL)
+    return NULL;
+
+  out = g_ptr_array_new_with_free_func ((GDestroyNotify) puente_crm_field_free);
+  for (guint i = 0; i < json_array_get_length (values); i++)
+    {
+      PloomesField *field = puente_ploomes_field_from_json (puente_json_element_object (values, i));
+
+      if (field != NULL)
+        puente_ploomes_add_crm_fields (field, out);
+      g_clear_pointer (&field, puente_ploomes_field_free);
+    }
+
+  return g_steal_pointer (&out);
+}
+
+static char *
+custom_value_text (JsonObject         *item,
+                   const PloomesField *field)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (value_members); i++)
+    {
+      JsonNode *node = puente_json_member_value (item, value_members[i]);
+      GType type;
+
+      if (node == NULL)
+        continue;
+      type = json_node_get_value_type (node);
+      if (type == G_TYPE_STRING && *json_node_get_string (node) != '\0')
+        {
+          const char *text = json_node_get_string (node);
+
+          /* Dates come as date-times at midnight. */
+          if (puente_ploomes_field_type_of (field->code) == PUENTE_FIELD_TYPE_DATE &&
+              strlen (text) >= 10 && text[10] == 'T')
+            return g_strndup (text, 10);
+          return g_strdup (text);
+        }
+      if (type == G_TYPE_INT64)
+        return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
+      if (type == G_TYPE_DOUBLE)
+        return g_strdup_printf ("%g", json_node_get_double (node));
+      if (type == G_TYPE_BOOLEAN)
+        return g_strdup (json_node_get_boolean (node) ? "true" : "false");
+    }
+
+  return NULL;
+}
+
+static void
+read_phones (PuenteRecord *record,
+             JsonObject   *object)
+{
+  JsonArray *phones = puente_json_member_array (object, M_PHONES);
+
+  for (guint i = 0; phones != NULL && i < json_array_get_length (phones); i++)
+    {
+      JsonObject *phone = puente_json_element_object (phones, i);
+      const char *number = puente_json_member_string (phone, M_PHONE_NUMBER);
+      const char *field = puente_json_member_int (phone, M_TYPE_ID, 0) == PHONE_TYPE_MOBILE ? PUENTE_FIELD_MOBILE
+                                                                               : PUENTE_FIELD_PHONE;
+
+      if (number != NULL && puente_record_get (record, field) == NULL)
+        puente_record_set (record, field, number);
+    }
+}
+
+static PuenteRecord *
+record_from_json (PuentePloomesCrm *self,
+                  PuenteEntity      entity,
+                  JsonObject       *object)
+{
+  g_autoptr(PuenteRecord) record = puente_record_new (entity);
+  g_autofree char *origin = NULL;
+  JsonArray *array;
+  const char *text;
+
+  record->id = puente_json_member_id (object, M_ID);
+  record->created = g_strdup (puente_json_member_string (object, M_CREATED));
+  record->modified = g_strdup (puente_json_member_string (object, M_MODIFIED));
+
+  if (entity == PUENTE_ENTITY_DEAL)
+    {
+      g_autofree char *contact = puente_json_member_id (object, M_CONTACT_ID);
+      g_autofree char *pipeline = puente_json_member_id (object, M_PIPELINE_ID);
+      g_autofree char *stage = puente_json_member_id (object, M_STAGE_ID);
+      JsonNode *amount = puente_json_member_value (object, M_AMOUNT);
+
+      puente_record_set (record, PUENTE_FIELD_NAME, puente_json_member_string (object, M_TITLE));
+      puente_record_set (record, PUENTE_FIELD_CONTACT_ID, contact);
+      puente_record_set (record, PUENTE_FIELD_PIPELINE_ID, pipeline);
+      puente_record_set (record, PUENTE_FIELD_STAGE_ID, stage);
+      if (amount != NULL && (json_node_get_value_type (amount) == G_TYPE_DOUBLE ||
+                             json_node_get_value_type (amount) == G_TYPE_INT64))
+        {
+          char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+
+          puente_record_set (record, PUENTE_FIELD_AMOUNT,
+                             g_ascii_formatd (buffer, sizeof buffer, "%.2f", json_node_get_double (amount)));
+        }
+    }
+  else
+    {
+      puente_record_set (record, PUENTE_FIELD_NAME, puente_json_member_string (object, M_NAME));
+      puente_record_set (record, PUENTE_FIELD_DOCUMENT, puente_json_member_string (object, M_REGISTER));
+      puente_record_set (record, PUENTE_FIELD_EMAIL, puente_json_member_string (object, M_EMAIL));
+      if ((text = puente_json_member_string (object, M_BIRTHDAY)) != NULL && strlen (text) >= 10)
+        {
+          g_autofree char *date = g_strndup (text, 10);
+
+          puente_record_set (record, PUENTE_FIELD_BIRTHDAY, date);
+        }
+      read_phones (record, object);
+
+      origin = puente_json_member_id (object, M_ORIGIN_ID);
+      if (origin != NULL)
+        puente_record_set (record, PUENTE_FIELD_SOURCE, g_hash_table_lookup (self->origins_by_id, origin));
+    }
+
+  array = puente_json_member_array (object, M_OTHER);
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      JsonObject *item = puente_json_element_object (array, i);
+      const char *key = puente_json_member_string (item, M_FIELD_KEY);
+      PloomesField *field = key != NULL ? g_hash_table_lookup (self->fields_by_key, key) : NULL;
+      g_autofree char *value = NULL;
+
+      if (field == NULL)
+        continue;  /* a field Puente did not learn: not one it manages */
+      value = custom_value_text (item, field);
+      if (value == NULL)
+        continue;
+
+      if (entity == PUENTE_ENTITY_CONTACT && field->entity_id == ENTITY_ID_CONTACT &&
+          g_str_equal (field->name, PUENTE_PLOOMES_CONSENT_FIELD))
+        puente_record_set (record, PUENTE_FIELD_GDPR_ACCEPT, value);
+      else
+        puente_record_set_custom (record, field->name, value);
+    }
+
+  array = puente_json_member_array (object, M_TAGS);
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      g_autofree char *id = puente_json_member_id (puente_json_element_object (array, i), M_TAG_ID);
+      const char *name = id != NULL ? g_hash_table_lookup (self->tags_by_id, id) : NULL;
+
+      if (name != NULL)
+        puente_record_add_tag (record, name);
+    }
+
+  return g_steal_pointer (&record);
+}
+
+PuenteRecordPage *
+puente_ploomes_crm_parse_page (PuentePloomesCrm *self,
+                               PuenteEntity      entity,
+                               const char       *url,
+                               JsonNode         *root)
+{
+  g_autoptr(PuenteRecordPage) page = NULL;
+  JsonArray *values = puente_ploomes_answer_values (root);
+
+  g_return_val_if_fail (PUENTE_IS_PLOOMES_CRM (self), NULL);
+
+  if (values == NULL)
+    return NULL;
+
+  page = puente_record_page_new ();
+  for (guint i = 0; i < json_array_get_length (values); i++)
+    {
+      JsonObject *object = puente_json_element_object (values, i);
+
+      if (object != NULL)
+        g_ptr_array_add (page->records, record_from_json (self, entity, object));
+    }
+  page->next = puente_ploomes_crm_next_url (url, json_array_get_length (values));
+
+  return g_steal_pointer (&page);
+}
+
+PuenteRecord *
+puente_ploomes_crm_parse_record (PuentePloomesCrm *self,
+                                 PuenteEntity      entity,
+                                 JsonNode         *root)
+{
+  JsonObject *object = puente_ploomes_answer_object (root);
+
+  g_return_val_if_fail (PUENTE_IS_PLOOMES_CRM (self), NULL);
+
+  return object != NULL ? record_from_json (self, entity, object) : NULL;
+}
+
+/* ---- writing records ---------------------------------------------------------------------- */
+
+static GError *
+missing_field_error (const char *name)
+{
+  return g_error_new (PUENTE_API_ERROR, PUENTE_API_ERROR_INVALID,
+                      _("Ploomes has no field “%s”, which Puente needs. Prepare Ploomes again in "
+                        "the setup (Create missing fields), then sync again."),
+                      name);
+}
+
+static GError *
+consent_refused_error (void)
+{
+  return g_error_new (PUENTE_API_ERROR, PUENTE_API_ERROR_REFUSED,
+                      _("Ploomes has no field for GDPR consent, and it did not let Puente create "
+                        "one. In Ploomes, create a Yes/No field for clients named “%s”, exactly "
+                        "so, then sync again."),
+                      PUENTE_PLOOMES_CONSENT_FIELD);
+}
+
+gint64
+puente_ploomes_id_number (const char *id)
+{
+  return id != NULL ? g_ascii_strtoll (id, NULL, 10) : 0;
+}
+
+static void
+add_custom_value (JsonBuilder        *builder,
+                  const PloomesField *field,
+                  const char         *value)
+{
+  int row = field_type_row (field->code);
+  const char *member = row >= 0 ? field_types[row].member : "StringValue";
+  gint64 number;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, M_FIELD_KEY);
+  json_builder_add_string_value (builder, field->key);
+
+  if (g_str_equal (member, "BoolValue"))
+    {
+      json_builder_set_member_name (builder, member);
+      json_builder_add_boolean_value (builder, g_strcmp0 (value, "true") == 0);
+    }
+  else if (g_str_equal (member, "IntegerValue") &&
+           g_ascii_string_to_signed (value, 10, G_MININT64, G_MAXINT64, &number, NULL))
+    {
+      json_builder_set_member_name (builder, member);
+      json_builder_add_int_value (builder, number);
+    }
+  else if (g_str_equal (member, "DateTimeValue") && strlen (value) == 10)
+    {
+      g_autofree char *midnight = g_strconcat (value, "T00:00:00", NULL);
+
+      json_builder_set_member_name (builder, member);
+      json_builder_add_string_value (builder, midnight);
+    }
+  else
+    {
+      /* A number that is not a whole one goes as text rather than as a wrong number. */
+      json_builder_set_member_name (builder, g_str_equal (member, "IntegerValue") ? "StringValue" : member);
+      json_builder_add_string_value (builder, value);
+    }
+
+  json_builder_end_object (builder);
+}
+
+static void
+add_phone (JsonBuilder *builder,
+           const char  *number,
+           int          type)
+{
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, M_PHONE_NUMBER);
+  json_builder_add_string_value (builder, number);
+  json_builder_set_member_name (builder, M_TYPE_ID);
+  json_builder_add_int_value (builder, type);
+  json_builder_end_object (builder);
+}
+
+static void
+set_string (JsonBuilder        *builder,
+            const char         *member,
+            const PuenteRecord *record,
+            const char         *field)
+{
+  const char *value = puente_record_get (record, field);
+
+  if (value == NULL)
+    return;
+  json_builder_set_member_name (builder, member);
+  json_builder_add_string_value (builder, value);
+}
+
+static void
+set_id (JsonBuilder *builder,
+        const char  *member,
+        const char  *id)
+{
+  if (id == NULL)
+    return;
+  json_builder_set_member_name (builder, member);
+  json_builder_add_int_value (builder, puente_ploomes_id_number (id));
+}
+
+JsonNode *
+puente_ploomes_record_to_json (PuentePloomesCrm    *self,
+                               const PuenteRecord  *record,
+                               GError             **error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+  g_autoptr(GList) names = g_list_sort (g_hash_table_get_keys (record->custom), (GCompareFunc) g_strcmp0);
+  const char *gdpr = record->entity == PUENTE_ENTITY_CONTACT ? puente_record_get (record, PUENTE_FIELD_GDPR_ACCEPT) : NULL;
+  const char *value;
+  int entity_id = puente_ploomes_entity_id_of (record->entity);
+
+  json_builder_begin_object (builder);
+
+  if (record->entity == PUENTE_ENTITY_DEAL)
+    {
+      const char *client = puente_record_get (record, PUENTE_FIELD_CONTACT_ID);
+
+      set_string (builder, M_TITLE, record, PUENTE_FIELD_NAME);
+      if ((value = puente_record_get (record, PUENTE_FIELD_AMOUNT)) != NULL)
+        {
+          json_builder_set_member_name (builder, M_AMOUNT);
+          json_builder_add_double_value (builder, g_ascii_strtod (value, NULL));
+        }
+      set_id (builder, M_CONTACT_ID, client != NULL ? client : puente_record_get (record, PUENTE_FIELD_COMPANY_ID));
+      set_id (builder, M_PIPELINE_ID, puente_record_get (record, PUENTE_FIELD_PIPELINE_ID));
+      set_id (builder, M_STAGE_ID, puente_record_get (record, PUENTE_FIELD_STAGE_ID));
+    }
+  else
+    {
+      json_builder_set_member_name (builder, M_TYPE_ID);
+      json_builder_add_int_value (builder, record->entity == PUENTE_ENTITY_COMPANY ? CONTACT_TYPE_COMPANY
+                                                                                  : CONTACT_TYPE_PERSON);
+      if (record->entity == PUENTE_ENTITY_CONTACT && puente_record_get (record, PUENTE_FIELD_NAME) == NULL &&
+          (puente_record_get (record, PUENTE_FIELD_FIRST_NAME) != NULL ||
+           puente_record_get (record, PUENTE_FIELD_LAST_NAME) != NULL))
+        {
+          const char *first = puente_record_get (record, PUENTE_FIELD_FIRST_NAME);
+          const char *last = puente_record_get (record, PUENTE_FIELD_LAST_NAME);
+          g_autofree char *name = g_strstrip (g_strdup_printf ("%s %s", first ? first : "", last ? last : ""));
+
+          json_builder_set_member_name (builder, M_NAME);
+          json_builder_add_string_value (builder, name);
+        }
+      else
+        set_string (builder, M_NAME, record, PUENTE_FIELD_NAME);
+      set_string (builder, M_REGISTER, record, PUENTE_FIELD_DOCUMENT);
+      set_string (builder, M_EMAIL, record, PUENTE_FIELD_EMAIL);
+      if ((value = puente_record_get (record, PUENTE_FIELD_BIRTHDAY)) != NULL && strlen (value) == 10)
+        {
+          g_autofree char *midnight = g_strconcat (value, "T00:00:00", NULL);
+
+          json_builder_set_member_name (builder, M_BIRTHDAY);
+          json_builder_add_string_value (builder, midnight);
+        }
+
+      if (puente_record_get (record, PUENTE_FIELD_PHONE) != NULL ||
+          puente_record_get (record, PUENTE_FIELD_MOBILE) != NULL)
+        {
+          json_builder_set_member_name (builder, M_PHONES);
+          json_builder_begin_array (builder);
+          if ((value = puente_record_get (record, PUENTE_FIELD_PHONE)) != NULL)
+            add_phone (builder, value, PHONE_TYPE_PHONE);
+          if ((value = puente_record_get (record, PUENTE_FIELD_MOBILE)) != NULL)
+            add_phone (builder, value, PHONE_TYPE_MOBILE);
+          json_builder_end_array (builder);
+        }
+
+      if ((value = puente_record_get (record, PUENTE_FIELD_SOURCE)) != NULL)
+        {
+          const char *origin = g_hash_table_lookup (self->origins_by_name, value);
+
+          if (origin != NULL)
+            set_id (builder, M_ORIGIN_ID, origin);
+          else
+            g_debug ("Ploomes has no origin %s: left out", value);
+        }
+    }
+
+  /* Every value Puente manages, every time: whether PATCH merges them is [U]. */
+  if (names != NULL || gdpr != NULL)
+    {
+      json_builder_set_member_name (builder, M_OTHER);
+      json_builder_begin_array (builder);
+      for (const GList *l = names; l != NULL; l = l->next)
+        {
+          PloomesField *field = puente_ploomes_field_by_name (self, record->entity, l->data);
+
+          if (field == NULL)
+            {
+              g_propagate_error (error, missing_field_error (l->data));
+              json_builder_end_array (builder);
+              json_builder_end_object (builder);
+              return NULL;
+            }
+          add_custom_value (builder, field, g_hash_table_lookup (record->custom, l->data));
+        }
+      if (gdpr != NULL)
+        {
+          PloomesField *field = puente_ploomes_field_by_name (self, PUENTE_ENTITY_CONTACT,
+                                                              PUENTE_PLOOMES_CONSENT_FIELD);
+
+          if (field == NULL)
+            {
+              g_propagate_error (error, consent_refused_error ());
+              json_builder_end_array (builder);
+              json_builder_end_object (builder);
+              return NULL;
+            }
+          add_custom_value (builder, field, gdpr);
+        }
+      json_builder_end_array (builder);
+    }
+
+  if (record->tags->len > 0)
+    {
+      json_builder_set_member_name (builder, M_TAGS);
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < record->tags->len; i++)
+        {
+          g_autofree char *key = puente_ploomes_name_key (entity_id, g_ptr_array_index (record->tags, i));
+          const char *id = g_hash_table_lookup (self->tags_by_name, key);
+
+          if (id == NULL)
+            continue;  /* refused: the record goes without it */
+          json_builder_begin_object (builder);
+          set_id (builder, M_TAG_ID, id);
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+    }
+
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
+
+char *
+puente_ploomes_external_id_clause (const PloomesField *field,
+                                   const char         *value)
+{
+  int row = field_type_row (field->code);
+  const char *member = row >= 0 ? field_types[row].member : "StringValue";
+  g_autofree char *key = puente_ploomes_crm_quote (field->key);
+  g_autofree char *literal = NULL;
+  gint64 number;
+
+  if (g_str_equal (member, "IntegerValue") &&
+      g_ascii_string_to_signed (value, 10, G_MININT64, G_MAXINT64, &number, NULL))
+    literal = g_strdup_printf ("%" G_GINT64_FORMAT, number);
+  else
+    {
+      member = g_str_equal (member, "BigStringValue") ? member : "StringValue";
+      literal = puente_ploomes_crm_quote (value);
+    }
+
+  return g_strdup_printf ("%s/any(o: o/%s eq %s and o/%s eq %s)", M_OTHER, M_FIELD_KEY, key, member, literal);
+}
