@@ -9,9 +9,9 @@
 
 G_BEGIN_DECLS
 
-/* Plain data, no API words: sandbox-crm.c turns these rows into Clientify records, and
- * sandbox-giav.c its own rows into GIAV clients and files; both sides share some people by
- * NIF or email, so that linking is exercised. */
+/* Plain data, no API words: sandbox-clientify-state.c turns these rows into Clientify
+ * records, and sandbox-giav.c its own rows into GIAV clients and files; both sides share
+ * some people by NIF or email, so that linking is exercised. */
 
 typedef enum
 {
