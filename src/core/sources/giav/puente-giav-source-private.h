@@ -1,4 +1,5 @@
-/* puente-giav-source-private.h: the answer parsers of the GIAV source, for the tests.
+/* puente-giav-source-private.h: the answer parsers of the GIAV source (puente-giav-parse.c),
+ * for the tests and the fuzzer.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
