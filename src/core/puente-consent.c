@@ -1401,6 +1401,105 @@ incomplete (GError     **error,
   g_error_free (cause);
 }
 
+/* GIAV decides: the change is written there first, then to the CRM as a run would, and
+ * audited as the owner's. */
+static gboolean
+save_source_first (Session             *session,
+                   TaskData            *data,
+                   const Sides         *sides,
+                   PuenteConsentFields  changed,
+                   const PuenteConsent *in_source,
+                   const PuenteConsent *after,
+                   GError             **error)
+{
+  g_autoptr(GError) crm_error = NULL;
+  gboolean crm_written;
+
+  /* The source first: it decides. Nothing is written anywhere if it refuses. */
+  if (!write_source (session, data->text, changed, &data->wanted, error))
+    return FALSE;
+
+  /* Then the CRM, as the run would: the source now says so. If that fails, the link
+   * keeps the consent last sent, and the run below (or the next) sends it. */
+  crm_written = sides->in_crm != NULL && write_crm (session, sides->in_crm, changed, after, &crm_error);
+  if (crm_error != NULL)
+    g_debug ("Consent of %s: the CRM was not updated now: %s", data->text, crm_error->message);
+
+  if (!puente_store_begin (session->store, error))
+    return FALSE;
+  audit (session, data->text, changed, in_source, &data->wanted, ORIGIN_OWNER);
+  if (crm_written && !store_change (session, sides->link, sides->in_source, after, error))
+    {
+      puente_store_rollback (session->store);
+      return FALSE;
+    }
+  if (!puente_store_commit (session->store, error))
+    return FALSE;
+
+  return TRUE;
+}
+
+/* The CRM decides, and the change flows both ways (GIO Web): written to the CRM first, then
+ * passed to the source (a row in the changes file), and audited. */
+static gboolean
+save_crm_first (Session             *session,
+                TaskData            *data,
+                const Sides         *sides,
+                PuenteConsentFields  changed,
+                const PuenteConsent *in_crm,
+                const PuenteConsent *after,
+                const char          *crm_name,
+                const char          *source_name,
+                GError             **error)
+{
+  const PuenteProfile *profile = session->profile;
+  g_autoptr(GError) file_error = NULL;
+  PuenteConsent before = { 0, };
+  gboolean passed_on;
+
+  /* The CRM first: the change is made there. */
+  if (!write_crm (session, sides->in_crm, changed, after, error))
+    return FALSE;
+
+  /* Then to the source: the whole consent as the CRM now has it, as the engine's back-flow
+   * passes it on (GIO Web: a row in the changes file). */
+  passed_on = write_source (session, data->text, puente_consent_fields_in_crm (profile), after, &file_error);
+
+  if (!puente_store_begin (session->store, error))
+    return FALSE;
+  /* A change made by hand in the CRM that the engine had not passed on yet goes with it:
+   * its row says so (origin "crm"), as the back-flow's would. */
+  for (guint i = 0; i < G_N_ELEMENTS (each_field); i++)
+    {
+      g_autofree char *sent = link_value (sides->link->consent, audit_name (profile, each_field[i]));
+
+      puente_consent_set (&before, each_field[i], puente_consent_value_from_string (sent));
+    }
+  if (passed_on)
+    audit (session, data->text, puente_consent_fields_in_crm (profile) & ~changed, &before, in_crm, ORIGIN_CRM);
+  audit (session, data->text, changed, in_crm, after, ORIGIN_OWNER);
+  /* Without the changes file, the link keeps the consent last sent, so that the engine's
+   * back-flow tries to pass the change on again at the next run. */
+  if (passed_on && !store_change (session, sides->link, sides->in_source, after, error))
+    {
+      puente_store_rollback (session->store);
+      return FALSE;
+    }
+  if (!puente_store_commit (session->store, error))
+    return FALSE;
+
+  if (!passed_on)
+    {
+      incomplete (error, g_steal_pointer (&file_error),
+                  /* Translators: the first %s is the CRM, the second the management software */
+                  _("The change is saved in %s, but Puente could not add it to the changes file "
+                    "for %s."), crm_name, source_name);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 static void
 save_thread (GTask        *task,
              gpointer      source_object,
@@ -1472,78 +1571,10 @@ save_thread (GTask        *task,
     if (changed & each_field[i])
       puente_consent_set (&after, each_field[i], puente_consent_get (&data->wanted, each_field[i]));
 
-  if (profile->consent_owner == PUENTE_CONSENT_OWNER_SOURCE)
-    {
-      g_autoptr(GError) crm_error = NULL;
-      gboolean crm_written;
-
-      /* The source first: it decides. Nothing is written anywhere if it refuses. */
-      if (!write_source (&session, data->text, changed, &data->wanted, &error))
-        goto failed;
-
-      /* Then the CRM, as the run would: the source now says so. If that fails, the link
-       * keeps the consent last sent, and the run below (or the next) sends it. */
-      crm_written = sides.in_crm != NULL && write_crm (&session, sides.in_crm, changed, &after, &crm_error);
-      if (crm_error != NULL)
-        g_debug ("Consent of %s: the CRM was not updated now: %s", data->text, crm_error->message);
-
-      if (!puente_store_begin (session.store, &error))
-        goto failed;
-      audit (&session, data->text, changed, &in_source, &data->wanted, ORIGIN_OWNER);
-      if (crm_written && !store_change (&session, sides.link, sides.in_source, &after, &error))
-        {
-          puente_store_rollback (session.store);
-          goto failed;
-        }
-      if (!puente_store_commit (session.store, &error))
-        goto failed;
-    }
-  else
-    {
-      g_autoptr(GError) file_error = NULL;
-      PuenteConsent before = { 0, };
-      gboolean passed_on;
-
-      /* The CRM first: the change is made there. */
-      if (!write_crm (&session, sides.in_crm, changed, &after, &error))
-        goto failed;
-
-      /* Then to the source: the whole consent as the CRM now has it, as the engine's back-flow
-       * passes it on (GIO Web: a row in the changes file). */
-      passed_on = write_source (&session, data->text, puente_consent_fields_in_crm (profile), &after, &file_error);
-
-      if (!puente_store_begin (session.store, &error))
-        goto failed;
-      /* A change made by hand in the CRM that the engine had not passed on yet goes with it:
-       * its row says so (origin "crm"), as the back-flow's would. */
-      for (guint i = 0; i < G_N_ELEMENTS (each_field); i++)
-        {
-          g_autofree char *sent = link_value (sides.link->consent, audit_name (profile, each_field[i]));
-
-          puente_consent_set (&before, each_field[i], puente_consent_value_from_string (sent));
-        }
-      if (passed_on)
-        audit (&session, data->text, puente_consent_fields_in_crm (profile) & ~changed, &before, &in_crm, ORIGIN_CRM);
-      audit (&session, data->text, changed, &in_crm, &after, ORIGIN_OWNER);
-      /* Without the changes file, the link keeps the consent last sent, so that the engine's
-       * back-flow tries to pass the change on again at the next run. */
-      if (passed_on && !store_change (&session, sides.link, sides.in_source, &after, &error))
-        {
-          puente_store_rollback (session.store);
-          goto failed;
-        }
-      if (!puente_store_commit (session.store, &error))
-        goto failed;
-
-      if (!passed_on)
-        {
-          incomplete (&error, g_steal_pointer (&file_error),
-                      /* Translators: the first %s is the CRM, the second the management software */
-                      _("The change is saved in %s, but Puente could not add it to the changes file "
-                        "for %s."), crm_name, source_name);
-          goto failed;
-        }
-    }
+  if (profile->consent_owner == PUENTE_CONSENT_OWNER_SOURCE
+      ? !save_source_first (&session, data, &sides, changed, &in_source, &after, &error)
+      : !save_crm_first (&session, data, &sides, changed, &in_crm, &after, crm_name, source_name, &error))
+    goto failed;
 
   {
     g_autoptr(GError) run_error = NULL;
