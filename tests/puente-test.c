@@ -5,6 +5,7 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 #include <locale.h>
@@ -490,4 +491,25 @@ puente_test_assert_each_client_once (PuenteTestSandbox *sandbox,
   while (next != NULL);
 
   g_assert_cmpuint (g_hash_table_size (seen), ==, expected);
+}
+
+/**
+ * puente_test_remove_folder:
+ * @folder: a test's throwaway folder, with only files in it
+ *
+ * Removes the files in @folder, then @folder.
+ */
+void
+puente_test_remove_folder (const char *folder)
+{
+  g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (folder, name, NULL);
+
+      g_unlink (path);
+    }
+  g_rmdir (folder);
 }

@@ -22,6 +22,7 @@ void          puente_test_store_result         (GObject        *object,
                                                 gpointer        user_data);
 void          puente_test_wait_until           (gboolean      (*condition) (gpointer),
                                                 gpointer        data);
+void          puente_test_remove_folder        (const char     *folder);
 
 /* A puente-sandbox process on loopback, started for one test. */
 typedef struct

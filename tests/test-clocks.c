@@ -52,16 +52,7 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  g_autoptr(GDir) dir = g_dir_open (fixture->data_dir, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (fixture->data_dir, name, NULL);
-
-      g_unlink (path);
-    }
-  g_rmdir (fixture->data_dir);
+  puente_test_remove_folder (fixture->data_dir);
   g_free (fixture->data_dir);
   g_free (fixture->export);
   puente_test_sandbox_stop (fixture->sandbox);

@@ -36,16 +36,7 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  g_autoptr(GDir) dir = g_dir_open (fixture->folder, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *file = g_build_filename (fixture->folder, name, NULL);
-
-      g_unlink (file);
-    }
-  g_rmdir (fixture->folder);
+  puente_test_remove_folder (fixture->folder);
   g_free (fixture->path);
   g_free (fixture->folder);
 }

@@ -377,16 +377,7 @@ test_schedule (Fixture       *fixture,
 static void
 remove_units (const char *unit_dir)
 {
-  g_autoptr(GDir) dir = g_dir_open (unit_dir, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (unit_dir, name, NULL);
-
-      g_unlink (path);
-    }
-  g_rmdir (unit_dir);
+  puente_test_remove_folder (unit_dir);
 }
 
 static gboolean

@@ -303,6 +303,7 @@ puente_connection_open_engine (const PuenteConnection  *connection,
   g_autoptr(PuenteEngine) engine = NULL;
   g_auto(GStrv) accepted = NULL;
   const PuenteProfile *profile;
+  const PuenteSourceKind *source_kind;
   const char *pipeline;
 
   g_return_val_if_fail (connection != NULL, NULL);
@@ -320,8 +321,9 @@ puente_connection_open_engine (const PuenteConnection  *connection,
       (source = puente_connection_open_source (connection, cancellable, error)) == NULL)
     return NULL;
   /* What a source learns about the connection (GIAV: its date filters) is kept with the runs */
-  if (puente_source_kind_lookup (connection->source_kind)->remember != NULL)
-    puente_source_kind_lookup (connection->source_kind)->remember (source, store, connection->id);
+  source_kind = puente_source_kind_lookup (connection->source_kind);
+  if (source_kind->remember != NULL)
+    source_kind->remember (source, store, connection->id);
 
   engine = puente_engine_new (store, connection->id, profile, source, crm);
   puente_engine_set_delete_enabled (engine, puente_connection_get_delete_enabled (connection));
