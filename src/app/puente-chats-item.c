@@ -57,15 +57,15 @@ count_thread (GTask        *task,
 {
   PuenteChatsItem *self = source_object;
   g_autoptr(PuenteStore) store = NULL;
-  g_autoptr(GPtrArray) chats = NULL;
   g_autoptr(GError) error = NULL;
+  int count = -1;
 
   if ((store = puente_store_open (self->store_path, &error)) == NULL ||
-      (chats = puente_store_list_chats (store, self->connection_id, PUENTE_JIVOCHAT_SERVICE,
-                                        PUENTE_CHAT_GIVEN_UP, &error)) == NULL)
+      (count = puente_store_count_chats (store, self->connection_id, PUENTE_JIVOCHAT_SERVICE,
+                                         PUENTE_CHAT_GIVEN_UP, &error)) < 0)
     g_task_return_error (task, g_steal_pointer (&error));
   else
-    g_task_return_int (task, chats->len);
+    g_task_return_int (task, count);
 }
 
 static void

@@ -190,6 +190,41 @@ puente_store_get_chat (PuenteStore  *self,
 }
 
 /**
+ * puente_store_count_chats:
+ *
+ * Returns: how many of the connection's chats from @service are in @state, without reading
+ *   them; -1 on error
+ */
+int
+puente_store_count_chats (PuenteStore      *self,
+                          const char       *connection_id,
+                          const char       *service,
+                          PuenteChatState   state,
+                          GError          **error)
+{
+  sqlite3_stmt *statement;
+  int count = -1;
+
+  g_return_val_if_fail (PUENTE_IS_STORE (self), -1);
+
+  statement = puente_store_prepare (self, "SELECT COUNT(*) FROM chats "
+                                          "WHERE connection = ? AND service = ? AND state = ?", error);
+  if (statement == NULL)
+    return -1;
+
+  puente_store_bind_text (statement, 1, connection_id);
+  puente_store_bind_text (statement, 2, service);
+  puente_store_bind_text (statement, 3, puente_chat_state_to_string (state));
+  if (sqlite3_step (statement) == SQLITE_ROW)
+    count = sqlite3_column_int (statement, 0);
+  sqlite3_reset (statement);
+  if (count < 0)
+    puente_store_set_error (self, error, "count chats");
+
+  return count;
+}
+
+/**
  * puente_store_list_chats:
  * @state: the chats in this state, oldest first
  *

@@ -398,6 +398,11 @@ PuenteStoredChat *puente_store_get_chat        (PuenteStore             *self,
                                                 const char              *service,
                                                 const char              *chat_id,
                                                 GError                 **error);
+int               puente_store_count_chats     (PuenteStore             *self,
+                                                const char              *connection_id,
+                                                const char              *service,
+                                                PuenteChatState          state,
+                                                GError                 **error);
 GPtrArray        *puente_store_list_chats      (PuenteStore             *self,
                                                 const char              *connection_id,
                                                 const char              *service,
