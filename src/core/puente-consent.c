@@ -40,6 +40,7 @@
 
 #include "puente-connection.h"
 #include "puente-consent.h"
+#include "puente-session.h"
 #include "puente-spreadsheet-source.h"
 #include "puente-validation.h"
 
@@ -637,116 +638,9 @@ ownership_sentence (const PuenteProfile    *profile,
                           source_name, source_name, crm_name);
 }
 
-/* ---- the worker's session --------------------------------------------------------------- */
-
-typedef struct
-{
-  GMainContext        *context;
-  GCancellable        *cancellable;
-  PuenteStore         *store;
-  PuenteConnection    *connection;
-  const PuenteProfile *profile;
-  PuenteCrm           *crm;
-  PuenteSource        *source;
-} Session;
-
-static void
-session_clear (Session *session)
-{
-  g_clear_object (&session->source);
-  g_clear_object (&session->crm);
-  g_clear_pointer (&session->connection, puente_connection_free);
-  g_clear_object (&session->store);
-  if (session->context != NULL)
-    {
-      g_main_context_pop_thread_default (session->context);
-      g_clear_pointer (&session->context, g_main_context_unref);
-    }
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Session, session_clear)
-
-/* On the worker: its own main context, then the store and the connection. */
-static gboolean
-session_open (Session       *session,
-              const char    *store_path,
-              const char    *connection_id,
-              GCancellable  *cancellable,
-              GError       **error)
-{
-  session->context = g_main_context_new ();
-  g_main_context_push_thread_default (session->context);
-  session->cancellable = cancellable;
-
-  if ((session->store = puente_store_open (store_path, error)) == NULL)
-    return FALSE;
-
-  session->connection = puente_store_load_connection (session->store, connection_id, error);
-  if (session->connection == NULL)
-    {
-      if (error != NULL && *error == NULL)
-        g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                             _("Puente is not set up yet. Open Puente and follow the setup."));
-      return FALSE;
-    }
-
-  session->profile = puente_profile_lookup (session->connection->profile);
-  if (session->profile == NULL)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                           _("Puente does not know this management software. Set up the connection again."));
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
-static gboolean
-session_open_crm (Session  *session,
-                  GError  **error)
-{
-  if (session->crm == NULL)
-    session->crm = puente_connection_open_crm (session->connection, session->cancellable, error);
-
-  return session->crm != NULL;
-}
-
-static gboolean
-session_open_connectors (Session  *session,
-                         GError  **error)
-{
-  if (!session_open_crm (session, error))
-    return FALSE;
-  if (session->source == NULL)
-    session->source = puente_connection_open_source (session->connection, session->cancellable, error);
-
-  return session->source != NULL;
-}
-
-static void
-result_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
-/* Iterates the worker's context until the call started with result_cb has answered. */
-static GAsyncResult *
-session_wait (Session       *session,
-              GAsyncResult **result)
-{
-  while (*result == NULL)
-    g_main_context_iteration (session->context, TRUE);
-
-  return *result;
-}
-
 /* The contact's link, which must be a linked contact. */
 static PuenteLink *
-session_get_link (Session     *session,
+session_get_link (PuenteSession     *session,
                   const char  *source_id,
                   GError     **error)
 {
@@ -769,7 +663,7 @@ session_get_link (Session     *session,
 /* The client as the source has it now, or NULL (without an error) when it has no such
  * client. The source interface reads pages, so this reads them until the client is found. */
 static PuenteRecord *
-read_source_client (Session     *session,
+read_source_client (PuenteSession     *session,
                     const char  *source_id,
                     GError     **error)
 {
@@ -780,8 +674,8 @@ read_source_client (Session     *session,
       g_autoptr(GAsyncResult) result = NULL;
       g_autoptr(PuenteRecordPage) page = NULL;
 
-      puente_source_list_clients_async (session->source, NULL, next, session->cancellable, result_cb, &result);
-      page = puente_source_list_clients_finish (session->source, session_wait (session, &result), error);
+      puente_source_list_clients_async (session->source, NULL, next, session->cancellable, puente_session_result_cb, &result);
+      page = puente_source_list_clients_finish (session->source, puente_session_wait (session, &result), error);
       if (page == NULL)
         return NULL;
 
@@ -804,7 +698,7 @@ read_source_client (Session     *session,
 /* The CRM contact the link names, or NULL (without an error) when the CRM has no contact
  * with this client's id that is the linked one. */
 static PuenteRecord *
-read_crm_contact (Session          *session,
+read_crm_contact (PuenteSession          *session,
                   const PuenteLink *link,
                   GError          **error)
 {
@@ -813,8 +707,8 @@ read_crm_contact (Session          *session,
 
   puente_crm_find_async (session->crm, PUENTE_ENTITY_CONTACT, PUENTE_CRM_KEY_EXTERNAL_ID,
                          session->profile->client_id_field, link->source_id, session->cancellable,
-                         result_cb, &result);
-  found = puente_crm_find_finish (session->crm, session_wait (session, &result), error);
+                         puente_session_result_cb, &result);
+  found = puente_crm_find_finish (session->crm, puente_session_wait (session, &result), error);
   if (found == NULL)
     return NULL;
 
@@ -878,7 +772,7 @@ add_found (GPtrArray   *links,
 /* An email is not kept in the store: the CRM finds its contacts, and each is taken back to
  * its link by the client id it carries, or else by its CRM id. */
 static gboolean
-search_by_email (Session     *session,
+search_by_email (PuenteSession     *session,
                  const char  *email,
                  GPtrArray   *links,
                  GHashTable  *seen,
@@ -888,12 +782,12 @@ search_by_email (Session     *session,
   g_autoptr(GPtrArray) found = NULL;
   g_autoptr(GPtrArray) all = NULL;
 
-  if (!session_open_crm (session, error))
+  if (!puente_session_open_crm (session, error))
     return FALSE;
 
   puente_crm_find_async (session->crm, PUENTE_ENTITY_CONTACT, PUENTE_CRM_KEY_EMAIL, NULL, email,
-                         session->cancellable, result_cb, &result);
-  found = puente_crm_find_finish (session->crm, session_wait (session, &result), error);
+                         session->cancellable, puente_session_result_cb, &result);
+  found = puente_crm_find_finish (session->crm, puente_session_wait (session, &result), error);
   if (found == NULL)
     return FALSE;
 
@@ -927,14 +821,13 @@ search_by_email (Session     *session,
   return TRUE;
 }
 
+/* On the worker, in a session opened on the connection. */
 static void
-search_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
+search_in_session (PuenteSession *session,
+                   GTask         *task,
+                   gpointer       task_data)
 {
   TaskData *data = task_data;
-  g_auto(Session) session = { 0, };
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) links = g_ptr_array_new_with_free_func ((GDestroyNotify) puente_link_free);
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -942,21 +835,9 @@ search_thread (GTask        *task,
   g_autofree char *text = g_strstrip (g_strdup (data->text));
   g_autofree char *document_hash = NULL;
 
-  if (*text == '\0')
-    {
-      g_task_return_pointer (task, g_steal_pointer (&links), (GDestroyNotify) g_ptr_array_unref);
-      return;
-    }
-
-  if (!session_open (&session, data->store_path, data->connection_id, cancellable, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
   /* A part of the name or the client number, or a whole document (kept only as a hash). */
   document_hash = puente_document_hash (text);
-  matches = puente_store_search_links (session.store, data->connection_id, PUENTE_ENTITY_CONTACT,
+  matches = puente_store_search_links (session->store, data->connection_id, PUENTE_ENTITY_CONTACT,
                                        text, document_hash, SEARCH_LIMIT, &error);
   if (matches == NULL)
     {
@@ -966,7 +847,7 @@ search_thread (GTask        *task,
   while (matches->len > 0)
     add_found (links, seen, g_ptr_array_steal_index (matches, 0));
 
-  if (strchr (text, '@') != NULL && !search_by_email (&session, text, links, seen, &error))
+  if (strchr (text, '@') != NULL && !search_by_email (session, text, links, seen, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
@@ -1001,7 +882,13 @@ puente_consent_search_async (const char          *store_path,
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, puente_consent_search_async);
   g_task_set_task_data (task, task_data_new (store_path, connection_id, text), (GDestroyNotify) task_data_free);
-  g_task_run_in_thread (task, search_thread);
+
+  /* Nothing written finds nothing, without opening anything. */
+  if (strspn (text, " \t\n\r\f\v") == strlen (text))
+    g_task_return_pointer (task, g_ptr_array_new_with_free_func ((GDestroyNotify) puente_link_free),
+                           (GDestroyNotify) g_ptr_array_unref);
+  else
+    puente_session_run_in_thread (task, store_path, connection_id, search_in_session);
 }
 
 /**
@@ -1041,7 +928,7 @@ sides_clear (Sides *sides)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Sides, sides_clear)
 
 static gboolean
-read_sides (Session     *session,
+read_sides (PuenteSession     *session,
             const char  *source_id,
             Sides       *sides,
             GError     **error)
@@ -1049,7 +936,7 @@ read_sides (Session     *session,
   g_autoptr(GError) local_error = NULL;
 
   if ((sides->link = session_get_link (session, source_id, error)) == NULL ||
-      !session_open_connectors (session, error))
+      !puente_session_open_connectors (session, error))
     return FALSE;
 
   sides->in_source = read_source_client (session, source_id, &local_error);
@@ -1064,34 +951,32 @@ read_sides (Session     *session,
   return TRUE;
 }
 
+/* On the worker, in a session opened on the connection. */
 static void
-load_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
+load_in_session (PuenteSession *session,
+                 GTask         *task,
+                 gpointer       task_data)
 {
   TaskData *data = task_data;
-  g_auto(Session) session = { 0, };
-  g_auto(Sides) sides = { 0, };
+    g_auto(Sides) sides = { 0, };
   g_autoptr(GError) error = NULL;
   g_autoptr(PuenteConsentRecord) record = NULL;
   const PuenteProfile *profile;
   gboolean can_edit;
 
-  if (!session_open (&session, data->store_path, data->connection_id, cancellable, &error) ||
-      !read_sides (&session, data->text, &sides, &error))
+  if (!read_sides (session, data->text, &sides, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  profile = session.profile;
+  profile = session->profile;
 
   record = g_new0 (PuenteConsentRecord, 1);
   record->source_id = g_strdup (data->text);
   record->crm_id = g_strdup (sides.link->crm_id);
   record->display_name = g_strdup (sides.link->display_name != NULL ? sides.link->display_name : data->text);
   record->source_name = g_strdup (profile->name != NULL ? profile->name : _("your program"));
-  record->crm_name = g_strdup (puente_crm_get_name (session.crm));
+  record->crm_name = g_strdup (puente_crm_get_name (session->crm));
   record->owner = profile->consent_owner;
 
   record->source_fields = puente_consent_fields_in_source (profile);
@@ -1101,7 +986,7 @@ load_thread (GTask        *task,
   record->found_in_crm = sides.in_crm != NULL;
   consent_from_record (profile, sides.in_crm, record->crm_fields, &record->in_crm);
 
-  record->trail = puente_store_list_consent_changes (session.store, data->connection_id, data->text,
+  record->trail = puente_store_list_consent_changes (session->store, data->connection_id, data->text,
                                                      TRAIL_LIMIT, &error);
   if (record->trail == NULL)
     {
@@ -1109,8 +994,8 @@ load_thread (GTask        *task,
       return;
     }
 
-  can_edit = profile->consent_owner == PUENTE_CONSENT_OWNER_BOTH || source_takes_edits (session.connection);
-  record->ownership = ownership_sentence (profile, session.connection, record->crm_name);
+  can_edit = profile->consent_owner == PUENTE_CONSENT_OWNER_BOTH || source_takes_edits (session->connection);
+  record->ownership = ownership_sentence (profile, session->connection, record->crm_name);
   record->editable_fields = can_edit ? fields_to_edit (profile) : 0;
   if (can_edit && profile->consent_owner == PUENTE_CONSENT_OWNER_SOURCE && !record->found_in_source)
     record->problem = g_strdup_printf (_("%s no longer has this client, so its consent cannot be changed "
@@ -1120,9 +1005,9 @@ load_thread (GTask        *task,
                                          "open its consent once more."), record->crm_name);
   record->editable = can_edit && record->problem == NULL;
 
-  if (profile->consent_owner == PUENTE_CONSENT_OWNER_BOTH && PUENTE_IS_SPREADSHEET_SOURCE (session.source))
+  if (profile->consent_owner == PUENTE_CONSENT_OWNER_BOTH && PUENTE_IS_SPREADSHEET_SOURCE (session->source))
     {
-      g_autoptr(GFile) file = puente_spreadsheet_source_get_changes_file (PUENTE_SPREADSHEET_SOURCE (session.source));
+      g_autoptr(GFile) file = puente_spreadsheet_source_get_changes_file (PUENTE_SPREADSHEET_SOURCE (session->source));
 
       record->changes_file = g_file_get_path (file);
     }
@@ -1154,7 +1039,7 @@ puente_consent_load_async (const char          *store_path,
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, puente_consent_load_async);
   g_task_set_task_data (task, task_data_new (store_path, connection_id, source_id), (GDestroyNotify) task_data_free);
-  g_task_run_in_thread (task, load_thread);
+  puente_session_run_in_thread (task, store_path, connection_id, load_in_session);
 }
 
 /**
@@ -1243,7 +1128,7 @@ engine_source_consent (const PuenteProfile *profile,
 
 /* One row of the trail per field of @fields that changes. */
 static void
-audit (Session             *session,
+audit (PuenteSession             *session,
        const char          *source_id,
        PuenteConsentFields  fields,
        const PuenteConsent *before,
@@ -1268,7 +1153,7 @@ audit (Session             *session,
  * with the consent changed in them, since whether the API merges or replaces the custom
  * fields of a PUT is not known (puente-clientify-crm.c). */
 static gboolean
-write_crm (Session             *session,
+write_crm (PuenteSession             *session,
            const PuenteRecord  *contact,
            PuenteConsentFields  changed,
            const PuenteConsent *after,
@@ -1299,14 +1184,14 @@ write_crm (Session             *session,
     if (changed & each_field[i])
       record_set_value (session->profile, update, each_field[i], puente_consent_get (after, each_field[i]));
 
-  puente_crm_update_async (session->crm, update, session->cancellable, result_cb, &result);
-  answer = puente_crm_update_finish (session->crm, session_wait (session, &result), error);
+  puente_crm_update_async (session->crm, update, session->cancellable, puente_session_result_cb, &result);
+  answer = puente_crm_update_finish (session->crm, puente_session_wait (session, &result), error);
 
   return answer != NULL;
 }
 
 static gboolean
-write_source (Session             *session,
+write_source (PuenteSession             *session,
               const char          *source_id,
               PuenteConsentFields  fields,
               const PuenteConsent *after,
@@ -1320,15 +1205,15 @@ write_source (Session             *session,
     if (fields & each_field[i])
       record_set_value (session->profile, changes, each_field[i], puente_consent_get (after, each_field[i]));
 
-  puente_source_write_back_async (session->source, changes, session->cancellable, result_cb, &result);
+  puente_source_write_back_async (session->source, changes, session->cancellable, puente_session_result_cb, &result);
 
-  return puente_source_write_back_finish (session->source, session_wait (session, &result), error);
+  return puente_source_write_back_finish (session->source, puente_session_wait (session, &result), error);
 }
 
 /* The link's consent (and, where the engine has none, the source's) as the CRM now has it,
  * with the trail, in one transaction. */
 static gboolean
-store_change (Session             *session,
+store_change (PuenteSession             *session,
               PuenteLink          *link,
               const PuenteRecord  *source,
               const PuenteConsent *in_crm,
@@ -1348,7 +1233,7 @@ store_change (Session             *session,
  * source's watermark (puente-engine-write.c, finish_run()), which would make the next "modified"
  * run miss the other clients changed meanwhile: it is put back as it was. */
 static gboolean
-run_single (Session           *session,
+run_single (PuenteSession           *session,
             const char        *source_id,
             PuenteRunSummary  *summary,
             GError           **error)
@@ -1366,8 +1251,8 @@ run_single (Session           *session,
     return FALSE;
 
   puente_engine_set_only (engine, only);
-  puente_engine_run_async (engine, PUENTE_RUN_MODIFIED, "single", session->cancellable, result_cb, &result);
-  ok = puente_engine_run_finish (engine, session_wait (session, &result), summary, error);
+  puente_engine_run_async (engine, PUENTE_RUN_MODIFIED, "single", session->cancellable, puente_session_result_cb, &result);
+  ok = puente_engine_run_finish (engine, puente_session_wait (session, &result), summary, error);
 
   after = puente_store_get_watermark (session->store, session->connection->id, WATERMARK_SOURCE, NULL);
   if (g_strcmp0 (after, watermark) != 0)
@@ -1404,7 +1289,7 @@ incomplete (GError     **error,
 /* GIAV decides: the change is written there first, then to the CRM as a run would, and
  * audited as the owner's. */
 static gboolean
-save_source_first (Session             *session,
+save_source_first (PuenteSession             *session,
                    TaskData            *data,
                    const Sides         *sides,
                    PuenteConsentFields  changed,
@@ -1442,7 +1327,7 @@ save_source_first (Session             *session,
 /* The CRM decides, and the change flows both ways (GIO Web): written to the CRM first, then
  * passed to the source (a row in the changes file), and audited. */
 static gboolean
-save_crm_first (Session             *session,
+save_crm_first (PuenteSession             *session,
                 TaskData            *data,
                 const Sides         *sides,
                 PuenteConsentFields  changed,
@@ -1500,15 +1385,14 @@ save_crm_first (Session             *session,
   return TRUE;
 }
 
+/* On the worker, in a session opened on the connection. */
 static void
-save_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
+save_in_session (PuenteSession *session,
+                 GTask         *task,
+                 gpointer       task_data)
 {
   TaskData *data = task_data;
-  g_auto(Session) session = { 0, };
-  g_auto(Sides) sides = { 0, };
+    g_auto(Sides) sides = { 0, };
   g_autoptr(GError) error = NULL;
   PuenteConsent in_source = { 0, };
   PuenteConsent in_crm = { 0, };
@@ -1519,16 +1403,15 @@ save_thread (GTask        *task,
   const char *source_name;
   const char *crm_name;
 
-  if (!session_open (&session, data->store_path, data->connection_id, cancellable, &error) ||
-      !read_sides (&session, data->text, &sides, &error))
+  if (!read_sides (session, data->text, &sides, &error))
     goto failed;
-  profile = session.profile;
+  profile = session->profile;
   source_name = profile->name != NULL ? profile->name : _("your program");
-  crm_name = puente_crm_get_name (session.crm);
+  crm_name = puente_crm_get_name (session->crm);
 
-  if (profile->consent_owner == PUENTE_CONSENT_OWNER_SOURCE && !source_takes_edits (session.connection))
+  if (profile->consent_owner == PUENTE_CONSENT_OWNER_SOURCE && !source_takes_edits (session->connection))
     {
-      g_autofree char *reason = ownership_sentence (profile, session.connection, crm_name);
+      g_autofree char *reason = ownership_sentence (profile, session->connection, crm_name);
 
       g_set_error_literal (&error, PUENTE_CONSENT_ERROR, PUENTE_CONSENT_ERROR_NOT_EDITABLE, reason);
       goto failed;
@@ -1572,14 +1455,14 @@ save_thread (GTask        *task,
       puente_consent_set (&after, each_field[i], puente_consent_get (&data->wanted, each_field[i]));
 
   if (profile->consent_owner == PUENTE_CONSENT_OWNER_SOURCE
-      ? !save_source_first (&session, data, &sides, changed, &in_source, &after, &error)
-      : !save_crm_first (&session, data, &sides, changed, &in_crm, &after, crm_name, source_name, &error))
+      ? !save_source_first (session, data, &sides, changed, &in_source, &after, &error)
+      : !save_crm_first (session, data, &sides, changed, &in_crm, &after, crm_name, source_name, &error))
     goto failed;
 
   {
     g_autoptr(GError) run_error = NULL;
 
-    if (!run_single (&session, data->text, &data->summary, &run_error))
+    if (!run_single (session, data->text, &data->summary, &run_error))
       {
         if (profile->consent_owner == PUENTE_CONSENT_OWNER_SOURCE)
           incomplete (&error, g_steal_pointer (&run_error),
@@ -1641,7 +1524,7 @@ puente_consent_save_async (const char          *store_path,
   data = task_data_new (store_path, connection_id, source_id);
   puente_consent_copy (wanted, &data->wanted);
   g_task_set_task_data (task, data, (GDestroyNotify) task_data_free);
-  g_task_run_in_thread (task, save_thread);
+  puente_session_run_in_thread (task, store_path, connection_id, save_in_session);
 }
 
 /**

@@ -1,7 +1,7 @@
 /* puente-sync-job.c
  *
  * The window must never freeze: the engine, its connectors (their HTTP sessions) and the
- * store all live on a worker thread with its own main context, created there. Progress
+ * store all live on a worker thread, in a PuenteSession opened there. Progress
  * crosses to the caller's context as one pending idle at a time, Sysprof's way, and the
  * engine already sends it at most ten times a second.
  *
@@ -15,6 +15,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "puente-connection.h"
+#include "puente-session.h"
 #include "puente-sync-job.h"
 
 struct _PuenteSyncJob
@@ -263,42 +264,21 @@ engine_progress_cb (PuenteEngine  *engine,
   g_mutex_unlock (&self->mutex);
 }
 
+/* On the worker, in a session opened on the connection: the engine, and the run. */
 static void
-store_result_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+run_in_session (PuenteSession *session,
+                GTask         *task,
+                gpointer       task_data)
 {
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
-static void
-run_thread (GTask        *task,
-            gpointer      source_object,
-            gpointer      task_data,
-            GCancellable *cancellable)
-{
-  PuenteSyncJob *self = source_object;
+  PuenteSyncJob *self = g_task_get_source_object (task);
   JobData *data = task_data;
-  g_autoptr(GMainContext) context = g_main_context_new ();
   g_autoptr(GError) error = NULL;
-  g_autoptr(PuenteStore) store = NULL;
-  g_autoptr(PuenteConnection) connection = NULL;
   g_autoptr(PuenteEngine) engine = NULL;
   g_autoptr(GAsyncResult) result = NULL;
 
-  g_main_context_push_thread_default (context);
-
-  /* Everything that does I/O is made here, on this thread and its context. */
-  if ((store = puente_store_open (self->store_path, &error)) == NULL ||
-      (connection = puente_store_load_connection (store, self->connection_id, &error)) == NULL ||
-      (engine = puente_connection_open_engine (connection, store, cancellable, &error)) == NULL)
+  engine = puente_connection_open_engine (session->connection, session->store, session->cancellable, &error);
+  if (engine == NULL)
     {
-      if (error == NULL)
-        g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                             _("Puente is not set up yet. Open Puente and follow the setup."));
-      g_main_context_pop_thread_default (context);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
@@ -310,23 +290,22 @@ run_thread (GTask        *task,
   if (data->events)
     g_signal_connect (engine, "event", G_CALLBACK (engine_event_cb), self);
 
-  puente_engine_run_async (engine, data->mode, data->trigger, cancellable, store_result_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (context, TRUE);
+  puente_engine_run_async (engine, data->mode, data->trigger, session->cancellable,
+                           puente_session_result_cb, &result);
+  puente_session_wait (session, &result);
 
   if (!puente_engine_run_finish (engine, result, &data->summary, &error))
     g_task_return_error (task, g_steal_pointer (&error));
   else
     {
       /* The owner's log retention, once this run's events are in; the run stands either way. */
-      if (!data->dry_run && !puente_connection_prune_log (connection, store, &error))
+      if (!data->dry_run && !puente_connection_prune_log (session->connection, session->store, &error))
         g_debug ("The log was not pruned: %s", error->message);
       g_task_return_boolean (task, TRUE);
     }
 
   g_signal_handlers_disconnect_by_func (engine, engine_progress_cb, self);
   g_signal_handlers_disconnect_by_func (engine, engine_event_cb, self);
-  g_main_context_pop_thread_default (context);
 }
 
 /**
@@ -368,7 +347,7 @@ puente_sync_job_run_async (PuenteSyncJob       *self,
   if (data->events)
     self->events = g_ptr_array_new_with_free_func ((GDestroyNotify) puente_event_free);
   g_task_set_task_data (task, data, (GDestroyNotify) job_data_free);
-  g_task_run_in_thread (task, run_thread);
+  puente_session_run_in_thread (task, self->store_path, self->connection_id, run_in_session);
 }
 
 /**

@@ -54,6 +54,7 @@
 #include "puente-jivochat-listener.h"
 #include "puente-jivochat-private.h"
 #include "puente-json.h"
+#include "puente-session.h"
 
 /* ---- The listener's thread ---------------------------------------------------------------- */
 
@@ -76,8 +77,7 @@ typedef struct
   guint                  timeout_ms;      /* of a connection */
 
   /* Only on the thread */
-  PuenteStore           *store;
-  PuenteCrm             *crm;
+  PuenteSession          session;         /* its store and CRM; the connection is above */
   PuenteJivochatHandler *handler;
   SoupServer            *server;
   PuenteJivochatGuard   *guard;           /* accepts the server's connections */
@@ -431,25 +431,25 @@ worker_setup (Worker  *worker,
   if (worker->token == NULL)
     return FALSE;
 
-  worker->store = puente_store_open (worker->store_path, error);
-  if (worker->store == NULL)
+  worker->session.store = puente_store_open (worker->store_path, error);
+  if (worker->session.store == NULL)
     return FALSE;
 
-  worker->crm = worker->crm_func (worker->connection, worker->cancellable, error);
-  if (worker->crm == NULL)
+  worker->session.crm = worker->crm_func (worker->connection, worker->cancellable, error);
+  if (worker->session.crm == NULL)
     return FALSE;
 
   /* Without a way to look clients up, every chat would make a new one (Zappy) */
-  if (!puente_crm_can (worker->crm, PUENTE_JIVOCHAT_CRM_NEEDS))
+  if (!puente_crm_can (worker->session.crm, PUENTE_JIVOCHAT_CRM_NEEDS))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
                    _("Chats from JivoChat need a CRM where Puente can look clients up and "
                      "add deals, such as Clientify or Ploomes; %s cannot. Turn chats off, or "
-                     "connect one of those."), puente_crm_get_name (worker->crm));
+                     "connect one of those."), puente_crm_get_name (worker->session.crm));
       return FALSE;
     }
 
-  worker->handler = puente_jivochat_handler_new (worker->store, worker->connection, worker->crm);
+  worker->handler = puente_jivochat_handler_new (worker->session.store, worker->connection, worker->session.crm);
   puente_jivochat_handler_set_retry_policy (worker->handler, worker->retry_base, worker->max_attempts);
   g_signal_connect (worker->handler, "chat-handled", G_CALLBACK (chat_handled_cb), worker);
 
@@ -482,7 +482,7 @@ worker_main (gpointer data)
   g_autoptr(GError) error = NULL;
   GTask *start_task;
 
-  g_main_context_push_thread_default (worker->context);
+  puente_session_enter (&worker->session, worker->context, worker->cancellable);
 
   start_task = g_steal_pointer (&worker->start_task);
   if (!worker_setup (worker, &error))
@@ -515,11 +515,9 @@ worker_main (gpointer data)
   if (worker->handler != NULL)
     g_signal_handlers_disconnect_by_data (worker->handler, worker);
   g_clear_object (&worker->handler);
-  g_clear_object (&worker->crm);
-  g_clear_object (&worker->store);
   g_clear_pointer (&worker->token, puente_credentials_free);
+  puente_session_clear (&worker->session);
 
-  g_main_context_pop_thread_default (worker->context);
   return NULL;
 }
 
