@@ -10,7 +10,7 @@
 #include <glib/gi18n.h>
 #include <unistd.h>
 
-#include "puente-core.h"
+#include "puente-i18n.h"
 
 #include "sandbox-clientify.h"
 #include "sandbox-clock.h"

@@ -10,8 +10,8 @@
 G_BEGIN_DECLS
 
 /* Plain data, no API words: sandbox-clientify-state.c turns these rows into Clientify
- * records, and sandbox-giav.c its own rows into GIAV clients and files; both sides share
- * some people by NIF or email, so that linking is exercised. */
+ * records, and sandbox-giav-state.c its own rows into GIAV clients and files; both sides
+ * share some people by NIF or email, so that linking is exercised. */
 
 typedef enum
 {
