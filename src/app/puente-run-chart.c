@@ -19,6 +19,10 @@
  * click on a bar does. Screen readers get the chosen run as a sentence, in the accessible
  * description (puente_run_chart_describe_selected() gives the same sentence).
  *
+ * The widget, its runs, the chosen run, the keyboard and the pointer are here; where
+ * things go in puente-run-chart-layout.c, the drawing in puente-run-chart-draw.c and the
+ * chart's words in puente-run-chart-text.c, over puente-run-chart-private.h.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
@@ -29,88 +33,9 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
-#include "puente-run-chart.h"
+#include "puente-run-chart-private.h"
 
 #define MAX_RUNS       30
-#define PAD            4     /* around everything: room for the focus ring */
-#define MIN_SLOT       4     /* horizontal room for one run */
-#define NAT_SLOT       20
-#define MAX_SLOT       32
-#define MIN_PLOT       64    /* height of the tallest bar */
-#define NAT_PLOT       120
-#define LEGEND_GAP     10    /* legend to the tallest bar */
-#define LEGEND_LINE_GAP 2
-#define LABEL_GAP      4     /* baseline to the dates */
-#define LABEL_SPACING  8     /* between two dates */
-#define SWATCH         10
-#define SWATCH_GAP     5
-#define ITEM_GAP       14
-#define MIN_SEGMENT    2     /* a count, however small next to the others, stays visible */
-#define SEGMENT_GAP    1     /* between two colours of a bar */
-#define STUB           3     /* a run that changed nothing */
-#define COLUMN_MARGIN  4     /* the highlight of a run, above its tallest possible bar */
-
-typedef enum
-{
-  SERIES_CREATED,
-  SERIES_UPDATED,
-  SERIES_LEFT_OUT,
-  SERIES_FAILED,
-  N_SERIES
-} Series;
-
-/* The theme's name for each series' colour, and GNOME's palette when the theme has none. */
-static const struct
-{
-  const char *theme_color;
-  const char *light;
-  const char *dark;
-} series_colors[N_SERIES] = {
-  [SERIES_CREATED] = { "success_color", "#1b8553", "#8ff0a4" },
-  [SERIES_UPDATED] = { "accent_color", "#1c71d8", "#78aeed" },
-  [SERIES_LEFT_OUT] = { "warning_color", "#9c6e03", "#f8e45c" },
-  [SERIES_FAILED] = { "error_color", "#c01c28", "#ff7b63" },
-};
-
-typedef struct
-{
-  gint64  id;
-  gint64  started;
-  char   *state;
-  guint   counts[N_SERIES];
-  guint   deleted;
-  guint   total;   /* of counts */
-} ChartRun;
-
-typedef struct
-{
-  GdkRGBA foreground;
-  GdkRGBA series[N_SERIES];
-} ChartColors;
-
-typedef struct
-{
-  int    legend_height;
-  double plot_top;     /* the top of the tallest bar */
-  double baseline;     /* the bottom of the bars */
-  double label_top;
-  int    label_height;
-  double x0;
-  double slot;         /* horizontal room for one run */
-  int    bar;          /* width of a bar */
-} ChartGeometry;
-
-struct _PuenteRunChart
-{
-  GtkWidget  parent_instance;
-
-  GArray    *runs;         /* ChartRun, oldest first */
-  guint      max_total;
-  gint64     selected;     /* a run id, or 0 */
-  int        hover;        /* an index in runs, or -1 */
-  int        pressed;      /* an index in runs, or -1 */
-  char      *description;  /* what screen readers are told */
-};
 
 G_DEFINE_FINAL_TYPE (PuenteRunChart, puente_run_chart, GTK_TYPE_WIDGET)
 
@@ -129,13 +54,6 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-/* To the nearest whole pixel (the app does not link libm for round()). */
-static double
-snap (double value)
-{
-  return value >= 0 ? (double) (gint64) (value + 0.5) : -(double) (gint64) (0.5 - value);
-}
-
 static void
 chart_run_clear (gpointer data)
 {
@@ -144,113 +62,9 @@ chart_run_clear (gpointer data)
   g_clear_pointer (&run->state, g_free);
 }
 
-static const char *
-series_label (Series series)
-{
-  switch (series)
-    {
-    case SERIES_CREATED:
-      return _("Created");
-    case SERIES_UPDATED:
-      return _("Updated");
-    case SERIES_LEFT_OUT:
-      return _("Left out");
-    case SERIES_FAILED:
-    default:
-      return _("Failed");
-    }
-}
-
-/* What the owner should know about a run beyond its counts, or NULL. */
-static const char *
-state_text (const char *state)
-{
-  if (g_strcmp0 (state, "failed") == 0)
-    return _("Did not finish");
-  if (g_strcmp0 (state, "cancelled") == 0)
-    return _("Cancelled");
-  if (g_strcmp0 (state, "braked") == 0)
-    return _("Held back: it would have changed too much at once");
-  if (g_strcmp0 (state, "running") == 0)
-    return _("Running");
-  if (g_strcmp0 (state, "interrupted") == 0)
-    return _("Stopped before it finished");
-
-  return NULL;
-}
-
-static char *
-format_time (gint64      unix_time,
-             const char *format)
-{
-  g_autoptr(GDateTime) time = g_date_time_new_from_unix_local (unix_time);
-  char *text = time != NULL ? g_date_time_format (time, format) : NULL;
-
-  return text != NULL ? text : g_strdup ("");
-}
-
-/* “12 created, 3 updated, 1 failed” */
-static char *
-counts_text (const ChartRun *run)
-{
-  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
-  guint n;
-
-  if ((n = run->counts[SERIES_CREATED]) > 0)
-    g_ptr_array_add (parts, g_strdup_printf (g_dngettext (NULL, "%u created", "%u created", n), n));
-  if ((n = run->counts[SERIES_UPDATED]) > 0)
-    g_ptr_array_add (parts, g_strdup_printf (g_dngettext (NULL, "%u updated", "%u updated", n), n));
-  if ((n = run->counts[SERIES_LEFT_OUT]) > 0)
-    g_ptr_array_add (parts, g_strdup_printf (g_dngettext (NULL, "%u left out", "%u left out", n), n));
-  if ((n = run->counts[SERIES_FAILED]) > 0)
-    g_ptr_array_add (parts, g_strdup_printf (g_dngettext (NULL, "%u failed", "%u failed", n), n));
-  if ((n = run->deleted) > 0)
-    g_ptr_array_add (parts, g_strdup_printf (g_dngettext (NULL, "%u deleted", "%u deleted", n), n));
-
-  if (parts->len == 0)
-    /* Translators: what a sync did when it created, updated or failed nothing */
-    return g_strdup (_("nothing changed"));
-
-  g_ptr_array_add (parts, NULL);
-  /* Translators: between the counts of a sync, as in “12 created, 3 updated” */
-  return g_strjoinv (_(", "), (char **) parts->pdata);
-}
-
-static char *
-tooltip_text (const ChartRun *run)
-{
-  /* Translators: a date and time in a tooltip, “21 Nov 02:00”; see g_date_time_format() */
-  g_autofree char *when = format_time (run->started, _("%-d %b %H:%M"));
-  g_autofree char *counts = counts_text (run);
-  const char *state = state_text (run->state);
-  /* Translators: a sync's date, then what it did, as in “21 Nov 02:00 — 12 created, 1 failed” */
-  g_autofree char *line = g_strdup_printf (_("%s — %s"), when, counts);
-
-  if (state == NULL)
-    return g_steal_pointer (&line);
-
-  return g_strdup_printf ("%s\n%s", line, state);
-}
-
-static char *
-run_sentence (const ChartRun *run)
-{
-  /* Translators: a date and time, “21 November 2026 at 02:00”; see g_date_time_format() */
-  g_autofree char *when = format_time (run->started, _("%-d %B %Y at %H:%M"));
-  g_autofree char *counts = counts_text (run);
-  const char *state = state_text (run->state);
-
-  if (state == NULL)
-    /* Translators: for screen readers, “Sync of 21 November 2026 at 02:00: 12 created.” */
-    return g_strdup_printf (_("Sync of %s: %s."), when, counts);
-
-  /* Translators: for screen readers, “Sync of 21 November 2026 at 02:00: 1 created. Cancelled.” */
-  return g_strdup_printf (_("Sync of %s: %s. %s."), when, counts, state);
-}
-
-static int
-index_of (PuenteRunChart *self,
-          gint64          id)
+int
+puente_run_chart_index_of (PuenteRunChart *self,
+                           gint64          id)
 {
   if (id == 0)
     return -1;
@@ -260,585 +74,6 @@ index_of (PuenteRunChart *self,
       return (int) i;
 
   return -1;
-}
-
-static void
-update_accessible (PuenteRunChart *self)
-{
-  int index = index_of (self, self->selected);
-  guint n = self->runs->len;
-
-  g_free (self->description);
-  if (n == 0)
-    self->description = g_strdup (_("No syncs yet"));
-  else if (index >= 0)
-    self->description = run_sentence (&g_array_index (self->runs, ChartRun, index));
-  else
-    self->description = g_strdup_printf (g_dngettext (NULL,
-                                                      "%u recent sync. Use the arrow keys to "
-                                                      "choose it and Enter to see its events.",
-                                                      "%u recent syncs. Use the arrow keys to "
-                                                      "choose one and Enter to see its events.",
-                                                      n),
-                                         n);
-
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
-                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, self->description,
-                                  -1);
-}
-
-static void
-lookup_colors (PuenteRunChart *self,
-               ChartColors    *colors)
-{
-  GtkWidget *widget = GTK_WIDGET (self);
-  GtkStyleContext *context = gtk_widget_get_style_context (widget);
-  AdwStyleManager *manager = adw_style_manager_get_for_display (gtk_widget_get_display (widget));
-  gboolean dark = adw_style_manager_get_dark (manager);
-
-  gtk_style_context_get_color (context, &colors->foreground);
-  for (guint i = 0; i < N_SERIES; i++)
-    if (!gtk_style_context_lookup_color (context, series_colors[i].theme_color, &colors->series[i]))
-      gdk_rgba_parse (&colors->series[i], dark ? series_colors[i].dark : series_colors[i].light);
-}
-
-static GdkRGBA
-with_alpha (const GdkRGBA *color,
-            float          alpha)
-{
-  GdkRGBA result = *color;
-
-  result.alpha *= alpha;
-  return result;
-}
-
-/* Small text, with figures of one width so that dates line up. */
-static PangoLayout *
-small_layout (PuenteRunChart *self,
-              const char     *text)
-{
-  PangoLayout *layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), text);
-  g_autoptr(PangoAttrList) attributes = pango_attr_list_new ();
-
-  pango_attr_list_insert (attributes, pango_attr_scale_new (PANGO_SCALE_SMALL));
-  pango_attr_list_insert (attributes, pango_attr_font_features_new ("tnum=1"));
-  pango_layout_set_attributes (layout, attributes);
-
-  return layout;
-}
-
-static void
-draw_layout (GtkSnapshot   *snapshot,
-             PangoLayout   *layout,
-             double         x,
-             double         y,
-             const GdkRGBA *color)
-{
-  gtk_snapshot_save (snapshot);
-  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x, y));
-  gtk_snapshot_append_layout (snapshot, layout, color);
-  gtk_snapshot_restore (snapshot);
-}
-
-static void
-append_rounded (GtkSnapshot           *snapshot,
-                const graphene_rect_t *rect,
-                float                  radius,
-                const GdkRGBA         *color)
-{
-  GskRoundedRect rounded;
-
-  gsk_rounded_rect_init_from_rect (&rounded, rect, radius);
-  gtk_snapshot_push_rounded_clip (snapshot, &rounded);
-  gtk_snapshot_append_color (snapshot, color, rect);
-  gtk_snapshot_pop (snapshot);
-}
-
-/* Lays the legend out in @width, wrapping where it must, and draws it when @snapshot is
- * not NULL. Returns its height. */
-static int
-legend (PuenteRunChart    *self,
-        int                width,
-        GtkSnapshot       *snapshot,
-        const ChartColors *colors)
-{
-  int x = PAD;
-  int y = PAD;
-  int line_height = 0;
-
-  for (guint i = 0; i < N_SERIES; i++)
-    {
-      g_autoptr(PangoLayout) layout = small_layout (self, series_label (i));
-      int text_width, text_height, item_width;
-
-      pango_layout_get_pixel_size (layout, &text_width, &text_height);
-      item_width = SWATCH + SWATCH_GAP + text_width;
-      if (x > PAD && x + item_width > width - PAD)
-        {
-          x = PAD;
-          y += line_height + LEGEND_LINE_GAP;
-        }
-      line_height = MAX (text_height, SWATCH);
-
-      if (snapshot != NULL)
-        {
-          graphene_rect_t swatch = GRAPHENE_RECT_INIT (x, y + (line_height - SWATCH) / 2,
-                                                       SWATCH, SWATCH);
-
-          append_rounded (snapshot, &swatch, 2, &colors->series[i]);
-          draw_layout (snapshot, layout, x + SWATCH + SWATCH_GAP, y + (line_height - text_height) / 2,
-                       &colors->foreground);
-        }
-
-      x += item_width + ITEM_GAP;
-    }
-
-  return y + line_height - PAD;
-}
-
-/* The legend's widest item, and its width on one line. */
-static void
-legend_widths (PuenteRunChart *self,
-               int            *widest,
-               int            *one_line)
-{
-  *widest = 0;
-  *one_line = 0;
-
-  for (guint i = 0; i < N_SERIES; i++)
-    {
-      g_autoptr(PangoLayout) layout = small_layout (self, series_label (i));
-      int text_width, item_width;
-
-      pango_layout_get_pixel_size (layout, &text_width, NULL);
-      item_width = SWATCH + SWATCH_GAP + text_width;
-      *widest = MAX (*widest, item_width);
-      *one_line += item_width + (i > 0 ? ITEM_GAP : 0);
-    }
-}
-
-static int
-label_height (PuenteRunChart *self)
-{
-  g_autoptr(PangoLayout) layout = small_layout (self, "0");
-  int height;
-
-  pango_layout_get_pixel_size (layout, NULL, &height);
-  return height;
-}
-
-/* Runs of one day are told apart by their times; otherwise by their dates. */
-static gboolean
-labels_are_times (PuenteRunChart *self)
-{
-  g_autoptr(GDateTime) first = NULL;
-  g_autoptr(GDateTime) last = NULL;
-
-  if (self->runs->len == 0)
-    return FALSE;
-
-  first = g_date_time_new_from_unix_local (g_array_index (self->runs, ChartRun, 0).started);
-  last = g_date_time_new_from_unix_local (g_array_index (self->runs, ChartRun,
-                                                         self->runs->len - 1).started);
-
-  return first != NULL && last != NULL &&
-         g_date_time_get_year (first) == g_date_time_get_year (last) &&
-         g_date_time_get_day_of_year (first) == g_date_time_get_day_of_year (last);
-}
-
-static char *
-run_label (const ChartRun *run,
-           gboolean        times)
-{
-  if (times)
-    /* Translators: a sync's time under its bar, as in “02:00” */
-    return format_time (run->started, _("%H:%M"));
-
-  /* Translators: a sync's date under its bar, “21 Nov”; see g_date_time_format() */
-  return format_time (run->started, _("%-d %b"));
-}
-
-static void
-compute_geometry (PuenteRunChart *self,
-                  int             width,
-                  int             height,
-                  ChartGeometry  *geometry)
-{
-  guint n = MAX (self->runs->len, 1);
-
-  geometry->legend_height = legend (self, width, NULL, NULL);
-  geometry->label_height = label_height (self);
-  geometry->plot_top = PAD + geometry->legend_height + LEGEND_GAP;
-  geometry->label_top = height - PAD - geometry->label_height;
-  geometry->baseline = geometry->label_top - LABEL_GAP;
-  geometry->slot = MIN ((double) MAX (width - 2 * PAD, 0) / n, MAX_SLOT);
-  /* The newest run always at the right end; a short history leaves room on the left */
-  geometry->x0 = width - PAD - n * geometry->slot;
-  geometry->bar = MAX (1, (int) (geometry->slot * 0.6));
-}
-
-/* The heights of a bar's colours, bottom up: in proportion to the largest bar, but a count
- * keeps MIN_SEGMENT pixels, so that one failure next to thousands of creates still shows.
- * Returns the bar's whole height. */
-static double
-segment_heights (const ChartRun *run,
-                 guint           max_total,
-                 double          plot_height,
-                 double          heights[N_SERIES])
-{
-  double sum = 0;
-  int largest = -1;
-  guint segments = 0;
-
-  for (guint i = 0; i < N_SERIES; i++)
-    {
-      heights[i] = 0;
-      if (run->counts[i] == 0 || max_total == 0)
-        continue;
-
-      heights[i] = MAX (MIN_SEGMENT, snap (plot_height * run->counts[i] / max_total));
-      sum += heights[i];
-      segments++;
-      if (largest < 0 || heights[i] > heights[largest])
-        largest = i;
-    }
-
-  if (segments == 0)
-    return STUB;
-
-  sum += (segments - 1) * SEGMENT_GAP;
-  if (sum > plot_height)
-    {
-      double excess = MIN (sum - plot_height, heights[largest] - MIN_SEGMENT);
-
-      heights[largest] -= excess;
-      sum -= excess;
-    }
-
-  return sum;
-}
-
-static void
-bar_rect (PuenteRunChart      *self,
-          const ChartGeometry *geometry,
-          guint                index,
-          double               heights[N_SERIES],
-          graphene_rect_t     *rect)
-{
-  const ChartRun *run = &g_array_index (self->runs, ChartRun, index);
-  double height = segment_heights (run, self->max_total,
-                                   MAX (geometry->baseline - geometry->plot_top, 1), heights);
-  double x = snap (geometry->x0 + index * geometry->slot + (geometry->slot - geometry->bar) / 2);
-
-  graphene_rect_init (rect, x, geometry->baseline - height, geometry->bar, height);
-}
-
-/* The column of a run: what highlights it, and where a click or a tooltip finds it. */
-static void
-column_rect (const ChartGeometry *geometry,
-             guint                index,
-             int                  height,
-             graphene_rect_t     *rect)
-{
-  double top = geometry->plot_top - COLUMN_MARGIN;
-
-  graphene_rect_init (rect, geometry->x0 + index * geometry->slot, top, geometry->slot,
-                      MIN (geometry->label_top + geometry->label_height + 2, height) - top);
-}
-
-static int
-index_at (PuenteRunChart *self,
-          double          x,
-          double          y)
-{
-  int width = gtk_widget_get_width (GTK_WIDGET (self));
-  int height = gtk_widget_get_height (GTK_WIDGET (self));
-  ChartGeometry geometry;
-  graphene_rect_t column;
-  int index;
-
-  if (self->runs->len == 0 || width <= 0 || height <= 0)
-    return -1;
-
-  compute_geometry (self, width, height, &geometry);
-  if (geometry.slot <= 0 || x < geometry.x0)
-    return -1;
-
-  index = (int) ((x - geometry.x0) / geometry.slot);  /* x >= x0: truncation is floor */
-  if (index < 0 || index >= (int) self->runs->len)
-    return -1;
-
-  column_rect (&geometry, index, height, &column);
-  if (y < column.origin.y || y > column.origin.y + column.size.height)
-    return -1;
-
-  return index;
-}
-
-static void
-draw_empty (PuenteRunChart    *self,
-            GtkSnapshot       *snapshot,
-            const ChartColors *colors)
-{
-  GtkWidget *widget = GTK_WIDGET (self);
-  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (widget, _("No syncs yet"));
-  GdkRGBA dim = with_alpha (&colors->foreground, 0.55f);
-  int width, height;
-
-  pango_layout_get_pixel_size (layout, &width, &height);
-  draw_layout (snapshot, layout,
-               (gtk_widget_get_width (widget) - width) / 2,
-               (gtk_widget_get_height (widget) - height) / 2,
-               &dim);
-}
-
-static void
-draw_labels (PuenteRunChart      *self,
-             GtkSnapshot         *snapshot,
-             const ChartGeometry *geometry,
-             int                  width,
-             int                  selected,
-             const ChartColors   *colors)
-{
-  gboolean times = labels_are_times (self);
-  GdkRGBA dim = with_alpha (&colors->foreground, 0.7f);
-  g_autoptr(GPtrArray) drawn_texts = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GArray) drawn = g_array_new (FALSE, FALSE, sizeof (double) * 2);
-
-  /* The chosen run's first, in full colour; then from the newest leftwards: a date where
-   * it fits without touching another, and not twice the same. */
-  for (int k = -1; k < (int) self->runs->len; k++)
-    {
-      int i = k < 0 ? selected : (int) self->runs->len - 1 - k;
-      const ChartRun *run;
-      g_autofree char *text = NULL;
-      g_autoptr(PangoLayout) layout = NULL;
-      double center = geometry->x0 + (i + 0.5) * geometry->slot;
-      double interval[2];
-      gboolean fits = TRUE;
-      int text_width;
-
-      if (i < 0 || (k >= 0 && i == selected))
-        continue;
-
-      run = &g_array_index (self->runs, ChartRun, i);
-      text = run_label (run, times);
-      if (g_ptr_array_find_with_equal_func (drawn_texts, text, g_str_equal, NULL))
-        continue;
-
-      layout = small_layout (self, text);
-      pango_layout_get_pixel_size (layout, &text_width, NULL);
-      interval[0] = CLAMP (snap (center - text_width / 2.0),
-                           PAD, MAX (width - PAD - text_width, PAD));
-      interval[1] = interval[0] + text_width;
-      for (guint d = 0; d < drawn->len && fits; d++)
-        {
-          const double *other = &g_array_index (drawn, double, 2 * d);
-
-          fits = interval[1] + LABEL_SPACING <= other[0] || other[1] + LABEL_SPACING <= interval[0];
-        }
-      if (!fits)
-        continue;
-
-      draw_layout (snapshot, layout, interval[0], geometry->label_top,
-                   i == selected ? &colors->foreground : &dim);
-      g_array_append_vals (drawn, interval, 1);
-      g_ptr_array_add (drawn_texts, g_steal_pointer (&text));
-    }
-}
-
-static void
-puente_run_chart_snapshot (GtkWidget   *widget,
-                           GtkSnapshot *snapshot)
-{
-  PuenteRunChart *self = PUENTE_RUN_CHART (widget);
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-  int selected = index_of (self, self->selected);
-  gboolean focus = gtk_widget_has_visible_focus (widget);
-  ChartColors colors;
-  ChartGeometry geometry;
-  GdkRGBA focus_color;
-
-  lookup_colors (self, &colors);
-  if (self->runs->len == 0)
-    {
-      draw_empty (self, snapshot, &colors);
-      return;
-    }
-
-  compute_geometry (self, width, height, &geometry);
-  legend (self, width, snapshot, &colors);
-
-  /* The hovered and the chosen run */
-  if (self->hover >= 0 && self->hover != selected)
-    {
-      graphene_rect_t column;
-      GdkRGBA shade = with_alpha (&colors.foreground, 0.05f);
-
-      column_rect (&geometry, self->hover, height, &column);
-      append_rounded (snapshot, &column, 4, &shade);
-    }
-  if (selected >= 0)
-    {
-      graphene_rect_t column;
-      GdkRGBA shade = with_alpha (&colors.foreground, 0.12f);
-
-      column_rect (&geometry, selected, height, &column);
-      append_rounded (snapshot, &column, 4, &shade);
-    }
-
-  for (guint i = 0; i < self->runs->len; i++)
-    {
-      const ChartRun *run = &g_array_index (self->runs, ChartRun, i);
-      double heights[N_SERIES];
-      graphene_rect_t bar;
-      GskRoundedRect rounded;
-      graphene_size_t round_top, square;
-      double top = geometry.baseline;
-
-      bar_rect (self, &geometry, i, heights, &bar);
-      if (run->total == 0)
-        {
-          GdkRGBA stub = with_alpha (&colors.foreground, 0.45f);
-
-          gtk_snapshot_append_color (snapshot, &stub, &bar);
-          continue;
-        }
-
-      round_top = GRAPHENE_SIZE_INIT (MIN (2, geometry.bar / 2.0), MIN (2, geometry.bar / 2.0));
-      square = GRAPHENE_SIZE_INIT (0, 0);
-      gsk_rounded_rect_init (&rounded, &bar, &round_top, &round_top, &square, &square);
-      gtk_snapshot_push_rounded_clip (snapshot, &rounded);
-      for (guint s = 0; s < N_SERIES; s++)
-        {
-          if (heights[s] <= 0)
-            continue;
-
-          if (top < geometry.baseline)
-            top -= SEGMENT_GAP;
-          top -= heights[s];
-          gtk_snapshot_append_color (snapshot, &colors.series[s],
-                                     &GRAPHENE_RECT_INIT (bar.origin.x, top,
-                                                          bar.size.width, heights[s]));
-        }
-      gtk_snapshot_pop (snapshot);
-    }
-
-  {
-    GdkRGBA line = with_alpha (&colors.foreground, 0.3f);
-
-    gtk_snapshot_append_color (snapshot, &line,
-                               &GRAPHENE_RECT_INIT (PAD, geometry.baseline,
-                                                    MAX (width - 2 * PAD, 0), 1));
-  }
-
-  draw_labels (self, snapshot, &geometry, width, selected, &colors);
-
-  /* The focus ring: around the chosen run, or the whole chart when none is chosen */
-  if (focus)
-    {
-      graphene_rect_t ring;
-      GskRoundedRect rounded;
-      float widths[4] = { 2, 2, 2, 2 };
-      GdkRGBA ring_colors[4];
-
-      /* The accent, as Adwaita's focus rings */
-      focus_color = with_alpha (&colors.series[SERIES_UPDATED], 0.5f);
-      for (guint i = 0; i < 4; i++)
-        ring_colors[i] = focus_color;
-
-      if (selected >= 0)
-        column_rect (&geometry, selected, height, &ring);
-      else
-        graphene_rect_init (&ring, 1, 1, MAX (width - 2, 0), MAX (height - 2, 0));
-      gsk_rounded_rect_init_from_rect (&rounded, &ring, 4);
-      gtk_snapshot_append_border (snapshot, &rounded, widths, ring_colors);
-    }
-}
-
-static GtkSizeRequestMode
-puente_run_chart_get_request_mode (GtkWidget *widget)
-{
-  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
-}
-
-static int
-minimum_width (PuenteRunChart *self)
-{
-  int widest_item, one_line, label_width = 0;
-  guint n = self->runs->len;
-
-  legend_widths (self, &widest_item, &one_line);
-  if (n > 0)
-    {
-      g_autofree char *text = run_label (&g_array_index (self->runs, ChartRun, n - 1),
-                                         labels_are_times (self));
-      g_autoptr(PangoLayout) layout = small_layout (self, text);
-
-      pango_layout_get_pixel_size (layout, &label_width, NULL);
-    }
-
-  return MAX (MAX (widest_item, label_width), (int) MAX (n, 1) * MIN_SLOT) + 2 * PAD;
-}
-
-static void
-puente_run_chart_measure (GtkWidget      *widget,
-                          GtkOrientation  orientation,
-                          int             for_size,
-                          int            *minimum,
-                          int            *natural,
-                          int            *minimum_baseline,
-                          int            *natural_baseline)
-{
-  PuenteRunChart *self = PUENTE_RUN_CHART (widget);
-
-  if (orientation == GTK_ORIENTATION_HORIZONTAL)
-    {
-      int widest_item, one_line;
-
-      legend_widths (self, &widest_item, &one_line);
-      *minimum = minimum_width (self);
-      *natural = MAX (*minimum, MAX (one_line, (int) MAX (self->runs->len, 1) * NAT_SLOT) + 2 * PAD);
-    }
-  else
-    {
-      int width = for_size >= 0 ? for_size : minimum_width (self);
-      int fixed = 2 * PAD + legend (self, width, NULL, NULL) + LEGEND_GAP + LABEL_GAP +
-                  label_height (self);
-
-      *minimum = fixed + MIN_PLOT;
-      *natural = fixed + NAT_PLOT;
-    }
-}
-
-static gboolean
-puente_run_chart_query_tooltip (GtkWidget  *widget,
-                                int         x,
-                                int         y,
-                                gboolean    keyboard_tooltip,
-                                GtkTooltip *tooltip)
-{
-  PuenteRunChart *self = PUENTE_RUN_CHART (widget);
-  int index = keyboard_tooltip ? index_of (self, self->selected) : index_at (self, x, y);
-  g_autofree char *text = NULL;
-  ChartGeometry geometry;
-  graphene_rect_t column;
-
-  if (index < 0)
-    return FALSE;
-
-  text = tooltip_text (&g_array_index (self->runs, ChartRun, index));
-  gtk_tooltip_set_text (tooltip, text);
-
-  compute_geometry (self, gtk_widget_get_width (widget), gtk_widget_get_height (widget), &geometry);
-  column_rect (&geometry, index, gtk_widget_get_height (widget), &column);
-  gtk_tooltip_set_tip_area (tooltip, &(GdkRectangle) {
-    (int) column.origin.x, (int) column.origin.y,
-    (int) column.size.width + 1, (int) column.size.height + 1
-  });
-
-  return TRUE;
 }
 
 static void
@@ -890,7 +125,7 @@ move_action (GtkWidget  *widget,
 {
   PuenteRunChart *self = PUENTE_RUN_CHART (widget);
   int last = (int) self->runs->len - 1;
-  int current = index_of (self, self->selected);
+  int current = puente_run_chart_index_of (self, self->selected);
   int index;
 
   if (last < 0)
@@ -930,7 +165,7 @@ click_pressed_cb (PuenteRunChart *self,
                   double          y,
                   GtkGestureClick *gesture)
 {
-  self->pressed = index_at (self, x, y);
+  self->pressed = puente_run_chart_index_at (self, x, y);
   if (self->pressed < 0)
     return;
 
@@ -948,7 +183,7 @@ click_released_cb (PuenteRunChart *self,
   int pressed = self->pressed;
 
   self->pressed = -1;
-  if (pressed >= 0 && index_at (self, x, y) == pressed)
+  if (pressed >= 0 && puente_run_chart_index_at (self, x, y) == pressed)
     activate_selected (self);
 }
 
@@ -970,7 +205,7 @@ motion_cb (PuenteRunChart           *self,
            double                    y,
            GtkEventControllerMotion *controller)
 {
-  set_hover (self, index_at (self, x, y));
+  set_hover (self, puente_run_chart_index_at (self, x, y));
 }
 
 static void
@@ -1123,7 +358,7 @@ puente_run_chart_init (PuenteRunChart *self)
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Recent syncs"),
                                   -1);
-  update_accessible (self);
+  puente_run_chart_update_accessible (self);
 }
 
 /**
@@ -1184,14 +419,14 @@ puente_run_chart_set_runs (PuenteRunChart *self,
   self->pressed = -1;
   gtk_widget_set_focusable (GTK_WIDGET (self), self->runs->len > 0);
 
-  selected = index_of (self, self->selected) >= 0 ? self->selected : 0;
+  selected = puente_run_chart_index_of (self, self->selected) >= 0 ? self->selected : 0;
   if (selected != self->selected)
     {
       self->selected = selected;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_RUN]);
     }
 
-  update_accessible (self);
+  puente_run_chart_update_accessible (self);
   gtk_widget_queue_resize (GTK_WIDGET (self));
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
@@ -1213,13 +448,13 @@ puente_run_chart_set_selected_run (PuenteRunChart *self,
                                    gint64          run)
 {
   g_return_if_fail (PUENTE_IS_RUN_CHART (self));
-  g_return_if_fail (run == 0 || index_of (self, run) >= 0);
+  g_return_if_fail (run == 0 || puente_run_chart_index_of (self, run) >= 0);
 
   if (self->selected == run)
     return;
 
   self->selected = run;
-  update_accessible (self);
+  puente_run_chart_update_accessible (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_RUN]);
 }
@@ -1241,7 +476,7 @@ puente_run_chart_run_at (PuenteRunChart *self,
 
   g_return_val_if_fail (PUENTE_IS_RUN_CHART (self), 0);
 
-  index = index_at (self, x, y);
+  index = puente_run_chart_index_at (self, x, y);
   return index >= 0 ? g_array_index (self->runs, ChartRun, index).id : 0;
 }
 
@@ -1266,12 +501,12 @@ puente_run_chart_get_run_area (PuenteRunChart  *self,
 
   width = gtk_widget_get_width (GTK_WIDGET (self));
   height = gtk_widget_get_height (GTK_WIDGET (self));
-  index = index_of (self, run);
+  index = puente_run_chart_index_of (self, run);
   if (index < 0 || width <= 0 || height <= 0)
     return FALSE;
 
-  compute_geometry (self, width, height, &geometry);
-  bar_rect (self, &geometry, index, heights, area);
+  puente_run_chart_compute_geometry (self, width, height, &geometry);
+  puente_run_chart_bar_rect (self, &geometry, index, heights, area);
   return TRUE;
 }
 

@@ -1,0 +1,289 @@
+/* puente-column-mapping-apply.c
+ *
+ * Turns a row of an export into a PuenteRecord through a PuenteColumnMapping, or into a
+ * sentence saying which row is wrong and why: the client code first (without it nothing
+ * else matters), then every mapped cell read as its column's value type; a full name is
+ * split into first and last names.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "puente-spreadsheet"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "puente-column-mapping-private.h"
+#include "puente-spreadsheet.h"
+
+/* The header, or the column's letters when it has none */
+static char *
+column_label (const Column *column,
+              guint         index)
+{
+  GString *letters;
+
+  if (column->header != NULL && column->header[0] != '\0')
+    return g_strdup (column->header);
+
+  letters = g_string_new (NULL);
+  for (guint n = index + 1; n > 0; n = (n - 1) / 26)
+    g_string_prepend_c (letters, (char) ('A' + (n - 1) % 26));
+
+  return g_string_free (letters, FALSE);
+}
+
+static void
+set_row_error (GError                 **error,
+               PuenteSpreadsheetError   code,
+               PuenteSpreadsheetValue   value,
+               guint                    row_number,
+               const Column            *column,
+               guint                    index)
+{
+  g_autofree char *label = column_label (column, index);
+
+  g_debug ("Row %u, column %u: %s", row_number, index + 1,
+           code == PUENTE_SPREADSHEET_ERROR_NO_ID ? "no id" : "value not readable");
+
+  switch (code)
+    {
+    case PUENTE_SPREADSHEET_ERROR_NO_ID:
+      g_set_error (error, PUENTE_SPREADSHEET_ERROR, code,
+                   /* Translators: %u is a row number, %s the name of a column */
+                   _("Row %u has no client code in the column “%s”."),
+                   row_number, label);
+      return;
+
+    case PUENTE_SPREADSHEET_ERROR_BAD_DATE:
+      g_set_error (error, PUENTE_SPREADSHEET_ERROR, code,
+                   /* Translators: %u is a row number, %s the name of a column */
+                   _("Row %u: the column “%s” does not hold a date Puente can read. Write "
+                     "dates as day/month/year, for example 31/12/1980."),
+                   row_number, label);
+      return;
+
+    case PUENTE_SPREADSHEET_ERROR_BAD_BOOLEAN:
+      g_set_error (error, PUENTE_SPREADSHEET_ERROR, code,
+                   /* Translators: %u is a row number, %s the name of a column */
+                   _("Row %u: the column “%s” must say yes or no, or be empty."),
+                   row_number, label);
+      return;
+
+    case PUENTE_SPREADSHEET_ERROR_BAD_VALUE:
+      if (value == PUENTE_SPREADSHEET_VALUE_EMAIL)
+        g_set_error (error, PUENTE_SPREADSHEET_ERROR, code,
+                     /* Translators: %u is a row number, %s the name of a column */
+                     _("Row %u: the column “%s” does not hold a valid email address."),
+                     row_number, label);
+      else if (value == PUENTE_SPREADSHEET_VALUE_PHONE)
+        g_set_error (error, PUENTE_SPREADSHEET_ERROR, code,
+                     /* Translators: %u is a row number, %s the name of a column */
+                     _("Row %u: the column “%s” does not hold a valid phone number."),
+                     row_number, label);
+      else
+        g_set_error (error, PUENTE_SPREADSHEET_ERROR, code,
+                     /* Translators: %u is a row number, %s the name of a column */
+                     _("Row %u: the column “%s” does not hold a valid tax number (NIF, NIE, "
+                       "CIF, NIPC, CPF or CNPJ)."),
+                     row_number, label);
+      return;
+
+    case PUENTE_SPREADSHEET_ERROR_NOT_FOUND:
+    case PUENTE_SPREADSHEET_ERROR_UNREADABLE:
+    case PUENTE_SPREADSHEET_ERROR_NOT_SPREADSHEET:
+    case PUENTE_SPREADSHEET_ERROR_DAMAGED:
+    case PUENTE_SPREADSHEET_ERROR_EMPTY:
+    case PUENTE_SPREADSHEET_ERROR_NO_HEADER:
+    case PUENTE_SPREADSHEET_ERROR_NO_ID_COLUMN:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* Reads @text as @value wants; %NULL with the error code when it cannot */
+static char *
+read_value (PuenteSpreadsheetValue  value,
+            const char             *text,
+            PuenteSpreadsheetError *code)
+{
+  const char *boolean;
+
+  switch (value)
+    {
+    case PUENTE_SPREADSHEET_VALUE_DATE:
+      *code = PUENTE_SPREADSHEET_ERROR_BAD_DATE;
+      return puente_spreadsheet_parse_date (text);
+
+    case PUENTE_SPREADSHEET_VALUE_BOOLEAN:
+      *code = PUENTE_SPREADSHEET_ERROR_BAD_BOOLEAN;
+      boolean = puente_spreadsheet_parse_boolean (text);
+      return boolean != NULL ? g_strdup (boolean) : NULL;
+
+    case PUENTE_SPREADSHEET_VALUE_EMAIL:
+      *code = PUENTE_SPREADSHEET_ERROR_BAD_VALUE;
+      return puente_spreadsheet_is_email (text) ? g_strdup (text) : NULL;
+
+    case PUENTE_SPREADSHEET_VALUE_PHONE:
+      *code = PUENTE_SPREADSHEET_ERROR_BAD_VALUE;
+      return puente_spreadsheet_is_phone (text) ? g_strdup (text) : NULL;
+
+    case PUENTE_SPREADSHEET_VALUE_DOCUMENT:
+      *code = PUENTE_SPREADSHEET_ERROR_BAD_VALUE;
+      return puente_spreadsheet_is_document (text) ? g_strdup (text) : NULL;
+
+    case PUENTE_SPREADSHEET_VALUE_TEXT:
+    default:
+      return g_strdup (text);
+    }
+}
+
+/* "García López, María" or "María García López": the first word is the first name. */
+static void
+split_full_name (PuenteRecord *record,
+                 const char   *full_name)
+{
+  g_autofree char *first = NULL;
+  g_autofree char *last = NULL;
+  const char *separator;
+
+  if ((separator = strchr (full_name, ',')) != NULL)
+    {
+      last = g_strndup (full_name, (gsize) (separator - full_name));
+      first = g_strdup (separator + 1);
+    }
+  else if ((separator = strchr (full_name, ' ')) != NULL)
+    {
+      first = g_strndup (full_name, (gsize) (separator - full_name));
+      last = g_strdup (separator + 1);
+    }
+  else
+    {
+      first = g_strdup (full_name);
+    }
+
+  g_strstrip (first);
+  if (last != NULL)
+    g_strstrip (last);
+
+  if (puente_record_get (record, PUENTE_FIELD_FIRST_NAME) == NULL && first[0] != '\0')
+    puente_record_set (record, PUENTE_FIELD_FIRST_NAME, first);
+  if (puente_record_get (record, PUENTE_FIELD_LAST_NAME) == NULL && last != NULL && last[0] != '\0')
+    puente_record_set (record, PUENTE_FIELD_LAST_NAME, last);
+}
+
+/**
+ * puente_column_mapping_apply:
+ * @row: the row's cells, as puente_spreadsheet_read_row() gives them
+ * @row_number: the row's number, for the error sentence
+ * @record: (out) (transfer full): the contact made from @row
+ *
+ * Makes a contact from @row: its id is the client code column, dates become
+ * `YYYY-MM-DD`, yes/no become `true`/`false`; empty cells leave their field unknown.
+ *
+ * Returns: %FALSE with @error set to a sentence naming the row and the column when the
+ *   row has no client code or a value that cannot be read; the caller records the row as
+ *   skipped and goes on with the next one
+ */
+gboolean
+puente_column_mapping_apply (PuenteColumnMapping  *self,
+                             const char * const   *row,
+                             guint                 row_number,
+                             PuenteRecord        **record,
+                             GError              **error)
+{
+  g_autoptr(PuenteRecord) result = NULL;
+  g_autofree char *full_name = NULL;
+  guint n_cells;
+  int id_column;
+
+  g_return_val_if_fail (PUENTE_IS_COLUMN_MAPPING (self), FALSE);
+  g_return_val_if_fail (row != NULL, FALSE);
+  g_return_val_if_fail (record != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  *record = NULL;
+
+  if (!puente_column_mapping_check (self, error))
+    return FALSE;
+
+  n_cells = g_strv_length ((char **) row);
+  result = puente_record_new (PUENTE_ENTITY_CONTACT);
+
+  /* The client code first: without it nothing else matters */
+  id_column = puente_column_mapping_find (self, PUENTE_COLUMN_TARGET_FIELD, PUENTE_FIELD_SOURCE_ID);
+  for (guint i = (guint) id_column; i < self->columns->len && result->id == NULL; i++)
+    {
+      const Column *column = &g_array_index (self->columns, Column, i);
+      g_autofree char *text = NULL;
+
+      if (column->target != PUENTE_COLUMN_TARGET_FIELD ||
+          !g_str_equal (column->name, PUENTE_FIELD_SOURCE_ID) || i >= n_cells)
+        continue;
+
+      text = g_strstrip (g_strdup (row[i]));
+      if (text[0] != '\0')
+        result->id = g_steal_pointer (&text);
+    }
+
+  if (result->id == NULL)
+    {
+      set_row_error (error, PUENTE_SPREADSHEET_ERROR_NO_ID, PUENTE_SPREADSHEET_VALUE_TEXT,
+                     row_number, &g_array_index (self->columns, Column, id_column),
+                     (guint) id_column);
+      return FALSE;
+    }
+
+  for (guint i = 0; i < self->columns->len && i < n_cells; i++)
+    {
+      const Column *column = &g_array_index (self->columns, Column, i);
+      PuenteSpreadsheetError code = 0;
+      g_autofree char *text = NULL;
+      g_autofree char *value = NULL;
+
+      if (column->target == PUENTE_COLUMN_TARGET_IGNORE)
+        continue;
+      if (column->target == PUENTE_COLUMN_TARGET_FIELD &&
+          g_str_equal (column->name, PUENTE_FIELD_SOURCE_ID))
+        continue;
+
+      text = g_strstrip (g_strdup (row[i]));
+      if (text[0] == '\0')
+        continue;
+
+      value = read_value (column->value, text, &code);
+      if (value == NULL)
+        {
+          set_row_error (error, code, column->value, row_number, column, i);
+          return FALSE;
+        }
+
+      if (column->target == PUENTE_COLUMN_TARGET_CUSTOM)
+        {
+          if (puente_record_get_custom (result, column->name) == NULL)
+            puente_record_set_custom (result, column->name, value);
+        }
+      else if (g_str_equal (column->name, PUENTE_FIELD_CREATED))
+        {
+          if (result->created == NULL)
+            result->created = g_steal_pointer (&value);
+        }
+      else if (g_str_equal (column->name, PUENTE_FIELD_FULL_NAME))
+        {
+          if (full_name == NULL)
+            full_name = g_steal_pointer (&value);
+        }
+      else if (puente_record_get (result, column->name) == NULL)
+        {
+          puente_record_set (result, column->name, value);
+        }
+    }
+
+  if (full_name != NULL)
+    split_full_name (result, full_name);
+
+  *record = g_steal_pointer (&result);
+  return TRUE;
+}
