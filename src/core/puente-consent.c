@@ -1151,7 +1151,7 @@ audit (PuenteSession             *session,
 
 /* @changed of @after into the CRM contact @contact. Its custom fields go back as they are
  * with the consent changed in them, since whether the API merges or replaces the custom
- * fields of a PUT is not known (puente-clientify-crm.c). */
+ * fields of a PUT is not known (puente-clientify-json.c). */
 static gboolean
 write_crm (PuenteSession             *session,
            const PuenteRecord  *contact,
