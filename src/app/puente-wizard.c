@@ -21,16 +21,15 @@
 #include <glib/gi18n.h>
 
 #include "puente-a11y.h"
-#include "puente-column-mapping.h"
 #include "puente-connection.h"
 #include "puente-credentials.h"
 #include "puente-crm-registry.h"
-#include "puente-jivochat.h"
+#include "puente-export-preview.h"
 #include "puente-profile.h"
 #include "puente-provision.h"
 #include "puente-schedule.h"
+#include "puente-setup.h"
 #include "puente-source-registry.h"
-#include "puente-spreadsheet.h"
 #include "puente-sync-job.h"
 #include "puente-wizard.h"
 
@@ -97,8 +96,8 @@ struct _PuenteWizard
   AdwComboRow        *chats_behaviour_row;
 
   /* State */
-  char               *store_path;
-  PuenteConnection   *connection;     /* the draft, as saved */
+  PuenteSetup        *setup;
+  PuenteConnection   *connection;     /* the setup's draft */
   GPtrArray          *history;        /* page names before the current one */
   GCancellable       *cancellable;    /* the step's work; cancelled on leaving the page */
   gboolean            busy;
@@ -106,11 +105,9 @@ struct _PuenteWizard
   gboolean            giav_key_saved;
   gboolean            crm_key_saved;
   PuenteSampleServer *sample;
-  PuenteCrm          *crm;            /* verified */
-  PuenteSource       *source;         /* verified (GIAV) */
 
   GFile              *export_file;
-  PuenteColumnMapping *mapping;
+  PuenteExportPreview *mapping;
   GPtrArray          *column_rows;    /* AdwComboRow, one per column */
   GPtrArray          *checks;         /* PuenteFieldCheck */
   GPtrArray          *extra_rows;     /* rows added to groups, removed when rebuilt */
@@ -266,69 +263,16 @@ is_loopback_url (const char *url)
                           g_str_equal (host, "::1") || g_str_equal (host, "[::1]"));
 }
 
-static void
-remove_settings (PuenteConnection *connection,
-                 const char       *prefix)
-{
-  GHashTableIter iter;
-  const char *key;
-
-  if (connection->settings == NULL)
-    return;
-
-  g_hash_table_iter_init (&iter, connection->settings);
-  while (g_hash_table_iter_next (&iter, (gpointer *) &key, NULL))
-    if (g_str_has_prefix (key, prefix))
-      g_hash_table_iter_remove (&iter);
-}
-
 /* ---- saving the draft ------------------------------------------------------------------- */
 
-static void
-save_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
-{
-  const char *store_path = g_object_get_data (G_OBJECT (task), "store-path");
-  PuenteConnection *connection = task_data;
-  g_autoptr(PuenteStore) store = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if ((store = puente_store_open (store_path, &error)) == NULL ||
-      !puente_store_save_connection (store, connection, &error))
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
-/* Saves the draft as it is now, on a worker thread. */
+/* Saves the draft as it is now, with @step reached, on a worker thread. */
 static void
 save_connection_async (PuenteWizard        *self,
                        const char          *step,
                        GAsyncReadyCallback  callback,
                        gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  PuenteConnection *copy;
-
-  if (step != NULL)
-    puente_connection_set_setting (self->connection, "setup.step", step);
-
-  copy = puente_connection_copy (self->connection);
-  task = g_task_new (self, self->cancellable, callback, user_data);
-  g_task_set_source_tag (task, save_connection_async);
-  g_object_set_data_full (G_OBJECT (task), "store-path", g_strdup (self->store_path), g_free);
-  g_task_set_task_data (task, copy, (GDestroyNotify) puente_connection_free);
-  g_task_run_in_thread (task, save_thread);
-}
-
-static gboolean
-save_connection_finish (PuenteWizard  *self,
-                        GAsyncResult  *result,
-                        GError       **error)
-{
-  return g_task_propagate_boolean (G_TASK (result), error);
+  puente_setup_save_async (self->setup, step, self->cancellable, callback, user_data);
 }
 
 /* After a step's save: on to @next_page, or the error on @error_row. */
@@ -370,7 +314,7 @@ step_saved_cb (GObject      *object,
   PuenteWizard *self = data->self;
   g_autoptr(GError) error = NULL;
 
-  if (!save_connection_finish (self, result, &error))
+  if (!puente_setup_save_finish (PUENTE_SETUP (object), result, &error))
     {
       if (!is_cancelled (error))
         {
@@ -437,7 +381,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (KeyCall, key_call_free)
 static const char *
 page_after_prepare (PuenteWizard *self)
 {
-  gboolean deals = self->crm == NULL || puente_crm_can (self->crm, PUENTE_CRM_HAS_DEALS);
+  gboolean deals = puente_setup_get_crm (self->setup) == NULL || puente_crm_can (puente_setup_get_crm (self->setup), PUENTE_CRM_HAS_DEALS);
 
   return current_profile (self)->has_files && deals ? "deals" : "preview";
 }
@@ -446,7 +390,7 @@ page_after_prepare (PuenteWizard *self)
 static const char *
 page_after_crm (PuenteWizard *self)
 {
-  if (self->crm == NULL || puente_crm_can (self->crm, PUENTE_CRM_HAS_FIELDS))
+  if (puente_setup_get_crm (self->setup) == NULL || puente_crm_can (puente_setup_get_crm (self->setup), PUENTE_CRM_HAS_FIELDS))
     return "prepare";
 
   return page_after_prepare (self);
@@ -622,7 +566,7 @@ try_sample_action (GtkWidget  *widget,
                    GVariant   *parameter)
 {
   PuenteWizard *self = PUENTE_WIZARD (widget);
-  g_autofree char *dir = g_path_get_dirname (self->store_path);
+  g_autofree char *dir = g_path_get_dirname (puente_setup_get_store_path (self->setup));
   g_autofree char *state = g_build_filename (dir, "sample-data.json", NULL);
 
   if (self->sample != NULL)
@@ -639,15 +583,25 @@ try_sample_action (GtkWidget  *widget,
 
 /* ---- 2. management software ------------------------------------------------------------- */
 
+/* The rows of the management software page, one per profile (puente-profile.c) */
+static const struct {
+  size_t      check;  /* offset of the GtkCheckButton in PuenteWizard */
+  const char *profile;
+} profile_checks[] = {
+  { G_STRUCT_OFFSET (PuenteWizard, giav_check), "giav" },
+  { G_STRUCT_OFFSET (PuenteWizard, gioweb_check), "gioweb" },
+  { G_STRUCT_OFFSET (PuenteWizard, generic_check), "generic" },
+};
+
+#define PROFILE_CHECK(self, i) (*(GtkCheckButton **) G_STRUCT_MEMBER_P ((self), profile_checks[i].check))
+
 static void
 software_next (PuenteWizard *self)
 {
-  const char *profile = gtk_check_button_get_active (self->giav_check) ? "giav"
-                        : gtk_check_button_get_active (self->gioweb_check) ? "gioweb" : "generic";
-
-  g_free (self->connection->profile);
-  self->connection->profile = g_strdup (profile);
-  set_page (self, g_str_equal (profile, "giav") ? "giav" : "export", TRUE);
+  for (guint i = 0; i < G_N_ELEMENTS (profile_checks); i++)
+    if (gtk_check_button_get_active (PROFILE_CHECK (self, i)))
+      puente_setup_set_profile (self->setup, profile_checks[i].profile);
+  set_page (self, puente_setup_source_needs_key (self->setup) ? "giav" : "export", TRUE);
 }
 
 /* ---- 2a. GIAV --------------------------------------------------------------------------- */
@@ -660,15 +614,14 @@ giav_verified_cb (GObject      *object,
   g_autoptr(PuenteWizard) self = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!puente_source_verify_finish (PUENTE_SOURCE (object), result, &error))
+  if (!puente_setup_verify_finish (PUENTE_SETUP (object), result, &error))
     {
       step_failed (self, self->giav_error_row, error);
       return;
     }
 
-  g_set_object (&self->source, PUENTE_SOURCE (object));
   g_free (self->connection->source_kind);
-  self->connection->source_kind = g_strdup ("giav");
+  self->connection->source_kind = g_strdup (current_profile (self)->source_kind);
   g_free (self->connection->source_location);
   self->connection->source_location = g_strdup (entry_text (self->giav_url_row));
 
@@ -683,27 +636,27 @@ verify_giav_with_key (PuenteWizard *self,
   g_autoptr(PuenteSource) giav = NULL;
   PuenteConnection trying = {
     .id = self->connection->id,
-    .source_kind = (char *) "giav",
+    .source_kind = (char *) current_profile (self)->source_kind,
     .source_location = (char *) entry_text (self->giav_url_row),
   };
 
-  giav = puente_source_kind_lookup (trying.source_kind)->open (&trying, key, self->cancellable, &error);
+  giav = puente_setup_open_source (&trying, key, self->cancellable, &error);
   if (giav == NULL)
     {
       step_failed (self, self->giav_error_row, error);
       return;
     }
 
-  puente_source_verify_async (giav, self->cancellable, giav_verified_cb, g_object_ref (self));
+  puente_setup_verify_async (self->setup, giav, self->cancellable, giav_verified_cb, g_object_ref (self));
 }
 
 /* ---- 2b. an export ---------------------------------------------------------------------- */
 
 static char *
-target_label (PuenteColumnTarget  target,
+target_label (PuenteExportColumnUse  target,
               const char         *name)
 {
-  if (target == PUENTE_COLUMN_TARGET_CUSTOM)
+  if (target == PUENTE_EXPORT_COLUMN_CUSTOM)
     /* Translators: a CRM custom field a spreadsheet column is sent to, e.g. cf_enviasms */
     return g_strdup_printf (_("Custom field %s"), name);
 
@@ -726,7 +679,7 @@ targets_model (PuenteWizard *self)
     gtk_string_list_append (model, _(column_targets[i].label));
   for (guint i = 0; profile != NULL && i < profile->n_fields; i++)
     {
-      g_autofree char *label = target_label (PUENTE_COLUMN_TARGET_CUSTOM, profile->fields[i].name);
+      g_autofree char *label = target_label (PUENTE_EXPORT_COLUMN_CUSTOM, profile->fields[i].name);
 
       if (profile->fields[i].entity == PUENTE_ENTITY_CONTACT &&
           g_strcmp0 (profile->fields[i].name, profile->client_id_field) != 0)
@@ -738,18 +691,18 @@ targets_model (PuenteWizard *self)
 
 static guint
 target_position (PuenteWizard       *self,
-                 PuenteColumnTarget  target,
+                 PuenteExportColumnUse  target,
                  const char         *name)
 {
   const PuenteProfile *profile = current_profile (self);
   guint position = 1 + G_N_ELEMENTS (column_targets);
 
-  if (target == PUENTE_COLUMN_TARGET_FIELD)
+  if (target == PUENTE_EXPORT_COLUMN_FIELD)
     for (guint i = 0; i < G_N_ELEMENTS (column_targets); i++)
       if (g_strcmp0 (column_targets[i].field, name) == 0)
         return i + 1;
 
-  if (target == PUENTE_COLUMN_TARGET_CUSTOM)
+  if (target == PUENTE_EXPORT_COLUMN_CUSTOM)
     for (guint i = 0; profile != NULL && i < profile->n_fields; i++)
       if (profile->fields[i].entity == PUENTE_ENTITY_CONTACT &&
           g_strcmp0 (profile->fields[i].name, profile->client_id_field) != 0)
@@ -765,19 +718,19 @@ target_position (PuenteWizard       *self,
 static void
 target_at (PuenteWizard        *self,
            guint                position,
-           PuenteColumnTarget  *target,
+           PuenteExportColumnUse  *target,
            const char         **name)
 {
   const PuenteProfile *profile = current_profile (self);
   guint custom = 1 + G_N_ELEMENTS (column_targets);
 
-  *target = PUENTE_COLUMN_TARGET_IGNORE;
+  *target = PUENTE_EXPORT_COLUMN_IGNORE;
   *name = NULL;
   if (position == 0)
     return;
   if (position <= G_N_ELEMENTS (column_targets))
     {
-      *target = PUENTE_COLUMN_TARGET_FIELD;
+      *target = PUENTE_EXPORT_COLUMN_FIELD;
       *name = column_targets[position - 1].field;
       return;
     }
@@ -787,7 +740,7 @@ target_at (PuenteWizard        *self,
       {
         if (custom++ == position)
           {
-            *target = PUENTE_COLUMN_TARGET_CUSTOM;
+            *target = PUENTE_EXPORT_COLUMN_CUSTOM;
             *name = profile->fields[i].name;
             return;
           }
@@ -799,7 +752,7 @@ check_mapping (PuenteWizard *self)
 {
   g_autoptr(GError) error = NULL;
 
-  if (self->mapping != NULL && !puente_column_mapping_check (self->mapping, &error))
+  if (self->mapping != NULL && !puente_export_preview_check (self->mapping, &error))
     {
       adw_action_row_set_subtitle (self->export_error_row, error->message);
       gtk_widget_set_visible (GTK_WIDGET (self->export_error_row), TRUE);
@@ -816,20 +769,22 @@ column_selected_cb (AdwComboRow  *row,
                     PuenteWizard *self)
 {
   guint column = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (row), "column"));
-  PuenteColumnTarget target;
+  PuenteExportColumnUse target;
   const char *name;
 
   target_at (self, adw_combo_row_get_selected (row), &target, &name);
-  puente_column_mapping_set (self->mapping, column, target, name);
+  puente_export_preview_set_use (self->mapping, column, target, name);
   check_mapping (self);
 }
 
 static void
-show_spreadsheet_preview (PuenteWizard             *self,
-                          PuenteSpreadsheetPreview *preview)
+show_spreadsheet_preview (PuenteWizard        *self,
+                          PuenteExportPreview *preview)
 {
   GtkWidget *child;
-  guint n_columns = g_strv_length (preview->headers);
+  const char * const *headers = puente_export_preview_get_headers (preview);
+  guint n_columns = g_strv_length ((char **) headers);
+  guint n_rows = puente_export_preview_get_n_rows (preview);
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->preview_grid))) != NULL)
     gtk_grid_remove (self->preview_grid, child);
@@ -837,24 +792,20 @@ show_spreadsheet_preview (PuenteWizard             *self,
     adw_preferences_group_remove (self->columns_group, g_ptr_array_index (self->column_rows, i));
   g_ptr_array_set_size (self->column_rows, 0);
 
-  g_clear_object (&self->mapping);
-  self->mapping = puente_column_mapping_guess ((const char * const *) preview->headers,
-                                               g_strcmp0 (self->connection->profile, "gioweb") == 0
-                                               ? PUENTE_COLUMN_PRESET_GIOWEB
-                                               : PUENTE_COLUMN_PRESET_GENERIC);
+  g_set_object (&self->mapping, preview);
 
   for (guint column = 0; column < n_columns; column++)
     {
-      GtkWidget *header = gtk_label_new (preview->headers[column]);
+      GtkWidget *header = gtk_label_new (headers[column]);
 
       gtk_widget_add_css_class (header, "heading");
       gtk_label_set_xalign (GTK_LABEL (header), 0);
       gtk_grid_attach (self->preview_grid, header, column, 0, 1, 1);
 
-      for (guint row = 0; row < preview->rows->len && row < PREVIEW_ROWS; row++)
+      for (guint row = 0; row < n_rows && row < PREVIEW_ROWS; row++)
         {
-          char **cells = g_ptr_array_index (preview->rows, row);
-          const char *text = column < g_strv_length (cells) ? cells[column] : "";
+          const char * const *cells = puente_export_preview_get_row (preview, row);
+          const char *text = column < g_strv_length ((char **) cells) ? cells[column] : "";
           GtkWidget *cell = gtk_label_new (text);
 
           gtk_label_set_xalign (GTK_LABEL (cell), 0);
@@ -864,24 +815,24 @@ show_spreadsheet_preview (PuenteWizard             *self,
         }
     }
 
-  for (guint column = 0; column < puente_column_mapping_get_n_columns (self->mapping); column++)
+  for (guint column = 0; column < puente_export_preview_get_n_columns (self->mapping); column++)
     {
       g_autoptr(GtkStringList) model = targets_model (self);
       AdwComboRow *row = ADW_COMBO_ROW (adw_combo_row_new ());
-      PuenteColumnTarget target;
+      PuenteExportColumnUse target;
       const char *name = NULL;
       const char *example = NULL;
 
-      for (guint i = 0; i < preview->rows->len && example == NULL; i++)
+      for (guint i = 0; i < n_rows && example == NULL; i++)
         {
-          char **cells = g_ptr_array_index (preview->rows, i);
+          const char * const *cells = puente_export_preview_get_row (preview, i);
 
-          if (column < g_strv_length (cells) && *cells[column] != '\0')
+          if (column < g_strv_length ((char **) cells) && *cells[column] != '\0')
             example = cells[column];
         }
 
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
-                                     puente_column_mapping_get_header (self->mapping, column));
+                                     puente_export_preview_get_header (self->mapping, column));
       if (example != NULL)
         {
           /* Translators: an example value from a spreadsheet column */
@@ -890,7 +841,7 @@ show_spreadsheet_preview (PuenteWizard             *self,
           adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
         }
       adw_combo_row_set_model (row, G_LIST_MODEL (model));
-      target = puente_column_mapping_get_target (self->mapping, column, &name);
+      target = puente_export_preview_get_use (self->mapping, column, &name);
       adw_combo_row_set_selected (row, target_position (self, target, name));
       g_object_set_data (G_OBJECT (row), "column", GUINT_TO_POINTER (column));
       g_signal_connect_object (row, "notify::selected", G_CALLBACK (column_selected_cb), self, 0);
@@ -910,10 +861,10 @@ preview_ready_cb (GObject      *object,
 {
   g_autoptr(PuenteWizard) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(PuenteSpreadsheetPreview) preview = NULL;
+  g_autoptr(PuenteExportPreview) preview = NULL;
   g_autofree char *name = NULL;
 
-  preview = puente_spreadsheet_preview_finish (result, &error);
+  preview = puente_export_preview_read_finish (result, &error);
   if (is_cancelled (error))
     return;
 
@@ -940,8 +891,8 @@ load_export (PuenteWizard *self,
   g_set_object (&self->export_file, file);
   show_error (self->export_error_row, NULL);
   set_busy (self, TRUE);
-  puente_spreadsheet_preview_async (file, PREVIEW_ROWS * 4, restart_cancellable (self),
-                                    preview_ready_cb, g_object_ref (self));
+  puente_export_preview_read_async (file, PREVIEW_ROWS * 4, current_profile (self),
+                                    restart_cancellable (self), preview_ready_cb, g_object_ref (self));
 }
 
 /**
@@ -1023,18 +974,17 @@ static void
 export_next (PuenteWizard *self)
 {
   g_free (self->connection->source_kind);
-  self->connection->source_kind = g_strdup ("file");
+  self->connection->source_kind = g_strdup (current_profile (self)->source_kind);
   g_free (self->connection->source_location);
   self->connection->source_location = g_file_get_path (self->export_file);
 
   /* The owner's corrections, by header: the export's columns may move between exports. */
-  remove_settings (self->connection, "column.");
-  for (guint column = 0; column < puente_column_mapping_get_n_columns (self->mapping); column++)
+  puente_setup_remove_settings (self->connection, PUENTE_SETTING_COLUMN_PREFIX);
+  for (guint column = 0; column < puente_export_preview_get_n_columns (self->mapping); column++)
     {
-      g_autofree char *key = g_strconcat ("column.", puente_column_mapping_get_header (self->mapping, column), NULL);
-      const char *name = NULL;
-      PuenteColumnTarget target = puente_column_mapping_get_target (self->mapping, column, &name);
-      g_autofree char *value = puente_column_mapping_target_to_string (target, name);
+      g_autofree char *key = g_strconcat (PUENTE_SETTING_COLUMN_PREFIX,
+                                          puente_export_preview_get_header (self->mapping, column), NULL);
+      g_autofree char *value = puente_export_preview_use_to_setting (self->mapping, column);
 
       puente_connection_set_setting (self->connection, key, value);
     }
@@ -1101,7 +1051,7 @@ crm_kind_changed_cb (PuenteWizard *self)
   g_autofree char *title = g_strdup_printf (_("Connect to %s"), kind->name);
   GtkStackPage *page = gtk_stack_get_page (self->stack, gtk_stack_get_child_by_name (self->stack, "crm"));
   const char *url = entry_text (self->crm_url_row);
-  gboolean zappy = kind->configure != NULL;  /* a CRM that takes the owner's lead details */
+  gboolean zappy = kind->lead_details;  /* a CRM that takes the owner's lead details */
 
   adw_preferences_group_set_title (self->crm_group, title);
   adw_preferences_group_set_description (self->crm_group, _(kind->key_help));
@@ -1168,13 +1118,12 @@ crm_verified_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   const CrmKind *kind = crm_kind (self);
 
-  if (!puente_crm_verify_finish (PUENTE_CRM (object), result, &error))
+  if (!puente_setup_verify_finish (PUENTE_SETUP (object), result, &error))
     {
       step_failed (self, self->crm_error_row, error);
       return;
     }
 
-  g_set_object (&self->crm, PUENTE_CRM (object));
   g_free (self->connection->crm);
   self->connection->crm = g_strdup (kind->id);
   g_free (self->connection->crm_url);
@@ -1182,7 +1131,7 @@ crm_verified_cb (GObject      *object,
                               ? NULL : g_strdup (crm_url (self));
   for (guint i = 0; i < G_N_ELEMENTS (zappy_rows); i++)
     {
-      const char *text = kind->configure != NULL ? entry_text (ZAPPY_ROW (self, i)) : "";
+      const char *text = kind->lead_details ? entry_text (ZAPPY_ROW (self, i)) : "";
 
       puente_connection_set_setting (self->connection, zappy_rows[i].setting,
                                      *text != '\0' ? text : NULL);
@@ -1198,6 +1147,7 @@ verify_crm_with_key (PuenteWizard *self,
   g_autoptr(GError) error = NULL;
   g_autoptr(PuenteCrm) crm = NULL;
   const char *url = crm_url (self);
+  PuenteConnection trying = { .crm = (char *) crm_kind (self)->id, .crm_url = (char *) url };
 
   if (g_str_has_prefix (url, "http://") && !is_loopback_url (url))
     {
@@ -1209,14 +1159,14 @@ verify_crm_with_key (PuenteWizard *self,
       return;
     }
 
-  crm = puente_connection_new_crm (crm_kind (self)->id, url, key, 0, &error);
+  crm = puente_setup_open_crm (&trying, key, &error);
   if (crm == NULL)
     {
       step_failed (self, self->crm_error_row, error);
       return;
     }
 
-  puente_crm_verify_async (crm, self->cancellable, crm_verified_cb, g_object_ref (self));
+  puente_setup_verify_async (self->setup, crm, self->cancellable, crm_verified_cb, g_object_ref (self));
 }
 
 /* ---- 4. preparing the CRM --------------------------------------------------------------- */
@@ -1298,7 +1248,7 @@ static void
 show_checks (PuenteWizard *self)
 {
   const PuenteProfile *profile = current_profile (self);
-  const char *crm_name = self->crm != NULL ? puente_crm_get_name (self->crm) : "Clientify";
+  const char *crm_name = puente_setup_get_crm (self->setup) != NULL ? puente_crm_get_name (puente_setup_get_crm (self->setup)) : "Clientify";
   g_autoptr(GString) steps = g_string_new (NULL);
   gboolean any_missing = FALSE;
   gboolean any_manual = FALSE;
@@ -1419,12 +1369,12 @@ check_fields_action (GtkWidget  *widget,
 {
   PuenteWizard *self = PUENTE_WIZARD (widget);
 
-  if (self->crm == NULL)
+  if (puente_setup_get_crm (self->setup) == NULL)
     return;
 
   set_busy (self, TRUE);
   show_error (self->prepare_error_row, NULL);
-  puente_provision_check_async (self->crm, current_profile (self), restart_cancellable (self),
+  puente_provision_check_async (puente_setup_get_crm (self->setup), current_profile (self), restart_cancellable (self),
                                 checks_ready_cb, g_object_ref (self));
 }
 
@@ -1444,12 +1394,12 @@ create_fields_action (GtkWidget  *widget,
 {
   PuenteWizard *self = PUENTE_WIZARD (widget);
 
-  if (self->crm == NULL)
+  if (puente_setup_get_crm (self->setup) == NULL)
     return;
 
   set_busy (self, TRUE);
   show_error (self->prepare_error_row, NULL);
-  puente_provision_create_missing_async (self->crm, current_profile (self), restart_cancellable (self),
+  puente_provision_create_missing_async (puente_setup_get_crm (self->setup), current_profile (self), restart_cancellable (self),
                                          create_fields_cb, g_object_ref (self));
 }
 
@@ -1626,7 +1576,7 @@ pipelines_ready_cb (GObject      *object,
   adw_combo_row_set_selected (self->pipeline_row, selected);
   g_signal_handlers_unblock_by_func (self->pipeline_row, pipeline_selected_cb, self);
 
-  puente_source_list_stages_async (self->source, self->cancellable, stages_ready_cb, g_object_ref (self));
+  puente_source_list_stages_async (puente_setup_get_source (self->setup), self->cancellable, stages_ready_cb, g_object_ref (self));
 }
 
 static void
@@ -1636,12 +1586,12 @@ load_stages_action (GtkWidget  *widget,
 {
   PuenteWizard *self = PUENTE_WIZARD (widget);
 
-  if (self->crm == NULL || self->source == NULL)
+  if (puente_setup_get_crm (self->setup) == NULL || puente_setup_get_source (self->setup) == NULL)
     return;
 
   set_busy (self, TRUE);
   show_error (self->deals_error_row, NULL);
-  puente_crm_list_pipelines_async (self->crm, restart_cancellable (self), pipelines_ready_cb,
+  puente_crm_list_pipelines_async (puente_setup_get_crm (self->setup), restart_cancellable (self), pipelines_ready_cb,
                                    g_object_ref (self));
 }
 
@@ -1650,7 +1600,7 @@ deals_next (PuenteWizard *self)
 {
   PuenteCrmPipeline *pipeline = selected_pipeline (self);
 
-  remove_settings (self->connection, "deals.");
+  puente_setup_remove_settings (self->connection, "deals.");
   puente_connection_set_setting (self->connection, "deals.pipeline", pipeline->id);
   for (guint i = 0; i < self->stage_rows->len; i++)
     {
@@ -1771,7 +1721,7 @@ preview_action (GtkWidget  *widget,
                 GVariant   *parameter)
 {
   PuenteWizard *self = PUENTE_WIZARD (widget);
-  g_autoptr(PuenteSyncJob) job = puente_sync_job_new (self->store_path, CONNECTION_ID);
+  g_autoptr(PuenteSyncJob) job = puente_sync_job_new (puente_setup_get_store_path (self->setup), CONNECTION_ID);
 
   g_ptr_array_set_size (self->skips, 0);
   self->n_skips = 0;
@@ -1837,7 +1787,7 @@ finished_saved_cb (GObject      *object,
   PuenteSchedule schedule = chosen_schedule (self);
   g_autofree char *sync_path = NULL;
 
-  if (!save_connection_finish (self, result, &error))
+  if (!puente_setup_save_finish (PUENTE_SETUP (object), result, &error))
     {
       set_busy (self, FALSE);
       if (!is_cancelled (error))
@@ -1860,12 +1810,11 @@ schedule_next (PuenteWizard *self)
 
   puente_connection_set_setting (self->connection, "schedule", text);
   /* Chats: the rows' order is PuenteJivochatBehaviour's (puente-wizard.ui) */
-  puente_connection_set_setting (self->connection, PUENTE_SETTING_JIVOCHAT_ENABLED,
-                                 gtk_widget_get_visible (GTK_WIDGET (self->chats_group)) &&
-                                 gtk_switch_get_active (self->chats_switch) ? "true" : NULL);
-  puente_connection_set_setting (self->connection, PUENTE_SETTING_JIVOCHAT_BEHAVIOUR,
-                                 puente_jivochat_behaviour_to_string (adw_combo_row_get_selected (self->chats_behaviour_row)));
-  puente_connection_set_setting (self->connection, "setup.step", NULL);
+  puente_setup_set_chats (self->connection,
+                          gtk_widget_get_visible (GTK_WIDGET (self->chats_group)) &&
+                          gtk_switch_get_active (self->chats_switch),
+                          adw_combo_row_get_selected (self->chats_behaviour_row));
+  puente_connection_set_setting (self->connection, PUENTE_SETTING_SETUP_STEP, NULL);
   puente_connection_set_setting (self->connection, "setup.complete", "true");
 
   set_busy (self, TRUE);
@@ -1941,7 +1890,7 @@ set_page (PuenteWizard *self,
   /* Chats need a CRM Puente can look clients up in, or each would make a new one. */
   if (g_str_equal (name, "schedule"))
     gtk_widget_set_visible (GTK_WIDGET (self->chats_group),
-                            self->crm == NULL || puente_crm_can (self->crm, PUENTE_CRM_CAN_FIND));
+                            puente_setup_get_crm (self->setup) == NULL || puente_crm_can (puente_setup_get_crm (self->setup), PUENTE_CRM_CAN_FIND));
 
   /* Entering a page that reads from the systems starts its reading. */
   if (forward && g_str_equal (name, "prepare"))
@@ -2050,15 +1999,12 @@ static void
 resume (PuenteWizard           *self,
         const PuenteConnection *draft)
 {
-  const char *step = puente_connection_get_setting (draft, "setup.step");
-  gboolean giav = g_strcmp0 (draft->profile, "giav") == 0;
+  const char *step = puente_setup_get_step (self->setup);
+  gboolean giav = puente_setup_source_needs_key (self->setup);
 
-  g_clear_pointer (&self->connection, puente_connection_free);
-  self->connection = puente_connection_copy (draft);
-
-  gtk_check_button_set_active (giav ? self->giav_check
-                               : g_strcmp0 (draft->profile, "gioweb") == 0 ? self->gioweb_check
-                               : self->generic_check, TRUE);
+  for (guint i = 0; i < G_N_ELEMENTS (profile_checks); i++)
+    if (g_strcmp0 (draft->profile, profile_checks[i].profile) == 0)
+      gtk_check_button_set_active (PROFILE_CHECK (self, i), TRUE);
   if (giav && draft->source_location != NULL)
     {
       gtk_editable_set_text (GTK_EDITABLE (self->giav_url_row), draft->source_location);
@@ -2069,12 +2015,9 @@ resume (PuenteWizard           *self,
     }
   adw_combo_row_set_selected (self->crm_kind_row, crm_kind_position (draft->crm));
   {
-    PuenteJivochatBehaviour behaviour = PUENTE_JIVOCHAT_COMPANY_PERSON_DEAL;
+    guint behaviour;
 
-    gtk_switch_set_active (self->chats_switch,
-                           g_strcmp0 (puente_connection_get_setting (draft, PUENTE_SETTING_JIVOCHAT_ENABLED), "true") == 0);
-    puente_jivochat_behaviour_from_string (puente_connection_get_setting (draft, PUENTE_SETTING_JIVOCHAT_BEHAVIOUR),
-                                           &behaviour);
+    gtk_switch_set_active (self->chats_switch, puente_setup_get_chats (draft, &behaviour));
     adw_combo_row_set_selected (self->chats_behaviour_row, behaviour);
   }
   for (guint i = 0; i < G_N_ELEMENTS (zappy_rows); i++)
@@ -2122,7 +2065,8 @@ puente_wizard_new (const char             *store_path,
   g_return_val_if_fail (store_path != NULL, NULL);
 
   self = g_object_new (PUENTE_TYPE_WIZARD, NULL);
-  self->store_path = g_strdup (store_path);
+  self->setup = puente_setup_new (store_path, CONNECTION_ID, draft);
+  self->connection = puente_setup_get_draft (self->setup);
   if (draft != NULL)
     resume (self, draft);
   set_page (self, puente_wizard_get_page (self), FALSE);
@@ -2193,8 +2137,7 @@ puente_wizard_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), PUENTE_TYPE_WIZARD);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->sample);
-  g_clear_object (&self->crm);
-  g_clear_object (&self->source);
+  g_clear_object (&self->setup);
   g_clear_object (&self->export_file);
   g_clear_object (&self->mapping);
 
@@ -2206,8 +2149,6 @@ puente_wizard_finalize (GObject *object)
 {
   PuenteWizard *self = (PuenteWizard *)object;
 
-  g_free (self->store_path);
-  g_clear_pointer (&self->connection, puente_connection_free);
   g_clear_pointer (&self->history, g_ptr_array_unref);
   g_clear_pointer (&self->column_rows, g_ptr_array_unref);
   g_clear_pointer (&self->checks, g_ptr_array_unref);
@@ -2323,10 +2264,6 @@ puente_wizard_init (PuenteWizard *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   puente_a11y_fix_names (GTK_WIDGET (self));
 
-  self->connection = g_new0 (PuenteConnection, 1);
-  self->connection->id = g_strdup (CONNECTION_ID);
-  self->connection->profile = g_strdup ("giav");
-  self->connection->crm = g_strdup ("clientify");
   self->history = g_ptr_array_new_with_free_func (g_free);
   self->column_rows = g_ptr_array_new ();
   self->extra_rows = g_ptr_array_new ();
