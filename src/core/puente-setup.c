@@ -143,6 +143,53 @@ puente_setup_get_source (PuenteSetup *self)
   return self->source;
 }
 
+/* ---- the steps --------------------------------------------------------------------------- */
+
+static gboolean
+crm_can (PuenteSetup           *self,
+         PuenteCrmCapabilities  capability)
+{
+  return self->crm == NULL || puente_crm_can (self->crm, capability);
+}
+
+/**
+ * puente_setup_step_after:
+ * @step: a step: "welcome", "software", "giav", "export", "crm", "prepare", "deals",
+ *   "preview" or "schedule"
+ *
+ * The source's key or its export after the management software; the CRM's fields unless it
+ * has none Puente could prepare (Zappy); its deals where there are files and it has deals.
+ *
+ * Returns: (nullable): the step after @step, or %NULL after the last
+ */
+const char *
+puente_setup_step_after (PuenteSetup *self,
+                         const char  *step)
+{
+  const PuenteProfile *profile;
+
+  g_return_val_if_fail (PUENTE_IS_SETUP (self), NULL);
+  g_return_val_if_fail (step != NULL, NULL);
+
+  profile = puente_setup_get_profile (self);
+  if (g_str_equal (step, "welcome"))
+    return "software";
+  if (g_str_equal (step, "software"))
+    return puente_setup_source_needs_key (self) ? "giav" : "export";
+  if (g_str_equal (step, "giav") || g_str_equal (step, "export"))
+    return "crm";
+  if (g_str_equal (step, "crm") && crm_can (self, PUENTE_CRM_HAS_FIELDS))
+    return "prepare";
+  if (g_str_equal (step, "crm") || g_str_equal (step, "prepare"))
+    return profile->has_files && crm_can (self, PUENTE_CRM_HAS_DEALS) ? "deals" : "preview";
+  if (g_str_equal (step, "deals"))
+    return "preview";
+  if (g_str_equal (step, "preview"))
+    return "schedule";
+
+  return NULL;
+}
+
 /* ---- saving ------------------------------------------------------------------------------ */
 
 static void

@@ -35,6 +35,10 @@ gboolean             puente_setup_source_needs_key (PuenteSetup         *self);
 PuenteCrm           *puente_setup_get_crm      (PuenteSetup             *self);
 PuenteSource        *puente_setup_get_source   (PuenteSetup             *self);
 
+/* The steps, in order; a step is left out where the draft's systems have nothing for it. */
+const char          *puente_setup_step_after   (PuenteSetup             *self,
+                                                const char              *step);
+
 /* The draft as it is now, with @step reached (NULL: as it is), saved on a worker thread. */
 void                 puente_setup_save_async   (PuenteSetup             *self,
                                                 const char              *step,
