@@ -51,12 +51,6 @@ static const struct {
 
 #define ZAPPY_ROW(self, i) (*(AdwEntryRow **) G_STRUCT_MEMBER_P ((self), zappy_rows[i].row))
 
-static PuenteConnection *
-get_draft (PuenteWizardCrm *self)
-{
-  return puente_setup_get_draft (puente_wizard_page_get_setup (PUENTE_WIZARD_PAGE (self)));
-}
-
 static const PuenteCrmKind *
 crm_kind (PuenteWizardCrm *self)
 {
@@ -113,7 +107,7 @@ crm_kind_changed_cb (PuenteWizardCrm *self)
   gtk_widget_set_visible (GTK_WIDGET (self->zappy_group), kind->lead_details);
 
   /* A key saved for one CRM is not the other's. */
-  if (g_strcmp0 (get_draft (self)->crm, kind->id) != 0)
+  if (g_strcmp0 (puente_wizard_page_get_draft (PUENTE_WIZARD_PAGE (self))->crm, kind->id) != 0)
     self->key_saved = FALSE;
 
   /* The sample data has a double of each; otherwise an address typed under Advanced stays. */
@@ -151,7 +145,7 @@ static void
 verified (PuenteWizardPage *page)
 {
   PuenteWizardCrm *self = PUENTE_WIZARD_CRM (page);
-  PuenteConnection *draft = get_draft (self);
+  PuenteConnection *draft = puente_wizard_page_get_draft (PUENTE_WIZARD_PAGE (self));
   const PuenteCrmKind *kind = crm_kind (self);
 
   g_free (draft->crm);

@@ -32,28 +32,10 @@ struct _PuenteWizardDeals
 
 G_DEFINE_FINAL_TYPE (PuenteWizardDeals, puente_wizard_deals, PUENTE_TYPE_WIZARD_PAGE)
 
-static PuenteSetup *
-get_setup (PuenteWizardDeals *self)
-{
-  return puente_wizard_page_get_setup (PUENTE_WIZARD_PAGE (self));
-}
-
-static PuenteConnection *
-get_draft (PuenteWizardDeals *self)
-{
-  return puente_setup_get_draft (get_setup (self));
-}
-
-static PuenteCrm *
-get_crm (PuenteWizardDeals *self)
-{
-  return puente_setup_get_crm (get_setup (self));
-}
-
 static PuenteSource *
 get_source (PuenteWizardDeals *self)
 {
-  return puente_setup_get_source (get_setup (self));
+  return puente_setup_get_source (puente_wizard_page_get_setup (PUENTE_WIZARD_PAGE (self)));
 }
 
 static PuenteCrmPipeline *
@@ -112,7 +94,7 @@ show_stage_rows (PuenteWizardDeals *self)
       g_autoptr(GtkStringList) model = gtk_string_list_new (NULL);
       AdwComboRow *row = ADW_COMBO_ROW (adw_combo_row_new ());
       g_autofree char *key = g_strconcat ("deals.stage.", stage->id, NULL);
-      const char *saved = puente_connection_get_setting (get_draft (self), key);
+      const char *saved = puente_connection_get_setting (puente_wizard_page_get_draft (PUENTE_WIZARD_PAGE (self)), key);
       guint selected = guess_stage (pipeline, stage, i, self->stages->len);
 
       for (guint j = 0; j < pipeline->stages->len; j++)
@@ -135,8 +117,8 @@ show_stage_rows (PuenteWizardDeals *self)
 }
 
 static void
-pipeline_selected_cb (AdwComboRow  *row,
-                      GParamSpec   *pspec,
+pipeline_selected_cb (AdwComboRow       *row,
+                      GParamSpec        *pspec,
                       PuenteWizardDeals *self)
 {
   show_stage_rows (self);
@@ -170,7 +152,7 @@ pipelines_ready_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) pipelines = puente_crm_list_pipelines_finish (PUENTE_CRM (object), result, &error);
   g_autoptr(GtkStringList) model = gtk_string_list_new (NULL);
-  const char *saved = puente_connection_get_setting (get_draft (self), "deals.pipeline");
+  const char *saved = puente_connection_get_setting (puente_wizard_page_get_draft (PUENTE_WIZARD_PAGE (self)), "deals.pipeline");
   guint selected = 0;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -187,8 +169,8 @@ pipelines_ready_cb (GObject      *object,
       g_autoptr(GError) none = g_error_new (G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
                                             _("%s has no deal pipeline yet. Create one in %s, "
                                               "then try again."),
-                                            puente_connection_get_crm_name (get_draft (self)),
-                                            puente_connection_get_crm_name (get_draft (self)));
+                                            puente_connection_get_crm_name (puente_wizard_page_get_draft (PUENTE_WIZARD_PAGE (self))),
+                                            puente_connection_get_crm_name (puente_wizard_page_get_draft (PUENTE_WIZARD_PAGE (self))));
       puente_wizard_page_set_busy (PUENTE_WIZARD_PAGE (self), FALSE);
       puente_wizard_page_show_error (self->deals_error_row, none);
       return;
@@ -210,7 +192,8 @@ pipelines_ready_cb (GObject      *object,
   adw_combo_row_set_selected (self->pipeline_row, selected);
   g_signal_handlers_unblock_by_func (self->pipeline_row, pipeline_selected_cb, self);
 
-  puente_source_list_stages_async (get_source (self), puente_wizard_page_get_cancellable (PUENTE_WIZARD_PAGE (self)), stages_ready_cb, g_object_ref (self));
+  puente_source_list_stages_async (get_source (self), puente_wizard_page_get_cancellable (PUENTE_WIZARD_PAGE (self)),
+                                   stages_ready_cb, g_object_ref (self));
 }
 
 static void
@@ -220,12 +203,13 @@ load_stages_action (GtkWidget  *widget,
 {
   PuenteWizardDeals *self = PUENTE_WIZARD_DEALS (widget);
 
-  if (get_crm (self) == NULL || get_source (self) == NULL)
+  if (puente_wizard_page_get_crm (PUENTE_WIZARD_PAGE (self)) == NULL || get_source (self) == NULL)
     return;
 
   puente_wizard_page_set_busy (PUENTE_WIZARD_PAGE (self), TRUE);
   puente_wizard_page_show_error (self->deals_error_row, NULL);
-  puente_crm_list_pipelines_async (get_crm (self), puente_wizard_page_restart (PUENTE_WIZARD_PAGE (self)), pipelines_ready_cb,
+  puente_crm_list_pipelines_async (puente_wizard_page_get_crm (PUENTE_WIZARD_PAGE (self)),
+                                   puente_wizard_page_restart (PUENTE_WIZARD_PAGE (self)), pipelines_ready_cb,
                                    g_object_ref (self));
 }
 
@@ -235,7 +219,7 @@ puente_wizard_deals_apply_async (PuenteWizardPage *page,
 {
   PuenteWizardDeals *self = PUENTE_WIZARD_DEALS (page);
   PuenteCrmPipeline *pipeline = selected_pipeline (self);
-  PuenteConnection *draft = get_draft (self);
+  PuenteConnection *draft = puente_wizard_page_get_draft (PUENTE_WIZARD_PAGE (self));
 
   puente_setup_remove_settings (draft, "deals.");
   puente_connection_set_setting (draft, "deals.pipeline", pipeline->id);
@@ -269,7 +253,7 @@ puente_wizard_deals_shown (PuenteWizardPage *page,
   PuenteWizardDeals *self = PUENTE_WIZARD_DEALS (page);
   g_autofree char *deals = g_strdup_printf (_("Each GIAV file becomes a deal in %s. Choose the "
                                               "pipeline they go to."),
-                                            puente_connection_get_crm_name (get_draft (self)));
+                                            puente_connection_get_crm_name (puente_wizard_page_get_draft (PUENTE_WIZARD_PAGE (self))));
 
   adw_preferences_group_set_description (self->deals_group, deals);
   if (forward)

@@ -37,24 +37,7 @@ struct _PuenteWizardExport
 
 G_DEFINE_FINAL_TYPE (PuenteWizardExport, puente_wizard_export, PUENTE_TYPE_WIZARD_PAGE)
 
-static PuenteSetup *
-get_setup (PuenteWizardExport *self)
-{
-  return puente_wizard_page_get_setup (PUENTE_WIZARD_PAGE (self));
-}
-
-static PuenteConnection *
-get_draft (PuenteWizardExport *self)
-{
-  return puente_setup_get_draft (get_setup (self));
-}
-
-static const PuenteProfile *
-get_profile (PuenteWizardExport *self)
-{
-  return puente_setup_get_profile (get_setup (self));
-}
-
+/* What a spreadsheet column can be read as, for the owner. */
 static const struct {
   const char *field;
   const char *label;
@@ -80,10 +63,9 @@ static const struct {
   { PUENTE_FIELD_CREATED, N_("Date of creation") },
 };
 
-
 static char *
 target_label (PuenteExportColumnUse  target,
-              const char         *name)
+              const char            *name)
 {
   if (target == PUENTE_EXPORT_COLUMN_CUSTOM)
     /* Translators: a CRM custom field a spreadsheet column is sent to, e.g. cf_enviasms */
@@ -100,7 +82,7 @@ target_label (PuenteExportColumnUse  target,
 static GtkStringList *
 targets_model (PuenteWizardExport *self)
 {
-  const PuenteProfile *profile = get_profile (self);
+  const PuenteProfile *profile = puente_wizard_page_get_profile (PUENTE_WIZARD_PAGE (self));
   GtkStringList *model = gtk_string_list_new (NULL);
 
   gtk_string_list_append (model, _("Leave out"));
@@ -119,11 +101,11 @@ targets_model (PuenteWizardExport *self)
 }
 
 static guint
-target_position (PuenteWizardExport *self,
+target_position (PuenteWizardExport    *self,
                  PuenteExportColumnUse  target,
-                 const char         *name)
+                 const char            *name)
 {
-  const PuenteProfile *profile = get_profile (self);
+  const PuenteProfile *profile = puente_wizard_page_get_profile (PUENTE_WIZARD_PAGE (self));
   guint position = 1 + G_N_ELEMENTS (column_targets);
 
   if (target == PUENTE_EXPORT_COLUMN_FIELD)
@@ -145,12 +127,12 @@ target_position (PuenteWizardExport *self,
 }
 
 static void
-target_at (PuenteWizardExport  *self,
-           guint                position,
+target_at (PuenteWizardExport     *self,
+           guint                   position,
            PuenteExportColumnUse  *target,
-           const char         **name)
+           const char            **name)
 {
-  const PuenteProfile *profile = get_profile (self);
+  const PuenteProfile *profile = puente_wizard_page_get_profile (PUENTE_WIZARD_PAGE (self));
   guint custom = 1 + G_N_ELEMENTS (column_targets);
 
   *target = PUENTE_EXPORT_COLUMN_IGNORE;
@@ -193,8 +175,8 @@ check_mapping (PuenteWizardExport *self)
 }
 
 static void
-column_selected_cb (AdwComboRow  *row,
-                    GParamSpec   *pspec,
+column_selected_cb (AdwComboRow        *row,
+                    GParamSpec         *pspec,
                     PuenteWizardExport *self)
 {
   guint column = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (row), "column"));
@@ -315,12 +297,12 @@ preview_ready_cb (GObject      *object,
 
 static void
 load_export (PuenteWizardExport *self,
-             GFile        *file)
+             GFile              *file)
 {
   g_set_object (&self->export_file, file);
   puente_wizard_page_show_error (self->export_error_row, NULL);
   puente_wizard_page_set_busy (PUENTE_WIZARD_PAGE (self), TRUE);
-  puente_export_preview_read_async (file, PREVIEW_ROWS * 4, get_profile (self),
+  puente_export_preview_read_async (file, PREVIEW_ROWS * 4, puente_wizard_page_get_profile (PUENTE_WIZARD_PAGE (self)),
                                     puente_wizard_page_restart (PUENTE_WIZARD_PAGE (self)), preview_ready_cb, g_object_ref (self));
 }
 
@@ -341,10 +323,10 @@ puente_wizard_export_open (PuenteWizardExport *self,
 }
 
 static gboolean
-export_dropped_cb (GtkDropTarget *target,
-                   const GValue  *value,
-                   double         x,
-                   double         y,
+export_dropped_cb (GtkDropTarget      *target,
+                   const GValue       *value,
+                   double              x,
+                   double              y,
                    PuenteWizardExport *self)
 {
   GFile *file = g_value_get_object (value);
@@ -357,8 +339,8 @@ export_dropped_cb (GtkDropTarget *target,
 }
 
 static void
-file_chosen_cb (GtkNativeDialog *dialog,
-                int              response,
+file_chosen_cb (GtkNativeDialog    *dialog,
+                int                 response,
                 PuenteWizardExport *self)
 {
   if (response == GTK_RESPONSE_ACCEPT)
@@ -401,10 +383,10 @@ puente_wizard_export_apply_async (PuenteWizardPage *page,
                                   GTask            *task)
 {
   PuenteWizardExport *self = PUENTE_WIZARD_EXPORT (page);
-  PuenteConnection *draft = get_draft (self);
+  PuenteConnection *draft = puente_wizard_page_get_draft (PUENTE_WIZARD_PAGE (self));
 
   g_free (draft->source_kind);
-  draft->source_kind = g_strdup (get_profile (self)->source_kind);
+  draft->source_kind = g_strdup (puente_wizard_page_get_profile (PUENTE_WIZARD_PAGE (self))->source_kind);
   g_free (draft->source_location);
   draft->source_location = g_file_get_path (self->export_file);
 
@@ -435,7 +417,7 @@ static void
 puente_wizard_export_resume (PuenteWizardPage *page)
 {
   PuenteWizardExport *self = PUENTE_WIZARD_EXPORT (page);
-  PuenteSetup *setup = get_setup (self);
+  PuenteSetup *setup = puente_wizard_page_get_setup (PUENTE_WIZARD_PAGE (self));
   const char *location = puente_setup_get_draft (setup)->source_location;
 
   if (puente_setup_get_step (setup) != NULL && !puente_setup_source_needs_key (setup) && location != NULL)

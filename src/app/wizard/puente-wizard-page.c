@@ -83,6 +83,26 @@ puente_wizard_page_get_setup (PuenteWizardPage *self)
   return priv->setup;
 }
 
+/* Returns: (transfer none): the setup's draft connection */
+PuenteConnection *
+puente_wizard_page_get_draft (PuenteWizardPage *self)
+{
+  return puente_setup_get_draft (puente_wizard_page_get_setup (self));
+}
+
+const PuenteProfile *
+puente_wizard_page_get_profile (PuenteWizardPage *self)
+{
+  return puente_setup_get_profile (puente_wizard_page_get_setup (self));
+}
+
+/* Returns: (transfer none) (nullable): the CRM whose key was verified */
+PuenteCrm *
+puente_wizard_page_get_crm (PuenteWizardPage *self)
+{
+  return puente_setup_get_crm (puente_wizard_page_get_setup (self));
+}
+
 const char *
 puente_wizard_page_get_title (PuenteWizardPage *self)
 {

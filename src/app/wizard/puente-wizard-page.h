@@ -41,6 +41,9 @@ struct _PuenteWizardPageClass
 
 const char   *puente_wizard_page_get_id         (PuenteWizardPage    *self);
 PuenteSetup  *puente_wizard_page_get_setup      (PuenteWizardPage    *self);
+PuenteConnection    *puente_wizard_page_get_draft   (PuenteWizardPage *self);
+const PuenteProfile *puente_wizard_page_get_profile (PuenteWizardPage *self);
+PuenteCrm           *puente_wizard_page_get_crm     (PuenteWizardPage *self);
 const char   *puente_wizard_page_get_title      (PuenteWizardPage    *self);
 void          puente_wizard_page_set_title      (PuenteWizardPage    *self,
                                                  const char          *title);

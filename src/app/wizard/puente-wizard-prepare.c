@@ -35,35 +35,11 @@ struct _PuenteWizardPrepare
 
 G_DEFINE_FINAL_TYPE (PuenteWizardPrepare, puente_wizard_prepare, PUENTE_TYPE_WIZARD_PAGE)
 
-static PuenteSetup *
-get_setup (PuenteWizardPrepare *self)
-{
-  return puente_wizard_page_get_setup (PUENTE_WIZARD_PAGE (self));
-}
-
-static PuenteConnection *
-get_draft (PuenteWizardPrepare *self)
-{
-  return puente_setup_get_draft (get_setup (self));
-}
-
-static const PuenteProfile *
-get_profile (PuenteWizardPrepare *self)
-{
-  return puente_setup_get_profile (get_setup (self));
-}
-
-static PuenteCrm *
-get_crm (PuenteWizardPrepare *self)
-{
-  return puente_setup_get_crm (get_setup (self));
-}
-
 /* The CRM chosen (its row in puente-crm-registry.c) */
 static const PuenteCrmKind *
 get_kind (PuenteWizardPrepare *self)
 {
-  return puente_crm_kind_lookup (get_draft (self)->crm);
+  return puente_crm_kind_lookup (puente_wizard_page_get_draft (PUENTE_WIZARD_PAGE (self))->crm);
 }
 
 static const char *
@@ -142,8 +118,9 @@ copy_button_new (const char *text,
 static void
 show_checks (PuenteWizardPrepare *self)
 {
-  const PuenteProfile *profile = get_profile (self);
-  const char *crm_name = get_crm (self) != NULL ? puente_crm_get_name (get_crm (self)) : "Clientify";
+  const PuenteProfile *profile = puente_wizard_page_get_profile (PUENTE_WIZARD_PAGE (self));
+  PuenteCrm *crm = puente_wizard_page_get_crm (PUENTE_WIZARD_PAGE (self));
+  const char *crm_name = crm != NULL ? puente_crm_get_name (crm) : "Clientify";
   g_autoptr(GString) steps = g_string_new (NULL);
   gboolean any_missing = FALSE;
   gboolean any_manual = FALSE;
@@ -263,14 +240,15 @@ check_fields_action (GtkWidget  *widget,
                      GVariant   *parameter)
 {
   PuenteWizardPrepare *self = PUENTE_WIZARD_PREPARE (widget);
+  PuenteWizardPage *page = PUENTE_WIZARD_PAGE (widget);
 
-  if (get_crm (self) == NULL)
+  if (puente_wizard_page_get_crm (page) == NULL)
     return;
 
-  puente_wizard_page_set_busy (PUENTE_WIZARD_PAGE (self), TRUE);
+  puente_wizard_page_set_busy (page, TRUE);
   puente_wizard_page_show_error (self->prepare_error_row, NULL);
-  puente_provision_check_async (get_crm (self), get_profile (self), puente_wizard_page_restart (PUENTE_WIZARD_PAGE (self)),
-                                checks_ready_cb, g_object_ref (self));
+  puente_provision_check_async (puente_wizard_page_get_crm (page), puente_wizard_page_get_profile (page),
+                                puente_wizard_page_restart (page), checks_ready_cb, g_object_ref (self));
 }
 
 static void
@@ -288,14 +266,15 @@ create_fields_action (GtkWidget  *widget,
                       GVariant   *parameter)
 {
   PuenteWizardPrepare *self = PUENTE_WIZARD_PREPARE (widget);
+  PuenteWizardPage *page = PUENTE_WIZARD_PAGE (widget);
 
-  if (get_crm (self) == NULL)
+  if (puente_wizard_page_get_crm (page) == NULL)
     return;
 
-  puente_wizard_page_set_busy (PUENTE_WIZARD_PAGE (self), TRUE);
+  puente_wizard_page_set_busy (page, TRUE);
   puente_wizard_page_show_error (self->prepare_error_row, NULL);
-  puente_provision_create_missing_async (get_crm (self), get_profile (self), puente_wizard_page_restart (PUENTE_WIZARD_PAGE (self)),
-                                         create_fields_cb, g_object_ref (self));
+  puente_provision_create_missing_async (puente_wizard_page_get_crm (page), puente_wizard_page_get_profile (page),
+                                         puente_wizard_page_restart (page), create_fields_cb, g_object_ref (self));
 }
 
 static void

@@ -34,27 +34,9 @@ struct _PuenteWizardPreview
 
 G_DEFINE_FINAL_TYPE (PuenteWizardPreview, puente_wizard_preview, PUENTE_TYPE_WIZARD_PAGE)
 
-static PuenteSetup *
-get_setup (PuenteWizardPreview *self)
-{
-  return puente_wizard_page_get_setup (PUENTE_WIZARD_PAGE (self));
-}
-
-static PuenteConnection *
-get_draft (PuenteWizardPreview *self)
-{
-  return puente_setup_get_draft (get_setup (self));
-}
-
-static const PuenteProfile *
-get_profile (PuenteWizardPreview *self)
-{
-  return puente_setup_get_profile (get_setup (self));
-}
-
 static void
 add_count_row (PuenteWizardPreview *self,
-               PuenteEntity  entity)
+               PuenteEntity         entity)
 {
   GtkWidget *row = adw_action_row_new ();
   const guint *counts = self->summary.counts[entity];
@@ -100,7 +82,7 @@ preview_run_cb (GObject      *object,
 
   add_count_row (self, PUENTE_ENTITY_CONTACT);
   add_count_row (self, PUENTE_ENTITY_COMPANY);
-  if (get_profile (self)->has_files)
+  if (puente_wizard_page_get_profile (PUENTE_WIZARD_PAGE (self))->has_files)
     add_count_row (self, PUENTE_ENTITY_DEAL);
 
   for (guint i = 0; i < self->skips->len; i++)
@@ -130,8 +112,8 @@ preview_run_cb (GObject      *object,
 }
 
 static void
-preview_event_cb (PuenteSyncJob     *job,
-                  const PuenteEvent *event,
+preview_event_cb (PuenteSyncJob       *job,
+                  const PuenteEvent   *event,
                   PuenteWizardPreview *self)
 {
   char **parts;
@@ -155,7 +137,9 @@ preview_action (GtkWidget  *widget,
                 GVariant   *parameter)
 {
   PuenteWizardPreview *self = PUENTE_WIZARD_PREVIEW (widget);
-  g_autoptr(PuenteSyncJob) job = puente_sync_job_new (puente_setup_get_store_path (get_setup (self)), get_draft (self)->id);
+  PuenteSetup *setup = puente_wizard_page_get_setup (PUENTE_WIZARD_PAGE (self));
+  g_autoptr(PuenteSyncJob) job = puente_sync_job_new (puente_setup_get_store_path (setup),
+                                                      puente_setup_get_draft (setup)->id);
 
   g_ptr_array_set_size (self->skips, 0);
   self->n_skips = 0;

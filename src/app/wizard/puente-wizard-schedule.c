@@ -31,18 +31,6 @@ struct _PuenteWizardSchedule
 
 G_DEFINE_FINAL_TYPE (PuenteWizardSchedule, puente_wizard_schedule, PUENTE_TYPE_WIZARD_PAGE)
 
-static PuenteSetup *
-get_setup (PuenteWizardSchedule *self)
-{
-  return puente_wizard_page_get_setup (PUENTE_WIZARD_PAGE (self));
-}
-
-static PuenteConnection *
-get_draft (PuenteWizardSchedule *self)
-{
-  return puente_setup_get_draft (get_setup (self));
-}
-
 static PuenteSchedule
 chosen_schedule (PuenteWizardSchedule *self)
 {
@@ -119,7 +107,7 @@ puente_wizard_schedule_apply_async (PuenteWizardPage *page,
                                     GTask            *task)
 {
   PuenteWizardSchedule *self = PUENTE_WIZARD_SCHEDULE (page);
-  PuenteConnection *draft = get_draft (self);
+  PuenteConnection *draft = puente_wizard_page_get_draft (PUENTE_WIZARD_PAGE (self));
   PuenteSchedule schedule = chosen_schedule (self);
   g_autofree char *text = puente_schedule_to_string (&schedule);
 
@@ -133,7 +121,8 @@ puente_wizard_schedule_apply_async (PuenteWizardPage *page,
   puente_connection_set_setting (draft, "setup.complete", "true");
 
   puente_wizard_page_set_busy (page, TRUE);
-  puente_setup_save_async (get_setup (self), NULL, g_task_get_cancellable (task), finished_saved_cb, task);
+  puente_setup_save_async (puente_wizard_page_get_setup (page), NULL, g_task_get_cancellable (task),
+                           finished_saved_cb, task);
 }
 
 /* 02:05, not 2:5 */
@@ -151,7 +140,7 @@ static void
 puente_wizard_schedule_shown (PuenteWizardPage *page,
                               gboolean          forward)
 {
-  PuenteCrm *crm = puente_setup_get_crm (get_setup (PUENTE_WIZARD_SCHEDULE (page)));
+  PuenteCrm *crm = puente_setup_get_crm (puente_wizard_page_get_setup (page));
 
   gtk_widget_set_visible (GTK_WIDGET (PUENTE_WIZARD_SCHEDULE (page)->chats_group),
                           crm == NULL || puente_crm_can (crm, PUENTE_CRM_CAN_FIND));
@@ -163,7 +152,7 @@ puente_wizard_schedule_resume (PuenteWizardPage *page)
   PuenteWizardSchedule *self = PUENTE_WIZARD_SCHEDULE (page);
   guint behaviour;
 
-  gtk_switch_set_active (self->chats_switch, puente_setup_get_chats (get_draft (self), &behaviour));
+  gtk_switch_set_active (self->chats_switch, puente_setup_get_chats (puente_wizard_page_get_draft (PUENTE_WIZARD_PAGE (self)), &behaviour));
   adw_combo_row_set_selected (self->chats_behaviour_row, behaviour);
 }
 
