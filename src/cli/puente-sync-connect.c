@@ -87,39 +87,46 @@ set_zappy_settings (PuenteConnection *connection,
     g_free (zappy_values[i]);
 }
 
+/* Waits for @setup to ask @connector whether its key works. */
+static gboolean
+verify (PuenteSetup  *setup,
+        gpointer      connector,
+        GError      **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  GAsyncResult *pending = NULL;
+
+  puente_setup_verify_async (setup, connector, NULL, store_result_cb, &pending);
+  result = wait_for (&pending);
+  return puente_setup_verify_finish (setup, result, error);
+}
+
 /* Checked first, so that a wrong key shows up now, not at the first night's sync, and is
- * never kept. Gives the CRM's connector in @connector; returns the exit status. */
+ * never kept; the same checks as the wizard's (puente-setup.c). Gives the CRM's connector
+ * in @connector; returns the exit status. */
 static int
-check_keys (const PuenteConnection *connection,
+check_keys (Cli                    *cli,
+            const PuenteConnection *connection,
             const char             *crm_key,
-            const char             *source_url,
             const char             *source_key,
             PuenteCrm             **connector)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  GAsyncResult *pending = NULL;
+  g_autoptr(PuenteSetup) setup = puente_setup_new (puente_store_get_path (cli->store), CONNECTION_ID, connection);
 
-  *connector = puente_connection_new_crm (connection->crm, connection->crm_url, crm_key, 0, &error);
+  *connector = puente_setup_open_crm (connection, crm_key, &error);
   if (*connector == NULL)
     return fail (EXIT_CONFIG, error);
-  puente_crm_verify_async (*connector, NULL, store_result_cb, &pending);
-  result = wait_for (&pending);
-  if (!puente_crm_verify_finish (*connector, result, &error))
+  if (!verify (setup, *connector, &error))
     return fail (status_for_error (error), error);
 
-  if (source_url != NULL)
+  if (source_key != NULL)
     {
-      PuenteConnection trying = { .source_kind = (char *) "giav", .source_location = (char *) source_url };
-      g_autoptr(PuenteSource) giav = puente_source_kind_lookup (trying.source_kind)->open (&trying, source_key,
-                                                                                          NULL, &error);
-      g_autoptr(GAsyncResult) checked = NULL;
+      g_autoptr(PuenteSource) source = puente_setup_open_source (connection, source_key, NULL, &error);
 
-      if (giav == NULL)
+      if (source == NULL)
         return fail (EXIT_CONFIG, error);
-      puente_source_verify_async (giav, NULL, store_result_cb, &pending);
-      checked = wait_for (&pending);
-      if (!puente_source_verify_finish (giav, checked, &error))
+      if (!verify (setup, source, &error))
         return fail (status_for_error (error), error);
     }
 
@@ -206,7 +213,7 @@ command_connect (Cli   *cli,
   keep_previous_settings (cli, &connection);
   set_zappy_settings (&connection, zappy_values);
 
-  status = check_keys (&connection, crm_key, source_url, source_key, &connector);
+  status = check_keys (cli, &connection, crm_key, source_url != NULL ? source_key : NULL, &connector);
   if (status != EXIT_FINE)
     return status;
 

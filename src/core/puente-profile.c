@@ -64,6 +64,7 @@ static const PuenteProfile profiles[] = {
     .link_by_email = FALSE,
     .consent_owner = PUENTE_CONSENT_OWNER_SOURCE,
     .has_files = TRUE,
+    .source_kind = "giav",
     .client_types = giav_client_types,
     .n_client_types = G_N_ELEMENTS (giav_client_types),
   },
@@ -82,6 +83,8 @@ static const PuenteProfile profiles[] = {
     .email_consent_field = "cf_enviaemail",
     .sms_consent_field = "cf_enviasms",
     .has_files = FALSE,
+    .source_kind = "file",
+    .column_preset = "gioweb",
   },
   {
     .id = "generic",
@@ -96,6 +99,8 @@ static const PuenteProfile profiles[] = {
     .link_by_email = TRUE,
     .consent_owner = PUENTE_CONSENT_OWNER_SOURCE,
     .has_files = FALSE,
+    .source_kind = "file",
+    .column_preset = "generic",
   },
 };
 

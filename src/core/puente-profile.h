@@ -52,6 +52,8 @@ typedef struct
   const char               *email_consent_field; /* CRM custom field, or NULL */
   const char               *sms_consent_field;   /* CRM custom field, or NULL */
   gboolean                  has_files;
+  const char               *source_kind;        /* what it is read from (puente-source-registry.h) */
+  const char               *column_preset;      /* how an export's columns are guessed, or NULL */
   const PuenteClientTypeRule *client_types;     /* the defaults; the owner can change them */
   guint                     n_client_types;
 } PuenteProfile;

@@ -31,6 +31,7 @@ typedef struct
   PuenteCrmCapabilities  capabilities;  /* as its connector's get_capabilities() says */
   PuenteCrmConstructor   new;
   PuenteCrmConfigure     configure;     /* NULL: it uses no connection setting */
+  gboolean               lead_details;  /* it takes the owner's lead details (zappy.* settings) */
 } PuenteCrmKind;
 
 const PuenteCrmKind *puente_crm_kinds        (guint      *n_kinds);

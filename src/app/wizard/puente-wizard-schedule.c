@@ -1,0 +1,192 @@
+/* puente-wizard-schedule.c
+ *
+ * The last page: when Puente syncs (every night at a time, every 15 minutes, or by hand) and,
+ * where the CRM can look clients up, whether chats come in and what they become. Its own
+ * big button ends the setup: the connection is saved as complete, the schedule installed,
+ * and the page says "finished".
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "puente-wizard"
+
+#include "config.h"
+
+#include "puente-schedule.h"
+#include "puente-wizard-schedule.h"
+
+struct _PuenteWizardSchedule
+{
+  PuenteWizardPage     parent_instance;
+
+  GtkCheckButton      *nightly_check;
+  GtkCheckButton      *quarter_check;
+  GtkCheckButton      *manual_check;
+  GtkSpinButton       *hour_spin;
+  GtkSpinButton       *minute_spin;
+  AdwPreferencesGroup *chats_group;
+  GtkSwitch           *chats_switch;
+  AdwComboRow         *chats_behaviour_row;
+};
+
+G_DEFINE_FINAL_TYPE (PuenteWizardSchedule, puente_wizard_schedule, PUENTE_TYPE_WIZARD_PAGE)
+
+static PuenteSchedule
+chosen_schedule (PuenteWizardSchedule *self)
+{
+  PuenteSchedule schedule = PUENTE_SCHEDULE_DEFAULT;
+
+  if (gtk_check_button_get_active (self->quarter_check))
+    schedule.kind = PUENTE_SCHEDULE_EVERY_15_MINUTES;
+  else if (gtk_check_button_get_active (self->manual_check))
+    schedule.kind = PUENTE_SCHEDULE_MANUAL;
+  else
+    {
+      schedule.hour = gtk_spin_button_get_value_as_int (self->hour_spin);
+      schedule.minute = gtk_spin_button_get_value_as_int (self->minute_spin);
+    }
+
+  return schedule;
+}
+
+static void
+schedule_installed_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  PuenteWizardPage *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+
+  puente_wizard_page_set_busy (self, FALSE);
+  g_task_return_boolean (task, TRUE);
+  if (!puente_schedule_install_finish (result, &error))
+    {
+      /* The connection is complete either way: the owner can sync by hand, and the
+       * dashboard says why scheduled syncs do not happen. */
+      g_warning ("The schedule was not installed: %s", error->message);
+      g_signal_emit_by_name (self, "finished", error->message);
+      return;
+    }
+
+  g_signal_emit_by_name (self, "finished", NULL);
+}
+
+static void
+finished_saved_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  PuenteWizardSchedule *self = g_task_get_source_object (task);
+  GError *error = NULL;
+  PuenteSchedule schedule = chosen_schedule (self);
+  g_autofree char *sync_path = NULL;
+  GCancellable *cancellable;
+
+  if (!puente_setup_save_finish (PUENTE_SETUP (object), result, &error))
+    {
+      puente_wizard_page_set_busy (PUENTE_WIZARD_PAGE (self), FALSE);
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("Could not save the connection: %s", error->message);
+      g_task_return_error (task, error);
+      return;
+    }
+
+  sync_path = g_find_program_in_path ("puente-sync");
+  if (sync_path == NULL)
+    sync_path = g_build_filename (BINDIR, "puente-sync", NULL);
+  cancellable = g_task_get_cancellable (task);
+  puente_schedule_install_async (&schedule, sync_path, NULL, cancellable, schedule_installed_cb,
+                                 g_steal_pointer (&task));
+}
+
+/* The end: the connection is complete, and its schedule installed. */
+static void
+puente_wizard_schedule_apply_async (PuenteWizardPage *page,
+                                    GTask            *task)
+{
+  PuenteWizardSchedule *self = PUENTE_WIZARD_SCHEDULE (page);
+  PuenteConnection *draft = puente_wizard_page_get_draft (PUENTE_WIZARD_PAGE (self));
+  PuenteSchedule schedule = chosen_schedule (self);
+  g_autofree char *text = puente_schedule_to_string (&schedule);
+
+  puente_connection_set_setting (draft, "schedule", text);
+  /* Chats: the rows' order is PuenteJivochatBehaviour's (puente-wizard-schedule.ui) */
+  puente_setup_set_chats (draft,
+                          gtk_widget_get_visible (GTK_WIDGET (self->chats_group)) &&
+                          gtk_switch_get_active (self->chats_switch),
+                          adw_combo_row_get_selected (self->chats_behaviour_row));
+  puente_connection_set_setting (draft, PUENTE_SETTING_SETUP_STEP, NULL);
+  puente_connection_set_setting (draft, "setup.complete", "true");
+
+  puente_wizard_page_set_busy (page, TRUE);
+  puente_setup_save_async (puente_wizard_page_get_setup (page), NULL, g_task_get_cancellable (task),
+                           finished_saved_cb, task);
+}
+
+/* 02:05, not 2:5 */
+static gboolean
+spin_output_cb (GtkSpinButton *spin)
+{
+  g_autofree char *text = g_strdup_printf ("%02d", gtk_spin_button_get_value_as_int (spin));
+
+  gtk_editable_set_text (GTK_EDITABLE (spin), text);
+  return TRUE;
+}
+
+/* Chats need a CRM Puente can look clients up in, or each would make a new one. */
+static void
+puente_wizard_schedule_shown (PuenteWizardPage *page,
+                              gboolean          forward)
+{
+  PuenteCrm *crm = puente_setup_get_crm (puente_wizard_page_get_setup (page));
+
+  gtk_widget_set_visible (GTK_WIDGET (PUENTE_WIZARD_SCHEDULE (page)->chats_group),
+                          crm == NULL || puente_crm_can (crm, PUENTE_CRM_CAN_FIND));
+}
+
+static void
+puente_wizard_schedule_resume (PuenteWizardPage *page)
+{
+  PuenteWizardSchedule *self = PUENTE_WIZARD_SCHEDULE (page);
+  guint behaviour;
+
+  gtk_switch_set_active (self->chats_switch, puente_setup_get_chats (puente_wizard_page_get_draft (PUENTE_WIZARD_PAGE (self)), &behaviour));
+  adw_combo_row_set_selected (self->chats_behaviour_row, behaviour);
+}
+
+static void
+puente_wizard_schedule_class_init (PuenteWizardScheduleClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  PuenteWizardPageClass *page_class = PUENTE_WIZARD_PAGE_CLASS (klass);
+
+  page_class->id = "schedule";
+  page_class->apply_async = puente_wizard_schedule_apply_async;
+  page_class->shown = puente_wizard_schedule_shown;
+  page_class->resume = puente_wizard_schedule_resume;
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/dev/puente/Puente/puente-wizard-schedule.ui");
+  gtk_widget_class_bind_template_child (widget_class, PuenteWizardSchedule, nightly_check);
+  gtk_widget_class_bind_template_child (widget_class, PuenteWizardSchedule, quarter_check);
+  gtk_widget_class_bind_template_child (widget_class, PuenteWizardSchedule, manual_check);
+  gtk_widget_class_bind_template_child (widget_class, PuenteWizardSchedule, hour_spin);
+  gtk_widget_class_bind_template_child (widget_class, PuenteWizardSchedule, minute_spin);
+  gtk_widget_class_bind_template_child (widget_class, PuenteWizardSchedule, chats_group);
+  gtk_widget_class_bind_template_child (widget_class, PuenteWizardSchedule, chats_switch);
+  gtk_widget_class_bind_template_child (widget_class, PuenteWizardSchedule, chats_behaviour_row);
+}
+
+static void
+puente_wizard_schedule_init (PuenteWizardSchedule *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  /* The page has its own big button, which a narrow header could not hold. */
+  puente_wizard_page_set_next_label (PUENTE_WIZARD_PAGE (self), NULL);
+
+  g_signal_connect (self->hour_spin, "output", G_CALLBACK (spin_output_cb), NULL);
+  g_signal_connect (self->minute_spin, "output", G_CALLBACK (spin_output_cb), NULL);
+  spin_output_cb (self->hour_spin);
+  spin_output_cb (self->minute_spin);
+}
