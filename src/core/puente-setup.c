@@ -157,7 +157,8 @@ crm_can (PuenteSetup           *self,
  * @step: a step: "welcome", "software", "giav", "export", "crm", "prepare", "deals",
  *   "preview" or "schedule"
  *
- * The source's key or its export after the management software; the CRM's fields unless it
+ * The source's own step (its key, or its export: the source registry's row) after the
+ * management software; the CRM's fields unless it
  * has none Puente could prepare (Zappy); its deals where there are files and it has deals.
  *
  * Returns: (nullable): the step after @step, or %NULL after the last
@@ -175,8 +176,12 @@ puente_setup_step_after (PuenteSetup *self,
   if (g_str_equal (step, "welcome"))
     return "software";
   if (g_str_equal (step, "software"))
-    return puente_setup_source_needs_key (self) ? "giav" : "export";
-  if (g_str_equal (step, "giav") || g_str_equal (step, "export"))
+    {
+      const PuenteSourceKind *source = profile != NULL ? puente_source_kind_lookup (profile->source_kind) : NULL;
+
+      return source != NULL ? source->setup_step : "export";
+    }
+  if (puente_source_kind_lookup_step (step) != NULL)
     return "crm";
   if (g_str_equal (step, "crm") && crm_can (self, PUENTE_CRM_HAS_FIELDS))
     return "prepare";

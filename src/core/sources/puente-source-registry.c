@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include "puente-giav-source.h"
+#include "puente-profile.h"
 #include "puente-source-registry.h"
 #include "puente-spreadsheet.h"
 #include "puente-spreadsheet-source.h"
@@ -115,8 +116,12 @@ open_export (const PuenteConnection  *connection,
 {
   g_autoptr(GFile) file = g_file_new_for_path (connection->source_location);
   g_autoptr(PuenteColumnMapping) mapping = NULL;
-  PuenteColumnPreset preset = g_strcmp0 (connection->profile, "gioweb") == 0
-                              ? PUENTE_COLUMN_PRESET_GIOWEB : PUENTE_COLUMN_PRESET_GENERIC;
+  const PuenteProfile *profile = puente_profile_lookup (connection->profile);
+  PuenteColumnPreset preset = PUENTE_COLUMN_PRESET_GENERIC;
+
+  /* The profile's own names for the columns (GIO Web's), else the generic guess */
+  if (profile != NULL && profile->column_preset != NULL)
+    puente_column_preset_from_string (profile->column_preset, &preset);
 
   if (!column_mapping_from_settings (connection, file, preset, &mapping, cancellable, error))
     return NULL;
@@ -125,8 +130,8 @@ open_export (const PuenteConnection  *connection,
 }
 
 static const PuenteSourceKind kinds[] = {
-  { "giav", TRUE, open_giav, remember_giav },
-  { "file", FALSE, open_export, NULL },
+  { "giav", TRUE, "giav", open_giav, remember_giav },
+  { "file", FALSE, "export", open_export, NULL },
 };
 
 /**
@@ -140,6 +145,23 @@ puente_source_kind_lookup (const char *id)
 {
   for (guint i = 0; id != NULL && i < G_N_ELEMENTS (kinds); i++)
     if (g_str_equal (kinds[i].id, id))
+      return &kinds[i];
+
+  return NULL;
+}
+
+/**
+ * puente_source_kind_lookup_step:
+ * @setup_step: a step of the setup
+ *
+ * Returns: (nullable): the row of the source that @setup_step asks for, or %NULL when
+ *   @setup_step is not a source's
+ */
+const PuenteSourceKind *
+puente_source_kind_lookup_step (const char *setup_step)
+{
+  for (guint i = 0; setup_step != NULL && i < G_N_ELEMENTS (kinds); i++)
+    if (g_str_equal (kinds[i].setup_step, setup_step))
       return &kinds[i];
 
   return NULL;

@@ -23,10 +23,12 @@ typedef struct
 {
   const char           *id;         /* as connections store it (source_kind): "giav" */
   gboolean              needs_key;  /* its key is in the keyring (PUENTE_SERVICE_SOURCE) */
+  const char           *setup_step; /* the setup's page that asks for it (its key, its file) */
   PuenteSourceOpener    open;       /* from the connection's source_location and the key */
   PuenteSourceRemember  remember;   /* NULL: it learns nothing to keep */
 } PuenteSourceKind;
 
-const PuenteSourceKind *puente_source_kind_lookup (const char *id);
+const PuenteSourceKind *puente_source_kind_lookup      (const char *id);
+const PuenteSourceKind *puente_source_kind_lookup_step (const char *setup_step);
 
 G_END_DECLS
