@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "puente-crm-registry.h"
 #include "puente-sync-private.h"
 
 /* Zappy's lead values, as the zappy.* settings (puente-store.h) */
@@ -205,7 +206,8 @@ command_connect (Cli   *cli,
 
   connection.id = (char *) CONNECTION_ID;
   connection.profile = profile_id;
-  connection.crm = crm != NULL ? crm : (char *) "clientify";
+  /* Without --crm, the registry's first CRM (Clientify) */
+  connection.crm = crm != NULL ? crm : (char *) puente_crm_kinds (NULL)[0].id;
   connection.crm_url = crm_url;
   connection.source_kind = (char *) (source_url != NULL ? "giav" : "file");
   connection.source_location = source_url != NULL ? source_url : source_file;

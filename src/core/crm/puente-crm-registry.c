@@ -69,16 +69,15 @@ static const PuenteCrmKind kinds[] = {
 
 /**
  * puente_crm_kinds:
- * @n_kinds: (out): how many
+ * @n_kinds: (out) (optional): how many
  *
  * Returns: every CRM, in the order the setup offers them (the first is the default)
  */
 const PuenteCrmKind *
 puente_crm_kinds (guint *n_kinds)
 {
-  g_return_val_if_fail (n_kinds != NULL, NULL);
-
-  *n_kinds = G_N_ELEMENTS (kinds);
+  if (n_kinds != NULL)
+    *n_kinds = G_N_ELEMENTS (kinds);
   return kinds;
 }
 
