@@ -49,18 +49,6 @@
 
 G_DEFINE_QUARK (puente-consent-error-quark, puente_consent_error)
 
-/* What the management software keeps, by profile. GIAV: RGPDSigned and MailingConsent, no
- * SMS consent; GIO Web: its export's GDPR column and cf_enviaemail, cf_enviasms; another
- * program: the GDPR column. (A candidate for PuenteProfile.) */
-static const struct
-{
-  const char          *profile;
-  PuenteConsentFields  fields;
-} source_fields[] = {
-  { "giav", PUENTE_CONSENT_FIELD_GDPR | PUENTE_CONSENT_FIELD_EMAIL },
-  { "gioweb", PUENTE_CONSENT_FIELDS_ALL },
-};
-
 /* ---- values ----------------------------------------------------------------------------- */
 
 void
@@ -253,11 +241,7 @@ puente_consent_fields_in_source (const PuenteProfile *profile)
 {
   g_return_val_if_fail (profile != NULL, 0);
 
-  for (guint i = 0; i < G_N_ELEMENTS (source_fields); i++)
-    if (g_strcmp0 (source_fields[i].profile, profile->id) == 0)
-      return source_fields[i].fields;
-
-  return PUENTE_CONSENT_FIELD_GDPR;
+  return profile->source_consents;
 }
 
 /**

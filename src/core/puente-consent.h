@@ -34,16 +34,6 @@ typedef enum
   PUENTE_CONSENT_REFUSED,
 } PuenteConsentValue;
 
-/* The three consents the dialog shows; also used as a set. */
-typedef enum
-{
-  PUENTE_CONSENT_FIELD_GDPR  = 1 << 0,  /* GDPR acceptance (gdpr_accept, RGPDSigned) */
-  PUENTE_CONSENT_FIELD_EMAIL = 1 << 1,  /* communications by email (cf_enviaemail, MailingConsent) */
-  PUENTE_CONSENT_FIELD_SMS   = 1 << 2,  /* communications by SMS (cf_enviasms) */
-} PuenteConsentFields;
-
-#define PUENTE_CONSENT_FIELDS_ALL (PUENTE_CONSENT_FIELD_GDPR | PUENTE_CONSENT_FIELD_EMAIL | PUENTE_CONSENT_FIELD_SMS)
-
 typedef struct
 {
   PuenteConsentValue  gdpr;
@@ -70,7 +60,8 @@ const char        *puente_consent_value_to_label    (PuenteConsentValue        v
 const char        *puente_consent_field_to_label    (PuenteConsentFields       field);
 
 /* Which consents each side keeps under a profile (GIAV has no SMS consent; the CRM gets
- * only the GDPR acceptance from GIAV), and where an edit is made. */
+ * only the GDPR acceptance from GIAV), and where an edit is made. The consents
+ * (PuenteConsentFields) are in puente-profile.h, whose rows say what each source keeps. */
 PuenteConsentFields puente_consent_fields_in_source (const PuenteProfile      *profile);
 PuenteConsentFields puente_consent_fields_in_crm    (const PuenteProfile      *profile);
 

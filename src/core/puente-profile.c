@@ -63,6 +63,8 @@ static const PuenteProfile profiles[] = {
     .needs_document = TRUE,
     .link_by_email = FALSE,
     .consent_owner = PUENTE_CONSENT_OWNER_SOURCE,
+    /* RGPDSigned and MailingConsent; GIAV keeps no SMS consent */
+    .source_consents = PUENTE_CONSENT_FIELD_GDPR | PUENTE_CONSENT_FIELD_EMAIL,
     .has_files = TRUE,
     .source_kind = "giav",
     .client_types = giav_client_types,
@@ -80,6 +82,8 @@ static const PuenteProfile profiles[] = {
     .needs_document = FALSE,
     .link_by_email = TRUE,
     .consent_owner = PUENTE_CONSENT_OWNER_BOTH,
+    /* its export's GDPR column, cf_enviaemail and cf_enviasms */
+    .source_consents = PUENTE_CONSENT_FIELDS_ALL,
     .email_consent_field = "cf_enviaemail",
     .sms_consent_field = "cf_enviasms",
     .has_files = FALSE,
@@ -98,6 +102,7 @@ static const PuenteProfile profiles[] = {
     .needs_document = FALSE,
     .link_by_email = TRUE,
     .consent_owner = PUENTE_CONSENT_OWNER_SOURCE,
+    .source_consents = PUENTE_CONSENT_FIELD_GDPR,  /* the export's GDPR column */
     .has_files = FALSE,
     .source_kind = "file",
     .column_preset = "generic",

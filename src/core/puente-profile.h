@@ -18,6 +18,16 @@ typedef enum
   PUENTE_CONSENT_OWNER_BOTH,    /* GIO Web: a change on either side reaches the other */
 } PuenteConsentOwner;
 
+/* The three consents the consent dialog shows (puente-consent.h); also used as a set. */
+typedef enum
+{
+  PUENTE_CONSENT_FIELD_GDPR  = 1 << 0,  /* GDPR acceptance (gdpr_accept, RGPDSigned) */
+  PUENTE_CONSENT_FIELD_EMAIL = 1 << 1,  /* communications by email (cf_enviaemail, MailingConsent) */
+  PUENTE_CONSENT_FIELD_SMS   = 1 << 2,  /* communications by SMS (cf_enviasms) */
+} PuenteConsentFields;
+
+#define PUENTE_CONSENT_FIELDS_ALL (PUENTE_CONSENT_FIELD_GDPR | PUENTE_CONSENT_FIELD_EMAIL | PUENTE_CONSENT_FIELD_SMS)
+
 /* A custom field the CRM needs for this profile. */
 typedef struct
 {
@@ -49,6 +59,7 @@ typedef struct
   gboolean                  needs_document;     /* clients without a document are skipped */
   gboolean                  link_by_email;      /* link order may use the email */
   PuenteConsentOwner        consent_owner;
+  PuenteConsentFields       source_consents;    /* the consents the management software keeps */
   const char               *email_consent_field; /* CRM custom field, or NULL */
   const char               *sms_consent_field;   /* CRM custom field, or NULL */
   gboolean                  has_files;
