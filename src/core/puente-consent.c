@@ -43,6 +43,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "puente-consent-private.h"
+#include "puente-source-registry.h"
 
 #define VALUE_TRUE        "true"
 #define VALUE_FALSE       "false"
@@ -572,11 +573,14 @@ puente_consent_read_record (const PuenteProfile *profile,
 
 /* Whether the source is a service Puente can change (GIAV), not an export: a change written
  * beside an export waits for the owner to import it, and until then the next export would
- * say the old value again, which the source's word would put back. */
+ * say the old value again, which the source's word would put back (the source registry's
+ * write_back_in_place). */
 gboolean
 puente_consent_source_takes_edits (const PuenteConnection *connection)
 {
-  return g_strcmp0 (connection->source_kind, "file") != 0;
+  const PuenteSourceKind *kind = puente_source_kind_lookup (connection->source_kind);
+
+  return kind != NULL && kind->write_back_in_place;
 }
 
 char *

@@ -24,6 +24,10 @@ typedef struct
   const char           *id;         /* as connections store it (source_kind): "giav" */
   gboolean              needs_key;  /* its key is in the keyring (PUENTE_SERVICE_SOURCE) */
   const char           *setup_step; /* the setup's page that asks for it (its key, its file) */
+  /* Its write-back (puente_source_write_back_async()) changes the source itself, as GIAV's
+   * Cliente_PUT does. FALSE: an export, whose write-back only adds a row to a changes file
+   * beside it for the owner to import; until then, the next export says the old value. */
+  gboolean              write_back_in_place;
   PuenteSourceOpener    open;       /* from the connection's source_location and the key */
   PuenteSourceRemember  remember;   /* NULL: it learns nothing to keep */
 } PuenteSourceKind;
