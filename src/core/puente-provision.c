@@ -18,6 +18,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "puente-api-client.h"
+#include "puente-crm-registry.h"
 #include "puente-provision.h"
 
 const char *
@@ -358,6 +359,16 @@ puente_field_type_to_label (PuenteFieldType type)
     }
 }
 
+/* The CRM's own wording for what the owner does by hand (its registry row), or NULL: the
+ * common one below, with the CRM's name */
+static const PuenteCrmManualSteps *
+manual_steps_of (const char *crm_name)
+{
+  const PuenteCrmKind *kind = puente_crm_kind_lookup_by_name (crm_name);
+
+  return kind != NULL ? kind->manual_steps : NULL;
+}
+
 /**
  * puente_provision_field_steps:
  * @crm_name: the CRM, for the sentence ("Clientify")
@@ -368,6 +379,7 @@ char *
 puente_provision_field_steps (const PuenteProfileField *field,
                               const char               *crm_name)
 {
+  const PuenteCrmManualSteps *steps = manual_steps_of (crm_name);
   g_autofree char *default_value = NULL;
 
   g_return_val_if_fail (field != NULL, NULL);
@@ -377,16 +389,8 @@ puente_provision_field_steps (const PuenteProfileField *field,
   else
     default_value = g_strdup (field->default_value != NULL ? field->default_value : _("(leave empty)"));
 
-  /* Ploomes' own menu names, as its help pages give them [L] */
-  if (g_strcmp0 (crm_name, "Ploomes") == 0)
-    return g_strdup_printf (_("In Ploomes, open Administração → Campos, choose the form of %s "
-                              "and add a field. Enter:\n"
-                              "Name: %s (exactly so, without spaces)\n"
-                              "Type: %s\n"
-                              "Then save it."),
-                            field->entity == PUENTE_ENTITY_DEAL ? _("deals (Negócios)")
-                                                                : _("clients (Clientes)"),
-                            field->name, puente_field_type_to_label (field->type));
+  if (steps != NULL)
+    return steps->field_steps (field);
 
   return g_strdup_printf (_("In %s, open your profile, then Settings → Customization → Custom "
                             "fields, and choose “Create custom field”. Enter:\n"
@@ -410,9 +414,10 @@ puente_provision_field_steps (const PuenteProfileField *field,
 char *
 puente_provision_fields_place (const char *crm_name)
 {
-  /* Ploomes' own menu names, as its help pages give them [L] */
-  if (g_strcmp0 (crm_name, "Ploomes") == 0)
-    return g_strdup (_("Administração → Campos"));
+  const PuenteCrmManualSteps *steps = manual_steps_of (crm_name);
+
+  if (steps != NULL)
+    return g_strdup (_(steps->fields_place));
 
   return g_strdup (_("Settings → Customization → Custom fields"));
 }
@@ -427,15 +432,16 @@ char *
 puente_provision_origin_steps (const PuenteProfile *profile,
                                const char          *crm_name)
 {
+  const PuenteCrmManualSteps *steps;
+
   g_return_val_if_fail (profile != NULL, NULL);
 
   if (profile->origin == NULL)
     return NULL;
 
-  if (g_strcmp0 (crm_name, "Ploomes") == 0)
-    return g_strdup_printf (_("In Ploomes, open Administração and add %s to the origins of "
-                              "clients (Origens). Puente sets this origin on every client it "
-                              "sends."), profile->origin);
+  steps = manual_steps_of (crm_name);
+  if (steps != NULL)
+    return steps->origin_steps (profile->origin);
 
   return g_strdup_printf (_("In %s, open Settings → Customization → Contacts → Origins and "
                             "choose “Create origin”. Enter %s as its name and save it. Puente "

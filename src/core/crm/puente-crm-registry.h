@@ -6,6 +6,7 @@
 #pragma once
 
 #include "puente-crm.h"
+#include "puente-profile.h"
 
 G_BEGIN_DECLS
 
@@ -16,6 +17,15 @@ typedef PuenteCrm *(*PuenteCrmConstructor) (const char  *base_url,
 /* Hands the connection's settings (string -> string) to a connector that uses them */
 typedef void       (*PuenteCrmConfigure)   (PuenteCrm   *crm,
                                             GHashTable  *settings);
+
+/* How the owner makes by hand, in a CRM's own pages, what Puente could not make through its
+ * API (puente-provision.c): a custom field the profile needs, the profile's origin. */
+typedef struct
+{
+  const char  *fields_place;                                      /* N_(): where custom fields are made */
+  char       *(*field_steps)  (const PuenteProfileField *field);  /* the steps for @field */
+  char       *(*origin_steps) (const char               *origin); /* the steps for @origin */
+} PuenteCrmManualSteps;
 
 /* One CRM. Text marked N_() is translated where it is shown (gettext's _()). */
 typedef struct
@@ -32,10 +42,12 @@ typedef struct
   PuenteCrmConstructor   new;
   PuenteCrmConfigure     configure;     /* NULL: it uses no connection setting */
   gboolean               lead_details;  /* it takes the owner's lead details (zappy.* settings) */
+  const PuenteCrmManualSteps *manual_steps; /* NULL: the common wording (Clientify's pages) */
 } PuenteCrmKind;
 
 const PuenteCrmKind *puente_crm_kinds        (guint      *n_kinds);
 const PuenteCrmKind *puente_crm_kind_lookup  (const char *id);
+const PuenteCrmKind *puente_crm_kind_lookup_by_name (const char *name);
 gboolean             puente_crm_kind_can     (const char *id,
                                               PuenteCrmCapabilities capability);
 
