@@ -8,18 +8,13 @@
 #include <gio/gio.h>
 
 #include "puente-crm.h"
+#include "puente-jivochat-webhook.h"
 #include "puente-store.h"
 
 G_BEGIN_DECLS
 
 /* The service name of JivoChat's chats in the store (PuenteStoredChat.service). */
 #define PUENTE_JIVOCHAT_SERVICE "jivochat"
-
-/* The event JivoChat posts when a chat ends; others are acknowledged and ignored. */
-#define PUENTE_JIVOCHAT_CHAT_FINISHED "chat_finished"
-
-/* The longest transcript kept, in bytes; a longer one is cut at a character and marked. */
-#define PUENTE_JIVOCHAT_MAX_TRANSCRIPT 8000
 
 /* The connection settings (puente-store.h lists them with the others). */
 #define PUENTE_SETTING_JIVOCHAT_ENABLED       "jivochat.enabled"
@@ -60,38 +55,6 @@ typedef enum
 const char *puente_jivochat_behaviour_to_string   (PuenteJivochatBehaviour  behaviour);
 gboolean    puente_jivochat_behaviour_from_string (const char              *text,
                                                    PuenteJivochatBehaviour *behaviour);
-
-/* One JivoChat webhook, as much of it as Puente uses. Absent or empty members are NULL. */
-typedef struct
-{
-  char *event_name;
-  char *chat_id;
-  char *widget_id;
-  char *visitor_name;
-  char *visitor_email;
-  char *visitor_phone;
-  char *visitor_description;
-  char *agent;          /* the agents' names, separated by commas */
-  char *utm_source;
-  char *utm_campaign;
-  char *utm_medium;
-  char *utm_content;
-  char *utm_term;
-  char *page_url;
-  char *page_title;
-  char *transcript;     /* from chat.messages, else plain_messages; at most
-                         * PUENTE_JIVOCHAT_MAX_TRANSCRIPT bytes */
-} PuenteJivochatChat;
-
-PuenteJivochatChat *puente_jivochat_chat_parse        (const char               *data,
-                                                       gssize                    length,
-                                                       GError                  **error);
-void                puente_jivochat_chat_free         (PuenteJivochatChat       *chat);
-const char         *puente_jivochat_chat_get_value    (const PuenteJivochatChat *chat,
-                                                       const char               *key);
-char               *puente_jivochat_chat_display_name (const PuenteJivochatChat *chat);
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (PuenteJivochatChat, puente_jivochat_chat_free)
 
 /* The keys of a chat that jivochat.map.KEY can send somewhere, NULL-terminated. */
 const char * const *puente_jivochat_chat_keys (void);
