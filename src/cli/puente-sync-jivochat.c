@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "puente-chats.h"
 #include "puente-sync-private.h"
 
 int

@@ -8,7 +8,7 @@
 
 #include <libsoup/soup.h>
 
-#include "puente-jivochat-listener.h"
+#include "puente-chats.h"
 
 G_BEGIN_DECLS
 

@@ -48,10 +48,10 @@
 #include <glib/gi18n-lib.h>
 #include <libsoup/soup.h>
 
+#include "puente-chats.h"
 #include "puente-connection.h"
 #include "puente-credentials.h"
 #include "puente-jivochat-guard.h"
-#include "puente-jivochat-listener.h"
 #include "puente-jivochat-private.h"
 #include "puente-json.h"
 #include "puente-session.h"

@@ -6,8 +6,8 @@
 
 #pragma once
 
+#include "puente-chats.h"
 #include "puente-jivochat.h"
-#include "puente-jivochat-listener.h"
 
 G_BEGIN_DECLS
 

@@ -16,8 +16,9 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "puente-chats.h"
+#include "puente-jivochat-webhook.h"
 #include "puente-json.h"
-#include "puente-jivochat-private.h"
 
 /* ---- Every JivoChat literal, in one place ---------------------------------------------- */
 
