@@ -4,7 +4,10 @@
  * else created), the company (found by name, else created), the deal (an earlier one of
  * this chat looked for first). Each CRM id is saved as soon as it is known, so that a
  * retry goes on from there; a create whose answer was lost is looked for again before it
- * is sent again (look_again()). The last step says what was made, in one sentence.
+ * is sent again (look_again()). A person the chat made is remembered with its email and
+ * phone (remember_contact()), so that a sync finds it when the same person becomes a client
+ * in the management software, instead of creating them again. The last step says what was
+ * made, in one sentence.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -91,6 +94,26 @@ save_progress (GTask *task)
   return FALSE;
 }
 
+/* Remembers the person this chat made, so that a sync finds it when the same person
+ * becomes a client in the management software (puente_store_find_chat_contact()). */
+static gboolean
+remember_contact (GTask      *task,
+                  const char *crm_id)
+{
+  PuenteJivochatHandler *self = g_task_get_source_object (task);
+  Pass *pass = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (puente_store_add_chat_contact (self->store, self->connection->id, PUENTE_JIVOCHAT_SERVICE, crm_id,
+                                     pass->chat->visitor_email, pass->chat->visitor_phone, &error))
+    return TRUE;
+
+  self->busy = FALSE;
+  g_task_return_error (task, g_steal_pointer (&error));
+  g_object_unref (task);
+  return FALSE;
+}
+
 static void
 found_contact_cb (GObject      *object,
                   GAsyncResult *result,
@@ -113,7 +136,8 @@ found_contact_cb (GObject      *object,
 
       pass->current->contact_id = g_strdup (contact->id);
       pass->made |= pass->pending & MADE_PERSON;
-      if (!save_progress (task))
+      if (((pass->pending & MADE_PERSON) != 0 && !remember_contact (task, contact->id)) ||
+          !save_progress (task))
         return;
       pass->step = STEP_COMPANY;
     }
@@ -233,6 +257,8 @@ created_cb (GObject      *object,
       pass->current->contact_id = g_strdup (created->id);
       pass->made |= MADE_PERSON;
       pass->step = STEP_DEAL;
+      if (!remember_contact (task, created->id))
+        return;
       break;
     case PUENTE_ENTITY_DEAL:
     default:
