@@ -23,6 +23,7 @@
 /* GIAV's client 1010 of the sandbox; the CRM has no contact with this email. */
 #define CLIENT_ID     "1010"
 #define EMAIL         "carmen.navarro@example.es"
+#define MOBILE        "+34 655 777 888"
 
 typedef struct
 {
@@ -76,9 +77,10 @@ sync_tool (Fixture    *fixture,
   g_assert_cmpint (result.status, ==, status);
 }
 
-/* The chat of the fixture webhook, from GIAV's client-to-be: @EMAIL, no phone. */
+/* The chat of the fixture webhook, from GIAV's client-to-be: @email and @phone (NULL: none). */
 static PuenteJivochatChat *
-chat_from_client (void)
+chat_from_client (const char *email,
+                  const char *phone)
 {
   g_autofree char *path = g_build_filename (g_getenv ("PUENTE_TEST_DATA"), "jivochat",
                                             "chat-finished.json", NULL);
@@ -93,8 +95,12 @@ chat_from_client (void)
   g_assert_no_error (error);
   visitor = json_object_get_object_member (json_node_get_object (root), "visitor");
   json_object_set_string_member (visitor, "name", "Carmen Navarro");
-  json_object_set_string_member (visitor, "email", EMAIL);
+  json_object_remove_member (visitor, "email");
   json_object_remove_member (visitor, "phone");
+  if (email != NULL)
+    json_object_set_string_member (visitor, "email", email);
+  if (phone != NULL)
+    json_object_set_string_member (visitor, "phone", phone);
   body = json_to_string (root, FALSE);
 
   return puente_jivochat_chat_parse (body, -1, &error);
@@ -102,14 +108,16 @@ chat_from_client (void)
 
 /* Puts the chat into the CRM the way the listener does; returns the contact it made. */
 static char *
-handle_chat (Fixture *fixture)
+handle_chat (Fixture    *fixture,
+             const char *email,
+             const char *phone)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(PuenteStore) store = puente_store_open (fixture->store_path, &error);
   g_autoptr(PuenteConnection) connection = NULL;
   g_autoptr(PuenteCrm) crm = NULL;
   g_autoptr(PuenteJivochatHandler) handler = NULL;
-  g_autoptr(PuenteJivochatChat) chat = chat_from_client ();
+  g_autoptr(PuenteJivochatChat) chat = chat_from_client (email, phone);
   g_autoptr(PuenteStoredChat) stored = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   GAsyncResult *pending = NULL;
@@ -156,6 +164,18 @@ contacts_with_email (Fixture *fixture)
   return found;
 }
 
+/* A GIAV connection that listens for chats. */
+static void
+connect_giav (Fixture *fixture)
+{
+  g_autofree char *input = g_strdup_printf ("crm=%s\nsource=sandbox\n", KEY);
+
+  sync_tool (fixture, input, 0, "connect", "--profile", "giav", "--crm-url", fixture->sandbox->crm_url,
+             "--source-url", fixture->sandbox->giav_url, NULL);
+  sync_tool (fixture, "", 0, "provision", NULL);
+  sync_tool (fixture, "", 0, "jivochat", "--enable", "--port", "0", "--behaviour", "person-deal", NULL);
+}
+
 /* The chat made the contact; the GIAV sync finds it and makes it the client's (its number
  * in gesintur_id) instead of creating a second contact with the same email. A second full
  * sync changes nothing about it. */
@@ -163,19 +183,14 @@ static void
 test_sync_finds_chat_contact (Fixture       *fixture,
                               gconstpointer  data)
 {
-  g_autofree char *input = g_strdup_printf ("crm=%s\nsource=sandbox\n", KEY);
   g_autofree char *contact_id = NULL;
   g_autoptr(GPtrArray) before = NULL;
   g_autoptr(GPtrArray) after = NULL;
   g_autoptr(GPtrArray) again = NULL;
   const PuenteRecord *contact;
 
-  sync_tool (fixture, input, 0, "connect", "--profile", "giav", "--crm-url", fixture->sandbox->crm_url,
-             "--source-url", fixture->sandbox->giav_url, NULL);
-  sync_tool (fixture, "", 0, "provision", NULL);
-  sync_tool (fixture, "", 0, "jivochat", "--enable", "--port", "0", "--behaviour", "person-deal", NULL);
-
-  contact_id = handle_chat (fixture);
+  connect_giav (fixture);
+  contact_id = handle_chat (fixture, EMAIL, NULL);
   before = contacts_with_email (fixture);
   g_assert_cmpuint (before->len, ==, 1);
   g_assert_cmpstr (((PuenteRecord *) before->pdata[0])->id, ==, contact_id);
@@ -193,6 +208,30 @@ test_sync_finds_chat_contact (Fixture       *fixture,
   g_assert_cmpstr (((PuenteRecord *) again->pdata[0])->id, ==, contact_id);
 }
 
+/* The visitor left only their phone: the client, whose mobile it is, takes the contact (and
+ * gives it their email). */
+static void
+test_sync_finds_chat_contact_by_phone (Fixture       *fixture,
+                                       gconstpointer  data)
+{
+  g_autofree char *contact_id = NULL;
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  const PuenteRecord *contact;
+
+  connect_giav (fixture);
+  contact_id = handle_chat (fixture, NULL, MOBILE);
+  before = contacts_with_email (fixture);
+  g_assert_cmpuint (before->len, ==, 0);
+
+  sync_tool (fixture, "", 0, "run", "--mode", "full", NULL);
+  after = contacts_with_email (fixture);
+  g_assert_cmpuint (after->len, ==, 1);
+  contact = after->pdata[0];
+  g_assert_cmpstr (contact->id, ==, contact_id);
+  g_assert_cmpstr (puente_record_get_custom (contact, "gesintur_id"), ==, CLIENT_ID);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -201,6 +240,8 @@ main (int   argc,
 
   g_test_add ("/chats/sync-finds-chat-contact", Fixture, NULL,
               fixture_set_up, test_sync_finds_chat_contact, fixture_tear_down);
+  g_test_add ("/chats/sync-finds-chat-contact-by-phone", Fixture, NULL,
+              fixture_set_up, test_sync_finds_chat_contact_by_phone, fixture_tear_down);
 
   return g_test_run ();
 }
