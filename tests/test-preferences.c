@@ -10,8 +10,8 @@
 
 #include <glib/gstdio.h>
 
+#include "puente-chats.h"
 #include "puente-connection.h"
-#include "puente-jivochat-listener.h"
 #include "puente-preferences.h"
 #include "puente-resources.h"
 #include "puente-schedule.h"

@@ -59,7 +59,7 @@ test_open_private (Fixture       *fixture,
   GStatBuf info;
 
   g_assert_no_error (error);
-  g_assert_cmpint (puente_store_get_schema_version (store), ==, 6);
+  g_assert_cmpint (puente_store_get_schema_version (store), ==, 7);
 
   g_assert_cmpint (g_stat (fixture->path, &info), ==, 0);
   g_assert_cmpint (info.st_mode & 0777, ==, 0600);
@@ -572,7 +572,7 @@ test_migrate_from_version_4 (Fixture       *fixture,
 
   migrated = puente_store_open (fixture->path, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (puente_store_get_schema_version (migrated), ==, 6);
+  g_assert_cmpint (puente_store_get_schema_version (migrated), ==, 7);
 
   loaded = puente_store_load_connection (migrated, "c", &error);
   g_assert_no_error (error);

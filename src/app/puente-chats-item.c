@@ -2,11 +2,12 @@
  *
  * "Needs You" for the chats from JivoChat that the CRM would not take: the listener gives a
  * chat up when the CRM refuses it, or after it failed six times, and keeps it for the owner
- * instead of trying it at every start (see puente-jivochat.c). They are one item, with how
+ * instead of trying it at every start (see puente-jivochat-retry.c). They are one item, with how
  * many there are, where their reasons are (each chat's entry in the log) and “Try Again”,
  * which asks whoever listens for chats (the window) to try them again: the "retry" signal.
  *
- * The chats are counted on a worker; the window never waits.
+ * The chats are counted by the core on a worker (puente_chats_count_given_up_async()); the
+ * window never waits, and never opens the store.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -17,9 +18,8 @@
 
 #include <glib/gi18n.h>
 
+#include "puente-chats.h"
 #include "puente-chats-item.h"
-#include "puente-jivochat.h"
-#include "puente-store.h"
 
 struct _PuenteChatsItem
 {
@@ -50,32 +50,13 @@ static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
 static void
-count_thread (GTask        *task,
-              gpointer      source_object,
-              gpointer      task_data,
-              GCancellable *cancellable)
-{
-  PuenteChatsItem *self = source_object;
-  g_autoptr(PuenteStore) store = NULL;
-  g_autoptr(GError) error = NULL;
-  int count = -1;
-
-  if ((store = puente_store_open (self->store_path, &error)) == NULL ||
-      (count = puente_store_count_chats (store, self->connection_id, PUENTE_JIVOCHAT_SERVICE,
-                                         PUENTE_CHAT_GIVEN_UP, &error)) < 0)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_int (task, count);
-}
-
-static void
 counted_cb (GObject      *object,
             GAsyncResult *result,
             gpointer      user_data)
 {
-  PuenteChatsItem *self = PUENTE_CHATS_ITEM (object);
+  g_autoptr(PuenteChatsItem) self = user_data;
   g_autoptr(GError) error = NULL;
-  gssize count = g_task_propagate_int (G_TASK (result), &error);
+  gssize count = puente_chats_count_given_up_finish (result, &error);
   g_autofree char *title = NULL;
 
   if (error != NULL)
@@ -105,13 +86,10 @@ counted_cb (GObject      *object,
 void
 puente_chats_item_reload (PuenteChatsItem *self)
 {
-  g_autoptr(GTask) task = NULL;
-
   g_return_if_fail (PUENTE_IS_CHATS_ITEM (self));
 
-  task = g_task_new (self, self->lifetime, counted_cb, NULL);
-  g_task_set_source_tag (task, puente_chats_item_reload);
-  g_task_run_in_thread (task, count_thread);
+  puente_chats_count_given_up_async (self->store_path, self->connection_id, self->lifetime,
+                                     counted_cb, g_object_ref (self));
 }
 
 guint

@@ -19,13 +19,13 @@
 #include <glib/gi18n.h>
 
 #include "puente-a11y.h"
+#include "puente-chats.h"
 #include "puente-chats-item.h"
 #include "puente-connection.h"
 #include "puente-consent-dialog.h"
 #include "puente-crm-registry.h"
 #include "puente-dashboard.h"
 #include "puente-fields-item.h"
-#include "puente-jivochat.h"
 #include "puente-log-view.h"
 #include "puente-missing-fields.h"
 #include "puente-preferences.h"

@@ -30,9 +30,9 @@
 #include <glib/gi18n.h>
 
 #include "puente-a11y.h"
+#include "puente-chats.h"
 #include "puente-connection.h"
 #include "puente-crm-registry.h"
-#include "puente-jivochat-listener.h"
 #include "puente-preferences.h"
 #include "puente-schedule.h"
 

@@ -8,8 +8,8 @@
 #include <glib/gi18n.h>
 
 #include "puente-a11y.h"
+#include "puente-chats.h"
 #include "puente-dashboard.h"
-#include "puente-jivochat-listener.h"
 #include "puente-sample-server.h"
 #include "puente-store.h"
 #include "puente-store-repair.h"

@@ -1,6 +1,6 @@
 /* puente-sync-jivochat.c: `puente-sync jivochat` sets how JivoChat's finished chats become CRM
  * records; `puente-sync listen` receives them until stopped (the listener and its threat
- * model: src/core/sources/jivochat/puente-jivochat-listener.c, HACKING.md).
+ * model: src/core/chats/puente-jivochat-listener.c, HACKING.md).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "puente-chats.h"
 #include "puente-sync-private.h"
 
 int

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "puente-api-client.h"
+#include "puente-chats.h"
 #include "puente-clientify-crm.h"
 #include "puente-column-mapping.h"
 #include "puente-connection.h"
@@ -18,8 +19,6 @@
 #include "puente-giav-source.h"
 #include "puente-ploomes-crm.h"
 #include "puente-i18n.h"
-#include "puente-jivochat.h"
-#include "puente-jivochat-listener.h"
 #include "puente-missing-fields.h"
 #include "puente-profile.h"
 #include "puente-provision.h"

@@ -320,8 +320,53 @@ plan_intent_waits (PuenteEngine       *self,
   return FALSE;
 }
 
+/* A contact a chat made (puente-jivochat-steps.c) with this client's email, else mobile or
+ * phone, that no client holds yet: the person chatted before they were a client, and the
+ * contact is Puente's own, so the client takes it, once, instead of a second contact. Even
+ * where the profile does not link by email (GIAV): that rule keeps Puente off contacts it did
+ * not make. NULL when there is none, or it is not in the CRM's index (deleted there). */
+static const PuenteRecord *
+plan_chat_contact (PuenteEngine       *self,
+                   Run                *run,
+                   const PuenteRecord *source)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *crm_id = NULL;
+  g_autofree char *email = lowercase (puente_record_get (source, PUENTE_FIELD_EMAIL));
+  const PuenteRecord *found = NULL;
+  guint slot = index_slot (PUENTE_ENTITY_CONTACT);
+
+  crm_id = puente_store_find_chat_contact (self->store, self->connection_id, email,
+                                           puente_record_get (source, PUENTE_FIELD_MOBILE),
+                                           puente_record_get (source, PUENTE_FIELD_PHONE), &error);
+  if (error != NULL)
+    g_warning ("Could not look for a contact a chat made: %s", error->message);
+  if (crm_id == NULL || g_hash_table_contains (run->chat_adopted, crm_id))
+    return NULL;
+
+  /* In the index by its email, else (a phone matched) by its id */
+  if (email != NULL)
+    found = g_hash_table_lookup (run->by_email[slot], email);
+  if (found != NULL && g_strcmp0 (found->id, crm_id) != 0)
+    found = NULL;
+  for (guint i = 0; found == NULL && i < run->index_records->len; i++)
+    {
+      const PuenteRecord *record = g_ptr_array_index (run->index_records, i);
+
+      if (record->entity == PUENTE_ENTITY_CONTACT && g_strcmp0 (record->id, crm_id) == 0)
+        found = record;
+    }
+  if (found == NULL)
+    return NULL;
+
+  g_debug ("Client %s takes the contact %s a chat made", source->id, crm_id);
+  g_hash_table_add (run->chat_adopted, g_steal_pointer (&crm_id));
+  return found;
+}
+
 /* Not linked yet: the external id, then the document, then the email, in the CRM's index
- * (or in what the naive lookups found). Found, it is linked (plan_found()); else created. */
+ * (or in what the naive lookups found), then a contact a chat made. Found, it is linked
+ * (plan_found()); else created. */
 static void
 plan_lookup (PuenteEngine       *self,
              Run                *run,
@@ -363,6 +408,8 @@ plan_lookup (PuenteEngine       *self,
       if (email != NULL)
         found = g_hash_table_lookup (run->by_email[slot], email);
     }
+  if (found == NULL && action->entity == PUENTE_ENTITY_CONTACT)
+    found = plan_chat_contact (self, run, source);
 
   if (found != NULL)
     {

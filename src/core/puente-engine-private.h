@@ -127,6 +127,7 @@ typedef struct
   /* Planning (puente-engine-plan.c) */
   GHashTable       *seen[N_ENTITIES];
   GHashTable       *would_link;         /* dry run: client source ids that would be in the CRM */
+  GHashTable       *chat_adopted;       /* CRM ids of contacts chats made, taken by a client */
 
   /* Writing (puente-engine-write.c): a killed run's intents, the page's actions, deletions */
   GPtrArray        *intents;

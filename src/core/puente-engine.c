@@ -3,7 +3,7 @@
  * For each page of the source (at most 100 records):
  *   1. plan each record: skip it (unreadable, no document), or link it — stored link, then
  *      the external id in the CRM, then the exact document, then (where the profile allows)
- *      the email — or create it. A record whose external id matches but whose document
+ *      the email, then a contact a chat made with its email or phone — or create it. A record whose external id matches but whose document
  *      differs is a conflict and is not touched. A linked record whose content hash equals
  *      the last one sent costs no request.
  *   2. store the intent of every create (committed before the creates are sent);
@@ -108,6 +108,7 @@ run_free (Run *run)
       g_clear_pointer (&run->seen[i], g_hash_table_unref);
     }
   g_clear_pointer (&run->would_link, g_hash_table_unref);
+  g_clear_pointer (&run->chat_adopted, g_hash_table_unref);
   g_clear_pointer (&run->page, puente_record_page_free);
   g_clear_pointer (&run->page_links, g_hash_table_unref);
   g_free (run->prefetch_next);
@@ -668,6 +669,7 @@ puente_engine_run_async (PuenteEngine        *self,
       run->seen[i] = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
     }
   run->would_link = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  run->chat_adopted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_task_set_task_data (task, run, (GDestroyNotify) run_free);
 
   /* One run of a connection at a time, in any process (see puente-run-lock.c). */

@@ -14,9 +14,9 @@
 
 #include "config.h"
 
+#include "puente-chats.h"
 #include "puente-connection.h"
 #include "puente-crm-registry.h"
-#include "puente-jivochat.h"
 #include "puente-setup.h"
 #include "puente-source-registry.h"
 
@@ -360,7 +360,7 @@ puente_setup_remove_settings (PuenteConnection *connection,
 /**
  * puente_setup_get_chats:
  * @behaviour: (out): what a chat becomes in the CRM, as an index in the order of
- *   PuenteJivochatBehaviour (puente-jivochat.h)
+ *   PuenteJivochatBehaviour (puente-chats.h)
  *
  * Returns: whether the chat listener is on
  */

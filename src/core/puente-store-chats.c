@@ -1,6 +1,7 @@
 /* puente-store-chats.c: chats a chat service (JivoChat) posted, kept from their arrival
  * until they are in the CRM and afterwards, as the proof that each was handled (see
- * PuenteStoredChat).
+ * PuenteStoredChat); and the contacts chats made, which a sync finds again when the same
+ * person becomes a client (the table chat_contacts).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -339,4 +340,118 @@ puente_store_is_chat_deal (PuenteStore  *self,
   sqlite3_reset (statement);
 
   return known;
+}
+
+/**
+ * puente_store_phone_key:
+ * @phone: (nullable): a phone number as written
+ *
+ * Returns: (transfer full) (nullable): its digits, or %NULL when it has fewer than six
+ */
+char *
+puente_store_phone_key (const char *phone)
+{
+  g_autoptr(GString) digits = g_string_new (NULL);
+
+  for (const char *p = phone; p != NULL && *p != '\0'; p++)
+    if (g_ascii_isdigit (*p))
+      g_string_append_c (digits, *p);
+
+  return digits->len >= 6 ? g_string_free (g_steal_pointer (&digits), FALSE) : NULL;
+}
+
+/**
+ * puente_store_add_chat_contact:
+ * @crm_id: the CRM contact a chat of @service created
+ * @email: (nullable): the visitor's email
+ * @phone: (nullable): the visitor's phone, as written
+ *
+ * Remembers a contact a chat made, by its email (in lower case) and phone (its digits).
+ *
+ * Returns: %FALSE with @error on error
+ */
+gboolean
+puente_store_add_chat_contact (PuenteStore  *self,
+                               const char   *connection_id,
+                               const char   *service,
+                               const char   *crm_id,
+                               const char   *email,
+                               const char   *phone,
+                               GError      **error)
+{
+  g_autofree char *email_key = email != NULL ? g_utf8_strdown (email, -1) : NULL;
+  g_autofree char *phone_key = puente_store_phone_key (phone);
+  sqlite3_stmt *statement;
+
+  g_return_val_if_fail (PUENTE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (crm_id != NULL, FALSE);
+
+  statement = puente_store_prepare (self, "INSERT OR IGNORE INTO chat_contacts "
+                                          "(connection, service, crm_id, email, phone, created) "
+                                          "VALUES (?, ?, ?, ?, ?, ?)", error);
+  if (statement == NULL)
+    return FALSE;
+
+  puente_store_bind_text (statement, 1, connection_id);
+  puente_store_bind_text (statement, 2, service);
+  puente_store_bind_text (statement, 3, crm_id);
+  puente_store_bind_text (statement, 4, email_key);
+  puente_store_bind_text (statement, 5, phone_key);
+  sqlite3_bind_int64 (statement, 6, g_get_real_time () / G_USEC_PER_SEC);
+
+  return puente_store_step_done (self, statement, error);
+}
+
+/**
+ * puente_store_find_chat_contact:
+ * @email: (nullable): a client's email
+ * @mobile: (nullable): a client's mobile, as written
+ * @phone: (nullable): a client's phone, as written
+ *
+ * Returns: (transfer full) (nullable): the first contact a chat made with this email, else
+ *   with one of these phones, that no client is linked to yet; %NULL when none (or on
+ *   error, with @error)
+ */
+char *
+puente_store_find_chat_contact (PuenteStore  *self,
+                                const char   *connection_id,
+                                const char   *email,
+                                const char   *mobile,
+                                const char   *phone,
+                                GError      **error)
+{
+  g_autofree char *email_key = email != NULL ? g_utf8_strdown (email, -1) : NULL;
+  g_autofree char *mobile_key = puente_store_phone_key (mobile);
+  g_autofree char *phone_key = puente_store_phone_key (phone);
+  sqlite3_stmt *statement;
+  char *crm_id = NULL;
+  int rc;
+
+  g_return_val_if_fail (PUENTE_IS_STORE (self), NULL);
+
+  if (email_key == NULL && mobile_key == NULL && phone_key == NULL)
+    return NULL;
+
+  statement = puente_store_prepare (self, "SELECT c.crm_id FROM chat_contacts c "
+                                          "WHERE c.connection = ?1 "
+                                          "AND (c.email = ?2 OR c.phone = ?3 OR c.phone = ?4) "
+                                          "AND NOT EXISTS (SELECT 1 FROM links l WHERE l.connection = ?1 "
+                                          "AND l.entity = ?5 AND l.crm_id = c.crm_id) "
+                                          "ORDER BY c.email = ?2 DESC, c.created, c.rowid LIMIT 1", error);
+  if (statement == NULL)
+    return NULL;
+
+  puente_store_bind_text (statement, 1, connection_id);
+  puente_store_bind_text (statement, 2, email_key);
+  puente_store_bind_text (statement, 3, mobile_key);
+  puente_store_bind_text (statement, 4, phone_key);
+  puente_store_bind_text (statement, 5, puente_entity_to_string (PUENTE_ENTITY_CONTACT));
+  rc = sqlite3_step (statement);
+  if (rc == SQLITE_ROW)
+    crm_id = puente_store_column_text (statement, 0);
+  else if (rc != SQLITE_DONE)
+    puente_store_set_error (self, error, "read a chat's contact");
+  sqlite3_reset (statement);
+
+  return crm_id;
 }

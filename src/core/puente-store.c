@@ -122,6 +122,19 @@ static const char * const migrations[] = {
   ");"
   "CREATE INDEX chats_state ON chats (connection, service, state, received);"
   "CREATE INDEX chats_contact ON chats (connection, service, contact_id);",
+  /* 6 -> 7: the contacts chats made, by email and phone, for a later sync of the same
+   * person to find (puente_store_find_chat_contact()) */
+  "CREATE TABLE IF NOT EXISTS chat_contacts ("
+  "  connection TEXT NOT NULL,"
+  "  service TEXT NOT NULL,"
+  "  crm_id TEXT NOT NULL,"
+  "  email TEXT,"
+  "  phone TEXT,"
+  "  created INTEGER NOT NULL,"
+  "  PRIMARY KEY (connection, crm_id)"
+  ");"
+  "CREATE INDEX IF NOT EXISTS chat_contacts_email ON chat_contacts (connection, email);"
+  "CREATE INDEX IF NOT EXISTS chat_contacts_phone ON chat_contacts (connection, phone);",
 };
 
 G_DEFINE_FINAL_TYPE (PuenteStore, puente_store, G_TYPE_OBJECT)

@@ -419,4 +419,21 @@ gboolean          puente_store_is_chat_deal    (PuenteStore             *self,
                                                 const char              *deal_id,
                                                 GError                 **error);
 
+/* The contacts chats made, found again by a sync of the same person (an email, or a phone
+ * as digits only: puente_store_phone_key()). */
+char             *puente_store_phone_key       (const char              *phone);
+gboolean          puente_store_add_chat_contact (PuenteStore            *self,
+                                                 const char             *connection_id,
+                                                 const char             *service,
+                                                 const char             *crm_id,
+                                                 const char             *email,
+                                                 const char             *phone,
+                                                 GError                **error);
+char             *puente_store_find_chat_contact (PuenteStore           *self,
+                                                  const char            *connection_id,
+                                                  const char            *email,
+                                                  const char            *mobile,
+                                                  const char            *phone,
+                                                  GError               **error);
+
 G_END_DECLS

@@ -21,11 +21,12 @@
  *   413                    a body over PUENTE_JIVOCHAT_MAX_BODY, said or sent (chunked)
  *   503                    the chat could not be stored (JivoChat may send it again)
  *
- * 404, 405 and 413 are decided from the request line and headers (early_cb) and answered
- * before the body is read; a body is read up to PUENTE_JIVOCHAT_MAX_BODY and no further. The
- * connections are accepted by puente-jivochat-guard.c: one request each ("Connection: close"),
- * within PUENTE_JIVOCHAT_TIMEOUT_MS of its accept, at most PUENTE_JIVOCHAT_MAX_CONNECTIONS at
- * once, and listening goes on when the process runs out of descriptors for a while.
+ * The requests are answered by puente-jivochat-request.c: 404, 405 and 413 are decided from
+ * the request line and headers and answered before the body is read; a body is read up to
+ * PUENTE_JIVOCHAT_MAX_BODY and no further. The connections are accepted by
+ * puente-jivochat-guard.c: one request each ("Connection: close"), within
+ * PUENTE_JIVOCHAT_TIMEOUT_MS of its accept, at most PUENTE_JIVOCHAT_MAX_CONNECTIONS at once,
+ * and listening goes on when the process runs out of descriptors for a while.
  *
  * The chat is stored before the answer and put into the CRM after it, so JivoChat never
  * waits on the CRM. On start, chats left waiting or failed by an earlier run are tried again;
@@ -48,12 +49,11 @@
 #include <glib/gi18n-lib.h>
 #include <libsoup/soup.h>
 
+#include "puente-chats.h"
 #include "puente-connection.h"
 #include "puente-credentials.h"
 #include "puente-jivochat-guard.h"
-#include "puente-jivochat-listener.h"
 #include "puente-jivochat-private.h"
-#include "puente-json.h"
 #include "puente-session.h"
 
 /* ---- The listener's thread ---------------------------------------------------------------- */
@@ -276,38 +276,7 @@ process (Worker              *worker,
                                                processed_cb, worker);
 }
 
-static void
-answer (SoupServerMessage *msg,
-        guint              status,
-        const char        *result)
-{
-  g_autofree char *body = g_strdup_printf ("{\"result\":\"%s\"}", result);
-
-  soup_server_message_set_status (msg, status, NULL);
-  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, body, strlen (body));
-}
-
-/* Whether @path is the webhook's, in a time that does not depend on where it differs. */
-static gboolean
-path_matches (Worker     *worker,
-              const char *path)
-{
-  g_autofree char *expected = g_strconcat (PUENTE_JIVOCHAT_PATH, worker->token, NULL);
-  gsize length = strlen (expected);
-  guint8 difference = 0;
-
-  if (path == NULL || strlen (path) != length)
-    return FALSE;
-
-  for (gsize i = 0; i < length; i++)
-    difference |= (guint8) (path[i] ^ expected[i]);
-  memset (expected, 0, length);
-
-  return difference == 0;
-}
-
-/* From the request line and headers, before the body: what is refused is answered now, and
- * what is not is read up to PUENTE_JIVOCHAT_MAX_BODY. */
+/* From the request line and headers, before the body (puente-jivochat-request.c). */
 static void
 early_cb (SoupServer        *server,
           SoupServerMessage *msg,
@@ -316,22 +285,11 @@ early_cb (SoupServer        *server,
           gpointer           user_data)
 {
   Worker *worker = user_data;
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
 
-  if (!path_matches (worker, path))
-    {
-      g_debug ("%s to an unknown path: 404", soup_server_message_get_method (msg));
-      puente_jivochat_guard_refuse (worker->guard, msg, SOUP_STATUS_NOT_FOUND, "not found");
-    }
-  else if (!g_str_equal (soup_server_message_get_method (msg), SOUP_METHOD_POST))
-    puente_jivochat_guard_refuse (worker->guard, msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "only POST");
-  else if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
-           soup_message_headers_get_content_length (headers) > PUENTE_JIVOCHAT_MAX_BODY)
-    puente_jivochat_guard_refuse (worker->guard, msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too large");
-  else
-    puente_jivochat_guard_limit_body (worker->guard, msg, PUENTE_JIVOCHAT_MAX_BODY);
+  puente_jivochat_request_check (worker->guard, worker->token, msg, path);
 }
 
+/* The whole request: a new chat is stored before the answer, and handled after it. */
 static void
 request_cb (SoupServer        *server,
             SoupServerMessage *msg,
@@ -340,75 +298,9 @@ request_cb (SoupServer        *server,
             gpointer           user_data)
 {
   Worker *worker = user_data;
-  const char *method = soup_server_message_get_method (msg);
-  SoupMessageBody *request = soup_server_message_get_request_body (msg);
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(PuenteJivochatChat) chat = NULL;
 
-  /* The path is never logged: it holds the token. */
-  if (!path_matches (worker, path))
-    {
-      g_debug ("%s to an unknown path: 404", method);
-      answer (msg, SOUP_STATUS_NOT_FOUND, "not found");
-      return;
-    }
-  if (!g_str_equal (method, SOUP_METHOD_POST))
-    {
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow", "POST");
-      answer (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "only POST");
-      return;
-    }
-
-  body = soup_message_body_flatten (request);
-  if (g_bytes_get_size (body) > PUENTE_JIVOCHAT_MAX_BODY)
-    {
-      answer (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too large");
-      return;
-    }
-
-  if (!puente_json_depth_within (g_bytes_get_data (body, NULL), g_bytes_get_size (body),
-                                 PUENTE_JSON_MAX_DEPTH))
-    {
-      g_debug ("A body nested deeper than %u: 400", PUENTE_JSON_MAX_DEPTH);
-      answer (msg, SOUP_STATUS_BAD_REQUEST, "too deep");
-      return;
-    }
-
-  chat = puente_jivochat_chat_parse (g_bytes_get_data (body, NULL), g_bytes_get_size (body), &error);
-  if (chat == NULL)
-    {
-      answer (msg, SOUP_STATUS_BAD_REQUEST, "not a JSON object");
-      return;
-    }
-  if (g_strcmp0 (chat->event_name, PUENTE_JIVOCHAT_CHAT_FINISHED) != 0)
-    {
-      g_debug ("JivoChat event “%s” acknowledged and ignored",
-               chat->event_name != NULL ? chat->event_name : "(none)");
-      answer (msg, SOUP_STATUS_OK, "ok");
-      return;
-    }
-  if (chat->chat_id == NULL)
-    {
-      answer (msg, SOUP_STATUS_BAD_REQUEST, "no chat_id");
-      return;
-    }
-
-  if (!puente_jivochat_handler_receive (worker->handler, chat, &error))
-    {
-      if (error != NULL)
-        {
-          g_warning ("Chat %s could not be stored: %s", chat->chat_id, error->message);
-          answer (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "not stored");
-          return;
-        }
-      g_debug ("Chat %s delivered again; ignored", chat->chat_id);
-      answer (msg, SOUP_STATUS_OK, "ok");
-      return;
-    }
-
-  answer (msg, SOUP_STATUS_OK, "ok");
-  process (worker, PUENTE_JIVOCHAT_RETRY_NONE);
+  if (puente_jivochat_request_receive (worker->handler, worker->token, msg, path))
+    process (worker, PUENTE_JIVOCHAT_RETRY_NONE);
 }
 
 static gboolean

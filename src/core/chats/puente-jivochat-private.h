@@ -1,30 +1,22 @@
-/* puente-jivochat-private.h: the parts of puente-jivochat.c that tests and fuzzers reach.
+/* puente-jivochat-private.h: what the chat handler's files share (puente-jivochat.c, -steps.c,
+ * -mapping.c, -retry.c, -settings.c, -listener.c), and what tests and fuzzers reach.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
 #pragma once
 
-#include <json-glib/json-glib.h>
-
+#include "puente-chats.h"
 #include "puente-jivochat.h"
-#include "puente-jivochat-listener.h"
 
 G_BEGIN_DECLS
 
-/* Any JSON value at all: NULL (no error) when it is not an object. Never trusts a member's
- * type. puente_jivochat_chat_parse() is this over json-glib's parser. */
-PuenteJivochatChat *puente_jivochat_chat_from_json    (JsonNode                 *root);
+/* What every record Puente creates from a chat carries (design.md: a tag naming the source) */
+#define PUENTE_JIVOCHAT_TAG         "JivoChat"
+#define PUENTE_JIVOCHAT_SOURCE_NAME "JivoChat"
 
-/* The text of a top-level number member of @data as written (puente-jivochat-chat-id.c). */
-char               *puente_jivochat_raw_number_member (const char               *data,
-                                                       gssize                    length,
-                                                       const char               *name);
-
-/* What a retry needs, in the store (PuenteStoredChat.payload), and back: the members the
- * mapping uses, not the whole webhook (no geoip, no agent emails or ids). */
-char               *puente_jivochat_chat_to_payload   (const PuenteJivochatChat *chat);
-PuenteJivochatChat *puente_jivochat_chat_from_payload (const char               *payload);
+/* puente-jivochat-mapping.c */
+const char         *puente_jivochat_lead_status       (const char               *crm_name);
 
 /* The records a chat becomes under @connection's mapping (jivochat.map.*). */
 PuenteRecord       *puente_jivochat_build_contact     (const PuenteJivochatChat *chat,
@@ -88,5 +80,70 @@ void puente_jivochat_listener_set_crm_func (PuenteJivochatListener *self,
 
 /* A random token for the listener's address, as hex; NULL without randomness. */
 char *puente_jivochat_make_token (void);
+
+/* ---- The handler, for its files (puente-jivochat.c, -steps.c) ---------------------------- */
+
+struct _PuenteJivochatHandler
+{
+  GObject                  parent_instance;
+
+  PuenteStore             *store;
+  PuenteCrm               *crm;
+  PuenteConnection        *connection;
+  PuenteJivochatBehaviour  behaviour;
+  char                    *lead_status;
+  gboolean                 one_deal_per_person;
+  gboolean                 busy;
+  PuenteJivochatRetry      retry_requested;  /* by a call made while busy */
+  gint64                   retry_base;       /* µs */
+  guint                    max_attempts;
+};
+
+/* One pass over the waiting chats. */
+typedef enum
+{
+  STEP_START,
+  STEP_FIND_BY_EMAIL,
+  STEP_FIND_BY_PHONE,
+  STEP_COMPANY,
+  STEP_CONTACT,
+  STEP_DEAL,
+  STEP_DONE,
+} Step;
+
+enum {
+  MADE_COMPANY = 1 << 0,
+  MADE_PERSON = 1 << 1,
+  MADE_DEAL = 1 << 2,
+};
+
+typedef struct
+{
+  PuenteJivochatRetry retry;
+  GHashTable         *tried;    /* chat ids of this pass */
+  guint               failed;
+  PuenteStoredChat   *current;
+  PuenteJivochatChat *chat;
+  char               *name;
+  Step                step;
+  guint               made;
+  gboolean            deal_held;  /* one deal per person: an earlier chat gave one */
+  guint               uncertain;  /* creates of this chat whose answer was lost */
+  guint               pending;    /* MADE_* of those: what a look-up that finds one made */
+  gboolean            look_for_deal;
+  char               *deal_name;
+  gboolean            given_up;   /* a failure that is not to be tried again by itself */
+} Pass;
+
+
+/* puente-jivochat.c: ends the pass's current chat (a run, an event, its state), then the
+ * next; or fails it (given up when final or too often tried). */
+void     puente_jivochat_pass_finish  (GTask         *task,
+                                       PuenteOutcome  outcome,
+                                       const char    *message);
+void     puente_jivochat_pass_fail    (GTask         *task,
+                                       const GError  *error);
+/* puente-jivochat-steps.c: the current chat's next step */
+void     puente_jivochat_pass_advance (GTask         *task);
 
 G_END_DECLS

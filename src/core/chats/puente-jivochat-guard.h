@@ -8,7 +8,8 @@
 
 #include <libsoup/soup.h>
 
-#include "puente-jivochat-listener.h"
+#include "puente-chats.h"
+#include "puente-jivochat.h"
 
 G_BEGIN_DECLS
 
@@ -35,6 +36,16 @@ void                 puente_jivochat_guard_limit_body (PuenteJivochatGuard  *gua
                                                        SoupServerMessage    *msg,
                                                        gsize                 max_body);
 void                 puente_jivochat_guard_free       (PuenteJivochatGuard  *guard);
+
+/* puente-jivochat-request.c: a request, checked before its body and then answered whole */
+void     puente_jivochat_request_check   (PuenteJivochatGuard   *guard,
+                                          const char            *token,
+                                          SoupServerMessage     *msg,
+                                          const char            *path);
+gboolean puente_jivochat_request_receive (PuenteJivochatHandler *handler,
+                                          const char            *token,
+                                          SoupServerMessage     *msg,
+                                          const char            *path);
 
 /* For tests: the connection timeout (default %PUENTE_JIVOCHAT_TIMEOUT_MS); set it before
  * starting. */

@@ -11,8 +11,8 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include "puente-chats.h"
 #include "puente-connection.h"
-#include "puente-jivochat-listener.h"
 #include "puente-jivochat-private.h"
 
 #define TOKEN_BYTES 16

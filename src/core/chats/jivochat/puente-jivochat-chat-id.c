@@ -19,7 +19,7 @@
 
 #include <string.h>
 
-#include "puente-jivochat-private.h"
+#include "puente-jivochat-webhook.h"
 
 /* A number longer than this is not an id: the chat is refused for want of one. */
 #define MAX_ID_LENGTH 64

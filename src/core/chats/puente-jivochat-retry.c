@@ -9,7 +9,8 @@
  * Trying it again from the log (puente_jivochat_listener_retry()) tries it once more.
  *
  * The gap counts from the chat's last attempt (PuenteStoredChat.updated, which
- * puente_store_update_chat() sets), so a restart does not reset it.
+ * puente_store_update_chat() sets), so a restart does not reset it. The chats given up are
+ * counted for "Needs You" on a worker (puente_chats_count_given_up_async()).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -20,6 +21,7 @@
 
 #include "puente-api-client.h"
 #include "puente-jivochat-private.h"
+#include "puente-session.h"
 
 /* The longest gap, in bases (60: an hour with the base of a minute) */
 #define MAX_GAP_BASES 60
@@ -102,4 +104,60 @@ puente_jivochat_next_retry (PuenteStore  *store,
     }
 
   return first;
+}
+
+static void
+count_given_up (PuenteSession *session,
+                GTask         *task,
+                gpointer       task_data)
+{
+  const char *connection_id = task_data;
+  GError *error = NULL;
+  int count = puente_store_count_chats (session->store, connection_id, PUENTE_JIVOCHAT_SERVICE,
+                                        PUENTE_CHAT_GIVEN_UP, &error);
+
+  if (count < 0)
+    g_task_return_error (task, error);
+  else
+    g_task_return_int (task, count);
+}
+
+/**
+ * puente_chats_count_given_up_async:
+ * @store_path: the store's file
+ * @connection_id: the connection whose chats are counted
+ *
+ * Counts the chats of @connection_id given up (state given-up) on a worker thread, in a
+ * store of its own.
+ */
+void
+puente_chats_count_given_up_async (const char          *store_path,
+                                   const char          *connection_id,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (store_path != NULL);
+  g_return_if_fail (connection_id != NULL);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, puente_chats_count_given_up_async);
+  g_task_set_task_data (task, g_strdup (connection_id), g_free);
+  puente_session_run_in_thread (task, store_path, NULL, count_given_up);
+}
+
+/**
+ * puente_chats_count_given_up_finish:
+ *
+ * Returns: how many chats were given up, or -1 with @error
+ */
+gssize
+puente_chats_count_given_up_finish (GAsyncResult  *result,
+                                    GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), -1);
+
+  return g_task_propagate_int (G_TASK (result), error);
 }
