@@ -11,6 +11,7 @@
 #include <locale.h>
 
 #include "puente-core.h"
+#include "puente-test-connectors.h"
 #include "puente-test.h"
 
 void

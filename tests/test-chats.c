@@ -15,6 +15,7 @@
 #include <json-glib/json-glib.h>
 
 #include "puente-core.h"
+#include "puente-test-connectors.h"
 #include "puente-jivochat.h"
 #include "puente-test.h"
 

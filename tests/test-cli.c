@@ -11,6 +11,7 @@
 #include <json-glib/json-glib.h>
 
 #include "puente-core.h"
+#include "puente-test-connectors.h"
 #include "puente-test.h"
 
 #define KEY "cli-test-key-3f9a"

@@ -8,6 +8,7 @@
 
 #include "puente-clientify-crm-private.h"
 #include "puente-core.h"
+#include "puente-test-connectors.h"
 #include "puente-test.h"
 
 #define EXTERNAL_ID_FIELD "gesintur_id"

@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 
 #include "puente-core.h"
+#include "puente-test-connectors.h"
 #include "puente-test.h"
 
 #define DAY (24 * 60 * 60)

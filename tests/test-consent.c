@@ -11,6 +11,7 @@
 #include <libsoup/soup.h>
 
 #include "puente-core.h"
+#include "puente-test-connectors.h"
 #include "puente-consent.h"
 #include "puente-test.h"
 

@@ -11,6 +11,7 @@
 #include <sqlite3.h>
 
 #include "puente-core.h"
+#include "puente-test-connectors.h"
 #include "puente-test.h"
 
 #define N_CLIENTS 100

@@ -9,6 +9,7 @@
 #include <libsecret/secret.h>
 
 #include "puente-core.h"
+#include "puente-test-connectors.h"
 #include "puente-test.h"
 
 static char *

@@ -8,6 +8,7 @@
 #include <glib/gstdio.h>
 
 #include "puente-core.h"
+#include "puente-test-connectors.h"
 #include "puente-test.h"
 
 /* A GIO Web export: the first client shares the email of a contact already in the CRM

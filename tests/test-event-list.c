@@ -8,6 +8,7 @@
 #include <glib/gstdio.h>
 
 #include "puente-core.h"
+#include "puente-test-connectors.h"
 #include "puente-event-list.h"
 #include "puente-test.h"
 

@@ -16,6 +16,7 @@
 #include <json-glib/json-glib.h>
 
 #include "puente-core.h"
+#include "puente-test-connectors.h"
 #include "puente-test.h"
 
 /* The sandbox's type codes (puente_test_sandbox_add_field()) */

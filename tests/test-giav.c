@@ -13,6 +13,7 @@
 #include <libxml/xpathInternals.h>
 
 #include "puente-core.h"
+#include "puente-test-connectors.h"
 #include "puente-giav-source-private.h"
 #include "puente-test.h"
 

@@ -8,6 +8,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "puente-core.h"
+#include "puente-test-connectors.h"
 #include "puente-test.h"
 
 typedef struct

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "puente-core.h"
+#include "puente-test-connectors.h"
 #include "puente-jivochat-guard.h"
 #include "puente-jivochat-private.h"
 #include "puente-json.h"

@@ -11,6 +11,7 @@
 
 #include "puente-clientify-crm.h"
 #include "puente-core.h"
+#include "puente-test-connectors.h"
 #include "puente-jivochat-private.h"
 #include "puente-test.h"
 

@@ -15,6 +15,7 @@
 #include <json-glib/json-glib.h>
 
 #include "puente-core.h"
+#include "puente-test-connectors.h"
 #include "puente-test.h"
 
 #define KEY "notify-test-key-81c2"

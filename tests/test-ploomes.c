@@ -12,6 +12,7 @@
 #include <libsoup/soup.h>
 
 #include "puente-core.h"
+#include "puente-test-connectors.h"
 #include "puente-ploomes-crm-private.h"
 #include "puente-test.h"
 

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "puente-core.h"
+#include "puente-test-connectors.h"
 #include "puente-test.h"
 
 #define SANDBOX_TYPE_TEXT 3

@@ -11,6 +11,7 @@
 #include <glib/gstdio.h>
 
 #include "puente-core.h"
+#include "puente-test-connectors.h"
 #include "puente-test.h"
 
 /* Distinctive, so that a find is the key and nothing else. */

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "puente-core.h"
+#include "puente-test-connectors.h"
 #include "puente-test.h"
 
 static GFile *

@@ -13,6 +13,7 @@
 #include <sqlite3.h>
 
 #include "puente-core.h"
+#include "puente-test-connectors.h"
 #include "puente-test.h"
 
 #define KEY "store-faults-key"

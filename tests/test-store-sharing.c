@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "puente-core.h"
+#include "puente-test-connectors.h"
 #include "puente-test.h"
 
 typedef struct

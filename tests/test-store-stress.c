@@ -21,6 +21,7 @@
 #include <sqlite3.h>
 
 #include "puente-core.h"
+#include "puente-test-connectors.h"
 #include "puente-test.h"
 
 #define KEY       "store-stress-key"

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "puente-core.h"
+#include "puente-test-connectors.h"
 #include "puente-test.h"
 
 typedef struct

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "puente-core.h"
+#include "puente-test-connectors.h"
 #include "puente-test.h"
 
 typedef struct

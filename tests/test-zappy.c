@@ -13,6 +13,7 @@
 #include <glib/gstdio.h>
 
 #include "puente-core.h"
+#include "puente-test-connectors.h"
 #include "puente-test.h"
 
 /* Distinctive, so that finding it in a log is finding the hash */

@@ -1,4 +1,7 @@
-/* puente-core.h: everything the app, the command line tool and the tests use from the core.
+/* puente-core.h: the core's front, what the app and the command line tool use from it.
+ *
+ * No connector's header: those are not on the app's include path (HACKING.md, "Layers").
+ * Tests that test a connector include it themselves, through tests/puente-test-connectors.h.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -7,8 +10,6 @@
 
 #include "puente-api-client.h"
 #include "puente-chats.h"
-#include "puente-clientify-crm.h"
-#include "puente-column-mapping.h"
 #include "puente-connection.h"
 #include "puente-credentials.h"
 #include "puente-crm.h"
@@ -16,22 +17,15 @@
 #include "puente-source-registry.h"
 #include "puente-engine.h"
 #include "puente-export-preview.h"
-#include "puente-giav-source.h"
-#include "puente-ploomes-crm.h"
 #include "puente-i18n.h"
 #include "puente-missing-fields.h"
 #include "puente-profile.h"
 #include "puente-provision.h"
 #include "puente-record.h"
 #include "puente-source.h"
-#include "puente-spreadsheet.h"
-#include "puente-spreadsheet-diff.h"
-#include "puente-spreadsheet-source.h"
-#include "puente-spreadsheet-value.h"
 #include "puente-run-lock.h"
 #include "puente-setup.h"
 #include "puente-store.h"
 #include "puente-store-repair.h"
 #include "puente-sync-job.h"
 #include "puente-validation.h"
-#include "puente-zappy-crm.h"
