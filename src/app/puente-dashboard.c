@@ -32,6 +32,7 @@
 #include "puente-profile.h"
 #include "puente-run-chart.h"
 #include "puente-schedule.h"
+#include "puente-store-async.h"
 #include "puente-sync-job.h"
 
 #define HISTORY_RUNS 30
@@ -286,34 +287,13 @@ show_last_run (PuenteDashboard     *self,
 /* ---- the runs, read on a worker --------------------------------------------------------- */
 
 static void
-runs_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
-{
-  PuenteDashboard *self = source_object;
-  g_autoptr(PuenteStore) store = NULL;
-  g_autoptr(GPtrArray) runs = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if ((store = puente_store_open (self->store_path, &error)) == NULL ||
-      (runs = puente_store_list_runs (store, self->connection->id, HISTORY_RUNS, &error)) == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  g_task_return_pointer (task, g_steal_pointer (&runs), (GDestroyNotify) g_ptr_array_unref);
-}
-
-static void
 runs_cb (GObject      *object,
          GAsyncResult *result,
          gpointer      user_data)
 {
-  PuenteDashboard *self = PUENTE_DASHBOARD (object);
+  g_autoptr(PuenteDashboard) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) runs = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autoptr(GPtrArray) runs = puente_store_list_runs_finish (result, &error);
 
   if (runs == NULL)
     {
@@ -336,10 +316,8 @@ runs_cb (GObject      *object,
 static void
 load_runs (PuenteDashboard *self)
 {
-  g_autoptr(GTask) task = g_task_new (self, self->lifetime, runs_cb, NULL);
-
-  g_task_set_source_tag (task, load_runs);
-  g_task_run_in_thread (task, runs_thread);
+  puente_store_list_runs_async (self->store_path, self->connection->id, HISTORY_RUNS, self->lifetime,
+                                runs_cb, g_object_ref (self));
 }
 
 /* ---- a sync ----------------------------------------------------------------------------- */

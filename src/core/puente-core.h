@@ -30,6 +30,7 @@
 #include "puente-spreadsheet-value.h"
 #include "puente-run-lock.h"
 #include "puente-store.h"
+#include "puente-store-async.h"
 #include "puente-store-repair.h"
 #include "puente-sync-job.h"
 #include "puente-validation.h"
