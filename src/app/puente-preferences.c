@@ -36,6 +36,7 @@
 #include "puente-jivochat-listener.h"
 #include "puente-preferences.h"
 #include "puente-schedule.h"
+#include "puente-source-registry.h"
 #include "puente-store-async.h"
 
 /* How long the time of a nightly schedule must stay put before the timer is installed: a
@@ -405,7 +406,9 @@ in_flight_changed_cb (PuentePreferences *self)
 static gboolean
 source_is_export (PuentePreferences *self)
 {
-  return g_strcmp0 (self->connection->source_kind, "giav") != 0;
+  const PuenteSourceKind *kind = puente_source_kind_lookup (self->connection->source_kind);
+
+  return kind == NULL || kind->is_export;
 }
 
 static void

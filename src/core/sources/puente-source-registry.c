@@ -125,8 +125,8 @@ open_export (const PuenteConnection  *connection,
 }
 
 static const PuenteSourceKind kinds[] = {
-  { "giav", TRUE, open_giav, remember_giav },
-  { "file", FALSE, open_export, NULL },
+  { "giav", TRUE, FALSE, open_giav, remember_giav },
+  { "file", FALSE, TRUE, open_export, NULL },
 };
 
 /**

@@ -23,6 +23,8 @@ typedef struct
 {
   const char           *id;         /* as connections store it (source_kind): "giav" */
   gboolean              needs_key;  /* its key is in the keyring (PUENTE_SERVICE_SOURCE) */
+  gboolean              is_export;  /* read from a file the management software exported
+                                     * (source_location is its path), not from a service */
   PuenteSourceOpener    open;       /* from the connection's source_location and the key */
   PuenteSourceRemember  remember;   /* NULL: it learns nothing to keep */
 } PuenteSourceKind;
