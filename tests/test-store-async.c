@@ -284,6 +284,35 @@ test_store_error (Fixture       *fixture,
   g_assert_nonnull (error);
 }
 
+/* “Start Again”: the files moved aside, the connections kept in the new store */
+static void
+test_repair (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autoptr(PuenteConnection) connection = file_connection ();
+  g_autoptr(PuenteConnection) loaded = NULL;
+  g_autoptr(PuenteStore) store = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *copy = NULL;
+
+  store = puente_store_open (fixture->path, &error);
+  g_assert_no_error (error);
+  g_assert_true (puente_store_save_connection (store, connection, &error));
+  g_clear_object (&store);
+
+  puente_store_repair_async (fixture->path, NULL, puente_test_store_result, &result);
+  copy = puente_store_repair_finish (puente_test_wait_for_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (copy);
+  g_assert_true (g_str_has_prefix (copy, fixture->path));
+  g_assert_true (g_file_test (copy, G_FILE_TEST_EXISTS));
+
+  loaded = load (fixture->path, "c", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (loaded->source_location, ==, "/tmp/export.csv");
+}
+
 /* The fields' “Check Again” for a connection that is not there */
 static void
 test_check_fields_not_set_up (Fixture       *fixture,
@@ -313,6 +342,7 @@ main (int   argc,
               test_connection_change_settings, fixture_tear_down);
   g_test_add ("/store-async/runs-and-events", Fixture, NULL, fixture_set_up, test_runs_and_events,
               fixture_tear_down);
+  g_test_add ("/store-async/repair", Fixture, NULL, fixture_set_up, test_repair, fixture_tear_down);
   g_test_add ("/store-async/store-error", Fixture, NULL, fixture_set_up, test_store_error, fixture_tear_down);
   g_test_add ("/store-async/check-fields-not-set-up", Fixture, NULL, fixture_set_up,
               test_check_fields_not_set_up, fixture_tear_down);

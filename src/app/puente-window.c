@@ -417,30 +417,13 @@ load_connection (PuenteWindow *self,
 /* ---- a damaged store, started again (puente-store-repair.c) ---------------------------- */
 
 static void
-repair_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
-{
-  g_autoptr(PuenteStore) store = NULL;
-  g_autoptr(GError) error = NULL;
-  char *copy = NULL;
-
-  store = puente_store_repair (task_data, &copy, NULL, &error);
-  if (store == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, copy, g_free);
-}
-
-static void
 repaired_cb (GObject      *object,
              GAsyncResult *result,
              gpointer      user_data)
 {
-  PuenteWindow *self = PUENTE_WINDOW (object);
+  g_autoptr(PuenteWindow) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autofree char *copy = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autofree char *copy = puente_store_repair_finish (result, &error);
   g_autofree char *basename = NULL;
   g_autofree char *message = NULL;
 
@@ -465,12 +448,9 @@ repair_action (GtkWidget  *widget,
                GVariant   *parameter)
 {
   PuenteWindow *self = PUENTE_WINDOW (widget);
-  g_autoptr(GTask) task = g_task_new (self, self->cancellable, repaired_cb, NULL);
 
   gtk_widget_action_set_enabled (widget, "win.repair", FALSE);
-  g_task_set_source_tag (task, repair_action);
-  g_task_set_task_data (task, g_strdup (self->store_path), g_free);
-  g_task_run_in_thread (task, repair_thread);
+  puente_store_repair_async (self->store_path, self->cancellable, repaired_cb, g_object_ref (self));
 }
 
 static void
