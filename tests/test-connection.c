@@ -387,6 +387,23 @@ test_crm_registry (void)
   g_assert_true (puente_crm_kind_can ("clientify", PUENTE_CRM_HAS_DEALS | PUENTE_CRM_CAN_FIND));
 }
 
+/* The sources: GIAV is a service with a key, an export a file without one. */
+static void
+test_source_registry (void)
+{
+  const PuenteSourceKind *giav = puente_source_kind_lookup ("giav");
+  const PuenteSourceKind *file = puente_source_kind_lookup ("file");
+
+  g_assert_nonnull (giav);
+  g_assert_true (giav->needs_key);
+  g_assert_false (giav->is_export);
+  g_assert_nonnull (file);
+  g_assert_false (file->needs_key);
+  g_assert_true (file->is_export);
+  g_assert_null (puente_source_kind_lookup ("sage"));
+  g_assert_null (puente_source_kind_lookup (NULL));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -394,6 +411,7 @@ main (int   argc,
   puente_test_init (&argc, &argv);
 
   g_test_add_func ("/connection/crm-registry", test_crm_registry);
+  g_test_add_func ("/connection/source-registry", test_source_registry);
   g_test_add ("/connection/max-in-flight", Fixture, "slow", fixture_set_up, test_max_in_flight,
               fixture_tear_down);
   g_test_add ("/connection/deletion", Fixture, NULL, fixture_set_up, test_deletion, fixture_tear_down);

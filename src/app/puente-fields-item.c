@@ -7,7 +7,8 @@
  * are all there the item says so and goes, and the next sync sends the records. A field
  * with another type also offers “Send as Text”, which the connection remembers.
  *
- * The run's events and the CRM are read on workers; the window never waits.
+ * The run's events and the CRM are read on workers, through the core's async calls; the
+ * window never waits.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -21,6 +22,7 @@
 #include "puente-engine.h"
 #include "puente-fields-item.h"
 #include "puente-missing-fields.h"
+#include "puente-store-async.h"
 
 struct _PuenteFieldsItem
 {
@@ -103,52 +105,34 @@ toast (PuenteFieldsItem *self,
 
 /* ---- which run: its one event, read on a worker ----------------------------------------- */
 
-static void
-event_thread (GTask        *task,
-              gpointer      source_object,
-              gpointer      task_data,
-              GCancellable *cancellable)
+/* The item, and the run whose events it asked for */
+typedef struct
 {
-  PuenteFieldsItem *self = source_object;
-  gint64 run = GPOINTER_TO_SIZE (task_data);
-  g_autoptr(PuenteStore) store = NULL;
-  g_autoptr(GPtrArray) events = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if ((store = puente_store_open (self->store_path, &error)) == NULL ||
-      (events = puente_store_list_events (store, run, -1, PUENTE_OUTCOME_FAILED, 2, &error)) == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  for (guint i = 0; i < events->len; i++)
-    if (puente_missing_fields_is_event (((PuenteEvent *) events->pdata[i])->source_id))
-      {
-        g_task_return_pointer (task, g_steal_pointer (&events->pdata[i]), (GDestroyNotify) puente_event_free);
-        return;
-      }
-
-  g_task_return_pointer (task, NULL, NULL);
-}
+  PuenteFieldsItem *self;
+  gint64            run;
+} EventsRequest;
 
 static void
-event_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
+events_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
 {
-  PuenteFieldsItem *self = PUENTE_FIELDS_ITEM (object);
+  EventsRequest *request = user_data;
+  g_autoptr(PuenteFieldsItem) self = request->self;
+  gint64 run = request->run;
   g_autoptr(GError) error = NULL;
-  PuenteEvent *event = g_task_propagate_pointer (G_TASK (result), &error);
-  gint64 run = GPOINTER_TO_SIZE (g_task_get_task_data (G_TASK (result)));
+  g_autoptr(GPtrArray) events = puente_store_list_events_finish (result, &error);
+  PuenteEvent *event = NULL;
 
+  g_free (request);
   if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     g_warning ("Could not read the run's events: %s", error->message);
   if (run != self->run)
-    {
-      g_clear_pointer (&event, puente_event_free);
-      return;  /* another run is shown since */
-    }
+    return;  /* another run is shown since */
+
+  for (guint i = 0; events != NULL && event == NULL && i < events->len; i++)
+    if (puente_missing_fields_is_event (((PuenteEvent *) events->pdata[i])->source_id))
+      event = events->pdata[i];
 
   if (event != NULL)
     show (self, event->display_name, event->message,
@@ -158,7 +142,6 @@ event_cb (GObject      *object,
       self->active = event != NULL;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACTIVE]);
     }
-  g_clear_pointer (&event, puente_event_free);
 }
 
 /**
@@ -172,7 +155,7 @@ void
 puente_fields_item_set_run (PuenteFieldsItem *self,
                             gint64            run)
 {
-  g_autoptr(GTask) task = NULL;
+  EventsRequest *request;
 
   g_return_if_fail (PUENTE_IS_FIELDS_ITEM (self));
 
@@ -190,47 +173,27 @@ puente_fields_item_set_run (PuenteFieldsItem *self,
       return;
     }
 
-  task = g_task_new (self, self->lifetime, event_cb, NULL);
-  g_task_set_source_tag (task, puente_fields_item_set_run);
-  g_task_set_task_data (task, GSIZE_TO_POINTER (run), NULL);
-  g_task_run_in_thread (task, event_thread);
+  request = g_new0 (EventsRequest, 1);
+  request->self = g_object_ref (self);
+  request->run = run;
+  puente_store_list_events_async (self->store_path, run, -1, PUENTE_OUTCOME_FAILED, 2, self->lifetime,
+                                  events_cb, request);
 }
 
 /* ---- “Check Again” and “Send as Text”, on a worker -------------------------------------- */
-
-static void
-check_thread (GTask        *task,
-              gpointer      source_object,
-              gpointer      task_data,
-              GCancellable *cancellable)
-{
-  PuenteFieldsItem *self = source_object;
-  gboolean accept = GPOINTER_TO_INT (task_data);
-  g_autoptr(PuenteStore) store = NULL;
-  g_autoptr(GError) error = NULL;
-  gboolean wrong_type = FALSE;
-
-  if ((store = puente_store_open (self->store_path, &error)) == NULL ||
-      !puente_missing_fields_check_connection (store, self->connection_id, accept, &wrong_type,
-                                               cancellable, &error))
-    {
-      g_object_set_data (G_OBJECT (task), "wrong-type", GINT_TO_POINTER (wrong_type));
-      g_task_return_error (task, g_steal_pointer (&error));
-    }
-  else
-    g_task_return_boolean (task, TRUE);
-}
 
 static void
 check_cb (GObject      *object,
           GAsyncResult *result,
           gpointer      user_data)
 {
-  PuenteFieldsItem *self = PUENTE_FIELDS_ITEM (object);
+  g_autoptr(PuenteFieldsItem) self = user_data;
   g_autoptr(GError) error = NULL;
+  gboolean wrong_type = FALSE;
+  gboolean ok = puente_missing_fields_check_connection_finish (result, &wrong_type, &error);
 
   set_busy (self, FALSE);
-  if (g_task_propagate_boolean (G_TASK (result), &error))
+  if (ok)
     {
       AdwToast *done = adw_toast_new (_("The CRM has every field Puente needs now: the next sync "
                                         "sends your records."));
@@ -242,7 +205,7 @@ check_cb (GObject      *object,
     }
   else if (g_error_matches (error, PUENTE_ENGINE_ERROR, PUENTE_ENGINE_ERROR_FIELDS_MISSING))
     {
-      show (self, NULL, error->message, GPOINTER_TO_INT (g_object_get_data (G_OBJECT (result), "wrong-type")));
+      show (self, NULL, error->message, wrong_type);
       toast (self, adw_toast_new (_("Some fields are still missing")));
     }
   else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -253,16 +216,12 @@ static void
 start_check (PuenteFieldsItem *self,
              gboolean          accept)
 {
-  g_autoptr(GTask) task = NULL;
-
   if (self->busy)
     return;
 
   set_busy (self, TRUE);
-  task = g_task_new (self, self->lifetime, check_cb, NULL);
-  g_task_set_source_tag (task, start_check);
-  g_task_set_task_data (task, GINT_TO_POINTER (accept), NULL);
-  g_task_run_in_thread (task, check_thread);
+  puente_missing_fields_check_connection_async (self->store_path, self->connection_id, accept, self->lifetime,
+                                                check_cb, g_object_ref (self));
 }
 
 /**

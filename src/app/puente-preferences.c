@@ -8,9 +8,10 @@
  *    the source is deleted in Clientify too (asked first: it cannot be undone);
  *  - the log: how long events are kept.
  *
- * Each change is saved at once, as the connection's settings (puente-connection.h), on a
- * worker thread: the worker loads the connection as stored, sets the keys that changed and
- * saves it, so that a setting changed elsewhere meanwhile is kept. Saves go one at a time,
+ * Each change is saved at once, as the connection's settings (puente-connection.h), with
+ * puente_connection_change_settings_async(): on a worker thread, it loads the connection as
+ * stored, sets the keys that changed and saves it, so that a setting changed elsewhere
+ * meanwhile is kept. Saves go one at a time,
  * in order; changes made while one is under way wait and go together in the next. After
  * each save, ::changed hands out the connection as stored. A schedule is saved once its
  * timer is installed (or written but not started, the NOT_APPLIED warning), so the setting
@@ -35,6 +36,8 @@
 #include "puente-crm-registry.h"
 #include "puente-preferences.h"
 #include "puente-schedule.h"
+#include "puente-source-registry.h"
+#include "puente-store-async.h"
 
 /* How long the time of a nightly schedule must stay put before the timer is installed: a
  * spin button's clicks from 02 to 05 install once, not three times. */
@@ -109,54 +112,6 @@ show_toast (PuentePreferences *self,
 
 /* ---- saving ------------------------------------------------------------------------------ */
 
-typedef struct
-{
-  char       *store_path;
-  char       *connection_id;
-  GHashTable *changes;
-} Save;
-
-static void
-save_free (Save *save)
-{
-  g_free (save->store_path);
-  g_free (save->connection_id);
-  g_hash_table_unref (save->changes);
-  g_free (save);
-}
-
-static void
-save_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
-{
-  Save *save = task_data;
-  g_autoptr(PuenteStore) store = NULL;
-  g_autoptr(PuenteConnection) connection = NULL;
-  g_autoptr(GError) error = NULL;
-  GHashTableIter iter;
-  gpointer key, value;
-
-  if ((store = puente_store_open (save->store_path, &error)) == NULL ||
-      (connection = puente_store_load_connection (store, save->connection_id, &error)) == NULL)
-    {
-      if (error == NULL)
-        g_set_error (&error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "No connection %s", save->connection_id);
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  g_hash_table_iter_init (&iter, save->changes);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    puente_connection_set_setting (connection, key, value);
-
-  if (!puente_store_save_connection (store, connection, &error))
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, g_steal_pointer (&connection), (GDestroyNotify) puente_connection_free);
-}
-
 static void show_connection (PuentePreferences *self);
 
 static void save_unsaved (PuentePreferences *self);
@@ -166,12 +121,12 @@ saved_cb (GObject      *object,
           GAsyncResult *result,
           gpointer      user_data)
 {
-  PuentePreferences *self = PUENTE_PREFERENCES (object);
+  g_autoptr(PuentePreferences) self = user_data;
   g_autoptr(PuenteConnection) connection = NULL;
   g_autoptr(GError) error = NULL;
 
   self->saving = FALSE;
-  connection = g_task_propagate_pointer (G_TASK (result), &error);
+  connection = puente_connection_change_settings_finish (result, &error);
   if (connection == NULL)
     {
       g_debug ("Could not save the preferences: %s", error->message);
@@ -193,23 +148,17 @@ saved_cb (GObject      *object,
 static void
 save_unsaved (PuentePreferences *self)
 {
-  g_autoptr(GTask) task = NULL;
-  Save *save;
+  g_autoptr(GHashTable) changes = NULL;
 
   if (self->saving || g_hash_table_size (self->unsaved) == 0)
     return;
 
-  save = g_new0 (Save, 1);
-  save->store_path = g_strdup (self->store_path);
-  save->connection_id = g_strdup (self->connection->id);
-  save->changes = g_steal_pointer (&self->unsaved);
+  changes = g_steal_pointer (&self->unsaved);
   self->unsaved = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 
   self->saving = TRUE;
-  task = g_task_new (self, NULL, saved_cb, NULL);
-  g_task_set_source_tag (task, save_unsaved);
-  g_task_set_task_data (task, save, (GDestroyNotify) save_free);
-  g_task_run_in_thread (task, save_thread);
+  puente_connection_change_settings_async (self->store_path, self->connection->id, changes, NULL,
+                                           saved_cb, g_object_ref (self));
 }
 
 /* @value: %NULL removes the setting */
@@ -457,7 +406,9 @@ in_flight_changed_cb (PuentePreferences *self)
 static gboolean
 source_is_export (PuentePreferences *self)
 {
-  return g_strcmp0 (self->connection->source_kind, "giav") != 0;
+  const PuenteSourceKind *kind = puente_source_kind_lookup (self->connection->source_kind);
+
+  return kind == NULL || kind->is_export;
 }
 
 static void

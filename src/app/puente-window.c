@@ -11,7 +11,7 @@
 #include "puente-chats.h"
 #include "puente-dashboard.h"
 #include "puente-sample-server.h"
-#include "puente-store.h"
+#include "puente-store-async.h"
 #include "puente-store-repair.h"
 #include "puente-window.h"
 #include "puente-wizard.h"
@@ -265,41 +265,57 @@ connection_is_complete (const PuenteConnection *connection)
          g_strcmp0 (puente_connection_get_setting (connection, "setup.complete"), "true") == 0;
 }
 
-/* ---- the sample data's sandbox, started again for a sample connection ------------------- */
-
-static void
-save_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
+/* The window, kept while the store answers, and whether a sync follows */
+typedef struct
 {
-  PuenteWindow *self = source_object;
-  g_autoptr(PuenteStore) store = NULL;
-  g_autoptr(GError) error = NULL;
+  PuenteWindow *self;
+  gboolean      sync_now;
+} Pending;
 
-  if ((store = puente_store_open (self->store_path, &error)) == NULL ||
-      !puente_store_save_connection (store, task_data, &error))
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_boolean (task, TRUE);
+static Pending *
+pending_new (PuenteWindow *self,
+             gboolean      sync_now)
+{
+  Pending *pending = g_new0 (Pending, 1);
+
+  pending->self = g_object_ref (self);
+  pending->sync_now = sync_now;
+
+  return pending;
 }
+
+/* Returns: (transfer full): the window */
+static PuenteWindow *
+pending_end (Pending  *pending,
+             gboolean *sync_now)
+{
+  PuenteWindow *self = pending->self;
+
+  *sync_now = pending->sync_now;
+  g_free (pending);
+
+  return self;
+}
+
+/* ---- the sample data's sandbox, started again for a sample connection ------------------- */
 
 static void
 sample_saved_cb (GObject      *object,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
-  PuenteWindow *self = PUENTE_WINDOW (object);
+  gboolean sync_now;
+  g_autoptr(PuenteWindow) self = pending_end (user_data, &sync_now);
   g_autoptr(GError) error = NULL;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (!puente_connection_save_finish (result, &error))
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
       g_warning ("Could not save the sample data's addresses: %s", error->message);
     }
 
-  show_dashboard (self, GPOINTER_TO_INT (user_data));
+  show_dashboard (self, sync_now);
 }
 
 static void
@@ -310,8 +326,6 @@ sample_restarted_cb (GObject      *object,
   g_autoptr(PuenteWindow) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(PuenteSampleServer) server = puente_sample_server_start_finish (result, &error);
-  g_autoptr(GTask) task = NULL;
-  gboolean sync_now = self->sync_after_sample;
 
   if (server == NULL)
     {
@@ -329,48 +343,24 @@ sample_restarted_cb (GObject      *object,
   g_free (self->connection->source_location);
   self->connection->source_location = g_strdup (puente_sample_server_get_giav_url (server));
 
-  task = g_task_new (self, self->cancellable, sample_saved_cb, GINT_TO_POINTER (sync_now));
-  g_task_set_task_data (task, puente_connection_copy (self->connection), (GDestroyNotify) puente_connection_free);
-  g_task_run_in_thread (task, save_thread);
+  puente_connection_save_async (self->store_path, self->connection, self->cancellable, sample_saved_cb,
+                                pending_new (self, self->sync_after_sample));
 }
 
 /* ---- loading the connection ------------------------------------------------------------- */
-
-static void
-load_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
-{
-  PuenteWindow *self = source_object;
-  g_autoptr(PuenteStore) store = NULL;
-  g_autoptr(GError) error = NULL;
-  PuenteConnection *connection;
-
-  if ((store = puente_store_open (self->store_path, &error)) == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  connection = puente_store_load_connection (store, CONNECTION_ID, &error);
-  if (error != NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, connection, (GDestroyNotify) puente_connection_free);
-}
 
 static void
 loaded_cb (GObject      *object,
            GAsyncResult *result,
            gpointer      user_data)
 {
-  PuenteWindow *self = PUENTE_WINDOW (object);
-  gboolean sync_now = GPOINTER_TO_INT (user_data);
+  gboolean sync_now;
+  g_autoptr(PuenteWindow) self = pending_end (user_data, &sync_now);
   g_autoptr(GError) error = NULL;
-  PuenteConnection *connection = g_task_propagate_pointer (G_TASK (result), &error);
+  PuenteConnection *connection = puente_connection_load_finish (result, &error);
 
-  if (error != NULL)
+  /* None yet is not an error: the first start */
+  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
@@ -420,39 +410,20 @@ static void
 load_connection (PuenteWindow *self,
                  gboolean      then_sync)
 {
-  g_autoptr(GTask) task = g_task_new (self, self->cancellable, loaded_cb, GINT_TO_POINTER (then_sync));
-
-  g_task_set_source_tag (task, load_connection);
-  g_task_run_in_thread (task, load_thread);
+  puente_connection_load_async (self->store_path, CONNECTION_ID, self->cancellable, loaded_cb,
+                                pending_new (self, then_sync));
 }
 
 /* ---- a damaged store, started again (puente-store-repair.c) ---------------------------- */
-
-static void
-repair_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
-{
-  g_autoptr(PuenteStore) store = NULL;
-  g_autoptr(GError) error = NULL;
-  char *copy = NULL;
-
-  store = puente_store_repair (task_data, &copy, NULL, &error);
-  if (store == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, copy, g_free);
-}
 
 static void
 repaired_cb (GObject      *object,
              GAsyncResult *result,
              gpointer      user_data)
 {
-  PuenteWindow *self = PUENTE_WINDOW (object);
+  g_autoptr(PuenteWindow) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autofree char *copy = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autofree char *copy = puente_store_repair_finish (result, &error);
   g_autofree char *basename = NULL;
   g_autofree char *message = NULL;
 
@@ -477,12 +448,9 @@ repair_action (GtkWidget  *widget,
                GVariant   *parameter)
 {
   PuenteWindow *self = PUENTE_WINDOW (widget);
-  g_autoptr(GTask) task = g_task_new (self, self->cancellable, repaired_cb, NULL);
 
   gtk_widget_action_set_enabled (widget, "win.repair", FALSE);
-  g_task_set_source_tag (task, repair_action);
-  g_task_set_task_data (task, g_strdup (self->store_path), g_free);
-  g_task_run_in_thread (task, repair_thread);
+  puente_store_repair_async (self->store_path, self->cancellable, repaired_cb, g_object_ref (self));
 }
 
 static void

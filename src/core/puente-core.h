@@ -26,6 +26,7 @@
 #include "puente-run-lock.h"
 #include "puente-setup.h"
 #include "puente-store.h"
+#include "puente-store-async.h"
 #include "puente-store-repair.h"
 #include "puente-sync-job.h"
 #include "puente-validation.h"

@@ -28,6 +28,7 @@
 #include "puente-engine.h"
 #include "puente-missing-fields.h"
 #include "puente-provision.h"
+#include "puente-session.h"
 
 /**
  * puente_missing_fields_is_event:
@@ -226,6 +227,7 @@ typedef struct
   GStrv    accepted;
   GStrv    warnings;
   gboolean wrong_type;
+  gboolean accept_wrong_types;  /* puente_missing_fields_check_connection_async() */
 } CheckData;
 
 static void
@@ -313,89 +315,111 @@ puente_missing_fields_check_finish (GAsyncResult  *result,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+/* On the worker, in a session opened on the connection: lists the CRM's fields, accepts
+ * the wrong types when asked to, and evaluates. */
 static void
-store_result_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+check_in_session (PuenteSession *session,
+                  GTask         *task,
+                  gpointer       task_data)
 {
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-/* Lists the CRM's fields, waiting on a context of this thread's own. */
-static GPtrArray *
-list_checks (PuenteCrm            *crm,
-             const PuenteProfile  *profile,
-             GCancellable         *cancellable,
-             GError              **error)
-{
-  g_autoptr(GMainContext) context = g_main_context_new ();
+  CheckData *data = task_data;
   g_autoptr(GAsyncResult) result = NULL;
-
-  g_main_context_push_thread_default (context);
-  puente_provision_check_async (crm, profile, cancellable, store_result_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (context, TRUE);
-  g_main_context_pop_thread_default (context);
-
-  return puente_provision_check_finish (result, error);
-}
-
-/**
- * puente_missing_fields_check_connection:
- * @accept_wrong_types: accept every field that has another type than the profile needs
- *   (“Send as Text”), saved in the connection's settings
- * @wrong_type: (out) (optional): whether a field stands in the way by its type
- *
- * The dashboard's “Check Again”: the same check as a run's, for @connection_id. Blocking
- * (the keyring, the CRM, SQLite): call it from a worker thread, with @store of that thread.
- *
- * Returns: %TRUE when the next run may go
- */
-gboolean
-puente_missing_fields_check_connection (PuenteStore   *store,
-                                        const char    *connection_id,
-                                        gboolean       accept_wrong_types,
-                                        gboolean      *wrong_type,
-                                        GCancellable  *cancellable,
-                                        GError       **error)
-{
-  g_autoptr(PuenteConnection) connection = NULL;
-  g_autoptr(PuenteCrm) crm = NULL;
   g_autoptr(GPtrArray) checks = NULL;
   g_auto(GStrv) accepted = NULL;
-  const PuenteProfile *profile;
+  GError *error = NULL;
 
-  g_return_val_if_fail (PUENTE_IS_STORE (store), FALSE);
-  g_return_val_if_fail (connection_id != NULL, FALSE);
-
-  if ((connection = puente_store_load_connection (store, connection_id, error)) == NULL)
-    return FALSE;
-  if ((profile = puente_profile_lookup (connection->profile)) == NULL)
+  if (!puente_session_open_crm (session, &error))
     {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                           _("Puente does not know this management software. Set up the connection again."));
-      return FALSE;
+      g_task_return_error (task, error);
+      return;
     }
-  if ((crm = puente_connection_open_crm (connection, cancellable, error)) == NULL ||
-      (checks = list_checks (crm, profile, cancellable, error)) == NULL)
-    return FALSE;
+  puente_provision_check_async (session->crm, session->profile, session->cancellable,
+                                puente_session_result_cb, &result);
+  if ((checks = puente_provision_check_finish (puente_session_wait (session, &result), &error)) == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
 
-  if (accept_wrong_types)
+  if (data->accept_wrong_types)
     {
       for (guint i = 0; i < checks->len; i++)
         {
           PuenteFieldCheck *check = g_ptr_array_index (checks, i);
 
           if (check->state == PUENTE_FIELD_STATE_WRONG_TYPE &&
-              !puente_missing_fields_accept (connection, check->field->name, error))
-            return FALSE;
+              !puente_missing_fields_accept (session->connection, check->field->name, &error))
+            {
+              g_task_return_error (task, error);
+              return;
+            }
         }
-      if (!puente_store_save_connection (store, connection, error))
-        return FALSE;
+      if (!puente_store_save_connection (session->store, session->connection, &error))
+        {
+          g_task_return_error (task, error);
+          return;
+        }
     }
 
-  accepted = puente_missing_fields_accepted (connection);
-  return evaluate (checks, (const char * const *) accepted, puente_crm_get_name (crm), NULL, wrong_type, error);
+  accepted = puente_missing_fields_accepted (session->connection);
+  if (!evaluate (checks, (const char * const *) accepted, puente_crm_get_name (session->crm), NULL,
+                 &data->wrong_type, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * puente_missing_fields_check_connection_async:
+ * @store_path: the store's file, opened on the worker
+ * @accept_wrong_types: accept every field that has another type than the profile needs
+ *   (“Send as Text”), saved in the connection's settings
+ *
+ * The dashboard's “Check Again”: the same check as a run's, for @connection_id, on a worker
+ * thread (the keyring, the CRM, SQLite).
+ */
+void
+puente_missing_fields_check_connection_async (const char          *store_path,
+                                              const char          *connection_id,
+                                              gboolean             accept_wrong_types,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  CheckData *data;
+
+  g_return_if_fail (store_path != NULL);
+  g_return_if_fail (connection_id != NULL);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, puente_missing_fields_check_connection_async);
+  data = g_new0 (CheckData, 1);
+  data->accept_wrong_types = accept_wrong_types;
+  g_task_set_task_data (task, data, (GDestroyNotify) check_data_free);
+  puente_session_run_in_thread (task, store_path, connection_id, check_in_session);
+}
+
+/**
+ * puente_missing_fields_check_connection_finish:
+ * @wrong_type: (out) (optional): whether a field stands in the way by its type
+ *
+ * Returns: %TRUE when the next run may go; otherwise %PUENTE_ENGINE_ERROR_FIELDS_MISSING,
+ *   with the sentence for the owner, or the error that kept the fields from being listed
+ */
+gboolean
+puente_missing_fields_check_connection_finish (GAsyncResult  *result,
+                                               gboolean      *wrong_type,
+                                               GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == puente_missing_fields_check_connection_async,
+                        FALSE);
+
+  if (wrong_type != NULL)
+    *wrong_type = ((CheckData *) g_task_get_task_data (G_TASK (result)))->wrong_type;
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /**

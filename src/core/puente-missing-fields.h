@@ -42,12 +42,15 @@ gboolean   puente_missing_fields_check_finish      (GAsyncResult            *res
                                                     gboolean                *wrong_type,
                                                     GError                 **error);
 
-gboolean   puente_missing_fields_check_connection  (PuenteStore             *store,
-                                                    const char              *connection_id,
-                                                    gboolean                 accept_wrong_types,
-                                                    gboolean                *wrong_type,
-                                                    GCancellable            *cancellable,
-                                                    GError                 **error);
+void       puente_missing_fields_check_connection_async  (const char          *store_path,
+                                                          const char          *connection_id,
+                                                          gboolean             accept_wrong_types,
+                                                          GCancellable        *cancellable,
+                                                          GAsyncReadyCallback  callback,
+                                                          gpointer             user_data);
+gboolean   puente_missing_fields_check_connection_finish (GAsyncResult        *result,
+                                                          gboolean            *wrong_type,
+                                                          GError             **error);
 
 gint64     puente_missing_fields_record            (PuenteStore             *store,
                                                     const char              *connection_id,

@@ -40,6 +40,35 @@ puente_session_enter (PuenteSession *session,
 }
 
 /**
+ * puente_session_load_connection:
+ * @session: a session whose store is open
+ *
+ * Loads @connection_id from the session's store as its connection, without looking its
+ * profile up (a setup left halfway may have none yet). A connection that is not in the
+ * store is %G_IO_ERROR_NOT_FOUND, the error the owner reads as "not set up yet".
+ */
+gboolean
+puente_session_load_connection (PuenteSession  *session,
+                                const char     *connection_id,
+                                GError        **error)
+{
+  GError *local_error = NULL;
+
+  g_return_val_if_fail (session->store != NULL && session->connection == NULL, FALSE);
+  g_return_val_if_fail (connection_id != NULL, FALSE);
+
+  session->connection = puente_store_load_connection (session->store, connection_id, &local_error);
+  if (session->connection != NULL)
+    return TRUE;
+
+  if (local_error == NULL)
+    local_error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                                       _("Puente is not set up yet. Open Puente and follow the setup."));
+  g_propagate_error (error, local_error);
+  return FALSE;
+}
+
+/**
  * puente_session_open:
  * @connection_id: (nullable): the connection to load; %NULL for the store alone
  *
@@ -62,14 +91,8 @@ puente_session_open (PuenteSession  *session,
   if (connection_id == NULL)
     return TRUE;
 
-  session->connection = puente_store_load_connection (session->store, connection_id, error);
-  if (session->connection == NULL)
-    {
-      if (error != NULL && *error == NULL)
-        g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                             _("Puente is not set up yet. Open Puente and follow the setup."));
-      return FALSE;
-    }
+  if (!puente_session_load_connection (session, connection_id, error))
+    return FALSE;
 
   session->profile = puente_profile_lookup (session->connection->profile);
   if (session->profile == NULL)

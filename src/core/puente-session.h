@@ -52,6 +52,9 @@ gboolean      puente_session_open            (PuenteSession  *session,
                                               const char     *connection_id,
                                               GCancellable   *cancellable,
                                               GError        **error);
+gboolean      puente_session_load_connection (PuenteSession  *session,
+                                              const char     *connection_id,
+                                              GError        **error);
 gboolean      puente_session_open_crm        (PuenteSession  *session,
                                               GError        **error);
 gboolean      puente_session_open_connectors (PuenteSession  *session,

@@ -159,3 +159,58 @@ puente_store_repair (const char  *path,
 
   return g_steal_pointer (&store);
 }
+
+static void
+repair_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  g_autoptr(PuenteStore) store = NULL;
+  GError *error = NULL;
+  char *copy = NULL;
+
+  store = puente_store_repair (task_data, &copy, NULL, &error);
+  if (store == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, copy, g_free);
+}
+
+/**
+ * puente_store_repair_async:
+ * @path: the damaged store's database file
+ *
+ * puente_store_repair() on a worker thread, for the window's “Start Again”; the new store
+ * is closed there once it has the connections.
+ */
+void
+puente_store_repair_async (const char          *path,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (path != NULL);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, puente_store_repair_async);
+  g_task_set_task_data (task, g_strdup (path), g_free);
+  g_task_run_in_thread (task, repair_thread);
+}
+
+/**
+ * puente_store_repair_finish:
+ *
+ * Returns: (transfer full): where the damaged files were moved to, or %NULL with the error
+ */
+char *
+puente_store_repair_finish (GAsyncResult  *result,
+                            GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == puente_store_repair_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -14,4 +14,11 @@ PuenteStore *puente_store_repair (const char  *path,
                                   guint       *connections_kept,
                                   GError     **error);
 
+void         puente_store_repair_async  (const char          *path,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data);
+char        *puente_store_repair_finish (GAsyncResult        *result,
+                                         GError             **error);
+
 G_END_DECLS

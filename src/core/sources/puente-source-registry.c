@@ -130,8 +130,8 @@ open_export (const PuenteConnection  *connection,
 }
 
 static const PuenteSourceKind kinds[] = {
-  { "giav", TRUE, "giav", TRUE, open_giav, remember_giav },
-  { "file", FALSE, "export", FALSE, open_export, NULL },
+  { "giav", TRUE, "giav", TRUE, FALSE, open_giav, remember_giav },
+  { "file", FALSE, "export", FALSE, TRUE, open_export, NULL },
 };
 
 /**

@@ -28,6 +28,8 @@ typedef struct
    * Cliente_PUT does. FALSE: an export, whose write-back only adds a row to a changes file
    * beside it for the owner to import; until then, the next export says the old value. */
   gboolean              write_back_in_place;
+  gboolean              is_export;  /* read from a file the management software exported
+                                     * (source_location is its path), not from a service */
   PuenteSourceOpener    open;       /* from the connection's source_location and the key */
   PuenteSourceRemember  remember;   /* NULL: it learns nothing to keep */
 } PuenteSourceKind;

@@ -1,0 +1,228 @@
+/* puente-dashboard-status.c
+ *
+ * The dashboard at a glance (design.md, "Dashboard"): how the last sync went and when,
+ * when the next one is, what goes where (arrows), and the badge of “Needs You”. The runs
+ * are read on a worker (puente_store_list_runs_async()) after each sync; the same runs
+ * feed the chart of the recent syncs.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "puente-dashboard"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "puente-connection.h"
+#include "puente-crm-registry.h"
+#include "puente-dashboard-private.h"
+#include "puente-profile.h"
+#include "puente-schedule.h"
+#include "puente-store-async.h"
+
+#define HISTORY_RUNS 30
+
+const char *
+puente_dashboard_run_state_sentence (const char *state)
+{
+  if (g_strcmp0 (state, "succeeded") == 0)
+    return _("Everything was sent");
+  if (g_strcmp0 (state, "finished-with-failures") == 0)
+    return _("Finished, but some records could not be sent: see “Needs You”");
+  if (g_strcmp0 (state, "failed") == 0)
+    return _("Did not finish: see “Needs You” and try again");
+  if (g_strcmp0 (state, "cancelled") == 0)
+    return _("Cancelled");
+  if (g_strcmp0 (state, "braked") == 0)
+    return _("Held back: it would have changed too much at once");
+  if (g_strcmp0 (state, "running") == 0)
+    return _("Running");
+  if (g_strcmp0 (state, "interrupted") == 0)
+    return _("Stopped before it finished (the computer was turned off, or its disk was full): "
+             "the next sync goes on from there");
+
+  return state;
+}
+
+static char *
+relative_time (gint64 unix_time)
+{
+  g_autoptr(GDateTime) then = g_date_time_new_from_unix_local (unix_time);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  GTimeSpan span = g_date_time_difference (now, then);
+
+  if (span < G_TIME_SPAN_MINUTE)
+    return g_strdup (_("Just now"));
+  if (span < G_TIME_SPAN_HOUR)
+    return g_strdup_printf (g_dngettext (NULL, "%d minute ago", "%d minutes ago",
+                                         (int) (span / G_TIME_SPAN_MINUTE)),
+                            (int) (span / G_TIME_SPAN_MINUTE));
+  if (g_date_time_get_day_of_year (now) == g_date_time_get_day_of_year (then) &&
+      g_date_time_get_year (now) == g_date_time_get_year (then))
+    /* Translators: a time today, as in “Today at 14:05” */
+    return g_date_time_format (then, _("Today at %H:%M"));
+
+  /* Translators: a date and time, as in “21/11/2026 at 02:00” */
+  return g_date_time_format (then, _("%x at %H:%M"));
+}
+
+static char *
+when_next (GDateTime *next)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  GTimeSpan span = g_date_time_difference (next, now);
+
+  if (span < G_TIME_SPAN_HOUR)
+    return g_strdup_printf (g_dngettext (NULL, "in %d minute", "in %d minutes",
+                                         (int) MAX (1, span / G_TIME_SPAN_MINUTE)),
+                            (int) MAX (1, span / G_TIME_SPAN_MINUTE));
+  if (g_date_time_get_day_of_year (now) == g_date_time_get_day_of_year (next))
+    /* Translators: the next sync, as in “today at 23:00” */
+    return g_date_time_format (next, _("today at %H:%M"));
+
+  /* Translators: the next sync, as in “tomorrow at 02:00” */
+  return g_date_time_format (next, _("tomorrow at %H:%M"));
+}
+
+void
+puente_dashboard_show_next_run (PuenteDashboard *self)
+{
+  const char *text = puente_connection_get_setting (self->connection, "schedule");
+  PuenteSchedule schedule = PUENTE_SCHEDULE_DEFAULT;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) next = NULL;
+  g_autofree char *description = NULL;
+
+  if (text == NULL || !puente_schedule_from_string (text, &schedule))
+    schedule.kind = PUENTE_SCHEDULE_MANUAL;
+  description = puente_schedule_describe (&schedule);
+  next = puente_schedule_next_run (&schedule, now);
+
+  if (next != NULL)
+    {
+      g_autofree char *when = when_next (next);
+      /* Translators: the schedule, then when the next sync is, e.g. “Every night at 02:00 — next: tomorrow at 02:00” */
+      g_autofree char *subtitle = g_strdup_printf (_("%s — next: %s"), description, when);
+
+      adw_action_row_set_subtitle (self->next_run_row, subtitle);
+    }
+  else
+    adw_action_row_set_subtitle (self->next_run_row, description);
+}
+
+/* What goes where, with arrows (design.md): clients from the management software, files
+ * from it too, and consent one way or both ways as the profile says. */
+void
+puente_dashboard_show_flows (PuenteDashboard *self)
+{
+  const PuenteProfile *profile = puente_profile_lookup (self->connection->profile);
+  const char *source = profile != NULL ? profile->name : self->connection->profile;
+  gboolean both = profile != NULL && profile->consent_owner == PUENTE_CONSENT_OWNER_BOTH;
+  const char *crm = puente_connection_get_crm_name (self->connection);
+  g_autofree char *one_way = g_strdup_printf ("%s → %s", source, crm);
+  g_autofree char *two_ways = g_strdup_printf ("%s ⇄ %s", source, crm);
+  /* Translators: read by screen readers for the arrow “GIAV → Clientify” */
+  g_autofree char *one_way_spoken = g_strdup_printf (_("From %s to %s"), source, crm);
+  /* Translators: read by screen readers for the arrow “GIO Web ⇄ Clientify” */
+  g_autofree char *two_ways_spoken = g_strdup_printf (_("Both ways between %s and %s"), source, crm);
+  /* A CRM without deals (Zappy) gets no files */
+  gboolean files = profile != NULL && profile->has_files &&
+                   puente_crm_kind_can (self->connection->crm, PUENTE_CRM_HAS_DEALS);
+
+  gtk_label_set_text (self->clients_flow_label, one_way);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->clients_flow_label),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, one_way_spoken, -1);
+  gtk_label_set_text (self->files_flow_label, one_way);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->files_flow_label),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, one_way_spoken, -1);
+  gtk_widget_set_visible (GTK_WIDGET (self->files_flow_row), files);
+  gtk_label_set_text (self->consent_flow_label, both ? two_ways : one_way);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->consent_flow_label),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, both ? two_ways_spoken : one_way_spoken, -1);
+}
+
+/* The badge: the last sync's records that need the owner, and the chats given up. */
+void
+puente_dashboard_show_attention_count (PuenteDashboard *self)
+{
+  guint count = self->attention + puente_chats_item_get_count (self->chats_item);
+
+  adw_view_stack_page_set_needs_attention (self->attention_page, count > 0);
+  adw_view_stack_page_set_badge_number (self->attention_page, count);
+}
+
+static void
+show_last_run (PuenteDashboard     *self,
+               const PuenteRunInfo *info)
+{
+  g_autofree char *when = NULL;
+  g_autofree char *subtitle = NULL;
+  guint attention;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->held_row), info != NULL && g_strcmp0 (info->state, "braked") == 0);
+  if (info == NULL)
+    {
+      adw_action_row_set_subtitle (self->last_run_row, _("Not yet"));
+      self->attention = 0;
+      puente_dashboard_show_attention_count (self);
+      return;
+    }
+
+  when = relative_time (info->finished != 0 ? info->finished : info->started);
+  /* Translators: when — what happened, e.g. “5 minutes ago — Everything was sent” */
+  subtitle = g_strdup_printf (_("%s — %s"), when, puente_dashboard_run_state_sentence (info->state));
+  adw_action_row_set_subtitle (self->last_run_row, subtitle);
+  gtk_image_set_from_icon_name (self->last_run_icon,
+                                g_strcmp0 (info->state, "succeeded") == 0 ? "emblem-ok-symbolic"
+                                : g_strcmp0 (info->state, "running") == 0 ? "emblem-synchronizing-symbolic"
+                                : "dialog-warning-symbolic");
+
+  /* The records that need the owner are the last sync's. */
+  attention = info->counts[PUENTE_OUTCOME_SKIPPED] + info->counts[PUENTE_OUTCOME_CONFLICT] +
+              info->counts[PUENTE_OUTCOME_FAILED];
+  self->attention = attention;
+  puente_dashboard_show_attention_count (self);
+  if (self->last_run != info->id)
+    {
+      self->last_run = info->id;
+      puente_log_view_set_run (self->attention_view, info->id);
+    }
+  puente_fields_item_set_run (self->fields_item, g_strcmp0 (info->state, "failed") == 0 ? info->id : 0);
+}
+
+/* ---- the runs, read on a worker --------------------------------------------------------- */
+
+static void
+runs_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(PuenteDashboard) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) runs = puente_store_list_runs_finish (result, &error);
+
+  if (runs == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("Could not read the runs: %s", error->message);
+      return;
+    }
+
+  /* A chat from JivoChat is a run of its own (trigger "webhook", see puente-jivochat.c):
+   * the chart and "Last sync" are about syncs; the chats are in the log. */
+  for (guint i = runs->len; i > 0; i--)
+    if (g_strcmp0 (((PuenteRunInfo *) g_ptr_array_index (runs, i - 1))->trigger, "webhook") == 0)
+      g_ptr_array_remove_index (runs, i - 1);
+
+  puente_run_chart_set_runs (self->chart, runs);
+  if (!self->running)
+    show_last_run (self, runs->len > 0 ? g_ptr_array_index (runs, 0) : NULL);
+}
+
+void
+puente_dashboard_load_runs (PuenteDashboard *self)
+{
+  puente_store_list_runs_async (self->store_path, self->connection->id, HISTORY_RUNS, self->lifetime,
+                                runs_cb, g_object_ref (self));
+}

@@ -1,0 +1,373 @@
+/* puente-store-async.c
+ *
+ * The windows never open the store: a store belongs to the thread that opened it, and
+ * SQLite may wait on another process's lock, so the main thread must not touch it (see
+ * HACKING.md, "The store, shared by every process"). What they read and save goes through
+ * these calls instead, each a GTask run on a worker in a session of its own
+ * (puente-session.c), which opens the store there and closes it when the call answers:
+ * loading a connection and saving it, changing some of its settings (what the preferences
+ * do: load, apply, save, on one thread so that no other change slips in between), and
+ * listing the runs and a run's events.
+ *
+ * The event log itself is read by PuenteEventList, a page at a time, on its own thread.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "puente-store"
+
+#include "config.h"
+
+#include "puente-session.h"
+#include "puente-store-async.h"
+
+/* What one call asks, kept with its task */
+typedef struct
+{
+  char             *connection_id;
+  PuenteConnection *connection;  /* to save */
+  GHashTable       *changes;     /* setting -> value, or NULL to remove it */
+  guint             limit;
+  gint64            run;
+  int               entity;
+  int               outcome;
+} Request;
+
+static void
+request_free (Request *request)
+{
+  g_free (request->connection_id);
+  g_clear_pointer (&request->connection, puente_connection_free);
+  g_clear_pointer (&request->changes, g_hash_table_unref);
+  g_free (request);
+}
+
+/* A task for @source_tag, with a request for @connection_id; the caller fills the rest. */
+static GTask *
+request_task (gpointer              source_tag,
+              const char           *connection_id,
+              GCancellable         *cancellable,
+              GAsyncReadyCallback   callback,
+              gpointer              user_data,
+              Request             **request)
+{
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  *request = g_new0 (Request, 1);
+  (*request)->connection_id = g_strdup (connection_id);
+  g_task_set_task_data (task, *request, (GDestroyNotify) request_free);
+
+  return task;
+}
+
+/* ---- a connection ----------------------------------------------------------------------- */
+
+static void
+load_in_session (PuenteSession *session,
+                 GTask         *task,
+                 gpointer       task_data)
+{
+  Request *request = task_data;
+  GError *error = NULL;
+
+  if (!puente_session_load_connection (session, request->connection_id, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, g_steal_pointer (&session->connection), (GDestroyNotify) puente_connection_free);
+}
+
+/**
+ * puente_connection_load_async:
+ * @store_path: the store's file, opened on the worker
+ * @connection_id: the connection to load
+ *
+ * Loads a connection from the store on a worker thread, as it is, whether or not its setup
+ * is complete.
+ */
+void
+puente_connection_load_async (const char          *store_path,
+                              const char          *connection_id,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Request *request;
+
+  g_return_if_fail (store_path != NULL);
+  g_return_if_fail (connection_id != NULL);
+
+  task = request_task (puente_connection_load_async, connection_id, cancellable, callback, user_data, &request);
+  puente_session_run_in_thread (task, store_path, NULL, load_in_session);
+}
+
+/**
+ * puente_connection_load_finish:
+ *
+ * Returns: (transfer full): the connection; %NULL with %G_IO_ERROR_NOT_FOUND when the store
+ *   has none by that id (Puente is not set up yet), or with the store's error
+ */
+PuenteConnection *
+puente_connection_load_finish (GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == puente_connection_load_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+save_in_session (PuenteSession *session,
+                 GTask         *task,
+                 gpointer       task_data)
+{
+  Request *request = task_data;
+  GError *error = NULL;
+
+  if (!puente_store_save_connection (session->store, request->connection, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * puente_connection_save_async:
+ * @connection: the connection to save; copied
+ *
+ * Saves @connection, with its settings, on a worker thread: it replaces the one of the same
+ * id, or adds it.
+ */
+void
+puente_connection_save_async (const char             *store_path,
+                              const PuenteConnection *connection,
+                              GCancellable           *cancellable,
+                              GAsyncReadyCallback     callback,
+                              gpointer                user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Request *request;
+
+  g_return_if_fail (store_path != NULL);
+  g_return_if_fail (connection != NULL);
+
+  task = request_task (puente_connection_save_async, connection->id, cancellable, callback, user_data, &request);
+  request->connection = puente_connection_copy (connection);
+  puente_session_run_in_thread (task, store_path, NULL, save_in_session);
+}
+
+/**
+ * puente_connection_save_finish:
+ *
+ * Returns: whether the connection was saved
+ */
+gboolean
+puente_connection_save_finish (GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == puente_connection_save_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+change_in_session (PuenteSession *session,
+                   GTask         *task,
+                   gpointer       task_data)
+{
+  Request *request = task_data;
+  GError *error = NULL;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (!puente_session_load_connection (session, request->connection_id, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  g_hash_table_iter_init (&iter, request->changes);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    puente_connection_set_setting (session->connection, key, value);
+
+  if (!puente_store_save_connection (session->store, session->connection, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, g_steal_pointer (&session->connection), (GDestroyNotify) puente_connection_free);
+}
+
+/**
+ * puente_connection_change_settings_async:
+ * @connection_id: the connection to change
+ * @changes: (element-type utf8 utf8): setting -> its new value, or %NULL to remove it;
+ *   copied
+ *
+ * Changes some of a connection's settings on a worker thread: loads the connection as the
+ * store has it, applies @changes and saves it, leaving its other settings as they are.
+ */
+void
+puente_connection_change_settings_async (const char          *store_path,
+                                         const char          *connection_id,
+                                         GHashTable          *changes,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Request *request;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_return_if_fail (store_path != NULL);
+  g_return_if_fail (connection_id != NULL);
+  g_return_if_fail (changes != NULL);
+
+  task = request_task (puente_connection_change_settings_async, connection_id, cancellable, callback,
+                       user_data, &request);
+  request->changes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_hash_table_iter_init (&iter, changes);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    g_hash_table_insert (request->changes, g_strdup (key), g_strdup (value));
+  puente_session_run_in_thread (task, store_path, NULL, change_in_session);
+}
+
+/**
+ * puente_connection_change_settings_finish:
+ *
+ * Returns: (transfer full): the connection as saved; %NULL with %G_IO_ERROR_NOT_FOUND when
+ *   the store has none by that id, or with the store's error
+ */
+PuenteConnection *
+puente_connection_change_settings_finish (GAsyncResult  *result,
+                                          GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == puente_connection_change_settings_async,
+                        NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---- the runs and their events ---------------------------------------------------------- */
+
+static void
+runs_in_session (PuenteSession *session,
+                 GTask         *task,
+                 gpointer       task_data)
+{
+  Request *request = task_data;
+  GError *error = NULL;
+  GPtrArray *runs = puente_store_list_runs (session->store, request->connection_id, request->limit, &error);
+
+  if (runs == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, runs, (GDestroyNotify) g_ptr_array_unref);
+}
+
+/**
+ * puente_store_list_runs_async:
+ * @connection_id: the connection whose runs to list
+ * @limit: the most runs to give
+ *
+ * Lists a connection's last runs on a worker thread (puente_store_list_runs()).
+ */
+void
+puente_store_list_runs_async (const char          *store_path,
+                              const char          *connection_id,
+                              guint                limit,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Request *request;
+
+  g_return_if_fail (store_path != NULL);
+  g_return_if_fail (connection_id != NULL);
+
+  task = request_task (puente_store_list_runs_async, connection_id, cancellable, callback, user_data, &request);
+  request->limit = limit;
+  puente_session_run_in_thread (task, store_path, NULL, runs_in_session);
+}
+
+/**
+ * puente_store_list_runs_finish:
+ *
+ * Returns: (transfer full) (element-type PuenteRunInfo): the runs, the last one first
+ */
+GPtrArray *
+puente_store_list_runs_finish (GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == puente_store_list_runs_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+events_in_session (PuenteSession *session,
+                   GTask         *task,
+                   gpointer       task_data)
+{
+  Request *request = task_data;
+  GError *error = NULL;
+  GPtrArray *events = puente_store_list_events (session->store, request->run, request->entity,
+                                                request->outcome, request->limit, &error);
+
+  if (events == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, events, (GDestroyNotify) g_ptr_array_unref);
+}
+
+/**
+ * puente_store_list_events_async:
+ * @run: a run, or 0 for every run
+ * @entity: a #PuenteEntity, or -1 for all
+ * @outcome: a #PuenteOutcome, or -1 for all
+ * @limit: the most events to give, oldest first
+ *
+ * Lists events on a worker thread (puente_store_list_events()). A whole log is read with
+ * #PuenteEventList instead.
+ */
+void
+puente_store_list_events_async (const char          *store_path,
+                                gint64               run,
+                                int                  entity,
+                                int                  outcome,
+                                guint                limit,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Request *request;
+
+  g_return_if_fail (store_path != NULL);
+
+  task = request_task (puente_store_list_events_async, NULL, cancellable, callback, user_data, &request);
+  request->run = run;
+  request->entity = entity;
+  request->outcome = outcome;
+  request->limit = limit;
+  puente_session_run_in_thread (task, store_path, NULL, events_in_session);
+}
+
+/**
+ * puente_store_list_events_finish:
+ *
+ * Returns: (transfer full) (element-type PuenteEvent): the events
+ */
+GPtrArray *
+puente_store_list_events_finish (GAsyncResult  *result,
+                                 GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == puente_store_list_events_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
