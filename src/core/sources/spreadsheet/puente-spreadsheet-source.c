@@ -258,8 +258,6 @@ static void
 append_cell (GString    *line,
              const char *value)
 {
-  g_autofree char *quoted = NULL;
-
   if (line->len > 0)
     g_string_append_c (line, ';');
   if (value == NULL)
