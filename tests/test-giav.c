@@ -1359,6 +1359,77 @@ test_double_is_strict (void)
   }
 }
 
+/* The double's Cliente_PUT: what the WSDL requires, its types, and a full replacement */
+static void
+test_double_put_is_strict (void)
+{
+  g_autoptr(PuenteTestSandbox) sandbox = puente_test_sandbox_start (NULL);
+  g_autoptr(Recorder) recorder = recorder_new (sandbox->giav_url);
+  g_autoptr(PuenteSource) source = make_source (recorder->url, "sandbox");
+  g_autoptr(PuenteRecord) changes = puente_record_new (PUENTE_ENTITY_CONTACT);
+  g_autoptr(GHashTable) after = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *missing = NULL;
+  g_autofree char *typed = NULL;
+  g_autofree char *inner = NULL;
+  g_autofree char *without = NULL;
+  g_autofree char *without_email = NULL;
+  g_autofree char *replaced = NULL;
+  const char *put = NULL;
+  const char *start, *end;
+  guint status;
+
+  /* A required element left out: a Fault, as GIAV answers "Encoding missing property" */
+  missing = soap_call (sandbox->giav_url, "Cliente_PUT",
+                       "<apikey>sandbox</apikey><idCliente>1001</idCliente><tipoCliente>Particular</tipoCliente>"
+                       "<email>x@example.es</email>", &status);
+  g_assert_cmpuint (status, ==, 500);
+  g_assert_nonnull (strstr (missing, "Encoding missing property: creditoImporte"));
+  typed = soap_call (sandbox->giav_url, "Cliente_PUT",
+                     "<apikey>sandbox</apikey><idCliente>1001</idCliente><tipoCliente>Cliente VIP</tipoCliente>", &status);
+  g_assert_cmpuint (status, ==, 500);
+  g_assert_nonnull (strstr (typed, "Cliente VIP"));
+
+  /* The connector's own PUT, taken apart */
+  changes->id = g_strdup ("1001");
+  puente_record_set (changes, PUENTE_FIELD_PROVINCE, "Comunidad de Madrid");
+  g_assert_true (write_back (source, changes, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < recorder->bodies->len; i++)
+    if (strstr (recorder->actions->pdata[i], "Cliente_PUT") != NULL)
+      put = recorder->bodies->pdata[i];
+  g_assert_nonnull (put);
+  start = strstr (put, "<apikey>");
+  end = strstr (put, "</Cliente_PUT>");
+  g_assert_true (start != NULL && end != NULL);
+  inner = g_strndup (start, end - start);
+
+  /* Without one of its required elements it is a Fault, and nothing changes */
+  {
+    g_autoptr(GRegex) credit = g_regex_new ("<creditoImporte>[^<]*</creditoImporte>", 0, 0, NULL);
+
+    without = g_regex_replace_literal (credit, inner, -1, 0, "", 0, NULL);
+    g_assert_cmpstr (without, !=, inner);
+    g_free (missing);
+    missing = soap_call (sandbox->giav_url, "Cliente_PUT", without, &status);
+    g_assert_cmpuint (status, ==, 500);
+    g_assert_nonnull (strstr (missing, "Encoding missing property: creditoImporte"));
+  }
+
+  /* Without an optional one, it is emptied: a full replacement */
+  {
+    g_autoptr(GRegex) email = g_regex_new ("<email>[^<]*</email>", 0, 0, NULL);
+
+    without_email = g_regex_replace_literal (email, inner, -1, 0, "", 0, NULL);
+    g_assert_cmpstr (without_email, !=, inner);
+    replaced = soap_call (sandbox->giav_url, "Cliente_PUT", without_email, &status);
+    g_assert_cmpuint (status, ==, 200);
+    after = raw_client (sandbox, "1001");
+    g_assert_false (g_hash_table_contains (after, "Email"));
+    g_assert_cmpstr (g_hash_table_lookup (after, "Provincia"), ==, "<Provincia>Comunidad de Madrid</Provincia>");
+  }
+}
+
 /* ---- faults ------------------------------------------------------------------------------- */
 
 static void
@@ -1530,6 +1601,7 @@ main (int   argc,
   g_test_add_func ("/giav/parse/dates", test_parse_dates);
   g_test_add_func ("/giav/requests-follow-wsdl", test_requests_follow_wsdl);
   g_test_add_func ("/giav/double-is-strict", test_double_is_strict);
+  g_test_add_func ("/giav/double-put-is-strict", test_double_put_is_strict);
   g_test_add_func ("/giav/fault/server-errors", test_fault_server_errors);
   g_test_add_func ("/giav/fault/dropped-connections", test_fault_dropped_connections);
   g_test_add_func ("/giav/fault/malformed-answers", test_fault_malformed_answers);

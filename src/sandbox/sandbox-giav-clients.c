@@ -131,7 +131,8 @@ giav_handle_cliente_get (Call *call)
 }
 
 /* Full replacement: every WsCliente member that Cliente_PUT takes is replaced by what the
- * request says, and emptied when the request leaves it out */
+ * request says, and emptied when the request leaves it out. The put fault (see
+ * sandbox-giav.c) leaves one member as it was, or changes one more. */
 void
 giav_handle_cliente_put (Call *call)
 {
@@ -155,7 +156,7 @@ giav_handle_cliente_put (Call *call)
       const Part *part = &giav_cliente_put_parts[i];
       xmlNode *node = giav_call_node (call, part->name);
 
-      if (part->stored_as == NULL)
+      if (part->stored_as == NULL || g_strcmp0 (part->stored_as, call->self->put_ignores) == 0)
         continue;
 
       if (node == NULL || puente_xml_is_nil (node))
@@ -169,6 +170,8 @@ giav_handle_cliente_put (Call *call)
           json_object_set_string_member (client, part->stored_as, text);
         }
     }
+  if (call->self->put_also != NULL)
+    json_object_set_string_member (client, call->self->put_also, PUT_ALSO_VALUE);
   modified = giav_format_local (now);
   json_object_set_string_member (client, "FechaModificacion", modified);
   sandbox_service_changed (&call->self->service);

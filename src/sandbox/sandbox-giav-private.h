@@ -29,6 +29,7 @@ G_BEGIN_DECLS
 #define CONTROL_CLIENTS    "giav/clients"
 #define CONTROL_TOUCH      "giav/clients/touch"
 #define CONTROL_FILES      "giav/files"
+#define CONTROL_PUT        "giav/put"
 #define GENERATED_FIRST_ID      2001  /* the first generated client's Id */
 #define GENERATED_FIRST_FILE_ID 6001  /* the first generated file's Id */
 #define NS_SOAP            "http://schemas.xmlsoap.org/soap/envelope/"
@@ -73,6 +74,7 @@ G_BEGIN_DECLS
 /* What the double keeps beside the WSDL's members (not part of any answer) */
 #define HIDDEN_CREATED  "#created"   /* a client's creation, for modoFecha=Creacion */
 #define HIDDEN_MODIFIED "#modified"  /* a file's last change: WsExpediente has no such member */
+#define PUT_ALSO_VALUE  "Cambiado por GIAV"  /* what the put?also= fault writes: INVENTED */
 
 #define FILE_TYPE_NAME  "Individual"  /* NombreTipoExpediente of the demo files */
 #define OFFICE_CODE     "CENTRAL"     /* CodigoOficina of the demo files */
@@ -131,6 +133,8 @@ struct _SandboxGiav
   GPtrArray      *files;    /* JsonObject, by Id */
   GPtrArray      *stages;   /* JsonObject */
   gboolean        dates_only;  /* --giav-dates-only: a time of day in a filter is a Fault */
+  char           *put_ignores; /* a WsCliente member Cliente_PUT leaves as it was, or NULL */
+  char           *put_also;    /* a WsCliente member Cliente_PUT changes too, or NULL */
 };
 
 struct _Call

@@ -415,5 +415,9 @@ giav_load (gpointer   data,
 void
 giav_reset (gpointer data)
 {
+  SandboxGiav *self = data;
+
+  g_clear_pointer (&self->put_ignores, g_free);
+  g_clear_pointer (&self->put_also, g_free);
   giav_load_demo (data);
 }

@@ -39,6 +39,11 @@
  *                                               clients and every stage: {"files": TOTAL}
  *   POST /__sandbox/giav/clients/touch?count=K  K generated clients edited now (a new phone
  *                                               number, FechaModificacion now): {"touched": K}
+ * and one fault, for the write-back's confirmation (a reset ends it):
+ *   POST /__sandbox/giav/put?ignore=MEMBER      Cliente_PUT leaves that WsCliente member as
+ *                                               it was, whatever the request says
+ *   POST /__sandbox/giav/put?also=MEMBER        Cliente_PUT also writes "Cambiado por GIAV"
+ *                                               into that member; both: {"put": "set"}
  *
  * This file holds the double itself: its routes, the SOAP call (the SOAPAction, the
  * envelope, the key), its own /__sandbox/ requests. The rest is split by concern over
@@ -242,6 +247,31 @@ giav_throttled (gpointer           data,
 
 /* ---- Its own /__sandbox/ requests -------------------------------------------------------- */
 
+/* POST giav/put?ignore=MEMBER&also=MEMBER: how Cliente_PUT misbehaves from now on */
+static void
+put_fault_control (SandboxGiav       *self,
+                   SoupServerMessage *msg,
+                   GHashTable        *params)
+{
+  const char *ignore = params != NULL ? g_hash_table_lookup (params, "ignore") : NULL;
+  const char *also = params != NULL ? g_hash_table_lookup (params, "also") : NULL;
+  const char *answer = "{\"put\": \"set\"}";
+
+  if (!g_str_equal (soup_server_message_get_method (msg), SOUP_METHOD_POST) ||
+      (ignore == NULL && also == NULL))
+    {
+      answer_html (msg, SOUP_STATUS_BAD_REQUEST, not_found_page);
+      return;
+    }
+
+  g_free (self->put_ignores);
+  self->put_ignores = g_strdup (ignore);
+  g_free (self->put_also);
+  self->put_also = g_strdup (also);
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, answer, strlen (answer));
+}
+
 static gboolean
 giav_control (gpointer           data,
               SoupServerMessage *msg,
@@ -258,6 +288,12 @@ giav_control (gpointer           data,
 
   if (g_str_has_suffix (trimmed, "/"))
     trimmed[strlen (trimmed) - 1] = '\0';
+  params = query != NULL ? g_uri_parse_params (query, -1, "&", G_URI_PARAMS_NONE, NULL) : NULL;
+  if (g_str_equal (trimmed, CONTROL_PUT))
+    {
+      put_fault_control (self, msg, params);
+      return TRUE;
+    }
   if (g_str_equal (trimmed, CONTROL_CLIENTS) || g_str_equal (trimmed, CONTROL_TOUCH))
     most = 100000;
   else if (g_str_equal (trimmed, CONTROL_FILES))
@@ -265,7 +301,6 @@ giav_control (gpointer           data,
   else
     return FALSE;
 
-  params = query != NULL ? g_uri_parse_params (query, -1, "&", G_URI_PARAMS_NONE, NULL) : NULL;
   if (!g_str_equal (soup_server_message_get_method (msg), SOUP_METHOD_POST) || params == NULL ||
       !g_ascii_string_to_unsigned (g_hash_table_lookup (params, "count"), 10, 1, most, &count, NULL))
     {
@@ -339,6 +374,8 @@ sandbox_giav_free (SandboxGiav *self)
   g_clear_pointer (&self->clients, g_ptr_array_unref);
   g_clear_pointer (&self->files, g_ptr_array_unref);
   g_clear_pointer (&self->stages, g_ptr_array_unref);
+  g_free (self->put_ignores);
+  g_free (self->put_also);
   if (self->key != NULL)
     memset (self->key, 0, strlen (self->key));
   g_free (self->key);
