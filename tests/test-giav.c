@@ -715,7 +715,8 @@ test_write_back (void)
   puente_record_set (changes, PUENTE_FIELD_COUNTRY, "Portugal");  /* Cliente_PUT has no country */
   g_assert_true (write_back (source, changes, &error));
   g_assert_no_error (error);
-  g_assert_cmpuint (puente_test_sandbox_count (sandbox, "POST", "Cliente_GET"), ==, 2);
+  /* raw_client()'s, the write-back's, and its confirmation after the PUT */
+  g_assert_cmpuint (puente_test_sandbox_count (sandbox, "POST", "Cliente_GET"), ==, 3);
   g_assert_cmpuint (puente_test_sandbox_count (sandbox, "POST", "Cliente_PUT"), ==, 1);
 
   after = raw_client (sandbox, "1006");
@@ -757,6 +758,112 @@ test_write_back (void)
   g_assert_false (write_back (source, unknown, &error));
   g_assert_error (error, PUENTE_API_ERROR, PUENTE_API_ERROR_INVALID);
   g_assert_nonnull (strstr (error->message, "999999"));
+}
+
+/* Issue 16: a CRM correction of a person's surname and email reaches GIAV in one Cliente_PUT
+ * for that client, confirmed by a Cliente_GET; nothing else of it, nor of any other client,
+ * changes */
+static void
+test_write_back_contact (void)
+{
+  g_autoptr(PuenteTestSandbox) sandbox = puente_test_sandbox_start (NULL);
+  g_autoptr(PuenteSource) source = make_source (sandbox->giav_url, "sandbox");
+  g_autoptr(GHashTable) before = raw_client (sandbox, "1001");
+  g_autoptr(GHashTable) other_before = raw_client (sandbox, "1002");
+  g_autoptr(GHashTable) after = NULL;
+  g_autoptr(GHashTable) other_after = NULL;
+  g_autoptr(PuenteRecord) changes = puente_record_new (PUENTE_ENTITY_CONTACT);
+  g_autoptr(GError) error = NULL;
+  const char *changed[] = { "Apellidos", "Email", "FechaModificacion", NULL };
+  const char *unchanged[] = { NULL };
+  guint gets = puente_test_sandbox_count (sandbox, "POST", "Cliente_GET");
+
+  changes->id = g_strdup ("1001");
+  puente_record_set (changes, PUENTE_FIELD_FIRST_NAME, "María");  /* as GIAV has it */
+  puente_record_set (changes, PUENTE_FIELD_LAST_NAME, "García Ortega");
+  puente_record_set (changes, PUENTE_FIELD_EMAIL, "maria.garcia.ortega@example.es");
+  g_assert_true (write_back (source, changes, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (puente_test_sandbox_count (sandbox, "POST", "Cliente_PUT"), ==, 1);
+  g_assert_cmpuint (puente_test_sandbox_count (sandbox, "POST", "Cliente_GET"), ==, gets + 2);
+
+  after = raw_client (sandbox, "1001");
+  g_assert_cmpstr (g_hash_table_lookup (after, "Apellidos"), ==, "<Apellidos>García Ortega</Apellidos>");
+  g_assert_cmpstr (g_hash_table_lookup (after, "Email"), ==, "<Email>maria.garcia.ortega@example.es</Email>");
+  g_assert_cmpstr (g_hash_table_lookup (after, "Documento"), ==, "<Documento>12345678Z</Documento>");
+  assert_unchanged_but (before, after, changed);
+
+  /* Another client: not a member changed */
+  other_after = raw_client (sandbox, "1002");
+  assert_unchanged_but (other_before, other_after, unchanged);
+}
+
+/* The document is the link key: never written back, refused before any request */
+static void
+test_write_back_document_refused (void)
+{
+  g_autoptr(PuenteTestSandbox) sandbox = puente_test_sandbox_start (NULL);
+  g_autoptr(PuenteSource) source = make_source (sandbox->giav_url, "sandbox");
+  g_autoptr(GHashTable) before = raw_client (sandbox, "1001");
+  g_autoptr(GHashTable) after = NULL;
+  g_autoptr(PuenteRecord) changes = puente_record_new (PUENTE_ENTITY_CONTACT);
+  g_autoptr(GError) error = NULL;
+  const char *unchanged[] = { NULL };
+
+  changes->id = g_strdup ("1001");
+  puente_record_set (changes, PUENTE_FIELD_EMAIL, "otra@example.es");
+  puente_record_set (changes, PUENTE_FIELD_DOCUMENT, "87654321X");
+  g_assert_false (write_back (source, changes, &error));
+  g_assert_error (error, PUENTE_API_ERROR, PUENTE_API_ERROR_REFUSED);
+  g_assert_nonnull (strstr (error->message, "NIF"));
+  g_assert_cmpuint (puente_test_sandbox_count (sandbox, "POST", "Cliente_GET"), ==, 1);  /* raw_client()'s */
+  g_assert_cmpuint (puente_test_sandbox_count (sandbox, "POST", "Cliente_PUT"), ==, 0);
+
+  after = raw_client (sandbox, "1001");
+  assert_unchanged_but (before, after, unchanged);
+}
+
+/* The Cliente_GET after the PUT catches a GIAV that ignored a field or changed another */
+static void
+test_write_back_confirmed (void)
+{
+  g_autoptr(PuenteTestSandbox) sandbox = puente_test_sandbox_start (NULL);
+  g_autoptr(PuenteSource) source = make_source (sandbox->giav_url, "sandbox");
+  g_autoptr(PuenteRecord) changes = puente_record_new (PUENTE_ENTITY_CONTACT);
+  g_autoptr(PuenteRecord) type = puente_record_new (PUENTE_ENTITY_CONTACT);
+  g_autoptr(GHashTable) after = NULL;
+  g_autoptr(GError) error = NULL;
+
+  changes->id = g_strdup ("1003");
+  puente_record_set (changes, PUENTE_FIELD_EMAIL, "ana@example.es");
+  puente_record_set (changes, PUENTE_FIELD_CITY, "Cádiz");
+
+  /* GIAV keeps its Email whatever the PUT says */
+  puente_test_sandbox_post (sandbox, "__sandbox/giav/put?ignore=Email");
+  g_assert_false (write_back (source, changes, &error));
+  g_assert_error (error, PUENTE_API_ERROR, PUENTE_API_ERROR_UNEXPECTED);
+  g_assert_nonnull (strstr (error->message, "1003"));
+  g_assert_nonnull (strstr (error->message, "did not keep"));
+  after = raw_client (sandbox, "1003");
+  g_assert_cmpstr (g_hash_table_lookup (after, "Email"), ==, "<Email>ana.martinez@example.es</Email>");
+  g_clear_error (&error);
+  g_clear_pointer (&after, g_hash_table_unref);
+
+  /* GIAV takes it, and changes Comentarios too */
+  puente_test_sandbox_post (sandbox, "__sandbox/giav/put?also=Comentarios");
+  g_assert_false (write_back (source, changes, &error));
+  g_assert_error (error, PUENTE_API_ERROR, PUENTE_API_ERROR_UNEXPECTED);
+  g_assert_nonnull (strstr (error->message, "more of client 1003"));
+  after = raw_client (sandbox, "1003");
+  g_assert_cmpstr (g_hash_table_lookup (after, "Email"), ==, "<Email>ana@example.es</Email>");
+  g_clear_error (&error);
+
+  /* A client type GIAV does not have is refused before the PUT; one it has goes through */
+  type->id = g_strdup ("1003");
+  puente_record_set (type, PUENTE_FIELD_CLIENT_TYPE, "Cliente VIP");
+  g_assert_false (write_back (source, type, &error));
+  g_assert_error (error, PUENTE_API_ERROR, PUENTE_API_ERROR_INVALID);
+  g_assert_cmpuint (puente_test_sandbox_count (sandbox, "POST", "Cliente_PUT"), ==, 2);
 }
 
 /* ---- canned answers ------------------------------------------------------------------------ */
@@ -1596,6 +1703,9 @@ main (int   argc,
   g_test_add_func ("/giav/generated-files", test_generated_files);
   g_test_add_func ("/giav/touched-clients", test_touched_clients);
   g_test_add_func ("/giav/write-back", test_write_back);
+  g_test_add_func ("/giav/write-back/contact", test_write_back_contact);
+  g_test_add_func ("/giav/write-back/document-refused", test_write_back_document_refused);
+  g_test_add_func ("/giav/write-back/confirmed", test_write_back_confirmed);
   g_test_add_func ("/giav/parse/clients", test_parse_clients);
   g_test_add_func ("/giav/parse/files-and-stages", test_parse_files_and_stages);
   g_test_add_func ("/giav/parse/dates", test_parse_dates);

@@ -1,13 +1,15 @@
 /* puente-giav-private.h: the GIAV source's insides, shared by the files it is split into.
  *
  * puente-giav-source.c holds the PuenteGiavSource object and its operations (verify, the
- * listings page by page, the stages, the write-back); the rest is split by concern:
+ * listings page by page, the stages); the rest is split by concern:
  *   puente-giav-soap.c   the operations' sequences as the WSDL has them, building an
  *                        envelope, sending it, and reading the answer or its SOAP Fault
  *                        (with the sentences of the errors);
  *   puente-giav-parse.c  WsCliente, WsExpediente and WsEntityStage answers read into
  *                        PuenteRecords and stages, and GIAV's dates;
- *   puente-giav-dates.c  the date filters of the searches (puente-giav-dates.h).
+ *   puente-giav-dates.c  the date filters of the searches (puente-giav-dates.h);
+ *   puente-giav-write-back.c  the write-back: Cliente_GET, merge, Cliente_PUT, and
+ *                        Cliente_GET again to confirm only the intended elements changed.
  * Each keeps the literal tables of the API it uses at its top; only the literals more than
  * one of them uses are here. Only these files include this header.
  *
@@ -144,5 +146,13 @@ GPtrArray         *puente_giav_read_items          (xmlNode        *response,
                                                     guint          *seen);
 int                puente_giav_compare_stages      (gconstpointer   a,
                                                     gconstpointer   b);
+
+/* ---- puente-giav-write-back.c ----------------------------------------------------------- */
+
+void               puente_giav_write_back_async    (PuenteSource        *source,
+                                                    const PuenteRecord  *changes,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
 
 G_END_DECLS

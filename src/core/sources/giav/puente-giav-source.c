@@ -2,14 +2,13 @@
  *
  * Built on the real WSDL (../shared/docs/giav/giav-api-2.05.wsdl, copied to
  * tests/data/giav/) and ../shared/docs/other-systems.md. This file holds the object and
- * its operations: verify, the listings of clients and files page by page, the stages, and
- * the write-back. The requests themselves are puente-giav-soap.c's (the WSDL's sequences,
+ * its operations: verify, the listings of clients and files page by page, and the stages. The requests themselves are puente-giav-soap.c's (the WSDL's sequences,
  * the envelopes, the Faults), the reading of answers into records puente-giav-parse.c's,
  * and the date filters puente-giav-dates.c's; puente-giav-private.h holds what they share,
  * the object's members too.
  *
- * - Cliente_PUT replaces the whole client, so a write-back reads it first (Cliente_GET) and
- *   sends every element back as GIAV gave it, changed only where the record says.
+ * - The write-back (Cliente_GET, merge, Cliente_PUT, Cliente_GET again to confirm) is
+ *   puente-giav-write-back.c's.
  * - Dates without a zone are the agency's local time (Europe/Madrid: see
  *   puente-giav-parse.c). Dates Puente sends are in UTC with a "Z" [L: the WSDL types the
  *   filters as strings; ISO 8601 with a zone is the unambiguous choice], or dates alone when
@@ -25,7 +24,6 @@
 
 #include "config.h"
 
-#include <glib/gi18n-lib.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
@@ -37,25 +35,6 @@
 
 #define SERVICE_NAME       "GIAV"
 #define PAGE_SIZE          100                        /* the most GIAV gives [C] */
-
-/* Record fields that a write-back may change, and where they go in Cliente_PUT; names and
- * consent are handled apart (see apply_changes()) */
-static const struct
-{
-  const char *field;
-  const char *part;
-} write_back_fields[] = {
-  { PUENTE_FIELD_FIRST_NAME, P_NOMBRE },
-  { PUENTE_FIELD_LAST_NAME, P_APELLIDOS },
-  { PUENTE_FIELD_EMAIL, "email" },
-  { PUENTE_FIELD_PHONE, "telefono" },
-  { PUENTE_FIELD_MOBILE, "movil" },
-  { PUENTE_FIELD_DOCUMENT, "documento" },
-  { PUENTE_FIELD_STREET, "direccion" },
-  { PUENTE_FIELD_POSTAL_CODE, "codPostal" },
-  { PUENTE_FIELD_CITY, "poblacion" },
-  { PUENTE_FIELD_PROVINCE, "provincia" },
-};
 
 /* ---- The object ------------------------------------------------------------------------- */
 
@@ -479,196 +458,6 @@ giav_list_stages_async (PuenteSource        *source,
   puente_giav_call_async (self, ENTITY_STAGES_GET, NULL, NULL, cancellable, stages_cb, task);
 }
 
-/* ---- Write-back: read, change, replace ------------------------------------------------- */
-
-static void
-change (GHashTable *values,
-        xmlNode    *client,
-        const char *part,
-        const char *value)
-{
-  g_autofree char *current = puente_giav_child_text (client, puente_giav_put_source_of (part));
-
-  /* Blank and missing are the same in GIAV */
-  if (g_strcmp0 (current != NULL ? current : "", value) != 0)
-    g_hash_table_insert (values, (gpointer) part, g_strdup (value));
-}
-
-/* What @changes asks of GIAV, as Cliente_PUT elements; only what differs from @client */
-static GHashTable *
-apply_changes (const PuenteRecord *changes,
-               xmlNode            *client)
-{
-  GHashTable *values = puente_giav_new_values ();
-  GHashTableIter iter;
-  const char *field, *value;
-
-  g_hash_table_iter_init (&iter, changes->fields);
-  while (g_hash_table_iter_next (&iter, (gpointer *) &field, (gpointer *) &value))
-    {
-      gboolean known = FALSE;
-
-      for (guint i = 0; i < G_N_ELEMENTS (write_back_fields); i++)
-        if (g_str_equal (field, write_back_fields[i].field))
-          {
-            g_autofree char *stripped = g_strstrip (g_strdup (value));
-
-            change (values, client, write_back_fields[i].part, stripped);
-            known = TRUE;
-          }
-
-      if (g_str_equal (field, PUENTE_FIELD_NAME))
-        {
-          /* A company's name is Nombre and Apellidos together: kept as it is split when
-           * it does not change */
-          g_autofree char *name = puente_giav_child_text (client, CLIENT_NAME);
-          g_autofree char *surnames = puente_giav_child_text (client, CLIENT_SURNAMES);
-          g_autofree char *whole = g_strstrip (g_strjoin (" ", name != NULL ? name : "", surnames != NULL ? surnames : "", NULL));
-          g_autofree char *stripped = g_strstrip (g_strdup (value));
-
-          if (!g_str_equal (whole, stripped))
-            {
-              g_hash_table_insert (values, (gpointer) P_NOMBRE, g_strdup (stripped));
-              g_hash_table_insert (values, (gpointer) P_APELLIDOS, g_strdup (""));
-            }
-          known = TRUE;
-        }
-      else if (g_str_equal (field, PUENTE_FIELD_GDPR_ACCEPT))
-        {
-          g_autofree char *flag = puente_giav_read_boolean (value);
-
-          if (flag != NULL)
-            change (values, client, P_RGPD, flag);
-          known = TRUE;
-        }
-      else if (g_str_equal (field, PUENTE_FIELD_EMAIL_CONSENT))
-        {
-          g_autofree char *flag = puente_giav_read_boolean (value);
-
-          /* Only an answer changes it: nothing turns a consent back into "not asked" */
-          if (flag != NULL)
-            change (values, client, P_MAILING, g_str_equal (flag, VALUE_TRUE) ? CONSENT_ACCEPTED : CONSENT_DENIED);
-          known = TRUE;
-        }
-
-      if (!known)
-        g_debug ("Write-back: GIAV does not take %s; left out", field);
-    }
-
-  return values;
-}
-
-typedef struct
-{
-  PuenteRecord *changes;
-} WriteBackData;
-
-static void
-write_back_data_free (WriteBackData *data)
-{
-  g_clear_pointer (&data->changes, puente_record_free);
-  g_free (data);
-}
-
-static void
-put_cb (GObject      *object,
-        GAsyncResult *result,
-        gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(Answer) answer = NULL;
-  GError *error = NULL;
-
-  answer = puente_giav_call_finish (PUENTE_GIAV_SOURCE (object), result, &error);
-  if (answer == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
-static void
-get_cb (GObject      *object,
-        GAsyncResult *result,
-        gpointer      user_data)
-{
-  GTask *task = user_data;
-  PuenteGiavSource *self = PUENTE_GIAV_SOURCE (object);
-  WriteBackData *data = g_task_get_task_data (task);
-  g_autoptr(Answer) answer = NULL;
-  g_autoptr(GHashTable) values = NULL;
-  g_autofree char *result_name = g_strconcat (OP_CLIENTE_GET, RESULT_SUFFIX, NULL);
-  xmlNode *client;
-  GError *error = NULL;
-
-  answer = puente_giav_call_finish (self, result, &error);
-  if (answer == NULL)
-    {
-      g_task_return_error (task, error);
-      g_object_unref (task);
-      return;
-    }
-
-  client = puente_giav_child_element (answer->response, result_name);
-  if (client == NULL || puente_xml_is_nil (client))
-    {
-      g_task_return_error (task, puente_giav_incomplete_client_error ());
-      g_object_unref (task);
-      return;
-    }
-
-  values = apply_changes (data->changes, client);
-  if (g_hash_table_size (values) == 0)
-    {
-      g_debug ("Write-back of client %s: GIAV already has it", data->changes->id);
-      g_task_return_boolean (task, TRUE);
-      g_object_unref (task);
-      return;
-    }
-
-  /* The body is built here, while the client read back is at hand */
-  puente_giav_call_async (self, CLIENTE_PUT, values, client, g_task_get_cancellable (task),
-                          put_cb, task);
-}
-
-static void
-giav_write_back_async (PuenteSource        *source,
-                       const PuenteRecord  *changes,
-                       GCancellable        *cancellable,
-                       GAsyncReadyCallback  callback,
-                       gpointer             user_data)
-{
-  PuenteGiavSource *self = PUENTE_GIAV_SOURCE (source);
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
-  g_autoptr(GHashTable) values = puente_giav_new_values ();
-  WriteBackData *data = g_new0 (WriteBackData, 1);
-  guint64 id;
-
-  g_task_set_source_tag (task, giav_write_back_async);
-  data->changes = puente_record_new (changes->entity);
-  data->changes->id = g_strdup (changes->id);
-  {
-    GHashTableIter iter;
-    const char *field, *value;
-
-    g_hash_table_iter_init (&iter, changes->fields);
-    while (g_hash_table_iter_next (&iter, (gpointer *) &field, (gpointer *) &value))
-      puente_record_set (data->changes, field, value);
-  }
-  g_task_set_task_data (task, data, (GDestroyNotify) write_back_data_free);
-
-  if (!g_ascii_string_to_unsigned (changes->id, 10, 1, G_MAXINT32, &id, NULL))
-    {
-      g_task_return_new_error (task, PUENTE_API_ERROR, PUENTE_API_ERROR_NOT_FOUND,
-                               /* Translators: %s is what was taken for a GIAV client number */
-                               _("GIAV has no client with the number %s."), changes->id);
-      g_object_unref (task);
-      return;
-    }
-
-  g_hash_table_insert (values, (gpointer) P_ID, g_strdup_printf ("%" G_GUINT64_FORMAT, id));
-  puente_giav_call_async (self, CLIENTE_GET, values, NULL, cancellable, get_cb, task);
-}
-
 static void
 source_iface_init (PuenteSourceInterface *iface)
 {
@@ -678,5 +467,5 @@ source_iface_init (PuenteSourceInterface *iface)
   iface->list_clients_async = giav_list_clients_async;
   iface->list_files_async = giav_list_files_async;
   iface->list_stages_async = giav_list_stages_async;
-  iface->write_back_async = giav_write_back_async;
+  iface->write_back_async = puente_giav_write_back_async;
 }
