@@ -50,6 +50,24 @@ static const PuenteClientTypeRule giav_client_types[] = {
   { "NoDefinido", NULL, NULL },
 };
 
+/* GIAV (seed 001): the contact details both ways; the document is the link key, and consent
+ * is GIAV's, so both stay with GIAV (PUENTE_DIRECTION_SOURCE, zero, like every group an
+ * export's row leaves out: seed 000, 5.2). */
+#define GIAV_DIRECTIONS {                                   \
+    [PUENTE_FIELD_GROUP_FIRST_NAME] = PUENTE_DIRECTION_BOTH,  \
+    [PUENTE_FIELD_GROUP_SURNAME] = PUENTE_DIRECTION_BOTH,     \
+    [PUENTE_FIELD_GROUP_EMAIL] = PUENTE_DIRECTION_BOTH,       \
+    [PUENTE_FIELD_GROUP_PHONES] = PUENTE_DIRECTION_BOTH,      \
+    [PUENTE_FIELD_GROUP_ADDRESS] = PUENTE_DIRECTION_BOTH,     \
+    [PUENTE_FIELD_GROUP_POSTCODE] = PUENTE_DIRECTION_BOTH,    \
+    [PUENTE_FIELD_GROUP_TOWN] = PUENTE_DIRECTION_BOTH,        \
+    [PUENTE_FIELD_GROUP_PROVINCE] = PUENTE_DIRECTION_BOTH,    \
+    [PUENTE_FIELD_GROUP_BIRTHDAY] = PUENTE_DIRECTION_BOTH,    \
+    [PUENTE_FIELD_GROUP_CLIENT_TYPE] = PUENTE_DIRECTION_BOTH, \
+    [PUENTE_FIELD_GROUP_DOCUMENT] = PUENTE_DIRECTION_SOURCE,  \
+    [PUENTE_FIELD_GROUP_CONSENT] = PUENTE_DIRECTION_SOURCE,   \
+  }
+
 static const PuenteProfile profiles[] = {
   {
     .id = "giav",
@@ -69,6 +87,7 @@ static const PuenteProfile profiles[] = {
     .source_kind = "giav",
     .client_types = giav_client_types,
     .n_client_types = G_N_ELEMENTS (giav_client_types),
+    .directions = GIAV_DIRECTIONS,
   },
   {
     .id = "gioweb",
@@ -89,6 +108,8 @@ static const PuenteProfile profiles[] = {
     .has_files = FALSE,
     .source_kind = "file",
     .column_preset = "gioweb",
+    /* the export decides the data; consent both ways, as consent_owner */
+    .directions = { [PUENTE_FIELD_GROUP_CONSENT] = PUENTE_DIRECTION_BOTH },
   },
   {
     .id = "generic",
@@ -106,6 +127,7 @@ static const PuenteProfile profiles[] = {
     .has_files = FALSE,
     .source_kind = "file",
     .column_preset = "generic",
+    /* the export decides everything, consent too, as consent_owner */
   },
 };
 
@@ -162,4 +184,19 @@ puente_profile_find_client_type (const PuenteProfile *profile,
       return &profile->client_types[i];
 
   return NULL;
+}
+
+/**
+ * puente_profile_get_direction:
+ *
+ * Returns: which side decides @group unless the owner chooses otherwise
+ */
+PuenteDirection
+puente_profile_get_direction (const PuenteProfile *profile,
+                              PuenteFieldGroup     group)
+{
+  g_return_val_if_fail (profile != NULL, PUENTE_DIRECTION_SOURCE);
+  g_return_val_if_fail (group < PUENTE_N_FIELD_GROUPS, PUENTE_DIRECTION_SOURCE);
+
+  return profile->directions[group];
 }

@@ -8,6 +8,7 @@
 #include <glib.h>
 
 #include "puente-crm.h"
+#include "puente-field-directions.h"
 
 G_BEGIN_DECLS
 
@@ -67,6 +68,7 @@ typedef struct
   const char               *column_preset;      /* how an export's columns are guessed, or NULL */
   const PuenteClientTypeRule *client_types;     /* the defaults; the owner can change them */
   guint                     n_client_types;
+  PuenteDirection           directions[PUENTE_N_FIELD_GROUPS];  /* the defaults (issue 16) */
 } PuenteProfile;
 
 const PuenteClientTypeRule *puente_profile_find_client_type (const PuenteProfile *profile,
@@ -75,5 +77,7 @@ const PuenteClientTypeRule *puente_profile_find_client_type (const PuenteProfile
 const PuenteProfile *puente_profile_lookup      (const char          *id);
 const char * const  *puente_profile_list_ids    (void);
 const char          *puente_profile_field_purpose (const PuenteProfileField *field);
+PuenteDirection      puente_profile_get_direction (const PuenteProfile      *profile,
+                                                   PuenteFieldGroup          group);
 
 G_END_DECLS

@@ -1,0 +1,213 @@
+/* puente-field-directions.c: the names and labels of the client's field groups and of the
+ * three directions, and a connection's table read from and written to its settings, with the
+ * profile's row (puente-profile.c) for every group the owner left alone. The engine does not
+ * act on the table yet (issue 16): this is where it will ask.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <gio/gio.h>
+
+#include "puente-field-directions.h"
+#include "puente-profile.h"
+
+static const struct {
+  const char *name;
+  const char *label;
+} groups[PUENTE_N_FIELD_GROUPS] = {
+  [PUENTE_FIELD_GROUP_FIRST_NAME] = { "first-name", N_("First name") },
+  [PUENTE_FIELD_GROUP_SURNAME] = { "surname", N_("Surname or company name") },
+  [PUENTE_FIELD_GROUP_EMAIL] = { "email", N_("Email") },
+  [PUENTE_FIELD_GROUP_PHONES] = { "phones", N_("Phones") },
+  [PUENTE_FIELD_GROUP_ADDRESS] = { "address", N_("Address") },
+  [PUENTE_FIELD_GROUP_POSTCODE] = { "postcode", N_("Postcode") },
+  [PUENTE_FIELD_GROUP_TOWN] = { "town", N_("Town") },
+  [PUENTE_FIELD_GROUP_PROVINCE] = { "province", N_("Province") },
+  [PUENTE_FIELD_GROUP_BIRTHDAY] = { "birthday", N_("Birthday") },
+  [PUENTE_FIELD_GROUP_CLIENT_TYPE] = { "client-type", N_("Client type") },
+  [PUENTE_FIELD_GROUP_DOCUMENT] = { "document", N_("Document (NIF/CIF)") },
+  [PUENTE_FIELD_GROUP_CONSENT] = { "consent", N_("Consent") },
+};
+
+static const struct {
+  const char *name;
+  const char *label;
+} directions[] = {
+  [PUENTE_DIRECTION_SOURCE] = { "source", N_("The management software decides") },
+  [PUENTE_DIRECTION_BOTH] = { "both", N_("Both ways") },
+  [PUENTE_DIRECTION_CRM] = { "crm", N_("The CRM decides") },
+};
+
+const char *
+puente_field_group_to_string (PuenteFieldGroup group)
+{
+  g_return_val_if_fail (group < PUENTE_N_FIELD_GROUPS, NULL);
+
+  return groups[group].name;
+}
+
+gboolean
+puente_field_group_from_string (const char       *text,
+                                PuenteFieldGroup *group)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (groups); i++)
+    if (g_strcmp0 (groups[i].name, text) == 0)
+      {
+        *group = i;
+        return TRUE;
+      }
+
+  return FALSE;
+}
+
+/**
+ * puente_field_group_get_label:
+ *
+ * Returns: the group's name for the owner, translated
+ */
+const char *
+puente_field_group_get_label (PuenteFieldGroup group)
+{
+  g_return_val_if_fail (group < PUENTE_N_FIELD_GROUPS, NULL);
+
+  return _(groups[group].label);
+}
+
+const char *
+puente_direction_to_string (PuenteDirection direction)
+{
+  g_return_val_if_fail (direction < G_N_ELEMENTS (directions), NULL);
+
+  return directions[direction].name;
+}
+
+gboolean
+puente_direction_from_string (const char      *text,
+                              PuenteDirection *direction)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (directions); i++)
+    if (g_strcmp0 (directions[i].name, text) == 0)
+      {
+        *direction = i;
+        return TRUE;
+      }
+
+  return FALSE;
+}
+
+/**
+ * puente_direction_get_label:
+ *
+ * Returns: the direction for the owner, translated
+ */
+const char *
+puente_direction_get_label (PuenteDirection direction)
+{
+  g_return_val_if_fail (direction < G_N_ELEMENTS (directions), NULL);
+
+  return _(directions[direction].label);
+}
+
+/**
+ * puente_field_directions_check:
+ *
+ * The document (NIF/CIF) is how Puente links a client to its CRM record: a CRM edit to it
+ * would link the client to someone else, so only the management software decides it.
+ *
+ * Returns: whether @direction may be chosen for @group; %FALSE with @error set if not
+ */
+gboolean
+puente_field_directions_check (PuenteFieldGroup   group,
+                               PuenteDirection    direction,
+                               GError           **error)
+{
+  g_return_val_if_fail (group < PUENTE_N_FIELD_GROUPS, FALSE);
+
+  if (group == PUENTE_FIELD_GROUP_DOCUMENT && direction != PUENTE_DIRECTION_SOURCE)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           _("The document (NIF/CIF) is how Puente knows which client is which, "
+                             "so only the management software decides it: a change in the CRM "
+                             "never reaches it."));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static char *
+setting_key (PuenteFieldGroup group)
+{
+  return g_strconcat (PUENTE_SETTING_DIRECTION_PREFIX, groups[group].name, NULL);
+}
+
+static PuenteDirection
+default_direction (const PuenteConnection *connection,
+                   PuenteFieldGroup        group)
+{
+  const PuenteProfile *profile = puente_profile_lookup (connection->profile);
+
+  return profile != NULL ? puente_profile_get_direction (profile, group) : PUENTE_DIRECTION_SOURCE;
+}
+
+/**
+ * puente_connection_get_field_direction:
+ *
+ * A setting Puente cannot read, or one the model refuses, counts as absent: the profile's
+ * default, never a guess.
+ *
+ * Returns: which side decides @group for @connection
+ */
+PuenteDirection
+puente_connection_get_field_direction (const PuenteConnection *connection,
+                                       PuenteFieldGroup        group,
+                                       gboolean               *is_default)
+{
+  g_autofree char *key = NULL;
+  PuenteDirection direction;
+  const char *text;
+
+  g_return_val_if_fail (connection != NULL, PUENTE_DIRECTION_SOURCE);
+  g_return_val_if_fail (group < PUENTE_N_FIELD_GROUPS, PUENTE_DIRECTION_SOURCE);
+
+  key = setting_key (group);
+  text = puente_connection_get_setting (connection, key);
+  if (text != NULL && puente_direction_from_string (text, &direction) &&
+      puente_field_directions_check (group, direction, NULL))
+    {
+      if (is_default != NULL)
+        *is_default = FALSE;
+      return direction;
+    }
+  if (text != NULL)
+    g_debug ("Connection %s: the setting %s is “%s”; ignored", connection->id, key, text);
+
+  if (is_default != NULL)
+    *is_default = TRUE;
+  return default_direction (connection, group);
+}
+
+gboolean
+puente_connection_set_field_direction (PuenteConnection  *connection,
+                                       PuenteFieldGroup   group,
+                                       PuenteDirection    direction,
+                                       GError           **error)
+{
+  g_autofree char *key = NULL;
+
+  g_return_val_if_fail (connection != NULL, FALSE);
+  g_return_val_if_fail (group < PUENTE_N_FIELD_GROUPS, FALSE);
+  g_return_val_if_fail (direction < G_N_ELEMENTS (directions), FALSE);
+
+  if (!puente_field_directions_check (group, direction, error))
+    return FALSE;
+
+  key = setting_key (group);
+  puente_connection_set_setting (connection, key,
+                                 direction == default_direction (connection, group)
+                                   ? NULL : directions[direction].name);
+  return TRUE;
+}

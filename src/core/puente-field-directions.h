@@ -1,0 +1,71 @@
+/* puente-field-directions.h: which side decides each group of a client's fields (issue 16).
+ *
+ * One table per connection: for each group, "both ways", "the management software decides"
+ * or "the CRM decides". The profile's row holds the defaults (puente-profile.c); the owner's
+ * choices are the connection's settings PUENTE_SETTING_DIRECTION_PREFIX + the group's name
+ * ("direction.email" = "crm"), and a group without one keeps the profile's default. The
+ * document (NIF/CIF) is the link key: only the management software decides it.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "puente-store.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  PUENTE_FIELD_GROUP_FIRST_NAME,
+  PUENTE_FIELD_GROUP_SURNAME,      /* or the company's name */
+  PUENTE_FIELD_GROUP_EMAIL,
+  PUENTE_FIELD_GROUP_PHONES,
+  PUENTE_FIELD_GROUP_ADDRESS,
+  PUENTE_FIELD_GROUP_POSTCODE,
+  PUENTE_FIELD_GROUP_TOWN,
+  PUENTE_FIELD_GROUP_PROVINCE,
+  PUENTE_FIELD_GROUP_BIRTHDAY,
+  PUENTE_FIELD_GROUP_CLIENT_TYPE,
+  PUENTE_FIELD_GROUP_DOCUMENT,     /* NIF/CIF: the link key */
+  PUENTE_FIELD_GROUP_CONSENT,
+  PUENTE_N_FIELD_GROUPS,
+} PuenteFieldGroup;
+
+/* Zero is the management software: a profile row that names no direction keeps today's. */
+typedef enum
+{
+  PUENTE_DIRECTION_SOURCE,  /* the management software decides */
+  PUENTE_DIRECTION_BOTH,    /* a change on either side reaches the other */
+  PUENTE_DIRECTION_CRM,     /* the CRM decides */
+} PuenteDirection;
+
+#define PUENTE_SETTING_DIRECTION_PREFIX "direction."
+
+/* "first-name", "surname", ... and "both", "source", "crm": the settings' and the CLI's words. */
+const char      *puente_field_group_to_string     (PuenteFieldGroup   group);
+gboolean         puente_field_group_from_string   (const char        *text,
+                                                   PuenteFieldGroup  *group);
+const char      *puente_field_group_get_label     (PuenteFieldGroup   group);
+const char      *puente_direction_to_string       (PuenteDirection    direction);
+gboolean         puente_direction_from_string     (const char        *text,
+                                                   PuenteDirection   *direction);
+const char      *puente_direction_get_label       (PuenteDirection    direction);
+
+gboolean         puente_field_directions_check    (PuenteFieldGroup    group,
+                                                   PuenteDirection     direction,
+                                                   GError            **error);
+
+/* The profile's default is puente_profile_get_direction() (puente-profile.h).
+ * @is_default: (out) (optional): whether the owner left the profile's default. */
+PuenteDirection  puente_connection_get_field_direction (const PuenteConnection *connection,
+                                                        PuenteFieldGroup        group,
+                                                        gboolean               *is_default);
+/* Changes @connection only (save it with puente_store_save_connection()); a direction equal
+ * to the profile's default clears the setting. Refuses the document with @error. */
+gboolean         puente_connection_set_field_direction (PuenteConnection       *connection,
+                                                        PuenteFieldGroup        group,
+                                                        PuenteDirection         direction,
+                                                        GError                **error);
+
+G_END_DECLS

@@ -1,0 +1,185 @@
+/* test-field-directions.c: which side decides each client field group (issue 16): the
+ * profiles' defaults, the owner's choices saved in the connection's settings and read back,
+ * and the document (NIF/CIF), which only the management software decides.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "puente-core.h"
+#include "puente-test.h"
+
+static PuenteConnection *
+connection_new (const char *profile)
+{
+  PuenteConnection *connection = g_new0 (PuenteConnection, 1);
+
+  connection->id = g_strdup ("default");
+  connection->profile = g_strdup (profile);
+  connection->crm = g_strdup ("clientify");
+  connection->source_kind = g_strdup ("file");
+  connection->source_location = g_strdup ("/nowhere/export.csv");
+  return connection;
+}
+
+static void
+assert_all (const char      *profile_id,
+            PuenteDirection  data,
+            PuenteDirection  consent)
+{
+  const PuenteProfile *profile = puente_profile_lookup (profile_id);
+  g_autoptr(PuenteConnection) connection = connection_new (profile_id);
+
+  g_assert_nonnull (profile);
+  for (PuenteFieldGroup group = 0; group < PUENTE_N_FIELD_GROUPS; group++)
+    {
+      PuenteDirection expected = group == PUENTE_FIELD_GROUP_CONSENT ? consent :
+                                 group == PUENTE_FIELD_GROUP_DOCUMENT ? PUENTE_DIRECTION_SOURCE : data;
+      gboolean is_default = FALSE;
+
+      g_assert_cmpint (puente_profile_get_direction (profile, group), ==, expected);
+      g_assert_cmpint (puente_connection_get_field_direction (connection, group, &is_default), ==, expected);
+      g_assert_true (is_default);
+    }
+}
+
+static void
+test_defaults (void)
+{
+  /* GIAV: contact details both ways, consent and the document GIAV's (seed 001). */
+  assert_all ("giav", PUENTE_DIRECTION_BOTH, PUENTE_DIRECTION_SOURCE);
+  /* GIO Web: the export decides the data; consent both ways, as today (seed 000, 5.2). */
+  assert_all ("gioweb", PUENTE_DIRECTION_SOURCE, PUENTE_DIRECTION_BOTH);
+  /* Another program's export: the export decides, consent too, as today. */
+  assert_all ("generic", PUENTE_DIRECTION_SOURCE, PUENTE_DIRECTION_SOURCE);
+
+  /* The consent default is the profile's consent owner, never a second answer. */
+  for (const char * const *id = puente_profile_list_ids (); *id != NULL; id++)
+    {
+      const PuenteProfile *profile = puente_profile_lookup (*id);
+
+      g_assert_cmpint (puente_profile_get_direction (profile, PUENTE_FIELD_GROUP_CONSENT), ==,
+                       profile->consent_owner == PUENTE_CONSENT_OWNER_BOTH
+                         ? PUENTE_DIRECTION_BOTH : PUENTE_DIRECTION_SOURCE);
+    }
+}
+
+static void
+test_names (void)
+{
+  PuenteFieldGroup group;
+  PuenteDirection direction;
+
+  for (PuenteFieldGroup g = 0; g < PUENTE_N_FIELD_GROUPS; g++)
+    {
+      g_assert_true (puente_field_group_from_string (puente_field_group_to_string (g), &group));
+      g_assert_cmpint (group, ==, g);
+      g_assert_cmpstr (puente_field_group_get_label (g), !=, "");
+    }
+  for (PuenteDirection d = PUENTE_DIRECTION_SOURCE; d <= PUENTE_DIRECTION_CRM; d++)
+    {
+      g_assert_true (puente_direction_from_string (puente_direction_to_string (d), &direction));
+      g_assert_cmpint (direction, ==, d);
+      g_assert_cmpstr (puente_direction_get_label (d), !=, "");
+    }
+
+  g_assert_true (puente_field_group_from_string ("email", &group));
+  g_assert_cmpint (group, ==, PUENTE_FIELD_GROUP_EMAIL);
+  g_assert_true (puente_direction_from_string ("crm", &direction));
+  g_assert_cmpint (direction, ==, PUENTE_DIRECTION_CRM);
+  g_assert_false (puente_field_group_from_string ("shoe-size", &group));
+  g_assert_false (puente_field_group_from_string (NULL, &group));
+  g_assert_false (puente_direction_from_string ("sideways", &direction));
+}
+
+static void
+test_save_and_read (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *folder = g_dir_make_tmp ("puente-directions-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (folder, "puente.db", NULL);
+  g_autoptr(PuenteStore) store = puente_store_open (path, &error);
+  g_autoptr(PuenteConnection) connection = connection_new ("giav");
+  g_autoptr(PuenteConnection) loaded = NULL;
+  gboolean is_default = TRUE;
+
+  g_assert_no_error (error);
+  g_assert_true (puente_connection_set_field_direction (connection, PUENTE_FIELD_GROUP_EMAIL,
+                                                        PUENTE_DIRECTION_CRM, &error));
+  g_assert_true (puente_connection_set_field_direction (connection, PUENTE_FIELD_GROUP_SURNAME,
+                                                        PUENTE_DIRECTION_SOURCE, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (puente_connection_get_setting (connection, "direction.email"), ==, "crm");
+  g_assert_true (puente_store_save_connection (store, connection, &error));
+  g_assert_no_error (error);
+
+  loaded = puente_store_load_connection (store, "default", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (puente_connection_get_field_direction (loaded, PUENTE_FIELD_GROUP_EMAIL, &is_default), ==,
+                   PUENTE_DIRECTION_CRM);
+  g_assert_false (is_default);
+  g_assert_cmpint (puente_connection_get_field_direction (loaded, PUENTE_FIELD_GROUP_SURNAME, &is_default), ==,
+                   PUENTE_DIRECTION_SOURCE);
+  g_assert_false (is_default);
+  /* What the owner left is the profile's. */
+  g_assert_cmpint (puente_connection_get_field_direction (loaded, PUENTE_FIELD_GROUP_PHONES, &is_default), ==,
+                   PUENTE_DIRECTION_BOTH);
+  g_assert_true (is_default);
+
+  /* Back to the default: nothing is kept, so a later default follows the profile. */
+  g_assert_true (puente_connection_set_field_direction (loaded, PUENTE_FIELD_GROUP_EMAIL,
+                                                        PUENTE_DIRECTION_BOTH, &error));
+  g_assert_null (puente_connection_get_setting (loaded, "direction.email"));
+  g_assert_cmpint (puente_connection_get_field_direction (loaded, PUENTE_FIELD_GROUP_EMAIL, &is_default), ==,
+                   PUENTE_DIRECTION_BOTH);
+  g_assert_true (is_default);
+
+  /* A setting Puente cannot read is the default, never a guess. */
+  puente_connection_set_setting (loaded, "direction.town", "sideways");
+  g_assert_cmpint (puente_connection_get_field_direction (loaded, PUENTE_FIELD_GROUP_TOWN, &is_default), ==,
+                   PUENTE_DIRECTION_BOTH);
+  g_assert_true (is_default);
+
+  g_clear_object (&store);
+  puente_test_remove_folder (folder);
+}
+
+static void
+test_document (void)
+{
+  g_autoptr(PuenteConnection) connection = connection_new ("giav");
+  gboolean is_default = FALSE;
+
+  for (PuenteDirection d = PUENTE_DIRECTION_BOTH; d <= PUENTE_DIRECTION_CRM; d++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_assert_false (puente_connection_set_field_direction (connection, PUENTE_FIELD_GROUP_DOCUMENT, d, &error));
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+      g_assert_nonnull (strstr (error->message, "NIF/CIF"));
+      g_assert_null (puente_connection_get_setting (connection, "direction.document"));
+    }
+  g_assert_true (puente_connection_set_field_direction (connection, PUENTE_FIELD_GROUP_DOCUMENT,
+                                                        PUENTE_DIRECTION_SOURCE, NULL));
+
+  /* Even written by hand into the settings, the CRM never decides the document. */
+  puente_connection_set_setting (connection, "direction.document", "crm");
+  g_assert_cmpint (puente_connection_get_field_direction (connection, PUENTE_FIELD_GROUP_DOCUMENT, &is_default), ==,
+                   PUENTE_DIRECTION_SOURCE);
+  g_assert_true (is_default);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  puente_test_init (&argc, &argv);
+
+  g_test_add_func ("/field-directions/defaults", test_defaults);
+  g_test_add_func ("/field-directions/names", test_names);
+  g_test_add_func ("/field-directions/save-and-read", test_save_and_read);
+  g_test_add_func ("/field-directions/document", test_document);
+
+  return g_test_run ();
+}
