@@ -206,6 +206,7 @@ test_help (void)
   g_assert_nonnull (strstr (out, "provision"));
   g_assert_nonnull (strstr (out, "preview"));
   g_assert_nonnull (strstr (out, "events"));
+  g_assert_nonnull (strstr (out, "directions"));
 }
 
 /* Connecting again (a new key, say) keeps what the owner chose in the wizard. */
@@ -548,6 +549,90 @@ test_keys_per_data_dir (Fixture       *fixture,
   puente_test_sandbox_stop (other.sandbox);
 }
 
+/* The line of @group in `puente-sync directions`'s table: "email        crm     The CRM decides" */
+static char *
+direction_line (const char *out,
+                const char *group)
+{
+  g_auto(GStrv) lines = g_strsplit (out, "\n", -1);
+  g_autofree char *start = g_strdup_printf ("%s ", group);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (g_str_has_prefix (lines[i], start))
+      return g_strdup (lines[i]);
+
+  g_assert_not_reached ();
+}
+
+/* Whether the line says what it shows is the profile's default: "(default)", translated. */
+static void
+assert_direction (const char *out,
+                  const char *group,
+                  const char *direction,
+                  gboolean    is_default)
+{
+  g_autofree char *line = direction_line (out, group);
+  g_autofree char *padded = g_strdup_printf (" %s ", direction);
+
+  g_assert_nonnull (strstr (line, padded));
+  g_assert_cmpint (g_str_has_suffix (line, ")"), ==, is_default);
+}
+
+/* `puente-sync directions`: the table with the profile's defaults, changes saved, and the
+ * document, unknown groups and directions refused with nothing saved. */
+static void
+test_directions (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_auto(Result) table = { 0, };
+  g_auto(Result) changed = { 0, };
+  g_auto(Result) again = { 0, };
+  g_auto(Result) reset = { 0, };
+  const char *refused[][2] = {
+    { "document=crm", "NIF/CIF" },
+    { "document=both", "NIF/CIF" },
+    { "shoe-size=crm", "first-name" },
+    { "email=sideways", "both" },
+    { "email", "email=crm" },
+  };
+
+  connect (fixture, KEY, 0);
+
+  /* GIO Web: the export decides the data, consent both ways. */
+  table = sync_tool (fixture, "", "directions", NULL);
+  g_assert_cmpint (table.status, ==, 0);
+  assert_direction (table.out, "first-name", "source", TRUE);
+  assert_direction (table.out, "email", "source", TRUE);
+  assert_direction (table.out, "document", "source", TRUE);
+  assert_direction (table.out, "consent", "both", TRUE);
+
+  changed = sync_tool (fixture, "", "directions", "email=crm", "surname=both", "consent=source", NULL);
+  g_assert_cmpint (changed.status, ==, 0);
+  assert_direction (changed.out, "email", "crm", FALSE);
+  assert_direction (changed.out, "surname", "both", FALSE);
+  assert_direction (changed.out, "consent", "source", FALSE);
+  assert_direction (changed.out, "town", "source", TRUE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      /* A good change next to a refused one is not saved either. */
+      g_auto(Result) result = sync_tool (fixture, "", "directions", "town=both", refused[i][0], NULL);
+
+      g_assert_cmpint (result.status, ==, 3);
+      g_assert_nonnull (strstr (result.err, refused[i][1]));
+    }
+
+  again = sync_tool (fixture, "", "directions", NULL);
+  g_assert_cmpint (again.status, ==, 0);
+  g_assert_cmpstr (again.out, ==, changed.out);
+
+  reset = sync_tool (fixture, "", "directions", "email=default", "consent=both", NULL);
+  g_assert_cmpint (reset.status, ==, 0);
+  assert_direction (reset.out, "email", "source", TRUE);
+  assert_direction (reset.out, "consent", "both", TRUE);
+  assert_direction (reset.out, "surname", "both", FALSE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -563,6 +648,7 @@ main (int   argc,
   g_test_add ("/cli/run-prunes-log", Fixture, NULL, fixture_set_up, test_run_prunes_log, fixture_tear_down);
   g_test_add ("/cli/keys-per-data-dir", Fixture, NULL, fixture_set_up, test_keys_per_data_dir, fixture_tear_down);
   g_test_add ("/cli/key-revoked-mid-run", Fixture, NULL, fixture_set_up, test_key_revoked_mid_run, fixture_tear_down);
+  g_test_add ("/cli/directions", Fixture, NULL, fixture_set_up, test_directions, fixture_tear_down);
   g_test_add ("/cli/listen-for-chats", Fixture, NULL, fixture_set_up, test_listen_for_chats, fixture_tear_down);
 
   return g_test_run ();

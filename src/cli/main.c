@@ -42,6 +42,7 @@ static const struct {
   { "run", command_run, N_("Sync now") },
   { "status", command_status, N_("Show the last syncs") },
   { "events", command_events, N_("List what happened to each record") },
+  { "directions", command_directions, N_("Show or set which side decides each client field") },
   { "jivochat", command_jivochat, N_("Set how JivoChat chats become CRM records") },
   { "listen", command_listen, N_("Listen for JivoChat chats until stopped") },
   { "repair", command_repair, N_("Start again from the CRM when Puente’s records are damaged") },
