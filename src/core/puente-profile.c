@@ -52,7 +52,8 @@ static const PuenteClientTypeRule giav_client_types[] = {
 
 /* GIAV (seed 001): the contact details both ways; the document is the link key, and consent
  * is GIAV's, so both stay with GIAV (PUENTE_DIRECTION_SOURCE, zero, like every group an
- * export's row leaves out: seed 000, 5.2). */
+ * export's row leaves out: seed 000, 5.2). So does the birthday: Cliente_PUT has no element
+ * for it (puente-giav-write-back.c), so a change in the CRM could never reach GIAV. */
 #define GIAV_DIRECTIONS {                                   \
     [PUENTE_FIELD_GROUP_FIRST_NAME] = PUENTE_DIRECTION_BOTH,  \
     [PUENTE_FIELD_GROUP_SURNAME] = PUENTE_DIRECTION_BOTH,     \
@@ -62,7 +63,7 @@ static const PuenteClientTypeRule giav_client_types[] = {
     [PUENTE_FIELD_GROUP_POSTCODE] = PUENTE_DIRECTION_BOTH,    \
     [PUENTE_FIELD_GROUP_TOWN] = PUENTE_DIRECTION_BOTH,        \
     [PUENTE_FIELD_GROUP_PROVINCE] = PUENTE_DIRECTION_BOTH,    \
-    [PUENTE_FIELD_GROUP_BIRTHDAY] = PUENTE_DIRECTION_BOTH,    \
+    [PUENTE_FIELD_GROUP_BIRTHDAY] = PUENTE_DIRECTION_SOURCE,  \
     [PUENTE_FIELD_GROUP_CLIENT_TYPE] = PUENTE_DIRECTION_BOTH, \
     [PUENTE_FIELD_GROUP_DOCUMENT] = PUENTE_DIRECTION_SOURCE,  \
     [PUENTE_FIELD_GROUP_CONSENT] = PUENTE_DIRECTION_SOURCE,   \
