@@ -17,6 +17,7 @@
 #include "puente-source-registry.h"
 #include "puente-engine.h"
 #include "puente-export-preview.h"
+#include "puente-field-changes.h"
 #include "puente-field-directions.h"
 #include "puente-i18n.h"
 #include "puente-missing-fields.h"

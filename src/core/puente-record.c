@@ -12,6 +12,8 @@
 
 /* Changing what goes into the hash changes this, so every row reads as changed once */
 #define RECORD_HASH_VERSION "puente-row-hash-1"
+/* Likewise for one field's hash: a change reads as "not known" once (puente-field-changes.c) */
+#define FIELD_HASH_VERSION "puente-field-hash-1"
 
 static void
 add_part (GChecksum  *checksum,
@@ -63,6 +65,38 @@ puente_record_hash (const PuenteRecord *record)
     add_part (checksum, "record", "created", record->created);
   add_table (checksum, "field", record->fields);
   add_table (checksum, "custom", record->custom);
+
+  return g_strdup (g_checksum_get_string (checksum));
+}
+
+/**
+ * puente_record_field_hash:
+ * @salt: what the hash is kept under (puente_field_salt(): the connection, the kind of
+ *   record and its source id)
+ * @field: the field's name
+ * @value: its value
+ *
+ * The hash of one field's value, as the store keeps it instead of the value (the minimum
+ * personal data). Salted by the link, so that two records with the same value do not show
+ * it by the same hash, and no table made in advance reverses it. The same parts as
+ * puente_record_hash(), so "" and a missing value stay distinct for the caller to tell.
+ *
+ * Returns: (transfer full): the hash, as 64 hexadecimal digits
+ */
+char *
+puente_record_field_hash (const char *salt,
+                          const char *field,
+                          const char *value)
+{
+  g_autoptr(GChecksum) checksum = NULL;
+
+  g_return_val_if_fail (salt != NULL, NULL);
+  g_return_val_if_fail (field != NULL, NULL);
+  g_return_val_if_fail (value != NULL, NULL);
+
+  checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  add_part (checksum, "version", FIELD_HASH_VERSION, salt);
+  add_part (checksum, "field", field, value);
 
   return g_strdup (g_checksum_get_string (checksum));
 }

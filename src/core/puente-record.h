@@ -87,6 +87,9 @@ void          puente_record_add_tag    (PuenteRecord       *record,
 gboolean      puente_record_has_tag    (const PuenteRecord *record,
                                         const char         *tag);
 char         *puente_record_hash       (const PuenteRecord *record);
+char         *puente_record_field_hash (const char         *salt,
+                                        const char         *field,
+                                        const char         *value);
 gboolean      puente_record_holds      (const PuenteRecord *record,
                                         const PuenteRecord *wanted);
 
