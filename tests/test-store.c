@@ -60,7 +60,7 @@ test_open_private (Fixture       *fixture,
   GStatBuf info;
 
   g_assert_no_error (error);
-  g_assert_cmpint (puente_store_get_schema_version (store), ==, 7);
+  g_assert_cmpint (puente_store_get_schema_version (store), ==, 8);
 
   g_assert_cmpint (g_stat (fixture->path, &info), ==, 0);
   g_assert_cmpint (info.st_mode & 0777, ==, 0600);
@@ -573,7 +573,7 @@ test_migrate_from_version_4 (Fixture       *fixture,
 
   migrated = puente_store_open (fixture->path, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (puente_store_get_schema_version (migrated), ==, 7);
+  g_assert_cmpint (puente_store_get_schema_version (migrated), ==, 8);
 
   loaded = puente_store_load_connection (migrated, "c", &error);
   g_assert_no_error (error);
@@ -593,6 +593,124 @@ test_migrate_from_version_4 (Fixture       *fixture,
   g_assert_cmpstr (puente_connection_get_setting (with_settings, "setup.step"), ==, "columns");
 }
 
+/* A link's field hashes: kept and read back, replaced whole, and gone with the link. */
+static void
+test_field_hashes (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PuenteStore) store = puente_store_open (fixture->path, &error);
+  g_autoptr(PuenteRecord) record = puente_record_new (PUENTE_ENTITY_CONTACT);
+  g_autoptr(GHashTable) kept = NULL;
+  g_autoptr(GHashTable) read = NULL;
+  g_autoptr(GHashTable) fewer = NULL;
+  g_autoptr(GHashTable) none = NULL;
+  PuenteLink link = {
+    .entity = PUENTE_ENTITY_CONTACT,
+    .source_id = (char *) "1001",
+    .crm_id = (char *) "555",
+    .state = PUENTE_LINK_LINKED,
+  };
+  const PuenteFieldHashes *email;
+
+  g_assert_no_error (error);
+  puente_record_set (record, PUENTE_FIELD_EMAIL, "maria@example.es");
+  puente_record_set (record, PUENTE_FIELD_PHONE, "");
+  puente_record_set_custom (record, "cf_id", "1001");
+  kept = puente_field_hashes_take ("c\ncontact\n1001", record, NULL);
+
+  read = puente_store_get_field_hashes (store, "c", PUENTE_ENTITY_CONTACT, "1001", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_hash_table_size (read), ==, 0);
+  g_clear_pointer (&read, g_hash_table_unref);
+
+  g_assert_true (puente_store_begin (store, &error));
+  g_assert_true (puente_store_put_link (store, "c", &link, &error));
+  g_assert_true (puente_store_put_field_hashes (store, "c", PUENTE_ENTITY_CONTACT, "1001", kept, &error));
+  g_assert_true (puente_store_commit (store, &error));
+  g_assert_no_error (error);
+
+  read = puente_store_get_field_hashes (store, "c", PUENTE_ENTITY_CONTACT, "1001", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_hash_table_size (read), ==, 3);
+  email = g_hash_table_lookup (read, PUENTE_FIELD_EMAIL);
+  g_assert_cmpstr (email->source_hash, ==,
+                   ((PuenteFieldHashes *) g_hash_table_lookup (kept, PUENTE_FIELD_EMAIL))->source_hash);
+  g_assert_cmpstr (email->crm_hash, ==, email->source_hash);
+  g_assert_nonnull (g_hash_table_lookup (read, PUENTE_FIELD_CUSTOM_PREFIX "cf_id"));
+  /* Another kind of record with the same source id has none */
+  none = puente_store_get_field_hashes (store, "c", PUENTE_ENTITY_COMPANY, "1001", &error);
+  g_assert_cmpuint (g_hash_table_size (none), ==, 0);
+
+  /* Replaced whole */
+  puente_record_set (record, PUENTE_FIELD_PHONE, NULL);
+  puente_record_set_custom (record, "cf_id", NULL);
+  fewer = puente_field_hashes_take ("c\ncontact\n1001", record, NULL);
+  g_assert_true (puente_store_put_field_hashes (store, "c", PUENTE_ENTITY_CONTACT, "1001", fewer, &error));
+  g_clear_pointer (&read, g_hash_table_unref);
+  read = puente_store_get_field_hashes (store, "c", PUENTE_ENTITY_CONTACT, "1001", &error);
+  g_assert_cmpuint (g_hash_table_size (read), ==, 1);
+
+  /* Gone with the link */
+  g_assert_true (puente_store_delete_link (store, "c", PUENTE_ENTITY_CONTACT, "1001", &error));
+  g_clear_pointer (&read, g_hash_table_unref);
+  read = puente_store_get_field_hashes (store, "c", PUENTE_ENTITY_CONTACT, "1001", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_hash_table_size (read), ==, 0);
+}
+
+/* A store of version 7 (no field hashes) is migrated: its links stay, with no field hashes,
+ * and the new table works. */
+static void
+test_migrate_from_version_7 (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PuenteStore) store = puente_store_open (fixture->path, &error);
+  g_autoptr(PuenteStore) migrated = NULL;
+  g_autoptr(PuenteLink) link = NULL;
+  g_autoptr(GHashTable) hashes = NULL;
+  g_autoptr(GHashTable) read = NULL;
+  g_autoptr(PuenteRecord) record = puente_record_new (PUENTE_ENTITY_CONTACT);
+  PuenteLink kept = {
+    .entity = PUENTE_ENTITY_CONTACT,
+    .source_id = (char *) "1001",
+    .crm_id = (char *) "555",
+    .content_hash = (char *) "abc",
+    .state = PUENTE_LINK_LINKED,
+  };
+  sqlite3 *db = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (puente_store_put_link (store, "c", &kept, &error));
+  g_clear_object (&store);
+
+  /* Back to version 7 as it was released */
+  g_assert_cmpint (sqlite3_open (fixture->path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "DROP TABLE link_fields; PRAGMA user_version = 7", NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  migrated = puente_store_open (fixture->path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (puente_store_get_schema_version (migrated), ==, 8);
+  link = puente_store_get_link (migrated, "c", PUENTE_ENTITY_CONTACT, "1001", &error);
+  g_assert_nonnull (link);
+  g_assert_cmpstr (link->crm_id, ==, "555");
+  g_assert_cmpstr (link->content_hash, ==, "abc");
+  read = puente_store_get_field_hashes (migrated, "c", PUENTE_ENTITY_CONTACT, "1001", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_hash_table_size (read), ==, 0);
+
+  puente_record_set (record, PUENTE_FIELD_EMAIL, "maria@example.es");
+  hashes = puente_field_hashes_take ("c\ncontact\n1001", record, NULL);
+  g_assert_true (puente_store_put_field_hashes (migrated, "c", PUENTE_ENTITY_CONTACT, "1001", hashes, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&read, g_hash_table_unref);
+  read = puente_store_get_field_hashes (migrated, "c", PUENTE_ENTITY_CONTACT, "1001", &error);
+  g_assert_cmpuint (g_hash_table_size (read), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -610,6 +728,9 @@ main (int   argc,
               test_connection_save_rolled_back, fixture_tear_down);
   g_test_add_func ("/store/connection-copy", test_connection_copy);
   g_test_add ("/store/migrate-from-version-4", Fixture, NULL, fixture_set_up, test_migrate_from_version_4,
+              fixture_tear_down);
+  g_test_add ("/store/field-hashes", Fixture, NULL, fixture_set_up, test_field_hashes, fixture_tear_down);
+  g_test_add ("/store/migrate-from-version-7", Fixture, NULL, fixture_set_up, test_migrate_from_version_7,
               fixture_tear_down);
 
   return g_test_run ();

@@ -1,6 +1,7 @@
 /* puente-store-links.c: links (a source record and the CRM record it became, with the
  * hashes that tell what changed; an intent is a create about to be sent, kept until its
- * answer), watermarks (since when a modified run asks for changes), and the consent audit
+ * answer), each linked field's hashes as last synced (link_fields, see
+ * puente-field-changes.c), watermarks (since when a modified run asks for changes), and the consent audit
  * trail of the linked records.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -232,8 +233,112 @@ puente_store_delete_link (PuenteStore   *self,
   puente_store_bind_text (statement, 1, connection_id);
   puente_store_bind_text (statement, 2, puente_entity_to_string (entity));
   puente_store_bind_text (statement, 3, source_id);
+  if (!puente_store_step_done (self, statement, error))
+    return FALSE;
 
-  return puente_store_step_done (self, statement, error);
+  return puente_store_put_field_hashes (self, connection_id, entity, source_id, NULL, error);
+}
+
+/* ---- each linked field as last synced ----------------------------------------------------- */
+
+/**
+ * puente_store_get_field_hashes:
+ *
+ * Returns: (transfer full): field key -> PuenteFieldHashes, as last synced (empty when the
+ *   link has none), or %NULL on an error
+ */
+GHashTable *
+puente_store_get_field_hashes (PuenteStore   *self,
+                               const char    *connection_id,
+                               PuenteEntity   entity,
+                               const char    *source_id,
+                               GError       **error)
+{
+  g_autoptr(GHashTable) hashes = puente_field_hashes_new_table ();
+  sqlite3_stmt *statement;
+  int rc;
+
+  g_return_val_if_fail (PUENTE_IS_STORE (self), NULL);
+
+  statement = puente_store_prepare (self, "SELECT field, source_hash, crm_hash FROM link_fields "
+                                          "WHERE connection = ? AND entity = ? AND source_id = ?", error);
+  if (statement == NULL)
+    return NULL;
+
+  puente_store_bind_text (statement, 1, connection_id);
+  puente_store_bind_text (statement, 2, puente_entity_to_string (entity));
+  puente_store_bind_text (statement, 3, source_id);
+  while ((rc = sqlite3_step (statement)) == SQLITE_ROW)
+    {
+      PuenteFieldHashes *field = g_new0 (PuenteFieldHashes, 1);
+
+      field->source_hash = puente_store_column_text (statement, 1);
+      field->crm_hash = puente_store_column_text (statement, 2);
+      g_hash_table_replace (hashes, puente_store_column_text (statement, 0), field);
+    }
+  sqlite3_reset (statement);
+
+  if (rc != SQLITE_DONE)
+    {
+      puente_store_set_error (self, error, "read a link's fields");
+      return NULL;
+    }
+
+  return g_steal_pointer (&hashes);
+}
+
+/**
+ * puente_store_put_field_hashes:
+ * @hashes: (nullable): field key -> PuenteFieldHashes; %NULL forgets them
+ *
+ * Replaces a link's field hashes, in the caller's transaction (the one of its link).
+ */
+gboolean
+puente_store_put_field_hashes (PuenteStore   *self,
+                               const char    *connection_id,
+                               PuenteEntity   entity,
+                               const char    *source_id,
+                               GHashTable    *hashes,
+                               GError       **error)
+{
+  sqlite3_stmt *statement;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_return_val_if_fail (PUENTE_IS_STORE (self), FALSE);
+
+  statement = puente_store_prepare (self, "DELETE FROM link_fields WHERE connection = ? AND entity = ? AND source_id = ?",
+                                    error);
+  if (statement == NULL)
+    return FALSE;
+  puente_store_bind_text (statement, 1, connection_id);
+  puente_store_bind_text (statement, 2, puente_entity_to_string (entity));
+  puente_store_bind_text (statement, 3, source_id);
+  if (!puente_store_step_done (self, statement, error))
+    return FALSE;
+  if (hashes == NULL)
+    return TRUE;
+
+  g_hash_table_iter_init (&iter, hashes);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      const PuenteFieldHashes *field = value;
+
+      statement = puente_store_prepare (self, "INSERT INTO link_fields (connection, entity, source_id, field, "
+                                              "source_hash, crm_hash) VALUES (?, ?, ?, ?, ?, ?)", error);
+      if (statement == NULL)
+        return FALSE;
+      puente_store_bind_text (statement, 1, connection_id);
+      puente_store_bind_text (statement, 2, puente_entity_to_string (entity));
+      puente_store_bind_text (statement, 3, source_id);
+      puente_store_bind_text (statement, 4, key);
+      puente_store_bind_text (statement, 5, field->source_hash);
+      puente_store_bind_text (statement, 6, field->crm_hash);
+      if (!puente_store_step_done (self, statement, error))
+        return FALSE;
+    }
+
+  return TRUE;
 }
 
 /**

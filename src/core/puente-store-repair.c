@@ -8,7 +8,9 @@
  * owner or a technician, starts an empty store, and carries over only what cannot be found
  * in the CRM — the connections the owner set up and their choices — when they can still be
  * read. The keys are in the keyring and stay there. The next run is a first sync that
- * creates nothing twice.
+ * creates nothing twice. The links' field hashes (link_fields) go with the links: a field
+ * without them is "not known" to have changed on either side (puente-field-changes.c)
+ * until that run, which finds each record again and keeps them afresh.
  *
  * Only renames touch the damaged files: SQLite alone opens a store's database file (see
  * puente_store_open()). Puente should be closed meanwhile; a process that still has the old

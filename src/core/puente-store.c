@@ -135,6 +135,17 @@ static const char * const migrations[] = {
   ");"
   "CREATE INDEX IF NOT EXISTS chat_contacts_email ON chat_contacts (connection, email);"
   "CREATE INDEX IF NOT EXISTS chat_contacts_phone ON chat_contacts (connection, phone);",
+  /* 7 -> 8: per link, each field as last synced, by two salted hashes (the source's value
+   * and the CRM's, never the values): which side changed it since (puente-field-changes.c) */
+  "CREATE TABLE IF NOT EXISTS link_fields ("
+  "  connection TEXT NOT NULL,"
+  "  entity TEXT NOT NULL,"
+  "  source_id TEXT NOT NULL,"
+  "  field TEXT NOT NULL,"
+  "  source_hash TEXT,"
+  "  crm_hash TEXT,"
+  "  PRIMARY KEY (connection, entity, source_id, field)"
+  ");",
 };
 
 G_DEFINE_FINAL_TYPE (PuenteStore, puente_store, G_TYPE_OBJECT)

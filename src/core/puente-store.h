@@ -7,6 +7,7 @@
 
 #include <gio/gio.h>
 
+#include "puente-field-changes.h"
 #include "puente-record.h"
 
 G_BEGIN_DECLS
@@ -319,6 +320,17 @@ gboolean     puente_store_delete_link      (PuenteStore    *self,
                                             const char     *connection_id,
                                             PuenteEntity    entity,
                                             const char     *source_id,
+                                            GError        **error);
+GHashTable  *puente_store_get_field_hashes (PuenteStore    *self,
+                                            const char     *connection_id,
+                                            PuenteEntity    entity,
+                                            const char     *source_id,
+                                            GError        **error);
+gboolean     puente_store_put_field_hashes (PuenteStore    *self,
+                                            const char     *connection_id,
+                                            PuenteEntity    entity,
+                                            const char     *source_id,
+                                            GHashTable     *hashes,
                                             GError        **error);
 
 char        *puente_store_get_watermark    (PuenteStore    *self,
