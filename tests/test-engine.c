@@ -283,6 +283,124 @@ test_unchanged_run_writes_nothing (Fixture       *fixture,
   g_assert_cmpuint (puente_run_summary_total (&second, PUENTE_OUTCOME_UPDATED), ==, 0);
 }
 
+/* The fields' hashes of every linked client are kept with its link, and describe what the
+ * CRM holds: nothing changed there reads as unchanged, an edit there as changed in the CRM.
+ * A second run with nothing changed writes nothing and leaves them as they were. */
+static GHashTable *
+crm_changes (Fixture    *fixture,
+             const char *source_id,
+             GHashTable *hashes)
+{
+  g_autoptr(GPtrArray) found = find_by_id (fixture, source_id);
+  g_autofree char *salt = puente_field_salt ("test", PUENTE_ENTITY_CONTACT, source_id);
+  g_autoptr(PuenteRecord) no_news = puente_record_new (PUENTE_ENTITY_CONTACT);
+
+  g_assert_cmpuint (found->len, ==, 1);
+  /* Nothing known from the source: only the CRM's side counts */
+  return puente_field_changes (hashes, salt, no_news, found->pdata[0]);
+}
+
+static void
+assert_same_hashes (GHashTable *one,
+                    GHashTable *other)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_assert_cmpuint (g_hash_table_size (one), ==, g_hash_table_size (other));
+  g_hash_table_iter_init (&iter, one);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      const PuenteFieldHashes *a = value;
+      const PuenteFieldHashes *b = g_hash_table_lookup (other, key);
+
+      g_assert_nonnull (b);
+      g_assert_cmpstr (a->source_hash, ==, b->source_hash);
+      g_assert_cmpstr (a->crm_hash, ==, b->crm_hash);
+    }
+}
+
+static void
+test_field_hashes_kept (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  const char *ids[] = { "5001", "5002", "5003", "5004" };
+  g_autoptr(GPtrArray) first = g_ptr_array_new_with_free_func ((GDestroyNotify) g_hash_table_unref);
+  g_autoptr(PuenteRecord) edit = puente_record_new (PUENTE_ENTITY_CONTACT);
+  g_autoptr(PuenteRecord) answer = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GHashTable) changes = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *pending = NULL;
+  PuenteRunSummary second;
+  guint before;
+
+  run_engine (fixture, PUENTE_RUN_FULL, FALSE);
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      GHashTable *hashes = puente_store_get_field_hashes (fixture->store, "test", PUENTE_ENTITY_CONTACT,
+                                                          ids[i], &error);
+      g_autoptr(GHashTable) now = NULL;
+      GHashTableIter iter;
+      gpointer key, change;
+
+      g_assert_no_error (error);
+      g_assert_nonnull (g_hash_table_lookup (hashes, PUENTE_FIELD_FIRST_NAME));
+      g_assert_nonnull (g_hash_table_lookup (hashes, PUENTE_FIELD_CUSTOM_PREFIX "cf_id"));
+      g_ptr_array_add (first, hashes);
+
+      /* What the CRM holds is what was synced */
+      now = crm_changes (fixture, ids[i], hashes);
+      g_hash_table_iter_init (&iter, now);
+      g_assert_cmpuint (g_hash_table_size (now), ==, g_hash_table_size (hashes));
+      while (g_hash_table_iter_next (&iter, &key, &change))
+        g_assert_cmpint (GPOINTER_TO_INT (change), ==, PUENTE_FIELD_UNCHANGED);
+    }
+  /* The row without a client number is linked to nothing, and has no hashes */
+  g_assert_cmpuint (puente_store_count_links (fixture->store, "test", NULL), ==, 4);
+
+  before = writes (fixture);
+  second = run_engine (fixture, PUENTE_RUN_MODIFIED, FALSE);
+  g_assert_cmpuint (writes (fixture), ==, before);
+  g_assert_cmpuint (second.counts[PUENTE_ENTITY_CONTACT][PUENTE_OUTCOME_UNCHANGED], ==, 4);
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      g_autoptr(GHashTable) again = puente_store_get_field_hashes (fixture->store, "test", PUENTE_ENTITY_CONTACT,
+                                                                   ids[i], &error);
+
+      g_assert_no_error (error);
+      assert_same_hashes (first->pdata[i], again);
+    }
+
+  /* A link older than its fields' hashes (a store of version 7) takes them in an unchanged
+   * run, still without a write */
+  g_assert_true (puente_store_put_field_hashes (fixture->store, "test", PUENTE_ENTITY_CONTACT, "5001", NULL, &error));
+  second = run_engine (fixture, PUENTE_RUN_MODIFIED, FALSE);
+  g_assert_cmpuint (writes (fixture), ==, before);
+  g_assert_cmpuint (second.counts[PUENTE_ENTITY_CONTACT][PUENTE_OUTCOME_UNCHANGED], ==, 4);
+  {
+    g_autoptr(GHashTable) again = puente_store_get_field_hashes (fixture->store, "test", PUENTE_ENTITY_CONTACT,
+                                                                 "5001", &error);
+
+    assert_same_hashes (first->pdata[0], again);
+  }
+
+  /* A salesperson corrects a surname in the CRM: the hashes tell it was the CRM's side */
+  found = find_by_id (fixture, "5002");
+  edit->id = g_strdup (((PuenteRecord *) found->pdata[0])->id);
+  puente_record_set (edit, PUENTE_FIELD_LAST_NAME, "Alves Costa");
+  puente_crm_update_async (fixture->crm, edit, NULL, puente_test_store_result, &pending);
+  result = puente_test_wait_for_result (&pending);
+  answer = puente_crm_update_finish (fixture->crm, result, &error);
+  g_assert_no_error (error);
+  changes = crm_changes (fixture, "5002", first->pdata[1]);
+  g_assert_cmpint (GPOINTER_TO_INT (g_hash_table_lookup (changes, PUENTE_FIELD_LAST_NAME)), ==,
+                   PUENTE_FIELD_CHANGED_IN_CRM);
+  g_assert_cmpint (GPOINTER_TO_INT (g_hash_table_lookup (changes, PUENTE_FIELD_FIRST_NAME)), ==,
+                   PUENTE_FIELD_UNCHANGED);
+}
+
 static void
 test_one_change_one_write (Fixture       *fixture,
                            gconstpointer  data)
@@ -1925,6 +2043,8 @@ main (int   argc,
   g_test_add ("/engine/first-sync", Fixture, "gioweb", fixture_set_up, test_first_sync, fixture_tear_down);
   g_test_add ("/engine/unchanged-run-writes-nothing", Fixture, "gioweb", fixture_set_up,
               test_unchanged_run_writes_nothing, fixture_tear_down);
+  g_test_add ("/engine/field-hashes-kept", Fixture, "gioweb", fixture_set_up,
+              test_field_hashes_kept, fixture_tear_down);
   g_test_add ("/engine/one-change-one-write", Fixture, "gioweb", fixture_set_up,
               test_one_change_one_write, fixture_tear_down);
   g_test_add ("/engine/dry-run-writes-nothing", Fixture, "gioweb", fixture_set_up,

@@ -7,8 +7,9 @@
  *                            CRM's index (or, for benchmarks, the naive lookups);
  *   puente-engine-plan.c     what each record needs (build_desired(), plan_record(),
  *                            plan_deal()) and the retry policy;
- *   puente-engine-write.c    the intents, the requests, the commit of a page, the end of a
- *                            run, what the source no longer has, and a killed run's intents;
+ *   puente-engine-write.c    the intents, the requests, the commit of a page (links and
+ *                            their fields' hashes), the end of a run, what the source no
+ *                            longer has, and a killed run's intents;
  *   puente-engine-consent.c  consent as "field=value;..." text, consent changed in the CRM
  *                            (put back, or written back to the source).
  * Only these files include this header.
@@ -82,6 +83,8 @@ typedef struct
   char          *source_consent_before;
   guint          failures;
   PuenteRecord  *desired;
+  GHashTable    *field_hashes;    /* a client's fields as synced, kept with its link; NULL:
+                                   * as they were (puente_engine_take_field_hashes()) */
 } Action;
 
 typedef struct
@@ -190,6 +193,9 @@ void        puente_engine_fail_run             (GTask              *task,
                                                 GError             *error);
 void        puente_engine_execute_page         (GTask              *task);
 void        puente_engine_resolve_next_intent  (GTask              *task);
+void        puente_engine_take_field_hashes    (PuenteEngine       *self,
+                                                Action             *action,
+                                                const PuenteRecord *crm);
 
 /* puente-engine-consent.c */
 char       *puente_engine_consent_of           (PuenteEngine       *self,

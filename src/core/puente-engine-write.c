@@ -53,6 +53,45 @@ puente_engine_fail_run (GTask  *task,
   g_object_unref (task);
 }
 
+/**
+ * puente_engine_take_field_hashes:
+ * @crm: (nullable): the client as the CRM gave it (an answer, the index); %NULL: the CRM
+ *   holds what was sent
+ *
+ * Takes the hashes of a client's fields as both sides now agree on them (what was sent, or
+ * found as Puente would send it), for commit_page() to keep with its link: a later run
+ * tells from them which side changed a field (puente-field-changes.c). Files go one way,
+ * and are not hashed.
+ */
+void
+puente_engine_take_field_hashes (PuenteEngine       *self,
+                                 Action             *action,
+                                 const PuenteRecord *crm)
+{
+  g_autofree char *salt = NULL;
+
+  if (action->entity == PUENTE_ENTITY_DEAL || action->desired == NULL || action->source_id == NULL)
+    return;
+
+  salt = puente_field_salt (self->connection_id, action->entity, action->source_id);
+  g_clear_pointer (&action->field_hashes, g_hash_table_unref);
+  action->field_hashes = puente_field_hashes_take (salt, action->desired, crm);
+}
+
+/* In the page's transaction, with the link: a client sent or found keeps its fields' hashes;
+ * one left as it was keeps those it had. */
+static void
+store_field_hashes (PuenteEngine *self,
+                    Action       *action)
+{
+  if (action->field_hashes == NULL && action->crm_id != NULL &&
+      (action->kind == ACTION_CREATE || action->kind == ACTION_UPDATE))
+    puente_engine_take_field_hashes (self, action, NULL);
+  if (action->field_hashes != NULL)
+    puente_store_put_field_hashes (self->store, self->connection_id, action->entity, action->source_id,
+                                   action->field_hashes, NULL);
+}
+
 static void
 commit_page (GTask *task)
 {
@@ -114,7 +153,11 @@ commit_page (GTask *task)
           /* A create that failed keeps its intent (no CRM id): the next run looks the
            * record up by its external id before creating it. */
           puente_store_put_link (self->store, self->connection_id, &link, NULL);
+          if (sent && action->crm_id != NULL)
+            store_field_hashes (self, action);
         }
+      else if (!self->dry_run && action->kind == ACTION_NONE && action->outcome == PUENTE_OUTCOME_UNCHANGED)
+        store_field_hashes (self, action);
 
       if (self->dry_run && action->entity != PUENTE_ENTITY_DEAL && action->source_id != NULL &&
           (action->outcome == PUENTE_OUTCOME_CREATED || action->outcome == PUENTE_OUTCOME_UPDATED ||
@@ -181,6 +224,8 @@ request_done (GTask  *task,
 
   if (answer != NULL)
     {
+      if (action->kind == ACTION_CREATE || action->kind == ACTION_UPDATE)
+        puente_engine_take_field_hashes (g_task_get_source_object (task), action, answer);
       g_free (action->crm_id);
       action->crm_id = g_strdup (answer->id);
       puente_record_free (answer);

@@ -85,6 +85,7 @@ puente_engine_action_free (Action *action)
   g_free (action->source_consent);
   g_free (action->source_consent_before);
   g_clear_pointer (&action->desired, puente_record_free);
+  g_clear_pointer (&action->field_hashes, g_hash_table_unref);
   g_free (action);
 }
 
