@@ -19,6 +19,7 @@
 #include "puente-crm-registry.h"
 #include "puente-setup.h"
 #include "puente-source-registry.h"
+#include "puente-store-async.h"
 
 struct _PuenteSetup
 {
@@ -198,19 +199,15 @@ puente_setup_step_after (PuenteSetup *self,
 /* ---- saving ------------------------------------------------------------------------------ */
 
 static void
-save_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
+saved_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
 {
-  PuenteSetup *self = source_object;
-  PuenteConnection *connection = task_data;
-  g_autoptr(PuenteStore) store = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
 
-  if ((store = puente_store_open (self->store_path, &error)) == NULL ||
-      !puente_store_save_connection (store, connection, &error))
-    g_task_return_error (task, g_steal_pointer (&error));
+  if (!puente_connection_save_finish (result, &error))
+    g_task_return_error (task, error);
   else
     g_task_return_boolean (task, TRUE);
 }
@@ -231,8 +228,8 @@ puente_setup_save_async (PuenteSetup         *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, puente_setup_save_async);
-  g_task_set_task_data (task, puente_connection_copy (self->draft), (GDestroyNotify) puente_connection_free);
-  g_task_run_in_thread (task, save_thread);
+  /* The draft is copied there, so the owner may go on changing it meanwhile. */
+  puente_connection_save_async (self->store_path, self->draft, cancellable, saved_cb, g_steal_pointer (&task));
 }
 
 gboolean
