@@ -272,16 +272,10 @@ plan_linked (PuenteEngine     *self,
   if (g_strcmp0 (link->content_hash, action->hash) == 0)
     {
       action->outcome = PUENTE_OUTCOME_UNCHANGED;
-      if (!self->dry_run)
-        {
-          /* A link older than its fields' hashes (or whose run was cut short) takes them as
-           * sent: the CRM holds what was sent, as far as Puente knows. */
-          g_autoptr(GHashTable) hashes = puente_store_get_field_hashes (self->store, self->connection_id,
-                                                                        action->entity, link->source_id, NULL);
-
-          if (hashes != NULL && g_hash_table_size (hashes) == 0)
-            puente_engine_take_field_hashes (self, action, NULL);
-        }
+      /* A link older than its fields' hashes (or whose run was cut short) takes them as
+       * sent: the CRM holds what was sent, as far as Puente knows. */
+      if (!self->dry_run && !link->has_fields)
+        puente_engine_take_field_hashes (self, action, NULL);
       return;
     }
   if (!puente_crm_can (self->crm, PUENTE_CRM_CAN_UPDATE))

@@ -46,12 +46,17 @@ link_from_row (sqlite3_stmt *statement)
   link->consent = puente_store_column_text (statement, 8);
   link->source_consent = puente_store_column_text (statement, 9);
   link->updated = sqlite3_column_int64 (statement, 10);
+  link->has_fields = sqlite3_column_int (statement, 11) != 0;
 
   return link;
 }
 
 #define LINK_COLUMNS "entity, source_id, crm_id, content_hash, document_hash, display_name, state, failures, consent, source_consent"
-#define LINK_SELECT  LINK_COLUMNS ", updated"
+/* Read with the link, in its own query, whether its fields' hashes are kept: a run asks it
+ * of every unchanged client. */
+#define LINK_SELECT  LINK_COLUMNS ", updated, EXISTS (SELECT 1 FROM link_fields AS f "  \
+                     "WHERE f.connection = links.connection AND f.entity = links.entity " \
+                     "AND f.source_id = links.source_id)"
 
 /**
  * puente_store_get_link:

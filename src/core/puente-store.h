@@ -60,6 +60,7 @@ typedef struct
   char            *consent;        /* the consent last sent: "field=value;..." */
   char            *source_consent; /* the consent the source had when last read */
   gint64           updated;        /* unix time of the last change; read only */
+  gboolean         has_fields;     /* its fields' hashes are kept (link_fields); read only */
 } PuenteLink;
 
 void puente_link_free (PuenteLink *link);
