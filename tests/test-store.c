@@ -60,7 +60,7 @@ test_open_private (Fixture       *fixture,
   GStatBuf info;
 
   g_assert_no_error (error);
-  g_assert_cmpint (puente_store_get_schema_version (store), ==, 8);
+  g_assert_cmpint (puente_store_get_schema_version (store), ==, 9);
 
   g_assert_cmpint (g_stat (fixture->path, &info), ==, 0);
   g_assert_cmpint (info.st_mode & 0777, ==, 0600);
@@ -562,7 +562,8 @@ test_migrate_from_version_4 (Fixture       *fixture,
   /* Back to version 4 as it was released: everything but the settings table (and the chats
    * of version 6). */
   g_assert_cmpint (sqlite3_open (fixture->path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, "DROP TABLE chats; DROP TABLE connection_settings; PRAGMA user_version = 4",
+  g_assert_cmpint (sqlite3_exec (db, "DROP TABLE chats; DROP TABLE connection_settings; DROP TABLE field_choices; "
+                                     "ALTER TABLE events DROP COLUMN field_group; PRAGMA user_version = 4",
                                  NULL, NULL, NULL), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'connection_settings'",
                                        -1, &statement, NULL), ==, SQLITE_OK);
@@ -573,7 +574,7 @@ test_migrate_from_version_4 (Fixture       *fixture,
 
   migrated = puente_store_open (fixture->path, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (puente_store_get_schema_version (migrated), ==, 8);
+  g_assert_cmpint (puente_store_get_schema_version (migrated), ==, 9);
 
   loaded = puente_store_load_connection (migrated, "c", &error);
   g_assert_no_error (error);
@@ -687,13 +688,14 @@ test_migrate_from_version_7 (Fixture       *fixture,
 
   /* Back to version 7 as it was released */
   g_assert_cmpint (sqlite3_open (fixture->path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, "DROP TABLE link_fields; PRAGMA user_version = 7", NULL, NULL, NULL),
+  g_assert_cmpint (sqlite3_exec (db, "DROP TABLE link_fields; DROP TABLE field_choices; "
+                                     "ALTER TABLE events DROP COLUMN field_group; PRAGMA user_version = 7", NULL, NULL, NULL),
                    ==, SQLITE_OK);
   sqlite3_close (db);
 
   migrated = puente_store_open (fixture->path, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (puente_store_get_schema_version (migrated), ==, 8);
+  g_assert_cmpint (puente_store_get_schema_version (migrated), ==, 9);
   link = puente_store_get_link (migrated, "c", PUENTE_ENTITY_CONTACT, "1001", &error);
   g_assert_nonnull (link);
   g_assert_cmpstr (link->crm_id, ==, "555");
@@ -709,6 +711,80 @@ test_migrate_from_version_7 (Fixture       *fixture,
   g_clear_pointer (&read, g_hash_table_unref);
   read = puente_store_get_field_hashes (migrated, "c", PUENTE_ENTITY_CONTACT, "1001", &error);
   g_assert_cmpuint (g_hash_table_size (read), ==, 1);
+}
+
+/* A store of version 8 (no conflict groups, no answers) is migrated: its events stay, with no
+ * group, and the owner's answers are kept until applied, and go with their link. */
+static void
+test_migrate_from_version_8 (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PuenteStore) store = puente_store_open (fixture->path, &error);
+  g_autoptr(PuenteStore) migrated = NULL;
+  g_autoptr(PuenteEvent) event = NULL;
+  g_autoptr(PuenteEvent) conflict = NULL;
+  g_autoptr(GHashTable) choices = NULL;
+  g_autoptr(GPtrArray) pending = NULL;
+  PuenteLink kept = {
+    .entity = PUENTE_ENTITY_CONTACT,
+    .source_id = (char *) "1001",
+    .crm_id = (char *) "555",
+    .state = PUENTE_LINK_LINKED,
+  };
+  PuenteEvent added = { .entity = PUENTE_ENTITY_CONTACT, .outcome = PUENTE_OUTCOME_UPDATED,
+                        .source_id = (char *) "1001", .message = (char *) "Updated." };
+  gint64 run;
+  sqlite3 *db = NULL;
+
+  g_assert_no_error (error);
+  run = puente_store_start_run (store, "c", "full", "manual", &error);
+  added.run = run;
+  g_assert_true (puente_store_add_event (store, &added, &error));
+  g_assert_true (puente_store_put_link (store, "c", &kept, &error));
+  g_clear_object (&store);
+
+  /* Back to version 8 as it was released */
+  g_assert_cmpint (sqlite3_open (fixture->path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "DROP TABLE field_choices; ALTER TABLE events DROP COLUMN field_group; "
+                                     "PRAGMA user_version = 8", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  migrated = puente_store_open (fixture->path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (puente_store_get_schema_version (migrated), ==, 9);
+  event = puente_store_get_event (migrated, 1, &error);
+  g_assert_nonnull (event);
+  g_assert_cmpstr (event->message, ==, "Updated.");
+  g_assert_null (event->field_group);
+
+  added.outcome = PUENTE_OUTCOME_CONFLICT;
+  added.field_group = (char *) "surname";
+  g_assert_true (puente_store_add_event (migrated, &added, &error));
+  conflict = puente_store_get_event (migrated, 2, &error);
+  g_assert_cmpstr (conflict->field_group, ==, "surname");
+
+  g_assert_true (puente_store_put_field_choice (migrated, "c", PUENTE_ENTITY_CONTACT, "1001", "surname", "source", &error));
+  g_assert_true (puente_store_put_field_choice (migrated, "c", PUENTE_ENTITY_CONTACT, "1001", "surname", "crm", &error));
+  g_assert_true (puente_store_put_field_choice (migrated, "c", PUENTE_ENTITY_CONTACT, "1001", "email", "source", &error));
+  choices = puente_store_get_field_choices (migrated, "c", PUENTE_ENTITY_CONTACT, "1001", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_hash_table_size (choices), ==, 2);
+  g_assert_cmpstr (g_hash_table_lookup (choices, "surname"), ==, "crm");
+  pending = puente_store_list_field_choices (migrated, "c", &error);
+  g_assert_cmpuint (pending->len, ==, 1);
+  g_assert_cmpstr (((PuenteLink *) g_ptr_array_index (pending, 0))->source_id, ==, "1001");
+
+  g_assert_true (puente_store_delete_field_choice (migrated, "c", PUENTE_ENTITY_CONTACT, "1001", "email", &error));
+  g_clear_pointer (&choices, g_hash_table_unref);
+  choices = puente_store_get_field_choices (migrated, "c", PUENTE_ENTITY_CONTACT, "1001", &error);
+  g_assert_cmpuint (g_hash_table_size (choices), ==, 1);
+
+  /* Gone with the link */
+  g_assert_true (puente_store_delete_link (migrated, "c", PUENTE_ENTITY_CONTACT, "1001", &error));
+  g_clear_pointer (&choices, g_hash_table_unref);
+  choices = puente_store_get_field_choices (migrated, "c", PUENTE_ENTITY_CONTACT, "1001", &error);
+  g_assert_cmpuint (g_hash_table_size (choices), ==, 0);
 }
 
 int
@@ -731,6 +807,8 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/store/field-hashes", Fixture, NULL, fixture_set_up, test_field_hashes, fixture_tear_down);
   g_test_add ("/store/migrate-from-version-7", Fixture, NULL, fixture_set_up, test_migrate_from_version_7,
+              fixture_tear_down);
+  g_test_add ("/store/migrate-from-version-8", Fixture, NULL, fixture_set_up, test_migrate_from_version_8,
               fixture_tear_down);
 
   return g_test_run ();

@@ -241,7 +241,8 @@ puente_store_delete_link (PuenteStore   *self,
   if (!puente_store_step_done (self, statement, error))
     return FALSE;
 
-  return puente_store_put_field_hashes (self, connection_id, entity, source_id, NULL, error);
+  return puente_store_put_field_hashes (self, connection_id, entity, source_id, NULL, error) &&
+         puente_store_delete_field_choice (self, connection_id, entity, source_id, NULL, error);
 }
 
 /* ---- each linked field as last synced ----------------------------------------------------- */

@@ -7,7 +7,8 @@
  *   puente-store-links.c        links (and the intents among them), watermarks, and the
  *                               consent audit trail of the linked records;
  *   puente-store-connections.c  connections and their settings (PuenteConnection);
- *   puente-store-chats.c        chats received from a chat service.
+ *   puente-store-chats.c        chats received from a chat service;
+ *   puente-store-choices.c      the owner's answers to conflicts over a client's fields.
  * Only these files include this header.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later

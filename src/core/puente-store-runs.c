@@ -84,6 +84,7 @@ puente_event_free (PuenteEvent *event)
   g_free (event->crm_id);
   g_free (event->display_name);
   g_free (event->message);
+  g_free (event->field_group);
   g_free (event);
 }
 
@@ -284,7 +285,8 @@ puente_store_add_event (PuenteStore        *self,
   g_return_val_if_fail (event != NULL && event->message != NULL, FALSE);
 
   statement = puente_store_prepare (self, "INSERT INTO events (run, entity, outcome, source_id, crm_id, "
-                                          "display_name, message, time) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", error);
+                                          "display_name, message, time, field_group) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                    error);
   if (statement == NULL)
     return FALSE;
 
@@ -296,11 +298,12 @@ puente_store_add_event (PuenteStore        *self,
   puente_store_bind_text (statement, 6, event->display_name);
   puente_store_bind_text (statement, 7, event->message);
   sqlite3_bind_int64 (statement, 8, event->time != 0 ? event->time : g_get_real_time () / G_USEC_PER_SEC);
+  puente_store_bind_text (statement, 9, event->field_group);
 
   return puente_store_step_done (self, statement, error);
 }
 
-#define EVENT_COLUMNS "id, run, entity, outcome, source_id, crm_id, display_name, message, time"
+#define EVENT_COLUMNS "id, run, entity, outcome, source_id, crm_id, display_name, message, time, field_group"
 
 /* A row of EVENT_COLUMNS. */
 static PuenteEvent *
@@ -317,6 +320,7 @@ event_from_row (sqlite3_stmt *statement)
   event->display_name = puente_store_column_text (statement, 6);
   event->message = puente_store_column_text (statement, 7);
   event->time = sqlite3_column_int64 (statement, 8);
+  event->field_group = puente_store_column_text (statement, 9);
 
   return event;
 }

@@ -146,6 +146,18 @@ static const char * const migrations[] = {
   "  crm_hash TEXT,"
   "  PRIMARY KEY (connection, entity, source_id, field)"
   ");",
+  /* 8 -> 9: a conflict event names the group of fields it is about; the owner's choice of
+   * the side whose value stays, until a run applies it (puente-store-choices.c) */
+  "ALTER TABLE events ADD COLUMN field_group TEXT;"
+  "CREATE TABLE IF NOT EXISTS field_choices ("
+  "  connection TEXT NOT NULL,"
+  "  entity TEXT NOT NULL,"
+  "  source_id TEXT NOT NULL,"
+  "  field_group TEXT NOT NULL,"
+  "  side TEXT NOT NULL,"
+  "  time INTEGER NOT NULL,"
+  "  PRIMARY KEY (connection, entity, source_id, field_group)"
+  ");",
 };
 
 G_DEFINE_FINAL_TYPE (PuenteStore, puente_store, G_TYPE_OBJECT)

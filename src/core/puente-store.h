@@ -77,6 +77,9 @@ typedef struct
   char          *display_name;
   char          *message;   /* a sentence for the owner */
   gint64         time;      /* unix time, UTC */
+  char          *field_group; /* a conflict over a group of a client's fields: its name
+                               * (puente_field_group_to_string()), which the owner resolves
+                               * with puente_store_put_field_choice(); else NULL */
 } PuenteEvent;
 
 void puente_event_free (PuenteEvent *event);
@@ -333,6 +336,30 @@ gboolean     puente_store_put_field_hashes (PuenteStore    *self,
                                             const char     *source_id,
                                             GHashTable     *hashes,
                                             GError        **error);
+
+/* The owner's answer to a conflict over a group of a client's fields (puente-store-choices.c):
+ * @side "source" or "crm", the side whose value stays. Kept until a run applies it. */
+gboolean     puente_store_put_field_choice (PuenteStore    *self,
+                                            const char     *connection_id,
+                                            PuenteEntity    entity,
+                                            const char     *source_id,
+                                            const char     *field_group,
+                                            const char     *side,
+                                            GError        **error);
+GHashTable  *puente_store_get_field_choices (PuenteStore   *self,
+                                             const char    *connection_id,
+                                             PuenteEntity   entity,
+                                             const char    *source_id,
+                                             GError       **error);
+gboolean     puente_store_delete_field_choice (PuenteStore *self,
+                                               const char  *connection_id,
+                                               PuenteEntity entity,
+                                               const char  *source_id,
+                                               const char  *field_group,
+                                               GError     **error);
+GPtrArray   *puente_store_list_field_choices (PuenteStore  *self,
+                                              const char   *connection_id,
+                                              GError      **error);
 
 char        *puente_store_get_watermark    (PuenteStore    *self,
                                             const char     *connection_id,
