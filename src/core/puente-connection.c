@@ -304,6 +304,7 @@ puente_connection_open_engine (const PuenteConnection  *connection,
   g_auto(GStrv) accepted = NULL;
   const PuenteProfile *profile;
   const PuenteSourceKind *source_kind;
+  PuenteDirection directions[PUENTE_N_FIELD_GROUPS];
   const char *pipeline;
 
   g_return_val_if_fail (connection != NULL, NULL);
@@ -327,6 +328,9 @@ puente_connection_open_engine (const PuenteConnection  *connection,
 
   engine = puente_engine_new (store, connection->id, profile, source, crm);
   puente_engine_set_delete_enabled (engine, puente_connection_get_delete_enabled (connection));
+  for (PuenteFieldGroup group = 0; group < PUENTE_N_FIELD_GROUPS; group++)
+    directions[group] = puente_connection_get_field_direction (connection, group, NULL);
+  puente_engine_set_field_directions (engine, directions, source_kind->write_back_in_place);
   accepted = puente_missing_fields_accepted (connection);
   puente_engine_set_check_fields (engine, TRUE, (const char * const *) accepted);
 

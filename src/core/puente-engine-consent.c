@@ -2,9 +2,12 @@
  *
  * Consent travels as "field=value;..." text (puente_engine_consent_of()), in the links
  * (what was last sent, and what the source had) and in the audit trail, one row per field
- * that changes. Before the pages, the CRM's contacts changed since the last run are read
- * back: where the source decides consent (GIAV), a change made in the CRM is put back;
- * where consent flows both ways (GIO Web), it is written back to the source.
+ * that changes. Before the pages, the CRM's contacts and companies changed since the last
+ * run are read back: each linked one is kept for its fields to be decided with the source's
+ * record (puente-engine-fields.c); and where the source decides consent (GIAV), a consent
+ * changed in the CRM is put back, where consent flows both ways (GIO Web), it is written
+ * back to the source (a connection whose owner chose "the CRM decides" for consent is
+ * treated as both ways: the source's own changes still reach the CRM).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -140,7 +143,9 @@ crm_changes_cb (GObject      *object,
       g_auto(GStrv) pairs = NULL;
       Action *action;
 
-      if (source_id == NULL)
+      /* Its other fields: decided with the source's record (puente-engine-merge.c) */
+      puente_engine_fields_note_crm (self, run, run->crm_entity, crm_record);
+      if (source_id == NULL || run->crm_entity != PUENTE_ENTITY_CONTACT || run->reassert == NULL)
         continue;
       link = puente_store_get_link (self->store, self->connection_id, PUENTE_ENTITY_CONTACT, source_id, NULL);
       if (link == NULL || link->consent == NULL || g_strcmp0 (link->crm_id, crm_record->id) != 0)
@@ -159,7 +164,7 @@ crm_changes_cb (GObject      *object,
           continue;
       }
 
-      if (self->profile->consent_owner == PUENTE_CONSENT_OWNER_BOTH)
+      if (self->directions[PUENTE_FIELD_GROUP_CONSENT] != PUENTE_DIRECTION_SOURCE)
         {
           /* The CRM's change goes back to the source. */
           PuenteRecord *changes = puente_record_new (PUENTE_ENTITY_CONTACT);
@@ -194,18 +199,37 @@ crm_changes_cb (GObject      *object,
   run->crm_next = g_strdup (page->next);
   if (run->crm_next != NULL)
     {
-      puente_crm_list_async (self->crm, PUENTE_ENTITY_CONTACT, run->crm_since, run->crm_next,
+      puente_crm_list_async (self->crm, run->crm_entity, run->crm_since, run->crm_next,
                              g_task_get_cancellable (task), crm_changes_cb, task);
       return;
     }
 
-  if (run->back_flow->len > 0)
+  /* Then the companies, for their fields */
+  if (run->crm_entity == PUENTE_ENTITY_CONTACT && puente_crm_can (self->crm, PUENTE_CRM_HAS_COMPANIES))
+    {
+      run->crm_entity = PUENTE_ENTITY_COMPANY;
+      puente_crm_list_async (self->crm, run->crm_entity, run->crm_since, NULL,
+                             g_task_get_cancellable (task), crm_changes_cb, task);
+      return;
+    }
+
+  puente_engine_fields_prepare (task);
+}
+
+/* After the CRM's listing and its clients' records: consent passed to the source, or put
+ * back, then the source's pages. */
+void
+puente_engine_consent_after_listing (GTask *task)
+{
+  Run *run = g_task_get_task_data (task);
+
+  if (run->back_flow != NULL && run->back_flow->len > 0)
     {
       write_back_next (task);
       return;
     }
 
-  if (run->reassert->len == 0)
+  if (run->reassert == NULL || run->reassert->len == 0)
     {
       puente_engine_load_page (task, NULL);
       return;
@@ -290,15 +314,20 @@ puente_engine_check_crm_changes (GTask *task)
   g_autofree char *watermark = NULL;
 
   watermark = puente_store_get_watermark (self->store, self->connection_id, "crm-contacts", NULL);
-  if (self->dry_run || watermark == NULL || !puente_crm_can (self->crm, PUENTE_CRM_CAN_LIST) ||
+  if (watermark == NULL || !puente_crm_can (self->crm, PUENTE_CRM_CAN_LIST) ||
       (run->crm_since = puente_watermark_read_since (watermark)) == NULL)
     {
-      puente_engine_load_page (task, NULL);
+      puente_engine_fields_prepare (task);
       return;
     }
 
-  run->reassert = g_ptr_array_new_with_free_func ((GDestroyNotify) puente_engine_action_free);
-  run->back_flow = g_ptr_array_new_with_free_func ((GDestroyNotify) puente_record_free);
+  /* A dry run reads what the CRM changed, for the brake to count, and changes no consent */
+  if (!self->dry_run)
+    {
+      run->reassert = g_ptr_array_new_with_free_func ((GDestroyNotify) puente_engine_action_free);
+      run->back_flow = g_ptr_array_new_with_free_func ((GDestroyNotify) puente_record_free);
+    }
+  run->crm_entity = PUENTE_ENTITY_CONTACT;
   puente_crm_list_async (self->crm, PUENTE_ENTITY_CONTACT, run->crm_since, NULL,
                          g_task_get_cancellable (task), crm_changes_cb, task);
 }

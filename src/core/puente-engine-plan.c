@@ -451,7 +451,7 @@ plan_record (PuenteEngine       *self,
       /* Both ways (GIO Web): while the source still says what it said last time, the consent
        * last sent stands, since it may be a change made in the CRM and passed back to the
        * source; once the source says something new, the source's word goes. */
-      if (self->profile->consent_owner == PUENTE_CONSENT_OWNER_BOTH && link != NULL &&
+      if (self->directions[PUENTE_FIELD_GROUP_CONSENT] != PUENTE_DIRECTION_SOURCE && link != NULL &&
           link->consent != NULL && g_strcmp0 (link->source_consent, action->source_consent) == 0)
         puente_engine_apply_consent (action->desired, link->consent);
     }
@@ -477,7 +477,11 @@ plan_record (PuenteEngine       *self,
     }
   if (link != NULL && link->state == PUENTE_LINK_LINKED && link->crm_id != NULL)
     {
-      plan_linked (self, action, link);
+      /* Both ways: field by field, where the CRM changed it or the fields' hashes are kept */
+      if (puente_crm_can (self->crm, PUENTE_CRM_CAN_UPDATE) && puente_engine_fields_wanted (self, run, action, link))
+        puente_engine_fields_merge (self, run, action, link);
+      else
+        plan_linked (self, action, link);
       return action;
     }
 

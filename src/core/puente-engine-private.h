@@ -11,7 +11,10 @@
  *                            their fields' hashes), the end of a run, what the source no
  *                            longer has, and a killed run's intents;
  *   puente-engine-consent.c  consent as "field=value;..." text, consent changed in the CRM
- *                            (put back, or written back to the source).
+ *                            (put back, or written back to the source);
+ *   puente-engine-fields.c   clients both ways: each field of a linked client decided by
+ *                            which side changed it and the connection's directions, the
+ *                            write-backs to the source, conflicts and the owner's answers.
  * Only these files include this header.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -20,6 +23,7 @@
 #pragma once
 
 #include "puente-engine.h"
+#include "puente-field-directions.h"
 #include "puente-run-lock.h"
 
 G_BEGIN_DECLS
@@ -52,6 +56,8 @@ struct _PuenteEngine
   gboolean             fields_ready;   /* checked: the run itself starts */
   GStrv                accepted_types; /* fields the owner accepted with another type */
   GStrv                field_warnings; /* about those, from the last check */
+  PuenteDirection      directions[PUENTE_N_FIELD_GROUPS]; /* the connection's, else the profile's */
+  gboolean             source_writable; /* write-backs change the source itself (GIAV) */
 };
 
 typedef enum
@@ -85,6 +91,12 @@ typedef struct
   PuenteRecord  *desired;
   GHashTable    *field_hashes;    /* a client's fields as synced, kept with its link; NULL:
                                    * as they were (puente_engine_take_field_hashes()) */
+
+  /* A linked client's fields decided one by one (puente-engine-fields.c) */
+  gboolean       merged;          /* field_hashes are final; an answer only adds the CRM's form */
+  PuenteRecord  *write_back;      /* what goes back to the source, or NULL */
+  GPtrArray     *conflicts;       /* PuenteEvent: a conflict per group, for commit_page() */
+  GPtrArray     *answered;        /* group names whose answer this action applies */
 } Action;
 
 typedef struct
@@ -149,6 +161,17 @@ typedef struct
   GPtrArray        *reassert;           /* Action: consent to put back */
   GPtrArray        *back_flow;          /* PuenteRecord: consent changes for the source */
   guint             next_back_flow;
+
+  /* Clients both ways (puente-engine-fields.c) */
+  GHashTable       *crm_changed[N_ENTITIES]; /* source id -> PuenteRecord: linked clients as the
+                                              * CRM has them, changed since the last run or asked for */
+  GHashTable       *attention;          /* "entity:source id": an open conflict or an answer */
+  GPtrArray        *asked;              /* PuenteLink: clients whose CRM record is looked up */
+  guint             next_asked;
+  gboolean          rereading;          /* the pages are clients changed only in the CRM */
+  GPtrArray        *reread;             /* source ids of those, read by id */
+  guint             next_write_back;    /* in the page's actions */
+  guint             crm_entity;         /* the CRM listing under way (entity) */
 } Run;
 
 static inline guint
@@ -174,6 +197,8 @@ lowercase (const char *text)
 void        puente_engine_action_free          (Action             *action);
 void        puente_engine_emit_progress        (PuenteEngine       *self,
                                                 gboolean            force);
+void        puente_engine_emit_event           (PuenteEngine       *self,
+                                                const PuenteEvent  *event);
 void        puente_engine_add_event            (PuenteEngine       *self,
                                                 Run                *run,
                                                 const Action       *action);
@@ -181,6 +206,8 @@ void        puente_engine_add_event            (PuenteEngine       *self,
 /* puente-engine-read.c */
 void        puente_engine_load_page            (GTask              *task,
                                                 const char         *next);
+void        puente_engine_get_clients          (GTask              *task,
+                                                const char * const *ids);
 PuenteLink *puente_engine_page_link            (Run                *run,
                                                 PuenteEntity        entity,
                                                 const char         *source_id);
@@ -208,5 +235,36 @@ void        puente_engine_audit_consent        (PuenteEngine       *self,
                                                 const char         *after,
                                                 const char         *origin);
 void        puente_engine_check_crm_changes    (GTask              *task);
+void        puente_engine_consent_after_listing (GTask             *task);
+
+/* puente-engine-fields.c */
+void        puente_engine_fields_run_init      (PuenteEngine       *self,
+                                                Run                *run);
+void        puente_engine_fields_run_free      (Run                *run);
+void        puente_engine_fields_note_crm      (PuenteEngine       *self,
+                                                Run                *run,
+                                                PuenteEntity        entity,
+                                                const PuenteRecord *crm);
+void        puente_engine_fields_prepare       (GTask              *task);
+gboolean    puente_engine_fields_wanted        (PuenteEngine       *self,
+                                                Run                *run,
+                                                const Action       *action,
+                                                const PuenteLink   *link);
+void        puente_engine_fields_merge         (PuenteEngine       *self,
+                                                Run                *run,
+                                                Action             *action,
+                                                const PuenteLink   *link);
+void        puente_engine_fields_answered      (PuenteEngine       *self,
+                                                Action             *action,
+                                                const PuenteRecord *answer);
+void        puente_engine_fields_write_back_page (GTask            *task);
+void        puente_engine_fields_commit        (PuenteEngine       *self,
+                                                Run                *run,
+                                                Action             *action);
+gboolean    puente_engine_fields_next_reread   (GTask              *task);
+void        puente_engine_fields_action_free   (Action             *action);
+
+/* puente-engine-write.c */
+void        puente_engine_commit_page          (GTask              *task);
 
 G_END_DECLS

@@ -295,7 +295,7 @@ page_received (GTask            *task,
   /* The source is read while this page is planned and written, so that its latency hides
    * behind the CRM's (GIAV: a page of 100 clients takes about one request; writing it, 100).
    * One page ahead at most; the naive comparison keeps to one thing at a time. */
-  if (run->page->next != NULL && run->prefetch_next == NULL && !self->naive_lookups)
+  if (run->page->next != NULL && run->prefetch_next == NULL && !self->naive_lookups && !run->rereading)
     {
       run->prefetch_next = g_strdup (run->page->next);
       run->prefetch_in_deals = run->in_deals;
@@ -346,6 +346,28 @@ page_cb (GObject      *object,
   PuenteRecordPage *page = list_finish (PUENTE_SOURCE (object), run->in_deals, result, &error);
 
   page_received (task, page, error);
+}
+
+static void
+got_clients_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  GTask *task = user_data;
+  GError *error = NULL;
+  PuenteRecordPage *page = puente_source_get_clients_finish (PUENTE_SOURCE (object), result, &error);
+
+  page_received (task, page, error);
+}
+
+/* A page of clients read by id (puente_engine_fields_next_reread()): @ids are copied */
+void
+puente_engine_get_clients (GTask              *task,
+                           const char * const *ids)
+{
+  PuenteEngine *self = g_task_get_source_object (task);
+
+  puente_source_get_clients_async (self->source, ids, g_task_get_cancellable (task), got_clients_cb, task);
 }
 
 static void

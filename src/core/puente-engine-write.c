@@ -82,8 +82,11 @@ puente_engine_take_field_hashes (PuenteEngine       *self,
  * one left as it was keeps those it had. */
 static void
 store_field_hashes (PuenteEngine *self,
+                    Run          *run,
                     Action       *action)
 {
+  if (run->reasserting)
+    return;  /* consent alone: the client's other fields' hashes stay */
   if (action->field_hashes == NULL && action->crm_id != NULL &&
       (action->kind == ACTION_CREATE || action->kind == ACTION_UPDATE))
     puente_engine_take_field_hashes (self, action, NULL);
@@ -92,8 +95,8 @@ store_field_hashes (PuenteEngine *self,
                                    action->field_hashes, NULL);
 }
 
-static void
-commit_page (GTask *task)
+void
+puente_engine_commit_page (GTask *task)
 {
   PuenteEngine *self = g_task_get_source_object (task);
   Run *run = g_task_get_task_data (task);
@@ -154,10 +157,10 @@ commit_page (GTask *task)
            * record up by its external id before creating it. */
           puente_store_put_link (self->store, self->connection_id, &link, NULL);
           if (sent && action->crm_id != NULL)
-            store_field_hashes (self, action);
+            store_field_hashes (self, run, action);
         }
       else if (!self->dry_run && action->kind == ACTION_NONE && action->outcome == PUENTE_OUTCOME_UNCHANGED)
-        store_field_hashes (self, action);
+        store_field_hashes (self, run, action);
 
       if (self->dry_run && action->entity != PUENTE_ENTITY_DEAL && action->source_id != NULL &&
           (action->outcome == PUENTE_OUTCOME_CREATED || action->outcome == PUENTE_OUTCOME_UPDATED ||
@@ -167,6 +170,7 @@ commit_page (GTask *task)
       if (action->outcome == PUENTE_OUTCOME_FAILED)
         run->any_failed = TRUE;
       puente_engine_add_event (self, run, action);
+      puente_engine_fields_commit (self, run, action);
     }
 
   if (!self->dry_run && !puente_store_commit (self->store, &error))
@@ -203,6 +207,8 @@ commit_page (GTask *task)
 
       puente_engine_load_page (task, next);
     }
+  else if (!run->in_deals && run->mode == PUENTE_RUN_MODIFIED && puente_engine_fields_next_reread (task))
+    ;  /* the clients changed only in the CRM, read by id */
   else if (!run->in_deals && self->profile->has_files && puente_source_has_files (self->source) &&
            puente_crm_can (self->crm, PUENTE_CRM_HAS_DEALS))
     {
@@ -224,7 +230,11 @@ request_done (GTask  *task,
 
   if (answer != NULL)
     {
-      if (action->kind == ACTION_CREATE || action->kind == ACTION_UPDATE)
+      /* Consent put back (run->reasserting) is not the client's whole record: its fields'
+       * hashes stay as they were */
+      if (action->merged)
+        puente_engine_fields_answered (g_task_get_source_object (task), action, answer);
+      else if ((action->kind == ACTION_CREATE || action->kind == ACTION_UPDATE) && !run->reasserting)
         puente_engine_take_field_hashes (g_task_get_source_object (task), action, answer);
       g_free (action->crm_id);
       action->crm_id = g_strdup (answer->id);
@@ -280,7 +290,7 @@ request_done (GTask  *task,
 
   g_assert (run->pending > 0);
   if (--run->pending == 0)
-    commit_page (task);
+    puente_engine_fields_write_back_page (task);
 }
 
 static void
@@ -408,7 +418,7 @@ puente_engine_execute_page (GTask *task)
     }
 
   if (--run->pending == 0)
-    commit_page (task);
+    puente_engine_fields_write_back_page (task);
 }
 
 /* ---- the end of a run ------------------------------------------------------------------- */

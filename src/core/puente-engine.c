@@ -86,6 +86,7 @@ puente_engine_action_free (Action *action)
   g_free (action->source_consent_before);
   g_clear_pointer (&action->desired, puente_record_free);
   g_clear_pointer (&action->field_hashes, g_hash_table_unref);
+  puente_engine_fields_action_free (action);
   g_free (action);
 }
 
@@ -123,6 +124,7 @@ run_free (Run *run)
   g_clear_pointer (&run->deletions, g_ptr_array_unref);
   g_clear_error (&run->refusal);
   g_clear_pointer (&run->lock, puente_run_lock_release);
+  puente_engine_fields_run_free (run);
   g_free (run);
 }
 
@@ -217,6 +219,7 @@ puente_engine_new (PuenteStore         *store,
   self->profile = profile;
   self->source = g_object_ref (source);
   self->crm = g_object_ref (crm);
+  puente_engine_set_field_directions (self, NULL, FALSE);
 
   return self;
 }
@@ -518,6 +521,16 @@ puente_engine_get_live_summary (PuenteEngine *self)
   return self->live;
 }
 
+/* An event of this run: to the signal's listeners, and (not in a dry run) to the store */
+void
+puente_engine_emit_event (PuenteEngine      *self,
+                          const PuenteEvent *event)
+{
+  g_signal_emit (self, signals[EVENT], 0, event);
+  if (!self->dry_run)
+    puente_store_add_event (self->store, event, NULL);
+}
+
 void
 puente_engine_add_event (PuenteEngine *self,
                          Run          *run,
@@ -537,9 +550,7 @@ puente_engine_add_event (PuenteEngine *self,
     return;  /* unchanged records are counted, not logged one by one */
 
   event.time = g_get_real_time () / G_USEC_PER_SEC;
-  g_signal_emit (self, signals[EVENT], 0, &event);
-  if (!self->dry_run)
-    puente_store_add_event (self->store, &event, NULL);
+  puente_engine_emit_event (self, &event);
 }
 
 /* ---- the start of a run ----------------------------------------------------------------- */
@@ -598,6 +609,13 @@ plan_cb (GObject      *object,
                                 "in the export or in the column choices. Check what it would do, "
                                 "then confirm to go ahead."),
                               updates, linked, puente_crm_get_name (self->crm));
+  else if (plan.write_backs > PUENTE_BRAKE_UPDATE_MINIMUM && plan.write_backs > linked * PUENTE_BRAKE_UPDATE_SHARE)
+    reason = g_strdup_printf (_("Puente stopped before changing anything: this sync would change "
+                                "%u of the %u clients it keeps in %s with what was changed in %s, "
+                                "which looks like a mass edit there or a mistake in the column "
+                                "choices. Check what it would do, then confirm to go ahead."),
+                              plan.write_backs, linked, puente_source_get_name (self->source),
+                              puente_crm_get_name (self->crm));
   else if (plan.consent_flips > PUENTE_BRAKE_CONSENT_FLIPS)
     reason = g_strdup_printf (_("Puente stopped before changing anything: this sync would change "
                                 "the consent of %u clients at once, which looks like a mistake in "
@@ -650,6 +668,12 @@ puente_engine_run_async (PuenteEngine        *self,
 
   if (self->check_fields && !self->fields_ready)
     {
+      /* A damaged store is told before any request (the run lock checks it again) */
+      if (!self->dry_run && !puente_store_check (self->store, &error))
+        {
+          g_task_report_error (self, callback, user_data, puente_engine_run_async, g_steal_pointer (&error));
+          return;
+        }
       check_fields_first (self, mode, trigger, cancellable, callback, user_data);
       return;
     }
@@ -671,6 +695,7 @@ puente_engine_run_async (PuenteEngine        *self,
     }
   run->would_link = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   run->chat_adopted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  puente_engine_fields_run_init (self, run);
   g_task_set_task_data (task, run, (GDestroyNotify) run_free);
 
   /* One run of a connection at a time, in any process (see puente-run-lock.c). */
@@ -695,7 +720,8 @@ puente_engine_run_async (PuenteEngine        *self,
 
   if (self->dry_run)
     {
-      puente_engine_load_page (task, NULL);
+      /* What the CRM changed is read (nothing written): the brake counts the write-backs */
+      puente_engine_check_crm_changes (task);
       return;
     }
 
@@ -719,6 +745,7 @@ puente_engine_run_async (PuenteEngine        *self,
         planner->client_types = g_hash_table_ref (self->client_types);
       if (self->excluded != NULL)
         planner->excluded = g_hash_table_ref (self->excluded);
+      puente_engine_set_field_directions (planner, self->directions, self->source_writable);
       puente_engine_run_async (planner, run->mode, trigger, cancellable, plan_cb, task);
       return;
     }
@@ -744,8 +771,10 @@ puente_engine_run_finish (PuenteEngine      *self,
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 
   run = g_task_get_task_data (G_TASK (result));
-  if (summary != NULL)
+  if (summary != NULL && run != NULL)
     *summary = run->summary;
+  else if (summary != NULL)
+    memset (summary, 0, sizeof *summary);  /* refused before it started */
 
   return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -31,6 +31,7 @@ GQuark puente_engine_error_quark (void);
 #define PUENTE_BRAKE_UPDATE_MINIMUM  50
 #define PUENTE_BRAKE_CONSENT_FLIPS   20
 #define PUENTE_BRAKE_DELETIONS       5
+/* Write-backs to the source: as many as updates may be (PUENTE_BRAKE_UPDATE_*) */
 
 /* A record that failed is tried again on the following runs, with growing gaps
  * (PUENTE_RETRY_GAP_SECONDS, doubled after each failure), up to this many times; after
@@ -50,6 +51,7 @@ typedef struct
   gint64 run;            /* the run's id in the store; 0 for a dry run */
   guint  counts[PUENTE_ENTITY_DEAL + 1][PUENTE_OUTCOME_DELETED + 1];
   guint  consent_flips;  /* linked contacts whose consent changes */
+  guint  write_backs;    /* clients changed in the source with what was changed in the CRM */
 } PuenteRunSummary;
 
 guint puente_run_summary_total (const PuenteRunSummary *summary,
@@ -87,6 +89,9 @@ void          puente_engine_set_check_fields (PuenteEngine       *self,
                                               gboolean            check,
                                               const char * const *accepted_types);
 const char * const *puente_engine_get_field_warnings (PuenteEngine *self);
+void          puente_engine_set_field_directions (PuenteEngine          *self,
+                                                  const PuenteDirection *directions,
+                                                  gboolean               source_writable);
 void          puente_engine_run_async  (PuenteEngine         *self,
                                         PuenteRunMode         mode,
                                         const char           *trigger,

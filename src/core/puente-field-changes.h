@@ -13,6 +13,9 @@ G_BEGIN_DECLS
 /* A custom field's key in a table of field hashes: the prefix, then its name. A field's key
  * is its PUENTE_FIELD_* name. */
 #define PUENTE_FIELD_CUSTOM_PREFIX "custom:"
+/* A group of fields in conflict, among a link's field hashes, with no hashes: the prefix,
+ * then the group's name (puente-engine-merge.c). Not a field: no side changes it. */
+#define PUENTE_FIELD_CONFLICT_PREFIX "conflict:"
 
 typedef enum
 {

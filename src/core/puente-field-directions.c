@@ -10,8 +10,10 @@
 
 #include <glib/gi18n-lib.h>
 #include <gio/gio.h>
+#include <string.h>
 
 #include "puente-field-directions.h"
+#include "puente-field-changes.h"
 #include "puente-profile.h"
 
 static const struct {
@@ -210,4 +212,67 @@ puente_connection_set_field_direction (PuenteConnection  *connection,
                                  direction == default_direction (connection, group)
                                    ? NULL : directions[direction].name);
   return TRUE;
+}
+
+/**
+ * puente_field_group_of_key:
+ * @key: a field's key in a link's field hashes (puente-field-changes.h): a PUENTE_FIELD_*
+ *   name, or PUENTE_FIELD_CUSTOM_PREFIX and a custom field's name
+ * @group: (out): its group
+ *
+ * Which group a field of what Puente sends belongs to: the client type's status and contact
+ * type together, both phones together, the profile's consent fields with GDPR acceptance.
+ *
+ * Returns: %FALSE for a field of Puente's own (the origin, the external id, the tag; a
+ *   contact's company name): the management software decides those
+ */
+gboolean
+puente_field_group_of_key (const PuenteProfile *profile,
+                           const char          *key,
+                           PuenteFieldGroup    *group)
+{
+  static const struct
+  {
+    const char       *key;
+    PuenteFieldGroup  group;
+  } keys[] = {
+    { PUENTE_FIELD_FIRST_NAME, PUENTE_FIELD_GROUP_FIRST_NAME },
+    { PUENTE_FIELD_LAST_NAME, PUENTE_FIELD_GROUP_SURNAME },
+    { PUENTE_FIELD_NAME, PUENTE_FIELD_GROUP_SURNAME },
+    { PUENTE_FIELD_EMAIL, PUENTE_FIELD_GROUP_EMAIL },
+    { PUENTE_FIELD_PHONE, PUENTE_FIELD_GROUP_PHONES },
+    { PUENTE_FIELD_MOBILE, PUENTE_FIELD_GROUP_PHONES },
+    { PUENTE_FIELD_STREET, PUENTE_FIELD_GROUP_ADDRESS },
+    { PUENTE_FIELD_POSTAL_CODE, PUENTE_FIELD_GROUP_POSTCODE },
+    { PUENTE_FIELD_CITY, PUENTE_FIELD_GROUP_TOWN },
+    { PUENTE_FIELD_PROVINCE, PUENTE_FIELD_GROUP_PROVINCE },
+    { PUENTE_FIELD_BIRTHDAY, PUENTE_FIELD_GROUP_BIRTHDAY },
+    { PUENTE_FIELD_STATUS, PUENTE_FIELD_GROUP_CLIENT_TYPE },
+    { PUENTE_FIELD_CONTACT_TYPE, PUENTE_FIELD_GROUP_CLIENT_TYPE },
+    { PUENTE_FIELD_DOCUMENT, PUENTE_FIELD_GROUP_DOCUMENT },
+    { PUENTE_FIELD_GDPR_ACCEPT, PUENTE_FIELD_GROUP_CONSENT },
+  };
+  const char *custom = g_str_has_prefix (key, PUENTE_FIELD_CUSTOM_PREFIX)
+                       ? key + strlen (PUENTE_FIELD_CUSTOM_PREFIX) : NULL;
+
+  g_return_val_if_fail (profile != NULL, FALSE);
+  g_return_val_if_fail (key != NULL && group != NULL, FALSE);
+
+  if (custom != NULL)
+    {
+      if (g_strcmp0 (custom, profile->email_consent_field) != 0 &&
+          g_strcmp0 (custom, profile->sms_consent_field) != 0)
+        return FALSE;
+      *group = PUENTE_FIELD_GROUP_CONSENT;
+      return TRUE;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    if (g_str_equal (key, keys[i].key))
+      {
+        *group = keys[i].group;
+        return TRUE;
+      }
+
+  return FALSE;
 }

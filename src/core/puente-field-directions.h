@@ -68,4 +68,9 @@ gboolean         puente_connection_set_field_direction (PuenteConnection       *
                                                         PuenteDirection         direction,
                                                         GError                **error);
 
+typedef struct _PuenteProfile PuenteProfile;
+gboolean         puente_field_group_of_key        (const PuenteProfile *profile,
+                                                   const char          *key,
+                                                   PuenteFieldGroup    *group);
+
 G_END_DECLS

@@ -47,7 +47,7 @@ typedef struct
   const char *contact_type;  /* free text in the CRM, or NULL: leave it */
 } PuenteClientTypeRule;
 
-typedef struct
+typedef struct _PuenteProfile
 {
   const char               *id;                 /* "giav", "gioweb", "generic" */
   const char               *name;               /* the management software, for the owner */

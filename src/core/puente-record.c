@@ -151,6 +151,36 @@ puente_record_new (PuenteEntity entity)
   return record;
 }
 
+/**
+ * puente_record_copy:
+ *
+ * Returns: (transfer full): a copy of @record, fields, custom fields and tags
+ */
+PuenteRecord *
+puente_record_copy (const PuenteRecord *record)
+{
+  PuenteRecord *copy;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_return_val_if_fail (record != NULL, NULL);
+
+  copy = puente_record_new (record->entity);
+  copy->id = g_strdup (record->id);
+  copy->created = g_strdup (record->created);
+  copy->modified = g_strdup (record->modified);
+  g_hash_table_iter_init (&iter, record->fields);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    g_hash_table_replace (copy->fields, g_strdup (key), g_strdup (value));
+  g_hash_table_iter_init (&iter, record->custom);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    g_hash_table_replace (copy->custom, g_strdup (key), g_strdup (value));
+  for (guint i = 0; i < record->tags->len; i++)
+    g_ptr_array_add (copy->tags, g_strdup (g_ptr_array_index (record->tags, i)));
+
+  return copy;
+}
+
 void
 puente_record_free (PuenteRecord *record)
 {

@@ -71,6 +71,7 @@ typedef struct
 } PuenteRecord;
 
 PuenteRecord *puente_record_new        (PuenteEntity        entity);
+PuenteRecord *puente_record_copy       (const PuenteRecord *record);
 void          puente_record_free       (PuenteRecord       *record);
 void          puente_record_set        (PuenteRecord       *record,
                                         const char         *field,

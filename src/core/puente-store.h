@@ -360,6 +360,9 @@ gboolean     puente_store_delete_field_choice (PuenteStore *self,
 GPtrArray   *puente_store_list_field_choices (PuenteStore  *self,
                                               const char   *connection_id,
                                               GError      **error);
+GPtrArray   *puente_store_list_field_attention (PuenteStore  *self,
+                                                const char   *connection_id,
+                                                GError      **error);
 
 char        *puente_store_get_watermark    (PuenteStore    *self,
                                             const char     *connection_id,

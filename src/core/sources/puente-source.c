@@ -189,3 +189,52 @@ puente_source_write_back_finish (PuenteSource  *self,
 
   return g_task_propagate_boolean (G_TASK (result), error);
 }
+
+/**
+ * puente_source_can_get_clients:
+ *
+ * Returns: whether puente_source_get_clients_async() reads clients by their ids
+ */
+gboolean
+puente_source_can_get_clients (PuenteSource *self)
+{
+  g_return_val_if_fail (PUENTE_IS_SOURCE (self), FALSE);
+
+  return PUENTE_SOURCE_GET_IFACE (self)->get_clients_async != NULL;
+}
+
+/**
+ * puente_source_get_clients_async:
+ * @ids: (array zero-terminated=1): at most %PUENTE_SOURCE_GET_CLIENTS_MAX source ids
+ *
+ * Reads the clients with these ids as a listing would give them, changed or not (the
+ * engine's clients changed only in the CRM). An id the source no longer has is left out.
+ */
+void
+puente_source_get_clients_async (PuenteSource        *self,
+                                 const char * const  *ids,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_return_if_fail (PUENTE_IS_SOURCE (self));
+  g_return_if_fail (puente_source_can_get_clients (self));
+  g_return_if_fail (ids != NULL && g_strv_length ((GStrv) ids) <= PUENTE_SOURCE_GET_CLIENTS_MAX);
+
+  PUENTE_SOURCE_GET_IFACE (self)->get_clients_async (self, ids, cancellable, callback, user_data);
+}
+
+/**
+ * puente_source_get_clients_finish:
+ *
+ * Returns: (transfer full): the clients found, as one page with no next one
+ */
+PuenteRecordPage *
+puente_source_get_clients_finish (PuenteSource  *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -67,7 +67,16 @@ struct _PuenteSourceInterface
                                      GCancellable        *cancellable,
                                      GAsyncReadyCallback  callback,
                                      gpointer             user_data);
+  /* Optional: the clients with these ids (at most 100), whether they changed or not. A
+   * source whose listing is always whole (an export) has no need of it. */
+  void        (*get_clients_async)  (PuenteSource        *self,
+                                     const char * const  *ids,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data);
 };
+
+#define PUENTE_SOURCE_GET_CLIENTS_MAX 100
 
 const char       *puente_source_get_name           (PuenteSource        *self);
 gboolean          puente_source_has_files          (PuenteSource        *self);
@@ -110,6 +119,15 @@ void              puente_source_write_back_async   (PuenteSource        *self,
                                                     GAsyncReadyCallback  callback,
                                                     gpointer             user_data);
 gboolean          puente_source_write_back_finish  (PuenteSource        *self,
+                                                    GAsyncResult        *result,
+                                                    GError             **error);
+gboolean          puente_source_can_get_clients    (PuenteSource        *self);
+void              puente_source_get_clients_async  (PuenteSource        *self,
+                                                    const char * const  *ids,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+PuenteRecordPage *puente_source_get_clients_finish (PuenteSource        *self,
                                                     GAsyncResult        *result,
                                                     GError             **error);
 

@@ -612,7 +612,16 @@ build_request (const Operation  *operation,
       else if (part->fixed != NULL)
         value = part->fixed;
 
-      if (value != NULL)
+      if (value != NULL && (part->flags & PART_COMPLEX))
+        {
+          /* A list of ids given as "1,2,3": an ArrayOfInt */
+          g_auto(GStrv) items = g_strsplit (value, ",", -1);
+
+          child = xmlNewChild (element, giav, (const xmlChar *) part->name, NULL);
+          for (guint i = 0; items[i] != NULL; i++)
+            xmlNewTextChild (child, giav, (const xmlChar *) "int", (const xmlChar *) items[i]);
+        }
+      else if (value != NULL)
         xmlNewTextChild (element, giav, (const xmlChar *) part->name, (const xmlChar *) value);
       else if ((part->flags & PART_REQUIRED) && (part->flags & PART_NILLABLE))
         {

@@ -266,12 +266,14 @@ typedef struct
   ItemReader  reader;
   GDateTime  *since;
   gboolean    dates_only;  /* the date filter went as a date alone */
+  char       *ids;         /* clients by id: "1,2,3" (idsCliente); NULL: a listing */
 } ListData;
 
 static void
 list_data_free (ListData *data)
 {
   g_clear_pointer (&data->since, g_date_time_unref);
+  g_free (data->ids);
   g_free (data);
 }
 
@@ -290,6 +292,8 @@ list_send (PuenteGiavSource *self,
                     data->which == CLIENTE_SEARCH ? P_CLIENTS_SINCE : P_FILES_SINCE,
                     values, &data->index))
     return FALSE;
+  if (data->ids != NULL)
+    g_hash_table_insert (values, (gpointer) P_CLIENT_IDS, g_strdup (data->ids));
 
   puente_giav_call_async (self, data->which, values, NULL, g_task_get_cancellable (task),
                           list_cb, task);
@@ -358,8 +362,8 @@ list_cb (GObject      *object,
   page->records = puente_giav_read_items (answer->response, data->operation, data->item_name,
                                           data->reader, (GDestroyNotify) puente_record_free,
                                           &seen);
-  /* A full page may have a next one; a shorter one is the last */
-  if (seen >= PAGE_SIZE)
+  /* A full page may have a next one; a shorter one is the last (clients by id: one page) */
+  if (seen >= PAGE_SIZE && data->ids == NULL)
     page->next = g_strdup_printf ("%" G_GUINT64_FORMAT, data->index + 1);
 
   g_task_return_pointer (task, g_steal_pointer (&page), (GDestroyNotify) puente_record_page_free);
@@ -369,6 +373,7 @@ static void
 list_async (PuenteGiavSource    *self,
             guint                which,
             GDateTime           *since,
+            const char          *ids,
             const char          *next,
             gpointer             source_tag,
             GCancellable        *cancellable,
@@ -385,6 +390,7 @@ list_async (PuenteGiavSource    *self,
   data->reader = which == CLIENTE_SEARCH ? (ItemReader) puente_giav_client_from_element
                                          : (ItemReader) puente_giav_file_from_element;
   data->since = since != NULL ? g_date_time_ref (since) : NULL;
+  data->ids = g_strdup (ids);
   data->dates_only = self->dates_only;
   g_task_set_task_data (task, data, (GDestroyNotify) list_data_free);
 
@@ -404,8 +410,42 @@ giav_list_clients_async (PuenteSource        *source,
                          GAsyncReadyCallback  callback,
                          gpointer             user_data)
 {
-  list_async (PUENTE_GIAV_SOURCE (source), CLIENTE_SEARCH, modified_since, next,
+  list_async (PUENTE_GIAV_SOURCE (source), CLIENTE_SEARCH, modified_since, NULL, next,
               giav_list_clients_async, cancellable, callback, user_data);
+}
+
+/* The clients with these ids, changed or not: Cliente_SEARCH's idsCliente, in one page */
+static void
+giav_get_clients_async (PuenteSource        *source,
+                        const char * const  *ids,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  g_autoptr(GString) joined = g_string_new (NULL);
+
+  for (guint i = 0; ids[i] != NULL; i++)
+    {
+      guint64 number;
+
+      /* GIAV's client ids are numbers: another id is not one of its clients */
+      if (!g_ascii_string_to_unsigned (ids[i], 10, 0, G_MAXINT32, &number, NULL))
+        continue;
+      g_string_append_printf (joined, "%s%s", joined->len > 0 ? "," : "", ids[i]);
+    }
+
+  if (joined->len == 0)
+    {
+      GTask *task = g_task_new (source, cancellable, callback, user_data);
+
+      g_task_set_source_tag (task, giav_get_clients_async);
+      g_task_return_pointer (task, puente_record_page_new (), (GDestroyNotify) puente_record_page_free);
+      g_object_unref (task);
+      return;
+    }
+
+  list_async (PUENTE_GIAV_SOURCE (source), CLIENTE_SEARCH, NULL, joined->str, NULL,
+              giav_get_clients_async, cancellable, callback, user_data);
 }
 
 static void
@@ -416,7 +456,7 @@ giav_list_files_async (PuenteSource        *source,
                        GAsyncReadyCallback  callback,
                        gpointer             user_data)
 {
-  list_async (PUENTE_GIAV_SOURCE (source), EXPEDIENTE_SEARCH, modified_since, next,
+  list_async (PUENTE_GIAV_SOURCE (source), EXPEDIENTE_SEARCH, modified_since, NULL, next,
               giav_list_files_async, cancellable, callback, user_data);
 }
 
@@ -468,4 +508,5 @@ source_iface_init (PuenteSourceInterface *iface)
   iface->list_files_async = giav_list_files_async;
   iface->list_stages_async = giav_list_stages_async;
   iface->write_back_async = puente_giav_write_back_async;
+  iface->get_clients_async = giav_get_clients_async;
 }
