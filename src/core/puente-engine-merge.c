@@ -50,9 +50,15 @@ static const struct
   { PUENTE_FIELD_CITY, N_("town") },
 };
 
+/* A company's name is its name; a person's, first name and surname */
 static gboolean
-is_writable (const char *key)
+is_writable (PuenteEntity  entity,
+             const char   *key)
 {
+  if (g_str_equal (key, PUENTE_FIELD_NAME) ? entity != PUENTE_ENTITY_COMPANY
+      : (g_str_equal (key, PUENTE_FIELD_FIRST_NAME) || g_str_equal (key, PUENTE_FIELD_LAST_NAME)) &&
+        entity == PUENTE_ENTITY_COMPANY)
+    return FALSE;
   for (guint i = 0; i < G_N_ELEMENTS (writable); i++)
     if (g_str_equal (key, writable[i].key))
       return TRUE;
@@ -197,10 +203,12 @@ winner_of (PuenteDirection   direction,
     }
 }
 
-/* The CRM's value stays: not sent; written back where the source takes it */
+/* The CRM's value stays: not sent; and, when it is the CRM's change (not only the source's),
+ * written back where the source takes it */
 static void
 crm_wins (Decision   *decision,
-          const char *key)
+          const char *key,
+          gboolean    crm_changed)
 {
   PuenteEngine *self = decision->self;
   Action *action = decision->action;
@@ -208,10 +216,10 @@ crm_wins (Decision   *decision,
   const char *crm_value = value_of (decision->crm, key);
 
   set_value (action->desired, key, NULL);
-  if (crm_value == NULL || g_strcmp0 (crm_value, source_value) == 0)
-    return;  /* not known now, or the same: nothing to write back */
+  if (!crm_changed || crm_value == NULL || g_strcmp0 (crm_value, source_value) == 0)
+    return;  /* the source's change stays there; or not known now, or the same */
 
-  if (self->source_writable && is_writable (key))
+  if (self->source_writable && is_writable (action->entity, key))
     {
       if (action->write_back == NULL)
         {
@@ -295,7 +303,7 @@ decide_one (Decision          *decision,
 
   winner = winner_of (direction, open ? PUENTE_FIELD_CONFLICT : change, choice);
   if (winner == WINNER_CRM)
-    crm_wins (decision, key);
+    crm_wins (decision, key, open || change != PUENTE_FIELD_CHANGED_IN_SOURCE);
   else if (winner == WINNER_SOURCE)
     {
       const char *crm_value = value_of (decision->crm, key);
@@ -364,6 +372,16 @@ final_hashes (Decision   *decision,
   Action *action = decision->action;
   GHashTable *hashes = puente_field_hashes_new_table ();
   g_autoptr(GPtrArray) keys = keys_of (decision->source);
+
+  /* and what goes back that the source had no value for */
+  if (action->write_back != NULL)
+    {
+      g_autoptr(GPtrArray) more = keys_of (action->write_back);
+
+      for (guint i = 0; i < more->len; i++)
+        if (!g_ptr_array_find_with_equal_func (keys, more->pdata[i], g_str_equal, NULL))
+          g_ptr_array_add (keys, g_strdup (more->pdata[i]));
+    }
 
   for (guint i = 0; i < keys->len; i++)
     {
@@ -516,6 +534,16 @@ puente_engine_fields_merge (PuenteEngine     *self,
 
   changes = puente_field_changes (decision.last, salt, decision.source,
                                   decision.crm != NULL ? decision.crm : empty);
+  /* A value the CRM has where the source has none, and had none when last synced: the CRM's
+   * news (an email added to a client GIAV had none for) */
+  for (guint i = 0; decision.crm != NULL && i < G_N_ELEMENTS (writable); i++)
+    {
+      const char *added = puente_record_get (decision.crm, writable[i].key);
+
+      if (added != NULL && *added != '\0' && is_writable (action->entity, writable[i].key) &&
+          !g_hash_table_contains (changes, writable[i].key))
+        g_hash_table_insert (changes, g_strdup (writable[i].key), GINT_TO_POINTER (PUENTE_FIELD_CHANGED_IN_CRM));
+    }
   g_hash_table_iter_init (&iter, changes);
   while (g_hash_table_iter_next (&iter, &key, &value))
     decide_one (&decision, key, GPOINTER_TO_INT (value));

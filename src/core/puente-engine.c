@@ -595,7 +595,9 @@ plan_cb (GObject      *object,
       return;
     }
 
+  /* Clients written back count as write-backs (below), not as updates of the CRM */
   updates = puente_run_summary_total (&plan, PUENTE_OUTCOME_UPDATED);
+  updates -= MIN (updates, plan.write_backs);
   deletions = puente_run_summary_total (&plan, PUENTE_OUTCOME_DELETED);
 
   if (self->delete_enabled && deletions > PUENTE_BRAKE_DELETIONS)
@@ -603,12 +605,6 @@ plan_cb (GObject      *object,
                                 "%u records in %s, which looks like an incomplete export. Check "
                                 "what it would do, then confirm to go ahead."),
                               deletions, puente_crm_get_name (self->crm));
-  else if (updates > PUENTE_BRAKE_UPDATE_MINIMUM && updates > linked * PUENTE_BRAKE_UPDATE_SHARE)
-    reason = g_strdup_printf (_("Puente stopped before changing anything: this sync would update "
-                                "%u of the %u records it keeps in %s, which looks like a mistake "
-                                "in the export or in the column choices. Check what it would do, "
-                                "then confirm to go ahead."),
-                              updates, linked, puente_crm_get_name (self->crm));
   else if (plan.write_backs > PUENTE_BRAKE_UPDATE_MINIMUM && plan.write_backs > linked * PUENTE_BRAKE_UPDATE_SHARE)
     reason = g_strdup_printf (_("Puente stopped before changing anything: this sync would change "
                                 "%u of the %u clients it keeps in %s with what was changed in %s, "
@@ -616,6 +612,12 @@ plan_cb (GObject      *object,
                                 "choices. Check what it would do, then confirm to go ahead."),
                               plan.write_backs, linked, puente_source_get_name (self->source),
                               puente_crm_get_name (self->crm));
+  else if (updates > PUENTE_BRAKE_UPDATE_MINIMUM && updates > linked * PUENTE_BRAKE_UPDATE_SHARE)
+    reason = g_strdup_printf (_("Puente stopped before changing anything: this sync would update "
+                                "%u of the %u records it keeps in %s, which looks like a mistake "
+                                "in the export or in the column choices. Check what it would do, "
+                                "then confirm to go ahead."),
+                              updates, linked, puente_crm_get_name (self->crm));
   else if (plan.consent_flips > PUENTE_BRAKE_CONSENT_FLIPS)
     reason = g_strdup_printf (_("Puente stopped before changing anything: this sync would change "
                                 "the consent of %u clients at once, which looks like a mistake in "
