@@ -14,6 +14,7 @@
 #include "puente-test-connectors.h"
 #include "puente-test.h"
 
+#define FIRST_CLIENT "5995"  /* the export's first row */
 #define KEY "cli-test-key-3f9a"
 
 typedef struct
@@ -633,6 +634,51 @@ test_directions (Fixture       *fixture,
   assert_direction (reset.out, "surname", "both", FALSE);
 }
 
+/* `puente-sync keep` answers a conflict over a client's fields for the next sync, and lists
+ * what waits; a client Puente never synced, a group that does not exist, the document and a
+ * side that is neither are refused. */
+static void
+test_keep (Fixture       *fixture,
+           gconstpointer  data)
+{
+  g_auto(Result) provision = { 0, };
+  g_auto(Result) synced = { 0, };
+  g_auto(Result) none = { 0, };
+  g_auto(Result) kept = { 0, };
+  g_auto(Result) listed = { 0, };
+  const char *refused[][4] = {
+    { "9999", "surname", "crm", "9999" },
+    { FIRST_CLIENT, "shoe-size", "crm", "shoe-size" },
+    { FIRST_CLIENT, "document", "crm", "document" },
+    { FIRST_CLIENT, "surname", "sideways", "sideways" },
+  };
+
+  connect (fixture, KEY, 0);
+  provision = sync_tool (fixture, "", "provision", NULL);
+  g_assert_cmpint (provision.status, ==, 0);
+  synced = sync_tool (fixture, "", "run", NULL);
+  g_assert_cmpint (synced.status, ==, 0);
+
+  none = sync_tool (fixture, "", "keep", NULL);
+  g_assert_cmpint (none.status, ==, 0);
+  g_assert_nonnull (strstr (none.out, "No client"));
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_auto(Result) result = sync_tool (fixture, "", "keep", refused[i][0], refused[i][1], refused[i][2], NULL);
+
+      g_assert_cmpint (result.status, ==, 3);
+      g_assert_nonnull (strstr (result.err, refused[i][3]));
+    }
+
+  kept = sync_tool (fixture, "", "keep", FIRST_CLIENT, "surname", "crm", NULL);
+  g_assert_cmpint (kept.status, ==, 0);
+  listed = sync_tool (fixture, "", "keep", NULL);
+  g_assert_cmpint (listed.status, ==, 0);
+  g_assert_nonnull (strstr (listed.out, FIRST_CLIENT));
+  g_assert_nonnull (strstr (listed.out, "surname"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -649,6 +695,7 @@ main (int   argc,
   g_test_add ("/cli/keys-per-data-dir", Fixture, NULL, fixture_set_up, test_keys_per_data_dir, fixture_tear_down);
   g_test_add ("/cli/key-revoked-mid-run", Fixture, NULL, fixture_set_up, test_key_revoked_mid_run, fixture_tear_down);
   g_test_add ("/cli/directions", Fixture, NULL, fixture_set_up, test_directions, fixture_tear_down);
+  g_test_add ("/cli/keep", Fixture, NULL, fixture_set_up, test_keep, fixture_tear_down);
   g_test_add ("/cli/listen-for-chats", Fixture, NULL, fixture_set_up, test_listen_for_chats, fixture_tear_down);
 
   return g_test_run ();

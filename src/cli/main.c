@@ -43,6 +43,7 @@ static const struct {
   { "status", command_status, N_("Show the last syncs") },
   { "events", command_events, N_("List what happened to each record") },
   { "directions", command_directions, N_("Show or set which side decides each client field") },
+  { "keep", command_keep, N_("Answer a conflict: which side’s value of a client’s field stays") },
   { "jivochat", command_jivochat, N_("Set how JivoChat chats become CRM records") },
   { "listen", command_listen, N_("Listen for JivoChat chats until stopped") },
   { "repair", command_repair, N_("Start again from the CRM when Puente’s records are damaged") },

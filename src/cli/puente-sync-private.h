@@ -49,6 +49,7 @@ COMMANDPROTO (jivochat);
 COMMANDPROTO (listen);
 COMMANDPROTO (repair);
 COMMANDPROTO (directions);
+COMMANDPROTO (keep);
 
 /* puente-sync-common.c */
 void              store_result_cb  (GObject       *object,
