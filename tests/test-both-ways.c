@@ -54,39 +54,46 @@ fixture_set_up (Fixture       *fixture,
     fixture->directions[group] = puente_profile_get_direction (profile, group);
   fixture->events = g_ptr_array_new_with_free_func ((GDestroyNotify) puente_event_free);
 
-  /* The profile's custom fields, as the wizard makes them */
-  for (guint attempt = 0; ; attempt++)
-    {
-      g_autoptr(GAsyncResult) result = NULL;
-      g_autoptr(GPtrArray) checks = NULL;
-      GAsyncResult *pending = NULL;
-      gboolean ready = TRUE;
+  /* The profiles' custom fields, as the wizard makes them (a broken connection can leave one
+   * missing: again until all are there) */
+  for (guint p = 0; p < 2; p++)
+    for (guint attempt = 0; ; attempt++)
+      {
+        g_autoptr(GAsyncResult) result = NULL;
+        g_autoptr(GPtrArray) checks = NULL;
+        GAsyncResult *pending = NULL;
+        gboolean ready = TRUE;
 
-      puente_provision_create_missing_async (fixture->crm, profile, NULL, puente_test_store_result, &pending);
-      result = puente_test_wait_for_result (&pending);
-      checks = puente_provision_create_missing_finish (result, &error);
-      g_assert_no_error (error);
-      for (guint i = 0; i < checks->len; i++)
-        ready &= ((PuenteFieldCheck *) checks->pdata[i])->state != PUENTE_FIELD_STATE_MISSING;
-      if (ready)
-        break;
-      g_assert_cmpuint (attempt, <, 5);
-    }
+        puente_provision_create_missing_async (fixture->crm, p == 0 ? profile : puente_profile_lookup ("gioweb"),
+                                               NULL, puente_test_store_result, &pending);
+        result = puente_test_wait_for_result (&pending);
+        checks = puente_provision_create_missing_finish (result, &error);
+        g_assert_no_error (error);
+        for (guint i = 0; i < checks->len; i++)
+          ready &= ((PuenteFieldCheck *) checks->pdata[i])->state != PUENTE_FIELD_STATE_MISSING;
+        if (ready)
+          break;
+        g_assert_cmpuint (attempt, <, 5);
+      }
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  g_autofree char *db = g_build_filename (fixture->folder, "puente.db", NULL);
-  g_autofree char *wal = g_strconcat (db, "-wal", NULL);
-  g_autofree char *shm = g_strconcat (db, "-shm", NULL);
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
 
   g_clear_object (&fixture->store);
-  g_unlink (db);
-  g_unlink (wal);
-  g_unlink (shm);
-  g_rmdir (fixture->folder);
+  /* The store, its WAL, the run lock, an export and its changes file */
+  dir = g_dir_open (fixture->folder, 0, NULL);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (fixture->folder, name, NULL);
+
+      g_unlink (path);
+    }
+  g_assert_cmpint (g_rmdir (fixture->folder), ==, 0);
   g_free (fixture->folder);
   g_ptr_array_unref (fixture->events);
   g_clear_object (&fixture->giav);
@@ -158,15 +165,16 @@ find_event (Fixture       *fixture,
 }
 
 static PuenteRecord *
-crm_client (Fixture    *fixture,
-            const char *source_id)
+crm_client_by (Fixture    *fixture,
+               const char *id_field,
+               const char *source_id)
 {
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) found = NULL;
   GAsyncResult *pending = NULL;
 
-  puente_crm_find_async (fixture->crm, PUENTE_ENTITY_CONTACT, PUENTE_CRM_KEY_EXTERNAL_ID, "gesintur_id",
+  puente_crm_find_async (fixture->crm, PUENTE_ENTITY_CONTACT, PUENTE_CRM_KEY_EXTERNAL_ID, id_field,
                          source_id, NULL, puente_test_store_result, &pending);
   result = puente_test_wait_for_result (&pending);
   found = puente_crm_find_finish (fixture->crm, result, &error);
@@ -176,14 +184,22 @@ crm_client (Fixture    *fixture,
   return g_ptr_array_steal_index (found, 0);
 }
 
+static PuenteRecord *
+crm_client (Fixture    *fixture,
+            const char *source_id)
+{
+  return crm_client_by (fixture, "gesintur_id", source_id);
+}
+
 /* Someone edits a client in the CRM */
 static void
-crm_edit (Fixture    *fixture,
-          const char *source_id,
-          const char *field,
-          const char *value)
+crm_edit_by (Fixture    *fixture,
+             const char *id_field,
+             const char *source_id,
+             const char *field,
+             const char *value)
 {
-  g_autoptr(PuenteRecord) client = crm_client (fixture, source_id);
+  g_autoptr(PuenteRecord) client = crm_client_by (fixture, id_field, source_id);
   g_autoptr(PuenteRecord) edit = puente_record_new (PUENTE_ENTITY_CONTACT);
   g_autoptr(PuenteRecord) answer = NULL;
   g_autoptr(GAsyncResult) result = NULL;
@@ -219,6 +235,15 @@ crm_correct_email (Fixture    *fixture,
   answer = soup_session_send_and_read (session, message, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (soup_message_get_status (message), ==, 200);
+}
+
+static void
+crm_edit (Fixture    *fixture,
+          const char *source_id,
+          const char *field,
+          const char *value)
+{
+  crm_edit_by (fixture, "gesintur_id", source_id, field, value);
 }
 
 /* The client as GIAV has it, read by id */
@@ -523,6 +548,71 @@ test_brake_holds_mass_write_back (Fixture       *fixture,
   g_assert_cmpuint (giav_puts (fixture), ==, puts);
 }
 
+/* A GIO Web export decides its clients' data: a CRM edit is replaced by the export's value,
+ * said once in the log ("change it in GIO Web"), and not told again. */
+static void
+test_export_decides_said_once (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  static const char csv[] =
+    "cf_id;Nombre;Apellidos;email;teléfono;Aceptación GDPR\n"
+    "5001;María;García López;maria.garcia@example.es;+34 600 123 456;Sí\n"
+    "5002;Pedro;Alves;pedro.alves@example.pt;+351 912 000 111;Sí\n";
+  const PuenteProfile *profile = puente_profile_lookup ("gioweb");
+  g_autofree char *path = g_build_filename (fixture->folder, "export.csv", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PuenteRecord) in_crm = NULL;
+  PuenteSource *source;
+  const PuenteEvent *event;
+  guint writes;
+
+  g_assert_true (g_file_set_contents (path, csv, -1, &error));
+  source = PUENTE_SOURCE (puente_spreadsheet_source_new (file, PUENTE_COLUMN_PRESET_GIOWEB, NULL));
+  for (PuenteFieldGroup group = 0; group < PUENTE_N_FIELD_GROUPS; group++)
+    fixture->directions[group] = puente_profile_get_direction (profile, group);
+
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autoptr(PuenteEngine) engine = puente_engine_new (fixture->store, CONNECTION, profile, source, fixture->crm);
+      g_autoptr(GAsyncResult) result = NULL;
+      GAsyncResult *pending = NULL;
+      PuenteRunSummary summary = { 0, };
+
+      /* An export is not written in place */
+      puente_engine_set_field_directions (engine, fixture->directions, FALSE);
+      g_signal_connect (engine, "event", G_CALLBACK (keep_event), fixture);
+      g_ptr_array_set_size (fixture->events, 0);
+      if (i == 1)
+        crm_edit_by (fixture, "cf_id", "5001", PUENTE_FIELD_FIRST_NAME, "Mari");
+      writes = crm_writes (fixture);
+      puente_engine_run_async (engine, i == 0 ? PUENTE_RUN_FULL : PUENTE_RUN_MODIFIED, "manual", NULL,
+                               puente_test_store_result, &pending);
+      result = puente_test_wait_for_result (&pending);
+      g_assert_true (puente_engine_run_finish (engine, result, &summary, &error));
+      g_assert_no_error (error);
+
+      event = find_event (fixture, "5001", PUENTE_OUTCOME_UPDATED);
+      if (i == 1)
+        {
+          g_assert_nonnull (event);
+          g_assert_nonnull (strstr (event->message, "decides it"));
+          g_assert_nonnull (strstr (event->message, "“Mari” → “María”"));
+          g_assert_cmpuint (crm_writes (fixture), ==, writes + 1);
+          g_assert_cmpuint (summary.write_backs, ==, 0);
+        }
+      else if (i > 1)
+        {
+          g_assert_null (event);
+          g_assert_cmpuint (crm_writes (fixture), ==, writes);
+        }
+    }
+
+  in_crm = crm_client_by (fixture, "cf_id", "5001");
+  g_assert_cmpstr (puente_record_get (in_crm, PUENTE_FIELD_FIRST_NAME), ==, "María");
+  g_object_unref (source);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -541,6 +631,8 @@ main (int   argc,
               test_directions_decide, fixture_tear_down);
   g_test_add ("/both-ways/brake-holds-mass-write-back", Fixture, NULL, fixture_set_up,
               test_brake_holds_mass_write_back, fixture_tear_down);
+  g_test_add ("/both-ways/export-decides-said-once", Fixture, NULL, fixture_set_up,
+              test_export_decides_said_once, fixture_tear_down);
 
   return g_test_run ();
 }
