@@ -89,6 +89,28 @@ puente_connection_get_delete_enabled (const PuenteConnection *connection)
 }
 
 /**
+ * puente_connection_get_create_from_crm:
+ *
+ * Returns: (transfer full) (nullable): the CRM tag whose contacts are created in the
+ *   management software (%PUENTE_SETTING_CREATE_FROM_CRM), trimmed; %NULL: off
+ */
+char *
+puente_connection_get_create_from_crm (const PuenteConnection *connection)
+{
+  const char *setting;
+  g_autofree char *tag = NULL;
+
+  g_return_val_if_fail (connection != NULL, NULL);
+
+  setting = puente_connection_get_setting (connection, PUENTE_SETTING_CREATE_FROM_CRM);
+  tag = g_strstrip (g_strdup (setting != NULL ? setting : ""));
+  if (*tag == '\0')
+    return NULL;
+
+  return g_steal_pointer (&tag);
+}
+
+/**
  * puente_connection_get_retention_days:
  *
  * Returns: how many days of events to keep (%PUENTE_SETTING_LOG_RETENTION_DAYS), or 0 to

@@ -23,12 +23,17 @@ G_BEGIN_DECLS
  *                        and the CRM record is left (design.md)
  *   log.retention-days   "30", "90" or "365": events older than that many days are removed
  *                        after each sync; absent or "0": every event is kept
+ *   giav.create-from-crm a CRM tag: a CRM contact with that tag and a valid NIF, CIF or NIE
+ *                        that is not linked yet is created in the management software, where
+ *                        the source can create clients (GIAV; puente-engine-from-crm.c);
+ *                        absent or blank: off, the default
  *
  * puente_connection_open_crm() applies sync.max-in-flight, puente_connection_open_engine()
  * sync.delete, and puente_connection_prune_log() log.retention-days. */
 #define PUENTE_SETTING_SYNC_MAX_IN_FLIGHT  "sync.max-in-flight"
 #define PUENTE_SETTING_SYNC_DELETE         "sync.delete"
 #define PUENTE_SETTING_LOG_RETENTION_DAYS  "log.retention-days"
+#define PUENTE_SETTING_CREATE_FROM_CRM     "giav.create-from-crm"
 
 /* The most requests at once the owner can choose. */
 #define PUENTE_CONNECTION_MAX_IN_FLIGHT 10
@@ -38,6 +43,7 @@ guint         puente_connection_get_default_max_in_flight (const PuenteConnectio
 const char   *puente_connection_get_crm_name       (const PuenteConnection  *connection);
 gboolean      puente_connection_get_delete_enabled (const PuenteConnection  *connection);
 guint         puente_connection_get_retention_days (const PuenteConnection  *connection);
+char         *puente_connection_get_create_from_crm (const PuenteConnection *connection);
 
 /* The connector for the CRM named @crm ("clientify", "ploomes"), with @key; no I/O. */
 PuenteCrm    *puente_connection_new_crm     (const char              *crm,

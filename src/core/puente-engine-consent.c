@@ -313,6 +313,8 @@ puente_engine_check_crm_changes (GTask *task)
   Run *run = g_task_get_task_data (task);
   g_autofree char *watermark = NULL;
 
+  if (puente_engine_create_from_crm (task))
+    return;
   watermark = puente_store_get_watermark (self->store, self->connection_id, "crm-contacts", NULL);
   if (watermark == NULL || !puente_crm_can (self->crm, PUENTE_CRM_CAN_LIST) ||
       (run->crm_since = puente_watermark_read_since (watermark)) == NULL)

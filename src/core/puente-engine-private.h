@@ -14,7 +14,9 @@
  *                            (put back, or written back to the source);
  *   puente-engine-fields.c   clients both ways: each field of a linked client decided by
  *                            which side changed it and the connection's directions, the
- *                            write-backs to the source, conflicts and the owner's answers.
+ *                            write-backs to the source, conflicts and the owner's answers;
+ *   puente-engine-from-crm.c new CRM contacts with the owner's tag created in the source
+ *                            (off by default), before consent changed in the CRM.
  * Only these files include this header.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -27,6 +29,8 @@
 #include "puente-run-lock.h"
 
 G_BEGIN_DECLS
+
+typedef struct _FromCrm FromCrm;
 
 #define N_ENTITIES (PUENTE_ENTITY_DEAL + 1)
 
@@ -172,6 +176,10 @@ typedef struct
   GPtrArray        *reread;             /* source ids of those, read by id */
   guint             next_write_back;    /* in the page's actions */
   guint             crm_entity;         /* the CRM listing under way (entity) */
+
+  /* New CRM contacts created in the source (puente-engine-from-crm.c) */
+  gboolean          from_crm_done;      /* the phase ran, or had nothing to do */
+  FromCrm          *from_crm;           /* its state; owned by the run's task, freed with it */
 } Run;
 
 static inline guint
@@ -266,5 +274,8 @@ void        puente_engine_fields_action_free   (Action             *action);
 
 /* puente-engine-write.c */
 void        puente_engine_commit_page          (GTask              *task);
+
+/* puente-engine-from-crm.c */
+gboolean    puente_engine_create_from_crm      (GTask              *task);
 
 G_END_DECLS

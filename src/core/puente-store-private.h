@@ -8,7 +8,8 @@
  *                               consent audit trail of the linked records;
  *   puente-store-connections.c  connections and their settings (PuenteConnection);
  *   puente-store-chats.c        chats received from a chat service;
- *   puente-store-choices.c      the owner's answers to conflicts over a client's fields.
+ *   puente-store-choices.c      the owner's answers to conflicts over a client's fields;
+ *   puente-store-creates.c      clients of the CRM being created in the source.
  * Only these files include this header.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later

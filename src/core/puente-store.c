@@ -158,6 +158,16 @@ static const char * const migrations[] = {
   "  time INTEGER NOT NULL,"
   "  PRIMARY KEY (connection, entity, source_id, field_group)"
   ");",
+  /* 9 -> 10: a client of the CRM being created in the source (puente-engine-from-crm.c): its
+   * intent (no source id yet), then its result until the CRM has the source's id */
+  "CREATE TABLE IF NOT EXISTS source_creates ("
+  "  connection TEXT NOT NULL,"
+  "  crm_id TEXT NOT NULL,"
+  "  source_id TEXT,"
+  "  display_name TEXT,"
+  "  updated INTEGER NOT NULL,"
+  "  PRIMARY KEY (connection, crm_id)"
+  ");",
 };
 
 G_DEFINE_FINAL_TYPE (PuenteStore, puente_store, G_TYPE_OBJECT)

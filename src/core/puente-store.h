@@ -364,6 +364,22 @@ GPtrArray   *puente_store_list_field_attention (PuenteStore  *self,
                                                 const char   *connection_id,
                                                 GError      **error);
 
+gboolean     puente_store_get_source_create (PuenteStore    *self,
+                                             const char     *connection_id,
+                                             const char     *crm_id,
+                                             char          **source_id,
+                                             GError        **error);
+gboolean     puente_store_put_source_create (PuenteStore    *self,
+                                             const char     *connection_id,
+                                             const char     *crm_id,
+                                             const char     *source_id,
+                                             const char     *display_name,
+                                             GError        **error);
+gboolean     puente_store_delete_source_create (PuenteStore *self,
+                                                const char  *connection_id,
+                                                const char  *crm_id,
+                                                GError     **error);
+
 char        *puente_store_get_watermark    (PuenteStore    *self,
                                             const char     *connection_id,
                                             const char     *name,

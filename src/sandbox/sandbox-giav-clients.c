@@ -1,5 +1,8 @@
 /* sandbox-giav-clients.c: the GIAV double's client operations: Cliente_SEARCH (its
- * filters and paging), Cliente_GET and Cliente_PUT (a full replacement of the client).
+ * filters and paging), Cliente_GET, Cliente_PUT (a full replacement of the client) and
+ * Cliente_POST (a new client, from the same elements; the answer is its Id). The double
+ * does not refuse a second client with a document GIAV already has: whether the real
+ * service does is not known [U], and a test must see a duplicate if Puente ever made one.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -130,33 +133,23 @@ giav_handle_cliente_get (Call *call)
   giav_end_answer (call, writer, buffer);
 }
 
-/* Full replacement: every WsCliente member that Cliente_PUT takes is replaced by what the
- * request says, and emptied when the request leaves it out. The put fault (see
- * sandbox-giav.c) leaves one member as it was, or changes one more. */
-void
-giav_handle_cliente_put (Call *call)
+/* Every WsCliente member that the request's @parts take is replaced by what the request
+ * says, and emptied when the request leaves it out; @ignored is left as it was */
+static void
+replace_members (Call       *call,
+                 JsonObject *client,
+                 const Part *parts,
+                 const char *ignored)
 {
-  gint64 id = giav_call_int (call, "idCliente", 0);
-  JsonObject *client = find_by_id (call->self->clients, id);
   g_autoptr(GDateTime) now = giav_clock_now ();
   g_autofree char *modified = NULL;
-  xmlBuffer *buffer;
-  xmlTextWriter *writer;
 
-  if (client == NULL)
+  for (guint i = 0; parts[i].name != NULL; i++)
     {
-      g_autofree char *shown = g_strdup_printf ("%" G_GINT64_FORMAT, id);
-
-      giav_answer_process_fault (call, MSG_NO_CLIENT, shown);
-      return;
-    }
-
-  for (guint i = 0; giav_cliente_put_parts[i].name != NULL; i++)
-    {
-      const Part *part = &giav_cliente_put_parts[i];
+      const Part *part = &parts[i];
       xmlNode *node = giav_call_node (call, part->name);
 
-      if (part->stored_as == NULL || g_strcmp0 (part->stored_as, call->self->put_ignores) == 0)
+      if (part->stored_as == NULL || g_strcmp0 (part->stored_as, ignored) == 0)
         continue;
 
       if (node == NULL || puente_xml_is_nil (node))
@@ -170,12 +163,58 @@ giav_handle_cliente_put (Call *call)
           json_object_set_string_member (client, part->stored_as, text);
         }
     }
-  if (call->self->put_also != NULL)
-    json_object_set_string_member (client, call->self->put_also, PUT_ALSO_VALUE);
   modified = giav_format_local (now);
   json_object_set_string_member (client, "FechaModificacion", modified);
+}
+
+/* Full replacement (replace_members()). The put fault (see sandbox-giav.c) leaves one
+ * member as it was, or changes one more. */
+void
+giav_handle_cliente_put (Call *call)
+{
+  gint64 id = giav_call_int (call, "idCliente", 0);
+  JsonObject *client = find_by_id (call->self->clients, id);
+  xmlBuffer *buffer;
+  xmlTextWriter *writer;
+
+  if (client == NULL)
+    {
+      g_autofree char *shown = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+
+      giav_answer_process_fault (call, MSG_NO_CLIENT, shown);
+      return;
+    }
+
+  replace_members (call, client, giav_cliente_put_parts, call->self->put_ignores);
+  if (call->self->put_also != NULL)
+    json_object_set_string_member (client, call->self->put_also, PUT_ALSO_VALUE);
   sandbox_service_changed (&call->self->service);
 
   writer = giav_begin_answer (call, &buffer);
   giav_end_answer (call, writer, buffer);
+}
+
+/* A new client with the next Id, its members from the request; the answer is the Id. The
+ * post fault (see sandbox-giav.c) drops the connection once the client is made. */
+void
+giav_handle_cliente_post (Call *call)
+{
+  JsonObject *client = giav_new_client (call->self);
+  xmlBuffer *buffer;
+  xmlTextWriter *writer;
+
+  replace_members (call, client, giav_cliente_post_parts, NULL);
+  json_object_set_string_member (client, HIDDEN_CREATED, json_object_get_string_member (client, "FechaModificacion"));
+  sandbox_service_changed (&call->self->service);
+
+  writer = giav_begin_answer (call, &buffer);
+  xmlTextWriterWriteElement (writer, (const xmlChar *) "Cliente_POSTResult",
+                             (const xmlChar *) json_object_get_string_member (client, "Id"));
+  giav_end_answer (call, writer, buffer);
+
+  if (call->self->post_drops > 0)
+    {
+      call->self->post_drops--;
+      call->self->service.drop_answer = TRUE;
+    }
 }

@@ -30,6 +30,7 @@ G_BEGIN_DECLS
 #define CONTROL_TOUCH      "giav/clients/touch"
 #define CONTROL_FILES      "giav/files"
 #define CONTROL_PUT        "giav/put"
+#define CONTROL_POST       "giav/post"
 #define GENERATED_FIRST_ID      2001  /* the first generated client's Id */
 #define GENERATED_FIRST_FILE_ID 6001  /* the first generated file's Id */
 #define NS_SOAP            "http://schemas.xmlsoap.org/soap/envelope/"
@@ -135,6 +136,8 @@ struct _SandboxGiav
   gboolean        dates_only;  /* --giav-dates-only: a time of day in a filter is a Fault */
   char           *put_ignores; /* a WsCliente member Cliente_PUT leaves as it was, or NULL */
   char           *put_also;    /* a WsCliente member Cliente_PUT changes too, or NULL */
+  guint           post_drops;  /* the next Cliente_POSTs whose connection is dropped once
+                                * the client is made */
 };
 
 struct _Call
@@ -149,6 +152,7 @@ struct _Call
 extern const Operation          giav_operations[];
 extern const guint              giav_n_operations;
 extern const Part               giav_cliente_put_parts[];
+extern const Part               giav_cliente_post_parts[];
 extern const Member             giav_ws_cliente[];
 extern const Member             giav_ws_expediente[];
 extern const Member             giav_ws_entity_stage[];
@@ -204,16 +208,18 @@ gboolean       giav_call_page                (Call               *call,
                                               guint              *size,
                                               guint              *index);
 
-/* sandbox-giav-clients.c: Cliente_SEARCH, Cliente_GET, Cliente_PUT */
+/* sandbox-giav-clients.c: Cliente_SEARCH, Cliente_GET, Cliente_PUT, Cliente_POST */
 void           giav_handle_cliente_search    (Call               *call);
 void           giav_handle_cliente_get       (Call               *call);
 void           giav_handle_cliente_put       (Call               *call);
+void           giav_handle_cliente_post      (Call               *call);
 
 /* sandbox-giav-files.c: Expediente_SEARCH, EntityStages_GET */
 void           giav_handle_expediente_search (Call               *call);
 void           giav_handle_entity_stages_get (Call               *call);
 
 /* sandbox-giav-state.c: the records, the demo and generated data, the saved state */
+JsonObject    *giav_new_client               (SandboxGiav        *self);
 gint64         giav_member_int               (JsonObject         *object,
                                               const char         *name);
 const char    *giav_member_text              (JsonObject         *object,

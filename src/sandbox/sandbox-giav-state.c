@@ -175,6 +175,21 @@ giav_load_demo (SandboxGiav *self)
     }
 }
 
+/* A client with the next Id and nothing else, added: Cliente_POST fills it in */
+JsonObject *
+giav_new_client (SandboxGiav *self)
+{
+  JsonObject *client = new_record (giav_ws_cliente);
+  gint64 next_id = 0;
+
+  for (guint i = 0; i < self->clients->len; i++)
+    next_id = MAX (next_id, giav_member_int (g_ptr_array_index (self->clients, i), "Id"));
+  set_int (client, "Id", next_id + 1);
+  g_ptr_array_add (self->clients, client);
+
+  return client;
+}
+
 /* POST /__sandbox/giav/clients?count=N: N more clients, made up from a few names, with
  * valid NIFs, every type and consent, modified over 2024. Answers {"clients": TOTAL}. */
 void
@@ -419,5 +434,6 @@ giav_reset (gpointer data)
 
   g_clear_pointer (&self->put_ignores, g_free);
   g_clear_pointer (&self->put_also, g_free);
+  self->post_drops = 0;
   giav_load_demo (data);
 }

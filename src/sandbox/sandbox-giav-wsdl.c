@@ -89,77 +89,88 @@ static const Part cliente_get_parts[] = {
   { NULL }
 };
 
+/* Cliente_PUT's elements after idCliente, which are all of Cliente_POST's after apikey (the
+ * WSDL's two sequences, element by element) */
+#define CLIENTE_WRITE_PARTS \
+  { "tipoCliente", REQUIRED, FALSE, T_ENUM, tipo_cliente, "Tipo" },                                         \
+  { "documento", OPTIONAL, FALSE, T_STRING, NULL, "Documento" },                                            \
+  { "pasaporteNumero", OPTIONAL, FALSE, T_STRING, NULL, "PasaporteNumero" },                                \
+  { "cuentaContableCliente", OPTIONAL, FALSE, T_STRING },  /* not in WsCliente: not kept */                 \
+  { "cuentaContableVentas", OPTIONAL, FALSE, T_STRING, NULL, "CuentaContableVentas" },                      \
+  { "email", OPTIONAL, FALSE, T_STRING, NULL, "Email" },                                                    \
+  { "apellidos", OPTIONAL, FALSE, T_STRING, NULL, "Apellidos" },                                            \
+  { "nombre", OPTIONAL, FALSE, T_STRING, NULL, "Nombre" },                                                  \
+  { "nombreAlias", OPTIONAL, FALSE, T_STRING, NULL, "NombreAlias" },                                        \
+  { "direccion", OPTIONAL, FALSE, T_STRING, NULL, "Direccion" },                                            \
+  { "telefono", OPTIONAL, FALSE, T_STRING, NULL, "Telefono" },                                              \
+  { "fax", OPTIONAL, FALSE, T_STRING, NULL, "Fax" },                                                        \
+  { "codPostal", OPTIONAL, FALSE, T_STRING, NULL, "CodPostal" },                                            \
+  { "poblacion", OPTIONAL, FALSE, T_STRING, NULL, "Poblacion" },                                            \
+  { "provincia", OPTIONAL, FALSE, T_STRING, NULL, "Provincia" },                                            \
+  { "codCC", OPTIONAL, FALSE, T_STRING, NULL, "CodCc" },                                                    \
+  { "creditoImporte", REQUIRED, FALSE, T_DOUBLE, NULL, "CreditoImporte" },                                  \
+  { "comentarios", OPTIONAL, FALSE, T_STRING, NULL, "Comentarios" },                                        \
+  { "traspasaDepartamentos", REQUIRED, FALSE, T_BOOL, NULL, "TraspasaDepartamentos" },                      \
+  { "movil", OPTIONAL, FALSE, T_STRING, NULL, "Movil" },                                                    \
+  { "factTotalizadora", REQUIRED, FALSE, T_BOOL, NULL, "FactTotalizadora" },                                \
+  { "deshabilitado", REQUIRED, FALSE, T_BOOL, NULL, "Deshabilitado" },                                      \
+  { "empresa_Facturar_Reg_General", REQUIRED, FALSE, T_BOOL, NULL, "EmpresaFacturarRegGeneral" },           \
+  { "sedeFiscal", OPTIONAL, FALSE, T_STRING, NULL, "SedeFiscal" },                                          \
+  { "idTaxDistrict", REQUIRED, TRUE, T_ENUM, tax_districts },                                               \
+  { "comisionesIVAIncluido", REQUIRED, FALSE, T_BOOL, NULL, "ComisionesIvaIncluido" },                      \
+  { "comisionesComisionDefecto", REQUIRED, TRUE, T_DOUBLE, NULL, "ComisionesComisionDefecto" },             \
+  { "excluir_347_349", REQUIRED, FALSE, T_BOOL, NULL, "Excluir347349" },                                    \
+  { "idAgenteComercial", REQUIRED, TRUE, T_INT, NULL, "idAgenteComercial" },                                \
+  { "validaAeat", REQUIRED, FALSE, T_BOOL },                                                                \
+  { "idEntityStage", REQUIRED, TRUE, T_INT, NULL, "idEntityStage" },                                        \
+  { "idsCategories", OPTIONAL, FALSE, T_COMPLEX },                                                          \
+  { "idPaymentTerm", REQUIRED, TRUE, T_INT, NULL, "idPaymentTerm" },                                        \
+  { "validaROI", REQUIRED, FALSE, T_BOOL },                                                                 \
+  { "inscritoROI", REQUIRED, FALSE, T_BOOL, NULL, "inscritoROI" },                                          \
+  { "idSepatipo", REQUIRED, FALSE, T_ENUM, sepa_tipo, "idSepaTipo" },                                       \
+  { "idSepaEstado", REQUIRED, FALSE, T_ENUM, sepa_estado, "idSepaEstado" },                                 \
+  { "sepaReferencia", OPTIONAL, FALSE, T_STRING, NULL, "SepaReferencia" },                                  \
+  { "sepaFecha", REQUIRED, TRUE, T_DATETIME, NULL, "SepaFecha" },                                           \
+  { "alertMsg", OPTIONAL, FALSE, T_STRING, NULL, "AlertMsg" },                                              \
+  { "mailingConsent", REQUIRED, FALSE, T_ENUM, mailing_consent, "MailingConsent" },                         \
+  { "rgpdSigned", REQUIRED, FALSE, T_BOOL, NULL, "RGPDSigned" },                                            \
+  { "contacts", OPTIONAL, FALSE, T_COMPLEX, NULL, "Contacts" },                                             \
+  { "relevantDates", OPTIONAL, FALSE, T_COMPLEX, NULL, "RelevantDates" },                                   \
+  { "rrsss", OPTIONAL, FALSE, T_COMPLEX, NULL, "RRSSs" },                                                   \
+  { "customerPortal_Enabled", REQUIRED, FALSE, T_BOOL, NULL, "CustomerPortal_Enabled" },                    \
+  { "customerPortal_Email", OPTIONAL, FALSE, T_STRING, NULL, "CustomerPortal_Email" },                      \
+  { "customerPortal_Password", OPTIONAL, FALSE, T_STRING, NULL, "CustomerPortal_Password" },                \
+  { "customerPortal_DefaultVendorId", REQUIRED, TRUE, T_INT, NULL, "CustomerPortal_DefaultVendorId" },      \
+  { "customerPortal_Zone_TravelFiles", REQUIRED, FALSE, T_BOOL, NULL, "CustomerPortal_Zone_TravelFiles" },  \
+  { "customerPortal_Zone_Invoicing", REQUIRED, FALSE, T_BOOL, NULL, "CustomerPortal_Zone_Invoicing" },      \
+  { "customerPortal_Zone_Payments", REQUIRED, FALSE, T_BOOL, NULL, "CustomerPortal_Zone_Payments" },        \
+  { "customerPortal_Zone_Contact", REQUIRED, FALSE, T_BOOL, NULL, "CustomerPortal_Zone_Contact" },          \
+  { "facturaETipoPersona", OPTIONAL, FALSE, T_STRING, NULL, "FacturaeTipoPersona" },                        \
+  { "facturaETipoResidencia", OPTIONAL, FALSE, T_STRING, NULL, "FacturaeTipoResidencia" },                  \
+  { "facturaECodPais", REQUIRED, FALSE, T_STRING, NULL, "FacturaeCodPais" },                                \
+  { "facturaEAcepta", REQUIRED, FALSE, T_BOOL, NULL, "FacturaeAcepta" },                                    \
+  { "facturaeDir3OficinaContable", OPTIONAL, FALSE, T_STRING, NULL, "FacturaeDir3OficinaContable" },        \
+  { "facturaeDir3OrganoGestor", OPTIONAL, FALSE, T_STRING, NULL, "FacturaeDir3OrganoGestor" },              \
+  { "facturaeDir3UnidadTramitadora", OPTIONAL, FALSE, T_STRING, NULL, "FacturaeDir3UnidadTramitadora" },    \
+  { "facturaeDir3OrganoProponente", OPTIONAL, FALSE, T_STRING, NULL, "FacturaeDir3OrganoProponente" },      \
+  { "facturaeDir3OcDesc", OPTIONAL, FALSE, T_STRING, NULL, "FacturaeDir3OcDesc" },                          \
+  { "facturaeDir3OgDesc", OPTIONAL, FALSE, T_STRING, NULL, "FacturaeDir3OgDesc" },                          \
+  { "facturaeDir3UtDesc", OPTIONAL, FALSE, T_STRING, NULL, "FacturaeDir3UtDesc" },                          \
+  { "facturaeDir3OpDesc", OPTIONAL, FALSE, T_STRING, NULL, "FacturaeDir3OpDesc" },                          \
+  { "printOptions", OPTIONAL, FALSE, T_COMPLEX },                                                           \
+  { "customDataValues", OPTIONAL, FALSE, T_COMPLEX, NULL, "CustomDataValues" },                             \
+  { "CustomDataCustomerSettings", OPTIONAL, FALSE, T_COMPLEX, NULL, "CustomDataCustomerSettings" },
+
 const Part giav_cliente_put_parts[] = {
   { "apikey", OPTIONAL, FALSE, T_STRING },
   { "idCliente", REQUIRED, FALSE, T_INT },
-  { "tipoCliente", REQUIRED, FALSE, T_ENUM, tipo_cliente, "Tipo" },
-  { "documento", OPTIONAL, FALSE, T_STRING, NULL, "Documento" },
-  { "pasaporteNumero", OPTIONAL, FALSE, T_STRING, NULL, "PasaporteNumero" },
-  { "cuentaContableCliente", OPTIONAL, FALSE, T_STRING },  /* not in WsCliente: not kept */
-  { "cuentaContableVentas", OPTIONAL, FALSE, T_STRING, NULL, "CuentaContableVentas" },
-  { "email", OPTIONAL, FALSE, T_STRING, NULL, "Email" },
-  { "apellidos", OPTIONAL, FALSE, T_STRING, NULL, "Apellidos" },
-  { "nombre", OPTIONAL, FALSE, T_STRING, NULL, "Nombre" },
-  { "nombreAlias", OPTIONAL, FALSE, T_STRING, NULL, "NombreAlias" },
-  { "direccion", OPTIONAL, FALSE, T_STRING, NULL, "Direccion" },
-  { "telefono", OPTIONAL, FALSE, T_STRING, NULL, "Telefono" },
-  { "fax", OPTIONAL, FALSE, T_STRING, NULL, "Fax" },
-  { "codPostal", OPTIONAL, FALSE, T_STRING, NULL, "CodPostal" },
-  { "poblacion", OPTIONAL, FALSE, T_STRING, NULL, "Poblacion" },
-  { "provincia", OPTIONAL, FALSE, T_STRING, NULL, "Provincia" },
-  { "codCC", OPTIONAL, FALSE, T_STRING, NULL, "CodCc" },
-  { "creditoImporte", REQUIRED, FALSE, T_DOUBLE, NULL, "CreditoImporte" },
-  { "comentarios", OPTIONAL, FALSE, T_STRING, NULL, "Comentarios" },
-  { "traspasaDepartamentos", REQUIRED, FALSE, T_BOOL, NULL, "TraspasaDepartamentos" },
-  { "movil", OPTIONAL, FALSE, T_STRING, NULL, "Movil" },
-  { "factTotalizadora", REQUIRED, FALSE, T_BOOL, NULL, "FactTotalizadora" },
-  { "deshabilitado", REQUIRED, FALSE, T_BOOL, NULL, "Deshabilitado" },
-  { "empresa_Facturar_Reg_General", REQUIRED, FALSE, T_BOOL, NULL, "EmpresaFacturarRegGeneral" },
-  { "sedeFiscal", OPTIONAL, FALSE, T_STRING, NULL, "SedeFiscal" },
-  { "idTaxDistrict", REQUIRED, TRUE, T_ENUM, tax_districts },
-  { "comisionesIVAIncluido", REQUIRED, FALSE, T_BOOL, NULL, "ComisionesIvaIncluido" },
-  { "comisionesComisionDefecto", REQUIRED, TRUE, T_DOUBLE, NULL, "ComisionesComisionDefecto" },
-  { "excluir_347_349", REQUIRED, FALSE, T_BOOL, NULL, "Excluir347349" },
-  { "idAgenteComercial", REQUIRED, TRUE, T_INT, NULL, "idAgenteComercial" },
-  { "validaAeat", REQUIRED, FALSE, T_BOOL },
-  { "idEntityStage", REQUIRED, TRUE, T_INT, NULL, "idEntityStage" },
-  { "idsCategories", OPTIONAL, FALSE, T_COMPLEX },
-  { "idPaymentTerm", REQUIRED, TRUE, T_INT, NULL, "idPaymentTerm" },
-  { "validaROI", REQUIRED, FALSE, T_BOOL },
-  { "inscritoROI", REQUIRED, FALSE, T_BOOL, NULL, "inscritoROI" },
-  { "idSepatipo", REQUIRED, FALSE, T_ENUM, sepa_tipo, "idSepaTipo" },
-  { "idSepaEstado", REQUIRED, FALSE, T_ENUM, sepa_estado, "idSepaEstado" },
-  { "sepaReferencia", OPTIONAL, FALSE, T_STRING, NULL, "SepaReferencia" },
-  { "sepaFecha", REQUIRED, TRUE, T_DATETIME, NULL, "SepaFecha" },
-  { "alertMsg", OPTIONAL, FALSE, T_STRING, NULL, "AlertMsg" },
-  { "mailingConsent", REQUIRED, FALSE, T_ENUM, mailing_consent, "MailingConsent" },
-  { "rgpdSigned", REQUIRED, FALSE, T_BOOL, NULL, "RGPDSigned" },
-  { "contacts", OPTIONAL, FALSE, T_COMPLEX, NULL, "Contacts" },
-  { "relevantDates", OPTIONAL, FALSE, T_COMPLEX, NULL, "RelevantDates" },
-  { "rrsss", OPTIONAL, FALSE, T_COMPLEX, NULL, "RRSSs" },
-  { "customerPortal_Enabled", REQUIRED, FALSE, T_BOOL, NULL, "CustomerPortal_Enabled" },
-  { "customerPortal_Email", OPTIONAL, FALSE, T_STRING, NULL, "CustomerPortal_Email" },
-  { "customerPortal_Password", OPTIONAL, FALSE, T_STRING, NULL, "CustomerPortal_Password" },
-  { "customerPortal_DefaultVendorId", REQUIRED, TRUE, T_INT, NULL, "CustomerPortal_DefaultVendorId" },
-  { "customerPortal_Zone_TravelFiles", REQUIRED, FALSE, T_BOOL, NULL, "CustomerPortal_Zone_TravelFiles" },
-  { "customerPortal_Zone_Invoicing", REQUIRED, FALSE, T_BOOL, NULL, "CustomerPortal_Zone_Invoicing" },
-  { "customerPortal_Zone_Payments", REQUIRED, FALSE, T_BOOL, NULL, "CustomerPortal_Zone_Payments" },
-  { "customerPortal_Zone_Contact", REQUIRED, FALSE, T_BOOL, NULL, "CustomerPortal_Zone_Contact" },
-  { "facturaETipoPersona", OPTIONAL, FALSE, T_STRING, NULL, "FacturaeTipoPersona" },
-  { "facturaETipoResidencia", OPTIONAL, FALSE, T_STRING, NULL, "FacturaeTipoResidencia" },
-  { "facturaECodPais", REQUIRED, FALSE, T_STRING, NULL, "FacturaeCodPais" },
-  { "facturaEAcepta", REQUIRED, FALSE, T_BOOL, NULL, "FacturaeAcepta" },
-  { "facturaeDir3OficinaContable", OPTIONAL, FALSE, T_STRING, NULL, "FacturaeDir3OficinaContable" },
-  { "facturaeDir3OrganoGestor", OPTIONAL, FALSE, T_STRING, NULL, "FacturaeDir3OrganoGestor" },
-  { "facturaeDir3UnidadTramitadora", OPTIONAL, FALSE, T_STRING, NULL, "FacturaeDir3UnidadTramitadora" },
-  { "facturaeDir3OrganoProponente", OPTIONAL, FALSE, T_STRING, NULL, "FacturaeDir3OrganoProponente" },
-  { "facturaeDir3OcDesc", OPTIONAL, FALSE, T_STRING, NULL, "FacturaeDir3OcDesc" },
-  { "facturaeDir3OgDesc", OPTIONAL, FALSE, T_STRING, NULL, "FacturaeDir3OgDesc" },
-  { "facturaeDir3UtDesc", OPTIONAL, FALSE, T_STRING, NULL, "FacturaeDir3UtDesc" },
-  { "facturaeDir3OpDesc", OPTIONAL, FALSE, T_STRING, NULL, "FacturaeDir3OpDesc" },
-  { "printOptions", OPTIONAL, FALSE, T_COMPLEX },
-  { "customDataValues", OPTIONAL, FALSE, T_COMPLEX, NULL, "CustomDataValues" },
-  { "CustomDataCustomerSettings", OPTIONAL, FALSE, T_COMPLEX, NULL, "CustomDataCustomerSettings" },
+  CLIENTE_WRITE_PARTS
+  { NULL }
+};
+
+const Part giav_cliente_post_parts[] = {
+  { "apikey", OPTIONAL, FALSE, T_STRING },
+  CLIENTE_WRITE_PARTS
   { NULL }
 };
 
@@ -331,6 +342,7 @@ const Operation giav_operations[] = {
   { "Cliente_SEARCH", cliente_search_parts, giav_handle_cliente_search },
   { "Cliente_GET", cliente_get_parts, giav_handle_cliente_get },
   { "Cliente_PUT", giav_cliente_put_parts, giav_handle_cliente_put },
+  { "Cliente_POST", giav_cliente_post_parts, giav_handle_cliente_post },
   { "Expediente_SEARCH", expediente_search_parts, giav_handle_expediente_search },
   { "EntityStages_GET", entity_stages_get_parts, giav_handle_entity_stages_get },
 };

@@ -1,6 +1,6 @@
 /* sandbox-giav.c: the GIAV (Gesintur) double of puente-sandbox.
  *
- * It answers, at /webservices/api_2_05.asmx, the five operations of GIAV's web service API
+ * It answers, at /webservices/api_2_05.asmx, the six operations of GIAV's web service API
  * 2.05 that Puente uses, in SOAP 1.1 document/literal, following the real WSDL
  * (../shared/docs/giav/giav-api-2.05.wsdl, copied to tests/data/giav/): the request and
  * answer elements, their order, their namespace and their types are the WSDL's.
@@ -11,6 +11,8 @@
  *   Cliente_GET        one WsCliente
  *   Cliente_PUT        full replacement: every element it takes replaces the stored one, an
  *                      element left out empties it; FechaModificacion becomes now
+ *   Cliente_POST       a new client with the next Id, from the same elements as Cliente_PUT
+ *                      (without idCliente); the answer is the Id
  *   Expediente_SEARCH  paging, idsExpediente, idsCliente, fechaCreacionDesde/Hasta,
  *                      fechaHoraModificacionDesde/Hasta, idsEntitiesStages, estadoCierre
  *   EntityStages_GET   the stages of files (targetClass Expediente); none for other classes
@@ -44,6 +46,9 @@
  *                                               it was, whatever the request says
  *   POST /__sandbox/giav/put?also=MEMBER        Cliente_PUT also writes "Cambiado por GIAV"
  *                                               into that member; both: {"put": "set"}
+ * and one for a create whose answer is lost (a reset ends it):
+ *   POST /__sandbox/giav/post?drop=N            the next N Cliente_POSTs make their client,
+ *                                               then drop the connection: {"post": "set"}
  *
  * This file holds the double itself: its routes, the SOAP call (the SOAPAction, the
  * envelope, the key), its own /__sandbox/ requests. The rest is split by concern over
@@ -272,6 +277,28 @@ put_fault_control (SandboxGiav       *self,
   soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, answer, strlen (answer));
 }
 
+/* POST giav/post?drop=N: the next N creates are made, and their answers lost */
+static void
+post_fault_control (SandboxGiav       *self,
+                    SoupServerMessage *msg,
+                    GHashTable        *params)
+{
+  const char *drop = params != NULL ? g_hash_table_lookup (params, "drop") : NULL;
+  const char *answer = "{\"post\": \"set\"}";
+  guint64 count = 0;
+
+  if (!g_str_equal (soup_server_message_get_method (msg), SOUP_METHOD_POST) ||
+      !g_ascii_string_to_unsigned (drop, 10, 0, 1000, &count, NULL))
+    {
+      answer_html (msg, SOUP_STATUS_BAD_REQUEST, not_found_page);
+      return;
+    }
+
+  self->post_drops = (guint) count;
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, answer, strlen (answer));
+}
+
 static gboolean
 giav_control (gpointer           data,
               SoupServerMessage *msg,
@@ -292,6 +319,11 @@ giav_control (gpointer           data,
   if (g_str_equal (trimmed, CONTROL_PUT))
     {
       put_fault_control (self, msg, params);
+      return TRUE;
+    }
+  if (g_str_equal (trimmed, CONTROL_POST))
+    {
+      post_fault_control (self, msg, params);
       return TRUE;
     }
   if (g_str_equal (trimmed, CONTROL_CLIENTS) || g_str_equal (trimmed, CONTROL_TOUCH))

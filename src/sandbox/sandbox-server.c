@@ -340,8 +340,9 @@ exchange_run (SandboxServer     *self,
     {
       service->process (service->self, msg, path, query);
 
-      if (plan->drop)
+      if (plan->drop || service->drop_answer)
         {
+          service->drop_answer = FALSE;
           g_debug ("%s %s%s -> %u (dropped)", method, service->prefix, path,
                    soup_server_message_get_status (msg));
           sandbox_faults_drop (msg);

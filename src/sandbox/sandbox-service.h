@@ -50,6 +50,10 @@ struct _SandboxService
                           JsonNode          *state,
                           GError           **error);
 
+  /* Set by the double while it answers: the server drops this answer's connection (as
+   * --drop-rate does) and clears it */
+  gboolean    drop_answer;
+
   /* Set by the server: the double calls it after every change of its records */
   void      (*changed)   (gpointer           data);
   gpointer    changed_data;

@@ -238,3 +238,89 @@ puente_source_get_clients_finish (PuenteSource  *self,
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
+
+/**
+ * puente_source_can_create_clients:
+ *
+ * Returns: whether the source can look clients up by their document and create new ones
+ *   (GIAV); an export cannot
+ */
+gboolean
+puente_source_can_create_clients (PuenteSource *self)
+{
+  PuenteSourceInterface *iface;
+
+  g_return_val_if_fail (PUENTE_IS_SOURCE (self), FALSE);
+
+  iface = PUENTE_SOURCE_GET_IFACE (self);
+  return iface->find_by_document_async != NULL && iface->create_client_async != NULL;
+}
+
+/**
+ * puente_source_find_by_document_async:
+ * @document: a NIF, CIF or NIE, written however
+ *
+ * Looks up the clients whose document is @document (disabled ones too).
+ */
+void
+puente_source_find_by_document_async (PuenteSource        *self,
+                                      const char          *document,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  g_return_if_fail (puente_source_can_create_clients (self));
+  g_return_if_fail (document != NULL);
+
+  PUENTE_SOURCE_GET_IFACE (self)->find_by_document_async (self, document, cancellable, callback, user_data);
+}
+
+/**
+ * puente_source_find_by_document_finish:
+ *
+ * Returns: (transfer full) (element-type PuenteRecord): the clients with that document,
+ *   maybe none
+ */
+GPtrArray *
+puente_source_find_by_document_finish (PuenteSource  *self,
+                                       GAsyncResult  *result,
+                                       GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * puente_source_create_client_async:
+ * @client: a CONTACT or COMPANY record with PUENTE_FIELD_* fields and a document
+ *
+ * Creates @client in the source, once: not safe to repeat (see the interface).
+ */
+void
+puente_source_create_client_async (PuenteSource        *self,
+                                   const PuenteRecord  *client,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_return_if_fail (puente_source_can_create_clients (self));
+  g_return_if_fail (client != NULL);
+
+  PUENTE_SOURCE_GET_IFACE (self)->create_client_async (self, client, cancellable, callback, user_data);
+}
+
+/**
+ * puente_source_create_client_finish:
+ *
+ * Returns: (transfer full): the new client's id in the source
+ */
+char *
+puente_source_create_client_finish (PuenteSource  *self,
+                                    GAsyncResult  *result,
+                                    GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -35,7 +35,12 @@ G_DECLARE_INTERFACE (PuenteSource, puente_source, PUENTE, SOURCE, GObject)
  * Clients are PuenteRecords of entity CONTACT or COMPANY (as the source says: GIAV's
  * `Tipo = Empresa`), with PUENTE_FIELD_* fields; consent fields are absent when the source
  * says "not asked". Files are records of entity DEAL with PUENTE_FIELD_CLIENT_ID,
- * PUENTE_FIELD_NAME (the file number) and PUENTE_FIELD_STAGE_ID (a source stage id). */
+ * PUENTE_FIELD_NAME (the file number) and PUENTE_FIELD_STAGE_ID (a source stage id).
+ *
+ * find_by_document_async and create_client_async are optional (NULL: the source cannot
+ * create clients, as an export cannot; puente_source_can_create_clients() says so). A
+ * create is not safe to repeat: whoever calls it looks the client up by its document
+ * first, every time. */
 struct _PuenteSourceInterface
 {
   GTypeInterface parent_iface;
@@ -71,6 +76,16 @@ struct _PuenteSourceInterface
    * source whose listing is always whole (an export) has no need of it. */
   void        (*get_clients_async)  (PuenteSource        *self,
                                      const char * const  *ids,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data);
+  void        (*find_by_document_async) (PuenteSource    *self,
+                                     const char          *document,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data);
+  void        (*create_client_async) (PuenteSource       *self,
+                                     const PuenteRecord  *client,
                                      GCancellable        *cancellable,
                                      GAsyncReadyCallback  callback,
                                      gpointer             user_data);
@@ -130,5 +145,23 @@ void              puente_source_get_clients_async  (PuenteSource        *self,
 PuenteRecordPage *puente_source_get_clients_finish (PuenteSource        *self,
                                                     GAsyncResult        *result,
                                                     GError             **error);
+
+gboolean          puente_source_can_create_clients (PuenteSource        *self);
+void              puente_source_find_by_document_async  (PuenteSource   *self,
+                                                         const char     *document,
+                                                         GCancellable   *cancellable,
+                                                         GAsyncReadyCallback callback,
+                                                         gpointer        user_data);
+GPtrArray        *puente_source_find_by_document_finish (PuenteSource   *self,
+                                                         GAsyncResult   *result,
+                                                         GError        **error);
+void              puente_source_create_client_async     (PuenteSource   *self,
+                                                         const PuenteRecord *client,
+                                                         GCancellable   *cancellable,
+                                                         GAsyncReadyCallback callback,
+                                                         gpointer        user_data);
+char             *puente_source_create_client_finish    (PuenteSource   *self,
+                                                         GAsyncResult   *result,
+                                                         GError        **error);
 
 G_END_DECLS

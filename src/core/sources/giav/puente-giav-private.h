@@ -9,7 +9,9 @@
  *                        PuenteRecords and stages, and GIAV's dates;
  *   puente-giav-dates.c  the date filters of the searches (puente-giav-dates.h);
  *   puente-giav-write-back.c  the write-back: Cliente_GET, merge, Cliente_PUT, and
- *                        Cliente_GET again to confirm only the intended elements changed.
+ *                        Cliente_GET again to confirm only the intended elements changed;
+ *   puente-giav-create.c a client of the CRM created in GIAV (Cliente_POST), and a
+ *                        client looked up by its document (Cliente_SEARCH).
  * Each keeps the literal tables of the API it uses at its top; only the literals more than
  * one of them uses are here. Only these files include this header.
  *
@@ -33,6 +35,7 @@ G_BEGIN_DECLS
 #define OP_CLIENTE_SEARCH    "Cliente_SEARCH"
 #define OP_CLIENTE_GET       "Cliente_GET"
 #define OP_CLIENTE_PUT       "Cliente_PUT"
+#define OP_CLIENTE_POST      "Cliente_POST"
 #define OP_EXPEDIENTE_SEARCH "Expediente_SEARCH"
 #define OP_ENTITY_STAGES_GET "EntityStages_GET"
 
@@ -71,6 +74,7 @@ enum
   CLIENTE_SEARCH,
   CLIENTE_GET,
   CLIENTE_PUT,
+  CLIENTE_POST,
   EXPEDIENTE_SEARCH,
   ENTITY_STAGES_GET,
 };
@@ -147,6 +151,19 @@ GPtrArray         *puente_giav_read_items          (xmlNode        *response,
                                                     guint          *seen);
 int                puente_giav_compare_stages      (gconstpointer   a,
                                                     gconstpointer   b);
+
+/* ---- puente-giav-create.c -------------------------------------------------------------- */
+
+void               puente_giav_find_by_document_async (PuenteSource        *source,
+                                                       const char          *document,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+void               puente_giav_create_client_async (PuenteSource        *source,
+                                                    const PuenteRecord  *client,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
 
 /* ---- puente-giav-write-back.c ----------------------------------------------------------- */
 

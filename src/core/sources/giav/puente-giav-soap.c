@@ -14,8 +14,10 @@
  * - The API key travels in the body (apikey): bodies are never logged, the buffer holding
  *   one is wiped when freed, and a fault text that repeated the key would have it removed.
  * - A SOAP Fault comes with HTTP 500: it is an answer, not a failure to retry. A 5xx that
- *   is not a Fault, a broken connection and a cut answer are retried (every request here
- *   is safe to repeat: searches, reads, and Cliente_PUT, which replaces the whole client).
+ *   is not a Fault, a broken connection and a cut answer are retried (searches, reads, and
+ *   Cliente_PUT, which replaces the whole client, are safe to repeat); Cliente_POST, which
+ *   creates a client, is not: it is sent once, and its caller looks the client up by its
+ *   document before it ever sends one again (puente-giav-create.c).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -230,12 +232,19 @@ typedef struct
 {
   const char *name;
   const Part *parts;
+  const char *left_out;  /* the one element of @parts it does not have, or NULL */
+  gboolean    once;      /* not safe to repeat */
 } Operation;
 
+/* Cliente_POST's sequence is Cliente_PUT's without idCliente (the WSDL, element by element;
+ * tests/test-giav.c checks the requests against it): one table for both. A new client has
+ * nothing to read back from, so its caller gives every required element (see
+ * puente-giav-create.c). */
 static const Operation operations[] = {
   { OP_CLIENTE_SEARCH, cliente_search },
   { OP_CLIENTE_GET, cliente_get },
   { OP_CLIENTE_PUT, cliente_put },
+  { OP_CLIENTE_POST, cliente_put, P_ID_CLIENTE, TRUE },
   { OP_EXPEDIENTE_SEARCH, expediente_search },
   { OP_ENTITY_STAGES_GET, entity_stages_get },
 };
@@ -555,7 +564,7 @@ wipe_bytes (gpointer data)
 /* The body of a request: for each element of the operation's sequence, in order, the value
  * from @values (element name -> text), else from @source (the client read back, for
  * Cliente_PUT), else Puente's own; required ones are nil when empty, optional ones left out.
- * %NULL when a required element has no value (only possible for Cliente_PUT). */
+ * %NULL when a required element has no value (only possible for Cliente_PUT and _POST). */
 static GBytes *
 build_request (const Operation  *operation,
                const char       *key,
@@ -585,6 +594,8 @@ build_request (const Operation  *operation,
       xmlNode *from = NULL;
       xmlNode *child;
 
+      if (g_strcmp0 (part->name, operation->left_out) == 0)
+        continue;
       if (g_str_equal (part->name, P_APIKEY))
         value = key;
       else if (values != NULL && g_hash_table_contains (values, part->name))
@@ -725,10 +736,10 @@ puente_giav_call_async (PuenteGiavSource    *self,
 
   soup_message_headers_replace (headers, SOAP_ACTION_HEADER, action);
   soup_message_headers_replace (headers, "Accept", "text/xml");
-  /* Every operation here is safe to repeat, Cliente_PUT too: it replaces the whole client
-   * with the same data */
+  /* Every operation here but Cliente_POST is safe to repeat, Cliente_PUT too: it replaces
+   * the whole client with the same data */
   puente_api_client_send_async (self->client, "POST", self->url, headers, CONTENT_TYPE, body,
-                                TRUE, judge_answer, cancellable, call_cb, task);
+                                !operation->once, judge_answer, cancellable, call_cb, task);
 }
 
 Answer *

@@ -509,4 +509,6 @@ source_iface_init (PuenteSourceInterface *iface)
   iface->list_stages_async = giav_list_stages_async;
   iface->write_back_async = puente_giav_write_back_async;
   iface->get_clients_async = giav_get_clients_async;
+  iface->find_by_document_async = puente_giav_find_by_document_async;
+  iface->create_client_async = puente_giav_create_client_async;
 }
