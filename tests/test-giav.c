@@ -146,6 +146,36 @@ write_back (PuenteSource        *source,
   return puente_source_write_back_finish (source, result, error);
 }
 
+static char *
+create_client (PuenteSource        *source,
+               const PuenteRecord  *client,
+               GError             **error)
+{
+  GAsyncResult *pending = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+
+  puente_source_create_client_async (source, client, NULL, puente_test_store_result, &pending);
+  result = puente_test_wait_for_result (&pending);
+  return puente_source_create_client_finish (source, result, error);
+}
+
+static GPtrArray *
+find_by_document (PuenteSource *source,
+                  const char   *document)
+{
+  GAsyncResult *pending = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *found;
+
+  puente_source_find_by_document_async (source, document, NULL, puente_test_store_result, &pending);
+  result = puente_test_wait_for_result (&pending);
+  found = puente_source_find_by_document_finish (source, result, &error);
+  g_assert_no_error (error);
+
+  return found;
+}
+
 /* ---- the double, by hand ----------------------------------------------------------------- */
 
 /* Sends @inner as the body of @operation, as any SOAP client would; the answer's body */
@@ -1363,7 +1393,11 @@ test_requests_follow_wsdl (void)
   g_autoptr(PuenteRecord) changes = puente_record_new (PUENTE_ENTITY_CONTACT);
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GError) error = NULL;
-  const char *operations[] = { "Cliente_SEARCH", "Cliente_GET", "Cliente_PUT", "Expediente_SEARCH", "EntityStages_GET" };
+  const char *operations[] = { "Cliente_SEARCH", "Cliente_GET", "Cliente_PUT", "Cliente_POST", "Expediente_SEARCH",
+                               "EntityStages_GET" };
+  g_autoptr(PuenteRecord) client = puente_record_new (PUENTE_ENTITY_CONTACT);
+  g_autoptr(GPtrArray) found = NULL;
+  g_autofree char *created = NULL;
   xmlDoc *wsdl;
   xmlXPathContext *context;
   guint pages;
@@ -1382,6 +1416,14 @@ test_requests_follow_wsdl (void)
   puente_record_set (changes, PUENTE_FIELD_GDPR_ACCEPT, "false");
   g_assert_true (write_back (source, changes, &error));
   g_assert_no_error (error);
+  puente_record_set (client, PUENTE_FIELD_FIRST_NAME, "Nuria");
+  puente_record_set (client, PUENTE_FIELD_DOCUMENT, "44332211-x");
+  puente_record_set (client, PUENTE_FIELD_EMAIL_CONSENT, "true");
+  created = create_client (source, client, &error);
+  g_assert_no_error (error);
+  found = find_by_document (source, "44 332 211 X");
+  g_assert_cmpuint (found->len, ==, 1);
+  g_assert_cmpstr (((PuenteRecord *) found->pdata[0])->id, ==, created);
 
   wsdl = xmlReadFile (wsdl_path, NULL, XML_PARSE_NONET);
   g_assert_nonnull (wsdl);
@@ -1535,6 +1577,99 @@ test_double_put_is_strict (void)
     g_assert_false (g_hash_table_contains (after, "Email"));
     g_assert_cmpstr (g_hash_table_lookup (after, "Provincia"), ==, "<Provincia>Comunidad de Madrid</Provincia>");
   }
+}
+
+/* The double's Cliente_POST: the WSDL's required elements, one client per request, its Id
+ * in the answer; the connector's request has all of them, and a company by its CIF */
+static void
+test_double_post_is_strict (void)
+{
+  g_autoptr(PuenteTestSandbox) sandbox = puente_test_sandbox_start (NULL);
+  g_autoptr(Recorder) recorder = recorder_new (sandbox->giav_url);
+  g_autoptr(PuenteSource) source = make_source (recorder->url, "sandbox");
+  g_autoptr(PuenteRecord) person = puente_record_new (PUENTE_ENTITY_CONTACT);
+  g_autoptr(PuenteRecord) company = puente_record_new (PUENTE_ENTITY_CONTACT);
+  g_autoptr(PuenteRecord) invalid = puente_record_new (PUENTE_ENTITY_CONTACT);
+  g_autoptr(GHashTable) stored = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *missing = NULL;
+  g_autofree char *with_id = NULL;
+  g_autofree char *person_id = NULL;
+  g_autofree char *company_id = NULL;
+  g_autofree char *refused = NULL;
+  g_autofree char *inner = NULL;
+  const char *post = NULL;
+  const char *start, *end;
+  const char *required[] = { "tipoCliente", "creditoImporte", "idTaxDistrict", "idSepatipo", "mailingConsent",
+                             "rgpdSigned", "facturaECodPais", "customerPortal_Zone_Contact", NULL };
+  guint status;
+
+  missing = soap_call (sandbox->giav_url, "Cliente_POST",
+                       "<apikey>sandbox</apikey><tipoCliente>Particular</tipoCliente><email>x@example.es</email>", &status);
+  g_assert_cmpuint (status, ==, 500);
+  g_assert_nonnull (strstr (missing, "Encoding missing property: creditoImporte"));
+  with_id = soap_call (sandbox->giav_url, "Cliente_POST",
+                       "<apikey>sandbox</apikey><idCliente>1001</idCliente><tipoCliente>Particular</tipoCliente>", &status);
+  g_assert_cmpuint (status, ==, 500);
+  g_assert_nonnull (strstr (with_id, "idCliente"));
+
+  /* A person, then a company (a CIF): each one request, each its own Id */
+  puente_record_set (person, PUENTE_FIELD_FIRST_NAME, "Nuria");
+  puente_record_set (person, PUENTE_FIELD_LAST_NAME, "Soler Vidal");
+  puente_record_set (person, PUENTE_FIELD_DOCUMENT, "44332211X");
+  puente_record_set (person, PUENTE_FIELD_MOBILE, "+34 600 111 222");
+  puente_record_set (person, PUENTE_FIELD_GDPR_ACCEPT, "true");
+  person_id = create_client (source, person, &error);
+  g_assert_no_error (error);
+  puente_record_set (company, PUENTE_FIELD_NAME, "Viajes Nuevos S.L.");
+  puente_record_set (company, PUENTE_FIELD_DOCUMENT, "B12345674");
+  company_id = create_client (source, company, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (person_id, !=, company_id);
+  g_assert_cmpuint (puente_test_sandbox_count (sandbox, "POST", "Cliente_POST"), ==, 2 + 2);
+
+  stored = raw_client (sandbox, person_id);
+  g_assert_cmpstr (g_hash_table_lookup (stored, "Tipo"), ==, "<Tipo>Particular</Tipo>");
+  g_assert_cmpstr (g_hash_table_lookup (stored, "Apellidos"), ==, "<Apellidos>Soler Vidal</Apellidos>");
+  g_assert_cmpstr (g_hash_table_lookup (stored, "Movil"), ==, "<Movil>+34 600 111 222</Movil>");
+  g_assert_cmpstr (g_hash_table_lookup (stored, "RGPDSigned"), ==, "<RGPDSigned>true</RGPDSigned>");
+  g_assert_cmpstr (g_hash_table_lookup (stored, "MailingConsent"), ==, "<MailingConsent>Pending</MailingConsent>");
+  g_clear_pointer (&stored, g_hash_table_unref);
+  stored = raw_client (sandbox, company_id);
+  g_assert_cmpstr (g_hash_table_lookup (stored, "Tipo"), ==, "<Tipo>Empresa</Tipo>");
+  g_assert_cmpstr (g_hash_table_lookup (stored, "Nombre"), ==, "<Nombre>Viajes Nuevos S.L.</Nombre>");
+
+  /* Without a valid Spanish document: refused before any request */
+  puente_record_set (invalid, PUENTE_FIELD_FIRST_NAME, "Sin");
+  puente_record_set (invalid, PUENTE_FIELD_DOCUMENT, "44332211A");
+  refused = create_client (source, invalid, &error);
+  g_assert_null (refused);
+  g_assert_error (error, PUENTE_API_ERROR, PUENTE_API_ERROR_REFUSED);
+  g_assert_cmpuint (puente_test_sandbox_count (sandbox, "POST", "Cliente_POST"), ==, 2 + 2);
+
+  /* The connector's own POST without each of these required elements is a Fault */
+  for (guint i = 0; i < recorder->bodies->len; i++)
+    if (strstr (recorder->actions->pdata[i], "Cliente_POST") != NULL)
+      post = recorder->bodies->pdata[i];
+  g_assert_nonnull (post);
+  start = strstr (post, "<apikey>");
+  end = strstr (post, "</Cliente_POST>");
+  g_assert_true (start != NULL && end != NULL);
+  inner = g_strndup (start, end - start);
+  for (guint i = 0; required[i] != NULL; i++)
+    {
+      g_autofree char *pattern = g_strdup_printf ("<%s( [^>]*)?(/>|>[^<]*</%s>)", required[i], required[i]);
+      g_autoptr(GRegex) regex = g_regex_new (pattern, 0, 0, NULL);
+      g_autofree char *without = g_regex_replace_literal (regex, inner, -1, 0, "", 0, NULL);
+      g_autofree char *answer = NULL;
+      g_autofree char *expected = g_strdup_printf ("Encoding missing property: %s", required[i]);
+
+      g_assert_cmpstr (without, !=, inner);
+      answer = soap_call (sandbox->giav_url, "Cliente_POST", without, &status);
+      g_assert_cmpuint (status, ==, 500);
+      g_assert_nonnull (strstr (answer, expected));
+    }
+  g_assert_cmpuint (puente_test_sandbox_count (sandbox, "POST", "Cliente_POST"), ==, 2 + 2 + G_N_ELEMENTS (required) - 1);
 }
 
 /* ---- faults ------------------------------------------------------------------------------- */
@@ -1712,6 +1847,7 @@ main (int   argc,
   g_test_add_func ("/giav/requests-follow-wsdl", test_requests_follow_wsdl);
   g_test_add_func ("/giav/double-is-strict", test_double_is_strict);
   g_test_add_func ("/giav/double-put-is-strict", test_double_put_is_strict);
+  g_test_add_func ("/giav/double-post-is-strict", test_double_post_is_strict);
   g_test_add_func ("/giav/fault/server-errors", test_fault_server_errors);
   g_test_add_func ("/giav/fault/dropped-connections", test_fault_dropped_connections);
   g_test_add_func ("/giav/fault/malformed-answers", test_fault_malformed_answers);
