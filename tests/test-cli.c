@@ -679,6 +679,47 @@ test_keep (Fixture       *fixture,
   g_assert_nonnull (strstr (listed.out, "surname"));
 }
 
+/* `puente-sync create-from-crm`: off by default, on with a tag (saved), off again; refused
+ * for an export, which cannot receive clients */
+static void
+test_create_from_crm (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autofree char *input = g_strdup_printf ("crm=%s\nsource=%s\n", KEY, "sandbox");
+  g_auto(Result) connected = { 0, };
+  g_auto(Result) shown = { 0, };
+  g_auto(Result) on = { 0, };
+  g_auto(Result) again = { 0, };
+  g_auto(Result) off = { 0, };
+  g_auto(Result) export = { 0, };
+  g_auto(Result) refused = { 0, };
+
+  connected = sync_tool (fixture, input, "connect", "--profile", "giav", "--crm-url", fixture->sandbox->crm_url,
+                         "--source-url", fixture->sandbox->giav_url, NULL);
+  g_assert_cmpint (connected.status, ==, 0);
+
+  shown = sync_tool (fixture, "", "create-from-crm", NULL);
+  g_assert_cmpint (shown.status, ==, 0);
+  g_assert_true (g_str_has_prefix (shown.out, "Off:"));
+
+  on = sync_tool (fixture, "", "create-from-crm", "  Alta GIAV ", NULL);
+  g_assert_cmpint (on.status, ==, 0);
+  g_assert_nonnull (strstr (on.out, "“Alta GIAV”"));
+  again = sync_tool (fixture, "", "create-from-crm", NULL);
+  g_assert_cmpstr (again.out, ==, on.out);
+
+  off = sync_tool (fixture, "", "create-from-crm", "--off", NULL);
+  g_assert_cmpint (off.status, ==, 0);
+  g_assert_cmpstr (off.out, ==, shown.out);
+
+  connect (fixture, KEY, 0);
+  export = sync_tool (fixture, "", "create-from-crm", NULL);
+  g_assert_true (g_str_has_prefix (export.out, "Off:"));
+  refused = sync_tool (fixture, "", "create-from-crm", "Alta", NULL);
+  g_assert_cmpint (refused.status, ==, 3);
+  g_assert_nonnull (strstr (refused.err, "GIAV"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -686,6 +727,7 @@ main (int   argc,
   puente_test_init (&argc, &argv);
 
   g_test_add_func ("/cli/help", test_help);
+  g_test_add ("/cli/create-from-crm", Fixture, NULL, fixture_set_up, test_create_from_crm, fixture_tear_down);
   g_test_add ("/cli/not-set-up", Fixture, NULL, fixture_set_up, test_not_set_up, fixture_tear_down);
   g_test_add ("/cli/wrong-key", Fixture, NULL, fixture_set_up, test_wrong_key, fixture_tear_down);
   g_test_add ("/cli/whole-flow", Fixture, NULL, fixture_set_up, test_whole_flow, fixture_tear_down);

@@ -44,6 +44,7 @@ static const struct {
   { "events", command_events, N_("List what happened to each record") },
   { "directions", command_directions, N_("Show or set which side decides each client field") },
   { "keep", command_keep, N_("Answer a conflict: which side’s value of a client’s field stays") },
+  { "create-from-crm", command_create_from_crm, N_("Show or set which new CRM contacts are created in GIAV") },
   { "jivochat", command_jivochat, N_("Set how JivoChat chats become CRM records") },
   { "listen", command_listen, N_("Listen for JivoChat chats until stopped") },
   { "repair", command_repair, N_("Start again from the CRM when Puente’s records are damaged") },
@@ -57,7 +58,7 @@ print_usage (FILE *stream)
              "connection set up in the Puente app and the keys in your keyring."),
            _("Commands:"));
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    fprintf (stream, "  %-10s %s\n", commands[i].name, _(commands[i].help));
+    fprintf (stream, "  %-15s %s\n", commands[i].name, _(commands[i].help));
   fprintf (stream, "\n%s\n  --data-dir DIR   %s\n  --version        %s\n  --help           %s\n\n%s\n",
            _("Options:"), _("Where Puente keeps its records (default: ~/.local/share/puente)"),
            _("Show the version and exit"), _("Show this help"),

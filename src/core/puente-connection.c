@@ -111,6 +111,55 @@ puente_connection_get_create_from_crm (const PuenteConnection *connection)
 }
 
 /**
+ * puente_connection_can_create_from_crm:
+ *
+ * Returns: whether the connection's source can create clients (GIAV can, an export cannot)
+ */
+gboolean
+puente_connection_can_create_from_crm (const PuenteConnection *connection)
+{
+  const PuenteSourceKind *kind;
+
+  g_return_val_if_fail (connection != NULL, FALSE);
+
+  kind = puente_source_kind_lookup (connection->source_kind);
+  return kind != NULL && kind->creates_clients;
+}
+
+/**
+ * puente_connection_set_create_from_crm:
+ * @tag: (nullable): the CRM tag; %NULL or blank: off
+ *
+ * Turns the creation of tagged CRM contacts in the management software on (with @tag) or
+ * off; refused, with a sentence, where the source cannot create clients. Not saved.
+ */
+gboolean
+puente_connection_set_create_from_crm (PuenteConnection  *connection,
+                                       const char        *tag,
+                                       GError           **error)
+{
+  g_autofree char *stripped = g_strstrip (g_strdup (tag != NULL ? tag : ""));
+
+  g_return_val_if_fail (connection != NULL, FALSE);
+
+  if (*stripped == '\0')
+    {
+      puente_connection_set_setting (connection, PUENTE_SETTING_CREATE_FROM_CRM, NULL);
+      return TRUE;
+    }
+  if (!puente_connection_can_create_from_crm (connection))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                           _("Puente can create clients only in GIAV: an export cannot receive them. "
+                             "Add the client in the management software instead."));
+      return FALSE;
+    }
+
+  puente_connection_set_setting (connection, PUENTE_SETTING_CREATE_FROM_CRM, stripped);
+  return TRUE;
+}
+
+/**
  * puente_connection_get_retention_days:
  *
  * Returns: how many days of events to keep (%PUENTE_SETTING_LOG_RETENTION_DAYS), or 0 to

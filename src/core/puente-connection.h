@@ -44,6 +44,10 @@ const char   *puente_connection_get_crm_name       (const PuenteConnection  *con
 gboolean      puente_connection_get_delete_enabled (const PuenteConnection  *connection);
 guint         puente_connection_get_retention_days (const PuenteConnection  *connection);
 char         *puente_connection_get_create_from_crm (const PuenteConnection *connection);
+gboolean      puente_connection_can_create_from_crm (const PuenteConnection *connection);
+gboolean      puente_connection_set_create_from_crm (PuenteConnection       *connection,
+                                                     const char             *tag,
+                                                     GError                **error);
 
 /* The connector for the CRM named @crm ("clientify", "ploomes"), with @key; no I/O. */
 PuenteCrm    *puente_connection_new_crm     (const char              *crm,

@@ -130,7 +130,7 @@ open_export (const PuenteConnection  *connection,
 }
 
 static const PuenteSourceKind kinds[] = {
-  { "giav", TRUE, "giav", TRUE, FALSE, open_giav, remember_giav },
+  { "giav", TRUE, "giav", TRUE, FALSE, open_giav, remember_giav, TRUE },
   { "file", FALSE, "export", FALSE, TRUE, open_export, NULL },
 };
 

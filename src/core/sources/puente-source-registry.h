@@ -32,6 +32,9 @@ typedef struct
                                      * (source_location is its path), not from a service */
   PuenteSourceOpener    open;       /* from the connection's source_location and the key */
   PuenteSourceRemember  remember;   /* NULL: it learns nothing to keep */
+  /* It can create clients (puente_source_can_create_clients()): the owner may have new CRM
+   * contacts with a tag created in it (PUENTE_SETTING_CREATE_FROM_CRM) */
+  gboolean              creates_clients;
 } PuenteSourceKind;
 
 const PuenteSourceKind *puente_source_kind_lookup      (const char *id);
