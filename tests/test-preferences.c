@@ -558,6 +558,32 @@ test_shows_saved_choices (void)
   gtk_window_destroy (GTK_WINDOW (preferences));
 }
 
+/* New clients from the CRM: off by default; on with the tag written (trimmed), a new tag
+ * applied, then off, each saved */
+static void
+test_create_from_crm (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  AdwExpanderRow *row = control (fixture, "Create Tagged Contacts in GIAV", ADW_TYPE_EXPANDER_ROW);
+  AdwEntryRow *tag = control (fixture, "Tag", ADW_TYPE_ENTRY_ROW);
+  g_autoptr(PuenteConnection) stored = load (fixture);
+
+  g_assert_true (gtk_widget_is_visible (GTK_WIDGET (row)));
+  g_assert_false (adw_expander_row_get_enable_expansion (row));
+  g_assert_null (puente_connection_get_setting (stored, PUENTE_SETTING_CREATE_FROM_CRM));
+
+  gtk_editable_set_text (GTK_EDITABLE (tag), " Alta GIAV ");
+  adw_expander_row_set_enable_expansion (row, TRUE);
+  wait_for_setting (fixture, PUENTE_SETTING_CREATE_FROM_CRM, "Alta GIAV");
+
+  gtk_editable_set_text (GTK_EDITABLE (tag), "Cliente nuevo");
+  g_signal_emit_by_name (tag, "apply");
+  wait_for_setting (fixture, PUENTE_SETTING_CREATE_FROM_CRM, "Cliente nuevo");
+
+  adw_expander_row_set_enable_expansion (row, FALSE);
+  wait_for_setting (fixture, PUENTE_SETTING_CREATE_FROM_CRM, NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -582,6 +608,8 @@ main (int   argc,
   g_test_add ("/preferences/log-retention", Fixture, NULL, fixture_set_up, test_log_retention,
               fixture_tear_down);
   g_test_add ("/preferences/chats", Fixture, NULL, fixture_set_up, test_chats, fixture_tear_down);
+  g_test_add ("/preferences/create-from-crm", Fixture, NULL, fixture_set_up, test_create_from_crm,
+              fixture_tear_down);
   g_test_add_func ("/preferences/shows-saved-choices", test_shows_saved_choices);
 
   return g_test_run ();

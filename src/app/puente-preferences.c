@@ -6,6 +6,8 @@
  *    error stays in the group, whole (a toast is one line in libadwaita 1.2);
  *  - the sync: how many requests go to Clientify at once, and whether a client deleted in
  *    the source is deleted in Clientify too (asked first: it cannot be undone);
+ *  - new clients from the CRM: the tag whose contacts are created in GIAV (off by default;
+ *    shown only where the source can create clients);
  *  - the log: how long events are kept.
  *
  * Each change is saved at once, as the connection's settings (puente-connection.h), with
@@ -66,6 +68,9 @@ struct _PuentePreferences
   AdwComboRow        *chats_behaviour_row;
   GtkSwitch          *one_deal_switch;
   GtkSpinButton      *chats_port_spin;
+  AdwPreferencesGroup  *create_group;
+  AdwExpanderRow       *create_row;
+  AdwEntryRow          *create_tag_row;
 
   char                 *store_path;
   PuenteConnection     *connection;     /* as last saved */
@@ -222,6 +227,18 @@ show_chats (PuentePreferences *self)
     gtk_spin_button_set_value (self->chats_port_spin, puente_jivochat_get_port (self->connection));
 }
 
+/* Only a source that can create clients shows it (GIAV) */
+static void
+show_create (PuentePreferences *self)
+{
+  g_autofree char *tag = puente_connection_get_create_from_crm (self->connection);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->create_group), puente_connection_can_create_from_crm (self->connection));
+  adw_expander_row_set_enable_expansion (self->create_row, tag != NULL);
+  if (tag != NULL)
+    gtk_editable_set_text (GTK_EDITABLE (self->create_tag_row), tag);
+}
+
 /* The controls as the connection says: the schedule in effect and the settings. */
 static void
 show_connection (PuentePreferences *self)
@@ -237,6 +254,7 @@ show_connection (PuentePreferences *self)
   adw_combo_row_set_selected (self->retention_row,
                               retention_position (puente_connection_get_retention_days (self->connection)));
   show_chats (self);
+  show_create (self);
   self->showing = FALSE;
 }
 
@@ -502,6 +520,24 @@ chats_changed_cb (PuentePreferences *self)
   save_setting (self, PUENTE_SETTING_JIVOCHAT_PORT, port);
 }
 
+/* ---- new clients from the CRM ------------------------------------------------------------- */
+
+/* On with a tag, or off; on without a tag yet waits for one */
+static void
+create_changed_cb (PuentePreferences *self)
+{
+  g_autofree char *tag = NULL;
+
+  if (self->showing)
+    return;
+
+  tag = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->create_tag_row))));
+  if (!adw_expander_row_get_enable_expansion (self->create_row) || *tag == '\0')
+    save_setting (self, PUENTE_SETTING_CREATE_FROM_CRM, NULL);
+  else
+    save_setting (self, PUENTE_SETTING_CREATE_FROM_CRM, tag);
+}
+
 /* ---- the log ----------------------------------------------------------------------------- */
 
 static void
@@ -582,12 +618,16 @@ puente_preferences_class_init (PuentePreferencesClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PuentePreferences, chats_behaviour_row);
   gtk_widget_class_bind_template_child (widget_class, PuentePreferences, one_deal_switch);
   gtk_widget_class_bind_template_child (widget_class, PuentePreferences, chats_port_spin);
+  gtk_widget_class_bind_template_child (widget_class, PuentePreferences, create_group);
+  gtk_widget_class_bind_template_child (widget_class, PuentePreferences, create_row);
+  gtk_widget_class_bind_template_child (widget_class, PuentePreferences, create_tag_row);
   gtk_widget_class_bind_template_callback (widget_class, schedule_toggled_cb);
   gtk_widget_class_bind_template_callback (widget_class, schedule_time_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, in_flight_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, delete_switch_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, retention_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, chats_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, create_changed_cb);
 }
 
 static void
