@@ -403,9 +403,9 @@ found_cb (GObject      *object,
     }
   if (found->len > 1)
     {
-      message = g_strdup_printf (_("Not created in %s: %u of its clients have this NIF, CIF or NIE. "
+      message = g_strdup_printf (_("Not created in %s: several of its clients have this NIF, CIF or NIE. "
                                    "Put the client number of the right one in %s by hand."),
-                                 puente_source_get_name (self->source), found->len, puente_crm_get_name (self->crm));
+                                 puente_source_get_name (self->source), puente_crm_get_name (self->crm));
       report (self, run, contact, NULL, PUENTE_OUTCOME_SKIPPED, message);
       done_with_contact (task);
       return;
