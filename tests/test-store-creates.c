@@ -1,4 +1,4 @@
-/* test-store-creates.c: the store's creates of CRM contacts into the source (schema 9,
+/* test-store-creates.c: the store's creates of CRM contacts into the source (schema 10,
  * table source_creates): an intent, its result, its end; and a store of the version before
  * is migrated with its links as they were.
  *
@@ -13,7 +13,7 @@
 #include "puente-core.h"
 #include "puente-test.h"
 
-#define SCHEMA_VERSION 9  /* the version that brought source_creates */
+#define SCHEMA_VERSION 10 /* the version that brought source_creates */
 
 typedef struct
 {

@@ -60,7 +60,7 @@ test_open_private (Fixture       *fixture,
   GStatBuf info;
 
   g_assert_no_error (error);
-  g_assert_cmpint (puente_store_get_schema_version (store), ==, 9);
+  g_assert_cmpint (puente_store_get_schema_version (store), ==, 10);
 
   g_assert_cmpint (g_stat (fixture->path, &info), ==, 0);
   g_assert_cmpint (info.st_mode & 0777, ==, 0600);
@@ -574,7 +574,7 @@ test_migrate_from_version_4 (Fixture       *fixture,
 
   migrated = puente_store_open (fixture->path, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (puente_store_get_schema_version (migrated), ==, 9);
+  g_assert_cmpint (puente_store_get_schema_version (migrated), ==, 10);
 
   loaded = puente_store_load_connection (migrated, "c", &error);
   g_assert_no_error (error);
@@ -695,7 +695,7 @@ test_migrate_from_version_7 (Fixture       *fixture,
 
   migrated = puente_store_open (fixture->path, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (puente_store_get_schema_version (migrated), ==, 9);
+  g_assert_cmpint (puente_store_get_schema_version (migrated), ==, 10);
   link = puente_store_get_link (migrated, "c", PUENTE_ENTITY_CONTACT, "1001", &error);
   g_assert_nonnull (link);
   g_assert_cmpstr (link->crm_id, ==, "555");
@@ -752,7 +752,7 @@ test_migrate_from_version_8 (Fixture       *fixture,
 
   migrated = puente_store_open (fixture->path, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (puente_store_get_schema_version (migrated), ==, 9);
+  g_assert_cmpint (puente_store_get_schema_version (migrated), ==, 10);
   event = puente_store_get_event (migrated, 1, &error);
   g_assert_nonnull (event);
   g_assert_cmpstr (event->message, ==, "Updated.");
