@@ -5,8 +5,8 @@
  * id, the store the link) and the next run writes nothing on either side; untagged
  * contacts and tagged ones without a valid document are not created; nothing happens while
  * the setting is off; and a create whose answer is lost after GIAV made the client (the
- * double drops the connection, as a killed run would lose it) is found by its document on
- * the next run and linked, never created twice.
+ * double drops the connection; or puente-sync is killed with SIGKILL while GIAV holds the
+ * answer) is found by its document on the next run and linked, never created twice.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -14,6 +14,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <signal.h>
 
 #include "puente-core.h"
 #include "puente-test-connectors.h"
@@ -382,6 +383,82 @@ test_killed_after_post_links (Fixture       *fixture,
   g_assert_cmpuint (puente_test_sandbox_count (fixture->sandbox, "POST", "Cliente_POST"), ==, 1);
 }
 
+static gboolean
+posted (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return puente_test_sandbox_count (fixture->sandbox, "POST", "Cliente_POST") >= 1;
+}
+
+/* puente-sync killed with SIGKILL after GIAV made the client and before the answer came
+ * back (the double holds it): the intent is in the store, and the next run links the client
+ * GIAV made, creating nothing */
+static void
+test_sigkill_after_post (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  const PuenteProfile *profile = puente_profile_lookup ("giav");
+  g_autofree char *data_dir = g_build_filename (fixture->folder, "cli", NULL);
+  g_autofree char *db = g_build_filename (data_dir, "puente.db", NULL);
+  g_autofree char *tagged = NULL;
+  g_autofree char *intent_id = NULL;
+  g_autoptr(GSubprocess) killed = NULL;
+  g_autoptr(PuenteStore) store = NULL;
+  g_autoptr(GPtrArray) in_giav = NULL;
+  g_autoptr(PuenteRecord) contact = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *argv[] = { g_getenv ("PUENTE_SYNC"), "--data-dir", data_dir, "run", NULL };
+
+  {
+    g_auto(PuenteTestResult) connected = puente_test_sync_tool (data_dir, "crm=sandbox\nsource=sandbox\n", "connect",
+                                                                "--profile", "giav", "--crm-url", fixture->sandbox->crm_url,
+                                                                "--source-url", fixture->sandbox->giav_url, NULL);
+    g_auto(PuenteTestResult) first = { 0, };
+    g_auto(PuenteTestResult) on = { 0, };
+
+    g_assert_cmpint (connected.status, ==, 0);
+    first = puente_test_sync_tool (data_dir, NULL, "run", NULL);
+    g_assert_cmpint (first.status, ==, 0);
+    on = puente_test_sync_tool (data_dir, NULL, "create-from-crm", TAG, NULL);
+    g_assert_cmpint (on.status, ==, 0);
+  }
+  tagged = add_contact (fixture, "Tagged", NEW_NIF, TAG);
+  puente_test_sandbox_post (fixture->sandbox, "__sandbox/giav/post?hold=1");
+
+  killed = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error);
+  g_assert_no_error (error);
+  puente_test_wait_until (posted, fixture);
+  g_subprocess_send_signal (killed, SIGKILL);
+  g_subprocess_wait (killed, NULL, NULL);
+  g_assert_false (g_subprocess_get_if_exited (killed));
+
+  /* Killed between the create and its result: the intent, and GIAV's client */
+  store = puente_store_open (db, &error);
+  g_assert_no_error (error);
+  g_assert_true (puente_store_get_source_create (store, "default", tagged, &intent_id, NULL));
+  g_assert_null (intent_id);
+  g_clear_object (&store);
+  in_giav = giav_clients_with (fixture, NEW_NIF);
+  g_assert_cmpuint (in_giav->len, ==, 1);
+
+  {
+    g_auto(PuenteTestResult) next = puente_test_sync_tool (data_dir, NULL, "run", NULL);
+
+    g_assert_cmpint (next.status, ==, 0);
+  }
+  g_assert_cmpuint (puente_test_sandbox_count (fixture->sandbox, "POST", "Cliente_POST"), ==, 1);
+  g_clear_pointer (&in_giav, g_ptr_array_unref);
+  in_giav = giav_clients_with (fixture, NEW_NIF);
+  g_assert_cmpuint (in_giav->len, ==, 1);
+  contact = crm_contact_with (fixture, NEW_NIF);
+  g_assert_cmpstr (puente_record_get_custom (contact, profile->client_id_field), ==,
+                   ((PuenteRecord *) in_giav->pdata[0])->id);
+  store = puente_store_open (db, &error);
+  g_assert_no_error (error);
+  g_assert_false (puente_store_get_source_create (store, "default", tagged, NULL, NULL));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -394,6 +471,8 @@ main (int   argc,
               test_lost_answer_not_created_twice, fixture_tear_down);
   g_test_add ("/giav-create/killed-after-post-links", Fixture, NULL, fixture_set_up,
               test_killed_after_post_links, fixture_tear_down);
+  g_test_add ("/giav-create/sigkill-after-post", Fixture, NULL, fixture_set_up,
+              test_sigkill_after_post, fixture_tear_down);
 
   return g_test_run ();
 }

@@ -195,7 +195,8 @@ giav_handle_cliente_put (Call *call)
 }
 
 /* A new client with the next Id, its members from the request; the answer is the Id. The
- * post fault (see sandbox-giav.c) drops the connection once the client is made. */
+ * post faults (see sandbox-giav.c) drop the connection once the client is made, or never
+ * answer. */
 void
 giav_handle_cliente_post (Call *call)
 {
@@ -216,5 +217,10 @@ giav_handle_cliente_post (Call *call)
     {
       call->self->post_drops--;
       call->self->service.drop_answer = TRUE;
+    }
+  else if (call->self->post_holds > 0)
+    {
+      call->self->post_holds--;
+      soup_server_message_pause (call->msg);
     }
 }

@@ -138,6 +138,8 @@ struct _SandboxGiav
   char           *put_also;    /* a WsCliente member Cliente_PUT changes too, or NULL */
   guint           post_drops;  /* the next Cliente_POSTs whose connection is dropped once
                                 * the client is made */
+  guint           post_holds;  /* the next Cliente_POSTs never answered once the client is
+                                * made */
 };
 
 struct _Call

@@ -435,5 +435,6 @@ giav_reset (gpointer data)
   g_clear_pointer (&self->put_ignores, g_free);
   g_clear_pointer (&self->put_also, g_free);
   self->post_drops = 0;
+  self->post_holds = 0;
   giav_load_demo (data);
 }

@@ -46,9 +46,12 @@
  *                                               it was, whatever the request says
  *   POST /__sandbox/giav/put?also=MEMBER        Cliente_PUT also writes "Cambiado por GIAV"
  *                                               into that member; both: {"put": "set"}
- * and one for a create whose answer is lost (a reset ends it):
+ * and two for a create whose answer is lost (a reset ends them):
  *   POST /__sandbox/giav/post?drop=N            the next N Cliente_POSTs make their client,
  *                                               then drop the connection: {"post": "set"}
+ *   POST /__sandbox/giav/post?hold=N            the next N Cliente_POSTs make their client,
+ *                                               then never answer (a test kills the client
+ *                                               meanwhile): {"post": "set"}
  *
  * This file holds the double itself: its routes, the SOAP call (the SOAPAction, the
  * envelope, the key), its own /__sandbox/ requests. The rest is split by concern over
@@ -277,24 +280,30 @@ put_fault_control (SandboxGiav       *self,
   soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, answer, strlen (answer));
 }
 
-/* POST giav/post?drop=N: the next N creates are made, and their answers lost */
+/* POST giav/post?drop=N or ?hold=N: the next N creates are made, and their answers lost or
+ * never sent */
 static void
 post_fault_control (SandboxGiav       *self,
                     SoupServerMessage *msg,
                     GHashTable        *params)
 {
   const char *drop = params != NULL ? g_hash_table_lookup (params, "drop") : NULL;
+  const char *hold = params != NULL ? g_hash_table_lookup (params, "hold") : NULL;
   const char *answer = "{\"post\": \"set\"}";
   guint64 count = 0;
 
   if (!g_str_equal (soup_server_message_get_method (msg), SOUP_METHOD_POST) ||
-      !g_ascii_string_to_unsigned (drop, 10, 0, 1000, &count, NULL))
+      (drop == NULL) == (hold == NULL) ||
+      !g_ascii_string_to_unsigned (drop != NULL ? drop : hold, 10, 0, 1000, &count, NULL))
     {
       answer_html (msg, SOUP_STATUS_BAD_REQUEST, not_found_page);
       return;
     }
 
-  self->post_drops = (guint) count;
+  if (drop != NULL)
+    self->post_drops = (guint) count;
+  else
+    self->post_holds = (guint) count;
   soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
   soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, answer, strlen (answer));
 }
