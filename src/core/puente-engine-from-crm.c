@@ -109,17 +109,22 @@ display_name_of (const PuenteRecord *contact)
   return g_strdup (puente_record_get (contact, PUENTE_FIELD_EMAIL));
 }
 
-/* One event of the phase, counted */
+/* One event of the phase, counted; none for a request cut short by a cancelled run, which
+ * says so itself */
 static void
-report (PuenteEngine       *self,
-        Run                *run,
+report (GTask              *task,
         const PuenteRecord *contact,
         const char         *source_id,
         PuenteOutcome       outcome,
         const char         *message)
 {
+  PuenteEngine *self = g_task_get_source_object (task);
+  Run *run = g_task_get_task_data (task);
   g_autofree char *name = display_name_of (contact);
   Action action = { 0, };
+
+  if (outcome == PUENTE_OUTCOME_FAILED && g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+    return;
 
   action.entity = PUENTE_ENTITY_CONTACT;
   action.outcome = outcome;
@@ -141,11 +146,11 @@ report (PuenteEngine       *self,
 /* Whether @contact is to be created: tagged, not linked, with a valid document; a tagged
  * one without is reported */
 static gboolean
-wanted (PuenteEngine       *self,
-        Run                *run,
+wanted (GTask              *task,
         const PuenteRecord *contact,
         const char         *folded_tag)
 {
+  PuenteEngine *self = g_task_get_source_object (task);
   const char *document = puente_record_get (contact, PUENTE_FIELD_DOCUMENT);
   const char *linked = puente_record_get_custom (contact, self->profile->client_id_field);
   g_autofree char *normalised = NULL;
@@ -178,7 +183,7 @@ wanted (PuenteEngine       *self,
                              /* Translators: the first %s is the management software (GIAV), the second the CRM */
                              : _("Not created in %s: its NIF, CIF or NIE in %s is not a valid Spanish one. Correct it there and the next sync creates the client."),
                              puente_source_get_name (self->source), puente_crm_get_name (self->crm));
-  report (self, run, contact, NULL, PUENTE_OUTCOME_SKIPPED, message);
+  report (task, contact, NULL, PUENTE_OUTCOME_SKIPPED, message);
   return FALSE;
 }
 
@@ -204,7 +209,7 @@ listed_cb (GObject      *object,
   puente_watermark_note (&run->crm_time, page);
 
   for (guint i = 0; i < page->records->len; i++)
-    if (wanted (self, run, g_ptr_array_index (page->records, i), state->folded))
+    if (wanted (task, g_ptr_array_index (page->records, i), state->folded))
       g_ptr_array_add (state->contacts, g_steal_pointer (&page->records->pdata[i]));
 
   if (page->next != NULL)
@@ -237,7 +242,6 @@ told_crm_cb (GObject      *object,
 {
   GTask *task = user_data;
   PuenteEngine *self = g_task_get_source_object (task);
-  Run *run = g_task_get_task_data (task);
   FromCrm *state = state_of (task);
   PuenteRecord *contact = g_ptr_array_index (state->contacts, state->next);
   g_autoptr(PuenteRecord) updated = NULL;
@@ -250,7 +254,7 @@ told_crm_cb (GObject      *object,
       message = g_strdup_printf (_("Created in %s as client %s, but %s did not take the client number: %s"),
                                  puente_source_get_name (self->source), state->source_id,
                                  puente_crm_get_name (self->crm), error->message);
-      report (self, run, contact, state->source_id, PUENTE_OUTCOME_FAILED, message);
+      report (task, contact, state->source_id, PUENTE_OUTCOME_FAILED, message);
       done_with_contact (task);
       return;
     }
@@ -263,7 +267,7 @@ told_crm_cb (GObject      *object,
     message = g_strdup_printf (_("Created in %s as client %s, because it has the tag “%s” in %s."),
                                puente_source_get_name (self->source), state->source_id,
                                state->tag, puente_crm_get_name (self->crm));
-  report (self, run, contact, state->source_id,
+  report (task, contact, state->source_id,
           state->found ? PUENTE_OUTCOME_UPDATED : PUENTE_OUTCOME_CREATED, message);
   done_with_contact (task);
 }
@@ -287,7 +291,6 @@ static void
 link_contact (GTask *task)
 {
   PuenteEngine *self = g_task_get_source_object (task);
-  Run *run = g_task_get_task_data (task);
   FromCrm *state = state_of (task);
   PuenteRecord *contact = g_ptr_array_index (state->contacts, state->next);
   g_autofree char *name = display_name_of (contact);
@@ -309,7 +312,7 @@ link_contact (GTask *task)
     {
       g_free (link.document_hash);
       puente_store_rollback (self->store);
-      report (self, run, contact, state->source_id, PUENTE_OUTCOME_FAILED, error->message);
+      report (task, contact, state->source_id, PUENTE_OUTCOME_FAILED, error->message);
       done_with_contact (task);
       return;
     }
@@ -324,8 +327,6 @@ created_cb (GObject      *object,
             gpointer      user_data)
 {
   GTask *task = user_data;
-  PuenteEngine *self = g_task_get_source_object (task);
-  Run *run = g_task_get_task_data (task);
   FromCrm *state = state_of (task);
   PuenteRecord *contact = g_ptr_array_index (state->contacts, state->next);
   g_autoptr(GError) error = NULL;
@@ -334,7 +335,7 @@ created_cb (GObject      *object,
   state->source_id = puente_source_create_client_finish (PUENTE_SOURCE (object), result, &error);
   if (state->source_id == NULL)
     {
-      report (self, run, contact, NULL, PUENTE_OUTCOME_FAILED, error->message);
+      report (task, contact, NULL, PUENTE_OUTCOME_FAILED, error->message);
       done_with_contact (task);
       return;
     }
@@ -347,7 +348,6 @@ static void
 create_client (GTask *task)
 {
   PuenteEngine *self = g_task_get_source_object (task);
-  Run *run = g_task_get_task_data (task);
   FromCrm *state = state_of (task);
   PuenteRecord *contact = g_ptr_array_index (state->contacts, state->next);
   g_autoptr(PuenteRecord) client = puente_record_new (PUENTE_ENTITY_CONTACT);
@@ -358,7 +358,7 @@ create_client (GTask *task)
 
   if (!puente_store_put_source_create (self->store, self->connection_id, contact->id, NULL, name, &error))
     {
-      report (self, run, contact, NULL, PUENTE_OUTCOME_FAILED, error->message);
+      report (task, contact, NULL, PUENTE_OUTCOME_FAILED, error->message);
       done_with_contact (task);
       return;
     }
@@ -380,7 +380,6 @@ found_cb (GObject      *object,
 {
   GTask *task = user_data;
   PuenteEngine *self = g_task_get_source_object (task);
-  Run *run = g_task_get_task_data (task);
   FromCrm *state = state_of (task);
   PuenteRecord *contact = g_ptr_array_index (state->contacts, state->next);
   g_autoptr(GPtrArray) found = NULL;
@@ -392,7 +391,7 @@ found_cb (GObject      *object,
   found = puente_source_find_by_document_finish (PUENTE_SOURCE (object), result, &error);
   if (found == NULL)
     {
-      report (self, run, contact, NULL, PUENTE_OUTCOME_FAILED, error->message);
+      report (task, contact, NULL, PUENTE_OUTCOME_FAILED, error->message);
       done_with_contact (task);
       return;
     }
@@ -406,7 +405,7 @@ found_cb (GObject      *object,
       message = g_strdup_printf (_("Not created in %s: several of its clients have this NIF, CIF or NIE. "
                                    "Put the client number of the right one in %s by hand."),
                                  puente_source_get_name (self->source), puente_crm_get_name (self->crm));
-      report (self, run, contact, NULL, PUENTE_OUTCOME_SKIPPED, message);
+      report (task, contact, NULL, PUENTE_OUTCOME_SKIPPED, message);
       done_with_contact (task);
       return;
     }
@@ -418,7 +417,7 @@ found_cb (GObject      *object,
       message = g_strdup_printf (_("Not created in %s: its client %s has this NIF, CIF or NIE and is "
                                    "already linked to another contact in %s. Merge the two there."),
                                  puente_source_get_name (self->source), client->id, puente_crm_get_name (self->crm));
-      report (self, run, contact, client->id, PUENTE_OUTCOME_SKIPPED, message);
+      report (task, contact, client->id, PUENTE_OUTCOME_SKIPPED, message);
       done_with_contact (task);
       return;
     }
@@ -436,8 +435,12 @@ create_next (GTask *task)
   PuenteRecord *contact;
   g_autofree char *source_id = NULL;
 
-  if (g_task_return_error_if_cancelled (task))
-    return;
+  if (g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+    {
+      puente_engine_fail_run (task, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                                         _("The sync was cancelled.")));
+      return;
+    }
   if (state->next >= state->contacts->len)
     {
       /* From now on, the contacts changed since the CRM watermark are enough */
