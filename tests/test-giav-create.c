@@ -459,6 +459,41 @@ test_sigkill_after_post (Fixture       *fixture,
   g_assert_false (puente_store_get_source_create (store, "default", tagged, NULL, NULL));
 }
 
+/* A tag given to many contacts at once would create as many clients in GIAV: the safety
+ * brake's plan counts them, holds the run, and nothing is created. */
+static void
+test_brake_holds_mass_creates (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  static const char letters[] = "TRWAGMYFPDXBNJZSQVHLCKE";
+  g_autoptr(PuenteEngine) engine = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *pending = NULL;
+  PuenteRunSummary summary = { 0, };
+  guint writes, many = PUENTE_BRAKE_UPDATE_MINIMUM + 3;
+
+  run (fixture);
+  save_connection (fixture, TAG);
+  for (guint i = 0; i < many; i++)
+    {
+      guint number = 71000000 + i;
+      g_autofree char *nif = g_strdup_printf ("%u%c", number, letters[number % 23]);
+      g_autofree char *name = g_strdup_printf ("Masivo%u", i);
+      g_autofree char *id = add_contact (fixture, name, nif, TAG);
+    }
+  writes = giav_writes (fixture);
+
+  engine = puente_engine_new (fixture->store, CONNECTION, puente_profile_lookup ("giav"), fixture->giav, fixture->crm);
+  puente_engine_run_async (engine, PUENTE_RUN_MODIFIED, "manual", NULL, puente_test_store_result, &pending);
+  result = puente_test_wait_for_result (&pending);
+  g_assert_false (puente_engine_run_finish (engine, result, &summary, &error));
+  g_assert_error (error, PUENTE_ENGINE_ERROR, PUENTE_ENGINE_ERROR_BRAKED);
+  g_assert_nonnull (strstr (error->message, "GIAV"));
+  g_assert_cmpuint (summary.source_creates, ==, many);
+  g_assert_cmpuint (giav_writes (fixture), ==, writes);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -471,6 +506,8 @@ main (int   argc,
               test_lost_answer_not_created_twice, fixture_tear_down);
   g_test_add ("/giav-create/killed-after-post-links", Fixture, NULL, fixture_set_up,
               test_killed_after_post_links, fixture_tear_down);
+  g_test_add ("/giav-create/brake-holds-mass-creates", Fixture, NULL, fixture_set_up,
+              test_brake_holds_mass_creates, fixture_tear_down);
   g_test_add ("/giav-create/sigkill-after-post", Fixture, NULL, fixture_set_up,
               test_sigkill_after_post, fixture_tear_down);
 

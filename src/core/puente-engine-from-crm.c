@@ -21,8 +21,9 @@
  * goes straight to step 4. A failure is an event and keeps the CRM watermark where it was,
  * so the contact is read again by the next run; the run goes on with the next contact.
  *
- * The phase does nothing in a dry run, in a run limited to some records, or with a CRM
- * that cannot list and update. When it is done it hands the run back to
+ * A dry run (the safety brake's plan, the preview) only counts the contacts it would create
+ * (PuenteRunSummary.source_creates). The phase does nothing in a run limited to some
+ * records, or with a CRM that cannot list and update. When it is done it hands the run back to
  * puente_engine_check_crm_changes(), which called it.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -165,7 +166,7 @@ wanted (GTask              *task,
       /* Linked meanwhile (by the sync, which found the client by its document after a
        * create cut short, or by hand; its tags may be others now): a create left under
        * way is over */
-      if (puente_store_get_source_create (self->store, self->connection_id, contact->id, NULL, NULL))
+      if (!self->dry_run && puente_store_get_source_create (self->store, self->connection_id, contact->id, NULL, NULL))
         puente_store_delete_source_create (self->store, self->connection_id, contact->id, NULL);
       return FALSE;
     }
@@ -441,6 +442,13 @@ create_next (GTask *task)
                                                          _("The sync was cancelled.")));
       return;
     }
+  if (self->dry_run)
+    {
+      /* The safety brake's plan: counted, not created */
+      ((Run *) g_task_get_task_data (task))->summary.source_creates = state->contacts->len;
+      puente_engine_check_crm_changes (task);
+      return;
+    }
   if (state->next >= state->contacts->len)
     {
       /* From now on, the contacts changed since the CRM watermark are enough */
@@ -488,7 +496,7 @@ puente_engine_create_from_crm (GTask *task)
     return FALSE;
   run->from_crm_done = TRUE;
 
-  if (self->dry_run || self->only != NULL || !puente_source_can_create_clients (self->source) ||
+  if (self->only != NULL || !puente_source_can_create_clients (self->source) ||
       !puente_crm_can (self->crm, PUENTE_CRM_CAN_LIST | PUENTE_CRM_CAN_UPDATE) ||
       self->profile->client_id_field == NULL)
     return FALSE;

@@ -605,6 +605,13 @@ plan_cb (GObject      *object,
                                 "%u records in %s, which looks like an incomplete export. Check "
                                 "what it would do, then confirm to go ahead."),
                               deletions, puente_crm_get_name (self->crm));
+  else if (plan.source_creates > PUENTE_BRAKE_UPDATE_MINIMUM)
+    reason = g_strdup_printf (_("Puente stopped before changing anything: this sync would create "
+                                "%u clients in %s from contacts tagged in %s, which looks like a tag "
+                                "given to many contacts at once. Check what it would do, then "
+                                "confirm to go ahead."),
+                              plan.source_creates, puente_source_get_name (self->source),
+                              puente_crm_get_name (self->crm));
   else if (plan.write_backs > PUENTE_BRAKE_UPDATE_MINIMUM && plan.write_backs > linked * PUENTE_BRAKE_UPDATE_SHARE)
     reason = g_strdup_printf (_("Puente stopped before changing anything: this sync would change "
                                 "%u of the %u clients it keeps in %s with what was changed in %s, "

@@ -52,6 +52,7 @@ typedef struct
   guint  counts[PUENTE_ENTITY_DEAL + 1][PUENTE_OUTCOME_DELETED + 1];
   guint  consent_flips;  /* linked contacts whose consent changes */
   guint  write_backs;    /* clients changed in the source with what was changed in the CRM */
+  guint  source_creates; /* tagged CRM contacts created in the source (puente-engine-from-crm.c) */
 } PuenteRunSummary;
 
 guint puente_run_summary_total (const PuenteRunSummary *summary,
