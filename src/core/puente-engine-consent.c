@@ -116,6 +116,100 @@ puente_engine_audit_consent (PuenteEngine *self,
 
 static void write_back_next (GTask *task);
 
+/* A contact the CRM listing gave: where its consent differs from what Puente last sent, put
+ * back (the source decides) or passed to the source (both ways). A dry run (the safety
+ * brake's plan) only keeps such contacts, for the run it plans to take over
+ * (puente_engine_take_crm_listing()). */
+static void
+consider_consent (PuenteEngine       *self,
+                  Run                *run,
+                  const PuenteRecord *crm_record)
+{
+  const char *source_id = puente_record_get_custom (crm_record, self->profile->client_id_field);
+  g_autoptr(PuenteLink) link = NULL;
+  g_autofree char *in_crm = NULL;
+  g_auto(GStrv) pairs = NULL;
+  gboolean differs = FALSE;
+  Action *action;
+
+  if (source_id == NULL)
+    return;
+  link = puente_store_get_link (self->store, self->connection_id, PUENTE_ENTITY_CONTACT, source_id, NULL);
+  if (link == NULL || link->consent == NULL || g_strcmp0 (link->crm_id, crm_record->id) != 0)
+    return;
+
+  /* Only the fields Puente sent count: one the source never answered stays the CRM's. */
+  in_crm = puente_engine_consent_of (self, crm_record);
+  pairs = g_strsplit (link->consent, ";", -1);
+  for (guint p = 0; pairs[p] != NULL && !differs; p++)
+    if (*pairs[p] != '\0' && strstr (in_crm, pairs[p]) == NULL)
+      differs = TRUE;
+  if (!differs)
+    return;
+
+  if (self->dry_run)
+    {
+      if (run->consent_listed == NULL)
+        run->consent_listed = g_ptr_array_new_with_free_func ((GDestroyNotify) puente_record_free);
+      g_ptr_array_add (run->consent_listed, puente_record_copy (crm_record));
+      return;
+    }
+
+  if (self->directions[PUENTE_FIELD_GROUP_CONSENT] != PUENTE_DIRECTION_SOURCE)
+    {
+      /* The CRM's change goes back to the source. */
+      PuenteRecord *changes = puente_record_new (PUENTE_ENTITY_CONTACT);
+
+      changes->id = g_strdup (source_id);
+      puente_engine_apply_consent (changes, in_crm);
+      g_ptr_array_add (run->back_flow, changes);
+      return;
+    }
+
+  action = g_new0 (Action, 1);
+  action->kind = ACTION_UPDATE;
+  action->outcome = PUENTE_OUTCOME_UPDATED;
+  action->entity = PUENTE_ENTITY_CONTACT;
+  action->source_id = g_strdup (source_id);
+  action->crm_id = g_strdup (crm_record->id);
+  action->display_name = g_strdup (link->display_name);
+  action->hash = g_strdup (link->content_hash);
+  action->consent_before = g_steal_pointer (&in_crm);
+  action->desired = puente_record_new (PUENTE_ENTITY_CONTACT);
+  puente_engine_apply_consent (action->desired, link->consent);
+  action->source_consent = g_strdup (link->source_consent);
+  action->source_consent_before = g_strdup (link->source_consent);
+  action->message = g_strdup_printf (_("Consent put back as %s has it: it was changed in %s, "
+                                       "but %s decides consent. Change it in %s instead."),
+                                     puente_source_get_name (self->source), puente_crm_get_name (self->crm),
+                                     puente_source_get_name (self->source), puente_source_get_name (self->source));
+  g_ptr_array_add (run->reassert, action);
+}
+
+/**
+ * puente_engine_take_crm_listing:
+ * @planned: the safety brake's plan of @run (a dry run that read the CRM's changes)
+ *
+ * What the plan read of the CRM's changes serves the run itself: the CRM is read once.
+ */
+void
+puente_engine_take_crm_listing (Run *run,
+                                Run *planned)
+{
+  if (!planned->crm_listed)
+    return;
+
+  run->crm_listed = TRUE;
+  if (run->crm_time == NULL)
+    run->crm_time = g_steal_pointer (&planned->crm_time);
+  run->consent_listed = g_steal_pointer (&planned->consent_listed);
+  for (guint i = 0; i < N_ENTITIES; i++)
+    {
+      g_clear_pointer (&run->crm_changed[i], g_hash_table_unref);
+      run->crm_changed[i] = g_steal_pointer (&planned->crm_changed[i]);
+    }
+}
+
 static void
 crm_changes_cb (GObject      *object,
                 GAsyncResult *result,
@@ -137,62 +231,11 @@ crm_changes_cb (GObject      *object,
   for (guint i = 0; i < page->records->len; i++)
     {
       PuenteRecord *crm_record = g_ptr_array_index (page->records, i);
-      const char *source_id = puente_record_get_custom (crm_record, self->profile->client_id_field);
-      g_autoptr(PuenteLink) link = NULL;
-      g_autofree char *in_crm = NULL;
-      g_auto(GStrv) pairs = NULL;
-      Action *action;
 
-      /* Its other fields: decided with the source's record (puente-engine-merge.c) */
+      /* Its fields: decided with the source's record (puente-engine-merge.c) */
       puente_engine_fields_note_crm (self, run, run->crm_entity, crm_record);
-      if (source_id == NULL || run->crm_entity != PUENTE_ENTITY_CONTACT || run->reassert == NULL)
-        continue;
-      link = puente_store_get_link (self->store, self->connection_id, PUENTE_ENTITY_CONTACT, source_id, NULL);
-      if (link == NULL || link->consent == NULL || g_strcmp0 (link->crm_id, crm_record->id) != 0)
-        continue;
-
-      /* Only the fields Puente sent count: one the source never answered stays the CRM's. */
-      in_crm = puente_engine_consent_of (self, crm_record);
-      pairs = g_strsplit (link->consent, ";", -1);
-      {
-        gboolean differs = FALSE;
-
-        for (guint p = 0; pairs[p] != NULL && !differs; p++)
-          if (*pairs[p] != '\0' && strstr (in_crm, pairs[p]) == NULL)
-            differs = TRUE;
-        if (!differs)
-          continue;
-      }
-
-      if (self->directions[PUENTE_FIELD_GROUP_CONSENT] != PUENTE_DIRECTION_SOURCE)
-        {
-          /* The CRM's change goes back to the source. */
-          PuenteRecord *changes = puente_record_new (PUENTE_ENTITY_CONTACT);
-
-          changes->id = g_strdup (source_id);
-          puente_engine_apply_consent (changes, in_crm);
-          g_ptr_array_add (run->back_flow, changes);
-          continue;
-        }
-
-      action = g_new0 (Action, 1);
-      action->kind = ACTION_UPDATE;
-      action->outcome = PUENTE_OUTCOME_UPDATED;
-      action->entity = PUENTE_ENTITY_CONTACT;
-      action->source_id = g_strdup (source_id);
-      action->crm_id = g_strdup (crm_record->id);
-      action->display_name = g_strdup (link->display_name);
-      action->hash = g_strdup (link->content_hash);
-      action->consent_before = g_steal_pointer (&in_crm);
-      action->desired = puente_record_new (PUENTE_ENTITY_CONTACT);
-      puente_engine_apply_consent (action->desired, link->consent);
-      action->source_consent = g_strdup (link->source_consent);
-      action->source_consent_before = g_strdup (link->source_consent);
-      action->message = g_strdup_printf (_("Consent put back as %s has it: it was changed in %s, "
-                                           "but %s decides consent. Change it in %s instead."),
-                                         puente_source_get_name (self->source), puente_crm_get_name (self->crm),
-                                         puente_source_get_name (self->source), puente_source_get_name (self->source));
-      g_ptr_array_add (run->reassert, action);
+      if (run->crm_entity == PUENTE_ENTITY_CONTACT)
+        consider_consent (self, run, crm_record);
     }
 
   g_free (run->crm_next);
@@ -213,6 +256,7 @@ crm_changes_cb (GObject      *object,
       return;
     }
 
+  run->crm_listed = TRUE;
   puente_engine_fields_prepare (task);
 }
 
@@ -328,6 +372,15 @@ puente_engine_check_crm_changes (GTask *task)
     {
       run->reassert = g_ptr_array_new_with_free_func ((GDestroyNotify) puente_engine_action_free);
       run->back_flow = g_ptr_array_new_with_free_func ((GDestroyNotify) puente_record_free);
+    }
+
+  /* Read already by the plan (puente_engine_take_crm_listing()) */
+  if (run->crm_listed)
+    {
+      for (guint i = 0; run->consent_listed != NULL && i < run->consent_listed->len; i++)
+        consider_consent (self, run, g_ptr_array_index (run->consent_listed, i));
+      puente_engine_fields_prepare (task);
+      return;
     }
   run->crm_entity = PUENTE_ENTITY_CONTACT;
   puente_crm_list_async (self->crm, PUENTE_ENTITY_CONTACT, run->crm_since, NULL,

@@ -119,12 +119,25 @@ puente_engine_fields_note_crm (PuenteEngine       *self,
 {
   const char *source_id = puente_record_get_custom (crm, external_id_field (self, entity));
   g_autoptr(PuenteLink) link = NULL;
+  g_autofree char *key = NULL;
 
   if (source_id == NULL || crm->id == NULL || entity == PUENTE_ENTITY_DEAL)
     return;
   link = puente_store_get_link (self->store, self->connection_id, entity, source_id, NULL);
-  if (link == NULL || link->state != PUENTE_LINK_LINKED || g_strcmp0 (link->crm_id, crm->id) != 0)
+  if (link == NULL || link->state != PUENTE_LINK_LINKED || g_strcmp0 (link->crm_id, crm->id) != 0 ||
+      !link->has_fields)
     return;
+
+  /* Only news: not what Puente wrote itself, nor what the watermark's overlap gives again */
+  key = attention_key (entity, source_id);
+  if (!g_hash_table_contains (run->attention, key))
+    {
+      g_autoptr(GHashTable) last = puente_store_get_field_hashes (self->store, self->connection_id, entity,
+                                                                  source_id, NULL);
+
+      if (last == NULL || !puente_engine_fields_crm_news (self, entity, source_id, last, crm))
+        return;
+    }
 
   g_hash_table_replace (run->crm_changed[index_slot (entity)], g_strdup (source_id), puente_record_copy (crm));
 }

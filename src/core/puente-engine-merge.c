@@ -82,6 +82,37 @@ key_label (const PuenteProfile *profile,
   return key;
 }
 
+/**
+ * puente_engine_fields_crm_news:
+ * @last: the link's field hashes from the last sync
+ *
+ * Whether @crm holds news for this client: a field changed since the last sync, or a value
+ * a write-back takes where the last sync had none. A CRM record without news is not worth
+ * reading the source's record for.
+ */
+gboolean
+puente_engine_fields_crm_news (PuenteEngine       *self,
+                               PuenteEntity        entity,
+                               const char         *source_id,
+                               GHashTable         *last,
+                               const PuenteRecord *crm)
+{
+  g_autofree char *salt = puente_field_salt (self->connection_id, entity, source_id);
+
+  if (puente_field_changed_in_crm (last, salt, crm))
+    return TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (writable); i++)
+    {
+      const char *value = puente_record_get (crm, writable[i].key);
+
+      if (value != NULL && *value != '\0' && is_writable (entity, writable[i].key) &&
+          !g_hash_table_contains (last, writable[i].key))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
 static const char *
 value_of (const PuenteRecord *record,
           const char         *key)

@@ -176,6 +176,8 @@ typedef struct
   GPtrArray        *reread;             /* source ids of those, read by id */
   guint             next_write_back;    /* in the page's actions */
   guint             crm_entity;         /* the CRM listing under way (entity) */
+  gboolean          crm_listed;         /* the CRM's changes are read (by the run, or its plan) */
+  GPtrArray        *consent_listed;     /* PuenteRecord: a plan's contacts whose consent differs */
 
   /* New CRM contacts created in the source (puente-engine-from-crm.c) */
   gboolean          from_crm_done;      /* the phase ran, or had nothing to do */
@@ -244,6 +246,8 @@ void        puente_engine_audit_consent        (PuenteEngine       *self,
                                                 const char         *origin);
 void        puente_engine_check_crm_changes    (GTask              *task);
 void        puente_engine_consent_after_listing (GTask             *task);
+void        puente_engine_take_crm_listing     (Run                *run,
+                                                Run                *planned);
 
 /* puente-engine-fields.c */
 void        puente_engine_fields_run_init      (PuenteEngine       *self,
@@ -262,6 +266,11 @@ void        puente_engine_fields_merge         (PuenteEngine       *self,
                                                 Run                *run,
                                                 Action             *action,
                                                 const PuenteLink   *link);
+gboolean    puente_engine_fields_crm_news      (PuenteEngine       *self,
+                                                PuenteEntity        entity,
+                                                const char         *source_id,
+                                                GHashTable         *last,
+                                                const PuenteRecord *crm);
 void        puente_engine_fields_answered      (PuenteEngine       *self,
                                                 Action             *action,
                                                 const PuenteRecord *answer);

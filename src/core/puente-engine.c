@@ -125,6 +125,7 @@ run_free (Run *run)
   g_clear_error (&run->refusal);
   g_clear_pointer (&run->lock, puente_run_lock_release);
   puente_engine_fields_run_free (run);
+  g_clear_pointer (&run->consent_listed, g_ptr_array_unref);
   g_free (run);
 }
 
@@ -594,6 +595,7 @@ plan_cb (GObject      *object,
       puente_engine_fail_run (task, g_steal_pointer (&error));
       return;
     }
+  puente_engine_take_crm_listing (run, g_task_get_task_data (G_TASK (result)));
 
   /* Clients written back count as write-backs (below), not as updates of the CRM */
   updates = puente_run_summary_total (&plan, PUENTE_OUTCOME_UPDATED);

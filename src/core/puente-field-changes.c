@@ -241,3 +241,35 @@ puente_field_changes (GHashTable         *last,
 
   return comparing.changes;
 }
+
+/**
+ * puente_field_changed_in_crm:
+ * @last: the link's field hashes from the last sync
+ * @crm: the CRM's record now
+ *
+ * Whether the CRM changed any field of @last since the last sync (a CRM listing also gives
+ * what Puente itself wrote, and what the watermark's overlap gives again).
+ */
+gboolean
+puente_field_changed_in_crm (GHashTable         *last,
+                             const char         *salt,
+                             const PuenteRecord *crm)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_return_val_if_fail (last != NULL && salt != NULL && crm != NULL, FALSE);
+
+  g_hash_table_iter_init (&iter, last);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      const PuenteFieldHashes *hashes = value;
+
+      if (g_str_has_prefix (key, PUENTE_FIELD_CONFLICT_PREFIX))
+        continue;
+      if (side_changed (salt, key, hashes->crm_hash, value_of (crm, key)))
+        return TRUE;
+    }
+
+  return FALSE;
+}

@@ -47,4 +47,8 @@ GHashTable *puente_field_changes          (GHashTable         *last,
                                            const PuenteRecord *source,
                                            const PuenteRecord *crm);
 
+gboolean    puente_field_changed_in_crm   (GHashTable         *last,
+                                           const char         *salt,
+                                           const PuenteRecord *crm);
+
 G_END_DECLS
