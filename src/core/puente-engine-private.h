@@ -1,7 +1,8 @@
 /* puente-engine-private.h: the engine's insides, shared by the files of its phases.
  *
  * puente-engine.c tells the whole story of a run, and holds the object, its settings and
- * the start of a run (the run lock, the fields check, the safety brake). The phases of a
+ * the start of a run (the run lock, the fields check); puente-engine-brake.c the safety
+ * brake's verdict on the run's plan. The phases of a
  * run are each in their own file, over the Run below:
  *   puente-engine-read.c     the source's pages (one read ahead), their links, and the
  *                            CRM's index (or, for benchmarks, the naive lookups);
@@ -212,6 +213,12 @@ void        puente_engine_emit_event           (PuenteEngine       *self,
 void        puente_engine_add_event            (PuenteEngine       *self,
                                                 Run                *run,
                                                 const Action       *action);
+
+/* puente-engine-brake.c */
+void        puente_engine_start_writing        (GTask              *task);
+void        puente_engine_planned_cb           (GObject            *object,
+                                                GAsyncResult       *result,
+                                                gpointer            user_data);
 
 /* puente-engine-read.c */
 void        puente_engine_load_page            (GTask              *task,

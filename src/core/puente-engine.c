@@ -556,104 +556,6 @@ puente_engine_add_event (PuenteEngine *self,
 
 /* ---- the start of a run ----------------------------------------------------------------- */
 
-static void
-start_writing (GTask *task)
-{
-  PuenteEngine *self = g_task_get_source_object (task);
-  Run *run = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-
-  run->summary.run = puente_store_start_run (self->store, self->connection_id,
-                                             run->mode == PUENTE_RUN_FULL ? "full" : "modified",
-                                             run->trigger, &error);
-  if (run->summary.run == 0)
-    {
-      puente_engine_fail_run (task, g_steal_pointer (&error));
-      return;
-    }
-
-  run->intents = puente_store_list_intents (self->store, self->connection_id, NULL);
-  puente_engine_resolve_next_intent (task);
-}
-
-static void
-plan_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  GTask *task = user_data;
-  PuenteEngine *self = g_task_get_source_object (task);
-  Run *run = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  PuenteRunSummary plan = { 0, };
-  guint linked = puente_store_count_links (self->store, self->connection_id, NULL);
-  g_autofree char *reason = NULL;
-  guint updates, deletions;
-
-  if (!puente_engine_run_finish (PUENTE_ENGINE (object), result, &plan, &error))
-    {
-      puente_engine_fail_run (task, g_steal_pointer (&error));
-      return;
-    }
-  puente_engine_take_crm_listing (run, g_task_get_task_data (G_TASK (result)));
-
-  /* Clients written back count as write-backs (below), not as updates of the CRM */
-  updates = puente_run_summary_total (&plan, PUENTE_OUTCOME_UPDATED);
-  updates -= MIN (updates, plan.write_backs);
-  deletions = puente_run_summary_total (&plan, PUENTE_OUTCOME_DELETED);
-
-  if (self->delete_enabled && deletions > PUENTE_BRAKE_DELETIONS)
-    reason = g_strdup_printf (_("Puente stopped before changing anything: this sync would delete "
-                                "%u records in %s, which looks like an incomplete export. Check "
-                                "what it would do, then confirm to go ahead."),
-                              deletions, puente_crm_get_name (self->crm));
-  else if (plan.source_creates > PUENTE_BRAKE_UPDATE_MINIMUM)
-    reason = g_strdup_printf (_("Puente stopped before changing anything: this sync would create "
-                                "%u clients in %s from contacts tagged in %s, which looks like a tag "
-                                "given to many contacts at once. Check what it would do, then "
-                                "confirm to go ahead."),
-                              plan.source_creates, puente_source_get_name (self->source),
-                              puente_crm_get_name (self->crm));
-  else if (plan.write_backs > PUENTE_BRAKE_UPDATE_MINIMUM && plan.write_backs > linked * PUENTE_BRAKE_UPDATE_SHARE)
-    reason = g_strdup_printf (_("Puente stopped before changing anything: this sync would change "
-                                "%u of the %u clients it keeps in %s with what was changed in %s, "
-                                "which looks like a mass edit there or a mistake in the column "
-                                "choices. Check what it would do, then confirm to go ahead."),
-                              plan.write_backs, linked, puente_source_get_name (self->source),
-                              puente_crm_get_name (self->crm));
-  else if (updates > PUENTE_BRAKE_UPDATE_MINIMUM && updates > linked * PUENTE_BRAKE_UPDATE_SHARE)
-    reason = g_strdup_printf (_("Puente stopped before changing anything: this sync would update "
-                                "%u of the %u records it keeps in %s, which looks like a mistake "
-                                "in the export or in the column choices. Check what it would do, "
-                                "then confirm to go ahead."),
-                              updates, linked, puente_crm_get_name (self->crm));
-  else if (plan.consent_flips > PUENTE_BRAKE_CONSENT_FLIPS)
-    reason = g_strdup_printf (_("Puente stopped before changing anything: this sync would change "
-                                "the consent of %u clients at once, which looks like a mistake in "
-                                "the export or in the column choices. Check what it would do, "
-                                "then confirm to go ahead."),
-                              plan.consent_flips);
-
-  if (reason != NULL)
-    {
-      /* Held: stored as a run that wrote nothing, with what it would have done. */
-      gint64 braked = puente_store_start_run (self->store, self->connection_id,
-                                              run->mode == PUENTE_RUN_FULL ? "full" : "modified",
-                                              run->trigger, NULL);
-
-      puente_store_finish_run (self->store, braked, "braked", NULL, NULL);
-      run->summary = plan;
-      run->summary.run = braked;
-      self->live = NULL;
-      g_clear_pointer (&run->lock, puente_run_lock_release);
-      g_task_return_error (task, g_error_new_literal (PUENTE_ENGINE_ERROR, PUENTE_ENGINE_ERROR_BRAKED, reason));
-      g_object_unref (task);
-      return;
-    }
-
-  start_writing (task);
-}
-
 /**
  * puente_engine_run_async:
  * @mode: everything, or what changed since the last successful run
@@ -757,11 +659,11 @@ puente_engine_run_async (PuenteEngine        *self,
       if (self->excluded != NULL)
         planner->excluded = g_hash_table_ref (self->excluded);
       puente_engine_set_field_directions (planner, self->directions, self->source_writable);
-      puente_engine_run_async (planner, run->mode, trigger, cancellable, plan_cb, task);
+      puente_engine_run_async (planner, run->mode, trigger, cancellable, puente_engine_planned_cb, task);
       return;
     }
 
-  start_writing (task);
+  puente_engine_start_writing (task);
 }
 
 /**
