@@ -1821,6 +1821,57 @@ test_key_never_logged (void)
   g_test_trap_assert_stderr_unmatched ("*" LOGGED_KEY "*");
 }
 
+/* The clients asked for by id (puente_source_get_clients_async(): clients changed only in
+ * the CRM), changed or not, in one Cliente_SEARCH whose idsCliente holds <int> items; the
+ * double refuses items of another name, which the real service would skip and so filter
+ * nothing. */
+static void
+test_clients_by_id (void)
+{
+  g_autoptr(PuenteTestSandbox) sandbox = puente_test_sandbox_start (NULL);
+  g_autoptr(Recorder) recorder = recorder_new (sandbox->giav_url);
+  g_autoptr(PuenteSource) source = make_source (recorder->url, "sandbox");
+  const char *ids[] = { "1003", "not-a-giav-id", "1001", NULL };
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PuenteRecordPage) page = NULL;
+  g_autofree char *inner = NULL;
+  g_autofree char *answer = NULL;
+  g_autofree char *mangled = NULL;
+  GAsyncResult *pending = NULL;
+  const char *body, *start, *end;
+  guint status;
+
+  g_assert_true (puente_source_can_get_clients (source));
+  puente_source_get_clients_async (source, ids, NULL, puente_test_store_result, &pending);
+  result = puente_test_wait_for_result (&pending);
+  page = puente_source_get_clients_finish (source, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (page->records->len, ==, 2);
+  g_assert_null (page->next);
+  for (guint i = 0; i < page->records->len; i++)
+    g_assert_true (g_strv_contains (ids, ((PuenteRecord *) page->records->pdata[i])->id));
+  g_assert_cmpuint (puente_test_sandbox_count (sandbox, "POST", "Cliente_SEARCH"), ==, 1);
+
+  /* The same request with <string> items: a Fault */
+  g_assert_cmpuint (recorder->bodies->len, ==, 1);
+  body = recorder->bodies->pdata[0];
+  g_assert_nonnull (strstr (body, "<int>1003</int>"));
+  start = strstr (body, "<Cliente_SEARCH");
+  start = strchr (start, '>') + 1;
+  end = strstr (body, "</Cliente_SEARCH>");
+  inner = g_strndup (start, end - start);
+  {
+    GString *text = g_string_new (inner);
+
+    g_string_replace (text, "int>", "string>", 0);
+    mangled = g_string_free (text, FALSE);
+  }
+  answer = soap_call (sandbox->giav_url, "Cliente_SEARCH", mangled, &status);
+  g_assert_cmpuint (status, ==, 500);
+  g_assert_nonnull (strstr (answer, "ArrayOfInt"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1845,6 +1896,7 @@ main (int   argc,
   g_test_add_func ("/giav/parse/files-and-stages", test_parse_files_and_stages);
   g_test_add_func ("/giav/parse/dates", test_parse_dates);
   g_test_add_func ("/giav/requests-follow-wsdl", test_requests_follow_wsdl);
+  g_test_add_func ("/giav/clients-by-id", test_clients_by_id);
   g_test_add_func ("/giav/double-is-strict", test_double_is_strict);
   g_test_add_func ("/giav/double-put-is-strict", test_double_put_is_strict);
   g_test_add_func ("/giav/double-post-is-strict", test_double_post_is_strict);

@@ -375,8 +375,20 @@ check_part (const Part *part,
       if (!in_list (part->choices, text))
         return g_strdup_printf (MSG_BAD_VALUE, text, part_type_name (part));
       break;
-    case T_STRING:
     case T_COMPLEX:
+      /* An ArrayOfInt (idsCliente...): <int> items only. The real service's serializer
+       * skips an item of another name, and a list of none filters nothing: all clients. */
+      for (xmlNode *item = g_str_has_prefix (part->name, "ids") ? puente_xml_first_element (node->children) : NULL;
+           item != NULL; item = puente_xml_next_element (item))
+        {
+          g_autofree char *number = giav_node_text (item);
+
+          if (!g_str_equal ((const char *) item->name, "int") ||
+              !g_ascii_string_to_signed (g_strstrip (number), 10, G_MININT32, G_MAXINT32, NULL, NULL))
+            return g_strdup_printf (MSG_BAD_VALUE, (const char *) item->name, "ArrayOfInt");
+        }
+      break;
+    case T_STRING:
     default:
       break;
     }
