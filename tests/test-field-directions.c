@@ -1,6 +1,7 @@
 /* test-field-directions.c: which side decides each client field group (issue 16): the
  * profiles' defaults, the owner's choices saved in the connection's settings and read back,
- * and the document (NIF/CIF), which only the management software decides.
+ * the document (NIF/CIF), which only the management software decides, and the lines the
+ * dashboard shows for the table.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -173,6 +174,83 @@ test_document (void)
   g_assert_true (is_default);
 }
 
+static void
+assert_line (GPtrArray       *lines,
+             guint            i,
+             PuenteDirection  direction,
+             const char      *title,
+             const char      *fields,
+             const char      *arrow,
+             const char      *spoken)
+{
+  PuenteDirectionLine *line;
+
+  g_assert_cmpuint (i, <, lines->len);
+  line = lines->pdata[i];
+  g_assert_cmpint (line->direction, ==, direction);
+  g_assert_cmpstr (line->title, ==, title);
+  g_assert_cmpstr (line->fields, ==, fields);
+  g_assert_cmpstr (line->arrow, ==, arrow);
+  g_assert_cmpstr (line->spoken, ==, spoken);
+}
+
+/* The dashboard's lines: the groups gathered by direction, both ways first, the two systems
+ * named, each arrow with its words for screen readers; only the groups asked for. */
+static void
+test_summary (void)
+{
+  g_autoptr(PuenteConnection) connection = connection_new ("giav");
+  PuenteDirection directions[PUENTE_N_FIELD_GROUPS];
+  guint clients = PUENTE_FIELD_GROUPS_ALL & ~(1u << PUENTE_FIELD_GROUP_CONSENT);
+  g_autoptr(GPtrArray) defaults = NULL;
+  g_autoptr(GPtrArray) changed = NULL;
+  g_autoptr(GPtrArray) gioweb = NULL;
+  g_autoptr(GPtrArray) none = NULL;
+  g_autofree char *spoken = NULL;
+  g_autofree char *arrow = NULL;
+
+  /* GIAV's defaults */
+  puente_connection_get_field_directions (connection, directions);
+  defaults = puente_field_directions_summarize (directions, clients, "GIAV", "Clientify");
+  g_assert_cmpuint (defaults->len, ==, 2);
+  assert_line (defaults, 0, PUENTE_DIRECTION_BOTH, "Both ways",
+               "First name, surname or company name, email, phones, address, postcode, town, "
+               "province, client type", "GIAV ⇄ Clientify", "Both ways between GIAV and Clientify");
+  assert_line (defaults, 1, PUENTE_DIRECTION_SOURCE, "GIAV decides", "Birthday, NIF/CIF",
+               "GIAV → Clientify", "From GIAV to Clientify");
+
+  /* The owner's choices, read from the settings; consent is listed when asked for. */
+  g_assert_true (puente_connection_set_field_direction (connection, PUENTE_FIELD_GROUP_EMAIL, PUENTE_DIRECTION_CRM, NULL));
+  g_assert_true (puente_connection_set_field_direction (connection, PUENTE_FIELD_GROUP_PHONES, PUENTE_DIRECTION_CRM, NULL));
+  g_assert_true (puente_connection_set_field_direction (connection, PUENTE_FIELD_GROUP_TOWN, PUENTE_DIRECTION_SOURCE, NULL));
+  puente_connection_get_field_directions (connection, directions);
+  changed = puente_field_directions_summarize (directions, PUENTE_FIELD_GROUPS_ALL, "GIAV", "Clientify");
+  g_assert_cmpuint (changed->len, ==, 3);
+  assert_line (changed, 0, PUENTE_DIRECTION_BOTH, "Both ways",
+               "First name, surname or company name, address, postcode, province, client type",
+               "GIAV ⇄ Clientify", "Both ways between GIAV and Clientify");
+  assert_line (changed, 1, PUENTE_DIRECTION_SOURCE, "GIAV decides", "Town, birthday, NIF/CIF, consent",
+               "GIAV → Clientify", "From GIAV to Clientify");
+  assert_line (changed, 2, PUENTE_DIRECTION_CRM, "Clientify decides", "Email, phones",
+               "GIAV ← Clientify", "From Clientify to GIAV");
+
+  /* GIO Web: one line, the export's; no line for a direction no group has. */
+  g_clear_pointer (&connection, puente_connection_free);
+  connection = connection_new ("gioweb");
+  puente_connection_get_field_directions (connection, directions);
+  gioweb = puente_field_directions_summarize (directions, clients, "GIO Web", "Ploomes");
+  g_assert_cmpuint (gioweb->len, ==, 1);
+  g_assert_cmpint (((PuenteDirectionLine *) gioweb->pdata[0])->direction, ==, PUENTE_DIRECTION_SOURCE);
+  g_assert_cmpstr (((PuenteDirectionLine *) gioweb->pdata[0])->title, ==, "GIO Web decides");
+  none = puente_field_directions_summarize (directions, 0, "GIO Web", "Ploomes");
+  g_assert_cmpuint (none->len, ==, 0);
+
+  /* One direction on its own: consent's row */
+  arrow = puente_direction_describe_arrow (directions[PUENTE_FIELD_GROUP_CONSENT], "GIO Web", "Ploomes", &spoken);
+  g_assert_cmpstr (arrow, ==, "GIO Web ⇄ Ploomes");
+  g_assert_cmpstr (spoken, ==, "Both ways between GIO Web and Ploomes");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -183,6 +261,7 @@ main (int   argc,
   g_test_add_func ("/field-directions/names", test_names);
   g_test_add_func ("/field-directions/save-and-read", test_save_and_read);
   g_test_add_func ("/field-directions/document", test_document);
+  g_test_add_func ("/field-directions/summary", test_summary);
 
   return g_test_run ();
 }

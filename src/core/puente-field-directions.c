@@ -1,7 +1,9 @@
 /* puente-field-directions.c: the names and labels of the client's field groups and of the
  * three directions, and a connection's table read from and written to its settings, with the
- * profile's row (puente-profile.c) for every group the owner left alone. The engine does not
- * act on the table yet (issue 16): this is where it will ask.
+ * profile's row (puente-profile.c) for every group the owner left alone; which group a field
+ * of what Puente sends belongs to, for the engine; and the words the
+ * owner sees for it, with the two systems named, for Preferences, the wizard and the
+ * dashboard's "What Goes Where" (the lines there are summarized here, without a window).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -16,22 +18,24 @@
 #include "puente-field-changes.h"
 #include "puente-profile.h"
 
+/* @words: the group inside a sentence, for the dashboard's lists ("first name, email") */
 static const struct {
   const char *name;
   const char *label;
+  const char *words;
 } groups[PUENTE_N_FIELD_GROUPS] = {
-  [PUENTE_FIELD_GROUP_FIRST_NAME] = { "first-name", N_("First name") },
-  [PUENTE_FIELD_GROUP_SURNAME] = { "surname", N_("Surname or company name") },
-  [PUENTE_FIELD_GROUP_EMAIL] = { "email", N_("Email") },
-  [PUENTE_FIELD_GROUP_PHONES] = { "phones", N_("Phones") },
-  [PUENTE_FIELD_GROUP_ADDRESS] = { "address", N_("Address") },
-  [PUENTE_FIELD_GROUP_POSTCODE] = { "postcode", N_("Postcode") },
-  [PUENTE_FIELD_GROUP_TOWN] = { "town", N_("Town") },
-  [PUENTE_FIELD_GROUP_PROVINCE] = { "province", N_("Province") },
-  [PUENTE_FIELD_GROUP_BIRTHDAY] = { "birthday", N_("Birthday") },
-  [PUENTE_FIELD_GROUP_CLIENT_TYPE] = { "client-type", N_("Client type") },
-  [PUENTE_FIELD_GROUP_DOCUMENT] = { "document", N_("Document (NIF/CIF)") },
-  [PUENTE_FIELD_GROUP_CONSENT] = { "consent", N_("Consent") },
+  [PUENTE_FIELD_GROUP_FIRST_NAME] = { "first-name", N_("First name"), N_("first name") },
+  [PUENTE_FIELD_GROUP_SURNAME] = { "surname", N_("Surname or company name"), N_("surname or company name") },
+  [PUENTE_FIELD_GROUP_EMAIL] = { "email", N_("Email"), N_("email") },
+  [PUENTE_FIELD_GROUP_PHONES] = { "phones", N_("Phones"), N_("phones") },
+  [PUENTE_FIELD_GROUP_ADDRESS] = { "address", N_("Address"), N_("address") },
+  [PUENTE_FIELD_GROUP_POSTCODE] = { "postcode", N_("Postcode"), N_("postcode") },
+  [PUENTE_FIELD_GROUP_TOWN] = { "town", N_("Town"), N_("town") },
+  [PUENTE_FIELD_GROUP_PROVINCE] = { "province", N_("Province"), N_("province") },
+  [PUENTE_FIELD_GROUP_BIRTHDAY] = { "birthday", N_("Birthday"), N_("birthday") },
+  [PUENTE_FIELD_GROUP_CLIENT_TYPE] = { "client-type", N_("Client type"), N_("client type") },
+  [PUENTE_FIELD_GROUP_DOCUMENT] = { "document", N_("Document (NIF/CIF)"), N_("NIF/CIF") },
+  [PUENTE_FIELD_GROUP_CONSENT] = { "consent", N_("Consent"), N_("consent") },
 };
 
 static const struct {
@@ -275,4 +279,134 @@ puente_field_group_of_key (const PuenteProfile *profile,
       }
 
   return FALSE;
+}
+
+/**
+ * puente_direction_describe:
+ * @source: the management software's name, such as "GIAV"
+ * @crm: the CRM's name, such as "Clientify"
+ *
+ * Returns: (transfer full): "Both ways", "GIAV decides" or "Clientify decides"
+ */
+char *
+puente_direction_describe (PuenteDirection  direction,
+                           const char      *source,
+                           const char      *crm)
+{
+  g_return_val_if_fail (direction < G_N_ELEMENTS (directions), NULL);
+
+  if (direction == PUENTE_DIRECTION_BOTH)
+    return g_strdup (_("Both ways"));
+  /* Translators: %s is a system, as in “GIAV decides” or “Clientify decides”: a change
+   * there wins, a change on the other side is replaced */
+  return g_strdup_printf (_("%s decides"), direction == PUENTE_DIRECTION_SOURCE ? source : crm);
+}
+
+/**
+ * puente_direction_describe_arrow:
+ * @spoken: (out) (optional): the arrow in words, for screen readers
+ *
+ * Returns: (transfer full): "GIAV ⇄ Clientify", "GIAV → Clientify" or "GIAV ← Clientify"
+ */
+char *
+puente_direction_describe_arrow (PuenteDirection   direction,
+                                 const char       *source,
+                                 const char       *crm,
+                                 char            **spoken)
+{
+  static const char *arrows[] = {
+    [PUENTE_DIRECTION_SOURCE] = "→", [PUENTE_DIRECTION_BOTH] = "⇄", [PUENTE_DIRECTION_CRM] = "←",
+  };
+
+  g_return_val_if_fail (direction < G_N_ELEMENTS (directions), NULL);
+
+  if (spoken != NULL)
+    /* Translators: read by screen readers for the arrows “GIO Web ⇄ Clientify” and
+     * “GIAV → Clientify” */
+    *spoken = direction == PUENTE_DIRECTION_BOTH ? g_strdup_printf (_("Both ways between %s and %s"), source, crm)
+              : direction == PUENTE_DIRECTION_SOURCE ? g_strdup_printf (_("From %s to %s"), source, crm)
+              : g_strdup_printf (_("From %s to %s"), crm, source);
+  return g_strdup_printf ("%s %s %s", source, arrows[direction], crm);
+}
+
+void
+puente_direction_line_free (PuenteDirectionLine *line)
+{
+  if (line == NULL)
+    return;
+
+  g_free (line->title);
+  g_free (line->fields);
+  g_free (line->arrow);
+  g_free (line->spoken);
+  g_free (line);
+}
+
+/**
+ * puente_connection_get_field_directions:
+ * @table: (out caller-allocates): the direction of each group
+ *
+ * The whole table of @connection, as puente_connection_get_field_direction() reads it.
+ */
+void
+puente_connection_get_field_directions (const PuenteConnection *connection,
+                                        PuenteDirection         table[PUENTE_N_FIELD_GROUPS])
+{
+  g_return_if_fail (connection != NULL);
+
+  for (PuenteFieldGroup group = 0; group < PUENTE_N_FIELD_GROUPS; group++)
+    table[group] = puente_connection_get_field_direction (connection, group, NULL);
+}
+
+/* "first name, email" as "First name, email" */
+static char *
+capitalize (const char *text)
+{
+  gunichar first = g_utf8_get_char (text);
+  char start[8] = { 0 };
+
+  g_unichar_to_utf8 (g_unichar_totitle (first), start);
+  return g_strconcat (start, g_utf8_next_char (text), NULL);
+}
+
+/**
+ * puente_field_directions_summarize:
+ * @table: which side decides each group
+ * @wanted: the groups to list, as a set of `1 << group`
+ *
+ * Returns: (transfer container) (element-type PuenteDirectionLine): the lines, in the order
+ *   both ways, @source decides, @crm decides; a direction no group has gets none
+ */
+GPtrArray *
+puente_field_directions_summarize (const PuenteDirection  table[PUENTE_N_FIELD_GROUPS],
+                                   guint                  wanted,
+                                   const char            *source,
+                                   const char            *crm)
+{
+  static const PuenteDirection order[] = { PUENTE_DIRECTION_BOTH, PUENTE_DIRECTION_SOURCE, PUENTE_DIRECTION_CRM };
+  GPtrArray *lines = g_ptr_array_new_with_free_func ((GDestroyNotify) puente_direction_line_free);
+
+  g_return_val_if_fail (source != NULL && crm != NULL, lines);
+
+  for (guint i = 0; i < G_N_ELEMENTS (order); i++)
+    {
+      g_autoptr(GString) fields = g_string_new (NULL);
+      PuenteDirectionLine *line;
+
+      for (PuenteFieldGroup group = 0; group < PUENTE_N_FIELD_GROUPS; group++)
+        if ((wanted & (1u << group)) != 0 && table[group] == order[i])
+          /* Translators: between the fields of a list, as in “first name, email” */
+          g_string_append_printf (fields, "%s%s", fields->len > 0 ? _(", ") : "", _(groups[group].words));
+      if (fields->len == 0)
+        continue;
+
+      line = g_new0 (PuenteDirectionLine, 1);
+      line->direction = order[i];
+      line->title = puente_direction_describe (order[i], source, crm);
+      line->fields = capitalize (fields->str);
+      line->arrow = puente_direction_describe_arrow (order[i], source, crm, &line->spoken);
+      g_ptr_array_add (lines, line);
+    }
+
+  return lines;
 }

@@ -73,4 +73,37 @@ gboolean         puente_field_group_of_key        (const PuenteProfile *profile,
                                                    const char          *key,
                                                    PuenteFieldGroup    *group);
 
+/* The words the owner sees, with the two systems named ("GIAV", "Clientify"). */
+char            *puente_direction_describe        (PuenteDirection    direction,
+                                                   const char        *source,
+                                                   const char        *crm);
+char            *puente_direction_describe_arrow  (PuenteDirection    direction,
+                                                   const char        *source,
+                                                   const char        *crm,
+                                                   char             **spoken);
+
+/* One line of the dashboard's "What Goes Where": the groups one direction holds. */
+typedef struct
+{
+  PuenteDirection  direction;
+  char            *title;   /* "Both ways", "GIAV decides" */
+  char            *fields;  /* "First name, email, phones" */
+  char            *arrow;   /* "GIAV ⇄ Clientify" */
+  char            *spoken;  /* the arrow for screen readers: "Both ways between GIAV and Clientify" */
+} PuenteDirectionLine;
+
+void             puente_direction_line_free       (PuenteDirectionLine *line);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PuenteDirectionLine, puente_direction_line_free)
+
+void             puente_connection_get_field_directions (const PuenteConnection *connection,
+                                                         PuenteDirection         table[PUENTE_N_FIELD_GROUPS]);
+/* The groups in @wanted (a set of 1 << PuenteFieldGroup) gathered by direction: both ways,
+ * then the source's, then the CRM's, each line only if it holds a group. */
+GPtrArray       *puente_field_directions_summarize (const PuenteDirection table[PUENTE_N_FIELD_GROUPS],
+                                                    guint                 wanted,
+                                                    const char           *source,
+                                                    const char           *crm);
+
+#define PUENTE_FIELD_GROUPS_ALL ((1u << PUENTE_N_FIELD_GROUPS) - 1)
+
 G_END_DECLS
