@@ -550,7 +550,7 @@ test_keys_per_data_dir (Fixture       *fixture,
   puente_test_sandbox_stop (other.sandbox);
 }
 
-/* The line of @group in `puente-sync directions`'s table: "email        crm     The CRM decides" */
+/* The line of @group in `puente-sync directions`'s table: "email        crm     Clientify decides" */
 static char *
 direction_line (const char *out,
                 const char *group)

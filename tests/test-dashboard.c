@@ -1,6 +1,7 @@
 /* test-dashboard.c: the dashboard under Xvfb, on a GIAV connection to puente-sandbox set up
  * with puente-sync: a full sync from the split button, the records that need the owner, the
- * log (search, one run), syncing one record, and the history.
+ * log (search, one run), syncing one record, and the history; "What Goes Where" following a
+ * direction changed in Preferences.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -16,8 +17,10 @@
 #include "puente-credentials.h"
 #include "puente-dashboard.h"
 #include "puente-event-list.h"
+#include "puente-field-directions.h"
 #include "puente-fields-item.h"
 #include "puente-log-view.h"
+#include "puente-preferences.h"
 #include "puente-run-chart.h"
 #include "puente-store.h"
 #include "puente-test.h"
@@ -269,6 +272,184 @@ check_dashboard (PuenteApplication *app,
 
     g_assert_cmpstr (adw_view_stack_get_visible_child_name (stack), ==, "attention");
   }
+}
+
+/* The row titled @title, shown or not */
+static GtkWidget *
+find_row_titled (GtkWidget  *widget,
+                 const char *title)
+{
+  if (ADW_IS_PREFERENCES_ROW (widget) &&
+      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_row_titled (child, title);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* The last label under @widget, in the order of the widget tree */
+static GtkWidget *
+last_label (GtkWidget *widget)
+{
+  GtkWidget *found = GTK_IS_LABEL (widget) ? widget : NULL;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *label = last_label (child);
+
+      if (label != NULL)
+        found = label;
+    }
+
+  return found;
+}
+
+/* The arrow of a row of "What Goes Where": its suffix, after its title and subtitle */
+static const char *
+row_arrow (GtkWidget *row)
+{
+  GtkWidget *label = last_label (row);
+
+  g_assert_nonnull (label);
+  return gtk_label_get_text (GTK_LABEL (label));
+}
+
+typedef struct
+{
+  GtkWidget  *dashboard;
+  const char *title;
+  const char *fields;
+} FlowWait;
+
+static gboolean
+flow_shown (gpointer data)
+{
+  FlowWait *wait = data;
+  GtkWidget *row = find_row_titled (wait->dashboard, wait->title);
+
+  return row != NULL && gtk_widget_get_visible (row) &&
+         g_strcmp0 (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), wait->fields) == 0;
+}
+
+static void
+assert_flow (GtkWidget  *dashboard,
+             const char *title,
+             const char *fields,
+             const char *arrow)
+{
+  FlowWait wait = { dashboard, title, fields };
+
+  g_test_message ("Waiting for “%s”: %s", title, fields);
+  puente_test_wait_until (flow_shown, &wait);
+  g_assert_cmpstr (row_arrow (find_row_titled (dashboard, title)), ==, arrow);
+}
+
+static PuentePreferences *
+find_preferences (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* GTK's own */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (PUENTE_IS_PREFERENCES (window) && gtk_widget_get_mapped (GTK_WIDGET (window)))
+        return PUENTE_PREFERENCES (window);
+    }
+
+  return NULL;
+}
+
+static gboolean
+preferences_shown (gpointer data)
+{
+  return find_preferences () != NULL;
+}
+
+typedef struct
+{
+  const char *key;
+  const char *value;
+} StoredWait;
+
+static gboolean
+setting_stored (gpointer data)
+{
+  StoredWait *wait = data;
+  g_autoptr(PuenteStore) store = open_store ();
+  g_autoptr(PuenteConnection) connection = puente_store_load_connection (store, "default", NULL);
+
+  return connection != NULL && g_strcmp0 (puente_connection_get_setting (connection, wait->key), wait->value) == 0;
+}
+
+/* Which side decides each client field: "What Goes Where" as GIAV's defaults; Preferences
+ * shows them, the document fixed, and a change there is saved and followed by the arrows. */
+static void
+check_directions (PuenteApplication *app,
+                  PuenteWindow      *window)
+{
+  GtkWidget *dashboard;
+  PuentePreferences *preferences;
+  GtkWidget *email;
+  GtkWidget *document;
+  StoredWait saved = { "direction.email", "crm" };
+  StoredWait cleared = { "direction.email", NULL };
+
+  current_window = window;
+  puente_test_wait_until (dashboard_shown, NULL);
+  dashboard = find_widget (GTK_WIDGET (window), PUENTE_TYPE_DASHBOARD, TRUE);
+
+  assert_flow (dashboard, "Clients: Both ways",
+               "First name, surname or company name, email, phones, address, postcode, town, province, client type",
+               "GIAV ⇄ Clientify");
+  assert_flow (dashboard, "Clients: GIAV decides", "Birthday, NIF/CIF", "GIAV → Clientify");
+  g_assert_false (gtk_widget_get_visible (find_row_titled (dashboard, "Clients: Clientify decides")));
+  g_assert_cmpstr (row_arrow (find_row_titled (dashboard, "Consent")), ==, "GIAV → Clientify");
+
+  g_assert_true (gtk_widget_activate_action (dashboard, "dashboard.preferences", NULL));
+  puente_test_wait_until (preferences_shown, NULL);
+  preferences = find_preferences ();
+
+  /* The document cannot be changed; the email can, and says when it is the default. */
+  document = find_row_titled (GTK_WIDGET (preferences), "Document (NIF/CIF)");
+  g_assert_nonnull (document);
+  g_assert_false (ADW_IS_COMBO_ROW (document));
+  email = find_row_titled (GTK_WIDGET (preferences), "Email");
+  g_assert_true (ADW_IS_COMBO_ROW (email));
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (email)), ==, 0);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (email)), ==, "Default");
+  g_assert_cmpstr (gtk_string_object_get_string (adw_combo_row_get_selected_item (ADW_COMBO_ROW (email))), ==,
+                   "Both ways");
+
+  /* Clientify decides the email: saved, and the arrows follow. */
+  adw_combo_row_set_selected (ADW_COMBO_ROW (email), 2);
+  g_assert_cmpstr (gtk_string_object_get_string (adw_combo_row_get_selected_item (ADW_COMBO_ROW (email))), ==,
+                   "Clientify decides");
+  puente_test_wait_until (setting_stored, &saved);
+  assert_flow (dashboard, "Clients: Clientify decides", "Email", "GIAV ← Clientify");
+  assert_flow (dashboard, "Clients: Both ways",
+               "First name, surname or company name, phones, address, postcode, town, province, client type",
+               "GIAV ⇄ Clientify");
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (email)), ==, "");
+
+  /* Back to both ways: the profile's default, so no setting at all */
+  adw_combo_row_set_selected (ADW_COMBO_ROW (email), 0);
+  puente_test_wait_until (setting_stored, &cleared);
+  assert_flow (dashboard, "Clients: Both ways",
+               "First name, surname or company name, email, phones, address, postcode, town, province, client type",
+               "GIAV ⇄ Clientify");
+  g_assert_false (gtk_widget_get_visible (find_row_titled (dashboard, "Clients: Clientify decides")));
+
+  gtk_window_destroy (GTK_WINDOW (preferences));
 }
 
 static PuenteConsentDialog *
@@ -638,6 +819,13 @@ test_dashboard (void)
 }
 
 static void
+test_directions (void)
+{
+  forget_everything ();
+  run_with_connection (check_directions);
+}
+
+static void
 test_consent (void)
 {
   forget_everything ();
@@ -729,6 +917,7 @@ main (int   argc,
 
   g_test_add_func ("/dashboard/sync-log-history", test_dashboard);
   g_test_add_func ("/dashboard/consent", test_consent);
+  g_test_add_func ("/dashboard/directions", test_directions);
   g_test_add_func ("/dashboard/key-revoked", test_key_revoked);
   g_test_add_func ("/dashboard/chats-given-up", test_chats_given_up);
   g_test_add_func ("/dashboard/fields-missing", test_fields_missing);

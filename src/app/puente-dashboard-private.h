@@ -33,7 +33,8 @@ struct _PuenteDashboard
   GtkImage            *last_run_icon;
   AdwActionRow        *held_row;
   AdwActionRow        *next_run_row;
-  GtkLabel            *clients_flow_label;
+  AdwActionRow        *clients_rows[3];    /* by PuenteDirection: both ways, the source's, the CRM's */
+  GtkLabel            *clients_labels[3];
   AdwActionRow        *files_flow_row;
   GtkLabel            *files_flow_label;
   GtkLabel            *consent_flow_label;

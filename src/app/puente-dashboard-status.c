@@ -17,6 +17,7 @@
 #include "puente-connection.h"
 #include "puente-crm-registry.h"
 #include "puente-dashboard-private.h"
+#include "puente-field-directions.h"
 #include "puente-profile.h"
 #include "puente-schedule.h"
 #include "puente-store-async.h"
@@ -111,35 +112,64 @@ puente_dashboard_show_next_run (PuenteDashboard *self)
     adw_action_row_set_subtitle (self->next_run_row, description);
 }
 
-/* What goes where, with arrows (design.md): clients from the management software, files
- * from it too, and consent one way or both ways as the profile says. */
+/* An arrow, with its words for screen readers */
+static void
+show_arrow (GtkLabel        *label,
+            PuenteDirection  direction,
+            const char      *source,
+            const char      *crm)
+{
+  g_autofree char *spoken = NULL;
+  g_autofree char *arrow = puente_direction_describe_arrow (direction, source, crm, &spoken);
+
+  gtk_label_set_text (label, arrow);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_LABEL, spoken, -1);
+}
+
+/* What goes where, with arrows (design.md): the clients' fields gathered by which side decides
+ * them (puente_field_directions_summarize()), files from the management software, and
+ * consent as its group says; as the connection has them now, after Preferences too. */
 void
 puente_dashboard_show_flows (PuenteDashboard *self)
 {
   const PuenteProfile *profile = puente_profile_lookup (self->connection->profile);
-  const char *source = profile != NULL ? profile->name : self->connection->profile;
-  gboolean both = profile != NULL && profile->consent_owner == PUENTE_CONSENT_OWNER_BOTH;
+  const char *source = profile != NULL && profile->name != NULL ? profile->name : _("your program");
   const char *crm = puente_connection_get_crm_name (self->connection);
-  g_autofree char *one_way = g_strdup_printf ("%s → %s", source, crm);
-  g_autofree char *two_ways = g_strdup_printf ("%s ⇄ %s", source, crm);
-  /* Translators: read by screen readers for the arrow “GIAV → Clientify” */
-  g_autofree char *one_way_spoken = g_strdup_printf (_("From %s to %s"), source, crm);
-  /* Translators: read by screen readers for the arrow “GIO Web ⇄ Clientify” */
-  g_autofree char *two_ways_spoken = g_strdup_printf (_("Both ways between %s and %s"), source, crm);
+  PuenteDirection directions[PUENTE_N_FIELD_GROUPS];
+  g_autoptr(GPtrArray) lines = NULL;
   /* A CRM without deals (Zappy) gets no files */
   gboolean files = profile != NULL && profile->has_files &&
                    puente_crm_kind_can (self->connection->crm, PUENTE_CRM_HAS_DEALS);
 
-  gtk_label_set_text (self->clients_flow_label, one_way);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->clients_flow_label),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, one_way_spoken, -1);
-  gtk_label_set_text (self->files_flow_label, one_way);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->files_flow_label),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, one_way_spoken, -1);
+  puente_connection_get_field_directions (self->connection, directions);
+  lines = puente_field_directions_summarize (directions,
+                                             PUENTE_FIELD_GROUPS_ALL & ~(1u << PUENTE_FIELD_GROUP_CONSENT),
+                                             source, crm);
+  for (PuenteDirection direction = 0; direction < G_N_ELEMENTS (self->clients_rows); direction++)
+    {
+      g_autofree char *words = puente_direction_describe (direction, source, crm);
+      /* Translators: the clients' fields one side decides, as in “Clients: GIAV decides” */
+      g_autofree char *title = g_strdup_printf (_("Clients: %s"), words);
+      g_autofree char *title_markup = g_markup_escape_text (title, -1);
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->clients_rows[direction]), title_markup);
+      gtk_widget_set_visible (GTK_WIDGET (self->clients_rows[direction]), FALSE);
+    }
+  for (guint i = 0; i < lines->len; i++)
+    {
+      PuenteDirectionLine *line = lines->pdata[i];
+      g_autofree char *fields_markup = g_markup_escape_text (line->fields, -1);
+
+      adw_action_row_set_subtitle (self->clients_rows[line->direction], fields_markup);
+      gtk_label_set_text (self->clients_labels[line->direction], line->arrow);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->clients_labels[line->direction]),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, line->spoken, -1);
+      gtk_widget_set_visible (GTK_WIDGET (self->clients_rows[line->direction]), TRUE);
+    }
+
+  show_arrow (self->files_flow_label, PUENTE_DIRECTION_SOURCE, source, crm);
   gtk_widget_set_visible (GTK_WIDGET (self->files_flow_row), files);
-  gtk_label_set_text (self->consent_flow_label, both ? two_ways : one_way);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->consent_flow_label),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, both ? two_ways_spoken : one_way_spoken, -1);
+  show_arrow (self->consent_flow_label, directions[PUENTE_FIELD_GROUP_CONSENT], source, crm);
 }
 
 /* The badge: the last sync's records that need the owner, and the chats given up. */

@@ -33,6 +33,7 @@
 #include "puente-fields-item.h"
 #include "puente-log-view.h"
 #include "puente-missing-fields.h"
+#include "puente-field-directions.h"
 #include "puente-preferences.h"
 #include "puente-profile.h"
 #include "puente-run-chart.h"
@@ -145,6 +146,7 @@ preferences_changed_cb (PuentePreferences      *preferences,
   g_clear_pointer (&self->connection, puente_connection_free);
   self->connection = puente_connection_copy (connection);
   puente_dashboard_show_next_run (self);
+  puente_dashboard_show_flows (self);
 }
 
 static void
@@ -382,7 +384,18 @@ puente_dashboard_class_init (PuenteDashboardClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PuenteDashboard, last_run_icon);
   gtk_widget_class_bind_template_child (widget_class, PuenteDashboard, held_row);
   gtk_widget_class_bind_template_child (widget_class, PuenteDashboard, next_run_row);
-  gtk_widget_class_bind_template_child (widget_class, PuenteDashboard, clients_flow_label);
+  for (PuenteDirection direction = 0; direction < G_N_ELEMENTS (((PuenteDashboard *) NULL)->clients_rows); direction++)
+    {
+      g_autofree char *row = g_strdup_printf ("clients_%s_row", puente_direction_to_string (direction));
+      g_autofree char *label = g_strdup_printf ("clients_%s_label", puente_direction_to_string (direction));
+
+      gtk_widget_class_bind_template_child_full (widget_class, row, FALSE,
+                                                 G_STRUCT_OFFSET (PuenteDashboard, clients_rows) +
+                                                 direction * sizeof (AdwActionRow *));
+      gtk_widget_class_bind_template_child_full (widget_class, label, FALSE,
+                                                 G_STRUCT_OFFSET (PuenteDashboard, clients_labels) +
+                                                 direction * sizeof (GtkLabel *));
+    }
   gtk_widget_class_bind_template_child (widget_class, PuenteDashboard, files_flow_row);
   gtk_widget_class_bind_template_child (widget_class, PuenteDashboard, files_flow_label);
   gtk_widget_class_bind_template_child (widget_class, PuenteDashboard, consent_flow_label);

@@ -8,6 +8,7 @@
  *    the source is deleted in Clientify too (asked first: it cannot be undone);
  *  - new clients from the CRM: the tag whose contacts are created in GIAV (off by default;
  *    shown only where the source can create clients);
+ *  - the client fields: which side decides each group (rows of puente-direction-rows.c);
  *  - the log: how long events are kept.
  *
  * Each change is saved at once, as the connection's settings (puente-connection.h), with
@@ -36,6 +37,7 @@
 #include "puente-chats.h"
 #include "puente-connection.h"
 #include "puente-crm-registry.h"
+#include "puente-direction-rows.h"
 #include "puente-preferences.h"
 #include "puente-schedule.h"
 #include "puente-source-registry.h"
@@ -63,6 +65,8 @@ struct _PuentePreferences
   AdwActionRow         *delete_row;
   GtkSwitch            *delete_switch;
   AdwComboRow          *retention_row;
+  AdwPreferencesGroup  *directions_group;
+  GPtrArray            *direction_rows;  /* the group's, one per field group */
   AdwPreferencesGroup *chats_group;
   GtkSwitch          *chats_switch;
   AdwComboRow        *chats_behaviour_row;
@@ -119,6 +123,8 @@ show_toast (PuentePreferences *self,
 
 static void show_connection (PuentePreferences *self);
 
+static void show_directions (PuentePreferences *self);
+
 static void save_unsaved (PuentePreferences *self);
 
 static void
@@ -145,6 +151,9 @@ saved_cb (GObject      *object,
 
   g_clear_pointer (&self->connection, puente_connection_free);
   self->connection = g_steal_pointer (&connection);
+  /* "Default" under the directions as saved, unless more changes are on their way */
+  if (g_hash_table_size (self->unsaved) == 0)
+    show_directions (self);
   g_signal_emit (self, signals[CHANGED], 0, self->connection);
 
   save_unsaved (self);
@@ -239,6 +248,20 @@ show_create (PuentePreferences *self)
     gtk_editable_set_text (GTK_EDITABLE (self->create_tag_row), tag);
 }
 
+static void
+show_directions (PuentePreferences *self)
+{
+  gboolean was_showing = self->showing;
+
+  if (self->direction_rows == NULL)
+    return;
+
+  self->showing = TRUE;
+  for (guint i = 0; i < self->direction_rows->len; i++)
+    puente_direction_row_show (self->direction_rows->pdata[i], self->connection);
+  self->showing = was_showing;
+}
+
 /* The controls as the connection says: the schedule in effect and the settings. */
 static void
 show_connection (PuentePreferences *self)
@@ -255,6 +278,7 @@ show_connection (PuentePreferences *self)
                               retention_position (puente_connection_get_retention_days (self->connection)));
   show_chats (self);
   show_create (self);
+  show_directions (self);
   self->showing = FALSE;
 }
 
@@ -502,6 +526,42 @@ delete_switch_changed_cb (PuentePreferences *self)
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* ---- the client fields ------------------------------------------------------------------- */
+
+/* The setting as the core writes it: none where the choice is the profile's default. */
+static void
+direction_changed_cb (PuentePreferences *self,
+                      GParamSpec        *pspec,
+                      GtkWidget         *row)
+{
+  g_autoptr(PuenteConnection) changed = NULL;
+  g_autofree char *key = NULL;
+
+  if (self->showing)
+    return;
+
+  changed = puente_connection_copy (self->connection);
+  puente_direction_row_apply (row, changed);
+  key = g_strconcat (PUENTE_SETTING_DIRECTION_PREFIX,
+                     puente_field_group_to_string (puente_direction_row_get_group (row)), NULL);
+  save_setting (self, key, puente_connection_get_setting (changed, key));
+}
+
+static void
+add_direction_rows (PuentePreferences *self)
+{
+  self->direction_rows = puente_direction_rows_new (self->connection);
+  for (guint i = 0; i < self->direction_rows->len; i++)
+    {
+      GtkWidget *row = self->direction_rows->pdata[i];
+
+      adw_preferences_group_add (self->directions_group, row);
+      if (puente_direction_row_is_choice (row))
+        g_signal_connect_object (row, "notify::selected", G_CALLBACK (direction_changed_cb), self,
+                                 G_CONNECT_SWAPPED);
+    }
+}
+
 /* ---- chats --------------------------------------------------------------------------------- */
 
 static void
@@ -564,6 +624,8 @@ puente_preferences_dispose (GObject *object)
   if (self->delete_dialog != NULL)
     gtk_window_destroy (GTK_WINDOW (self->delete_dialog));
   self->delete_dialog = NULL;
+  /* A save that ends after the window is closed shows nothing. */
+  g_clear_pointer (&self->direction_rows, g_ptr_array_unref);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), PUENTE_TYPE_PREFERENCES);
 
@@ -613,6 +675,7 @@ puente_preferences_class_init (PuentePreferencesClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PuentePreferences, delete_row);
   gtk_widget_class_bind_template_child (widget_class, PuentePreferences, delete_switch);
   gtk_widget_class_bind_template_child (widget_class, PuentePreferences, retention_row);
+  gtk_widget_class_bind_template_child (widget_class, PuentePreferences, directions_group);
   gtk_widget_class_bind_template_child (widget_class, PuentePreferences, chats_group);
   gtk_widget_class_bind_template_child (widget_class, PuentePreferences, chats_switch);
   gtk_widget_class_bind_template_child (widget_class, PuentePreferences, chats_behaviour_row);
@@ -686,6 +749,7 @@ puente_preferences_new (const char             *store_path,
   adw_action_row_set_subtitle (self->in_flight_row, in_flight);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->delete_row), delete_title);
   adw_action_row_set_subtitle (self->delete_row, delete_subtitle);
+  add_direction_rows (self);
   show_connection (self);
 
   return self;

@@ -59,16 +59,22 @@ apply_change (PuenteConnection *connection,
   return TRUE;
 }
 
+/* The words are the app's: "email  both  Both ways", "town  source  GIAV decides" */
 static void
 print_table (const PuenteConnection *connection)
 {
+  const PuenteProfile *profile = puente_profile_lookup (connection->profile);
+  const char *source = profile != NULL && profile->name != NULL ? profile->name : _("your program");
+
   for (PuenteFieldGroup group = 0; group < PUENTE_N_FIELD_GROUPS; group++)
     {
       gboolean is_default = FALSE;
       PuenteDirection direction = puente_connection_get_field_direction (connection, group, &is_default);
+      g_autofree char *words = puente_direction_describe (direction, source,
+                                                          puente_connection_get_crm_name (connection));
 
       g_print ("%-12s %-7s %s%s%s\n", puente_field_group_to_string (group),
-               puente_direction_to_string (direction), puente_direction_get_label (direction),
+               puente_direction_to_string (direction), words,
                is_default ? " " : "", is_default ? _("(default)") : "");
     }
 }

@@ -1,7 +1,9 @@
 /* puente-wizard-schedule.c
  *
  * The last page: when Puente syncs (every night at a time, every 15 minutes, or by hand) and,
- * where the CRM can look clients up, whether chats come in and what they become. Its own
+ * where the CRM can look clients up, whether chats come in and what they become; and, under
+ * "Advanced", which side decides each group of a client's fields, the profile's defaults
+ * already chosen (puente-direction-rows.c), written into the draft with the rest. Its own
  * big button ends the setup: the connection is saved as complete, the schedule installed,
  * and the page says "finished".
  *
@@ -12,6 +14,7 @@
 
 #include "config.h"
 
+#include "puente-direction-rows.h"
 #include "puente-schedule.h"
 #include "puente-wizard-schedule.h"
 
@@ -27,6 +30,9 @@ struct _PuenteWizardSchedule
   AdwPreferencesGroup *chats_group;
   GtkSwitch           *chats_switch;
   AdwComboRow         *chats_behaviour_row;
+  AdwExpanderRow      *directions_row;
+  GPtrArray           *direction_rows;   /* in directions_row */
+  char                *directions_for;   /* the profile and CRM they were made for */
 };
 
 G_DEFINE_FINAL_TYPE (PuenteWizardSchedule, puente_wizard_schedule, PUENTE_TYPE_WIZARD_PAGE)
@@ -112,6 +118,8 @@ puente_wizard_schedule_apply_async (PuenteWizardPage *page,
   g_autofree char *text = puente_schedule_to_string (&schedule);
 
   puente_connection_set_setting (draft, "schedule", text);
+  for (guint i = 0; self->direction_rows != NULL && i < self->direction_rows->len; i++)
+    puente_direction_row_apply (self->direction_rows->pdata[i], draft);
   /* Chats: the rows' order is PuenteJivochatBehaviour's (puente-wizard-schedule.ui) */
   puente_setup_set_chats (draft,
                           gtk_widget_get_visible (GTK_WIDGET (self->chats_group)) &&
@@ -135,12 +143,36 @@ spin_output_cb (GtkSpinButton *spin)
   return TRUE;
 }
 
+/* The rows for the draft's profile and CRM, as the draft has them; made again only when
+ * the owner went back and chose other systems, so that choices made here stay. */
+static void
+show_directions (PuenteWizardSchedule *self)
+{
+  PuenteConnection *draft = puente_wizard_page_get_draft (PUENTE_WIZARD_PAGE (self));
+  g_autofree char *systems = g_strdup_printf ("%s/%s", draft->profile, draft->crm);
+
+  if (g_strcmp0 (systems, self->directions_for) == 0)
+    return;
+
+  for (guint i = 0; self->direction_rows != NULL && i < self->direction_rows->len; i++)
+    adw_expander_row_remove (self->directions_row, self->direction_rows->pdata[i]);
+  g_clear_pointer (&self->direction_rows, g_ptr_array_unref);
+
+  self->direction_rows = puente_direction_rows_new (draft);
+  for (guint i = 0; i < self->direction_rows->len; i++)
+    adw_expander_row_add_row (self->directions_row, self->direction_rows->pdata[i]);
+  g_free (self->directions_for);
+  self->directions_for = g_steal_pointer (&systems);
+}
+
 /* Chats need a CRM Puente can look clients up in, or each would make a new one. */
 static void
 puente_wizard_schedule_shown (PuenteWizardPage *page,
                               gboolean          forward)
 {
   PuenteCrm *crm = puente_setup_get_crm (puente_wizard_page_get_setup (page));
+
+  show_directions (PUENTE_WIZARD_SCHEDULE (page));
 
   gtk_widget_set_visible (GTK_WIDGET (PUENTE_WIZARD_SCHEDULE (page)->chats_group),
                           crm == NULL || puente_crm_can (crm, PUENTE_CRM_CAN_FIND));
@@ -157,10 +189,24 @@ puente_wizard_schedule_resume (PuenteWizardPage *page)
 }
 
 static void
+puente_wizard_schedule_finalize (GObject *object)
+{
+  PuenteWizardSchedule *self = PUENTE_WIZARD_SCHEDULE (object);
+
+  g_clear_pointer (&self->direction_rows, g_ptr_array_unref);
+  g_free (self->directions_for);
+
+  G_OBJECT_CLASS (puente_wizard_schedule_parent_class)->finalize (object);
+}
+
+static void
 puente_wizard_schedule_class_init (PuenteWizardScheduleClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   PuenteWizardPageClass *page_class = PUENTE_WIZARD_PAGE_CLASS (klass);
+
+  object_class->finalize = puente_wizard_schedule_finalize;
 
   page_class->id = "schedule";
   page_class->apply_async = puente_wizard_schedule_apply_async;
@@ -176,6 +222,7 @@ puente_wizard_schedule_class_init (PuenteWizardScheduleClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PuenteWizardSchedule, chats_group);
   gtk_widget_class_bind_template_child (widget_class, PuenteWizardSchedule, chats_switch);
   gtk_widget_class_bind_template_child (widget_class, PuenteWizardSchedule, chats_behaviour_row);
+  gtk_widget_class_bind_template_child (widget_class, PuenteWizardSchedule, directions_row);
 }
 
 static void
