@@ -20,6 +20,7 @@
 #include "puente-core.h"
 #include "puente-consent-dialog.h"
 #include "puente-dashboard.h"
+#include "puente-preferences.h"
 #include "puente-store.h"
 #include "puente-test.h"
 #include "puente-window.h"
@@ -178,6 +179,77 @@ show_dashboard_page (const char *name)
   adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (stack), name);
 }
 
+/* Brings @row to the top of its scrolled page, once it is laid out. */
+static void
+scroll_to (GtkWidget *row)
+{
+  GtkWidget *scrolled = gtk_widget_get_ancestor (row, GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *adjustment;
+  graphene_point_t point;
+  guint frames = 0;
+  guint tick;
+
+  g_assert_nonnull (scrolled);
+  tick = gtk_widget_add_tick_callback (row, count_frame, &frames, NULL);
+  puente_test_wait_until (frames_passed, &frames);
+  gtk_widget_remove_tick_callback (row, tick);
+
+  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+  g_assert_true (gtk_widget_compute_point (row, gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled)),
+                                           &GRAPHENE_POINT_INIT (0, 0), &point));
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_value (adjustment) + point.y - 12);
+}
+
+/* The schedule page's "Advanced": which side decides each client field */
+static void
+shoot_advanced (void)
+{
+  GtkWidget *expander = find_widget (GTK_WIDGET (window), ADW_TYPE_EXPANDER_ROW);
+
+  g_assert_nonnull (expander);
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (expander), TRUE);
+  scroll_to (expander);
+  shoot ("wizard-10-advanced");
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (expander), FALSE);
+}
+
+static gboolean
+preferences_shown (gpointer data)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* transfer none */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) shown = g_list_model_get_item (toplevels, i);
+
+      if (PUENTE_IS_PREFERENCES (shown) && gtk_widget_get_mapped (GTK_WIDGET (shown)))
+        {
+          *(GtkWindow **) data = GTK_WINDOW (shown);
+          return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
+/* Preferences, at its client fields */
+static void
+shoot_preferences (void)
+{
+  GtkWindow *preferences = NULL;
+  GtkWidget *dashboard = find_widget (GTK_WIDGET (window), PUENTE_TYPE_DASHBOARD);
+  GtkWidget *row;
+
+  g_assert_true (gtk_widget_activate_action (dashboard, "dashboard.preferences", NULL));
+  puente_test_wait_until (preferences_shown, &preferences);
+  /* The first combo row is the first field's (puente-preferences.ui) */
+  row = find_widget (GTK_WIDGET (preferences), ADW_TYPE_COMBO_ROW);
+  g_assert_nonnull (row);
+  scroll_to (row);
+  shoot_window (preferences, "preferences-client-fields");
+  gtk_window_destroy (preferences);
+}
+
 static gboolean
 consent_shown (gpointer data)
 {
@@ -257,6 +329,7 @@ walk (GApplication *app)
   press (wizard, "wizard.next");
   page (wizard, "schedule");
   shoot ("wizard-9-schedule");
+  shoot_advanced ();
   press (wizard, "wizard.next");
 
   puente_test_wait_until (dashboard_shown, NULL);
@@ -268,6 +341,7 @@ walk (GApplication *app)
   show_dashboard_page ("log");
   shoot ("dashboard-4-log");
   show_dashboard_page ("overview");
+  shoot_preferences ();
   shoot_consent ();
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);

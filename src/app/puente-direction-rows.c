@@ -74,8 +74,8 @@ document_row_new (const PuenteConnection *connection)
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), why);
   label = gtk_label_new (decides);
   gtk_widget_add_css_class (label, "dim-label");
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
   gtk_label_set_xalign (GTK_LABEL (label), 1.0);
+  gtk_widget_set_valign (label, GTK_ALIGN_CENTER);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
 
   return row;
