@@ -432,6 +432,9 @@ test_crm_defaults (Fixture       *fixture,
   g_assert_cmpint (gtk_spin_button_get_value_as_int (spin), ==, zappy ? 4 : 6);
   g_assert_nonnull (chats);
   g_assert_true (gtk_widget_is_visible (chats) != zappy);
+  /* Which side decides a client's email: nothing comes back from Zappy, so no choice */
+  g_assert_nonnull (find_row (GTK_WIDGET (fixture->preferences), "Email"));
+  g_assert_true (gtk_widget_is_visible (find_row (GTK_WIDGET (fixture->preferences), "Email")) != zappy);
   g_assert_null (puente_connection_get_setting (stored, PUENTE_SETTING_SYNC_MAX_IN_FLIGHT));
 }
 

@@ -149,6 +149,10 @@ load_connection (void)
   return puente_store_load_connection (store, "default", NULL);
 }
 
+static GtkWidget *find_combo_row (GtkWidget  *widget,
+                                  const char *title);
+static GtkWidget *visible_page   (PuenteWizard *wizard);
+
 static void
 check_sample_data_path (PuenteApplication *app,
                         PuenteWindow      *window)
@@ -211,8 +215,22 @@ check_sample_data_path (PuenteApplication *app,
   g_clear_pointer (&runs, g_ptr_array_unref);
   press (wizard, "wizard.next");
 
-  /* The schedule, then the first sync on the dashboard. */
+  /* The schedule, then the first sync on the dashboard. Under "Advanced", collapsed, GIAV's
+   * defaults: the owner lets Clientify decide the email. */
   wait_for_page (wizard, "schedule");
+  {
+    GtkWidget *advanced = find_widget (visible_page (wizard), ADW_TYPE_EXPANDER_ROW);
+    AdwComboRow *email = ADW_COMBO_ROW (find_combo_row (visible_page (wizard), "Email"));
+    AdwComboRow *birthday = ADW_COMBO_ROW (find_combo_row (visible_page (wizard), "Birthday"));
+
+    g_assert_nonnull (advanced);
+    g_assert_false (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (advanced)));
+    g_assert_null (find_combo_row (visible_page (wizard), "Document (NIF/CIF)"));
+    g_assert_cmpstr (gtk_string_object_get_string (adw_combo_row_get_selected_item (email)), ==, "Both ways");
+    g_assert_cmpstr (gtk_string_object_get_string (adw_combo_row_get_selected_item (birthday)), ==, "GIAV decides");
+    adw_combo_row_set_selected (email, 2);
+    g_assert_cmpstr (gtk_string_object_get_string (adw_combo_row_get_selected_item (email)), ==, "Clientify decides");
+  }
   press (wizard, "wizard.next");
   puente_test_wait_until (dashboard_shown, NULL);
   puente_test_wait_until (dashboard_idle, NULL);
@@ -224,6 +242,9 @@ check_sample_data_path (PuenteApplication *app,
   g_assert_cmpstr (puente_connection_get_setting (connection, "sample-data"), ==, "true");
   g_assert_cmpstr (puente_connection_get_setting (connection, "schedule"), ==, "nightly@02:00");
   g_assert_cmpstr (connection->profile, ==, "giav");
+  g_assert_cmpint (puente_connection_get_field_direction (connection, PUENTE_FIELD_GROUP_EMAIL, NULL), ==,
+                   PUENTE_DIRECTION_CRM);
+  g_assert_null (puente_connection_get_setting (connection, "direction.birthday"));  /* the default */
   crm_key = puente_credentials_lookup_sync ("default", PUENTE_SERVICE_CRM, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (crm_key, ==, "sandbox");
@@ -704,12 +725,13 @@ check_other_crm (PuenteWizard *wizard,
   puente_test_wait_until (dashboard_shown, NULL);
   puente_test_wait_until (dashboard_idle, NULL);
 
-  /* The dashboard says where things go: to that CRM */
+  /* The dashboard says where things go: to that CRM, and back from Ploomes (GIAV's contact
+   * details both ways), never from Zappy, which Puente cannot read back */
   {
     AdwViewSwitcherTitle *title = ADW_VIEW_SWITCHER_TITLE (find_widget (GTK_WIDGET (current_window),
                                                                         ADW_TYPE_VIEW_SWITCHER_TITLE));
 
-    g_assert_cmpstr (adw_view_switcher_title_get_subtitle (title), ==, zappy ? "GIAV → Zappy" : "GIAV → Ploomes");
+    g_assert_cmpstr (adw_view_switcher_title_get_subtitle (title), ==, zappy ? "GIAV → Zappy" : "GIAV ⇄ Ploomes");
   }
 
   connection = load_connection ();

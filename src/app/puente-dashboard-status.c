@@ -126,6 +126,24 @@ show_arrow (GtkLabel        *label,
   gtk_accessible_update_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_LABEL, spoken, -1);
 }
 
+/* The header's two systems: "GIAV ⇄ Clientify" once anything of a client comes back from
+ * the CRM, else "GIAV → Clientify" */
+static void
+show_systems (PuenteDashboard       *self,
+              const PuenteDirection *directions,
+              const char            *source,
+              const char            *crm)
+{
+  PuenteDirection direction = PUENTE_DIRECTION_SOURCE;
+  g_autofree char *systems = NULL;
+
+  for (PuenteFieldGroup group = 0; group < PUENTE_N_FIELD_GROUPS; group++)
+    if (directions[group] != PUENTE_DIRECTION_SOURCE)
+      direction = PUENTE_DIRECTION_BOTH;
+  systems = puente_direction_describe_arrow (direction, source, crm, NULL);
+  adw_view_switcher_title_set_subtitle (self->switcher_title, systems);
+}
+
 /* What goes where, with arrows (design.md): the clients' fields gathered by which side decides
  * them (puente_field_directions_summarize()), files from the management software, and
  * consent as its group says; as the connection has them now, after Preferences too. */
@@ -142,6 +160,10 @@ puente_dashboard_show_flows (PuenteDashboard *self)
                    puente_crm_kind_can (self->connection->crm, PUENTE_CRM_HAS_DEALS);
 
   puente_connection_get_field_directions (self->connection, directions);
+  /* A CRM Puente cannot read back (Zappy) changes nothing: the source decides everything */
+  if (!puente_crm_kind_can (self->connection->crm, PUENTE_CRM_CAN_LIST))
+    for (PuenteFieldGroup group = 0; group < PUENTE_N_FIELD_GROUPS; group++)
+      directions[group] = PUENTE_DIRECTION_SOURCE;
   lines = puente_field_directions_summarize (directions,
                                              PUENTE_FIELD_GROUPS_ALL & ~(1u << PUENTE_FIELD_GROUP_CONSENT),
                                              source, crm);
@@ -168,6 +190,7 @@ puente_dashboard_show_flows (PuenteDashboard *self)
     }
 
   show_arrow (self->files_flow_label, PUENTE_DIRECTION_SOURCE, source, crm);
+  show_systems (self, directions, source, crm);
   gtk_widget_set_visible (GTK_WIDGET (self->files_flow_row), files);
   show_arrow (self->consent_flow_label, directions[PUENTE_FIELD_GROUP_CONSENT], source, crm);
 }

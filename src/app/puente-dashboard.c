@@ -208,7 +208,6 @@ puente_dashboard_new (const char             *store_path,
 {
   PuenteDashboard *self;
   const PuenteProfile *profile;
-  g_autofree char *subtitle = NULL;
 
   g_return_val_if_fail (store_path != NULL, NULL);
   g_return_val_if_fail (connection != NULL, NULL);
@@ -217,11 +216,8 @@ puente_dashboard_new (const char             *store_path,
   self->store_path = g_strdup (store_path);
   self->connection = puente_connection_copy (connection);
 
+  /* The header's two systems, with their arrow: puente_dashboard_show_flows() */
   profile = puente_profile_lookup (connection->profile);
-  /* Translators: the two systems Puente connects, e.g. “GIAV → Clientify” */
-  subtitle = g_strdup_printf (_("%s → %s"), profile != NULL ? profile->name : connection->profile,
-                              puente_connection_get_crm_name (connection));
-  adw_view_switcher_title_set_subtitle (self->switcher_title, subtitle);
   gtk_widget_set_visible (GTK_WIDGET (self->deals_row), profile != NULL && profile->has_files &&
                                                         puente_crm_kind_can (connection->crm, PUENTE_CRM_HAS_DEALS));
 

@@ -550,6 +550,9 @@ direction_changed_cb (PuentePreferences *self,
 static void
 add_direction_rows (PuentePreferences *self)
 {
+  /* A CRM Puente cannot read back (Zappy) has nothing to decide */
+  gtk_widget_set_visible (GTK_WIDGET (self->directions_group),
+                          puente_crm_kind_can (self->connection->crm, PUENTE_CRM_CAN_LIST));
   self->direction_rows = puente_direction_rows_new (self->connection);
   for (guint i = 0; i < self->direction_rows->len; i++)
     {

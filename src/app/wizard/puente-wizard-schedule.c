@@ -173,6 +173,10 @@ puente_wizard_schedule_shown (PuenteWizardPage *page,
   PuenteCrm *crm = puente_setup_get_crm (puente_wizard_page_get_setup (page));
 
   show_directions (PUENTE_WIZARD_SCHEDULE (page));
+  /* A CRM Puente cannot read back (Zappy) has nothing to decide */
+  gtk_widget_set_visible (gtk_widget_get_ancestor (GTK_WIDGET (PUENTE_WIZARD_SCHEDULE (page)->directions_row),
+                                                   ADW_TYPE_PREFERENCES_GROUP),
+                          crm == NULL || puente_crm_can (crm, PUENTE_CRM_CAN_LIST));
 
   gtk_widget_set_visible (GTK_WIDGET (PUENTE_WIZARD_SCHEDULE (page)->chats_group),
                           crm == NULL || puente_crm_can (crm, PUENTE_CRM_CAN_FIND));
