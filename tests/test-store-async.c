@@ -330,6 +330,61 @@ test_check_fields_not_set_up (Fixture       *fixture,
   g_assert_false (wrong_type);
 }
 
+/* The owner's answer to a conflict is kept, replaces an earlier one, and reads back with
+ * every answer of the connection; a side or a group that does not exist is refused. */
+static void
+test_choose_field (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(PuenteStore) store = NULL;
+  g_autoptr(GHashTable) choices = NULL;
+  g_autoptr(GHashTable) answers = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = puente_conflict_answer_key (PUENTE_ENTITY_CONTACT, "42", "surname");
+  const char *sides[] = { "source", "crm" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (sides); i++)
+    {
+      puente_store_choose_field_async (fixture->path, "c", PUENTE_ENTITY_CONTACT, "42", "surname", sides[i], NULL,
+                                       puente_test_store_result, &result);
+      g_assert_true (puente_store_choose_field_finish (puente_test_wait_for_result (&result), &error));
+      g_assert_no_error (error);
+      g_clear_object (&result);
+    }
+
+  store = puente_store_open (fixture->path, &error);
+  g_assert_no_error (error);
+  choices = puente_store_get_field_choices (store, "c", PUENTE_ENTITY_CONTACT, "42", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_hash_table_size (choices), ==, 1);
+  g_assert_cmpstr (g_hash_table_lookup (choices, "surname"), ==, "crm");
+
+  puente_store_list_all_field_choices_async (fixture->path, "c", NULL, puente_test_store_result, &result);
+  answers = puente_store_list_all_field_choices_finish (puente_test_wait_for_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_hash_table_size (answers), ==, 1);
+  g_assert_cmpstr (g_hash_table_lookup (answers, key), ==, "crm");
+  g_clear_object (&result);
+
+  /* Refused before the store is touched */
+  puente_store_choose_field_async (fixture->path, "c", PUENTE_ENTITY_CONTACT, "43", "surname", "both", NULL,
+                                   puente_test_store_result, &result);
+  g_assert_false (puente_store_choose_field_finish (puente_test_wait_for_result (&result), &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_clear_object (&result);
+  puente_store_choose_field_async (fixture->path, "c", PUENTE_ENTITY_CONTACT, "43", "shoe-size", "crm", NULL,
+                                   puente_test_store_result, &result);
+  g_assert_false (puente_store_choose_field_finish (puente_test_wait_for_result (&result), &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_clear_pointer (&choices, g_hash_table_unref);
+  choices = puente_store_get_field_choices (store, "c", PUENTE_ENTITY_CONTACT, "43", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_hash_table_size (choices), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -342,6 +397,7 @@ main (int   argc,
               test_connection_change_settings, fixture_tear_down);
   g_test_add ("/store-async/runs-and-events", Fixture, NULL, fixture_set_up, test_runs_and_events,
               fixture_tear_down);
+  g_test_add ("/store-async/choose-field", Fixture, NULL, fixture_set_up, test_choose_field, fixture_tear_down);
   g_test_add ("/store-async/repair", Fixture, NULL, fixture_set_up, test_repair, fixture_tear_down);
   g_test_add ("/store-async/store-error", Fixture, NULL, fixture_set_up, test_store_error, fixture_tear_down);
   g_test_add ("/store-async/check-fields-not-set-up", Fixture, NULL, fixture_set_up,

@@ -26,6 +26,7 @@
 #include "puente-a11y.h"
 #include "puente-chats.h"
 #include "puente-chats-item.h"
+#include "puente-conflict-answer.h"
 #include "puente-connection.h"
 #include "puente-consent-dialog.h"
 #include "puente-crm-registry.h"
@@ -115,6 +116,20 @@ sync_record_cb (PuenteLogView   *view,
     }
 
   puente_dashboard_sync_record (self, source_id);
+}
+
+/* The owner answered a conflict over a client's fields in one view: both show the answer,
+ * and a run of the client applies it now (while a sync is under way, the next one does). */
+static void
+field_chosen_cb (PuenteLogView   *view,
+                 const char      *source_id,
+                 PuenteDashboard *self)
+{
+  PuenteLogView *other = view == self->log_view ? self->attention_view : self->log_view;
+
+  puente_log_view_reload_answers (other);
+  if (!self->running)
+    puente_dashboard_sync_record (self, source_id);
 }
 
 static void
@@ -223,6 +238,10 @@ puente_dashboard_new (const char             *store_path,
 
   self->log_view = puente_log_view_new (store_path);
   g_signal_connect_object (self->log_view, "sync-record", G_CALLBACK (sync_record_cb), self, 0);
+  g_signal_connect_object (self->log_view, "field-chosen", G_CALLBACK (field_chosen_cb), self, 0);
+  puente_log_view_set_conflict_sides (self->log_view, connection->id,
+                                      puente_conflict_side_name (connection, PUENTE_SIDE_SOURCE),
+                                      puente_conflict_side_name (connection, PUENTE_SIDE_CRM));
   adw_bin_set_child (self->log_bin, GTK_WIDGET (self->log_view));
 
   self->attention_view = puente_log_view_new (store_path);
@@ -232,6 +251,10 @@ puente_dashboard_new (const char             *store_path,
                                   _("Records the last sync left out, conflicts and failures show "
                                     "here, each with what to do."));
   g_signal_connect_object (self->attention_view, "sync-record", G_CALLBACK (sync_record_cb), self, 0);
+  g_signal_connect_object (self->attention_view, "field-chosen", G_CALLBACK (field_chosen_cb), self, 0);
+  puente_log_view_set_conflict_sides (self->attention_view, connection->id,
+                                      puente_conflict_side_name (connection, PUENTE_SIDE_SOURCE),
+                                      puente_conflict_side_name (connection, PUENTE_SIDE_CRM));
   adw_bin_set_child (self->attention_bin, GTK_WIDGET (self->attention_view));
   g_object_ref (self->attention_view);  /* it leaves the bin while fields_item is there */
 

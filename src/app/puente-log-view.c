@@ -17,38 +17,14 @@
 
 #include "puente-a11y.h"
 #include "puente-event-list.h"
-#include "puente-log-view.h"
+#include "puente-log-view-private.h"
 
 #define SEARCH_DELAY_MS 300
 
-struct _PuenteLogView
-{
-  AdwBin             parent_instance;
-
-  GtkSearchEntry    *search_entry;
-  GtkDropDown       *entity_dropdown;
-  GtkDropDown       *outcome_dropdown;
-  GtkButton         *run_button;
-  AdwButtonContent  *run_button_content;
-  GtkStack          *stack;
-  AdwStatusPage     *empty_page;
-  GtkColumnView     *column_view;
-
-  PuenteEventList   *events;
-  char              *search;
-  gint64             run;
-  guint              fixed_outcomes;  /* 0: the owner chooses */
-  guint              search_timeout;
-};
 
 G_DEFINE_FINAL_TYPE (PuenteLogView, puente_log_view, ADW_TYPE_BIN)
 
-enum {
-  SYNC_RECORD,
-  N_SIGNALS
-};
-
-static guint signals[N_SIGNALS];
+guint puente_log_view_signals[N_LOG_VIEW_SIGNALS];
 
 /* The outcome dropdown's entries, as masks. */
 static const guint outcome_choices[] = {
@@ -270,22 +246,6 @@ fill_name (GtkListItem     *list_item,
 }
 
 static void
-setup_message_cb (GtkSignalListItemFactory *factory,
-                  GtkListItem              *list_item)
-{
-  gtk_list_item_set_child (list_item, label_new (TRUE, FALSE));
-}
-
-static void
-fill_message (GtkListItem     *list_item,
-              PuenteEventItem *item)
-{
-  const char *message = puente_event_item_get_message (item);
-
-  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (list_item)), message != NULL ? message : "");
-}
-
-static void
 setup_time_cb (GtkSignalListItemFactory *factory,
                GtkListItem              *list_item)
 {
@@ -309,7 +269,7 @@ sync_clicked_cb (GtkButton   *button,
   PuenteLogView *self = PUENTE_LOG_VIEW (gtk_widget_get_ancestor (GTK_WIDGET (button), PUENTE_TYPE_LOG_VIEW));
 
   if (item != NULL && self != NULL && puente_event_item_get_source_id (item) != NULL)
-    g_signal_emit (self, signals[SYNC_RECORD], 0, puente_event_item_get_source_id (item));
+    g_signal_emit (self, puente_log_view_signals[SYNC_RECORD], 0, puente_event_item_get_source_id (item));
 }
 
 static void
@@ -353,6 +313,7 @@ static void
 add_column (PuenteLogView *self,
             const char    *title,
             GCallback      setup,
+            gpointer       setup_data,
             FillFunc       fill,
             gboolean       expand,
             int            fixed_width)
@@ -360,7 +321,7 @@ add_column (PuenteLogView *self,
   GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
   GtkColumnViewColumn *column;
 
-  g_signal_connect (factory, "setup", setup, NULL);
+  g_signal_connect (factory, "setup", setup, setup_data);
   g_signal_connect (factory, "setup", G_CALLBACK (remember_fill_cb), NULL);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_cb), NULL);
   g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cb), NULL);
@@ -448,6 +409,7 @@ puente_log_view_new (const char *store_path)
   g_return_val_if_fail (store_path != NULL, NULL);
 
   self = g_object_new (PUENTE_TYPE_LOG_VIEW, NULL);
+  self->store_path = g_strdup (store_path);
   self->events = puente_event_list_new (store_path);
   g_signal_connect_object (self->events, "items-changed", G_CALLBACK (items_changed_cb), self,
                            G_CONNECT_SWAPPED);
@@ -513,6 +475,7 @@ puente_log_view_reload (PuenteLogView *self)
   g_return_if_fail (PUENTE_IS_LOG_VIEW (self));
 
   puente_event_list_reload (self->events);
+  puente_log_view_reload_answers (self);
 }
 
 PuenteEventList *
@@ -531,6 +494,7 @@ puente_log_view_dispose (GObject *object)
   PuenteLogView *self = (PuenteLogView *)object;
 
   g_clear_handle_id (&self->search_timeout, g_source_remove);
+  puente_log_view_conflict_clear (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), PUENTE_TYPE_LOG_VIEW);
   g_clear_object (&self->events);
 
@@ -543,6 +507,8 @@ puente_log_view_finalize (GObject *object)
   PuenteLogView *self = (PuenteLogView *)object;
 
   g_free (self->search);
+  g_free (self->store_path);
+  g_clear_pointer (&self->message_cells, g_ptr_array_unref);
 
   G_OBJECT_CLASS (puente_log_view_parent_class)->finalize (object);
 }
@@ -562,8 +528,19 @@ puente_log_view_class_init (PuenteLogViewClass *klass)
    *
    * The owner asked to sync (or retry) one record now.
    */
-  signals[SYNC_RECORD] = g_signal_new ("sync-record", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+  puente_log_view_signals[SYNC_RECORD] = g_signal_new ("sync-record", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                        0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  /**
+   * PuenteLogView::field-chosen:
+   * @source_id: the client's id in the management software
+   *
+   * The owner answered a conflict over the client's fields, and the answer is kept: a run
+   * of the client applies it.
+   */
+  puente_log_view_signals[FIELD_CHOSEN] = g_signal_new ("field-chosen", G_TYPE_FROM_CLASS (klass),
+                                                        G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                                        G_TYPE_NONE, 1, G_TYPE_STRING);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/dev/puente/Puente/puente-log-view.ui");
   gtk_widget_class_bind_template_child (widget_class, PuenteLogView, search_entry);
@@ -585,11 +562,13 @@ puente_log_view_init (PuenteLogView *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   puente_a11y_fix_names (GTK_WIDGET (self));
 
-  add_column (self, "", G_CALLBACK (setup_icon_cb), fill_icon, FALSE, 40);
-  add_column (self, _("Name"), G_CALLBACK (setup_name_cb), fill_name, TRUE, -1);
-  add_column (self, _("What Happened"), G_CALLBACK (setup_message_cb), fill_message, TRUE, -1);
-  add_column (self, _("When"), G_CALLBACK (setup_time_cb), fill_time, FALSE, -1);
-  add_column (self, "", G_CALLBACK (setup_action_cb), fill_action, FALSE, 48);
+  self->message_cells = g_ptr_array_new ();
+  add_column (self, "", G_CALLBACK (setup_icon_cb), NULL, fill_icon, FALSE, 40);
+  add_column (self, _("Name"), G_CALLBACK (setup_name_cb), NULL, fill_name, TRUE, -1);
+  add_column (self, _("What Happened"), G_CALLBACK (puente_log_view_setup_message_cb), self,
+              puente_log_view_fill_message, TRUE, -1);
+  add_column (self, _("When"), G_CALLBACK (setup_time_cb), NULL, fill_time, FALSE, -1);
+  add_column (self, "", G_CALLBACK (setup_action_cb), NULL, fill_action, FALSE, 48);
 
   g_signal_connect_object (self->search_entry, "search-changed", G_CALLBACK (search_changed_cb), self,
                            G_CONNECT_SWAPPED);

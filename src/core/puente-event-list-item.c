@@ -42,6 +42,7 @@ puente_event_item_finalize (GObject *object)
   g_free (self->crm_id);
   g_free (self->display_name);
   g_free (self->message);
+  g_free (self->field_group);
 
   G_OBJECT_CLASS (puente_event_item_parent_class)->finalize (object);
 }
@@ -160,6 +161,7 @@ puente_event_item_fill (PuenteEventItem   *self,
   self->crm_id = g_strdup (event->crm_id);
   self->display_name = g_strdup (event->display_name);
   self->message = g_strdup (event->message);
+  self->field_group = g_strdup (event->field_group);
   self->time = event->time;
   self->loaded = TRUE;
 
@@ -244,6 +246,20 @@ puente_event_item_get_message (PuenteEventItem *self)
   g_return_val_if_fail (PUENTE_IS_EVENT_ITEM (self), NULL);
 
   return self->message != NULL ? self->message : "";
+}
+
+/**
+ * puente_event_item_get_field_group:
+ *
+ * Returns: (nullable): for a conflict over a group of a client's fields, the group's name
+ *   (PuenteEvent.field_group), which the owner answers; else %NULL
+ */
+const char *
+puente_event_item_get_field_group (PuenteEventItem *self)
+{
+  g_return_val_if_fail (PUENTE_IS_EVENT_ITEM (self), NULL);
+
+  return self->field_group;
 }
 
 gint64

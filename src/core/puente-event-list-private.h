@@ -37,6 +37,7 @@ struct _PuenteEventItem
   char     *crm_id;
   char     *display_name;
   char     *message;
+  char     *field_group;
   gint64    time;
 };
 

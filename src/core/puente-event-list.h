@@ -23,6 +23,7 @@ const char  *puente_event_item_get_source_id    (PuenteEventItem *self);
 const char  *puente_event_item_get_crm_id       (PuenteEventItem *self);
 const char  *puente_event_item_get_display_name (PuenteEventItem *self);
 const char  *puente_event_item_get_message      (PuenteEventItem *self);
+const char  *puente_event_item_get_field_group  (PuenteEventItem *self);
 gint64       puente_event_item_get_time         (PuenteEventItem *self);
 gboolean     puente_event_item_get_loaded       (PuenteEventItem *self);
 

@@ -7,7 +7,8 @@
  * (puente-session.c), which opens the store there and closes it when the call answers:
  * loading a connection and saving it, changing some of its settings (what the preferences
  * do: load, apply, save, on one thread so that no other change slips in between), and
- * listing the runs and a run's events.
+ * listing the runs and a run's events, and keeping or reading the owner's answers to
+ * conflicts over a client's fields.
  *
  * The event log itself is read by PuenteEventList, a page at a time, on its own thread.
  *
@@ -18,6 +19,8 @@
 
 #include "config.h"
 
+#include "puente-conflict-answer.h"
+#include "puente-field-directions.h"
 #include "puente-session.h"
 #include "puente-store-async.h"
 
@@ -31,6 +34,9 @@ typedef struct
   gint64            run;
   int               entity;
   int               outcome;
+  char             *source_id;
+  char             *field_group;
+  char             *side;
 } Request;
 
 static void
@@ -39,6 +45,9 @@ request_free (Request *request)
   g_free (request->connection_id);
   g_clear_pointer (&request->connection, puente_connection_free);
   g_clear_pointer (&request->changes, g_hash_table_unref);
+  g_free (request->source_id);
+  g_free (request->field_group);
+  g_free (request->side);
   g_free (request);
 }
 
@@ -368,6 +377,157 @@ puente_store_list_events_finish (GAsyncResult  *result,
 {
   g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == puente_store_list_events_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---- the answers to conflicts ----------------------------------------------------------- */
+
+static void
+choose_in_session (PuenteSession *session,
+                   GTask         *task,
+                   gpointer       task_data)
+{
+  Request *request = task_data;
+  GError *error = NULL;
+
+  if (!puente_store_put_field_choice (session->store, request->connection_id, request->entity,
+                                      request->source_id, request->field_group, request->side, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * puente_store_choose_field_async:
+ * @entity: a #PuenteEntity
+ * @source_id: the client's id in the management software
+ * @field_group: the group in conflict (PuenteEvent.field_group)
+ * @side: "source" or "crm": the side whose value stays
+ *
+ * Keeps the owner's answer to a conflict over a group of a client's fields, on a worker
+ * thread (puente_store_put_field_choice()); the next run of the client applies it. An
+ * unknown side or group is refused with %G_IO_ERROR_INVALID_ARGUMENT.
+ */
+void
+puente_store_choose_field_async (const char          *store_path,
+                                 const char          *connection_id,
+                                 int                  entity,
+                                 const char          *source_id,
+                                 const char          *field_group,
+                                 const char          *side,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  PuenteFieldGroup group;
+  Request *request;
+
+  g_return_if_fail (store_path != NULL);
+  g_return_if_fail (connection_id != NULL);
+  g_return_if_fail (source_id != NULL);
+
+  task = request_task (puente_store_choose_field_async, connection_id, cancellable, callback, user_data,
+                       &request);
+  if (!puente_conflict_side_is_valid (side) || !puente_field_group_from_string (field_group, &group))
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                               "No such side or group of fields: %s, %s", side, field_group);
+      return;
+    }
+  request->entity = entity;
+  request->source_id = g_strdup (source_id);
+  request->field_group = g_strdup (field_group);
+  request->side = g_strdup (side);
+  puente_session_run_in_thread (task, store_path, NULL, choose_in_session);
+}
+
+/**
+ * puente_store_choose_field_finish:
+ *
+ * Returns: whether the answer was kept
+ */
+gboolean
+puente_store_choose_field_finish (GAsyncResult  *result,
+                                  GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == puente_store_choose_field_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+choices_in_session (PuenteSession *session,
+                    GTask         *task,
+                    gpointer       task_data)
+{
+  Request *request = task_data;
+  GError *error = NULL;
+  g_autoptr(GPtrArray) clients = puente_store_list_field_choices (session->store, request->connection_id,
+                                                                  &error);
+  g_autoptr(GHashTable) answers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+  for (guint i = 0; clients != NULL && i < clients->len; i++)
+    {
+      PuenteLink *client = g_ptr_array_index (clients, i);
+      g_autoptr(GHashTable) choices = puente_store_get_field_choices (session->store, request->connection_id,
+                                                                      client->entity, client->source_id,
+                                                                      &error);
+      GHashTableIter iter;
+      gpointer group, side;
+
+      if (choices == NULL)
+        break;
+      g_hash_table_iter_init (&iter, choices);
+      while (g_hash_table_iter_next (&iter, &group, &side))
+        g_hash_table_replace (answers, puente_conflict_answer_key (client->entity, client->source_id, group),
+                              g_strdup (side));
+    }
+
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, g_steal_pointer (&answers), (GDestroyNotify) g_hash_table_unref);
+}
+
+/**
+ * puente_store_list_all_field_choices_async:
+ *
+ * Reads, on a worker thread, every answer to a conflict that no run has applied yet.
+ */
+void
+puente_store_list_all_field_choices_async (const char          *store_path,
+                                           const char          *connection_id,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Request *request;
+
+  g_return_if_fail (store_path != NULL);
+  g_return_if_fail (connection_id != NULL);
+
+  task = request_task (puente_store_list_all_field_choices_async, connection_id, cancellable, callback,
+                       user_data, &request);
+  puente_session_run_in_thread (task, store_path, NULL, choices_in_session);
+}
+
+/**
+ * puente_store_list_all_field_choices_finish:
+ *
+ * Returns: (transfer full) (element-type utf8 utf8): puente_conflict_answer_key() -> the
+ *   side whose value stays ("source" or "crm")
+ */
+GHashTable *
+puente_store_list_all_field_choices_finish (GAsyncResult  *result,
+                                            GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == puente_store_list_all_field_choices_async,
+                        NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }

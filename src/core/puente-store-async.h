@@ -56,4 +56,24 @@ void              puente_store_list_events_async          (const char           
 GPtrArray        *puente_store_list_events_finish         (GAsyncResult            *result,
                                                            GError                 **error);
 
+void              puente_store_choose_field_async         (const char              *store_path,
+                                                           const char              *connection_id,
+                                                           int                      entity,
+                                                           const char              *source_id,
+                                                           const char              *field_group,
+                                                           const char              *side,
+                                                           GCancellable            *cancellable,
+                                                           GAsyncReadyCallback      callback,
+                                                           gpointer                 user_data);
+gboolean          puente_store_choose_field_finish        (GAsyncResult            *result,
+                                                           GError                 **error);
+
+void              puente_store_list_all_field_choices_async (const char            *store_path,
+                                                             const char            *connection_id,
+                                                             GCancellable          *cancellable,
+                                                             GAsyncReadyCallback    callback,
+                                                             gpointer               user_data);
+GHashTable       *puente_store_list_all_field_choices_finish (GAsyncResult         *result,
+                                                              GError              **error);
+
 G_END_DECLS
