@@ -104,6 +104,20 @@ fixture_tear_down (Fixture       *fixture,
   g_free (fixture->chosen);
 }
 
+static const char *
+label_of (GtkWidget *widget,
+          GType      type)
+{
+  if (type == GTK_TYPE_BUTTON)
+    {
+      GtkWidget *child = gtk_button_get_child (GTK_BUTTON (widget));
+
+      return GTK_IS_LABEL (child) ? gtk_label_get_text (GTK_LABEL (child)) : gtk_button_get_label (GTK_BUTTON (widget));
+    }
+
+  return gtk_label_get_text (GTK_LABEL (widget));
+}
+
 /* The first widget of @type under @widget, shown, whose label is @text */
 static GtkWidget *
 find_labelled (GtkWidget  *widget,
@@ -112,10 +126,7 @@ find_labelled (GtkWidget  *widget,
 {
   if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type) && gtk_widget_is_drawable (widget))
     {
-      const char *label = type == GTK_TYPE_BUTTON ? gtk_button_get_label (GTK_BUTTON (widget))
-                                                  : gtk_label_get_text (GTK_LABEL (widget));
-
-      if (g_strcmp0 (label, text) == 0)
+      if (g_strcmp0 (label_of (widget, type), text) == 0)
         return widget;
     }
 
@@ -140,8 +151,7 @@ count_labelled (GtkWidget  *widget,
   guint count = 0;
 
   if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type) && gtk_widget_is_drawable (widget) &&
-      g_strcmp0 (type == GTK_TYPE_BUTTON ? gtk_button_get_label (GTK_BUTTON (widget))
-                                         : gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
+      g_strcmp0 (label_of (widget, type), text) == 0)
     count++;
   for (GtkWidget *child = gtk_widget_get_first_child (widget);
        child != NULL;

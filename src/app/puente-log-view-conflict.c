@@ -206,7 +206,12 @@ puente_log_view_setup_message_cb (GtkSignalListItemFactory *factory,
   for (guint i = 0; i < G_N_ELEMENTS (sides); i++)
     {
       GtkWidget *button = gtk_button_new ();
+      GtkWidget *label = gtk_label_new (NULL);
 
+      /* A long name wraps, so that a narrow window keeps both buttons in view */
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_justify (GTK_LABEL (label), GTK_JUSTIFY_CENTER);
+      gtk_button_set_child (GTK_BUTTON (button), label);
       g_object_set_data (G_OBJECT (button), SIDE, (gpointer) sides[i]);
       g_signal_connect (button, "clicked", G_CALLBACK (keep_clicked_cb), list_item);
       gtk_box_append (GTK_BOX (buttons), button);
@@ -247,7 +252,7 @@ fill_buttons (PuenteLogView   *self,
       g_autofree char *description = puente_conflict_keep_description (name, puente_event_item_get_field_group (item),
                                                                       client_name (item));
 
-      gtk_button_set_label (GTK_BUTTON (button), label);
+      gtk_label_set_text (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (button))), label);
       gtk_widget_set_tooltip_text (button, description);
       gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, description, -1);
     }
