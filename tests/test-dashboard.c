@@ -135,6 +135,8 @@ set_up_connection (void)
   g_assert_true (puente_store_save_connection (store, connection, &error));
 }
 
+static GtkWidget *find_row_titled (GtkWidget *widget, const char *title);
+
 static void
 check_dashboard (PuenteApplication *app,
                  PuenteWindow      *window)
@@ -190,6 +192,15 @@ check_dashboard (PuenteApplication *app,
     g_assert_cmpuint (adw_view_stack_page_get_badge_number (page), ==, attention);
     puente_test_wait_until (list_counted, attention_events);
     g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (attention_events)), ==, attention);
+
+    /* The last sync's line agrees: sent, except what needs the owner */
+    {
+      g_autofree char *expected = g_strdup_printf ("Sent, except %u records that need you", attention);
+      GtkWidget *last = find_row_titled (GTK_WIDGET (dashboard), "Last Sync");
+
+      g_assert_nonnull (last);
+      g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (last)), expected));
+    }
 
     log_view = PUENTE_LOG_VIEW (adw_bin_get_child (ADW_BIN (adw_view_stack_get_child_by_name (stack, "log"))));
   }

@@ -787,6 +787,116 @@ test_migrate_from_version_8 (Fixture       *fixture,
   g_assert_cmpuint (g_hash_table_size (choices), ==, 0);
 }
 
+static void
+add_event (PuenteStore   *store,
+           gint64         run,
+           const char    *source_id,
+           PuenteOutcome  outcome,
+           const char    *field_group)
+{
+  g_autoptr(GError) error = NULL;
+  PuenteEvent event = {
+    .run = run,
+    .entity = PUENTE_ENTITY_CONTACT,
+    .outcome = outcome,
+    .source_id = (char *) source_id,
+    .message = (char *) "Something happened.",
+    .field_group = (char *) field_group,
+  };
+
+  g_assert_true (puente_store_add_event (store, &event, &error));
+  g_assert_no_error (error);
+}
+
+static int
+compare_ids (gconstpointer a,
+             gconstpointer b)
+{
+  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* The source ids of what "Needs You" shows now, sorted, "-" for an event of no record */
+static char *
+unresolved (PuenteStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  PuenteEventFilter filter = {
+    .entity = -1,
+    .outcomes = 1 << PUENTE_OUTCOME_SKIPPED | 1 << PUENTE_OUTCOME_CONFLICT | 1 << PUENTE_OUTCOME_FAILED,
+    .unresolved = TRUE,
+  };
+  g_autoptr(GPtrArray) events = puente_store_list_events_matching (store, &filter, 0, 100, &error);
+  g_autoptr(GPtrArray) ids = g_ptr_array_new ();
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (puente_store_count_events_matching (store, &filter, &error), ==, events->len);
+  for (guint i = 0; i < events->len; i++)
+    {
+      PuenteEvent *event = events->pdata[i];
+
+      g_ptr_array_add (ids, event->source_id != NULL ? event->source_id : (char *) "-");
+    }
+  g_ptr_array_sort (ids, compare_ids);
+  g_ptr_array_add (ids, NULL);
+
+  return g_strjoinv (",", (char **) ids->pdata);
+}
+
+/* "Needs You" holds what is still unresolved across runs: a retry of one record (a single
+ * sync) leaves the others; a newer event of the record, a clean link after a failure, or a
+ * complete full sync resolves them; a conflict is one item per group of fields. */
+static void
+test_unresolved_across_runs (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PuenteStore) store = puente_store_open (fixture->path, &error);
+  PuenteLink failed = { .entity = PUENTE_ENTITY_CONTACT, .source_id = (char *) "B", .crm_id = (char *) "9",
+                        .state = PUENTE_LINK_LINKED, .failures = 1 };
+  g_autofree char *now = NULL;
+  gint64 run;
+
+  run = puente_store_start_run (store, "c", "full", "schedule", &error);
+  add_event (store, run, "A", PUENTE_OUTCOME_SKIPPED, NULL);
+  add_event (store, run, "B", PUENTE_OUTCOME_FAILED, NULL);
+  add_event (store, run, "C", PUENTE_OUTCOME_CONFLICT, "surname");
+  add_event (store, run, "C", PUENTE_OUTCOME_CONFLICT, "email");
+  add_event (store, run, "D", PUENTE_OUTCOME_UPDATED, NULL);
+  add_event (store, run, NULL, PUENTE_OUTCOME_FAILED, NULL);
+  add_event (store, run, "puente:fields-missing", PUENTE_OUTCOME_FAILED, NULL);
+  g_assert_true (puente_store_put_link (store, "c", &failed, &error));
+  g_assert_true (puente_store_finish_run (store, run, "finished-with-failures", NULL, &error));
+  now = unresolved (store);
+  g_assert_cmpstr (now, ==, "-,A,B,C,C");
+  g_clear_pointer (&now, g_free);
+
+  /* "Retry" of C's email: a single sync; the rest stays */
+  run = puente_store_start_run (store, "c", "full", "single", &error);
+  add_event (store, run, "C", PUENTE_OUTCOME_UPDATED, "email");
+  g_assert_true (puente_store_finish_run (store, run, "succeeded", NULL, &error));
+  now = unresolved (store);
+  g_assert_cmpstr (now, ==, "-,A,B,C");
+  g_clear_pointer (&now, g_free);
+
+  /* A modified sync: B's link is clean again (found unchanged: no event), C's surname is
+   * still in conflict (told again after its record's own event), the refused key is over */
+  run = puente_store_start_run (store, "c", "modified", "schedule", &error);
+  failed.failures = 0;
+  g_assert_true (puente_store_put_link (store, "c", &failed, &error));
+  add_event (store, run, "C", PUENTE_OUTCOME_UPDATED, NULL);
+  add_event (store, run, "C", PUENTE_OUTCOME_CONFLICT, "surname");
+  g_assert_true (puente_store_finish_run (store, run, "succeeded", NULL, &error));
+  now = unresolved (store);
+  g_assert_cmpstr (now, ==, "A,C");
+  g_clear_pointer (&now, g_free);
+
+  /* A complete full sync that told nothing again: all solved */
+  run = puente_store_start_run (store, "c", "full", "manual", &error);
+  g_assert_true (puente_store_finish_run (store, run, "succeeded", NULL, &error));
+  now = unresolved (store);
+  g_assert_cmpstr (now, ==, "");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -809,6 +919,8 @@ main (int   argc,
   g_test_add ("/store/migrate-from-version-7", Fixture, NULL, fixture_set_up, test_migrate_from_version_7,
               fixture_tear_down);
   g_test_add ("/store/migrate-from-version-8", Fixture, NULL, fixture_set_up, test_migrate_from_version_8,
+              fixture_tear_down);
+  g_test_add ("/store/unresolved-across-runs", Fixture, NULL, fixture_set_up, test_unresolved_across_runs,
               fixture_tear_down);
 
   return g_test_run ();

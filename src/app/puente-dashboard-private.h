@@ -53,7 +53,9 @@ struct _PuenteDashboard
   PuenteLogView       *attention_view;
   PuenteFieldsItem    *fields_item;  /* instead of attention_view: the CRM lacks fields */
   PuenteChatsItem     *chats_item;   /* above them: the chats the CRM would not take */
-  guint                attention;    /* the last sync's records that need the owner */
+  guint                attention;    /* records still unresolved across runs ("Needs You") */
+  char                *last_state;   /* the last sync's state, or NULL before the runs are read */
+  gint64               last_time;    /* ... when it finished (or started, while running) */
   PuenteLogView       *log_view;
 
   char                *store_path;
@@ -74,6 +76,7 @@ void puente_dashboard_toast                (PuenteDashboard *self,
 void puente_dashboard_show_next_run        (PuenteDashboard *self);
 void puente_dashboard_show_flows           (PuenteDashboard *self);
 void puente_dashboard_show_attention_count (PuenteDashboard *self);
+void puente_dashboard_show_last_sentence   (PuenteDashboard *self);
 void puente_dashboard_load_runs            (PuenteDashboard *self);
 
 /* puente-dashboard-sync.c */

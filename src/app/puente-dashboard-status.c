@@ -195,52 +195,71 @@ puente_dashboard_show_flows (PuenteDashboard *self)
   show_arrow (self->consent_flow_label, directions[PUENTE_FIELD_GROUP_CONSENT], source, crm);
 }
 
-/* The badge: the last sync's records that need the owner, and the chats given up. */
+/* The badge: what is still unresolved across runs, and the chats given up. */
 void
 puente_dashboard_show_attention_count (PuenteDashboard *self)
 {
-  guint count = self->attention + puente_chats_item_get_count (self->chats_item);
+  guint count = self->attention + puente_chats_item_get_count (self->chats_item) +
+                (puente_fields_item_get_active (self->fields_item) ? 1 : 0);
 
   adw_view_stack_page_set_needs_attention (self->attention_page, count > 0);
   adw_view_stack_page_set_badge_number (self->attention_page, count);
+}
+
+/* The last sync's line: when, and what happened, agreeing with "Needs You": a sync that
+ * went through but left records the owner must see says how many */
+void
+puente_dashboard_show_last_sentence (PuenteDashboard *self)
+{
+  g_autofree char *when = NULL;
+  g_autofree char *what = NULL;
+  g_autofree char *subtitle = NULL;
+  gboolean through = g_strcmp0 (self->last_state, "succeeded") == 0 ||
+                     g_strcmp0 (self->last_state, "finished-with-failures") == 0;
+
+  if (self->last_state == NULL)
+    return;
+
+  when = relative_time (self->last_time);
+  if (through && self->attention > 0)
+    what = g_strdup_printf (g_dngettext (NULL, "Sent, except %u record that needs you",
+                                         "Sent, except %u records that need you", self->attention),
+                            self->attention);
+  else
+    what = g_strdup (puente_dashboard_run_state_sentence (self->last_state));
+  /* Translators: when — what happened, e.g. “5 minutes ago — Everything was sent” */
+  subtitle = g_strdup_printf (_("%s — %s"), when, what);
+  adw_action_row_set_subtitle (self->last_run_row, subtitle);
+  gtk_image_set_from_icon_name (self->last_run_icon,
+                                g_strcmp0 (self->last_state, "succeeded") == 0 && self->attention == 0
+                                ? "emblem-ok-symbolic"
+                                : g_strcmp0 (self->last_state, "running") == 0 ? "emblem-synchronizing-symbolic"
+                                : "dialog-warning-symbolic");
 }
 
 static void
 show_last_run (PuenteDashboard     *self,
                const PuenteRunInfo *info)
 {
-  g_autofree char *when = NULL;
-  g_autofree char *subtitle = NULL;
-  guint attention;
+  gboolean changed;
 
   gtk_widget_set_visible (GTK_WIDGET (self->held_row), info != NULL && g_strcmp0 (info->state, "braked") == 0);
   if (info == NULL)
     {
       adw_action_row_set_subtitle (self->last_run_row, _("Not yet"));
-      self->attention = 0;
-      puente_dashboard_show_attention_count (self);
       return;
     }
 
-  when = relative_time (info->finished != 0 ? info->finished : info->started);
-  /* Translators: when — what happened, e.g. “5 minutes ago — Everything was sent” */
-  subtitle = g_strdup_printf (_("%s — %s"), when, puente_dashboard_run_state_sentence (info->state));
-  adw_action_row_set_subtitle (self->last_run_row, subtitle);
-  gtk_image_set_from_icon_name (self->last_run_icon,
-                                g_strcmp0 (info->state, "succeeded") == 0 ? "emblem-ok-symbolic"
-                                : g_strcmp0 (info->state, "running") == 0 ? "emblem-synchronizing-symbolic"
-                                : "dialog-warning-symbolic");
-
-  /* The records that need the owner are the last sync's. */
-  attention = info->counts[PUENTE_OUTCOME_SKIPPED] + info->counts[PUENTE_OUTCOME_CONFLICT] +
-              info->counts[PUENTE_OUTCOME_FAILED];
-  self->attention = attention;
-  puente_dashboard_show_attention_count (self);
-  if (self->last_run != info->id)
-    {
-      self->last_run = info->id;
-      puente_log_view_set_run (self->attention_view, info->id);
-    }
+  /* What needs the owner is what is still unresolved across runs: read again after a run,
+   * and the sentence follows it (attention_changed_cb()) */
+  changed = self->last_run != info->id || g_strcmp0 (self->last_state, info->state) != 0;
+  self->last_run = info->id;
+  g_free (self->last_state);
+  self->last_state = g_strdup (info->state);
+  self->last_time = info->finished != 0 ? info->finished : info->started;
+  puente_dashboard_show_last_sentence (self);
+  if (changed)
+    puente_event_list_reload (puente_log_view_get_events (self->attention_view));
   puente_fields_item_set_run (self->fields_item, g_strcmp0 (info->state, "failed") == 0 ? info->id : 0);
 }
 

@@ -185,15 +185,23 @@ fields_active_cb (PuenteFieldsItem *item,
 {
   adw_bin_set_child (self->attention_bin, puente_fields_item_get_active (item) ? GTK_WIDGET (item)
                                                                            : GTK_WIDGET (self->attention_view));
+  puente_dashboard_show_attention_count (self);
+}
+
+/* What is still unresolved changed: the badge and the last sync's sentence follow it */
+static void
+attention_changed_cb (PuenteDashboard *self)
+{
+  self->attention = g_list_model_get_n_items (G_LIST_MODEL (puente_log_view_get_events (self->attention_view)));
+  puente_dashboard_show_attention_count (self);
+  puente_dashboard_show_last_sentence (self);
 }
 
 static void
 fields_resolved_cb (PuenteFieldsItem *item,
                     PuenteDashboard  *self)
 {
-  puente_log_view_set_run (self->attention_view, -1);
-  self->attention = 0;
-  puente_dashboard_show_attention_count (self);
+  puente_event_list_reload (puente_log_view_get_events (self->attention_view));
 }
 
 static void
@@ -246,10 +254,12 @@ puente_dashboard_new (const char             *store_path,
 
   self->attention_view = puente_log_view_new (store_path);
   puente_log_view_set_fixed_outcomes (self->attention_view, ATTENTION_OUTCOMES);
-  puente_log_view_set_run (self->attention_view, -1);  /* none until the runs are read */
+  puente_log_view_set_unresolved (self->attention_view, TRUE);
   puente_log_view_set_empty_text (self->attention_view, _("Nothing Needs You"),
-                                  _("Records the last sync left out, conflicts and failures show "
-                                    "here, each with what to do."));
+                                  _("Records left out, conflicts and failures show here, each "
+                                    "with what to do, until they are solved."));
+  g_signal_connect_object (puente_log_view_get_events (self->attention_view), "items-changed",
+                           G_CALLBACK (attention_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->attention_view, "sync-record", G_CALLBACK (sync_record_cb), self, 0);
   g_signal_connect_object (self->attention_view, "field-chosen", G_CALLBACK (field_chosen_cb), self, 0);
   puente_log_view_set_conflict_sides (self->attention_view, connection->id,
@@ -300,6 +310,7 @@ puente_dashboard_dispose (GObject *object)
   g_cancellable_cancel (self->lifetime);
   gtk_widget_dispose_template (GTK_WIDGET (self), PUENTE_TYPE_DASHBOARD);
   g_clear_object (&self->attention_view);
+  g_clear_pointer (&self->last_state, g_free);
   g_clear_object (&self->fields_item);
   g_clear_object (&self->lifetime);
   g_clear_object (&self->cancellable);

@@ -30,6 +30,7 @@ struct _PuenteLogView
   PuenteEventList   *events;
   char              *search;
   gint64             run;
+  gboolean           unresolved;  /* only what is still unresolved across runs */
   guint              fixed_outcomes;  /* 0: the owner chooses */
   guint              search_timeout;
 

@@ -91,6 +91,7 @@ apply_filter (PuenteLogView *self)
     .outcomes = self->fixed_outcomes != 0 ? self->fixed_outcomes
                 : outcome < G_N_ELEMENTS (outcome_choices) ? outcome_choices[outcome] : 0,
     .search = self->search,
+    .unresolved = self->unresolved,
   };
 
   puente_event_list_set_filter (self->events, &filter);
@@ -455,6 +456,22 @@ puente_log_view_set_run (PuenteLogView *self,
       adw_button_content_set_label (self->run_button_content, label);
     }
   gtk_widget_set_visible (GTK_WIDGET (self->run_button), run != 0 && self->fixed_outcomes == 0);
+  apply_filter (self);
+}
+
+/**
+ * puente_log_view_set_unresolved:
+ *
+ * Shows only what is still unresolved across runs ("Needs You"): see
+ * PuenteEventFilter.unresolved.
+ */
+void
+puente_log_view_set_unresolved (PuenteLogView *self,
+                                gboolean       unresolved)
+{
+  g_return_if_fail (PUENTE_IS_LOG_VIEW (self));
+
+  self->unresolved = unresolved;
   apply_filter (self);
 }
 

@@ -32,6 +32,8 @@ void             puente_log_view_set_conflict_sides (PuenteLogView *self,
 void             puente_log_view_reload_answers     (PuenteLogView *self);
 void             puente_log_view_reload             (PuenteLogView *self);
 PuenteEventList *puente_log_view_get_events         (PuenteLogView *self);
+void             puente_log_view_set_unresolved     (PuenteLogView *self,
+                                                     gboolean       unresolved);
 
 const char      *puente_log_view_outcome_icon       (PuenteOutcome  outcome);
 

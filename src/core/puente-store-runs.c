@@ -384,7 +384,19 @@ puente_store_get_event (PuenteStore  *self,
   "WHEN 'unchanged' THEN 2 WHEN 'skipped' THEN 3 WHEN 'conflict' THEN 4 WHEN 'failed' THEN 5 " \
   "ELSE 6 END)) & 1) " \
   "AND (?4 IS NULL OR display_name LIKE ?4 ESCAPE '\\' OR source_id LIKE ?4 ESCAPE '\\' " \
-  "OR message LIKE ?4 ESCAPE '\\') "
+  "OR message LIKE ?4 ESCAPE '\\') " \
+  "AND (?7 = 0 OR (source_id IS NULL OR source_id NOT LIKE 'puente:%') " \
+  "AND (source_id IS NOT NULL OR run = (SELECT MAX(newest.id) FROM runs AS newest, runs AS own " \
+  "WHERE own.id = events.run AND newest.connection = own.connection AND newest.trigger != 'single')) " \
+  "AND NOT EXISTS (SELECT 1 FROM events AS newer WHERE newer.entity = events.entity " \
+  "AND newer.source_id = events.source_id AND newer.id > events.id " \
+  "AND (newer.field_group IS NULL OR newer.field_group = events.field_group)) " \
+  "AND NOT EXISTS (SELECT 1 FROM runs AS mine, runs AS later WHERE mine.id = events.run " \
+  "AND later.connection = mine.connection AND later.id > mine.id AND later.mode = 'full' AND later.trigger != 'single' " \
+  "AND later.state IN ('succeeded', 'finished-with-failures')) " \
+  "AND NOT (events.outcome = 'failed' AND EXISTS (SELECT 1 FROM links WHERE " \
+  "links.entity = events.entity AND links.source_id = events.source_id AND links.state = 'linked' " \
+  "AND links.failures = 0 AND links.updated >= events.time))) "
 
 G_STATIC_ASSERT (PUENTE_OUTCOME_CREATED == 0 && PUENTE_OUTCOME_UPDATED == 1 &&
                  PUENTE_OUTCOME_UNCHANGED == 2 && PUENTE_OUTCOME_SKIPPED == 3 &&
@@ -400,6 +412,7 @@ bind_filter (sqlite3_stmt            *statement,
   sqlite3_bind_int (statement, 3, filter->outcomes);
   if (filter->search != NULL && *filter->search != '\0')
     sqlite3_bind_text (statement, 4, puente_store_like_pattern (filter->search), -1, g_free);
+  sqlite3_bind_int (statement, 7, filter->unresolved ? 1 : 0);
 }
 
 /**

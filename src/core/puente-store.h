@@ -217,6 +217,12 @@ typedef struct
   int         entity;    /* a PuenteEntity, or -1: all */
   guint       outcomes;  /* a mask of 1 << PuenteOutcome; 0: all */
   const char *search;    /* NULL or "": all; else a part of the name, source id or message */
+  gboolean    unresolved; /* only what is still unresolved across runs ("Needs You"): a
+                           * record's newest event (per group of fields, for conflicts),
+                           * with no complete full run since, nor a clean link for a failure;
+                           * an event of no record (a refused key, a row not read) only from
+                           * the newest sync but single-record ones; the missing fields'
+                           * event ("puente:...") never: its own item shows it */
 } PuenteEventFilter;
 
 void puente_run_info_free (PuenteRunInfo *info);
