@@ -5,7 +5,8 @@
  * date), email and SMS communications as each side has them now, and the audit trail; change
  * them. The profile decides where an edit goes (GIAV: in GIAV through the connector, then to
  * the CRM; GIO Web: in the CRM, then to the changes file) and the dialog says so; saving
- * applies at once as a single-record run (puente-consent.c does the work, on a worker).
+ * applies at once as a single-record run (puente-consent.c does the work, on a worker), and a
+ * toast says only what was written where (for GIO Web, with the changes file's folder).
  * Communications need GDPR acceptance: without it their choices are off.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -176,13 +177,13 @@ sides_sentence (PuenteConsentDialog *self,
     }
   if (field == PUENTE_CONSENT_FIELD_GDPR)
     {
-      const char *date = puente_consent_record_get_current (record)->gdpr_date;
+      g_autofree char *date = puente_consent_format_date (puente_consent_record_get_gdpr_date (record));
 
       if (date != NULL)
         {
           if (text->len > 0)
             g_string_append (text, " · ");
-          /* Translators: the day GDPR was accepted, e.g. “since 2024-02-01” */
+          /* Translators: the day of the GDPR answer, e.g. “since 21/06/2018” */
           g_string_append_printf (text, _("since %s"), date);
         }
     }
@@ -354,8 +355,10 @@ saved_cb (GObject      *object,
 {
   g_autoptr(PuenteConsentDialog) self = user_data;
   g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+  g_autofree char *changes_file = NULL;
 
-  if (!puente_consent_save_finish (result, NULL, &error))
+  if (!puente_consent_save_finish (result, NULL, &message, &changes_file, &error))
     {
       if (is_cancelled (error))
         return;
@@ -366,16 +369,53 @@ saved_cb (GObject      *object,
     }
   else
     {
-      /* Translators: after saving consent, e.g. “Saved in GIAV and Clientify” */
-      g_autofree char *done = g_strdup_printf (_("Saved in %s and %s"), self->record->source_name,
-                                               self->record->crm_name);
+      /* Only what was written: the changes file waits for the owner to import it. */
+      AdwToast *toast = adw_toast_new (message);
 
       set_busy (self, FALSE);
-      show_toast (self, done);
+      if (changes_file != NULL)
+        {
+          g_autoptr(GFile) file = g_file_new_for_path (changes_file);
+          g_autoptr(GFile) folder = g_file_get_parent (file);
+          g_autofree char *uri = g_file_get_uri (folder);
+
+          adw_toast_set_button_label (toast, _("Open Folder"));
+          adw_toast_set_action_name (toast, "consent.open-folder");
+          adw_toast_set_action_target_value (toast, g_variant_new_string (uri));
+          adw_toast_set_timeout (toast, 0);
+        }
+      adw_toast_overlay_add_toast (self->toast_overlay, toast);
     }
 
   /* Both sides as they are now, and the new line in the trail. */
   puente_consent_dialog_open (self, self->record->source_id);
+}
+
+static void
+folder_opened_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(PuenteConsentDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_app_info_launch_default_for_uri_finish (result, &error))
+    {
+      g_debug ("Could not open the folder of the changes file: %s", error->message);
+      show_toast (self, _("No program to open folders was found. The changes file is beside your export."));
+    }
+}
+
+/* The folder of the changes file, in the file manager. */
+static void
+open_folder_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  g_autoptr(GAppLaunchContext) context = G_APP_LAUNCH_CONTEXT (gdk_display_get_app_launch_context (gtk_widget_get_display (widget)));
+
+  g_app_info_launch_default_for_uri_async (g_variant_get_string (parameter, NULL), context, NULL,
+                                           folder_opened_cb, g_object_ref (widget));
 }
 
 static void
@@ -638,6 +678,7 @@ puente_consent_dialog_class_init (PuenteConsentDialogClass *klass)
 
   gtk_widget_class_install_action (widget_class, "consent.save", NULL, save_action);
   gtk_widget_class_install_action (widget_class, "consent.back", NULL, back_action);
+  gtk_widget_class_install_action (widget_class, "consent.open-folder", "s", open_folder_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "consent.save", NULL);
