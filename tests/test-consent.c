@@ -40,6 +40,8 @@ typedef struct
   char                *folder;
   char                *db;
   GFile               *export;   /* NULL for GIAV */
+  char                *saved;    /* the last save's sentence for the owner */
+  char                *changes_file;  /* and the changes file it wrote, if any */
 } Fixture;
 
 /* ---- set-up ----------------------------------------------------------------------------- */
@@ -162,6 +164,8 @@ fixture_tear_down (Fixture       *fixture,
   g_rmdir (fixture->folder);
   g_free (fixture->folder);
   g_free (fixture->db);
+  g_free (fixture->saved);
+  g_free (fixture->changes_file);
   g_clear_object (&fixture->export);
   g_clear_object (&fixture->crm);
   g_clear_pointer (&fixture->sandbox, puente_test_sandbox_stop);
@@ -201,7 +205,10 @@ save (Fixture             *fixture,
   puente_consent_save_async (fixture->db, CONNECTION, source_id, wanted, NULL, puente_test_store_result, &pending);
   result = puente_test_wait_for_result (&pending);
 
-  return puente_consent_save_finish (result, summary, error);
+  g_clear_pointer (&fixture->saved, g_free);
+  g_clear_pointer (&fixture->changes_file, g_free);
+
+  return puente_consent_save_finish (result, summary, &fixture->saved, &fixture->changes_file, error);
 }
 
 /* The source ids found for @text, in order, joined by spaces */
@@ -473,6 +480,9 @@ test_giav_load_and_save (Fixture       *fixture,
   g_assert_true (save (fixture, "1003", &wanted, &summary, &error));
   g_assert_no_error (error);
   puente_consent_clear (&wanted);
+  /* Written in both, and said so; no changes file. */
+  g_assert_cmpstr (fixture->saved, ==, "Saved in GIAV and Clientify");
+  g_assert_null (fixture->changes_file);
 
   g_assert_cmpuint (puente_test_sandbox_count (fixture->sandbox, "POST", "Cliente_PUT"), ==, puts + 1);
   rgpd = giav_member (fixture, "1003", "RGPDSigned");
@@ -621,6 +631,9 @@ test_gioweb_load_and_save (Fixture       *fixture,
   g_assert_cmpint (before->owner, ==, PUENTE_CONSENT_OWNER_BOTH);
   g_assert_cmpint (before->in_source.gdpr, ==, PUENTE_CONSENT_GIVEN);
   g_assert_cmpstr (before->in_source.gdpr_date, ==, "2024-03-01");
+  /* The CRM stamped the day of the first sync; the day shown is the export's own. */
+  g_assert_cmpstr (before->in_crm.gdpr_date, !=, "2024-03-01");
+  g_assert_cmpstr (puente_consent_record_get_gdpr_date (before), ==, "2024-03-01");
   g_assert_cmpint (before->in_source.email, ==, PUENTE_CONSENT_GIVEN);
   g_assert_cmpint (before->in_source.sms, ==, PUENTE_CONSENT_GIVEN);
   g_assert_cmpint (before->in_crm.gdpr, ==, PUENTE_CONSENT_GIVEN);
@@ -641,6 +654,10 @@ test_gioweb_load_and_save (Fixture       *fixture,
   g_assert_no_error (error);
   puente_consent_clear (&wanted);
   g_assert_cmpuint (summary.run, >, 0);
+  /* GIO Web itself was not touched: the owner is told to import the changes file. */
+  g_assert_cmpstr (fixture->saved, ==, "Saved in Clientify. Import “clientes - changes from Puente.csv” into GIO Web.");
+  g_assert_cmpstr (fixture->changes_file, ==, before->changes_file);
+  g_assert_true (g_file_test (fixture->changes_file, G_FILE_TEST_IS_REGULAR));
 
   contact = crm_contact (fixture, "5001");
   g_assert_cmpstr (puente_record_get (contact, PUENTE_FIELD_GDPR_ACCEPT), ==, "false");
@@ -718,6 +735,64 @@ test_gioweb_rules (Fixture       *fixture,
   }
 }
 
+/* Saving what each side already has writes nothing, and says so. */
+static void
+test_gioweb_nothing_to_save (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(PuenteConsentRecord) record = load (fixture, "5001");
+  g_autoptr(GError) error = NULL;
+  guint writes = crm_writes (fixture);
+
+  g_assert_true (save (fixture, "5001", puente_consent_record_get_current (record), NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (fixture->saved, ==, "Nothing to save: Clientify already has this consent.");
+  g_assert_null (fixture->changes_file);
+  g_assert_cmpuint (crm_writes (fixture), ==, writes);
+}
+
+/* The day of the GDPR answer: the source's where it agrees with the deciding side, in the
+ * language's format. */
+static void
+test_gdpr_date (void)
+{
+  PuenteConsentRecord record = {
+    .owner = PUENTE_CONSENT_OWNER_BOTH,
+    .found_in_source = TRUE,
+    .source_fields = PUENTE_CONSENT_FIELDS_ALL,
+    .in_source = { PUENTE_CONSENT_GIVEN, (char *) "2018-06-21", 0, 0 },
+    .found_in_crm = TRUE,
+    .in_crm = { PUENTE_CONSENT_GIVEN, (char *) "2026-12-06", 0, 0 },
+  };
+
+  g_assert_cmpstr (puente_consent_record_get_gdpr_date (&record), ==, "2018-06-21");
+  /* Withdrawn in the CRM since: the CRM's day, not the day of the old answer. */
+  record.in_crm.gdpr = PUENTE_CONSENT_REFUSED;
+  g_assert_cmpstr (puente_consent_record_get_gdpr_date (&record), ==, "2026-12-06");
+  /* The source without a date. */
+  record.in_crm.gdpr = PUENTE_CONSENT_GIVEN;
+  record.in_source.gdpr_date = NULL;
+  g_assert_cmpstr (puente_consent_record_get_gdpr_date (&record), ==, "2026-12-06");
+
+  g_assert_null (puente_consent_format_date (NULL));
+  g_assert_null (puente_consent_format_date ("2018-02-30"));
+  g_assert_null (puente_consent_format_date ("21/06/2018"));
+
+  if (g_test_subprocess ())
+    {
+      g_autofree char *spanish = NULL;
+
+      g_setenv ("LANGUAGE", "es", TRUE);
+      g_setenv ("LC_ALL", "es_ES.UTF-8", TRUE);
+      puente_i18n_init ();
+      spanish = puente_consent_format_date ("2018-06-21");
+      g_assert_cmpstr (spanish, ==, "21/06/2018");
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+}
+
 /* ---- another program's export: it decides, and cannot be changed from Puente ----------- */
 
 static void
@@ -765,6 +840,7 @@ main (int   argc,
   puente_test_init (&argc, &argv);
 
   g_test_add_func ("/consent/rules", test_rules);
+  g_test_add_func ("/consent/gdpr-date", test_gdpr_date);
   g_test_add ("/consent/giav/load-and-save", Fixture, "giav", fixture_set_up, test_giav_load_and_save,
               fixture_tear_down);
   g_test_add ("/consent/giav/not-asked-stays", Fixture, "giav", fixture_set_up, test_giav_not_asked_stays,
@@ -772,6 +848,8 @@ main (int   argc,
   g_test_add ("/consent/giav/refused", Fixture, "giav", fixture_set_up, test_giav_refused, fixture_tear_down);
   g_test_add ("/consent/giav/search", Fixture, "giav", fixture_set_up, test_search, fixture_tear_down);
   g_test_add ("/consent/gioweb/load-and-save", Fixture, "gioweb", fixture_set_up, test_gioweb_load_and_save,
+              fixture_tear_down);
+  g_test_add ("/consent/gioweb/nothing-to-save", Fixture, "gioweb", fixture_set_up, test_gioweb_nothing_to_save,
               fixture_tear_down);
   g_test_add ("/consent/gioweb/rules", Fixture, "gioweb", fixture_set_up, test_gioweb_rules, fixture_tear_down);
   g_test_add ("/consent/generic/not-editable", Fixture, "generic", fixture_set_up, test_generic_not_editable,

@@ -523,6 +523,28 @@ find_titled_row (GtkWidget  *widget,
   return NULL;
 }
 
+/* A label under @widget that reads @text (a toast's title) */
+static gboolean
+label_reads (GtkWidget  *widget,
+             const char *text)
+{
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
+    return TRUE;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (label_reads (child, text))
+      return TRUE;
+
+  return FALSE;
+}
+
+static gboolean
+saved_toast_shown (gpointer data)
+{
+  return label_reads (data, "Saved in GIAV and Clientify");
+}
+
 /* The consent dialog on a GIAV connection: find a contact, see both sides, the rule that
  * communications need GDPR acceptance, and a change saved in GIAV and Clientify. */
 static void
@@ -611,6 +633,8 @@ check_consent (PuenteApplication *app,
   wait = (DialogWait) { dialog, "record" };
   puente_test_wait_until (dialog_page_idle, &wait);
 
+  /* The toast says where it was written: both, as GIAV is changed in place. */
+  puente_test_wait_until (saved_toast_shown, dialog);
   g_assert_cmpuint (adw_combo_row_get_selected (gdpr), ==, 1);
   g_assert_cmpuint (adw_combo_row_get_selected (email), ==, email_after);
   g_assert_null (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (gdpr)), ": Not asked"));

@@ -1283,6 +1283,142 @@ test_diff_two_exports (void)
   assert_ids (removed, "3", NULL);
 }
 
+/* The changes file beside an export */
+
+static void
+write_back (PuenteSpreadsheetSource *source,
+            const char              *id,
+            const char              *gdpr,
+            const char              *email,
+            const char              *sms)
+{
+  g_autoptr(PuenteRecord) changes = puente_record_new (PUENTE_ENTITY_CONTACT);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) done = NULL;
+  g_autoptr(GError) error = NULL;
+
+  changes->id = g_strdup (id);
+  puente_record_set (changes, PUENTE_FIELD_GDPR_ACCEPT, gdpr);
+  if (email != NULL)
+    puente_record_set_custom (changes, PUENTE_GIOWEB_SEND_EMAIL, email);
+  if (sms != NULL)
+    puente_record_set_custom (changes, PUENTE_GIOWEB_SEND_SMS, sms);
+  puente_source_write_back_async (PUENTE_SOURCE (source), changes, NULL, puente_test_store_result, &result);
+  done = puente_test_wait_for_result (&result);
+  g_assert_true (puente_source_write_back_finish (PUENTE_SOURCE (source), done, &error));
+  g_assert_no_error (error);
+}
+
+static void
+assert_cells (char       **row,
+              const char  *id,
+              const char  *gdpr,
+              const char  *email,
+              const char  *sms)
+{
+  g_assert_nonnull (row);
+  g_assert_cmpstr (row[0], ==, id);
+  g_assert_cmpstr (row[1], ==, gdpr);
+  g_assert_cmpstr (row[2], ==, email);
+  g_assert_cmpstr (row[3], ==, sms);
+  g_assert_cmpuint (strlen (row[4]), ==, strlen ("06/12/2026 10:00"));
+}
+
+/* A GIO Web export in Windows-1252 with ';', as Spanish Excel and GIO Web write it: its
+ * changes file is written the same way, so that GIO Web can import it, even where an older
+ * Puente had started it in UTF-8. */
+static void
+test_changes_windows_1252 (void)
+{
+  g_autoptr(GFile) fixture = data_file ("gioweb-windows-1252.csv");
+  g_autoptr(GFile) export = NULL;
+  g_autoptr(PuenteSpreadsheetSource) source = NULL;
+  g_autoptr(GFile) changes = NULL;
+  g_autoptr(PuenteSpreadsheet) reread = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *bytes = NULL;
+  g_autofree char *header = NULL;
+  const char * const *headers;
+  gsize length = 0;
+  char **row;
+  const char older[] = "\xEF\xBB\xBF" "cf_id;Aceptación GDPR;cf_enviaemail;cf_enviasms;Changed in the CRM on\r\n"
+                       "6010;No;No;No;01/12/2026 10:00\r\n";
+
+  g_assert_true (g_file_load_contents (fixture, NULL, &contents, &length, NULL, &error));
+  g_assert_no_error (error);
+  export = temporary_file ("clientes GIO.csv", contents, length);
+  source = puente_spreadsheet_source_new (export, PUENTE_COLUMN_PRESET_GIOWEB, NULL);
+  changes = puente_spreadsheet_source_get_changes_file (source);
+  g_assert_true (g_file_replace_contents (changes, older, strlen (older), NULL, FALSE, 0, NULL, NULL, &error));
+
+  /* Íñigo withdraws everything; María José gives email and refuses SMS. */
+  write_back (source, "6003", "false", "false", "false");
+  write_back (source, "5995", "true", "true", "false");
+
+  /* The bytes: Windows-1252 (no BOM, not UTF-8), ';' between the cells, CRLF. */
+  g_assert_true (g_file_load_contents (changes, NULL, &bytes, &length, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_false (g_str_has_prefix (bytes, "\xEF\xBB\xBF"));
+  g_assert_false (g_utf8_validate_len (bytes, length, NULL));
+  header = g_strndup (bytes, strcspn (bytes, "\r\n"));
+  g_assert_cmpstr (header, ==, "cf_id;Aceptaci\xF3n GDPR;cf_enviaemail;cf_enviasms;Changed in the CRM on");
+  g_assert_nonnull (strstr (bytes, "\r\n6010;No;No;No;01/12/2026 10:00\r\n6003;No;No;No;"));
+  g_assert_null (strchr (bytes, ','));
+
+  /* Read back as GIO Web would: the same encoding and separator, the right names. */
+  reread = open_file (changes);
+  g_assert_cmpstr (puente_spreadsheet_get_encoding (reread), ==, "WINDOWS-1252");
+  g_assert_cmpint (puente_spreadsheet_get_delimiter (reread), ==, ';');
+  headers = puente_spreadsheet_get_headers (reread);
+  g_assert_cmpuint (g_strv_length ((char **) headers), ==, 5);
+  g_assert_cmpstr (headers[0], ==, "cf_id");
+  g_assert_cmpstr (headers[1], ==, "Aceptación GDPR");
+  g_assert_cmpstr (headers[2], ==, "cf_enviaemail");
+  g_assert_cmpstr (headers[3], ==, "cf_enviasms");
+  row = puente_spreadsheet_read_row (reread, NULL, NULL, &error);
+  g_assert_cmpstr (row[4], ==, "01/12/2026 10:00");
+  assert_cells (row, "6010", "No", "No", "No");
+  g_strfreev (row);
+  row = puente_spreadsheet_read_row (reread, NULL, NULL, &error);
+  assert_cells (row, "6003", "No", "No", "No");
+  g_strfreev (row);
+  row = puente_spreadsheet_read_row (reread, NULL, NULL, &error);
+  assert_cells (row, "5995", "Yes", "Yes", "No");
+  g_strfreev (row);
+  g_assert_null (puente_spreadsheet_read_row (reread, NULL, NULL, &error));
+  g_assert_no_error (error);
+}
+
+/* An export in UTF-8 with a BOM and ',' (a CSV saved as UTF-8 by Excel elsewhere) keeps both. */
+static void
+test_changes_utf8 (void)
+{
+  const char export_text[] = "\xEF\xBB\xBF" "cf_id,Nombre,Apellidos,Aceptación GDPR,cf_enviasms,cf_enviaemail\r\n"
+                             "5001,María,\"García, López\",Sí,Sí,Sí\r\n";
+  g_autoptr(GFile) export = temporary_file ("clientes utf8.csv", export_text, -1);
+  g_autoptr(PuenteSpreadsheetSource) source = puente_spreadsheet_source_new (export, PUENTE_COLUMN_PRESET_GIOWEB, NULL);
+  g_autoptr(GFile) changes = puente_spreadsheet_source_get_changes_file (source);
+  g_autoptr(PuenteSpreadsheet) reread = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *bytes = NULL;
+  gsize length = 0;
+  char **row;
+
+  g_file_delete (changes, NULL, NULL);
+  write_back (source, "5001", "false", "false", "false");
+
+  g_assert_true (g_file_load_contents (changes, NULL, &bytes, &length, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (bytes, "\xEF\xBB\xBF" "cf_id,Aceptación GDPR,cf_enviaemail,cf_enviasms,"));
+  g_assert_true (g_utf8_validate_len (bytes, length, NULL));
+  reread = open_file (changes);
+  g_assert_cmpint (puente_spreadsheet_get_delimiter (reread), ==, ',');
+  row = puente_spreadsheet_read_row (reread, NULL, NULL, &error);
+  assert_cells (row, "5001", "No", "No", "No");
+  g_strfreev (row);
+}
+
 /* The wizard's preview */
 
 static PuenteSpreadsheetPreview *
@@ -1387,6 +1523,8 @@ main (int   argc,
   g_test_add_func ("/spreadsheet/diff/changes", test_diff_changes);
   g_test_add_func ("/spreadsheet/diff/first-export", test_diff_first_export);
   g_test_add_func ("/spreadsheet/diff/two-exports", test_diff_two_exports);
+  g_test_add_func ("/spreadsheet/changes/windows-1252", test_changes_windows_1252);
+  g_test_add_func ("/spreadsheet/changes/utf-8", test_changes_utf8);
   g_test_add_func ("/spreadsheet/preview/async", test_preview_async);
   g_test_add_func ("/spreadsheet/preview/cancelled", test_preview_cancelled);
 

@@ -5,7 +5,9 @@
  * date), email and SMS communications as each side has them now, and the audit trail; change
  * them. The profile decides where an edit goes (GIAV: in GIAV through the connector, then to
  * the CRM; GIO Web: in the CRM, then to the changes file) and the dialog says so; saving
- * applies at once as a single-record run (puente-consent.c does the work, on a worker).
+ * applies at once as a single-record run (puente-consent.c does the work, on a worker), and a
+ * toast says only what was written where (for GIO Web, a row says which file to import into
+ * it, with its folder a button away).
  * Communications need GDPR acceptance: without it their choices are off.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -42,6 +44,8 @@ struct _PuenteConsentDialog
   AdwComboRow         *gdpr_row;
   AdwComboRow         *email_row;
   AdwComboRow         *sms_row;
+  AdwPreferencesGroup *import_group;
+  AdwActionRow        *import_row;
   AdwPreferencesGroup *problem_group;
   AdwActionRow        *problem_row;
   AdwPreferencesGroup *trail_group;
@@ -51,6 +55,8 @@ struct _PuenteConsentDialog
   GCancellable        *cancellable;         /* loading or saving the record */
   GCancellable        *search_cancellable;  /* the search, apart: a late search never stops a load */
   PuenteConsentRecord *record;
+  char                *saved_id;      /* the contact last saved, whose changes file waits */
+  char                *changes_file;  /* to be imported, shown until another contact */
   GPtrArray           *trail_rows;
   gboolean             busy;
   GtkWidget           *focus_before_busy;  /* weak */
@@ -176,13 +182,13 @@ sides_sentence (PuenteConsentDialog *self,
     }
   if (field == PUENTE_CONSENT_FIELD_GDPR)
     {
-      const char *date = puente_consent_record_get_current (record)->gdpr_date;
+      g_autofree char *date = puente_consent_format_date (puente_consent_record_get_gdpr_date (record));
 
       if (date != NULL)
         {
           if (text->len > 0)
             g_string_append (text, " · ");
-          /* Translators: the day GDPR was accepted, e.g. “since 2024-02-01” */
+          /* Translators: the day of the GDPR answer, e.g. “since 21/06/2018” */
           g_string_append_printf (text, _("since %s"), date);
         }
     }
@@ -275,6 +281,8 @@ show_record (PuenteConsentDialog *self,
   choose (self->sms_row, current->sms);
   self->filling = FALSE;
 
+  gtk_widget_set_visible (GTK_WIDGET (self->import_group),
+                          self->changes_file != NULL && g_strcmp0 (self->saved_id, record->source_id) == 0);
   gtk_widget_set_visible (GTK_WIDGET (self->problem_group), record->problem != NULL);
   if (record->problem != NULL)
     adw_action_row_set_subtitle (self->problem_row, record->problem);
@@ -354,8 +362,10 @@ saved_cb (GObject      *object,
 {
   g_autoptr(PuenteConsentDialog) self = user_data;
   g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+  g_autofree char *changes_file = NULL;
 
-  if (!puente_consent_save_finish (result, NULL, &error))
+  if (!puente_consent_save_finish (result, NULL, &message, &changes_file, &error))
     {
       if (is_cancelled (error))
         return;
@@ -364,18 +374,64 @@ saved_cb (GObject      *object,
       if (!g_error_matches (error, PUENTE_CONSENT_ERROR, PUENTE_CONSENT_ERROR_INCOMPLETE))
         return;
     }
-  else
+  else if (changes_file != NULL)
     {
-      /* Translators: after saving consent, e.g. “Saved in GIAV and Clientify” */
-      g_autofree char *done = g_strdup_printf (_("Saved in %s and %s"), self->record->source_name,
-                                               self->record->crm_name);
+      /* Only what was written: Clientify, and the changes file for the owner to import into
+       * GIO Web; the whole sentence stays on the page, with the folder a button away. */
+      g_autofree char *short_text = g_strdup_printf (_("Saved in %s"), self->record->crm_name);
 
       set_busy (self, FALSE);
-      show_toast (self, done);
+      g_free (self->saved_id);
+      self->saved_id = g_strdup (self->record->source_id);
+      g_free (self->changes_file);
+      self->changes_file = g_steal_pointer (&changes_file);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->import_row), message);
+      show_toast (self, short_text);
+    }
+  else
+    {
+      set_busy (self, FALSE);
+      show_toast (self, message);
     }
 
   /* Both sides as they are now, and the new line in the trail. */
   puente_consent_dialog_open (self, self->record->source_id);
+}
+
+static void
+folder_opened_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(PuenteConsentDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_app_info_launch_default_for_uri_finish (result, &error))
+    {
+      g_debug ("Could not open the folder of the changes file: %s", error->message);
+      show_toast (self, _("No program to open folders was found. The changes file is beside your export."));
+    }
+}
+
+/* The folder of the changes file, in the file manager. */
+static void
+open_folder_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  PuenteConsentDialog *self = PUENTE_CONSENT_DIALOG (widget);
+  g_autoptr(GAppLaunchContext) context = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GFile) folder = NULL;
+  g_autofree char *uri = NULL;
+
+  if (self->changes_file == NULL)
+    return;
+  file = g_file_new_for_path (self->changes_file);
+  folder = g_file_get_parent (file);
+  uri = g_file_get_uri (folder);
+  context = G_APP_LAUNCH_CONTEXT (gdk_display_get_app_launch_context (gtk_widget_get_display (widget)));
+  g_app_info_launch_default_for_uri_async (uri, context, NULL, folder_opened_cb, g_object_ref (widget));
 }
 
 static void
@@ -596,6 +652,8 @@ puente_consent_dialog_finalize (GObject *object)
   g_free (self->store_path);
   g_clear_pointer (&self->connection, puente_connection_free);
   g_clear_pointer (&self->record, puente_consent_record_free);
+  g_free (self->saved_id);
+  g_free (self->changes_file);
   g_clear_pointer (&self->trail_rows, g_ptr_array_unref);
 
   G_OBJECT_CLASS (puente_consent_dialog_parent_class)->finalize (object);
@@ -632,12 +690,15 @@ puente_consent_dialog_class_init (PuenteConsentDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PuenteConsentDialog, gdpr_row);
   gtk_widget_class_bind_template_child (widget_class, PuenteConsentDialog, email_row);
   gtk_widget_class_bind_template_child (widget_class, PuenteConsentDialog, sms_row);
+  gtk_widget_class_bind_template_child (widget_class, PuenteConsentDialog, import_group);
+  gtk_widget_class_bind_template_child (widget_class, PuenteConsentDialog, import_row);
   gtk_widget_class_bind_template_child (widget_class, PuenteConsentDialog, problem_group);
   gtk_widget_class_bind_template_child (widget_class, PuenteConsentDialog, problem_row);
   gtk_widget_class_bind_template_child (widget_class, PuenteConsentDialog, trail_group);
 
   gtk_widget_class_install_action (widget_class, "consent.save", NULL, save_action);
   gtk_widget_class_install_action (widget_class, "consent.back", NULL, back_action);
+  gtk_widget_class_install_action (widget_class, "consent.open-folder", NULL, open_folder_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "consent.save", NULL);

@@ -36,6 +36,8 @@ typedef struct
   char *text;           /* search, load, save: the text or the source id */
   PuenteConsent wanted; /* save */
   PuenteRunSummary summary;
+  char *message;        /* save: what was written where, for the owner */
+  char *changes_file;   /* save: the changes file written beside the export, or NULL */
 } PuenteConsentTaskData;
 
 /* Both sides, read live, with the link and the records they came from. */
@@ -64,6 +66,11 @@ gboolean               puente_consent_source_takes_edits  (const PuenteConnectio
 char                  *puente_consent_ownership_sentence  (const PuenteProfile     *profile,
                                                            const PuenteConnection  *connection,
                                                            const char              *crm_name);
+char                  *puente_consent_saved_sentence      (const char              *source_name,
+                                                           const char              *crm_name,
+                                                           gboolean                 in_source,
+                                                           gboolean                 in_crm,
+                                                           const char              *changes_file);
 
 /* puente-consent-read.c */
 PuenteConsentTaskData *puente_consent_task_data_new       (const char              *store_path,

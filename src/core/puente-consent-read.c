@@ -31,6 +31,8 @@ puente_consent_task_data_free (PuenteConsentTaskData *data)
   g_free (data->connection_id);
   g_free (data->text);
   puente_consent_clear (&data->wanted);
+  g_free (data->message);
+  g_free (data->changes_file);
   g_free (data);
 }
 

@@ -18,6 +18,7 @@
 
 #include "puente-connection.h"
 #include "puente-consent-private.h"
+#include "puente-spreadsheet-source.h"
 
 #define WATERMARK_SOURCE  "source-clients"
 
@@ -265,6 +266,7 @@ save_source_first (PuenteSession             *session,
                    PuenteConsentFields        changed,
                    const PuenteConsent       *in_source,
                    const PuenteConsent       *after,
+                   gboolean                  *crm_written_out,
                    GError                   **error)
 {
   g_autoptr(GError) crm_error = NULL;
@@ -279,6 +281,7 @@ save_source_first (PuenteSession             *session,
   crm_written = sides->in_crm != NULL && write_crm (session, sides->in_crm, changed, after, &crm_error);
   if (crm_error != NULL)
     g_debug ("Consent of %s: the CRM was not updated now: %s", data->text, crm_error->message);
+  *crm_written_out = crm_written;
 
   if (!puente_store_begin (session->store, error))
     return FALSE;
@@ -343,6 +346,13 @@ save_crm_first (PuenteSession             *session,
   if (!puente_store_commit (session->store, error))
     return FALSE;
 
+  if (passed_on && PUENTE_IS_SPREADSHEET_SOURCE (session->source))
+    {
+      g_autoptr(GFile) file = puente_spreadsheet_source_get_changes_file (PUENTE_SPREADSHEET_SOURCE (session->source));
+
+      data->changes_file = g_file_get_path (file);
+    }
+
   if (!passed_on)
     {
       incomplete (error, g_steal_pointer (&file_error),
@@ -374,6 +384,7 @@ save_in_session (PuenteSession *session,
   PuenteConsentFields editable, changed;
   const char *source_name;
   const char *crm_name;
+  gboolean crm_written = FALSE;
 
   if (!puente_consent_read_sides (session, data->text, &sides, &error))
     goto failed;
@@ -417,6 +428,9 @@ save_in_session (PuenteSession *session,
   if (changed == 0)
     {
       g_debug ("Consent of %s: nothing to change", data->text);
+      /* Translators: after saving consent that was already so; %s is where it is decided */
+      data->message = g_strdup_printf (_("Nothing to save: %s already has this consent."),
+                                       profile->consent_owner == PUENTE_CONSENT_OWNER_SOURCE ? source_name : crm_name);
       goto done;
     }
 
@@ -427,7 +441,7 @@ save_in_session (PuenteSession *session,
       puente_consent_set (&after, each_field[i], puente_consent_get (&data->wanted, each_field[i]));
 
   if (profile->consent_owner == PUENTE_CONSENT_OWNER_SOURCE
-      ? !save_source_first (session, data, &sides, changed, &in_source, &after, &error)
+      ? !save_source_first (session, data, &sides, changed, &in_source, &after, &crm_written, &error)
       : !save_crm_first (session, data, &sides, changed, &in_crm, &after, crm_name, source_name, &error))
     goto failed;
 
@@ -449,6 +463,16 @@ save_in_session (PuenteSession *session,
         goto failed;
       }
   }
+
+  /* What was written where: GIAV, then Clientify now or by the run just made; or
+   * Clientify, and the changes file for the owner to import. */
+  if (profile->consent_owner == PUENTE_CONSENT_OWNER_SOURCE)
+    crm_written |= data->summary.counts[PUENTE_ENTITY_CONTACT][PUENTE_OUTCOME_CREATED] +
+                   data->summary.counts[PUENTE_ENTITY_CONTACT][PUENTE_OUTCOME_UPDATED] > 0;
+  data->message = puente_consent_saved_sentence (source_name, crm_name,
+                                                 profile->consent_owner == PUENTE_CONSENT_OWNER_SOURCE,
+                                                 profile->consent_owner == PUENTE_CONSENT_OWNER_SOURCE ? crm_written : TRUE,
+                                                 data->changes_file);
 
 done:
   puente_consent_clear (&in_source);
@@ -503,6 +527,11 @@ puente_consent_save_async (const char          *store_path,
  * puente_consent_save_finish:
  * @summary: (out caller-allocates) (optional): what the single-record run did; all zero
  *   when there was nothing to change
+ * @message: (out) (optional) (transfer full): what was written where, for the owner: “Saved
+ *   in GIAV and Clientify”, or “Saved in Clientify. Import “… changes from Puente.csv” into
+ *   GIO Web.”, never a side that was not written
+ * @changes_file: (out) (optional) (transfer full): the changes file written beside the
+ *   export (GIO Web), for the owner to open its folder; %NULL when none was
  *
  * Returns: %TRUE when the change was made everywhere it goes. With
  *   %PUENTE_CONSENT_ERROR_INCOMPLETE it was made, but not everywhere (the sentence says
@@ -511,6 +540,8 @@ puente_consent_save_async (const char          *store_path,
 gboolean
 puente_consent_save_finish (GAsyncResult      *result,
                             PuenteRunSummary  *summary,
+                            char             **message,
+                            char             **changes_file,
                             GError           **error)
 {
   PuenteConsentTaskData *data;
@@ -521,6 +552,16 @@ puente_consent_save_finish (GAsyncResult      *result,
   data = g_task_get_task_data (G_TASK (result));
   if (summary != NULL)
     *summary = data->summary;
+  if (message != NULL)
+    *message = NULL;
+  if (changes_file != NULL)
+    *changes_file = NULL;
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+  if (message != NULL)
+    *message = g_strdup (data->message);
+  if (changes_file != NULL)
+    *changes_file = g_strdup (data->changes_file);
 
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return TRUE;
 }

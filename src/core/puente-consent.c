@@ -41,6 +41,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <stdio.h>
 
 #include "puente-consent-private.h"
 #include "puente-source-registry.h"
@@ -527,6 +528,55 @@ puente_consent_record_get_current (const PuenteConsentRecord *record)
   return record->owner == PUENTE_CONSENT_OWNER_SOURCE ? &record->in_source : &record->in_crm;
 }
 
+/**
+ * puente_consent_record_get_gdpr_date:
+ *
+ * The day of the GDPR answer in force, as the owner should read it: the source's own date
+ * where the source has the same answer (a GIO Web export's "Fecha RGPD"), since the CRM
+ * stamps the day Puente sent it; otherwise the deciding side's date.
+ *
+ * Returns: (nullable): YYYY-MM-DD, or %NULL when no side knows it
+ */
+const char *
+puente_consent_record_get_gdpr_date (const PuenteConsentRecord *record)
+{
+  const PuenteConsent *current;
+
+  g_return_val_if_fail (record != NULL, NULL);
+
+  current = puente_consent_record_get_current (record);
+  if (record->found_in_source && (record->source_fields & PUENTE_CONSENT_FIELD_GDPR) != 0 &&
+      record->in_source.gdpr_date != NULL && record->in_source.gdpr == current->gdpr)
+    return record->in_source.gdpr_date;
+
+  return current->gdpr_date;
+}
+
+/**
+ * puente_consent_format_date:
+ * @date: YYYY-MM-DD
+ *
+ * Returns: (transfer full) (nullable): @date in the language's format (“21/06/2018” in
+ *   Spanish), or %NULL when it is not a day
+ */
+char *
+puente_consent_format_date (const char *date)
+{
+  int year, month, day;
+  g_autoptr(GDateTime) time = NULL;
+
+  if (date == NULL || sscanf (date, "%4d-%2d-%2d", &year, &month, &day) != 3 ||
+      !g_date_valid_dmy (day, month, year))
+    return NULL;
+
+  time = g_date_time_new_local (year, month, day, 12, 0, 0);
+
+  /* Translators: a day, as g_date_time_format() writes it: %x is the language's own
+   * format; a four-digit year reads better (“%d/%m/%Y” gives “21/06/2018”) */
+  /* xgettext:no-c-format */
+  return time != NULL ? g_date_time_format (time, _("%x")) : NULL;
+}
+
 /* YYYY-MM-DD of a date or a date and time, in local time when it has a zone */
 static char *
 date_of (const char *value)
@@ -618,4 +668,37 @@ puente_consent_ownership_sentence (const PuenteProfile    *profile,
                             "consent cannot be changed here. Change it in %s: the next sync after a "
                             "new export brings it to %s."),
                           source_name, source_name, crm_name);
+}
+
+/* What a save wrote where, for the owner: only what was written. The changes file beside
+ * an export is not the management software: the owner still has to import it. */
+char *
+puente_consent_saved_sentence (const char *source_name,
+                               const char *crm_name,
+                               gboolean    in_source,
+                               gboolean    in_crm,
+                               const char *changes_file)
+{
+  if (in_source && in_crm)
+    /* Translators: after saving consent; the first %s is the management software (GIAV),
+     * the second the CRM (Clientify) */
+    return g_strdup_printf (_("Saved in %s and %s"), source_name, crm_name);
+
+  if (in_source)
+    /* Translators: after saving consent; the first %s is the management software (GIAV),
+     * the second the CRM (Clientify) */
+    return g_strdup_printf (_("Saved in %s. %s does not have it yet: the next sync sends it."),
+                            source_name, crm_name);
+
+  if (changes_file != NULL)
+    {
+      g_autofree char *name = g_path_get_basename (changes_file);
+
+      /* Translators: after saving consent; the first %s is the CRM (Clientify), the second
+       * the changes file's name, the last the management software (GIO Web) */
+      return g_strdup_printf (_("Saved in %s. Import “%s” into %s."), crm_name, name, source_name);
+    }
+
+  /* Translators: after saving consent; %s is the CRM (Clientify) */
+  return g_strdup_printf (_("Saved in %s"), crm_name);
 }

@@ -101,6 +101,8 @@ typedef struct
 
 void                 puente_consent_record_free        (PuenteConsentRecord       *record);
 const PuenteConsent *puente_consent_record_get_current (const PuenteConsentRecord *record);
+const char          *puente_consent_record_get_gdpr_date (const PuenteConsentRecord *record);
+char                *puente_consent_format_date        (const char                *date);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PuenteConsentRecord, puente_consent_record_free)
 
 /* The rules, with sentences for the owner. No I/O: the dialog may call it on every toggle. */
@@ -136,6 +138,8 @@ void                 puente_consent_save_async         (const char              
                                                         gpointer                   user_data);
 gboolean             puente_consent_save_finish        (GAsyncResult              *result,
                                                         PuenteRunSummary          *summary,
+                                                        char                     **message,
+                                                        char                     **changes_file,
                                                         GError                   **error);
 
 G_END_DECLS

@@ -33,6 +33,7 @@ struct _PuenteCsvReader
   gboolean           parser_ready;
   char               delimiter;
   const char        *encoding;
+  gboolean           bom;             /* the file starts with a byte order mark */
   gboolean           windows_1252;
   gboolean           mixed_warned;
   GPtrArray         *current;
@@ -381,6 +382,7 @@ puente_csv_reader_new (GInputStream  *stream,
   if (length >= 3 && memcmp (data, "\xEF\xBB\xBF", 3) == 0)
     {
       skip = 3;
+      reader->bom = TRUE;
     }
   else if (length >= 2 && (memcmp (data, "\xFF\xFE", 2) == 0 || memcmp (data, "\xFE\xFF", 2) == 0))
     {
@@ -389,6 +391,7 @@ puente_csv_reader_new (GInputStream  *stream,
       gsize n_read = 0;
 
       reader->encoding = data[0] == 0xFF ? "UTF-16LE" : "UTF-16BE";
+      reader->bom = TRUE;
       converter = g_charset_converter_new ("UTF-8", reader->encoding, &local_error);
       if (converter == NULL ||
           !g_seekable_seek (G_SEEKABLE (stream), 2, G_SEEK_SET, cancellable, &local_error))
@@ -481,6 +484,12 @@ const char *
 puente_csv_reader_get_encoding (PuenteCsvReader *reader)
 {
   return reader->encoding;
+}
+
+gboolean
+puente_csv_reader_get_bom (PuenteCsvReader *reader)
+{
+  return reader->bom;
 }
 
 /**

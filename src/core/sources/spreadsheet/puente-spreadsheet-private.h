@@ -1,4 +1,5 @@
-/* puente-spreadsheet-private.h: the CSV and XLSX readers behind PuenteSpreadsheet.
+/* puente-spreadsheet-private.h: the CSV and XLSX readers behind PuenteSpreadsheet, and the
+ * writer of the changes file beside an export (puente-spreadsheet-changes.c).
  *
  * Both give rows as they are in the file (cells in UTF-8, possibly fewer or more than the
  * header, possibly all empty); PuenteSpreadsheet finds the header, skips empty rows and
@@ -30,6 +31,7 @@ PuenteCsvReader  *puente_csv_reader_new          (GInputStream            *strea
                                                   GError                 **error);
 char              puente_csv_reader_get_delimiter (PuenteCsvReader        *reader);
 const char       *puente_csv_reader_get_encoding (PuenteCsvReader         *reader);
+gboolean          puente_csv_reader_get_bom      (PuenteCsvReader         *reader);
 GPtrArray        *puente_csv_reader_next         (PuenteCsvReader         *reader,
                                                   guint                   *row_number,
                                                   GCancellable            *cancellable,
@@ -53,6 +55,15 @@ GPtrArray        *puente_xlsx_reader_next        (PuenteXlsxReader        *reade
                                                   GCancellable            *cancellable,
                                                   GError                 **error);
 void              puente_xlsx_reader_free        (PuenteXlsxReader        *reader);
+
+gboolean          puente_spreadsheet_changes_append (GFile               *file,
+                                                     const char          *encoding,
+                                                     gboolean             bom,
+                                                     char                 delimiter,
+                                                     const char * const  *headers,
+                                                     const char * const  *cells,
+                                                     GCancellable        *cancellable,
+                                                     GError             **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PuenteCsvReader, puente_csv_reader_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PuenteXlsxReader, puente_xlsx_reader_free)

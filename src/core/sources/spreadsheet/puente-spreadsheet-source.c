@@ -14,7 +14,7 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "puente-spreadsheet.h"
+#include "puente-spreadsheet-private.h"
 #include "puente-spreadsheet-source.h"
 
 #include <string.h>
@@ -30,6 +30,11 @@ struct _PuenteSpreadsheetSource
   PuenteColumnMapping *mapping;   /* the owner's, or guessed at the first read */
   PuenteSpreadsheet   *reader;    /* open between pages of one listing */
   guint                page;      /* pages handed out in this listing */
+
+  /* How the export is written, as last read: the changes file is written the same way */
+  char                *encoding;  /* NULL: not read yet */
+  gboolean             bom;
+  char                 delimiter;
 };
 
 static void source_iface_init (PuenteSourceInterface *iface);
@@ -45,6 +50,7 @@ puente_spreadsheet_source_finalize (GObject *object)
   g_clear_object (&self->file);
   g_clear_object (&self->mapping);
   g_clear_object (&self->reader);
+  g_free (self->encoding);
 
   G_OBJECT_CLASS (puente_spreadsheet_source_parent_class)->finalize (object);
 }
@@ -81,6 +87,20 @@ puente_spreadsheet_source_new (GFile               *file,
   return self;
 }
 
+/* An XLSX workbook has no encoding nor separator: its changes file is a CSV as Excel
+ * opens it in Spain and Portugal, UTF-8 with a byte order mark and ';'. */
+static void
+remember_format (PuenteSpreadsheetSource *self,
+                 PuenteSpreadsheet       *reader)
+{
+  gboolean csv = puente_spreadsheet_get_format (reader) == PUENTE_SPREADSHEET_FORMAT_CSV;
+
+  g_free (self->encoding);
+  self->encoding = g_strdup (puente_spreadsheet_get_encoding (reader));
+  self->bom = csv ? puente_spreadsheet_get_bom (reader) : TRUE;
+  self->delimiter = csv ? puente_spreadsheet_get_delimiter (reader) : ';';
+}
+
 static gboolean
 open_reader (PuenteSpreadsheetSource  *self,
              GCancellable             *cancellable,
@@ -91,6 +111,7 @@ open_reader (PuenteSpreadsheetSource  *self,
   self->reader = puente_spreadsheet_new (self->file, cancellable, error);
   if (self->reader == NULL)
     return FALSE;
+  remember_format (self, self->reader);
 
   if (self->mapping == NULL)
     self->mapping = puente_column_mapping_guess (puente_spreadsheet_get_headers (self->reader), self->preset);
@@ -254,27 +275,6 @@ static const struct {
   { PUENTE_COLUMN_TARGET_CUSTOM, PUENTE_GIOWEB_SEND_SMS },
 };
 
-static void
-append_cell (GString    *line,
-             const char *value)
-{
-  if (line->len > 0)
-    g_string_append_c (line, ';');
-  if (value == NULL)
-    return;
-
-  /* Quoted as CSV wants when the value holds the separator, a quote or a line break. */
-  if (strpbrk (value, ";\"\r\n") != NULL)
-    {
-      g_auto(GStrv) parts = g_strsplit (value, "\"", -1);
-      g_autofree char *doubled = g_strjoinv ("\"\"", parts);
-
-      g_string_append_printf (line, "\"%s\"", doubled);
-    }
-  else
-    g_string_append (line, value);
-}
-
 static const char *
 value_for_owner (const char *value)
 {
@@ -283,6 +283,42 @@ value_for_owner (const char *value)
   if (g_strcmp0 (value, "false") == 0)
     return _("No");
   return value;
+}
+
+/* The mapping and how the export is written, read from the export when a write-back comes
+ * before any listing (the consent dialog's). The listing's reader, if open, is left alone. */
+static gboolean
+read_export_format (PuenteSpreadsheetSource  *self,
+                    GCancellable             *cancellable,
+                    GError                  **error)
+{
+  g_autoptr(PuenteSpreadsheet) reader = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  if (self->encoding != NULL && self->mapping != NULL)
+    return TRUE;
+
+  reader = puente_spreadsheet_new (self->file, cancellable, &local_error);
+  if (reader == NULL && self->mapping != NULL && !g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      /* The export is gone or unreadable, but the owner's mapping is known: the change is
+       * still written down, the way Excel reads a CSV best. */
+      g_debug ("Could not read the export to learn its encoding: %s", local_error->message);
+      self->encoding = g_strdup ("UTF-8");
+      self->bom = TRUE;
+      self->delimiter = ';';
+      return TRUE;
+    }
+  if (reader == NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  remember_format (self, reader);
+  if (self->mapping == NULL)
+    self->mapping = puente_column_mapping_guess (puente_spreadsheet_get_headers (reader), self->preset);
+
+  return puente_column_mapping_check (self->mapping, error);
 }
 
 static void
@@ -294,58 +330,52 @@ write_back_thread (GTask        *task,
   PuenteSpreadsheetSource *self = source_object;
   const PuenteRecord *changes = task_data;
   g_autoptr(GFile) file = puente_spreadsheet_source_get_changes_file (self);
-  g_autoptr(GFileOutputStream) stream = NULL;
-  g_autoptr(GString) text = g_string_new (NULL);
-  g_autoptr(GString) line = g_string_new (NULL);
+  g_autoptr(GPtrArray) headers = g_ptr_array_new ();
+  g_autoptr(GPtrArray) cells = g_ptr_array_new ();
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *when = g_date_time_format (now, "%d/%m/%Y %H:%M");
   g_autoptr(GError) error = NULL;
   int id_column;
 
-  if (self->mapping == NULL && !open_reader (self, cancellable, &error))
+  if (!read_export_format (self, cancellable, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
   id_column = puente_column_mapping_find (self->mapping, PUENTE_COLUMN_TARGET_FIELD, PUENTE_FIELD_SOURCE_ID);
 
-  /* A new file starts with the export's own headers, and a BOM so Excel reads it as UTF-8. */
-  if (!g_file_query_exists (file, cancellable))
-    {
-      g_string_append (text, "\xef\xbb\xbf");
-      append_cell (line, id_column >= 0 ? puente_column_mapping_get_header (self->mapping, id_column) : "id");
-      for (guint i = 0; i < G_N_ELEMENTS (back_flow_columns); i++)
-        {
-          int column = puente_column_mapping_find (self->mapping, back_flow_columns[i].target,
-                                                   back_flow_columns[i].name);
-
-          append_cell (line, column >= 0 ? puente_column_mapping_get_header (self->mapping, column)
-                                         : back_flow_columns[i].name);
-        }
-      append_cell (line, _("Changed in the CRM on"));
-      g_string_append_printf (text, "%s\r\n", line->str);
-      g_string_truncate (line, 0);
-    }
-
-  append_cell (line, changes->id);
+  /* The export's own headers, for a new file: the id, the consents, and when. */
+  g_ptr_array_add (headers, (char *) (id_column >= 0 ? puente_column_mapping_get_header (self->mapping, id_column)
+                                                     : "id"));
+  g_ptr_array_add (cells, changes->id);
   for (guint i = 0; i < G_N_ELEMENTS (back_flow_columns); i++)
     {
+      int column = puente_column_mapping_find (self->mapping, back_flow_columns[i].target,
+                                               back_flow_columns[i].name);
       const char *value = back_flow_columns[i].target == PUENTE_COLUMN_TARGET_FIELD
                           ? puente_record_get (changes, back_flow_columns[i].name)
                           : puente_record_get_custom (changes, back_flow_columns[i].name);
 
-      append_cell (line, value_for_owner (value));
+      g_ptr_array_add (headers, (char *) (column >= 0 ? puente_column_mapping_get_header (self->mapping, column)
+                                                      : back_flow_columns[i].name));
+      g_ptr_array_add (cells, (char *) (value != NULL ? value_for_owner (value) : ""));
     }
-  append_cell (line, when);
-  g_string_append_printf (text, "%s\r\n", line->str);
+  g_ptr_array_add (headers, _("Changed in the CRM on"));
+  g_ptr_array_add (cells, when);
+  g_ptr_array_add (headers, NULL);
+  g_ptr_array_add (cells, NULL);
 
-  stream = g_file_append_to (file, G_FILE_CREATE_PRIVATE, cancellable, &error);
-  if (stream == NULL ||
-      !g_output_stream_write_all (G_OUTPUT_STREAM (stream), text->str, text->len, NULL, cancellable, &error) ||
-      !g_output_stream_close (G_OUTPUT_STREAM (stream), cancellable, &error))
+  if (!puente_spreadsheet_changes_append (file, self->encoding, self->bom, self->delimiter,
+                                          (const char * const *) headers->pdata,
+                                          (const char * const *) cells->pdata, cancellable, &error))
     {
       g_autofree char *path = g_file_get_path (file);
 
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
       g_debug ("Could not write %s: %s", path, error->message);
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED,
                                _("Puente could not write the changes file beside your export (%s). "

@@ -451,6 +451,20 @@ puente_spreadsheet_get_encoding (PuenteSpreadsheet *self)
 }
 
 /**
+ * puente_spreadsheet_get_bom:
+ *
+ * Returns: %TRUE when the CSV file starts with a byte order mark (UTF-8 as Excel writes
+ *   it, or UTF-16); %FALSE for XLSX
+ */
+gboolean
+puente_spreadsheet_get_bom (PuenteSpreadsheet *self)
+{
+  g_return_val_if_fail (PUENTE_IS_SPREADSHEET (self), FALSE);
+
+  return self->csv != NULL && puente_csv_reader_get_bom (self->csv);
+}
+
+/**
  * puente_spreadsheet_get_headers:
  *
  * Returns: (transfer none): the column names, trimmed, as a %NULL-terminated array of

@@ -65,6 +65,7 @@ GFile                   *puente_spreadsheet_get_file       (PuenteSpreadsheet  *
 PuenteSpreadsheetFormat  puente_spreadsheet_get_format     (PuenteSpreadsheet  *self);
 char                     puente_spreadsheet_get_delimiter  (PuenteSpreadsheet  *self);
 const char              *puente_spreadsheet_get_encoding   (PuenteSpreadsheet  *self);
+gboolean                 puente_spreadsheet_get_bom        (PuenteSpreadsheet  *self);
 const char * const      *puente_spreadsheet_get_headers    (PuenteSpreadsheet  *self);
 guint                    puente_spreadsheet_get_n_columns  (PuenteSpreadsheet  *self);
 guint                    puente_spreadsheet_get_header_row (PuenteSpreadsheet  *self);
