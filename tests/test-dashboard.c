@@ -944,6 +944,48 @@ test_fields_missing (void)
   g_clear_pointer (&sandbox, puente_test_sandbox_stop);
 }
 
+/* A schedule the service manager did not start: the dashboard does not promise a next sync,
+ * and says why, whole. */
+static void
+check_schedule_problem (PuenteApplication *app,
+                        PuenteWindow      *window)
+{
+  PuenteDashboard *dashboard;
+  GtkWidget *next;
+  const char *subtitle;
+
+  current_window = window;
+  puente_test_wait_until (dashboard_shown, NULL);
+  dashboard = PUENTE_DASHBOARD (find_widget (GTK_WIDGET (window), PUENTE_TYPE_DASHBOARD, TRUE));
+  next = find_row_titled (GTK_WIDGET (dashboard), "Next Sync");
+  g_assert_nonnull (next);
+  subtitle = adw_action_row_get_subtitle (ADW_ACTION_ROW (next));
+  g_assert_true (g_str_has_prefix (subtitle, "Not scheduled — "));
+  g_assert_nonnull (strstr (subtitle, "systemctl answered 1"));
+  g_assert_null (strstr (subtitle, "next:"));
+}
+
+static void
+test_schedule_problem (void)
+{
+  forget_everything ();
+  puente_test_require_private_session ();
+  sandbox = puente_test_sandbox_start (NULL);
+  set_up_connection ();
+  {
+    g_autoptr(PuenteStore) store = open_store ();
+    g_autoptr(GError) error = NULL;
+    g_autoptr(PuenteConnection) connection = puente_store_load_connection (store, "default", &error);
+
+    puente_connection_set_setting (connection, PUENTE_SETTING_SCHEDULE, "nightly@04:00");
+    puente_connection_set_setting (connection, PUENTE_SETTING_SCHEDULE_PROBLEM,
+                                   "Puente saved the schedule, but could not start it: systemctl answered 1.");
+    g_assert_true (puente_store_save_connection (store, connection, &error));
+  }
+  run_app (check_schedule_problem);
+  g_clear_pointer (&sandbox, puente_test_sandbox_stop);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -956,6 +998,7 @@ main (int   argc,
   g_test_add_func ("/dashboard/key-revoked", test_key_revoked);
   g_test_add_func ("/dashboard/chats-given-up", test_chats_given_up);
   g_test_add_func ("/dashboard/fields-missing", test_fields_missing);
+  g_test_add_func ("/dashboard/schedule-problem", test_schedule_problem);
 
   return g_test_run ();
 }

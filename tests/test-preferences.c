@@ -364,6 +364,8 @@ test_schedule (Fixture       *fixture,
   g_assert_error (error, PUENTE_SCHEDULE_ERROR, PUENTE_SCHEDULE_ERROR_NOT_APPLIED);
   wait_for_toast (fixture, "Schedule saved, with a warning");
   g_assert_true (label_has_text (GTK_WIDGET (fixture->preferences), error->message));
+  /* ... and kept, for the dashboard to say the schedule does not run */
+  wait_for_setting (fixture, PUENTE_SETTING_SCHEDULE_PROBLEM, error->message);
 
   /* Only by hand: the timer is removed, and the warning no longer holds. */
   g_setenv ("PUENTE_SYSTEMCTL", "true", TRUE);
@@ -372,6 +374,7 @@ test_schedule (Fixture       *fixture,
   g_assert_null (timer_unit ());
   wait_for_toast (fixture, "Schedule changed: Only when you press “Sync now”");
   g_assert_false (label_has_text (GTK_WIDGET (fixture->preferences), error->message));
+  wait_for_setting (fixture, PUENTE_SETTING_SCHEDULE_PROBLEM, NULL);
 }
 
 static void

@@ -95,9 +95,20 @@ puente_dashboard_show_next_run (PuenteDashboard *self)
   g_autoptr(GDateTime) next = NULL;
   g_autofree char *description = NULL;
 
+  const char *problem = puente_connection_get_setting (self->connection, PUENTE_SETTING_SCHEDULE_PROBLEM);
+
   if (text == NULL || !puente_schedule_from_string (text, &schedule))
     schedule.kind = PUENTE_SCHEDULE_MANUAL;
   description = puente_schedule_describe (&schedule);
+  if (problem != NULL && schedule.kind != PUENTE_SCHEDULE_MANUAL)
+    {
+      /* Translators: the schedule does not run; then why, a whole sentence */
+      g_autofree char *subtitle = g_strdup_printf (_("Not scheduled — %s"), problem);
+      g_autofree char *markup = g_markup_escape_text (subtitle, -1);
+
+      adw_action_row_set_subtitle (self->next_run_row, markup);
+      return;
+    }
   next = puente_schedule_next_run (&schedule, now);
 
   if (next != NULL)

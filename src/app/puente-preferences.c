@@ -334,6 +334,8 @@ schedule_installed_cb (GObject      *object,
 
       self->schedule = *installed;
       save_setting (self, PUENTE_SETTING_SCHEDULE, text);
+      /* The dashboard says a schedule that does not run, as long as it does not */
+      save_setting (self, PUENTE_SETTING_SCHEDULE_PROBLEM, applied ? NULL : error->message);
     }
 
   if (applied)

@@ -177,6 +177,9 @@ typedef struct
 #define PUENTE_SETTING_DEALS_STAGE_PREFIX  "deals.stage."
 #define PUENTE_SETTING_COLUMN_PREFIX       "column."
 #define PUENTE_SETTING_SCHEDULE            "schedule"
+/* Why the chosen schedule does not run (the service manager did not start its timer): a
+ * sentence for the owner, kept until a schedule is installed and started; absent: it runs */
+#define PUENTE_SETTING_SCHEDULE_PROBLEM    "schedule.problem"
 #define PUENTE_SETTING_SAMPLE_DATA         "sample-data"
 #define PUENTE_SETTING_SETUP_STEP          "setup.step"
 #define PUENTE_SETTING_SETUP_COMPLETE      "setup.complete"

@@ -16,6 +16,7 @@
 
 #include "puente-direction-rows.h"
 #include "puente-schedule.h"
+#include "puente-store-async.h"
 #include "puente-wizard-schedule.h"
 
 struct _PuenteWizardSchedule
@@ -56,6 +57,24 @@ chosen_schedule (PuenteWizardSchedule *self)
 }
 
 static void
+problem_saved_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  PuenteWizardPage *self = g_task_get_source_object (task);
+  g_autoptr(PuenteConnection) saved = NULL;
+  g_autoptr(GError) error = NULL;
+
+  saved = puente_connection_change_settings_finish (result, &error);
+  if (saved == NULL)
+    g_warning ("Could not keep why the schedule does not run: %s", error->message);
+  puente_wizard_page_set_busy (self, FALSE);
+  g_task_return_boolean (task, TRUE);
+  g_signal_emit_by_name (self, "finished", NULL);
+}
+
+static void
 schedule_installed_cb (GObject      *object,
                        GAsyncResult *result,
                        gpointer      user_data)
@@ -64,17 +83,23 @@ schedule_installed_cb (GObject      *object,
   PuenteWizardPage *self = g_task_get_source_object (task);
   g_autoptr(GError) error = NULL;
 
-  puente_wizard_page_set_busy (self, FALSE);
-  g_task_return_boolean (task, TRUE);
   if (!puente_schedule_install_finish (result, &error))
     {
       /* The connection is complete either way: the owner can sync by hand, and the
-       * dashboard says why scheduled syncs do not happen. */
+       * dashboard says, whole, why scheduled syncs do not happen (a toast would cut it) */
+      PuenteConnection *draft = puente_wizard_page_get_draft (self);
+      g_autoptr(GHashTable) changes = g_hash_table_new (g_str_hash, g_str_equal);
+      g_autofree char *store_path = puente_store_default_path ();
+
       g_warning ("The schedule was not installed: %s", error->message);
-      g_signal_emit_by_name (self, "finished", error->message);
+      g_hash_table_insert (changes, (gpointer) PUENTE_SETTING_SCHEDULE_PROBLEM, error->message);
+      puente_connection_change_settings_async (store_path, draft->id, changes, NULL,
+                                               problem_saved_cb, g_steal_pointer (&task));
       return;
     }
 
+  puente_wizard_page_set_busy (self, FALSE);
+  g_task_return_boolean (task, TRUE);
   g_signal_emit_by_name (self, "finished", NULL);
 }
 
@@ -118,6 +143,7 @@ puente_wizard_schedule_apply_async (PuenteWizardPage *page,
   g_autofree char *text = puente_schedule_to_string (&schedule);
 
   puente_connection_set_setting (draft, "schedule", text);
+  puente_connection_set_setting (draft, PUENTE_SETTING_SCHEDULE_PROBLEM, NULL);
   for (guint i = 0; self->direction_rows != NULL && i < self->direction_rows->len; i++)
     puente_direction_row_apply (self->direction_rows->pdata[i], draft);
   /* Chats: the rows' order is PuenteJivochatBehaviour's (puente-wizard-schedule.ui) */
