@@ -1626,6 +1626,123 @@ test_giav_owner_choices (GiavFixture   *fixture,
   g_assert_cmpuint (summary.counts[PUENTE_ENTITY_CONTACT][PUENTE_OUTCOME_CREATED], >, 0);
 }
 
+/* The name of the CRM stage the wizard proposes for each GIAV file stage, in order. */
+static char *
+guessed_stages (const PuenteCrmPipeline *pipeline,
+                GPtrArray               *stages)
+{
+  GString *names = g_string_new (NULL);
+
+  for (guint i = 0; i < stages->len; i++)
+    {
+      guint position = puente_stage_match_guess (pipeline, stages, i);
+
+      g_string_append_printf (names, "%s%s→%s", i > 0 ? ", " : "",
+                              ((PuenteSourceStage *) stages->pdata[i])->name,
+                              ((PuenteCrmStage *) pipeline->stages->pdata[position])->name);
+    }
+
+  return g_string_free (names, FALSE);
+}
+
+/* The wizard's proposal for the sandbox's GIAV stages goes by meaning, not one step behind:
+ * a quote to the quote stage, a confirmed file to the booking, a trip done to its end. */
+static void
+test_giav_default_stages (GiavFixture   *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) listed = NULL;
+  g_autoptr(GAsyncResult) stages_result = NULL;
+  g_autoptr(GPtrArray) pipelines = NULL;
+  g_autoptr(GPtrArray) stages = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *pending = NULL;
+  guint checked = 0;
+
+  puente_crm_list_pipelines_async (fixture->crm, NULL, puente_test_store_result, &pending);
+  listed = puente_test_wait_for_result (&pending);
+  pipelines = puente_crm_list_pipelines_finish (fixture->crm, listed, &error);
+  g_assert_no_error (error);
+  puente_source_list_stages_async (fixture->giav, NULL, puente_test_store_result, &pending);
+  stages_result = puente_test_wait_for_result (&pending);
+  stages = puente_source_list_stages_finish (fixture->giav, stages_result, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < pipelines->len; i++)
+    {
+      PuenteCrmPipeline *pipeline = pipelines->pdata[i];
+      g_autofree char *guessed = guessed_stages (pipeline, stages);
+
+      if (pipeline->is_default)
+        g_assert_cmpstr (guessed, ==, "Presupuesto→Presupuesto enviado, Confirmado→Reserva confirmada, "
+                                      "Viajado→Viaje realizado, Cancelado→Cancelado");
+      else
+        g_assert_cmpstr (guessed, ==, "Presupuesto→Propuesta, Confirmado→Cerrado, Viajado→Cerrado, "
+                                      "Cancelado→Cerrado");
+      checked++;
+    }
+  g_assert_cmpuint (checked, ==, 2);
+}
+
+/* Other agencies' words, in Spanish and Portuguese: a trip under way, a file closed, a sale
+ * lost; and a stage whose name says nothing known keeps its place along the pipeline. */
+static void
+test_default_stages_by_meaning (void)
+{
+  static const char *const source_names[] = {
+    "Solicitud", "Presupuesto", "Confirmado", "Viajando", "Finalizado", "Anulado",
+  };
+  static const char *const crm_names[] = {
+    "Nuevo", "Propuesta enviada", "Reserva", "En viaje", "Ganado", "Perdido",
+  };
+  static const char *const pt_source_names[] = { "Orçamento", "Em preparação", "Em viagem", "Fechado" };
+  static const char *const pt_crm_names[] = { "Novo contato", "Proposta", "Negociação", "Viagem em curso", "Ganho" };
+  g_autoptr(PuenteCrmPipeline) pipeline = g_new0 (PuenteCrmPipeline, 1);
+  g_autoptr(PuenteCrmPipeline) pt_pipeline = g_new0 (PuenteCrmPipeline, 1);
+  g_autoptr(GPtrArray) stages = g_ptr_array_new_with_free_func ((GDestroyNotify) puente_source_stage_free);
+  g_autoptr(GPtrArray) pt_stages = g_ptr_array_new_with_free_func ((GDestroyNotify) puente_source_stage_free);
+  g_autofree char *guessed = NULL;
+  g_autofree char *pt_guessed = NULL;
+
+  pipeline->stages = g_ptr_array_new_with_free_func (g_free);
+  pt_pipeline->stages = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < G_N_ELEMENTS (crm_names); i++)
+    {
+      PuenteCrmStage *stage = g_new0 (PuenteCrmStage, 1);
+
+      stage->name = (char *) crm_names[i];
+      g_ptr_array_add (pipeline->stages, stage);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (pt_crm_names); i++)
+    {
+      PuenteCrmStage *stage = g_new0 (PuenteCrmStage, 1);
+
+      stage->name = (char *) pt_crm_names[i];
+      g_ptr_array_add (pt_pipeline->stages, stage);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (source_names); i++)
+    {
+      PuenteSourceStage *stage = g_new0 (PuenteSourceStage, 1);
+
+      stage->name = g_strdup (source_names[i]);
+      g_ptr_array_add (stages, stage);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (pt_source_names); i++)
+    {
+      PuenteSourceStage *stage = g_new0 (PuenteSourceStage, 1);
+
+      stage->name = g_strdup (pt_source_names[i]);
+      g_ptr_array_add (pt_stages, stage);
+    }
+
+  guessed = guessed_stages (pipeline, stages);
+  g_assert_cmpstr (guessed, ==, "Solicitud→Nuevo, Presupuesto→Propuesta enviada, Confirmado→Reserva, "
+                                "Viajando→En viaje, Finalizado→Ganado, Anulado→Perdido");
+  pt_guessed = guessed_stages (pt_pipeline, pt_stages);
+  g_assert_cmpstr (pt_guessed, ==, "Orçamento→Proposta, Em preparação→Negociação, "
+                                   "Em viagem→Viagem em curso, Fechado→Ganho");
+}
+
 /* The wizard's pipeline and stages, kept in the connection's settings, reach the deals
  * through puente_connection_open_engine(). */
 static void
@@ -2091,6 +2208,9 @@ main (int   argc,
   g_test_add_func ("/engine/giav/same-state-under-faults", test_giav_same_state_under_faults);
   g_test_add ("/engine/giav/one-change", GiavFixture, NULL, giav_set_up, test_giav_one_change, giav_tear_down);
   g_test_add ("/engine/giav/owner-choices", GiavFixture, NULL, giav_set_up, test_giav_owner_choices, giav_tear_down);
+  g_test_add ("/engine/giav/default-stages", GiavFixture, NULL, giav_set_up, test_giav_default_stages,
+              giav_tear_down);
+  g_test_add_func ("/engine/default-stages-by-meaning", test_default_stages_by_meaning);
   g_test_add ("/engine/giav/connection-settings", GiavFixture, NULL, giav_set_up, test_giav_connection_settings,
               giav_tear_down);
   g_test_add ("/engine/giav/consent-changed-in-crm", GiavFixture, NULL, giav_set_up,
