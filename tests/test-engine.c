@@ -534,6 +534,63 @@ test_no_document_skipped (Fixture       *fixture,
   g_assert_cmpuint (found->len, ==, 0);
 }
 
+/* The event of the client @source_id in the last run */
+static PuenteEvent *
+event_of (Fixture    *fixture,
+          const char *source_id)
+{
+  PuenteEvent *found = NULL;
+  PuenteEvent *event;
+
+  for (gint64 id = 1; (event = puente_store_get_event (fixture->store, id, NULL)) != NULL; id++)
+    {
+      if (g_strcmp0 (event->source_id, source_id) == 0)
+        {
+          g_clear_pointer (&found, puente_event_free);
+          found = event;
+        }
+      else
+        puente_event_free (event);
+    }
+
+  return found;
+}
+
+/* A birthday that does not exist leaves out the birthday, not the client, and the event
+ * names the client and the date; a document of no known kind goes, and the event says so. */
+static void
+test_notes_on_sent_clients (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  PuenteRunSummary summary;
+  g_autoptr(PuenteEvent) birthday = NULL;
+  g_autoptr(PuenteEvent) document = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+
+  write_export (fixture, "Código;Nombre;Apellidos;NIF;Email;Fecha de nacimiento\n"
+                         "7101;María;García;87654321X;maria.garcia.7101@example.es;31/06/1987\n"
+                         "7102;Pedro;Ruiz;1234567;pedro.ruiz.7102@example.es;01/02/1980\n");
+  summary = run_engine (fixture, PUENTE_RUN_FULL, FALSE);
+  g_assert_cmpuint (summary.counts[PUENTE_ENTITY_CONTACT][PUENTE_OUTCOME_SKIPPED], ==, 0);
+  g_assert_cmpuint (summary.counts[PUENTE_ENTITY_CONTACT][PUENTE_OUTCOME_CREATED] +
+                    summary.counts[PUENTE_ENTITY_CONTACT][PUENTE_OUTCOME_UPDATED], ==, 2);
+
+  found = find_by_id (fixture, "7101");
+  g_assert_cmpuint (found->len, ==, 1);
+  g_assert_null (puente_record_get (found->pdata[0], PUENTE_FIELD_BIRTHDAY));
+  birthday = event_of (fixture, "7101");
+  g_assert_nonnull (birthday);
+  g_assert_cmpint (birthday->outcome, !=, PUENTE_OUTCOME_SKIPPED);
+  g_assert_cmpstr (birthday->message, ==,
+                   "Sent without the birthday 31/06/1987 of María García: that date does not exist.");
+
+  document = event_of (fixture, "7102");
+  g_assert_nonnull (document);
+  g_assert_cmpint (document->outcome, !=, PUENTE_OUTCOME_SKIPPED);
+  g_assert_nonnull (strstr (document->message, "1234567"));
+  g_assert_nonnull (strstr (document->message, "is not a NIF"));
+}
+
 static char *
 many_clients (const char *first_name)
 {
@@ -2158,6 +2215,8 @@ main (int   argc,
   puente_test_init (&argc, &argv);
 
   g_test_add ("/engine/first-sync", Fixture, "gioweb", fixture_set_up, test_first_sync, fixture_tear_down);
+  g_test_add ("/engine/notes-on-sent-clients", Fixture, "generic", fixture_set_up, test_notes_on_sent_clients,
+              fixture_tear_down);
   g_test_add ("/engine/unchanged-run-writes-nothing", Fixture, "gioweb", fixture_set_up,
               test_unchanged_run_writes_nothing, fixture_tear_down);
   g_test_add ("/engine/field-hashes-kept", Fixture, "gioweb", fixture_set_up,
