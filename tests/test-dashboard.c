@@ -53,6 +53,33 @@ find_widget (GtkWidget *widget,
   return NULL;
 }
 
+/* The button of a toast whose action is log.open-exported, if one is shown. */
+static GtkWidget *
+find_open_exported (GtkWidget *widget)
+{
+  if (GTK_IS_BUTTON (widget) &&
+      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), "log.open-exported") == 0)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_open_exported (child);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static gboolean
+open_exported_shown (gpointer data)
+{
+  return find_open_exported (GTK_WIDGET (current_window)) != NULL;
+}
+
 static gboolean
 dashboard_shown (gpointer data)
 {
@@ -210,6 +237,26 @@ check_dashboard (PuenteApplication *app,
   puente_test_wait_until (list_counted, events);
   total = puente_store_count_events_matching (store, &all, &error);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (events)), ==, total);
+
+  /* Exported: the toast offers to open the file. */
+  {
+    g_autofree char *folder = g_dir_make_tmp ("puente-export-XXXXXX", &error);
+    g_autofree char *path = g_build_filename (folder, "log.csv", NULL);
+    g_autofree char *uri = g_filename_to_uri (path, NULL, NULL);
+    GtkWidget *open;
+    GVariant *target;
+
+    g_assert_no_error (error);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (log_view), "log.export-to", "s", uri));
+    puente_test_wait_until (open_exported_shown, NULL);
+    open = find_open_exported (GTK_WIDGET (window));
+    target = gtk_actionable_get_action_target_value (GTK_ACTIONABLE (open));
+    g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (open)), ==, "_Open");
+    g_assert_cmpstr (g_variant_get_string (target, NULL), ==, uri);
+    g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+    g_unlink (path);
+    g_rmdir (folder);
+  }
 
   /* One record, now: a single-record run, recorded as such. */
   {

@@ -534,6 +534,63 @@ test_no_document_skipped (Fixture       *fixture,
   g_assert_cmpuint (found->len, ==, 0);
 }
 
+/* The event of the client @source_id in the last run */
+static PuenteEvent *
+event_of (Fixture    *fixture,
+          const char *source_id)
+{
+  PuenteEvent *found = NULL;
+  PuenteEvent *event;
+
+  for (gint64 id = 1; (event = puente_store_get_event (fixture->store, id, NULL)) != NULL; id++)
+    {
+      if (g_strcmp0 (event->source_id, source_id) == 0)
+        {
+          g_clear_pointer (&found, puente_event_free);
+          found = event;
+        }
+      else
+        puente_event_free (event);
+    }
+
+  return found;
+}
+
+/* A birthday that does not exist leaves out the birthday, not the client, and the event
+ * names the client and the date; a document of no known kind goes, and the event says so. */
+static void
+test_notes_on_sent_clients (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  PuenteRunSummary summary;
+  g_autoptr(PuenteEvent) birthday = NULL;
+  g_autoptr(PuenteEvent) document = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+
+  write_export (fixture, "Código;Nombre;Apellidos;NIF;Email;Fecha de nacimiento\n"
+                         "7101;María;García;87654321X;maria.garcia.7101@example.es;31/06/1987\n"
+                         "7102;Pedro;Ruiz;1234567;pedro.ruiz.7102@example.es;01/02/1980\n");
+  summary = run_engine (fixture, PUENTE_RUN_FULL, FALSE);
+  g_assert_cmpuint (summary.counts[PUENTE_ENTITY_CONTACT][PUENTE_OUTCOME_SKIPPED], ==, 0);
+  g_assert_cmpuint (summary.counts[PUENTE_ENTITY_CONTACT][PUENTE_OUTCOME_CREATED] +
+                    summary.counts[PUENTE_ENTITY_CONTACT][PUENTE_OUTCOME_UPDATED], ==, 2);
+
+  found = find_by_id (fixture, "7101");
+  g_assert_cmpuint (found->len, ==, 1);
+  g_assert_null (puente_record_get (found->pdata[0], PUENTE_FIELD_BIRTHDAY));
+  birthday = event_of (fixture, "7101");
+  g_assert_nonnull (birthday);
+  g_assert_cmpint (birthday->outcome, !=, PUENTE_OUTCOME_SKIPPED);
+  g_assert_cmpstr (birthday->message, ==,
+                   "Sent without the birthday 31/06/1987 of María García: that date does not exist.");
+
+  document = event_of (fixture, "7102");
+  g_assert_nonnull (document);
+  g_assert_cmpint (document->outcome, !=, PUENTE_OUTCOME_SKIPPED);
+  g_assert_nonnull (strstr (document->message, "1234567"));
+  g_assert_nonnull (strstr (document->message, "is not a NIF"));
+}
+
 static char *
 many_clients (const char *first_name)
 {
@@ -1626,6 +1683,123 @@ test_giav_owner_choices (GiavFixture   *fixture,
   g_assert_cmpuint (summary.counts[PUENTE_ENTITY_CONTACT][PUENTE_OUTCOME_CREATED], >, 0);
 }
 
+/* The name of the CRM stage the wizard proposes for each GIAV file stage, in order. */
+static char *
+guessed_stages (const PuenteCrmPipeline *pipeline,
+                GPtrArray               *stages)
+{
+  GString *names = g_string_new (NULL);
+
+  for (guint i = 0; i < stages->len; i++)
+    {
+      guint position = puente_stage_match_guess (pipeline, stages, i);
+
+      g_string_append_printf (names, "%s%s→%s", i > 0 ? ", " : "",
+                              ((PuenteSourceStage *) stages->pdata[i])->name,
+                              ((PuenteCrmStage *) pipeline->stages->pdata[position])->name);
+    }
+
+  return g_string_free (names, FALSE);
+}
+
+/* The wizard's proposal for the sandbox's GIAV stages goes by meaning, not one step behind:
+ * a quote to the quote stage, a confirmed file to the booking, a trip done to its end. */
+static void
+test_giav_default_stages (GiavFixture   *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) listed = NULL;
+  g_autoptr(GAsyncResult) stages_result = NULL;
+  g_autoptr(GPtrArray) pipelines = NULL;
+  g_autoptr(GPtrArray) stages = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *pending = NULL;
+  guint checked = 0;
+
+  puente_crm_list_pipelines_async (fixture->crm, NULL, puente_test_store_result, &pending);
+  listed = puente_test_wait_for_result (&pending);
+  pipelines = puente_crm_list_pipelines_finish (fixture->crm, listed, &error);
+  g_assert_no_error (error);
+  puente_source_list_stages_async (fixture->giav, NULL, puente_test_store_result, &pending);
+  stages_result = puente_test_wait_for_result (&pending);
+  stages = puente_source_list_stages_finish (fixture->giav, stages_result, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < pipelines->len; i++)
+    {
+      PuenteCrmPipeline *pipeline = pipelines->pdata[i];
+      g_autofree char *guessed = guessed_stages (pipeline, stages);
+
+      if (pipeline->is_default)
+        g_assert_cmpstr (guessed, ==, "Presupuesto→Presupuesto enviado, Confirmado→Reserva confirmada, "
+                                      "Viajado→Viaje realizado, Cancelado→Cancelado");
+      else
+        g_assert_cmpstr (guessed, ==, "Presupuesto→Propuesta, Confirmado→Cerrado, Viajado→Cerrado, "
+                                      "Cancelado→Cerrado");
+      checked++;
+    }
+  g_assert_cmpuint (checked, ==, 2);
+}
+
+/* Other agencies' words, in Spanish and Portuguese: a trip under way, a file closed, a sale
+ * lost; and a stage whose name says nothing known keeps its place along the pipeline. */
+static void
+test_default_stages_by_meaning (void)
+{
+  static const char *const source_names[] = {
+    "Solicitud", "Presupuesto", "Confirmado", "Viajando", "Finalizado", "Anulado",
+  };
+  static const char *const crm_names[] = {
+    "Nuevo", "Propuesta enviada", "Reserva", "En viaje", "Ganado", "Perdido",
+  };
+  static const char *const pt_source_names[] = { "Orçamento", "Em preparação", "Em viagem", "Fechado" };
+  static const char *const pt_crm_names[] = { "Novo contato", "Proposta", "Negociação", "Viagem em curso", "Ganho" };
+  g_autoptr(PuenteCrmPipeline) pipeline = g_new0 (PuenteCrmPipeline, 1);
+  g_autoptr(PuenteCrmPipeline) pt_pipeline = g_new0 (PuenteCrmPipeline, 1);
+  g_autoptr(GPtrArray) stages = g_ptr_array_new_with_free_func ((GDestroyNotify) puente_source_stage_free);
+  g_autoptr(GPtrArray) pt_stages = g_ptr_array_new_with_free_func ((GDestroyNotify) puente_source_stage_free);
+  g_autofree char *guessed = NULL;
+  g_autofree char *pt_guessed = NULL;
+
+  pipeline->stages = g_ptr_array_new_with_free_func (g_free);
+  pt_pipeline->stages = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < G_N_ELEMENTS (crm_names); i++)
+    {
+      PuenteCrmStage *stage = g_new0 (PuenteCrmStage, 1);
+
+      stage->name = (char *) crm_names[i];
+      g_ptr_array_add (pipeline->stages, stage);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (pt_crm_names); i++)
+    {
+      PuenteCrmStage *stage = g_new0 (PuenteCrmStage, 1);
+
+      stage->name = (char *) pt_crm_names[i];
+      g_ptr_array_add (pt_pipeline->stages, stage);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (source_names); i++)
+    {
+      PuenteSourceStage *stage = g_new0 (PuenteSourceStage, 1);
+
+      stage->name = g_strdup (source_names[i]);
+      g_ptr_array_add (stages, stage);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (pt_source_names); i++)
+    {
+      PuenteSourceStage *stage = g_new0 (PuenteSourceStage, 1);
+
+      stage->name = g_strdup (pt_source_names[i]);
+      g_ptr_array_add (pt_stages, stage);
+    }
+
+  guessed = guessed_stages (pipeline, stages);
+  g_assert_cmpstr (guessed, ==, "Solicitud→Nuevo, Presupuesto→Propuesta enviada, Confirmado→Reserva, "
+                                "Viajando→En viaje, Finalizado→Ganado, Anulado→Perdido");
+  pt_guessed = guessed_stages (pt_pipeline, pt_stages);
+  g_assert_cmpstr (pt_guessed, ==, "Orçamento→Proposta, Em preparação→Negociação, "
+                                   "Em viagem→Viagem em curso, Fechado→Ganho");
+}
+
 /* The wizard's pipeline and stages, kept in the connection's settings, reach the deals
  * through puente_connection_open_engine(). */
 static void
@@ -2041,6 +2215,8 @@ main (int   argc,
   puente_test_init (&argc, &argv);
 
   g_test_add ("/engine/first-sync", Fixture, "gioweb", fixture_set_up, test_first_sync, fixture_tear_down);
+  g_test_add ("/engine/notes-on-sent-clients", Fixture, "generic", fixture_set_up, test_notes_on_sent_clients,
+              fixture_tear_down);
   g_test_add ("/engine/unchanged-run-writes-nothing", Fixture, "gioweb", fixture_set_up,
               test_unchanged_run_writes_nothing, fixture_tear_down);
   g_test_add ("/engine/field-hashes-kept", Fixture, "gioweb", fixture_set_up,
@@ -2091,6 +2267,9 @@ main (int   argc,
   g_test_add_func ("/engine/giav/same-state-under-faults", test_giav_same_state_under_faults);
   g_test_add ("/engine/giav/one-change", GiavFixture, NULL, giav_set_up, test_giav_one_change, giav_tear_down);
   g_test_add ("/engine/giav/owner-choices", GiavFixture, NULL, giav_set_up, test_giav_owner_choices, giav_tear_down);
+  g_test_add ("/engine/giav/default-stages", GiavFixture, NULL, giav_set_up, test_giav_default_stages,
+              giav_tear_down);
+  g_test_add_func ("/engine/default-stages-by-meaning", test_default_stages_by_meaning);
   g_test_add ("/engine/giav/connection-settings", GiavFixture, NULL, giav_set_up, test_giav_connection_settings,
               giav_tear_down);
   g_test_add ("/engine/giav/consent-changed-in-crm", GiavFixture, NULL, giav_set_up,

@@ -854,6 +854,46 @@ test_mapping_gioweb (void)
   assert_end (spreadsheet);
 }
 
+/* A date that does not exist: the sentence names the client and the date, and says so
+ * rather than how to write dates; a birthday like it is left out, not the client. */
+static void
+test_mapping_date_does_not_exist (void)
+{
+  g_autoptr(PuenteSpreadsheet) spreadsheet = open_data ("gioweb.csv");
+  g_autoptr(PuenteColumnMapping) mapping = NULL;
+  g_autoptr(PuenteRecord) record = NULL;
+  g_autoptr(GError) error = NULL;
+  char *gdpr_row[] = { "7001", "María", "García", "", "", "", "", "", "01/02/1980", "Sí",
+                       "31/06/2018", "", "", "", "", "", NULL };
+  char *birthday_row[] = { "7002", "María", "García", "", "", "", "", "", "31/06/1987", "Sí",
+                           "21/06/2018", "", "", "", "", "", NULL };
+  char *not_a_date_row[] = { "7003", "", "", "", "", "", "", "", "01/02/1980", "Sí",
+                             "ayer", "", "", "", "", "", NULL };
+
+  mapping = puente_column_mapping_guess (puente_spreadsheet_get_headers (spreadsheet),
+                                         PUENTE_COLUMN_PRESET_GIOWEB);
+
+  g_assert_false (puente_column_mapping_apply (mapping, (const char * const *) gdpr_row, 18, &record,
+                                               &error));
+  g_assert_error (error, PUENTE_SPREADSHEET_ERROR, PUENTE_SPREADSHEET_ERROR_BAD_DATE);
+  g_assert_cmpstr (error->message, ==, "Row 18 (María García): the date 31/06/2018 in the column "
+                                       "“Fecha de aceptación GDPR” does not exist. Correct it in the export.");
+  g_clear_error (&error);
+
+  g_assert_false (puente_column_mapping_apply (mapping, (const char * const *) not_a_date_row, 19,
+                                               &record, &error));
+  g_assert_nonnull (strstr (error->message, "Row 19 (7003)"));
+  g_assert_nonnull (strstr (error->message, "“ayer”"));
+  g_assert_nonnull (strstr (error->message, "day/month/year"));
+  g_clear_error (&error);
+
+  record = apply_ok (mapping, birthday_row, 20);
+  g_assert_null (puente_record_get (record, PUENTE_FIELD_BIRTHDAY));
+  g_assert_cmpstr (puente_record_get (record, PUENTE_FIELD_GDPR_DATE), ==, "2018-06-21");
+  g_assert_cmpstr (puente_record_get (record, PUENTE_FIELD_NOTE), ==,
+                   "Sent without the birthday 31/06/1987 of María García: that date does not exist.");
+}
+
 static void
 test_mapping_gioweb_extra_columns (void)
 {
@@ -1512,6 +1552,7 @@ main (int   argc,
   g_test_add_func ("/spreadsheet/values/serial", test_values_serial);
   g_test_add_func ("/spreadsheet/values/shape", test_values_shape);
   g_test_add_func ("/spreadsheet/mapping/gioweb", test_mapping_gioweb);
+  g_test_add_func ("/spreadsheet/mapping/date-does-not-exist", test_mapping_date_does_not_exist);
   g_test_add_func ("/spreadsheet/mapping/gioweb-extra-columns", test_mapping_gioweb_extra_columns);
   g_test_add_func ("/spreadsheet/mapping/generic-spanish", test_mapping_generic_spanish);
   g_test_add_func ("/spreadsheet/mapping/generic-portuguese", test_mapping_generic_portuguese);

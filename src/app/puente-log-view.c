@@ -339,23 +339,69 @@ add_column (PuenteLogView *self,
 
 /* ---- export ----------------------------------------------------------------------------- */
 
+/* Done: a toast that says so, with "Open" to see the file in the spreadsheet the owner uses
+ * (the default app for CSV); or the sentence of what went wrong. */
+typedef struct
+{
+  PuenteLogView *self;
+  char          *uri;
+} Exporting;
+
 static void
 exported_cb (GObject      *object,
              GAsyncResult *result,
              gpointer      user_data)
 {
-  g_autoptr(PuenteLogView) self = user_data;
+  Exporting *exporting = user_data;
+  g_autoptr(PuenteLogView) self = exporting->self;
+  g_autofree char *uri = exporting->uri;
   g_autoptr(GError) error = NULL;
   AdwToastOverlay *overlay = ADW_TOAST_OVERLAY (gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY));
-  const char *message;
+  AdwToast *toast;
 
+  g_free (exporting);
   if (puente_event_list_export_finish (PUENTE_EVENT_LIST (object), result, &error))
-    message = _("The log was exported");
+    {
+      toast = adw_toast_new (_("The log was exported"));
+      adw_toast_set_button_label (toast, _("_Open"));
+      adw_toast_set_action_name (toast, "log.open-exported");
+      adw_toast_set_action_target_value (toast, g_variant_new_string (uri));
+    }
   else
-    message = error->message;
+    {
+      toast = adw_toast_new (error->message);
+    }
 
   if (overlay != NULL)
-    adw_toast_overlay_add_toast (overlay, adw_toast_new (message));
+    adw_toast_overlay_add_toast (overlay, toast);
+  else
+    g_object_unref (g_object_ref_sink (toast));
+}
+
+/* log.export-to (a file's URI): the export itself, once the file is chosen. */
+static void
+export_to_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  PuenteLogView *self = PUENTE_LOG_VIEW (widget);
+  const char *uri = g_variant_get_string (parameter, NULL);
+  g_autoptr(GFile) file = g_file_new_for_uri (uri);
+
+  Exporting *exporting = g_new0 (Exporting, 1);
+
+  exporting->self = g_object_ref (self);
+  exporting->uri = g_strdup (uri);
+  puente_event_list_export_async (self->events, file, NULL, exported_cb, exporting);
+}
+
+static void
+open_exported_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  gtk_show_uri (GTK_WINDOW (gtk_widget_get_root (widget)), g_variant_get_string (parameter, NULL),
+                GDK_CURRENT_TIME);
 }
 
 static void
@@ -366,8 +412,9 @@ export_chosen_cb (GtkNativeDialog *dialog,
   if (response == GTK_RESPONSE_ACCEPT)
     {
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *uri = g_file_get_uri (file);
 
-      puente_event_list_export_async (self->events, file, NULL, exported_cb, g_object_ref (self));
+      gtk_widget_activate_action (GTK_WIDGET (self), "log.export-to", "s", uri);
     }
 
   gtk_native_dialog_destroy (dialog);
@@ -571,6 +618,8 @@ puente_log_view_class_init (PuenteLogViewClass *klass)
 
   gtk_widget_class_install_action (widget_class, "log.export", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "log.all-runs", NULL, all_runs_action);
+  gtk_widget_class_install_action (widget_class, "log.export-to", "s", export_to_action);
+  gtk_widget_class_install_action (widget_class, "log.open-exported", "s", open_exported_action);
 }
 
 static void

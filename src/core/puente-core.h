@@ -28,6 +28,7 @@
 #include "puente-source.h"
 #include "puente-run-lock.h"
 #include "puente-setup.h"
+#include "puente-stage-match.h"
 #include "puente-store.h"
 #include "puente-store-async.h"
 #include "puente-store-repair.h"

@@ -429,7 +429,7 @@ plan_lookup (PuenteEngine       *self,
 
 /* A client: skipped, linked (unchanged, updated, remembered), in conflict, or created. */
 static Action *
-plan_record (PuenteEngine       *self,
+plan_client (PuenteEngine       *self,
              Run                *run,
              const PuenteRecord *source)
 {
@@ -487,6 +487,44 @@ plan_record (PuenteEngine       *self,
 
   if (!plan_intent_waits (self, source, action, link))
     plan_lookup (self, run, source, action, link);
+
+  return action;
+}
+
+/* What the owner should know of a client sent as it is: what the source left out of it (a
+ * birthday that does not exist), and a document of no kind Puente knows (a NIF of 7
+ * digits, or a passport), which goes as it is. The event says so instead of "Created in
+ * ...". */
+static Action *
+plan_record (PuenteEngine       *self,
+             Run                *run,
+             const PuenteRecord *source)
+{
+  Action *action = plan_client (self, run, source);
+  const char *note = puente_record_get (source, PUENTE_FIELD_NOTE);
+  const char *document = puente_record_get (source, PUENTE_FIELD_DOCUMENT);
+  g_autoptr(GString) message = g_string_new (note);
+
+  if (action->message != NULL || (action->outcome != PUENTE_OUTCOME_CREATED &&
+                                  action->outcome != PUENTE_OUTCOME_UPDATED &&
+                                  action->outcome != PUENTE_OUTCOME_UNCHANGED))
+    return action;
+
+  if (document != NULL && *document != '\0' &&
+      puente_document_classify (document, NULL, NULL) == PUENTE_DOCUMENT_UNKNOWN)
+    {
+      if (message->len > 0)
+        g_string_append_c (message, ' ');
+      g_string_append_printf (message,
+                              /* Translators: a client's document as written, then the
+                               * management software's name */
+                              _("Its document %s is not a NIF, NIE, CIF, NIPC, CPF or CNPJ "
+                                "(a passport?): sent as it is. Check it in %s if it should be "
+                                "one."),
+                              document, puente_source_get_name (self->source));
+    }
+  if (message->len > 0)
+    action->message = g_string_free (g_steal_pointer (&message), FALSE);
 
   return action;
 }

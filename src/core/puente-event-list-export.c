@@ -7,8 +7,9 @@
  * not older than the last one written are passed over: no row twice.
  *
  * The file is what a spreadsheet opens well where the owner is: UTF-8 with a byte-order
- * mark, the locale's list separator, a header row of translated names, times in ISO 8601
- * and local time, and no cell a spreadsheet would take for a formula.
+ * mark, the locale's list separator (one for the whole file, chosen when the export starts),
+ * a header row of translated names, local times as 2026-11-22 23:19:06, and no cell a
+ * spreadsheet would take for a formula.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -30,6 +31,7 @@ typedef struct
   PuenteEventFilter  filter;
   GFile             *file;
   GThread           *list_thread;
+  char               separator;
 } Export;
 
 static void
@@ -72,10 +74,10 @@ list_separator (void)
  * (=, +, -, @ first) gets an apostrophe, so that opening the log runs nothing. */
 static void
 append_field (GString    *row,
+              char        separator,
               const char *text,
               gboolean    last)
 {
-  char separator = list_separator ();
   const char special[] = { separator, '"', '\r', '\n', '\0' };
   g_autofree char *guarded = NULL;
 
@@ -106,49 +108,49 @@ append_field (GString    *row,
     g_string_append_c (row, separator);
 }
 
-/* ISO 8601 in local time, as in 2026-11-22T23:19:06+01:00. The zone is looked up once per
- * export: g_date_time_new_from_unix_local() and g_date_time_format() for each row took
- * most of the time of a big export. */
+/* Local time, as in 2026-11-22 23:19:06: the form every spreadsheet, Excel in any language
+ * included, reads as a date and a time. The zone is looked up once per export:
+ * g_date_time_new_from_unix_local() and g_date_time_format() for each row took most of the
+ * time of a big export. */
 static void
 append_time (GString   *rows,
+             char       separator,
              GTimeZone *zone,
              gint64     time)
 {
   int interval = g_time_zone_find_interval (zone, G_TIME_TYPE_UNIVERSAL, time);
   gint32 offset = interval >= 0 ? g_time_zone_get_offset (zone, interval) : 0;
   g_autoptr(GDateTime) local = g_date_time_new_from_unix_utc (time + offset);
-  gint32 minutes = ABS (offset) / 60;
+  char text[32] = "";
   int year, month, day;
 
-  if (local == NULL)
+  if (local != NULL)
     {
-      g_string_append_c (rows, ',');
-      return;
+      g_date_time_get_ymd (local, &year, &month, &day);
+      g_snprintf (text, sizeof text, "%04d-%02d-%02d %02d:%02d:%02d", year, month, day,
+                  g_date_time_get_hour (local), g_date_time_get_minute (local),
+                  g_date_time_get_second (local));
     }
-
-  g_date_time_get_ymd (local, &year, &month, &day);
-  g_string_append_printf (rows, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d,", year, month, day,
-                          g_date_time_get_hour (local), g_date_time_get_minute (local),
-                          g_date_time_get_second (local), offset < 0 ? '-' : '+',
-                          minutes / 60, minutes % 60);
+  append_field (rows, separator, text, FALSE);
 }
 
 static void
 append_event (GString           *rows,
+              char               separator,
               GTimeZone         *zone,
               const PuenteEvent *event)
 {
   char run[32];
 
   g_snprintf (run, sizeof run, "%" G_GINT64_FORMAT, event->run);
-  append_time (rows, zone, event->time);
-  append_field (rows, entity_name (event->entity), FALSE);
-  append_field (rows, event->display_name, FALSE);
-  append_field (rows, puente_outcome_to_label (event->outcome), FALSE);
-  append_field (rows, event->message, FALSE);
-  append_field (rows, event->source_id, FALSE);
-  append_field (rows, event->crm_id, FALSE);
-  append_field (rows, run, TRUE);
+  append_time (rows, separator, zone, event->time);
+  append_field (rows, separator, entity_name (event->entity), FALSE);
+  append_field (rows, separator, event->display_name, FALSE);
+  append_field (rows, separator, puente_outcome_to_label (event->outcome), FALSE);
+  append_field (rows, separator, event->message, FALSE);
+  append_field (rows, separator, event->source_id, FALSE);
+  append_field (rows, separator, event->crm_id, FALSE);
+  append_field (rows, separator, run, TRUE);
 }
 
 static gboolean
@@ -211,14 +213,14 @@ export_thread (GTask        *task,
   /* A byte-order mark, so that Excel reads the UTF-8 as UTF-8. */
   g_string_append (rows, "\xEF\xBB\xBF");
   /* Translators: the column headers of the log exported as a spreadsheet (CSV). */
-  append_field (rows, _("Time"), FALSE);
-  append_field (rows, _("Record type"), FALSE);
-  append_field (rows, _("Name"), FALSE);
-  append_field (rows, _("What happened"), FALSE);
-  append_field (rows, _("Message"), FALSE);
-  append_field (rows, _("ID in the management software"), FALSE);
-  append_field (rows, _("ID in the CRM"), FALSE);
-  append_field (rows, _("Sync number"), TRUE);
+  append_field (rows, export->separator, _("Time"), FALSE);
+  append_field (rows, export->separator, _("Record type"), FALSE);
+  append_field (rows, export->separator, _("Name"), FALSE);
+  append_field (rows, export->separator, _("What happened"), FALSE);
+  append_field (rows, export->separator, _("Message"), FALSE);
+  append_field (rows, export->separator, _("ID in the management software"), FALSE);
+  append_field (rows, export->separator, _("ID in the CRM"), FALSE);
+  append_field (rows, export->separator, _("Sync number"), TRUE);
 
   for (;;)
     {
@@ -240,7 +242,7 @@ export_thread (GTask        *task,
           /* Pushed down by an event logged since the last page: written already. */
           if (event->id >= last_id)
             continue;
-          append_event (rows, zone, event);
+          append_event (rows, export->separator, zone, event);
           last_id = event->id;
         }
 
@@ -285,7 +287,7 @@ export_thread (GTask        *task,
  * @file: where to write; replaced when the export succeeds, left as it was otherwise
  *
  * Writes every event the list's filter matches to @file as CSV (RFC 4180, UTF-8, a
- * header row of translated names, times in ISO 8601 and local time), newest first, on a
+ * header row of translated names, local times), newest first, on a
  * worker thread, page by page: a million events never sit in memory at once.
  */
 void
@@ -307,6 +309,7 @@ puente_event_list_export_async (PuenteEventList     *self,
   puente_event_list_filter_copy (&export->filter, &self->filter);
   export->file = g_object_ref (file);
   export->list_thread = g_thread_self ();
+  export->separator = list_separator ();
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, puente_event_list_export_async);

@@ -57,6 +57,7 @@ const char *puente_entity_to_label  (PuenteEntity entity);
 #define PUENTE_FIELD_TITLE        "title"
 #define PUENTE_FIELD_CLOSED       "closed"
 #define PUENTE_FIELD_PROBLEM      "problem"       /* the source could not read this record: why */
+#define PUENTE_FIELD_NOTE         "note"          /* what the source left out of it, and why */
 #define PUENTE_FIELD_DESCRIPTION  "description"   /* free text about a contact or company */
 
 typedef struct

@@ -1,8 +1,9 @@
 /* puente-wizard-deals.c
  *
  * Where GIAV's files go as deals: the CRM's pipeline (its default one at first) and, for each
- * stage of a file, the pipeline's stage it goes to (the same name, else the same place along
- * the pipeline). Entering the page lists both; Next keeps the choice as deals.* settings.
+ * stage of a file, the pipeline's stage it goes to (guessed by meaning in the core,
+ * puente-stage-match.c, for the owner to review). Entering the page lists both; Next keeps
+ * the choice as deals.* settings.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -14,6 +15,7 @@
 #include <glib/gi18n.h>
 
 #include "puente-connection.h"
+#include "puente-stage-match.h"
 #include "puente-wizard-deals.h"
 
 struct _PuenteWizardDeals
@@ -49,30 +51,6 @@ selected_pipeline (PuenteWizardDeals *self)
   return g_ptr_array_index (self->pipelines, position);
 }
 
-/* The stage a file stage goes to unless the owner says otherwise: the same name, else the
- * same place along the pipeline (a cancelled file goes to the last stage). */
-static guint
-guess_stage (const PuenteCrmPipeline *pipeline,
-             const PuenteSourceStage *stage,
-             guint                    index,
-             guint                    n_stages)
-{
-  guint n = pipeline->stages->len;
-
-  for (guint i = 0; i < n; i++)
-    {
-      PuenteCrmStage *crm_stage = g_ptr_array_index (pipeline->stages, i);
-
-      if (g_utf8_collate (crm_stage->name, stage->name) == 0)
-        return i;
-    }
-
-  if (stage->cancelled || n_stages <= 1)
-    return stage->cancelled ? n - 1 : 0;
-
-  return MIN (n - 1, index * n / n_stages);
-}
-
 static void
 show_stage_rows (PuenteWizardDeals *self)
 {
@@ -95,7 +73,7 @@ show_stage_rows (PuenteWizardDeals *self)
       AdwComboRow *row = ADW_COMBO_ROW (adw_combo_row_new ());
       g_autofree char *key = g_strconcat ("deals.stage.", stage->id, NULL);
       const char *saved = puente_connection_get_setting (puente_wizard_page_get_draft (PUENTE_WIZARD_PAGE (self)), key);
-      guint selected = guess_stage (pipeline, stage, i, self->stages->len);
+      guint selected = puente_stage_match_guess (pipeline, self->stages, i);
 
       for (guint j = 0; j < pipeline->stages->len; j++)
         {

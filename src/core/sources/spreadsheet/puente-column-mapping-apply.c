@@ -35,11 +35,14 @@ column_label (const Column *column,
   return g_string_free (letters, FALSE);
 }
 
+/* @who: the client's name, or its code */
 static void
 set_row_error (GError                 **error,
                PuenteSpreadsheetError   code,
                PuenteSpreadsheetValue   value,
                guint                    row_number,
+               const char              *who,
+               const char              *text,
                const Column            *column,
                guint                    index)
 {
@@ -58,37 +61,50 @@ set_row_error (GError                 **error,
       return;
 
     case PUENTE_SPREADSHEET_ERROR_BAD_DATE:
-      g_set_error (error, PUENTE_SPREADSHEET_ERROR, code,
-                   /* Translators: %u is a row number, %s the name of a column */
-                   _("Row %u: the column “%s” does not hold a date Puente can read. Write "
-                     "dates as day/month/year, for example 31/12/1980."),
-                   row_number, label);
+      if (puente_spreadsheet_is_date_shaped (text))
+        g_set_error (error, PUENTE_SPREADSHEET_ERROR, code,
+                     /* Translators: %u is a row number, then the client's name, the date as
+                      * written (31/06/1987) and the name of a column */
+                     _("Row %u (%s): the date %s in the column “%s” does not exist. Correct "
+                       "it in the export."),
+                     row_number, who, text, label);
+      else
+        g_set_error (error, PUENTE_SPREADSHEET_ERROR, code,
+                     /* Translators: %u is a row number, then the client's name, the name of
+                      * a column and what it holds */
+                     _("Row %u (%s): the column “%s” holds “%s”, which is not a date. Write "
+                       "dates as day/month/year, for example 31/12/1980."),
+                     row_number, who, label, text);
       return;
 
     case PUENTE_SPREADSHEET_ERROR_BAD_BOOLEAN:
       g_set_error (error, PUENTE_SPREADSHEET_ERROR, code,
-                   /* Translators: %u is a row number, %s the name of a column */
-                   _("Row %u: the column “%s” must say yes or no, or be empty."),
-                   row_number, label);
+                   /* Translators: %u is a row number, then the client's name and the name of
+                    * a column */
+                   _("Row %u (%s): the column “%s” must say yes or no, or be empty."),
+                   row_number, who, label);
       return;
 
     case PUENTE_SPREADSHEET_ERROR_BAD_VALUE:
       if (value == PUENTE_SPREADSHEET_VALUE_EMAIL)
         g_set_error (error, PUENTE_SPREADSHEET_ERROR, code,
-                     /* Translators: %u is a row number, %s the name of a column */
-                     _("Row %u: the column “%s” does not hold a valid email address."),
-                     row_number, label);
+                     /* Translators: %u is a row number, then the client's name and the name
+                      * of a column */
+                     _("Row %u (%s): the column “%s” does not hold a valid email address."),
+                     row_number, who, label);
       else if (value == PUENTE_SPREADSHEET_VALUE_PHONE)
         g_set_error (error, PUENTE_SPREADSHEET_ERROR, code,
-                     /* Translators: %u is a row number, %s the name of a column */
-                     _("Row %u: the column “%s” does not hold a valid phone number."),
-                     row_number, label);
+                     /* Translators: %u is a row number, then the client's name and the name
+                      * of a column */
+                     _("Row %u (%s): the column “%s” does not hold a valid phone number."),
+                     row_number, who, label);
       else
         g_set_error (error, PUENTE_SPREADSHEET_ERROR, code,
-                     /* Translators: %u is a row number, %s the name of a column */
-                     _("Row %u: the column “%s” does not hold a valid tax number (NIF, NIE, "
-                       "CIF, NIPC, CPF or CNPJ)."),
-                     row_number, label);
+                     /* Translators: %u is a row number, then the client's name and the name
+                      * of a column */
+                     _("Row %u (%s): the column “%s” does not hold a valid tax number (NIF, "
+                       "NIE, CIF, NIPC, CPF or CNPJ)."),
+                     row_number, who, label);
       return;
 
     case PUENTE_SPREADSHEET_ERROR_NOT_FOUND:
@@ -174,6 +190,38 @@ split_full_name (PuenteRecord *record,
     puente_record_set (record, PUENTE_FIELD_LAST_NAME, last);
 }
 
+/* The client's name as the owner knows it, else its code */
+static char *
+client_name (const PuenteRecord *record)
+{
+  const char *first = puente_record_get (record, PUENTE_FIELD_FIRST_NAME);
+  const char *last = puente_record_get (record, PUENTE_FIELD_LAST_NAME);
+
+  if (first != NULL || last != NULL)
+    return g_strstrip (g_strdup_printf ("%s %s", first ? first : "", last ? last : ""));
+
+  return g_strdup (record->id);
+}
+
+static void
+note_bad_birthday (PuenteRecord *record,
+                   const char   *text)
+{
+  g_autofree char *who = client_name (record);
+  g_autofree char *note = NULL;
+
+  if (puente_spreadsheet_is_date_shaped (text))
+    /* Translators: a birthday as written (31/06/1987), then the client's name */
+    note = g_strdup_printf (_("Sent without the birthday %s of %s: that date does not exist."),
+                            text, who);
+  else
+    /* Translators: what the birthday cell holds, then the client's name */
+    note = g_strdup_printf (_("Sent without the birthday “%s” of %s: it is not a date. Write "
+                              "dates as day/month/year, for example 31/12/1980."),
+                            text, who);
+  puente_record_set (record, PUENTE_FIELD_NOTE, note);
+}
+
 /**
  * puente_column_mapping_apply:
  * @row: the row's cells, as puente_spreadsheet_read_row() gives them
@@ -183,9 +231,12 @@ split_full_name (PuenteRecord *record,
  * Makes a contact from @row: its id is the client code column, dates become
  * `YYYY-MM-DD`, yes/no become `true`/`false`; empty cells leave their field unknown.
  *
- * Returns: %FALSE with @error set to a sentence naming the row and the column when the
- *   row has no client code or a value that cannot be read; the caller records the row as
- *   skipped and goes on with the next one
+ * A birthday that cannot be read is left out, and the record says so in its
+ * PUENTE_FIELD_NOTE: not a reason to leave the whole client out.
+ *
+ * Returns: %FALSE with @error set to a sentence naming the row, the client and the column
+ *   when the row has no client code or another value that cannot be read; the caller
+ *   records the row as skipped and goes on with the next one
  */
 gboolean
 puente_column_mapping_apply (PuenteColumnMapping  *self,
@@ -196,6 +247,10 @@ puente_column_mapping_apply (PuenteColumnMapping  *self,
 {
   g_autoptr(PuenteRecord) result = NULL;
   g_autofree char *full_name = NULL;
+  g_autofree char *bad_birthday = NULL;
+  g_autofree char *bad_text = NULL;
+  PuenteSpreadsheetError bad_code = 0;
+  int bad_column = -1;
   guint n_cells;
   int id_column;
 
@@ -231,7 +286,7 @@ puente_column_mapping_apply (PuenteColumnMapping  *self,
   if (result->id == NULL)
     {
       set_row_error (error, PUENTE_SPREADSHEET_ERROR_NO_ID, PUENTE_SPREADSHEET_VALUE_TEXT,
-                     row_number, &g_array_index (self->columns, Column, id_column),
+                     row_number, NULL, NULL, &g_array_index (self->columns, Column, id_column),
                      (guint) id_column);
       return FALSE;
     }
@@ -254,10 +309,23 @@ puente_column_mapping_apply (PuenteColumnMapping  *self,
         continue;
 
       value = read_value (column->value, text, &code);
+      if (value == NULL && column->target == PUENTE_COLUMN_TARGET_FIELD &&
+          g_str_equal (column->name, PUENTE_FIELD_BIRTHDAY))
+        {
+          /* Not worth leaving the whole client out for: sent without it, and said so. */
+          if (bad_birthday == NULL)
+            bad_birthday = g_steal_pointer (&text);
+          continue;
+        }
       if (value == NULL)
         {
-          set_row_error (error, code, column->value, row_number, column, i);
-          return FALSE;
+          if (bad_column < 0)
+            {
+              bad_column = (int) i;
+              bad_code = code;
+              bad_text = g_steal_pointer (&text);
+            }
+          continue;
         }
 
       if (column->target == PUENTE_COLUMN_TARGET_CUSTOM)
@@ -283,6 +351,18 @@ puente_column_mapping_apply (PuenteColumnMapping  *self,
 
   if (full_name != NULL)
     split_full_name (result, full_name);
+
+  if (bad_column >= 0)
+    {
+      const Column *column = &g_array_index (self->columns, Column, bad_column);
+      g_autofree char *who = client_name (result);
+
+      set_row_error (error, bad_code, column->value, row_number, who, bad_text, column,
+                     (guint) bad_column);
+      return FALSE;
+    }
+  if (bad_birthday != NULL)
+    note_bad_birthday (result, bad_birthday);
 
   *record = g_steal_pointer (&result);
   return TRUE;

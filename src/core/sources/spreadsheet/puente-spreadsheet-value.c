@@ -77,6 +77,55 @@ expand_two_digit_year (guint year)
   return full;
 }
 
+/* The day, month and year @text is written as, whether or not such a day exists. */
+static gboolean
+read_date (const char *text,
+           guint      *day,
+           guint      *month,
+           guint      *year)
+{
+  g_autofree char *copy = g_strstrip (g_strdup (text));
+  const char *p = copy;
+  guint a, b, c;
+  guint na, nb, nc;
+  char separator;
+
+  if (!read_number (&p, &a, &na))
+    return FALSE;
+  separator = *p;
+  if (separator != '/' && separator != '-' && separator != '.')
+    return FALSE;
+  p++;
+  if (!read_number (&p, &b, &nb) || *p != separator)
+    return FALSE;
+  p++;
+  if (!read_number (&p, &c, &nc) || !is_time_suffix (p))
+    return FALSE;
+
+  if (na == 4 && nb <= 2 && nc <= 2)
+    {
+      *year = a;
+      *month = b;
+      *day = c;
+    }
+  else if (na <= 2 && nb <= 2 && nc == 4)
+    {
+      *day = a;
+      *month = b;
+      *year = c;
+    }
+  else if (na <= 2 && nb <= 2 && nc == 2)
+    {
+      *day = a;
+      *month = b;
+      *year = expand_two_digit_year (c);
+    }
+  else
+    return FALSE;
+
+  return TRUE;
+}
+
 /**
  * puente_spreadsheet_parse_date:
  * @text: a cell's text
@@ -91,56 +140,35 @@ expand_two_digit_year (guint year)
 char *
 puente_spreadsheet_parse_date (const char *text)
 {
-  g_autofree char *copy = NULL;
-  const char *p;
-  guint a, b, c;
-  guint na, nb, nc;
   guint day, month, year;
-  char separator;
 
   g_return_val_if_fail (text != NULL, NULL);
 
-  copy = g_strstrip (g_strdup (text));
-  p = copy;
-
-  if (!read_number (&p, &a, &na))
+  if (!read_date (text, &day, &month, &year))
     return NULL;
-  separator = *p;
-  if (separator != '/' && separator != '-' && separator != '.')
-    return NULL;
-  p++;
-  if (!read_number (&p, &b, &nb) || *p != separator)
-    return NULL;
-  p++;
-  if (!read_number (&p, &c, &nc) || !is_time_suffix (p))
-    return NULL;
-
-  if (na == 4 && nb <= 2 && nc <= 2)
-    {
-      year = a;
-      month = b;
-      day = c;
-    }
-  else if (na <= 2 && nb <= 2 && nc == 4)
-    {
-      day = a;
-      month = b;
-      year = c;
-    }
-  else if (na <= 2 && nb <= 2 && nc == 2)
-    {
-      day = a;
-      month = b;
-      year = expand_two_digit_year (c);
-    }
-  else
-    return NULL;
-
   if (year < 1000 || month < 1 || month > 12 || day < 1 || day > 31 ||
       !g_date_valid_dmy ((GDateDay) day, (GDateMonth) month, (GDateYear) year))
     return NULL;
 
   return g_strdup_printf ("%04u-%02u-%02u", year, month, day);
+}
+
+/**
+ * puente_spreadsheet_is_date_shaped:
+ * @text: a cell's text
+ *
+ * Returns: whether @text is written as a date puente_spreadsheet_parse_date() reads, even
+ *   one that does not exist (31/06/1987): what tells "that date does not exist" from "write
+ *   dates as day/month/year"
+ */
+gboolean
+puente_spreadsheet_is_date_shaped (const char *text)
+{
+  guint day, month, year;
+
+  g_return_val_if_fail (text != NULL, FALSE);
+
+  return read_date (text, &day, &month, &year);
 }
 
 static const char * const true_words[] = {

@@ -33,6 +33,7 @@ typedef enum
 } PuenteSpreadsheetValue;
 
 char       *puente_spreadsheet_parse_date      (const char *text);
+gboolean    puente_spreadsheet_is_date_shaped  (const char *text);
 const char *puente_spreadsheet_parse_boolean   (const char *text);
 char       *puente_spreadsheet_serial_to_iso   (double      serial,
                                                 gboolean    date1904);
