@@ -254,8 +254,8 @@ column_selected_cb (AdwComboRow        *row,
   check_mapping (self);
 }
 
-/* The choices as they are, never cut to a common beginning: in the list they wrap, and
- * in the row the distinguishing start ("Accepts SMS …") is kept. */
+/* The choices as they are, never cut to a common beginning ("Custom field cf_…"): they
+ * wrap, in the list and in the row. */
 static void
 setup_target_label_cb (GtkSignalListItemFactory *factory,
                        GtkListItem              *item,
@@ -263,19 +263,13 @@ setup_target_label_cb (GtkSignalListItemFactory *factory,
 {
   GtkWidget *label = gtk_label_new (NULL);
 
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  if (in_list != NULL)
-    {
-      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-      gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
-      gtk_label_set_max_width_chars (GTK_LABEL (label), 32);
-      gtk_label_set_width_chars (GTK_LABEL (label), 16);
-    }
-  else
-    {
-      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-      gtk_label_set_width_chars (GTK_LABEL (label), 8);
-    }
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_width_chars (GTK_LABEL (label), in_list != NULL ? 16 : 8);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), in_list != NULL ? 32 : 20);
+  gtk_label_set_xalign (GTK_LABEL (label), in_list != NULL ? 0 : 1);
+  if (in_list == NULL)
+    gtk_label_set_justify (GTK_LABEL (label), GTK_JUSTIFY_RIGHT);
   gtk_list_item_set_child (item, label);
 }
 
