@@ -254,8 +254,9 @@ column_selected_cb (AdwComboRow        *row,
   check_mapping (self);
 }
 
-/* The choices as they are, never cut to a common beginning ("Custom field cf_…"): they
- * wrap, in the list and in the row. */
+/* The choices as they are, never cut to a common beginning ("Custom field cf_…"): whole
+ * in the list, where they wrap; in the row, cut in the middle, which keeps both what a field
+ * holds and its name in the CRM ("Acepta S…(cf_enviasms)"). */
 static void
 setup_target_label_cb (GtkSignalListItemFactory *factory,
                        GtkListItem              *item,
@@ -263,13 +264,20 @@ setup_target_label_cb (GtkSignalListItemFactory *factory,
 {
   GtkWidget *label = gtk_label_new (NULL);
 
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
-  gtk_label_set_width_chars (GTK_LABEL (label), in_list != NULL ? 16 : 8);
-  gtk_label_set_max_width_chars (GTK_LABEL (label), in_list != NULL ? 32 : 20);
-  gtk_label_set_xalign (GTK_LABEL (label), in_list != NULL ? 0 : 1);
-  if (in_list == NULL)
-    gtk_label_set_justify (GTK_LABEL (label), GTK_JUSTIFY_RIGHT);
+  if (in_list != NULL)
+    {
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+      gtk_label_set_width_chars (GTK_LABEL (label), 16);
+      gtk_label_set_max_width_chars (GTK_LABEL (label), 32);
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+    }
+  else
+    {
+      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_MIDDLE);
+      gtk_label_set_width_chars (GTK_LABEL (label), 8);
+      gtk_label_set_xalign (GTK_LABEL (label), 1);
+    }
   gtk_list_item_set_child (item, label);
 }
 
