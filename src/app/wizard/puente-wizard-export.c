@@ -255,8 +255,8 @@ column_selected_cb (AdwComboRow        *row,
 }
 
 /* The choices as they are, never cut to a common beginning ("Custom field cf_…"): whole
- * in the list, where they wrap; in the row, cut in the middle, which keeps both what a field
- * holds and its name in the CRM ("Acepta S…(cf_enviasms)"). */
+ * in the list, where they wrap; in the row a custom field is cut in the middle, which keeps
+ * both what it holds and its name in the CRM ("Acepta S…(cf_enviasms)"). */
 static void
 setup_target_label_cb (GtkSignalListItemFactory *factory,
                        GtkListItem              *item,
@@ -286,9 +286,12 @@ bind_target_label_cb (GtkSignalListItemFactory *factory,
                       GtkListItem              *item,
                       gpointer                  in_list)
 {
-  GtkStringObject *string = gtk_list_item_get_item (item);
+  const char *text = gtk_string_object_get_string (gtk_list_item_get_item (item));
+  GtkLabel *label = GTK_LABEL (gtk_list_item_get_child (item));
 
-  gtk_label_set_label (GTK_LABEL (gtk_list_item_get_child (item)), gtk_string_object_get_string (string));
+  gtk_label_set_label (label, text);
+  if (in_list == NULL)
+    gtk_label_set_ellipsize (label, g_str_has_suffix (text, ")") ? PANGO_ELLIPSIZE_MIDDLE : PANGO_ELLIPSIZE_END);
 }
 
 static void
