@@ -7,7 +7,9 @@
  *   puente-screenshots OUTDIR WIDTHxHEIGHT PREFIX
  *
  * With PUENTE_SCREENSHOTS_STOP_AT=NAME (a picture's name without prefix), it stays on that
- * page instead, for ../shared/tools/a11y-tree.
+ * page instead, for ../shared/tools/a11y-tree. With PUENTE_SCREENSHOTS_EXPORT=FILE it walks
+ * the GIO Web way instead and takes the column mapping of FILE: as guessed, its choices
+ * open on the SMS consent column, and that column sent to the email consent too.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -15,6 +17,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include "puente-application.h"
 #include "puente-core.h"
@@ -291,6 +294,10 @@ shoot_consent (void)
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
+static void walk_export (GApplication *app,
+                         PuenteWizard *wizard,
+                         const char   *path);
+
 static void
 walk (GApplication *app)
 {
@@ -302,6 +309,12 @@ walk (GApplication *app)
 
   puente_test_wait_until (wizard_shown, NULL);
   wizard = PUENTE_WIZARD (find_widget (GTK_WIDGET (window), PUENTE_TYPE_WIZARD));
+
+  if (g_getenv ("PUENTE_SCREENSHOTS_EXPORT") != NULL)
+    {
+      walk_export (G_APPLICATION (app), wizard, g_getenv ("PUENTE_SCREENSHOTS_EXPORT"));
+      return;
+    }
 
   page (wizard, "welcome");
   shoot ("wizard-1-welcome");
@@ -343,6 +356,78 @@ walk (GApplication *app)
   show_dashboard_page ("overview");
   shoot_preferences ();
   shoot_consent ();
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+}
+
+static GtkWidget *
+nth_widget (GtkWidget *widget,
+            GType      type,
+            guint     *n)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type) && gtk_widget_get_mapped (widget) && (*n)-- == 0)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = nth_widget (child, type, n);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* The mapped combo row whose title is @title */
+static AdwComboRow *
+column_row (GtkWidget  *root,
+            const char *title)
+{
+  for (guint i = 0;; i++)
+    {
+      guint n = i;
+      GtkWidget *row = nth_widget (root, ADW_TYPE_COMBO_ROW, &n);
+
+      if (row == NULL || g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), title) == 0)
+        return ADW_COMBO_ROW (row);
+    }
+}
+
+static void
+walk_export (GApplication *app,
+             PuenteWizard *wizard,
+             const char   *path)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  AdwComboRow *sms;
+  guint n = 1;
+  guint email_position = 0;
+  GListModel *model;
+
+  page (wizard, "welcome");
+  press (wizard, "wizard.try-sample");
+  page (wizard, "software");
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (nth_widget (GTK_WIDGET (wizard), GTK_TYPE_CHECK_BUTTON, &n)), TRUE);
+  press (wizard, "wizard.next");
+  page (wizard, "export");
+  puente_wizard_open_export (wizard, file);
+  page (wizard, "export");
+  sms = column_row (GTK_WIDGET (wizard), "cf_enviasms");
+  gtk_widget_grab_focus (GTK_WIDGET (sms));
+  shoot ("export-1-columns");
+  gtk_widget_activate (GTK_WIDGET (sms));
+  shoot ("export-2-choices");
+  gtk_popover_popdown (GTK_POPOVER (nth_widget (GTK_WIDGET (sms), GTK_TYPE_POPOVER, &(guint) { 0 })));
+  model = adw_combo_row_get_model (sms);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    if (strstr (gtk_string_list_get_string (GTK_STRING_LIST (model), i), "cf_enviaemail") != NULL)
+      email_position = i;
+  adw_combo_row_set_selected (sms, email_position);
+  gtk_widget_grab_focus (GTK_WIDGET (column_row (GTK_WIDGET (wizard), "cf_id")));
+  shoot ("export-3-consent-twice");
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
 }

@@ -916,6 +916,50 @@ test_xlsx_export (Fixture       *fixture,
   g_assert_cmpstr (puente_record_get (carmen->pdata[0], PUENTE_FIELD_GDPR_ACCEPT), ==, "true");
 }
 
+/* Every column mapped to what Clientify keeps arrives, the postal address too (issue 17:
+ * street, town, postcode and province were mapped, and the contacts had no address). */
+static const char every_target_csv[] =
+  "Código;Nombre;Apellidos;NIF;Email;Móvil;Teléfono;Fecha de nacimiento;Dirección;Población;"
+  "Código postal;Provincia;País;Tipo;Aceptación RGPD\n"
+  "7101;Elena;Soler Vidal;11111111H;elena.soler@example.es;+34 611 222 333;+34 931 000 111;"
+  "21/06/1978;Carrer Gran 12, 3º;Sabadell;08201;Barcelona;España;Particular;Sí\n";
+
+static void
+test_every_target_arrives (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  static const struct {
+    const char *field;
+    const char *value;
+  } expected[] = {
+    { PUENTE_FIELD_FIRST_NAME, "Elena" },
+    { PUENTE_FIELD_LAST_NAME, "Soler Vidal" },
+    { PUENTE_FIELD_DOCUMENT, "11111111H" },
+    { PUENTE_FIELD_EMAIL, "elena.soler@example.es" },
+    { PUENTE_FIELD_MOBILE, "+34 611 222 333" },
+    { PUENTE_FIELD_PHONE, "+34 931 000 111" },
+    { PUENTE_FIELD_BIRTHDAY, "1978-06-21" },
+    { PUENTE_FIELD_STREET, "Carrer Gran 12, 3º" },
+    { PUENTE_FIELD_CITY, "Sabadell" },
+    { PUENTE_FIELD_POSTAL_CODE, "08201" },
+    { PUENTE_FIELD_PROVINCE, "Barcelona" },
+    { PUENTE_FIELD_COUNTRY, "España" },
+    { PUENTE_FIELD_CONTACT_TYPE, "Particular" },
+    { PUENTE_FIELD_GDPR_ACCEPT, "true" },
+  };
+  g_autoptr(GPtrArray) found = NULL;
+  PuenteRunSummary summary;
+
+  write_export (fixture, every_target_csv);
+  summary = run_engine (fixture, PUENTE_RUN_FULL, FALSE);
+  g_assert_cmpuint (summary.counts[PUENTE_ENTITY_CONTACT][PUENTE_OUTCOME_CREATED], ==, 1);
+
+  found = find_by_id (fixture, "7101");
+  g_assert_cmpuint (found->len, ==, 1);
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    g_assert_cmpstr (puente_record_get (found->pdata[0], expected[i].field), ==, expected[i].value);
+}
+
 typedef struct
 {
   GThread *main_thread;
@@ -2242,6 +2286,8 @@ main (int   argc,
   g_test_add ("/engine/gioweb-consent-flows-back", Fixture, "gioweb", fixture_set_up,
               test_gioweb_consent_flows_back, fixture_tear_down);
   g_test_add ("/engine/xlsx-export", Fixture, "generic", fixture_set_up, test_xlsx_export, fixture_tear_down);
+  g_test_add ("/engine/every-target-arrives", Fixture, "generic", fixture_set_up,
+              test_every_target_arrives, fixture_tear_down);
   g_test_add ("/engine/job-on-its-own-thread", Fixture, "generic", fixture_set_up,
               test_job_on_its_own_thread, fixture_tear_down);
   g_test_add ("/engine/job-dry-run", Fixture, "generic", fixture_set_up, test_job_dry_run, fixture_tear_down);

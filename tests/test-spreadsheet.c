@@ -1095,6 +1095,47 @@ test_mapping_override (void)
   g_assert_cmpstr (puente_record_get (record, PUENTE_FIELD_POSTAL_CODE), ==, "15001");
 }
 
+/* Consent columns under the names owners give them, in Spanish and Portuguese (issue 17) */
+static void
+test_mapping_consent (void)
+{
+  static const char * const spanish[] = {
+    "cf_id", "Nombre", "Email", "Acepta SMS", "Acepta email", "Fecha RGPD", "Firma LOPD", NULL,
+  };
+  static const char * const portuguese[] = {
+    "cf_id", "Nome", "E-mail", "Aceita receber SMS", "Envio de correio eletrónico", "Data RGPD",
+    "Consentimento RGPD", NULL,
+  };
+  static const char * const other[] = {
+    "Código", "Nombre", "Correo", "Envío de correos", "Fecha aceptación GDPR", "Acepta GDPR", NULL,
+  };
+  g_autoptr(PuenteColumnMapping) mapping = NULL;
+
+  mapping = puente_column_mapping_guess (spanish, PUENTE_COLUMN_PRESET_GIOWEB);
+  assert_field (mapping, 2, PUENTE_FIELD_EMAIL);
+  assert_custom (mapping, 3, PUENTE_GIOWEB_SEND_SMS);
+  assert_custom (mapping, 4, PUENTE_GIOWEB_SEND_EMAIL);
+  assert_field (mapping, 5, PUENTE_FIELD_GDPR_DATE);
+  assert_field (mapping, 6, PUENTE_FIELD_GDPR_ACCEPT);
+  g_assert_cmpint (puente_column_mapping_get_value (mapping, 3), ==, PUENTE_SPREADSHEET_VALUE_BOOLEAN);
+  g_clear_object (&mapping);
+
+  mapping = puente_column_mapping_guess (portuguese, PUENTE_COLUMN_PRESET_GIOWEB);
+  assert_field (mapping, 2, PUENTE_FIELD_EMAIL);
+  assert_custom (mapping, 3, PUENTE_GIOWEB_SEND_SMS);
+  assert_custom (mapping, 4, PUENTE_GIOWEB_SEND_EMAIL);
+  assert_field (mapping, 5, PUENTE_FIELD_GDPR_DATE);
+  assert_field (mapping, 6, PUENTE_FIELD_GDPR_ACCEPT);
+  g_clear_object (&mapping);
+
+  /* Another program's export has no custom consent fields: only GDPR's are guessed. */
+  mapping = puente_column_mapping_guess (other, PUENTE_COLUMN_PRESET_GENERIC);
+  assert_field (mapping, 2, PUENTE_FIELD_EMAIL);
+  assert_ignored (mapping, 3);
+  assert_field (mapping, 4, PUENTE_FIELD_GDPR_DATE);
+  assert_field (mapping, 5, PUENTE_FIELD_GDPR_ACCEPT);
+}
+
 static void
 test_mapping_partial_names (void)
 {
@@ -1559,6 +1600,7 @@ main (int   argc,
   g_test_add_func ("/spreadsheet/mapping/xlsx", test_mapping_xlsx);
   g_test_add_func ("/spreadsheet/mapping/override", test_mapping_override);
   g_test_add_func ("/spreadsheet/mapping/partial-names", test_mapping_partial_names);
+  g_test_add_func ("/spreadsheet/mapping/consent", test_mapping_consent);
   g_test_add_func ("/spreadsheet/mapping/preset-names", test_mapping_preset_names);
   g_test_add_func ("/spreadsheet/diff/hash", test_diff_hash);
   g_test_add_func ("/spreadsheet/diff/changes", test_diff_changes);

@@ -423,6 +423,115 @@ find_combo_row (GtkWidget  *widget,
   return NULL;
 }
 
+static gboolean label_shown (GtkWidget  *widget,
+                             const char *text);
+
+/* The mapped label of a popover showing @text exactly, or NULL */
+static GtkWidget *
+find_label (GtkWidget  *widget,
+            const char *text)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
+      g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0 &&
+      gtk_widget_get_ancestor (widget, GTK_TYPE_POPOVER) != NULL)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_label (child, text);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+typedef struct
+{
+  GtkWidget  *root;
+  const char *text;
+} LabelWait;
+
+static gboolean
+label_mapped (gpointer data)
+{
+  LabelWait *wait = data;
+
+  return find_label (wait->root, wait->text) != NULL;
+}
+
+/* The position of the choice that names @text in a column's list, or -1 */
+static int
+choice_position (GtkWidget  *row,
+                 const char *text)
+{
+  GListModel *model = adw_combo_row_get_model (ADW_COMBO_ROW (row));
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    if (g_strcmp0 (gtk_string_list_get_string (GTK_STRING_LIST (model), i), text) == 0)
+      return (int) i;
+
+  return -1;
+}
+
+static gboolean
+row_says (GtkWidget  *row,
+          const char *text)
+{
+  const char *subtitle = adw_action_row_get_subtitle (ADW_ACTION_ROW (row));
+
+  return subtitle != NULL && strstr (subtitle, text) != NULL;
+}
+
+/* Issue 17: consent columns told apart, a consent chosen twice or left out said before the
+ * first sync, and a column the CRM does not keep marked so. */
+static void
+check_consent_columns (PuenteWizard *wizard)
+{
+  GtkWidget *page = visible_page (wizard);
+  GtkWidget *sms = find_combo_row (page, "cf_enviasms");
+  GtkWidget *gdpr = find_combo_row (page, "Aceptación GDPR");
+  GtkWidget *error_row;
+  LabelWait wait = { GTK_WIDGET (gtk_widget_get_root (page)), "Accepts SMS (cf_enviasms)" };
+  int sms_position = choice_position (sms, "Accepts SMS (cf_enviasms)");
+  int email_position = choice_position (sms, "Accepts email (cf_enviaemail)");
+  GtkPopover *popover;
+
+  /* Each target reads as what it is, whole in the list. */
+  g_assert_cmpint (sms_position, >, 0);
+  g_assert_cmpint (email_position, >, 0);
+  g_assert_cmpint ((int) adw_combo_row_get_selected (ADW_COMBO_ROW (sms)), ==, sms_position);
+  g_assert_true (gtk_widget_activate (sms));
+  puente_test_wait_until (label_mapped, &wait);
+  g_assert_false (pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (find_label (wait.root, wait.text)))));
+  popover = GTK_POPOVER (gtk_widget_get_ancestor (find_label (wait.root, wait.text), GTK_TYPE_POPOVER));
+  gtk_popover_popdown (popover);
+
+  /* The SMS column sent to the email consent too: said, and no going on. */
+  adw_combo_row_set_selected (ADW_COMBO_ROW (sms), email_position);
+  g_assert_false (next_is_sensitive (wizard));
+  error_row = find_error_row (page);
+  g_assert_nonnull (error_row);
+  g_assert_true (row_says (error_row, "“cf_enviasms” and “cf_enviaemail” both go to Accepts email (cf_enviaemail)"));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (sms), sms_position);
+  g_assert_true (next_is_sensitive (wizard));
+  g_assert_null (find_error_row (page));
+
+  /* GDPR acceptance left out: a warning, the setup can go on. */
+  adw_combo_row_set_selected (ADW_COMBO_ROW (gdpr), 0);
+  g_assert_true (next_is_sensitive (wizard));
+  g_assert_true (label_shown (page, "No column is chosen for GDPR acceptance"));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (gdpr), choice_position (gdpr, "GDPR acceptance"));
+  g_assert_false (label_shown (page, "No column is chosen for"));
+
+  /* Clientify keeps the address; not the date of creation, which it sets itself. */
+  g_assert_false (row_says (find_combo_row (page, "dirección"), "does not keep"));
+  g_assert_true (row_says (find_combo_row (page, "fecha de creación"), "Clientify does not keep this"));
+}
+
 /* GIO Web: an export, its columns guessed, one corrected by the owner; no deals page. */
 static void
 check_export_path (PuenteApplication *app,
@@ -466,6 +575,7 @@ check_export_path (PuenteApplication *app,
   g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (email)), !=, 0);
   g_assert_nonnull (find_combo_row (visible_page (wizard), "cf_enviasms"));
   adw_combo_row_set_selected (ADW_COMBO_ROW (email), 0);
+  check_consent_columns (wizard);
 
   /* Leaving out the client number makes the export unusable, and says so. */
   adw_combo_row_set_selected (ADW_COMBO_ROW (find_combo_row (visible_page (wizard), "cf_id")), 0);

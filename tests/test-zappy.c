@@ -251,10 +251,11 @@ test_capabilities (void)
   g_autoptr(PuenteClientifyCrm) clientify = puente_clientify_crm_new ("http://127.0.0.1:1/v1/", "key", 0, NULL);
   PuenteCrmCapabilities caps = puente_crm_get_capabilities (PUENTE_CRM (zappy));
 
-  /* Clientify says nothing and so can do everything it always did */
-  g_assert_cmpuint (puente_crm_get_capabilities (PUENTE_CRM (clientify)), ==, PUENTE_CRM_CAPABILITIES_DEFAULT);
+  /* Clientify does everything, and keeps the whole postal address (issue 17) */
+  g_assert_cmpuint (puente_crm_get_capabilities (PUENTE_CRM (clientify)), ==,
+                    PUENTE_CRM_CAPABILITIES_DEFAULT | PUENTE_CRM_HAS_ADDRESS | PUENTE_CRM_HAS_REGION);
   g_assert_true (puente_crm_can (PUENTE_CRM (clientify), PUENTE_CRM_CAN_LIST | PUENTE_CRM_CAN_UPDATE));
-  g_assert_false (puente_crm_can (PUENTE_CRM (clientify), PUENTE_CRM_HAS_ADDRESS));
+  g_assert_false (puente_crm_can (PUENTE_CRM (clientify), PUENTE_CRM_ONE_PER_CONTACT));
 
   /* Zappy receives new clients, and nothing else */
   g_assert_cmpuint (caps & (PUENTE_CRM_CAN_VERIFY | PUENTE_CRM_CAN_LIST | PUENTE_CRM_CAN_FIND |

@@ -107,6 +107,11 @@ build_desired (PuenteEngine       *self,
       for (guint i = 0; address_fields[i] != NULL; i++)
         puente_record_set (desired, address_fields[i], puente_record_get (source, address_fields[i]));
     }
+  if (puente_crm_can (self->crm, PUENTE_CRM_HAS_REGION))
+    {
+      puente_record_set (desired, PUENTE_FIELD_PROVINCE, puente_record_get (source, PUENTE_FIELD_PROVINCE));
+      puente_record_set (desired, PUENTE_FIELD_COUNTRY, puente_record_get (source, PUENTE_FIELD_COUNTRY));
+    }
 
   /* The profile's own fields the source fills (GIO Web's cf_*), and the external id. */
   for (guint i = 0; i < profile->n_fields; i++)

@@ -12,7 +12,10 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "puente-column-mapping.h"
+#include "puente-crm-registry.h"
 #include "puente-export-preview.h"
 #include "puente-spreadsheet.h"
 
@@ -163,6 +166,137 @@ puente_export_preview_check (PuenteExportPreview  *self,
   g_return_val_if_fail (PUENTE_IS_EXPORT_PREVIEW (self), FALSE);
 
   return puente_column_mapping_check (self->mapping, error);
+}
+
+/* ---- consent columns ----------------------------------------------------------------------
+ *
+ * A consent column sent to the wrong place does harm that is hard to undo (a client who said
+ * no to email shown as consenting), so the setup says, before the first sync, when a consent
+ * target has two columns (one would overwrite the other) or none (every client not asked). */
+
+typedef struct
+{
+  PuenteColumnTarget  target;
+  const char         *name;
+  char               *label;
+  gboolean            is_consent;  /* else a date: may be left out */
+} ConsentTarget;
+
+static guint
+consent_targets (const PuenteProfile *profile,
+                 ConsentTarget        targets[4])
+{
+  guint n = 0;
+
+  targets[n++] = (ConsentTarget) { PUENTE_COLUMN_TARGET_FIELD, PUENTE_FIELD_GDPR_ACCEPT,
+                                   g_strdup (_("GDPR acceptance")), TRUE };
+  targets[n++] = (ConsentTarget) { PUENTE_COLUMN_TARGET_FIELD, PUENTE_FIELD_GDPR_DATE,
+                                   g_strdup (_("GDPR acceptance date")), FALSE };
+  for (guint i = 0; profile != NULL && i < profile->n_fields; i++)
+    if (g_strcmp0 (profile->fields[i].name, profile->email_consent_field) == 0 ||
+        g_strcmp0 (profile->fields[i].name, profile->sms_consent_field) == 0)
+      targets[n++] = (ConsentTarget) { PUENTE_COLUMN_TARGET_CUSTOM, profile->fields[i].name,
+                                       puente_profile_field_label (&profile->fields[i]), TRUE };
+
+  return n;
+}
+
+/**
+ * puente_export_preview_consent_problems:
+ * @profile: (nullable): whose consent fields the export fills
+ * @blocking: (out): whether the setup must not go on (a consent target chosen twice)
+ *
+ * Returns: (transfer full) (nullable): what is wrong with the consent columns, in sentences
+ *   for the owner, or %NULL when nothing is
+ */
+char *
+puente_export_preview_consent_problems (PuenteExportPreview *self,
+                                        const PuenteProfile *profile,
+                                        gboolean            *blocking)
+{
+  ConsentTarget targets[4];
+  guint n_targets;
+  g_autoptr(GString) twice = g_string_new (NULL);
+  g_autoptr(GString) missing = g_string_new (NULL);
+  guint n_columns;
+
+  g_return_val_if_fail (PUENTE_IS_EXPORT_PREVIEW (self), NULL);
+  g_return_val_if_fail (blocking != NULL, NULL);
+
+  n_targets = consent_targets (profile, targets);
+  n_columns = puente_column_mapping_get_n_columns (self->mapping);
+  for (guint t = 0; t < n_targets; t++)
+    {
+      const char *first = NULL, *second = NULL;
+
+      for (guint column = 0; column < n_columns; column++)
+        {
+          const char *name = NULL;
+
+          if (puente_column_mapping_get_target (self->mapping, column, &name) != targets[t].target ||
+              g_strcmp0 (name, targets[t].name) != 0)
+            continue;
+          if (first == NULL)
+            first = puente_column_mapping_get_header (self->mapping, column);
+          else if (second == NULL)
+            second = puente_column_mapping_get_header (self->mapping, column);
+        }
+
+      if (second != NULL)
+        {
+          if (twice->len > 0)
+            g_string_append_c (twice, ' ');
+          /* Translators: two columns of the export, then where they both go, e.g. “Acepta
+           * SMS” and “Acepta email” both go to Accepts email (cf_enviaemail). */
+          g_string_append_printf (twice, _("“%s” and “%s” both go to %s: choose the one that "
+                                           "holds it and leave the other out."),
+                                  first, second, targets[t].label);
+        }
+      else if (first == NULL && targets[t].is_consent)
+        g_string_append_printf (missing, "%s%s", missing->len > 0 ? ", " : "", targets[t].label);
+      g_free (targets[t].label);
+    }
+
+  *blocking = twice->len > 0;
+  if (twice->len > 0)
+    return g_string_free (g_steal_pointer (&twice), FALSE);
+  if (missing->len > 0)
+    /* Translators: %s lists consent fields, e.g. "GDPR acceptance, Accepts SMS (cf_enviasms)" */
+    return g_strdup_printf (_("No column is chosen for %s: every client will be sent as not "
+                              "asked. Choose the column that holds it, if the export has one."),
+                            missing->str);
+
+  return NULL;
+}
+
+/**
+ * puente_export_use_reaches_crm:
+ * @crm_kind: the CRM, as puente_crm_kind_lookup() knows it
+ *
+ * Returns: whether what a column holds is kept in the CRM: %FALSE for the dates the CRM
+ *   sets itself (a contact's creation, GDPR acceptance), and for a postal address a
+ *   connector does not send
+ */
+gboolean
+puente_export_use_reaches_crm (const char            *crm_kind,
+                               PuenteExportColumnUse  use,
+                               const char            *name)
+{
+  const PuenteCrmKind *kind = puente_crm_kind_lookup (crm_kind);
+  PuenteCrmCapabilities can = kind != NULL ? kind->capabilities : PUENTE_CRM_CAPABILITIES_DEFAULT;
+
+  if (use != PUENTE_EXPORT_COLUMN_FIELD)
+    return TRUE;
+
+  if (g_strcmp0 (name, PUENTE_FIELD_CREATED) == 0 || g_strcmp0 (name, PUENTE_FIELD_GDPR_DATE) == 0)
+    return FALSE;
+  if (g_strcmp0 (name, PUENTE_FIELD_STREET) == 0 || g_strcmp0 (name, PUENTE_FIELD_CITY) == 0 ||
+      g_strcmp0 (name, PUENTE_FIELD_POSTAL_CODE) == 0)
+    return (can & PUENTE_CRM_HAS_ADDRESS) != 0;
+  if (g_strcmp0 (name, PUENTE_FIELD_PROVINCE) == 0 || g_strcmp0 (name, PUENTE_FIELD_COUNTRY) == 0)
+    return (can & PUENTE_CRM_HAS_REGION) != 0;
+
+  return TRUE;
 }
 
 /* Returns: (transfer full): how @column is read, as its column.HEADER setting keeps it */

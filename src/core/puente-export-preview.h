@@ -54,6 +54,12 @@ void                   puente_export_preview_set_use        (PuenteExportPreview
                                                              const char           *name);
 gboolean               puente_export_preview_check          (PuenteExportPreview  *self,
                                                              GError              **error);
+char                  *puente_export_preview_consent_problems (PuenteExportPreview *self,
+                                                               const PuenteProfile *profile,
+                                                               gboolean            *blocking);
+gboolean               puente_export_use_reaches_crm        (const char           *crm_kind,
+                                                             PuenteExportColumnUse use,
+                                                             const char           *name);
 char                  *puente_export_preview_use_to_setting (PuenteExportPreview  *self,
                                                              guint                 column);
 

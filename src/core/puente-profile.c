@@ -22,15 +22,15 @@ static const PuenteProfileField giav_fields[] = {
 /* Seed 000, 1.5: the six fields GIO Web needs, with their types and defaults. */
 static const PuenteProfileField gioweb_fields[] = {
   { PUENTE_ENTITY_CONTACT, "cf_ultimaventa", PUENTE_FIELD_TYPE_DATE, NULL,
-    N_("The date of the client’s last purchase") },
+    N_("The date of the client’s last purchase"), N_("Last purchase") },
   { PUENTE_ENTITY_CONTACT, "cf_ultimagradlent", PUENTE_FIELD_TYPE_DATE, NULL,
-    N_("The date of the last contact lens prescription") },
+    N_("The date of the last contact lens prescription"), N_("Last contact lens prescription") },
   { PUENTE_ENTITY_CONTACT, "cf_ultimagradgafa", PUENTE_FIELD_TYPE_DATE, NULL,
-    N_("The date of the last glasses prescription") },
+    N_("The date of the last glasses prescription"), N_("Last glasses prescription") },
   { PUENTE_ENTITY_CONTACT, "cf_enviasms", PUENTE_FIELD_TYPE_CHECKBOX, "false",
-    N_("Whether the client accepts communications by SMS") },
+    N_("Whether the client accepts communications by SMS"), N_("Accepts SMS") },
   { PUENTE_ENTITY_CONTACT, "cf_enviaemail", PUENTE_FIELD_TYPE_CHECKBOX, "false",
-    N_("Whether the client accepts communications by email") },
+    N_("Whether the client accepts communications by email"), N_("Accepts email") },
   { PUENTE_ENTITY_CONTACT, "cf_id", PUENTE_FIELD_TYPE_NUMBER, NULL,
     N_("The client’s number in GIO Web, so that Puente finds the contact again") },
 };
@@ -167,6 +167,26 @@ puente_profile_field_purpose (const PuenteProfileField *field)
   g_return_val_if_fail (field != NULL, NULL);
 
   return _(field->purpose);
+}
+
+/**
+ * puente_profile_field_label:
+ *
+ * Returns: (transfer full): the field as the owner tells it from the others, its short name
+ *   and the CRM's name ("Accepts SMS (cf_enviasms)"), translated; the CRM's name alone when
+ *   it has no short name
+ */
+char *
+puente_profile_field_label (const PuenteProfileField *field)
+{
+  g_return_val_if_fail (field != NULL, NULL);
+
+  if (field->label == NULL)
+    return g_strdup (field->name);
+
+  /* Translators: a CRM custom field, its short name and the name it has in the CRM,
+   * e.g. "Accepts SMS (cf_enviasms)" */
+  return g_strdup_printf (_("%s (%s)"), _(field->label), field->name);
 }
 
 /**

@@ -37,6 +37,7 @@ typedef struct
   PuenteFieldType  type;
   const char      *default_value;  /* NULL: leave empty */
   const char      *purpose;        /* N_(): what it is for, for the owner */
+  const char      *label;          /* N_(): its short name ("Accepts SMS"), or NULL */
 } PuenteProfileField;
 
 /* How a client type of the source becomes the CRM contact's status and type (seed 001). */
@@ -77,6 +78,7 @@ const PuenteClientTypeRule *puente_profile_find_client_type (const PuenteProfile
 const PuenteProfile *puente_profile_lookup      (const char          *id);
 const char * const  *puente_profile_list_ids    (void);
 const char          *puente_profile_field_purpose (const PuenteProfileField *field);
+char                *puente_profile_field_label   (const PuenteProfileField *field);
 PuenteDirection      puente_profile_get_direction (const PuenteProfile      *profile,
                                                    PuenteFieldGroup          group);
 

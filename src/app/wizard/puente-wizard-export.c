@@ -14,6 +14,7 @@
 
 #include <glib/gi18n.h>
 
+#include "puente-crm-registry.h"
 #include "puente-export-preview.h"
 #include "puente-record.h"
 #include "puente-wizard-export.h"
@@ -29,6 +30,8 @@ struct _PuenteWizardExport
   AdwPreferencesGroup *preview_rows_group;
   GtkGrid             *preview_grid;
   AdwPreferencesGroup *columns_group;
+  AdwActionRow        *consent_row;
+  gboolean             consent_blocking;
 
   GFile               *export_file;
   PuenteExportPreview *mapping;
@@ -63,13 +66,19 @@ static const struct {
   { PUENTE_FIELD_CREATED, N_("Date of creation") },
 };
 
+/* A custom field by what it holds and its name in the CRM: "Accepts SMS (cf_enviasms)" */
 static char *
-target_label (PuenteExportColumnUse  target,
+target_label (const PuenteProfile   *profile,
+              PuenteExportColumnUse  target,
               const char            *name)
 {
   if (target == PUENTE_EXPORT_COLUMN_CUSTOM)
-    /* Translators: a CRM custom field a spreadsheet column is sent to, e.g. cf_enviasms */
-    return g_strdup_printf (_("Custom field %s"), name);
+    {
+      for (guint i = 0; profile != NULL && i < profile->n_fields; i++)
+        if (g_strcmp0 (profile->fields[i].name, name) == 0)
+          return puente_profile_field_label (&profile->fields[i]);
+      return g_strdup (name);
+    }
 
   for (guint i = 0; i < G_N_ELEMENTS (column_targets); i++)
     if (g_strcmp0 (column_targets[i].field, name) == 0)
@@ -90,7 +99,7 @@ targets_model (PuenteWizardExport *self)
     gtk_string_list_append (model, _(column_targets[i].label));
   for (guint i = 0; profile != NULL && i < profile->n_fields; i++)
     {
-      g_autofree char *label = target_label (PUENTE_EXPORT_COLUMN_CUSTOM, profile->fields[i].name);
+      g_autofree char *label = target_label (profile, PUENTE_EXPORT_COLUMN_CUSTOM, profile->fields[i].name);
 
       if (profile->fields[i].entity == PUENTE_ENTITY_CONTACT &&
           g_strcmp0 (profile->fields[i].name, profile->client_id_field) != 0)
@@ -158,10 +167,66 @@ target_at (PuenteWizardExport     *self,
       }
 }
 
+/* A consent target chosen twice stops the setup; one left out is a warning. */
+static void
+check_consent (PuenteWizardExport *self)
+{
+  const PuenteProfile *profile = puente_wizard_page_get_profile (PUENTE_WIZARD_PAGE (self));
+  g_autofree char *problems = NULL;
+  gboolean blocking = FALSE;
+
+  if (self->mapping != NULL)
+    problems = puente_export_preview_consent_problems (self->mapping, profile, &blocking);
+  self->consent_blocking = blocking;
+  gtk_widget_set_visible (GTK_WIDGET (self->consent_row), problems != NULL);
+  adw_action_row_set_subtitle (self->consent_row, problems != NULL ? problems : "");
+  if (blocking)
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->consent_row), "warning");
+      gtk_widget_add_css_class (GTK_WIDGET (self->consent_row), "error");
+    }
+  else
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->consent_row), "error");
+      gtk_widget_add_css_class (GTK_WIDGET (self->consent_row), "warning");
+    }
+}
+
+/* "For example: …", and whether the CRM keeps what the column is sent to */
+static void
+update_column_subtitle (PuenteWizardExport *self,
+                        AdwComboRow        *row)
+{
+  const char *crm = puente_wizard_page_get_draft (PUENTE_WIZARD_PAGE (self))->crm;
+  const PuenteCrmKind *kind = puente_crm_kind_lookup (crm);
+  guint column = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (row), "column"));
+  const char *example = g_object_get_data (G_OBJECT (row), "example");
+  g_autoptr(GString) subtitle = g_string_new (NULL);
+  PuenteExportColumnUse target;
+  const char *name = NULL;
+
+  if (example != NULL)
+    /* Translators: an example value from a spreadsheet column */
+    g_string_append_printf (subtitle, _("For example: %s"), example);
+
+  target = puente_export_preview_get_use (self->mapping, column, &name);
+  if (!puente_export_use_reaches_crm (crm, target, name))
+    {
+      if (subtitle->len > 0)
+        g_string_append_c (subtitle, '\n');
+      /* Translators: %s is the CRM, e.g. Clientify; said of a column the CRM cannot store */
+      g_string_append_printf (subtitle, _("%s does not keep this: it is not sent"),
+                              kind != NULL ? kind->name : "CRM");
+    }
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle->str);
+}
+
 static void
 check_mapping (PuenteWizardExport *self)
 {
   g_autoptr(GError) error = NULL;
+
+  check_consent (self);
 
   if (self->mapping != NULL && !puente_export_preview_check (self->mapping, &error))
     {
@@ -185,7 +250,64 @@ column_selected_cb (AdwComboRow        *row,
 
   target_at (self, adw_combo_row_get_selected (row), &target, &name);
   puente_export_preview_set_use (self->mapping, column, target, name);
+  update_column_subtitle (self, row);
   check_mapping (self);
+}
+
+/* The choices as they are, never cut to a common beginning ("Custom field cf_…"): whole
+ * in the list, where they wrap; in the row a custom field is cut in the middle, which keeps
+ * both what it holds and its name in the CRM ("Acepta S…(cf_enviasms)"). */
+static void
+setup_target_label_cb (GtkSignalListItemFactory *factory,
+                       GtkListItem              *item,
+                       gpointer                  in_list)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  if (in_list != NULL)
+    {
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+      gtk_label_set_width_chars (GTK_LABEL (label), 16);
+      gtk_label_set_max_width_chars (GTK_LABEL (label), 32);
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+    }
+  else
+    {
+      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_MIDDLE);
+      gtk_label_set_width_chars (GTK_LABEL (label), 8);
+      gtk_label_set_xalign (GTK_LABEL (label), 1);
+    }
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+bind_target_label_cb (GtkSignalListItemFactory *factory,
+                      GtkListItem              *item,
+                      gpointer                  in_list)
+{
+  const char *text = gtk_string_object_get_string (gtk_list_item_get_item (item));
+  GtkLabel *label = GTK_LABEL (gtk_list_item_get_child (item));
+
+  gtk_label_set_label (label, text);
+  if (in_list == NULL)
+    gtk_label_set_ellipsize (label, g_str_has_suffix (text, ")") ? PANGO_ELLIPSIZE_MIDDLE : PANGO_ELLIPSIZE_END);
+}
+
+static void
+set_target_factories (AdwComboRow *row)
+{
+  for (guint in_list = 0; in_list < 2; in_list++)
+    {
+      g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+
+      g_signal_connect (factory, "setup", G_CALLBACK (setup_target_label_cb), GUINT_TO_POINTER (in_list));
+      g_signal_connect (factory, "bind", G_CALLBACK (bind_target_label_cb), GUINT_TO_POINTER (in_list));
+      if (in_list)
+        adw_combo_row_set_list_factory (row, factory);
+      else
+        adw_combo_row_set_factory (row, factory);
+    }
 }
 
 static void
@@ -244,17 +366,14 @@ show_spreadsheet_preview (PuenteWizardExport  *self,
 
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
                                      puente_export_preview_get_header (self->mapping, column));
-      if (example != NULL)
-        {
-          /* Translators: an example value from a spreadsheet column */
-          g_autofree char *subtitle = g_strdup_printf (_("For example: %s"), example);
-
-          adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-        }
+      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+      set_target_factories (row);
       adw_combo_row_set_model (row, G_LIST_MODEL (model));
       target = puente_export_preview_get_use (self->mapping, column, &name);
       adw_combo_row_set_selected (row, target_position (self, target, name));
       g_object_set_data (G_OBJECT (row), "column", GUINT_TO_POINTER (column));
+      g_object_set_data_full (G_OBJECT (row), "example", g_strdup (example), g_free);
+      update_column_subtitle (self, row);
       g_signal_connect_object (row, "notify::selected", G_CALLBACK (column_selected_cb), self, 0);
       adw_preferences_group_add (self->columns_group, GTK_WIDGET (row));
       g_ptr_array_add (self->column_rows, row);
@@ -409,7 +528,8 @@ puente_wizard_export_is_ready (PuenteWizardPage *page)
 {
   PuenteWizardExport *self = PUENTE_WIZARD_EXPORT (page);
 
-  return self->mapping != NULL && !gtk_widget_get_visible (GTK_WIDGET (self->export_error_row));
+  return self->mapping != NULL && !self->consent_blocking &&
+         !gtk_widget_get_visible (GTK_WIDGET (self->export_error_row));
 }
 
 /* The export named by a setup left halfway is read again. */
@@ -469,6 +589,7 @@ puente_wizard_export_class_init (PuenteWizardExportClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PuenteWizardExport, preview_rows_group);
   gtk_widget_class_bind_template_child (widget_class, PuenteWizardExport, preview_grid);
   gtk_widget_class_bind_template_child (widget_class, PuenteWizardExport, columns_group);
+  gtk_widget_class_bind_template_child (widget_class, PuenteWizardExport, consent_row);
 
   gtk_widget_class_install_action (widget_class, "wizard.choose-file", NULL, choose_file_action);
 }

@@ -80,7 +80,7 @@ static const PuenteCrmKind kinds[] = {
     N_("In Clientify, open Settings → API and copy your API key. Puente keeps it in your "
        "system’s keyring and never shows it again."),
     "https://clientify.com/", "v1/", PUENTE_CLIENTIFY_DEFAULT_IN_FLIGHT,
-    PUENTE_CRM_CAPABILITIES_DEFAULT, new_clientify, NULL, FALSE, NULL },
+    PUENTE_CLIENTIFY_CAPABILITIES, new_clientify, NULL, FALSE, NULL },
   { "ploomes", "Ploomes", PUENTE_PLOOMES_DEFAULT_URL, N_("API Key"),
     N_("In Ploomes, open Administração → Usuários Integração, add an integration user and "
        "copy its API key. Puente keeps it in your system’s keyring and never shows it again."),

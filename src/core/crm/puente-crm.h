@@ -85,6 +85,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (PuenteCrmPipeline, puente_crm_pipeline_free)
  *   profile's fields are prepared; without it there is nothing to prepare
  * @PUENTE_CRM_HAS_ADDRESS: the connector sends the postal address (street, postal code,
  *   city); only then does the engine put it in what it sends (and in the content hash)
+ * @PUENTE_CRM_HAS_REGION: the connector also sends the province (or state) and the country
+ *   of the postal address; only then does the engine put them in what it sends
  * @PUENTE_CRM_ONE_PER_CONTACT: the CRM itself keeps one record per email or mobile phone
  *   (Zappy): a create sent twice for a client with an email, a mobile or a phone does not
  *   make a second record, so such a create is safe to send again
@@ -105,10 +107,11 @@ typedef enum /*< flags >*/
   PUENTE_CRM_HAS_FIELDS      = 1 << 7,
   PUENTE_CRM_HAS_ADDRESS     = 1 << 8,
   PUENTE_CRM_ONE_PER_CONTACT = 1 << 9,
+  PUENTE_CRM_HAS_REGION      = 1 << 10,
 } PuenteCrmCapabilities;
 
-/* Everything Clientify does. Not the address (its connector does not send one: adding it
- * would change the content hash of every record already sent) nor ONE_PER_CONTACT. */
+/* What a connector does unless it says otherwise (Ploomes): neither the address nor
+ * ONE_PER_CONTACT. Clientify adds the address (PUENTE_CLIENTIFY_CAPABILITIES). */
 #define PUENTE_CRM_CAPABILITIES_DEFAULT                                                     \
   (PUENTE_CRM_CAN_VERIFY | PUENTE_CRM_CAN_LIST | PUENTE_CRM_CAN_FIND | PUENTE_CRM_CAN_UPDATE | \
    PUENTE_CRM_CAN_DELETE | PUENTE_CRM_HAS_COMPANIES | PUENTE_CRM_HAS_DEALS | PUENTE_CRM_HAS_FIELDS)

@@ -153,10 +153,17 @@ clientify_get_name (PuenteCrm *crm)
   return SERVICE_NAME;
 }
 
+static PuenteCrmCapabilities
+clientify_get_capabilities (PuenteCrm *crm)
+{
+  return PUENTE_CLIENTIFY_CAPABILITIES;
+}
+
 static void
 crm_iface_init (PuenteCrmInterface *iface)
 {
   iface->get_name = clientify_get_name;
+  iface->get_capabilities = clientify_get_capabilities;
   iface->verify_async = clientify_verify_async;
   iface->list_async = puente_clientify_list_async;
   iface->find_async = puente_clientify_find_async;

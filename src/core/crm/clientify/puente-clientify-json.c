@@ -74,6 +74,22 @@ static const struct {
 #define CONTACT_PHONES         "phones"
 #define PHONE_TYPE_MOBILE      2
 
+/* A contact's postal address: one item of `addresses` [C], of type home (2) [C]; Clientify's
+ * "state" holds the province. Read back from the first item. */
+#define CONTACT_ADDRESSES      "addresses"
+#define ADDRESS_TYPE_HOME      2
+
+static const struct {
+  const char *field;
+  const char *key;
+} address_map[] = {
+  { PUENTE_FIELD_STREET, "street" },
+  { PUENTE_FIELD_CITY, "city" },
+  { PUENTE_FIELD_POSTAL_CODE, "postal_code" },
+  { PUENTE_FIELD_PROVINCE, "state" },
+  { PUENTE_FIELD_COUNTRY, "country" },
+};
+
 
 /* ---- Reading and writing records --------------------------------------------------------- */
 
@@ -155,6 +171,55 @@ read_contact_lists (PuenteRecord *record,
             puente_record_set (record, field, puente_json_member_string (phone, "phone"));
         }
     }
+}
+
+/* The first postal address; an empty part is left out. */
+static void
+read_address (PuenteRecord *record,
+              JsonObject   *object)
+{
+  JsonNode *node = json_object_get_member (object, CONTACT_ADDRESSES);
+  JsonObject *address;
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node) || json_array_get_length (json_node_get_array (node)) == 0)
+    return;
+  address = puente_json_element_object (json_node_get_array (node), 0);
+  for (guint i = 0; address != NULL && i < G_N_ELEMENTS (address_map); i++)
+    {
+      const char *value = puente_json_member_string (address, address_map[i].key);
+
+      if (value != NULL && *value != '\0')
+        puente_record_set (record, address_map[i].field, value);
+    }
+}
+
+static void
+write_address (JsonBuilder        *builder,
+               const PuenteRecord *record)
+{
+  gboolean any = FALSE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (address_map); i++)
+    any |= puente_record_get (record, address_map[i].field) != NULL;
+  if (!any)
+    return;
+
+  json_builder_set_member_name (builder, CONTACT_ADDRESSES);
+  json_builder_begin_array (builder);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "type");
+  json_builder_add_int_value (builder, ADDRESS_TYPE_HOME);
+  for (guint i = 0; i < G_N_ELEMENTS (address_map); i++)
+    {
+      const char *value = puente_record_get (record, address_map[i].field);
+
+      if (value == NULL)
+        continue;
+      json_builder_set_member_name (builder, address_map[i].key);
+      json_builder_add_string_value (builder, value);
+    }
+  json_builder_end_object (builder);
+  json_builder_end_array (builder);
 }
 
 /* The custom values, as text; an empty one is left out. */
@@ -273,7 +338,10 @@ puente_clientify_record_from_json (PuenteEntity  entity,
     }
 
   if (entity == PUENTE_ENTITY_CONTACT)
-    read_contact_lists (record, object);
+    {
+      read_contact_lists (record, object);
+      read_address (record, object);
+    }
   read_custom_values (record, object);
   read_tags (record, object);
 
@@ -348,6 +416,7 @@ puente_clientify_record_to_json (PuenteClientifyCrm *self,
           json_builder_end_object (builder);
           json_builder_end_array (builder);
         }
+      write_address (builder, record);
     }
 
   /* Whether PUT merges or replaces custom fields is unknown: callers send every field they manage. */

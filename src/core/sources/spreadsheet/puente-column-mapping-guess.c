@@ -9,6 +9,12 @@
  * longer names. The best scores are given out first and every target goes to one column
  * only, so "Teléfono" takes the phone and "Teléfono 2" is left out.
  *
+ * Consent is guessed by the words a header holds, since its names vary most ("Acepta
+ * SMS", "Envío de correos", "Fecha firma LOPD", "Aceita email"): a GDPR word with a date
+ * word is the acceptance date, without one the acceptance; with a GIO Web export, "SMS" is
+ * the SMS consent and an agreeing word with an email word the email consent (rather than
+ * the email address, which an exact "email" column takes).
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
@@ -185,6 +191,52 @@ add_generic_candidates (GArray     *candidates,
     }
 }
 
+/* Normalised words (see generic_synonyms) a consent header holds somewhere */
+static const char * const gdpr_words[] = {
+  "rgpd", "gdpr", "lopd", "lgpd", "protecciondedatos", "protecciondatos", "protecaodedados",
+  "consentimiento", "consentimento", NULL,
+};
+static const char * const date_words[] = { "fecha", "data", "date", NULL };
+static const char * const agree_words[] = {
+  "acepta", "aceita", "envia", "envio", "enviar", "recibe", "recibir", "receber", "permite",
+  "autoriza", "consent", "publicidad", "publicidade", "comunicacion", "comunicac", "mailing",
+  "newsletter", "boletin", "optin", "marketing", NULL,
+};
+static const char * const mail_words[] = { "email", "mail", "correo", "correio", "newsletter", NULL };
+
+static gboolean
+holds_any (const char         *key,
+           const char * const *words)
+{
+  for (guint i = 0; words[i] != NULL; i++)
+    if (strstr (key, words[i]) != NULL)
+      return TRUE;
+
+  return FALSE;
+}
+
+static void
+add_consent_candidates (GArray             *candidates,
+                        guint               column,
+                        const char         *key,
+                        PuenteColumnPreset  preset)
+{
+  Candidate candidate = { column, PUENTE_COLUMN_TARGET_FIELD, NULL, 0.9 };
+  gboolean date = holds_any (key, date_words);
+
+  if (preset == PUENTE_COLUMN_PRESET_GIOWEB && !date && strstr (key, "sms") != NULL)
+    candidate = (Candidate) { column, PUENTE_COLUMN_TARGET_CUSTOM, PUENTE_GIOWEB_SEND_SMS, 0.9 };
+  else if (preset == PUENTE_COLUMN_PRESET_GIOWEB && !date &&
+           holds_any (key, mail_words) && holds_any (key, agree_words))
+    candidate = (Candidate) { column, PUENTE_COLUMN_TARGET_CUSTOM, PUENTE_GIOWEB_SEND_EMAIL, 0.9 };
+  else if (holds_any (key, gdpr_words))
+    candidate.name = date ? PUENTE_FIELD_GDPR_DATE : PUENTE_FIELD_GDPR_ACCEPT;
+  else
+    return;
+
+  g_array_append_val (candidates, candidate);
+}
+
 static int
 compare_candidates (gconstpointer a,
                     gconstpointer b)
@@ -249,6 +301,7 @@ puente_column_mapping_guess (const char * const *headers,
         }
 
       add_generic_candidates (candidates, i, key, generic_weight);
+      add_consent_candidates (candidates, i, key, preset);
     }
 
   g_array_sort (candidates, compare_candidates);
