@@ -238,8 +238,8 @@ check_keyboard (PuenteApplication *app,
   wait_for_page (wizard, "software");
   puente_test_wait_until (focus_in_page, wizard);
   focus = focus_of (window);
-  g_test_message ("focus: %s", G_OBJECT_TYPE_NAME (focus));
   g_assert_true (GTK_IS_CHECK_BUTTON (focus));
+  g_assert_cmpint (gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (focus)), ==, GTK_ACCESSIBLE_ROLE_RADIO);
   default_widget = gtk_window_get_default_widget (GTK_WINDOW (window));
   g_assert_nonnull (default_widget);
   g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (default_widget)), ==, "wizard.next");
