@@ -5,10 +5,11 @@
  * too: it reads it (Text.GetText) and hears every character typed (the text-changed event),
  * and AdwPasswordEntryRow is not even exposed as a password field. So the row holds a
  * GtkPasswordEntry (the one widget GTK 4.8 exposes with the "password text" role), named by
- * the row's title, and what the entry holds is only a dot for each character: the key itself
- * is kept here, beside it, put together from the entry's insert-text and delete-text as the
- * owner types, pastes or deletes, and wiped when it changes or the row goes. What anything
- * can read of the entry (a screen reader, the clipboard, an input method) is dots.
+ * the row's title (AdwActionRow labels its activatable widget so), and what the entry holds
+ * is only a dot for each character: the key itself is kept here, beside it, put together
+ * from the entry's insert-text and delete-text as the owner types, pastes or deletes, and
+ * wiped when it changes or the row goes. What anything can read of the entry (a screen
+ * reader, the clipboard, an input method) is dots.
  *
  * There is no "show the text" toggle, since showing it would put the key in the entry.
  *
@@ -106,13 +107,6 @@ static void
 activate_cb (PuenteKeyRow *self)
 {
   g_signal_emit (self, signals[ENTRY_ACTIVATED], 0);
-}
-
-static void
-title_changed_cb (PuenteKeyRow *self)
-{
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  adw_preferences_row_get_title (ADW_PREFERENCES_ROW (self)), -1);
 }
 
 GtkWidget *
@@ -225,5 +219,4 @@ puente_key_row_init (PuenteKeyRow *self)
   g_signal_connect_object (self->text, "delete-text", G_CALLBACK (delete_text_cb), self, 0);
   g_signal_connect_object (self->entry, "changed", G_CALLBACK (changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->entry, "activate", G_CALLBACK (activate_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self, "notify::title", G_CALLBACK (title_changed_cb), self, G_CONNECT_SWAPPED);
 }
