@@ -24,7 +24,7 @@ struct _PuenteWizardCrm
 
   AdwPreferencesGroup *crm_group;
   AdwComboRow         *crm_kind_row;
-  AdwEntryRow         *crm_key_row;
+  PuenteKeyRow        *crm_key_row;
   AdwExpanderRow      *advanced_row;
   AdwEntryRow         *crm_url_row;
   AdwActionRow        *crm_error_row;
@@ -138,7 +138,7 @@ puente_wizard_crm_is_ready (PuenteWizardPage *page)
 {
   PuenteWizardCrm *self = PUENTE_WIZARD_CRM (page);
 
-  return *puente_wizard_page_entry_text (self->crm_key_row) != '\0' || self->key_saved;
+  return *puente_key_row_get_key (self->crm_key_row) != '\0' || self->key_saved;
 }
 
 static void
@@ -247,7 +247,7 @@ puente_wizard_crm_use_sample (PuenteWizardPage   *page,
   PuenteWizardCrm *self = PUENTE_WIZARD_CRM (page);
 
   g_set_object (&self->sample, server);
-  gtk_editable_set_text (GTK_EDITABLE (self->crm_key_row), PUENTE_SAMPLE_SERVER_KEY);
+  puente_key_row_set_key (self->crm_key_row, PUENTE_SAMPLE_SERVER_KEY);
   crm_kind_changed_cb (self);  /* the address of the chosen CRM's double */
   adw_expander_row_set_expanded (self->advanced_row, TRUE);
 }
@@ -277,6 +277,7 @@ puente_wizard_crm_class_init (PuenteWizardCrmClass *klass)
   page_class->resume = puente_wizard_crm_resume;
   page_class->use_sample = puente_wizard_crm_use_sample;
 
+  g_type_ensure (PUENTE_TYPE_KEY_ROW);
   gtk_widget_class_set_template_from_resource (widget_class, "/dev/puente/Puente/puente-wizard-crm.ui");
   gtk_widget_class_bind_template_child (widget_class, PuenteWizardCrm, crm_group);
   gtk_widget_class_bind_template_child (widget_class, PuenteWizardCrm, crm_kind_row);

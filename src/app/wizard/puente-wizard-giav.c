@@ -21,7 +21,7 @@ struct _PuenteWizardGiav
 
   AdwPreferencesGroup *giav_group;
   AdwEntryRow         *giav_url_row;
-  AdwEntryRow         *giav_key_row;
+  PuenteKeyRow        *giav_key_row;
   AdwActionRow        *giav_error_row;
 
   gboolean             key_saved;
@@ -35,7 +35,7 @@ puente_wizard_giav_is_ready (PuenteWizardPage *page)
   PuenteWizardGiav *self = PUENTE_WIZARD_GIAV (page);
 
   return *puente_wizard_page_entry_text (self->giav_url_row) != '\0' &&
-         (*puente_wizard_page_entry_text (self->giav_key_row) != '\0' || self->key_saved);
+         (*puente_key_row_get_key (self->giav_key_row) != '\0' || self->key_saved);
 }
 
 static void
@@ -121,7 +121,7 @@ puente_wizard_giav_use_sample (PuenteWizardPage   *page,
   PuenteWizardGiav *self = PUENTE_WIZARD_GIAV (page);
 
   gtk_editable_set_text (GTK_EDITABLE (self->giav_url_row), puente_sample_server_get_giav_url (server));
-  gtk_editable_set_text (GTK_EDITABLE (self->giav_key_row), PUENTE_SAMPLE_SERVER_KEY);
+  puente_key_row_set_key (self->giav_key_row, PUENTE_SAMPLE_SERVER_KEY);
 }
 
 static void
@@ -137,6 +137,7 @@ puente_wizard_giav_class_init (PuenteWizardGiavClass *klass)
   page_class->resume = puente_wizard_giav_resume;
   page_class->use_sample = puente_wizard_giav_use_sample;
 
+  g_type_ensure (PUENTE_TYPE_KEY_ROW);
   gtk_widget_class_set_template_from_resource (widget_class, "/dev/puente/Puente/puente-wizard-giav.ui");
   gtk_widget_class_bind_template_child (widget_class, PuenteWizardGiav, giav_group);
   gtk_widget_class_bind_template_child (widget_class, PuenteWizardGiav, giav_url_row);

@@ -438,7 +438,7 @@ puente_wizard_page_remove_rows (PuenteWizardPage    *self,
 typedef struct
 {
   PuenteService           service;
-  AdwEntryRow            *key_row;
+  PuenteKeyRow           *key_row;
   gboolean               *key_saved;
   PuenteWizardVerifyKey   verify;
   void                  (*verified) (PuenteWizardPage *self);
@@ -460,7 +460,7 @@ key_stored_cb (GObject      *object,
     }
 
   *step->key_saved = TRUE;
-  gtk_editable_set_text (GTK_EDITABLE (step->key_row), "");
+  puente_key_row_set_key (step->key_row, NULL);
   puente_wizard_page_save_async (task);
 }
 
@@ -472,7 +472,7 @@ key_verified_cb (GObject      *object,
   GTask *task = user_data;
   PuenteWizardPage *self = g_task_get_source_object (task);
   KeyStep *step = g_task_get_task_data (task);
-  const char *key = puente_wizard_page_entry_text (step->key_row);
+  const char *key = puente_key_row_get_key (step->key_row);
   GError *error = NULL;
 
   if (!puente_setup_verify_finish (PUENTE_SETUP (object), result, &error))
@@ -535,7 +535,7 @@ void
 puente_wizard_page_apply_key (PuenteWizardPage      *self,
                               GTask                 *task,
                               PuenteService          service,
-                              AdwEntryRow           *key_row,
+                              PuenteKeyRow          *key_row,
                               gboolean              *key_saved,
                               PuenteWizardVerifyKey  verify)
 {
@@ -550,11 +550,11 @@ puente_wizard_page_apply_key (PuenteWizardPage      *self,
 
   puente_wizard_page_show_error (priv->error_row, NULL);
   puente_wizard_page_set_busy (self, TRUE);
-  if (*puente_wizard_page_entry_text (key_row) == '\0' && *key_saved)
+  if (*puente_key_row_get_key (key_row) == '\0' && *key_saved)
     puente_credentials_lookup_async (puente_setup_get_draft (priv->setup)->id, service,
                                      g_task_get_cancellable (task), saved_key_cb, task);
   else
-    verify (self, puente_wizard_page_entry_text (key_row), task);
+    verify (self, puente_key_row_get_key (key_row), task);
 }
 
 /* ---- GObject ---------------------------------------------------------------------------- */

@@ -8,6 +8,7 @@
 #include <adwaita.h>
 
 #include "puente-credentials.h"
+#include "puente-key-row.h"
 #include "puente-sample-server.h"
 #include "puente-setup.h"
 
@@ -100,7 +101,7 @@ typedef void (*PuenteWizardVerifyKey) (PuenteWizardPage *self,
 void          puente_wizard_page_apply_key      (PuenteWizardPage      *self,
                                                  GTask                 *task,
                                                  PuenteService          service,
-                                                 AdwEntryRow           *key_row,
+                                                 PuenteKeyRow          *key_row,
                                                  gboolean              *key_saved,
                                                  PuenteWizardVerifyKey  verify);
 void          puente_wizard_page_verify         (GTask                 *task,

@@ -61,6 +61,9 @@ struct _PuenteWizard
   gboolean            busy;
   GtkWidget          *focus_before_busy;  /* weak */
   PuenteSampleServer *sample;
+  char               *resume_to;      /* the page a setup left halfway goes back to */
+  gboolean            applying;       /* a page's Next is under way */
+  AdwMessageDialog   *leave_dialog;   /* weak */
 };
 
 G_DEFINE_FINAL_TYPE (PuenteWizard, puente_wizard, ADW_TYPE_BIN)
@@ -82,6 +85,8 @@ static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
 static void update_buttons (PuenteWizard *self);
+static void focus_page (PuenteWizard *self);
+static void resume_next (PuenteWizard *self);
 
 /* ---- the pages -------------------------------------------------------------------------- */
 
@@ -107,6 +112,8 @@ set_busy (PuenteWizard *self,
 
   puente_set_sensitive_keeping_focus (GTK_WIDGET (self->stack), !busy, &self->focus_before_busy);
   update_buttons (self);
+  if (!busy)
+    focus_page (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
 }
 
@@ -141,6 +148,11 @@ page_changed_cb (PuenteWizardPage *page,
   if (g_str_equal (pspec->name, "busy"))
     set_busy (self, puente_wizard_page_get_busy (page));
   update_buttons (self);
+  /* What the page read is shown once it says whether it is ready: its main control too. */
+  if (g_str_equal (pspec->name, "ready") && !self->busy)
+    focus_page (self);
+  if (g_str_equal (pspec->name, "busy") && !self->busy)
+    resume_next (self);
 }
 
 static void
@@ -200,6 +212,95 @@ add_page (PuenteWizard *self,
   add_page_actions (self, page);
 }
 
+/* ---- focus ------------------------------------------------------------------------------ */
+
+/* Returns: (nullable): the page's main control: its own next step, a suggested action shown
+ * in it ("Create Missing Fields", "Connect My Business"), or else the choice made (the
+ * active radio button) */
+static GtkWidget *
+find_main_action (GtkWidget *widget,
+                  gboolean   choice)
+{
+  if (!gtk_widget_get_visible (widget))
+    return NULL;
+  if (!choice && GTK_IS_BUTTON (widget) && gtk_widget_has_css_class (widget, "suggested-action"))
+    return gtk_widget_is_sensitive (widget) ? widget : NULL;
+  if (choice && GTK_IS_CHECK_BUTTON (widget) && gtk_check_button_get_active (GTK_CHECK_BUTTON (widget)))
+    return gtk_widget_is_sensitive (widget) ? widget : NULL;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_main_action (child, choice);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* On arriving at a page, or once its work is done, the focus goes to its main control (its
+ * own main action, the choice made, or the first control), not to the header's Cancel:
+ * unless the page put it in a field to type in already. */
+static void
+focus_page (PuenteWizard *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *child = gtk_stack_get_visible_child (self->stack);
+  GtkWidget *focus;
+  GtkWidget *main_action;
+
+  if (!GTK_IS_WINDOW (root) || self->busy || child == NULL)
+    return;
+
+  gtk_window_set_default_widget (GTK_WINDOW (root),
+                                 gtk_widget_get_visible (GTK_WIDGET (self->next_button))
+                                 ? GTK_WIDGET (self->next_button) : NULL);
+
+  focus = gtk_root_get_focus (root);
+  if (focus != NULL && gtk_widget_is_ancestor (focus, child) && GTK_IS_EDITABLE (focus))
+    return;
+
+  main_action = find_main_action (child, FALSE);
+  if (main_action == NULL)
+    main_action = find_main_action (child, TRUE);
+  if (main_action != NULL)
+    gtk_widget_grab_focus (main_action);
+  else if (focus == NULL || !gtk_widget_is_ancestor (focus, child))
+    gtk_widget_child_focus (child, GTK_DIR_TAB_FORWARD);
+}
+
+/* Enter goes on where the control focused has no use for it: a choice already made (a radio
+ * button, or its row), or nothing focused. Fields go on by themselves, and a button presses
+ * itself. */
+static gboolean
+enter_pressed_cb (GtkEventControllerKey *controller,
+                  guint                  keyval,
+                  guint                  keycode,
+                  GdkModifierType        state,
+                  PuenteWizard          *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+  GtkWidget *check = focus;
+
+  if ((keyval != GDK_KEY_Return && keyval != GDK_KEY_KP_Enter && keyval != GDK_KEY_ISO_Enter) ||
+      (state & (GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SHIFT_MASK)) != 0)
+    return FALSE;
+
+  if (ADW_IS_ACTION_ROW (focus))
+    check = adw_action_row_get_activatable_widget (ADW_ACTION_ROW (focus));
+  if (focus != NULL && !GTK_IS_CHECK_BUTTON (check))
+    return FALSE;
+  if (focus != NULL && !gtk_widget_is_ancestor (focus, GTK_WIDGET (self->stack)))
+    return FALSE;
+
+  return gtk_widget_activate_action (GTK_WIDGET (self), "wizard.next", NULL) &&
+         visible_page (self) != NULL;
+}
+
 /* ---- navigation ------------------------------------------------------------------------- */
 
 static void
@@ -234,7 +335,29 @@ set_page (PuenteWizard *self,
                                                                             gtk_stack_get_visible_child (self->stack))));
 
   update_buttons (self);
+  focus_page (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAGE]);
+  resume_next (self);
+}
+
+/* A setup left halfway goes forward by itself, each step verified again with what was saved,
+ * to the page where the owner left; a step that no longer goes through stops it there. */
+static void
+resume_next (PuenteWizard *self)
+{
+  PuenteWizardPage *page = visible_page (self);
+
+  if (self->resume_to == NULL || self->applying || self->busy)
+    return;
+
+  if (page == NULL || g_str_equal (puente_wizard_get_page (self), self->resume_to) ||
+      !puente_wizard_page_get_ready (page))
+    {
+      g_clear_pointer (&self->resume_to, g_free);
+      return;
+    }
+
+  gtk_widget_activate_action (GTK_WIDGET (self), "wizard.next", NULL);
 }
 
 static void
@@ -248,10 +371,15 @@ applied_cb (GObject      *object,
 
   /* A failure is on the page, with Try Again; a cancel says nothing. */
   if (!puente_wizard_page_apply_finish (page, result, NULL))
-    return;
+    {
+      self->applying = FALSE;
+      g_clear_pointer (&self->resume_to, g_free);
+      return;
+    }
 
   next = puente_setup_step_after (self->setup, puente_wizard_page_get_id (page));
   puente_wizard_page_set_busy (page, FALSE);
+  self->applying = FALSE;
   if (next != NULL)
     set_page (self, next, TRUE);
 }
@@ -267,6 +395,7 @@ next_action (GtkWidget  *widget,
   if (self->busy || page == NULL || !puente_wizard_page_get_ready (page))
     return;
 
+  self->applying = TRUE;
   puente_wizard_page_apply_async (page, applied_cb, g_object_ref (self));
 }
 
@@ -286,18 +415,59 @@ back_action (GtkWidget  *widget,
 }
 
 static void
-cancel_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
+leave (PuenteWizard *self)
 {
-  PuenteWizard *self = PUENTE_WIZARD (widget);
   PuenteWizardPage *page = visible_page (self);
 
+  g_clear_pointer (&self->resume_to, g_free);
   g_cancellable_cancel (self->cancellable);
   if (page != NULL)
     puente_wizard_page_cancel (page);
   set_busy (self, FALSE);
   g_signal_emit (self, signals[CANCELLED], 0);
+}
+
+static void
+leave_response_cb (AdwMessageDialog *dialog,
+                   const char       *response,
+                   PuenteWizard     *self)
+{
+  if (g_str_equal (response, "leave"))
+    leave (self);
+}
+
+/* Cancel (or Esc) past the welcome asks first: what was verified is kept, but a slip of a
+ * key should not throw the setup away. */
+static void
+cancel_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  PuenteWizard *self = PUENTE_WIZARD (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  AdwMessageDialog *dialog;
+
+  if (visible_page (self) == NULL || !GTK_IS_WINDOW (root))
+    {
+      leave (self);
+      return;
+    }
+  if (self->leave_dialog != NULL)
+    return;
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (root), _("Leave the Setup?"),
+                                                       _("What you have verified is kept: next time, "
+                                                         "the setup goes on from this page.")));
+  adw_message_dialog_add_responses (dialog,
+                                    "continue", _("_Keep Setting Up"),
+                                    "leave", _("_Leave"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, "leave", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "continue");
+  adw_message_dialog_set_close_response (dialog, "continue");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (leave_response_cb), self, 0);
+  g_set_weak_pointer (&self->leave_dialog, dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 /* ---- the welcome ------------------------------------------------------------------------ */
@@ -381,9 +551,9 @@ try_sample_action (GtkWidget  *widget,
  * @store_path: where the connection is kept
  * @draft: (nullable): a setup left halfway
  *
- * A setup left halfway goes back to the software page, with the way there remembered: each
- * verified step is checked again by going forward, which costs the owner one click, and no
- * typing.
+ * A setup left halfway goes back to the page where the owner left: from the software page,
+ * each verified step is checked again by going forward by itself (with what was saved, no
+ * typing), so that the way back is there too.
  */
 PuenteWizard *
 puente_wizard_new (const char             *store_path,
@@ -416,6 +586,7 @@ puente_wizard_new (const char             *store_path,
         {
           g_ptr_array_add (self->history, g_strdup (WELCOME));
           gtk_stack_set_visible_child_name (self->stack, puente_setup_step_after (self->setup, WELCOME));
+          self->resume_to = g_strdup (puente_setup_get_step (self->setup));
         }
     }
   set_page (self, puente_wizard_get_page (self), FALSE);
@@ -498,6 +669,21 @@ puente_wizard_get_property (GObject    *object,
     }
 }
 
+/* The window's default is Next only while the wizard is in it (GTK 4.8 keeps a default
+ * widget taken away from the window). */
+static void
+puente_wizard_unroot (GtkWidget *widget)
+{
+  PuenteWizard *self = PUENTE_WIZARD (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+
+  if (GTK_IS_WINDOW (root) &&
+      gtk_window_get_default_widget (GTK_WINDOW (root)) == GTK_WIDGET (self->next_button))
+    gtk_window_set_default_widget (GTK_WINDOW (root), NULL);
+
+  GTK_WIDGET_CLASS (puente_wizard_parent_class)->unroot (widget);
+}
+
 static void
 puente_wizard_dispose (GObject *object)
 {
@@ -505,6 +691,9 @@ puente_wizard_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_weak_pointer (&self->focus_before_busy);
+  if (self->leave_dialog != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->leave_dialog));
+  g_clear_weak_pointer (&self->leave_dialog);
   gtk_widget_dispose_template (GTK_WIDGET (self), PUENTE_TYPE_WIZARD);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->sample);
@@ -520,6 +709,7 @@ puente_wizard_finalize (GObject *object)
   PuenteWizard *self = (PuenteWizard *)object;
 
   g_clear_pointer (&self->history, g_ptr_array_unref);
+  g_free (self->resume_to);
 
   G_OBJECT_CLASS (puente_wizard_parent_class)->finalize (object);
 }
@@ -533,6 +723,7 @@ puente_wizard_class_init (PuenteWizardClass *klass)
   object_class->get_property = puente_wizard_get_property;
   object_class->dispose = puente_wizard_dispose;
   object_class->finalize = puente_wizard_finalize;
+  widget_class->unroot = puente_wizard_unroot;
 
   properties[PROP_PAGE] = g_param_spec_string ("page", NULL, NULL, WELCOME,
                                                G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
@@ -572,7 +763,12 @@ puente_wizard_class_init (PuenteWizardClass *klass)
 static void
 puente_wizard_init (PuenteWizard *self)
 {
+  GtkEventController *keys = gtk_event_controller_key_new ();
+
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+  g_signal_connect_object (keys, "key-pressed", G_CALLBACK (enter_pressed_cb), self, 0);
+  gtk_widget_add_controller (GTK_WIDGET (self), keys);
 
   self->history = g_ptr_array_new_with_free_func (g_free);
   self->cancellable = g_cancellable_new ();
