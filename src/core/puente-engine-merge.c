@@ -113,29 +113,6 @@ puente_engine_fields_crm_news (PuenteEngine       *self,
   return FALSE;
 }
 
-static const char *
-value_of (const PuenteRecord *record,
-          const char         *key)
-{
-  if (record == NULL)
-    return NULL;
-  if (g_str_has_prefix (key, PUENTE_FIELD_CUSTOM_PREFIX))
-    return puente_record_get_custom (record, key + strlen (PUENTE_FIELD_CUSTOM_PREFIX));
-
-  return puente_record_get (record, key);
-}
-
-static void
-set_value (PuenteRecord *record,
-           const char   *key,
-           const char   *value)
-{
-  if (g_str_has_prefix (key, PUENTE_FIELD_CUSTOM_PREFIX))
-    puente_record_set_custom (record, key + strlen (PUENTE_FIELD_CUSTOM_PREFIX), value);
-  else
-    puente_record_set (record, key, value);
-}
-
 /* What one client's decision gathers on its way */
 typedef struct
 {
@@ -243,10 +220,10 @@ crm_wins (Decision   *decision,
 {
   PuenteEngine *self = decision->self;
   Action *action = decision->action;
-  const char *source_value = value_of (decision->source, key);
-  const char *crm_value = value_of (decision->crm, key);
+  const char *source_value = puente_field_get (decision->source, key);
+  const char *crm_value = puente_field_get (decision->crm, key);
 
-  set_value (action->desired, key, NULL);
+  puente_field_set (action->desired, key, NULL);
   if (!crm_changed || crm_value == NULL || g_strcmp0 (crm_value, source_value) == 0)
     return;  /* the source's change stays there; or not known now, or the same */
 
@@ -257,8 +234,8 @@ crm_wins (Decision   *decision,
           action->write_back = puente_record_new (action->entity);
           action->write_back->id = g_strdup (action->source_id);
         }
-      set_value (action->write_back, key, crm_value);
-      set_value (decision->after, key, crm_value);
+      puente_field_set (action->write_back, key, crm_value);
+      puente_field_set (decision->after, key, crm_value);
       note_change (decision->written, key_label (self->profile, key), source_value, crm_value);
     }
   else
@@ -271,8 +248,8 @@ freeze (Decision         *decision,
         PuenteFieldGroup  group,
         const char       *key)
 {
-  add_conflict (decision, group, value_of (decision->source, key), value_of (decision->crm, key));
-  set_value (decision->action->desired, key, NULL);
+  add_conflict (decision, group, puente_field_get (decision->source, key), puente_field_get (decision->crm, key));
+  puente_field_set (decision->action->desired, key, NULL);
   g_hash_table_add (decision->frozen, g_strdup (key));
 }
 
@@ -337,8 +314,8 @@ decide_one (Decision          *decision,
     crm_wins (decision, key, open || change != PUENTE_FIELD_CHANGED_IN_SOURCE);
   else if (winner == WINNER_SOURCE)
     {
-      const char *crm_value = value_of (decision->crm, key);
-      const char *source_value = value_of (decision->source, key);
+      const char *crm_value = puente_field_get (decision->crm, key);
+      const char *source_value = puente_field_get (decision->source, key);
 
       if (crm_value != NULL && g_strcmp0 (crm_value, source_value) == 0)
         return;  /* alike already */
@@ -418,8 +395,8 @@ final_hashes (Decision   *decision,
     {
       const char *key = g_ptr_array_index (keys, i);
       const PuenteFieldHashes *was = g_hash_table_lookup (decision->last, key);
-      const char *written = value_of (action->write_back, key);
-      const char *sent = decision->send ? value_of (action->desired, key) : NULL;
+      const char *written = puente_field_get (action->write_back, key);
+      const char *sent = decision->send ? puente_field_get (action->desired, key) : NULL;
 
       if (g_hash_table_contains (decision->frozen, key))
         {
@@ -431,7 +408,7 @@ final_hashes (Decision   *decision,
       else if (sent != NULL)
         put_hashes (hashes, salt, key, sent, sent, NULL);
       else
-        put_hashes (hashes, salt, key, value_of (decision->source, key), value_of (decision->crm, key),
+        put_hashes (hashes, salt, key, puente_field_get (decision->source, key), puente_field_get (decision->crm, key),
                     was != NULL ? was->crm_hash : NULL);
     }
 
@@ -618,9 +595,9 @@ puente_engine_fields_answered (PuenteEngine       *self,
   while (g_hash_table_iter_next (&iter, &key, &value))
     {
       PuenteFieldHashes *field = value;
-      const char *now = value_of (answer, key);
+      const char *now = puente_field_get (answer, key);
 
-      if (value_of (action->desired, key) != NULL && now != NULL)
+      if (puente_field_get (action->desired, key) != NULL && now != NULL)
         {
           g_free (field->crm_hash);
           field->crm_hash = puente_record_field_hash (salt, key, now);

@@ -83,9 +83,16 @@ foreach_key (const PuenteRecord *record,
     }
 }
 
-static const char *
-value_of (const PuenteRecord *record,
-          const char         *key)
+/**
+ * puente_field_get:
+ * @record: (nullable): a record
+ * @key: a field's key in a table of field hashes (PUENTE_FIELD_CUSTOM_PREFIX for a custom one)
+ *
+ * Returns: (nullable): the field's value in @record
+ */
+const char *
+puente_field_get (const PuenteRecord *record,
+                  const char         *key)
 {
   if (record == NULL)
     return NULL;
@@ -93,6 +100,23 @@ value_of (const PuenteRecord *record,
     return puente_record_get_custom (record, key + strlen (PUENTE_FIELD_CUSTOM_PREFIX));
 
   return puente_record_get (record, key);
+}
+
+/**
+ * puente_field_set:
+ * @value: (nullable): the value; %NULL removes the field
+ *
+ * Sets the field of @record that @key names (see puente_field_get()).
+ */
+void
+puente_field_set (PuenteRecord *record,
+                  const char   *key,
+                  const char   *value)
+{
+  if (g_str_has_prefix (key, PUENTE_FIELD_CUSTOM_PREFIX))
+    puente_record_set_custom (record, key + strlen (PUENTE_FIELD_CUSTOM_PREFIX), value);
+  else
+    puente_record_set (record, key, value);
 }
 
 typedef struct
@@ -108,8 +132,8 @@ take_one (const char *key,
           gpointer    data)
 {
   Taking *taking = data;
-  const char *value = value_of (taking->source, key);
-  const char *crm_value = value_of (taking->crm, key);
+  const char *value = puente_field_get (taking->source, key);
+  const char *crm_value = puente_field_get (taking->crm, key);
   PuenteFieldHashes *hashes = g_new0 (PuenteFieldHashes, 1);
 
   hashes->source_hash = hash_or_null (taking->salt, key, value);
@@ -176,8 +200,8 @@ compare_one (const char *key,
 {
   Comparing *comparing = data;
   const PuenteFieldHashes *last = g_hash_table_lookup (comparing->last, key);
-  const char *source = value_of (comparing->source, key);
-  const char *crm = value_of (comparing->crm, key);
+  const char *source = puente_field_get (comparing->source, key);
+  const char *crm = puente_field_get (comparing->crm, key);
   PuenteFieldChange change;
   gboolean in_source, in_crm;
 
@@ -267,7 +291,7 @@ puente_field_changed_in_crm (GHashTable         *last,
 
       if (g_str_has_prefix (key, PUENTE_FIELD_CONFLICT_PREFIX))
         continue;
-      if (side_changed (salt, key, hashes->crm_hash, value_of (crm, key)))
+      if (side_changed (salt, key, hashes->crm_hash, puente_field_get (crm, key)))
         return TRUE;
     }
 

@@ -34,6 +34,11 @@ typedef struct
   char *crm_hash;     /* (nullable): of the CRM's value; NULL: absent */
 } PuenteFieldHashes;
 
+const char *puente_field_get              (const PuenteRecord *record,
+                                           const char         *key);
+void        puente_field_set              (PuenteRecord       *record,
+                                           const char         *key,
+                                           const char         *value);
 void        puente_field_hashes_free      (PuenteFieldHashes  *hashes);
 GHashTable *puente_field_hashes_new_table (void);
 char       *puente_field_salt             (const char         *connection_id,
