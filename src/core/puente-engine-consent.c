@@ -116,6 +116,18 @@ puente_engine_audit_consent (PuenteEngine *self,
 
 static void write_back_next (GTask *task);
 
+/* The link of a client the CRM listing gave, by its external id, read once for both its
+ * fields and its consent; NULL when it has none */
+static PuenteLink *
+crm_link (PuenteEngine       *self,
+          PuenteEntity        entity,
+          const PuenteRecord *crm_record)
+{
+  const char *source_id = puente_record_get_custom (crm_record, external_id_field (self, entity));
+
+  return source_id != NULL ? puente_store_get_link (self->store, self->connection_id, entity, source_id, NULL) : NULL;
+}
+
 /* A contact the CRM listing gave: where its consent differs from what Puente last sent, put
  * back (the source decides) or passed to the source (both ways). A dry run (the safety
  * brake's plan) only keeps such contacts, for the run it plans to take over
@@ -123,18 +135,15 @@ static void write_back_next (GTask *task);
 static void
 consider_consent (PuenteEngine       *self,
                   Run                *run,
-                  const PuenteRecord *crm_record)
+                  const PuenteRecord *crm_record,
+                  const PuenteLink   *link)
 {
-  const char *source_id = puente_record_get_custom (crm_record, self->profile->client_id_field);
-  g_autoptr(PuenteLink) link = NULL;
+  const char *source_id = link != NULL ? link->source_id : NULL;
   g_autofree char *in_crm = NULL;
   g_auto(GStrv) pairs = NULL;
   gboolean differs = FALSE;
   Action *action;
 
-  if (source_id == NULL)
-    return;
-  link = puente_store_get_link (self->store, self->connection_id, PUENTE_ENTITY_CONTACT, source_id, NULL);
   if (link == NULL || link->consent == NULL || g_strcmp0 (link->crm_id, crm_record->id) != 0)
     return;
 
@@ -233,9 +242,11 @@ crm_changes_cb (GObject      *object,
       PuenteRecord *crm_record = g_ptr_array_index (page->records, i);
 
       /* Its fields: decided with the source's record (puente-engine-merge.c) */
-      puente_engine_fields_note_crm (self, run, run->crm_entity, crm_record);
+      g_autoptr(PuenteLink) link = crm_link (self, run->crm_entity, crm_record);
+
+      puente_engine_fields_note_crm (self, run, run->crm_entity, crm_record, link);
       if (run->crm_entity == PUENTE_ENTITY_CONTACT)
-        consider_consent (self, run, crm_record);
+        consider_consent (self, run, crm_record, link);
     }
 
   g_free (run->crm_next);
@@ -378,7 +389,12 @@ puente_engine_check_crm_changes (GTask *task)
   if (run->crm_listed)
     {
       for (guint i = 0; run->consent_listed != NULL && i < run->consent_listed->len; i++)
-        consider_consent (self, run, g_ptr_array_index (run->consent_listed, i));
+        {
+          const PuenteRecord *crm_record = g_ptr_array_index (run->consent_listed, i);
+          g_autoptr(PuenteLink) link = crm_link (self, PUENTE_ENTITY_CONTACT, crm_record);
+
+          consider_consent (self, run, crm_record, link);
+        }
       puente_engine_fields_prepare (task);
       return;
     }

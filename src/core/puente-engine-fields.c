@@ -115,15 +115,14 @@ void
 puente_engine_fields_note_crm (PuenteEngine       *self,
                                Run                *run,
                                PuenteEntity        entity,
-                               const PuenteRecord *crm)
+                               const PuenteRecord *crm,
+                               const PuenteLink   *link)
 {
-  const char *source_id = puente_record_get_custom (crm, external_id_field (self, entity));
-  g_autoptr(PuenteLink) link = NULL;
+  const char *source_id = link != NULL ? link->source_id : NULL;
   g_autofree char *key = NULL;
 
   if (source_id == NULL || crm->id == NULL || entity == PUENTE_ENTITY_DEAL)
     return;
-  link = puente_store_get_link (self->store, self->connection_id, entity, source_id, NULL);
   if (link == NULL || link->state != PUENTE_LINK_LINKED || g_strcmp0 (link->crm_id, crm->id) != 0 ||
       !link->has_fields)
     return;

@@ -263,7 +263,8 @@ void        puente_engine_fields_run_free      (Run                *run);
 void        puente_engine_fields_note_crm      (PuenteEngine       *self,
                                                 Run                *run,
                                                 PuenteEntity        entity,
-                                                const PuenteRecord *crm);
+                                                const PuenteRecord *crm,
+                                                const PuenteLink   *link);
 void        puente_engine_fields_prepare       (GTask              *task);
 gboolean    puente_engine_fields_wanted        (PuenteEngine       *self,
                                                 Run                *run,
