@@ -1,4 +1,5 @@
-/* test-window.c: the main window opens under Xvfb and remembers its size.
+/* test-window.c: the main window opens under Xvfb, remembers its size, and opens on what
+ * the store holds (the setup, the dashboard, or the offer to repair it).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -211,6 +212,63 @@ test_window_damaged_store (void)
   run_in_application (check_damaged_store);
 }
 
+static gboolean
+dashboard_shown (gpointer data)
+{
+  GtkWidget *button = find_button_with_action (GTK_WIDGET (current_window), "dashboard.sync");
+
+  return button != NULL && gtk_widget_get_mapped (button);
+}
+
+static void
+check_opens_on_dashboard (PuenteApplication *app,
+                          PuenteWindow      *window)
+{
+  current_window = window;
+  puente_test_wait_until (dashboard_shown, NULL);
+  g_assert_false (setup_shown (NULL));
+}
+
+/* Set up by an integrator with `puente-sync connect` and synced with `puente-sync run`, as
+ * the command line leaves it (no wizard step, no setup.complete): the app opens on the
+ * dashboard, not on the setup's welcome as if nothing existed. */
+static void
+test_window_command_line_setup (void)
+{
+  g_autofree char *store_path = puente_store_default_path ();
+  g_autofree char *folder = g_path_get_dirname (store_path);
+  g_autoptr(PuenteStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  PuenteConnection connection = {
+    .id = (char *) "default",
+    .profile = (char *) "giav",
+    .crm = (char *) "clientify",
+    .crm_url = (char *) "http://127.0.0.1:9/",
+    .source_kind = (char *) "giav",
+    .source_location = (char *) "http://127.0.0.1:9/giav",
+  };
+  const char *suffixes[] = { "", "-wal", "-shm" };
+  gint64 run;
+
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0700), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (store_path, suffixes[i], NULL);
+
+      g_unlink (file);
+    }
+
+  store = puente_store_open (store_path, &error);
+  g_assert_no_error (error);
+  g_assert_true (puente_store_save_connection (store, &connection, &error));
+  run = puente_store_start_run (store, "default", "full", "manual", &error);
+  g_assert_no_error (error);
+  g_assert_true (puente_store_finish_run (store, run, "succeeded", NULL, &error));
+  g_clear_object (&store);
+
+  run_in_application (check_opens_on_dashboard);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -220,6 +278,7 @@ main (int   argc,
   g_test_add_func ("/window/opens", test_window_opens);
   g_test_add_func ("/window/remembers-size", test_window_remembers_size);
   g_test_add_func ("/window/damaged-store", test_window_damaged_store);
+  g_test_add_func ("/window/command-line-setup", test_window_command_line_setup);
 
   return g_test_run ();
 }

@@ -81,9 +81,18 @@ load_in_session (PuenteSession *session,
   GError *error = NULL;
 
   if (!puente_session_load_connection (session, request->connection_id, &error))
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, g_steal_pointer (&session->connection), (GDestroyNotify) puente_connection_free);
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  /* Set up wherever it was made: a connection `puente-sync connect` made and `puente-sync
+   * run` fully synced once is as complete as one the wizard finished. */
+  if (g_strcmp0 (puente_connection_get_setting (session->connection, PUENTE_SETTING_SETUP_COMPLETE), "true") != 0 &&
+      puente_store_has_full_sync (session->store, request->connection_id))
+    puente_connection_set_setting (session->connection, PUENTE_SETTING_SETUP_COMPLETE, "true");
+
+  g_task_return_pointer (task, g_steal_pointer (&session->connection), (GDestroyNotify) puente_connection_free);
 }
 
 /**
@@ -91,8 +100,10 @@ load_in_session (PuenteSession *session,
  * @store_path: the store's file, opened on the worker
  * @connection_id: the connection to load
  *
- * Loads a connection from the store on a worker thread, as it is, whether or not its setup
- * is complete.
+ * Loads a connection from the store on a worker thread, whether or not its setup is
+ * complete. A connection that went through a full sync to its end once is loaded with
+ * %PUENTE_SETTING_SETUP_COMPLETE set, even if it was set up on the command line rather than
+ * in the wizard (the setting is not saved by loading).
  */
 void
 puente_connection_load_async (const char          *store_path,

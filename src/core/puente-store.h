@@ -116,7 +116,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (PuenteEvent, puente_event_free)
  *   sample-data              "true" when the connection points at puente-sandbox (the
  *                            "Try with sample data" path)
  *   setup.step               the wizard page reached while the setup is unfinished
- *   setup.complete           "true" once the wizard finished
+ *   setup.complete           "true" once the wizard finished; puente_connection_load_async()
+ *                            also reports it for a connection fully synced once, wherever
+ *                            it was set up (`puente-sync connect` and `run`)
  *   sync.max-in-flight       "1" to "10": CRM requests at once (absent: the connector's)
  *   sync.delete              "true": a record deleted in the source is deleted in the CRM
  *                            (absent: only reported)
