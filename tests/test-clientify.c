@@ -595,6 +595,77 @@ create_many_and_check (PuenteTestSandbox *sandbox,
     }
 }
 
+static PuenteRecord *
+create_one (PuenteCrm  *crm,
+            const char *external_id)
+{
+  g_autoptr(PuenteRecord) contact = make_contact (external_id);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *pending = NULL;
+  PuenteRecord *created;
+
+  puente_crm_create_async (crm, contact, EXTERNAL_ID_FIELD, NULL, puente_test_store_result, &pending);
+  result = puente_test_wait_for_result (&pending);
+  created = puente_crm_create_finish (crm, result, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (created);
+
+  return created;
+}
+
+/* Creates one after another go on the connection kept alive from the first request, instead
+ * of paying a new connection (its TCP and TLS round trips) each (issue 19). */
+static void
+test_creates_reuse_connections (void)
+{
+  g_autoptr(PuenteTestSandbox) sandbox = puente_test_sandbox_start (NULL);
+  g_autoptr(PuenteCrm) crm = make_crm (sandbox, "sandbox", 1);
+
+  ensure_field (crm, PUENTE_ENTITY_CONTACT, EXTERNAL_ID_FIELD);
+  for (guint i = 0; i < 12; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("K-%u", i);
+      g_autoptr(PuenteRecord) created = create_one (crm, id);
+    }
+
+  g_assert_cmpuint (puente_test_sandbox_count (sandbox, "POST", "contacts"), ==, 12);
+  g_assert_cmpuint (puente_test_sandbox_connections (sandbox), <=, 2);
+}
+
+/* A request that must not be sent twice, on a kept-alive connection that breaks before a
+ * byte of answer: libsoup would send it again on its own (a DELETE's method is idempotent),
+ * and the service would carry it out twice. Puente stops that resend and reports the request
+ * as uncertain, for the caller to look the record up. */
+static void
+test_no_silent_resend (void)
+{
+  g_autoptr(PuenteTestSandbox) sandbox = puente_test_sandbox_start (NULL);
+  g_autoptr(PuenteCrm) crm = make_crm (sandbox, "sandbox", 1);
+  PuenteApiClient *client = puente_clientify_crm_get_client (PUENTE_CLIENTIFY_CRM (crm));
+  g_autoptr(PuenteRecord) created = NULL;
+  g_autoptr(PuenteApiResponse) response = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  GAsyncResult *pending = NULL;
+
+  ensure_field (crm, PUENTE_ENTITY_CONTACT, EXTERNAL_ID_FIELD);
+  created = create_one (crm, "R-1");
+  url = g_strdup_printf ("%scontacts/%s/", sandbox->crm_url, created->id);
+
+  puente_test_sandbox_post (sandbox, "__sandbox/drop-next/crm");
+  puente_api_client_send_async (client, "DELETE", url, NULL, NULL, NULL, FALSE, NULL, NULL,
+                                puente_test_store_result, &pending);
+  result = puente_test_wait_for_result (&pending);
+  response = puente_api_client_send_finish (client, result, &error);
+
+  g_assert_null (response);
+  g_assert_error (error, PUENTE_API_ERROR, PUENTE_API_ERROR_UNCERTAIN);
+  g_assert_cmpuint (puente_test_sandbox_count (sandbox, "DELETE", "contacts"), ==, 1);
+  g_assert_cmpuint (puente_test_sandbox_connections (sandbox), ==, 1);
+}
+
 static void
 run_fault (const char *option,
            const char *value)
@@ -856,6 +927,8 @@ main (int   argc,
   g_test_add_func ("/clientify/custom-field-refused", test_custom_field_refused);
   g_test_add_func ("/clientify/fault/server-errors", test_fault_server_errors);
   g_test_add_func ("/clientify/fault/dropped-connections", test_fault_dropped_connections);
+  g_test_add_func ("/clientify/creates-reuse-connections", test_creates_reuse_connections);
+  g_test_add_func ("/clientify/no-silent-resend", test_no_silent_resend);
   g_test_add_func ("/clientify/fault/malformed-answers", test_fault_malformed_answers);
   g_test_add_func ("/clientify/fault/latency", test_fault_latency);
   g_test_add_func ("/clientify/fault/rate-limit-storm", test_rate_limit_storm);

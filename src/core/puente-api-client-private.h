@@ -65,6 +65,11 @@ typedef struct
   SoupMessageHeaders *headers;       /* extra request headers, when not JSON */
   PuenteApiAnswerFunc judge;
   GDateTime          *date;          /* the Date header of the last answer, or NULL */
+  /* A request that must not be sent twice: its attempt's own cancellable (cancelled with
+   * the task's), and whether libsoup was stopped from sending it again on its own */
+  GCancellable       *attempt;
+  gulong              attempt_link;
+  gboolean            resend_stopped;
 } Request;
 
 /* puente-api-client-send.c: the queue and the wire */

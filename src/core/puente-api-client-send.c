@@ -7,6 +7,15 @@
  * header or, for a service that wants it in the address, added to the message's address
  * alone. An answer is read here; what a failure leads to is puente-api-client-retry.c's.
  *
+ * Every request may go on a kept-alive connection, creates too: a new connection costs its
+ * TCP and TLS round trips before the request. What must not happen is a create sent twice
+ * without Puente knowing. libsoup 3 sends a request again on its own only when its method
+ * is idempotent (a kept-alive connection that closed without a byte of answer); a request
+ * that must not be sent twice is watched all the same ("restarted"): any resend other than
+ * after a redirect or a request for credentials (answers that carried nothing out) is
+ * stopped, and the request ends as uncertain, for the caller to look it up before sending it
+ * again. A create that breaks on a kept-alive connection fails, uncertain, the same way.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
@@ -31,6 +40,7 @@ request_free (Request *request)
   g_free (request->content_type);
   g_clear_pointer (&request->headers, soup_message_headers_unref);
   g_clear_pointer (&request->date, g_date_time_unref);
+  g_clear_object (&request->attempt);
   g_free (request);
 }
 
@@ -128,6 +138,61 @@ return_response (GTask       *task,
 }
 
 static void
+cancel_attempt_cb (GCancellable *cancellable,
+                   GCancellable *attempt)
+{
+  g_cancellable_cancel (attempt);
+}
+
+/* libsoup is about to send @message again. After a redirect or a 401/407 the service
+ * answered without carrying the request out; anything else, for a request that must not be
+ * sent twice, is stopped: it may have been carried out already. */
+static void
+restarted_cb (SoupMessage *message,
+              Request     *request)
+{
+  guint status = soup_message_get_status (message);
+
+  if (SOUP_STATUS_IS_REDIRECTION (status) || status == SOUP_STATUS_UNAUTHORIZED ||
+      status == SOUP_STATUS_PROXY_AUTHENTICATION_REQUIRED)
+    return;
+
+  g_debug ("%s %s: not sent again on its own (it may have been carried out)",
+           request->method, request->url);
+  request->resend_stopped = TRUE;
+  g_cancellable_cancel (request->attempt);
+}
+
+/* The cancellable @request's attempt is sent with: the task's, or for a request that must
+ * not be sent twice, its own, cancelled with the task's. */
+static GCancellable *
+attempt_cancellable (GTask   *task,
+                     Request *request)
+{
+  GCancellable *cancellable = g_task_get_cancellable (task);
+
+  if (request->repeatable)
+    return cancellable;
+
+  g_clear_object (&request->attempt);
+  request->attempt = g_cancellable_new ();
+  request->resend_stopped = FALSE;
+  if (cancellable != NULL)
+    request->attempt_link = g_cancellable_connect (cancellable, G_CALLBACK (cancel_attempt_cb),
+                                                   g_object_ref (request->attempt), g_object_unref);
+  return request->attempt;
+}
+
+static void
+end_attempt (GTask   *task,
+             Request *request)
+{
+  if (request->attempt_link != 0)
+    g_cancellable_disconnect (g_task_get_cancellable (task), request->attempt_link);
+  request->attempt_link = 0;
+}
+
+static void
 sent_cb (GObject      *object,
          GAsyncResult *result,
          gpointer      user_data)
@@ -142,6 +207,8 @@ sent_cb (GObject      *object,
   guint status;
 
   bytes = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
+  end_attempt (task, request);
+  g_signal_handlers_disconnect_by_func (message, restarted_cb, request);
   answered (self, message, error);
   if (error == NULL)
     {
@@ -149,6 +216,15 @@ sent_cb (GObject      *object,
 
       g_clear_pointer (&request->date, g_date_time_unref);
       request->date = date != NULL ? soup_date_time_new_from_http_string (date) : NULL;
+    }
+
+  /* Stopped before libsoup sent it again: uncertain, unless the owner cancelled meanwhile */
+  if (error != NULL && request->resend_stopped)
+    {
+      if (!g_task_return_error_if_cancelled (task))
+        g_task_return_error (task, puente_api_client_uncertain_error (self));
+      g_object_unref (task);
+      return;
     }
 
   if (error != NULL)
@@ -264,11 +340,11 @@ puente_api_client_send_attempt (GTask *task)
   else
     message = soup_message_new (request->method, request->url);
   g_assert (message != NULL);
-  /* libsoup opens a new connection for every POST it is not told is safe to send twice. A
-   * search sent as a POST (every GIAV call) may take a kept-alive one; a create never does,
-   * so a connection the server closed meanwhile cannot leave it half sent. */
-  if (request->repeatable)
-    soup_message_add_flags (message, SOUP_MESSAGE_IDEMPOTENT);
+  /* libsoup opens a new connection for every POST it is not told may take a kept-alive one.
+   * Every request may (see the top of this file for why a create stays safe there). */
+  soup_message_add_flags (message, SOUP_MESSAGE_IDEMPOTENT);
+  if (!request->repeatable)
+    g_signal_connect (message, "restarted", G_CALLBACK (restarted_cb), request);
 
   headers = soup_message_get_request_headers (message);
   if (self->auth_header != NULL)
@@ -290,7 +366,7 @@ puente_api_client_send_attempt (GTask *task)
                                               request->body);
 
   soup_session_send_and_read_async (self->session, message, G_PRIORITY_DEFAULT,
-                                    g_task_get_cancellable (task), sent_cb, task);
+                                    attempt_cancellable (task, request), sent_cb, task);
 }
 
 /* Sends @request (taken) for @task, unless its URL is outside the service. */

@@ -9,6 +9,9 @@
  *                           "connections" (how many connections those requests came on)}
  *   POST /__sandbox/reset   demo data back, counters to zero, faults re-seeded: {"ok": true}
  *   POST /__sandbox/clock   sets the doubles' clocks (sandbox-clock.c)
+ *   POST /__sandbox/drop-next/SERVICE
+ *                           the next request to that double ("crm", "giav", ...) is carried
+ *                           out and its answer dropped as --drop-rate drops one: {"ok": true}
  *   /__sandbox/...          anything else a double answers (see its control())
  *
  * "resource" is the path under the prefix without numeric ids and without the slashes at
@@ -429,6 +432,25 @@ service_request_cb (SoupServer        *soup,
   g_timeout_add (plan.delay_ms, exchange_resume_cb, exchange);
 }
 
+/* Drops the answer to the next request to the double named @name; FALSE: no such double */
+static gboolean
+drop_next (SandboxServer *self,
+           const char    *name)
+{
+  for (guint i = 0; i < self->services->len; i++)
+    {
+      SandboxService *service = g_ptr_array_index (self->services, i);
+
+      if (g_str_equal (service->name, name))
+        {
+          service->drop_answer = TRUE;
+          return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
 static void
 control_request_cb (SoupServer        *soup,
                     SoupServerMessage *msg,
@@ -468,6 +490,13 @@ control_request_cb (SoupServer        *soup,
     }
   else if (sandbox_clock_control (msg, relative))
     ;
+  else if (g_str_equal (method, SOUP_METHOD_POST) && g_str_has_prefix (relative, "drop-next/") &&
+           drop_next (self, relative + strlen ("drop-next/")))
+    {
+      g_autoptr(JsonNode) ok = json_from_string ("{\"ok\": true}", NULL);
+
+      answer_json (msg, SOUP_STATUS_OK, ok);
+    }
   else
     {
       gboolean handled = FALSE;

@@ -50,8 +50,8 @@ struct _SandboxService
                           JsonNode          *state,
                           GError           **error);
 
-  /* Set by the double while it answers: the server drops this answer's connection (as
-   * --drop-rate does) and clears it */
+  /* Set by the double while it answers, or by POST /__sandbox/drop-next/NAME before: the
+   * server drops this (the next) answer's connection (as --drop-rate does) and clears it */
   gboolean    drop_answer;
 
   /* Set by the server: the double calls it after every change of its records */
