@@ -666,6 +666,73 @@ test_no_silent_resend (void)
   g_assert_cmpuint (puente_test_sandbox_connections (sandbox), ==, 1);
 }
 
+typedef struct
+{
+  PuenteTestSandbox *sandbox;
+  guint              requests;
+} Listed;
+
+static gboolean
+contacts_listed (gpointer data)
+{
+  Listed *listed = data;
+
+  return puente_test_sandbox_count (listed->sandbox, "GET", "contacts") >= listed->requests;
+}
+
+/* A listing's pages: once one is read, the few after it are asked for at once (within the
+ * in-flight limit) instead of one round trip after another; each page is read once, and the
+ * records come as the listing holds them (issue 19). */
+static void
+test_pages_read_ahead (void)
+{
+  g_autoptr(PuenteTestSandbox) sandbox = puente_test_sandbox_start (NULL);
+  Listed listed = { sandbox, 0 };
+  g_autoptr(PuenteCrm) writer = make_crm (sandbox, "sandbox", 1);
+  g_autoptr(PuenteCrm) crm = make_crm (sandbox, "sandbox", 4);
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *next = NULL;
+  guint before, pages = 0, total = 0;
+
+  /* 330 contacts more: four pages */
+  ensure_field (writer, PUENTE_ENTITY_CONTACT, EXTERNAL_ID_FIELD);
+  for (guint i = 0; i < 330; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("P-%u", i);
+      g_autoptr(PuenteRecord) created = create_one (writer, id);
+    }
+  before = puente_test_sandbox_count (sandbox, "GET", "contacts");
+  do
+    {
+      g_autoptr(PuenteRecordPage) page = list (crm, PUENTE_ENTITY_CONTACT, NULL, next);
+
+      g_clear_pointer (&next, g_free);
+      next = g_strdup (page->next);
+      total = page->total;
+      pages++;
+
+      /* Before the second page is asked for, the pages after the first (as many as four
+       * requests in flight allow) are on their way: waited for without asking anything */
+      if (pages == 1)
+        {
+          listed.requests = before + 1 + MIN (4, (total + 99) / 100 - 1);
+          puente_test_wait_until (contacts_listed, &listed);
+        }
+      for (guint i = 0; i < page->records->len; i++)
+        {
+          PuenteRecord *record = page->records->pdata[i];
+
+          g_assert_true (g_hash_table_add (seen, g_strdup (record->id)));
+        }
+    }
+  while (next != NULL);
+
+  g_assert_cmpuint (total, >, 330);
+  g_assert_cmpuint (g_hash_table_size (seen), ==, total);
+  g_assert_cmpuint (pages, ==, (total + 99) / 100);
+  g_assert_cmpuint (puente_test_sandbox_count (sandbox, "GET", "contacts") - before, ==, pages);
+}
+
 static void
 run_fault (const char *option,
            const char *value)
@@ -929,6 +996,7 @@ main (int   argc,
   g_test_add_func ("/clientify/fault/dropped-connections", test_fault_dropped_connections);
   g_test_add_func ("/clientify/creates-reuse-connections", test_creates_reuse_connections);
   g_test_add_func ("/clientify/no-silent-resend", test_no_silent_resend);
+  g_test_add_func ("/clientify/pages-read-ahead", test_pages_read_ahead);
   g_test_add_func ("/clientify/fault/malformed-answers", test_fault_malformed_answers);
   g_test_add_func ("/clientify/fault/latency", test_fault_latency);
   g_test_add_func ("/clientify/fault/rate-limit-storm", test_rate_limit_storm);

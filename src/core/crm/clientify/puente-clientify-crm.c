@@ -32,6 +32,7 @@ puente_clientify_crm_finalize (GObject *object)
   PuenteClientifyCrm *self = (PuenteClientifyCrm *)object;
 
   g_clear_object (&self->client);
+  g_clear_pointer (&self->pages_ahead, puente_clientify_pages_free);
 
   G_OBJECT_CLASS (puente_clientify_crm_parent_class)->finalize (object);
 }
@@ -46,6 +47,7 @@ static void
 puente_clientify_crm_init (PuenteClientifyCrm *self)
 {
   puente_clientify_init_codes (self);
+  self->pages_ahead = puente_clientify_pages_new ();
 }
 
 /**
@@ -75,6 +77,7 @@ puente_clientify_crm_new (const char  *base_url,
                                         max_in_flight > 0 ? max_in_flight : PUENTE_CLIENTIFY_DEFAULT_IN_FLIGHT,
                                         error);
   memset (auth_value, 0, strlen (auth_value));
+  self->pages_window = max_in_flight > 0 ? max_in_flight : PUENTE_CLIENTIFY_DEFAULT_IN_FLIGHT;
 
   if (self->client == NULL)
     return NULL;

@@ -63,6 +63,8 @@ struct _PuenteClientifyCrm
 
   PuenteApiClient *client;
   int              learned_codes[PUENTE_FIELD_TYPE_DROPDOWN + 1];
+  GHashTable      *pages_ahead;   /* address -> a page read ahead (puente-clientify-pages.c) */
+  guint            pages_window;  /* how many pages after the one read: the in-flight limit */
 };
 
 /* Reads one item of a listing into @out (for every page of a listing) */
@@ -70,7 +72,23 @@ typedef void (*ItemParser) (PuenteClientifyCrm *self,
                             JsonObject         *item,
                             GPtrArray          *out);
 
+/* puente-clientify-pages.c: a listing's next pages, read ahead */
+GHashTable   *puente_clientify_pages_new           (void);
+void          puente_clientify_pages_free          (GHashTable          *pages);
+void          puente_clientify_pages_ahead         (PuenteClientifyCrm  *self,
+                                                    const char          *url,
+                                                    JsonNode            *root);
+gboolean      puente_clientify_pages_take          (PuenteClientifyCrm  *self,
+                                                    const char          *url,
+                                                    GTask               *task);
+void          puente_clientify_pages_forget        (PuenteClientifyCrm  *self,
+                                                    const char          *url);
+
 /* puente-clientify-records.c: the operations on records */
+void          puente_clientify_list_answered       (GTask               *task,
+                                                    JsonNode            *root,
+                                                    GDateTime           *date,
+                                                    GError              *error);
 void          puente_clientify_list_async          (PuenteCrm           *crm,
                                                     PuenteEntity         entity,
                                                     GDateTime           *modified_since,

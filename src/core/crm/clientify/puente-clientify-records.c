@@ -1,7 +1,8 @@
 /* puente-clientify-records.c: the Clientify connector's operations on records (list, find,
  * create, update, delete), each a GTask state machine.
  *
- * Listing: `page_size` pages, with `modified[gte]` the watermark. Finds filter by what the
+ * Listing: `page_size` pages, with `modified[gte]` the watermark; the pages after the one
+ * read are asked for ahead (puente-clientify-pages.c). Finds filter by what the
  * key is (`cf_<name>=` for the external id, the document, the email, the phone, `query`),
  * but the API may ignore some of those filters [U]: every result is checked, and the pages
  * are followed while one holds records that do not match. A create whose answer was lost is
@@ -38,35 +39,48 @@ list_data_free (ListData *data)
   g_free (data);
 }
 
-static void
-list_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
+/* Answers @task (not taken) with the page @root (not taken; %NULL with @error, taken) */
+void
+puente_clientify_list_answered (GTask     *task,
+                                JsonNode  *root,
+                                GDateTime *date,
+                                GError    *error)
 {
-  g_autoptr(GTask) task = user_data;
   PuenteClientifyCrm *self = g_task_get_source_object (task);
   ListData *data = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) root = NULL;
   g_autoptr(PuenteRecordPage) page = NULL;
 
-  root = puente_api_client_request_finish (PUENTE_API_CLIENT (object), result, &error);
   if (root == NULL)
     {
-      g_task_return_error (task, g_steal_pointer (&error));
+      g_task_return_error (task, error);
       return;
     }
 
   page = puente_clientify_crm_parse_page (self, data->entity, data->url, root);
   if (page == NULL)
     {
-      g_task_return_error (task, puente_api_client_new_unexpected_error (PUENTE_API_CLIENT (object)));
+      g_task_return_error (task, puente_api_client_new_unexpected_error (self->client));
       return;
     }
-  if (puente_api_client_get_answer_date (PUENTE_API_CLIENT (object), result) != NULL)
-    page->server_time = g_date_time_ref (puente_api_client_get_answer_date (PUENTE_API_CLIENT (object), result));
+  if (date != NULL)
+    page->server_time = g_date_time_ref (date);
 
+  puente_clientify_pages_ahead (self, data->url, root);
   g_task_return_pointer (task, g_steal_pointer (&page), (GDestroyNotify) puente_record_page_free);
+}
+
+static void
+list_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+
+  root = puente_api_client_request_finish (PUENTE_API_CLIENT (object), result, &error);
+  puente_clientify_list_answered (task, root, puente_api_client_get_answer_date (PUENTE_API_CLIENT (object), result),
+                                  error);
 }
 
 static char *
@@ -116,6 +130,12 @@ puente_clientify_list_async (PuenteCrm           *crm,
   else
     data->url = list_url (self, entity, NULL, NULL);
   g_task_set_task_data (task, data, (GDestroyNotify) list_data_free);
+
+  /* A page read ahead (puente-clientify-pages.c), or a listing that starts again */
+  if (next != NULL && puente_clientify_pages_take (self, data->url, task))
+    return;
+  if (next == NULL)
+    puente_clientify_pages_forget (self, data->url);
 
   puente_api_client_request_async (self->client, "GET", data->url, NULL, cancellable, list_cb, task);
 }
