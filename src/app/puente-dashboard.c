@@ -89,6 +89,30 @@ puente_dashboard_show_page (PuenteDashboard *self,
   adw_view_stack_set_visible_child_name (self->view_stack, name);
 }
 
+/**
+ * puente_dashboard_search:
+ *
+ * Ctrl+F (win.search): the search of “Needs You” when it is shown, otherwise the log's.
+ */
+void
+puente_dashboard_search (PuenteDashboard *self)
+{
+  const char *page;
+
+  g_return_if_fail (PUENTE_IS_DASHBOARD (self));
+
+  page = adw_view_stack_get_visible_child_name (self->view_stack);
+  if (g_strcmp0 (page, "attention") == 0 &&
+      adw_bin_get_child (self->attention_bin) == GTK_WIDGET (self->attention_view))
+    {
+      puente_log_view_focus_search (self->attention_view);
+      return;
+    }
+
+  adw_view_stack_set_visible_child_name (self->view_stack, "log");
+  puente_log_view_focus_search (self->log_view);
+}
+
 static void
 sync_record_cb (PuenteLogView   *view,
                 const char      *source_id,
@@ -444,9 +468,8 @@ puente_dashboard_class_init (PuenteDashboardClass *klass)
   gtk_widget_class_install_action (widget_class, "dashboard.consent", NULL, consent_action);
   gtk_widget_class_install_action (widget_class, "dashboard.preferences", NULL, preferences_action);
   gtk_widget_class_install_action (widget_class, "dashboard.copy-chats-address", NULL, copy_chats_address_action);
-
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "dashboard.sync", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_comma, GDK_CONTROL_MASK, "dashboard.preferences", NULL);
+  /* Their keys are the application's (Ctrl+R, Ctrl+,: win.sync, win.preferences in
+   * puente-window.c), so that the shortcuts window lists them. */
 }
 
 static void
