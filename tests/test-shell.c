@@ -482,6 +482,82 @@ check_help (PuenteApplication *app,
   g_assert_true (find_help_window (app) == help);
 }
 
+/* ---- narrow ----------------------------------------------------------------------------- */
+
+static int
+min_width (GtkWidget *widget)
+{
+  int minimum;
+
+  gtk_widget_measure (widget, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+
+  return minimum;
+}
+
+/* Says which widgets ask for more than @limit, down to the narrowest culprit */
+static void
+print_wide (GtkWidget *widget,
+            int        limit,
+            int        depth)
+{
+  g_test_message ("%*s%s: %d", depth * 2, "", G_OBJECT_TYPE_NAME (widget), min_width (widget));
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (gtk_widget_get_visible (child) && min_width (child) > limit)
+      print_wide (child, limit, depth + 1);
+}
+
+static gboolean
+page_shown (gpointer data)
+{
+  GtkWidget *page = data;
+
+  return gtk_widget_get_mapped (page) && gtk_widget_get_width (page) > 0;
+}
+
+static gboolean
+window_narrow (gpointer data)
+{
+  PuenteDashboard *dashboard = data;
+  GtkWidget *split = find_widget (GTK_WIDGET (dashboard), ADW_TYPE_SPLIT_BUTTON, TRUE);
+  GtkWidget *icon = gtk_stack_get_child_by_name (GTK_STACK (find_widget (split, GTK_TYPE_STACK, FALSE)), "icon");
+
+  return gtk_widget_get_width (GTK_WIDGET (dashboard)) <= 360 && gtk_widget_get_mapped (icon);
+}
+
+static void
+check_narrow (PuenteApplication *app,
+              PuenteWindow      *window)
+{
+  PuenteDashboard *dashboard = wait_for_dashboard (window);
+  const char *pages[] = { "overview", "attention", "log" };
+  GtkWidget *split = find_widget (GTK_WIDGET (dashboard), ADW_TYPE_SPLIT_BUTTON, TRUE);
+  GtkWidget *label = find_widget (split, GTK_TYPE_LABEL, FALSE);
+
+  /* With every button a desktop may put in the header bar */
+  g_object_set (gtk_settings_get_default (), "gtk-decoration-layout", "menu:minimize,maximize,close", NULL);
+
+  /* Wide, Sync Now says so in words */
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 640);
+  puente_test_wait_until (page_shown, label);
+
+  /* At 360 px, its icon, and nothing asks for more room */
+  gtk_window_set_default_size (GTK_WINDOW (window), 360, 640);
+  puente_test_wait_until (window_narrow, dashboard);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (gtk_widget_get_parent (label))), ==, "icon");
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      puente_dashboard_show_page (dashboard, pages[i]);
+      if (min_width (GTK_WIDGET (window)) > 360)
+        {
+          print_wide (GTK_WIDGET (window), 200, 0);
+          g_error ("The window needs %d px on %s", min_width (GTK_WIDGET (window)), pages[i]);
+        }
+    }
+  g_assert_false (gtk_widget_get_mapped (label));
+}
+
 /* ---- running the application ------------------------------------------------------------ */
 
 /* The connection, as `puente-sync connect` and the wizard leave it. */
@@ -567,6 +643,12 @@ test_help (void)
   run_with_connection (check_help);
 }
 
+static void
+test_narrow (void)
+{
+  run_with_connection (check_narrow);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -579,6 +661,7 @@ main (int   argc,
   g_test_add_func ("/shell/search-keys", test_search_keys);
   g_test_add_func ("/shell/shortcuts-window", test_shortcuts_window);
   g_test_add_func ("/shell/help", test_help);
+  g_test_add_func ("/shell/narrow", test_narrow);
 
   status = g_test_run ();
   g_clear_pointer (&sandbox, puente_test_sandbox_stop);
