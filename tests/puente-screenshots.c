@@ -441,6 +441,11 @@ activate_cb (GApplication *app)
                 "gtk-enable-animations", FALSE,
                 "gtk-decoration-layout", "appmenu:close",
                 NULL);
+  /* PUENTE_SCREENSHOTS_DECORATION_LAYOUT=menu:minimize,maximize,close: the buttons a
+   * desktop may add, for a look at the narrowest header bar. */
+  if (g_getenv ("PUENTE_SCREENSHOTS_DECORATION_LAYOUT") != NULL)
+    g_object_set (gtk_settings_get_default (), "gtk-decoration-layout",
+                  g_getenv ("PUENTE_SCREENSHOTS_DECORATION_LAYOUT"), NULL);
   walk (app);
 }
 

@@ -1,5 +1,8 @@
 /* puente-application.c
  *
+ * The application: its window, its command-line options, and the actions and keys that
+ * belong to no one window (quit, About, Help, the notification's “Needs You”).
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
@@ -8,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "puente-application.h"
+#include "puente-help-window.h"
 #include "puente-resources.h"
 #include "puente-window.h"
 
@@ -106,6 +110,30 @@ puente_application_about_action (GSimpleAction *action,
                          NULL);
 }
 
+/* F1: a short help of Puente's own (no Yelp needed), beside the window. */
+static void
+puente_application_help_action (GSimpleAction *action,
+                                GVariant      *parameter,
+                                gpointer       user_data)
+{
+  PuenteApplication *self = user_data;
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  PuenteHelpWindow *help;
+
+  g_assert (PUENTE_IS_APPLICATION (self));
+
+  if (PUENTE_IS_HELP_WINDOW (window))
+    {
+      gtk_window_present (window);
+      return;
+    }
+
+  help = puente_help_window_new ();
+  gtk_window_set_transient_for (GTK_WINDOW (help), window);
+  gtk_window_set_application (GTK_WINDOW (help), GTK_APPLICATION (self));
+  gtk_window_present (GTK_WINDOW (help));
+}
+
 static void
 puente_application_quit_action (GSimpleAction *action,
                                 GVariant      *parameter,
@@ -143,6 +171,22 @@ static const GActionEntry app_actions[] = {
   { "quit", puente_application_quit_action },
   { "show-attention", puente_application_show_attention_action },
   { "about", puente_application_about_action },
+  { "help", puente_application_help_action },
+};
+
+/* Every key of the application, listed in the shortcuts window (gtk/help-overlay.ui; its
+ * own key, Ctrl+?, is GtkApplication's). tests/test-shell.c holds the two together. */
+static const struct
+{
+  const char *action;
+  const char *accels[3];
+} accels[] = {
+  { "app.quit", { "<primary>q", NULL } },
+  { "app.help", { "F1", NULL } },
+  { "window.close", { "<primary>w", NULL } },
+  { "win.sync", { "<primary>r", NULL } },
+  { "win.search", { "<primary>f", NULL } },
+  { "win.preferences", { "<primary>comma", NULL } },
 };
 
 static void
@@ -161,8 +205,6 @@ puente_application_init (PuenteApplication *self)
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
                                    G_N_ELEMENTS (app_actions), self);
-  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit",
-                                         (const char *[]) { "<primary>q", NULL });
-  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close",
-                                         (const char *[]) { "<primary>w", NULL });
+  for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
+    gtk_application_set_accels_for_action (GTK_APPLICATION (self), accels[i].action, accels[i].accels);
 }

@@ -28,6 +28,10 @@ struct _PuenteDashboard
   AdwViewSwitcherTitle *switcher_title;
   AdwViewStack        *view_stack;
   AdwSplitButton      *sync_button;
+  GtkLabel            *sync_label;
+  GtkStack            *sync_content;   /* Sync Now's words, or its icon when narrow */
+  gboolean             narrow;
+  guint                narrow_idle;
   GtkButton           *cancel_button;
   AdwActionRow        *last_run_row;
   GtkImage            *last_run_icon;

@@ -89,6 +89,30 @@ puente_dashboard_show_page (PuenteDashboard *self,
   adw_view_stack_set_visible_child_name (self->view_stack, name);
 }
 
+/**
+ * puente_dashboard_search:
+ *
+ * Ctrl+F (win.search): the search of “Needs You” when it is shown, otherwise the log's.
+ */
+void
+puente_dashboard_search (PuenteDashboard *self)
+{
+  const char *page;
+
+  g_return_if_fail (PUENTE_IS_DASHBOARD (self));
+
+  page = adw_view_stack_get_visible_child_name (self->view_stack);
+  if (g_strcmp0 (page, "attention") == 0 &&
+      adw_bin_get_child (self->attention_bin) == GTK_WIDGET (self->attention_view))
+    {
+      puente_log_view_focus_search (self->attention_view);
+      return;
+    }
+
+  adw_view_stack_set_visible_child_name (self->view_stack, "log");
+  puente_log_view_focus_search (self->log_view);
+}
+
 static void
 sync_record_cb (PuenteLogView   *view,
                 const char      *source_id,
@@ -308,6 +332,7 @@ puente_dashboard_dispose (GObject *object)
   PuenteDashboard *self = (PuenteDashboard *)object;
 
   g_cancellable_cancel (self->lifetime);
+  g_clear_handle_id (&self->narrow_idle, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), PUENTE_TYPE_DASHBOARD);
   g_clear_object (&self->attention_view);
   g_clear_pointer (&self->last_state, g_free);
@@ -328,6 +353,53 @@ puente_dashboard_finalize (GObject *object)
   g_clear_pointer (&self->connection, puente_connection_free);
 
   G_OBJECT_CLASS (puente_dashboard_parent_class)->finalize (object);
+}
+
+/* ---- narrow: a phone, or a window at the side of the screen ---------------------------- */
+
+#define NARROW_WIDTH 600
+
+static gboolean
+show_narrow_cb (gpointer user_data)
+{
+  PuenteDashboard *self = user_data;
+
+  self->narrow_idle = 0;
+  gtk_stack_set_visible_child_name (self->sync_content, self->narrow ? "icon" : "words");
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Below NARROW_WIDTH, Sync Now shows its icon, so that the header bar fits 360 px with
+ * every button a desktop may add. Decided on the window's width, which the dashboard's
+ * content does not change, once it is laid out (a change during the layout would be lost). */
+static void
+surface_layout_cb (PuenteDashboard *self,
+                   int              width,
+                   int              height)
+{
+  gboolean narrow = width < NARROW_WIDTH;
+
+  if (narrow != self->narrow && self->narrow_idle == 0)
+    self->narrow_idle = g_idle_add (show_narrow_cb, self);
+  self->narrow = narrow;
+}
+
+static void
+realize_cb (PuenteDashboard *self)
+{
+  GdkSurface *surface = gtk_native_get_surface (gtk_widget_get_native (GTK_WIDGET (self)));
+
+  g_signal_connect_object (surface, "layout", G_CALLBACK (surface_layout_cb), self, G_CONNECT_SWAPPED);
+  surface_layout_cb (self, gdk_surface_get_width (surface), gdk_surface_get_height (surface));
+}
+
+static void
+unrealize_cb (PuenteDashboard *self)
+{
+  GdkSurface *surface = gtk_native_get_surface (gtk_widget_get_native (GTK_WIDGET (self)));
+
+  g_signal_handlers_disconnect_by_func (surface, surface_layout_cb, self);
 }
 
 static void
@@ -409,6 +481,8 @@ puente_dashboard_class_init (PuenteDashboardClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PuenteDashboard, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, PuenteDashboard, view_stack);
   gtk_widget_class_bind_template_child (widget_class, PuenteDashboard, sync_button);
+  gtk_widget_class_bind_template_child (widget_class, PuenteDashboard, sync_label);
+  gtk_widget_class_bind_template_child (widget_class, PuenteDashboard, sync_content);
   gtk_widget_class_bind_template_child (widget_class, PuenteDashboard, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, PuenteDashboard, last_run_row);
   gtk_widget_class_bind_template_child (widget_class, PuenteDashboard, last_run_icon);
@@ -444,9 +518,8 @@ puente_dashboard_class_init (PuenteDashboardClass *klass)
   gtk_widget_class_install_action (widget_class, "dashboard.consent", NULL, consent_action);
   gtk_widget_class_install_action (widget_class, "dashboard.preferences", NULL, preferences_action);
   gtk_widget_class_install_action (widget_class, "dashboard.copy-chats-address", NULL, copy_chats_address_action);
-
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "dashboard.sync", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_comma, GDK_CONTROL_MASK, "dashboard.preferences", NULL);
+  /* Their keys are the application's (Ctrl+R, Ctrl+,: win.sync, win.preferences in
+   * puente-window.c), so that the shortcuts window lists them. */
 }
 
 static void
@@ -456,6 +529,17 @@ puente_dashboard_init (PuenteDashboard *self)
   puente_a11y_fix_names (GTK_WIDGET (self));
 
   self->lifetime = g_cancellable_new ();
+  g_signal_connect (self, "realize", G_CALLBACK (realize_cb), NULL);
+  g_signal_connect (self, "unrealize", G_CALLBACK (unrealize_cb), NULL);
+
+  /* Sync Now shows its words or, when narrow, its icon: its button is named by the words
+   * either way. */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->sync_button));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_BUTTON (child) && !GTK_IS_TOGGLE_BUTTON (child))
+      gtk_accessible_update_relation (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_RELATION_LABELLED_BY,
+                                      self->sync_label, NULL, -1);
 
   self->chart = puente_run_chart_new ();
   gtk_widget_set_size_request (GTK_WIDGET (self->chart), -1, 160);

@@ -29,6 +29,7 @@ void             puente_dashboard_set_chats_address (PuenteDashboard  *self,
 void             puente_dashboard_show_page   (PuenteDashboard        *self,
                                                const char             *name);
 gboolean         puente_dashboard_get_running (PuenteDashboard        *self);
+void             puente_dashboard_search      (PuenteDashboard        *self);
 void             puente_dashboard_reload_chats (PuenteDashboard       *self);
 
 const char      *puente_dashboard_run_state_sentence (const char      *state);

@@ -19,6 +19,7 @@ struct _PuenteLogView
   AdwBin             parent_instance;
 
   GtkSearchEntry    *search_entry;
+  GtkFlowBox        *filter_flow;
   GtkDropDown       *entity_dropdown;
   GtkDropDown       *outcome_dropdown;
   GtkButton         *run_button;

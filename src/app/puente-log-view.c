@@ -120,6 +120,55 @@ search_changed_cb (PuenteLogView *self)
   self->search_timeout = g_timeout_add (SEARCH_DELAY_MS, search_timeout_cb, self);
 }
 
+/* Esc in the search (GtkSearchEntry::stop-search): the search ends, and the owner is back
+ * on the table. */
+static void
+stop_search_cb (PuenteLogView *self)
+{
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  if (gtk_widget_get_visible (GTK_WIDGET (self->column_view)) &&
+      g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "list") == 0)
+    gtk_widget_grab_focus (GTK_WIDGET (self->column_view));
+  else
+    gtk_widget_child_focus (GTK_WIDGET (self), GTK_DIR_TAB_FORWARD);
+}
+
+/**
+ * puente_log_view_focus_search:
+ *
+ * Puts the keyboard in the search, its text selected (Ctrl+F: win.search).
+ */
+void
+puente_log_view_focus_search (PuenteLogView *self)
+{
+  g_return_if_fail (PUENTE_IS_LOG_VIEW (self));
+
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+  gtk_editable_select_region (GTK_EDITABLE (self->search_entry), 0, -1);
+}
+
+/* A GtkFlowBox wraps each control in a GtkFlowBoxChild, which takes the focus itself and
+ * stays shown when its control is hidden (the sync's button, the outcome's menu in “Needs
+ * You”): Tab would stop on nothing, unnamed. The wrappers pass the focus on instead, and
+ * hide with what they hold. */
+static void
+quiet_filter_wrappers (PuenteLogView *self)
+{
+  for (GtkWidget *wrapper = gtk_widget_get_first_child (GTK_WIDGET (self->filter_flow));
+       wrapper != NULL;
+       wrapper = gtk_widget_get_next_sibling (wrapper))
+    {
+      GtkWidget *control;
+
+      if (!GTK_IS_FLOW_BOX_CHILD (wrapper))
+        continue;
+      control = gtk_flow_box_child_get_child (GTK_FLOW_BOX_CHILD (wrapper));
+      gtk_widget_set_focusable (wrapper, FALSE);
+      if (control != NULL)
+        g_object_bind_property (control, "visible", wrapper, "visible", G_BINDING_SYNC_CREATE);
+    }
+}
+
 static void
 dropdown_changed_cb (PuenteLogView *self)
 {
@@ -608,6 +657,7 @@ puente_log_view_class_init (PuenteLogViewClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, "/dev/puente/Puente/puente-log-view.ui");
   gtk_widget_class_bind_template_child (widget_class, PuenteLogView, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, PuenteLogView, filter_flow);
   gtk_widget_class_bind_template_child (widget_class, PuenteLogView, entity_dropdown);
   gtk_widget_class_bind_template_child (widget_class, PuenteLogView, outcome_dropdown);
   gtk_widget_class_bind_template_child (widget_class, PuenteLogView, run_button);
@@ -638,6 +688,11 @@ puente_log_view_init (PuenteLogView *self)
 
   g_signal_connect_object (self->search_entry, "search-changed", G_CALLBACK (search_changed_cb), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->search_entry, "stop-search", G_CALLBACK (stop_search_cb), self,
+                           G_CONNECT_SWAPPED);
+  /* Typing on the table starts a search. */
+  gtk_search_entry_set_key_capture_widget (self->search_entry, GTK_WIDGET (self->column_view));
+  quiet_filter_wrappers (self);
   g_signal_connect_object (self->entity_dropdown, "notify::selected", G_CALLBACK (dropdown_changed_cb),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->outcome_dropdown, "notify::selected", G_CALLBACK (dropdown_changed_cb),

@@ -32,6 +32,7 @@ void             puente_log_view_set_conflict_sides (PuenteLogView *self,
 void             puente_log_view_reload_answers     (PuenteLogView *self);
 void             puente_log_view_reload             (PuenteLogView *self);
 PuenteEventList *puente_log_view_get_events         (PuenteLogView *self);
+void             puente_log_view_focus_search       (PuenteLogView *self);
 void             puente_log_view_set_unresolved     (PuenteLogView *self,
                                                      gboolean       unresolved);
 

@@ -471,6 +471,38 @@ setup_action (GtkWidget  *widget,
   show_wizard (self);
 }
 
+/* ---- the dashboard's keys (the application's accelerators: puente-application.c) ------- */
+
+static void
+dashboard_key_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  PuenteWindow *self = PUENTE_WINDOW (widget);
+
+  if (self->dashboard == NULL)
+    return;
+  if (g_str_equal (action_name, "win.search"))
+    puente_dashboard_search (self->dashboard);
+  else if (g_str_equal (action_name, "win.sync"))
+    gtk_widget_activate_action (GTK_WIDGET (self->dashboard), "dashboard.sync", NULL);
+  else if (g_str_equal (action_name, "win.preferences"))
+    gtk_widget_activate_action (GTK_WIDGET (self->dashboard), "dashboard.preferences", NULL);
+}
+
+/* Only while the dashboard is shown: elsewhere the keys do nothing, and are left to the
+ * page (the setup's fields). */
+static void
+visible_page_cb (PuenteWindow *self)
+{
+  gboolean dashboard = self->dashboard != NULL &&
+                       gtk_stack_get_visible_child (self->main_stack) == GTK_WIDGET (self->dashboard);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.search", dashboard);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync", dashboard);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.preferences", dashboard);
+}
+
 static gboolean
 puente_window_close_request (GtkWindow *window)
 {
@@ -539,6 +571,9 @@ puente_window_class_init (PuenteWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "win.setup", NULL, setup_action);
   gtk_widget_class_install_action (widget_class, "win.repair", NULL, repair_action);
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, dashboard_key_action);
+  gtk_widget_class_install_action (widget_class, "win.sync", NULL, dashboard_key_action);
+  gtk_widget_class_install_action (widget_class, "win.preferences", NULL, dashboard_key_action);
 }
 
 
@@ -547,6 +582,9 @@ puente_window_init (PuenteWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   puente_a11y_fix_names (GTK_WIDGET (self));
+  g_signal_connect_object (self->main_stack, "notify::visible-child", G_CALLBACK (visible_page_cb), self,
+                           G_CONNECT_SWAPPED);
+  visible_page_cb (self);
 
   self->settings = g_settings_new ("dev.puente.Puente");
   puente_window_load_size (self);
