@@ -14,6 +14,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "puente-chats.h"
 #include "puente-connection.h"
 #include "puente-crm-registry.h"
@@ -29,6 +31,7 @@ struct _PuenteSetup
   PuenteConnection *draft;
   PuenteCrm        *crm;     /* verified */
   PuenteSource     *source;  /* verified */
+  guint             verify_timeout_ms;
 };
 
 G_DEFINE_FINAL_TYPE (PuenteSetup, puente_setup, G_TYPE_OBJECT)
@@ -282,6 +285,51 @@ puente_setup_open_source (const PuenteConnection  *connection,
   return kind->open (connection, key, cancellable, error);
 }
 
+/* A verification under way: the connector's own calls run on a cancellable of their own,
+ * cancelled by the caller's or by the deadline, whichever comes first. */
+typedef struct
+{
+  GCancellable *cancellable;
+  GCancellable *caller;        /* (nullable) */
+  gulong        caller_handler;
+  GSource      *deadline;
+  gboolean      timed_out;
+  char         *service;
+} Verify;
+
+static void
+verify_free (Verify *verify)
+{
+  if (verify->caller != NULL)
+    g_cancellable_disconnect (verify->caller, verify->caller_handler);
+  g_clear_object (&verify->caller);
+  if (verify->deadline != NULL)
+    g_source_destroy (verify->deadline);
+  g_clear_pointer (&verify->deadline, g_source_unref);
+  g_clear_object (&verify->cancellable);
+  g_free (verify->service);
+  g_free (verify);
+}
+
+static void
+caller_cancelled_cb (GCancellable *caller,
+                     GCancellable *cancellable)
+{
+  g_cancellable_cancel (cancellable);
+}
+
+static gboolean
+deadline_cb (gpointer data)
+{
+  Verify *verify = data;
+
+  verify->timed_out = TRUE;
+  g_clear_pointer (&verify->deadline, g_source_unref);
+  g_cancellable_cancel (verify->cancellable);
+
+  return G_SOURCE_REMOVE;
+}
+
 static void
 verified_cb (GObject      *object,
              GAsyncResult *result,
@@ -289,12 +337,23 @@ verified_cb (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   PuenteSetup *self = g_task_get_source_object (task);
+  Verify *verify = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   gboolean is_crm = PUENTE_IS_CRM (object);
 
   if (is_crm ? !puente_crm_verify_finish (PUENTE_CRM (object), result, &error)
              : !puente_source_verify_finish (PUENTE_SOURCE (object), result, &error))
     {
+      /* Cut short by the deadline, not by the caller: say so, and what to check. */
+      if (verify->timed_out && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_clear_error (&error);
+          g_set_error (&error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+                       _("%s did not answer in time. Check that this computer is connected to "
+                         "the internet and that the API address is correct, then try again; if "
+                         "it still does not answer, the service may be down for a while."),
+                       verify->service);
+        }
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
@@ -306,6 +365,26 @@ verified_cb (GObject      *object,
   g_task_return_boolean (task, TRUE);
 }
 
+/**
+ * puente_setup_set_verify_timeout:
+ * @milliseconds: how long a verification may take before it gives up
+ *
+ * A key is checked with one short request: a service that does not answer within
+ * PUENTE_SETUP_VERIFY_TIMEOUT_SECONDS is not waited for as a sync would wait (its requests
+ * keep libsoup's longer timeout and their retries). Tests shorten it.
+ */
+void
+puente_setup_set_verify_timeout (PuenteSetup *self,
+                                 guint        milliseconds)
+{
+  g_return_if_fail (PUENTE_IS_SETUP (self));
+  g_return_if_fail (milliseconds > 0);
+
+  self->verify_timeout_ms = milliseconds;
+}
+
+/* Fails with G_IO_ERROR_TIMED_OUT, and a sentence saying what to check, when @connector does
+ * not answer in time; with G_IO_ERROR_CANCELLED when @cancellable is cancelled. */
 void
 puente_setup_verify_async (PuenteSetup         *self,
                            gpointer             connector,
@@ -314,16 +393,34 @@ puente_setup_verify_async (PuenteSetup         *self,
                            gpointer             user_data)
 {
   GTask *task;
+  Verify *verify;
 
   g_return_if_fail (PUENTE_IS_SETUP (self));
   g_return_if_fail (PUENTE_IS_CRM (connector) || PUENTE_IS_SOURCE (connector));
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, puente_setup_verify_async);
+
+  verify = g_new0 (Verify, 1);
+  verify->cancellable = g_cancellable_new ();
+  verify->service = g_strdup (PUENTE_IS_CRM (connector) ? puente_crm_get_name (connector)
+                                                        : puente_source_get_name (connector));
+  if (cancellable != NULL)
+    {
+      verify->caller = g_object_ref (cancellable);
+      verify->caller_handler = g_cancellable_connect (cancellable, G_CALLBACK (caller_cancelled_cb),
+                                                      verify->cancellable, NULL);
+    }
+  verify->deadline = g_timeout_source_new (self->verify_timeout_ms);
+  g_source_set_callback (verify->deadline, deadline_cb, verify, NULL);
+  g_source_set_static_name (verify->deadline, "[puente] verify deadline");
+  g_source_attach (verify->deadline, g_task_get_context (task));
+  g_task_set_task_data (task, verify, (GDestroyNotify) verify_free);
+
   if (PUENTE_IS_CRM (connector))
-    puente_crm_verify_async (connector, cancellable, verified_cb, task);
+    puente_crm_verify_async (connector, verify->cancellable, verified_cb, task);
   else
-    puente_source_verify_async (connector, cancellable, verified_cb, task);
+    puente_source_verify_async (connector, verify->cancellable, verified_cb, task);
 }
 
 gboolean
@@ -408,4 +505,5 @@ puente_setup_class_init (PuenteSetupClass *klass)
 static void
 puente_setup_init (PuenteSetup *self)
 {
+  self->verify_timeout_ms = PUENTE_SETUP_VERIFY_TIMEOUT_SECONDS * 1000;
 }

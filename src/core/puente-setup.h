@@ -58,8 +58,13 @@ PuenteSource        *puente_setup_open_source  (const PuenteConnection  *connect
                                                 GCancellable            *cancellable,
                                                 GError                 **error);
 
+/* How long checking a key waits for the service, by default */
+#define PUENTE_SETUP_VERIFY_TIMEOUT_SECONDS 15
+
 /* Asks @connector (a PuenteCrm or a PuenteSource) whether its key works; once it does, it is
  * the setup's verified CRM or source. */
+void                 puente_setup_set_verify_timeout (PuenteSetup       *self,
+                                                      guint              milliseconds);
 void                 puente_setup_verify_async (PuenteSetup             *self,
                                                 gpointer                 connector,
                                                 GCancellable            *cancellable,
