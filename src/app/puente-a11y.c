@@ -6,6 +6,7 @@
  *    label); it is labelled by its child label instead, which follows label changes;
  *  - AdwPasswordEntryRow's show-text button has no name at all (“GtkImage”), nor do the
  *    toggles inside a GtkDropDown and an AdwSplitButton's arrow (“GtkToggleButton”).
+ * Rows chosen among others, and expander rows, are mended too (puente-a11y-rows.c).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -51,6 +52,9 @@ fix_widget (GtkWidget *widget,
       if (name != NULL)
         gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
     }
+
+  /* Choices among rows and expanders: puente-a11y-rows.c */
+  puente_a11y_fix_row (widget);
 
   in_password_row |= ADW_IS_PASSWORD_ENTRY_ROW (widget);
   for (GtkWidget *child = gtk_widget_get_first_child (widget);

@@ -10,6 +10,7 @@
 G_BEGIN_DECLS
 
 void puente_a11y_fix_names              (GtkWidget  *root);
+void puente_a11y_fix_row                (GtkWidget  *widget);
 void puente_set_sensitive_keeping_focus (GtkWidget  *widget,
                                          gboolean    sensitive,
                                          GtkWidget **saved_focus);

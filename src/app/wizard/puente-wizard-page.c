@@ -28,6 +28,7 @@ typedef struct
   char         *title;
   char         *next_label;
   gboolean      busy;
+  char         *progress;    /* what the work under way tries, while BUSY */
   GCancellable *cancellable;
   AdwActionRow *error_row;
   GPtrArray    *rows;        /* rows added to groups, removed when rebuilt */
@@ -42,6 +43,7 @@ enum {
   PROP_NEXT_LABEL,
   PROP_READY,
   PROP_BUSY,
+  PROP_PROGRESS,
   N_PROPS
 };
 
@@ -190,7 +192,34 @@ puente_wizard_page_set_busy (PuenteWizardPage *self,
     return;
 
   priv->busy = !!busy;
+  if (!busy)
+    puente_wizard_page_set_progress (self, NULL);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+}
+
+/* Returns: (nullable): what the work under way tries ("Connecting to Clientify…") */
+const char *
+puente_wizard_page_get_progress (PuenteWizardPage *self)
+{
+  PuenteWizardPagePrivate *priv = puente_wizard_page_get_instance_private (self);
+
+  g_return_val_if_fail (PUENTE_IS_WIZARD_PAGE (self), NULL);
+
+  return priv->progress;
+}
+
+/* Says what the page's work tries, until it is no longer BUSY; shown by the frame with a
+ * way to stop it (puente-wizard-progress.c). */
+void
+puente_wizard_page_set_progress (PuenteWizardPage *self,
+                                 const char       *progress)
+{
+  PuenteWizardPagePrivate *priv = puente_wizard_page_get_instance_private (self);
+
+  g_return_if_fail (PUENTE_IS_WIZARD_PAGE (self));
+
+  if (set_string (&priv->progress, progress))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROGRESS]);
 }
 
 /* Returns: (transfer none): a fresh cancellable for the page's work, the last one cancelled */
@@ -505,8 +534,14 @@ puente_wizard_page_verify (GTask    *task,
 {
   PuenteWizardPage *self = g_task_get_source_object (task);
   KeyStep *step = g_task_get_task_data (task);
+  g_autofree char *progress = NULL;
 
   step->verified = verified;
+  /* TRANSLATORS: %s is the service whose key is being checked: Clientify, GIAV... */
+  progress = g_strdup_printf (_("Connecting to %s…"),
+                              PUENTE_IS_CRM (connector) ? puente_crm_get_name (connector)
+                                                        : puente_source_get_name (connector));
+  puente_wizard_page_set_progress (self, progress);
   puente_setup_verify_async (puente_wizard_page_get_setup (self), connector, g_task_get_cancellable (task),
                              key_verified_cb, task);
 }
@@ -585,6 +620,9 @@ puente_wizard_page_get_property (GObject    *object,
     case PROP_BUSY:
       g_value_set_boolean (value, priv->busy);
       break;
+    case PROP_PROGRESS:
+      g_value_set_string (value, priv->progress);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -637,6 +675,7 @@ puente_wizard_page_finalize (GObject *object)
 
   g_free (priv->title);
   g_free (priv->next_label);
+  g_free (priv->progress);
   g_clear_pointer (&priv->rows, g_ptr_array_unref);
 
   G_OBJECT_CLASS (puente_wizard_page_parent_class)->finalize (object);
@@ -662,6 +701,8 @@ puente_wizard_page_class_init (PuenteWizardPageClass *klass)
                                                  G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_BUSY] = g_param_spec_boolean ("busy", NULL, NULL, FALSE,
                                                 G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PROGRESS] = g_param_spec_string ("progress", NULL, NULL, NULL,
+                                                   G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**

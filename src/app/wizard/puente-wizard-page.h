@@ -56,6 +56,9 @@ void          puente_wizard_page_update_ready   (PuenteWizardPage    *self);
 gboolean      puente_wizard_page_get_busy       (PuenteWizardPage    *self);
 void          puente_wizard_page_set_busy       (PuenteWizardPage    *self,
                                                  gboolean             busy);
+const char   *puente_wizard_page_get_progress   (PuenteWizardPage    *self);
+void          puente_wizard_page_set_progress   (PuenteWizardPage    *self,
+                                                 const char          *progress);
 GCancellable *puente_wizard_page_restart        (PuenteWizardPage    *self);
 GCancellable *puente_wizard_page_get_cancellable (PuenteWizardPage   *self);
 void          puente_wizard_page_cancel         (PuenteWizardPage    *self);

@@ -35,6 +35,7 @@
 #include "puente-wizard-giav.h"
 #include "puente-wizard-prepare.h"
 #include "puente-wizard-preview.h"
+#include "puente-wizard-progress.h"
 #include "puente-wizard-schedule.h"
 #include "puente-wizard-software.h"
 
@@ -214,9 +215,8 @@ add_page (PuenteWizard *self,
 
 /* ---- focus ------------------------------------------------------------------------------ */
 
-/* Returns: (nullable): the page's main control: its own next step, a suggested action shown
- * in it ("Create Missing Fields", "Connect My Business"), or else the choice made (the
- * active radio button) */
+/* Returns: (nullable): the page's main control: its own next step, a suggested action shown in
+ * it ("Create Missing Fields", "Connect My Business"), or else the choice made (its radio) */
 static GtkWidget *
 find_main_action (GtkWidget *widget,
                   gboolean   choice)
@@ -561,9 +561,8 @@ puente_wizard_new (const char             *store_path,
 {
   PuenteWizard *self;
   GType pages[] = {
-    PUENTE_TYPE_WIZARD_SOFTWARE, PUENTE_TYPE_WIZARD_GIAV, PUENTE_TYPE_WIZARD_EXPORT,
-    PUENTE_TYPE_WIZARD_CRM, PUENTE_TYPE_WIZARD_PREPARE, PUENTE_TYPE_WIZARD_DEALS,
-    PUENTE_TYPE_WIZARD_PREVIEW, PUENTE_TYPE_WIZARD_SCHEDULE,
+    PUENTE_TYPE_WIZARD_SOFTWARE, PUENTE_TYPE_WIZARD_GIAV, PUENTE_TYPE_WIZARD_EXPORT, PUENTE_TYPE_WIZARD_CRM,
+    PUENTE_TYPE_WIZARD_PREPARE, PUENTE_TYPE_WIZARD_DEALS, PUENTE_TYPE_WIZARD_PREVIEW, PUENTE_TYPE_WIZARD_SCHEDULE,
   };
 
   g_return_val_if_fail (store_path != NULL, NULL);
@@ -742,6 +741,7 @@ puente_wizard_class_init (PuenteWizardClass *klass)
   signals[CANCELLED] = g_signal_new ("cancelled", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                      0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
+  g_type_ensure (PUENTE_TYPE_WIZARD_PROGRESS);
   gtk_widget_class_set_template_from_resource (widget_class, "/dev/puente/Puente/puente-wizard.ui");
   gtk_widget_class_bind_template_child (widget_class, PuenteWizard, window_title);
   gtk_widget_class_bind_template_child (widget_class, PuenteWizard, cancel_button);

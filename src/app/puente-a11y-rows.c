@@ -1,0 +1,181 @@
+/* puente-a11y-rows.c
+ *
+ * Rows a voice or switch user could not use in GTK 4.8 and libadwaita 1.2, made usable once
+ * a widget tree is built (puente_a11y_fix_names() calls this for each widget):
+ *  - a row chosen as one of a group (an AdwActionRow whose activatable widget is a radio
+ *    check button: the software, the schedule) is named after its title, says whether it is
+ *    the one chosen, and offers an action that chooses it, as its radio does;
+ *  - an AdwExpanderRow ("Advanced") says whether it is expanded, and offers an action that
+ *    expands or collapses it. The keyboard already has both: Space or Enter on the row.
+ * GTK 4.8 exposes to AT-SPI, for a widget that is not a button, the actions of its own
+ * action groups; each row gets one ("choice.select", "expander.toggle").
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "puente-a11y.h"
+
+#define FIXED_KEY "puente-a11y-row"
+
+/* ---- a choice among rows ---------------------------------------------------------------- */
+
+static void
+choice_update (GtkCheckButton *check,
+               GParamSpec     *pspec,
+               AdwActionRow   *row)
+{
+  const char *title = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row));
+  const char *subtitle = adw_action_row_get_subtitle (row);
+  GtkAccessibleTristate checked = gtk_check_button_get_active (check) ? GTK_ACCESSIBLE_TRISTATE_TRUE
+                                                                      : GTK_ACCESSIBLE_TRISTATE_FALSE;
+  g_autofree char *name = NULL;
+
+  /* The title as it reads: a mnemonic's underline is not spoken. */
+  if (adw_preferences_row_get_use_underline (ADW_PREFERENCES_ROW (row)))
+    {
+      g_autoptr(GString) plain = g_string_new (title);
+
+      g_string_replace (plain, "_", "", 1);
+      name = g_string_free (g_steal_pointer (&plain), FALSE);
+    }
+  else
+    {
+      name = g_strdup (title);
+    }
+
+  gtk_accessible_update_state (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_STATE_CHECKED, checked, -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (check),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, name,
+                                  -1);
+  if (subtitle != NULL && *subtitle != '\0')
+    gtk_accessible_update_property (GTK_ACCESSIBLE (check),
+                                    GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, subtitle,
+                                    -1);
+}
+
+static void
+choice_row_changed_cb (AdwActionRow   *row,
+                       GParamSpec     *pspec,
+                       GtkCheckButton *check)
+{
+  choice_update (check, NULL, row);
+}
+
+static void
+choice_select_cb (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       check)
+{
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (check), TRUE);
+}
+
+static void
+fix_choice (AdwActionRow   *row,
+            GtkCheckButton *check)
+{
+  g_autoptr(GSimpleActionGroup) group = g_simple_action_group_new ();
+  g_autoptr(GSimpleAction) select = g_simple_action_new ("select", NULL);
+
+  g_signal_connect_object (select, "activate", G_CALLBACK (choice_select_cb), check, 0);
+  g_action_map_add_action (G_ACTION_MAP (group), G_ACTION (select));
+  gtk_widget_insert_action_group (GTK_WIDGET (row), "choice", G_ACTION_GROUP (group));
+  gtk_widget_insert_action_group (GTK_WIDGET (check), "choice", G_ACTION_GROUP (group));
+
+  g_signal_connect_object (check, "notify::active", G_CALLBACK (choice_update), row, 0);
+  g_signal_connect_object (row, "notify::title", G_CALLBACK (choice_row_changed_cb), check, 0);
+  g_signal_connect_object (row, "notify::subtitle", G_CALLBACK (choice_row_changed_cb), check, 0);
+  choice_update (check, NULL, row);
+}
+
+/* ---- an expander row -------------------------------------------------------------------- */
+
+static void
+expander_update (AdwExpanderRow *expander,
+                 GParamSpec     *pspec,
+                 GtkWidget      *header)
+{
+  gboolean expanded = adw_expander_row_get_expanded (expander);
+
+  gtk_accessible_update_state (GTK_ACCESSIBLE (header), GTK_ACCESSIBLE_STATE_EXPANDED, expanded, -1);
+  gtk_accessible_update_state (GTK_ACCESSIBLE (expander), GTK_ACCESSIBLE_STATE_EXPANDED, expanded, -1);
+}
+
+static void
+expander_toggle_cb (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       expander)
+{
+  adw_expander_row_set_expanded (expander, !adw_expander_row_get_expanded (expander));
+}
+
+/* Returns: (nullable): the row that heads @widget's tree, the one focused and activated */
+static GtkWidget *
+find_header (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (ADW_IS_ACTION_ROW (child))
+        return child;
+      if ((found = find_header (child)) != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static void
+fix_expander (AdwExpanderRow *expander)
+{
+  g_autoptr(GSimpleActionGroup) group = g_simple_action_group_new ();
+  g_autoptr(GSimpleAction) toggle = g_simple_action_new ("toggle", NULL);
+  GtkWidget *header = find_header (GTK_WIDGET (expander));
+
+  if (header == NULL)
+    return;
+
+  g_signal_connect_object (toggle, "activate", G_CALLBACK (expander_toggle_cb), expander, 0);
+  g_action_map_add_action (G_ACTION_MAP (group), G_ACTION (toggle));
+  gtk_widget_insert_action_group (header, "expander", G_ACTION_GROUP (group));
+
+  g_signal_connect_object (expander, "notify::expanded", G_CALLBACK (expander_update), header, 0);
+  expander_update (expander, NULL, header);
+}
+
+/**
+ * puente_a11y_fix_row:
+ * @widget: any widget of a complete tree; rows that need it are mended, once
+ */
+void
+puente_a11y_fix_row (GtkWidget *widget)
+{
+  GtkWidget *activatable;
+
+  if (g_object_get_data (G_OBJECT (widget), FIXED_KEY) != NULL)
+    return;
+
+  if (ADW_IS_EXPANDER_ROW (widget))
+    {
+      fix_expander (ADW_EXPANDER_ROW (widget));
+      g_object_set_data (G_OBJECT (widget), FIXED_KEY, GINT_TO_POINTER (TRUE));
+      return;
+    }
+
+  if (!ADW_IS_ACTION_ROW (widget))
+    return;
+
+  activatable = adw_action_row_get_activatable_widget (ADW_ACTION_ROW (widget));
+  if (GTK_IS_CHECK_BUTTON (activatable) &&
+      gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (activatable)) == GTK_ACCESSIBLE_ROLE_RADIO)
+    {
+      fix_choice (ADW_ACTION_ROW (widget), GTK_CHECK_BUTTON (activatable));
+      g_object_set_data (G_OBJECT (widget), FIXED_KEY, GINT_TO_POINTER (TRUE));
+    }
+}
