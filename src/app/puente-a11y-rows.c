@@ -3,10 +3,10 @@
  * Rows a voice or switch user could not use in GTK 4.8 and libadwaita 1.2, made usable once
  * a widget tree is built (puente_a11y_fix_names() calls this for each widget):
  *  - a row chosen as one of a group (an AdwActionRow whose activatable widget is a radio
- *    check button: the software, the schedule) is named after its title, says whether it is
- *    the one chosen, and offers an action that chooses it, as its radio does;
- *  - an AdwExpanderRow ("Advanced") says whether it is expanded, and offers an action that
- *    expands or collapses it. The keyboard already has both: Space or Enter on the row.
+ *    check button: the software, the schedule) says whether it is the one chosen, and offers
+ *    an action that chooses it, as its radio does;
+ *  - an AdwExpanderRow ("Advanced") is named after its title, says whether it is expanded,
+ *    and offers an action that expands or collapses it. The keyboard already has both: Space or Enter on the row.
  * GTK 4.8 exposes to AT-SPI, for a widget that is not a button, the actions of its own
  * action groups; each row gets one ("choice.select", "expander.toggle").
  *
@@ -23,46 +23,18 @@
 
 /* ---- a choice among rows ---------------------------------------------------------------- */
 
+/* The row says whether it is the one chosen, as its radio does; both are named after the
+ * row's title already (libadwaita labels an activatable widget by it). */
 static void
 choice_update (GtkCheckButton *check,
                GParamSpec     *pspec,
                AdwActionRow   *row)
 {
-  const char *title = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row));
-  const char *subtitle = adw_action_row_get_subtitle (row);
-  GtkAccessibleTristate checked = gtk_check_button_get_active (check) ? GTK_ACCESSIBLE_TRISTATE_TRUE
-                                                                      : GTK_ACCESSIBLE_TRISTATE_FALSE;
-  g_autofree char *name = NULL;
-
-  /* The title as it reads: a mnemonic's underline is not spoken. */
-  if (adw_preferences_row_get_use_underline (ADW_PREFERENCES_ROW (row)))
-    {
-      g_autoptr(GString) plain = g_string_new (title);
-
-      g_string_replace (plain, "_", "", 1);
-      name = g_string_free (g_steal_pointer (&plain), FALSE);
-    }
-  else
-    {
-      name = g_strdup (title);
-    }
-
-  gtk_accessible_update_state (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_STATE_CHECKED, checked, -1);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (check),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, name,
-                                  -1);
-  if (subtitle != NULL && *subtitle != '\0')
-    gtk_accessible_update_property (GTK_ACCESSIBLE (check),
-                                    GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, subtitle,
-                                    -1);
-}
-
-static void
-choice_row_changed_cb (AdwActionRow   *row,
-                       GParamSpec     *pspec,
-                       GtkCheckButton *check)
-{
-  choice_update (check, NULL, row);
+  gtk_accessible_update_state (GTK_ACCESSIBLE (row),
+                               GTK_ACCESSIBLE_STATE_CHECKED,
+                               gtk_check_button_get_active (check) ? GTK_ACCESSIBLE_TRISTATE_TRUE
+                                                                   : GTK_ACCESSIBLE_TRISTATE_FALSE,
+                               -1);
 }
 
 static void
@@ -86,8 +58,6 @@ fix_choice (AdwActionRow   *row,
   gtk_widget_insert_action_group (GTK_WIDGET (check), "choice", G_ACTION_GROUP (group));
 
   g_signal_connect_object (check, "notify::active", G_CALLBACK (choice_update), row, 0);
-  g_signal_connect_object (row, "notify::title", G_CALLBACK (choice_row_changed_cb), check, 0);
-  g_signal_connect_object (row, "notify::subtitle", G_CALLBACK (choice_row_changed_cb), check, 0);
   choice_update (check, NULL, row);
 }
 
@@ -100,6 +70,11 @@ expander_update (AdwExpanderRow *expander,
 {
   gboolean expanded = adw_expander_row_get_expanded (expander);
 
+  /* The row around the header is named as it, not left nameless. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (expander),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  adw_preferences_row_get_title (ADW_PREFERENCES_ROW (expander)),
+                                  -1);
   gtk_accessible_update_state (GTK_ACCESSIBLE (header), GTK_ACCESSIBLE_STATE_EXPANDED, expanded, -1);
   gtk_accessible_update_state (GTK_ACCESSIBLE (expander), GTK_ACCESSIBLE_STATE_EXPANDED, expanded, -1);
 }
@@ -146,6 +121,7 @@ fix_expander (AdwExpanderRow *expander)
   gtk_widget_insert_action_group (header, "expander", G_ACTION_GROUP (group));
 
   g_signal_connect_object (expander, "notify::expanded", G_CALLBACK (expander_update), header, 0);
+  g_signal_connect_object (expander, "notify::title", G_CALLBACK (expander_update), header, 0);
   expander_update (expander, NULL, header);
 }
 
