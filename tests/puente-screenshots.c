@@ -235,21 +235,41 @@ preferences_shown (gpointer data)
   return FALSE;
 }
 
-/* Preferences, at its client fields */
+static GtkWidget *nth_widget (GtkWidget *widget,
+                              GType      type,
+                              guint     *n);
+
+/* Preferences, at its client fields, at what each chat becomes (the combo row before the
+ * log's, the last), and at its end ("Advanced") */
 static void
 shoot_preferences (void)
 {
+  guint n_combos = 0;
+  guint n;
+  GtkAdjustment *adjustment;
   GtkWindow *preferences = NULL;
   GtkWidget *dashboard = find_widget (GTK_WIDGET (window), PUENTE_TYPE_DASHBOARD);
   GtkWidget *row;
 
   g_assert_true (gtk_widget_activate_action (dashboard, "dashboard.preferences", NULL));
   puente_test_wait_until (preferences_shown, &preferences);
+  /* At most as wide as the main window: 360 px as on a phone */
+  gtk_window_set_default_size (preferences, MIN (width, 550), height);
   /* The first combo row is the first field's (puente-preferences.ui) */
   row = find_widget (GTK_WIDGET (preferences), ADW_TYPE_COMBO_ROW);
   g_assert_nonnull (row);
   scroll_to (row);
   shoot_window (preferences, "preferences-client-fields");
+
+  while (n = n_combos, nth_widget (GTK_WIDGET (preferences), ADW_TYPE_COMBO_ROW, &n) != NULL)
+    n_combos++;
+  n = n_combos - 2;
+  scroll_to (nth_widget (GTK_WIDGET (preferences), ADW_TYPE_COMBO_ROW, &n));
+  shoot_window (preferences, "preferences-chats");
+
+  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (gtk_widget_get_ancestor (row, GTK_TYPE_SCROLLED_WINDOW)));
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+  shoot_window (preferences, "preferences-advanced");
   gtk_window_destroy (preferences);
 }
 
@@ -288,6 +308,7 @@ shoot_consent (void)
 
   g_assert_true (gtk_widget_activate_action (dashboard, "dashboard.consent", NULL));
   puente_test_wait_until (consent_shown, &dialog);
+  gtk_window_set_default_size (GTK_WINDOW (dialog), MIN (width, 510), height);
   puente_consent_dialog_open (dialog, "1001");
   puente_test_wait_until (consent_record_shown, dialog);
   shoot_window (GTK_WINDOW (dialog), "consent");

@@ -100,6 +100,47 @@ find_widget (GtkWidget  *widget,
   return NULL;
 }
 
+/* Every mapped label under @widget shows its whole text: "Otorgado", not "Ot…" */
+static void
+assert_whole_text (GtkWidget *widget)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget))
+    {
+      g_test_message ("Label “%s”, %d px wide", gtk_label_get_text (GTK_LABEL (widget)),
+                      gtk_widget_get_width (widget));
+      g_assert_false (pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (widget))));
+      /* A choice (a combo row's, in its list view) is not broken over lines either */
+      if (gtk_widget_get_ancestor (widget, GTK_TYPE_LIST_VIEW) != NULL)
+        {
+          int natural;
+
+          gtk_widget_measure (widget, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &natural, NULL, NULL);
+          g_assert_cmpint (gtk_widget_get_width (widget), >=, natural);
+        }
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    assert_whole_text (child);
+}
+
+/* Laid out: every mapped label under @data has its width */
+static gboolean
+laid_out (gpointer data)
+{
+  GtkWidget *widget = data;
+
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) && gtk_widget_get_width (widget) == 0)
+    return FALSE;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (!laid_out (child))
+      return FALSE;
+
+  return TRUE;
+}
+
 #define TO_IMPORT "Saved in Clientify. Import “clientes - changes from Puente.csv” into GIO Web."
 
 /* The toast says where it was saved, and the page keeps which file to import. */
@@ -112,54 +153,78 @@ saved_shown (gpointer data)
          sentence != NULL && gtk_widget_get_mapped (sentence);
 }
 
-static void
-test_gioweb_saved (void)
+/* María's export synced once, and the consent dialog open on her at 360 px */
+typedef struct
 {
-  g_autoptr(PuenteTestSandbox) sandbox = NULL;
-  g_autoptr(PuenteStore) store = NULL;
+  PuenteTestSandbox   *sandbox;
+  PuenteStore         *store;
+  char                *folder;
+  char                *changes;   /* the changes file beside the export */
+  PuenteConsentDialog *dialog;
+} Scene;
+
+static void
+scene_open (Scene *scene)
+{
   g_autoptr(PuenteClientifyCrm) crm = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *folder = NULL;
   g_autofree char *db = NULL;
   g_autofree char *export = NULL;
-  g_autofree char *changes = NULL;
-  g_autofree char *since = NULL;
-  g_autofree char *day = NULL;
   PuenteConnection connection = { .id = (char *) CONNECTION, .crm = (char *) "clientify",
                                   .profile = (char *) "gioweb", .source_kind = (char *) "file" };
-  PuenteConsentDialog *dialog;
-  AdwComboRow *gdpr;
-  GtkWidget *button;
 
   puente_test_require_private_session ();
-  sandbox = puente_test_sandbox_start (NULL);
-  crm = puente_clientify_crm_new (sandbox->crm_url, "sandbox", 0, &error);
+  scene->sandbox = puente_test_sandbox_start (NULL);
+  crm = puente_clientify_crm_new (scene->sandbox->crm_url, "sandbox", 0, &error);
   g_assert_no_error (error);
   provision (PUENTE_CRM (crm));
 
-  folder = g_dir_make_tmp ("puente-consent-dialog-XXXXXX", &error);
+  scene->folder = g_dir_make_tmp ("puente-consent-dialog-XXXXXX", &error);
   g_assert_no_error (error);
-  db = g_build_filename (folder, "puente.db", NULL);
-  export = g_build_filename (folder, "clientes.csv", NULL);
-  changes = g_build_filename (folder, "clientes - changes from Puente.csv", NULL);
+  db = g_build_filename (scene->folder, "puente.db", NULL);
+  export = g_build_filename (scene->folder, "clientes.csv", NULL);
+  scene->changes = g_build_filename (scene->folder, "clientes - changes from Puente.csv", NULL);
   g_assert_true (g_file_set_contents (export, gioweb_csv, -1, &error));
-  store = puente_store_open (db, &error);
+  scene->store = puente_store_open (db, &error);
   g_assert_no_error (error);
-  connection.crm_url = sandbox->crm_url;
+  connection.crm_url = scene->sandbox->crm_url;
   connection.source_location = export;
   g_assert_true (puente_credentials_store_sync (CONNECTION, PUENTE_SERVICE_CRM, "sandbox", NULL, &error));
-  g_assert_true (puente_store_save_connection (store, &connection, &error));
+  g_assert_true (puente_store_save_connection (scene->store, &connection, &error));
   g_assert_no_error (error);
-  first_sync (store);
+  first_sync (scene->store);
 
-  dialog = puente_consent_dialog_new (db, &connection);
-  gtk_window_set_default_size (GTK_WINDOW (dialog), 360, 640);
-  gtk_window_present (GTK_WINDOW (dialog));
-  puente_consent_dialog_open (dialog, "5001");
-  puente_test_wait_until (record_shown, dialog);
+  scene->dialog = puente_consent_dialog_new (db, &connection);
+  gtk_window_set_default_size (GTK_WINDOW (scene->dialog), 360, 640);
+  gtk_window_present (GTK_WINDOW (scene->dialog));
+  puente_consent_dialog_open (scene->dialog, "5001");
+  puente_test_wait_until (record_shown, scene->dialog);
+}
+
+static void
+scene_close (Scene *scene)
+{
+  gtk_window_destroy (GTK_WINDOW (scene->dialog));
+  g_clear_object (&scene->store);
+  puente_test_remove_folder (scene->folder);
+  g_free (scene->folder);
+  g_free (scene->changes);
+  puente_test_sandbox_stop (scene->sandbox);
+}
+
+static void
+test_gioweb_saved (void)
+{
+  Scene scene = { 0, };
+  g_autofree char *since = NULL;
+  g_autofree char *day = NULL;
+  AdwComboRow *gdpr;
+  GtkWidget *button;
+
+  scene_open (&scene);
 
   /* The day of acceptance is the export's, not the day Clientify got it. */
-  gdpr = ADW_COMBO_ROW (find_widget (GTK_WIDGET (dialog), ADW_TYPE_COMBO_ROW, "GDPR Acceptance"));
+  gdpr = ADW_COMBO_ROW (find_widget (GTK_WIDGET (scene.dialog), ADW_TYPE_COMBO_ROW, "GDPR Acceptance"));
   g_assert_nonnull (gdpr);
   day = puente_consent_format_date ("2024-03-01");
   since = g_strdup_printf ("since %s", day);
@@ -167,18 +232,44 @@ test_gioweb_saved (void)
 
   /* She withdraws it: Clientify and the changes file, and the toast says just that. */
   adw_combo_row_set_selected (gdpr, 2);
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "consent.save", NULL));
-  puente_test_wait_until (saved_shown, dialog);
-  g_assert_null (find_widget (GTK_WIDGET (dialog), GTK_TYPE_LABEL, "Saved in GIO Web and Clientify"));
-  button = find_widget (GTK_WIDGET (dialog), GTK_TYPE_BUTTON, "Open Folder");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (scene.dialog), "consent.save", NULL));
+  puente_test_wait_until (saved_shown, scene.dialog);
+  g_assert_null (find_widget (GTK_WIDGET (scene.dialog), GTK_TYPE_LABEL, "Saved in GIO Web and Clientify"));
+  button = find_widget (GTK_WIDGET (scene.dialog), GTK_TYPE_BUTTON, "Open Folder");
   g_assert_nonnull (button);
   g_assert_true (gtk_widget_get_mapped (button));
   g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (button)), ==, "consent.open-folder");
-  g_assert_true (g_file_test (changes, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (g_file_test (scene.changes, G_FILE_TEST_IS_REGULAR));
 
-  gtk_window_destroy (GTK_WINDOW (dialog));
-  g_clear_object (&store);
-  puente_test_remove_folder (folder);
+  scene_close (&scene);
+}
+
+/* In Spanish at 360 px, each choice shows whole beside its long title: "Otorgado", not
+ * "Ot…" (in a subprocess: the language is chosen before any text is translated). */
+static void
+test_whole_choices_in_spanish (void)
+{
+  Scene scene = { 0, };
+  GtkWidget *rows;
+
+  if (!g_test_subprocess ())
+    {
+      g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDOUT | G_TEST_SUBPROCESS_INHERIT_STDERR);
+      g_test_trap_assert_passed ();
+      return;
+    }
+
+  g_setenv ("LANGUAGE", "es", TRUE);
+  g_setenv ("LC_ALL", "es_ES.UTF-8", TRUE);
+  puente_i18n_init ();
+  scene_open (&scene);
+
+  rows = gtk_widget_get_parent (find_widget (GTK_WIDGET (scene.dialog), ADW_TYPE_COMBO_ROW, "Aceptación del RGPD"));
+  puente_test_wait_until (laid_out, rows);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (scene.dialog)), <=, 360);
+  assert_whole_text (rows);
+
+  scene_close (&scene);
 }
 
 int
@@ -190,6 +281,7 @@ main (int   argc,
   puente_register_resource ();
 
   g_test_add_func ("/consent-dialog/gioweb-saved", test_gioweb_saved);
+  g_test_add_func ("/consent-dialog/whole-choices-in-spanish", test_whole_choices_in_spanish);
 
   return g_test_run ();
 }

@@ -127,7 +127,17 @@ typedef struct
   gboolean            force;
   gboolean            delete_enabled;
   const char * const *only;
+  GPtrArray          *skip_messages;  /* if set, gets the message of each record left out */
 } RunOptions;
+
+static void
+keep_skip_message (PuenteEngine      *engine,
+                   const PuenteEvent *event,
+                   GPtrArray         *messages)
+{
+  if (event->outcome == PUENTE_OUTCOME_SKIPPED)
+    g_ptr_array_add (messages, g_strdup (event->message));
+}
 
 /* One run of the engine over the fixture's export, with the profile's column preset. */
 static gboolean
@@ -149,6 +159,8 @@ run_export (Fixture           *fixture,
   puente_engine_set_force (engine, options->force);
   puente_engine_set_delete_enabled (engine, options->delete_enabled);
   puente_engine_set_only (engine, options->only);
+  if (options->skip_messages != NULL)
+    g_signal_connect (engine, "event", G_CALLBACK (keep_skip_message), options->skip_messages);
   puente_engine_run_async (engine, options->mode, "manual", NULL, puente_test_store_result, &pending);
   result = puente_test_wait_for_result (&pending);
 
@@ -439,6 +451,33 @@ test_dry_run_writes_nothing (Fixture       *fixture,
   g_assert_cmpuint (writes (fixture), ==, 0);
   g_assert_cmpuint (intents->len, ==, 0);
   g_assert_cmpuint (puente_store_count_links (fixture->store, "test", NULL), ==, 0);
+}
+
+/* The wizard's preview is a dry run: it speaks of what the sync will do, so a record left
+ * out "will not be sent"; the real run's log says it was not. */
+static void
+test_preview_speaks_of_the_future (Fixture       *fixture,
+                                   gconstpointer  data)
+{
+  g_autoptr(GPtrArray) previewed = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) logged = g_ptr_array_new_with_free_func (g_free);
+  RunOptions preview = { .mode = PUENTE_RUN_FULL, .dry_run = TRUE, .skip_messages = previewed };
+  RunOptions first = { .mode = PUENTE_RUN_FULL, .skip_messages = logged };
+  PuenteRunSummary summary = { 0, };
+  g_autoptr(GError) error = NULL;
+
+  /* 7002 has no NIF, 7003's is not valid */
+  g_assert_true (run_export (fixture, &preview, &summary, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (previewed->len, ==, 2);
+  for (guint i = 0; i < previewed->len; i++)
+    g_assert_true (g_str_has_prefix (g_ptr_array_index (previewed, i), "Will not be sent: "));
+
+  g_assert_true (run_export (fixture, &first, &summary, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (logged->len, ==, 2);
+  for (guint i = 0; i < logged->len; i++)
+    g_assert_true (g_str_has_prefix (g_ptr_array_index (logged, i), "Not sent: "));
 }
 
 static void
@@ -2269,6 +2308,8 @@ main (int   argc,
               test_one_change_one_write, fixture_tear_down);
   g_test_add ("/engine/dry-run-writes-nothing", Fixture, "gioweb", fixture_set_up,
               test_dry_run_writes_nothing, fixture_tear_down);
+  g_test_add ("/engine/preview-speaks-of-the-future", Fixture, "giav-csv", fixture_set_up,
+              test_preview_speaks_of_the_future, fixture_tear_down);
   g_test_add ("/engine/killed-run-resumes", Fixture, "gioweb", fixture_set_up,
               test_killed_run_resumes, fixture_tear_down);
   g_test_add ("/engine/conflict-and-link-by-document", Fixture, "generic", fixture_set_up,

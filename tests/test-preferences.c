@@ -12,6 +12,7 @@
 
 #include "puente-chats.h"
 #include "puente-connection.h"
+#include "puente-i18n.h"
 #include "puente-preferences.h"
 #include "puente-resources.h"
 #include "puente-schedule.h"
@@ -435,6 +436,7 @@ test_crm_defaults (Fixture       *fixture,
   g_assert_cmpint (gtk_spin_button_get_value_as_int (spin), ==, zappy ? 4 : 6);
   g_assert_nonnull (chats);
   g_assert_true (gtk_widget_is_visible (chats) != zappy);
+  g_assert_true (gtk_widget_is_visible (find_row (GTK_WIDGET (fixture->preferences), "_Port for JivoChat Chats")) != zappy);
   /* Which side decides a client's email: nothing comes back from Zappy, so no choice */
   g_assert_nonnull (find_row (GTK_WIDGET (fixture->preferences), "Email"));
   g_assert_true (gtk_widget_is_visible (find_row (GTK_WIDGET (fixture->preferences), "Email")) != zappy);
@@ -514,7 +516,7 @@ test_chats (Fixture       *fixture,
   GtkSwitch *chats = control (fixture, "_Receive Finished JivoChat Chats", GTK_TYPE_SWITCH);
   AdwComboRow *behaviour = ADW_COMBO_ROW (find_row (GTK_WIDGET (fixture->preferences), "Each Chat Becomes"));
   GtkSwitch *one_deal = control (fixture, "_Only One Deal per Person", GTK_TYPE_SWITCH);
-  GtkSpinButton *port = control (fixture, "_Port", GTK_TYPE_SPIN_BUTTON);
+  GtkSpinButton *port = control (fixture, "_Port for JivoChat Chats", GTK_TYPE_SPIN_BUTTON);
 
   g_assert_false (gtk_switch_get_active (chats));
   gtk_switch_set_active (chats, TRUE);
@@ -531,6 +533,121 @@ test_chats (Fixture       *fixture,
   gtk_switch_set_active (chats, FALSE);
   wait_for_setting (fixture, PUENTE_SETTING_JIVOCHAT_ENABLED, NULL);
   g_assert_false (puente_jivochat_is_enabled (fixture->changed));
+}
+
+/* ---- at 360 px, in order --------------------------------------------------------------------- */
+
+/* Every mapped label under @widget shows its whole text, not "Una empresa, una per…" */
+static void
+assert_whole_text (GtkWidget *widget)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget))
+    {
+      g_test_message ("Label “%s”, %d px wide", gtk_label_get_text (GTK_LABEL (widget)),
+                      gtk_widget_get_width (widget));
+      g_assert_false (pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (widget))));
+      /* A choice (a combo row's, in its list view) is not broken over lines either */
+      if (gtk_widget_get_ancestor (widget, GTK_TYPE_LIST_VIEW) != NULL)
+        {
+          int natural;
+
+          gtk_widget_measure (widget, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &natural, NULL, NULL);
+          g_assert_cmpint (gtk_widget_get_width (widget), >=, natural);
+        }
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    assert_whole_text (child);
+}
+
+static gboolean
+is_narrow (gpointer data)
+{
+  return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) == 360;
+}
+
+/* What each chat becomes, whole under its title, at the narrowest a phone makes it; the
+ * time as a clock shows it ("02 : 00", not "2 : 0"). */
+/* The fixture's window again, made for 360 px */
+static void
+open_narrow (Fixture *fixture)
+{
+  g_autoptr(PuenteConnection) connection = load (fixture);
+
+  gtk_window_destroy (GTK_WINDOW (fixture->preferences));
+  g_clear_object (&fixture->preferences);
+  fixture->preferences = g_object_ref_sink (puente_preferences_new (fixture->store_path, connection));
+  gtk_window_set_default_size (GTK_WINDOW (fixture->preferences), 360, 640);
+  gtk_window_present (GTK_WINDOW (fixture->preferences));
+  puente_test_wait_until (is_narrow, fixture->preferences);
+}
+
+static void
+test_narrow (Fixture       *fixture,
+             gconstpointer  data)
+{
+  GtkSpinButton *hour;
+  GtkSpinButton *minute;
+  AdwComboRow *behaviour;
+
+  open_narrow (fixture);
+
+  hour = GTK_SPIN_BUTTON (find_type (find_row (GTK_WIDGET (fixture->preferences), "Every Night"), GTK_TYPE_SPIN_BUTTON));
+  minute = GTK_SPIN_BUTTON (gtk_widget_get_last_child (gtk_widget_get_parent (GTK_WIDGET (hour))));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (hour)), ==, "02");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (minute)), ==, "00");
+  gtk_spin_button_set_value (hour, 4);
+  gtk_spin_button_set_value (minute, 5);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (hour)), ==, "04");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (minute)), ==, "05");
+
+  behaviour = ADW_COMBO_ROW (find_row (GTK_WIDGET (fixture->preferences), "Each Chat Becomes"));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (behaviour)), ==, "A company, a person and a deal");
+  assert_whole_text (GTK_WIDGET (fixture->preferences));
+}
+
+/* The same in Spanish, whose words are longer: "En los dos sentidos", not "En los dos
+ * senti…" (in a subprocess: the language is chosen before any text is translated) */
+static void
+test_narrow_in_spanish (void)
+{
+  Fixture fixture = { 0, };
+
+  if (!g_test_subprocess ())
+    {
+      g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDOUT | G_TEST_SUBPROCESS_INHERIT_STDERR);
+      g_test_trap_assert_passed ();
+      return;
+    }
+
+  g_setenv ("LANGUAGE", "es", TRUE);
+  g_setenv ("LC_ALL", "es_ES.UTF-8", TRUE);
+  puente_i18n_init ();
+  fixture_set_up (&fixture, NULL);
+  open_narrow (&fixture);
+  assert_whole_text (GTK_WIDGET (fixture.preferences));
+  fixture_tear_down (&fixture, NULL);
+}
+
+/* "Requests at Once" and the chat listener's port are seldom touched: under "Advanced", the
+ * last group, not among the everyday choices. */
+static void
+test_advanced_last (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  const char *titles[] = { "Requests at Once", "_Port for JivoChat Chats" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (titles); i++)
+    {
+      GtkWidget *row = find_row (GTK_WIDGET (fixture->preferences), titles[i]);
+      GtkWidget *group;
+
+      g_assert_nonnull (row);
+      group = gtk_widget_get_ancestor (row, ADW_TYPE_PREFERENCES_GROUP);
+      g_assert_cmpstr (adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (group)), ==, "Advanced");
+      g_assert_null (gtk_widget_get_next_sibling (group));
+    }
 }
 
 /* Shown again from what was saved. */
@@ -616,6 +733,9 @@ main (int   argc,
   g_test_add ("/preferences/chats", Fixture, NULL, fixture_set_up, test_chats, fixture_tear_down);
   g_test_add ("/preferences/create-from-crm", Fixture, NULL, fixture_set_up, test_create_from_crm,
               fixture_tear_down);
+  g_test_add ("/preferences/narrow", Fixture, NULL, fixture_set_up, test_narrow, fixture_tear_down);
+  g_test_add_func ("/preferences/narrow-in-spanish", test_narrow_in_spanish);
+  g_test_add ("/preferences/advanced-last", Fixture, NULL, fixture_set_up, test_advanced_last, fixture_tear_down);
   g_test_add_func ("/preferences/shows-saved-choices", test_shows_saved_choices);
 
   return g_test_run ();

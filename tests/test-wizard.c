@@ -554,6 +554,23 @@ check_consent_columns (PuenteWizard *wizard)
   g_assert_true (row_says (find_combo_row (page, "fecha de creación"), "Clientify does not keep this"));
 }
 
+/* Each cell of the first rows whole, the grid scrolling sideways at 360 px: "5995", not
+ * "5…"; only a text of more than 24 characters may be cut */
+static void
+check_first_rows_whole (GtkWidget *widget)
+{
+  if (GTK_IS_GRID (widget) && gtk_widget_get_mapped (widget))
+    {
+      for (GtkWidget *cell = gtk_widget_get_first_child (widget); cell != NULL; cell = gtk_widget_get_next_sibling (cell))
+        if (g_utf8_strlen (gtk_label_get_text (GTK_LABEL (cell)), -1) <= 24)
+          g_assert_cmpint (gtk_label_get_ellipsize (GTK_LABEL (cell)), ==, PANGO_ELLIPSIZE_NONE);
+      return;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    check_first_rows_whole (child);
+}
+
 /* GIO Web: an export, its columns guessed, one corrected by the owner; no deals page. */
 static void
 check_export_path (PuenteApplication *app,
@@ -590,6 +607,7 @@ check_export_path (PuenteApplication *app,
   puente_wizard_open_export (wizard, export);
   wait_for_page (wizard, "export");
   g_assert_true (next_is_sensitive (wizard));
+  check_first_rows_whole (visible_page (wizard));
 
   /* Every column has its guess, which the owner can correct: leave the email out. */
   email = find_combo_row (visible_page (wizard), "email");

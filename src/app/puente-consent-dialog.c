@@ -20,6 +20,7 @@
 #include <glib/gi18n.h>
 
 #include "puente-a11y.h"
+#include "puente-combo-row-text.h"
 #include "puente-consent.h"
 #include "puente-consent-dialog.h"
 #include "puente-profile.h"
@@ -724,6 +725,8 @@ puente_consent_dialog_init (PuenteConsentDialog *self)
       for (guint j = 0; j < G_N_ELEMENTS (values); j++)
         gtk_string_list_append (model, puente_consent_value_to_label (values[j]));
       adw_combo_row_set_model (row, G_LIST_MODEL (model));
+      /* "Otorgado" whole beside a long title at 360 px, not "Ot…" */
+      puente_combo_row_show_whole_text (row);
       g_signal_connect_object (row, "notify::selected", G_CALLBACK (choice_changed_cb), self, G_CONNECT_SWAPPED);
     }
 

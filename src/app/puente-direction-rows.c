@@ -14,6 +14,7 @@
 
 #include <glib/gi18n.h>
 
+#include "puente-combo-row-text.h"
 #include "puente-direction-rows.h"
 #include "puente-profile.h"
 
@@ -97,6 +98,8 @@ choice_row_new (const PuenteConnection *connection,
     }
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), puente_field_group_get_label (group));
   adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (words));
+  /* "En los dos sentidos" whole at 360 px, the field's name wrapping beside it */
+  puente_combo_row_show_whole_text (ADW_COMBO_ROW (row));
   g_object_set_data (G_OBJECT (row), "default-direction", GUINT_TO_POINTER (profile_default (connection, group)));
   g_signal_connect (row, "notify::selected", G_CALLBACK (selected_cb), NULL);
 

@@ -1,25 +1,23 @@
 /* puente-preferences.c
  *
- * The owner's choices after the setup, in three groups:
- *  - the schedule, the wizard's choices; a change installs the timer again
- *    (puente_schedule_install_async()) and a toast says how that went; a warning or an
- *    error stays in the group, whole (a toast is one line in libadwaita 1.2);
- *  - the sync: how many requests go to Clientify at once, and whether a client deleted in
- *    the source is deleted in Clientify too (asked first: it cannot be undone);
+ * The owner's choices after the setup, in groups:
+ *  - the schedule (puente-preferences-schedule.c);
+ *  - the sync: whether a client deleted in the source is deleted in the CRM too (asked
+ *    first: it cannot be undone);
  *  - new clients from the CRM: the tag whose contacts are created in GIAV (off by default;
  *    shown only where the source can create clients);
  *  - the client fields: which side decides each group (rows of puente-direction-rows.c);
- *  - the log: how long events are kept.
+ *  - chats from JivoChat: on, and what each chat becomes;
+ *  - the log: how long events are kept;
+ *  - "Advanced", at the bottom, apart from the everyday choices: how many requests go to
+ *    the CRM at once, and the port the chat listener uses.
  *
  * Each change is saved at once, as the connection's settings (puente-connection.h), with
  * puente_connection_change_settings_async(): on a worker thread, it loads the connection as
  * stored, sets the keys that changed and saves it, so that a setting changed elsewhere
- * meanwhile is kept. Saves go one at a time,
- * in order; changes made while one is under way wait and go together in the next. After
- * each save, ::changed hands out the connection as stored. A schedule is saved once its
- * timer is installed (or written but not started, the NOT_APPLIED warning), so the setting
- * never claims a schedule the computer does not have; when installing fails, the choice goes
- * back to the one in effect.
+ * meanwhile is kept. Saves go one at a time, in order; changes made while one is under way
+ * wait and go together in the next. After each save, ::changed hands out the connection as
+ * stored.
  *
  * Every piece of work in flight holds a reference to the window: a change made just before
  * the window is closed is still installed and saved.
@@ -35,61 +33,17 @@
 
 #include "puente-a11y.h"
 #include "puente-chats.h"
+#include "puente-combo-row-text.h"
 #include "puente-connection.h"
 #include "puente-crm-registry.h"
 #include "puente-direction-rows.h"
-#include "puente-preferences.h"
+#include "puente-preferences-private.h"
 #include "puente-schedule.h"
 #include "puente-source-registry.h"
 #include "puente-store-async.h"
 
-/* How long the time of a nightly schedule must stay put before the timer is installed: a
- * spin button's clicks from 02 to 05 install once, not three times. */
-#define SCHEDULE_SETTLE_MS 600
-
 /* The log's choices, in the order of the combo row; 0: always. */
 static const guint retention_days[] = { 30, 90, 365, 0 };
-
-struct _PuentePreferences
-{
-  AdwPreferencesWindow  parent_instance;
-
-  AdwActionRow         *schedule_problem_row;
-  GtkCheckButton       *nightly_check;
-  GtkCheckButton       *quarter_check;
-  GtkCheckButton       *manual_check;
-  GtkSpinButton        *hour_spin;
-  GtkSpinButton        *minute_spin;
-  GtkSpinButton        *in_flight_spin;
-  AdwActionRow         *in_flight_row;
-  AdwActionRow         *delete_row;
-  GtkSwitch            *delete_switch;
-  AdwComboRow          *retention_row;
-  AdwPreferencesGroup  *directions_group;
-  GPtrArray            *direction_rows;  /* the group's, one per field group */
-  AdwPreferencesGroup *chats_group;
-  GtkSwitch          *chats_switch;
-  AdwComboRow        *chats_behaviour_row;
-  GtkSwitch          *one_deal_switch;
-  GtkSpinButton      *chats_port_spin;
-  AdwPreferencesGroup  *create_group;
-  AdwExpanderRow       *create_row;
-  AdwEntryRow          *create_tag_row;
-
-  char                 *store_path;
-  PuenteConnection     *connection;     /* as last saved */
-  gboolean              showing;        /* the controls are being set: they change nothing */
-
-  GHashTable           *unsaved;        /* setting -> value (NULL: removed), not saved yet */
-  gboolean              saving;
-
-  PuenteSchedule        schedule;       /* the schedule in effect */
-  PuenteSchedule        wanted;         /* the schedule the controls show */
-  guint                 settle_source;
-  gboolean              installing;
-
-  AdwMessageDialog     *delete_dialog;  /* while asking */
-};
 
 G_DEFINE_FINAL_TYPE (PuentePreferences, puente_preferences, ADW_TYPE_PREFERENCES_WINDOW)
 
@@ -100,15 +54,13 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-static void install_wanted_schedule (PuentePreferences *self);
-
 /* ---- toasts ----------------------------------------------------------------------------- */
 
 /* @persistent: an error, which stays until the owner dismisses it. */
-static void
-show_toast (PuentePreferences *self,
-            const char        *sentence,
-            gboolean           persistent)
+void
+puente_preferences_show_toast (PuentePreferences *self,
+                               const char        *sentence,
+                               gboolean           persistent)
 {
   g_autofree char *markup = g_markup_escape_text (sentence, -1);
   AdwToast *toast = adw_toast_new (markup);
@@ -141,7 +93,7 @@ saved_cb (GObject      *object,
   if (connection == NULL)
     {
       g_debug ("Could not save the preferences: %s", error->message);
-      show_toast (self, _("This change could not be saved. Try again."), TRUE);
+      puente_preferences_show_toast (self, _("This change could not be saved. Try again."), TRUE);
       /* The controls show what is saved, unless more changes are on their way. */
       if (g_hash_table_size (self->unsaved) == 0)
         show_connection (self);
@@ -176,34 +128,16 @@ save_unsaved (PuentePreferences *self)
 }
 
 /* @value: %NULL removes the setting */
-static void
-save_setting (PuentePreferences *self,
-              const char        *key,
-              const char        *value)
+void
+puente_preferences_save_setting (PuentePreferences *self,
+                                 const char        *key,
+                                 const char        *value)
 {
   g_hash_table_insert (self->unsaved, g_strdup (key), g_strdup (value));
   save_unsaved (self);
 }
 
 /* ---- showing the connection -------------------------------------------------------------- */
-
-static void
-show_schedule (PuentePreferences    *self,
-               const PuenteSchedule *schedule)
-{
-  gboolean was_showing = self->showing;
-
-  self->showing = TRUE;
-  if (schedule->kind == PUENTE_SCHEDULE_NIGHTLY)
-    {
-      gtk_spin_button_set_value (self->hour_spin, schedule->hour);
-      gtk_spin_button_set_value (self->minute_spin, schedule->minute);
-    }
-  gtk_check_button_set_active (schedule->kind == PUENTE_SCHEDULE_NIGHTLY ? self->nightly_check
-                               : schedule->kind == PUENTE_SCHEDULE_EVERY_15_MINUTES ? self->quarter_check
-                               : self->manual_check, TRUE);
-  self->showing = was_showing;
-}
 
 static guint
 retention_position (guint days)
@@ -222,8 +156,10 @@ show_chats (PuentePreferences *self)
 {
   PuenteJivochatBehaviour behaviour = PUENTE_JIVOCHAT_COMPANY_PERSON_DEAL;
 
-  gtk_widget_set_visible (GTK_WIDGET (self->chats_group),
-                          puente_crm_kind_can (self->connection->crm, PUENTE_JIVOCHAT_CRM_NEEDS));
+  gboolean can_chat = puente_crm_kind_can (self->connection->crm, PUENTE_JIVOCHAT_CRM_NEEDS);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->chats_group), can_chat);
+  gtk_widget_set_visible (GTK_WIDGET (self->chats_port_row), can_chat);
   gtk_switch_set_active (self->chats_switch, puente_jivochat_is_enabled (self->connection));
   puente_jivochat_behaviour_from_string (puente_connection_get_setting (self->connection,
                                                                        PUENTE_SETTING_JIVOCHAT_BEHAVIOUR),
@@ -269,7 +205,7 @@ show_connection (PuentePreferences *self)
   guint in_flight = puente_connection_get_max_in_flight (self->connection);
 
   self->showing = TRUE;
-  show_schedule (self, &self->schedule);
+  puente_preferences_show_schedule (self, &self->schedule);
   self->wanted = self->schedule;
   gtk_spin_button_set_value (self->in_flight_spin, in_flight > 0 ? in_flight
                                                    : puente_connection_get_default_max_in_flight (self->connection));
@@ -280,157 +216,6 @@ show_connection (PuentePreferences *self)
   show_create (self);
   show_directions (self);
   self->showing = FALSE;
-}
-
-/* ---- the schedule ------------------------------------------------------------------------ */
-
-static PuenteSchedule
-chosen_schedule (PuentePreferences *self)
-{
-  PuenteSchedule schedule = PUENTE_SCHEDULE_DEFAULT;
-
-  if (gtk_check_button_get_active (self->quarter_check))
-    schedule = (PuenteSchedule) { PUENTE_SCHEDULE_EVERY_15_MINUTES, 0, 0 };
-  else if (gtk_check_button_get_active (self->manual_check))
-    schedule = (PuenteSchedule) { PUENTE_SCHEDULE_MANUAL, 0, 0 };
-  else
-    {
-      schedule.hour = gtk_spin_button_get_value_as_int (self->hour_spin);
-      schedule.minute = gtk_spin_button_get_value_as_int (self->minute_spin);
-    }
-
-  return schedule;
-}
-
-static gboolean
-same_schedule (const PuenteSchedule *a,
-               const PuenteSchedule *b)
-{
-  return a->kind == b->kind && a->hour == b->hour && a->minute == b->minute;
-}
-
-typedef struct
-{
-  PuentePreferences *self;      /* owned */
-  PuenteSchedule     schedule;  /* being installed */
-} Install;
-
-static void
-schedule_installed_cb (GObject      *object,
-                       GAsyncResult *result,
-                       gpointer      user_data)
-{
-  g_autofree Install *install = user_data;
-  g_autoptr(PuentePreferences) self = install->self;
-  g_autoptr(GError) error = NULL;
-  const PuenteSchedule *installed = &install->schedule;
-  gboolean applied = puente_schedule_install_finish (result, &error);
-
-  self->installing = FALSE;
-
-  if (applied || g_error_matches (error, PUENTE_SCHEDULE_ERROR, PUENTE_SCHEDULE_ERROR_NOT_APPLIED))
-    {
-      g_autofree char *text = puente_schedule_to_string (installed);
-
-      self->schedule = *installed;
-      save_setting (self, PUENTE_SETTING_SCHEDULE, text);
-      /* The dashboard says a schedule that does not run, as long as it does not */
-      save_setting (self, PUENTE_SETTING_SCHEDULE_PROBLEM, applied ? NULL : error->message);
-    }
-
-  if (applied)
-    {
-      g_autofree char *description = puente_schedule_describe (installed);
-      /* Translators: %s is the schedule, such as “Every night at 02:00”. */
-      g_autofree char *sentence = g_strdup_printf (_("Schedule changed: %s"), description);
-
-      gtk_widget_set_visible (GTK_WIDGET (self->schedule_problem_row), FALSE);
-      show_toast (self, sentence, FALSE);
-    }
-  else
-    {
-      /* A sentence for the owner: a warning (saved, not started) or why nothing changed. It
-       * stays in the group, whole, for as long as it holds; the toast says which it is. */
-      g_autofree char *markup = g_markup_escape_text (error->message, -1);
-
-      g_debug ("Installing the schedule: %s", error->message);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->schedule_problem_row), markup);
-      gtk_widget_set_visible (GTK_WIDGET (self->schedule_problem_row), TRUE);
-      show_toast (self,
-                  g_error_matches (error, PUENTE_SCHEDULE_ERROR, PUENTE_SCHEDULE_ERROR_NOT_APPLIED)
-                  ? _("Schedule saved, with a warning") : _("The schedule was not changed"),
-                  FALSE);
-    }
-
-  /* The owner chose again meanwhile: that choice next. */
-  if (!same_schedule (&self->wanted, installed))
-    {
-      install_wanted_schedule (self);
-      return;
-    }
-
-  if (!applied && !g_error_matches (error, PUENTE_SCHEDULE_ERROR, PUENTE_SCHEDULE_ERROR_NOT_APPLIED))
-    {
-      self->wanted = self->schedule;
-      show_schedule (self, &self->schedule);
-    }
-}
-
-static void
-install_wanted_schedule (PuentePreferences *self)
-{
-  g_autofree char *sync_path = NULL;
-  Install *install;
-
-  g_clear_handle_id (&self->settle_source, g_source_remove);
-
-  if (self->installing || same_schedule (&self->wanted, &self->schedule))
-    return;
-
-  sync_path = g_find_program_in_path ("puente-sync");
-  if (sync_path == NULL)
-    sync_path = g_build_filename (BINDIR, "puente-sync", NULL);
-
-  self->installing = TRUE;
-  install = g_new0 (Install, 1);
-  install->self = g_object_ref (self);
-  install->schedule = self->wanted;
-  puente_schedule_install_async (&install->schedule, sync_path, NULL, NULL, schedule_installed_cb, install);
-}
-
-static gboolean
-settled_cb (gpointer user_data)
-{
-  PuentePreferences *self = user_data;
-
-  self->settle_source = 0;
-  install_wanted_schedule (self);
-
-  return G_SOURCE_REMOVE;
-}
-
-static void
-schedule_toggled_cb (PuentePreferences *self,
-                     GtkCheckButton    *check)
-{
-  /* Each change toggles two buttons: the one turned on tells. */
-  if (self->showing || !gtk_check_button_get_active (check))
-    return;
-
-  self->wanted = chosen_schedule (self);
-  install_wanted_schedule (self);
-}
-
-static void
-schedule_time_changed_cb (PuentePreferences *self)
-{
-  if (self->showing || !gtk_check_button_get_active (self->nightly_check))
-    return;
-
-  self->wanted = chosen_schedule (self);
-  g_clear_handle_id (&self->settle_source, g_source_remove);
-  self->settle_source = g_timeout_add_full (G_PRIORITY_DEFAULT, SCHEDULE_SETTLE_MS, settled_cb,
-                                            g_object_ref (self), g_object_unref);
 }
 
 /* ---- the sync ---------------------------------------------------------------------------- */
@@ -444,7 +229,7 @@ in_flight_changed_cb (PuentePreferences *self)
     return;
 
   text = g_strdup_printf ("%d", gtk_spin_button_get_value_as_int (self->in_flight_spin));
-  save_setting (self, PUENTE_SETTING_SYNC_MAX_IN_FLIGHT, text);
+  puente_preferences_save_setting (self, PUENTE_SETTING_SYNC_MAX_IN_FLIGHT, text);
 }
 
 static gboolean
@@ -471,7 +256,7 @@ delete_response_cb (PuentePreferences *self,
   self->showing = TRUE;
   gtk_switch_set_active (self->delete_switch, TRUE);
   self->showing = FALSE;
-  save_setting (self, PUENTE_SETTING_SYNC_DELETE, "true");
+  puente_preferences_save_setting (self, PUENTE_SETTING_SYNC_DELETE, "true");
 }
 
 static void
@@ -489,7 +274,7 @@ delete_switch_changed_cb (PuentePreferences *self)
   if (!gtk_switch_get_active (self->delete_switch))
     {
       /* Back to reporting only: nothing to ask. */
-      save_setting (self, PUENTE_SETTING_SYNC_DELETE, NULL);
+      puente_preferences_save_setting (self, PUENTE_SETTING_SYNC_DELETE, NULL);
       return;
     }
 
@@ -546,7 +331,7 @@ direction_changed_cb (PuentePreferences *self,
   puente_direction_row_apply (row, changed);
   key = g_strconcat (PUENTE_SETTING_DIRECTION_PREFIX,
                      puente_field_group_to_string (puente_direction_row_get_group (row)), NULL);
-  save_setting (self, key, puente_connection_get_setting (changed, key));
+  puente_preferences_save_setting (self, key, puente_connection_get_setting (changed, key));
 }
 
 static void
@@ -578,11 +363,11 @@ chats_changed_cb (PuentePreferences *self)
     return;
 
   port = g_strdup_printf ("%d", gtk_spin_button_get_value_as_int (self->chats_port_spin));
-  save_setting (self, PUENTE_SETTING_JIVOCHAT_ENABLED, gtk_switch_get_active (self->chats_switch) ? "true" : NULL);
-  save_setting (self, PUENTE_SETTING_JIVOCHAT_BEHAVIOUR,
+  puente_preferences_save_setting (self, PUENTE_SETTING_JIVOCHAT_ENABLED, gtk_switch_get_active (self->chats_switch) ? "true" : NULL);
+  puente_preferences_save_setting (self, PUENTE_SETTING_JIVOCHAT_BEHAVIOUR,
                 puente_jivochat_behaviour_to_string (adw_combo_row_get_selected (self->chats_behaviour_row)));
-  save_setting (self, PUENTE_SETTING_JIVOCHAT_ONE_DEAL, gtk_switch_get_active (self->one_deal_switch) ? "true" : NULL);
-  save_setting (self, PUENTE_SETTING_JIVOCHAT_PORT, port);
+  puente_preferences_save_setting (self, PUENTE_SETTING_JIVOCHAT_ONE_DEAL, gtk_switch_get_active (self->one_deal_switch) ? "true" : NULL);
+  puente_preferences_save_setting (self, PUENTE_SETTING_JIVOCHAT_PORT, port);
 }
 
 /* ---- new clients from the CRM ------------------------------------------------------------- */
@@ -598,9 +383,9 @@ create_changed_cb (PuentePreferences *self)
 
   tag = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->create_tag_row))));
   if (!adw_expander_row_get_enable_expansion (self->create_row) || *tag == '\0')
-    save_setting (self, PUENTE_SETTING_CREATE_FROM_CRM, NULL);
+    puente_preferences_save_setting (self, PUENTE_SETTING_CREATE_FROM_CRM, NULL);
   else
-    save_setting (self, PUENTE_SETTING_CREATE_FROM_CRM, tag);
+    puente_preferences_save_setting (self, PUENTE_SETTING_CREATE_FROM_CRM, tag);
 }
 
 /* ---- the log ----------------------------------------------------------------------------- */
@@ -616,7 +401,7 @@ retention_changed_cb (PuentePreferences *self)
 
   if (retention_days[position] > 0)
     text = g_strdup_printf ("%u", retention_days[position]);
-  save_setting (self, PUENTE_SETTING_LOG_RETENTION_DAYS, text);
+  puente_preferences_save_setting (self, PUENTE_SETTING_LOG_RETENTION_DAYS, text);
 }
 
 /* ---- GObject ----------------------------------------------------------------------------- */
@@ -685,12 +470,15 @@ puente_preferences_class_init (PuentePreferencesClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PuentePreferences, chats_switch);
   gtk_widget_class_bind_template_child (widget_class, PuentePreferences, chats_behaviour_row);
   gtk_widget_class_bind_template_child (widget_class, PuentePreferences, one_deal_switch);
+  gtk_widget_class_bind_template_child (widget_class, PuentePreferences, chats_port_row);
   gtk_widget_class_bind_template_child (widget_class, PuentePreferences, chats_port_spin);
   gtk_widget_class_bind_template_child (widget_class, PuentePreferences, create_group);
   gtk_widget_class_bind_template_child (widget_class, PuentePreferences, create_row);
   gtk_widget_class_bind_template_child (widget_class, PuentePreferences, create_tag_row);
-  gtk_widget_class_bind_template_callback (widget_class, schedule_toggled_cb);
-  gtk_widget_class_bind_template_callback (widget_class, schedule_time_changed_cb);
+  gtk_widget_class_bind_template_callback_full (widget_class, "schedule_toggled_cb",
+                                                G_CALLBACK (puente_preferences_schedule_toggled_cb));
+  gtk_widget_class_bind_template_callback_full (widget_class, "schedule_time_changed_cb",
+                                                G_CALLBACK (puente_preferences_schedule_time_changed_cb));
   gtk_widget_class_bind_template_callback (widget_class, in_flight_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, delete_switch_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, retention_changed_cb);
@@ -705,6 +493,8 @@ puente_preferences_init (PuentePreferences *self)
   self->showing = TRUE;
   gtk_widget_init_template (GTK_WIDGET (self));
   puente_a11y_fix_names (GTK_WIDGET (self));
+  puente_preferences_init_schedule (self);
+  puente_combo_row_show_whole_text (self->chats_behaviour_row);
 
   self->unsaved = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }

@@ -202,7 +202,8 @@ plan_found (PuenteEngine       *self,
 }
 
 /* A row Puente could not read, a record without a client number, and one without a valid
- * document (where the profile needs one) are skipped, with the reason. */
+ * document (where the profile needs one) are skipped, with the reason. A preview (a dry run)
+ * says it in the future: it "will not be sent", as nothing was sent yet. */
 static gboolean
 plan_skipped (PuenteEngine       *self,
               Run                *run,
@@ -227,7 +228,8 @@ plan_skipped (PuenteEngine       *self,
   if (source->id == NULL || *source->id == '\0')
     {
       action->outcome = PUENTE_OUTCOME_SKIPPED;
-      action->message = g_strdup (_("Not sent: it has no client number."));
+      action->message = g_strdup (self->dry_run ? _("Will not be sent: it has no client number.")
+                                                : _("Not sent: it has no client number."));
       return TRUE;
     }
 
@@ -236,8 +238,11 @@ plan_skipped (PuenteEngine       *self,
   if (self->profile->needs_document && (document == NULL || *document == '\0'))
     {
       action->outcome = PUENTE_OUTCOME_SKIPPED;
-      action->message = g_strdup_printf (_("Not sent: it has no NIF or CIF in %s, and only "
-                                           "clients with one are sent. Add it there to send it."),
+      action->message = g_strdup_printf (self->dry_run
+                                         ? _("Will not be sent: it has no NIF or CIF in %s, and "
+                                             "only clients with one are sent. Add it there to send it.")
+                                         : _("Not sent: it has no NIF or CIF in %s, and only "
+                                             "clients with one are sent. Add it there to send it."),
                                          source_name);
       return TRUE;
     }
@@ -252,9 +257,13 @@ plan_skipped (PuenteEngine       *self,
       if (kind != PUENTE_DOCUMENT_UNKNOWN && !valid)
         {
           action->outcome = PUENTE_OUTCOME_SKIPPED;
-          action->message = g_strdup_printf (_("Not sent: the NIF or CIF %s in %s is not valid "
-                                               "(its check character does not match). Correct it "
-                                               "there to send it."),
+          action->message = g_strdup_printf (self->dry_run
+                                             ? _("Will not be sent: the NIF or CIF %s in %s is not "
+                                                 "valid (its check character does not match). "
+                                                 "Correct it there to send it.")
+                                             : _("Not sent: the NIF or CIF %s in %s is not valid "
+                                                 "(its check character does not match). Correct it "
+                                                 "there to send it."),
                                              document, source_name);
           return TRUE;
         }
@@ -468,7 +477,9 @@ plan_client (PuenteEngine       *self,
       action->message = link->failures >= PUENTE_RETRY_LIMIT
         ? g_strdup_printf (_("Waiting for you: sending it failed %u times. Check the reason in "
                              "its last failure, then choose “Retry”."), link->failures)
-        : g_strdup (_("Not sent this time: it failed recently, and Puente tries it again later."));
+        : g_strdup (self->dry_run
+                    ? _("Will not be sent this time: it failed recently, and Puente tries it again later.")
+                    : _("Not sent this time: it failed recently, and Puente tries it again later."));
       return action;
     }
   if (link != NULL)
@@ -558,7 +569,8 @@ plan_deal (PuenteEngine       *self,
   if (file->id == NULL)
     {
       action->outcome = PUENTE_OUTCOME_SKIPPED;
-      action->message = g_strdup (_("Not sent: it has no file number."));
+      action->message = g_strdup (self->dry_run ? _("Will not be sent: it has no file number.")
+                                                : _("Not sent: it has no file number."));
       return action;
     }
 
@@ -577,8 +589,11 @@ plan_deal (PuenteEngine       *self,
   if ((contact == NULL || contact->crm_id == NULL) && (company == NULL || company->crm_id == NULL))
     {
       action->outcome = PUENTE_OUTCOME_SKIPPED;
-      action->message = g_strdup_printf (_("Not sent: its client is not in %s yet (see the client’s "
-                                           "own entry in this list)."), puente_crm_get_name (self->crm));
+      action->message = g_strdup_printf (self->dry_run
+                                         ? _("Will not be sent: its client is not in %s yet (see "
+                                             "the client’s own entry in this list).")
+                                         : _("Not sent: its client is not in %s yet (see the client’s "
+                                             "own entry in this list)."), puente_crm_get_name (self->crm));
       return action;
     }
 

@@ -20,6 +20,7 @@
 #include "puente-wizard-export.h"
 
 #define PREVIEW_ROWS 5
+#define PREVIEW_CELL_CHARS 24
 
 struct _PuenteWizardExport
 {
@@ -342,8 +343,14 @@ show_spreadsheet_preview (PuenteWizardExport  *self,
           GtkWidget *cell = gtk_label_new (text);
 
           gtk_label_set_xalign (GTK_LABEL (cell), 0);
-          gtk_label_set_ellipsize (GTK_LABEL (cell), PANGO_ELLIPSIZE_END);
-          gtk_label_set_max_width_chars (GTK_LABEL (cell), 24);
+          /* Whole, the grid scrolling sideways at 360 px ("12345678Z", not "1…"); only a
+           * long text is cut, at 24 characters */
+          if (g_utf8_strlen (text, -1) > PREVIEW_CELL_CHARS)
+            {
+              gtk_label_set_ellipsize (GTK_LABEL (cell), PANGO_ELLIPSIZE_END);
+              gtk_label_set_width_chars (GTK_LABEL (cell), PREVIEW_CELL_CHARS);
+              gtk_label_set_max_width_chars (GTK_LABEL (cell), PREVIEW_CELL_CHARS);
+            }
           gtk_grid_attach (self->preview_grid, cell, column, row + 1, 1, 1);
         }
     }

@@ -48,7 +48,7 @@ field_state_sentence (const PuenteFieldCheck *check)
   switch (check->state)
     {
     case PUENTE_FIELD_STATE_PRESENT:
-      return _("Present");
+      return _("Already exists");
     case PUENTE_FIELD_STATE_CREATED:
       return _("Created by Puente");
     case PUENTE_FIELD_STATE_MISSING:

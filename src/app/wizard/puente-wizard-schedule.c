@@ -14,6 +14,7 @@
 
 #include "config.h"
 
+#include "puente-combo-row-text.h"
 #include "puente-direction-rows.h"
 #include "puente-schedule.h"
 #include "puente-store-async.h"
@@ -259,6 +260,7 @@ static void
 puente_wizard_schedule_init (PuenteWizardSchedule *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  puente_combo_row_show_whole_text (self->chats_behaviour_row);
   /* The page has its own big button, which a narrow header could not hold. */
   puente_wizard_page_set_next_label (PUENTE_WIZARD_PAGE (self), NULL);
 
