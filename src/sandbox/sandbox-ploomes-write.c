@@ -14,10 +14,8 @@ static const char * const contact_members[] = {
   M_NAME, M_TYPE_ID, "Register", "Email", "Birthday", "Phones", M_ORIGIN_ID, "CompanyId", NULL,
 };
 static const char * const deal_members[] = {
-  M_TITLE, "Amount", M_CONTACT_ID, M_PIPELINE_ID, M_STAGE_ID, NULL,
+  M_TITLE, "Amount", M_CONTACT_ID, M_PERSON_ID, M_PIPELINE_ID, M_STAGE_ID, NULL,
 };
-/* Field type codes: INVENTED */
-static const gint64 field_type_codes[] = { 1, 2, 4, 8, 10 };
 
 /* ---- time stamps: strictly increasing, with microseconds --------------------------------- */
 
@@ -87,6 +85,10 @@ check_record (SandboxPloomes *self,
       if (json_object_has_member (object, M_CONTACT_ID) &&
           ploomes_find_by_id (self->lists[LIST_CONTACTS], ploomes_member_int (object, M_CONTACT_ID, -1), NULL) == NULL)
         return g_strdup ("ContactId does not exist.");
+      if (json_object_has_member (object, M_PERSON_ID) &&
+          ploomes_member_int (ploomes_find_by_id (self->lists[LIST_CONTACTS], ploomes_member_int (object, M_PERSON_ID, -1), NULL),
+                              M_TYPE_ID, -1) != TYPE_PERSON)
+        return g_strdup ("PersonId is not a person.");
     }
 
   node = json_object_get_member (object, M_OTHER);
@@ -98,8 +100,12 @@ check_record (SandboxPloomes *self,
       JsonObject *field = JSON_NODE_HOLDS_OBJECT (element)
                           ? ploomes_find_field_by_key (self, ploomes_member_string (json_node_get_object (element), M_FIELD_KEY)) : NULL;
 
+      g_autofree char *wrong = NULL;
+
       if (field == NULL || ploomes_member_int (field, M_ENTITY_ID, -1) != entity)
         return g_strdup ("A FieldKey of OtherProperties does not exist for this entity.");
+      if ((wrong = ploomes_check_custom_value (field, json_node_get_object (element))) != NULL)
+        return g_steal_pointer (&wrong);
     }
 
   node = json_object_get_member (object, M_TAGS);
@@ -159,7 +165,8 @@ apply_members (JsonObject *record,
 void
 ploomes_create_record (SandboxPloomes    *self,
                        SoupServerMessage *msg,
-                       Route              route)
+                       Route              route,
+                       GHashTable        *query)
 {
   g_autoptr(JsonObject) body = ploomes_request_object (msg);
   g_autoptr(JsonObject) record = NULL;
@@ -210,14 +217,15 @@ ploomes_create_record (SandboxPloomes    *self,
   json_array_add_object_element (ploomes_list_for (self, route), json_object_ref (record));
   sandbox_service_changed (&self->service);
 
-  ploomes_answer_one (msg, SOUP_STATUS_OK, record);
+  ploomes_answer_shaped (self, msg, route, record, query);
 }
 
 void
 ploomes_update_record (SandboxPloomes    *self,
                        SoupServerMessage *msg,
                        Route              route,
-                       JsonObject        *record)
+                       JsonObject        *record,
+                       GHashTable        *query)
 {
   g_autoptr(JsonObject) body = ploomes_request_object (msg);
   g_autofree char *problem = NULL;
@@ -239,13 +247,14 @@ ploomes_update_record (SandboxPloomes    *self,
   json_object_set_string_member (record, M_MODIFIED, now);
   sandbox_service_changed (&self->service);
 
-  ploomes_answer_one (msg, SOUP_STATUS_OK, record);
+  ploomes_answer_shaped (self, msg, route, record, query);
 }
 
 void
 ploomes_create_named (SandboxPloomes    *self,
                       SoupServerMessage *msg,
-                      Route              route)
+                      Route              route,
+                      GHashTable        *query)
 {
   g_autoptr(JsonObject) body = ploomes_request_object (msg);
   JsonArray *list = ploomes_list_for (self, route);
@@ -276,12 +285,9 @@ ploomes_create_named (SandboxPloomes    *self,
   if (route == ROUTE_FIELDS)
     {
       gint64 type = ploomes_member_int (body, M_TYPE_ID, -1);
-      gboolean known = FALSE;
       g_autofree char *key = NULL;
 
-      for (guint i = 0; i < G_N_ELEMENTS (field_type_codes); i++)
-        known |= field_type_codes[i] == type;
-      if (!known)
+      if (!ploomes_field_type_exists (type))
         {
           json_object_unref (item);
           ploomes_answer_error (msg, SOUP_STATUS_BAD_REQUEST, "TypeId is not valid.");
@@ -298,5 +304,5 @@ ploomes_create_named (SandboxPloomes    *self,
   json_array_add_object_element (list, item);
   sandbox_service_changed (&self->service);
 
-  ploomes_answer_one (msg, SOUP_STATUS_OK, item);
+  ploomes_answer_shaped (self, msg, route, item, query);
 }

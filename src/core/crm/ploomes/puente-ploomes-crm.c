@@ -6,8 +6,9 @@
  *   (puente-ploomes-records.c);
  * - a page shorter than asked is not taken for the end until the service has shown the
  *   size of its whole pages (see puente_ploomes_crm_next_url());
- * - the custom field type codes are a guess kept in one table (puente-ploomes-json.c); a
- *   field whose code is not in it is reported as of unknown type, never written as another;
+ * - custom field types are read from the account (each field's Type and its NativeType,
+ *   puente-ploomes-json.c), never a table of ids; a field whose NativeType is not given is
+ *   reported as of unknown type, and a value is never written in another member;
  * - creating custom fields and tags may be refused: a field becomes a manual step (as
  *   with Clientify), a tag is left off (puente-ploomes-account.c);
  * - the key is refused with 401 or 403 [L]: the owner is told where a new one is made
@@ -166,14 +167,14 @@ puente_ploomes_request_finish (GAsyncResult  *result,
 char *
 puente_ploomes_collection_url (PuentePloomesCrm *self,
                                const char       *path,
-                               gboolean          expand,
+                               const char       *expand,
                                const char       *filter)
 {
   g_autoptr(GString) text = g_string_new (path);
 
   g_string_append (text, "?$orderby=Id");
-  if (expand)
-    g_string_append (text, "&$expand=" EXPAND_RECORDS);
+  if (expand != NULL)
+    g_string_append_printf (text, "&$expand=%s", expand);
   if (filter != NULL)
     {
       g_autofree char *escaped = g_uri_escape_string (filter, NULL, FALSE);
@@ -366,7 +367,7 @@ read_stages (GTask *task)
 
   pipeline = g_ptr_array_index (data->pipelines, data->next);
   filter = g_strdup_printf ("%s eq %" G_GINT64_FORMAT, M_PIPELINE_ID, puente_ploomes_id_number (pipeline->id));
-  puente_ploomes_fetch_all_async (self, PATH_STAGES, filter, g_task_get_cancellable (task), stages_cb, task);
+  puente_ploomes_fetch_all_async (self, PATH_STAGES, NULL, filter, g_task_get_cancellable (task), stages_cb, task);
 }
 
 static void
@@ -425,7 +426,7 @@ ploomes_list_pipelines_async (PuenteCrm           *crm,
   data->pipelines = g_ptr_array_new_with_free_func ((GDestroyNotify) puente_crm_pipeline_free);
   g_task_set_task_data (task, data, (GDestroyNotify) pipelines_data_free);
 
-  puente_ploomes_fetch_all_async (self, PATH_PIPELINES, NULL, cancellable, pipelines_cb, task);
+  puente_ploomes_fetch_all_async (self, PATH_PIPELINES, NULL, NULL, cancellable, pipelines_cb, task);
 }
 
 static const char *

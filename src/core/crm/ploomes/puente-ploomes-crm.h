@@ -18,19 +18,21 @@
  *   source (the origin)         OriginId, looked up by name in /Contacts@Origins [C path];
  *                               an origin the account lacks is left out (manual step)
  *   tags ("GIAV")               Tags [{TagId}], looked up by name in /Tags [C path] and
- *                               created with POST /Tags when missing [U]; when refused, the
+ *                               created with POST /Tags when missing [C]; when refused, the
  *                               record goes without it
  *   custom fields               OtherProperties [{FieldKey, StringValue | IntegerValue |
- *                               DateTimeValue | BoolValue | BigStringValue}] [C], the key
- *                               learned from /Fields (EntityId 1 contact, 2 deal [C]); one
- *                               Ploomes field serves both persons and companies
+ *                               DateTimeValue | BoolValue | BigStringValue | DecimalValue}]
+ *                               [C], the key and the member (its Type's NativeType [C])
+ *                               learned from /Fields?$expand=Type (EntityId 1 contact, 2 deal
+ *                               [C]); one Ploomes field serves both persons and companies
  *   gdpr_accept                 Ploomes has no consent field: a Yes/No contact field named
  *                               PUENTE_PLOOMES_CONSENT_FIELD, created by the connector when
- *                               first needed [U]; when refused, records that carry consent
+ *                               first needed (POST /Fields [C] with the account's Bool type
+ *                               from /Fields@Types); when refused, records that carry consent
  *                               fail with the manual step, never silently without it
  *   amount, pipeline, stage     Amount, PipelineId, StageId [C]
- *   contact_id / company_id     ContactId (a deal has one client: the person, else the
- *                               company) [C]; read back as contact_id
+ *   contact_id / company_id     ContactId (the company, else the person) and PersonId (the
+ *                               person) [C: public type definitions]; read back the same way
  *   status, contact_type,       not sent: Ploomes statuses are account-defined ids [U]
  *   company_name, close_date
  *   created, modified           CreateDate, LastUpdateDate [L]

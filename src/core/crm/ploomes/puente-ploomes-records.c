@@ -51,6 +51,13 @@ entity_path (PuenteEntity entity)
   return entity == PUENTE_ENTITY_DEAL ? PATH_DEALS : PATH_CONTACTS;
 }
 
+/* Only members the entity has: a deal has no Phones. */
+static const char *
+entity_expand (PuenteEntity entity)
+{
+  return entity == PUENTE_ENTITY_DEAL ? EXPAND_DEALS : EXPAND_CONTACTS;
+}
+
 /* "TypeId eq 2 and CLAUSE", or either alone */
 static char *
 join_filter (PuenteEntity  entity,
@@ -133,7 +140,7 @@ puente_ploomes_list_async (PuenteCrm           *crm,
           clause = g_strdup_printf ("%s ge %s", M_MODIFIED, since);
         }
       filter = join_filter (entity, clause);
-      data->url = puente_ploomes_collection_url (self, entity_path (entity), TRUE, filter);
+      data->url = puente_ploomes_collection_url (self, entity_path (entity), entity_expand (entity), filter);
     }
   g_task_set_task_data (task, data, (GDestroyNotify) list_data_free);
 
@@ -290,7 +297,7 @@ find_prepared (GTask *task)
     }
 
   filter = join_filter (data->entity, clause);
-  data->url = puente_ploomes_collection_url (self, entity_path (data->entity), TRUE, filter);
+  data->url = puente_ploomes_collection_url (self, entity_path (data->entity), entity_expand (data->entity), filter);
   data->pages = 1;
   puente_api_client_request_async (self->client, "GET", data->url, NULL, g_task_get_cancellable (task),
                                    find_page_cb, task);
@@ -373,9 +380,9 @@ record_path (PuenteEntity  entity,
 {
   if (id != NULL)
     return g_strdup_printf ("%s(%" G_GINT64_FORMAT ")?$expand=%s", entity_path (entity), puente_ploomes_id_number (id),
-                            EXPAND_RECORDS);
+                            entity_expand (entity));
 
-  return g_strdup_printf ("%s?$expand=%s", entity_path (entity), EXPAND_RECORDS);
+  return g_strdup_printf ("%s?$expand=%s", entity_path (entity), entity_expand (entity));
 }
 
 static void create_post (GTask *task);
