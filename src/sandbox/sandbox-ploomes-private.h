@@ -39,6 +39,7 @@ G_BEGIN_DECLS
 #define M_TYPE           "Type"
 #define M_NATIVE_TYPE    "NativeType"
 #define M_PHONES         "Phones"
+#define M_CONTENT        "Content"
 #define M_CREATED        "CreateDate"
 #define M_MODIFIED       "LastUpdateDate"
 #define Q_TOP            "$top"
@@ -69,6 +70,7 @@ typedef enum
   ROUTE_FIELDS,
   ROUTE_FIELD_TYPES,
   ROUTE_TAGS,
+  ROUTE_INTERACTIONS,
 } Route;
 
 typedef enum
@@ -80,6 +82,7 @@ typedef enum
   LIST_ORIGINS,
   LIST_PIPELINES,
   LIST_STAGES,
+  LIST_INTERACTIONS,
   N_LISTS,
 } List;
 
@@ -150,6 +153,10 @@ void        ploomes_answer_shaped         (SandboxPloomes     *self,
                                            SoupServerMessage  *msg,
                                            Route               route,
                                            JsonObject         *item,
+                                           GHashTable         *query);
+
+void        ploomes_create_interaction    (SandboxPloomes     *self,
+                                           SoupServerMessage  *msg,
                                            GHashTable         *query);
 
 /* sandbox-ploomes-state.c: lookups, the demo data, the saved state */

@@ -11,7 +11,7 @@
 
 /* Members a record keeps from a create or an update; the rest is ignored (INVENTED) */
 static const char * const contact_members[] = {
-  M_NAME, M_TYPE_ID, "Register", "Email", "Birthday", "Phones", M_ORIGIN_ID, "CompanyId", NULL,
+  M_NAME, M_TYPE_ID, "Register", "Email", "Birthday", "Phones", M_ORIGIN_ID, "CompanyId", "Note", NULL,
 };
 static const char * const deal_members[] = {
   M_TITLE, "Amount", M_CONTACT_ID, M_PERSON_ID, M_PIPELINE_ID, M_STAGE_ID, NULL,
@@ -194,13 +194,28 @@ ploomes_create_record (SandboxPloomes    *self,
 
   if (route == ROUTE_DEALS)
     {
-      /* INVENTED: without a pipeline or stage, the first ones */
+      /* INVENTED: without a pipeline, the lowest Ordination not Archived; without a stage,
+       * its first */
       JsonArray *pipelines = self->lists[LIST_PIPELINES];
       gint64 pipeline = ploomes_member_int (record, M_PIPELINE_ID, -1);
+      gint64 lowest = G_MAXINT64;
 
-      if (pipeline < 0 && json_array_get_length (pipelines) > 0)
-        json_object_set_int_member (record, M_PIPELINE_ID,
-                                    pipeline = ploomes_member_int (json_array_get_object_element (pipelines, 0), M_ID, 0));
+      for (guint i = 0; pipeline < 0 && i < json_array_get_length (pipelines); i++)
+        {
+          JsonObject *item = json_array_get_object_element (pipelines, i);
+
+          if (!json_object_get_boolean_member_with_default (item, "Archived", FALSE) &&
+              ploomes_member_int (item, M_ORDINATION, 0) < lowest)
+            lowest = ploomes_member_int (item, M_ORDINATION, 0);
+        }
+      for (guint i = 0; pipeline < 0 && i < json_array_get_length (pipelines); i++)
+        {
+          JsonObject *item = json_array_get_object_element (pipelines, i);
+
+          if (!json_object_get_boolean_member_with_default (item, "Archived", FALSE) &&
+              ploomes_member_int (item, M_ORDINATION, 0) == lowest)
+            json_object_set_int_member (record, M_PIPELINE_ID, pipeline = ploomes_member_int (item, M_ID, 0));
+        }
       if (ploomes_member_int (record, M_STAGE_ID, -1) < 0)
         for (guint i = 0; i < json_array_get_length (self->lists[LIST_STAGES]); i++)
           if (ploomes_member_int (json_array_get_object_element (self->lists[LIST_STAGES], i), M_PIPELINE_ID, -1) == pipeline)
@@ -305,4 +320,34 @@ ploomes_create_named (SandboxPloomes    *self,
   sandbox_service_changed (&self->service);
 
   ploomes_answer_shaped (self, msg, route, item, query);
+}
+
+/* POST /InteractionRecords {ContactId, Content} [C]; the rest of the record INVENTED */
+void
+ploomes_create_interaction (SandboxPloomes    *self,
+                            SoupServerMessage *msg,
+                            GHashTable        *query)
+{
+  g_autoptr(JsonObject) body = ploomes_request_object (msg);
+  const char *content = ploomes_member_string (body, M_CONTENT);
+  gint64 contact = ploomes_member_int (body, M_CONTACT_ID, -1);
+  g_autofree char *now = NULL;
+  JsonObject *item;
+
+  if (content == NULL || *content == '\0' || ploomes_find_by_id (self->lists[LIST_CONTACTS], contact, NULL) == NULL)
+    {
+      ploomes_answer_error (msg, SOUP_STATUS_BAD_REQUEST, "ContactId and Content are required.");
+      return;
+    }
+
+  item = json_object_new ();
+  json_object_set_int_member (item, M_ID, self->next_id++);
+  json_object_set_int_member (item, M_CONTACT_ID, contact);
+  json_object_set_string_member (item, M_CONTENT, content);
+  now = stamp (self);
+  json_object_set_string_member (item, M_CREATED, now);
+  json_array_add_object_element (self->lists[LIST_INTERACTIONS], item);
+  sandbox_service_changed (&self->service);
+
+  ploomes_answer_shaped (self, msg, ROUTE_INTERACTIONS, item, query);
 }

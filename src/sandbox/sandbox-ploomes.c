@@ -4,7 +4,7 @@
  * ../shared/docs/other-systems.md describes: the `User-Key` header, `{"value": [...]}` answers
  * (a create answers the created record in it), the paths /Account, /Contacts (persons and
  * companies by TypeId), /Contacts@Origins, /Contacts@Types, /Deals, /Deals@Pipelines,
- * /Deals@Stages, /Fields, /Fields@Types and /Tags, and custom values in OtherProperties. Where the document
+ * /Deals@Stages, /Fields, /Fields@Types, /Tags and /InteractionRecords, and custom values in OtherProperties. Where the document
  * does not say, the behaviour here is made up and labelled INVENTED; a connector must not
  * take it for the real one. In particular:
  *
@@ -24,6 +24,8 @@
  *   as a GUID: INVENTED), POST /Fields {Name, EntityId, TypeId} and POST /Tags [C].
  *   --no-custom-field-create makes POST /Fields answer 405.
  * - Deals keep ContactId and PersonId [C]; PersonId must be a person (INVENTED check).
+ * - Contacts keep a Note; POST /InteractionRecords {ContactId, Content} [C] keeps a
+ *   conversation on a contact (what else it takes and answers: INVENTED).
  * - A wrong or missing key is a 401 (INVENTED body); DELETE answers 200 with no body
  *   (INVENTED).
  * - `POST /__sandbox/ploomes/page-max {"max": N}` makes pages hold at most N records, as a
@@ -67,6 +69,7 @@ static const struct
   { "Fields", ROUTE_FIELDS, FALSE },
   { "Fields@Types", ROUTE_FIELD_TYPES, FALSE },
   { "Tags", ROUTE_TAGS, FALSE },
+  { "InteractionRecords", ROUTE_INTERACTIONS, FALSE },
 };
 
 /* ==== The service ========================================================================= */
@@ -164,6 +167,8 @@ ploomes_process (gpointer           data,
     ploomes_get_collection (self, msg, route, query);
   else if (g_str_equal (method, SOUP_METHOD_POST) && (route == ROUTE_CONTACTS || route == ROUTE_DEALS))
     ploomes_create_record (self, msg, route, query);
+  else if (g_str_equal (method, SOUP_METHOD_POST) && route == ROUTE_INTERACTIONS)
+    ploomes_create_interaction (self, msg, query);
   else if (g_str_equal (method, SOUP_METHOD_POST) && route == ROUTE_TAGS)
     ploomes_create_named (self, msg, route, query);
   else if (g_str_equal (method, SOUP_METHOD_POST) && route == ROUTE_FIELDS && self->field_create)

@@ -370,6 +370,24 @@ read_stages (GTask *task)
   puente_ploomes_fetch_all_async (self, PATH_STAGES, NULL, filter, g_task_get_cancellable (task), stages_cb, task);
 }
 
+typedef struct
+{
+  PuenteCrmPipeline *pipeline;
+  gint64             ordination;
+} OrderedPipeline;
+
+static int
+compare_ordination (gconstpointer a,
+                    gconstpointer b)
+{
+  gint64 first = ((const OrderedPipeline *) a)->ordination;
+  gint64 second = ((const OrderedPipeline *) b)->ordination;
+
+  return first < second ? -1 : first > second;
+}
+
+/* The funnels not archived, by Ordination; the lowest is the default [C: pipelines have
+ * Ordination and Archived, no IsDefault]. */
 static void
 pipelines_cb (GObject      *object,
               GAsyncResult *result,
@@ -379,7 +397,7 @@ pipelines_cb (GObject      *object,
   PipelinesData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) items = puente_ploomes_fetch_all_finish (PUENTE_PLOOMES_CRM (object), result, &error);
-  gboolean any_default = FALSE;
+  g_autoptr(GArray) ordered = g_array_new (FALSE, FALSE, sizeof (OrderedPipeline));
 
   if (items == NULL)
     {
@@ -391,22 +409,25 @@ pipelines_cb (GObject      *object,
   for (guint i = 0; i < items->len; i++)
     {
       JsonObject *item = g_ptr_array_index (items, i);
-      JsonNode *is_default = puente_json_member_value (item, M_IS_DEFAULT);
-      PuenteCrmPipeline *pipeline = g_new0 (PuenteCrmPipeline, 1);
+      JsonNode *archived = puente_json_member_value (item, M_ARCHIVED);
+      OrderedPipeline entry = { NULL, puente_json_member_int (item, M_ORDINATION, G_MAXINT32 + (gint64) i) };
 
-      pipeline->id = puente_json_member_id (item, M_ID);
-      pipeline->name = g_strdup (puente_json_member_string (item, M_NAME));
-      pipeline->is_default = is_default != NULL && json_node_get_value_type (is_default) == G_TYPE_BOOLEAN &&
-                             json_node_get_boolean (is_default);
-      pipeline->stages = puente_crm_stages_new ();
-      any_default |= pipeline->is_default;
-      if (pipeline->id == NULL)
-        puente_crm_pipeline_free (pipeline);
+      if (archived != NULL && json_node_get_value_type (archived) == G_TYPE_BOOLEAN && json_node_get_boolean (archived))
+        continue;
+      entry.pipeline = g_new0 (PuenteCrmPipeline, 1);
+      entry.pipeline->id = puente_json_member_id (item, M_ID);
+      entry.pipeline->name = g_strdup (puente_json_member_string (item, M_NAME));
+      entry.pipeline->stages = puente_crm_stages_new ();
+      if (entry.pipeline->id == NULL)
+        puente_crm_pipeline_free (entry.pipeline);
       else
-        g_ptr_array_add (data->pipelines, pipeline);
+        g_array_append_val (ordered, entry);
     }
-  /* Without a default in the answer, the first funnel is the default one. */
-  if (!any_default && data->pipelines->len > 0)
+  /* Stable: pipelines of one Ordination stay in Id order. */
+  g_array_sort (ordered, compare_ordination);
+  for (guint i = 0; i < ordered->len; i++)
+    g_ptr_array_add (data->pipelines, g_array_index (ordered, OrderedPipeline, i).pipeline);
+  if (data->pipelines->len > 0)
     ((PuenteCrmPipeline *) g_ptr_array_index (data->pipelines, 0))->is_default = TRUE;
 
   read_stages (task);

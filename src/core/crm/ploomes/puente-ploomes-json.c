@@ -311,6 +311,7 @@ record_from_json (PuentePloomesCrm *self,
     {
       puente_record_set (record, PUENTE_FIELD_NAME, puente_json_member_string (object, M_NAME));
       puente_record_set (record, PUENTE_FIELD_DOCUMENT, puente_json_member_string (object, M_REGISTER));
+      puente_record_set (record, PUENTE_FIELD_DESCRIPTION, puente_json_member_string (object, M_NOTE));
       puente_record_set (record, PUENTE_FIELD_EMAIL, puente_json_member_string (object, M_EMAIL));
       if ((text = puente_json_member_string (object, M_BIRTHDAY)) != NULL && strlen (text) >= 10)
         {
@@ -584,6 +585,7 @@ puente_ploomes_record_to_json (PuentePloomesCrm    *self,
       else
         set_string (builder, M_NAME, record, PUENTE_FIELD_NAME);
       set_string (builder, M_REGISTER, record, PUENTE_FIELD_DOCUMENT);
+      set_string (builder, M_NOTE, record, PUENTE_FIELD_DESCRIPTION);
       set_string (builder, M_EMAIL, record, PUENTE_FIELD_EMAIL);
       if ((value = puente_record_get (record, PUENTE_FIELD_BIRTHDAY)) != NULL && strlen (value) == 10)
         {

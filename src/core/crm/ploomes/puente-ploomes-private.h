@@ -46,6 +46,7 @@ G_BEGIN_DECLS
 #define PATH_FIELDS       "Fields"                       /* [C] */
 #define PATH_FIELD_TYPES  "Fields@Types"                 /* [C: other-systems.md]; else manual */
 #define PATH_TAGS         "Tags"                         /* [C] */
+#define PATH_INTERACTIONS "InteractionRecords"           /* a conversation on a contact [C] */
 /* Only expanded members come [L], and only members the entity has may be named (OData) */
 #define EXPAND_CONTACTS   "OtherProperties,Tags,Phones"  /* [L] */
 #define EXPAND_DEALS      "OtherProperties,Tags"         /* [L]: deals have no Phones */
@@ -69,14 +70,16 @@ G_BEGIN_DECLS
 #define M_TAG_ID          "TagId"                        /* [L] */
 #define M_OTHER           "OtherProperties"              /* [C] */
 #define M_FIELD_KEY       "FieldKey"                     /* [C] */
+#define M_NOTE            "Note"                         /* a contact's note [C] */
+#define M_CONTENT         "Content"                      /* an interaction record's text [C] */
 #define M_TITLE           "Title"                        /* a deal's name [L] */
 #define M_AMOUNT          "Amount"
 #define M_CONTACT_ID      "ContactId"                    /* company, else person [C] */
 #define M_PERSON_ID       "PersonId"                     /* a deal's person [C] */
 #define M_PIPELINE_ID     "PipelineId"                   /* [C] */
 #define M_STAGE_ID        "StageId"                      /* [C] */
-#define M_ORDINATION      "Ordination"                   /* a stage's place [L] */
-#define M_IS_DEFAULT      "IsDefault"                    /* [U]: the first pipeline otherwise */
+#define M_ORDINATION      "Ordination"                   /* a pipeline's or stage's place [C] */
+#define M_ARCHIVED        "Archived"                     /* a pipeline's [C]; no IsDefault */
 #define M_CREATED         "CreateDate"                   /* [L] */
 #define M_MODIFIED        "LastUpdateDate"               /* [L] */
 

@@ -1,0 +1,120 @@
+/* test-ploomes-account.c: the Ploomes connector against the double for what a real account
+ * shows of itself (../shared/docs/other-systems.md): a contact's text kept as its Note and
+ * as an interaction record, and the funnel taken by default (lowest Ordination, not
+ * Archived). test-ploomes.c holds the operations on records and a whole sync.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+#include "puente-core.h"
+#include "puente-test-connectors.h"
+#include "puente-ploomes-crm-private.h"
+#include "puente-test.h"
+
+static PuenteCrm *
+make_crm (PuenteTestSandbox *sandbox)
+{
+  g_autoptr(GError) error = NULL;
+  PuentePloomesCrm *crm = puente_ploomes_crm_new (sandbox->ploomes_url, "sandbox", 0, &error);
+
+  g_assert_no_error (error);
+  puente_api_client_set_retry_policy (puente_ploomes_crm_get_client (crm), 8, 5, 40);
+
+  return PUENTE_CRM (crm);
+}
+
+/* GET @path of the double, as Ploomes answers it */
+static JsonArray *
+get_values (PuenteTestSandbox *sandbox,
+            const char        *path)
+{
+  g_autofree char *url = g_strconcat (sandbox->ploomes_url, path, NULL);
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMessage) message = soup_message_new ("GET", url);
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  soup_message_headers_append (soup_message_get_request_headers (message), "User-Key", "sandbox");
+  answer = soup_session_send_and_read (session, message, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (message), ==, 200);
+  g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (answer, NULL), g_bytes_get_size (answer), NULL));
+
+  return json_array_ref (json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "value"));
+}
+
+/* A chat's contact: its notes and transcript reach the contact's history. */
+static void
+test_interaction (void)
+{
+  g_autoptr(PuenteTestSandbox) sandbox = puente_test_sandbox_start (NULL);
+  g_autoptr(PuenteCrm) crm = make_crm (sandbox);
+  g_autoptr(PuenteRecord) record = puente_record_new (PUENTE_ENTITY_CONTACT);
+  g_autoptr(PuenteRecord) created = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(JsonArray) interactions = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *pending = NULL;
+  const char *text = "utm_source: google\n\nChat on JivoChat:\nVisitante: Olá, quero um orçamento";
+  JsonObject *interaction;
+
+  puente_record_set (record, PUENTE_FIELD_NAME, "Carla Mendes");
+  puente_record_set (record, PUENTE_FIELD_EMAIL, "carla@example.com.br");
+  puente_record_set (record, PUENTE_FIELD_DESCRIPTION, text);
+  puente_crm_create_async (crm, record, NULL, NULL, puente_test_store_result, &pending);
+  result = puente_test_wait_for_result (&pending);
+  created = puente_crm_create_finish (crm, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (puente_record_get (created, PUENTE_FIELD_DESCRIPTION), ==, text);
+
+  g_assert_cmpuint (puente_test_sandbox_count (sandbox, "POST", "InteractionRecords"), ==, 1);
+  interactions = get_values (sandbox, "InteractionRecords");
+  g_assert_cmpuint (json_array_get_length (interactions), ==, 1);
+  interaction = json_array_get_object_element (interactions, 0);
+  g_assert_cmpstr (json_object_get_string_member (interaction, "Content"), ==, text);
+  g_assert_cmpint (json_object_get_int_member (interaction, "ContactId"), ==, g_ascii_strtoll (created->id, NULL, 10));
+}
+
+/* No funnel chosen: the lowest Ordination that is not archived; archived ones are not offered. */
+static void
+test_default_pipeline (void)
+{
+  g_autoptr(PuenteTestSandbox) sandbox = puente_test_sandbox_start (NULL);
+  g_autoptr(PuenteCrm) crm = make_crm (sandbox);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) pipelines = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *pending = NULL;
+
+  puente_crm_list_pipelines_async (crm, NULL, puente_test_store_result, &pending);
+  result = puente_test_wait_for_result (&pending);
+  pipelines = puente_crm_list_pipelines_finish (crm, result, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < pipelines->len; i++)
+    {
+      PuenteCrmPipeline *pipeline = pipelines->pdata[i];
+
+      g_assert_cmpstr (pipeline->id, !=, "5");  /* Funil antigo, archived */
+      g_assert_true (pipeline->is_default == (i == 0));
+    }
+  g_assert_cmpstr (((PuenteCrmPipeline *) pipelines->pdata[0])->id, ==, "10");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  puente_test_init (&argc, &argv);
+
+  g_test_add_func ("/ploomes-account/interaction", test_interaction);
+  g_test_add_func ("/ploomes-account/default-pipeline", test_default_pipeline);
+
+  return g_test_run ();
+}
