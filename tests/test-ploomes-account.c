@@ -1,7 +1,7 @@
 /* test-ploomes-account.c: the Ploomes connector against the double for what a real account
  * shows of itself (../shared/docs/other-systems.md): a contact's text kept as its Note and
- * as an interaction record, and the funnel taken by default (lowest Ordination, not
- * Archived). test-ploomes.c holds the operations on records and a whole sync.
+ * as an interaction record, the funnel taken by default (lowest Ordination, not
+ * Archived), and its rate kept ahead of time. test-ploomes.c holds the operations on records and a whole sync.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -107,6 +107,43 @@ test_default_pipeline (void)
   g_assert_cmpstr (((PuenteCrmPipeline *) pipelines->pdata[0])->id, ==, "10");
 }
 
+/* Ploomes's rate is one constant, set on the connector's client; and a client with a rate
+ * keeps within it ahead of time: against a service that answers 429 over 5 a second, a
+ * client paced at 5 every 2 seconds (room for the time a request takes to arrive) is never
+ * answered 429: each request is sent once. */
+static void
+test_rate (void)
+{
+  g_autoptr(PuenteTestSandbox) sandbox = puente_test_sandbox_start ("--rate-limit", "5", NULL);
+  g_autoptr(PuenteCrm) crm = make_crm (sandbox);
+  PuenteApiClient *client = puente_ploomes_crm_get_client (PUENTE_PLOOMES_CRM (crm));
+  GAsyncResult *pending[10] = { NULL, };
+  guint requests, window;
+  gint64 start;
+
+  puente_api_client_get_rate_limit (client, &requests, &window);
+  g_assert_cmpuint (requests, ==, PUENTE_PLOOMES_REQUESTS_PER_MINUTE);
+  g_assert_cmpuint (requests, ==, 120);
+  g_assert_cmpuint (window, ==, 60);
+
+  puente_api_client_set_rate_limit (client, 5, 2);
+  start = g_get_monotonic_time ();
+  for (guint i = 0; i < G_N_ELEMENTS (pending); i++)
+    puente_crm_verify_async (crm, NULL, puente_test_store_result, &pending[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (pending); i++)
+    {
+      g_autoptr(GAsyncResult) result = puente_test_wait_for_result (&pending[i]);
+      g_autoptr(GError) error = NULL;
+
+      g_assert_true (puente_crm_verify_finish (crm, result, &error));
+      g_assert_no_error (error);
+    }
+
+  g_assert_cmpuint (puente_test_sandbox_count (sandbox, "GET", "Account"), ==, G_N_ELEMENTS (pending));
+  /* 10 at 5 every 2 seconds: the last five waited their turn. */
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, 2 * G_USEC_PER_SEC);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -115,6 +152,7 @@ main (int   argc,
 
   g_test_add_func ("/ploomes-account/interaction", test_interaction);
   g_test_add_func ("/ploomes-account/default-pipeline", test_default_pipeline);
+  g_test_add_func ("/ploomes-account/rate", test_rate);
 
   return g_test_run ();
 }

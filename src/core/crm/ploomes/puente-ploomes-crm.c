@@ -11,6 +11,8 @@
  *   reported as of unknown type, and a value is never written in another member;
  * - creating custom fields and tags may be refused: a field becomes a manual step (as
  *   with Clientify), a tag is left off (puente-ploomes-account.c);
+ * - its rate (PUENTE_PLOOMES_REQUESTS_PER_MINUTE [L]) is kept ahead of time by the client,
+ *   not found out by 429s (which are still waited out);
  * - the key is refused with 401 or 403 [L]: the owner is told where a new one is made
  *   (seed 004: Administração → Usuários Integração).
  *
@@ -119,6 +121,7 @@ puente_ploomes_crm_new (const char  *base_url,
                                         error);
   if (self->client == NULL)
     return NULL;
+  puente_api_client_set_rate_limit (self->client, PUENTE_PLOOMES_REQUESTS_PER_MINUTE, 60);
 
   return g_steal_pointer (&self);
 }

@@ -60,6 +60,9 @@ G_BEGIN_DECLS
 #define PUENTE_PLOOMES_DEFAULT_URL "https://api2.ploomes.com/"
 #define PUENTE_PLOOMES_DEFAULT_IN_FLIGHT 6
 #define PUENTE_PLOOMES_PAGE_SIZE 300
+/* Ploomes's rate, kept ahead of time: requests a minute per account [L: third-party
+ * clients only] */
+#define PUENTE_PLOOMES_REQUESTS_PER_MINUTE 120
 /* The contact field that holds GDPR acceptance, which Ploomes does not have on its own */
 #define PUENTE_PLOOMES_CONSENT_FIELD "gdpr_accept"
 
