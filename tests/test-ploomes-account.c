@@ -1,7 +1,7 @@
 /* test-ploomes-account.c: the Ploomes connector against the double for what a real account
  * shows of itself (../shared/docs/other-systems.md): a contact's text kept as its Note and
  * as an interaction record, the funnel taken by default (lowest Ordination, not
- * Archived), and its rate kept ahead of time. test-ploomes.c holds the operations on records and a whole sync.
+ * Archived), phones typed from /PhoneTypes, and its rate kept ahead of time. test-ploomes.c holds the operations on records and a whole sync.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -107,6 +107,43 @@ test_default_pipeline (void)
   g_assert_cmpstr (((PuenteCrmPipeline *) pipelines->pdata[0])->id, ==, "10");
 }
 
+/* Phones typed as the account's /PhoneTypes name them (ids unlike any guess), a Brazilian
+ * number with its country, and read back as written. */
+static void
+test_phone_types (void)
+{
+  g_autoptr(PuenteTestSandbox) sandbox = puente_test_sandbox_start (NULL);
+  g_autoptr(PuenteCrm) crm = make_crm (sandbox);
+  g_autoptr(PuenteRecord) record = puente_record_new (PUENTE_ENTITY_CONTACT);
+  g_autoptr(PuenteRecord) created = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(JsonArray) contacts = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  GAsyncResult *pending = NULL;
+  JsonArray *phones;
+
+  puente_record_set (record, PUENTE_FIELD_NAME, "Rui Tavares");
+  puente_record_set (record, PUENTE_FIELD_PHONE, "+55 11 3333 4444");
+  puente_record_set (record, PUENTE_FIELD_MOBILE, "+34 600 111 222");
+  puente_crm_create_async (crm, record, NULL, NULL, puente_test_store_result, &pending);
+  result = puente_test_wait_for_result (&pending);
+  created = puente_crm_create_finish (crm, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (puente_record_get (created, PUENTE_FIELD_PHONE), ==, "+55 11 3333 4444");
+  g_assert_cmpstr (puente_record_get (created, PUENTE_FIELD_MOBILE), ==, "+34 600 111 222");
+
+  path = g_strdup_printf ("Contacts?$filter=Id%%20eq%%20%s&$expand=Phones", created->id);
+  contacts = get_values (sandbox, path);
+  g_assert_cmpuint (json_array_get_length (contacts), ==, 1);
+  phones = json_object_get_array_member (json_array_get_object_element (contacts, 0), "Phones");
+  g_assert_cmpuint (json_array_get_length (phones), ==, 2);
+  /* Comercial (11) with Brazil (76); Celular (13), whose country Puente does not know */
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (phones, 0), "TypeId"), ==, 11);
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (phones, 0), "CountryId"), ==, 76);
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (phones, 1), "TypeId"), ==, 13);
+}
+
 /* Ploomes's rate is one constant, set on the connector's client; and a client with a rate
  * keeps within it ahead of time: against a service that answers 429 over 5 a second, a
  * client paced at 5 every 2 seconds (room for the time a request takes to arrive) is never
@@ -152,6 +189,7 @@ main (int   argc,
 
   g_test_add_func ("/ploomes-account/interaction", test_interaction);
   g_test_add_func ("/ploomes-account/default-pipeline", test_default_pipeline);
+  g_test_add_func ("/ploomes-account/phone-types", test_phone_types);
   g_test_add_func ("/ploomes-account/rate", test_rate);
 
   return g_test_run ();

@@ -71,6 +71,7 @@ typedef enum
   ROUTE_FIELD_TYPES,
   ROUTE_TAGS,
   ROUTE_INTERACTIONS,
+  ROUTE_PHONE_TYPES,
 } Route;
 
 typedef enum
@@ -122,6 +123,9 @@ gboolean    ploomes_clauses_match         (GPtrArray          *clauses,
 
 /* sandbox-ploomes-types.c: the field types, and the custom values they take */
 JsonArray  *ploomes_field_types           (void);
+JsonArray  *ploomes_phone_types           (void);
+/* The reason @phones cannot be a contact's Phones, or NULL */
+char       *ploomes_check_phones          (JsonNode           *phones);
 gboolean    ploomes_field_type_exists     (gint64              type_id);
 char       *ploomes_check_custom_value    (JsonObject         *field,
                                            JsonObject         *value);

@@ -96,10 +96,10 @@ fixed_list (Route route)
       json_object_set_string_member (item, M_NAME, "Conta Sandbox");  /* INVENTED */
       json_array_add_object_element (list, item);
     }
-  else if (route == ROUTE_FIELD_TYPES)
+  else if (route == ROUTE_FIELD_TYPES || route == ROUTE_PHONE_TYPES)
     {
       json_array_unref (list);
-      list = ploomes_field_types ();
+      list = route == ROUTE_FIELD_TYPES ? ploomes_field_types () : ploomes_phone_types ();
     }
   else
     {

@@ -151,15 +151,15 @@ static const char * const demo[N_LISTS][7] = {
    * (sandbox-demo.c), so that a sync links them instead of creating them again. */
   [LIST_CONTACTS] = {
     "{\"Id\": 1, \"TypeId\": 1, \"Name\": \"Viajes Sol y Mar\", \"Register\": \"B12345674\", "
-      "\"Email\": \"reservas@solymar.example.es\", \"Phones\": [{\"PhoneNumber\": \"+34 910 000 001\", \"TypeId\": 1}], "
+      "\"Email\": \"reservas@solymar.example.es\", \"Phones\": [{\"PhoneNumber\": \"+34 910 000 001\", \"TypeId\": 11}], "
       "\"Tags\": [], \"OtherProperties\": [], "
       "\"CreateDate\": \"2024-01-08T09:00:00.000000Z\", \"LastUpdateDate\": \"2024-01-08T09:00:00.000000Z\"}",
     "{\"Id\": 2, \"TypeId\": 2, \"Name\": \"María García López\", \"Register\": \"12345678Z\", "
-      "\"Email\": \"maria.garcia@example.es\", \"Phones\": [{\"PhoneNumber\": \"+34 600 123 456\", \"TypeId\": 3}], "
+      "\"Email\": \"maria.garcia@example.es\", \"Phones\": [{\"PhoneNumber\": \"+34 600 123 456\", \"TypeId\": 13}], "
       "\"OriginId\": 1, \"Tags\": [], \"OtherProperties\": [], "
       "\"CreateDate\": \"2024-02-12T09:15:00.000000Z\", \"LastUpdateDate\": \"2024-02-12T09:15:00.000000Z\"}",
     "{\"Id\": 3, \"TypeId\": 2, \"Name\": \"Ana Souza\", \"Register\": \"52998224725\", "
-      "\"Email\": \"ana.souza@example.com.br\", \"Phones\": [{\"PhoneNumber\": \"+55 11 98765 4321\", \"TypeId\": 3}], "
+      "\"Email\": \"ana.souza@example.com.br\", \"Phones\": [{\"PhoneNumber\": \"+55 11 98765 4321\", \"TypeId\": 13, \"CountryId\": 76}], "
       "\"OriginId\": 2, \"Tags\": [{\"TagId\": 1}], "
       "\"OtherProperties\": [{\"FieldKey\": \"" SEGMENT_KEY "\", \"StringValue\": \"Varejo\"}], "
       "\"CreateDate\": \"2024-03-01T12:00:00.000000Z\", \"LastUpdateDate\": \"2024-06-01T12:00:00.000000Z\"}",

@@ -40,6 +40,15 @@ static const struct
   { 18, "Imagem", "String", "StringValue", G_TYPE_STRING },
 };
 
+/* Phone types: ids and names INVENTED */
+static const struct
+{
+  gint64      id;
+  const char *name;
+} phone_types[] = {
+  { 11, "Comercial" }, { 12, "Residencial" }, { 13, "Celular" }, { 14, "Fax" },
+};
+
 /* Members $expand may name, per route; the rest of each entity for $select (INVENTED subset) */
 static const char * const contact_expand[] = { M_OTHER, M_TAGS, M_PHONES, NULL };
 static const char * const deal_expand[] = { M_OTHER, M_TAGS, NULL };
@@ -72,6 +81,46 @@ ploomes_field_types (void)
     }
 
   return list;
+}
+
+JsonArray *
+ploomes_phone_types (void)
+{
+  JsonArray *list = json_array_new ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (phone_types); i++)
+    {
+      JsonObject *item = json_object_new ();
+
+      json_object_set_int_member (item, M_ID, phone_types[i].id);
+      json_object_set_string_member (item, M_NAME, phone_types[i].name);
+      json_array_add_object_element (list, item);
+    }
+
+  return list;
+}
+
+char *
+ploomes_check_phones (JsonNode *phones)
+{
+  if (!JSON_NODE_HOLDS_ARRAY (phones))
+    return g_strdup ("Phones must be a list.");
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (phones)); i++)
+    {
+      JsonNode *element = json_array_get_element (json_node_get_array (phones), i);
+      JsonObject *phone = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
+      gint64 type = ploomes_member_int (phone, M_TYPE_ID, -1);
+      gboolean known = FALSE;
+
+      for (guint j = 0; j < G_N_ELEMENTS (phone_types); j++)
+        known |= phone_types[j].id == type;
+      if (phone == NULL || ploomes_member_string (phone, "PhoneNumber") == NULL || !known)
+        return g_strdup ("A phone's TypeId is not one of PhoneTypes.");  /* INVENTED */
+      if (json_object_has_member (phone, "CountryId") && ploomes_member_int (phone, "CountryId", -1) < 1)
+        return g_strdup ("A phone's CountryId is not valid.");  /* INVENTED */
+    }
+
+  return NULL;
 }
 
 static int

@@ -54,6 +54,7 @@ check_record (SandboxPloomes *self,
               gboolean        creating)
 {
   gint64 entity = route == ROUTE_DEALS ? ENTITY_DEAL : ENTITY_CONTACT;
+  g_autofree char *problem = NULL;
   JsonNode *node;
 
   if (route == ROUTE_CONTACTS)
@@ -64,6 +65,9 @@ check_record (SandboxPloomes *self,
         return g_strdup ("The Name field is required.");
       if (type != TYPE_COMPANY && type != TYPE_PERSON)
         return g_strdup ("TypeId is not valid.");
+      if (json_object_has_member (object, M_PHONES) &&
+          (problem = ploomes_check_phones (json_object_get_member (object, M_PHONES))) != NULL)
+        return g_steal_pointer (&problem);
       if (json_object_has_member (object, M_ORIGIN_ID) &&
           ploomes_find_by_id (self->lists[LIST_ORIGINS], ploomes_member_int (object, M_ORIGIN_ID, -1), NULL) == NULL)
         return g_strdup ("OriginId does not exist.");

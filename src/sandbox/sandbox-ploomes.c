@@ -4,7 +4,7 @@
  * ../shared/docs/other-systems.md describes: the `User-Key` header, `{"value": [...]}` answers
  * (a create answers the created record in it), the paths /Account, /Contacts (persons and
  * companies by TypeId), /Contacts@Origins, /Contacts@Types, /Deals, /Deals@Pipelines,
- * /Deals@Stages, /Fields, /Fields@Types, /Tags and /InteractionRecords, and custom values in OtherProperties. Where the document
+ * /Deals@Stages, /Fields, /Fields@Types, /Tags, /InteractionRecords and /PhoneTypes, and custom values in OtherProperties. Where the document
  * does not say, the behaviour here is made up and labelled INVENTED; a connector must not
  * take it for the real one. In particular:
  *
@@ -24,6 +24,8 @@
  *   as a GUID: INVENTED), POST /Fields {Name, EntityId, TypeId} and POST /Tags [C].
  *   --no-custom-field-create makes POST /Fields answer 405.
  * - Deals keep ContactId and PersonId [C]; PersonId must be a person (INVENTED check).
+ * - Phones: their TypeId one of /PhoneTypes [C] (ids and names INVENTED, unlike Puente's
+ *   old guesses), a CountryId kept when given [C].
  * - Contacts keep a Note; POST /InteractionRecords {ContactId, Content} [C] keeps a
  *   conversation on a contact (what else it takes and answers: INVENTED).
  * - A wrong or missing key is a 401 (INVENTED body); DELETE answers 200 with no body
@@ -70,6 +72,7 @@ static const struct
   { "Fields@Types", ROUTE_FIELD_TYPES, FALSE },
   { "Tags", ROUTE_TAGS, FALSE },
   { "InteractionRecords", ROUTE_INTERACTIONS, FALSE },
+  { "PhoneTypes", ROUTE_PHONE_TYPES, FALSE },
 };
 
 /* ==== The service ========================================================================= */

@@ -2,7 +2,8 @@
  *
  * Custom values, tags and origins are written by id or key, so the connector learns the
  * account's fields (/Fields?$expand=Type, EntityId 1 contact, 2 deal [C], each with the
- * NativeType its values take), the field types (/Fields@Types, to make fields with), tags (/Tags) and origins
+ * NativeType its values take), the field types (/Fields@Types, to make fields with), the
+ * phone types (/PhoneTypes [C]), tags (/Tags) and origins
  * (/Contacts@Origins) once, with every page of each listing, before the first operation that
  * needs them. An operation asks for that with puente_ploomes_prepare(): it waits in a queue
  * (`waiters`) while one preparation at a time learns the account, creates a missing tag
@@ -219,10 +220,38 @@ learn_types (PuentePloomesCrm *self,
     }
 }
 
+/* A mobile's phone type by its name [U: the names, Portuguese or English, are not
+ * documented]; a landline's is the first other type. */
+static void
+learn_phone_types (PuentePloomesCrm *self,
+                   GPtrArray        *items)
+{
+  static const char * const mobile_names[] = { "celular", "móvel", "movel", "mobile", NULL };
+  gint64 phone = 0, mobile = 0;
+
+  for (guint i = 0; items != NULL && i < items->len; i++)
+    {
+      JsonObject *item = g_ptr_array_index (items, i);
+      g_autofree char *name = g_utf8_casefold (puente_json_member_string (item, M_NAME) ? puente_json_member_string (item, M_NAME) : "", -1);
+      gint64 id = puente_json_member_int (item, M_ID, 0);
+      gboolean is_mobile = FALSE;
+
+      for (guint j = 0; mobile_names[j] != NULL; j++)
+        is_mobile |= strstr (name, mobile_names[j]) != NULL;
+      if (id > 0 && is_mobile && mobile == 0)
+        mobile = id;
+      else if (id > 0 && !is_mobile && phone == 0)
+        phone = id;
+    }
+  self->phone_type = phone > 0 ? phone : PHONE_TYPE_PHONE;
+  self->mobile_type = mobile > 0 ? mobile : phone > 0 ? phone : PHONE_TYPE_MOBILE;
+}
+
 typedef enum
 {
   LEARN_FIELDS,
   LEARN_TYPES,
+  LEARN_PHONE_TYPES,
   LEARN_TAGS,
   LEARN_ORIGINS,
   LEARN_DONE,
@@ -241,6 +270,13 @@ learn_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) items = puente_ploomes_fetch_all_finish (self, result, &error);
 
+  if (items == NULL && step == LEARN_PHONE_TYPES && !g_error_matches (error, PUENTE_API_ERROR, PUENTE_API_ERROR_UNREACHABLE))
+    {
+      g_debug ("Ploomes did not list the phone types: %s", error->message);
+      learn_phone_types (self, NULL);
+      learn_step (self, step + 1);
+      return;
+    }
   if (items == NULL && step == LEARN_TYPES && !g_error_matches (error, PUENTE_API_ERROR, PUENTE_API_ERROR_UNREACHABLE))
     {
       /* Without the types, fields are made by hand: nothing else depends on them. */
@@ -267,6 +303,9 @@ learn_cb (GObject      *object,
       break;
     case LEARN_TYPES:
       learn_types (self, items);
+      break;
+    case LEARN_PHONE_TYPES:
+      learn_phone_types (self, items);
       break;
     case LEARN_TAGS:
       g_hash_table_remove_all (self->tags_by_name);
@@ -304,8 +343,8 @@ learn_step (PuentePloomesCrm *self,
             LearnStep         step)
 {
   static const char * const paths[] = {
-    [LEARN_FIELDS] = PATH_FIELDS, [LEARN_TYPES] = PATH_FIELD_TYPES, [LEARN_TAGS] = PATH_TAGS,
-    [LEARN_ORIGINS] = PATH_ORIGINS,
+    [LEARN_FIELDS] = PATH_FIELDS, [LEARN_TYPES] = PATH_FIELD_TYPES, [LEARN_PHONE_TYPES] = PATH_PHONE_TYPES,
+    [LEARN_TAGS] = PATH_TAGS, [LEARN_ORIGINS] = PATH_ORIGINS,
   };
 
   if (step == LEARN_DONE)

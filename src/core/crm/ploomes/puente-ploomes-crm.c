@@ -89,6 +89,8 @@ puente_ploomes_crm_init (PuentePloomesCrm *self)
   self->origins_by_name = string_table_new ();
   self->origins_by_id = string_table_new ();
   self->waiters = g_queue_new ();
+  self->phone_type = PHONE_TYPE_PHONE;
+  self->mobile_type = PHONE_TYPE_MOBILE;
 }
 
 /**

@@ -252,8 +252,9 @@ custom_value_text (JsonObject         *item,
 }
 
 static void
-read_phones (PuenteRecord *record,
-             JsonObject   *object)
+read_phones (PuentePloomesCrm *self,
+             PuenteRecord     *record,
+             JsonObject       *object)
 {
   JsonArray *phones = puente_json_member_array (object, M_PHONES);
 
@@ -261,8 +262,8 @@ read_phones (PuenteRecord *record,
     {
       JsonObject *phone = puente_json_element_object (phones, i);
       const char *number = puente_json_member_string (phone, M_PHONE_NUMBER);
-      const char *field = puente_json_member_int (phone, M_TYPE_ID, 0) == PHONE_TYPE_MOBILE ? PUENTE_FIELD_MOBILE
-                                                                               : PUENTE_FIELD_PHONE;
+      const char *field = puente_json_member_int (phone, M_TYPE_ID, 0) == self->mobile_type &&
+                          self->mobile_type != self->phone_type ? PUENTE_FIELD_MOBILE : PUENTE_FIELD_PHONE;
 
       if (number != NULL && puente_record_get (record, field) == NULL)
         puente_record_set (record, field, number);
@@ -319,7 +320,7 @@ record_from_json (PuentePloomesCrm *self,
 
           puente_record_set (record, PUENTE_FIELD_BIRTHDAY, date);
         }
-      read_phones (record, object);
+      read_phones (self, record, object);
 
       origin = puente_json_member_id (object, M_ORIGIN_ID);
       if (origin != NULL)
@@ -497,16 +498,23 @@ add_custom_value (JsonBuilder        *builder,
   return TRUE;
 }
 
+/* A phone with its type from /PhoneTypes, and its country when the number is in
+ * international form and the country's id is known (Brazil's only) */
 static void
 add_phone (JsonBuilder *builder,
            const char  *number,
-           int          type)
+           gint64       type)
 {
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, M_PHONE_NUMBER);
   json_builder_add_string_value (builder, number);
   json_builder_set_member_name (builder, M_TYPE_ID);
   json_builder_add_int_value (builder, type);
+  if (g_str_has_prefix (number, "+55") || g_str_has_prefix (number, "0055"))
+    {
+      json_builder_set_member_name (builder, M_COUNTRY_ID);
+      json_builder_add_int_value (builder, COUNTRY_ID_BRAZIL);
+    }
   json_builder_end_object (builder);
 }
 
@@ -601,9 +609,9 @@ puente_ploomes_record_to_json (PuentePloomesCrm    *self,
           json_builder_set_member_name (builder, M_PHONES);
           json_builder_begin_array (builder);
           if ((value = puente_record_get (record, PUENTE_FIELD_PHONE)) != NULL)
-            add_phone (builder, value, PHONE_TYPE_PHONE);
+            add_phone (builder, value, self->phone_type);
           if ((value = puente_record_get (record, PUENTE_FIELD_MOBILE)) != NULL)
-            add_phone (builder, value, PHONE_TYPE_MOBILE);
+            add_phone (builder, value, self->mobile_type);
           json_builder_end_array (builder);
         }
 

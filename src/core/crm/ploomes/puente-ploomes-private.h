@@ -47,6 +47,7 @@ G_BEGIN_DECLS
 #define PATH_FIELD_TYPES  "Fields@Types"                 /* [C: other-systems.md]; else manual */
 #define PATH_TAGS         "Tags"                         /* [C] */
 #define PATH_INTERACTIONS "InteractionRecords"           /* a conversation on a contact [C] */
+#define PATH_PHONE_TYPES  "PhoneTypes"                   /* [C] */
 /* Only expanded members come [L], and only members the entity has may be named (OData) */
 #define EXPAND_CONTACTS   "OtherProperties,Tags,Phones"  /* [L] */
 #define EXPAND_DEALS      "OtherProperties,Tags"         /* [L]: deals have no Phones */
@@ -65,6 +66,7 @@ G_BEGIN_DECLS
 #define M_BIRTHDAY        "Birthday"                     /* [L] */
 #define M_PHONES          "Phones"
 #define M_PHONE_NUMBER    "PhoneNumber"
+#define M_COUNTRY_ID      "CountryId"                    /* a phone's country [C] */
 #define M_ORIGIN_ID       "OriginId"
 #define M_TAGS            "Tags"
 #define M_TAG_ID          "TagId"                        /* [L] */
@@ -87,8 +89,9 @@ G_BEGIN_DECLS
 #define CONTACT_TYPE_PERSON  2                           /* [L] public client code */
 #define ENTITY_ID_CONTACT    1                           /* [C] */
 #define ENTITY_ID_DEAL       2                           /* [C] */
-#define PHONE_TYPE_PHONE     1                           /* [U] */
-#define PHONE_TYPE_MOBILE    3                           /* [U] */
+#define PHONE_TYPE_PHONE     1                           /* [U]: when /PhoneTypes is not read */
+#define PHONE_TYPE_MOBILE    3                           /* [U]: when /PhoneTypes is not read */
+#define COUNTRY_ID_BRAZIL    76                          /* [C: the examples]; no other known */
 #define MAX_FIND_PAGES       200
 
 /* ----------------------------------------------------------------------------------------- */
@@ -133,6 +136,8 @@ struct _PuentePloomesCrm
   GHashTable      *origins_by_name; /* name -> id */
   GHashTable      *origins_by_id;   /* id -> name */
   gint64           type_ids[N_NATIVE]; /* the type a field of each NativeType is made with; 0 none */
+  gint64           phone_type;      /* from /PhoneTypes: a landline's */
+  gint64           mobile_type;     /* and a mobile's */
   gboolean         consent_refused;
 
   GQueue          *waiters;         /* Waiter, in puente-ploomes-account.c */
