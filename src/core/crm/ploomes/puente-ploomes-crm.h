@@ -13,7 +13,11 @@
  *                               public client code]; the CPF and CNPJ fields are not used,
  *                               since a Spanish or Portuguese number is neither
  *   email                       Email [L]
- *   phone, mobile               Phones [{PhoneNumber, TypeId}]; the type codes are [U]
+ *   phone, mobile               Phones [{PhoneNumber, TypeId, CountryId}]: the types from
+ *                               /PhoneTypes [C] (a mobile's by its name [U]), CountryId 76
+ *                               for a Brazilian number [C], none for others (unknown ids)
+ *   description                 Note [C], and on a create an InteractionRecord {ContactId,
+ *                               Content} [C]: a chat's notes and transcript in its history
  *   birthday                    Birthday (date at midnight) [L]
  *   source (the origin)         OriginId, looked up by name in /Contacts@Origins [C path];
  *                               an origin the account lacks is left out (manual step)
