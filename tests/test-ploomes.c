@@ -235,9 +235,15 @@ test_parse (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(PuentePloomesCrm) crm = puente_ploomes_crm_new ("http://127.0.0.1:9/ploomes", "k", 0, &error);
   g_autoptr(JsonNode) fields_answer = json_from_string (
-    "{\"value\": [{\"Id\": 1, \"Key\": \"contact_A\", \"Name\": \"Segmento\", \"EntityId\": 1, \"TypeId\": 1},"
-    " {\"Id\": 2, \"Key\": \"deal_B\", \"Name\": \"Quando\", \"EntityId\": 2, \"TypeId\": 8},"
+    "{\"value\": [{\"Id\": 1, \"Key\": \"contact_A\", \"Name\": \"Segmento\", \"EntityId\": 1, \"TypeId\": 1,"
+    "   \"Type\": {\"Id\": 1, \"Name\": \"Texto\", \"NativeType\": \"String\"}},"
+    " {\"Id\": 2, \"Key\": \"deal_B\", \"Name\": \"Quando\", \"EntityId\": 2, \"TypeId\": 42,"
+    "   \"Type\": {\"Id\": 42, \"Name\": \"Data\", \"NativeType\": \"DateTime\"}},"
     " {\"Id\": 3, \"Key\": \"task_C\", \"Name\": \"Tarefa\", \"EntityId\": 12, \"TypeId\": 1},"
+    " {\"Id\": 5, \"Key\": \"deal_D\", \"Name\": \"Foto\", \"EntityId\": 2, \"TypeId\": 10,"
+    "   \"Type\": {\"Id\": 10, \"Name\": \"Imagem\", \"NativeType\": \"String\"}},"
+    " {\"Id\": 6, \"Key\": \"deal_E\", \"Name\": \"Pago\", \"EntityId\": 2, \"TypeId\": 3,"
+    "   \"Type\": {\"Id\": 3, \"Name\": \"Sim/Não\", \"NativeType\": \"Bool\"}},"
     " {\"Id\": 4, \"Name\": \"no key\"}, 7, null]}", NULL);
   g_autoptr(JsonNode) page_answer = json_from_string (
     "{\"value\": [{\"Id\": 9, \"TypeId\": 1, \"Name\": \"Mercado\", \"Register\": \"11222333000181\","
@@ -258,10 +264,14 @@ test_parse (void)
   g_assert_no_error (error);
 
   /* A contact field is a contact's and a company's; other entities' fields are left out. */
-  g_assert_cmpuint (fields->len, ==, 3);
+  g_assert_cmpuint (fields->len, ==, 5);
   g_assert_nonnull (field_named (fields, PUENTE_ENTITY_CONTACT, "Segmento"));
   g_assert_nonnull (field_named (fields, PUENTE_ENTITY_COMPANY, "Segmento"));
+  /* The type is its NativeType, whatever its id: ids differ between accounts. */
   g_assert_cmpint (field_named (fields, PUENTE_ENTITY_DEAL, "Quando")->type, ==, PUENTE_FIELD_TYPE_DATE);
+  g_assert_cmpint (field_named (fields, PUENTE_ENTITY_DEAL, "Foto")->type, ==, PUENTE_FIELD_TYPE_TEXT);
+  g_assert_cmpint (field_named (fields, PUENTE_ENTITY_DEAL, "Pago")->type, ==, PUENTE_FIELD_TYPE_CHECKBOX);
+  g_assert_cmpstr (field_named (fields, PUENTE_ENTITY_DEAL, "Pago")->type_label, ==, "Sim/Não");
   g_assert_cmpstr (field_named (fields, PUENTE_ENTITY_CONTACT, "Segmento")->id, ==, "contact_A");
 
   g_assert_cmpuint (page->records->len, ==, 1);
@@ -552,6 +562,7 @@ test_company_and_deal (void)
   g_assert_cmpstr (puente_record_get (created_deal, PUENTE_FIELD_NAME), ==, "EX-2025-0042");
   g_assert_cmpstr (puente_record_get (created_deal, PUENTE_FIELD_AMOUNT), ==, "2350.50");
   g_assert_cmpstr (puente_record_get (created_deal, PUENTE_FIELD_CONTACT_ID), ==, created_company->id);
+  g_assert_null (puente_record_get (created_deal, PUENTE_FIELD_COMPANY_ID));
   g_assert_cmpstr (puente_record_get (created_deal, PUENTE_FIELD_PIPELINE_ID), ==, "10");
   g_assert_cmpstr (puente_record_get (created_deal, PUENTE_FIELD_STAGE_ID), ==, "103");
   g_assert_cmpstr (puente_record_get_custom (created_deal, FILE_ID_FIELD), ==, "5042");
@@ -559,7 +570,26 @@ test_company_and_deal (void)
   /* Tags are per entity: GIAV for clients, GIAV for deals. */
   g_assert_cmpuint (puente_test_sandbox_count (sandbox, "POST", "Tags"), ==, 2);
 
-  /* A stage of another pipeline is refused with Ploomes's own reason. */
+  /* A deal of a company and a person (María, 2) keeps both: ContactId and PersonId. */
+  {
+    g_autoptr(PuenteRecord) both = puente_record_new (PUENTE_ENTITY_DEAL);
+    g_autoptr(PuenteRecord) created_both = NULL;
+    g_autoptr(GPtrArray) read_back = NULL;
+
+    puente_record_set (both, PUENTE_FIELD_NAME, "EX-2025-0043");
+    puente_record_set (both, PUENTE_FIELD_COMPANY_ID, created_company->id);
+    puente_record_set (both, PUENTE_FIELD_CONTACT_ID, "2");
+    puente_record_set_custom (both, FILE_ID_FIELD, "5043");
+    created_both = create (crm, both, FILE_ID_FIELD, &error);
+    g_assert_no_error (error);
+    read_back = find (crm, PUENTE_ENTITY_DEAL, PUENTE_CRM_KEY_EXTERNAL_ID, FILE_ID_FIELD, "5043");
+    g_assert_cmpuint (read_back->len, ==, 1);
+    g_assert_cmpstr (puente_record_get (read_back->pdata[0], PUENTE_FIELD_CONTACT_ID), ==, "2");
+    g_assert_cmpstr (puente_record_get (read_back->pdata[0], PUENTE_FIELD_COMPANY_ID), ==, created_company->id);
+  }
+
+  /* A stage of another pipeline is refused with Ploomes's own reason, from its OData error
+   * body {"error": {"code", "message"}}. */
   moved = puente_record_new (PUENTE_ENTITY_DEAL);
   moved->id = g_strdup (created_deal->id);
   puente_record_set (moved, PUENTE_FIELD_PIPELINE_ID, "10");
@@ -568,6 +598,8 @@ test_company_and_deal (void)
   g_assert_null (answer);
   g_assert_error (error, PUENTE_API_ERROR, PUENTE_API_ERROR_INVALID);
   g_assert_nonnull (strstr (error->message, "Ploomes"));
+  g_assert_nonnull (strstr (error->message, "The stage does not belong to the pipeline."));
+  g_assert_null (strstr (error->message, "error:"));
   g_clear_error (&error);
 
   deals = find (crm, PUENTE_ENTITY_DEAL, PUENTE_CRM_KEY_EXTERNAL_ID, FILE_ID_FIELD, "5042");

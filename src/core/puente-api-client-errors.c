@@ -31,7 +31,8 @@ puente_api_insecure_error (const char *service_name,
                       service_name, url);
 }
 
-/* The field errors of a 400 answer ({"name": ["This field is required."]}), as one line. */
+/* The field errors of a 400 answer ({"name": ["This field is required."]}), as one line;
+ * or the message of an OData error body. */
 static char *
 describe_field_errors (JsonNode *node)
 {
@@ -43,6 +44,16 @@ describe_field_errors (JsonNode *node)
     return NULL;
 
   object = json_node_get_object (node);
+  /* OData's form (Ploomes): {"error": {"code": ..., "message": ...}}: the message alone */
+  if (json_object_has_member (object, "error") && JSON_NODE_HOLDS_OBJECT (json_object_get_member (object, "error")))
+    {
+      JsonNode *message = json_object_get_member (json_object_get_object_member (object, "error"), "message");
+
+      if (message != NULL && JSON_NODE_HOLDS_VALUE (message) && json_node_get_value_type (message) == G_TYPE_STRING &&
+          *json_node_get_string (message) != '\0')
+        return g_strdup (json_node_get_string (message));
+      return NULL;
+    }
   members = json_object_get_members (object);
   for (const GList *l = members; l != NULL; l = l->next)
     {

@@ -46,6 +46,12 @@ struct _PuenteApiClient
   guint        max_in_flight;
   guint        in_flight;     /* handed to libsoup and not answered yet */
   GQueue       waiting;       /* GTask*: requests waiting for one of those to end */
+  /* The rate paced ahead of time: at most rate_count requests started in any rate_window_us */
+  guint        rate_count;    /* 0: not paced */
+  gint64       rate_window_us;
+  gint64      *rate_starts;   /* ring of the last rate_count starts (monotonic) */
+  guint        rate_next;     /* the oldest of them */
+  GSource     *rate_wait;     /* wakes the queue when the next may start */
   gboolean     key_accepted;  /* the service answered a request with 2xx */
   gboolean     key_refused;   /* it answered 401 since: nothing more is sent */
 };

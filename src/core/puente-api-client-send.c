@@ -90,10 +90,55 @@ parse_json (GBytes *bytes)
 
 /* Hands waiting requests to libsoup while there is room; after a refused key, each fails
  * at once instead (puente_api_client_send_attempt()). */
+static void send_waiting (PuenteApiClient *self);
+
+static gboolean
+rate_wait_cb (gpointer user_data)
+{
+  PuenteApiClient *self = user_data;
+
+  g_clear_pointer (&self->rate_wait, g_source_unref);
+  send_waiting (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Whether a request may start now within the rate; when not, the queue is woken when it may. */
+static gboolean
+rate_allows (PuenteApiClient *self)
+{
+  gint64 now, free_at;
+
+  if (self->rate_count == 0)
+    return TRUE;
+
+  now = g_get_monotonic_time ();
+  free_at = self->rate_starts[self->rate_next] + self->rate_window_us;
+  if (free_at <= now)
+    return TRUE;
+
+  if (self->rate_wait == NULL)
+    {
+      self->rate_wait = g_timeout_source_new ((guint) ((free_at - now + 999) / 1000));
+      g_source_set_callback (self->rate_wait, rate_wait_cb, self, NULL);
+      g_source_attach (self->rate_wait, g_main_context_get_thread_default ());
+    }
+  return FALSE;
+}
+
+static void
+rate_count_start (PuenteApiClient *self)
+{
+  if (self->rate_count == 0)
+    return;
+  self->rate_starts[self->rate_next] = g_get_monotonic_time ();
+  self->rate_next = (self->rate_next + 1) % self->rate_count;
+}
+
 static void
 send_waiting (PuenteApiClient *self)
 {
-  while (self->in_flight < self->max_in_flight && !g_queue_is_empty (&self->waiting))
+  while (self->in_flight < self->max_in_flight && !g_queue_is_empty (&self->waiting) && rate_allows (self))
     puente_api_client_send_attempt (g_queue_pop_head (&self->waiting));
 }
 
@@ -318,12 +363,13 @@ puente_api_client_send_attempt (GTask *task)
       return;
     }
 
-  if (self->in_flight >= self->max_in_flight)
+  if (self->in_flight >= self->max_in_flight || !rate_allows (self))
     {
       g_queue_push_tail (&self->waiting, task);
       return;
     }
   self->in_flight++;
+  rate_count_start (self);
 
   if (self->key_parameter != NULL)
     {

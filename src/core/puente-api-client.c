@@ -10,7 +10,9 @@
  *   the requests already on their way finish. A 403 is not taken for a revoked key: some
  *   services (Ploomes) answer it for one thing the key may not do.
  * - 429 waits for Retry-After (or backs off) and tries again for as long as the service
- *   keeps answering: a storm of 429s slows the sync down instead of failing it.
+ *   keeps answering: a storm of 429s slows the sync down instead of failing it;
+ * - a service with a published rate (puente_api_client_set_rate_limit()) is kept within it
+ *   ahead of time: a request that would go over it waits in the queue instead.
  * - 5xx, broken connections and unreadable answers back off exponentially with jitter and
  *   try again, a bounded number of times — but only for requests that are safe to repeat.
  *   A POST that may have been carried out fails with PUENTE_API_ERROR_UNCERTAIN instead, so
@@ -63,6 +65,10 @@ puente_api_client_finalize (GObject *object)
       memset (self->auth_value, 0, strlen (self->auth_value));
       g_free (self->auth_value);
     }
+  if (self->rate_wait != NULL)
+    g_source_destroy (self->rate_wait);
+  g_clear_pointer (&self->rate_wait, g_source_unref);
+  g_free (self->rate_starts);
   g_free (self->key_parameter);
   if (self->key_parameter_value != NULL)
     {
@@ -232,6 +238,41 @@ puente_api_client_set_retry_policy (PuenteApiClient *self,
   self->max_attempts = max_attempts;
   self->base_delay_ms = base_delay_ms;
   self->max_delay_ms = MAX (base_delay_ms, max_delay_ms);
+}
+
+/**
+ * puente_api_client_set_rate_limit:
+ * @requests: at most this many requests start in any @window_seconds; 0 for no limit
+ *
+ * A service's published rate, kept ahead of time: a request that would go over it waits in
+ * the queue until it may start, instead of being sent and answered 429.
+ */
+void
+puente_api_client_set_rate_limit (PuenteApiClient *self,
+                                  guint            requests,
+                                  guint            window_seconds)
+{
+  g_return_if_fail (PUENTE_IS_API_CLIENT (self));
+  g_return_if_fail (requests == 0 || window_seconds > 0);
+
+  self->rate_count = requests;
+  self->rate_window_us = (gint64) window_seconds * G_USEC_PER_SEC;
+  self->rate_next = 0;
+  g_free (self->rate_starts);
+  self->rate_starts = g_new (gint64, MAX (requests, 1));
+  for (guint i = 0; i < requests; i++)
+    self->rate_starts[i] = G_MININT64 / 2;  /* long ago */
+}
+
+void
+puente_api_client_get_rate_limit (PuenteApiClient *self,
+                                  guint           *requests,
+                                  guint           *window_seconds)
+{
+  g_return_if_fail (PUENTE_IS_API_CLIENT (self));
+
+  *requests = self->rate_count;
+  *window_seconds = (guint) (self->rate_window_us / G_USEC_PER_SEC);
 }
 
 /**

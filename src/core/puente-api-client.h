@@ -64,6 +64,12 @@ void             puente_api_client_set_retry_policy (PuenteApiClient  *self,
                                                      guint             max_attempts,
                                                      guint             base_delay_ms,
                                                      guint             max_delay_ms);
+void             puente_api_client_set_rate_limit   (PuenteApiClient  *self,
+                                                     guint             requests,
+                                                     guint             window_seconds);
+void             puente_api_client_get_rate_limit   (PuenteApiClient  *self,
+                                                     guint            *requests,
+                                                     guint            *window_seconds);
 void             puente_api_client_set_key_parameter (PuenteApiClient *self,
                                                       const char      *name,
                                                       const char      *value);

@@ -1,8 +1,8 @@
 /* sandbox-ploomes-private.h: the Ploomes double's insides, shared by its files.
  *
  * The names and codes of Ploomes's API (its tables are beside the code that reads them:
- * the routes in sandbox-ploomes.c, the members a record keeps and the field type codes in
- * sandbox-ploomes-write.c, the demo data in sandbox-ploomes-state.c), its routes and lists,
+ * the routes in sandbox-ploomes.c, the members a record keeps in sandbox-ploomes-write.c, the
+ * field types and the members $expand and $select may name in sandbox-ploomes-types.c, the demo data in sandbox-ploomes-state.c), its routes and lists,
  * and the double itself. sandbox-ploomes.c tells the story and lists the files; only they
  * include this header. What it declares starts with ploomes_ (types aside): the doubles
  * are one program, and their names must not meet.
@@ -27,6 +27,7 @@ G_BEGIN_DECLS
 #define M_TYPE_ID        "TypeId"
 #define M_TITLE          "Title"
 #define M_CONTACT_ID     "ContactId"
+#define M_PERSON_ID      "PersonId"
 #define M_PIPELINE_ID    "PipelineId"
 #define M_STAGE_ID       "StageId"
 #define M_ORDINATION     "Ordination"
@@ -35,12 +36,18 @@ G_BEGIN_DECLS
 #define M_TAG_ID         "TagId"
 #define M_OTHER          "OtherProperties"
 #define M_FIELD_KEY      "FieldKey"
+#define M_TYPE           "Type"
+#define M_NATIVE_TYPE    "NativeType"
+#define M_PHONES         "Phones"
+#define M_CONTENT        "Content"
 #define M_CREATED        "CreateDate"
 #define M_MODIFIED       "LastUpdateDate"
 #define Q_TOP            "$top"
 #define Q_SKIP           "$skip"
 #define Q_FILTER         "$filter"
 #define Q_ORDERBY        "$orderby"
+#define Q_EXPAND         "$expand"
+#define Q_SELECT         "$select"
 #define PAGE_SIZE_MAX    300       /* [L] */
 #define ENTITY_CONTACT   1         /* [C] */
 #define ENTITY_DEAL      2         /* [C] */
@@ -61,7 +68,10 @@ typedef enum
   ROUTE_PIPELINES,
   ROUTE_STAGES,
   ROUTE_FIELDS,
+  ROUTE_FIELD_TYPES,
   ROUTE_TAGS,
+  ROUTE_INTERACTIONS,
+  ROUTE_PHONE_TYPES,
 } Route;
 
 typedef enum
@@ -73,6 +83,7 @@ typedef enum
   LIST_ORIGINS,
   LIST_PIPELINES,
   LIST_STAGES,
+  LIST_INTERACTIONS,
   N_LISTS,
 } List;
 
@@ -110,18 +121,47 @@ gboolean    ploomes_clauses_match         (GPtrArray          *clauses,
                                            JsonObject         *item,
                                            GError            **error);
 
+/* sandbox-ploomes-types.c: the field types, and the custom values they take */
+JsonArray  *ploomes_field_types           (void);
+JsonArray  *ploomes_phone_types           (void);
+/* The reason @phones cannot be a contact's Phones, or NULL */
+char       *ploomes_check_phones          (JsonNode           *phones);
+gboolean    ploomes_field_type_exists     (gint64              type_id);
+char       *ploomes_check_custom_value    (JsonObject         *field,
+                                           JsonObject         *value);
+/* The answer's copy of @item with only the members $expand and $select ask for; NULL
+ * (and *problem set) when they name a member @route does not have */
+JsonObject *ploomes_shape_item            (SandboxPloomes     *self,
+                                           Route               route,
+                                           JsonObject         *item,
+                                           GHashTable         *query,
+                                           char              **problem);
+
 /* sandbox-ploomes-write.c: creates and updates */
 JsonObject *ploomes_request_object        (SoupServerMessage  *msg);
 void        ploomes_create_record         (SandboxPloomes     *self,
                                            SoupServerMessage  *msg,
-                                           Route               route);
+                                           Route               route,
+                                           GHashTable         *query);
 void        ploomes_update_record         (SandboxPloomes     *self,
                                            SoupServerMessage  *msg,
                                            Route               route,
-                                           JsonObject         *record);
+                                           JsonObject         *record,
+                                           GHashTable         *query);
 void        ploomes_create_named          (SandboxPloomes     *self,
                                            SoupServerMessage  *msg,
-                                           Route               route);
+                                           Route               route,
+                                           GHashTable         *query);
+/* Answers @item as $expand and $select (already checked) ask */
+void        ploomes_answer_shaped         (SandboxPloomes     *self,
+                                           SoupServerMessage  *msg,
+                                           Route               route,
+                                           JsonObject         *item,
+                                           GHashTable         *query);
+
+void        ploomes_create_interaction    (SandboxPloomes     *self,
+                                           SoupServerMessage  *msg,
+                                           GHashTable         *query);
 
 /* sandbox-ploomes-state.c: lookups, the demo data, the saved state */
 gint64      ploomes_member_int            (JsonObject         *object,

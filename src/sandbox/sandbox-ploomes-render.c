@@ -22,7 +22,7 @@ ploomes_answer_json (SoupServerMessage *msg,
   soup_server_message_set_response (msg, "application/json; charset=utf-8", SOUP_MEMORY_TAKE, text, strlen (text));
 }
 
-/* INVENTED: the shape of Ploomes's error bodies is not known */
+/* OData's error body, {"error": {"code", "message"}}; the codes and messages are INVENTED */
 void
 ploomes_answer_error (SoupServerMessage *msg,
                       guint              status,
@@ -30,10 +30,13 @@ ploomes_answer_error (SoupServerMessage *msg,
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
+  g_autofree char *code = g_strdup_printf ("%u", status);
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "error");
   json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "code");
+  json_builder_add_string_value (builder, code);
   json_builder_set_member_name (builder, "message");
   json_builder_add_string_value (builder, message);
   json_builder_end_object (builder);
@@ -92,6 +95,11 @@ fixed_list (Route route)
       json_object_set_int_member (item, M_ID, 1);
       json_object_set_string_member (item, M_NAME, "Conta Sandbox");  /* INVENTED */
       json_array_add_object_element (list, item);
+    }
+  else if (route == ROUTE_FIELD_TYPES || route == ROUTE_PHONE_TYPES)
+    {
+      json_array_unref (list);
+      list = route == ROUTE_FIELD_TYPES ? ploomes_field_types () : ploomes_phone_types ();
     }
   else
     {
@@ -174,7 +182,7 @@ ploomes_get_collection (SandboxPloomes    *self,
         }
       if (matched++ < skip || (guint64) json_array_get_length (page) >= top)
         continue;
-      json_array_add_element (page, json_node_copy (json_array_get_element (list, i)));
+      json_array_add_object_element (page, ploomes_shape_item (self, route, item, query, NULL));
     }
 
   /* An empty list still checks the filter */

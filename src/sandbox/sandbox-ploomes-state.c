@@ -88,6 +88,8 @@ ploomes_list_for (SandboxPloomes *self,
       return self->lists[LIST_PIPELINES];
     case ROUTE_STAGES:
       return self->lists[LIST_STAGES];
+    case ROUTE_INTERACTIONS:
+      return self->lists[LIST_INTERACTIONS];
     case ROUTE_ACCOUNT:
     case ROUTE_CONTACT_TYPES:
     default:
@@ -98,8 +100,10 @@ ploomes_list_for (SandboxPloomes *self,
 /* ---- the state: each list under its name ------------------------------------------------- */
 
 static const char * const list_names[N_LISTS] = {
-  "contacts", "deals", "fields", "tags", "origins", "pipelines", "stages",
+  "contacts", "deals", "fields", "tags", "origins", "pipelines", "stages", "interactions",
 };
+/* Lists a state saved before they were kept may lack: they start empty */
+#define FIRST_NEW_LIST LIST_INTERACTIONS
 
 /* ---- demo data: all INVENTED, deterministic ---------------------------------------------- */
 
@@ -114,12 +118,15 @@ object_from (const char *json)
 
 #define SEGMENT_KEY "contact_5C9F2A10-0000-4000-8000-000000000001"
 
-static const char * const demo[N_LISTS][6] = {
+static const char * const demo[N_LISTS][7] = {
+  /* Ordination and Archived [C]; an archived funnel first, which is no one's default */
   [LIST_PIPELINES] = {
-    "{\"Id\": 10, \"Name\": \"Funil de vendas\"}",
-    "{\"Id\": 20, \"Name\": \"Pós-venda\"}",
+    "{\"Id\": 5, \"Name\": \"Funil antigo\", \"Ordination\": 0, \"Archived\": true}",
+    "{\"Id\": 10, \"Name\": \"Funil de vendas\", \"Ordination\": 1, \"Archived\": false}",
+    "{\"Id\": 20, \"Name\": \"Pós-venda\", \"Ordination\": 2, \"Archived\": false}",
   },
   [LIST_STAGES] = {
+    "{\"Id\": 51, \"Name\": \"Antigo\", \"PipelineId\": 5, \"Ordination\": 1}",
     "{\"Id\": 101, \"Name\": \"Prospecção\", \"PipelineId\": 10, \"Ordination\": 1}",
     "{\"Id\": 102, \"Name\": \"Qualificação\", \"PipelineId\": 10, \"Ordination\": 2}",
     "{\"Id\": 103, \"Name\": \"Proposta\", \"PipelineId\": 10, \"Ordination\": 3}",
@@ -144,15 +151,15 @@ static const char * const demo[N_LISTS][6] = {
    * (sandbox-demo.c), so that a sync links them instead of creating them again. */
   [LIST_CONTACTS] = {
     "{\"Id\": 1, \"TypeId\": 1, \"Name\": \"Viajes Sol y Mar\", \"Register\": \"B12345674\", "
-      "\"Email\": \"reservas@solymar.example.es\", \"Phones\": [{\"PhoneNumber\": \"+34 910 000 001\", \"TypeId\": 1}], "
+      "\"Email\": \"reservas@solymar.example.es\", \"Phones\": [{\"PhoneNumber\": \"+34 910 000 001\", \"TypeId\": 11}], "
       "\"Tags\": [], \"OtherProperties\": [], "
       "\"CreateDate\": \"2024-01-08T09:00:00.000000Z\", \"LastUpdateDate\": \"2024-01-08T09:00:00.000000Z\"}",
     "{\"Id\": 2, \"TypeId\": 2, \"Name\": \"María García López\", \"Register\": \"12345678Z\", "
-      "\"Email\": \"maria.garcia@example.es\", \"Phones\": [{\"PhoneNumber\": \"+34 600 123 456\", \"TypeId\": 3}], "
+      "\"Email\": \"maria.garcia@example.es\", \"Phones\": [{\"PhoneNumber\": \"+34 600 123 456\", \"TypeId\": 13}], "
       "\"OriginId\": 1, \"Tags\": [], \"OtherProperties\": [], "
       "\"CreateDate\": \"2024-02-12T09:15:00.000000Z\", \"LastUpdateDate\": \"2024-02-12T09:15:00.000000Z\"}",
     "{\"Id\": 3, \"TypeId\": 2, \"Name\": \"Ana Souza\", \"Register\": \"52998224725\", "
-      "\"Email\": \"ana.souza@example.com.br\", \"Phones\": [{\"PhoneNumber\": \"+55 11 98765 4321\", \"TypeId\": 3}], "
+      "\"Email\": \"ana.souza@example.com.br\", \"Phones\": [{\"PhoneNumber\": \"+55 11 98765 4321\", \"TypeId\": 13, \"CountryId\": 76}], "
       "\"OriginId\": 2, \"Tags\": [{\"TagId\": 1}], "
       "\"OtherProperties\": [{\"FieldKey\": \"" SEGMENT_KEY "\", \"StringValue\": \"Varejo\"}], "
       "\"CreateDate\": \"2024-03-01T12:00:00.000000Z\", \"LastUpdateDate\": \"2024-06-01T12:00:00.000000Z\"}",
@@ -218,7 +225,7 @@ ploomes_load (gpointer   data,
     {
       JsonNode *node = json_object_get_member (object, list_names[i]);
 
-      if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+      if ((node == NULL && i < FIRST_NEW_LIST) || (node != NULL && !JSON_NODE_HOLDS_ARRAY (node)))
         object = NULL;
     }
   if (object == NULL)
@@ -229,10 +236,11 @@ ploomes_load (gpointer   data,
 
   for (guint i = 0; i < N_LISTS; i++)
     {
-      g_autoptr(JsonNode) copy = json_node_copy (json_object_get_member (object, list_names[i]));
+      JsonNode *node = json_object_get_member (object, list_names[i]);
+      g_autoptr(JsonNode) copy = node != NULL ? json_node_copy (node) : NULL;
 
       g_clear_pointer (&self->lists[i], json_array_unref);
-      self->lists[i] = json_array_ref (json_node_get_array (copy));
+      self->lists[i] = copy != NULL ? json_array_ref (json_node_get_array (copy)) : json_array_new ();
     }
   self->next_id = ploomes_member_int (object, "next_id", FIRST_NEW_ID);
 

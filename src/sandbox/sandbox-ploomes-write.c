@@ -11,13 +11,11 @@
 
 /* Members a record keeps from a create or an update; the rest is ignored (INVENTED) */
 static const char * const contact_members[] = {
-  M_NAME, M_TYPE_ID, "Register", "Email", "Birthday", "Phones", M_ORIGIN_ID, "CompanyId", NULL,
+  M_NAME, M_TYPE_ID, "Register", "Email", "Birthday", "Phones", M_ORIGIN_ID, "CompanyId", "Note", NULL,
 };
 static const char * const deal_members[] = {
-  M_TITLE, "Amount", M_CONTACT_ID, M_PIPELINE_ID, M_STAGE_ID, NULL,
+  M_TITLE, "Amount", M_CONTACT_ID, M_PERSON_ID, M_PIPELINE_ID, M_STAGE_ID, NULL,
 };
-/* Field type codes: INVENTED */
-static const gint64 field_type_codes[] = { 1, 2, 4, 8, 10 };
 
 /* ---- time stamps: strictly increasing, with microseconds --------------------------------- */
 
@@ -56,6 +54,7 @@ check_record (SandboxPloomes *self,
               gboolean        creating)
 {
   gint64 entity = route == ROUTE_DEALS ? ENTITY_DEAL : ENTITY_CONTACT;
+  g_autofree char *problem = NULL;
   JsonNode *node;
 
   if (route == ROUTE_CONTACTS)
@@ -66,6 +65,9 @@ check_record (SandboxPloomes *self,
         return g_strdup ("The Name field is required.");
       if (type != TYPE_COMPANY && type != TYPE_PERSON)
         return g_strdup ("TypeId is not valid.");
+      if (json_object_has_member (object, M_PHONES) &&
+          (problem = ploomes_check_phones (json_object_get_member (object, M_PHONES))) != NULL)
+        return g_steal_pointer (&problem);
       if (json_object_has_member (object, M_ORIGIN_ID) &&
           ploomes_find_by_id (self->lists[LIST_ORIGINS], ploomes_member_int (object, M_ORIGIN_ID, -1), NULL) == NULL)
         return g_strdup ("OriginId does not exist.");
@@ -87,6 +89,10 @@ check_record (SandboxPloomes *self,
       if (json_object_has_member (object, M_CONTACT_ID) &&
           ploomes_find_by_id (self->lists[LIST_CONTACTS], ploomes_member_int (object, M_CONTACT_ID, -1), NULL) == NULL)
         return g_strdup ("ContactId does not exist.");
+      if (json_object_has_member (object, M_PERSON_ID) &&
+          ploomes_member_int (ploomes_find_by_id (self->lists[LIST_CONTACTS], ploomes_member_int (object, M_PERSON_ID, -1), NULL),
+                              M_TYPE_ID, -1) != TYPE_PERSON)
+        return g_strdup ("PersonId is not a person.");
     }
 
   node = json_object_get_member (object, M_OTHER);
@@ -98,8 +104,12 @@ check_record (SandboxPloomes *self,
       JsonObject *field = JSON_NODE_HOLDS_OBJECT (element)
                           ? ploomes_find_field_by_key (self, ploomes_member_string (json_node_get_object (element), M_FIELD_KEY)) : NULL;
 
+      g_autofree char *wrong = NULL;
+
       if (field == NULL || ploomes_member_int (field, M_ENTITY_ID, -1) != entity)
         return g_strdup ("A FieldKey of OtherProperties does not exist for this entity.");
+      if ((wrong = ploomes_check_custom_value (field, json_node_get_object (element))) != NULL)
+        return g_steal_pointer (&wrong);
     }
 
   node = json_object_get_member (object, M_TAGS);
@@ -159,7 +169,8 @@ apply_members (JsonObject *record,
 void
 ploomes_create_record (SandboxPloomes    *self,
                        SoupServerMessage *msg,
-                       Route              route)
+                       Route              route,
+                       GHashTable        *query)
 {
   g_autoptr(JsonObject) body = ploomes_request_object (msg);
   g_autoptr(JsonObject) record = NULL;
@@ -187,13 +198,28 @@ ploomes_create_record (SandboxPloomes    *self,
 
   if (route == ROUTE_DEALS)
     {
-      /* INVENTED: without a pipeline or stage, the first ones */
+      /* INVENTED: without a pipeline, the lowest Ordination not Archived; without a stage,
+       * its first */
       JsonArray *pipelines = self->lists[LIST_PIPELINES];
       gint64 pipeline = ploomes_member_int (record, M_PIPELINE_ID, -1);
+      gint64 lowest = G_MAXINT64;
 
-      if (pipeline < 0 && json_array_get_length (pipelines) > 0)
-        json_object_set_int_member (record, M_PIPELINE_ID,
-                                    pipeline = ploomes_member_int (json_array_get_object_element (pipelines, 0), M_ID, 0));
+      for (guint i = 0; pipeline < 0 && i < json_array_get_length (pipelines); i++)
+        {
+          JsonObject *item = json_array_get_object_element (pipelines, i);
+
+          if (!json_object_get_boolean_member_with_default (item, "Archived", FALSE) &&
+              ploomes_member_int (item, M_ORDINATION, 0) < lowest)
+            lowest = ploomes_member_int (item, M_ORDINATION, 0);
+        }
+      for (guint i = 0; pipeline < 0 && i < json_array_get_length (pipelines); i++)
+        {
+          JsonObject *item = json_array_get_object_element (pipelines, i);
+
+          if (!json_object_get_boolean_member_with_default (item, "Archived", FALSE) &&
+              ploomes_member_int (item, M_ORDINATION, 0) == lowest)
+            json_object_set_int_member (record, M_PIPELINE_ID, pipeline = ploomes_member_int (item, M_ID, 0));
+        }
       if (ploomes_member_int (record, M_STAGE_ID, -1) < 0)
         for (guint i = 0; i < json_array_get_length (self->lists[LIST_STAGES]); i++)
           if (ploomes_member_int (json_array_get_object_element (self->lists[LIST_STAGES], i), M_PIPELINE_ID, -1) == pipeline)
@@ -210,14 +236,15 @@ ploomes_create_record (SandboxPloomes    *self,
   json_array_add_object_element (ploomes_list_for (self, route), json_object_ref (record));
   sandbox_service_changed (&self->service);
 
-  ploomes_answer_one (msg, SOUP_STATUS_OK, record);
+  ploomes_answer_shaped (self, msg, route, record, query);
 }
 
 void
 ploomes_update_record (SandboxPloomes    *self,
                        SoupServerMessage *msg,
                        Route              route,
-                       JsonObject        *record)
+                       JsonObject        *record,
+                       GHashTable        *query)
 {
   g_autoptr(JsonObject) body = ploomes_request_object (msg);
   g_autofree char *problem = NULL;
@@ -239,13 +266,14 @@ ploomes_update_record (SandboxPloomes    *self,
   json_object_set_string_member (record, M_MODIFIED, now);
   sandbox_service_changed (&self->service);
 
-  ploomes_answer_one (msg, SOUP_STATUS_OK, record);
+  ploomes_answer_shaped (self, msg, route, record, query);
 }
 
 void
 ploomes_create_named (SandboxPloomes    *self,
                       SoupServerMessage *msg,
-                      Route              route)
+                      Route              route,
+                      GHashTable        *query)
 {
   g_autoptr(JsonObject) body = ploomes_request_object (msg);
   JsonArray *list = ploomes_list_for (self, route);
@@ -276,12 +304,9 @@ ploomes_create_named (SandboxPloomes    *self,
   if (route == ROUTE_FIELDS)
     {
       gint64 type = ploomes_member_int (body, M_TYPE_ID, -1);
-      gboolean known = FALSE;
       g_autofree char *key = NULL;
 
-      for (guint i = 0; i < G_N_ELEMENTS (field_type_codes); i++)
-        known |= field_type_codes[i] == type;
-      if (!known)
+      if (!ploomes_field_type_exists (type))
         {
           json_object_unref (item);
           ploomes_answer_error (msg, SOUP_STATUS_BAD_REQUEST, "TypeId is not valid.");
@@ -298,5 +323,35 @@ ploomes_create_named (SandboxPloomes    *self,
   json_array_add_object_element (list, item);
   sandbox_service_changed (&self->service);
 
-  ploomes_answer_one (msg, SOUP_STATUS_OK, item);
+  ploomes_answer_shaped (self, msg, route, item, query);
+}
+
+/* POST /InteractionRecords {ContactId, Content} [C]; the rest of the record INVENTED */
+void
+ploomes_create_interaction (SandboxPloomes    *self,
+                            SoupServerMessage *msg,
+                            GHashTable        *query)
+{
+  g_autoptr(JsonObject) body = ploomes_request_object (msg);
+  const char *content = ploomes_member_string (body, M_CONTENT);
+  gint64 contact = ploomes_member_int (body, M_CONTACT_ID, -1);
+  g_autofree char *now = NULL;
+  JsonObject *item;
+
+  if (content == NULL || *content == '\0' || ploomes_find_by_id (self->lists[LIST_CONTACTS], contact, NULL) == NULL)
+    {
+      ploomes_answer_error (msg, SOUP_STATUS_BAD_REQUEST, "ContactId and Content are required.");
+      return;
+    }
+
+  item = json_object_new ();
+  json_object_set_int_member (item, M_ID, self->next_id++);
+  json_object_set_int_member (item, M_CONTACT_ID, contact);
+  json_object_set_string_member (item, M_CONTENT, content);
+  now = stamp (self);
+  json_object_set_string_member (item, M_CREATED, now);
+  json_array_add_object_element (self->lists[LIST_INTERACTIONS], item);
+  sandbox_service_changed (&self->service);
+
+  ploomes_answer_shaped (self, msg, ROUTE_INTERACTIONS, item, query);
 }

@@ -4,22 +4,30 @@
  * ../shared/docs/other-systems.md describes: the `User-Key` header, `{"value": [...]}` answers
  * (a create answers the created record in it), the paths /Account, /Contacts (persons and
  * companies by TypeId), /Contacts@Origins, /Contacts@Types, /Deals, /Deals@Pipelines,
- * /Deals@Stages, /Fields and /Tags, and custom values in OtherProperties. Where the document
+ * /Deals@Stages, /Fields, /Fields@Types, /Tags, /InteractionRecords and /PhoneTypes, and custom values in OtherProperties. Where the document
  * does not say, the behaviour here is made up and labelled INVENTED; a connector must not
  * take it for the real one. In particular:
  *
  * - OData: a small subset. $top (at most the page size, 300 as the real one is said to
  *   allow [L]; more is cut down silently: INVENTED), $skip, $orderby only Id (INVENTED:
- *   anything else is a 400), $select and $expand ignored (INVENTED: every member always
- *   comes, the real API only gives OtherProperties, Tags and Phones when expanded), and
+ *   anything else is a 400), $expand and $select checked against the members each entity
+ *   has, a wrong one a 400 as OData does (deals have no Phones [L]; OtherProperties, Tags,
+ *   Phones and a field's Type come only expanded; sandbox-ploomes-types.c), and
  *   $filter as the Ploomes connector writes it: clauses joined by `and`, each `Member op
  *   literal` (eq ne gt ge lt le; 'text', numbers, true, false, null, date-times) or
  *   `Collection/any(x: x/Member op literal and ...)`. Text equality ignores case (INVENTED).
- *   Anything else is a 400 (INVENTED body: {"error": {"message": ...}}).
+ *   Errors are OData's body {"error": {"code", "message"}} (the codes and messages INVENTED).
  * - PATCH merges: OtherProperties by FieldKey, the other members replaced (INVENTED).
- * - Field type codes (1 text, 2 long text, 4 whole number, 8 date, 10 yes/no), field keys
- *   ("contact_" or "deal_" and a number as a GUID), POST /Fields and POST /Tags: INVENTED.
+ * - Field types at /Fields@Types with their NativeType [C]; their ids INVENTED and unlike
+ *   Puente's old guesses, and a custom value is refused unless in the member of its field's
+ *   NativeType [C] (sandbox-ploomes-types.c). Field keys ("contact_" or "deal_" and a number
+ *   as a GUID: INVENTED), POST /Fields {Name, EntityId, TypeId} and POST /Tags [C].
  *   --no-custom-field-create makes POST /Fields answer 405.
+ * - Deals keep ContactId and PersonId [C]; PersonId must be a person (INVENTED check).
+ * - Phones: their TypeId one of /PhoneTypes [C] (ids and names INVENTED, unlike Puente's
+ *   old guesses), a CountryId kept when given [C].
+ * - Contacts keep a Note; POST /InteractionRecords {ContactId, Content} [C] keeps a
+ *   conversation on a contact (what else it takes and answers: INVENTED).
  * - A wrong or missing key is a 401 (INVENTED body); DELETE answers 200 with no body
  *   (INVENTED).
  * - `POST /__sandbox/ploomes/page-max {"max": N}` makes pages hold at most N records, as a
@@ -32,6 +40,7 @@
  *   sandbox-ploomes-render.c   the answers, and a collection read with its OData options;
  *   sandbox-ploomes-filters.c  $filter;
  *   sandbox-ploomes-write.c    creates and updates, with the members a record keeps;
+ *   sandbox-ploomes-types.c    the field types and their values, $expand and $select;
  *   sandbox-ploomes-state.c    the lists and their lookups, the demo data, and the state the
  *                              server saves and loads.
  *
@@ -60,7 +69,10 @@ static const struct
   { "Deals@Pipelines", ROUTE_PIPELINES, FALSE },
   { "Deals@Stages", ROUTE_STAGES, FALSE },
   { "Fields", ROUTE_FIELDS, FALSE },
+  { "Fields@Types", ROUTE_FIELD_TYPES, FALSE },
   { "Tags", ROUTE_TAGS, FALSE },
+  { "InteractionRecords", ROUTE_INTERACTIONS, FALSE },
+  { "PhoneTypes", ROUTE_PHONE_TYPES, FALSE },
 };
 
 /* ==== The service ========================================================================= */
@@ -119,6 +131,19 @@ ploomes_process (gpointer           data,
       return;
     }
 
+  /* $expand and $select are checked on every request, as OData does */
+  {
+    g_autoptr(JsonObject) empty = json_object_new ();
+    g_autofree char *problem = NULL;
+    g_autoptr(JsonObject) shaped = ploomes_shape_item (self, route, empty, query, &problem);
+
+    if (shaped == NULL)
+      {
+        ploomes_answer_error (msg, SOUP_STATUS_BAD_REQUEST, problem);
+        return;
+      }
+  }
+
   if (id >= 0)
     {
       guint index;
@@ -127,9 +152,9 @@ ploomes_process (gpointer           data,
       if (record == NULL)
         ploomes_answer_error (msg, SOUP_STATUS_NOT_FOUND, "Not found.");
       else if (g_str_equal (method, SOUP_METHOD_GET))
-        ploomes_answer_one (msg, SOUP_STATUS_OK, record);
+        ploomes_answer_shaped (self, msg, route, record, query);
       else if (g_str_equal (method, "PATCH"))
-        ploomes_update_record (self, msg, route, record);
+        ploomes_update_record (self, msg, route, record, query);
       else if (g_str_equal (method, SOUP_METHOD_DELETE))
         {
           json_array_remove_element (ploomes_list_for (self, route), index);
@@ -144,11 +169,13 @@ ploomes_process (gpointer           data,
   if (g_str_equal (method, SOUP_METHOD_GET))
     ploomes_get_collection (self, msg, route, query);
   else if (g_str_equal (method, SOUP_METHOD_POST) && (route == ROUTE_CONTACTS || route == ROUTE_DEALS))
-    ploomes_create_record (self, msg, route);
+    ploomes_create_record (self, msg, route, query);
+  else if (g_str_equal (method, SOUP_METHOD_POST) && route == ROUTE_INTERACTIONS)
+    ploomes_create_interaction (self, msg, query);
   else if (g_str_equal (method, SOUP_METHOD_POST) && route == ROUTE_TAGS)
-    ploomes_create_named (self, msg, route);
+    ploomes_create_named (self, msg, route, query);
   else if (g_str_equal (method, SOUP_METHOD_POST) && route == ROUTE_FIELDS && self->field_create)
-    ploomes_create_named (self, msg, route);
+    ploomes_create_named (self, msg, route, query);
   else
     ploomes_answer_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "Method not allowed.");
 }
@@ -180,7 +207,7 @@ ploomes_control (gpointer           data,
 
   if (g_str_equal (path, "ploomes/fields") && g_str_equal (soup_server_message_get_method (msg), SOUP_METHOD_POST))
     {
-      ploomes_create_named (self, msg, ROUTE_FIELDS);
+      ploomes_create_named (self, msg, ROUTE_FIELDS, NULL);
       return TRUE;
     }
 

@@ -1,12 +1,15 @@
 /* puente-ploomes-account.c: what the Ploomes connector learns from the account.
  *
  * Custom values, tags and origins are written by id or key, so the connector learns the
- * account's fields (/Fields, EntityId 1 contact, 2 deal [C]), tags (/Tags) and origins
+ * account's fields (/Fields?$expand=Type, EntityId 1 contact, 2 deal [C], each with the
+ * NativeType its values take), the field types (/Fields@Types, to make fields with), the
+ * phone types (/PhoneTypes [C]), tags (/Tags) and origins
  * (/Contacts@Origins) once, with every page of each listing, before the first operation that
  * needs them. An operation asks for that with puente_ploomes_prepare(): it waits in a queue
  * (`waiters`) while one preparation at a time learns the account, creates a missing tag
- * (POST /Tags [U]; refused, the records go without it) or the consent field (POST /Fields
- * [U]; refused, records with consent fail with the manual step), so that the many creates
+ * (POST /Tags [C]; refused, the records go without it) or the consent field (POST /Fields
+ * [C] with the account's Yes/No type, from /Fields@Types; refused or without such a type,
+ * records with consent fail with the manual step), so that the many creates
  * the engine sends at once make one tag "GIAV", not one each. An uncertain create makes the
  * connector learn the account again before trying again.
  *
@@ -130,6 +133,7 @@ all_pages_cb (GObject      *object,
 void
 puente_ploomes_fetch_all_async (PuentePloomesCrm    *self,
                                 const char          *path,
+                                const char          *expand,
                                 const char          *filter,
                                 GCancellable        *cancellable,
                                 GAsyncReadyCallback  callback,
@@ -139,7 +143,7 @@ puente_ploomes_fetch_all_async (PuentePloomesCrm    *self,
   AllPagesData *data = g_new0 (AllPagesData, 1);
 
   g_task_set_source_tag (task, puente_ploomes_fetch_all_async);
-  data->url = puente_ploomes_collection_url (self, path, FALSE, filter);
+  data->url = puente_ploomes_collection_url (self, path, expand, filter);
   data->items = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   g_task_set_task_data (task, data, (GDestroyNotify) all_pages_data_free);
 
@@ -197,9 +201,57 @@ learn_tag (PuentePloomesCrm *self,
   g_hash_table_replace (self->tags_by_id, g_strdup (id), g_strdup (name));
 }
 
+/* The type each NativeType's fields are made with: the lowest id of that NativeType [U:
+ * which of several types of one NativeType (Texto, Imagem...) is the plain one is not
+ * documented; the created field is checked as it reads back]. */
+static void
+learn_types (PuentePloomesCrm *self,
+             GPtrArray        *items)
+{
+  memset (self->type_ids, 0, sizeof self->type_ids);
+  for (guint i = 0; items != NULL && i < items->len; i++)
+    {
+      JsonObject *item = g_ptr_array_index (items, i);
+      PloomesNative native = puente_ploomes_native_of_name (puente_json_member_string (item, M_NATIVE_TYPE));
+      gint64 id = puente_json_member_int (item, M_ID, 0);
+
+      if (native != NATIVE_UNKNOWN && id > 0 && (self->type_ids[native] == 0 || id < self->type_ids[native]))
+        self->type_ids[native] = id;
+    }
+}
+
+/* A mobile's phone type by its name [U: the names, Portuguese or English, are not
+ * documented]; a landline's is the first other type. */
+static void
+learn_phone_types (PuentePloomesCrm *self,
+                   GPtrArray        *items)
+{
+  static const char * const mobile_names[] = { "celular", "móvel", "movel", "mobile", NULL };
+  gint64 phone = 0, mobile = 0;
+
+  for (guint i = 0; items != NULL && i < items->len; i++)
+    {
+      JsonObject *item = g_ptr_array_index (items, i);
+      g_autofree char *name = g_utf8_casefold (puente_json_member_string (item, M_NAME) ? puente_json_member_string (item, M_NAME) : "", -1);
+      gint64 id = puente_json_member_int (item, M_ID, 0);
+      gboolean is_mobile = FALSE;
+
+      for (guint j = 0; mobile_names[j] != NULL; j++)
+        is_mobile |= strstr (name, mobile_names[j]) != NULL;
+      if (id > 0 && is_mobile && mobile == 0)
+        mobile = id;
+      else if (id > 0 && !is_mobile && phone == 0)
+        phone = id;
+    }
+  self->phone_type = phone > 0 ? phone : PHONE_TYPE_PHONE;
+  self->mobile_type = mobile > 0 ? mobile : phone > 0 ? phone : PHONE_TYPE_MOBILE;
+}
+
 typedef enum
 {
   LEARN_FIELDS,
+  LEARN_TYPES,
+  LEARN_PHONE_TYPES,
   LEARN_TAGS,
   LEARN_ORIGINS,
   LEARN_DONE,
@@ -218,6 +270,21 @@ learn_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) items = puente_ploomes_fetch_all_finish (self, result, &error);
 
+  if (items == NULL && step == LEARN_PHONE_TYPES && !g_error_matches (error, PUENTE_API_ERROR, PUENTE_API_ERROR_UNREACHABLE))
+    {
+      g_debug ("Ploomes did not list the phone types: %s", error->message);
+      learn_phone_types (self, NULL);
+      learn_step (self, step + 1);
+      return;
+    }
+  if (items == NULL && step == LEARN_TYPES && !g_error_matches (error, PUENTE_API_ERROR, PUENTE_API_ERROR_UNREACHABLE))
+    {
+      /* Without the types, fields are made by hand: nothing else depends on them. */
+      g_debug ("Ploomes did not list the field types: %s", error->message);
+      learn_types (self, NULL);
+      learn_step (self, step + 1);
+      return;
+    }
   if (items == NULL)
     {
       Waiter *waiter;
@@ -233,6 +300,12 @@ learn_cb (GObject      *object,
     {
     case LEARN_FIELDS:
       learn_fields (self, items);
+      break;
+    case LEARN_TYPES:
+      learn_types (self, items);
+      break;
+    case LEARN_PHONE_TYPES:
+      learn_phone_types (self, items);
       break;
     case LEARN_TAGS:
       g_hash_table_remove_all (self->tags_by_name);
@@ -270,7 +343,8 @@ learn_step (PuentePloomesCrm *self,
             LearnStep         step)
 {
   static const char * const paths[] = {
-    [LEARN_FIELDS] = PATH_FIELDS, [LEARN_TAGS] = PATH_TAGS, [LEARN_ORIGINS] = PATH_ORIGINS,
+    [LEARN_FIELDS] = PATH_FIELDS, [LEARN_TYPES] = PATH_FIELD_TYPES, [LEARN_PHONE_TYPES] = PATH_PHONE_TYPES,
+    [LEARN_TAGS] = PATH_TAGS, [LEARN_ORIGINS] = PATH_ORIGINS,
   };
 
   if (step == LEARN_DONE)
@@ -281,7 +355,8 @@ learn_step (PuentePloomesCrm *self,
       return;
     }
 
-  puente_ploomes_fetch_all_async (self, paths[step], NULL, NULL, learn_cb, GINT_TO_POINTER (step));
+  puente_ploomes_fetch_all_async (self, paths[step], step == LEARN_FIELDS ? EXPAND_FIELDS : NULL, NULL, NULL,
+                                  learn_cb, GINT_TO_POINTER (step));
 }
 
 typedef struct
@@ -335,7 +410,7 @@ create_tag (PuentePloomesCrm *self,
   g_autofree char *url = puente_api_client_resolve (self->client, PATH_TAGS);
   TagData *data = g_new0 (TagData, 1);
 
-  /* POST /Tags {Name, EntityId} is [U]. */
+  /* POST /Tags {Name, EntityId} [C] */
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, M_NAME);
   json_builder_add_string_value (builder, name);
@@ -368,7 +443,7 @@ create_consent_field_cb (GObject      *object,
   PloomesField *field = item != NULL ? puente_ploomes_field_from_json (item) : NULL;
 
   self->preparing = FALSE;
-  if (field != NULL && puente_ploomes_field_type_of (field->code) == PUENTE_FIELD_TYPE_CHECKBOX)
+  if (field != NULL && field->native == NATIVE_BOOL)
     learn_field (self, field);
   else if (field != NULL || error == NULL || !g_error_matches (error, PUENTE_API_ERROR, PUENTE_API_ERROR_UNCERTAIN))
     {
@@ -431,6 +506,9 @@ process_waiters (PuentePloomesCrm *self)
           return;
         }
 
+      if (waiter->consent && !self->consent_refused && self->type_ids[NATIVE_BOOL] == 0 &&
+          puente_ploomes_field_by_name (self, PUENTE_ENTITY_CONTACT, PUENTE_PLOOMES_CONSENT_FIELD) == NULL)
+        self->consent_refused = TRUE;  /* no Yes/No type to make it with: by hand */
       if (waiter->consent && !self->consent_refused &&
           puente_ploomes_field_by_name (self, PUENTE_ENTITY_CONTACT, PUENTE_PLOOMES_CONSENT_FIELD) == NULL)
         {
@@ -513,7 +591,7 @@ puente_ploomes_list_fields_async (PuenteCrm           *crm,
   GTask *task = g_task_new (self, cancellable, callback, user_data);
 
   g_task_set_source_tag (task, puente_ploomes_list_fields_async);
-  puente_ploomes_fetch_all_async (self, PATH_FIELDS, NULL, cancellable, fields_cb, task);
+  puente_ploomes_fetch_all_async (self, PATH_FIELDS, EXPAND_FIELDS, NULL, cancellable, fields_cb, task);
 }
 
 typedef struct
@@ -549,16 +627,17 @@ post_field (PuentePloomesCrm    *self,
 {
   g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
   g_autoptr(JsonNode) body = NULL;
-  g_autofree char *url = puente_api_client_resolve (self->client, PATH_FIELDS);
+  g_autofree char *url = puente_api_client_resolve (self->client, PATH_FIELDS "?$expand=" EXPAND_FIELDS);
 
-  /* POST /Fields {Name, EntityId, TypeId} is [U]: never seen in use. */
+  /* POST /Fields {Name, EntityId, TypeId} [C: Postman collection]; the type as the account
+   * names it in /Fields@Types, and ?$expand=Type so that the answer says what was made. */
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, M_NAME);
   json_builder_add_string_value (builder, name);
   json_builder_set_member_name (builder, M_ENTITY_ID);
   json_builder_add_int_value (builder, entity_id);
   json_builder_set_member_name (builder, M_TYPE_ID);
-  json_builder_add_int_value (builder, puente_ploomes_code_for_type (type));
+  json_builder_add_int_value (builder, self->type_ids[puente_ploomes_native_for_type (type)]);
   json_builder_end_object (builder);
   body = json_builder_get_root (builder);
 
@@ -590,7 +669,7 @@ create_field_cb (GObject      *object,
   /* 400, 403, 404, 405, or a field that does not read back as asked: by hand. The key was
    * checked before: a 403 here is an integration user who may not change the account. */
   if (field == NULL || field->entity_id != puente_ploomes_entity_id_of (data->entity) ||
-      puente_ploomes_field_type_of (field->code) != data->type)
+      puente_ploomes_field_type_of (field->native) != data->type)
     {
       g_debug ("Creating the field %s was refused: %s", data->name,
                error != NULL ? error->message : "it does not read back as asked");
@@ -612,12 +691,12 @@ create_field_prepared (GTask *task)
   PloomesField *field = puente_ploomes_field_by_name (self, data->entity, data->name);
 
   /* A contact field serves companies too: asked for both, it is made once. */
-  if (field != NULL && puente_ploomes_field_type_of (field->code) == data->type)
+  if (field != NULL && puente_ploomes_field_type_of (field->native) == data->type)
     g_task_return_pointer (task, puente_ploomes_crm_field_new (field, data->entity),
                            (GDestroyNotify) puente_crm_field_free);
-  else if (field != NULL || puente_ploomes_code_for_type (data->type) == 0)
+  else if (field != NULL || self->type_ids[puente_ploomes_native_for_type (data->type)] == 0)
     {
-      g_debug ("The field %s is there with another type, or its type has no code", data->name);
+      g_debug ("The field %s is there with another type, or the account shows no type for it", data->name);
       g_task_return_error (task, manual_step_error (data->name));
     }
   else

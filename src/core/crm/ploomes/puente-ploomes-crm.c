@@ -6,10 +6,13 @@
  *   (puente-ploomes-records.c);
  * - a page shorter than asked is not taken for the end until the service has shown the
  *   size of its whole pages (see puente_ploomes_crm_next_url());
- * - the custom field type codes are a guess kept in one table (puente-ploomes-json.c); a
- *   field whose code is not in it is reported as of unknown type, never written as another;
+ * - custom field types are read from the account (each field's Type and its NativeType,
+ *   puente-ploomes-json.c), never a table of ids; a field whose NativeType is not given is
+ *   reported as of unknown type, and a value is never written in another member;
  * - creating custom fields and tags may be refused: a field becomes a manual step (as
  *   with Clientify), a tag is left off (puente-ploomes-account.c);
+ * - its rate (PUENTE_PLOOMES_REQUESTS_PER_MINUTE [L]) is kept ahead of time by the client,
+ *   not found out by 429s (which are still waited out);
  * - the key is refused with 401 or 403 [L]: the owner is told where a new one is made
  *   (seed 004: Administração → Usuários Integração).
  *
@@ -86,6 +89,8 @@ puente_ploomes_crm_init (PuentePloomesCrm *self)
   self->origins_by_name = string_table_new ();
   self->origins_by_id = string_table_new ();
   self->waiters = g_queue_new ();
+  self->phone_type = PHONE_TYPE_PHONE;
+  self->mobile_type = PHONE_TYPE_MOBILE;
 }
 
 /**
@@ -118,6 +123,7 @@ puente_ploomes_crm_new (const char  *base_url,
                                         error);
   if (self->client == NULL)
     return NULL;
+  puente_api_client_set_rate_limit (self->client, PUENTE_PLOOMES_REQUESTS_PER_MINUTE, 60);
 
   return g_steal_pointer (&self);
 }
@@ -166,14 +172,14 @@ puente_ploomes_request_finish (GAsyncResult  *result,
 char *
 puente_ploomes_collection_url (PuentePloomesCrm *self,
                                const char       *path,
-                               gboolean          expand,
+                               const char       *expand,
                                const char       *filter)
 {
   g_autoptr(GString) text = g_string_new (path);
 
   g_string_append (text, "?$orderby=Id");
-  if (expand)
-    g_string_append (text, "&$expand=" EXPAND_RECORDS);
+  if (expand != NULL)
+    g_string_append_printf (text, "&$expand=%s", expand);
   if (filter != NULL)
     {
       g_autofree char *escaped = g_uri_escape_string (filter, NULL, FALSE);
@@ -366,9 +372,27 @@ read_stages (GTask *task)
 
   pipeline = g_ptr_array_index (data->pipelines, data->next);
   filter = g_strdup_printf ("%s eq %" G_GINT64_FORMAT, M_PIPELINE_ID, puente_ploomes_id_number (pipeline->id));
-  puente_ploomes_fetch_all_async (self, PATH_STAGES, filter, g_task_get_cancellable (task), stages_cb, task);
+  puente_ploomes_fetch_all_async (self, PATH_STAGES, NULL, filter, g_task_get_cancellable (task), stages_cb, task);
 }
 
+typedef struct
+{
+  PuenteCrmPipeline *pipeline;
+  gint64             ordination;
+} OrderedPipeline;
+
+static int
+compare_ordination (gconstpointer a,
+                    gconstpointer b)
+{
+  gint64 first = ((const OrderedPipeline *) a)->ordination;
+  gint64 second = ((const OrderedPipeline *) b)->ordination;
+
+  return first < second ? -1 : first > second;
+}
+
+/* The funnels not archived, by Ordination; the lowest is the default [C: pipelines have
+ * Ordination and Archived, no IsDefault]. */
 static void
 pipelines_cb (GObject      *object,
               GAsyncResult *result,
@@ -378,7 +402,7 @@ pipelines_cb (GObject      *object,
   PipelinesData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) items = puente_ploomes_fetch_all_finish (PUENTE_PLOOMES_CRM (object), result, &error);
-  gboolean any_default = FALSE;
+  g_autoptr(GArray) ordered = g_array_new (FALSE, FALSE, sizeof (OrderedPipeline));
 
   if (items == NULL)
     {
@@ -390,22 +414,25 @@ pipelines_cb (GObject      *object,
   for (guint i = 0; i < items->len; i++)
     {
       JsonObject *item = g_ptr_array_index (items, i);
-      JsonNode *is_default = puente_json_member_value (item, M_IS_DEFAULT);
-      PuenteCrmPipeline *pipeline = g_new0 (PuenteCrmPipeline, 1);
+      JsonNode *archived = puente_json_member_value (item, M_ARCHIVED);
+      OrderedPipeline entry = { NULL, puente_json_member_int (item, M_ORDINATION, G_MAXINT32 + (gint64) i) };
 
-      pipeline->id = puente_json_member_id (item, M_ID);
-      pipeline->name = g_strdup (puente_json_member_string (item, M_NAME));
-      pipeline->is_default = is_default != NULL && json_node_get_value_type (is_default) == G_TYPE_BOOLEAN &&
-                             json_node_get_boolean (is_default);
-      pipeline->stages = puente_crm_stages_new ();
-      any_default |= pipeline->is_default;
-      if (pipeline->id == NULL)
-        puente_crm_pipeline_free (pipeline);
+      if (archived != NULL && json_node_get_value_type (archived) == G_TYPE_BOOLEAN && json_node_get_boolean (archived))
+        continue;
+      entry.pipeline = g_new0 (PuenteCrmPipeline, 1);
+      entry.pipeline->id = puente_json_member_id (item, M_ID);
+      entry.pipeline->name = g_strdup (puente_json_member_string (item, M_NAME));
+      entry.pipeline->stages = puente_crm_stages_new ();
+      if (entry.pipeline->id == NULL)
+        puente_crm_pipeline_free (entry.pipeline);
       else
-        g_ptr_array_add (data->pipelines, pipeline);
+        g_array_append_val (ordered, entry);
     }
-  /* Without a default in the answer, the first funnel is the default one. */
-  if (!any_default && data->pipelines->len > 0)
+  /* Stable: pipelines of one Ordination stay in Id order. */
+  g_array_sort (ordered, compare_ordination);
+  for (guint i = 0; i < ordered->len; i++)
+    g_ptr_array_add (data->pipelines, g_array_index (ordered, OrderedPipeline, i).pipeline);
+  if (data->pipelines->len > 0)
     ((PuenteCrmPipeline *) g_ptr_array_index (data->pipelines, 0))->is_default = TRUE;
 
   read_stages (task);
@@ -425,7 +452,7 @@ ploomes_list_pipelines_async (PuenteCrm           *crm,
   data->pipelines = g_ptr_array_new_with_free_func ((GDestroyNotify) puente_crm_pipeline_free);
   g_task_set_task_data (task, data, (GDestroyNotify) pipelines_data_free);
 
-  puente_ploomes_fetch_all_async (self, PATH_PIPELINES, NULL, cancellable, pipelines_cb, task);
+  puente_ploomes_fetch_all_async (self, PATH_PIPELINES, NULL, NULL, cancellable, pipelines_cb, task);
 }
 
 static const char *

@@ -13,24 +13,30 @@
  *                               public client code]; the CPF and CNPJ fields are not used,
  *                               since a Spanish or Portuguese number is neither
  *   email                       Email [L]
- *   phone, mobile               Phones [{PhoneNumber, TypeId}]; the type codes are [U]
+ *   phone, mobile               Phones [{PhoneNumber, TypeId, CountryId}]: the types from
+ *                               /PhoneTypes [C] (a mobile's by its name [U]), CountryId 76
+ *                               for a Brazilian number [C], none for others (unknown ids)
+ *   description                 Note [C], and on a create an InteractionRecord {ContactId,
+ *                               Content} [C]: a chat's notes and transcript in its history
  *   birthday                    Birthday (date at midnight) [L]
  *   source (the origin)         OriginId, looked up by name in /Contacts@Origins [C path];
  *                               an origin the account lacks is left out (manual step)
  *   tags ("GIAV")               Tags [{TagId}], looked up by name in /Tags [C path] and
- *                               created with POST /Tags when missing [U]; when refused, the
+ *                               created with POST /Tags when missing [C]; when refused, the
  *                               record goes without it
  *   custom fields               OtherProperties [{FieldKey, StringValue | IntegerValue |
- *                               DateTimeValue | BoolValue | BigStringValue}] [C], the key
- *                               learned from /Fields (EntityId 1 contact, 2 deal [C]); one
- *                               Ploomes field serves both persons and companies
+ *                               DateTimeValue | BoolValue | BigStringValue | DecimalValue}]
+ *                               [C], the key and the member (its Type's NativeType [C])
+ *                               learned from /Fields?$expand=Type (EntityId 1 contact, 2 deal
+ *                               [C]); one Ploomes field serves both persons and companies
  *   gdpr_accept                 Ploomes has no consent field: a Yes/No contact field named
  *                               PUENTE_PLOOMES_CONSENT_FIELD, created by the connector when
- *                               first needed [U]; when refused, records that carry consent
+ *                               first needed (POST /Fields [C] with the account's Bool type
+ *                               from /Fields@Types); when refused, records that carry consent
  *                               fail with the manual step, never silently without it
  *   amount, pipeline, stage     Amount, PipelineId, StageId [C]
- *   contact_id / company_id     ContactId (a deal has one client: the person, else the
- *                               company) [C]; read back as contact_id
+ *   contact_id / company_id     ContactId (the company, else the person) and PersonId (the
+ *                               person) [C: public type definitions]; read back the same way
  *   status, contact_type,       not sent: Ploomes statuses are account-defined ids [U]
  *   company_name, close_date
  *   created, modified           CreateDate, LastUpdateDate [L]
@@ -58,6 +64,9 @@ G_BEGIN_DECLS
 #define PUENTE_PLOOMES_DEFAULT_URL "https://api2.ploomes.com/"
 #define PUENTE_PLOOMES_DEFAULT_IN_FLIGHT 6
 #define PUENTE_PLOOMES_PAGE_SIZE 300
+/* Ploomes's rate, kept ahead of time: requests a minute per account [L: third-party
+ * clients only] */
+#define PUENTE_PLOOMES_REQUESTS_PER_MINUTE 120
 /* The contact field that holds GDPR acceptance, which Ploomes does not have on its own */
 #define PUENTE_PLOOMES_CONSENT_FIELD "gdpr_accept"
 

@@ -8,8 +8,10 @@
  * record that needs a field the account lacks is not written at all (the owner is told to
  * create it), never written without it.
  *
- * The custom field types are in the table below, every code [U]; the rest of Ploomes's
- * literals are in puente-ploomes-private.h.
+ * A custom value goes in the member its field's NativeType names (the table below), read
+ * with the field from the account; a value that does not fit (a word in a number field) fails
+ * the record with a sentence, never goes in another member. The rest of Ploomes's literals
+ * are in puente-ploomes-private.h.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -23,19 +25,23 @@
 #include "puente-json.h"
 #include "puente-ploomes-private.h"
 
-/* Custom field types. Every code is [U]: a guess, kept here so that a fact is one line.
- * Each type is read from whichever value member is set; written to its own. */
+/* The NativeType of a field's type names the one member its values take [C: other-systems.md,
+ * Ploomes help centre 5452436]; the type ids differ from account to account and are never
+ * assumed. Each NativeType is read as the Puente type below; when Puente creates a field of a
+ * type, it uses the NativeType marked `creates`. */
 static const struct {
-  int              code;
-  PuenteFieldType  type;
+  PloomesNative    native;
+  const char      *name;
   const char      *member;
-  const char      *label;
-} field_types[] = {
-  { 1, PUENTE_FIELD_TYPE_TEXT, "StringValue", "Texto" },
-  { 2, PUENTE_FIELD_TYPE_TEXT, "BigStringValue", "Texto grande" },
-  { 4, PUENTE_FIELD_TYPE_NUMBER, "IntegerValue", "Número inteiro" },
-  { 8, PUENTE_FIELD_TYPE_DATE, "DateTimeValue", "Data" },
-  { 10, PUENTE_FIELD_TYPE_CHECKBOX, "BoolValue", "Sim/Não" },
+  PuenteFieldType  type;
+  gboolean         creates;
+} natives[] = {
+  { NATIVE_STRING, "String", "StringValue", PUENTE_FIELD_TYPE_TEXT, TRUE },
+  { NATIVE_BIG_STRING, "BigString", "BigStringValue", PUENTE_FIELD_TYPE_TEXT, FALSE },
+  { NATIVE_INTEGER, "Integer", "IntegerValue", PUENTE_FIELD_TYPE_NUMBER, TRUE },
+  { NATIVE_DECIMAL, "Decimal", "DecimalValue", PUENTE_FIELD_TYPE_NUMBER, FALSE },
+  { NATIVE_DATE_TIME, "DateTime", "DateTimeValue", PUENTE_FIELD_TYPE_DATE, TRUE },
+  { NATIVE_BOOL, "Bool", "BoolValue", PUENTE_FIELD_TYPE_CHECKBOX, TRUE },
 };
 
 /* Where a custom value may be, in the order read */
@@ -50,6 +56,7 @@ puente_ploomes_field_free (PloomesField *field)
 {
   g_free (field->key);
   g_free (field->name);
+  g_free (field->type_name);
   g_free (field);
 }
 
@@ -94,38 +101,49 @@ puente_ploomes_name_key (int         entity_id,
 }
 
 static int
-field_type_row (int code)
+native_row (PloomesNative native)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (field_types); i++)
-    if (field_types[i].code == code)
+  for (guint i = 0; i < G_N_ELEMENTS (natives); i++)
+    if (natives[i].native == native)
       return (int) i;
 
   return -1;
 }
 
 PuenteFieldType
-puente_ploomes_field_type_of (int code)
+puente_ploomes_field_type_of (PloomesNative native)
 {
-  int row = field_type_row (code);
+  int row = native_row (native);
 
-  return row >= 0 ? field_types[row].type : PUENTE_FIELD_TYPE_UNKNOWN;
+  return row >= 0 ? natives[row].type : PUENTE_FIELD_TYPE_UNKNOWN;
 }
 
-/* The code Puente creates a field of @type with; 0 when it has none */
-int
-puente_ploomes_code_for_type (PuenteFieldType type)
+PloomesNative
+puente_ploomes_native_of_name (const char *name)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (field_types); i++)
-    if (field_types[i].type == type)
-      return field_types[i].code;
+  for (guint i = 0; name != NULL && i < G_N_ELEMENTS (natives); i++)
+    if (g_ascii_strcasecmp (natives[i].name, name) == 0)
+      return natives[i].native;
 
-  return 0;
+  return NATIVE_UNKNOWN;
+}
+
+/* The NativeType Puente creates a field of @type with; NATIVE_UNKNOWN when none */
+PloomesNative
+puente_ploomes_native_for_type (PuenteFieldType type)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (natives); i++)
+    if (natives[i].type == type && natives[i].creates)
+      return natives[i].native;
+
+  return NATIVE_UNKNOWN;
 }
 
 PloomesField *
 puente_ploomes_field_from_json (JsonObject *item)
 {
   PloomesField *field;
+  JsonObject *type;
   const char *key = puente_json_member_string (item, M_KEY);
   const char *name = puente_json_member_string (item, M_NAME);
 
@@ -136,7 +154,13 @@ puente_ploomes_field_from_json (JsonObject *item)
   field->key = g_strdup (key);
   field->name = g_strdup (name);
   field->entity_id = (int) puente_json_member_int (item, M_ENTITY_ID, 0);
-  field->code = (int) puente_json_member_int (item, M_TYPE_ID, 0);
+  /* The Type comes only expanded: without it, the field's values cannot be written. */
+  type = puente_json_member_object (item, M_TYPE);
+  if (type != NULL)
+    {
+      field->native = puente_ploomes_native_of_name (puente_json_member_string (type, M_NATIVE_TYPE));
+      field->type_name = g_strdup (puente_json_member_string (type, M_NAME));
+    }
 
   return field;
 }
@@ -146,14 +170,14 @@ puente_ploomes_crm_field_new (const PloomesField *field,
                               PuenteEntity        entity)
 {
   PuenteCrmField *crm_field = g_new0 (PuenteCrmField, 1);
-  int row = field_type_row (field->code);
+  int row = native_row (field->native);
 
   crm_field->entity = entity;
   crm_field->id = g_strdup (field->key);
   crm_field->name = g_strdup (field->name);
-  crm_field->type = puente_ploomes_field_type_of (field->code);
-  crm_field->type_label = row >= 0 ? g_strdup (field_types[row].label)
-                                   : g_strdup_printf ("%s %d", SERVICE_NAME, field->code);
+  crm_field->type = puente_ploomes_field_type_of (field->native);
+  crm_field->type_label = field->type_name != NULL ? g_strdup (field->type_name)
+                          : g_strdup_printf ("%s %s", SERVICE_NAME, row >= 0 ? natives[row].name : "?");
 
   return crm_field;
 }
@@ -211,7 +235,7 @@ custom_value_text (JsonObject         *item,
           const char *text = json_node_get_string (node);
 
           /* Dates come as date-times at midnight. */
-          if (puente_ploomes_field_type_of (field->code) == PUENTE_FIELD_TYPE_DATE &&
+          if (field->native == NATIVE_DATE_TIME &&
               strlen (text) >= 10 && text[10] == 'T')
             return g_strndup (text, 10);
           return g_strdup (text);
@@ -228,8 +252,9 @@ custom_value_text (JsonObject         *item,
 }
 
 static void
-read_phones (PuenteRecord *record,
-             JsonObject   *object)
+read_phones (PuentePloomesCrm *self,
+             PuenteRecord     *record,
+             JsonObject       *object)
 {
   JsonArray *phones = puente_json_member_array (object, M_PHONES);
 
@@ -237,8 +262,8 @@ read_phones (PuenteRecord *record,
     {
       JsonObject *phone = puente_json_element_object (phones, i);
       const char *number = puente_json_member_string (phone, M_PHONE_NUMBER);
-      const char *field = puente_json_member_int (phone, M_TYPE_ID, 0) == PHONE_TYPE_MOBILE ? PUENTE_FIELD_MOBILE
-                                                                               : PUENTE_FIELD_PHONE;
+      const char *field = puente_json_member_int (phone, M_TYPE_ID, 0) == self->mobile_type &&
+                          self->mobile_type != self->phone_type ? PUENTE_FIELD_MOBILE : PUENTE_FIELD_PHONE;
 
       if (number != NULL && puente_record_get (record, field) == NULL)
         puente_record_set (record, field, number);
@@ -262,12 +287,16 @@ record_from_json (PuentePloomesCrm *self,
   if (entity == PUENTE_ENTITY_DEAL)
     {
       g_autofree char *contact = puente_json_member_id (object, M_CONTACT_ID);
+      g_autofree char *person = puente_json_member_id (object, M_PERSON_ID);
       g_autofree char *pipeline = puente_json_member_id (object, M_PIPELINE_ID);
       g_autofree char *stage = puente_json_member_id (object, M_STAGE_ID);
       JsonNode *amount = puente_json_member_value (object, M_AMOUNT);
 
       puente_record_set (record, PUENTE_FIELD_NAME, puente_json_member_string (object, M_TITLE));
-      puente_record_set (record, PUENTE_FIELD_CONTACT_ID, contact);
+      /* With a person, ContactId is the company, when it is another */
+      puente_record_set (record, PUENTE_FIELD_CONTACT_ID, person != NULL ? person : contact);
+      if (person != NULL && g_strcmp0 (person, contact) != 0)
+        puente_record_set (record, PUENTE_FIELD_COMPANY_ID, contact);
       puente_record_set (record, PUENTE_FIELD_PIPELINE_ID, pipeline);
       puente_record_set (record, PUENTE_FIELD_STAGE_ID, stage);
       if (amount != NULL && (json_node_get_value_type (amount) == G_TYPE_DOUBLE ||
@@ -283,6 +312,7 @@ record_from_json (PuentePloomesCrm *self,
     {
       puente_record_set (record, PUENTE_FIELD_NAME, puente_json_member_string (object, M_NAME));
       puente_record_set (record, PUENTE_FIELD_DOCUMENT, puente_json_member_string (object, M_REGISTER));
+      puente_record_set (record, PUENTE_FIELD_DESCRIPTION, puente_json_member_string (object, M_NOTE));
       puente_record_set (record, PUENTE_FIELD_EMAIL, puente_json_member_string (object, M_EMAIL));
       if ((text = puente_json_member_string (object, M_BIRTHDAY)) != NULL && strlen (text) >= 10)
         {
@@ -290,7 +320,7 @@ record_from_json (PuentePloomesCrm *self,
 
           puente_record_set (record, PUENTE_FIELD_BIRTHDAY, date);
         }
-      read_phones (record, object);
+      read_phones (self, record, object);
 
       origin = puente_json_member_id (object, M_ORIGIN_ID);
       if (origin != NULL)
@@ -397,57 +427,94 @@ puente_ploomes_id_number (const char *id)
   return id != NULL ? g_ascii_strtoll (id, NULL, 10) : 0;
 }
 
-static void
+static GError *
+value_refused_error (const PloomesField *field,
+                     const char         *value)
+{
+  if (field->native == NATIVE_UNKNOWN)
+    return g_error_new (PUENTE_API_ERROR, PUENTE_API_ERROR_INVALID,
+                        _("Ploomes did not say what kind of values its field “%s” takes, so "
+                          "Puente cannot write it. Check the field in Ploomes (Administração → "
+                          "Campos), then sync again."),
+                        field->name);
+
+  return g_error_new (PUENTE_API_ERROR, PUENTE_API_ERROR_INVALID,
+                      _("Ploomes’s field “%s” does not take “%s”: it holds another kind of value. "
+                        "Check the field’s type in Ploomes (Administração → Campos)."),
+                      field->name, value);
+}
+
+/* {FieldKey, <the member of the field's NativeType>: value}; FALSE when @value does not fit */
+static gboolean
 add_custom_value (JsonBuilder        *builder,
                   const PloomesField *field,
                   const char         *value)
 {
-  int row = field_type_row (field->code);
-  const char *member = row >= 0 ? field_types[row].member : "StringValue";
-  gint64 number;
+  int row = native_row (field->native);
+  gint64 number = 0;
+  char *end = NULL;
+  double decimal = g_ascii_strtod (value, &end);
+
+  if (row < 0 ||
+      (field->native == NATIVE_INTEGER && !g_ascii_string_to_signed (value, 10, G_MININT64, G_MAXINT64, &number, NULL)) ||
+      (field->native == NATIVE_DECIMAL && (end == value || *end != '\0')) ||
+      (field->native == NATIVE_BOOL && g_strcmp0 (value, "true") != 0 && g_strcmp0 (value, "false") != 0) ||
+      (field->native == NATIVE_DATE_TIME && strlen (value) != 10 && (strlen (value) < 11 || value[10] != 'T')))
+    return FALSE;
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, M_FIELD_KEY);
   json_builder_add_string_value (builder, field->key);
-
-  if (g_str_equal (member, "BoolValue"))
+  json_builder_set_member_name (builder, natives[row].member);
+  switch (field->native)
     {
-      json_builder_set_member_name (builder, member);
-      json_builder_add_boolean_value (builder, g_strcmp0 (value, "true") == 0);
-    }
-  else if (g_str_equal (member, "IntegerValue") &&
-           g_ascii_string_to_signed (value, 10, G_MININT64, G_MAXINT64, &number, NULL))
-    {
-      json_builder_set_member_name (builder, member);
+    case NATIVE_BOOL:
+      json_builder_add_boolean_value (builder, g_str_equal (value, "true"));
+      break;
+    case NATIVE_INTEGER:
       json_builder_add_int_value (builder, number);
-    }
-  else if (g_str_equal (member, "DateTimeValue") && strlen (value) == 10)
-    {
-      g_autofree char *midnight = g_strconcat (value, "T00:00:00", NULL);
+      break;
+    case NATIVE_DECIMAL:
+      json_builder_add_double_value (builder, decimal);
+      break;
+    case NATIVE_DATE_TIME:
+      {
+        /* A date goes as a date-time at midnight. */
+        g_autofree char *midnight = strlen (value) == 10 ? g_strconcat (value, "T00:00:00", NULL) : g_strdup (value);
 
-      json_builder_set_member_name (builder, member);
-      json_builder_add_string_value (builder, midnight);
-    }
-  else
-    {
-      /* A number that is not a whole one goes as text rather than as a wrong number. */
-      json_builder_set_member_name (builder, g_str_equal (member, "IntegerValue") ? "StringValue" : member);
+        json_builder_add_string_value (builder, midnight);
+      }
+      break;
+    case NATIVE_STRING:
+    case NATIVE_BIG_STRING:
+    case NATIVE_UNKNOWN:
+    case N_NATIVE:
+    default:
       json_builder_add_string_value (builder, value);
+      break;
     }
-
   json_builder_end_object (builder);
+
+  return TRUE;
 }
 
+/* A phone with its type from /PhoneTypes, and its country when the number is in
+ * international form and the country's id is known (Brazil's only) */
 static void
 add_phone (JsonBuilder *builder,
            const char  *number,
-           int          type)
+           gint64       type)
 {
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, M_PHONE_NUMBER);
   json_builder_add_string_value (builder, number);
   json_builder_set_member_name (builder, M_TYPE_ID);
   json_builder_add_int_value (builder, type);
+  if (g_str_has_prefix (number, "+55") || g_str_has_prefix (number, "0055"))
+    {
+      json_builder_set_member_name (builder, M_COUNTRY_ID);
+      json_builder_add_int_value (builder, COUNTRY_ID_BRAZIL);
+    }
   json_builder_end_object (builder);
 }
 
@@ -499,7 +566,11 @@ puente_ploomes_record_to_json (PuentePloomesCrm    *self,
           json_builder_set_member_name (builder, M_AMOUNT);
           json_builder_add_double_value (builder, g_ascii_strtod (value, NULL));
         }
-      set_id (builder, M_CONTACT_ID, client != NULL ? client : puente_record_get (record, PUENTE_FIELD_COMPANY_ID));
+      const char *company = puente_record_get (record, PUENTE_FIELD_COMPANY_ID);
+
+      /* ContactId the company (else the person), PersonId the person [C] */
+      set_id (builder, M_CONTACT_ID, company != NULL ? company : client);
+      set_id (builder, M_PERSON_ID, client);
       set_id (builder, M_PIPELINE_ID, puente_record_get (record, PUENTE_FIELD_PIPELINE_ID));
       set_id (builder, M_STAGE_ID, puente_record_get (record, PUENTE_FIELD_STAGE_ID));
     }
@@ -522,6 +593,7 @@ puente_ploomes_record_to_json (PuentePloomesCrm    *self,
       else
         set_string (builder, M_NAME, record, PUENTE_FIELD_NAME);
       set_string (builder, M_REGISTER, record, PUENTE_FIELD_DOCUMENT);
+      set_string (builder, M_NOTE, record, PUENTE_FIELD_DESCRIPTION);
       set_string (builder, M_EMAIL, record, PUENTE_FIELD_EMAIL);
       if ((value = puente_record_get (record, PUENTE_FIELD_BIRTHDAY)) != NULL && strlen (value) == 10)
         {
@@ -537,9 +609,9 @@ puente_ploomes_record_to_json (PuentePloomesCrm    *self,
           json_builder_set_member_name (builder, M_PHONES);
           json_builder_begin_array (builder);
           if ((value = puente_record_get (record, PUENTE_FIELD_PHONE)) != NULL)
-            add_phone (builder, value, PHONE_TYPE_PHONE);
+            add_phone (builder, value, self->phone_type);
           if ((value = puente_record_get (record, PUENTE_FIELD_MOBILE)) != NULL)
-            add_phone (builder, value, PHONE_TYPE_MOBILE);
+            add_phone (builder, value, self->mobile_type);
           json_builder_end_array (builder);
         }
 
@@ -563,28 +635,29 @@ puente_ploomes_record_to_json (PuentePloomesCrm    *self,
         {
           PloomesField *field = puente_ploomes_field_by_name (self, record->entity, l->data);
 
-          if (field == NULL)
+          const char *custom = g_hash_table_lookup (record->custom, l->data);
+
+          if (field == NULL || !add_custom_value (builder, field, custom))
             {
-              g_propagate_error (error, missing_field_error (l->data));
+              g_propagate_error (error, field == NULL ? missing_field_error (l->data)
+                                                      : value_refused_error (field, custom));
               json_builder_end_array (builder);
               json_builder_end_object (builder);
               return NULL;
             }
-          add_custom_value (builder, field, g_hash_table_lookup (record->custom, l->data));
         }
       if (gdpr != NULL)
         {
           PloomesField *field = puente_ploomes_field_by_name (self, PUENTE_ENTITY_CONTACT,
                                                               PUENTE_PLOOMES_CONSENT_FIELD);
 
-          if (field == NULL)
+          if (field == NULL || field->native != NATIVE_BOOL || !add_custom_value (builder, field, gdpr))
             {
               g_propagate_error (error, consent_refused_error ());
               json_builder_end_array (builder);
               json_builder_end_object (builder);
               return NULL;
             }
-          add_custom_value (builder, field, gdpr);
         }
       json_builder_end_array (builder);
     }
@@ -616,18 +689,18 @@ char *
 puente_ploomes_external_id_clause (const PloomesField *field,
                                    const char         *value)
 {
-  int row = field_type_row (field->code);
-  const char *member = row >= 0 ? field_types[row].member : "StringValue";
+  int row = native_row (field->native);
+  const char *member = row >= 0 ? natives[row].member : "StringValue";
   g_autofree char *key = puente_ploomes_crm_quote (field->key);
   g_autofree char *literal = NULL;
   gint64 number;
 
-  if (g_str_equal (member, "IntegerValue") &&
+  if ((field->native == NATIVE_INTEGER || field->native == NATIVE_DECIMAL) &&
       g_ascii_string_to_signed (value, 10, G_MININT64, G_MAXINT64, &number, NULL))
     literal = g_strdup_printf ("%" G_GINT64_FORMAT, number);
   else
     {
-      member = g_str_equal (member, "BigStringValue") ? member : "StringValue";
+      member = field->native == NATIVE_BIG_STRING ? member : "StringValue";
       literal = puente_ploomes_crm_quote (value);
     }
 

@@ -16,8 +16,9 @@
  *
  * Every Ploomes literal is in the table below, so that a fact corrected in
  * ../shared/docs/other-systems.md is a one-line change (marked [C] confirmed, [L] likely,
- * [U] unknown as there). The custom field type codes, every one [U], are in their own table
- * at the top of puente-ploomes-json.c, the file that reads and writes custom values.
+ * [U] unknown as there). Custom field types are not a table of ids: each field's Type, read
+ * from the account, names its NativeType, and puente-ploomes-json.c writes the value in the
+ * member of that NativeType.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -32,7 +33,7 @@
 
 G_BEGIN_DECLS
 
-/* ---- Every Ploomes literal, in one place (the field types: puente-ploomes-json.c) ------ */
+/* ---- Every Ploomes literal, in one place (NativeTypes: puente-ploomes-json.c) ---------- */
 
 #define SERVICE_NAME      "Ploomes"
 #define AUTH_HEADER       "User-Key"                     /* [C] */
@@ -43,8 +44,14 @@ G_BEGIN_DECLS
 #define PATH_PIPELINES    "Deals@Pipelines"              /* [C] */
 #define PATH_STAGES       "Deals@Stages"                 /* [C], filtered by PipelineId */
 #define PATH_FIELDS       "Fields"                       /* [C] */
+#define PATH_FIELD_TYPES  "Fields@Types"                 /* [C: other-systems.md]; else manual */
 #define PATH_TAGS         "Tags"                         /* [C] */
-#define EXPAND_RECORDS    "OtherProperties,Tags,Phones"  /* [L]: only expanded members come */
+#define PATH_INTERACTIONS "InteractionRecords"           /* a conversation on a contact [C] */
+#define PATH_PHONE_TYPES  "PhoneTypes"                   /* [C] */
+/* Only expanded members come [L], and only members the entity has may be named (OData) */
+#define EXPAND_CONTACTS   "OtherProperties,Tags,Phones"  /* [L] */
+#define EXPAND_DEALS      "OtherProperties,Tags"         /* [L]: deals have no Phones */
+#define EXPAND_FIELDS     "Type"                         /* [C]: Type{Id, Name, NativeType} */
 
 #define M_VALUE           "value"                        /* every answer: {"value": [...]} [C] */
 #define M_ID              "Id"
@@ -52,23 +59,29 @@ G_BEGIN_DECLS
 #define M_KEY             "Key"                          /* a field's key, for FieldKey [C] */
 #define M_ENTITY_ID       "EntityId"                     /* fields and tags [C] */
 #define M_TYPE_ID         "TypeId"                       /* contacts, fields, phones [C] */
+#define M_TYPE            "Type"                         /* a field's type, expanded [C] */
+#define M_NATIVE_TYPE     "NativeType"                   /* the value member it takes [C] */
 #define M_REGISTER        "Register"                     /* CPF or CNPJ [L] */
 #define M_EMAIL           "Email"
 #define M_BIRTHDAY        "Birthday"                     /* [L] */
 #define M_PHONES          "Phones"
 #define M_PHONE_NUMBER    "PhoneNumber"
+#define M_COUNTRY_ID      "CountryId"                    /* a phone's country [C] */
 #define M_ORIGIN_ID       "OriginId"
 #define M_TAGS            "Tags"
 #define M_TAG_ID          "TagId"                        /* [L] */
 #define M_OTHER           "OtherProperties"              /* [C] */
 #define M_FIELD_KEY       "FieldKey"                     /* [C] */
+#define M_NOTE            "Note"                         /* a contact's note [C] */
+#define M_CONTENT         "Content"                      /* an interaction record's text [C] */
 #define M_TITLE           "Title"                        /* a deal's name [L] */
 #define M_AMOUNT          "Amount"
-#define M_CONTACT_ID      "ContactId"                    /* [C] */
+#define M_CONTACT_ID      "ContactId"                    /* company, else person [C] */
+#define M_PERSON_ID       "PersonId"                     /* a deal's person [C] */
 #define M_PIPELINE_ID     "PipelineId"                   /* [C] */
 #define M_STAGE_ID        "StageId"                      /* [C] */
-#define M_ORDINATION      "Ordination"                   /* a stage's place [L] */
-#define M_IS_DEFAULT      "IsDefault"                    /* [U]: the first pipeline otherwise */
+#define M_ORDINATION      "Ordination"                   /* a pipeline's or stage's place [C] */
+#define M_ARCHIVED        "Archived"                     /* a pipeline's [C]; no IsDefault */
 #define M_CREATED         "CreateDate"                   /* [L] */
 #define M_MODIFIED        "LastUpdateDate"               /* [L] */
 
@@ -76,18 +89,33 @@ G_BEGIN_DECLS
 #define CONTACT_TYPE_PERSON  2                           /* [L] public client code */
 #define ENTITY_ID_CONTACT    1                           /* [C] */
 #define ENTITY_ID_DEAL       2                           /* [C] */
-#define PHONE_TYPE_PHONE     1                           /* [U] */
-#define PHONE_TYPE_MOBILE    3                           /* [U] */
+#define PHONE_TYPE_PHONE     1                           /* [U]: when /PhoneTypes is not read */
+#define PHONE_TYPE_MOBILE    3                           /* [U]: when /PhoneTypes is not read */
+#define COUNTRY_ID_BRAZIL    76                          /* [C: the examples]; no other known */
 #define MAX_FIND_PAGES       200
 
 /* ----------------------------------------------------------------------------------------- */
 
+/* A field type's NativeType: which ...Value member its values take [C] */
+typedef enum
+{
+  NATIVE_UNKNOWN,
+  NATIVE_STRING,
+  NATIVE_BIG_STRING,
+  NATIVE_INTEGER,
+  NATIVE_DECIMAL,
+  NATIVE_DATE_TIME,
+  NATIVE_BOOL,
+  N_NATIVE,
+} PloomesNative;
+
 typedef struct
 {
-  char *key;
-  char *name;
-  int   entity_id;
-  int   code;
+  char          *key;
+  char          *name;
+  int            entity_id;
+  PloomesNative  native;     /* from its Type, read with the field */
+  char          *type_name;  /* the account's name of its type, or NULL */
 } PloomesField;
 
 typedef void (*PreparedFunc) (GTask *task);
@@ -107,6 +135,9 @@ struct _PuentePloomesCrm
   GHashTable      *tags_refused;    /* "ENTITY_ID:name" */
   GHashTable      *origins_by_name; /* name -> id */
   GHashTable      *origins_by_id;   /* id -> name */
+  gint64           type_ids[N_NATIVE]; /* the type a field of each NativeType is made with; 0 none */
+  gint64           phone_type;      /* from /PhoneTypes: a landline's */
+  gint64           mobile_type;     /* and a mobile's */
   gboolean         consent_refused;
 
   GQueue          *waiters;         /* Waiter, in puente-ploomes-account.c */
@@ -119,7 +150,7 @@ JsonNode       *puente_ploomes_request_finish      (GAsyncResult        *result,
                                                     GError             **error);
 char           *puente_ploomes_collection_url      (PuentePloomesCrm    *self,
                                                     const char          *path,
-                                                    gboolean             expand,
+                                                    const char          *expand,
                                                     const char          *filter);
 
 /* puente-ploomes-records.c: the operations on records */
@@ -164,9 +195,10 @@ int             puente_ploomes_entity_id_of        (PuenteEntity         entity)
 char           *puente_ploomes_name_key            (int                  entity_id,
                                                     const char          *name);
 gint64          puente_ploomes_id_number           (const char          *id);
-PuenteFieldType puente_ploomes_field_type_of       (int                  code);
-/* The code Puente creates a field of @type with; 0 when it has none */
-int             puente_ploomes_code_for_type       (PuenteFieldType      type);
+PuenteFieldType puente_ploomes_field_type_of       (PloomesNative        native);
+PloomesNative   puente_ploomes_native_of_name      (const char          *name);
+/* The NativeType Puente creates a field of @type with; NATIVE_UNKNOWN when none */
+PloomesNative   puente_ploomes_native_for_type     (PuenteFieldType      type);
 PloomesField   *puente_ploomes_field_from_json     (JsonObject          *item);
 void            puente_ploomes_field_free          (PloomesField        *field);
 PuenteCrmField *puente_ploomes_crm_field_new       (const PloomesField  *field,
@@ -189,6 +221,7 @@ PloomesField   *puente_ploomes_field_by_name       (PuentePloomesCrm    *self,
 /* Every page of a listing of @path; finishes with (element-type JsonObject) */
 void            puente_ploomes_fetch_all_async     (PuentePloomesCrm    *self,
                                                     const char          *path,
+                                                    const char          *expand,
                                                     const char          *filter,
                                                     GCancellable        *cancellable,
                                                     GAsyncReadyCallback  callback,

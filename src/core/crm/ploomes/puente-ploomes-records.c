@@ -8,7 +8,9 @@
  * (ge, not gt: a record written in the same second is never missed). Finds filter with
  * `$filter` and check every result themselves, reading on while a page holds records that do
  * not match (a filter ignored [U]). A create whose answer was lost is looked for by the
- * external id written into it before it is sent again: never created twice.
+ * external id written into it before it is sent again: never created twice. A contact
+ * created with a description (a chat's notes and transcript) gets it as its Note and as an
+ * interaction record (POST /InteractionRecords {ContactId, Content} [C]).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -49,6 +51,13 @@ static const char *
 entity_path (PuenteEntity entity)
 {
   return entity == PUENTE_ENTITY_DEAL ? PATH_DEALS : PATH_CONTACTS;
+}
+
+/* Only members the entity has: a deal has no Phones. */
+static const char *
+entity_expand (PuenteEntity entity)
+{
+  return entity == PUENTE_ENTITY_DEAL ? EXPAND_DEALS : EXPAND_CONTACTS;
 }
 
 /* "TypeId eq 2 and CLAUSE", or either alone */
@@ -133,7 +142,7 @@ puente_ploomes_list_async (PuenteCrm           *crm,
           clause = g_strdup_printf ("%s ge %s", M_MODIFIED, since);
         }
       filter = join_filter (entity, clause);
-      data->url = puente_ploomes_collection_url (self, entity_path (entity), TRUE, filter);
+      data->url = puente_ploomes_collection_url (self, entity_path (entity), entity_expand (entity), filter);
     }
   g_task_set_task_data (task, data, (GDestroyNotify) list_data_free);
 
@@ -290,7 +299,7 @@ find_prepared (GTask *task)
     }
 
   filter = join_filter (data->entity, clause);
-  data->url = puente_ploomes_collection_url (self, entity_path (data->entity), TRUE, filter);
+  data->url = puente_ploomes_collection_url (self, entity_path (data->entity), entity_expand (data->entity), filter);
   data->pages = 1;
   puente_api_client_request_async (self->client, "GET", data->url, NULL, g_task_get_cancellable (task),
                                    find_page_cb, task);
@@ -334,6 +343,7 @@ typedef struct
   char         *external_id_field;
   char         *external_id;
   JsonNode     *body;
+  JsonNode     *answer;    /* the create's, while its interaction record is sent */
   guint         attempts;
 } WriteData;
 
@@ -344,6 +354,7 @@ write_data_free (WriteData *data)
   g_free (data->external_id_field);
   g_free (data->external_id);
   g_clear_pointer (&data->body, json_node_unref);
+  g_clear_pointer (&data->answer, json_node_unref);
   g_free (data);
 }
 
@@ -373,9 +384,9 @@ record_path (PuenteEntity  entity,
 {
   if (id != NULL)
     return g_strdup_printf ("%s(%" G_GINT64_FORMAT ")?$expand=%s", entity_path (entity), puente_ploomes_id_number (id),
-                            EXPAND_RECORDS);
+                            entity_expand (entity));
 
-  return g_strdup_printf ("%s?$expand=%s", entity_path (entity), EXPAND_RECORDS);
+  return g_strdup_printf ("%s?$expand=%s", entity_path (entity), entity_expand (entity));
 }
 
 static void create_post (GTask *task);
@@ -430,6 +441,57 @@ create_lookup_cb (GObject      *object,
 }
 
 static void
+interaction_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  GTask *task = user_data;
+  WriteData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = puente_ploomes_request_finish (result, object, &error);
+
+  /* The contact is made and its Note holds the text: a refused record is told, not fatal. */
+  if (root == NULL)
+    g_info ("Ploomes did not keep the conversation on the contact: %s", error->message);
+  return_written (task, data->answer);
+  g_object_unref (task);
+}
+
+/* The contact's text (a chat's transcript and notes) as an interaction record on it, so
+ * that it is in the contact's history as Ploomes shows conversations [C]. */
+static gboolean
+post_interaction (GTask    *task,
+                  JsonNode *root)
+{
+  PuentePloomesCrm *self = g_task_get_source_object (task);
+  WriteData *data = g_task_get_task_data (task);
+  const char *content = puente_record_get (data->record, PUENTE_FIELD_DESCRIPTION);
+  JsonObject *created = puente_ploomes_answer_object (root);
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(JsonNode) body = NULL;
+  g_autofree char *url = NULL;
+
+  if (content == NULL || data->record->entity == PUENTE_ENTITY_DEAL || created == NULL ||
+      !json_object_has_member (created, M_ID))
+    return FALSE;
+
+  builder = json_builder_new_immutable ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, M_CONTACT_ID);
+  json_builder_add_int_value (builder, puente_json_member_int (created, M_ID, 0));
+  json_builder_set_member_name (builder, M_CONTENT);
+  json_builder_add_string_value (builder, content);
+  json_builder_end_object (builder);
+  body = json_builder_get_root (builder);
+
+  data->answer = json_node_ref (root);
+  url = puente_api_client_resolve (self->client, PATH_INTERACTIONS);
+  puente_api_client_request_async (self->client, "POST", url, body, g_task_get_cancellable (task),
+                                   interaction_cb, task);
+  return TRUE;
+}
+
+static void
 create_cb (GObject      *object,
            GAsyncResult *result,
            gpointer      user_data)
@@ -452,6 +514,8 @@ create_cb (GObject      *object,
 
   if (root == NULL)
     g_task_return_error (task, g_steal_pointer (&error));
+  else if (post_interaction (task, root))
+    return;
   else
     return_written (task, root);
   g_object_unref (task);
