@@ -189,7 +189,9 @@ command_listen (Cli   *cli,
   url = puente_jivochat_listener_get_url (listener);
   address = puente_jivochat_get_address (connection);
   g_print (_("Listening for JivoChat chats at %s\n"), url);
-  g_print (_("JivoChat needs an HTTPS address on the internet: run a tunnel or reverse proxy "
+  /* JivoChat takes http or https addresses [C]; only HTTPS keeps the token off the wire */
+  g_print (_("JivoChat needs an address on the internet, and only HTTPS keeps its secret part "
+             "secret on the way: run a tunnel or reverse proxy "
              "with HTTPS that forwards to port %u of this computer, and paste its address "
              "followed by %s into JivoChat (Settings, Channels, your channel, Integration "
              "settings for developers, Webhooks URL). Puente itself serves plain HTTP.\n"),
