@@ -389,9 +389,11 @@ test_listen_for_chats (Fixture       *fixture,
   gboolean ended = FALSE;
 
   connect (fixture, KEY, 0);
-  settings = sync_tool (fixture, "", "jivochat", "--enable", "--port", "0", "--behaviour", "person-deal", NULL);
+  settings = sync_tool (fixture, "", "jivochat", "--enable", "--port", "0", "--behaviour", "person-deal",
+                        "--tags", "yes", NULL);
   g_assert_cmpint (settings.status, ==, 0);
   g_assert_nonnull (strstr (settings.out, "jivochat.behaviour=person-deal"));
+  g_assert_nonnull (strstr (settings.out, "jivochat.tags=true"));
 
   listen = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
                              g_getenv ("PUENTE_SYNC"), "--data-dir", fixture->data_dir, "listen", NULL);

@@ -18,6 +18,7 @@
 #define CONNECTION_ID "default"
 #define EMAIL         "ana.rita@exemplo.com.br"
 #define COMPANY       "Viagens Sol e Mar Ltda"
+#define NOTE          "Prefere contato por WhatsApp à tarde"
 
 /* ---- the fixture webhook ----------------------------------------------------------------- */
 
@@ -79,7 +80,13 @@ test_parse (void)
   g_assert_cmpstr (chat->visitor_name, ==, "Ana Rita Figueiredo");
   g_assert_cmpstr (chat->visitor_email, ==, EMAIL);
   g_assert_cmpstr (chat->visitor_phone, ==, "+55 11 98765-4321");
-  g_assert_cmpstr (chat->visitor_description, ==, COMPANY);
+  g_assert_cmpstr (chat->visitor_description, ==, NOTE);
+  g_assert_cmpstr (chat->organization, ==, COMPANY);
+  g_assert_nonnull (chat->tags);
+  g_assert_cmpstr (chat->tags[0], ==, "Nordeste");
+  g_assert_cmpstr (chat->tags[1], ==, "Família");
+  g_assert_null (chat->tags[2]);
+  g_assert_false (chat->offline);
   g_assert_cmpstr (chat->agent, ==, "Bruno Costa");
   g_assert_cmpstr (chat->utm_source, ==, "google");
   g_assert_cmpstr (chat->utm_campaign, ==, "inverno");
@@ -104,6 +111,11 @@ test_parse (void)
   g_assert_cmpstr (back->visitor_email, ==, chat->visitor_email);
   g_assert_cmpstr (back->utm_term, ==, chat->utm_term);
   g_assert_cmpstr (back->transcript, ==, chat->transcript);
+  g_assert_cmpstr (back->organization, ==, COMPANY);
+  g_assert_cmpstr (back->visitor_description, ==, NOTE);
+  g_assert_true (back->tags != NULL && g_strv_equal ((const char * const *) back->tags,
+                                                     (const char * const *) chat->tags));
+  g_assert_false (back->offline);
 
   /* The default mapping */
   contact = puente_jivochat_build_contact (chat, NULL, NULL);
@@ -117,6 +129,11 @@ test_parse (void)
   g_assert_true (puente_record_has_tag (contact, "JivoChat"));
   description = puente_record_get (contact, PUENTE_FIELD_DESCRIPTION);
   g_assert_nonnull (strstr (description, "Campaign source: google\n"));
+  /* The visitor's description is the agent's note, not a company */
+  g_assert_nonnull (strstr (description, "Description: " NOTE "\n"));
+  g_assert_null (strstr (description, "Company:"));
+  /* JivoChat's tags are not CRM tags unless the owner says so */
+  g_assert_false (puente_record_has_tag (contact, "Nordeste"));
   g_assert_nonnull (strstr (description, "Campaign term: pacotes\n"));
   g_assert_nonnull (strstr (description, "Page title: Pacotes para o Nordeste\n"));
   g_assert_nonnull (strstr (description, "Agent: Bruno Costa\n"));
@@ -137,6 +154,8 @@ test_parse_mapping (void)
   connection->id = g_strdup (CONNECTION_ID);
   puente_connection_set_setting (connection, "jivochat.map.utm_campaign", "custom:campanha");
   puente_connection_set_setting (connection, "jivochat.map.description", "ignore");
+  puente_connection_set_setting (connection, "jivochat.map.organization", "note");
+  puente_connection_set_setting (connection, PUENTE_SETTING_JIVOCHAT_TAGS, "true");
   puente_connection_set_setting (connection, "jivochat.map.agent", "field:" PUENTE_FIELD_CONTACT_TYPE);
   puente_connection_set_setting (connection, "jivochat.map.page_url", "ignore");
 
@@ -147,8 +166,14 @@ test_parse_mapping (void)
   g_assert_null (puente_record_get (contact, PUENTE_FIELD_COMPANY_NAME));
   g_assert_null (strstr (puente_record_get (contact, PUENTE_FIELD_DESCRIPTION), "Campaign:"));
   g_assert_null (strstr (puente_record_get (contact, PUENTE_FIELD_DESCRIPTION), "agencia.example.com.br"));
+  g_assert_null (strstr (puente_record_get (contact, PUENTE_FIELD_DESCRIPTION), NOTE));
+  g_assert_nonnull (strstr (puente_record_get (contact, PUENTE_FIELD_DESCRIPTION), "Company: " COMPANY "\n"));
+  g_assert_true (puente_record_has_tag (contact, "Nordeste"));
+  g_assert_true (puente_record_has_tag (contact, "Família"));
+  g_assert_true (puente_record_has_tag (contact, "JivoChat"));
+  /* The company a chat creates is the organization's, wherever the mapping sends it */
   company = puente_jivochat_company_name (chat, connection);
-  g_assert_null (company);
+  g_assert_cmpstr (company, ==, COMPANY);
 }
 
 static void
@@ -943,6 +968,313 @@ test_big_chat_ids (void)
     }
 }
 
+/* ---- JivoChat's own examples (tests/data/jivochat/docs/) ------------------------------------- */
+
+#define DOCS_EMAIL      "email@example.com"
+#define DOCS_OFFLINE_ID "offline-1665399500726"
+
+/* One of the docs' examples, as the docs print it */
+static char *
+docs_text (const char *name)
+{
+  g_autofree char *file = g_strconcat (name, ".json", NULL);
+  g_autofree char *path = g_build_filename (g_getenv ("PUENTE_TEST_DATA"), "jivochat", "docs", file, NULL);
+  g_autoptr(GError) error = NULL;
+  char *text = NULL;
+
+  g_file_get_contents (path, &text, NULL, &error);
+  g_assert_no_error (error);
+  return text;
+}
+
+/* Posts a body that the listener stores as nothing new: acknowledged, nothing handled. A
+ * chat posted after it is the next one handled, so nothing of this one was queued. */
+static void
+post_ignored (Fixture    *fixture,
+              const char *body)
+{
+  g_autofree char *answer = NULL;
+
+  g_assert_cmpuint (post (fixture, "POST", fixture->url, body, &answer), ==, 200);
+  g_assert_cmpstr (answer, ==, "{\"result\":\"ok\"}");
+}
+
+static GPtrArray *
+stored_events_of (Fixture    *fixture,
+                  const char *source_id)
+{
+  g_autoptr(GPtrArray) events = stored_events (fixture);
+  GPtrArray *found = g_ptr_array_new_with_free_func ((GDestroyNotify) puente_event_free);
+
+  for (guint i = 0; i < events->len; i++)
+    if (g_strcmp0 (((PuenteEvent *) g_ptr_array_index (events, i))->source_id, source_id) == 0)
+      g_ptr_array_add (found, g_ptr_array_steal_index (events, i--));
+  return found;
+}
+
+/* Every example posted as the docs print it: the events Puente does not take are answered
+ * and leave the CRM alone; chat_finished is a person and a deal, with no company (its
+ * organization is null: not "Description text", the agent's note, nor "Wikimedia
+ * Foundation", the visitor's network provider). */
+static void
+test_docs_examples (void)
+{
+  static const char * const ignored[] = { "call-event", "chat-accepted", "chat-updated", "client-updated" };
+  g_autoptr(Fixture) fixture = fixture_new ("jivochat.behaviour", "company-person-deal", NULL);
+  g_autoptr(PuenteRecord) contact = NULL;
+  g_autoptr(GPtrArray) deals = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  g_autofree char *finished = docs_text ("chat-finished");
+  const char *description;
+
+  for (guint i = 0; i < G_N_ELEMENTS (ignored); i++)
+    {
+      g_autofree char *body = docs_text (ignored[i]);
+
+      post_ignored (fixture, body);
+    }
+  g_assert_cmpuint (puente_test_sandbox_count (fixture->sandbox, "POST", NULL), ==, 0);
+
+  post_body (fixture, finished);
+  g_assert_cmpuint (fixture->handled, ==, 1);
+  g_assert_cmpint (last_outcome (fixture), ==, PUENTE_OUTCOME_CREATED);
+  g_assert_cmpstr (last_message (fixture), ==, "Chat with John Smith: created the person and a deal.");
+  g_assert_cmpuint (puente_test_sandbox_count (fixture->sandbox, "POST", "companies"), ==, 0);
+  found = find (fixture, PUENTE_ENTITY_COMPANY, PUENTE_CRM_KEY_NAME, "Description text");
+  g_assert_cmpuint (found->len, ==, 0);
+  g_clear_pointer (&found, g_ptr_array_unref);
+  found = find (fixture, PUENTE_ENTITY_COMPANY, PUENTE_CRM_KEY_NAME, "Wikimedia Foundation");
+  g_assert_cmpuint (found->len, ==, 0);
+
+  contact = the_contact (fixture, DOCS_EMAIL);
+  g_assert_cmpstr (puente_record_get (contact, PUENTE_FIELD_FIRST_NAME), ==, "John");
+  g_assert_cmpstr (puente_record_get (contact, PUENTE_FIELD_LAST_NAME), ==, "Smith");
+  g_assert_null (puente_record_get (contact, PUENTE_FIELD_COMPANY_NAME));
+  description = puente_record_get (contact, PUENTE_FIELD_DESCRIPTION);
+  g_assert_nonnull (strstr (description, "Description: Description text\n"));
+  g_assert_nonnull (strstr (description, "Campaign source: google\n"));
+  g_assert_nonnull (strstr (description, "Page address: http://example.com/\n"));
+  g_assert_nonnull (strstr (description, "Agent: Thomas Anderson\n"));
+  g_assert_nonnull (strstr (description, "Chat on JivoChat:\n[10:07] Visitor: <Message text is not displayed here>\n"
+                                         "[10:08] Agent: <Message text is not displayed here>"));
+  g_assert_null (strstr (description, "Wikimedia"));
+  deals = deals_of (fixture, contact->id);
+  g_assert_cmpuint (deals->len, ==, 1);
+  g_assert_cmpstr (puente_record_get (g_ptr_array_index (deals, 0), PUENTE_FIELD_NAME), ==, "Chat with John Smith");
+
+  /* Again, as delivered twice: nothing more */
+  post_ignored (fixture, finished);
+  g_clear_pointer (&found, g_ptr_array_unref);
+  found = stored_events_of (fixture, "jivochat:7607");
+  g_assert_cmpuint (found->len, ==, 1);
+  g_assert_cmpuint (puente_test_sandbox_count (fixture->sandbox, "POST", "contacts"), ==, 1);
+  g_assert_cmpuint (puente_test_sandbox_count (fixture->sandbox, "POST", "deals"), ==, 1);
+}
+
+/* The docs' chat_finished with the organization of their chat_updated: the company is
+ * organization.name, found or created once. */
+static void
+test_docs_organization (void)
+{
+  g_autoptr(Fixture) fixture = fixture_new ("jivochat.behaviour", "company-person-deal", NULL);
+  g_autofree char *finished = docs_text ("chat-finished");
+  g_autofree char *updated = docs_text ("chat-updated");
+  g_autoptr(JsonNode) root = json_from_string (finished, NULL);
+  g_autoptr(JsonNode) other = json_from_string (updated, NULL);
+  g_autoptr(PuenteRecord) contact = NULL;
+  g_autoptr(GPtrArray) companies = NULL;
+  g_autoptr(GPtrArray) deals = NULL;
+  g_autofree char *body = NULL;
+
+  json_object_set_member (json_node_get_object (root), "organization",
+                          json_node_copy (json_object_get_member (json_node_get_object (other), "organization")));
+  body = json_to_string (root, FALSE);
+  post_body (fixture, body);
+  g_assert_cmpstr (last_message (fixture), ==, "Chat with John Smith: created the company, the person and a deal.");
+
+  companies = find (fixture, PUENTE_ENTITY_COMPANY, PUENTE_CRM_KEY_NAME, "Company name");
+  g_assert_cmpuint (companies->len, ==, 1);
+  g_assert_cmpuint (puente_test_sandbox_count (fixture->sandbox, "POST", "companies"), ==, 1);
+  contact = the_contact (fixture, DOCS_EMAIL);
+  g_assert_cmpstr (puente_record_get (contact, PUENTE_FIELD_COMPANY_NAME), ==, "Company name");
+  deals = deals_of (fixture, contact->id);
+  g_assert_cmpuint (deals->len, ==, 1);
+  g_assert_cmpstr (puente_record_get (g_ptr_array_index (deals, 0), PUENTE_FIELD_COMPANY_ID), ==,
+                   ((PuenteRecord *) g_ptr_array_index (companies, 0))->id);
+}
+
+/* The docs' offline_message: what the owner chose for chats, with the message as its text,
+ * a line in the log, once however often it is posted. */
+static void
+test_docs_offline_lead (void)
+{
+  g_autofree char *body = docs_text ("offline-message");
+  g_autoptr(PuenteRecord) contact = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+
+  {
+    g_autoptr(Fixture) fixture = fixture_new ("jivochat.behaviour", "lead", NULL);
+    PuenteEvent *event;
+
+    post_body (fixture, body);
+    g_assert_cmpint (last_outcome (fixture), ==, PUENTE_OUTCOME_CREATED);
+    g_assert_cmpstr (last_message (fixture), ==, "Offline message from John Smith: created a lead.");
+    contact = the_contact (fixture, DOCS_EMAIL);
+    g_assert_cmpstr (puente_record_get (contact, PUENTE_FIELD_STATUS), ==, "cold-lead");
+    g_assert_nonnull (strstr (puente_record_get (contact, PUENTE_FIELD_DESCRIPTION),
+                              "Message left on JivoChat while no one was online:\nMessage text"));
+    g_assert_null (puente_record_get (contact, PUENTE_FIELD_COMPANY_NAME));
+    events = stored_events_of (fixture, "jivochat:" DOCS_OFFLINE_ID);
+    g_assert_cmpuint (events->len, ==, 1);
+    event = g_ptr_array_index (events, 0);
+    g_assert_cmpint (event->outcome, ==, PUENTE_OUTCOME_CREATED);
+    g_assert_cmpstr (event->crm_id, ==, contact->id);
+    g_assert_cmpstr (event->message, ==, "Offline message from John Smith: created a lead.");
+
+    /* Posted again: one record, one line (a chat posted after it is the next one handled,
+     * so the second was not merely queued) */
+    post_ignored (fixture, body);
+    {
+      g_autofree char *other = other_visitor ("ol-2", "Carla Mendes", "carla@exemplo.com.br");
+
+      post_body (fixture, other);
+    }
+    g_assert_cmpuint (fixture->handled, ==, 2);
+    g_clear_pointer (&events, g_ptr_array_unref);
+    events = stored_events_of (fixture, "jivochat:" DOCS_OFFLINE_ID);
+    g_assert_cmpuint (events->len, ==, 1);
+    g_assert_cmpuint (puente_test_sandbox_count (fixture->sandbox, "POST", "contacts"), ==, 2);
+  }
+}
+
+static void
+test_docs_offline_deal (void)
+{
+  g_autofree char *body = docs_text ("offline-message");
+  g_autoptr(PuenteRecord) contact = NULL;
+  g_autoptr(GPtrArray) deals = NULL;
+
+  {
+    g_autoptr(Fixture) fixture = fixture_new ("jivochat.behaviour", "person-deal", NULL);
+
+    post_body (fixture, body);
+    g_assert_cmpstr (last_message (fixture), ==, "Offline message from John Smith: created the person and a deal.");
+    contact = the_contact (fixture, DOCS_EMAIL);
+    deals = deals_of (fixture, contact->id);
+    g_assert_cmpuint (deals->len, ==, 1);
+    g_assert_cmpstr (puente_record_get (g_ptr_array_index (deals, 0), PUENTE_FIELD_NAME), ==,
+                     "Offline message from John Smith");
+    post_ignored (fixture, body);
+    g_assert_cmpuint (puente_test_sandbox_count (fixture->sandbox, "POST", "deals"), ==, 1);
+  }
+}
+
+/* Sets the member at @path ("a.b", or "a.N.b" in an array) to the string of its number. */
+static void
+number_as_string (JsonNode   *root,
+                  const char *path)
+{
+  g_auto(GStrv) parts = g_strsplit (path, ".", -1);
+  JsonNode *node = root;
+  guint count = g_strv_length (parts);
+
+  for (guint i = 0; i + 1 < count; i++)
+    node = JSON_NODE_HOLDS_ARRAY (node)
+           ? json_array_get_element (json_node_get_array (node), (guint) g_ascii_strtoull (parts[i], NULL, 10))
+           : json_object_get_member (json_node_get_object (node), parts[i]);
+  {
+    JsonObject *object = json_node_get_object (node);
+    g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (object, parts[count - 1]));
+
+    g_assert_true (JSON_NODE_HOLDS_VALUE (json_object_get_member (object, parts[count - 1])));
+    json_object_set_string_member (object, parts[count - 1], text);
+  }
+}
+
+/* The members the docs print as numbers, as strings (the docs print others of the kind as
+ * strings): the same chat, the same offline message. */
+static void
+test_docs_numbers_as_strings (void)
+{
+  g_autoptr(Fixture) fixture = fixture_new ("jivochat.behaviour", "person-deal", NULL);
+  g_autofree char *finished = docs_text ("chat-finished");
+  g_autofree char *offline = docs_text ("offline-message");
+  g_autoptr(JsonNode) root = json_from_string (finished, NULL);
+  g_autoptr(JsonNode) message = json_from_string (offline, NULL);
+  g_autoptr(PuenteRecord) contact = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autofree char *body = NULL;
+
+  number_as_string (root, "chat_id");
+  number_as_string (root, "visitor.chats_count");
+  number_as_string (root, "chat.messages.0.timestamp");
+  number_as_string (root, "chat.messages.1.timestamp");
+  number_as_string (root, "chat.messages.1.agent_id");
+  body = json_to_string (root, FALSE);
+  post_body (fixture, body);
+  g_assert_cmpstr (last_message (fixture), ==, "Chat with John Smith: created the person and a deal.");
+  contact = the_contact (fixture, DOCS_EMAIL);
+  g_assert_nonnull (strstr (puente_record_get (contact, PUENTE_FIELD_DESCRIPTION),
+                            "[10:07] Visitor: <Message text is not displayed here>\n"
+                            "[10:08] Agent: <Message text is not displayed here>"));
+  /* The docs' own, with its chat_id a number: the same chat */
+  post_ignored (fixture, finished);
+
+  number_as_string (message, "chat_id");
+  number_as_string (message, "offline_message_id");
+  number_as_string (message, "visitor.chats_count");
+  g_clear_pointer (&body, g_free);
+  body = json_to_string (message, FALSE);
+  post_body (fixture, body);
+  g_assert_cmpstr (last_message (fixture), ==,
+                   "Offline message from John Smith: the person was already in the CRM; created a deal.");
+  events = stored_events_of (fixture, "jivochat:" DOCS_OFFLINE_ID);
+  g_assert_cmpuint (events->len, ==, 1);
+  /* The docs' own, with offline_message_id a number: the same message */
+  post_ignored (fixture, offline);
+
+  g_clear_pointer (&events, g_ptr_array_unref);
+  events = stored_events (fixture);
+  g_assert_cmpuint (events->len, ==, 2);
+  g_assert_cmpuint (puente_test_sandbox_count (fixture->sandbox, "POST", "contacts"), ==, 1);
+  g_assert_cmpuint (puente_test_sandbox_count (fixture->sandbox, "POST", "deals"), ==, 2);
+}
+
+/* JivoChat's tags become CRM tags only with jivochat.tags; the docs' chat_accepted's tags. */
+static void
+test_tags (void)
+{
+  g_autofree char *accepted = docs_text ("chat-accepted");
+  g_autoptr(JsonNode) tagged = json_from_string (accepted, NULL);
+  g_autofree char *body = NULL;
+
+  json_object_set_string_member (json_node_get_object (tagged), "event_name", "chat_finished");
+
+  /* Two listeners on one store, one after the other: a chat id of each */
+  for (guint on = 0; on < 2; on++)
+    {
+      g_autoptr(Fixture) fixture = fixture_new ("jivochat.behaviour", "person-deal",
+                                                PUENTE_SETTING_JIVOCHAT_TAGS, on ? "true" : NULL, NULL);
+      g_autoptr(PuenteRecord) contact = NULL;
+      g_autoptr(PuenteRecord) other = NULL;
+
+      json_object_set_int_member (json_node_get_object (tagged), "chat_id", 7636 + on);
+      g_clear_pointer (&body, g_free);
+      body = json_to_string (tagged, FALSE);
+      post_body (fixture, body);
+      contact = the_contact (fixture, DOCS_EMAIL);
+      g_assert_true (puente_record_has_tag (contact, "JivoChat"));
+      g_assert_cmpint (puente_record_has_tag (contact, "Tag example"), ==, on);
+
+      /* The project's fixture: two tags, one with a number for its id */
+      post_chat (fixture, on ? "t-on" : "t-off", EMAIL);
+      other = the_contact (fixture, EMAIL);
+      g_assert_cmpint (puente_record_has_tag (other, "Nordeste"), ==, on);
+      g_assert_cmpint (puente_record_has_tag (other, "Família"), ==, on);
+      g_assert_false (puente_record_has_tag (other, "Tag example"));
+    }
+}
+
 /* ---- failures and retries ------------------------------------------------------------------- */
 
 /* Zappy can neither look a client up nor add a deal: chats would make a client each time,
@@ -1469,6 +1801,12 @@ main (int   argc,
   g_test_add_func ("/jivochat/failure-then-retry", test_failure_then_retry);
   g_test_add_func ("/jivochat/needs-a-crm-that-finds", test_needs_a_crm_that_finds);
   g_test_add_func ("/jivochat/big-chat-ids", test_big_chat_ids);
+  g_test_add_func ("/jivochat/docs/examples", test_docs_examples);
+  g_test_add_func ("/jivochat/docs/organization", test_docs_organization);
+  g_test_add_func ("/jivochat/docs/offline-message/lead", test_docs_offline_lead);
+  g_test_add_func ("/jivochat/docs/offline-message/person-deal", test_docs_offline_deal);
+  g_test_add_func ("/jivochat/docs/numbers-as-strings", test_docs_numbers_as_strings);
+  g_test_add_func ("/jivochat/tags", test_tags);
   g_test_add_func ("/jivochat/retry/gaps", test_retry_gaps);
   g_test_add_func ("/jivochat/retry/while-listening", test_retry_while_listening);
   g_test_add_func ("/jivochat/retry/give-up", test_give_up);

@@ -27,6 +27,7 @@ command_jivochat (Cli   *cli,
   g_autofree char *pipeline = NULL;
   g_autofree char *stage = NULL;
   g_autofree char *one_deal = NULL;
+  g_autofree char *tags = NULL;
   g_auto(GStrv) maps = NULL;
   GOptionEntry entries[] = {
     { "enable", 0, 0, G_OPTION_ARG_NONE, &enable, N_("Listen for finished chats (with “puente-sync listen”)"), NULL },
@@ -37,6 +38,7 @@ command_jivochat (Cli   *cli,
     { "pipeline", 0, 0, G_OPTION_ARG_STRING, &pipeline, N_("The CRM pipeline of the deals"), "ID" },
     { "stage", 0, 0, G_OPTION_ARG_STRING, &stage, N_("The CRM stage of the deals"), "ID" },
     { "one-deal-per-person", 0, 0, G_OPTION_ARG_STRING, &one_deal, N_("yes: never a second deal for the same person"), "yes|no" },
+    { "tags", 0, 0, G_OPTION_ARG_STRING, &tags, N_("yes: JivoChat’s tags become CRM tags of the records a chat creates"), "yes|no" },
     { "map", 0, 0, G_OPTION_ARG_STRING_ARRAY, &maps, N_("Where a chat’s KEY goes: field:NAME, custom:NAME, note or ignore"), "KEY=TARGET" },
     { NULL }
   };
@@ -89,6 +91,9 @@ command_jivochat (Cli   *cli,
   if (one_deal != NULL)
     puente_connection_set_setting (connection, PUENTE_SETTING_JIVOCHAT_ONE_DEAL,
                                    g_str_equal (one_deal, "yes") ? "true" : NULL);
+  if (tags != NULL)
+    puente_connection_set_setting (connection, PUENTE_SETTING_JIVOCHAT_TAGS,
+                                   g_str_equal (tags, "yes") ? "true" : NULL);
   for (guint i = 0; maps != NULL && maps[i] != NULL; i++)
     {
       const char *equals = strchr (maps[i], '=');
@@ -184,7 +189,9 @@ command_listen (Cli   *cli,
   url = puente_jivochat_listener_get_url (listener);
   address = puente_jivochat_get_address (connection);
   g_print (_("Listening for JivoChat chats at %s\n"), url);
-  g_print (_("JivoChat needs an HTTPS address on the internet: run a tunnel or reverse proxy "
+  /* JivoChat takes http or https addresses [C]; only HTTPS keeps the token off the wire */
+  g_print (_("JivoChat needs an address on the internet, and only HTTPS keeps its secret part "
+             "secret on the way: run a tunnel or reverse proxy "
              "with HTTPS that forwards to port %u of this computer, and paste its address "
              "followed by %s into JivoChat (Settings, Channels, your channel, Integration "
              "settings for developers, Webhooks URL). Puente itself serves plain HTTP.\n"),

@@ -31,6 +31,8 @@ G_BEGIN_DECLS
 #define PUENTE_SETTING_JIVOCHAT_ONE_DEAL      "jivochat.one-deal-per-person"
 #define PUENTE_SETTING_JIVOCHAT_LEAD_STATUS   "jivochat.lead-status"
 #define PUENTE_SETTING_JIVOCHAT_MAP_PREFIX    "jivochat.map."
+/* "true": JivoChat's tags become CRM tags of the records a chat creates (off by default) */
+#define PUENTE_SETTING_JIVOCHAT_TAGS          "jivochat.tags"
 
 /* What the CRM must be able to do for chats: look a person up, and hold deals. */
 #define PUENTE_JIVOCHAT_CRM_NEEDS (PUENTE_CRM_CAN_FIND | PUENTE_CRM_HAS_DEALS)

@@ -141,22 +141,27 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (PuenteEvent, puente_event_free)
  *   jivochat.port            the TCP port to listen on, 1 to 65535 (absent: 8765)
  *   jivochat.address         the address to listen on (absent: "127.0.0.1", this computer
  *                            only); "0.0.0.0" or another address exposes it to the network,
- *                            which is only needed without a tunnel on this computer: JivoChat
- *                            needs HTTPS, which Puente does not serve
- *   jivochat.behaviour       what a finished chat becomes: "company-person-deal",
- *                            "person-deal" (absent: this one), "company-person" or "lead"
+ *                            which is only needed without a tunnel on this computer (JivoChat
+ *                            takes http or https addresses [C]; on the internet, only HTTPS
+ *                            keeps the address's secret part secret, and Puente serves HTTP)
+ *   jivochat.behaviour       what a finished chat (or an offline message) becomes:
+ *                            "company-person-deal", "person-deal" (absent: this one),
+ *                            "company-person" or "lead"
  *   jivochat.pipeline        the CRM pipeline id of the deals (absent: the CRM's default)
  *   jivochat.stage           the CRM stage id of the deals (absent: the pipeline's first)
  *   jivochat.one-deal-per-person  "true": a person who already got a deal from a chat
  *                            gets no second one
  *   jivochat.lead-status     the contact status a lead gets (absent: the CRM's own word
  *                            for a new lead, "cold-lead" in Clientify)
+ *   jivochat.tags            "true": JivoChat's tags become CRM tags of the contact and
+ *                            deal a chat creates (absent: not)
  *   jivochat.map.KEY         where the chat's KEY goes (name, email, phone, description,
- *                            utm_source, utm_campaign, utm_medium, utm_content, utm_term,
- *                            page_url, page_title, agent): "field:NAME" (a PUENTE_FIELD_*
- *                            of the contact), "custom:NAME" (a contact custom field),
- *                            "note" (a line in the description) or "ignore"; defaults in
- *                            puente-jivochat.c
+ *                            organization, utm_source, utm_campaign, utm_medium,
+ *                            utm_content, utm_term, page_url, page_title, agent):
+ *                            "field:NAME" (a PUENTE_FIELD_* of the contact), "custom:NAME"
+ *                            (a contact custom field), "note" (a line in the description)
+ *                            or "ignore"; defaults in puente-jivochat-mapping.c (the
+ *                            company a chat creates is always organization's)
  * The secret part of the webhook address is in the keyring (PUENTE_SERVICE_WEBHOOK), never
  * here. Each chat handled is a run with mode "chat" and trigger "webhook".
  *

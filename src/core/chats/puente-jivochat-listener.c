@@ -1,4 +1,5 @@
-/* puente-jivochat-listener.c: the local address JivoChat posts finished chats to.
+/* puente-jivochat-listener.c: the local address JivoChat posts finished chats (and offline
+ * messages) to.
  *
  * A SoupServer on its own thread, with its own GMainContext, as the engine runs in the app:
  * the keyring, SQLite and the CRM's requests all happen there, never on the thread that
@@ -12,14 +13,16 @@
  * cannot post made-up chats without it, and the address the owner pastes into JivoChat is
  * the only place it is shown. The answers:
  *
- *   200 {"result": "ok"}   a chat_finished, stored (or known already: a second delivery), or
- *                          any other event, acknowledged and ignored
+ *   200 {"result": "ok"}   a chat_finished or offline_message, stored (or known already: a
+ *                          second delivery), or any other event, acknowledged and ignored
+ *                          (the answer JivoChat expects [C])
  *   400                    not a JSON object, nested deeper than PUENTE_JSON_MAX_DEPTH (json-glib
  *                          would recurse through it until the stack ends), or a chat_finished
- *                          without a chat id
+ *                          without a chat id (an offline_message without either id)
  *   404                    any other path (a wrong token included), 405 any other method,
  *   413                    a body over PUENTE_JIVOCHAT_MAX_BODY, said or sent (chunked)
- *   503                    the chat could not be stored (JivoChat may send it again)
+ *   503                    the chat could not be stored (whether JivoChat sends it again is
+ *                          not documented [U])
  *
  * The requests are answered by puente-jivochat-request.c: 404, 405 and 413 are decided from
  * the request line and headers and answered before the body is read; a body is read up to
@@ -34,8 +37,8 @@
  * (puente-jivochat-retry.c).
  *
  * By default the listener binds 127.0.0.1: only this computer reaches it. JivoChat's servers
- * post to a public HTTPS address, so the owner runs a tunnel or reverse proxy with HTTPS
- * (which Puente does not serve) to it; jivochat.address exposes it on another interface
+ * post to a public http or https address [C]; only HTTPS keeps the token secret on the way,
+ * so the owner runs a tunnel or reverse proxy with HTTPS (which Puente does not serve) to it; jivochat.address exposes it on another interface
  * instead, which only makes sense behind such a proxy on another machine.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later

@@ -2,7 +2,11 @@
  *
  * The behaviours' names in the settings, the chat's keys and where each goes unless
  * jivochat.map.KEY says otherwise (a field, a custom field, the contact's note, or nowhere),
- * the contact a chat becomes, the company it names, and a CRM's own status for a new lead.
+ * the contact a chat becomes, the company it names, JivoChat's tags as CRM tags (with
+ * jivochat.tags), and a CRM's own status for a new lead. The company is JivoChat's
+ * organization.name, the visitor's company as the agent set it [C]: never the visitor's
+ * description (the agent's free note, which goes to the note by default) nor
+ * session.geoip.organization (the visitor's network provider, which Puente does not read).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -32,7 +36,8 @@ static const struct {
   { "name", "field:" PUENTE_FIELD_FULL_NAME },
   { "email", "field:" PUENTE_FIELD_EMAIL },
   { "phone", "field:" PUENTE_FIELD_PHONE },
-  { "description", "field:" PUENTE_FIELD_COMPANY_NAME },
+  { "description", "note" },
+  { "organization", "field:" PUENTE_FIELD_COMPANY_NAME },
   { "utm_source", "note" },
   { "utm_campaign", "note" },
   { "utm_medium", "note" },
@@ -130,6 +135,7 @@ note_label (const char *key)
     { "email", N_("Email") },
     { "phone", N_("Phone") },
     { "description", N_("Description") },
+    { "organization", N_("Company") },
     { "utm_source", N_("Campaign source") },
     { "utm_campaign", N_("Campaign") },
     { "utm_medium", N_("Campaign medium") },
@@ -209,7 +215,10 @@ puente_jivochat_build_contact (const PuenteJivochatChat *chat,
     {
       if (note->len > 0)
         g_string_append_c (note, '\n');
-      g_string_append_printf (note, "%s\n%s", _("Chat on JivoChat:"), chat->transcript);
+      g_string_append_printf (note, "%s\n%s",
+                              chat->offline ? _("Message left on JivoChat while no one was online:")
+                                            : _("Chat on JivoChat:"),
+                              chat->transcript);
     }
   if (note->len > 0)
     puente_record_set (contact, PUENTE_FIELD_DESCRIPTION, g_strchomp (note->str));
@@ -218,26 +227,57 @@ puente_jivochat_build_contact (const PuenteJivochatChat *chat,
   if (lead_status != NULL)
     puente_record_set (contact, PUENTE_FIELD_STATUS, lead_status);
   puente_record_add_tag (contact, PUENTE_JIVOCHAT_TAG);
+  puente_jivochat_add_tags (contact, chat, connection);
 
   return g_steal_pointer (&contact);
 }
 
 /**
+ * puente_jivochat_add_tags:
+ *
+ * Adds the chat's JivoChat tags to @record as CRM tags, when @connection's jivochat.tags
+ * says so (off by default).
+ */
+void
+puente_jivochat_add_tags (PuenteRecord             *record,
+                          const PuenteJivochatChat *chat,
+                          const PuenteConnection   *connection)
+{
+  if (connection == NULL || chat->tags == NULL ||
+      g_strcmp0 (puente_connection_get_setting (connection, PUENTE_SETTING_JIVOCHAT_TAGS), "true") != 0)
+    return;
+
+  for (guint i = 0; chat->tags[i] != NULL; i++)
+    if (!puente_record_has_tag (record, chat->tags[i]))
+      puente_record_add_tag (record, chat->tags[i]);
+}
+
+/**
  * puente_jivochat_company_name:
  *
- * Returns: (transfer full) (nullable): the company the chat names: whatever the mapping
- *   sends to the contact's company_name (the visitor's description by default)
+ * Returns: (transfer full) (nullable): the company the chat names: JivoChat's
+ *   organization.name, whatever the mapping does with the contact's fields
  */
 char *
 puente_jivochat_company_name (const PuenteJivochatChat *chat,
                               const PuenteConnection   *connection)
 {
-  const char * const *keys = puente_jivochat_chat_keys ();
+  return g_strdup (chat->organization);
+}
 
-  for (guint i = 0; keys[i] != NULL; i++)
-    if (g_str_equal (map_target (connection, keys[i]), "field:" PUENTE_FIELD_COMPANY_NAME) &&
-        puente_jivochat_chat_get_value (chat, keys[i]) != NULL)
-      return g_strdup (puente_jivochat_chat_get_value (chat, keys[i]));
+/**
+ * puente_jivochat_subject:
+ * @name: how the log names the visitor
+ *
+ * Returns: (transfer full): how the log and a deal name the chat: "Chat with NAME", or for
+ *   an offline message "Offline message from NAME"
+ */
+char *
+puente_jivochat_subject (const PuenteJivochatChat *chat,
+                         const char               *name)
+{
+  if (chat != NULL && chat->offline)
+    return g_strdup_printf (_("Offline message from %s"), name);
 
-  return NULL;
+  return g_strdup_printf (_("Chat with %s"), name);
 }

@@ -24,6 +24,12 @@ PuenteRecord       *puente_jivochat_build_contact     (const PuenteJivochatChat 
                                                        const char               *lead_status);
 char               *puente_jivochat_company_name      (const PuenteJivochatChat *chat,
                                                        const PuenteConnection   *connection);
+void                puente_jivochat_add_tags          (PuenteRecord             *record,
+                                                       const PuenteJivochatChat *chat,
+                                                       const PuenteConnection   *connection);
+/* What the log and a deal call a chat: "Chat with NAME", or an offline message's words. */
+char               *puente_jivochat_subject           (const PuenteJivochatChat *chat,
+                                                       const char               *name);
 
 /* Which chats a pass over the waiting ones takes, besides those received since the last. */
 typedef enum

@@ -3,8 +3,9 @@
  * Everything here is an attacker's until the path holds the token (HACKING.md, "The chat
  * listener's threat model"): the path is compared in constant time and never logged; 404,
  * 405 and 413 are decided from the request line and headers, before the body is read; a
- * body nested too deep is refused before json-glib sees it. A chat_finished is stored
- * before the answer (puente_jivochat_handler_receive()); the listener
+ * body nested too deep is refused before json-glib sees it. A chat_finished or an
+ * offline_message is stored before the answer (puente_jivochat_handler_receive(): JivoChat
+ * documents no retries [U]); the other events are answered "ok" [C] and ignored; the listener
  * (puente-jivochat-listener.c) puts it into the CRM after.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -85,7 +86,7 @@ puente_jivochat_request_check (PuenteJivochatGuard *guard,
  * @token: the secret part of the webhook's path
  *
  * Answers a whole request (the path and method again, the body's size and depth, the
- * event), and stores a new chat_finished before its answer.
+ * event), and stores a new chat_finished or offline_message before its answer.
  *
  * Returns: whether a new chat was stored, for the caller to handle
  */
@@ -136,7 +137,7 @@ puente_jivochat_request_receive (PuenteJivochatHandler *handler,
       answer (msg, SOUP_STATUS_BAD_REQUEST, "not a JSON object");
       return FALSE;
     }
-  if (g_strcmp0 (chat->event_name, PUENTE_JIVOCHAT_CHAT_FINISHED) != 0)
+  if (g_strcmp0 (chat->event_name, PUENTE_JIVOCHAT_CHAT_FINISHED) != 0 && !chat->offline)
     {
       g_debug ("JivoChat event “%s” acknowledged and ignored",
                chat->event_name != NULL ? chat->event_name : "(none)");
@@ -145,7 +146,7 @@ puente_jivochat_request_receive (PuenteJivochatHandler *handler,
     }
   if (chat->chat_id == NULL)
     {
-      answer (msg, SOUP_STATUS_BAD_REQUEST, "no chat_id");
+      answer (msg, SOUP_STATUS_BAD_REQUEST, chat->offline ? "no offline_message_id" : "no chat_id");
       return FALSE;
     }
 

@@ -40,40 +40,41 @@ behaviour_has_deal (PuenteJivochatBehaviour behaviour)
   return behaviour == PUENTE_JIVOCHAT_COMPANY_PERSON_DEAL || behaviour == PUENTE_JIVOCHAT_PERSON_DEAL;
 }
 
+/* What was made, in one sentence that starts with the chat's subject ("Chat with NAME") */
 static char *
 done_sentence (PuenteJivochatHandler *self,
                Pass                  *pass)
 {
-  const char *name = pass->name;
+  g_autofree char *subject = puente_jivochat_subject (pass->chat, pass->name);
 
   if (self->behaviour == PUENTE_JIVOCHAT_LEAD)
     return (pass->made & MADE_PERSON) != 0
-           ? g_strdup_printf (_("Chat with %s: created a lead."), name)
-           : g_strdup_printf (_("Chat with %s: already in the CRM; no new lead."), name);
+           ? g_strdup_printf (_("%s: created a lead."), subject)
+           : g_strdup_printf (_("%s: already in the CRM; no new lead."), subject);
 
   if (pass->deal_held && (pass->made & ~MADE_DEAL) == 0)
-    return g_strdup_printf (_("Chat with %s: already in the CRM, with a deal from an earlier chat; "
-                              "nothing new to add."), name);
+    return g_strdup_printf (_("%s: already in the CRM, with a deal from an earlier chat; "
+                              "nothing new to add."), subject);
 
   switch (pass->made)
     {
     case MADE_COMPANY:
-      return g_strdup_printf (_("Chat with %s: created the company; the person was already in the CRM."), name);
+      return g_strdup_printf (_("%s: created the company; the person was already in the CRM."), subject);
     case MADE_PERSON:
-      return g_strdup_printf (_("Chat with %s: created the person."), name);
+      return g_strdup_printf (_("%s: created the person."), subject);
     case MADE_COMPANY | MADE_PERSON:
-      return g_strdup_printf (_("Chat with %s: created the company and the person."), name);
+      return g_strdup_printf (_("%s: created the company and the person."), subject);
     case MADE_DEAL:
-      return g_strdup_printf (_("Chat with %s: the person was already in the CRM; created a deal."), name);
+      return g_strdup_printf (_("%s: the person was already in the CRM; created a deal."), subject);
     case MADE_COMPANY | MADE_DEAL:
-      return g_strdup_printf (_("Chat with %s: created the company and a deal; the person was already "
-                                "in the CRM."), name);
+      return g_strdup_printf (_("%s: created the company and a deal; the person was already "
+                                "in the CRM."), subject);
     case MADE_PERSON | MADE_DEAL:
-      return g_strdup_printf (_("Chat with %s: created the person and a deal."), name);
+      return g_strdup_printf (_("%s: created the person and a deal."), subject);
     case MADE_COMPANY | MADE_PERSON | MADE_DEAL:
-      return g_strdup_printf (_("Chat with %s: created the company, the person and a deal."), name);
+      return g_strdup_printf (_("%s: created the company, the person and a deal."), subject);
     default:
-      return g_strdup_printf (_("Chat with %s: already in the CRM; nothing new to add."), name);
+      return g_strdup_printf (_("%s: already in the CRM; nothing new to add."), subject);
     }
 }
 
@@ -364,7 +365,7 @@ step_deal (GTask *task)
   /* A deal this chat may have made already (a lost answer, or an earlier attempt that
    * failed after it) is looked for first: one deal per chat. */
   if (pass->deal_name == NULL)
-    pass->deal_name = g_strdup_printf (_("Chat with %s"), pass->name);
+    pass->deal_name = puente_jivochat_subject (pass->chat, pass->name);
   if ((pass->look_for_deal || pass->current->attempts > 0) && puente_crm_can (self->crm, PUENTE_CRM_CAN_FIND))
     {
       pass->look_for_deal = FALSE;
@@ -398,6 +399,7 @@ create_deal (GTask *task)
       puente_record_set (deal, PUENTE_FIELD_STAGE_ID, stage);
     }
   puente_record_add_tag (deal, PUENTE_JIVOCHAT_TAG);
+  puente_jivochat_add_tags (deal, pass->chat, self->connection);
 
   puente_crm_create_async (self->crm, deal, NULL, g_task_get_cancellable (task), created_cb, task);
 }
@@ -414,10 +416,11 @@ puente_jivochat_pass_advance (GTask *task)
     case STEP_START:
       if (pass->chat->visitor_email == NULL && pass->chat->visitor_phone == NULL)
         {
-          g_autofree char *message = g_strdup_printf (_("Chat with %s: the visitor left no email or "
+          g_autofree char *subject = puente_jivochat_subject (pass->chat, pass->name);
+          g_autofree char *message = g_strdup_printf (_("%s: the visitor left no email or "
                                                         "phone number, so Puente cannot tell them "
                                                         "from your clients; nothing was added."),
-                                                      pass->name);
+                                                      subject);
 
           puente_jivochat_pass_finish (task, PUENTE_OUTCOME_SKIPPED, message);
           return;

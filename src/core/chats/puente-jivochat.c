@@ -1,22 +1,27 @@
-/* puente-jivochat.c: finished JivoChat chats into CRM records (seed 004).
+/* puente-jivochat.c: finished JivoChat chats and offline messages into CRM records (seed 004).
  *
- * JivoChat posts a webhook when a chat ends (other-systems.md, "JivoChat"): the visitor,
- * the agents, the session's UTM tags, the page, the messages. The listener
- * (puente-jivochat-listener.c) hands each chat_finished to a PuenteJivochatHandler, which:
+ * JivoChat posts a webhook when a chat ends, and when a visitor leaves a message while no
+ * agent is online (other-systems.md, "JivoChat" [C]): the visitor, the organization, the
+ * tags, the agents, the session's UTM tags, the page, the messages (or the offline
+ * message). The listener (puente-jivochat-listener.c) hands each chat_finished and
+ * offline_message to a PuenteJivochatHandler, which treats both alike (an offline message
+ * is a lead as much as a chat is; its text takes the transcript's place):
  *
  * 1. stores it at once (puente_store_add_chat(), state received) with what a retry needs —
- *    the mapped members and the transcript, nothing else of the webhook — so that a chat
- *    is never lost, and a chat id seen before (JivoChat may deliver a chat twice) is
- *    dropped there;
+ *    the mapped members, the tags and the transcript, nothing else of the webhook — so that
+ *    a chat is never lost (JivoChat documents no retries [U]: what is not kept before the
+ *    answer may never come again), and a chat id seen before (a second delivery, should
+ *    JivoChat make one) is dropped there; an offline message's id is its
+ *    offline_message_id, apart from the chats' ids;
  * 2. then, one chat at a time on the handler's thread-default context (one at a time, so
  *    that two chats of the same visitor cannot both create them), through PuenteCrm only:
  *    - the person: found by email, else by phone; created only when neither finds one. A
  *      chat with neither email nor phone is left out: Puente could not tell the visitor
  *      from an existing client, and anonymous chats would fill the CRM;
- *    - the company (behaviours with a company): its name is what the mapping sends to the
- *      contact's company_name (by default the visitor's description, which is where agents
- *      write the company in JivoChat's visitor card); found by name, else created; none
- *      when the chat names none;
+ *    - the company (behaviours with a company): JivoChat's organization.name, the
+ *      visitor's company as the agent set it [C] (never the visitor's description, the
+ *      agent's free note, nor session.geoip.organization, the visitor's network provider);
+ *      found by name, else created; none when the chat names none;
  *    - the deal (behaviours with a deal), in the chosen pipeline and stage, linked to the
  *      person and company; with jivochat.one-deal-per-person, not when an earlier chat
  *      already gave this person a deal (remembered in the store: PuenteCrm cannot list a
@@ -156,7 +161,7 @@ puente_jivochat_handler_get_behaviour (PuenteJivochatHandler *self)
 
 /**
  * puente_jivochat_handler_receive:
- * @chat: a chat_finished with a chat id
+ * @chat: a chat_finished or offline_message with an id
  *
  * Stores @chat for puente_jivochat_handler_process_async(), before anything else: blocks
  * on SQLite, on the handler's thread.
@@ -276,6 +281,7 @@ puente_jivochat_pass_fail (GTask        *task,
   PuenteJivochatHandler *self = g_task_get_source_object (task);
   Pass *pass = g_task_get_task_data (task);
   g_autofree char *message = NULL;
+  g_autofree char *subject = NULL;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
@@ -289,13 +295,14 @@ puente_jivochat_pass_fail (GTask        *task,
   g_debug ("Chat %s failed at step %d: %s", pass->current->chat_id, pass->step, error->message);
   /* What the CRM refused, or what failed too often, waits for the owner (puente-jivochat-retry.c) */
   pass->given_up = puente_jivochat_error_is_final (error) || pass->current->attempts + 1 >= self->max_attempts;
+  subject = puente_jivochat_subject (pass->chat, pass->name);
   if (pass->given_up)
-    message = g_strdup_printf (_("Chat with %s was not added to the CRM: %s Puente will not try "
+    message = g_strdup_printf (_("%s was not added to the CRM: %s Puente will not try "
                                  "it again by itself: once the problem is solved, try it again."),
-                               pass->name, error->message);
+                               subject, error->message);
   else
-    message = g_strdup_printf (_("Chat with %s was not added to the CRM: %s It is kept, and "
-                                 "Puente will try it again."), pass->name, error->message);
+    message = g_strdup_printf (_("%s was not added to the CRM: %s It is kept, and "
+                                 "Puente will try it again."), subject, error->message);
   puente_jivochat_pass_finish (task, PUENTE_OUTCOME_FAILED, message);
 }
 

@@ -1,11 +1,16 @@
 /* puente-jivochat-webhook.c: JivoChat's webhook, read into a PuenteJivochatChat.
  *
- * The one part of the chats that knows JivoChat's JSON (other-systems.md, "JivoChat"): the
- * visitor, the agents, the session's UTM tags, the page, the messages. Every member is
- * untrusted: a member of another type than expected is absent, text that is not UTF-8 is
- * not taken, the transcript is cut at PUENTE_JIVOCHAT_MAX_TRANSCRIPT. A chat's id as a
- * number is read from the raw body (puente-jivochat-chat-id.c). A chat goes into the store
- * as a payload of the members the mapping uses, and is read back from it for a retry.
+ * The one part of the chats that knows JivoChat's JSON (other-systems.md, "JivoChat", from
+ * JivoChat's Webhooks API documentation; its examples are tests/data/jivochat/docs/): the
+ * visitor, the organization (the visitor's company as the agent set it [C]), the tags, the
+ * agents, the session's UTM tags, the page, the messages, and an offline_message's text [C].
+ * Not read: session.geoip.organization, the visitor's network provider [C], never a
+ * company. Every member is untrusted: ids, numbers and timestamps come as strings or as
+ * numbers [C] and both are taken; a member of another type than expected is absent, text
+ * that is not UTF-8 is not taken, the transcript is cut at PUENTE_JIVOCHAT_MAX_TRANSCRIPT.
+ * A chat's id as a number is read from the raw body (puente-jivochat-chat-id.c), and so is
+ * an offline message's. A chat goes into the store as a payload of the members the mapping
+ * uses, and is read back from it for a retry.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -30,6 +35,9 @@
 #define M_EMAIL          "email"
 #define M_PHONE          "phone"
 #define M_DESCRIPTION    "description"
+#define M_ORGANIZATION   "organization"
+#define M_TAGS           "tags"
+#define M_OFFLINE_ID     "offline_message_id"
 #define M_AGENTS         "agents"
 #define M_SESSION        "session"
 #define M_UTM_JSON       "utm_json"
@@ -60,6 +68,8 @@ puente_jivochat_chat_free (PuenteJivochatChat *chat)
   g_free (chat->visitor_email);
   g_free (chat->visitor_phone);
   g_free (chat->visitor_description);
+  g_free (chat->organization);
+  g_strfreev (chat->tags);
   g_free (chat->agent);
   g_free (chat->utm_source);
   g_free (chat->utm_campaign);
@@ -168,53 +178,63 @@ transcript_from_messages (JsonArray *messages)
   return limit_transcript (text);
 }
 
-PuenteJivochatChat *
-puente_jivochat_chat_from_json (JsonNode *root)
+/* The agents' names, separated by commas; NULL for none. */
+static char *
+read_agents (JsonArray *agents)
 {
-  g_autoptr(PuenteJivochatChat) chat = NULL;
-  JsonObject *object, *visitor, *session, *utm, *page, *conversation;
-  JsonArray *agents, *messages;
-  g_autoptr(JsonNode) utm_parsed = NULL;
+  g_autoptr(GString) names = g_string_new (NULL);
 
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    return NULL;
-
-  object = json_node_get_object (root);
-  chat = g_new0 (PuenteJivochatChat, 1);
-  chat->event_name = member_text (object, M_EVENT_NAME);
-  chat->chat_id = member_text (object, M_CHAT_ID);
-  chat->widget_id = member_text (object, M_WIDGET_ID);
-
-  visitor = puente_json_member_object (object, M_VISITOR);
-  chat->visitor_name = member_text (visitor, M_NAME);
-  chat->visitor_email = member_text (visitor, M_EMAIL);
-  chat->visitor_phone = member_text (visitor, M_PHONE);
-  chat->visitor_description = member_text (visitor, M_DESCRIPTION);
-
-  agents = puente_json_member_array (object, M_AGENTS);
-  if (agents != NULL)
+  for (guint i = 0; agents != NULL && i < json_array_get_length (agents); i++)
     {
-      g_autoptr(GString) names = g_string_new (NULL);
+      JsonNode *node = json_array_get_element (agents, i);
+      g_autofree char *name = NULL;
 
-      for (guint i = 0; i < json_array_get_length (agents); i++)
-        {
-          JsonNode *node = json_array_get_element (agents, i);
-          g_autofree char *name = NULL;
-
-          if (!JSON_NODE_HOLDS_OBJECT (node) ||
-              (name = member_text (json_node_get_object (node), M_NAME)) == NULL)
-            continue;
-          if (names->len > 0)
-            g_string_append (names, ", ");
-          g_string_append (names, name);
-        }
+      if (!JSON_NODE_HOLDS_OBJECT (node) ||
+          (name = member_text (json_node_get_object (node), M_NAME)) == NULL)
+        continue;
       if (names->len > 0)
-        chat->agent = g_string_free (g_steal_pointer (&names), FALSE);
+        g_string_append (names, ", ");
+      g_string_append (names, name);
     }
 
+  return names->len > 0 ? g_string_free (g_steal_pointer (&names), FALSE) : NULL;
+}
+
+/* The titles of tags[{id, title}] [C], each once; NULL for none. */
+static char **
+read_tags (JsonArray *tags)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr(GPtrArray) seen = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; tags != NULL && i < json_array_get_length (tags); i++)
+    {
+      JsonNode *node = json_array_get_element (tags, i);
+      char *title;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node) ||
+          (title = member_text (json_node_get_object (node), M_TITLE)) == NULL)
+        continue;
+      if (g_ptr_array_find_with_equal_func (seen, title, g_str_equal, NULL))
+        {
+          g_free (title);
+          continue;
+        }
+      g_strv_builder_add (builder, title);
+      g_ptr_array_add (seen, title);
+    }
+
+  return seen->len > 0 ? g_strv_builder_end (builder) : NULL;
+}
+
+static void
+read_utm (PuenteJivochatChat *chat,
+          JsonObject         *session)
+{
+  JsonObject *utm = puente_json_member_object (session, M_UTM_JSON);
+  g_autoptr(JsonNode) utm_parsed = NULL;
+
   /* utm_json is an object [C]; some senders put it as JSON in a string: take both. */
-  session = puente_json_member_object (object, M_SESSION);
-  utm = puente_json_member_object (session, M_UTM_JSON);
   if (utm == NULL)
     {
       g_autofree char *text = member_text (session, M_UTM_JSON);
@@ -228,29 +248,103 @@ puente_jivochat_chat_from_json (JsonNode *root)
   chat->utm_medium = member_text (utm, "medium");
   chat->utm_content = member_text (utm, "content");
   chat->utm_term = member_text (utm, "term");
+}
+
+static void
+read_transcript (PuenteJivochatChat *chat,
+                 JsonObject         *object)
+{
+  JsonObject *conversation = puente_json_member_object (object, M_CHAT);
+  JsonArray *messages = puente_json_member_array (conversation, M_MESSAGES);
+  char *plain;
+
+  /* An offline message's text is its message [C] */
+  if (chat->offline)
+    plain = member_text (object, M_MESSAGE);
+  else
+    {
+      if (messages != NULL)
+        chat->transcript = transcript_from_messages (messages);
+      if (chat->transcript != NULL)
+        return;
+      plain = member_text (object, M_PLAIN_MESSAGES);
+    }
+
+  if (plain != NULL)
+    {
+      GString *text = g_string_new (plain);
+
+      g_free (plain);
+      chat->transcript = limit_transcript (text);
+    }
+}
+
+PuenteJivochatChat *
+puente_jivochat_chat_from_json (JsonNode *root)
+{
+  g_autoptr(PuenteJivochatChat) chat = NULL;
+  JsonObject *object, *visitor, *page;
+
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return NULL;
+
+  object = json_node_get_object (root);
+  chat = g_new0 (PuenteJivochatChat, 1);
+  chat->event_name = member_text (object, M_EVENT_NAME);
+  chat->offline = g_strcmp0 (chat->event_name, PUENTE_JIVOCHAT_OFFLINE_MESSAGE) == 0;
+  chat->chat_id = member_text (object, M_CHAT_ID);
+  chat->widget_id = member_text (object, M_WIDGET_ID);
+
+  visitor = puente_json_member_object (object, M_VISITOR);
+  chat->visitor_name = member_text (visitor, M_NAME);
+  chat->visitor_email = member_text (visitor, M_EMAIL);
+  chat->visitor_phone = member_text (visitor, M_PHONE);
+  chat->visitor_description = member_text (visitor, M_DESCRIPTION);
+
+  /* {id, name} or null [C] */
+  chat->organization = member_text (puente_json_member_object (object, M_ORGANIZATION), M_NAME);
+  chat->tags = read_tags (puente_json_member_array (object, M_TAGS));
+  chat->agent = read_agents (puente_json_member_array (object, M_AGENTS));
+  read_utm (chat, puente_json_member_object (object, M_SESSION));
 
   page = puente_json_member_object (object, M_PAGE);
   chat->page_url = member_text (page, M_URL);
   chat->page_title = member_text (page, M_TITLE);
 
-  conversation = puente_json_member_object (object, M_CHAT);
-  messages = puente_json_member_array (conversation, M_MESSAGES);
-  if (messages != NULL)
-    chat->transcript = transcript_from_messages (messages);
-  if (chat->transcript == NULL)
-    {
-      char *plain = member_text (object, M_PLAIN_MESSAGES);
-
-      if (plain != NULL)
-        {
-          GString *text = g_string_new (plain);
-
-          g_free (plain);
-          chat->transcript = limit_transcript (text);
-        }
-    }
+  read_transcript (chat, object);
 
   return g_steal_pointer (&chat);
+}
+
+/* A top-level id as it was written: a string, or a number's text from the raw body
+ * (json-glib turns one over 64 bits into -1). */
+static char *
+raw_id (JsonObject *object,
+        const char *data,
+        gssize      length,
+        const char *name)
+{
+  JsonNode *id = puente_json_member_value (object, name);
+
+  if (id != NULL && JSON_NODE_HOLDS_VALUE (id) && json_node_get_value_type (id) != G_TYPE_STRING)
+    return puente_jivochat_raw_number_member (data, length, name);
+
+  return member_text (object, name);
+}
+
+/* An offline message's id in the store: its offline_message_id, else its chat's [C]. */
+static char *
+offline_id (JsonObject *object,
+            const char *data,
+            gssize      length)
+{
+  g_autofree char *id = raw_id (object, data, length, M_OFFLINE_ID);
+  g_autofree char *chat = NULL;
+
+  if (id != NULL)
+    return g_strconcat (PUENTE_JIVOCHAT_OFFLINE_PREFIX, id, NULL);
+  chat = raw_id (object, data, length, M_CHAT_ID);
+  return chat != NULL ? g_strconcat (PUENTE_JIVOCHAT_OFFLINE_PREFIX "chat-", chat, NULL) : NULL;
 }
 
 /**
@@ -299,15 +393,12 @@ puente_jivochat_chat_parse (const char  *data,
       return NULL;
     }
 
-  /* A numeric id as it was written: json-glib turns one over 64 bits into -1 */
+  /* A numeric id as it was written */
   {
-    JsonNode *id = puente_json_member_value (json_node_get_object (json_parser_get_root (parser)), M_CHAT_ID);
+    JsonObject *object = json_node_get_object (json_parser_get_root (parser));
 
-    if (id != NULL && JSON_NODE_HOLDS_VALUE (id) && json_node_get_value_type (id) != G_TYPE_STRING)
-      {
-        g_free (chat->chat_id);
-        chat->chat_id = puente_jivochat_raw_number_member (data, length, M_CHAT_ID);
-      }
+    g_free (chat->chat_id);
+    chat->chat_id = chat->offline ? offline_id (object, data, length) : raw_id (object, data, length, M_CHAT_ID);
   }
 
   return chat;
@@ -331,6 +422,7 @@ puente_jivochat_chat_get_value (const PuenteJivochatChat *chat,
     { "email", chat->visitor_email },
     { "phone", chat->visitor_phone },
     { "description", chat->visitor_description },
+    { "organization", chat->organization },
     { "utm_source", chat->utm_source },
     { "utm_campaign", chat->utm_campaign },
     { "utm_medium", chat->utm_medium },
@@ -393,10 +485,45 @@ puente_jivochat_chat_to_payload (const PuenteJivochatChat *chat)
       json_builder_set_member_name (builder, "transcript");
       json_builder_add_string_value (builder, chat->transcript);
     }
+  if (chat->offline)
+    {
+      json_builder_set_member_name (builder, M_EVENT_NAME);
+      json_builder_add_string_value (builder, PUENTE_JIVOCHAT_OFFLINE_MESSAGE);
+    }
+  if (chat->tags != NULL)
+    {
+      json_builder_set_member_name (builder, M_TAGS);
+      json_builder_begin_array (builder);
+      for (guint i = 0; chat->tags[i] != NULL; i++)
+        json_builder_add_string_value (builder, chat->tags[i]);
+      json_builder_end_array (builder);
+    }
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
   return json_to_string (root, FALSE);
+}
+
+/* The payload's tags: an array of strings */
+static char **
+read_tags_payload (JsonArray *tags)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  guint count = 0;
+
+  for (guint i = 0; tags != NULL && i < json_array_get_length (tags); i++)
+    {
+      JsonNode *node = json_array_get_element (tags, i);
+
+      if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING &&
+          g_utf8_validate (json_node_get_string (node), -1, NULL))
+        {
+          g_strv_builder_add (builder, json_node_get_string (node));
+          count++;
+        }
+    }
+
+  return count > 0 ? g_strv_builder_end (builder) : NULL;
 }
 
 PuenteJivochatChat *
@@ -411,8 +538,16 @@ puente_jivochat_chat_from_payload (const char *payload)
 
   object = json_node_get_object (root);
   chat = g_new0 (PuenteJivochatChat, 1);
-  chat->event_name = g_strdup (PUENTE_JIVOCHAT_CHAT_FINISHED);
+  chat->event_name = member_text (object, M_EVENT_NAME);
+  chat->offline = g_strcmp0 (chat->event_name, PUENTE_JIVOCHAT_OFFLINE_MESSAGE) == 0;
+  if (!chat->offline)
+    {
+      g_free (chat->event_name);
+      chat->event_name = g_strdup (PUENTE_JIVOCHAT_CHAT_FINISHED);
+    }
   chat->chat_id = member_text (object, M_CHAT_ID);
+  chat->organization = member_text (object, "organization");
+  chat->tags = read_tags_payload (puente_json_member_array (object, M_TAGS));
   chat->visitor_name = member_text (object, "name");
   chat->visitor_email = member_text (object, "email");
   chat->visitor_phone = member_text (object, "phone");
