@@ -166,7 +166,9 @@ puente_test_sandbox_start (const char *first_arg,
       g_assert_no_error (error);
       if (line == NULL)
         g_error ("puente-sandbox ended before it printed its CRM, GIAV and Ploomes addresses");
-      if (g_str_has_prefix (line, "crm "))
+      if (g_str_has_prefix (line, "ca "))
+        sandbox->ca_file = g_strdup (line + strlen ("ca "));
+      else if (g_str_has_prefix (line, "crm "))
         sandbox->crm_url = g_strdup (line + strlen ("crm "));
       else if (g_str_has_prefix (line, "giav "))
         sandbox->giav_url = g_strdup (line + strlen ("giav "));
@@ -194,6 +196,7 @@ puente_test_sandbox_stop (PuenteTestSandbox *sandbox)
   g_free (sandbox->giav_url);
   g_free (sandbox->ploomes_url);
   g_free (sandbox->base_url);
+  g_free (sandbox->ca_file);
   g_free (sandbox);
 }
 
@@ -217,7 +220,17 @@ sandbox_call_with_body (PuenteTestSandbox *sandbox,
 
   /* One session, so one connection: a test that polls the counters does not open hundreds. */
   if (sandbox->session == NULL)
-    sandbox->session = soup_session_new ();
+    {
+      sandbox->session = soup_session_new ();
+      /* --tls: the sandbox's own certificate, the only one it is given */
+      if (sandbox->ca_file != NULL)
+        {
+          g_autoptr(GTlsDatabase) database = g_tls_file_database_new (sandbox->ca_file, &error);
+
+          g_assert_no_error (error);
+          soup_session_set_tls_database (sandbox->session, database);
+        }
+    }
   body = soup_session_send_and_read (sandbox->session, message, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (soup_message_get_status (message), >=, 200);
@@ -346,6 +359,22 @@ puente_test_sandbox_connections (PuenteTestSandbox *sandbox)
   g_autoptr(JsonNode) stats = sandbox_call (sandbox, "GET", "__sandbox/stats");
 
   return (guint) json_object_get_int_member (json_node_get_object (stats), "connections");
+}
+
+/**
+ * puente_test_sandbox_stat:
+ * @member: a number of `GET /__sandbox/stats`, such as "handshakes"
+ *
+ * Returns: its value (since start or reset)
+ */
+gint64
+puente_test_sandbox_stat (PuenteTestSandbox *sandbox,
+                          const char        *member)
+{
+  g_autoptr(JsonNode) stats = sandbox_call (sandbox, "GET", "__sandbox/stats");
+
+  g_assert_true (json_object_has_member (json_node_get_object (stats), member));
+  return json_object_get_int_member (json_node_get_object (stats), member);
 }
 
 void

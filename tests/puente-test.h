@@ -32,6 +32,7 @@ typedef struct
   char        *giav_url;  /* "http://127.0.0.1:PORT/webservices/api_2_05.asmx" */
   char        *ploomes_url;  /* "http://127.0.0.1:PORT/ploomes/" */
   char        *base_url;  /* "http://127.0.0.1:PORT/" (for /__sandbox/...) */
+  char        *ca_file;   /* with --tls: the certificate to trust; NULL otherwise */
   gpointer     session;   /* one keep-alive SoupSession for the control calls */
 } PuenteTestSandbox;
 
@@ -43,6 +44,8 @@ guint              puente_test_sandbox_count (PuenteTestSandbox *sandbox,
                                               const char        *resource);
 guint              puente_test_sandbox_max_in_flight (PuenteTestSandbox *sandbox);
 guint              puente_test_sandbox_connections (PuenteTestSandbox *sandbox);
+gint64             puente_test_sandbox_stat  (PuenteTestSandbox *sandbox,
+                                              const char        *member);
 void               puente_test_sandbox_reset (PuenteTestSandbox *sandbox);
 guint              puente_test_sandbox_count_writes (PuenteTestSandbox *sandbox,
                                                      const char        *service);

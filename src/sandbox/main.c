@@ -90,6 +90,7 @@ typedef struct
   gboolean version;
   gboolean no_custom_field_create;
   gboolean giav_dates_only;
+  gboolean tls;
   gint64   crm_clock_offset;
   gint64   giav_clock_offset;
   int      port;
@@ -145,6 +146,9 @@ parse_options (Options   *options,
     { "giav-clock-offset", 0, 0, G_OPTION_ARG_INT64, &options->giav_clock_offset,
       N_("Run GIAV’s clock this many seconds ahead of this computer’s (behind when negative)"),
       N_("SECONDS") },
+    { "tls", 0, 0, G_OPTION_ARG_NONE, &options->tls,
+      N_("Serve HTTPS, with a certificate made at start whose file is printed as “ca FILE”"),
+      NULL },
     { "state", 0, 0, G_OPTION_ARG_FILENAME, &options->state,
       N_("Keep the data in FILE: load it at start if it exists, save it after every change"),
       N_("FILE") },
@@ -330,7 +334,8 @@ main (int   argc,
       return 1;
     }
 
-  if (!sandbox_server_listen (server, options.port, &error))
+  if ((options.tls && !sandbox_server_set_tls (server, &error)) ||
+      !sandbox_server_listen (server, options.port, &error))
     {
       g_printerr (_("Could not serve on 127.0.0.1: %s\n"), error->message);
       return 1;

@@ -3,8 +3,10 @@
  * Faults apply to the doubles' requests only (/v1/ for the CRM), never to /__sandbox/.
  * For each request, in this order:
  *
- * 1. Latency: --latency-ms plus a uniform 0..--jitter-ms. The message is paused and a
- *    timeout resumes it, so the server keeps serving other requests meanwhile.
+ * 1. Latency: --latency-ms plus a uniform 0..--jitter-ms, plus, for the first request on a
+ *    new connection, its setup: the TCP and TLS round trips, 2 x --latency-ms (see
+ *    sandbox-server.c). The message is paused and a timeout resumes it, so the server
+ *    keeps serving other requests meanwhile.
  * 2. Rate limit: more than --rate-limit requests in the current one-second window (the
  *    window opens with the first request after the previous one closed) are answered
  *    429 with "Retry-After: 1". NOT PROCESSED: nothing changes.
@@ -96,6 +98,14 @@ sandbox_faults_plan (SandboxFaults    *faults,
   plan->fail_status = fail < config->fail_rate ? fail_status : 0;
   plan->drop = drop < config->drop_rate;
   plan->malformed = !plan->drop && malformed < config->malformed_rate;
+}
+
+/* Returns: the setup of a new connection, in ms: the TCP and TLS handshakes, one round trip
+ * (--latency-ms) each, without jitter */
+guint
+sandbox_faults_connection_delay (SandboxFaults *faults)
+{
+  return (guint) MIN ((guint64) faults->config.latency_ms * 2, G_MAXINT32);
 }
 
 /* Returns: %TRUE when the request is over the rate limit and must be answered 429 */

@@ -36,6 +36,7 @@ void           sandbox_faults_free     (SandboxFaults             *faults);
 void           sandbox_faults_reset    (SandboxFaults             *faults);
 void           sandbox_faults_plan     (SandboxFaults             *faults,
                                         SandboxFaultPlan          *plan);
+guint          sandbox_faults_connection_delay (SandboxFaults     *faults);
 gboolean       sandbox_faults_throttle (SandboxFaults             *faults);
 void           sandbox_faults_fail     (SoupServerMessage         *msg,
                                         guint                      status);

@@ -6,7 +6,10 @@
  *
  *   GET  /__sandbox/stats   {"requests": [{"service", "method", "resource", "count"}], "total",
  *                           "max_in_flight" (the most requests delayed by --latency-ms at once),
- *                           "connections" (how many connections those requests came on)}
+ *                           "connections" (how many connections those requests came on),
+ *                           "handshakes" (how many new connections paid their setup),
+ *                           "delay_ms_total" (the latency and setup charged to all requests),
+ *                           "connection_delay_ms_total" (the setup part of it)}
  *   POST /__sandbox/reset   demo data back, counters to zero, faults re-seeded: {"ok": true}
  *   POST /__sandbox/clock   sets the doubles' clocks (sandbox-clock.c)
  *   POST /__sandbox/drop-next/SERVICE
@@ -18,6 +21,18 @@
  * its ends: "contacts", "deals/close", "deals/pipelines/stages", unless the double names it
  * (GIAV: the SOAP operation, "Cliente_SEARCH"). Every request that reached a double is
  * counted, whatever its answer (401, 429, 5xx, dropped...).
+ *
+ * The cost of a connection. A client far from the service waits, before the first answer
+ * on a new connection, for the TCP handshake (one round trip) and the TLS 1.3 handshake
+ * (one more) besides the request's own round trip: with --latency-ms standing for that
+ * round trip, the first request to a double on a connection is delayed 3 x --latency-ms,
+ * and the next ones on it 1 x. The setup is charged with or without --tls: the services
+ * stood in for answer over HTTPS only, and a benchmark run over plain HTTP (cheaper on this
+ * computer's CPU) must show the same network. A connection pays it once in its life, even
+ * across a reset; "handshakes" counts those that paid since start or reset.
+ *
+ * --tls (sandbox_server_set_tls()) serves HTTPS with a certificate made at start
+ * (sandbox-tls.c); plain HTTP then gets no answer.
  *
  * With a state file, the doubles' state is loaded from it at start when it exists and
  * written to it (atomically, mode 0600) after every change.
@@ -34,6 +49,7 @@
 
 #include "sandbox-clock.h"
 #include "sandbox-server.h"
+#include "sandbox-tls.h"
 
 #define CONTROL_PREFIX "/__sandbox/"
 #define STATE_FORMAT   1
@@ -59,6 +75,11 @@ struct _SandboxServer
   guint          in_flight;      /* requests waiting out their latency */
   guint          max_in_flight;  /* the most at once since start or reset */
   guint          connections;    /* connections requests came on, since start or reset */
+  guint          handshakes;     /* of them, those that paid their setup */
+  guint64        delay_total;    /* ms of latency and setup charged, since start or reset */
+  guint64        connection_delay_total;  /* ms of it for setting connections up */
+  char          *tls_folder;     /* --tls: the private folder of the certificate */
+  char          *ca_path;        /* --tls: the certificate, for the clients to trust */
   guint          generation;     /* how many resets, plus one */
   GHashTable    *sockets;        /* GSocket* of the connections, until they close */
   guint          sweep_id;
@@ -111,7 +132,9 @@ resource_for_path (const char *path)
   return g_string_free (g_steal_pointer (&resource), FALSE);
 }
 
-static void
+/* Counts the request; returns whether it is the first to a double on its connection, which
+ * then pays the connection's setup. */
+static gboolean
 stats_count (SandboxServer     *self,
              SandboxService    *service,
              SoupServerMessage *msg,
@@ -120,7 +143,16 @@ stats_count (SandboxServer     *self,
   const char *method = soup_server_message_get_method (msg);
   g_autofree char *resource = service->resource != NULL ? service->resource (service->self, msg, path) : NULL;
   GSocket *socket = soup_server_message_get_socket (msg);
+  gboolean first = FALSE;
   StatsRow *row;
+
+  /* The setup is paid once in a connection's life, whatever the resets */
+  if (socket != NULL && g_object_get_data (G_OBJECT (socket), "sandbox-set-up") == NULL)
+    {
+      g_object_set_data (G_OBJECT (socket), "sandbox-set-up", GINT_TO_POINTER (TRUE));
+      self->handshakes++;
+      first = TRUE;
+    }
 
   /* A connection is counted with its first request since start or reset: the mark (the
    * generation it was counted in) lives as long as its socket. */
@@ -141,7 +173,7 @@ stats_count (SandboxServer     *self,
           g_str_equal (row->resource, resource))
         {
           row->count++;
-          return;
+          return first;
         }
     }
 
@@ -151,6 +183,7 @@ stats_count (SandboxServer     *self,
   row->resource = g_steal_pointer (&resource);
   row->count = 1;
   g_ptr_array_add (self->stats, row);
+  return first;
 }
 
 static int
@@ -202,6 +235,12 @@ stats_to_json (SandboxServer *self)
   json_builder_add_int_value (builder, self->max_in_flight);
   json_builder_set_member_name (builder, "connections");
   json_builder_add_int_value (builder, self->connections);
+  json_builder_set_member_name (builder, "handshakes");
+  json_builder_add_int_value (builder, self->handshakes);
+  json_builder_set_member_name (builder, "delay_ms_total");
+  json_builder_add_int_value (builder, self->delay_total);
+  json_builder_set_member_name (builder, "connection_delay_ms_total");
+  json_builder_add_int_value (builder, self->connection_delay_total);
   json_builder_end_object (builder);
 
   return json_builder_get_root (builder);
@@ -403,9 +442,17 @@ service_request_cb (SoupServer        *soup,
   const char *relative = path + strlen (service->prefix);
   SandboxFaultPlan plan;
   Exchange *exchange;
+  gboolean first = stats_count (self, service, msg, relative);
 
-  stats_count (self, service, msg, relative);
   sandbox_faults_plan (self->faults, &plan);
+  if (first)
+    {
+      guint setup = sandbox_faults_connection_delay (self->faults);
+
+      plan.delay_ms += setup;
+      self->connection_delay_total += setup;
+    }
+  self->delay_total += plan.delay_ms;
 
   if (plan.delay_ms == 0)
     {
@@ -482,6 +529,9 @@ control_request_cb (SoupServer        *soup,
         }
       g_ptr_array_set_size (self->stats, 0);
       self->connections = 0;
+      self->handshakes = 0;
+      self->delay_total = 0;
+      self->connection_delay_total = 0;
       self->generation++;
       self->max_in_flight = self->in_flight;
       sandbox_faults_reset (self->faults);
@@ -609,6 +659,9 @@ sandbox_server_free (SandboxServer *self)
   g_clear_pointer (&self->services, g_ptr_array_unref);
   g_clear_pointer (&self->stats, g_ptr_array_unref);
   g_clear_pointer (&self->state, json_node_unref);
+  sandbox_tls_remove (self->tls_folder, self->ca_path);
+  g_free (self->tls_folder);
+  g_free (self->ca_path);
   g_free (self->state_path);
   g_free (self);
 }
@@ -650,6 +703,21 @@ sandbox_server_add_service (SandboxServer   *self,
   return TRUE;
 }
 
+/* --tls: HTTPS only, with a certificate made now; call before sandbox_server_listen() */
+gboolean
+sandbox_server_set_tls (SandboxServer  *self,
+                        GError        **error)
+{
+  g_autoptr(GTlsCertificate) certificate = NULL;
+
+  certificate = sandbox_tls_make_certificate (&self->tls_folder, &self->ca_path, error);
+  if (certificate == NULL)
+    return FALSE;
+
+  g_object_set (self->soup, "tls-certificate", certificate, NULL);
+  return TRUE;
+}
+
 /* On 127.0.0.1 only; @port 0 picks a free one */
 gboolean
 sandbox_server_listen (SandboxServer  *self,
@@ -660,7 +728,10 @@ sandbox_server_listen (SandboxServer  *self,
 
   g_clear_pointer (&self->state, json_node_unref);
 
-  if (!soup_server_listen_local (self->soup, port, SOUP_SERVER_LISTEN_IPV4_ONLY, error))
+  if (!soup_server_listen_local (self->soup, port,
+                                 SOUP_SERVER_LISTEN_IPV4_ONLY |
+                                 (self->ca_path != NULL ? SOUP_SERVER_LISTEN_HTTPS : 0),
+                                 error))
     return FALSE;
 
   uris = soup_server_get_uris (self->soup);
@@ -674,15 +745,20 @@ sandbox_server_listen (SandboxServer  *self,
   return TRUE;
 }
 
-/* One line per double, e.g. "crm http://127.0.0.1:PORT/v1/", for the tests and the tools */
+/* One line per double, e.g. "crm http://127.0.0.1:PORT/v1/", for the tests and the tools;
+ * with --tls, first "ca PATH", the certificate to trust, and https:// addresses */
 void
 sandbox_server_print_addresses (SandboxServer *self)
 {
+  const char *scheme = self->ca_path != NULL ? "https" : "http";
+
+  if (self->ca_path != NULL)
+    g_print ("ca %s\n", self->ca_path);
   for (guint i = 0; i < self->services->len; i++)
     {
       SandboxService *service = g_ptr_array_index (self->services, i);
 
-      g_print ("%s http://127.0.0.1:%u%s%s\n", service->name, self->port, service->prefix,
+      g_print ("%s %s://127.0.0.1:%u%s%s\n", service->name, scheme, self->port, service->prefix,
                service->endpoint != NULL ? service->endpoint : "");
     }
   fflush (stdout);

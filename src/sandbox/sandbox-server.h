@@ -18,6 +18,8 @@ void           sandbox_server_free        (SandboxServer             *self);
 gboolean       sandbox_server_add_service (SandboxServer             *self,
                                            SandboxService            *service,
                                            GError                   **error);
+gboolean       sandbox_server_set_tls     (SandboxServer             *self,
+                                           GError                   **error);
 gboolean       sandbox_server_listen      (SandboxServer             *self,
                                            guint                      port,
                                            GError                   **error);
