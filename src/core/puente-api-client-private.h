@@ -48,6 +48,9 @@ struct _PuenteApiClient
   GQueue       waiting;       /* GTask*: requests waiting for one of those to end */
   gboolean     key_accepted;  /* the service answered a request with 2xx */
   gboolean     key_refused;   /* it answered 401 since: nothing more is sent */
+  char        *login_user;      /* HTTP Basic, answered to the server's challenge only */
+  char        *login_password;  /* kept in memory only */
+  gboolean     login_asked;     /* a 401 came with a Basic challenge */
 };
 
 typedef struct
@@ -100,6 +103,7 @@ void     puente_api_client_fail_unreadable     (GTask            *task,
 
 /* puente-api-client-errors.c: the sentences */
 /* The error of an answer with @status; @body (nullable) the JSON that came with it */
+GError  *puente_api_client_login_error        (PuenteApiClient  *self);
 GError  *puente_api_client_error_for_status    (PuenteApiClient  *self,
                                                 guint             status,
                                                 JsonNode         *body);
