@@ -164,6 +164,42 @@ assert_not_printed (const PuenteTestResult *result,
   g_assert_false (holds (result->err, strlen (result->err), encoded));
 }
 
+/* `puente-sync --data-dir @data_dir ARGS...` with @input on standard input, printing every
+ * debug message too (on standard output), to be looked through */
+static PuenteTestResult
+sync_debug (const char *data_dir,
+            const char *input,
+            ...)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
+                                                                       G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                                       G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  PuenteTestResult result = { 0, };
+  va_list args;
+
+  g_ptr_array_add (argv, (gpointer) g_getenv ("PUENTE_SYNC"));
+  g_ptr_array_add (argv, (gpointer) "--data-dir");
+  g_ptr_array_add (argv, (gpointer) data_dir);
+  va_start (args, input);
+  for (const char *arg = va_arg (args, const char *); arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  g_subprocess_launcher_setenv (launcher, "G_MESSAGES_DEBUG", "all", TRUE);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, input, NULL, &result.out, &result.err, &error);
+  g_assert_no_error (error);
+  result.status = g_subprocess_get_exit_status (process);
+  g_assert_true (strstr (result.out, "-DEBUG") != NULL || strstr (result.err, "-DEBUG") != NULL);
+
+  return result;
+}
+
 /* `puente-sync connect` takes the login on standard input: without it, the owner's
  * sentence and nothing kept; with it, the login goes to the keyring, and a run syncs */
 static void
@@ -191,10 +227,7 @@ test_cli (Fixture       *fixture,
 
   /* The keys of the commands' data folder */
   puente_credentials_set_data_dir (fixture->data_dir);
-  /* Every debug message of the commands is printed, and looked through below */
-  g_setenv ("G_MESSAGES_DEBUG", "all", TRUE);
-
-  refused = puente_test_sync_tool (fixture->data_dir, without, "connect", "--profile", "giav",
+  refused = sync_debug (fixture->data_dir, without, "connect", "--profile", "giav",
                                    "--crm-url", fixture->sandbox->crm_url,
                                    "--source-url", fixture->sandbox->giav_url, NULL);
   g_assert_cmpint (refused.status, ==, 3);
@@ -203,18 +236,18 @@ test_cli (Fixture       *fixture,
   g_assert_error (error, PUENTE_CREDENTIALS_ERROR, PUENTE_CREDENTIALS_ERROR_NOT_FOUND);
   g_clear_error (&error);
 
-  connected = puente_test_sync_tool (fixture->data_dir, with, "connect", "--profile", "giav",
+  connected = sync_debug (fixture->data_dir, with, "connect", "--profile", "giav",
                                      "--crm-url", fixture->sandbox->crm_url,
                                      "--source-url", fixture->sandbox->giav_url, NULL);
   g_assert_cmpint (connected.status, ==, 0);
+  g_assert_nonnull (strstr (connected.out, "asks for its web server's login: given"));
   kept = puente_credentials_lookup_sync ("default", PUENTE_SERVICE_SOURCE_LOGIN, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (g_strcmp0 (kept, pair) == 0);
 
-  provision = puente_test_sync_tool (fixture->data_dir, "", "provision", NULL);
+  provision = sync_debug (fixture->data_dir, "", "provision", NULL);
   g_assert_cmpint (provision.status, ==, 0);
   /* Debug messages go to standard output, which --json holds: none for this one */
-  g_unsetenv ("G_MESSAGES_DEBUG");
   run = puente_test_sync_tool (fixture->data_dir, "", "run", "--mode", "full", "--json", NULL);
   g_assert_cmpint (run.status, ==, 0);
   summary = json_from_string (run.out, &error);
@@ -222,10 +255,8 @@ test_cli (Fixture       *fixture,
   object = json_node_get_object (summary);
   g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (object, "contact"), "created") +
                    json_object_get_int_member (json_object_get_object_member (object, "company"), "created"), >, 0);
-  g_setenv ("G_MESSAGES_DEBUG", "all", TRUE);
-  again = puente_test_sync_tool (fixture->data_dir, "", "run", "--mode", "modified", NULL);
+  again = sync_debug (fixture->data_dir, "", "run", "--mode", "modified", NULL);
   g_assert_cmpint (again.status, ==, 0);
-  g_unsetenv ("G_MESSAGES_DEBUG");
 
   /* The password was given nowhere but standard input, and the double's environment */
   g_assert_true (g_file_get_contents (cmdline_path, &cmdline, &cmdline_length, &error));
