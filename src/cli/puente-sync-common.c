@@ -49,6 +49,7 @@ status_for_error (const GError *error)
       error->domain == PUENTE_STORE_ERROR ||
       g_error_matches (error, PUENTE_API_ERROR, PUENTE_API_ERROR_UNAUTHORIZED) ||
       g_error_matches (error, PUENTE_API_ERROR, PUENTE_API_ERROR_INSECURE) ||
+      g_error_matches (error, PUENTE_API_ERROR, PUENTE_API_ERROR_LOGIN) ||
       g_error_matches (error, PUENTE_ENGINE_ERROR, PUENTE_ENGINE_ERROR_FIELDS_MISSING) ||
       g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED))
     return EXIT_CONFIG;

@@ -1,6 +1,7 @@
 /* puente-sync-connect.c: `puente-sync connect`: sets the connection up without the app.
  *
- * The keys come on standard input, never in argv. The CRM's key (and GIAV's) is checked
+ * The keys come on standard input, never in argv, and so do the user and password of a web
+ * server in front of GIAV's service (HTTP Basic), when it has one. The CRM's key (and GIAV's) is checked
  * before anything is kept; then the keys go to the keyring and the rest to the store.
  * Connecting again to the same kind of system keeps what the owner chose in the wizard.
  *
@@ -27,12 +28,45 @@ connection_crm_is_unknown (const char *crm)
   return crm != NULL && puente_crm_kind_lookup (crm) == NULL;
 }
 
+/* The secrets read from standard input, one a line as NAME=VALUE */
+typedef struct
+{
+  char *crm_key;
+  char *source_key;
+  char *source_user;      /* the web server's login in front of GIAV (HTTP Basic) */
+  char *source_password;
+} Secrets;
+
+static void
+wipe (char *text)
+{
+  if (text != NULL)
+    memset (text, 0, strlen (text));
+  g_free (text);
+}
+
+static void
+secrets_clear (Secrets *secrets)
+{
+  g_clear_pointer (&secrets->crm_key, wipe);
+  g_clear_pointer (&secrets->source_key, wipe);
+  g_clear_pointer (&secrets->source_user, wipe);
+  g_clear_pointer (&secrets->source_password, wipe);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Secrets, secrets_clear)
+
 /* Keys never come through argv, where other users could see them. */
 static void
-read_keys (char **crm_key,
-           char **source_key)
+read_keys (Secrets *secrets)
 {
   g_autoptr(GIOChannel) input = g_io_channel_unix_new (STDIN_FILENO);
+  const struct { const char *prefix; char **value; } lines[] = {
+    { "crm=", &secrets->crm_key },
+    { "source=", &secrets->source_key },
+    { "source-user=", &secrets->source_user },
+    { "source-password=", &secrets->source_password },
+  };
   char *line = NULL;
   gsize terminator;
 
@@ -41,18 +75,47 @@ read_keys (char **crm_key,
       g_autofree char *owned = line;
 
       owned[terminator] = '\0';
-      if (g_str_has_prefix (owned, "crm="))
-        {
-          g_free (*crm_key);
-          *crm_key = g_strdup (owned + strlen ("crm="));
-        }
-      else if (g_str_has_prefix (owned, "source="))
-        {
-          g_free (*source_key);
-          *source_key = g_strdup (owned + strlen ("source="));
-        }
+      for (guint i = 0; i < G_N_ELEMENTS (lines); i++)
+        if (g_str_has_prefix (owned, lines[i].prefix))
+          {
+            wipe (*lines[i].value);
+            *lines[i].value = g_strdup (owned + strlen (lines[i].prefix));
+          }
       memset (owned, 0, strlen (owned));
     }
+}
+
+/* A web server's user goes with its password, and has no colon (HTTP Basic) */
+static gboolean
+check_login (const Secrets *secrets)
+{
+  gboolean user = secrets->source_user != NULL && *secrets->source_user != '\0';
+
+  if (user != (secrets->source_password != NULL) ||
+      (user && strchr (secrets->source_user, ':') != NULL))
+    {
+      g_printerr (_("Give the user and password of GIAV’s web server on standard input together, "
+                    "as lines source-user=USER and source-password=PASSWORD; a user has no "
+                    "colon.\n"));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* The login verified with the key goes to the keyring beside it; without one, none is
+ * left from an earlier connect */
+static gboolean
+keep_login (const Secrets  *secrets,
+            GError        **error)
+{
+  g_auto(PuenteSecret) login = NULL;
+
+  if (secrets->source_user == NULL || *secrets->source_user == '\0')
+    return puente_credentials_delete_sync (CONNECTION_ID, PUENTE_SERVICE_SOURCE_LOGIN, NULL, error);
+
+  login = puente_credentials_join_login (secrets->source_user, secrets->source_password);
+  return puente_credentials_store_sync (CONNECTION_ID, PUENTE_SERVICE_SOURCE_LOGIN, login, NULL, error);
 }
 
 /* Connecting again to the same kind of system keeps the owner's choices made in the
@@ -108,10 +171,12 @@ verify (PuenteSetup  *setup,
 static int
 check_keys (Cli                    *cli,
             const PuenteConnection *connection,
-            const char             *crm_key,
-            const char             *source_key,
+            const Secrets          *secrets,
+            gboolean                source_is_service,
             PuenteCrm             **connector)
 {
+  const char *crm_key = secrets->crm_key;
+  const char *source_key = source_is_service ? secrets->source_key : NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(PuenteSetup) setup = puente_setup_new (puente_store_get_path (cli->store), CONNECTION_ID, connection);
 
@@ -127,6 +192,8 @@ check_keys (Cli                    *cli,
 
       if (source == NULL)
         return fail (EXIT_CONFIG, error);
+      if (secrets->source_user != NULL && *secrets->source_user != '\0')
+        puente_source_set_login (source, secrets->source_user, secrets->source_password);
       if (!verify (setup, source, &error))
         return fail (status_for_error (error), error);
     }
@@ -163,14 +230,15 @@ command_connect (Cli   *cli,
   g_autoptr(GError) error = NULL;
   g_autoptr(PuenteCrm) connector = NULL;
   PuenteConnection connection = { 0, };
-  g_autofree char *crm_key = NULL;
-  g_autofree char *source_key = NULL;
+  g_auto(Secrets) secrets = { NULL, };
   int status;
 
   if (!parse_options ("connect", entries,
                       _("Sets up the connection. The keys are read from standard input, one per "
                         "line, as crm=KEY (for Zappy, its private hash) and source=KEY, and kept "
-                        "in the system keyring."),
+                        "in the system keyring; so are source-user=USER and "
+                        "source-password=PASSWORD, when a web server in front of GIAV asks for "
+                        "them."),
                       &argc, &argv))
     return EXIT_CONFIG;
 
@@ -185,7 +253,7 @@ command_connect (Cli   *cli,
       return EXIT_CONFIG;
     }
 
-  read_keys (&crm_key, &source_key);
+  read_keys (&secrets);
 
   if (connection_crm_is_unknown (crm))
     {
@@ -193,12 +261,12 @@ command_connect (Cli   *cli,
                     "--crm clientify, --crm ploomes or --crm zappy.\n"));
       return EXIT_CONFIG;
     }
-  if (crm_key == NULL || *crm_key == '\0')
+  if (secrets.crm_key == NULL || *secrets.crm_key == '\0')
     {
       g_printerr (_("Give the CRM’s API key on standard input, as a line crm=KEY.\n"));
       return EXIT_CONFIG;
     }
-  if (source_url != NULL && (source_key == NULL || *source_key == '\0'))
+  if (source_url != NULL && (secrets.source_key == NULL || *secrets.source_key == '\0'))
     {
       g_printerr (_("Give the management software’s API key on standard input, as a line source=KEY.\n"));
       return EXIT_CONFIG;
@@ -215,13 +283,17 @@ command_connect (Cli   *cli,
   keep_previous_settings (cli, &connection);
   set_zappy_settings (&connection, zappy_values);
 
-  status = check_keys (cli, &connection, crm_key, source_url != NULL ? source_key : NULL, &connector);
+  if (source_url != NULL && !check_login (&secrets))
+    return EXIT_CONFIG;
+
+  status = check_keys (cli, &connection, &secrets, source_url != NULL, &connector);
   if (status != EXIT_FINE)
     return status;
 
-  if (!puente_credentials_store_sync (CONNECTION_ID, PUENTE_SERVICE_CRM, crm_key, NULL, &error) ||
-      (source_key != NULL &&
-       !puente_credentials_store_sync (CONNECTION_ID, PUENTE_SERVICE_SOURCE, source_key, NULL, &error)) ||
+  if (!puente_credentials_store_sync (CONNECTION_ID, PUENTE_SERVICE_CRM, secrets.crm_key, NULL, &error) ||
+      (source_url != NULL &&
+       (!puente_credentials_store_sync (CONNECTION_ID, PUENTE_SERVICE_SOURCE, secrets.source_key, NULL, &error) ||
+        !keep_login (&secrets, &error))) ||
       !puente_store_save_connection (cli->store, &connection, &error))
     return fail (EXIT_CONFIG, error);
 

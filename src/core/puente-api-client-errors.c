@@ -85,6 +85,25 @@ describe_field_errors (JsonNode *node)
   return text->len > 0 ? g_string_free (g_steal_pointer (&text), FALSE) : NULL;
 }
 
+/* The web server in front of the service asks for a user and password (HTTP Basic) */
+GError *
+puente_api_client_login_error (PuenteApiClient *self)
+{
+  if (self->login_user != NULL)
+    return g_error_new (PUENTE_API_ERROR, PUENTE_API_ERROR_LOGIN,
+                        /* Translators: %s is the service (GIAV) */
+                        _("The web server of %s did not accept the user and password Puente "
+                          "gave it. Check them with whoever runs the server, and enter them "
+                          "again in the setup."),
+                        self->service_name);
+
+  return g_error_new (PUENTE_API_ERROR, PUENTE_API_ERROR_LOGIN,
+                      /* Translators: %s is the service (GIAV) */
+                      _("The web server of %s asks for a user and password before it "
+                        "answers. Enter them in the setup."),
+                      self->service_name);
+}
+
 GError *
 puente_api_client_error_for_status (PuenteApiClient *self,
                                     guint            status,
@@ -95,6 +114,8 @@ puente_api_client_error_for_status (PuenteApiClient *self,
   switch (status)
     {
     case SOUP_STATUS_UNAUTHORIZED:
+      if (self->login_asked)
+        return puente_api_client_login_error (self);
       if (self->key_accepted)
         return g_error_new (PUENTE_API_ERROR, PUENTE_API_ERROR_UNAUTHORIZED,
                             /* Translators: %s is the service (Clientify); “Set Up Again” is

@@ -54,6 +54,9 @@ struct _PuenteApiClient
   GSource     *rate_wait;     /* wakes the queue when the next may start */
   gboolean     key_accepted;  /* the service answered a request with 2xx */
   gboolean     key_refused;   /* it answered 401 since: nothing more is sent */
+  char        *login_user;      /* HTTP Basic, answered to the server's challenge only */
+  char        *login_password;  /* kept in memory only */
+  gboolean     login_asked;     /* a 401 came with a Basic challenge */
 };
 
 typedef struct
@@ -106,6 +109,7 @@ void     puente_api_client_fail_unreadable     (GTask            *task,
 
 /* puente-api-client-errors.c: the sentences */
 /* The error of an answer with @status; @body (nullable) the JSON that came with it */
+GError  *puente_api_client_login_error        (PuenteApiClient  *self);
 GError  *puente_api_client_error_for_status    (PuenteApiClient  *self,
                                                 guint             status,
                                                 JsonNode         *body);

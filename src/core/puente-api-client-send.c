@@ -142,6 +142,57 @@ send_waiting (PuenteApiClient *self)
     puente_api_client_send_attempt (g_queue_pop_head (&self->waiting));
 }
 
+/* The server's challenges (WWW-Authenticate) name HTTP Basic */
+static gboolean
+asks_for_basic_login (SoupMessage *message)
+{
+  const char *challenges = soup_message_headers_get_list (soup_message_get_response_headers (message),
+                                                          "WWW-Authenticate");
+  g_auto(GStrv) each = challenges != NULL ? g_strsplit (challenges, ",", -1) : NULL;
+
+  for (guint i = 0; each != NULL && each[i] != NULL; i++)
+    {
+      const char *challenge = each[i] + strspn (each[i], " \t");
+
+      if (g_ascii_strncasecmp (challenge, "Basic", 5) == 0 &&
+          (challenge[5] == '\0' || challenge[5] == ' '))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+/* libsoup's "authenticate": the web server in front of the service asks for a user and
+ * password. Given once, Basic only, to the service's own address only; asked again for the
+ * same request, they were refused, and the 401 goes to the caller. */
+static gboolean
+authenticate_cb (SoupMessage     *message,
+                 SoupAuth        *auth,
+                 gboolean         retrying,
+                 PuenteApiClient *self)
+{
+  if (retrying || self->login_user == NULL ||
+      g_ascii_strcasecmp (soup_auth_get_scheme_name (auth), "Basic") != 0 ||
+      !is_same_origin (soup_message_get_uri (message), self->base_uri))
+    return FALSE;
+
+  g_debug ("%s asks for its web server's login: given", self->service_name);
+  soup_auth_authenticate (auth, self->login_user, self->login_password);
+  return TRUE;
+}
+
+/* libsoup 3.2 sends a restarted message's body again only when it is given again: after
+ * the login was asked for, the same request goes once more with it */
+static void
+give_body_again_cb (SoupMessage *message,
+                    Request     *request)
+{
+  if (request->body != NULL)
+    soup_message_set_request_body_from_bytes (message,
+                                              request->json ? "application/json" : request->content_type,
+                                              request->body);
+}
+
 /* Called first for every answer, so that a refusal holds back what is not sent yet. */
 static void
 answered (PuenteApiClient *self,
@@ -153,6 +204,8 @@ answered (PuenteApiClient *self,
   g_assert (self->in_flight > 0);
   self->in_flight--;
 
+  if (status == SOUP_STATUS_UNAUTHORIZED && asks_for_basic_login (message))
+    self->login_asked = TRUE;
   if (status == SOUP_STATUS_UNAUTHORIZED && !self->key_refused)
     {
       g_debug ("%s refused the key: %u requests waiting are not sent",
@@ -391,6 +444,11 @@ puente_api_client_send_attempt (GTask *task)
   soup_message_add_flags (message, SOUP_MESSAGE_IDEMPOTENT);
   if (!request->repeatable)
     g_signal_connect (message, "restarted", G_CALLBACK (restarted_cb), request);
+  if (self->login_user != NULL)
+    {
+      g_signal_connect_object (message, "authenticate", G_CALLBACK (authenticate_cb), self, 0);
+      g_signal_connect (message, "restarted", G_CALLBACK (give_body_again_cb), request);
+    }
 
   headers = soup_message_get_request_headers (message);
   if (self->auth_header != NULL)

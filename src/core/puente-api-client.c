@@ -53,6 +53,13 @@ puente_api_response_free (PuenteApiResponse *response)
 }
 
 static void
+wipe_text (char *text)
+{
+  memset (text, 0, strlen (text));
+  g_free (text);
+}
+
+static void
 puente_api_client_finalize (GObject *object)
 {
   PuenteApiClient *self = (PuenteApiClient *)object;
@@ -75,6 +82,8 @@ puente_api_client_finalize (GObject *object)
       memset (self->key_parameter_value, 0, strlen (self->key_parameter_value));
       g_free (self->key_parameter_value);
     }
+  g_clear_pointer (&self->login_user, wipe_text);
+  g_clear_pointer (&self->login_password, wipe_text);
   g_assert (g_queue_is_empty (&self->waiting));  /* each waiting task holds a reference */
   g_clear_object (&self->session);
   g_clear_pointer (&self->jitter, g_rand_free);
@@ -327,6 +336,46 @@ puente_api_client_set_key_parameter (PuenteApiClient *self,
       g_free (self->key_parameter_value);
     }
   self->key_parameter_value = g_strdup (value);
+}
+
+/**
+ * puente_api_client_set_login:
+ * @user: (nullable): the user of the web server's login; %NULL: none
+ * @password: (nullable): its password; kept in memory only
+ *
+ * For a service behind a web server that asks for a user and password (HTTP Basic): they
+ * are given only when that server asks (a 401 with a Basic challenge, libsoup's
+ * "authenticate"), only to the service's own address (see send.c), and never twice for one
+ * request, so that a wrong pair is an error (%PUENTE_API_ERROR_LOGIN), not a loop. The
+ * service's address is HTTPS or on this computer (puente_api_client_new()).
+ */
+void
+puente_api_client_set_login (PuenteApiClient *self,
+                             const char      *user,
+                             const char      *password)
+{
+  g_return_if_fail (PUENTE_IS_API_CLIENT (self));
+
+  g_clear_pointer (&self->login_user, wipe_text);
+  g_clear_pointer (&self->login_password, wipe_text);
+  if (user == NULL || *user == '\0')
+    return;
+
+  self->login_user = g_strdup (user);
+  self->login_password = g_strdup (password != NULL ? password : "");
+}
+
+/**
+ * puente_api_client_has_login:
+ *
+ * Returns: whether a user and password were given (puente_api_client_set_login())
+ */
+gboolean
+puente_api_client_has_login (PuenteApiClient *self)
+{
+  g_return_val_if_fail (PUENTE_IS_API_CLIENT (self), FALSE);
+
+  return self->login_user != NULL;
 }
 
 /**

@@ -27,6 +27,8 @@ G_BEGIN_DECLS
  * @PUENTE_API_ERROR_UNCERTAIN: a request that is not safe to repeat (a create) may or may
  *   not have been carried out: the connection broke, or the service failed, before it
  *   confirmed. The caller must look the record up before trying again.
+ * @PUENTE_API_ERROR_LOGIN: the web server in front of the service asks for a user and
+ *   password (a 401 with an HTTP Basic challenge), and none was given or it refused them
  *
  * Every message in this domain is a translated sentence for the owner. The technical
  * detail (status, URL, body excerpt) goes to the debug log; the key never does.
@@ -43,6 +45,7 @@ typedef enum
   PUENTE_API_ERROR_REFUSED,
   PUENTE_API_ERROR_UNEXPECTED,
   PUENTE_API_ERROR_UNCERTAIN,
+  PUENTE_API_ERROR_LOGIN,
 } PuenteApiError;
 
 GQuark puente_api_error_quark (void);
@@ -73,6 +76,10 @@ void             puente_api_client_get_rate_limit   (PuenteApiClient  *self,
 void             puente_api_client_set_key_parameter (PuenteApiClient *self,
                                                       const char      *name,
                                                       const char      *value);
+void             puente_api_client_set_login        (PuenteApiClient  *self,
+                                                     const char       *user,
+                                                     const char       *password);
+gboolean         puente_api_client_has_login        (PuenteApiClient  *self);
 char            *puente_api_client_redact           (PuenteApiClient  *self,
                                                      const char       *text);
 char            *puente_api_client_resolve          (PuenteApiClient  *self,

@@ -299,11 +299,38 @@ puente_connection_open_crm (const PuenteConnection  *connection,
   return crm;
 }
 
+/* The web server's user and password in front of the source's service, when the owner
+ * gave them (optional: none kept is no error) */
+static gboolean
+give_login (PuenteSource  *source,
+            const char    *connection_id,
+            GCancellable  *cancellable,
+            GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_auto(PuenteSecret) login = NULL;
+  g_auto(PuenteSecret) user = NULL;
+  g_auto(PuenteSecret) password = NULL;
+
+  login = puente_credentials_lookup_sync (connection_id, PUENTE_SERVICE_SOURCE_LOGIN, cancellable, &local_error);
+  if (login == NULL)
+    {
+      if (g_error_matches (local_error, PUENTE_CREDENTIALS_ERROR, PUENTE_CREDENTIALS_ERROR_NOT_FOUND))
+        return TRUE;
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  if (puente_credentials_split_login (login, &user, &password))
+    puente_source_set_login (source, user, password);
+  return TRUE;
+}
+
 /**
  * puente_connection_open_source:
  *
  * The source the connection names (puente-source-registry.c), with its key from the keyring
- * when it takes one.
+ * when it takes one, and its web server's user and password when the owner gave them.
  *
  * Returns: (transfer full): the source connector
  */
@@ -314,6 +341,7 @@ puente_connection_open_source (const PuenteConnection  *connection,
 {
   const PuenteSourceKind *kind;
   g_auto(PuenteSecret) key = NULL;
+  PuenteSource *source;
 
   g_return_val_if_fail (connection != NULL, NULL);
 
@@ -329,7 +357,12 @@ puente_connection_open_source (const PuenteConnection  *connection,
       (key = puente_credentials_lookup_sync (connection->id, PUENTE_SERVICE_SOURCE, cancellable, error)) == NULL)
     return NULL;
 
-  return kind->open (connection, key, cancellable, error);
+  source = kind->open (connection, key, cancellable, error);
+  if (source != NULL && puente_source_takes_login (source) &&
+      !give_login (source, connection->id, cancellable, error))
+    g_clear_object (&source);
+
+  return source;
 }
 
 /* deals.stage.STAGE -> CRM stage id, as puente_engine_set_deal_pipeline() takes it */

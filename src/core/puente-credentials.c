@@ -1,6 +1,6 @@
 /* puente-credentials.c
  *
- * Secrets (API keys) live in the system keyring and nowhere else: never in a file, a log,
+ * Secrets (API keys, a web server's user and password) live in the system keyring and nowhere else: never in a file, a log,
  * the store, argv or an error message. There is deliberately no fallback to a file when no
  * keyring is reachable; the caller gets a sentence to show instead.
  *
@@ -25,6 +25,7 @@
 #include <glib/gi18n-lib.h>
 #include <libsecret/secret.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "puente-credentials.h"
 
@@ -62,6 +63,8 @@ service_to_string (PuenteService service)
       return "source";
     case PUENTE_SERVICE_WEBHOOK:
       return "webhook";
+    case PUENTE_SERVICE_SOURCE_LOGIN:
+      return "source-login";
     default:
       g_assert_not_reached ();
     }
@@ -151,6 +154,8 @@ make_label (PuenteService service)
       return _("Puente: management software API key");
     case PUENTE_SERVICE_WEBHOOK:
       return _("Puente: chat webhook address");
+    case PUENTE_SERVICE_SOURCE_LOGIN:
+      return _("Puente: management software web server login");
     default:
       g_assert_not_reached ();
     }
@@ -176,6 +181,12 @@ not_found_error (PuenteService service)
                                   PUENTE_CREDENTIALS_ERROR_NOT_FOUND,
                                   _("Puente has no saved address for chat webhooks. "
                                     "Start listening for chats again to make one."));
+    case PUENTE_SERVICE_SOURCE_LOGIN:
+      return g_error_new_literal (PUENTE_CREDENTIALS_ERROR,
+                                  PUENTE_CREDENTIALS_ERROR_NOT_FOUND,
+                                  _("Puente has no saved user and password for the web server "
+                                    "of your management software. Enter them again in the "
+                                    "setup."));
     default:
       g_assert_not_reached ();
     }
@@ -623,4 +634,54 @@ puente_credentials_free (char *secret)
 {
   if (secret != NULL)
     secret_password_free (secret);
+}
+
+/**
+ * puente_credentials_join_login:
+ * @user: the user of a web server's login (HTTP Basic); without a colon, which HTTP Basic
+ *   does not allow in a user (RFC 7617)
+ * @password: its password
+ *
+ * Returns: (transfer full): "USER:PASSWORD", the one secret PUENTE_SERVICE_SOURCE_LOGIN
+ *   keeps, to be freed with puente_credentials_free(); %NULL when @user is empty or has a
+ *   colon
+ */
+char *
+puente_credentials_join_login (const char *user,
+                               const char *password)
+{
+  g_return_val_if_fail (user != NULL, NULL);
+  g_return_val_if_fail (password != NULL, NULL);
+
+  if (*user == '\0' || strchr (user, ':') != NULL)
+    return NULL;
+
+  return g_strconcat (user, ":", password, NULL);
+}
+
+/**
+ * puente_credentials_split_login:
+ * @secret: what puente_credentials_join_login() made
+ * @user: (out): the user, to be freed with puente_credentials_free()
+ * @password: (out): the password, to be freed with puente_credentials_free()
+ *
+ * Returns: whether @secret is a user and a password
+ */
+gboolean
+puente_credentials_split_login (const char  *secret,
+                                char       **user,
+                                char       **password)
+{
+  const char *colon;
+
+  g_return_val_if_fail (user != NULL && password != NULL, FALSE);
+
+  *user = *password = NULL;
+  colon = secret != NULL ? strchr (secret, ':') : NULL;
+  if (colon == NULL || colon == secret)
+    return FALSE;
+
+  *user = g_strndup (secret, colon - secret);
+  *password = g_strdup (colon + 1);
+  return TRUE;
 }

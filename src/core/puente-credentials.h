@@ -15,14 +15,18 @@ G_BEGIN_DECLS
  * @PUENTE_SERVICE_SOURCE: the API key of the management software (GIAV, ...)
  * @PUENTE_SERVICE_WEBHOOK: the secret part of the address a chat service (JivoChat) posts
  *   its webhooks to, so that other programs cannot post made-up chats
+ * @PUENTE_SERVICE_SOURCE_LOGIN: the user and password of the web server in front of the
+ *   management software's service (HTTP Basic), when it has one: optional, kept as one
+ *   secret (puente_credentials_join_login())
  *
- * Which of a connection's two secrets is meant.
+ * Which of a connection's secrets is meant.
  */
 typedef enum
 {
   PUENTE_SERVICE_CRM,
   PUENTE_SERVICE_SOURCE,
   PUENTE_SERVICE_WEBHOOK,
+  PUENTE_SERVICE_SOURCE_LOGIN,
 } PuenteService;
 
 #define PUENTE_CREDENTIALS_ERROR (puente_credentials_error_quark ())
@@ -86,6 +90,12 @@ gboolean puente_credentials_delete_finish (GAsyncResult         *result,
                                            GError              **error);
 
 void     puente_credentials_free          (char                 *secret);
+
+char    *puente_credentials_join_login    (const char           *user,
+                                           const char           *password);
+gboolean puente_credentials_split_login   (const char           *secret,
+                                           char                **user,
+                                           char                **password);
 
 /* A secret in memory that is never swapped to disk; use g_auto(PuenteSecret). */
 typedef char *PuenteSecret;

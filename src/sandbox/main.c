@@ -84,6 +84,7 @@ typedef struct
 {
   char    *crm_key;
   char    *giav_key;
+  char    *giav_login_user;
   char    *ploomes_key;
   char    *zappy_hash;
   char    *state;
@@ -108,6 +109,7 @@ options_clear (Options *options)
 {
   g_clear_pointer (&options->crm_key, g_free);
   g_clear_pointer (&options->giav_key, g_free);
+  g_clear_pointer (&options->giav_login_user, g_free);
   g_clear_pointer (&options->ploomes_key, g_free);
   g_clear_pointer (&options->zappy_hash, g_free);
   g_clear_pointer (&options->state, g_free);
@@ -140,6 +142,9 @@ parse_options (Options   *options,
       N_("Refuse to create custom fields through the API, as the real CRM may"), NULL },
     { "giav-dates-only", 0, 0, G_OPTION_ARG_NONE, &options->giav_dates_only,
       N_("Refuse a time of day in the date filters of GIAV searches, as a real GIAV may"), NULL },
+    { "giav-basic-auth", 0, 0, G_OPTION_ARG_STRING, &options->giav_login_user,
+      N_("Put a web server asking for this user (HTTP Basic) in front of GIAV; the password "
+         "is $PUENTE_SANDBOX_GIAV_PASSWORD"), N_("USER") },
     { "crm-clock-offset", 0, 0, G_OPTION_ARG_INT64, &options->crm_clock_offset,
       N_("Run the CRM’s clock this many seconds ahead of this computer’s (behind when negative)"),
       N_("SECONDS") },
@@ -229,6 +234,16 @@ parse_options (Options   *options,
       return FALSE;
     }
 
+  if (options->giav_login_user != NULL &&
+      (options->giav_login_user[0] == '\0' || strchr (options->giav_login_user, ':') != NULL ||
+       g_getenv ("PUENTE_SANDBOX_GIAV_PASSWORD") == NULL))
+    {
+      g_printerr ("%s\n", _("--giav-basic-auth takes a user without a colon, and its password "
+                            "in $PUENTE_SANDBOX_GIAV_PASSWORD."));
+      *status = 2;
+      return FALSE;
+    }
+
   if (options->ploomes_key != NULL && options->ploomes_key[0] == '\0')
     {
       g_printerr ("%s\n", _("The Ploomes key cannot be empty."));
@@ -280,6 +295,9 @@ add_doubles (SandboxServer  *server,
 
   doubles->giav = sandbox_giav_new (options->giav_key != NULL ? options->giav_key : "sandbox");
   sandbox_giav_set_dates_only (doubles->giav, options->giav_dates_only);
+  if (options->giav_login_user != NULL)
+    sandbox_giav_set_login (doubles->giav, options->giav_login_user,
+                            g_getenv ("PUENTE_SANDBOX_GIAV_PASSWORD"));
   sandbox_clock_set_offset ("crm", options->crm_clock_offset);
   sandbox_clock_set_offset ("giav", options->giav_clock_offset);
   if (!sandbox_server_add_service (server, sandbox_giav_get_service (doubles->giav), error))

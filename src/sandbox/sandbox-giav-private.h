@@ -134,6 +134,8 @@ struct _SandboxGiav
   GPtrArray      *files;    /* JsonObject, by Id */
   GPtrArray      *stages;   /* JsonObject */
   gboolean        dates_only;  /* --giav-dates-only: a time of day in a filter is a Fault */
+  char           *login;       /* --giav-basic-auth: "USER:PASSWORD" the web server asks
+                                * for (HTTP Basic), or NULL */
   char           *put_ignores; /* a WsCliente member Cliente_PUT leaves as it was, or NULL */
   char           *put_also;    /* a WsCliente member Cliente_PUT changes too, or NULL */
   guint           post_drops;  /* the next Cliente_POSTs whose connection is dropped once

@@ -35,6 +35,11 @@
  * autumn's repeated hour (02:00-03:00 twice) a later change can carry an earlier stamp.
  * Stamps and the Date header come from the double's clock (sandbox-clock.c).
  *
+ * With --giav-basic-auth USER (the password from $PUENTE_SANDBOX_GIAV_PASSWORD), a web server
+ * in front of the service asks for that user and password (HTTP Basic), as some agencies'
+ * may [L: other-systems.md]: a request without them, or with others, is answered 401 with
+ * `WWW-Authenticate: Basic` before the service sees it. Its page and realm are INVENTED.
+ *
  * Control (no key, no faults), for paging and benchmarks; the reset brings the demo data back:
  *   POST /__sandbox/giav/clients?count=N        N generated clients more: {"clients": TOTAL}
  *   POST /__sandbox/giav/files?count=N          N generated files more, over the generated
@@ -85,6 +90,10 @@ static const char help_page[] =                                                 
 static const char throttled_page[] =                                            /* INVENTED */
   "<!DOCTYPE html>\n<html><head><title>Too Many Requests</title></head>\n"
   "<body><h1>Too Many Requests</h1></body></html>\n";
+
+static const char login_page[] =                                                /* INVENTED */
+  "<!DOCTYPE html>\n<html><head><title>401 - Unauthorized</title></head>\n"
+  "<body><h1>401 - Unauthorized</h1></body></html>\n";
 
 static const char not_found_page[] =
   "<!DOCTYPE html>\n<html lang=\"en\">\n<head><title>Not Found</title></head>\n"
@@ -211,6 +220,28 @@ process_soap (SandboxGiav       *self,
   xmlFreeDoc (doc);
 }
 
+/* --giav-basic-auth: the request carries the web server's user and password (HTTP Basic) */
+static gboolean
+has_login (SandboxGiav       *self,
+           SoupServerMessage *msg)
+{
+  const char *header = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                     "Authorization");
+  gsize length = 0;
+  g_autofree guchar *given = NULL;
+  gboolean same;
+
+  if (header == NULL || g_ascii_strncasecmp (header, "Basic ", 6) != 0)
+    return FALSE;
+
+  given = g_base64_decode (header + 6, &length);
+  given = g_realloc (given, length + 1);
+  given[length] = '\0';
+  same = length == strlen (self->login) && same_key ((const char *) given, self->login);
+  memset (given, 0, length);
+  return same;
+}
+
 static void
 giav_process (gpointer           data,
               SoupServerMessage *msg,
@@ -220,7 +251,13 @@ giav_process (gpointer           data,
   SandboxGiav *self = data;
   const char *method = soup_server_message_get_method (msg);
 
-  if (!g_str_equal (path, GIAV_ENDPOINT))
+  if (self->login != NULL && !has_login (self, msg))
+    {
+      answer_html (msg, SOUP_STATUS_UNAUTHORIZED, login_page);
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                    "WWW-Authenticate", "Basic realm=\"GIAV\", charset=\"UTF-8\"");
+    }
+  else if (!g_str_equal (path, GIAV_ENDPOINT))
     answer_html (msg, SOUP_STATUS_NOT_FOUND, not_found_page);
   else if (g_str_equal (method, SOUP_METHOD_POST))
     process_soap (self, msg);
@@ -420,6 +457,9 @@ sandbox_giav_free (SandboxGiav *self)
   if (self->key != NULL)
     memset (self->key, 0, strlen (self->key));
   g_free (self->key);
+  if (self->login != NULL)
+    memset (self->login, 0, strlen (self->login));
+  g_free (self->login);
   g_free (self);
 }
 
@@ -435,4 +475,17 @@ sandbox_giav_set_dates_only (SandboxGiav *self,
                              gboolean     dates_only)
 {
   self->dates_only = dates_only;
+}
+
+/* A web server in front of the service asks for @user and @password (HTTP Basic) */
+void
+sandbox_giav_set_login (SandboxGiav *self,
+                        const char  *user,
+                        const char  *password)
+{
+  g_return_if_fail (user != NULL && user[0] != '\0' && strchr (user, ':') == NULL);
+  g_return_if_fail (password != NULL);
+
+  g_free (self->login);
+  self->login = g_strconcat (user, ":", password, NULL);
 }

@@ -16,6 +16,9 @@ void            sandbox_giav_free        (SandboxGiav *self);
 SandboxService *sandbox_giav_get_service (SandboxGiav *self);
 void            sandbox_giav_set_dates_only (SandboxGiav *self,
                                              gboolean     dates_only);
+void            sandbox_giav_set_login   (SandboxGiav *self,
+                                          const char  *user,
+                                          const char  *password);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SandboxGiav, sandbox_giav_free)
 

@@ -4,6 +4,12 @@
  * or the one kept in the keyring when the field is left empty on a resumed setup), keeps the
  * key in the keyring and the address in the draft.
  *
+ * Some agencies put a web server that asks for a user and password (HTTP Basic) in front of
+ * the service: "Web Server Login", folded away, holds them, and opens by itself when GIAV's
+ * server asks (PUENTE_API_ERROR_LOGIN, with the sentence on the error row). They are
+ * verified with the key and, once it works, kept in the keyring beside it; the password row
+ * is a PuenteKeyRow, so that its text never reaches the accessibility bus.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
@@ -13,6 +19,7 @@
 
 #include <glib/gi18n.h>
 
+#include "puente-api-client.h"
 #include "puente-wizard-giav.h"
 
 struct _PuenteWizardGiav
@@ -22,9 +29,13 @@ struct _PuenteWizardGiav
   AdwPreferencesGroup *giav_group;
   AdwEntryRow         *giav_url_row;
   PuenteKeyRow        *giav_key_row;
+  AdwExpanderRow      *giav_login_row;
+  AdwEntryRow         *giav_user_row;
+  PuenteKeyRow        *giav_password_row;
   AdwActionRow        *giav_error_row;
 
   gboolean             key_saved;
+  gboolean             login_saved;  /* a login is in the keyring from a setup left halfway */
 };
 
 G_DEFINE_FINAL_TYPE (PuenteWizardGiav, puente_wizard_giav, PUENTE_TYPE_WIZARD_PAGE)
@@ -51,6 +62,37 @@ verified (PuenteWizardPage *page)
   draft->source_location = g_strdup (puente_wizard_page_entry_text (self->giav_url_row));
 }
 
+/* The login typed: the user, and the password unless it is left empty to keep the saved one */
+static gboolean
+login_typed (PuenteWizardGiav *self)
+{
+  return *puente_wizard_page_entry_text (self->giav_user_row) != '\0' &&
+         (*puente_key_row_get_key (self->giav_password_row) != '\0' || !self->login_saved);
+}
+
+static void
+saved_login_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(PuenteSource) giav = user_data;
+  GTask *task = g_object_steal_data (G_OBJECT (giav), "puente-wizard-task");
+  g_autoptr(GError) error = NULL;
+  g_auto(PuenteSecret) login = puente_credentials_lookup_finish (result, &error);
+  g_auto(PuenteSecret) user = NULL;
+  g_auto(PuenteSecret) password = NULL;
+
+  if (login == NULL && !g_error_matches (error, PUENTE_CREDENTIALS_ERROR, PUENTE_CREDENTIALS_ERROR_NOT_FOUND))
+    {
+      puente_wizard_page_fail_task (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (puente_credentials_split_login (login, &user, &password))
+    puente_source_set_login (giav, user, password);
+  puente_wizard_page_verify (task, giav, verified);
+}
+
 static void
 verify_with_key (PuenteWizardPage *page,
                  const char       *key,
@@ -73,7 +115,84 @@ verify_with_key (PuenteWizardPage *page,
       return;
     }
 
+  if (login_typed (self))
+    puente_source_set_login (giav, puente_wizard_page_entry_text (self->giav_user_row),
+                             puente_key_row_get_key (self->giav_password_row));
+  else if (self->login_saved && puente_source_takes_login (giav))
+    {
+      g_object_set_data (G_OBJECT (giav), "puente-wizard-task", task);
+      puente_credentials_lookup_async (trying.id, PUENTE_SERVICE_SOURCE_LOGIN, g_task_get_cancellable (task),
+                                       saved_login_cb, g_steal_pointer (&giav));
+      return;
+    }
+
   puente_wizard_page_verify (task, giav, verified);
+}
+
+/* GIAV's server asks for a user and password: the rows to enter them in */
+static void
+reveal_login (PuenteWizardGiav *self)
+{
+  adw_expander_row_set_expanded (self->giav_login_row, TRUE);
+  if (puente_wizard_page_may_focus (PUENTE_WIZARD_PAGE (self)))
+    gtk_widget_grab_focus (*puente_wizard_page_entry_text (self->giav_user_row) == '\0'
+                           ? GTK_WIDGET (self->giav_user_row) : GTK_WIDGET (self->giav_password_row));
+}
+
+static void
+login_stored_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  PuenteWizardGiav *self = g_task_get_source_object (task);
+  GError *error = NULL;
+
+  if (!puente_credentials_store_finish (result, &error))
+    {
+      puente_wizard_page_failed (PUENTE_WIZARD_PAGE (self), error);
+      g_task_return_error (task, error);
+      return;
+    }
+
+  self->login_saved = TRUE;
+  puente_key_row_set_key (self->giav_password_row, NULL);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* The key and the address are verified and kept (puente_wizard_page_apply_key()); the
+ * login verified with them goes to the keyring beside the key before the page is done */
+static void
+applied_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  PuenteWizardGiav *self = PUENTE_WIZARD_GIAV (object);
+  g_autoptr(GTask) task = user_data;
+  g_auto(PuenteSecret) login = NULL;
+  GCancellable *cancellable;
+  GError *error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      if (g_error_matches (error, PUENTE_API_ERROR, PUENTE_API_ERROR_LOGIN))
+        reveal_login (self);
+      g_task_return_error (task, error);
+      return;
+    }
+
+  if (!login_typed (self) ||
+      (login = puente_credentials_join_login (puente_wizard_page_entry_text (self->giav_user_row),
+                                              puente_key_row_get_key (self->giav_password_row))) == NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  cancellable = g_task_get_cancellable (task);
+  puente_credentials_store_async (puente_setup_get_draft (puente_wizard_page_get_setup (PUENTE_WIZARD_PAGE (self)))->id,
+                                  PUENTE_SERVICE_SOURCE_LOGIN, login, cancellable,
+                                  login_stored_cb, g_steal_pointer (&task));
 }
 
 static void
@@ -81,8 +200,9 @@ puente_wizard_giav_apply_async (PuenteWizardPage *page,
                                 GTask            *task)
 {
   PuenteWizardGiav *self = PUENTE_WIZARD_GIAV (page);
+  GTask *keys = g_task_new (page, g_task_get_cancellable (task), applied_cb, task);
 
-  puente_wizard_page_apply_key (page, task, PUENTE_SERVICE_SOURCE, self->giav_key_row, &self->key_saved,
+  puente_wizard_page_apply_key (page, keys, PUENTE_SERVICE_SOURCE, self->giav_key_row, &self->key_saved,
                                 verify_with_key);
 }
 
@@ -95,6 +215,27 @@ puente_wizard_giav_shown (PuenteWizardPage *page,
   if (puente_wizard_page_may_focus (page))
     gtk_widget_grab_focus (*puente_wizard_page_entry_text (self->giav_url_row) == '\0'
                            ? GTK_WIDGET (self->giav_url_row) : GTK_WIDGET (self->giav_key_row));
+}
+
+static void
+saved_login_found_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(PuenteWizardGiav) self = user_data;
+  g_auto(PuenteSecret) login = puente_credentials_lookup_finish (result, NULL);
+  g_auto(PuenteSecret) user = NULL;
+  g_auto(PuenteSecret) password = NULL;
+
+  if (!puente_credentials_split_login (login, &user, &password))
+    return;
+
+  self->login_saved = TRUE;
+  gtk_editable_set_text (GTK_EDITABLE (self->giav_user_row), user);
+  adw_expander_row_set_subtitle (self->giav_login_row,
+                                 _("The password you entered is saved in the keyring. Leave "
+                                   "its field empty to keep it."));
+  adw_expander_row_set_expanded (self->giav_login_row, TRUE);
 }
 
 static void
@@ -112,6 +253,9 @@ puente_wizard_giav_resume (PuenteWizardPage *page)
   adw_preferences_group_set_description (self->giav_group,
                                          _("The API key you entered is saved in the keyring. "
                                            "Leave the field empty to keep it."));
+  /* A login kept with the key: its user shown, its password kept unless a new one is typed */
+  puente_credentials_lookup_async (draft->id, PUENTE_SERVICE_SOURCE_LOGIN, puente_wizard_page_get_cancellable (page),
+                                   saved_login_found_cb, g_object_ref (self));
 }
 
 static void
@@ -142,6 +286,9 @@ puente_wizard_giav_class_init (PuenteWizardGiavClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PuenteWizardGiav, giav_group);
   gtk_widget_class_bind_template_child (widget_class, PuenteWizardGiav, giav_url_row);
   gtk_widget_class_bind_template_child (widget_class, PuenteWizardGiav, giav_key_row);
+  gtk_widget_class_bind_template_child (widget_class, PuenteWizardGiav, giav_login_row);
+  gtk_widget_class_bind_template_child (widget_class, PuenteWizardGiav, giav_user_row);
+  gtk_widget_class_bind_template_child (widget_class, PuenteWizardGiav, giav_password_row);
   gtk_widget_class_bind_template_child (widget_class, PuenteWizardGiav, giav_error_row);
 }
 
@@ -158,4 +305,6 @@ puente_wizard_giav_init (PuenteWizardGiav *self)
   g_signal_connect_object (self->giav_key_row, "changed", G_CALLBACK (puente_wizard_page_update_ready), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->giav_url_row, "entry-activated", G_CALLBACK (puente_wizard_page_activate_next), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->giav_key_row, "entry-activated", G_CALLBACK (puente_wizard_page_activate_next), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->giav_user_row, "entry-activated", G_CALLBACK (puente_wizard_page_activate_next), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->giav_password_row, "entry-activated", G_CALLBACK (puente_wizard_page_activate_next), self, G_CONNECT_SWAPPED);
 }

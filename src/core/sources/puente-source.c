@@ -240,6 +240,38 @@ puente_source_get_clients_finish (PuenteSource  *self,
 }
 
 /**
+ * puente_source_takes_login:
+ *
+ * Returns: whether the source is a service that a web server's login (HTTP Basic) may
+ *   stand in front of (GIAV); an export is not
+ */
+gboolean
+puente_source_takes_login (PuenteSource *self)
+{
+  g_return_val_if_fail (PUENTE_IS_SOURCE (self), FALSE);
+
+  return PUENTE_SOURCE_GET_IFACE (self)->set_login != NULL;
+}
+
+/**
+ * puente_source_set_login:
+ * @user: (nullable): the user of the web server's login; %NULL or empty: none
+ * @password: (nullable): its password, kept in memory only
+ *
+ * The user and password to give when the web server in front of the service asks for
+ * them (HTTP Basic); its address is HTTPS or on this computer.
+ */
+void
+puente_source_set_login (PuenteSource *self,
+                         const char   *user,
+                         const char   *password)
+{
+  g_return_if_fail (puente_source_takes_login (self));
+
+  PUENTE_SOURCE_GET_IFACE (self)->set_login (self, user, password);
+}
+
+/**
  * puente_source_can_create_clients:
  *
  * Returns: whether the source can look clients up by their document and create new ones

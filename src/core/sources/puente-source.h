@@ -89,11 +89,19 @@ struct _PuenteSourceInterface
                                      GCancellable        *cancellable,
                                      GAsyncReadyCallback  callback,
                                      gpointer             user_data);
+  /* Optional: a service behind a web server that may ask for a user and password */
+  void        (*set_login)          (PuenteSource        *self,
+                                     const char          *user,
+                                     const char          *password);
 };
 
 #define PUENTE_SOURCE_GET_CLIENTS_MAX 100
 
 const char       *puente_source_get_name           (PuenteSource        *self);
+gboolean          puente_source_takes_login        (PuenteSource        *self);
+void              puente_source_set_login          (PuenteSource        *self,
+                                                    const char          *user,
+                                                    const char          *password);
 gboolean          puente_source_has_files          (PuenteSource        *self);
 
 void              puente_source_verify_async       (PuenteSource        *self,

@@ -107,6 +107,7 @@ void        puente_giav_answer_free             (Answer            *answer);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Answer, puente_giav_answer_free)
 
 GError     *puente_giav_incomplete_client_error (void);
+GError     *puente_giav_login_error             (PuenteGiavSource *self);
 
 xmlNode    *puente_giav_child_element           (xmlNode           *parent,
                                                  const char        *name);

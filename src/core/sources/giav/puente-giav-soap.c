@@ -683,6 +683,8 @@ call_cb (GObject      *object,
       g_debug ("%s: %s", operation->name, error->message);
       if (g_error_matches (error, PUENTE_API_ERROR, PUENTE_API_ERROR_UNREACHABLE))
         g_task_return_error (task, unreachable_error (self->url));
+      else if (g_error_matches (error, PUENTE_API_ERROR, PUENTE_API_ERROR_LOGIN))
+        g_task_return_error (task, puente_giav_login_error (self));
       else
         g_task_return_error (task, g_steal_pointer (&error));
       return;

@@ -24,6 +24,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
@@ -498,6 +499,33 @@ giav_list_stages_async (PuenteSource        *source,
   puente_giav_call_async (self, ENTITY_STAGES_GET, NULL, NULL, cancellable, stages_cb, task);
 }
 
+/* The web server in front of the service, when it asks (puente_api_client_set_login()) */
+static void
+giav_set_login (PuenteSource *source,
+                const char   *user,
+                const char   *password)
+{
+  puente_api_client_set_login (PUENTE_GIAV_SOURCE (source)->client, user, password);
+}
+
+/* A 401 with a Basic challenge, from the web server in front of the service [L: some
+ * agencies' servers have one, other-systems.md], said the GIAV way */
+GError *
+puente_giav_login_error (PuenteGiavSource *self)
+{
+  if (puente_api_client_has_login (self->client))
+    return g_error_new_literal (PUENTE_API_ERROR, PUENTE_API_ERROR_LOGIN,
+                                _("This GIAV server did not accept the user and password of "
+                                  "its web server. Check them with whoever runs the server and "
+                                  "enter them again on the GIAV page of the setup (“Set Up "
+                                  "Again” in Puente’s menu)."));
+
+  return g_error_new_literal (PUENTE_API_ERROR, PUENTE_API_ERROR_LOGIN,
+                              _("This GIAV server asks for a user and password before its web "
+                                "service answers, besides the API key. Enter them on the GIAV "
+                                "page of the setup (“Set Up Again” in Puente’s menu)."));
+}
+
 static void
 source_iface_init (PuenteSourceInterface *iface)
 {
@@ -511,4 +539,5 @@ source_iface_init (PuenteSourceInterface *iface)
   iface->get_clients_async = giav_get_clients_async;
   iface->find_by_document_async = puente_giav_find_by_document_async;
   iface->create_client_async = puente_giav_create_client_async;
+  iface->set_login = giav_set_login;
 }
