@@ -557,7 +557,8 @@ event_of (Fixture    *fixture,
 }
 
 /* A birthday that does not exist leaves out the birthday, not the client, and the event
- * names the client and the date; a document of no known kind goes, and the event says so. */
+ * names the client and the date; so does an email address that is not one; a document of
+ * no known kind goes, and the event says so. */
 static void
 test_notes_on_sent_clients (Fixture       *fixture,
                             gconstpointer  data)
@@ -565,15 +566,17 @@ test_notes_on_sent_clients (Fixture       *fixture,
   PuenteRunSummary summary;
   g_autoptr(PuenteEvent) birthday = NULL;
   g_autoptr(PuenteEvent) document = NULL;
+  g_autoptr(PuenteEvent) email = NULL;
   g_autoptr(GPtrArray) found = NULL;
 
   write_export (fixture, "Código;Nombre;Apellidos;NIF;Email;Fecha de nacimiento\n"
                          "7101;María;García;87654321X;maria.garcia.7101@example.es;31/06/1987\n"
-                         "7102;Pedro;Ruiz;1234567;pedro.ruiz.7102@example.es;01/02/1980\n");
+                         "7102;Pedro;Ruiz;1234567;pedro.ruiz.7102@example.es;01/02/1980\n"
+                         "7103;Ana;Gil;;ana(at)example.es;01/02/1980\n");
   summary = run_engine (fixture, PUENTE_RUN_FULL, FALSE);
   g_assert_cmpuint (summary.counts[PUENTE_ENTITY_CONTACT][PUENTE_OUTCOME_SKIPPED], ==, 0);
   g_assert_cmpuint (summary.counts[PUENTE_ENTITY_CONTACT][PUENTE_OUTCOME_CREATED] +
-                    summary.counts[PUENTE_ENTITY_CONTACT][PUENTE_OUTCOME_UPDATED], ==, 2);
+                    summary.counts[PUENTE_ENTITY_CONTACT][PUENTE_OUTCOME_UPDATED], ==, 3);
 
   found = find_by_id (fixture, "7101");
   g_assert_cmpuint (found->len, ==, 1);
@@ -589,6 +592,18 @@ test_notes_on_sent_clients (Fixture       *fixture,
   g_assert_cmpint (document->outcome, !=, PUENTE_OUTCOME_SKIPPED);
   g_assert_nonnull (strstr (document->message, "1234567"));
   g_assert_nonnull (strstr (document->message, "is not a NIF"));
+
+  /* An email address that is not one: left out, and said so */
+  g_clear_pointer (&found, g_ptr_array_unref);
+  found = find_by_id (fixture, "7103");
+  g_assert_cmpuint (found->len, ==, 1);
+  g_assert_null (puente_record_get (found->pdata[0], PUENTE_FIELD_EMAIL));
+  g_assert_cmpstr (puente_record_get (found->pdata[0], PUENTE_FIELD_BIRTHDAY), ==, "1980-02-01");
+  email = event_of (fixture, "7103");
+  g_assert_nonnull (email);
+  g_assert_cmpint (email->outcome, ==, PUENTE_OUTCOME_CREATED);
+  g_assert_cmpstr (email->message, ==, "Sent without “ana(at)example.es” in the column “Email” of Ana Gil: it "
+                                       "is not a valid email address. Correct it in the export.");
 }
 
 /* The source ids of what Needs You lists now, joined */
