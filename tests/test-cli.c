@@ -713,6 +713,7 @@ test_ignore (Fixture       *fixture,
 
   synced = sync_tool (fixture, "", "run", NULL);
   g_assert_cmpint (synced.status, ==, 0);
+  g_assert_nonnull (strstr (synced.out, "1 record you ignore was not sent."));
   store = puente_store_open (path, NULL);
   link = puente_store_get_link (store, "default", PUENTE_ENTITY_CONTACT, FIRST_CLIENT, NULL);
   g_assert_null (link);
