@@ -208,6 +208,7 @@ test_help (void)
   g_assert_nonnull (strstr (out, "preview"));
   g_assert_nonnull (strstr (out, "events"));
   g_assert_nonnull (strstr (out, "directions"));
+  g_assert_nonnull (strstr (out, "ignore"));
 }
 
 /* Connecting again (a new key, say) keeps what the owner chose in the wizard. */
@@ -681,6 +682,63 @@ test_keep (Fixture       *fixture,
   g_assert_nonnull (strstr (listed.out, "surname"));
 }
 
+/* `puente-sync ignore` keeps a client out of the CRM and out of Needs You: the next sync
+ * does not send it; `--undo` sends it again; a record not ignored cannot be undone. */
+static void
+test_ignore (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (fixture->data_dir, "puente.db", NULL);
+  g_autoptr(PuenteStore) store = NULL;
+  g_autoptr(PuenteLink) link = NULL;
+  g_auto(Result) provision = { 0, };
+  g_auto(Result) none = { 0, };
+  g_auto(Result) ignored = { 0, };
+  g_auto(Result) listed = { 0, };
+  g_auto(Result) synced = { 0, };
+  g_auto(Result) undone = { 0, };
+  g_auto(Result) again = { 0, };
+  g_auto(Result) resynced = { 0, };
+  g_auto(Result) help = { 0, };
+
+  connect (fixture, KEY, 0);
+  provision = sync_tool (fixture, "", "provision", NULL);
+  g_assert_cmpint (provision.status, ==, 0);
+
+  none = sync_tool (fixture, "", "ignore", NULL);
+  g_assert_cmpint (none.status, ==, 0);
+  g_assert_nonnull (strstr (none.out, "No record is ignored"));
+  ignored = sync_tool (fixture, "", "ignore", FIRST_CLIENT, NULL);
+  g_assert_cmpint (ignored.status, ==, 0);
+  listed = sync_tool (fixture, "", "ignore", NULL);
+  g_assert_true (g_str_has_prefix (listed.out, FIRST_CLIENT));
+
+  synced = sync_tool (fixture, "", "run", NULL);
+  g_assert_cmpint (synced.status, ==, 0);
+  g_assert_nonnull (strstr (synced.out, "1 record you ignore was not sent."));
+  store = puente_store_open (path, NULL);
+  link = puente_store_get_link (store, "default", PUENTE_ENTITY_CONTACT, FIRST_CLIENT, NULL);
+  g_assert_null (link);
+  g_clear_object (&store);
+
+  undone = sync_tool (fixture, "", "ignore", "--undo", FIRST_CLIENT, NULL);
+  g_assert_cmpint (undone.status, ==, 0);
+  again = sync_tool (fixture, "", "ignore", "--undo", FIRST_CLIENT, NULL);
+  g_assert_cmpint (again.status, ==, 3);
+  g_assert_nonnull (strstr (again.err, FIRST_CLIENT));
+
+  resynced = sync_tool (fixture, "", "run", NULL);
+  g_assert_cmpint (resynced.status, ==, 0);
+  store = puente_store_open (path, NULL);
+  link = puente_store_get_link (store, "default", PUENTE_ENTITY_CONTACT, FIRST_CLIENT, NULL);
+  g_assert_nonnull (link);
+  g_assert_nonnull (link->crm_id);
+
+  help = sync_tool (fixture, "", "ignore", "--help", NULL);
+  g_assert_cmpint (help.status, ==, 0);
+  g_assert_nonnull (strstr (help.out, "--undo"));
+}
+
 /* `puente-sync create-from-crm`: off by default, on with a tag (saved), off again; refused
  * for an export, which cannot receive clients */
 static void
@@ -740,6 +798,7 @@ main (int   argc,
   g_test_add ("/cli/key-revoked-mid-run", Fixture, NULL, fixture_set_up, test_key_revoked_mid_run, fixture_tear_down);
   g_test_add ("/cli/directions", Fixture, NULL, fixture_set_up, test_directions, fixture_tear_down);
   g_test_add ("/cli/keep", Fixture, NULL, fixture_set_up, test_keep, fixture_tear_down);
+  g_test_add ("/cli/ignore", Fixture, NULL, fixture_set_up, test_ignore, fixture_tear_down);
   g_test_add ("/cli/listen-for-chats", Fixture, NULL, fixture_set_up, test_listen_for_chats, fixture_tear_down);
 
   return g_test_run ();

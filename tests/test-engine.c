@@ -596,7 +596,8 @@ event_of (Fixture    *fixture,
 }
 
 /* A birthday that does not exist leaves out the birthday, not the client, and the event
- * names the client and the date; a document of no known kind goes, and the event says so. */
+ * names the client and the date; so does an email address that is not one; a document of
+ * no known kind goes, and the event says so. */
 static void
 test_notes_on_sent_clients (Fixture       *fixture,
                             gconstpointer  data)
@@ -604,15 +605,17 @@ test_notes_on_sent_clients (Fixture       *fixture,
   PuenteRunSummary summary;
   g_autoptr(PuenteEvent) birthday = NULL;
   g_autoptr(PuenteEvent) document = NULL;
+  g_autoptr(PuenteEvent) email = NULL;
   g_autoptr(GPtrArray) found = NULL;
 
   write_export (fixture, "Código;Nombre;Apellidos;NIF;Email;Fecha de nacimiento\n"
                          "7101;María;García;87654321X;maria.garcia.7101@example.es;31/06/1987\n"
-                         "7102;Pedro;Ruiz;1234567;pedro.ruiz.7102@example.es;01/02/1980\n");
+                         "7102;Pedro;Ruiz;1234567;pedro.ruiz.7102@example.es;01/02/1980\n"
+                         "7103;Ana;Gil;;ana(at)example.es;01/02/1980\n");
   summary = run_engine (fixture, PUENTE_RUN_FULL, FALSE);
   g_assert_cmpuint (summary.counts[PUENTE_ENTITY_CONTACT][PUENTE_OUTCOME_SKIPPED], ==, 0);
   g_assert_cmpuint (summary.counts[PUENTE_ENTITY_CONTACT][PUENTE_OUTCOME_CREATED] +
-                    summary.counts[PUENTE_ENTITY_CONTACT][PUENTE_OUTCOME_UPDATED], ==, 2);
+                    summary.counts[PUENTE_ENTITY_CONTACT][PUENTE_OUTCOME_UPDATED], ==, 3);
 
   found = find_by_id (fixture, "7101");
   g_assert_cmpuint (found->len, ==, 1);
@@ -628,6 +631,102 @@ test_notes_on_sent_clients (Fixture       *fixture,
   g_assert_cmpint (document->outcome, !=, PUENTE_OUTCOME_SKIPPED);
   g_assert_nonnull (strstr (document->message, "1234567"));
   g_assert_nonnull (strstr (document->message, "is not a NIF"));
+
+  /* An email address that is not one: left out, and said so */
+  g_clear_pointer (&found, g_ptr_array_unref);
+  found = find_by_id (fixture, "7103");
+  g_assert_cmpuint (found->len, ==, 1);
+  g_assert_null (puente_record_get (found->pdata[0], PUENTE_FIELD_EMAIL));
+  g_assert_cmpstr (puente_record_get (found->pdata[0], PUENTE_FIELD_BIRTHDAY), ==, "1980-02-01");
+  email = event_of (fixture, "7103");
+  g_assert_nonnull (email);
+  g_assert_cmpint (email->outcome, ==, PUENTE_OUTCOME_CREATED);
+  g_assert_cmpstr (email->message, ==, "Sent without “ana(at)example.es” in the column “Email” of Ana Gil: it "
+                                       "is not a valid email address. Correct it in the export.");
+}
+
+/* The source ids of what Needs You lists now, joined */
+static char *
+needs_you (Fixture *fixture)
+{
+  g_autoptr(GError) error = NULL;
+  PuenteEventFilter filter = {
+    .entity = -1,
+    .outcomes = 1 << PUENTE_OUTCOME_SKIPPED | 1 << PUENTE_OUTCOME_CONFLICT | 1 << PUENTE_OUTCOME_FAILED,
+    .unresolved = TRUE,
+  };
+  g_autoptr(GPtrArray) events = puente_store_list_events_matching (fixture->store, &filter, 0, 100, &error);
+  g_autoptr(GString) ids = g_string_new (NULL);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < events->len; i++)
+    g_string_append_printf (ids, "%s%s", i > 0 ? "," : "", ((PuenteEvent *) events->pdata[i])->source_id);
+
+  return g_string_free (g_steal_pointer (&ids), FALSE);
+}
+
+/* A record the owner ignores is never sent: not created, not updated once linked, told once
+ * per run as no problem, and gone from Needs You; sent again, it goes. */
+static void
+test_ignored_never_sent (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PuenteEvent) event = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  g_autofree char *listed = NULL;
+  PuenteRunSummary summary;
+  guint puts;
+
+  g_assert_true (puente_store_put_ignored (fixture->store, "test", PUENTE_ENTITY_CONTACT, "7001", "Rosa Molina",
+                                           &error));
+  summary = run_engine (fixture, PUENTE_RUN_FULL, FALSE);
+  g_assert_cmpuint (summary.ignored, ==, 1);
+  g_assert_cmpuint (summary.counts[PUENTE_ENTITY_CONTACT][PUENTE_OUTCOME_CREATED], ==, 1);   /* 7002 */
+  g_assert_cmpuint (summary.counts[PUENTE_ENTITY_CONTACT][PUENTE_OUTCOME_SKIPPED], ==, 1);   /* 7003 */
+  g_assert_cmpuint (puente_test_sandbox_count (fixture->sandbox, "POST", "contacts"), ==, 1);
+  found = find_by_id (fixture, "7001");
+  g_assert_cmpuint (found->len, ==, 0);
+  event = event_of (fixture, "7001");
+  g_assert_nonnull (event);
+  g_assert_cmpint (event->outcome, ==, PUENTE_OUTCOME_UNCHANGED);
+  g_assert_cmpstr (event->message, ==, "Not sent: you chose to ignore it. Choose “Send Again” to send it.");
+
+  /* 7003 (an invalid NIF) needs the owner, until they ignore it */
+  listed = needs_you (fixture);
+  g_assert_cmpstr (listed, ==, "7003");
+  g_clear_pointer (&listed, g_free);
+  g_assert_true (puente_store_put_ignored (fixture->store, "test", PUENTE_ENTITY_CONTACT, "7003", NULL, &error));
+  listed = needs_you (fixture);
+  g_assert_cmpstr (listed, ==, "");
+  g_clear_pointer (&listed, g_free);
+
+  /* Sent again: created */
+  g_assert_true (puente_store_delete_ignored (fixture->store, "test", PUENTE_ENTITY_CONTACT, "7001", &error));
+  summary = run_engine (fixture, PUENTE_RUN_FULL, FALSE);
+  g_assert_cmpuint (summary.ignored, ==, 1);  /* 7003 */
+  g_assert_cmpuint (summary.counts[PUENTE_ENTITY_CONTACT][PUENTE_OUTCOME_CREATED], ==, 1);
+  g_clear_pointer (&found, g_ptr_array_unref);
+  found = find_by_id (fixture, "7001");
+  g_assert_cmpuint (found->len, ==, 1);
+  listed = needs_you (fixture);
+  g_assert_cmpstr (listed, ==, "");
+  g_clear_pointer (&listed, g_free);
+
+  /* Ignored again once linked, and changed: not updated */
+  g_assert_true (puente_store_put_ignored (fixture->store, "test", PUENTE_ENTITY_CONTACT, "7001", NULL, &error));
+  write_export (fixture, "Código;Nombre;Apellidos;NIF;Email\n"
+                         "7001;Rosa;Molina Ruiz;11111111H;rosa.molina.ruiz@example.es\n"
+                         "7002;Luis;Campos;;luis.campos@example.es\n"
+                         "7003;Marta;Pardo;12345678A;marta.pardo@example.es\n");
+  puts = puente_test_sandbox_count (fixture->sandbox, "PUT", "contacts");
+  summary = run_engine (fixture, PUENTE_RUN_FULL, FALSE);
+  g_assert_cmpuint (summary.ignored, ==, 2);
+  g_assert_cmpuint (puente_run_summary_total (&summary, PUENTE_OUTCOME_UPDATED), ==, 0);
+  g_assert_cmpuint (puente_test_sandbox_count (fixture->sandbox, "PUT", "contacts"), ==, puts);
+  g_clear_pointer (&found, g_ptr_array_unref);
+  found = find_by_id (fixture, "7001");
+  g_assert_cmpstr (puente_record_get (found->pdata[0], PUENTE_FIELD_LAST_NAME), ==, "Molina");
 }
 
 static char *
@@ -2317,6 +2416,8 @@ main (int   argc,
   g_test_add ("/engine/no-document-skipped", Fixture, "giav-csv", fixture_set_up,
               test_no_document_skipped, fixture_tear_down);
 
+  g_test_add ("/engine/ignored-never-sent", Fixture, "generic", fixture_set_up, test_ignored_never_sent,
+              fixture_tear_down);
   g_test_add ("/engine/safety-brake", Fixture, "generic", fixture_set_up,
               test_safety_brake, fixture_tear_down);
   g_test_add ("/engine/cancel", Fixture, "generic-slow", fixture_set_up, test_cancel, fixture_tear_down);

@@ -2,7 +2,9 @@
  * owner, under Xvfb: two buttons named after the sides and, for a screen reader, after the
  * client too; choosing one keeps the answer in the store and the row then says so instead
  * of offering the buttons again, as it does for an answer kept before the view opened. A
- * conflict without a group (the NIF one) gets no buttons.
+ * conflict without a group (the NIF one) gets no buttons. In Needs You each row with a record
+ * has "Ignore", named after the record: the store keeps it out of the CRM, the row leaves, a
+ * toast says so, and its "Undo" brings the row back.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -87,6 +89,8 @@ fixture_set_up (Fixture       *fixture,
   fixture->view = puente_log_view_new (fixture->path);
   puente_log_view_set_fixed_outcomes (fixture->view, NEEDS_YOU);
   puente_log_view_set_run (fixture->view, fixture->run);
+  if (g_strcmp0 (data, "needs-you") == 0)
+    puente_log_view_set_unresolved (fixture->view, TRUE);
   puente_log_view_set_conflict_sides (fixture->view, "default", "GIAV", "Clientify");
   adw_toast_overlay_set_child (ADW_TOAST_OVERLAY (overlay), GTK_WIDGET (fixture->view));
   gtk_window_set_child (fixture->window, overlay);
@@ -232,6 +236,93 @@ test_choose (Fixture       *fixture,
   g_assert_cmpuint (count_labelled (GTK_WIDGET (fixture->view), GTK_TYPE_BUTTON, "Keep GIAV’s"), ==, 0);
 }
 
+/* The first shown widget of @type under @widget whose tooltip is @text */
+static GtkWidget *
+find_tooltip (GtkWidget  *widget,
+              GType       type,
+              const char *text)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type) && gtk_widget_is_drawable (widget) &&
+      g_strcmp0 (gtk_widget_get_tooltip_text (widget), text) == 0)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_tooltip (child, type, text);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+#define IGNORE_ANA "Ignore “Ana Gil”: never send it, and stop showing it here"
+
+static gboolean
+ana_shown (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return find_tooltip (GTK_WIDGET (fixture->view), GTK_TYPE_BUTTON, IGNORE_ANA) != NULL;
+}
+
+static gboolean
+ana_gone (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return count_labelled (GTK_WIDGET (fixture->view), GTK_TYPE_LABEL, "Ana Gil") == 0 &&
+         count_labelled (GTK_WIDGET (fixture->view), GTK_TYPE_LABEL, "María García") == 1 &&
+         find_labelled (GTK_WIDGET (fixture->window), GTK_TYPE_BUTTON, "Undo") != NULL;
+}
+
+static gboolean
+is_ignored (Fixture *fixture)
+{
+  g_autoptr(PuenteStore) store = puente_store_open (fixture->path, NULL);
+
+  return puente_store_is_ignored (store, "default", PUENTE_ENTITY_CONTACT, "9", NULL);
+}
+
+static gboolean
+ana_back (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return ana_shown (data) && !is_ignored (fixture);
+}
+
+static void
+test_ignore (Fixture       *fixture,
+             gconstpointer  data)
+{
+  GtkWidget *ignore;
+  GtkWidget *undo;
+
+  /* Every record of Needs You can be ignored, conflicts too; the others stay */
+  puente_test_wait_until (ana_shown, fixture);
+  g_assert_cmpuint (count_labelled (GTK_WIDGET (fixture->view), GTK_TYPE_BUTTON, "Ignore"), ==, 3);
+  ignore = find_tooltip (GTK_WIDGET (fixture->view), GTK_TYPE_BUTTON, IGNORE_ANA);
+  g_assert_cmpstr (label_of (ignore, GTK_TYPE_BUTTON), ==, "Ignore");
+  g_assert_true (gtk_widget_get_focusable (ignore));
+  g_assert_false (is_ignored (fixture));
+
+  g_assert_true (gtk_widget_activate (ignore));
+  puente_test_wait_until (ana_gone, fixture);
+  g_assert_true (is_ignored (fixture));
+  g_assert_cmpuint (count_labelled (GTK_WIDGET (fixture->window), GTK_TYPE_LABEL,
+                                    "“Ana Gil” is ignored: Puente will not send it"), ==, 1);
+  g_assert_cmpuint (count_labelled (GTK_WIDGET (fixture->view), GTK_TYPE_BUTTON, "Ignore"), ==, 2);
+
+  /* Undo: sent again, and back in Needs You */
+  undo = find_labelled (GTK_WIDGET (fixture->window), GTK_TYPE_BUTTON, "Undo");
+  g_assert_true (gtk_widget_activate (undo));
+  puente_test_wait_until (ana_back, fixture);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -242,6 +333,7 @@ main (int   argc,
   puente_register_resource ();
 
   g_test_add ("/log-view/conflict-choose", Fixture, NULL, fixture_set_up, test_choose, fixture_tear_down);
+  g_test_add ("/log-view/ignore", Fixture, "needs-you", fixture_set_up, test_ignore, fixture_tear_down);
 
   return g_test_run ();
 }

@@ -829,9 +829,16 @@ test_mapping_gioweb (void)
   g_clear_pointer (&record, puente_record_free);
   g_clear_pointer (&row, g_strfreev);
 
-  /* Bad rows: each one says its row and column, and the next rows still read */
+  /* Bad rows: each one says its row and column, and the next rows still read; a date or an
+   * email address that cannot be read is left out, and the client goes, said so */
   row = next_row (spreadsheet, 4);
-  apply_fails (mapping, row, 4, PUENTE_SPREADSHEET_ERROR_BAD_DATE, "cf_ultimaventa");
+  record = apply_ok (mapping, row, 4);
+  g_assert_cmpstr (record->id, ==, "6002");
+  g_assert_null (puente_record_get_custom (record, "cf_ultimaventa"));
+  g_assert_cmpstr (puente_record_get (record, PUENTE_FIELD_NOTE), ==,
+                   "Sent without the date 31/02/2024 in the column “cf_ultimaventa” of Lucía Sanz: that "
+                   "date does not exist. Correct it in the export.");
+  g_clear_pointer (&record, puente_record_free);
   g_clear_pointer (&row, g_strfreev);
 
   row = next_row (spreadsheet, 5);
@@ -839,7 +846,13 @@ test_mapping_gioweb (void)
   g_clear_pointer (&row, g_strfreev);
 
   row = next_row (spreadsheet, 6);
-  apply_fails (mapping, row, 6, PUENTE_SPREADSHEET_ERROR_BAD_VALUE, "email");
+  record = apply_ok (mapping, row, 6);
+  g_assert_cmpstr (record->id, ==, "6003");
+  g_assert_null (puente_record_get (record, PUENTE_FIELD_EMAIL));
+  g_assert_cmpstr (puente_record_get (record, PUENTE_FIELD_NOTE), ==,
+                   "Sent without “pilar(at)example.es” in the column “email” of Pilar Ortega: it is not "
+                   "a valid email address. Correct it in the export.");
+  g_clear_pointer (&record, puente_record_free);
   g_clear_pointer (&row, g_strfreev);
 
   row = next_row (spreadsheet, 7);
@@ -855,7 +868,9 @@ test_mapping_gioweb (void)
 }
 
 /* A date that does not exist: the sentence names the client and the date, and says so
- * rather than how to write dates; a birthday like it is left out, not the client. */
+ * rather than how to write dates; the date (a birthday, the date consent was given) is left
+ * out, not the client, and so is a phone number that is not one. A yes/no that cannot be
+ * read still stops the row. */
 static void
 test_mapping_date_does_not_exist (void)
 {
@@ -869,29 +884,51 @@ test_mapping_date_does_not_exist (void)
                            "21/06/2018", "", "", "", "", "", NULL };
   char *not_a_date_row[] = { "7003", "", "", "", "", "", "", "", "01/02/1980", "Sí",
                              "ayer", "", "", "", "", "", NULL };
+  char *two_row[] = { "7004", "Ana", "Gil", "", "", "llamar por la tarde", "", "", "31/06/1987", "Sí",
+                      "", "", "", "", "", "", NULL };
+  char *consent_row[] = { "7005", "Eva", "Mar", "", "", "", "", "", "", "Quizás",
+                          "21/06/2018", "", "", "", "", "", NULL };
 
   mapping = puente_column_mapping_guess (puente_spreadsheet_get_headers (spreadsheet),
                                          PUENTE_COLUMN_PRESET_GIOWEB);
 
-  g_assert_false (puente_column_mapping_apply (mapping, (const char * const *) gdpr_row, 18, &record,
-                                               &error));
-  g_assert_error (error, PUENTE_SPREADSHEET_ERROR, PUENTE_SPREADSHEET_ERROR_BAD_DATE);
-  g_assert_cmpstr (error->message, ==, "Row 18 (María García): the date 31/06/2018 in the column "
-                                       "“Fecha de aceptación GDPR” does not exist. Correct it in the export.");
-  g_clear_error (&error);
+  record = apply_ok (mapping, gdpr_row, 18);
+  g_assert_null (puente_record_get (record, PUENTE_FIELD_GDPR_DATE));
+  g_assert_cmpstr (puente_record_get (record, PUENTE_FIELD_GDPR_ACCEPT), ==, "true");
+  g_assert_cmpstr (puente_record_get (record, PUENTE_FIELD_BIRTHDAY), ==, "1980-02-01");
+  g_assert_cmpstr (puente_record_get (record, PUENTE_FIELD_NOTE), ==,
+                   "Sent without the date 31/06/2018 in the column “Fecha de aceptación GDPR” of María "
+                   "García: that date does not exist. Correct it in the export.");
+  g_clear_pointer (&record, puente_record_free);
 
-  g_assert_false (puente_column_mapping_apply (mapping, (const char * const *) not_a_date_row, 19,
-                                               &record, &error));
-  g_assert_nonnull (strstr (error->message, "Row 19 (7003)"));
-  g_assert_nonnull (strstr (error->message, "“ayer”"));
-  g_assert_nonnull (strstr (error->message, "day/month/year"));
-  g_clear_error (&error);
+  record = apply_ok (mapping, not_a_date_row, 19);
+  g_assert_null (puente_record_get (record, PUENTE_FIELD_GDPR_DATE));
+  g_assert_cmpstr (puente_record_get (record, PUENTE_FIELD_NOTE), ==,
+                   "Sent without “ayer” in the column “Fecha de aceptación GDPR” of 7003: it is not a "
+                   "date. Write dates as day/month/year, for example 31/12/1980.");
+  g_clear_pointer (&record, puente_record_free);
 
   record = apply_ok (mapping, birthday_row, 20);
   g_assert_null (puente_record_get (record, PUENTE_FIELD_BIRTHDAY));
   g_assert_cmpstr (puente_record_get (record, PUENTE_FIELD_GDPR_DATE), ==, "2018-06-21");
   g_assert_cmpstr (puente_record_get (record, PUENTE_FIELD_NOTE), ==,
                    "Sent without the birthday 31/06/1987 of María García: that date does not exist.");
+  g_clear_pointer (&record, puente_record_free);
+
+  /* Two values left out: both said, in the order of their columns */
+  record = apply_ok (mapping, two_row, 21);
+  g_assert_null (puente_record_get (record, PUENTE_FIELD_PHONE));
+  g_assert_null (puente_record_get (record, PUENTE_FIELD_BIRTHDAY));
+  g_assert_cmpstr (puente_record_get (record, PUENTE_FIELD_NOTE), ==,
+                   "Sent without “llamar por la tarde” in the column “teléfono” of Ana Gil: it is not a "
+                   "valid phone number. Correct it in the export. Sent without the birthday 31/06/1987 "
+                   "of Ana Gil: that date does not exist.");
+  g_clear_pointer (&record, puente_record_free);
+
+  g_assert_false (puente_column_mapping_apply (mapping, (const char * const *) consent_row, 22, &record,
+                                               &error));
+  g_assert_error (error, PUENTE_SPREADSHEET_ERROR, PUENTE_SPREADSHEET_ERROR_BAD_BOOLEAN);
+  g_assert_null (record);
 }
 
 static void
@@ -1086,9 +1123,14 @@ test_mapping_override (void)
   g_assert_cmpstr (puente_record_get_custom (record, "cf_notas"), ==, "Pagó con tarjeta");
   g_clear_pointer (&record, puente_record_free);
 
-  /* The postal code read as a date is a row error; as text again it is fine */
+  /* The postal code read as a date is left out, and said so; as text again it is fine */
   puente_column_mapping_set_value (mapping, 6, PUENTE_SPREADSHEET_VALUE_DATE);
-  apply_fails (mapping, row, 2, PUENTE_SPREADSHEET_ERROR_BAD_DATE, "Código postal");
+  g_clear_pointer (&record, puente_record_free);
+  record = apply_ok (mapping, row, 2);
+  g_assert_null (puente_record_get (record, PUENTE_FIELD_POSTAL_CODE));
+  g_assert_nonnull (strstr (puente_record_get (record, PUENTE_FIELD_NOTE), "“Código postal”"));
+  g_assert_nonnull (strstr (puente_record_get (record, PUENTE_FIELD_NOTE), "“15001”"));
+  g_clear_pointer (&record, puente_record_free);
   puente_column_mapping_set (mapping, 6, PUENTE_COLUMN_TARGET_FIELD, PUENTE_FIELD_POSTAL_CODE);
   g_assert_cmpint (puente_column_mapping_get_value (mapping, 6), ==, PUENTE_SPREADSHEET_VALUE_TEXT);
   record = apply_ok (mapping, row, 2);

@@ -60,7 +60,7 @@ test_open_private (Fixture       *fixture,
   GStatBuf info;
 
   g_assert_no_error (error);
-  g_assert_cmpint (puente_store_get_schema_version (store), ==, 10);
+  g_assert_cmpint (puente_store_get_schema_version (store), ==, 11);
 
   g_assert_cmpint (g_stat (fixture->path, &info), ==, 0);
   g_assert_cmpint (info.st_mode & 0777, ==, 0600);
@@ -574,7 +574,7 @@ test_migrate_from_version_4 (Fixture       *fixture,
 
   migrated = puente_store_open (fixture->path, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (puente_store_get_schema_version (migrated), ==, 10);
+  g_assert_cmpint (puente_store_get_schema_version (migrated), ==, 11);
 
   loaded = puente_store_load_connection (migrated, "c", &error);
   g_assert_no_error (error);
@@ -695,7 +695,7 @@ test_migrate_from_version_7 (Fixture       *fixture,
 
   migrated = puente_store_open (fixture->path, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (puente_store_get_schema_version (migrated), ==, 10);
+  g_assert_cmpint (puente_store_get_schema_version (migrated), ==, 11);
   link = puente_store_get_link (migrated, "c", PUENTE_ENTITY_CONTACT, "1001", &error);
   g_assert_nonnull (link);
   g_assert_cmpstr (link->crm_id, ==, "555");
@@ -752,7 +752,7 @@ test_migrate_from_version_8 (Fixture       *fixture,
 
   migrated = puente_store_open (fixture->path, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (puente_store_get_schema_version (migrated), ==, 10);
+  g_assert_cmpint (puente_store_get_schema_version (migrated), ==, 11);
   event = puente_store_get_event (migrated, 1, &error);
   g_assert_nonnull (event);
   g_assert_cmpstr (event->message, ==, "Updated.");
@@ -897,6 +897,74 @@ test_unresolved_across_runs (Fixture       *fixture,
   g_assert_cmpstr (now, ==, "");
 }
 
+/* A store of version 10 (nothing ignored) is migrated: its Needs You stays as it was; a
+ * record the owner ignores leaves it (a client whether a contact or a company, only in its
+ * own connection), and comes back when it is sent again. */
+static void
+test_migrate_from_version_10 (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PuenteStore) store = puente_store_open (fixture->path, &error);
+  g_autoptr(PuenteStore) migrated = NULL;
+  g_autoptr(GPtrArray) ignored = NULL;
+  g_autofree char *now = NULL;
+  PuenteEvent file = { .entity = PUENTE_ENTITY_DEAL, .outcome = PUENTE_OUTCOME_SKIPPED,
+                       .source_id = (char *) "A", .message = (char *) "Not sent." };
+  gint64 run;
+  sqlite3 *db = NULL;
+
+  g_assert_no_error (error);
+  run = puente_store_start_run (store, "c", "full", "manual", &error);
+  add_event (store, run, "A", PUENTE_OUTCOME_SKIPPED, NULL);
+  add_event (store, run, "B", PUENTE_OUTCOME_FAILED, NULL);
+  file.run = run;
+  g_assert_true (puente_store_add_event (store, &file, &error));
+  g_assert_true (puente_store_finish_run (store, run, "finished-with-failures", NULL, &error));
+  g_clear_object (&store);
+
+  /* Back to version 10 as it was released */
+  g_assert_cmpint (sqlite3_open (fixture->path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "DROP TABLE ignored; PRAGMA user_version = 10", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  migrated = puente_store_open (fixture->path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (puente_store_get_schema_version (migrated), ==, 11);
+  now = unresolved (migrated);
+  g_assert_cmpstr (now, ==, "A,A,B");
+  g_clear_pointer (&now, g_free);
+
+  /* B is ignored as a company in "c", not in "d": its contact's failure leaves Needs You */
+  g_assert_false (puente_store_is_ignored (migrated, "c", PUENTE_ENTITY_CONTACT, "B", &error));
+  g_assert_true (puente_store_put_ignored (migrated, "c", PUENTE_ENTITY_COMPANY, "B", "Bea Bueno", &error));
+  g_assert_no_error (error);
+  g_assert_true (puente_store_is_ignored (migrated, "c", PUENTE_ENTITY_CONTACT, "B", &error));
+  g_assert_false (puente_store_is_ignored (migrated, "d", PUENTE_ENTITY_CONTACT, "B", &error));
+  g_assert_false (puente_store_is_ignored (migrated, "c", PUENTE_ENTITY_DEAL, "B", &error));
+  now = unresolved (migrated);
+  g_assert_cmpstr (now, ==, "A,A");
+  g_clear_pointer (&now, g_free);
+
+  /* The client A is ignored; the file A is another record */
+  g_assert_true (puente_store_put_ignored (migrated, "c", PUENTE_ENTITY_CONTACT, "A", NULL, &error));
+  now = unresolved (migrated);
+  g_assert_cmpstr (now, ==, "A");
+  g_clear_pointer (&now, g_free);
+
+  ignored = puente_store_list_ignored (migrated, "c", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ignored->len, ==, 2);
+  g_assert_cmpstr (((PuenteLink *) ignored->pdata[0])->source_id, ==, "B");
+  g_assert_cmpstr (((PuenteLink *) ignored->pdata[0])->display_name, ==, "Bea Bueno");
+
+  /* Sent again: back in Needs You */
+  g_assert_true (puente_store_delete_ignored (migrated, "c", PUENTE_ENTITY_CONTACT, "B", &error));
+  g_assert_false (puente_store_is_ignored (migrated, "c", PUENTE_ENTITY_COMPANY, "B", &error));
+  now = unresolved (migrated);
+  g_assert_cmpstr (now, ==, "A,B");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -919,6 +987,8 @@ main (int   argc,
   g_test_add ("/store/migrate-from-version-7", Fixture, NULL, fixture_set_up, test_migrate_from_version_7,
               fixture_tear_down);
   g_test_add ("/store/migrate-from-version-8", Fixture, NULL, fixture_set_up, test_migrate_from_version_8,
+              fixture_tear_down);
+  g_test_add ("/store/migrate-from-version-10", Fixture, NULL, fixture_set_up, test_migrate_from_version_10,
               fixture_tear_down);
   g_test_add ("/store/unresolved-across-runs", Fixture, NULL, fixture_set_up, test_unresolved_across_runs,
               fixture_tear_down);

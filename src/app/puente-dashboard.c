@@ -144,6 +144,20 @@ sync_record_cb (PuenteLogView   *view,
 
 /* The owner answered a conflict over a client's fields in one view: both show the answer,
  * and a run of the client applies it now (while a sync is under way, the next one does). */
+/* The owner ignored a record, or sent it again, in one view: both show it, and Needs You
+ * (with its badge) follows. */
+static void
+ignored_changed_cb (PuenteLogView   *view,
+                    const char      *source_id,
+                    PuenteDashboard *self)
+{
+  PuenteLogView *other = view == self->log_view ? self->attention_view : self->log_view;
+
+  puente_log_view_reload_answers (other);
+  if (other == self->attention_view)
+    puente_event_list_reload (puente_log_view_get_events (self->attention_view));
+}
+
 static void
 field_chosen_cb (PuenteLogView   *view,
                  const char      *source_id,
@@ -271,6 +285,7 @@ puente_dashboard_new (const char             *store_path,
   self->log_view = puente_log_view_new (store_path);
   g_signal_connect_object (self->log_view, "sync-record", G_CALLBACK (sync_record_cb), self, 0);
   g_signal_connect_object (self->log_view, "field-chosen", G_CALLBACK (field_chosen_cb), self, 0);
+  g_signal_connect_object (self->log_view, "ignored-changed", G_CALLBACK (ignored_changed_cb), self, 0);
   puente_log_view_set_conflict_sides (self->log_view, connection->id,
                                       puente_conflict_side_name (connection, PUENTE_SIDE_SOURCE),
                                       puente_conflict_side_name (connection, PUENTE_SIDE_CRM));
@@ -286,6 +301,7 @@ puente_dashboard_new (const char             *store_path,
                            G_CALLBACK (attention_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->attention_view, "sync-record", G_CALLBACK (sync_record_cb), self, 0);
   g_signal_connect_object (self->attention_view, "field-chosen", G_CALLBACK (field_chosen_cb), self, 0);
+  g_signal_connect_object (self->attention_view, "ignored-changed", G_CALLBACK (ignored_changed_cb), self, 0);
   puente_log_view_set_conflict_sides (self->attention_view, connection->id,
                                       puente_conflict_side_name (connection, PUENTE_SIDE_SOURCE),
                                       puente_conflict_side_name (connection, PUENTE_SIDE_CRM));

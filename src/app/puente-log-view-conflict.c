@@ -29,6 +29,7 @@
 #define MESSAGE_LABEL "puente-message-label"
 #define BUTTONS_BOX   "puente-buttons-box"
 #define ANSWER_LABEL  "puente-answer-label"
+#define IGNORE_BUTTON "puente-ignore-button"
 #define SIDE          "puente-side"
 #define VIEW          "puente-view"
 
@@ -201,6 +202,7 @@ puente_log_view_setup_message_cb (GtkSignalListItemFactory *factory,
   GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *message = wrapping_label ();
   GtkWidget *answer = wrapping_label ();
+  GtkWidget *ignore = puente_log_view_ignore_button_new (self, list_item);
   const char *sides[] = { PUENTE_SIDE_SOURCE, PUENTE_SIDE_CRM };
 
   for (guint i = 0; i < G_N_ELEMENTS (sides); i++)
@@ -222,6 +224,8 @@ puente_log_view_setup_message_cb (GtkSignalListItemFactory *factory,
   gtk_box_append (GTK_BOX (box), message);
   gtk_box_append (GTK_BOX (box), buttons);
   gtk_box_append (GTK_BOX (box), answer);
+  gtk_box_append (GTK_BOX (box), ignore);
+  g_object_set_data (G_OBJECT (box), IGNORE_BUTTON, ignore);
   g_object_set_data (G_OBJECT (box), MESSAGE_LABEL, message);
   g_object_set_data (G_OBJECT (box), BUTTONS_BOX, buttons);
   g_object_set_data (G_OBJECT (box), ANSWER_LABEL, answer);
@@ -281,6 +285,7 @@ puente_log_view_fill_message (GtkListItem     *list_item,
     }
   else if (answerable)
     fill_buttons (self, buttons, item);
+  puente_log_view_fill_ignore (self, g_object_get_data (G_OBJECT (box), IGNORE_BUTTON), item);
 }
 
 /* ---- the answers not applied yet -------------------------------------------------------- */
@@ -319,6 +324,7 @@ puente_log_view_reload_answers (PuenteLogView *self)
   self->answers_cancellable = g_cancellable_new ();
   puente_store_list_all_field_choices_async (self->store_path, self->connection_id, self->answers_cancellable,
                                              answers_read_cb, self);
+  puente_log_view_reload_ignored (self);
 }
 
 void
@@ -327,6 +333,7 @@ puente_log_view_conflict_clear (PuenteLogView *self)
   g_cancellable_cancel (self->answers_cancellable);
   g_clear_object (&self->answers_cancellable);
   g_clear_pointer (&self->answers, g_hash_table_unref);
+  puente_log_view_ignore_clear (self);
   g_clear_pointer (&self->connection_id, g_free);
   g_clear_pointer (&self->source_name, g_free);
   g_clear_pointer (&self->crm_name, g_free);

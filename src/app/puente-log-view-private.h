@@ -2,8 +2,9 @@
  *
  * puente-log-view.c holds the table, its filters and its API; puente-log-view-conflict.c
  * holds the "What Happened" cell, where a conflict over a group of a client's fields gets
- * its two buttons ("Keep GIAV’s", "Keep Clientify’s") or, once answered, says so. Only
- * these files include this header.
+ * its two buttons ("Keep GIAV’s", "Keep Clientify’s") or, once answered, says so;
+ * puente-log-view-ignore.c the same cell's "Ignore" (in Needs You) or "Send Again" (for an
+ * ignored record). Only these files include this header.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -43,11 +44,16 @@ struct _PuenteLogView
   GHashTable        *answers;          /* puente_conflict_answer_key() -> side */
   GCancellable      *answers_cancellable;
   GPtrArray         *message_cells;    /* of GtkListItem, not owned */
+
+  /* The records the owner keeps out of the CRM (puente-log-view-ignore.c) */
+  GHashTable        *ignored;          /* puente_store_ignored_key() */
+  GCancellable      *ignored_cancellable;
 };
 
 enum {
   SYNC_RECORD,
   FIELD_CHOSEN,
+  IGNORED_CHANGED,
   N_LOG_VIEW_SIGNALS
 };
 
@@ -60,5 +66,14 @@ void puente_log_view_setup_message_cb (GtkSignalListItemFactory *factory,
 void puente_log_view_fill_message     (GtkListItem              *list_item,
                                        PuenteEventItem          *item);
 void puente_log_view_conflict_clear   (PuenteLogView            *self);
+
+/* puente-log-view-ignore.c: the cell's "Ignore" or "Send Again" */
+GtkWidget *puente_log_view_ignore_button_new (PuenteLogView   *self,
+                                              GtkListItem     *list_item);
+void       puente_log_view_fill_ignore       (PuenteLogView   *self,
+                                              GtkWidget       *button,
+                                              PuenteEventItem *item);
+void       puente_log_view_reload_ignored    (PuenteLogView   *self);
+void       puente_log_view_ignore_clear      (PuenteLogView   *self);
 
 G_END_DECLS

@@ -655,6 +655,17 @@ puente_log_view_class_init (PuenteLogViewClass *klass)
                                                         G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                                         G_TYPE_NONE, 1, G_TYPE_STRING);
 
+  /**
+   * PuenteLogView::ignored-changed:
+   * @source_id: the record's id in the management software
+   *
+   * The owner chose to ignore a record (keep it out of the CRM), or to send it again, and
+   * the store keeps the choice.
+   */
+  puente_log_view_signals[IGNORED_CHANGED] = g_signal_new ("ignored-changed", G_TYPE_FROM_CLASS (klass),
+                                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                                           G_TYPE_NONE, 1, G_TYPE_STRING);
+
   gtk_widget_class_set_template_from_resource (widget_class, "/dev/puente/Puente/puente-log-view.ui");
   gtk_widget_class_bind_template_child (widget_class, PuenteLogView, search_entry);
   gtk_widget_class_bind_template_child (widget_class, PuenteLogView, filter_flow);

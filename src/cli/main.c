@@ -44,6 +44,7 @@ static const struct {
   { "events", command_events, N_("List what happened to each record") },
   { "directions", command_directions, N_("Show or set which side decides each client field") },
   { "keep", command_keep, N_("Answer a conflict: which side’s value of a client’s field stays") },
+  { "ignore", command_ignore, N_("Keep a record out of the CRM, or send it again (--undo)") },
   { "create-from-crm", command_create_from_crm, N_("Show or set which new CRM contacts are created in GIAV") },
   { "jivochat", command_jivochat, N_("Set how JivoChat chats become CRM records") },
   { "listen", command_listen, N_("Listen for JivoChat chats until stopped") },

@@ -73,6 +73,8 @@ print_summary (const PuenteRunSummary *summary,
             }
           json_builder_end_object (builder);
         }
+      json_builder_set_member_name (builder, "ignored");
+      json_builder_add_int_value (builder, summary->ignored);
       json_builder_end_object (builder);
       root = json_builder_get_root (builder);
       text = json_to_string (root, TRUE);
@@ -90,6 +92,9 @@ print_summary (const PuenteRunSummary *summary,
         g_print (" %8u", summary->counts[entity][outcomes[i]]);
       g_print ("\n");
     }
+  if (summary->ignored > 0)
+    g_print (ngettext ("%u record you ignore was not sent.\n",
+                       "%u records you ignore were not sent.\n", summary->ignored), summary->ignored);
 }
 
 /* ---- the run, and the two commands that start it ---------------------------------------- */

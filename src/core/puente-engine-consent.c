@@ -146,6 +146,9 @@ consider_consent (PuenteEngine       *self,
 
   if (link == NULL || link->consent == NULL || g_strcmp0 (link->crm_id, crm_record->id) != 0)
     return;
+  /* A record the owner ignores is left as it is on both sides */
+  if (puente_store_is_ignored (self->store, self->connection_id, PUENTE_ENTITY_CONTACT, source_id, NULL))
+    return;
 
   /* Only the fields Puente sent count: one the source never answered stays the CRM's. */
   in_crm = puente_engine_consent_of (self, crm_record);

@@ -635,6 +635,50 @@ plan_deal (PuenteEngine       *self,
   return action;
 }
 
+/* Whether the owner keeps @record out of the CRM ("Ignore"): a client by its number, a file
+ * by its own or by its client's. Such a record is neither created nor updated: it is told
+ * once per run, as unchanged (no problem), and counted apart. It stays seen, so that the
+ * end of a full run does not take it for one the source no longer has. */
+static gboolean
+plan_ignored (PuenteEngine       *self,
+              Run                *run,
+              const PuenteRecord *record)
+{
+  const char *client_id = run->in_deals ? puente_record_get (record, PUENTE_FIELD_CLIENT_ID) : NULL;
+  PuenteEntity entity = run->in_deals ? PUENTE_ENTITY_DEAL
+                        : record->entity == PUENTE_ENTITY_COMPANY ? PUENTE_ENTITY_COMPANY : PUENTE_ENTITY_CONTACT;
+  gboolean own = puente_store_is_ignored (self->store, self->connection_id, entity, record->id, NULL);
+  g_autofree char *name = NULL;
+  PuenteEvent event = {
+    .run = run->summary.run,
+    .entity = entity,
+    .outcome = PUENTE_OUTCOME_UNCHANGED,
+    .source_id = record->id,
+  };
+
+  if (record->id == NULL || *record->id == '\0')
+    return FALSE;
+  if (!own && (client_id == NULL ||
+               !puente_store_is_ignored (self->store, self->connection_id, PUENTE_ENTITY_CONTACT, client_id, NULL)))
+    return FALSE;
+
+  if (run->in_deals)
+    g_hash_table_add (run->seen[index_slot (PUENTE_ENTITY_DEAL)], g_strdup (record->id));
+  else
+    for (PuenteEntity client = PUENTE_ENTITY_CONTACT; client <= PUENTE_ENTITY_COMPANY; client++)
+      g_hash_table_add (run->seen[index_slot (client)], g_strdup (record->id));
+
+  name = run->in_deals ? g_strdup (puente_record_get (record, PUENTE_FIELD_NAME)) : display_name_of (record);
+  event.display_name = name != NULL ? name : record->id;
+  event.message = own ? _("Not sent: you chose to ignore it. Choose “Send Again” to send it.")
+                      : _("Not sent: you chose to ignore its client.");
+  event.time = g_get_real_time () / G_USEC_PER_SEC;
+  run->summary.ignored++;
+  puente_engine_emit_event (self, &event);
+
+  return TRUE;
+}
+
 void
 puente_engine_plan_page (GTask *task)
 {
@@ -650,6 +694,8 @@ puente_engine_plan_page (GTask *task)
         continue;
       if (!run->in_deals && self->excluded != NULL && puente_record_get (record, PUENTE_FIELD_CLIENT_TYPE) != NULL &&
           g_hash_table_contains (self->excluded, puente_record_get (record, PUENTE_FIELD_CLIENT_TYPE)))
+        continue;
+      if (plan_ignored (self, run, record))
         continue;
       g_ptr_array_add (run->actions, run->in_deals ? plan_deal (self, run, record)
                                                    : plan_record (self, run, record));

@@ -53,6 +53,7 @@ typedef struct
   guint  consent_flips;  /* linked contacts whose consent changes */
   guint  write_backs;    /* clients changed in the source with what was changed in the CRM */
   guint  source_creates; /* tagged CRM contacts created in the source (puente-engine-from-crm.c) */
+  guint  ignored;        /* records the owner keeps out of the CRM, not sent (not a problem) */
 } PuenteRunSummary;
 
 guint puente_run_summary_total (const PuenteRunSummary *summary,

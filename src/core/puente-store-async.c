@@ -7,8 +7,8 @@
  * (puente-session.c), which opens the store there and closes it when the call answers:
  * loading a connection and saving it, changing some of its settings (what the preferences
  * do: load, apply, save, on one thread so that no other change slips in between), and
- * listing the runs and a run's events, and keeping or reading the owner's answers to
- * conflicts over a client's fields.
+ * listing the runs and a run's events, keeping or reading the owner's answers to
+ * conflicts over a client's fields, and the records the owner keeps out of the CRM.
  *
  * The event log itself is read by PuenteEventList, a page at a time, on its own thread.
  *
@@ -37,6 +37,8 @@ typedef struct
   char             *source_id;
   char             *field_group;
   char             *side;
+  char             *display_name;
+  gboolean          ignored;
 } Request;
 
 static void
@@ -48,6 +50,7 @@ request_free (Request *request)
   g_free (request->source_id);
   g_free (request->field_group);
   g_free (request->side);
+  g_free (request->display_name);
   g_free (request);
 }
 
@@ -539,6 +542,147 @@ puente_store_list_all_field_choices_finish (GAsyncResult  *result,
   g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == puente_store_list_all_field_choices_async,
                         NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---- the records the owner keeps out of the CRM ----------------------------------------- */
+
+/**
+ * puente_store_ignored_key:
+ *
+ * Returns: (transfer full): the key of a record in puente_store_list_ignored_finish()'s
+ *   table: a client is one record, whether a contact or a company
+ */
+char *
+puente_store_ignored_key (int         entity,
+                          const char *source_id)
+{
+  return g_strconcat (entity == PUENTE_ENTITY_DEAL ? "deal:" : "client:", source_id, NULL);
+}
+
+static void
+set_ignored_in_session (PuenteSession *session,
+                        GTask         *task,
+                        gpointer       task_data)
+{
+  Request *request = task_data;
+  GError *error = NULL;
+  gboolean done = request->ignored
+                  ? puente_store_put_ignored (session->store, request->connection_id, request->entity,
+                                              request->source_id, request->display_name, &error)
+                  : puente_store_delete_ignored (session->store, request->connection_id, request->entity,
+                                                 request->source_id, &error);
+
+  if (done)
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+/**
+ * puente_store_set_ignored_async:
+ * @entity: a #PuenteEntity
+ * @display_name: (nullable): the record's name, for the listing
+ * @ignored: %TRUE: keep it out of the CRM ("Ignore"); %FALSE: send it again
+ *
+ * Keeps a record out of the CRM, or lets it go again, on a worker thread
+ * (puente_store_put_ignored(), puente_store_delete_ignored()).
+ */
+void
+puente_store_set_ignored_async (const char          *store_path,
+                                const char          *connection_id,
+                                int                  entity,
+                                const char          *source_id,
+                                const char          *display_name,
+                                gboolean             ignored,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Request *request;
+
+  g_return_if_fail (store_path != NULL);
+  g_return_if_fail (connection_id != NULL);
+  g_return_if_fail (source_id != NULL);
+
+  task = request_task (puente_store_set_ignored_async, connection_id, cancellable, callback, user_data, &request);
+  request->entity = entity;
+  request->source_id = g_strdup (source_id);
+  request->display_name = g_strdup (display_name);
+  request->ignored = ignored;
+  puente_session_run_in_thread (task, store_path, NULL, set_ignored_in_session);
+}
+
+gboolean
+puente_store_set_ignored_finish (GAsyncResult  *result,
+                                 GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == puente_store_set_ignored_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+list_ignored_in_session (PuenteSession *session,
+                         GTask         *task,
+                         gpointer       task_data)
+{
+  Request *request = task_data;
+  GError *error = NULL;
+  g_autoptr(GPtrArray) records = puente_store_list_ignored (session->store, request->connection_id, &error);
+  GHashTable *keys;
+
+  if (records == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (guint i = 0; i < records->len; i++)
+    {
+      PuenteLink *record = g_ptr_array_index (records, i);
+
+      g_hash_table_add (keys, puente_store_ignored_key (record->entity, record->source_id));
+    }
+  g_task_return_pointer (task, keys, (GDestroyNotify) g_hash_table_unref);
+}
+
+/**
+ * puente_store_list_ignored_async:
+ *
+ * Reads, on a worker thread, the records the owner keeps out of the CRM.
+ */
+void
+puente_store_list_ignored_async (const char          *store_path,
+                                 const char          *connection_id,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Request *request;
+
+  g_return_if_fail (store_path != NULL);
+  g_return_if_fail (connection_id != NULL);
+
+  task = request_task (puente_store_list_ignored_async, connection_id, cancellable, callback, user_data, &request);
+  puente_session_run_in_thread (task, store_path, NULL, list_ignored_in_session);
+}
+
+/**
+ * puente_store_list_ignored_finish:
+ *
+ * Returns: (transfer full): a set of puente_store_ignored_key() of the ignored records
+ */
+GHashTable *
+puente_store_list_ignored_finish (GAsyncResult  *result,
+                                  GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == puente_store_list_ignored_async, NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -76,4 +76,26 @@ void              puente_store_list_all_field_choices_async (const char         
 GHashTable       *puente_store_list_all_field_choices_finish (GAsyncResult         *result,
                                                               GError              **error);
 
+/* The records the owner keeps out of the CRM ("Ignore"), by puente_store_ignored_key() */
+char             *puente_store_ignored_key                (int                      entity,
+                                                           const char              *source_id);
+void              puente_store_set_ignored_async          (const char              *store_path,
+                                                           const char              *connection_id,
+                                                           int                      entity,
+                                                           const char              *source_id,
+                                                           const char              *display_name,
+                                                           gboolean                 ignored,
+                                                           GCancellable            *cancellable,
+                                                           GAsyncReadyCallback      callback,
+                                                           gpointer                 user_data);
+gboolean          puente_store_set_ignored_finish         (GAsyncResult            *result,
+                                                           GError                 **error);
+void              puente_store_list_ignored_async         (const char              *store_path,
+                                                           const char              *connection_id,
+                                                           GCancellable            *cancellable,
+                                                           GAsyncReadyCallback      callback,
+                                                           gpointer                 user_data);
+GHashTable       *puente_store_list_ignored_finish        (GAsyncResult            *result,
+                                                           GError                 **error);
+
 G_END_DECLS

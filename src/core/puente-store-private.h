@@ -9,7 +9,8 @@
  *   puente-store-connections.c  connections and their settings (PuenteConnection);
  *   puente-store-chats.c        chats received from a chat service;
  *   puente-store-choices.c      the owner's answers to conflicts over a client's fields;
- *   puente-store-creates.c      clients of the CRM being created in the source.
+ *   puente-store-creates.c      clients of the CRM being created in the source;
+ *   puente-store-ignored.c      the records the owner keeps out of the CRM ("Ignore").
  * Only these files include this header.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later

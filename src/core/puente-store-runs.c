@@ -396,7 +396,10 @@ puente_store_get_event (PuenteStore  *self,
   "AND later.state IN ('succeeded', 'finished-with-failures')) " \
   "AND NOT (events.outcome = 'failed' AND EXISTS (SELECT 1 FROM links WHERE " \
   "links.entity = events.entity AND links.source_id = events.source_id AND links.state = 'linked' " \
-  "AND links.failures = 0 AND links.updated >= events.time))) "
+  "AND links.failures = 0 AND links.updated >= events.time)) " \
+  "AND NOT EXISTS (SELECT 1 FROM ignored, runs AS its WHERE its.id = events.run " \
+  "AND ignored.connection = its.connection AND ignored.source_id = events.source_id " \
+  "AND (ignored.entity = events.entity OR (ignored.entity != 'deal' AND events.entity != 'deal')))) "
 
 G_STATIC_ASSERT (PUENTE_OUTCOME_CREATED == 0 && PUENTE_OUTCOME_UPDATED == 1 &&
                  PUENTE_OUTCOME_UNCHANGED == 2 && PUENTE_OUTCOME_SKIPPED == 3 &&

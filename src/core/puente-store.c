@@ -168,6 +168,16 @@ static const char * const migrations[] = {
   "  updated INTEGER NOT NULL,"
   "  PRIMARY KEY (connection, crm_id)"
   ");",
+  /* 10 -> 11: the records the owner keeps out of the CRM ("Ignore"), see
+   * puente-store-ignored.c */
+  "CREATE TABLE IF NOT EXISTS ignored ("
+  "  connection TEXT NOT NULL,"
+  "  entity TEXT NOT NULL,"
+  "  source_id TEXT NOT NULL,"
+  "  display_name TEXT,"
+  "  time INTEGER NOT NULL,"
+  "  PRIMARY KEY (connection, entity, source_id)"
+  ");",
 };
 
 G_DEFINE_FINAL_TYPE (PuenteStore, puente_store, G_TYPE_OBJECT)

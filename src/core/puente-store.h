@@ -232,7 +232,8 @@ typedef struct
                            * with no complete full run since, nor a clean link for a failure;
                            * an event of no record (a refused key, a row not read) only from
                            * the newest sync but single-record ones; the missing fields'
-                           * event ("puente:...") never: its own item shows it */
+                           * event ("puente:...") never: its own item shows it; a
+                           * record the owner ignores (puente_store_put_ignored()) never */
 } PuenteEventFilter;
 
 void puente_run_info_free (PuenteRunInfo *info);
@@ -379,6 +380,28 @@ GPtrArray   *puente_store_list_field_choices (PuenteStore  *self,
 GPtrArray   *puente_store_list_field_attention (PuenteStore  *self,
                                                 const char   *connection_id,
                                                 GError      **error);
+
+/* The records the owner keeps out of the CRM ("Ignore"; puente-store-ignored.c): a client is
+ * one record whether a contact or a company */
+gboolean     puente_store_put_ignored      (PuenteStore    *self,
+                                            const char     *connection_id,
+                                            PuenteEntity    entity,
+                                            const char     *source_id,
+                                            const char     *display_name,
+                                            GError        **error);
+gboolean     puente_store_delete_ignored   (PuenteStore    *self,
+                                            const char     *connection_id,
+                                            PuenteEntity    entity,
+                                            const char     *source_id,
+                                            GError        **error);
+gboolean     puente_store_is_ignored       (PuenteStore    *self,
+                                            const char     *connection_id,
+                                            PuenteEntity    entity,
+                                            const char     *source_id,
+                                            GError        **error);
+GPtrArray   *puente_store_list_ignored     (PuenteStore    *self,
+                                            const char     *connection_id,
+                                            GError        **error);
 
 gboolean     puente_store_get_source_create (PuenteStore    *self,
                                              const char     *connection_id,

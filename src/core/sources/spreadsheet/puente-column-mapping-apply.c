@@ -60,23 +60,6 @@ set_row_error (GError                 **error,
                    row_number, label);
       return;
 
-    case PUENTE_SPREADSHEET_ERROR_BAD_DATE:
-      if (puente_spreadsheet_is_date_shaped (text))
-        g_set_error (error, PUENTE_SPREADSHEET_ERROR, code,
-                     /* Translators: %u is a row number, then the client's name, the date as
-                      * written (31/06/1987) and the name of a column */
-                     _("Row %u (%s): the date %s in the column “%s” does not exist. Correct "
-                       "it in the export."),
-                     row_number, who, text, label);
-      else
-        g_set_error (error, PUENTE_SPREADSHEET_ERROR, code,
-                     /* Translators: %u is a row number, then the client's name, the name of
-                      * a column and what it holds */
-                     _("Row %u (%s): the column “%s” holds “%s”, which is not a date. Write "
-                       "dates as day/month/year, for example 31/12/1980."),
-                     row_number, who, label, text);
-      return;
-
     case PUENTE_SPREADSHEET_ERROR_BAD_BOOLEAN:
       g_set_error (error, PUENTE_SPREADSHEET_ERROR, code,
                    /* Translators: %u is a row number, then the client's name and the name of
@@ -86,27 +69,16 @@ set_row_error (GError                 **error,
       return;
 
     case PUENTE_SPREADSHEET_ERROR_BAD_VALUE:
-      if (value == PUENTE_SPREADSHEET_VALUE_EMAIL)
-        g_set_error (error, PUENTE_SPREADSHEET_ERROR, code,
-                     /* Translators: %u is a row number, then the client's name and the name
-                      * of a column */
-                     _("Row %u (%s): the column “%s” does not hold a valid email address."),
-                     row_number, who, label);
-      else if (value == PUENTE_SPREADSHEET_VALUE_PHONE)
-        g_set_error (error, PUENTE_SPREADSHEET_ERROR, code,
-                     /* Translators: %u is a row number, then the client's name and the name
-                      * of a column */
-                     _("Row %u (%s): the column “%s” does not hold a valid phone number."),
-                     row_number, who, label);
-      else
-        g_set_error (error, PUENTE_SPREADSHEET_ERROR, code,
-                     /* Translators: %u is a row number, then the client's name and the name
-                      * of a column */
-                     _("Row %u (%s): the column “%s” does not hold a valid tax number (NIF, "
-                       "NIE, CIF, NIPC, CPF or CNPJ)."),
-                     row_number, who, label);
+      /* Only a document stops a row: see is_optional() */
+      g_set_error (error, PUENTE_SPREADSHEET_ERROR, code,
+                   /* Translators: %u is a row number, then the client's name and the name
+                    * of a column */
+                   _("Row %u (%s): the column “%s” does not hold a valid tax number (NIF, "
+                     "NIE, CIF, NIPC, CPF or CNPJ)."),
+                   row_number, who, label);
       return;
 
+    case PUENTE_SPREADSHEET_ERROR_BAD_DATE:
     case PUENTE_SPREADSHEET_ERROR_NOT_FOUND:
     case PUENTE_SPREADSHEET_ERROR_UNREADABLE:
     case PUENTE_SPREADSHEET_ERROR_NOT_SPREADSHEET:
@@ -203,23 +175,80 @@ client_name (const PuenteRecord *record)
   return g_strdup (record->id);
 }
 
+/* A value the client can go without: a date (a birthday, the date consent was given, a
+ * custom date), an email address, a phone number. One that cannot be read is left out and
+ * said so; the client is still sent. What identifies the client (its code, its document)
+ * and a yes/no (consent, mostly: an answer read wrong would be sent as another answer, or
+ * as none) still stop the row until it is corrected. */
+static gboolean
+is_optional (const Column *column)
+{
+  return column->value == PUENTE_SPREADSHEET_VALUE_DATE || column->value == PUENTE_SPREADSHEET_VALUE_EMAIL ||
+         column->value == PUENTE_SPREADSHEET_VALUE_PHONE;
+}
+
+/* The sentence for a value left out of @who's record (see is_optional()) */
+static char *
+left_out_sentence (const Column *column,
+                   guint         index,
+                   const char   *text,
+                   const char   *who)
+{
+  g_autofree char *label = column_label (column, index);
+  gboolean date_shaped = puente_spreadsheet_is_date_shaped (text);
+
+  if (column->target == PUENTE_COLUMN_TARGET_FIELD && g_str_equal (column->name, PUENTE_FIELD_BIRTHDAY))
+    return date_shaped
+      /* Translators: a birthday as written (31/06/1987), then the client's name */
+      ? g_strdup_printf (_("Sent without the birthday %s of %s: that date does not exist."), text, who)
+      /* Translators: what the birthday cell holds, then the client's name */
+      : g_strdup_printf (_("Sent without the birthday “%s” of %s: it is not a date. Write "
+                           "dates as day/month/year, for example 31/12/1980."), text, who);
+
+  switch (column->value)
+    {
+    case PUENTE_SPREADSHEET_VALUE_DATE:
+      return date_shaped
+        /* Translators: a date as written (31/06/2018), the name of a column, then the client's name */
+        ? g_strdup_printf (_("Sent without the date %s in the column “%s” of %s: that date does not "
+                             "exist. Correct it in the export."), text, label, who)
+        /* Translators: what a cell holds, the name of a column, then the client's name */
+        : g_strdup_printf (_("Sent without “%s” in the column “%s” of %s: it is not a date. Write "
+                             "dates as day/month/year, for example 31/12/1980."), text, label, who);
+
+    case PUENTE_SPREADSHEET_VALUE_EMAIL:
+      /* Translators: what a cell holds, the name of a column, then the client's name */
+      return g_strdup_printf (_("Sent without “%s” in the column “%s” of %s: it is not a valid "
+                                "email address. Correct it in the export."), text, label, who);
+
+    case PUENTE_SPREADSHEET_VALUE_PHONE:
+    default:
+      /* Translators: what a cell holds, the name of a column, then the client's name */
+      return g_strdup_printf (_("Sent without “%s” in the column “%s” of %s: it is not a valid "
+                                "phone number. Correct it in the export."), text, label, who);
+    }
+}
+
+/* What the record goes without: @left_out holds a column's index then the text it held */
 static void
-note_bad_birthday (PuenteRecord *record,
-                   const char   *text)
+note_left_out (PuenteColumnMapping *self,
+               PuenteRecord        *record,
+               GPtrArray           *left_out)
 {
   g_autofree char *who = client_name (record);
-  g_autofree char *note = NULL;
+  g_autoptr(GString) note = g_string_new (NULL);
 
-  if (puente_spreadsheet_is_date_shaped (text))
-    /* Translators: a birthday as written (31/06/1987), then the client's name */
-    note = g_strdup_printf (_("Sent without the birthday %s of %s: that date does not exist."),
-                            text, who);
-  else
-    /* Translators: what the birthday cell holds, then the client's name */
-    note = g_strdup_printf (_("Sent without the birthday “%s” of %s: it is not a date. Write "
-                              "dates as day/month/year, for example 31/12/1980."),
-                            text, who);
-  puente_record_set (record, PUENTE_FIELD_NOTE, note);
+  for (guint i = 0; i + 1 < left_out->len; i += 2)
+    {
+      guint index = GPOINTER_TO_UINT (left_out->pdata[i]);
+      g_autofree char *sentence = left_out_sentence (&g_array_index (self->columns, Column, index), index,
+                                                     left_out->pdata[i + 1], who);
+
+      if (note->len > 0)
+        g_string_append_c (note, ' ');
+      g_string_append (note, sentence);
+    }
+  puente_record_set (record, PUENTE_FIELD_NOTE, note->str);
 }
 
 /**
@@ -231,8 +260,9 @@ note_bad_birthday (PuenteRecord *record,
  * Makes a contact from @row: its id is the client code column, dates become
  * `YYYY-MM-DD`, yes/no become `true`/`false`; empty cells leave their field unknown.
  *
- * A birthday that cannot be read is left out, and the record says so in its
- * PUENTE_FIELD_NOTE: not a reason to leave the whole client out.
+ * A value the client can go without (a date, an email address, a phone number) that
+ * cannot be read is left out, and the record says so in its PUENTE_FIELD_NOTE: not a
+ * reason to leave the whole client out.
  *
  * Returns: %FALSE with @error set to a sentence naming the row, the client and the column
  *   when the row has no client code or another value that cannot be read; the caller
@@ -247,7 +277,7 @@ puente_column_mapping_apply (PuenteColumnMapping  *self,
 {
   g_autoptr(PuenteRecord) result = NULL;
   g_autofree char *full_name = NULL;
-  g_autofree char *bad_birthday = NULL;
+  g_autoptr(GPtrArray) left_out = g_ptr_array_new ();  /* index, then text (owned) */
   g_autofree char *bad_text = NULL;
   PuenteSpreadsheetError bad_code = 0;
   int bad_column = -1;
@@ -309,12 +339,11 @@ puente_column_mapping_apply (PuenteColumnMapping  *self,
         continue;
 
       value = read_value (column->value, text, &code);
-      if (value == NULL && column->target == PUENTE_COLUMN_TARGET_FIELD &&
-          g_str_equal (column->name, PUENTE_FIELD_BIRTHDAY))
+      if (value == NULL && is_optional (column))
         {
           /* Not worth leaving the whole client out for: sent without it, and said so. */
-          if (bad_birthday == NULL)
-            bad_birthday = g_steal_pointer (&text);
+          g_ptr_array_add (left_out, GUINT_TO_POINTER (i));
+          g_ptr_array_add (left_out, g_steal_pointer (&text));
           continue;
         }
       if (value == NULL)
@@ -354,6 +383,8 @@ puente_column_mapping_apply (PuenteColumnMapping  *self,
 
   if (bad_column >= 0)
     {
+      for (guint i = 1; i < left_out->len; i += 2)
+        g_free (left_out->pdata[i]);
       const Column *column = &g_array_index (self->columns, Column, bad_column);
       g_autofree char *who = client_name (result);
 
@@ -361,8 +392,10 @@ puente_column_mapping_apply (PuenteColumnMapping  *self,
                      (guint) bad_column);
       return FALSE;
     }
-  if (bad_birthday != NULL)
-    note_bad_birthday (result, bad_birthday);
+  if (left_out->len > 0)
+    note_left_out (self, result, left_out);
+  for (guint i = 1; i < left_out->len; i += 2)
+    g_free (left_out->pdata[i]);
 
   *record = g_steal_pointer (&result);
   return TRUE;
