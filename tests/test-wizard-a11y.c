@@ -327,6 +327,73 @@ check_silent_service (PuenteApplication *app,
 
 /* ---- running ---------------------------------------------------------------------------- */
 
+/* ---- narrow ----------------------------------------------------------------------------- */
+
+static int
+min_width (GtkWidget *widget)
+{
+  int minimum;
+
+  gtk_widget_measure (widget, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+
+  return minimum;
+}
+
+static gboolean
+cancel_hidden (gpointer data)
+{
+  return !gtk_widget_get_visible (data);
+}
+
+static gboolean
+window_laid_out (gpointer data)
+{
+  return gtk_widget_get_width (GTK_WIDGET (current_window)) > 360;
+}
+
+static gboolean
+window_narrow (gpointer data)
+{
+  return gtk_widget_get_width (GTK_WIDGET (current_window)) <= 360;
+}
+
+static gboolean
+cancel_shown (gpointer data)
+{
+  return gtk_widget_get_mapped (data);
+}
+
+/* The setup at 360 px, with every button a desktop may put in the header bar: nothing asks
+ * for more room (Cancel leaves the header bar; Esc still asks to leave); wide, Cancel is back */
+static void
+check_narrow (PuenteApplication *app,
+              PuenteWindow      *window)
+{
+  PuenteWizard *wizard = wait_for_wizard (window);
+  GtkWidget *header, *cancel;
+
+  g_object_set (gtk_settings_get_default (), "gtk-decoration-layout", "menu:minimize,maximize,close", NULL);
+  wait_for_page (wizard, "welcome");
+  press (wizard, "wizard.try-sample");
+  wait_for_page (wizard, "software");
+  header = find_widget (GTK_WIDGET (wizard), ADW_TYPE_HEADER_BAR, TRUE);
+  cancel = find_widget (header, GTK_TYPE_BUTTON, FALSE);
+  g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (cancel)), ==, "wizard.cancel");
+  puente_test_wait_until (cancel_shown, cancel);
+  puente_test_wait_until (window_laid_out, NULL);
+
+  /* Narrower than 600 px, Cancel goes; then the window can be as narrow as 360 px */
+  gtk_window_set_default_size (GTK_WINDOW (window), 360, 640);
+  puente_test_wait_until (cancel_hidden, cancel);
+  g_assert_cmpint (min_width (GTK_WIDGET (window)), <=, 360);
+  gtk_window_set_default_size (GTK_WINDOW (window), 359, 640);
+  puente_test_wait_until (window_narrow, NULL);
+  g_assert_false (gtk_widget_get_visible (cancel));
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 640);
+  puente_test_wait_until (cancel_shown, cancel);
+}
+
 static void
 activate_cb (GApplication *app,
              WindowTest   *test)
@@ -390,6 +457,12 @@ test_silent_service (void)
   run_in_application (check_silent_service);
 }
 
+static void
+test_narrow (void)
+{
+  run_in_application (check_narrow);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -401,6 +474,7 @@ main (int   argc,
 
   g_test_add_func ("/wizard-a11y/choices-and-advanced", test_choices_and_advanced);
   g_test_add_func ("/wizard-a11y/silent-service", test_silent_service);
+  g_test_add_func ("/wizard-a11y/narrow", test_narrow);
 
   return g_test_run ();
 }

@@ -30,8 +30,6 @@ struct _PuenteDashboard
   AdwSplitButton      *sync_button;
   GtkLabel            *sync_label;
   GtkStack            *sync_content;   /* Sync Now's words, or its icon when narrow */
-  gboolean             narrow;
-  guint                narrow_idle;
   GtkButton           *cancel_button;
   AdwActionRow        *last_run_row;
   GtkImage            *last_run_icon;

@@ -31,6 +31,7 @@
 #include "puente-consent-dialog.h"
 #include "puente-crm-registry.h"
 #include "puente-dashboard-private.h"
+#include "puente-narrow.h"
 #include "puente-fields-item.h"
 #include "puente-log-view.h"
 #include "puente-missing-fields.h"
@@ -348,7 +349,6 @@ puente_dashboard_dispose (GObject *object)
   PuenteDashboard *self = (PuenteDashboard *)object;
 
   g_cancellable_cancel (self->lifetime);
-  g_clear_handle_id (&self->narrow_idle, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), PUENTE_TYPE_DASHBOARD);
   g_clear_object (&self->attention_view);
   g_clear_pointer (&self->last_state, g_free);
@@ -373,49 +373,14 @@ puente_dashboard_finalize (GObject *object)
 
 /* ---- narrow: a phone, or a window at the side of the screen ---------------------------- */
 
-#define NARROW_WIDTH 600
-
-static gboolean
-show_narrow_cb (gpointer user_data)
-{
-  PuenteDashboard *self = user_data;
-
-  self->narrow_idle = 0;
-  gtk_stack_set_visible_child_name (self->sync_content, self->narrow ? "icon" : "words");
-
-  return G_SOURCE_REMOVE;
-}
-
-/* Below NARROW_WIDTH, Sync Now shows its icon, so that the header bar fits 360 px with
- * every button a desktop may add. Decided on the window's width, which the dashboard's
- * content does not change, once it is laid out (a change during the layout would be lost). */
+/* When narrow, Sync Now shows its icon, so that the header bar fits 360 px */
 static void
-surface_layout_cb (PuenteDashboard *self,
-                   int              width,
-                   int              height)
+narrow_changed (GtkWidget *widget,
+                gboolean   narrow)
 {
-  gboolean narrow = width < NARROW_WIDTH;
+  PuenteDashboard *self = PUENTE_DASHBOARD (widget);
 
-  if (narrow != self->narrow && self->narrow_idle == 0)
-    self->narrow_idle = g_idle_add (show_narrow_cb, self);
-  self->narrow = narrow;
-}
-
-static void
-realize_cb (PuenteDashboard *self)
-{
-  GdkSurface *surface = gtk_native_get_surface (gtk_widget_get_native (GTK_WIDGET (self)));
-
-  g_signal_connect_object (surface, "layout", G_CALLBACK (surface_layout_cb), self, G_CONNECT_SWAPPED);
-  surface_layout_cb (self, gdk_surface_get_width (surface), gdk_surface_get_height (surface));
-}
-
-static void
-unrealize_cb (PuenteDashboard *self)
-{
-  GdkSurface *surface = gtk_native_get_surface (gtk_widget_get_native (GTK_WIDGET (self)));
-
-  g_signal_handlers_disconnect_by_func (surface, surface_layout_cb, self);
+  gtk_stack_set_visible_child_name (self->sync_content, narrow ? "icon" : "words");
 }
 
 static void
@@ -545,8 +510,7 @@ puente_dashboard_init (PuenteDashboard *self)
   puente_a11y_fix_names (GTK_WIDGET (self));
 
   self->lifetime = g_cancellable_new ();
-  g_signal_connect (self, "realize", G_CALLBACK (realize_cb), NULL);
-  g_signal_connect (self, "unrealize", G_CALLBACK (unrealize_cb), NULL);
+  puente_narrow_watch (GTK_WIDGET (self), narrow_changed);
 
   /* Sync Now shows its words or, when narrow, its icon: its button is named by the words
    * either way. */

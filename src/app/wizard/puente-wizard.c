@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "puente-a11y.h"
+#include "puente-narrow.h"
 #include "puente-wizard.h"
 #include "puente-wizard-crm.h"
 #include "puente-wizard-deals.h"
@@ -760,6 +761,15 @@ puente_wizard_class_init (PuenteWizardClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "wizard.back", NULL);
 }
 
+/* When narrow, the header bar leaves out Cancel (Esc still asks to leave, and closing the
+ * window keeps the setup for next time), so that it fits 360 px */
+static void
+narrow_changed (GtkWidget *widget,
+                gboolean   narrow)
+{
+  gtk_widget_set_visible (GTK_WIDGET (PUENTE_WIZARD (widget)->cancel_button), !narrow);
+}
+
 static void
 puente_wizard_init (PuenteWizard *self)
 {
@@ -769,6 +779,7 @@ puente_wizard_init (PuenteWizard *self)
   gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
   g_signal_connect_object (keys, "key-pressed", G_CALLBACK (enter_pressed_cb), self, 0);
   gtk_widget_add_controller (GTK_WIDGET (self), keys);
+  puente_narrow_watch (GTK_WIDGET (self), narrow_changed);
 
   self->history = g_ptr_array_new_with_free_func (g_free);
   self->cancellable = g_cancellable_new ();
