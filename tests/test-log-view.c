@@ -323,6 +323,20 @@ test_ignore (Fixture       *fixture,
   puente_test_wait_until (ana_back, fixture);
 }
 
+/* A record's name is never cut ("EX-202…" at 360 px): it wraps, as the message beside it does */
+static void
+test_names_whole (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  GtkWidget *name;
+
+  puente_test_wait_until (ana_shown, fixture);
+  name = find_labelled (GTK_WIDGET (fixture->view), GTK_TYPE_LABEL, "Ana Gil");
+  g_assert_nonnull (name);
+  g_assert_cmpint (gtk_label_get_ellipsize (GTK_LABEL (name)), ==, PANGO_ELLIPSIZE_NONE);
+  g_assert_true (gtk_label_get_wrap (GTK_LABEL (name)));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -334,6 +348,7 @@ main (int   argc,
 
   g_test_add ("/log-view/conflict-choose", Fixture, NULL, fixture_set_up, test_choose, fixture_tear_down);
   g_test_add ("/log-view/ignore", Fixture, "needs-you", fixture_set_up, test_ignore, fixture_tear_down);
+  g_test_add ("/log-view/names-whole", Fixture, "needs-you", fixture_set_up, test_names_whole, fixture_tear_down);
 
   return g_test_run ();
 }

@@ -281,7 +281,8 @@ static void
 setup_name_cb (GtkSignalListItemFactory *factory,
                GtkListItem              *list_item)
 {
-  gtk_list_item_set_child (list_item, label_new (FALSE, FALSE));
+  /* Wrapped, never cut: a file number or a name is what tells the rows apart */
+  gtk_list_item_set_child (list_item, label_new (TRUE, FALSE));
 }
 
 static void
