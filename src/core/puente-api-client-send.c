@@ -181,11 +181,10 @@ authenticate_cb (SoupMessage     *message,
   return TRUE;
 }
 
-/* libsoup 3.2 sends a restarted message's body again only when it is given again: after
- * the login was asked for, the same request goes once more with it */
+/* The request's body on @message, if it has one */
 static void
-give_body_again_cb (SoupMessage *message,
-                    Request     *request)
+set_body (SoupMessage *message,
+          Request     *request)
 {
   if (request->body != NULL)
     soup_message_set_request_body_from_bytes (message,
@@ -242,17 +241,23 @@ cancel_attempt_cb (GCancellable *cancellable,
   g_cancellable_cancel (attempt);
 }
 
-/* libsoup is about to send @message again. After a redirect or a 401/407 the service
- * answered without carrying the request out; anything else, for a request that must not be
- * sent twice, is stopped: it may have been carried out already. */
+/* libsoup is about to send @message again. After a 401 or 407, the login was asked for and
+ * the same request goes once more with it: libsoup 3.2 sends the body of a restarted message
+ * only when it is given again. After a redirect, libsoup sends what the redirect calls for.
+ * Anything else, for a request that must not be sent twice, is stopped: it may have been
+ * carried out already. */
 static void
 restarted_cb (SoupMessage *message,
               Request     *request)
 {
   guint status = soup_message_get_status (message);
 
-  if (SOUP_STATUS_IS_REDIRECTION (status) || status == SOUP_STATUS_UNAUTHORIZED ||
-      status == SOUP_STATUS_PROXY_AUTHENTICATION_REQUIRED)
+  if (status == SOUP_STATUS_UNAUTHORIZED || status == SOUP_STATUS_PROXY_AUTHENTICATION_REQUIRED)
+    {
+      set_body (message, request);
+      return;
+    }
+  if (SOUP_STATUS_IS_REDIRECTION (status) || request->repeatable)
     return;
 
   g_debug ("%s %s: not sent again on its own (it may have been carried out)",
@@ -442,13 +447,9 @@ puente_api_client_send_attempt (GTask *task)
   /* libsoup opens a new connection for every POST it is not told may take a kept-alive one.
    * Every request may (see the top of this file for why a create stays safe there). */
   soup_message_add_flags (message, SOUP_MESSAGE_IDEMPOTENT);
-  if (!request->repeatable)
-    g_signal_connect (message, "restarted", G_CALLBACK (restarted_cb), request);
+  g_signal_connect (message, "restarted", G_CALLBACK (restarted_cb), request);
   if (self->login_user != NULL)
-    {
-      g_signal_connect_object (message, "authenticate", G_CALLBACK (authenticate_cb), self, 0);
-      g_signal_connect (message, "restarted", G_CALLBACK (give_body_again_cb), request);
-    }
+    g_signal_connect_object (message, "authenticate", G_CALLBACK (authenticate_cb), self, 0);
 
   headers = soup_message_get_request_headers (message);
   if (self->auth_header != NULL)
@@ -464,10 +465,7 @@ puente_api_client_send_attempt (GTask *task)
       while (soup_message_headers_iter_next (&iter, &name, &value))
         soup_message_headers_replace (headers, name, value);
     }
-  if (request->body != NULL)
-    soup_message_set_request_body_from_bytes (message,
-                                              request->json ? "application/json" : request->content_type,
-                                              request->body);
+  set_body (message, request);
 
   soup_session_send_and_read_async (self->session, message, G_PRIORITY_DEFAULT,
                                     attempt_cancellable (task, request), sent_cb, task);
