@@ -71,8 +71,10 @@ answer_of (PuenteLogView   *self,
   return g_hash_table_lookup (self->answers, key);
 }
 
-static void
-refill_cells (PuenteLogView *self)
+/* Fills the shown messages again, with their buttons (an answer or an ignored record
+ * changed) */
+void
+puente_log_view_refill_messages (PuenteLogView *self)
 {
   for (guint i = 0; i < self->message_cells->len; i++)
     {
@@ -129,14 +131,14 @@ chosen_cb (GObject      *object,
     {
       g_warning ("Could not keep the answer to a conflict: %s", error->message);
       toast (self, _("Puente could not keep your choice: try again"));
-      refill_cells (self);
+      puente_log_view_refill_messages (self);
       choice_free (choice);
       return;
     }
 
   if (self->answers != NULL)
     g_hash_table_replace (self->answers, g_steal_pointer (&choice->key), g_strdup (choice->side));
-  refill_cells (self);
+  puente_log_view_refill_messages (self);
   toast (self, choice->toast);
   g_signal_emit (self, puente_log_view_signals[FIELD_CHOSEN], 0, choice->source_id);
   choice_free (choice);
@@ -310,7 +312,7 @@ answers_read_cb (GObject      *object,
     }
   g_clear_pointer (&self->answers, g_hash_table_unref);
   self->answers = answers;
-  refill_cells (self);
+  puente_log_view_refill_messages (self);
 }
 
 void
@@ -362,6 +364,6 @@ puente_log_view_set_conflict_sides (PuenteLogView *self,
   self->source_name = g_strdup (source_name);
   self->crm_name = g_strdup (crm_name);
   self->answers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  refill_cells (self);
+  puente_log_view_refill_messages (self);
   puente_log_view_reload_answers (self);
 }

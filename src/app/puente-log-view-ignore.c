@@ -44,19 +44,6 @@ is_ignored (PuenteLogView   *self,
   return g_hash_table_contains (self->ignored, key);
 }
 
-static void
-refill_cells (PuenteLogView *self)
-{
-  for (guint i = 0; i < self->message_cells->len; i++)
-    {
-      GtkListItem *list_item = g_ptr_array_index (self->message_cells, i);
-      PuenteEventItem *item = gtk_list_item_get_item (list_item);
-
-      if (item != NULL)
-        puente_log_view_fill_message (list_item, item);
-    }
-}
-
 /* ---- ignoring, and sending again -------------------------------------------------------- */
 
 typedef struct
@@ -148,7 +135,7 @@ set_cb (GObject      *object,
       if (overlay != NULL)
         adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay),
                                      adw_toast_new (_("Puente could not keep your choice: try again")));
-      refill_cells (self);
+      puente_log_view_refill_messages (self);
       change_free (change);
       return;
     }
@@ -157,7 +144,7 @@ set_cb (GObject      *object,
     g_hash_table_add (self->ignored, g_steal_pointer (&key));
   else if (self->ignored != NULL)
     g_hash_table_remove (self->ignored, key);
-  refill_cells (self);
+  puente_log_view_refill_messages (self);
   show_toast (self, change);
   /* Needs You lists it no more, or again */
   if (self->unresolved)
@@ -268,7 +255,7 @@ ignored_read_cb (GObject      *object,
     }
   g_clear_pointer (&self->ignored, g_hash_table_unref);
   self->ignored = ignored;
-  refill_cells (self);
+  puente_log_view_refill_messages (self);
 }
 
 /* Reads again which records are ignored (with the answers to conflicts) */

@@ -66,6 +66,7 @@ void puente_log_view_setup_message_cb (GtkSignalListItemFactory *factory,
 void puente_log_view_fill_message     (GtkListItem              *list_item,
                                        PuenteEventItem          *item);
 void puente_log_view_conflict_clear   (PuenteLogView            *self);
+void puente_log_view_refill_messages  (PuenteLogView            *self);
 
 /* puente-log-view-ignore.c: the cell's "Ignore" or "Send Again" */
 GtkWidget *puente_log_view_ignore_button_new (PuenteLogView   *self,
