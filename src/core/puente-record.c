@@ -112,6 +112,8 @@ puente_entity_to_string (PuenteEntity entity)
       return "company";
     case PUENTE_ENTITY_DEAL:
       return "deal";
+    case PUENTE_ENTITY_LEAD:
+      return "lead";
     default:
       g_return_val_if_reached (NULL);
     }
@@ -133,6 +135,8 @@ puente_entity_to_label (PuenteEntity entity)
       return _("Companies");
     case PUENTE_ENTITY_DEAL:
       return _("Deals");
+    case PUENTE_ENTITY_LEAD:
+      return _("Leads");
     default:
       g_return_val_if_reached (NULL);
     }

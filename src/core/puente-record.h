@@ -14,6 +14,8 @@ typedef enum
   PUENTE_ENTITY_CONTACT,
   PUENTE_ENTITY_COMPANY,
   PUENTE_ENTITY_DEAL,
+  PUENTE_ENTITY_LEAD,     /* a CRM's own lead, apart from its contacts (PUENTE_CRM_HAS_LEADS):
+                           * only chats make them; a run never reads nor writes one */
 } PuenteEntity;
 
 const char *puente_entity_to_string (PuenteEntity entity);

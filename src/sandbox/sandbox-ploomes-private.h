@@ -40,6 +40,8 @@ G_BEGIN_DECLS
 #define M_NATIVE_TYPE    "NativeType"
 #define M_PHONES         "Phones"
 #define M_CONTENT        "Content"
+#define M_PERSON_NAME    "PersonName"   /* a lead's [C] */
+#define M_COMPANY_NAME   "CompanyName"  /* a lead's [C] */
 #define M_CREATED        "CreateDate"
 #define M_MODIFIED       "LastUpdateDate"
 #define Q_TOP            "$top"
@@ -72,6 +74,7 @@ typedef enum
   ROUTE_TAGS,
   ROUTE_INTERACTIONS,
   ROUTE_PHONE_TYPES,
+  ROUTE_LEADS,
 } Route;
 
 typedef enum
@@ -84,6 +87,7 @@ typedef enum
   LIST_PIPELINES,
   LIST_STAGES,
   LIST_INTERACTIONS,
+  LIST_LEADS,
   N_LISTS,
 } List;
 
@@ -160,6 +164,9 @@ void        ploomes_answer_shaped         (SandboxPloomes     *self,
                                            GHashTable         *query);
 
 void        ploomes_create_interaction    (SandboxPloomes     *self,
+                                           SoupServerMessage  *msg,
+                                           GHashTable         *query);
+void        ploomes_create_lead           (SandboxPloomes     *self,
                                            SoupServerMessage  *msg,
                                            GHashTable         *query);
 

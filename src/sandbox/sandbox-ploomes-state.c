@@ -90,6 +90,8 @@ ploomes_list_for (SandboxPloomes *self,
       return self->lists[LIST_STAGES];
     case ROUTE_INTERACTIONS:
       return self->lists[LIST_INTERACTIONS];
+    case ROUTE_LEADS:
+      return self->lists[LIST_LEADS];
     case ROUTE_ACCOUNT:
     case ROUTE_CONTACT_TYPES:
     default:
@@ -100,7 +102,7 @@ ploomes_list_for (SandboxPloomes *self,
 /* ---- the state: each list under its name ------------------------------------------------- */
 
 static const char * const list_names[N_LISTS] = {
-  "contacts", "deals", "fields", "tags", "origins", "pipelines", "stages", "interactions",
+  "contacts", "deals", "fields", "tags", "origins", "pipelines", "stages", "interactions", "leads",
 };
 /* Lists a state saved before they were kept may lack: they start empty */
 #define FIRST_NEW_LIST LIST_INTERACTIONS

@@ -53,6 +53,7 @@ static const struct
 static const char * const contact_expand[] = { M_OTHER, M_TAGS, M_PHONES, NULL };
 static const char * const deal_expand[] = { M_OTHER, M_TAGS, NULL };
 static const char * const field_expand[] = { M_TYPE, NULL };
+static const char * const lead_expand[] = { M_PHONES, NULL };
 static const char * const no_expand[] = { NULL };
 static const char * const contact_select[] = {
   M_ID, M_NAME, M_TYPE_ID, "Register", "Email", "Birthday", M_ORIGIN_ID, "CompanyId", "Note",
@@ -62,6 +63,9 @@ static const char * const deal_select[] = {
   M_ID, M_TITLE, "Amount", M_CONTACT_ID, M_PERSON_ID, M_PIPELINE_ID, M_STAGE_ID, M_CREATED, M_MODIFIED, NULL,
 };
 static const char * const field_select[] = { M_ID, M_KEY, M_NAME, M_ENTITY_ID, M_TYPE_ID, NULL };
+static const char * const lead_select[] = {
+  M_ID, M_PERSON_NAME, M_COMPANY_NAME, "Email", "Note", M_CREATED, M_MODIFIED, NULL,
+};
 
 /* ==== End of the Ploomes literals ========================================================= */
 
@@ -189,6 +193,10 @@ route_members (Route                route,
     case ROUTE_FIELDS:
       *expand = field_expand;
       *select = field_select;
+      break;
+    case ROUTE_LEADS:
+      *expand = lead_expand;
+      *select = lead_select;
       break;
     default:
       *expand = no_expand;

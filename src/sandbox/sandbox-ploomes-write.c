@@ -355,3 +355,45 @@ ploomes_create_interaction (SandboxPloomes    *self,
 
   ploomes_answer_shaped (self, msg, ROUTE_INTERACTIONS, item, query);
 }
+
+/* POST /Leads [C: the members]; what it checks and keeps beyond them is INVENTED */
+void
+ploomes_create_lead (SandboxPloomes    *self,
+                     SoupServerMessage *msg,
+                     GHashTable        *query)
+{
+  static const char * const lead_members[] = {
+    M_PERSON_NAME, M_COMPANY_NAME, M_PHONES, "Origin", "OwnerId", "Email", "Note", NULL,
+  };
+  g_autoptr(JsonObject) body = ploomes_request_object (msg);
+  g_autofree char *problem = NULL;
+  g_autofree char *now = NULL;
+  JsonObject *item;
+  JsonNode *node;
+
+  if (body == NULL || (ploomes_member_string (body, M_PERSON_NAME) == NULL &&
+                       ploomes_member_string (body, M_COMPANY_NAME) == NULL))
+    {
+      ploomes_answer_error (msg, SOUP_STATUS_BAD_REQUEST, "PersonName or CompanyName is required.");
+      return;
+    }
+  if (json_object_has_member (body, M_PHONES) &&
+      (problem = ploomes_check_phones (json_object_get_member (body, M_PHONES))) != NULL)
+    {
+      ploomes_answer_error (msg, SOUP_STATUS_BAD_REQUEST, problem);
+      return;
+    }
+
+  item = json_object_new ();
+  json_object_set_int_member (item, M_ID, self->next_id++);
+  for (guint i = 0; lead_members[i] != NULL; i++)
+    if ((node = json_object_get_member (body, lead_members[i])) != NULL)
+      json_object_set_member (item, lead_members[i], json_node_copy (node));
+  now = stamp (self);
+  json_object_set_string_member (item, M_CREATED, now);
+  json_object_set_string_member (item, M_MODIFIED, now);
+  json_array_add_object_element (self->lists[LIST_LEADS], item);
+  sandbox_service_changed (&self->service);
+
+  ploomes_answer_shaped (self, msg, ROUTE_LEADS, item, query);
+}

@@ -4,7 +4,8 @@
  * ../shared/docs/other-systems.md describes: the `User-Key` header, `{"value": [...]}` answers
  * (a create answers the created record in it), the paths /Account, /Contacts (persons and
  * companies by TypeId), /Contacts@Origins, /Contacts@Types, /Deals, /Deals@Pipelines,
- * /Deals@Stages, /Fields, /Fields@Types, /Tags, /InteractionRecords and /PhoneTypes, and custom values in OtherProperties. Where the document
+ * /Deals@Stages, /Fields, /Fields@Types, /Tags, /InteractionRecords, /PhoneTypes and /Leads,
+ * and custom values in OtherProperties. Where the document
  * does not say, the behaviour here is made up and labelled INVENTED; a connector must not
  * take it for the real one. In particular:
  *
@@ -28,6 +29,12 @@
  *   old guesses), a CountryId kept when given [C].
  * - Contacts keep a Note; POST /InteractionRecords {ContactId, Content} [C] keeps a
  *   conversation on a contact (what else it takes and answers: INVENTED).
+ * - Leads are their own list: POST /Leads {CompanyName, PersonName, Phones, Origin, OwnerId}
+ *   [C: the Postman collection]; a lead also keeps Email and Note (INVENTED: a contact's
+ *   members, which the documents do not show on a lead), and needs a PersonName or a
+ *   CompanyName (INVENTED). GET /Leads reads them with the same OData subset, Phones only
+ *   expanded (INVENTED, as a contact's); /Leads(ID) reads or deletes one.
+ *   /Leads@Status and /Leads(ID)/Convert are not served.
  * - A wrong or missing key is a 401 (INVENTED body); DELETE answers 200 with no body
  *   (INVENTED).
  * - `POST /__sandbox/ploomes/page-max {"max": N}` makes pages hold at most N records, as a
@@ -73,6 +80,7 @@ static const struct
   { "Tags", ROUTE_TAGS, FALSE },
   { "InteractionRecords", ROUTE_INTERACTIONS, FALSE },
   { "PhoneTypes", ROUTE_PHONE_TYPES, FALSE },
+  { "Leads", ROUTE_LEADS, TRUE },
 };
 
 /* ==== The service ========================================================================= */
@@ -153,7 +161,7 @@ ploomes_process (gpointer           data,
         ploomes_answer_error (msg, SOUP_STATUS_NOT_FOUND, "Not found.");
       else if (g_str_equal (method, SOUP_METHOD_GET))
         ploomes_answer_shaped (self, msg, route, record, query);
-      else if (g_str_equal (method, "PATCH"))
+      else if (g_str_equal (method, "PATCH") && route != ROUTE_LEADS)
         ploomes_update_record (self, msg, route, record, query);
       else if (g_str_equal (method, SOUP_METHOD_DELETE))
         {
@@ -172,6 +180,8 @@ ploomes_process (gpointer           data,
     ploomes_create_record (self, msg, route, query);
   else if (g_str_equal (method, SOUP_METHOD_POST) && route == ROUTE_INTERACTIONS)
     ploomes_create_interaction (self, msg, query);
+  else if (g_str_equal (method, SOUP_METHOD_POST) && route == ROUTE_LEADS)
+    ploomes_create_lead (self, msg, query);
   else if (g_str_equal (method, SOUP_METHOD_POST) && route == ROUTE_TAGS)
     ploomes_create_named (self, msg, route, query);
   else if (g_str_equal (method, SOUP_METHOD_POST) && route == ROUTE_FIELDS && self->field_create)

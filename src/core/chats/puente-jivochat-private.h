@@ -114,6 +114,7 @@ typedef enum
   STEP_COMPANY,
   STEP_CONTACT,
   STEP_DEAL,
+  STEP_HISTORY,
   STEP_DONE,
 } Step;
 
@@ -121,6 +122,7 @@ enum {
   MADE_COMPANY = 1 << 0,
   MADE_PERSON = 1 << 1,
   MADE_DEAL = 1 << 2,
+  MADE_LEAD = 1 << 3,   /* a lead of the CRM's own (PUENTE_CRM_HAS_LEADS) */
 };
 
 typedef struct
@@ -139,6 +141,10 @@ typedef struct
   gboolean            look_for_deal;
   char               *deal_name;
   gboolean            given_up;   /* a failure that is not to be tried again by itself */
+  gboolean            in_leads;   /* the find step looks among the CRM's leads */
+  gboolean            lead_found; /* the visitor is a lead of the CRM already */
+  gboolean            found;      /* the person was in the CRM before this chat */
+  gboolean            history;    /* the chat went into that person's history */
 } Pass;
 
 

@@ -2,7 +2,12 @@
  *
  * The steps of a chat, through PuenteCrm only: the person (found by email, else by phone,
  * else created), the company (found by name, else created), the deal (an earlier one of
- * this chat looked for first). Each CRM id is saved as soon as it is known, so that a
+ * this chat looked for first), and for a person already in the CRM, the chat kept in their
+ * history where the CRM keeps one (PUENTE_CRM_HAS_HISTORY). A chat that becomes a lead in a
+ * CRM with leads of their own (PUENTE_CRM_HAS_LEADS, Ploomes) is created as a lead, and
+ * the person is looked for among the leads too (by email, then by phone), so that a visitor
+ * who chats again is not a second lead; elsewhere a lead is a contact with the CRM's lead
+ * status (Clientify's), or a plain contact, as the log says. Each CRM id is saved as soon as it is known, so that a
  * retry goes on from there; a create whose answer was lost is looked for again before it
  * is sent again (look_again()). A person the chat made is remembered with its email and
  * phone (remember_contact()), so that a sync finds it when the same person becomes a client
@@ -48,9 +53,24 @@ done_sentence (PuenteJivochatHandler *self,
   g_autofree char *subject = puente_jivochat_subject (pass->chat, pass->name);
 
   if (self->behaviour == PUENTE_JIVOCHAT_LEAD)
-    return (pass->made & MADE_PERSON) != 0
-           ? g_strdup_printf (_("%s: created a lead."), subject)
-           : g_strdup_printf (_("%s: already in the CRM; no new lead."), subject);
+    {
+      if ((pass->made & MADE_LEAD) != 0 || ((pass->made & MADE_PERSON) != 0 && self->lead_status != NULL))
+        return g_strdup_printf (_("%s: created a lead."), subject);
+      if ((pass->made & MADE_PERSON) != 0)
+        return g_strdup_printf (_("%s: created the person (this CRM has no leads)."), subject);
+      if (pass->lead_found)
+        return g_strdup_printf (_("%s: already a lead in the CRM; no new lead."), subject);
+      if (pass->history)
+        return g_strdup_printf (_("%s: already in the CRM; no new lead. The chat was added to "
+                                  "their history."), subject);
+      return g_strdup_printf (_("%s: already in the CRM; no new lead."), subject);
+    }
+
+  if (pass->history && (pass->made & ~MADE_DEAL) == 0)
+    return (pass->made & MADE_DEAL) != 0
+           ? g_strdup_printf (_("%s: the person was already in the CRM; created a deal and added "
+                                "the chat to their history."), subject)
+           : g_strdup_printf (_("%s: already in the CRM; the chat was added to their history."), subject);
 
   if (pass->deal_held && (pass->made & ~MADE_DEAL) == 0)
     return g_strdup_printf (_("%s: already in the CRM, with a deal from an earlier chat; "
@@ -115,12 +135,20 @@ remember_contact (GTask      *task,
   return FALSE;
 }
 
+/* Whether a lead is made as a lead of the CRM's own, and looked for among them */
+static gboolean
+uses_leads (PuenteJivochatHandler *self)
+{
+  return self->behaviour == PUENTE_JIVOCHAT_LEAD && puente_crm_can (self->crm, PUENTE_CRM_HAS_LEADS);
+}
+
 static void
 found_contact_cb (GObject      *object,
                   GAsyncResult *result,
                   gpointer      user_data)
 {
   GTask *task = user_data;
+  PuenteJivochatHandler *self = g_task_get_source_object (task);
   Pass *pass = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) found = puente_crm_find_finish (PUENTE_CRM (object), result, &error);
@@ -131,19 +159,33 @@ found_contact_cb (GObject      *object,
       return;
     }
 
-  if (found->len > 0)
+  if (found->len > 0 && pass->in_leads)
+    {
+      /* A lead already: a lost create of this chat's, or an earlier chat's */
+      pass->made |= (pass->pending & MADE_PERSON) != 0 ? MADE_LEAD : 0;
+      pass->lead_found = (pass->pending & MADE_PERSON) == 0;
+      pass->in_leads = FALSE;
+      pass->step = STEP_DONE;
+    }
+  else if (found->len > 0)
     {
       const PuenteRecord *contact = g_ptr_array_index (found, 0);
 
       pass->current->contact_id = g_strdup (contact->id);
       pass->made |= pass->pending & MADE_PERSON;
+      pass->found = (pass->pending & MADE_PERSON) == 0;
       if (((pass->pending & MADE_PERSON) != 0 && !remember_contact (task, contact->id)) ||
           !save_progress (task))
         return;
       pass->step = STEP_COMPANY;
     }
+  else if (!pass->in_leads && uses_leads (self))
+    pass->in_leads = TRUE;  /* the same key among the leads */
   else
-    pass->step++;
+    {
+      pass->in_leads = FALSE;
+      pass->step++;
+    }
 
   puente_jivochat_pass_advance (task);
 }
@@ -261,11 +303,18 @@ created_cb (GObject      *object,
       if (!remember_contact (task, created->id))
         return;
       break;
+    case PUENTE_ENTITY_LEAD:
+      /* Kept as the chat's CRM record, so that a retry goes on from there; never taken for
+       * a contact by a sync (not remembered as one) */
+      pass->current->contact_id = g_strdup (created->id);
+      pass->made |= MADE_LEAD;
+      pass->step = STEP_DONE;
+      break;
     case PUENTE_ENTITY_DEAL:
     default:
       pass->current->deal_id = g_strdup (created->id);
       pass->made |= MADE_DEAL;
-      pass->step = STEP_DONE;
+      pass->step = STEP_HISTORY;
       break;
     }
 
@@ -317,7 +366,7 @@ found_deal_cb (GObject      *object,
       g_debug ("Chat %s: deal %s is the one an earlier create made", pass->current->chat_id, deal->id);
       pass->current->deal_id = g_strdup (deal->id);
       pass->made |= MADE_DEAL;
-      pass->step = STEP_DONE;
+      pass->step = STEP_HISTORY;
       if (save_progress (task))
         puente_jivochat_pass_advance (task);
       return;
@@ -335,7 +384,7 @@ step_deal (GTask *task)
 
   if (!behaviour_has_deal (self->behaviour) || pass->current->deal_id != NULL)
     {
-      pass->step = STEP_DONE;
+      pass->step = STEP_HISTORY;
       puente_jivochat_pass_advance (task);
       return;
     }
@@ -356,7 +405,7 @@ step_deal (GTask *task)
       if (earlier != NULL)
         {
           pass->deal_held = TRUE;
-          pass->step = STEP_DONE;
+          pass->step = STEP_HISTORY;
           puente_jivochat_pass_advance (task);
           return;
         }
@@ -404,6 +453,52 @@ create_deal (GTask *task)
   puente_crm_create_async (self->crm, deal, NULL, g_task_get_cancellable (task), created_cb, task);
 }
 
+static void
+history_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  GTask *task = user_data;
+  Pass *pass = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  /* Sent once: a refusal or a lost answer is told in the debug log, not tried again, so
+   * that the conversation is never in the history twice; the person is there either way. */
+  if (puente_crm_add_history_finish (PUENTE_CRM (object), result, &error))
+    pass->history = TRUE;
+  else
+    g_info ("Chat %s: the conversation did not reach the contact's history: %s", pass->current->chat_id,
+            error->message);
+
+  pass->step = STEP_DONE;
+  puente_jivochat_pass_advance (task);
+}
+
+/* A person found in the CRM gets the chat (its notes and transcript, as a new contact's
+ * description would hold them) in their history, where the CRM keeps one. A person this
+ * chat made has it already, as the contact's own text. */
+static void
+step_history (GTask *task)
+{
+  PuenteJivochatHandler *self = g_task_get_source_object (task);
+  Pass *pass = g_task_get_task_data (task);
+  g_autoptr(PuenteRecord) contact = NULL;
+  const char *text;
+
+  pass->step = STEP_DONE;
+  if (!pass->found || pass->current->contact_id == NULL || pass->chat->transcript == NULL ||
+      !puente_crm_can (self->crm, PUENTE_CRM_HAS_HISTORY))
+    {
+      puente_jivochat_pass_advance (task);
+      return;
+    }
+
+  contact = puente_jivochat_build_contact (pass->chat, self->connection, NULL);
+  text = puente_record_get (contact, PUENTE_FIELD_DESCRIPTION);
+  puente_crm_add_history_async (self->crm, pass->current->contact_id, text, g_task_get_cancellable (task),
+                                history_cb, task);
+}
+
 void
 puente_jivochat_pass_advance (GTask *task)
 {
@@ -436,8 +531,9 @@ puente_jivochat_pass_advance (GTask *task)
           puente_jivochat_pass_advance (task);
           return;
         }
-      puente_crm_find_async (self->crm, PUENTE_ENTITY_CONTACT, PUENTE_CRM_KEY_EMAIL, NULL,
-                             pass->chat->visitor_email, cancellable, found_contact_cb, task);
+      puente_crm_find_async (self->crm, pass->in_leads ? PUENTE_ENTITY_LEAD : PUENTE_ENTITY_CONTACT,
+                             PUENTE_CRM_KEY_EMAIL, NULL, pass->chat->visitor_email, cancellable,
+                             found_contact_cb, task);
       return;
 
     case STEP_FIND_BY_PHONE:
@@ -447,8 +543,9 @@ puente_jivochat_pass_advance (GTask *task)
           puente_jivochat_pass_advance (task);
           return;
         }
-      puente_crm_find_async (self->crm, PUENTE_ENTITY_CONTACT, PUENTE_CRM_KEY_PHONE, NULL,
-                             pass->chat->visitor_phone, cancellable, found_contact_cb, task);
+      puente_crm_find_async (self->crm, pass->in_leads ? PUENTE_ENTITY_LEAD : PUENTE_ENTITY_CONTACT,
+                             PUENTE_CRM_KEY_PHONE, NULL, pass->chat->visitor_phone, cancellable,
+                             found_contact_cb, task);
       return;
 
     case STEP_COMPANY:
@@ -477,13 +574,20 @@ puente_jivochat_pass_advance (GTask *task)
         g_autoptr(PuenteRecord) contact = NULL;
 
         contact = puente_jivochat_build_contact (pass->chat, self->connection,
-                                                 self->behaviour == PUENTE_JIVOCHAT_LEAD ? self->lead_status : NULL);
+                                                 self->behaviour == PUENTE_JIVOCHAT_LEAD && !uses_leads (self)
+                                                 ? self->lead_status : NULL);
+        if (uses_leads (self))
+          contact->entity = PUENTE_ENTITY_LEAD;
         puente_crm_create_async (self->crm, contact, NULL, cancellable, created_cb, task);
       }
       return;
 
     case STEP_DEAL:
       step_deal (task);
+      return;
+
+    case STEP_HISTORY:
+      step_history (task);
       return;
 
     case STEP_DONE:

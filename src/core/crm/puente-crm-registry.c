@@ -85,7 +85,7 @@ static const PuenteCrmKind kinds[] = {
     N_("In Ploomes, open Administração → Usuários Integração, add an integration user and "
        "copy its API key. Puente keeps it in your system’s keyring and never shows it again."),
     "https://app10.ploomes.com/", "ploomes/", PUENTE_PLOOMES_DEFAULT_IN_FLIGHT,
-    PUENTE_CRM_CAPABILITIES_DEFAULT, new_ploomes, NULL, FALSE, &ploomes_manual_steps },
+    PUENTE_PLOOMES_CAPABILITIES, new_ploomes, NULL, FALSE, &ploomes_manual_steps },
   { "zappy", "Zappy", PUENTE_ZAPPY_DEFAULT_URL, N_("Private Hash"),
     N_("Zappy sends leads in with a private hash: ask ajuda@zappysoftware.com to turn it on "
        "for your account, then paste it here. Zappy has no way to check it beforehand, so "

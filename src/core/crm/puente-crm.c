@@ -378,6 +378,51 @@ puente_crm_create_field_finish (PuenteCrm     *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/**
+ * puente_crm_add_history_async:
+ * @contact_id: a contact of the CRM
+ * @text: the conversation, as the owner will read it there
+ *
+ * Keeps @text in the contact's history (PUENTE_CRM_HAS_HISTORY); a CRM without it fails
+ * with G_IO_ERROR_NOT_SUPPORTED.
+ */
+void
+puente_crm_add_history_async (PuenteCrm           *self,
+                              const char          *contact_id,
+                              const char          *text,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  PuenteCrmInterface *iface;
+
+  g_return_if_fail (PUENTE_IS_CRM (self));
+  g_return_if_fail (contact_id != NULL && text != NULL);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  iface = PUENTE_CRM_GET_IFACE (self);
+  if (iface->add_history_async == NULL || !puente_crm_can (self, PUENTE_CRM_HAS_HISTORY))
+    {
+      g_task_report_new_error (self, callback, user_data, puente_crm_add_history_async, G_IO_ERROR,
+                               G_IO_ERROR_NOT_SUPPORTED, "%s keeps no history of conversations",
+                               puente_crm_get_name (self));
+      return;
+    }
+
+  iface->add_history_async (self, contact_id, text, cancellable, callback, user_data);
+}
+
+gboolean
+puente_crm_add_history_finish (PuenteCrm     *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (PUENTE_IS_CRM (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 /* ---- what a find answers ------------------------------------------------------------------ */
 
 /**

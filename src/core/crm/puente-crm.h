@@ -87,6 +87,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (PuenteCrmPipeline, puente_crm_pipeline_free)
  *   city); only then does the engine put it in what it sends (and in the content hash)
  * @PUENTE_CRM_HAS_REGION: the connector also sends the province (or state) and the country
  *   of the postal address; only then does the engine put them in what it sends
+ * @PUENTE_CRM_HAS_LEADS: leads are records of their own (%PUENTE_ENTITY_LEAD), apart from
+ *   contacts (Ploomes' /Leads): a chat set to become a lead is created as one, and looked
+ *   for among them; without it, a lead is a contact with the CRM's lead status, if any
+ * @PUENTE_CRM_HAS_HISTORY: add_history_async() keeps a conversation in a contact's history
+ *   (Ploomes' interaction records): a chat of a person already in the CRM reaches them
  * @PUENTE_CRM_ONE_PER_CONTACT: the CRM itself keeps one record per email or mobile phone
  *   (Zappy): a create sent twice for a client with an email, a mobile or a phone does not
  *   make a second record, so such a create is safe to send again
@@ -108,6 +113,8 @@ typedef enum /*< flags >*/
   PUENTE_CRM_HAS_ADDRESS     = 1 << 8,
   PUENTE_CRM_ONE_PER_CONTACT = 1 << 9,
   PUENTE_CRM_HAS_REGION      = 1 << 10,
+  PUENTE_CRM_HAS_LEADS       = 1 << 11,
+  PUENTE_CRM_HAS_HISTORY     = 1 << 12,
 } PuenteCrmCapabilities;
 
 /* What a connector does unless it says otherwise (Ploomes): neither the address nor
@@ -182,6 +189,14 @@ struct _PuenteCrmInterface
   /* Optional (NULL: PUENTE_CRM_CAPABILITIES_DEFAULT); a connector that lacks a capability
    * still implements its methods, failing with PUENTE_API_ERROR_REFUSED. */
   PuenteCrmCapabilities (*get_capabilities) (PuenteCrm          *self);
+  /* Optional, with PUENTE_CRM_HAS_HISTORY: @text (a conversation) into the history of the
+   * contact @id; sent once, never again after a lost answer. */
+  void        (*add_history_async)        (PuenteCrm           *self,
+                                           const char          *contact_id,
+                                           const char          *text,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data);
 };
 
 const char        *puente_crm_get_name              (PuenteCrm           *self);
@@ -265,6 +280,16 @@ void               puente_crm_create_field_async    (PuenteCrm           *self,
                                                      GAsyncReadyCallback  callback,
                                                      gpointer             user_data);
 PuenteCrmField    *puente_crm_create_field_finish   (PuenteCrm           *self,
+                                                     GAsyncResult        *result,
+                                                     GError             **error);
+
+void               puente_crm_add_history_async     (PuenteCrm           *self,
+                                                     const char          *contact_id,
+                                                     const char          *text,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+gboolean           puente_crm_add_history_finish    (PuenteCrm           *self,
                                                      GAsyncResult        *result,
                                                      GError             **error);
 

@@ -461,6 +461,12 @@ ploomes_get_name (PuenteCrm *crm)
   return SERVICE_NAME;
 }
 
+static PuenteCrmCapabilities
+ploomes_get_capabilities (PuenteCrm *crm)
+{
+  return PUENTE_PLOOMES_CAPABILITIES;
+}
+
 static void
 crm_iface_init (PuenteCrmInterface *iface)
 {
@@ -474,4 +480,6 @@ crm_iface_init (PuenteCrmInterface *iface)
   iface->list_pipelines_async = ploomes_list_pipelines_async;
   iface->list_fields_async = puente_ploomes_list_fields_async;
   iface->create_field_async = puente_ploomes_create_field_async;
+  iface->get_capabilities = ploomes_get_capabilities;
+  iface->add_history_async = puente_ploomes_add_history_async;
 }

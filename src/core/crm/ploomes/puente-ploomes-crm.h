@@ -64,6 +64,10 @@ G_BEGIN_DECLS
 #define PUENTE_PLOOMES_DEFAULT_URL "https://api2.ploomes.com/"
 #define PUENTE_PLOOMES_DEFAULT_IN_FLIGHT 6
 #define PUENTE_PLOOMES_PAGE_SIZE 300
+/* Leads of their own (/Leads [C]) and conversations in a contact's history
+ * (/InteractionRecords [C]), besides what every CRM does */
+#define PUENTE_PLOOMES_CAPABILITIES \
+  (PUENTE_CRM_CAPABILITIES_DEFAULT | PUENTE_CRM_HAS_LEADS | PUENTE_CRM_HAS_HISTORY)
 /* Ploomes's rate, kept ahead of time: requests a minute per account [L: third-party
  * clients only] */
 #define PUENTE_PLOOMES_REQUESTS_PER_MINUTE 120

@@ -275,11 +275,15 @@ record_from_json (PuentePloomesCrm *self,
                   PuenteEntity      entity,
                   JsonObject       *object)
 {
-  g_autoptr(PuenteRecord) record = puente_record_new (entity);
+  g_autoptr(PuenteRecord) record = NULL;
   g_autofree char *origin = NULL;
   JsonArray *array;
   const char *text;
 
+  if (entity == PUENTE_ENTITY_LEAD)
+    return puente_ploomes_lead_from_json (object);
+
+  record = puente_record_new (entity);
   record->id = puente_json_member_id (object, M_ID);
   record->created = g_strdup (puente_json_member_string (object, M_CREATED));
   record->modified = g_strdup (puente_json_member_string (object, M_MODIFIED));

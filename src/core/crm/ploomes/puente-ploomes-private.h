@@ -10,7 +10,9 @@
  *                             written into request bodies, and the custom field types;
  *   puente-ploomes-account.c  what is learned from the account (fields, tags, origins), the
  *                             queue of operations waiting for it, every page of a small
- *                             listing, and the custom field operations.
+ *                             listing, and the custom field operations;
+ *   puente-ploomes-leads.c    leads (their own entity) written and read, and a
+ *                             conversation kept in a contact's history.
  * Only these files include this header; the tests and the fuzzer include
  * puente-ploomes-crm-private.h (the pure parsers), which this one includes.
  *
@@ -47,11 +49,13 @@ G_BEGIN_DECLS
 #define PATH_FIELD_TYPES  "Fields@Types"                 /* [C: other-systems.md]; else manual */
 #define PATH_TAGS         "Tags"                         /* [C] */
 #define PATH_INTERACTIONS "InteractionRecords"           /* a conversation on a contact [C] */
+#define PATH_LEADS        "Leads"                        /* [C: Postman collection] */
 #define PATH_PHONE_TYPES  "PhoneTypes"                   /* [C] */
 /* Only expanded members come [L], and only members the entity has may be named (OData) */
 #define EXPAND_CONTACTS   "OtherProperties,Tags,Phones"  /* [L] */
 #define EXPAND_DEALS      "OtherProperties,Tags"         /* [L]: deals have no Phones */
 #define EXPAND_FIELDS     "Type"                         /* [C]: Type{Id, Name, NativeType} */
+#define EXPAND_LEADS      "Phones"                       /* [L]: as a contact's */
 
 #define M_VALUE           "value"                        /* every answer: {"value": [...]} [C] */
 #define M_ID              "Id"
@@ -75,6 +79,8 @@ G_BEGIN_DECLS
 #define M_NOTE            "Note"                         /* a contact's note [C] */
 #define M_CONTENT         "Content"                      /* an interaction record's text [C] */
 #define M_TITLE           "Title"                        /* a deal's name [L] */
+#define M_PERSON_NAME     "PersonName"                   /* a lead's person [C] */
+#define M_COMPANY_NAME    "CompanyName"                  /* a lead's company [C] */
 #define M_AMOUNT          "Amount"
 #define M_CONTACT_ID      "ContactId"                    /* company, else person [C] */
 #define M_PERSON_ID       "PersonId"                     /* a deal's person [C] */
@@ -213,6 +219,19 @@ JsonNode       *puente_ploomes_record_to_json      (PuentePloomesCrm    *self,
 /* The $filter clause that finds @value in the custom field @field */
 char           *puente_ploomes_external_id_clause  (const PloomesField  *field,
                                                     const char          *value);
+
+/* puente-ploomes-leads.c: leads, and a contact's history */
+JsonNode       *puente_ploomes_lead_to_json        (PuentePloomesCrm    *self,
+                                                    const PuenteRecord  *record);
+PuenteRecord   *puente_ploomes_lead_from_json      (JsonObject          *object);
+JsonNode       *puente_ploomes_interaction_body    (gint64               contact_id,
+                                                    const char          *content);
+void            puente_ploomes_add_history_async   (PuenteCrm           *crm,
+                                                    const char          *contact_id,
+                                                    const char          *text,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
 
 /* puente-ploomes-account.c: what is learned from the account */
 PloomesField   *puente_ploomes_field_by_name       (PuentePloomesCrm    *self,

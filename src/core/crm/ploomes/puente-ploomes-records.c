@@ -10,7 +10,8 @@
  * not match (a filter ignored [U]). A create whose answer was lost is looked for by the
  * external id written into it before it is sent again: never created twice. A contact
  * created with a description (a chat's notes and transcript) gets it as its Note and as an
- * interaction record (POST /InteractionRecords {ContactId, Content} [C]).
+ * interaction record (POST /InteractionRecords {ContactId, Content} [C]). Leads (/Leads) go
+ * through the same operations, their bodies written and read by puente-ploomes-leads.c.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -40,7 +41,7 @@ list_data_free (ListData *data)
 static char *
 type_filter (PuenteEntity entity)
 {
-  if (entity == PUENTE_ENTITY_DEAL)
+  if (entity == PUENTE_ENTITY_DEAL || entity == PUENTE_ENTITY_LEAD)
     return NULL;
 
   return g_strdup_printf ("%s eq %d", M_TYPE_ID,
@@ -50,6 +51,9 @@ type_filter (PuenteEntity entity)
 static const char *
 entity_path (PuenteEntity entity)
 {
+  if (entity == PUENTE_ENTITY_LEAD)
+    return PATH_LEADS;
+
   return entity == PUENTE_ENTITY_DEAL ? PATH_DEALS : PATH_CONTACTS;
 }
 
@@ -57,6 +61,9 @@ entity_path (PuenteEntity entity)
 static const char *
 entity_expand (PuenteEntity entity)
 {
+  if (entity == PUENTE_ENTITY_LEAD)
+    return EXPAND_LEADS;
+
   return entity == PUENTE_ENTITY_DEAL ? EXPAND_DEALS : EXPAND_CONTACTS;
 }
 
@@ -467,23 +474,15 @@ post_interaction (GTask    *task,
   WriteData *data = g_task_get_task_data (task);
   const char *content = puente_record_get (data->record, PUENTE_FIELD_DESCRIPTION);
   JsonObject *created = puente_ploomes_answer_object (root);
-  g_autoptr(JsonBuilder) builder = NULL;
   g_autoptr(JsonNode) body = NULL;
   g_autofree char *url = NULL;
 
-  if (content == NULL || data->record->entity == PUENTE_ENTITY_DEAL || created == NULL ||
-      !json_object_has_member (created, M_ID))
+  /* A lead keeps its text in its own note (puente-ploomes-leads.c) */
+  if (content == NULL || data->record->entity == PUENTE_ENTITY_DEAL || data->record->entity == PUENTE_ENTITY_LEAD ||
+      created == NULL || !json_object_has_member (created, M_ID))
     return FALSE;
 
-  builder = json_builder_new_immutable ();
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, M_CONTACT_ID);
-  json_builder_add_int_value (builder, puente_json_member_int (created, M_ID, 0));
-  json_builder_set_member_name (builder, M_CONTENT);
-  json_builder_add_string_value (builder, content);
-  json_builder_end_object (builder);
-  body = json_builder_get_root (builder);
-
+  body = puente_ploomes_interaction_body (puente_json_member_int (created, M_ID, 0), content);
   data->answer = json_node_ref (root);
   url = puente_api_client_resolve (self->client, PATH_INTERACTIONS);
   puente_api_client_request_async (self->client, "POST", url, body, g_task_get_cancellable (task),
@@ -541,7 +540,10 @@ create_prepared (GTask *task)
   WriteData *data = g_task_get_task_data (task);
   GError *error = NULL;
 
-  data->body = puente_ploomes_record_to_json (self, data->record, &error);
+  if (data->record->entity == PUENTE_ENTITY_LEAD)
+    data->body = puente_ploomes_lead_to_json (self, data->record);
+  else
+    data->body = puente_ploomes_record_to_json (self, data->record, &error);
   if (data->body == NULL)
     {
       g_task_return_error (task, error);
@@ -574,7 +576,8 @@ puente_ploomes_create_async (PuenteCrm           *crm,
     }
   g_task_set_task_data (task, data, (GDestroyNotify) write_data_free);
 
-  puente_ploomes_prepare (self, task, record, create_prepared);
+  /* A lead takes no tags nor custom values: nothing to make for it first */
+  puente_ploomes_prepare (self, task, record->entity == PUENTE_ENTITY_LEAD ? NULL : record, create_prepared);
 }
 
 static void
