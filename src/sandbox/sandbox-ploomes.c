@@ -25,7 +25,7 @@
  *   as a GUID: INVENTED), POST /Fields {Name, EntityId, TypeId} and POST /Tags [C].
  *   --no-custom-field-create makes POST /Fields answer 405.
  * - Deals keep ContactId and PersonId [C]; PersonId must be a person (INVENTED check).
- * - Phones: their TypeId one of /PhoneTypes [C] (ids and names INVENTED, unlike Puente's
+ * - Phones: their TypeId one of /PhoneTypes [C: the list; the check INVENTED] (ids and names INVENTED, unlike Puente's
  *   old guesses), a CountryId kept when given [C].
  * - Contacts keep a Note; POST /InteractionRecords {ContactId, Content} [C] keeps a
  *   conversation on a contact (what else it takes and answers: INVENTED).

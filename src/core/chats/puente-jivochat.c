@@ -43,8 +43,11 @@
  *    name, its person, held by no other chat) first, so that a chat never gives two deals.
  *
  * The transcript goes to the description of the contact Puente creates (Clientify
- * contacts have one [C]; PuenteCrm has no notes), after the UTM tags, page and agent: an
- * existing contact's description is the owner's and is not overwritten.
+ * contacts have one [C], Ploomes' their Note [C] and an interaction record [C]), or of the
+ * lead (a Ploomes lead's Note [U]), after the UTM tags, page and agent. An existing
+ * contact's description is the owner's and is not overwritten: where the CRM keeps a
+ * history of conversations (PUENTE_CRM_HAS_HISTORY: Ploomes' interaction records [C]) the
+ * chat goes there instead; elsewhere (Clientify) it reaches only the log.
  *
  * This file holds the handler and its passes over the waiting chats; a chat's steps are in
  * puente-jivochat-steps.c, what it becomes in -mapping.c, the retries' timing in -retry.c,

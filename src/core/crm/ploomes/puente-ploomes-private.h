@@ -62,16 +62,16 @@ G_BEGIN_DECLS
 #define M_NAME            "Name"
 #define M_KEY             "Key"                          /* a field's key, for FieldKey [C] */
 #define M_ENTITY_ID       "EntityId"                     /* fields and tags [C] */
-#define M_TYPE_ID         "TypeId"                       /* contacts, fields, phones [C] */
+#define M_TYPE_ID         "TypeId"                       /* fields [C]; contacts, phones [L] */
 #define M_TYPE            "Type"                         /* a field's type, expanded [C] */
 #define M_NATIVE_TYPE     "NativeType"                   /* the value member it takes [C] */
 #define M_REGISTER        "Register"                     /* CPF or CNPJ [L] */
-#define M_EMAIL           "Email"
+#define M_EMAIL           "Email"                        /* a contact's [L]; a lead's [U] */
 #define M_BIRTHDAY        "Birthday"                     /* [L] */
-#define M_PHONES          "Phones"
-#define M_PHONE_NUMBER    "PhoneNumber"
+#define M_PHONES          "Phones"                       /* [C: a lead's, the examples] */
+#define M_PHONE_NUMBER    "PhoneNumber"                  /* [L] public client code */
 #define M_COUNTRY_ID      "CountryId"                    /* a phone's country [C] */
-#define M_ORIGIN_ID       "OriginId"
+#define M_ORIGIN_ID       "OriginId"                     /* [L]: /Contacts@Origins is [C] */
 #define M_TAGS            "Tags"
 #define M_TAG_ID          "TagId"                        /* [L] */
 #define M_OTHER           "OtherProperties"              /* [C] */
@@ -85,7 +85,7 @@ G_BEGIN_DECLS
 #define M_CONTACT_ID      "ContactId"                    /* company, else person [C] */
 #define M_PERSON_ID       "PersonId"                     /* a deal's person [C] */
 #define M_PIPELINE_ID     "PipelineId"                   /* [C] */
-#define M_STAGE_ID        "StageId"                      /* [C] */
+#define M_STAGE_ID        "StageId"                      /* a deal's stage [L] */
 #define M_ORDINATION      "Ordination"                   /* a pipeline's or stage's place [C] */
 #define M_ARCHIVED        "Archived"                     /* a pipeline's [C]; no IsDefault */
 #define M_CREATED         "CreateDate"                   /* [L] */
