@@ -181,6 +181,30 @@ test_rate (void)
   g_assert_cmpint (g_get_monotonic_time () - start, >=, 2 * G_USEC_PER_SEC);
 }
 
+/* The time left of a sync to Ploomes counts its pace: the registry's row keeps the same
+ * constant as the connector's client, and 300 writes left take 150 seconds at 120 a minute
+ * however fast the first records went (those found unchanged cost no request). */
+static void
+test_eta (void)
+{
+  const PuenteCrmKind *kind = puente_crm_kind_lookup ("ploomes");
+
+  g_assert_nonnull (kind);
+  g_assert_cmpuint (kind->requests_per_minute, ==, PUENTE_PLOOMES_REQUESTS_PER_MINUTE);
+  g_assert_cmpuint (puente_crm_kind_lookup ("clientify")->requests_per_minute, ==, 0);
+
+  /* 100 of 400 records in one second: 3 more at that pace, but 300 writes are queued */
+  g_assert_cmpint (puente_engine_eta_seconds (100, 400, G_USEC_PER_SEC, 300, kind->requests_per_minute), ==, 150);
+  /* A CRM without a pace: the pace so far */
+  g_assert_cmpint (puente_engine_eta_seconds (100, 400, G_USEC_PER_SEC, 300, 0), ==, 3);
+  /* Slower than the pace: the pace so far; one write left is still half a second, rounded up */
+  g_assert_cmpint (puente_engine_eta_seconds (10, 20, 60 * G_USEC_PER_SEC, 1, 120), ==, 60);
+  g_assert_cmpint (puente_engine_eta_seconds (0, 20, 0, 1, 120), ==, 1);
+  /* Nothing done and no pace, or no total (a first sync): not known */
+  g_assert_cmpint (puente_engine_eta_seconds (0, 20, 0, 5, 0), ==, -1);
+  g_assert_cmpint (puente_engine_eta_seconds (10, 0, G_USEC_PER_SEC, 5, 120), ==, -1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -191,6 +215,7 @@ main (int   argc,
   g_test_add_func ("/ploomes-account/default-pipeline", test_default_pipeline);
   g_test_add_func ("/ploomes-account/phone-types", test_phone_types);
   g_test_add_func ("/ploomes-account/rate", test_rate);
+  g_test_add_func ("/ploomes-account/eta", test_eta);
 
   return g_test_run ();
 }

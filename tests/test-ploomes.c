@@ -749,13 +749,24 @@ all_writes (PuenteTestSandbox *sandbox)
   return total;
 }
 
+/* The longest time left the engine told while it ran, -1 when it never knew */
+static void
+seconds_left_cb (PuenteEngine *engine,
+                 int           entity,
+                 guint         done,
+                 gint64       *seconds_left)
+{
+  *seconds_left = MAX (*seconds_left, puente_engine_get_seconds_left (engine));
+}
+
 static PuenteRunSummary
 run_engine (PuenteStore   *store,
             PuenteSource  *giav,
             PuenteCrm     *crm,
             const char    *pipeline,
             GHashTable    *stage_map,
-            PuenteRunMode  mode)
+            PuenteRunMode  mode,
+            gint64        *seconds_left)
 {
   g_autoptr(PuenteEngine) engine = puente_engine_new (store, "giav", puente_profile_lookup ("giav"), giav, crm);
   g_autoptr(GAsyncResult) result = NULL;
@@ -763,6 +774,8 @@ run_engine (PuenteStore   *store,
   GAsyncResult *pending = NULL;
   PuenteRunSummary summary = { 0, };
 
+  *seconds_left = -1;
+  g_signal_connect (engine, "progress", G_CALLBACK (seconds_left_cb), seconds_left);
   puente_engine_set_deal_pipeline (engine, pipeline, stage_map);
   puente_engine_run_async (engine, mode, "manual", NULL, puente_test_store_result, &pending);
   result = puente_test_wait_for_result (&pending);
@@ -795,6 +808,7 @@ test_giav_to_ploomes (void)
   GAsyncResult *pending = NULL;
   PuenteCrmPipeline *sales;
   PuenteRunSummary first, second;
+  gint64 first_left, second_left;
   guint writes;
 
   giav = PUENTE_SOURCE (puente_giav_source_new (sandbox->giav_url, "sandbox", &error));
@@ -830,7 +844,9 @@ test_giav_to_ploomes (void)
       g_hash_table_insert (stage_map, g_strdup (stage->id), g_strdup (target->id));
     }
 
-  first = run_engine (store, giav, crm, sales->id, stage_map, PUENTE_RUN_FULL);
+  first = run_engine (store, giav, crm, sales->id, stage_map, PUENTE_RUN_FULL, &first_left);
+  /* A first sync is not planned whole first: its time left is not known */
+  g_assert_cmpint (first_left, ==, -1);
   g_assert_cmpuint (puente_run_summary_total (&first, PUENTE_OUTCOME_FAILED), ==, 0);
   g_assert_cmpuint (first.counts[PUENTE_ENTITY_CONTACT][PUENTE_OUTCOME_CREATED], >, 0);
   g_assert_cmpuint (first.counts[PUENTE_ENTITY_DEAL][PUENTE_OUTCOME_CREATED], >, 0);
@@ -864,11 +880,17 @@ test_giav_to_ploomes (void)
   /* Nothing changed in GIAV: nothing written, though Ploomes lists what the first run wrote
    * as modified since (its consent reads back as sent). */
   writes = all_writes (sandbox);
-  second = run_engine (store, giav, crm, sales->id, stage_map, PUENTE_RUN_MODIFIED);
+  second = run_engine (store, giav, crm, sales->id, stage_map, PUENTE_RUN_MODIFIED, &second_left);
   g_assert_cmpuint (all_writes (sandbox), ==, writes);
   g_assert_cmpuint (puente_run_summary_total (&second, PUENTE_OUTCOME_CREATED) +
                     puente_run_summary_total (&second, PUENTE_OUTCOME_UPDATED) +
                     puente_run_summary_total (&second, PUENTE_OUTCOME_FAILED), ==, 0);
+
+  /* A full sync after a complete one is planned whole first (the safety brake's dry run):
+   * its time left is known while it runs */
+  second = run_engine (store, giav, crm, sales->id, stage_map, PUENTE_RUN_FULL, &second_left);
+  g_assert_cmpint (second_left, >=, 0);
+  g_assert_cmpuint (all_writes (sandbox), ==, writes);
 
   g_clear_object (&store);
   for (const char *suffix = ""; suffix != NULL; suffix = *suffix == '\0' ? "-wal" : g_str_equal (suffix, "-wal") ? "-shm" : NULL)

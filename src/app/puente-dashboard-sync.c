@@ -40,6 +40,7 @@ set_running (PuenteDashboard *self,
 {
   self->running = running;
   gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), running);
+  gtk_progress_bar_set_show_text (self->progress_bar, FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->sync_button), !running);
   gtk_widget_set_visible (GTK_WIDGET (self->cancel_button), running);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "dashboard.sync", !running);
@@ -57,8 +58,23 @@ job_progress_cb (PuenteSyncJob   *job,
   g_autofree char *text = g_strdup_printf (g_dngettext (NULL, "%u handled so far",
                                                         "%u handled so far", done), done);
 
+  gint64 left = puente_sync_job_get_seconds_left (job);
+
   adw_action_row_set_subtitle (entity_row (self, entity), text);
   gtk_progress_bar_pulse (self->progress_bar);
+
+  /* The time left, with the pace the CRM keeps Puente to, once the run knows it */
+  gtk_progress_bar_set_show_text (self->progress_bar, left >= 0);
+  if (left >= 0)
+    {
+      guint minutes = (guint) MIN ((left + 59) / 60, G_MAXUINT);
+      g_autofree char *eta = left < 60 ? g_strdup (_("Less than a minute left"))
+                                       : g_strdup_printf (g_dngettext (NULL, "About %u minute left",
+                                                                       "About %u minutes left", minutes),
+                                                          minutes);
+
+      gtk_progress_bar_set_text (self->progress_bar, eta);
+    }
 }
 
 static void

@@ -115,5 +115,6 @@ puente_engine_planned_cb (GObject      *object,
       return;
     }
 
+  puente_engine_plan_eta (self, &plan);
   puente_engine_start_writing (task);
 }

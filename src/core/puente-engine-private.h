@@ -63,6 +63,9 @@ struct _PuenteEngine
   GStrv                field_warnings; /* about those, from the last check */
   PuenteDirection      directions[PUENTE_N_FIELD_GROUPS]; /* the connection's, else the profile's */
   gboolean             source_writable; /* write-backs change the source itself (GIAV) */
+  guint                planned_total;   /* records the run handles, from its plan; 0: unknown */
+  guint                planned_writes;  /* of them, writes to the CRM */
+  gint64               writing_started; /* monotonic µs */
 };
 
 typedef enum
@@ -216,6 +219,9 @@ void        puente_engine_add_event            (PuenteEngine       *self,
 
 /* puente-engine-brake.c */
 void        puente_engine_start_writing        (GTask              *task);
+/* puente-engine-eta.c: the run was planned whole (@plan): its time left can be told */
+void        puente_engine_plan_eta             (PuenteEngine           *self,
+                                                const PuenteRunSummary *plan);
 void        puente_engine_planned_cb           (GObject            *object,
                                                 GAsyncResult       *result,
                                                 gpointer            user_data);

@@ -101,6 +101,12 @@ void          puente_engine_run_async  (PuenteEngine         *self,
                                         GAsyncReadyCallback   callback,
                                         gpointer              user_data);
 const PuenteRunSummary *puente_engine_get_live_summary (PuenteEngine *self);
+gint64        puente_engine_get_seconds_left (PuenteEngine *self);
+gint64        puente_engine_eta_seconds (guint  done,
+                                         guint  total,
+                                         gint64 elapsed_us,
+                                         guint  writes_left,
+                                         guint  per_minute);
 gboolean      puente_engine_run_finish (PuenteEngine         *self,
                                         GAsyncResult         *result,
                                         PuenteRunSummary     *summary,

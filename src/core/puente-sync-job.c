@@ -32,6 +32,7 @@ struct _PuenteSyncJob
   GMutex        mutex;
   guint         done[PUENTE_ENTITY_DEAL + 1];
   gboolean      changed[PUENTE_ENTITY_DEAL + 1];
+  gint64        seconds_left;      /* puente_engine_get_seconds_left(), -1: not known */
   gboolean      delivery_pending;
   GPtrArray    *events;            /* PuenteEvent, to deliver; NULL when nobody listens */
   GMainContext *caller;
@@ -113,6 +114,7 @@ static void
 puente_sync_job_init (PuenteSyncJob *self)
 {
   g_mutex_init (&self->mutex);
+  self->seconds_left = -1;
 }
 
 /**
@@ -260,6 +262,7 @@ engine_progress_cb (PuenteEngine  *engine,
   g_mutex_lock (&self->mutex);
   self->done[entity] = done;
   self->changed[entity] = TRUE;
+  self->seconds_left = puente_engine_get_seconds_left (engine);
   schedule_delivery (self);
   g_mutex_unlock (&self->mutex);
 }
@@ -373,4 +376,25 @@ puente_sync_job_run_finish (PuenteSyncJob     *self,
     *summary = data->summary;
 
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * puente_sync_job_get_seconds_left:
+ *
+ * Returns: how long the run under way has left, in seconds, as of its last ::progress
+ *   (puente_engine_get_seconds_left(): with the pace the CRM keeps Puente to), or -1 when
+ *   not known (a first sync, or no run)
+ */
+gint64
+puente_sync_job_get_seconds_left (PuenteSyncJob *self)
+{
+  gint64 seconds;
+
+  g_return_val_if_fail (PUENTE_IS_SYNC_JOB (self), -1);
+
+  g_mutex_lock (&self->mutex);
+  seconds = self->seconds_left;
+  g_mutex_unlock (&self->mutex);
+
+  return seconds;
 }

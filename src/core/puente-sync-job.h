@@ -33,5 +33,6 @@ gboolean       puente_sync_job_run_finish  (PuenteSyncJob       *self,
                                             GAsyncResult        *result,
                                             PuenteRunSummary    *summary,
                                             GError             **error);
+gint64         puente_sync_job_get_seconds_left (PuenteSyncJob  *self);
 
 G_END_DECLS

@@ -80,19 +80,20 @@ static const PuenteCrmKind kinds[] = {
     N_("In Clientify, open Settings → API and copy your API key. Puente keeps it in your "
        "system’s keyring and never shows it again."),
     "https://clientify.com/", "v1/", PUENTE_CLIENTIFY_DEFAULT_IN_FLIGHT,
-    PUENTE_CLIENTIFY_CAPABILITIES, new_clientify, NULL, FALSE, NULL },
+    PUENTE_CLIENTIFY_CAPABILITIES, new_clientify, NULL, FALSE, NULL, 0 },
   { "ploomes", "Ploomes", PUENTE_PLOOMES_DEFAULT_URL, N_("API Key"),
     N_("In Ploomes, open Administração → Usuários Integração, add an integration user and "
        "copy its API key. Puente keeps it in your system’s keyring and never shows it again."),
     "https://app10.ploomes.com/", "ploomes/", PUENTE_PLOOMES_DEFAULT_IN_FLIGHT,
-    PUENTE_PLOOMES_CAPABILITIES, new_ploomes, NULL, FALSE, &ploomes_manual_steps },
+    PUENTE_PLOOMES_CAPABILITIES, new_ploomes, NULL, FALSE, &ploomes_manual_steps,
+    PUENTE_PLOOMES_REQUESTS_PER_MINUTE },
   { "zappy", "Zappy", PUENTE_ZAPPY_DEFAULT_URL, N_("Private Hash"),
     N_("Zappy sends leads in with a private hash: ask ajuda@zappysoftware.com to turn it on "
        "for your account, then paste it here. Zappy has no way to check it beforehand, so "
        "the first lead does. Puente keeps it in your system’s keyring and never shows it "
        "again."),
     "https://www.zappysoftware.com/", "zappy/", PUENTE_ZAPPY_DEFAULT_IN_FLIGHT,
-    PUENTE_ZAPPY_CAPABILITIES, new_zappy, configure_zappy, TRUE, NULL },
+    PUENTE_ZAPPY_CAPABILITIES, new_zappy, configure_zappy, TRUE, NULL, 0 },
 };
 
 /**

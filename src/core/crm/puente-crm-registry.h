@@ -43,6 +43,7 @@ typedef struct
   PuenteCrmConfigure     configure;     /* NULL: it uses no connection setting */
   gboolean               lead_details;  /* it takes the owner's lead details (zappy.* settings) */
   const PuenteCrmManualSteps *manual_steps; /* NULL: the common wording (Clientify's pages) */
+  guint                  requests_per_minute; /* the pace its connector keeps to; 0: none */
 } PuenteCrmKind;
 
 const PuenteCrmKind *puente_crm_kinds        (guint      *n_kinds);
