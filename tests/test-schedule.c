@@ -152,7 +152,7 @@ assert_next_run (const PuenteSchedule *schedule,
 static void
 test_strings_round_trip (void)
 {
-  const char *texts[] = { "manual", "every-15-minutes", "nightly@00:00", "nightly@02:00",
+  const char *texts[] = { "manual", "every-15-minutes", "live", "nightly@00:00", "nightly@02:00",
                           "nightly@09:05", "nightly@23:59" };
   PuenteSchedule def = PUENTE_SCHEDULE_DEFAULT;
   g_autofree char *default_text = puente_schedule_to_string (&def);
@@ -180,6 +180,8 @@ test_strings_round_trip (void)
     g_assert_cmpint (schedule.kind, ==, PUENTE_SCHEDULE_EVERY_15_MINUTES);
     g_assert_true (puente_schedule_from_string ("manual", &schedule));
     g_assert_cmpint (schedule.kind, ==, PUENTE_SCHEDULE_MANUAL);
+    g_assert_true (puente_schedule_from_string ("live", &schedule));
+    g_assert_cmpint (schedule.kind, ==, PUENTE_SCHEDULE_LIVE);
   }
 }
 
@@ -192,7 +194,7 @@ test_strings_rejects (void)
                          "nightly@23:60", "nightly@99:99", "nightly@02:00:00", "nightly@02-00",
                          "nightly@0a:00", "nightly@+2:00", "nightly@-1:00", "nightly@ 2:00",
                          "nightly@02:00x", "nightly 02:00", "Nightly@02:00", "nightly@02:00\n",
-                         "nightly@０２:00" };
+                         "nightly@０２:00", "Live", "live ", "live@02:00", "watch" };
 
   for (guint i = 0; i < G_N_ELEMENTS (junk); i++)
     {
@@ -220,6 +222,8 @@ test_describe (void)
   PuenteSchedule evening = { PUENTE_SCHEDULE_NIGHTLY, 21, 30 };
   PuenteSchedule quarter = { PUENTE_SCHEDULE_EVERY_15_MINUTES, 0, 0 };
   PuenteSchedule manual = { PUENTE_SCHEDULE_MANUAL, 0, 0 };
+  PuenteSchedule live = { PUENTE_SCHEDULE_LIVE, 0, 0 };
+  g_autofree char *live_text = NULL;
   g_autofree char *nightly_text = NULL;
   g_autofree char *evening_text = NULL;
   g_autofree char *quarter_text = NULL;
@@ -236,6 +240,8 @@ test_describe (void)
   g_assert_cmpstr (evening_text, ==, "Every night at 21:30");
   g_assert_cmpstr (quarter_text, ==, "Every 15 minutes");
   g_assert_cmpstr (manual_text, ==, "Only when you press “Sync now”");
+  live_text = puente_schedule_describe (&live);
+  g_assert_cmpstr (live_text, ==, "Live: within a minute while this computer is on");
 
   setlocale (LC_ALL, saved_locale);
 }
@@ -347,6 +353,16 @@ test_next_run_manual (void)
   g_assert_null (puente_schedule_next_run (&manual, now));
 }
 
+/* Live has no next run to tell: it is always watching. */
+static void
+test_next_run_live (void)
+{
+  PuenteSchedule live = { PUENTE_SCHEDULE_LIVE, 0, 0 };
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+
+  g_assert_null (puente_schedule_next_run (&live, now));
+}
+
 /* ---- the units --------------------------------------------------------------------------- */
 
 static void
@@ -355,6 +371,7 @@ test_timer_unit (void)
   PuenteSchedule nightly = { PUENTE_SCHEDULE_NIGHTLY, 2, 5 };
   PuenteSchedule quarter = { PUENTE_SCHEDULE_EVERY_15_MINUTES, 0, 0 };
   PuenteSchedule manual = { PUENTE_SCHEDULE_MANUAL, 0, 0 };
+  PuenteSchedule live = { PUENTE_SCHEDULE_LIVE, 0, 0 };
   g_autofree char *nightly_text = puente_schedule_timer_unit (&nightly);
   g_autofree char *quarter_text = puente_schedule_timer_unit (&quarter);
 
@@ -382,6 +399,39 @@ test_timer_unit (void)
                    "[Install]\n"
                    "WantedBy=timers.target\n");
   g_assert_null (puente_schedule_timer_unit (&manual));
+  g_assert_null (puente_schedule_timer_unit (&live));
+}
+
+/* The live schedule's service: long-running, restarted unless the setup is wrong, started
+ * with the session. */
+static void
+test_watch_unit (void)
+{
+  g_autofree char *unit = puente_schedule_watch_unit ("/usr/bin/puente-sync", NULL);
+  g_autofree char *spaced = puente_schedule_watch_unit ("/home/ana/My Programs/puente-sync",
+                                                        "/home/ana/Puente data");
+
+  g_assert_cmpstr (unit, ==,
+                   HEADER
+                   "[Unit]\n"
+                   "Description=Puente: sync the management software with the CRM live\n"
+                   "\n"
+                   "[Service]\n"
+                   "Type=exec\n"
+                   "ExecStart=/usr/bin/puente-sync watch\n"
+                   "Nice=10\n"
+                   "IOSchedulingClass=idle\n"
+                   "Restart=on-failure\n"
+                   "RestartSec=30\n"
+                   "# 3: no setup, or a key refused: restarting would not help\n"
+                   "RestartPreventExitStatus=3\n"
+                   "TimeoutStopSec=60\n"
+                   "\n"
+                   "[Install]\n"
+                   "WantedBy=default.target\n");
+  g_assert_nonnull (strstr (spaced, "ExecStart=\"/home/ana/My Programs/puente-sync\" --data-dir "
+                                    "\"/home/ana/Puente data\" watch\n"));
+  g_assert_null (puente_schedule_watch_unit ("/home/ana/it's/puente-sync", NULL));
 }
 
 /* The value of the unit's ExecStart= line. */
@@ -510,6 +560,26 @@ test_units_verify (void)
       g_assert_null (strstr (err, "puente-sync"));
     }
 
+  {
+    g_autofree char *watch = puente_schedule_watch_unit (program, data_dir);
+    g_autofree char *watch_path = g_build_filename (dir, PUENTE_SCHEDULE_WATCH_NAME, NULL);
+    g_autoptr(GSubprocess) process = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *out = NULL;
+    g_autofree char *err = NULL;
+
+    g_assert_true (g_file_set_contents (watch_path, watch, -1, &error));
+    process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                                &error, analyze, "verify", watch_path, NULL);
+    g_assert_no_error (error);
+    g_assert_true (g_subprocess_communicate_utf8 (process, NULL, NULL, &out, &err, &error));
+    g_assert_no_error (error);
+    g_test_message ("systemd-analyze verify: %s%s", out, err);
+    g_assert_true (g_subprocess_get_successful (process));
+    g_assert_null (strstr (out, "puente-sync"));
+    g_assert_null (strstr (err, "puente-sync"));
+  }
+
   remove_tree (dir);
 }
 
@@ -627,6 +697,64 @@ test_install (Fixture       *fixture,
   g_assert_cmpstr (second_log, ==,
                    "--user daemon-reload (with-timer)\n"
                    "--user enable --now puente-sync.timer (with-timer)\n");
+}
+
+/* Live replaces the timer with the watch's service, and the timer replaces it again;
+ * manual removes whichever is there. */
+static void
+test_install_live (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  PuenteSchedule nightly = PUENTE_SCHEDULE_DEFAULT;
+  PuenteSchedule live = { PUENTE_SCHEDULE_LIVE, 0, 0 };
+  PuenteSchedule manual = { PUENTE_SCHEDULE_MANUAL, 0, 0 };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *expected_watch = puente_schedule_watch_unit ("/usr/bin/puente-sync", NULL);
+  g_autofree char *watch = NULL;
+  g_autofree char *log = NULL;
+  g_autofree char *watch_path = g_build_filename (fixture->unit_dir, PUENTE_SCHEDULE_WATCH_NAME, NULL);
+  g_autofree char *timer_path = g_build_filename (fixture->unit_dir, PUENTE_SCHEDULE_TIMER_NAME, NULL);
+  g_autofree char *service_path = g_build_filename (fixture->unit_dir, PUENTE_SCHEDULE_SERVICE_NAME, NULL);
+
+  g_assert_true (install (fixture, &nightly, fixture->unit_dir, &error));
+  g_assert_no_error (error);
+  g_free (take_log (fixture));
+
+  g_assert_true (install (fixture, &live, fixture->unit_dir, &error));
+  g_assert_no_error (error);
+  watch = read_file (fixture->unit_dir, PUENTE_SCHEDULE_WATCH_NAME);
+  g_assert_cmpstr (watch, ==, expected_watch);
+  g_assert_false (g_file_test (timer_path, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (service_path, G_FILE_TEST_EXISTS));
+  log = take_log (fixture);
+  g_assert_cmpstr (log, ==,
+                   "--user disable --now puente-sync.timer (with-timer)\n"
+                   "--user daemon-reload (no-timer)\n"
+                   "--user enable --now puente-sync-watch.service (no-timer)\n");
+  g_clear_pointer (&log, g_free);
+
+  g_assert_true (install (fixture, &nightly, fixture->unit_dir, &error));
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (watch_path, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (timer_path, G_FILE_TEST_EXISTS));
+  log = take_log (fixture);
+  g_assert_cmpstr (log, ==,
+                   "--user disable --now puente-sync-watch.service (no-timer)\n"
+                   "--user daemon-reload (with-timer)\n"
+                   "--user enable --now puente-sync.timer (with-timer)\n");
+  g_clear_pointer (&log, g_free);
+
+  g_assert_true (install (fixture, &live, fixture->unit_dir, &error));
+  g_assert_no_error (error);
+  g_free (take_log (fixture));
+  g_assert_true (install (fixture, &manual, fixture->unit_dir, &error));
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (watch_path, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (timer_path, G_FILE_TEST_EXISTS));
+  log = take_log (fixture);
+  g_assert_cmpstr (log, ==,
+                   "--user disable --now puente-sync-watch.service (no-timer)\n"
+                   "--user daemon-reload (no-timer)\n");
 }
 
 static void
@@ -971,14 +1099,17 @@ main (int   argc,
   g_test_add_func ("/schedule/next-run/dst", test_next_run_dst);
   g_test_add_func ("/schedule/next-run/every-15-minutes", test_next_run_every_15_minutes);
   g_test_add_func ("/schedule/next-run/manual", test_next_run_manual);
+  g_test_add_func ("/schedule/next-run/live", test_next_run_live);
   g_test_add_func ("/schedule/units/timer", test_timer_unit);
   g_test_add_func ("/schedule/units/service", test_service_unit);
+  g_test_add_func ("/schedule/units/watch", test_watch_unit);
   g_test_add_func ("/schedule/units/systemd-analyze", test_units_verify);
   g_test_add ("/schedule/install/nightly-then-every-15", Fixture, NULL, fixture_set_up, test_install, fixture_tear_down);
   g_test_add ("/schedule/install/default-dir", Fixture, NULL, fixture_set_up, test_install_default_dir, fixture_tear_down);
   g_test_add ("/schedule/install/systemctl-fails", Fixture, NULL, fixture_set_up, test_install_systemctl_fails, fixture_tear_down);
   g_test_add ("/schedule/install/systemctl-missing", Fixture, NULL, fixture_set_up, test_install_systemctl_missing, fixture_tear_down);
   g_test_add ("/schedule/install/unrunnable-path", Fixture, NULL, fixture_set_up, test_install_unrunnable_path, fixture_tear_down);
+  g_test_add ("/schedule/install/live", Fixture, NULL, fixture_set_up, test_install_live, fixture_tear_down);
   g_test_add ("/schedule/install/manual", Fixture, NULL, fixture_set_up, test_install_manual, fixture_tear_down);
   g_test_add ("/schedule/install/manual-never-scheduled", Fixture, NULL, fixture_set_up, test_install_manual_never_scheduled, fixture_tear_down);
   g_test_add ("/schedule/install/cancelled", Fixture, NULL, fixture_set_up, test_install_cancelled, fixture_tear_down);

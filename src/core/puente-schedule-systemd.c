@@ -2,7 +2,11 @@
  *
  * Puente syncs on its own through a systemd user timer: puente-sync.timer starts
  * puente-sync.service, which runs `puente-sync run --mode modified --trigger schedule`.
- * Both units live in $XDG_CONFIG_HOME/systemd/user, written by Puente and rewritten
+ * The live schedule has no timer: puente-sync-watch.service runs `puente-sync watch`
+ * (puente-watch.c) for as long as the owner is logged in, restarted if it fails, stopped
+ * with SIGTERM, which ends it cleanly (a run under way is cancelled and commits its page).
+ * Only one of the two ways is installed at a time: choosing one removes the other. The
+ * units live in $XDG_CONFIG_HOME/systemd/user, written by Puente and rewritten
  * whenever the owner picks another schedule. They carry no secret: puente-sync reads the
  * keys from the keyring itself.
  *
@@ -109,6 +113,31 @@ append_exec_argument (GString    *line,
   g_string_append_c (line, '"');
 }
 
+/* The ExecStart= line that runs @sync_path (with --data-dir when given) and @arguments;
+ * NULL when systemd could not run @sync_path. */
+static char *
+exec_line (const char         *sync_path,
+           const char         *data_dir,
+           const char * const *arguments)
+{
+  GString *exec;
+
+  if (!is_runnable_path (sync_path))
+    return NULL;
+
+  exec = g_string_new (NULL);
+  append_exec_argument (exec, sync_path, TRUE);
+  if (data_dir != NULL)
+    {
+      append_exec_argument (exec, "--data-dir", FALSE);
+      append_exec_argument (exec, data_dir, FALSE);
+    }
+  for (guint i = 0; arguments[i] != NULL; i++)
+    append_exec_argument (exec, arguments[i], FALSE);
+
+  return g_string_free (exec, FALSE);
+}
+
 /**
  * puente_schedule_service_unit:
  * @sync_path: the absolute path of the puente-sync program
@@ -126,23 +155,15 @@ char *
 puente_schedule_service_unit (const char *sync_path,
                               const char *data_dir)
 {
-  g_autoptr(GString) exec = g_string_new (NULL);
-  static const char * const run[] = { "run", "--mode", "modified", "--trigger", "schedule" };
+  g_autofree char *exec = NULL;
+  static const char * const run[] = { "run", "--mode", "modified", "--trigger", "schedule", NULL };
 
   g_return_val_if_fail (sync_path != NULL && g_path_is_absolute (sync_path), NULL);
   g_return_val_if_fail (data_dir == NULL || g_path_is_absolute (data_dir), NULL);
 
-  if (!is_runnable_path (sync_path))
+  exec = exec_line (sync_path, data_dir, run);
+  if (exec == NULL)
     return NULL;
-
-  append_exec_argument (exec, sync_path, TRUE);
-  if (data_dir != NULL)
-    {
-      append_exec_argument (exec, "--data-dir", FALSE);
-      append_exec_argument (exec, data_dir, FALSE);
-    }
-  for (guint i = 0; i < G_N_ELEMENTS (run); i++)
-    append_exec_argument (exec, run[i], FALSE);
 
   return g_strdup_printf (UNIT_HEADER
                           "[Unit]\n"
@@ -155,7 +176,54 @@ puente_schedule_service_unit (const char *sync_path,
                           "IOSchedulingClass=idle\n"
                           "# 5: another sync was under way (the app's): this one did nothing\n"
                           "SuccessExitStatus=5\n",
-                          exec->str);
+                          exec);
+}
+
+/**
+ * puente_schedule_watch_unit:
+ * @sync_path: the absolute path of the puente-sync program
+ * @data_dir: (nullable): as for puente_schedule_service_unit()
+ *
+ * `puente-sync watch` ends only when stopped (SIGTERM, exit 0) or when the connection
+ * cannot sync at all (a key refused, no setup: exit 3, which a restart would not mend);
+ * anything else is restarted after 30 seconds.
+ *
+ * Returns: (transfer full) (nullable): the text of puente-sync-watch.service, the live
+ *   schedule's service, started with the owner's session; %NULL when systemd could not
+ *   run @sync_path
+ */
+char *
+puente_schedule_watch_unit (const char *sync_path,
+                            const char *data_dir)
+{
+  g_autofree char *exec = NULL;
+  static const char * const watch[] = { "watch", NULL };
+
+  g_return_val_if_fail (sync_path != NULL && g_path_is_absolute (sync_path), NULL);
+  g_return_val_if_fail (data_dir == NULL || g_path_is_absolute (data_dir), NULL);
+
+  exec = exec_line (sync_path, data_dir, watch);
+  if (exec == NULL)
+    return NULL;
+
+  return g_strdup_printf (UNIT_HEADER
+                          "[Unit]\n"
+                          "Description=Puente: sync the management software with the CRM live\n"
+                          "\n"
+                          "[Service]\n"
+                          "Type=exec\n"
+                          "ExecStart=%s\n"
+                          "Nice=10\n"
+                          "IOSchedulingClass=idle\n"
+                          "Restart=on-failure\n"
+                          "RestartSec=30\n"
+                          "# 3: no setup, or a key refused: restarting would not help\n"
+                          "RestartPreventExitStatus=3\n"
+                          "TimeoutStopSec=60\n"
+                          "\n"
+                          "[Install]\n"
+                          "WantedBy=default.target\n",
+                          exec);
 }
 
 /**
@@ -165,7 +233,7 @@ puente_schedule_service_unit (const char *sync_path,
  * call the CRM in the same second.
  *
  * Returns: (transfer full) (nullable): the text of puente-sync.timer, or %NULL for
- *   %PUENTE_SCHEDULE_MANUAL, which has no timer
+ *   %PUENTE_SCHEDULE_MANUAL and %PUENTE_SCHEDULE_LIVE, which have no timer
  */
 char *
 puente_schedule_timer_unit (const PuenteSchedule *schedule)
@@ -185,6 +253,7 @@ puente_schedule_timer_unit (const PuenteSchedule *schedule)
     case PUENTE_SCHEDULE_EVERY_15_MINUTES:
       when = g_strdup ("OnCalendar=*:0/15\n");
       break;
+    case PUENTE_SCHEDULE_LIVE:
     case PUENTE_SCHEDULE_MANUAL:
     default:
       return NULL;
@@ -221,8 +290,9 @@ typedef struct
 {
   PuenteScheduleKind  kind;
   char               *unit_dir;
-  char               *service_text;  /* NULL for MANUAL */
-  char               *timer_text;    /* NULL for MANUAL */
+  char               *service_text;  /* NULL for MANUAL and LIVE */
+  char               *timer_text;    /* NULL for MANUAL and LIVE */
+  char               *watch_text;    /* LIVE only */
   char               *systemctl;
 } Install;
 
@@ -232,6 +302,7 @@ install_free (Install *install)
   g_free (install->unit_dir);
   g_free (install->service_text);
   g_free (install->timer_text);
+  g_free (install->watch_text);
   g_free (install->systemctl);
   g_free (install);
 }
@@ -351,39 +422,64 @@ remove_unit (const char  *unit_dir,
   return FALSE;
 }
 
-/* MANUAL: stop and disable the timer while its unit still exists (systemctl needs it to
- * find the link it made), remove the units and the link, then let systemd forget them.
- * Never installed, or no systemd at all: nothing can be running, so removing is enough. */
+/* The two ways of running on its own: the timer (with the service it starts) and the live
+ * schedule's service; each unit to disable, and the files that go with it. */
+static const char * const timer_files[] = {
+  PUENTE_SCHEDULE_TIMER_NAME, PUENTE_SCHEDULE_SERVICE_NAME,
+  "timers.target.wants/" PUENTE_SCHEDULE_TIMER_NAME, NULL
+};
+static const char * const watch_files[] = {
+  PUENTE_SCHEDULE_WATCH_NAME, "default.target.wants/" PUENTE_SCHEDULE_WATCH_NAME, NULL
+};
+
+/* Stops and disables @files' first unit while it still exists (systemctl needs it to find
+ * the link it made), then removes @files. Never installed: nothing can be running, so
+ * removing is enough (@outcome SYSTEMCTL_MISSING). FALSE when cancelled or a file stays. */
+static gboolean
+retire (Install            *install,
+        const char * const *files,
+        GCancellable       *cancellable,
+        SystemctlOutcome   *outcome,
+        GError            **error)
+{
+  g_autofree char *path = g_build_filename (install->unit_dir, files[0], NULL);
+
+  *outcome = SYSTEMCTL_MISSING;
+  if (g_file_test (path, G_FILE_TEST_EXISTS))
+    *outcome = run_systemctl (install->systemctl, cancellable, error,
+                              "disable", "--now", files[0], NULL);
+  if (*outcome == SYSTEMCTL_CANCELLED)
+    return FALSE;
+
+  for (guint i = 0; files[i] != NULL; i++)
+    if (!remove_unit (install->unit_dir, files[i], error))
+      return FALSE;
+
+  return TRUE;
+}
+
+/* MANUAL: retire the timer and the live service, then let systemd forget them. */
 static void
 uninstall (GTask        *task,
            Install      *install,
            GCancellable *cancellable)
 {
-  g_autofree char *timer_path = g_build_filename (install->unit_dir, PUENTE_SCHEDULE_TIMER_NAME,
-                                                  NULL);
   g_autoptr(GError) error = NULL;
-  gboolean installed = g_file_test (timer_path, G_FILE_TEST_EXISTS);
-  SystemctlOutcome outcome = SYSTEMCTL_MISSING;
+  SystemctlOutcome timer_outcome, watch_outcome, outcome;
 
-  if (installed)
-    outcome = run_systemctl (install->systemctl, cancellable, &error,
-                             "disable", "--now", PUENTE_SCHEDULE_TIMER_NAME, NULL);
-  if (outcome == SYSTEMCTL_CANCELLED)
+  if (!retire (install, timer_files, cancellable, &timer_outcome, &error) ||
+      !retire (install, watch_files, cancellable, &watch_outcome, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 
-  if (!remove_unit (install->unit_dir, PUENTE_SCHEDULE_TIMER_NAME, &error) ||
-      !remove_unit (install->unit_dir, PUENTE_SCHEDULE_SERVICE_NAME, &error) ||
-      !remove_unit (install->unit_dir, "timers.target.wants/" PUENTE_SCHEDULE_TIMER_NAME, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  if (outcome == SYSTEMCTL_DONE)
+  if (timer_outcome == SYSTEMCTL_FAILED || watch_outcome == SYSTEMCTL_FAILED)
+    outcome = SYSTEMCTL_FAILED;
+  else if (timer_outcome == SYSTEMCTL_DONE || watch_outcome == SYSTEMCTL_DONE)
     outcome = run_systemctl (install->systemctl, cancellable, &error, "daemon-reload", NULL);
+  else
+    outcome = SYSTEMCTL_MISSING;
 
   switch (outcome)
     {
@@ -402,6 +498,37 @@ uninstall (GTask        *task,
     default:
       g_task_return_boolean (task, TRUE);
     }
+}
+
+/* A timer or the live service: retires the other way, writes this one's units. */
+static gboolean
+write_units (Install       *install,
+             GCancellable  *cancellable,
+             GError       **error)
+{
+  SystemctlOutcome outcome;
+
+  if (!retire (install, install->kind == PUENTE_SCHEDULE_LIVE ? timer_files : watch_files,
+               cancellable, &outcome, error))
+    return FALSE;
+
+  if (g_mkdir_with_parents (install->unit_dir, 0700) != 0)
+    {
+      int saved = errno;
+
+      g_debug ("Could not create %s: %s", install->unit_dir, g_strerror (saved));
+      g_set_error (error, PUENTE_SCHEDULE_ERROR, PUENTE_SCHEDULE_ERROR_FAILED,
+                   _("Puente could not save the schedule in “%s”. Check that the "
+                     "folder is yours and that the disk is not full."),
+                   install->unit_dir);
+      return FALSE;
+    }
+  if (install->kind == PUENTE_SCHEDULE_LIVE)
+    return write_unit (install->unit_dir, PUENTE_SCHEDULE_WATCH_NAME, install->watch_text, error);
+
+  return write_unit (install->unit_dir, PUENTE_SCHEDULE_SERVICE_NAME, install->service_text,
+                     error) &&
+         write_unit (install->unit_dir, PUENTE_SCHEDULE_TIMER_NAME, install->timer_text, error);
 }
 
 static void
@@ -430,7 +557,7 @@ install_thread (GTask        *task,
                                  "“Sync now” when you want to sync."));
       return;
     }
-  if (install->service_text == NULL)
+  if ((install->kind == PUENTE_SCHEDULE_LIVE ? install->watch_text : install->service_text) == NULL)
     {
       g_task_return_new_error (task, PUENTE_SCHEDULE_ERROR, PUENTE_SCHEDULE_ERROR_FAILED, "%s",
                                _("Puente cannot sync on a schedule from the folder it is "
@@ -440,20 +567,7 @@ install_thread (GTask        *task,
       return;
     }
 
-  if (g_mkdir_with_parents (install->unit_dir, 0700) != 0)
-    {
-      int saved = errno;
-
-      g_debug ("Could not create %s: %s", install->unit_dir, g_strerror (saved));
-      g_task_return_new_error (task, PUENTE_SCHEDULE_ERROR, PUENTE_SCHEDULE_ERROR_FAILED,
-                               _("Puente could not save the schedule in “%s”. Check that the "
-                                 "folder is yours and that the disk is not full."),
-                               install->unit_dir);
-      return;
-    }
-  if (!write_unit (install->unit_dir, PUENTE_SCHEDULE_SERVICE_NAME, install->service_text,
-                   &error) ||
-      !write_unit (install->unit_dir, PUENTE_SCHEDULE_TIMER_NAME, install->timer_text, &error))
+  if (!write_units (install, cancellable, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
@@ -461,8 +575,10 @@ install_thread (GTask        *task,
 
   outcome = run_systemctl (install->systemctl, cancellable, &error, "daemon-reload", NULL);
   if (outcome == SYSTEMCTL_DONE)
-    outcome = run_systemctl (install->systemctl, cancellable, &error,
-                             "enable", "--now", PUENTE_SCHEDULE_TIMER_NAME, NULL);
+    outcome = run_systemctl (install->systemctl, cancellable, &error, "enable", "--now",
+                             install->kind == PUENTE_SCHEDULE_LIVE ? PUENTE_SCHEDULE_WATCH_NAME
+                                                                   : PUENTE_SCHEDULE_TIMER_NAME,
+                             NULL);
 
   switch (outcome)
     {
@@ -501,9 +617,13 @@ install_thread (GTask        *task,
  *
  * Writes puente-sync.service and puente-sync.timer into @unit_dir, then runs
  * `systemctl --user daemon-reload` and `systemctl --user enable --now puente-sync.timer`.
- * For %PUENTE_SCHEDULE_MANUAL, runs `systemctl --user disable --now puente-sync.timer`,
- * removes the units, and runs `systemctl --user daemon-reload` (systemctl only when the
- * timer was there). The files and systemctl are handled on a worker thread.
+ * %PUENTE_SCHEDULE_LIVE writes puente-sync-watch.service instead, and enables and starts
+ * it; either way, the units of the other way are first disabled (`systemctl --user disable
+ * --now`, when they were there) and removed.
+ * For %PUENTE_SCHEDULE_MANUAL, runs `systemctl --user disable --now` on the timer and the
+ * live service, removes the units, and runs `systemctl --user daemon-reload` (systemctl
+ * only for the units that were there). The files and systemctl are handled on a worker
+ * thread.
  *
  * The program run as systemctl is the one named by the environment variable
  * PUENTE_SYSTEMCTL when it is set (tests point it at a script that records its
@@ -540,7 +660,9 @@ puente_schedule_install_async (const PuenteSchedule *schedule,
   install->kind = schedule->kind;
   install->unit_dir = unit_dir != NULL ? g_strdup (unit_dir) : puente_schedule_get_unit_dir ();
   install->systemctl = g_strdup (systemctl != NULL && *systemctl != '\0' ? systemctl : "systemctl");
-  if (schedule->kind != PUENTE_SCHEDULE_MANUAL)
+  if (schedule->kind == PUENTE_SCHEDULE_LIVE)
+    install->watch_text = puente_schedule_watch_unit (sync_path, NULL);
+  else if (schedule->kind != PUENTE_SCHEDULE_MANUAL)
     {
       install->service_text = puente_schedule_service_unit (sync_path, NULL);
       install->timer_text = puente_schedule_timer_unit (schedule);

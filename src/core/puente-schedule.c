@@ -1,8 +1,9 @@
 /* puente-schedule.c
  *
- * When Puente syncs on its own: every night at a time, every 15 minutes, or only when the
- * owner presses "Sync now"; its saved form, its sentence, and when it runs next. The
- * systemd units that run it, and their installation, are in puente-schedule-systemd.c.
+ * When Puente syncs on its own: every night at a time, every 15 minutes, live (within
+ * about a minute, while the computer is on), or only when the owner presses "Sync now";
+ * its saved form, its sentence, and when it runs next. The systemd units that run it, and
+ * their installation, are in puente-schedule-systemd.c; what runs live, in puente-watch.c.
  *
  * puente_schedule_next_run() follows systemd's calendar rules for a local time: the wall
  * clock matters, a time that does not exist that day (the hour skipped when the clocks go
@@ -33,6 +34,7 @@ puente_schedule_is_valid (const PuenteSchedule *schedule)
     {
     case PUENTE_SCHEDULE_MANUAL:
     case PUENTE_SCHEDULE_EVERY_15_MINUTES:
+    case PUENTE_SCHEDULE_LIVE:
       return TRUE;
     case PUENTE_SCHEDULE_NIGHTLY:
       return schedule->hour < 24 && schedule->minute < 60;
@@ -46,7 +48,7 @@ puente_schedule_is_valid (const PuenteSchedule *schedule)
 /**
  * puente_schedule_to_string:
  *
- * Returns: (transfer full): "nightly@HH:MM", "every-15-minutes" or "manual", which
+ * Returns: (transfer full): "nightly@HH:MM", "every-15-minutes", "live" or "manual", which
  *   puente_schedule_from_string() reads back.
  */
 char *
@@ -61,6 +63,8 @@ puente_schedule_to_string (const PuenteSchedule *schedule)
       return g_strdup_printf (NIGHTLY_PREFIX "%02u:%02u", schedule->hour, schedule->minute);
     case PUENTE_SCHEDULE_EVERY_15_MINUTES:
       return g_strdup ("every-15-minutes");
+    case PUENTE_SCHEDULE_LIVE:
+      return g_strdup ("live");
     case PUENTE_SCHEDULE_MANUAL:
     default:
       return g_strdup ("manual");
@@ -84,7 +88,7 @@ parse_two_digits (const char *text,
  * @text: (nullable): what puente_schedule_to_string() wrote
  * @schedule: (out caller-allocates): where the schedule goes; left alone on failure
  *
- * Strict: exactly "manual", "every-15-minutes" or "nightly@HH:MM" with two digits each
+ * Strict: exactly "manual", "every-15-minutes", "live" or "nightly@HH:MM" with two digits each
  * and a real time of day. Anything else, %NULL included, is refused.
  *
  * Returns: whether @text was a schedule
@@ -109,6 +113,11 @@ puente_schedule_from_string (const char     *text,
   if (g_str_equal (text, "every-15-minutes"))
     {
       *schedule = (PuenteSchedule) { PUENTE_SCHEDULE_EVERY_15_MINUTES, 0, 0 };
+      return TRUE;
+    }
+  if (g_str_equal (text, "live"))
+    {
+      *schedule = (PuenteSchedule) { PUENTE_SCHEDULE_LIVE, 0, 0 };
       return TRUE;
     }
   if (!g_str_has_prefix (text, NIGHTLY_PREFIX))
@@ -145,6 +154,9 @@ puente_schedule_describe (const PuenteSchedule *schedule)
       return g_strdup_printf (_("Every night at %s"), time);
     case PUENTE_SCHEDULE_EVERY_15_MINUTES:
       return g_strdup (_("Every 15 minutes"));
+    case PUENTE_SCHEDULE_LIVE:
+      /* Translators: the live schedule, as the dashboard shows it */
+      return g_strdup (_("Live: within a minute while this computer is on"));
     case PUENTE_SCHEDULE_MANUAL:
     default:
       /* Translators: “Sync now” is the dashboard's button; use its translation. */
@@ -210,7 +222,8 @@ first_instant (GTimeZone *tz,
  * delay of up to 10 minutes.
  *
  * Returns: (transfer full) (nullable): a time after @now in @now's time zone, or %NULL
- *   for %PUENTE_SCHEDULE_MANUAL
+ *   for %PUENTE_SCHEDULE_MANUAL and %PUENTE_SCHEDULE_LIVE (which has no next run to tell:
+ *   it is always watching)
  */
 GDateTime *
 puente_schedule_next_run (const PuenteSchedule *schedule,
@@ -226,7 +239,7 @@ puente_schedule_next_run (const PuenteSchedule *schedule,
   g_return_val_if_fail (puente_schedule_is_valid (schedule), NULL);
   g_return_val_if_fail (now != NULL, NULL);
 
-  if (schedule->kind == PUENTE_SCHEDULE_MANUAL)
+  if (schedule->kind == PUENTE_SCHEDULE_MANUAL || schedule->kind == PUENTE_SCHEDULE_LIVE)
     return NULL;
 
   tz = g_date_time_get_timezone (now);

@@ -1,4 +1,5 @@
-/* puente-schedule.h: when Puente syncs on its own, as a systemd user timer.
+/* puente-schedule.h: when Puente syncs on its own, as a systemd user timer, or live, as a
+ * systemd user service that runs `puente-sync watch` (puente-watch.h).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -14,12 +15,16 @@ G_BEGIN_DECLS
  * @PUENTE_SCHEDULE_MANUAL: no timer; Puente syncs only when the owner asks
  * @PUENTE_SCHEDULE_NIGHTLY: once a day, at @hour:@minute local time
  * @PUENTE_SCHEDULE_EVERY_15_MINUTES: at :00, :15, :30 and :45 of every hour
+ * @PUENTE_SCHEDULE_LIVE: while the computer is on and the owner logged in, changes reach
+ *   the other side within about a minute: `puente-sync watch` syncs what changed every
+ *   minute, and as soon as a new export is saved (puente-watch.h)
  */
 typedef enum
 {
   PUENTE_SCHEDULE_MANUAL,
   PUENTE_SCHEDULE_NIGHTLY,
   PUENTE_SCHEDULE_EVERY_15_MINUTES,
+  PUENTE_SCHEDULE_LIVE,
 } PuenteScheduleKind;
 
 /**
@@ -44,6 +49,8 @@ typedef struct
 /* The names of the units puente_schedule_install_async() writes. */
 #define PUENTE_SCHEDULE_SERVICE_NAME "puente-sync.service"
 #define PUENTE_SCHEDULE_TIMER_NAME   "puente-sync.timer"
+/* The live schedule's long-running service, instead of the two above */
+#define PUENTE_SCHEDULE_WATCH_NAME   "puente-sync-watch.service"
 
 #define PUENTE_SCHEDULE_ERROR (puente_schedule_error_quark ())
 
@@ -76,6 +83,8 @@ GDateTime *puente_schedule_next_run       (const PuenteSchedule *schedule,
 
 char      *puente_schedule_timer_unit     (const PuenteSchedule *schedule);
 char      *puente_schedule_service_unit   (const char           *sync_path,
+                                           const char           *data_dir);
+char      *puente_schedule_watch_unit     (const char           *sync_path,
                                            const char           *data_dir);
 char      *puente_schedule_get_unit_dir   (void);
 
