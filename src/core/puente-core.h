@@ -34,3 +34,4 @@
 #include "puente-store-repair.h"
 #include "puente-sync-job.h"
 #include "puente-validation.h"
+#include "puente-watch.h"
