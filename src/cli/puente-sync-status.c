@@ -1,10 +1,13 @@
-/* puente-sync-status.c: `puente-sync status`: the last syncs and their counts, as lines or JSON.
+/* puente-sync-status.c: `puente-sync status`: the last syncs and their counts, and the
+ * schedule (puente-schedule.h: nightly, every 15 minutes, live or by hand) with its next
+ * run, as lines or JSON.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
 #include "config.h"
 
+#include "puente-schedule.h"
 #include "puente-sync-private.h"
 
 int
@@ -21,6 +24,11 @@ command_status (Cli   *cli,
   g_autoptr(PuenteConnection) connection = NULL;
   g_autoptr(GPtrArray) runs = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
+  PuenteSchedule schedule = PUENTE_SCHEDULE_DEFAULT;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) next = NULL;
+  g_autofree char *schedule_text = NULL;
+  g_autofree char *description = NULL;
 
   if (!parse_options ("status", entries, _("Shows the last syncs."), &argc, &argv))
     return EXIT_CONFIG;
@@ -78,8 +86,21 @@ command_status (Cli   *cli,
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
+  /* As the dashboard: no schedule saved (or an unreadable one) is syncing by hand */
+  if (!puente_schedule_from_string (puente_connection_get_setting (connection,
+                                                                   PUENTE_SETTING_SCHEDULE),
+                                    &schedule))
+    schedule = (PuenteSchedule) { PUENTE_SCHEDULE_MANUAL, 0, 0 };
+  schedule_text = puente_schedule_to_string (&schedule);
+  description = puente_schedule_describe (&schedule);
+  next = puente_schedule_next_run (&schedule, now);
+  json_builder_set_member_name (builder, "schedule");
+  json_builder_add_string_value (builder, schedule_text);
   json_builder_set_member_name (builder, "next_run");
-  json_builder_add_null_value (builder);  /* scheduling comes with the dashboard */
+  if (next != NULL)
+    json_builder_add_int_value (builder, g_date_time_to_unix (next));
+  else
+    json_builder_add_null_value (builder);
   json_builder_end_object (builder);
 
   if (json)
@@ -93,7 +114,23 @@ command_status (Cli   *cli,
     {
       if (runs->len == 0)
         g_print (_("No sync has run yet.\n"));
-      g_print (_("Next sync: not scheduled.\n"));
+      const char *problem = puente_connection_get_setting (connection,
+                                                           PUENTE_SETTING_SCHEDULE_PROBLEM);
+
+      /* Translators: %s is the schedule, such as “Every night at 02:00” */
+      g_print (_("Schedule: %s\n"), description);
+      if (problem != NULL && schedule.kind != PUENTE_SCHEDULE_MANUAL)
+        {
+          /* Translators: the schedule does not run; then why, a whole sentence */
+          g_print (_("Not scheduled — %s"), problem);
+          g_print ("\n");
+        }
+      else if (next != NULL)
+        {
+          g_autofree char *when = g_date_time_format (next, "%x %X");
+
+          g_print (_("Next sync: %s\n"), when);
+        }
     }
 
   return EXIT_FINE;
