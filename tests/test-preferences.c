@@ -303,6 +303,17 @@ timer_unit (void)
   return contents;
 }
 
+static char *
+watch_unit (void)
+{
+  g_autofree char *dir = puente_schedule_get_unit_dir ();
+  g_autofree char *path = g_build_filename (dir, PUENTE_SCHEDULE_WATCH_NAME, NULL);
+  char *contents = NULL;
+
+  g_file_get_contents (path, &contents, NULL, NULL);
+  return contents;
+}
+
 static void
 test_shows_connection (Fixture       *fixture,
                        gconstpointer  data)
@@ -332,6 +343,7 @@ test_schedule (Fixture       *fixture,
 {
   g_autofree char *quarter = NULL;
   g_autofree char *nightly = NULL;
+  g_autofree char *live = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   GAsyncResult *pending = NULL;
@@ -352,6 +364,20 @@ test_schedule (Fixture       *fixture,
   wait_for_setting (fixture, PUENTE_SETTING_SCHEDULE, "nightly@05:00");
   nightly = timer_unit ();
   g_assert_nonnull (strstr (nightly, "OnCalendar=*-*-* 05:00:00"));
+
+  /* Live: the watch's service instead of the timer */
+  gtk_widget_activate (control (fixture, "Live", GTK_TYPE_CHECK_BUTTON));
+  wait_for_setting (fixture, PUENTE_SETTING_SCHEDULE, "live");
+  g_assert_null (timer_unit ());
+  live = watch_unit ();
+  g_assert_nonnull (strstr (live, "ExecStart="));
+  g_assert_nonnull (strstr (live, " watch\n"));
+  wait_for_toast (fixture, "Schedule changed: Live: within a minute while this computer is on");
+  gtk_widget_activate (control (fixture, "Every Night", GTK_TYPE_CHECK_BUTTON));
+  wait_for_setting (fixture, PUENTE_SETTING_SCHEDULE, "nightly@05:00");
+  g_clear_pointer (&live, g_free);
+  live = watch_unit ();
+  g_assert_null (live);
 
   /* The service manager does not start it: saved all the same, and the warning is told, the
    * same sentence as installing it says. */

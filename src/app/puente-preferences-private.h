@@ -22,6 +22,7 @@ struct _PuentePreferences
   AdwActionRow         *schedule_problem_row;
   GtkCheckButton       *nightly_check;
   GtkCheckButton       *quarter_check;
+  GtkCheckButton       *live_check;
   GtkCheckButton       *manual_check;
   GtkSpinButton        *hour_spin;
   GtkSpinButton        *minute_spin;

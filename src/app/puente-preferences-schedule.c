@@ -1,7 +1,7 @@
 /* puente-preferences-schedule.c
  *
- * The preferences' schedule group: every night at a time, every 15 minutes, or only when
- * the owner says so. A change installs the timer again (puente_schedule_install_async());
+ * The preferences' schedule group: every night at a time, every 15 minutes, live (within a
+ * minute, puente-watch.c), or only when the owner says so. A change installs the timer again (puente_schedule_install_async());
  * the time waits until the spin buttons settle, so clicks from 02 to 05 install once. A
  * toast says how it went; a warning or an error stays in the group, whole (a toast is one
  * line in libadwaita 1.2). The setting is saved once the timer is installed (or written but
@@ -40,6 +40,7 @@ puente_preferences_show_schedule (PuentePreferences    *self,
     }
   gtk_check_button_set_active (schedule->kind == PUENTE_SCHEDULE_NIGHTLY ? self->nightly_check
                                : schedule->kind == PUENTE_SCHEDULE_EVERY_15_MINUTES ? self->quarter_check
+                               : schedule->kind == PUENTE_SCHEDULE_LIVE ? self->live_check
                                : self->manual_check, TRUE);
   self->showing = was_showing;
 }
@@ -51,6 +52,8 @@ chosen_schedule (PuentePreferences *self)
 
   if (gtk_check_button_get_active (self->quarter_check))
     schedule = (PuenteSchedule) { PUENTE_SCHEDULE_EVERY_15_MINUTES, 0, 0 };
+  else if (gtk_check_button_get_active (self->live_check))
+    schedule = (PuenteSchedule) { PUENTE_SCHEDULE_LIVE, 0, 0 };
   else if (gtk_check_button_get_active (self->manual_check))
     schedule = (PuenteSchedule) { PUENTE_SCHEDULE_MANUAL, 0, 0 };
   else

@@ -457,6 +457,7 @@ puente_preferences_class_init (PuentePreferencesClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PuentePreferences, schedule_problem_row);
   gtk_widget_class_bind_template_child (widget_class, PuentePreferences, nightly_check);
   gtk_widget_class_bind_template_child (widget_class, PuentePreferences, quarter_check);
+  gtk_widget_class_bind_template_child (widget_class, PuentePreferences, live_check);
   gtk_widget_class_bind_template_child (widget_class, PuentePreferences, manual_check);
   gtk_widget_class_bind_template_child (widget_class, PuentePreferences, hour_spin);
   gtk_widget_class_bind_template_child (widget_class, PuentePreferences, minute_spin);

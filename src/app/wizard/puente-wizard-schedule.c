@@ -1,7 +1,7 @@
 /* puente-wizard-schedule.c
  *
- * The last page: when Puente syncs (every night at a time, every 15 minutes, or by hand) and,
- * where the CRM can look clients up, whether chats come in and what they become; and, under
+ * The last page: when Puente syncs (every night at a time, every 15 minutes, live: within a
+ * minute, or by hand) and, where the CRM can look clients up, whether chats come in and what they become; and, under
  * "Advanced", which side decides each group of a client's fields, the profile's defaults
  * already chosen (puente-direction-rows.c), written into the draft with the rest. Its own
  * big button ends the setup: the connection is saved as complete, the schedule installed,
@@ -26,6 +26,7 @@ struct _PuenteWizardSchedule
 
   GtkCheckButton      *nightly_check;
   GtkCheckButton      *quarter_check;
+  GtkCheckButton      *live_check;
   GtkCheckButton      *manual_check;
   GtkSpinButton       *hour_spin;
   GtkSpinButton       *minute_spin;
@@ -46,6 +47,8 @@ chosen_schedule (PuenteWizardSchedule *self)
 
   if (gtk_check_button_get_active (self->quarter_check))
     schedule.kind = PUENTE_SCHEDULE_EVERY_15_MINUTES;
+  else if (gtk_check_button_get_active (self->live_check))
+    schedule.kind = PUENTE_SCHEDULE_LIVE;
   else if (gtk_check_button_get_active (self->manual_check))
     schedule.kind = PUENTE_SCHEDULE_MANUAL;
   else
@@ -247,6 +250,7 @@ puente_wizard_schedule_class_init (PuenteWizardScheduleClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/dev/puente/Puente/puente-wizard-schedule.ui");
   gtk_widget_class_bind_template_child (widget_class, PuenteWizardSchedule, nightly_check);
   gtk_widget_class_bind_template_child (widget_class, PuenteWizardSchedule, quarter_check);
+  gtk_widget_class_bind_template_child (widget_class, PuenteWizardSchedule, live_check);
   gtk_widget_class_bind_template_child (widget_class, PuenteWizardSchedule, manual_check);
   gtk_widget_class_bind_template_child (widget_class, PuenteWizardSchedule, hour_spin);
   gtk_widget_class_bind_template_child (widget_class, PuenteWizardSchedule, minute_spin);
