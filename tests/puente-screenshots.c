@@ -239,8 +239,8 @@ static GtkWidget *nth_widget (GtkWidget *widget,
                               GType      type,
                               guint     *n);
 
-/* Preferences, at its client fields, at what each chat becomes (the combo row before the
- * log's, the last), and at its end ("Advanced") */
+/* Preferences, at its top (the schedule), at its client fields, at what each chat becomes
+ * (the combo row before the log's, the last), and at its end ("Advanced") */
 static void
 shoot_preferences (void)
 {
@@ -255,6 +255,7 @@ shoot_preferences (void)
   puente_test_wait_until (preferences_shown, &preferences);
   /* At most as wide as the main window: 360 px as on a phone */
   gtk_window_set_default_size (preferences, MIN (width, 550), height);
+  shoot_window (preferences, "preferences-schedule");
   /* The first combo row is the first field's (puente-preferences.ui) */
   row = find_widget (GTK_WIDGET (preferences), ADW_TYPE_COMBO_ROW);
   g_assert_nonnull (row);
