@@ -636,7 +636,7 @@ check_export_path (PuenteApplication *app,
   wait_for_page (wizard, "preview");
   press (wizard, "wizard.next");
   wait_for_page (wizard, "schedule");
-  gtk_check_button_set_active (nth_check (wizard, 2), TRUE);   /* only when I say so */
+  gtk_check_button_set_active (nth_check (wizard, 3), TRUE);   /* only when I say so (after Live) */
   press (wizard, "wizard.next");
   puente_test_wait_until (dashboard_shown, NULL);
   puente_test_wait_until (dashboard_idle, NULL);
