@@ -1086,6 +1086,111 @@ test_service_runs (void)
   remove_tree (dir);
 }
 
+/* `puente-sync schedule` shows the schedule and sets it as Preferences do: the units in
+ * the default folder, the choice saved, why it does not run kept. */
+static void
+test_command (Fixture       *fixture,
+              gconstpointer  data)
+{
+  const char *sync = g_getenv ("PUENTE_SYNC");
+  g_autoptr(PuenteTestSandbox) sandbox = NULL;
+  g_autofree char *data_dir = g_build_filename (g_get_user_data_dir (), "puente", NULL);
+  g_autofree char *unit_dir = puente_schedule_get_unit_dir ();
+  g_autofree char *watch_path = g_build_filename (unit_dir, PUENTE_SCHEDULE_WATCH_NAME, NULL);
+  g_autofree char *timer_path = g_build_filename (unit_dir, PUENTE_SCHEDULE_TIMER_NAME, NULL);
+  g_autofree char *export = g_build_filename (fixture->dir, "export.csv", NULL);
+  g_autofree char *input = g_strdup_printf ("crm=%s\n", KEY);
+  g_autofree char *log = NULL;
+  g_autofree char *watch = NULL;
+  g_autoptr(GError) error = NULL;
+  Run result = { 0, };
+
+  puente_test_require_private_session ();
+  /* puente-sync's default folders are this test's own */
+  g_setenv ("XDG_DATA_HOME", g_get_user_data_dir (), TRUE);
+  g_setenv ("XDG_CONFIG_HOME", g_get_user_config_dir (), TRUE);
+  sandbox = puente_test_sandbox_start ("--crm-key", KEY, NULL);
+  g_assert_true (g_file_set_contents (export, "cf_id;Nombre;email\n1;Ana;ana@example.es\n", -1, &error));
+
+  {
+    const char *connect[] = { sync, "--data-dir", data_dir, "connect", "--profile", "gioweb",
+                              "--crm-url", sandbox->crm_url, "--source-file", export, NULL };
+    const char *show[] = { sync, "--data-dir", data_dir, "schedule", NULL };
+
+    result = run_command (connect, input);
+    g_assert_cmpint (result.status, ==, 0);
+    run_clear (&result);
+    result = run_command (show, NULL);
+    g_assert_cmpint (result.status, ==, 0);
+    g_assert_true (g_str_has_prefix (result.out, "Schedule: "));
+    run_clear (&result);
+  }
+
+  /* Live: the watch's service, enabled and started; saved */
+  {
+    const char *live[] = { sync, "--data-dir", data_dir, "schedule", "live", NULL };
+    const char *status[] = { sync, "--data-dir", data_dir, "status", "--json", NULL };
+    g_autoptr(JsonNode) root = NULL;
+
+    result = run_command (live, NULL);
+    g_assert_cmpint (result.status, ==, 0);
+    g_assert_cmpstr (result.out, ==, "Schedule: Live: within a minute while this computer is on\n");
+    run_clear (&result);
+    watch = read_file (unit_dir, PUENTE_SCHEDULE_WATCH_NAME);
+    g_assert_nonnull (strstr (watch, " watch\n"));
+    log = take_log (fixture);
+    g_assert_nonnull (strstr (log, "--user enable --now puente-sync-watch.service"));
+    g_clear_pointer (&log, g_free);
+
+    result = run_command (status, NULL);
+    g_assert_cmpint (result.status, ==, 0);
+    root = json_from_string (result.out, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (json_object_get_string_member (json_node_get_object (root), "schedule"), ==, "live");
+    g_assert_true (json_object_get_null_member (json_node_get_object (root), "next_run"));
+    run_clear (&result);
+  }
+
+  /* Nightly: the timer instead, and when it runs next */
+  {
+    const char *nightly[] = { sync, "--data-dir", data_dir, "schedule", "nightly@03:30", NULL };
+
+    result = run_command (nightly, NULL);
+    g_assert_cmpint (result.status, ==, 0);
+    g_assert_nonnull (strstr (result.out, "Schedule: Every night at 03:30\nNext sync: "));
+    run_clear (&result);
+    g_assert_false (g_file_test (watch_path, G_FILE_TEST_EXISTS));
+    g_assert_true (g_file_test (timer_path, G_FILE_TEST_EXISTS));
+  }
+
+  /* Refused: another schedule, another folder; nothing changes */
+  {
+    const char *weekly[] = { sync, "--data-dir", data_dir, "schedule", "weekly", NULL };
+    const char *other[] = { sync, "--data-dir", fixture->dir, "schedule", "live", NULL };
+
+    result = run_command (weekly, NULL);
+    g_assert_cmpint (result.status, ==, 3);
+    run_clear (&result);
+    result = run_command (other, NULL);
+    g_assert_cmpint (result.status, ==, 3);
+    run_clear (&result);
+    g_assert_true (g_file_test (timer_path, G_FILE_TEST_EXISTS));
+  }
+
+  /* The service manager does not start it: saved, and said why */
+  {
+    const char *quarter[] = { sync, "--data-dir", data_dir, "schedule", "every-15-minutes", NULL };
+
+    g_setenv ("PUENTE_SYSTEMCTL", "false", TRUE);
+    result = run_command (quarter, NULL);
+    g_assert_cmpint (result.status, ==, 0);
+    g_assert_nonnull (strstr (result.out, "Schedule: Every 15 minutes\nNot scheduled — "));
+    run_clear (&result);
+  }
+
+  puente_test_remove_folder (unit_dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1114,6 +1219,7 @@ main (int   argc,
   g_test_add ("/schedule/install/manual-never-scheduled", Fixture, NULL, fixture_set_up, test_install_manual_never_scheduled, fixture_tear_down);
   g_test_add ("/schedule/install/cancelled", Fixture, NULL, fixture_set_up, test_install_cancelled, fixture_tear_down);
   g_test_add_func ("/schedule/service-runs", test_service_runs);
+  g_test_add ("/schedule/command", Fixture, NULL, fixture_set_up, test_command, fixture_tear_down);
 
   return g_test_run ();
 }

@@ -40,6 +40,7 @@ static const struct {
   { "provision", command_provision, N_("Check and create the CRM’s custom fields") },
   { "preview", command_preview, N_("Show what a sync would do") },
   { "run", command_run, N_("Sync now") },
+  { "schedule", command_schedule, N_("Show or set when Puente syncs on its own") },
   { "watch", command_watch, N_("Sync within a minute of each change until stopped (the live schedule)") },
   { "status", command_status, N_("Show the last syncs") },
   { "events", command_events, N_("List what happened to each record") },

@@ -3,7 +3,7 @@
  * One file per command, as flatpak's app/flatpak-builtins-*.c: puente-sync-connect.c,
  * -provision.c, -run.c (run and preview), -status.c, -events.c, -jivochat.c (jivochat and
  * listen), -repair.c, -directions.c, -keep.c, -ignore.c,
- * -create-from-crm.c, -watch.c; each declared here with
+ * -create-from-crm.c, -schedule.c, -watch.c; each declared here with
  * COMMANDPROTO and listed in main.c's command table. What they share: the exit statuses (the contract in main.c's
  * opening comment), the Cli they are given, waiting on asynchronous calls, messages and
  * options (puente-sync-common.c), and the scheduled run's notification (puente-sync-notify.c).
@@ -16,6 +16,7 @@
 #include <glib/gi18n.h>
 
 #include "puente-core.h"
+#include "puente-schedule.h"
 
 G_BEGIN_DECLS
 
@@ -53,6 +54,7 @@ COMMANDPROTO (directions);
 COMMANDPROTO (keep);
 COMMANDPROTO (ignore);
 COMMANDPROTO (create_from_crm);
+COMMANDPROTO (schedule);
 COMMANDPROTO (watch);
 
 /* puente-sync-common.c */
@@ -70,6 +72,10 @@ gboolean          parse_options    (const char    *command,
                                     char        ***argv);
 PuenteConnection *load_connection  (Cli           *cli,
                                     GError       **error);
+
+/* puente-sync-schedule.c */
+PuenteSchedule connection_schedule (const PuenteConnection *connection);
+void           print_schedule      (const PuenteConnection *connection);
 
 /* puente-sync-notify.c */
 void notify_scheduled_run (int                     status,

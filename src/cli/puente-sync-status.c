@@ -1,13 +1,12 @@
 /* puente-sync-status.c: `puente-sync status`: the last syncs and their counts, and the
  * schedule (puente-schedule.h: nightly, every 15 minutes, live or by hand) with its next
- * run, as lines or JSON.
+ * run (print_schedule(), in puente-sync-schedule.c), as lines or JSON.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
 #include "config.h"
 
-#include "puente-schedule.h"
 #include "puente-sync-private.h"
 
 int
@@ -24,11 +23,10 @@ command_status (Cli   *cli,
   g_autoptr(PuenteConnection) connection = NULL;
   g_autoptr(GPtrArray) runs = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  PuenteSchedule schedule = PUENTE_SCHEDULE_DEFAULT;
+  PuenteSchedule schedule;
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autoptr(GDateTime) next = NULL;
   g_autofree char *schedule_text = NULL;
-  g_autofree char *description = NULL;
 
   if (!parse_options ("status", entries, _("Shows the last syncs."), &argc, &argv))
     return EXIT_CONFIG;
@@ -86,13 +84,8 @@ command_status (Cli   *cli,
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
-  /* As the dashboard: no schedule saved (or an unreadable one) is syncing by hand */
-  if (!puente_schedule_from_string (puente_connection_get_setting (connection,
-                                                                   PUENTE_SETTING_SCHEDULE),
-                                    &schedule))
-    schedule = (PuenteSchedule) { PUENTE_SCHEDULE_MANUAL, 0, 0 };
+  schedule = connection_schedule (connection);
   schedule_text = puente_schedule_to_string (&schedule);
-  description = puente_schedule_describe (&schedule);
   next = puente_schedule_next_run (&schedule, now);
   json_builder_set_member_name (builder, "schedule");
   json_builder_add_string_value (builder, schedule_text);
@@ -114,23 +107,7 @@ command_status (Cli   *cli,
     {
       if (runs->len == 0)
         g_print (_("No sync has run yet.\n"));
-      const char *problem = puente_connection_get_setting (connection,
-                                                           PUENTE_SETTING_SCHEDULE_PROBLEM);
-
-      /* Translators: %s is the schedule, such as “Every night at 02:00” */
-      g_print (_("Schedule: %s\n"), description);
-      if (problem != NULL && schedule.kind != PUENTE_SCHEDULE_MANUAL)
-        {
-          /* Translators: the schedule does not run; then why, a whole sentence */
-          g_print (_("Not scheduled — %s"), problem);
-          g_print ("\n");
-        }
-      else if (next != NULL)
-        {
-          g_autofree char *when = g_date_time_format (next, "%x %X");
-
-          g_print (_("Next sync: %s\n"), when);
-        }
+      print_schedule (connection);
     }
 
   return EXIT_FINE;
