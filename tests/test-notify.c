@@ -1,5 +1,6 @@
 /* test-notify.c: a scheduled `puente-sync run` that ends with failed records, or fails, tells
- * the desktop; a run by hand and a scheduled run that went well do not.
+ * the desktop; a run by hand and a scheduled run that went well do not; `puente-sync watch`
+ * tells a lasting problem once.
  *
  * The test is the desktop's notification server: it owns org.gtk.Notifications (what GNOME
  * Shell serves, and what GNotification prefers) on the private session bus and records
@@ -12,6 +13,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <signal.h>
 #include <json-glib/json-glib.h>
 
 #include "puente-core.h"
@@ -480,6 +482,85 @@ test_scheduled_run_fine_is_quiet (Fixture       *fixture,
   g_assert_cmpuint (notifications->len, ==, 0);
 }
 
+/* `puente-sync watch` (the live schedule) tells the desktop as a timer's run does, but once
+ * for a problem that lasts, not at every check: here the fields are missing at each one. */
+typedef struct
+{
+  GDataInputStream *in;
+  guint             runs;   /* the lines of its runs, which start with the time */
+  gboolean          ended;
+} Watching;
+
+static void
+watch_line_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  Watching *watching = user_data;
+  g_autofree char *line = g_data_input_stream_read_line_finish_utf8 (watching->in, result, NULL, NULL);
+
+  if (line == NULL)
+    return;
+  g_test_message ("watch: %s", line);
+  if (g_ascii_isdigit (line[0]) && g_ascii_isdigit (line[1]) && line[2] == ':')
+    watching->runs++;
+  g_data_input_stream_read_line_async (watching->in, G_PRIORITY_DEFAULT, NULL, watch_line_cb, watching);
+}
+
+static gboolean
+three_runs (gpointer data)
+{
+  return ((Watching *) data)->runs >= 3;
+}
+
+static void
+watch_ended_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_subprocess_wait_finish (G_SUBPROCESS (object), result, NULL);
+  ((Watching *) user_data)->ended = TRUE;
+}
+
+static gboolean
+watch_ended (gpointer data)
+{
+  return ((Watching *) data)->ended;
+}
+
+static void
+test_watch_tells_once (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                                       G_SUBPROCESS_FLAGS_STDERR_MERGE);
+  g_autoptr(GSubprocess) watch = NULL;
+  g_autoptr(GVariant) notification = NULL;
+  g_autoptr(GError) error = NULL;
+  Watching watching = { 0, };
+  const char *argv[] = { g_getenv ("PUENTE_SYNC"), "--data-dir", fixture->data_dir, "watch",
+                         "--interval", "1", "--verbose", NULL };
+
+  g_subprocess_launcher_setenv (launcher, "LANGUAGE", "es", TRUE);
+  g_subprocess_launcher_setenv (launcher, "LC_ALL", "es_ES.UTF-8", TRUE);
+  g_subprocess_launcher_setenv (launcher, "PUENTE_LOCALEDIR", locale_dir, TRUE);
+  g_hash_table_remove_all (clients);
+  joined = 0;
+  watch = g_subprocess_launcher_spawnv (launcher, argv, &error);
+  g_assert_no_error (error);
+  watching.in = g_data_input_stream_new (g_subprocess_get_stdout_pipe (watch));
+  g_data_input_stream_read_line_async (watching.in, G_PRIORITY_DEFAULT, NULL, watch_line_cb, &watching);
+
+  puente_test_wait_until (three_runs, &watching);
+  g_subprocess_send_signal (watch, SIGTERM);
+  g_subprocess_wait_async (watch, NULL, watch_ended_cb, &watching);
+  puente_test_wait_until (watch_ended, &watching);
+  g_assert_cmpint (g_subprocess_get_exit_status (watch), ==, 0);
+
+  notification = the_notification (TITLE_SETUP_ES);
+  g_clear_object (&watching.in);
+}
+
 /* ---- main ------------------------------------------------------------------------------- */
 
 static void
@@ -537,6 +618,8 @@ main (int   argc,
 
   g_test_add ("/notify/scheduled-run-with-failures", Fixture, NULL, fixture_set_up,
               test_scheduled_run_with_failures, fixture_tear_down);
+  g_test_add ("/notify/watch-tells-once", Fixture, NULL, fixture_set_up, test_watch_tells_once,
+              fixture_tear_down);
   g_test_add ("/notify/scheduled-run-needs-setup", Fixture, NULL, fixture_set_up,
               test_scheduled_run_needs_setup, fixture_tear_down);
   g_test_add ("/notify/scheduled-run-failed", Fixture, NULL, fixture_set_up,

@@ -2,7 +2,8 @@
  * every minute, and seconds after a new export is saved, until stopped (SIGTERM, which
  * systemd sends, or Ctrl+C). The logic is the core's PuenteWatch (puente-watch.c); this
  * prints a line for each run that changed something or went wrong (every run with
- * --verbose), and ends cleanly: a run under way is cancelled and its page committed.
+ * --verbose), tells the desktop of a problem as a timer's run does (once, until a run goes
+ * well again), and ends cleanly: a run under way is cancelled and its page committed.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -18,7 +19,28 @@ typedef struct
 {
   gboolean verbose;
   gboolean quit;
+  gboolean told;   /* the desktop was told of a problem that has not gone since */
 } Watching;
+
+/* As a timer's run, a problem is told to the desktop (puente-sync-notify.c); but once, not
+ * every minute: again only after a run without one. */
+static void
+tell_desktop (Watching               *watching,
+              const PuenteRunSummary *summary,
+              const GError           *error,
+              guint                   failed)
+{
+  int status = error != NULL ? status_for_error (error) : failed > 0 ? EXIT_RECORDS : EXIT_FINE;
+
+  if (status == EXIT_FINE)
+    watching->told = FALSE;
+  else if (!watching->told &&
+           (status == EXIT_RECORDS || status == EXIT_RUN_FAILED || status == EXIT_CONFIG))
+    {
+      notify_scheduled_run (status, summary, error);
+      watching->told = TRUE;
+    }
+}
 
 static void
 run_finished_cb (PuenteWatch            *watch,
@@ -40,7 +62,10 @@ run_finished_cb (PuenteWatch            *watch,
             g_print (_("%s Another sync was under way; the next one catches up.\n"), time);
         }
       else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_printerr ("%s %s\n", time, error->message);
+        {
+          g_printerr ("%s %s\n", time, error->message);
+          tell_desktop (watching, NULL, error, 0);
+        }
       fflush (stdout);
       return;
     }
@@ -49,6 +74,7 @@ run_finished_cb (PuenteWatch            *watch,
   updated = puente_run_summary_total (summary, PUENTE_OUTCOME_UPDATED) + summary->write_backs;
   failed = puente_run_summary_total (summary, PUENTE_OUTCOME_FAILED) +
            puente_run_summary_total (summary, PUENTE_OUTCOME_CONFLICT);
+  tell_desktop (watching, summary, NULL, failed);
   if (created + updated + failed == 0)
     {
       if (watching->verbose)
