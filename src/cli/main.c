@@ -10,7 +10,9 @@
  * A scheduled run (`run --trigger schedule`, the timer's) that ends with 1 or 2, or that the
  * engine stops with 3 (a key refused, fields missing, a damaged store), also tells the
  * desktop, with a notification (see notify_scheduled_run() in puente-sync-notify.c). After a
- * run, the log keeps to the owner's retention (log.retention-days).
+ * run, the log keeps to the owner's retention (log.retention-days). `watch` (the live
+ * schedule) runs until SIGTERM or Ctrl+C and then exits 0; it tells the desktop likewise, once
+ * for a problem that lasts.
  *
  * PUENTE_NAIVE_LOOKUPS=1 in the environment makes `run` look every unlinked record up in the
  * CRM on its own instead of reading the CRM once (bench/sync.py's naive comparison).
