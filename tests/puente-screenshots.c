@@ -25,7 +25,7 @@
 #include "puente-dashboard.h"
 #include "puente-preferences.h"
 #include "puente-store.h"
-#include "puente-test.h"
+#include "puente-test-ui.h"
 #include "puente-window.h"
 #include "puente-wizard.h"
 
@@ -34,26 +34,6 @@ static const char *prefix;
 static int width = 800;
 static int height = 640;
 static PuenteWindow *window;
-
-static GtkWidget *
-find_widget (GtkWidget *widget,
-             GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type) && gtk_widget_get_mapped (widget))
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
 
 static gboolean
 frames_passed (gpointer data)
@@ -73,7 +53,7 @@ count_frame (GtkWidget     *widget,
 static gboolean
 transitions_done (gpointer data)
 {
-  for (GtkWidget *w = find_widget (GTK_WIDGET (window), GTK_TYPE_STACK); w != NULL; w = NULL)
+  for (GtkWidget *w = puente_test_find_widget (GTK_WIDGET (window), GTK_TYPE_STACK); w != NULL; w = NULL)
     if (gtk_stack_get_transition_running (GTK_STACK (w)))
       return FALSE;
 
@@ -123,53 +103,16 @@ shoot (const char *name)
   shoot_window (GTK_WINDOW (window), name);
 }
 
-typedef struct
-{
-  PuenteWizard *wizard;
-  const char   *page;
-} PageWait;
-
-static gboolean
-page_is_idle (gpointer data)
-{
-  PageWait *wait = data;
-
-  return g_strcmp0 (puente_wizard_get_page (wait->wizard), wait->page) == 0 &&
-         !puente_wizard_get_busy (wait->wizard);
-}
-
-static void
-page (PuenteWizard *wizard,
-      const char   *name)
-{
-  PageWait wait = { wizard, name };
-
-  puente_test_wait_until (page_is_idle, &wait);
-}
-
-static void
-press (PuenteWizard *wizard,
-       const char   *action)
-{
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (wizard), action, NULL));
-}
-
-static gboolean
-wizard_shown (gpointer data)
-{
-  return find_widget (GTK_WIDGET (window), PUENTE_TYPE_WIZARD) != NULL;
-}
-
 static gboolean
 dashboard_shown (gpointer data)
 {
-  return find_widget (GTK_WIDGET (window), PUENTE_TYPE_DASHBOARD) != NULL;
+  return puente_test_find_widget (GTK_WIDGET (window), PUENTE_TYPE_DASHBOARD) != NULL;
 }
 
 static gboolean
 dashboard_idle (gpointer data)
 {
-  GtkWidget *dashboard = find_widget (GTK_WIDGET (window), PUENTE_TYPE_DASHBOARD);
+  GtkWidget *dashboard = puente_test_find_widget (GTK_WIDGET (window), PUENTE_TYPE_DASHBOARD);
 
   return dashboard != NULL && !puente_dashboard_get_running (PUENTE_DASHBOARD (dashboard));
 }
@@ -177,7 +120,7 @@ dashboard_idle (gpointer data)
 static void
 show_dashboard_page (const char *name)
 {
-  GtkWidget *stack = find_widget (GTK_WIDGET (window), ADW_TYPE_VIEW_STACK);
+  GtkWidget *stack = puente_test_find_widget (GTK_WIDGET (window), ADW_TYPE_VIEW_STACK);
 
   adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (stack), name);
 }
@@ -207,7 +150,7 @@ scroll_to (GtkWidget *row)
 static void
 shoot_advanced (void)
 {
-  GtkWidget *expander = find_widget (GTK_WIDGET (window), ADW_TYPE_EXPANDER_ROW);
+  GtkWidget *expander = puente_test_find_widget (GTK_WIDGET (window), ADW_TYPE_EXPANDER_ROW);
 
   g_assert_nonnull (expander);
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (expander), TRUE);
@@ -248,7 +191,7 @@ shoot_preferences (void)
   guint n;
   GtkAdjustment *adjustment;
   GtkWindow *preferences = NULL;
-  GtkWidget *dashboard = find_widget (GTK_WIDGET (window), PUENTE_TYPE_DASHBOARD);
+  GtkWidget *dashboard = puente_test_find_widget (GTK_WIDGET (window), PUENTE_TYPE_DASHBOARD);
   GtkWidget *row;
 
   g_assert_true (gtk_widget_activate_action (dashboard, "dashboard.preferences", NULL));
@@ -257,7 +200,7 @@ shoot_preferences (void)
   gtk_window_set_default_size (preferences, MIN (width, 550), height);
   shoot_window (preferences, "preferences-schedule");
   /* The first combo row is the first field's (puente-preferences.ui) */
-  row = find_widget (GTK_WIDGET (preferences), ADW_TYPE_COMBO_ROW);
+  row = puente_test_find_widget (GTK_WIDGET (preferences), ADW_TYPE_COMBO_ROW);
   g_assert_nonnull (row);
   scroll_to (row);
   shoot_window (preferences, "preferences-client-fields");
@@ -304,7 +247,7 @@ consent_record_shown (gpointer data)
 static void
 shoot_consent (void)
 {
-  GtkWidget *dashboard = find_widget (GTK_WIDGET (window), PUENTE_TYPE_DASHBOARD);
+  GtkWidget *dashboard = puente_test_find_widget (GTK_WIDGET (window), PUENTE_TYPE_DASHBOARD);
   PuenteConsentDialog *dialog = NULL;
 
   g_assert_true (gtk_widget_activate_action (dashboard, "dashboard.consent", NULL));
@@ -329,8 +272,7 @@ walk (GApplication *app)
   gtk_window_unmaximize (GTK_WINDOW (window));
   gtk_window_set_default_size (GTK_WINDOW (window), width, height);
 
-  puente_test_wait_until (wizard_shown, NULL);
-  wizard = PUENTE_WIZARD (find_widget (GTK_WIDGET (window), PUENTE_TYPE_WIZARD));
+  wizard = puente_test_wait_for_wizard (window);
 
   if (g_getenv ("PUENTE_SCREENSHOTS_EXPORT") != NULL)
     {
@@ -338,34 +280,34 @@ walk (GApplication *app)
       return;
     }
 
-  page (wizard, "welcome");
+  puente_test_wait_for_page (wizard, "welcome");
   shoot ("wizard-1-welcome");
-  press (wizard, "wizard.try-sample");
-  page (wizard, "software");
+  puente_test_press (wizard, "wizard.try-sample");
+  puente_test_wait_for_page (wizard, "software");
   shoot ("wizard-2-software");
-  press (wizard, "wizard.next");
-  page (wizard, "giav");
+  puente_test_press (wizard, "wizard.next");
+  puente_test_wait_for_page (wizard, "giav");
   shoot ("wizard-3-giav");
-  press (wizard, "wizard.next");
-  page (wizard, "crm");
+  puente_test_press (wizard, "wizard.next");
+  puente_test_wait_for_page (wizard, "crm");
   shoot ("wizard-4-crm");
-  press (wizard, "wizard.next");
-  page (wizard, "prepare");
+  puente_test_press (wizard, "wizard.next");
+  puente_test_wait_for_page (wizard, "prepare");
   shoot ("wizard-5-prepare");
-  press (wizard, "wizard.create-fields");
-  page (wizard, "prepare");
+  puente_test_press (wizard, "wizard.create-fields");
+  puente_test_wait_for_page (wizard, "prepare");
   shoot ("wizard-6-prepared");
-  press (wizard, "wizard.next");
-  page (wizard, "deals");
+  puente_test_press (wizard, "wizard.next");
+  puente_test_wait_for_page (wizard, "deals");
   shoot ("wizard-7-deals");
-  press (wizard, "wizard.next");
-  page (wizard, "preview");
+  puente_test_press (wizard, "wizard.next");
+  puente_test_wait_for_page (wizard, "preview");
   shoot ("wizard-8-preview");
-  press (wizard, "wizard.next");
-  page (wizard, "schedule");
+  puente_test_press (wizard, "wizard.next");
+  puente_test_wait_for_page (wizard, "schedule");
   shoot ("wizard-9-schedule");
   shoot_advanced ();
-  press (wizard, "wizard.next");
+  puente_test_press (wizard, "wizard.next");
 
   puente_test_wait_until (dashboard_shown, NULL);
   shoot ("dashboard-1-syncing");
@@ -429,14 +371,14 @@ walk_export (GApplication *app,
   guint email_position = 0;
   GListModel *model;
 
-  page (wizard, "welcome");
-  press (wizard, "wizard.try-sample");
-  page (wizard, "software");
+  puente_test_wait_for_page (wizard, "welcome");
+  puente_test_press (wizard, "wizard.try-sample");
+  puente_test_wait_for_page (wizard, "software");
   gtk_check_button_set_active (GTK_CHECK_BUTTON (nth_widget (GTK_WIDGET (wizard), GTK_TYPE_CHECK_BUTTON, &n)), TRUE);
-  press (wizard, "wizard.next");
-  page (wizard, "export");
+  puente_test_press (wizard, "wizard.next");
+  puente_test_wait_for_page (wizard, "export");
   puente_wizard_open_export (wizard, file);
-  page (wizard, "export");
+  puente_test_wait_for_page (wizard, "export");
   sms = column_row (GTK_WIDGET (wizard), "cf_enviasms");
   gtk_widget_grab_focus (GTK_WIDGET (sms));
   shoot ("export-1-columns");

@@ -23,67 +23,15 @@
 #include "puente-preferences.h"
 #include "puente-run-chart.h"
 #include "puente-store.h"
-#include "puente-test.h"
+#include "puente-test-ui.h"
 #include "puente-window.h"
 
-typedef void (*WindowTest) (PuenteApplication *app,
-                            PuenteWindow      *window);
-
 static PuenteTestSandbox *sandbox;
-static PuenteWindow *current_window;
-
-static GtkWidget *
-find_widget (GtkWidget *widget,
-             GType      type,
-             gboolean   mapped)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type) && (!mapped || gtk_widget_get_mapped (widget)))
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, type, mapped);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
-/* The button of a toast whose action is log.open-exported, if one is shown. */
-static GtkWidget *
-find_open_exported (GtkWidget *widget)
-{
-  if (GTK_IS_BUTTON (widget) &&
-      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), "log.open-exported") == 0)
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_open_exported (child);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
 
 static gboolean
 open_exported_shown (gpointer data)
 {
-  return find_open_exported (GTK_WIDGET (current_window)) != NULL;
-}
-
-static gboolean
-dashboard_shown (gpointer data)
-{
-  return find_widget (GTK_WIDGET (current_window), PUENTE_TYPE_DASHBOARD, TRUE) != NULL;
+  return puente_test_find_action (GTK_WIDGET (puente_test_window ()), "log.open-exported") != NULL;
 }
 
 static gboolean
@@ -131,39 +79,6 @@ open_store (void)
   return store;
 }
 
-/* The connection, as `puente-sync connect` and the wizard leave it. */
-static void
-set_up_connection (void)
-{
-  g_autofree char *store_path = puente_store_default_path ();
-  g_autofree char *data_dir = g_path_get_dirname (store_path);
-  g_autoptr(GSubprocess) connect = NULL;
-  g_autoptr(GSubprocess) provision = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(PuenteStore) store = NULL;
-  g_autoptr(PuenteConnection) connection = NULL;
-
-  g_mkdir_with_parents (data_dir, 0700);
-  connect = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error, g_getenv ("PUENTE_SYNC"),
-                              "--data-dir", data_dir, "connect", "--profile", "giav",
-                              "--crm-url", sandbox->crm_url, "--source-url", sandbox->giav_url, NULL);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_communicate_utf8 (connect, "crm=sandbox\nsource=sandbox\n", NULL, NULL, NULL, &error));
-  g_assert_true (g_subprocess_get_successful (connect));
-  provision = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error, g_getenv ("PUENTE_SYNC"),
-                                "--data-dir", data_dir, "provision", NULL);
-  g_assert_true (g_subprocess_wait_check (provision, NULL, &error));
-
-  store = open_store ();
-  connection = puente_store_load_connection (store, "default", &error);
-  g_assert_no_error (error);
-  puente_connection_set_setting (connection, "setup.complete", "true");
-  puente_connection_set_setting (connection, "schedule", "manual");
-  g_assert_true (puente_store_save_connection (store, connection, &error));
-}
-
-static GtkWidget *find_row_titled (GtkWidget *widget, const char *title);
-
 static void
 check_dashboard (PuenteApplication *app,
                  PuenteWindow      *window)
@@ -183,9 +98,7 @@ check_dashboard (PuenteApplication *app,
   guint attention;
   guint total;
 
-  current_window = window;
-  puente_test_wait_until (dashboard_shown, NULL);
-  dashboard = PUENTE_DASHBOARD (find_widget (GTK_WIDGET (window), PUENTE_TYPE_DASHBOARD, TRUE));
+  dashboard = puente_test_wait_for_dashboard (window);
 
   /* Sync Now's menu: everything. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dashboard), "dashboard.sync-full", NULL));
@@ -204,13 +117,13 @@ check_dashboard (PuenteApplication *app,
   g_assert_cmpuint (attention, >, 0);   /* the sample data has clients without a valid NIF */
 
   /* “Needs You”: the last sync's left out, conflicts and failures, each with its reason. */
-  log_view = PUENTE_LOG_VIEW (find_widget (GTK_WIDGET (dashboard), PUENTE_TYPE_LOG_VIEW, FALSE));
+  log_view = PUENTE_LOG_VIEW (puente_test_find_type (GTK_WIDGET (dashboard), PUENTE_TYPE_LOG_VIEW));
   g_assert_nonnull (log_view);
   {
     GtkWidget *bin = gtk_widget_get_parent (GTK_WIDGET (log_view));
     AdwViewStack *stack = ADW_VIEW_STACK (gtk_widget_get_ancestor (bin, ADW_TYPE_VIEW_STACK));
     AdwViewStackPage *page = adw_view_stack_get_page (stack, adw_view_stack_get_child_by_name (stack, "attention"));
-    PuenteLogView *attention_view = PUENTE_LOG_VIEW (find_widget (adw_view_stack_get_child_by_name (stack, "attention"), PUENTE_TYPE_LOG_VIEW, FALSE));
+    PuenteLogView *attention_view = PUENTE_LOG_VIEW (puente_test_find_type (adw_view_stack_get_child_by_name (stack, "attention"), PUENTE_TYPE_LOG_VIEW));
     PuenteEventList *attention_events = puente_log_view_get_events (attention_view);
 
     /* The runs are read again after the sync, on a worker. */
@@ -223,7 +136,7 @@ check_dashboard (PuenteApplication *app,
     /* The last sync's line agrees: sent, except what needs the owner */
     {
       g_autofree char *expected = g_strdup_printf ("Sent, except %u records that need you", attention);
-      GtkWidget *last = find_row_titled (GTK_WIDGET (dashboard), "Last Sync");
+      GtkWidget *last = puente_test_find_row (GTK_WIDGET (dashboard), "Last Sync");
 
       g_assert_nonnull (last);
       g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (last)), expected));
@@ -249,7 +162,7 @@ check_dashboard (PuenteApplication *app,
     g_assert_no_error (error);
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (log_view), "log.export-to", "s", uri));
     puente_test_wait_until (open_exported_shown, NULL);
-    open = find_open_exported (GTK_WIDGET (window));
+    open = puente_test_find_action (GTK_WIDGET (window), "log.open-exported");
     target = gtk_actionable_get_action_target_value (GTK_ACTIONABLE (open));
     g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (open)), ==, "_Open");
     g_assert_cmpstr (g_variant_get_string (target, NULL), ==, uri);
@@ -303,7 +216,7 @@ check_dashboard (PuenteApplication *app,
 
   /* The history shows the syncs, and not the chat; choosing the first shows its events in
    * the log. */
-  chart = PUENTE_RUN_CHART (find_widget (GTK_WIDGET (dashboard), PUENTE_TYPE_RUN_CHART, FALSE));
+  chart = PUENTE_RUN_CHART (puente_test_find_type (GTK_WIDGET (dashboard), PUENTE_TYPE_RUN_CHART));
   g_assert_nonnull (chart);
   g_object_set_data (G_OBJECT (chart), "expected-run", &modified_id);
   puente_test_wait_until (chart_has_runs, chart);
@@ -326,31 +239,10 @@ check_dashboard (PuenteApplication *app,
   /* A click on the notification of a scheduled sync with failures: “Needs You”. */
   g_action_group_activate_action (G_ACTION_GROUP (app), "show-attention", NULL);
   {
-    AdwViewStack *stack = ADW_VIEW_STACK (find_widget (GTK_WIDGET (dashboard), ADW_TYPE_VIEW_STACK, TRUE));
+    AdwViewStack *stack = ADW_VIEW_STACK (puente_test_find_widget (GTK_WIDGET (dashboard), ADW_TYPE_VIEW_STACK));
 
     g_assert_cmpstr (adw_view_stack_get_visible_child_name (stack), ==, "attention");
   }
-}
-
-/* The row titled @title, shown or not */
-static GtkWidget *
-find_row_titled (GtkWidget  *widget,
-                 const char *title)
-{
-  if (ADW_IS_PREFERENCES_ROW (widget) &&
-      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_row_titled (child, title);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
 }
 
 /* The last label under @widget, in the order of the widget tree */
@@ -392,7 +284,7 @@ static gboolean
 flow_shown (gpointer data)
 {
   FlowWait *wait = data;
-  GtkWidget *row = find_row_titled (wait->dashboard, wait->title);
+  GtkWidget *row = puente_test_find_row (wait->dashboard, wait->title);
 
   return row != NULL && gtk_widget_get_visible (row) &&
          g_strcmp0 (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), wait->fields) == 0;
@@ -408,23 +300,15 @@ assert_flow (GtkWidget  *dashboard,
 
   g_test_message ("Waiting for “%s”: %s", title, fields);
   puente_test_wait_until (flow_shown, &wait);
-  g_assert_cmpstr (row_arrow (find_row_titled (dashboard, title)), ==, arrow);
+  g_assert_cmpstr (row_arrow (puente_test_find_row (dashboard, title)), ==, arrow);
 }
 
 static PuentePreferences *
 find_preferences (void)
 {
-  GListModel *toplevels = gtk_window_get_toplevels ();  /* GTK's own */
+  GtkWindow *window = puente_test_find_window (PUENTE_TYPE_PREFERENCES);
 
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
-
-      if (PUENTE_IS_PREFERENCES (window) && gtk_widget_get_mapped (GTK_WIDGET (window)))
-        return PUENTE_PREFERENCES (window);
-    }
-
-  return NULL;
+  return window != NULL && gtk_widget_get_mapped (GTK_WIDGET (window)) ? PUENTE_PREFERENCES (window) : NULL;
 }
 
 static gboolean
@@ -462,26 +346,24 @@ check_directions (PuenteApplication *app,
   StoredWait saved = { "direction.email", "crm" };
   StoredWait cleared = { "direction.email", NULL };
 
-  current_window = window;
-  puente_test_wait_until (dashboard_shown, NULL);
-  dashboard = find_widget (GTK_WIDGET (window), PUENTE_TYPE_DASHBOARD, TRUE);
+  dashboard = GTK_WIDGET (puente_test_wait_for_dashboard (window));
 
   assert_flow (dashboard, "Clients: Both ways",
                "First name, surname or company name, email, phones, address, postcode, town, province, client type",
                "GIAV ⇄ Clientify");
   assert_flow (dashboard, "Clients: GIAV decides", "Birthday, NIF/CIF", "GIAV → Clientify");
-  g_assert_false (gtk_widget_get_visible (find_row_titled (dashboard, "Clients: Clientify decides")));
-  g_assert_cmpstr (row_arrow (find_row_titled (dashboard, "Consent")), ==, "GIAV → Clientify");
+  g_assert_false (gtk_widget_get_visible (puente_test_find_row (dashboard, "Clients: Clientify decides")));
+  g_assert_cmpstr (row_arrow (puente_test_find_row (dashboard, "Consent")), ==, "GIAV → Clientify");
 
   g_assert_true (gtk_widget_activate_action (dashboard, "dashboard.preferences", NULL));
   puente_test_wait_until (preferences_shown, NULL);
   preferences = find_preferences ();
 
   /* The document cannot be changed; the email can, and says when it is the default. */
-  document = find_row_titled (GTK_WIDGET (preferences), "Document (NIF/CIF)");
+  document = puente_test_find_row (GTK_WIDGET (preferences), "Document (NIF/CIF)");
   g_assert_nonnull (document);
   g_assert_false (ADW_IS_COMBO_ROW (document));
-  email = find_row_titled (GTK_WIDGET (preferences), "Email");
+  email = puente_test_find_row (GTK_WIDGET (preferences), "Email");
   g_assert_true (ADW_IS_COMBO_ROW (email));
   g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (email)), ==, 0);
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (email)), ==, "Default");
@@ -505,7 +387,7 @@ check_directions (PuenteApplication *app,
   assert_flow (dashboard, "Clients: Both ways",
                "First name, surname or company name, email, phones, address, postcode, town, province, client type",
                "GIAV ⇄ Clientify");
-  g_assert_false (gtk_widget_get_visible (find_row_titled (dashboard, "Clients: Clientify decides")));
+  g_assert_false (gtk_widget_get_visible (puente_test_find_row (dashboard, "Clients: Clientify decides")));
 
   gtk_window_destroy (GTK_WINDOW (preferences));
 }
@@ -513,17 +395,9 @@ check_directions (PuenteApplication *app,
 static PuenteConsentDialog *
 find_consent_dialog (void)
 {
-  GListModel *toplevels = gtk_window_get_toplevels ();  /* transfer none */
+  GtkWindow *window = puente_test_find_window (PUENTE_TYPE_CONSENT_DIALOG);
 
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
-
-      if (PUENTE_IS_CONSENT_DIALOG (window) && gtk_widget_get_mapped (GTK_WIDGET (window)))
-        return PUENTE_CONSENT_DIALOG (window);
-    }
-
-  return NULL;
+  return window != NULL && gtk_widget_get_mapped (GTK_WIDGET (window)) ? PUENTE_CONSENT_DIALOG (window) : NULL;
 }
 
 static gboolean
@@ -611,9 +485,7 @@ check_consent (PuenteApplication *app,
   guint trail_before;
   guint gdpr_before, email_before, email_after;
 
-  current_window = window;
-  puente_test_wait_until (dashboard_shown, NULL);
-  dashboard = PUENTE_DASHBOARD (find_widget (GTK_WIDGET (window), PUENTE_TYPE_DASHBOARD, TRUE));
+  dashboard = puente_test_wait_for_dashboard (window);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dashboard), "dashboard.sync-full", NULL));
   puente_test_wait_until (dashboard_idle, dashboard);
 
@@ -631,7 +503,7 @@ check_consent (PuenteApplication *app,
   dialog = find_consent_dialog ();
 
   /* Search by a part of the name. */
-  search = find_widget (GTK_WIDGET (dialog), GTK_TYPE_SEARCH_ENTRY, TRUE);
+  search = puente_test_find_widget (GTK_WIDGET (dialog), GTK_TYPE_SEARCH_ENTRY);
   /* The entry says “search-changed” itself, once the typing pauses. */
   gtk_editable_set_text (GTK_EDITABLE (search), contact->display_name);
   wait = (DialogWait) { dialog, "results" };
@@ -710,9 +582,7 @@ check_key_revoked (PuenteApplication *app,
   PuenteEvent *event;
   guint attention;
 
-  current_window = window;
-  puente_test_wait_until (dashboard_shown, NULL);
-  dashboard = PUENTE_DASHBOARD (find_widget (GTK_WIDGET (window), PUENTE_TYPE_DASHBOARD, TRUE));
+  dashboard = puente_test_wait_for_dashboard (window);
 
   puente_test_sandbox_post (sandbox, "__sandbox/giav/clients?count=300");
   puente_test_sandbox_revoke_key (sandbox, 10);
@@ -734,9 +604,9 @@ check_key_revoked (PuenteApplication *app,
   g_assert_nonnull (strstr (event->message, "Clientify no longer accepts the API key"));
 
   attention = run->counts[PUENTE_OUTCOME_SKIPPED] + run->counts[PUENTE_OUTCOME_CONFLICT] + 1;
-  stack = ADW_VIEW_STACK (find_widget (GTK_WIDGET (dashboard), ADW_TYPE_VIEW_STACK, FALSE));
+  stack = ADW_VIEW_STACK (puente_test_find_type (GTK_WIDGET (dashboard), ADW_TYPE_VIEW_STACK));
   page = adw_view_stack_get_page (stack, adw_view_stack_get_child_by_name (stack, "attention"));
-  attention_events = puente_log_view_get_events (PUENTE_LOG_VIEW (find_widget (adw_view_stack_get_child_by_name (stack, "attention"), PUENTE_TYPE_LOG_VIEW, FALSE)));
+  attention_events = puente_log_view_get_events (PUENTE_LOG_VIEW (puente_test_find_type (adw_view_stack_get_child_by_name (stack, "attention"), PUENTE_TYPE_LOG_VIEW)));
   puente_test_wait_until (page_needs_attention, page);
   g_assert_cmpuint (adw_view_stack_page_get_badge_number (page), ==, attention);
   puente_test_wait_until (list_counted, attention_events);
@@ -761,16 +631,14 @@ check_chats_given_up (PuenteApplication *app,
   GtkWidget *item;
   guint retried = 0;
 
-  current_window = window;
-  puente_test_wait_until (dashboard_shown, NULL);
-  dashboard = PUENTE_DASHBOARD (find_widget (GTK_WIDGET (window), PUENTE_TYPE_DASHBOARD, TRUE));
-  stack = ADW_VIEW_STACK (find_widget (GTK_WIDGET (dashboard), ADW_TYPE_VIEW_STACK, FALSE));
+  dashboard = puente_test_wait_for_dashboard (window);
+  stack = ADW_VIEW_STACK (puente_test_find_type (GTK_WIDGET (dashboard), ADW_TYPE_VIEW_STACK));
   page = adw_view_stack_get_page (stack, adw_view_stack_get_child_by_name (stack, "attention"));
   puente_test_wait_until (page_needs_attention, page);
   g_assert_cmpuint (adw_view_stack_page_get_badge_number (page), ==, 2);
 
   puente_dashboard_show_page (dashboard, "attention");
-  item = find_widget (adw_view_stack_get_child_by_name (stack, "attention"), PUENTE_TYPE_CHATS_ITEM, FALSE);
+  item = puente_test_find_type (adw_view_stack_get_child_by_name (stack, "attention"), PUENTE_TYPE_CHATS_ITEM);
   g_assert_nonnull (item);
   puente_test_wait_until (widget_mapped, item);
 
@@ -782,7 +650,7 @@ check_chats_given_up (PuenteApplication *app,
 static gboolean
 fields_item_shown (gpointer data)
 {
-  return find_widget (data, PUENTE_TYPE_FIELDS_ITEM, FALSE) != NULL;
+  return puente_test_find_type (data, PUENTE_TYPE_FIELDS_ITEM) != NULL;
 }
 
 static gboolean
@@ -808,10 +676,8 @@ check_fields_missing (PuenteApplication *app,
   PuenteFieldsItem *item;
   guint writes;
 
-  current_window = window;
-  puente_test_wait_until (dashboard_shown, NULL);
-  dashboard = PUENTE_DASHBOARD (find_widget (GTK_WIDGET (window), PUENTE_TYPE_DASHBOARD, TRUE));
-  stack = ADW_VIEW_STACK (find_widget (GTK_WIDGET (dashboard), ADW_TYPE_VIEW_STACK, FALSE));
+  dashboard = puente_test_wait_for_dashboard (window);
+  stack = ADW_VIEW_STACK (puente_test_find_type (GTK_WIDGET (dashboard), ADW_TYPE_VIEW_STACK));
   page = adw_view_stack_get_page (stack, adw_view_stack_get_child_by_name (stack, "attention"));
 
   writes = puente_test_sandbox_count (sandbox, "POST", "contacts") + puente_test_sandbox_count (sandbox, "PUT", "contacts");
@@ -822,7 +688,7 @@ check_fields_missing (PuenteApplication *app,
 
   /* It takes the list's place in the page while it is there */
   puente_test_wait_until (fields_item_shown, dashboard);
-  item = PUENTE_FIELDS_ITEM (find_widget (GTK_WIDGET (dashboard), PUENTE_TYPE_FIELDS_ITEM, FALSE));
+  item = PUENTE_FIELDS_ITEM (puente_test_find_type (GTK_WIDGET (dashboard), PUENTE_TYPE_FIELDS_ITEM));
   g_assert_true (puente_fields_item_get_active (item));
   g_assert_nonnull (strstr (puente_fields_item_get_message (item), "cf_enviaemail"));
   puente_test_wait_until (page_needs_attention, page);
@@ -843,88 +709,49 @@ check_fields_missing (PuenteApplication *app,
 }
 
 static void
-activate_cb (GApplication *app,
-             WindowTest   *test)
-{
-  PuenteWindow *window;
-
-  g_signal_handlers_disconnect_by_func (app, activate_cb, test);
-  window = PUENTE_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
-  (*test) (PUENTE_APPLICATION (app), window);
-  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
-}
-
-static void
-run_app (WindowTest test)
-{
-  g_autoptr(PuenteApplication) app = NULL;
-
-  app = puente_application_new ("dev.puente.Puente.Test", G_APPLICATION_NON_UNIQUE);
-  g_signal_connect_after (app, "activate", G_CALLBACK (activate_cb), &test);
-  g_assert_cmpint (g_application_run (G_APPLICATION (app), 0, NULL), ==, 0);
-  g_assert_finalize_object (g_steal_pointer (&app));
-}
-
-static void
-run_with_connection (WindowTest test)
+run_with_connection (PuenteTestWindowFunc test)
 {
   puente_test_require_private_session ();
   sandbox = puente_test_sandbox_start (NULL);
-  set_up_connection ();
+  puente_test_set_up_connection (sandbox, TRUE);
 
-  run_app (test);
+  puente_test_run_application (test, NULL);
 
   g_clear_pointer (&sandbox, puente_test_sandbox_stop);
 }
 
 static void
-forget_everything (void)
-{
-  g_autofree char *store_path = puente_store_default_path ();
-  g_autofree char *dir = g_path_get_dirname (store_path);
-  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      g_assert_cmpint (g_remove (path), ==, 0);
-    }
-}
-
-static void
 test_dashboard (void)
 {
-  forget_everything ();
+  puente_test_forget_everything ();
   run_with_connection (check_dashboard);
 }
 
 static void
 test_directions (void)
 {
-  forget_everything ();
+  puente_test_forget_everything ();
   run_with_connection (check_directions);
 }
 
 static void
 test_consent (void)
 {
-  forget_everything ();
+  puente_test_forget_everything ();
   run_with_connection (check_consent);
 }
 
 static void
 test_key_revoked (void)
 {
-  forget_everything ();
+  puente_test_forget_everything ();
   run_with_connection (check_key_revoked);
 }
 
 static void
 test_chats_given_up (void)
 {
-  forget_everything ();
+  puente_test_forget_everything ();
   {
     g_autoptr(PuenteStore) store = NULL;
     g_autoptr(GError) error = NULL;
@@ -964,7 +791,7 @@ test_fields_missing (void)
   g_autoptr(GError) error = NULL;
   gsize length;
 
-  forget_everything ();
+  puente_test_forget_everything ();
   puente_test_require_private_session ();
   sandbox = puente_test_sandbox_start ("--no-custom-field-create", NULL);
   g_mkdir_with_parents (data_dir, 0700);
@@ -986,7 +813,7 @@ test_fields_missing (void)
     g_assert_true (puente_store_save_connection (store, connection, &error));
   }
 
-  run_app (check_fields_missing);
+  puente_test_run_application (check_fields_missing, NULL);
 
   g_clear_pointer (&sandbox, puente_test_sandbox_stop);
 }
@@ -1001,10 +828,8 @@ check_schedule_problem (PuenteApplication *app,
   GtkWidget *next;
   const char *subtitle;
 
-  current_window = window;
-  puente_test_wait_until (dashboard_shown, NULL);
-  dashboard = PUENTE_DASHBOARD (find_widget (GTK_WIDGET (window), PUENTE_TYPE_DASHBOARD, TRUE));
-  next = find_row_titled (GTK_WIDGET (dashboard), "Next Sync");
+  dashboard = puente_test_wait_for_dashboard (window);
+  next = puente_test_find_row (GTK_WIDGET (dashboard), "Next Sync");
   g_assert_nonnull (next);
   subtitle = adw_action_row_get_subtitle (ADW_ACTION_ROW (next));
   g_assert_true (g_str_has_prefix (subtitle, "Not scheduled — "));
@@ -1015,10 +840,10 @@ check_schedule_problem (PuenteApplication *app,
 static void
 test_schedule_problem (void)
 {
-  forget_everything ();
+  puente_test_forget_everything ();
   puente_test_require_private_session ();
   sandbox = puente_test_sandbox_start (NULL);
-  set_up_connection ();
+  puente_test_set_up_connection (sandbox, TRUE);
   {
     g_autoptr(PuenteStore) store = open_store ();
     g_autoptr(GError) error = NULL;
@@ -1029,7 +854,7 @@ test_schedule_problem (void)
                                    "Puente saved the schedule, but could not start it: systemctl answered 1.");
     g_assert_true (puente_store_save_connection (store, connection, &error));
   }
-  run_app (check_schedule_problem);
+  puente_test_run_application (check_schedule_problem, NULL);
   g_clear_pointer (&sandbox, puente_test_sandbox_stop);
 }
 

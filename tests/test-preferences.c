@@ -17,7 +17,7 @@
 #include "puente-resources.h"
 #include "puente-schedule.h"
 #include "puente-store.h"
-#include "puente-test.h"
+#include "puente-test-ui.h"
 
 typedef struct
 {
@@ -30,56 +30,17 @@ typedef struct
 
 /* ---- finding what the owner sees ------------------------------------------------------------ */
 
-static GtkWidget *
-find_row (GtkWidget  *widget,
-          const char *title)
-{
-  if (ADW_IS_PREFERENCES_ROW (widget) &&
-      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_row (child, title);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
-static GtkWidget *
-find_type (GtkWidget *widget,
-           GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_type (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
 /* The control of the row titled @title: its first widget of @type. */
 static gpointer
 control (Fixture    *fixture,
          const char *title,
          GType       type)
 {
-  GtkWidget *row = find_row (GTK_WIDGET (fixture->preferences), title);
+  GtkWidget *row = puente_test_find_row (GTK_WIDGET (fixture->preferences), title);
   GtkWidget *found;
 
   g_assert_nonnull (row);
-  found = find_type (row, type);
+  found = puente_test_find_type (row, type);
   g_assert_nonnull (found);
 
   return found;
@@ -128,17 +89,7 @@ wait_for_toast (Fixture    *fixture,
 static AdwMessageDialog *
 message_dialog (void)
 {
-  GListModel *toplevels = gtk_window_get_toplevels ();  /* GTK's own */
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
-        return ADW_MESSAGE_DIALOG (window);
-    }
-
-  return NULL;
+  return (AdwMessageDialog *) puente_test_find_window (ADW_TYPE_MESSAGE_DIALOG);
 }
 
 static gboolean
@@ -456,16 +407,16 @@ test_crm_defaults (Fixture       *fixture,
 {
   gboolean zappy = g_strcmp0 (data, "zappy") == 0;
   GtkSpinButton *spin = control (fixture, "Requests at Once", GTK_TYPE_SPIN_BUTTON);
-  GtkWidget *chats = find_row (GTK_WIDGET (fixture->preferences), "_Receive Finished JivoChat Chats");
+  GtkWidget *chats = puente_test_find_row (GTK_WIDGET (fixture->preferences), "_Receive Finished JivoChat Chats");
   g_autoptr(PuenteConnection) stored = load (fixture);
 
   g_assert_cmpint (gtk_spin_button_get_value_as_int (spin), ==, zappy ? 4 : 6);
   g_assert_nonnull (chats);
   g_assert_true (gtk_widget_is_visible (chats) != zappy);
-  g_assert_true (gtk_widget_is_visible (find_row (GTK_WIDGET (fixture->preferences), "_Port for JivoChat Chats")) != zappy);
+  g_assert_true (gtk_widget_is_visible (puente_test_find_row (GTK_WIDGET (fixture->preferences), "_Port for JivoChat Chats")) != zappy);
   /* Which side decides a client's email: nothing comes back from Zappy, so no choice */
-  g_assert_nonnull (find_row (GTK_WIDGET (fixture->preferences), "Email"));
-  g_assert_true (gtk_widget_is_visible (find_row (GTK_WIDGET (fixture->preferences), "Email")) != zappy);
+  g_assert_nonnull (puente_test_find_row (GTK_WIDGET (fixture->preferences), "Email"));
+  g_assert_true (gtk_widget_is_visible (puente_test_find_row (GTK_WIDGET (fixture->preferences), "Email")) != zappy);
   g_assert_null (puente_connection_get_setting (stored, PUENTE_SETTING_SYNC_MAX_IN_FLIGHT));
 }
 
@@ -540,7 +491,7 @@ test_chats (Fixture       *fixture,
             gconstpointer  data)
 {
   GtkSwitch *chats = control (fixture, "_Receive Finished JivoChat Chats", GTK_TYPE_SWITCH);
-  AdwComboRow *behaviour = ADW_COMBO_ROW (find_row (GTK_WIDGET (fixture->preferences), "Each Chat Becomes"));
+  AdwComboRow *behaviour = ADW_COMBO_ROW (puente_test_find_row (GTK_WIDGET (fixture->preferences), "Each Chat Becomes"));
   GtkSwitch *one_deal = control (fixture, "_Only One Deal per Person", GTK_TYPE_SWITCH);
   GtkSpinButton *port = control (fixture, "_Port for JivoChat Chats", GTK_TYPE_SPIN_BUTTON);
 
@@ -619,7 +570,7 @@ test_narrow (Fixture       *fixture,
 
   open_narrow (fixture);
 
-  hour = GTK_SPIN_BUTTON (find_type (find_row (GTK_WIDGET (fixture->preferences), "Every Night"), GTK_TYPE_SPIN_BUTTON));
+  hour = GTK_SPIN_BUTTON (puente_test_find_type (puente_test_find_row (GTK_WIDGET (fixture->preferences), "Every Night"), GTK_TYPE_SPIN_BUTTON));
   minute = GTK_SPIN_BUTTON (gtk_widget_get_last_child (gtk_widget_get_parent (GTK_WIDGET (hour))));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (hour)), ==, "02");
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (minute)), ==, "00");
@@ -628,7 +579,7 @@ test_narrow (Fixture       *fixture,
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (hour)), ==, "04");
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (minute)), ==, "05");
 
-  behaviour = ADW_COMBO_ROW (find_row (GTK_WIDGET (fixture->preferences), "Each Chat Becomes"));
+  behaviour = ADW_COMBO_ROW (puente_test_find_row (GTK_WIDGET (fixture->preferences), "Each Chat Becomes"));
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (behaviour)), ==, "A company, a person and a deal");
   assert_whole_text (GTK_WIDGET (fixture->preferences));
 }
@@ -666,7 +617,7 @@ test_advanced_last (Fixture       *fixture,
 
   for (guint i = 0; i < G_N_ELEMENTS (titles); i++)
     {
-      GtkWidget *row = find_row (GTK_WIDGET (fixture->preferences), titles[i]);
+      GtkWidget *row = puente_test_find_row (GTK_WIDGET (fixture->preferences), titles[i]);
       GtkWidget *group;
 
       g_assert_nonnull (row);

@@ -19,67 +19,27 @@
 #include "puente-help-window.h"
 #include "puente-log-view.h"
 #include "puente-store.h"
-#include "puente-test.h"
+#include "puente-test-ui.h"
 #include "puente-window.h"
 #include "puente-wizard.h"
 
-typedef void (*WindowTest) (PuenteApplication *app,
-                            PuenteWindow      *window);
-
 static PuenteTestSandbox *sandbox;
-static PuenteWindow *current_window;
-
-static GtkWidget *
-find_widget (GtkWidget *widget,
-             GType      type,
-             gboolean   mapped)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type) && (!mapped || gtk_widget_get_mapped (widget)))
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, type, mapped);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
-static gboolean
-dashboard_shown (gpointer data)
-{
-  return find_widget (GTK_WIDGET (current_window), PUENTE_TYPE_DASHBOARD, TRUE) != NULL;
-}
-
-static PuenteDashboard *
-wait_for_dashboard (PuenteWindow *window)
-{
-  current_window = window;
-  puente_test_wait_until (dashboard_shown, NULL);
-
-  return PUENTE_DASHBOARD (find_widget (GTK_WIDGET (window), PUENTE_TYPE_DASHBOARD, TRUE));
-}
 
 /* The dashboard's page @name and the log view on it */
 static PuenteLogView *
 log_view_of_page (PuenteDashboard *dashboard,
                   const char      *name)
 {
-  AdwViewStack *stack = ADW_VIEW_STACK (find_widget (GTK_WIDGET (dashboard), ADW_TYPE_VIEW_STACK, FALSE));
+  AdwViewStack *stack = ADW_VIEW_STACK (puente_test_find_type (GTK_WIDGET (dashboard), ADW_TYPE_VIEW_STACK));
   GtkWidget *page = adw_view_stack_get_child_by_name (stack, name);
 
-  return PUENTE_LOG_VIEW (find_widget (page, PUENTE_TYPE_LOG_VIEW, FALSE));
+  return PUENTE_LOG_VIEW (puente_test_find_type (page, PUENTE_TYPE_LOG_VIEW));
 }
 
 static const char *
 visible_page (PuenteDashboard *dashboard)
 {
-  AdwViewStack *stack = ADW_VIEW_STACK (find_widget (GTK_WIDGET (dashboard), ADW_TYPE_VIEW_STACK, FALSE));
+  AdwViewStack *stack = ADW_VIEW_STACK (puente_test_find_type (GTK_WIDGET (dashboard), ADW_TYPE_VIEW_STACK));
 
   return adw_view_stack_get_visible_child_name (stack);
 }
@@ -135,7 +95,7 @@ static GPtrArray *
 tab_through_filter_bar (PuenteWindow  *window,
                         PuenteLogView *view)
 {
-  GtkWidget *entry = find_widget (GTK_WIDGET (view), GTK_TYPE_SEARCH_ENTRY, TRUE);
+  GtkWidget *entry = puente_test_find_widget (GTK_WIDGET (view), GTK_TYPE_SEARCH_ENTRY);
   GtkWidget *bar = gtk_widget_get_parent (entry);
   GPtrArray *met = g_ptr_array_new ();
 
@@ -169,7 +129,7 @@ static void
 check_filter_bar_tabs (PuenteApplication *app,
                        PuenteWindow      *window)
 {
-  PuenteDashboard *dashboard = wait_for_dashboard (window);
+  PuenteDashboard *dashboard = puente_test_wait_for_dashboard (window);
   PuenteLogView *log_view = log_view_of_page (dashboard, "log");
   PuenteLogView *attention_view = log_view_of_page (dashboard, "attention");
   g_autoptr(GPtrArray) log_met = NULL;
@@ -212,11 +172,11 @@ static void
 check_search_keys (PuenteApplication *app,
                    PuenteWindow      *window)
 {
-  PuenteDashboard *dashboard = wait_for_dashboard (window);
+  PuenteDashboard *dashboard = puente_test_wait_for_dashboard (window);
   PuenteLogView *log_view = log_view_of_page (dashboard, "log");
   PuenteLogView *attention_view = log_view_of_page (dashboard, "attention");
-  GtkWidget *log_entry = find_widget (GTK_WIDGET (log_view), GTK_TYPE_SEARCH_ENTRY, FALSE);
-  GtkWidget *attention_entry = find_widget (GTK_WIDGET (attention_view), GTK_TYPE_SEARCH_ENTRY, FALSE);
+  GtkWidget *log_entry = puente_test_find_type (GTK_WIDGET (log_view), GTK_TYPE_SEARCH_ENTRY);
+  GtkWidget *attention_entry = puente_test_find_type (GTK_WIDGET (attention_view), GTK_TYPE_SEARCH_ENTRY);
   g_auto(GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "win.search");
 
   g_assert_cmpuint (g_strv_length (accels), ==, 1);
@@ -326,7 +286,7 @@ check_shortcuts_window (PuenteApplication *app,
   GtkWidget *consent;
   guint local = 0;
 
-  wait_for_dashboard (window);
+  puente_test_wait_for_dashboard (window);
   g_assert_nonnull (overlay);
   collect_shortcuts (GTK_WIDGET (overlay), shortcuts);
   g_assert_cmpuint (shortcuts->len, >, 0);
@@ -451,7 +411,7 @@ check_help (PuenteApplication *app,
   PuenteHelpWindow *help;
   guint groups = 0;
 
-  wait_for_dashboard (window);
+  puente_test_wait_for_dashboard (window);
 
   /* F1, and “Help” in the main menu */
   g_assert_cmpstrv (accels, ((const char *[]) { "F1", NULL }));
@@ -466,7 +426,7 @@ check_help (PuenteApplication *app,
   g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (help)) == GTK_WINDOW (window));
 
   /* What a sync does, Needs You, consent, the log */
-  for (GtkWidget *group = find_widget (GTK_WIDGET (help), ADW_TYPE_PREFERENCES_GROUP, FALSE);
+  for (GtkWidget *group = puente_test_find_type (GTK_WIDGET (help), ADW_TYPE_PREFERENCES_GROUP);
        group != NULL;
        group = gtk_widget_get_next_sibling (group))
     if (ADW_IS_PREFERENCES_GROUP (group))
@@ -520,8 +480,8 @@ static gboolean
 window_narrow (gpointer data)
 {
   PuenteDashboard *dashboard = data;
-  GtkWidget *split = find_widget (GTK_WIDGET (dashboard), ADW_TYPE_SPLIT_BUTTON, TRUE);
-  GtkWidget *icon = gtk_stack_get_child_by_name (GTK_STACK (find_widget (split, GTK_TYPE_STACK, FALSE)), "icon");
+  GtkWidget *split = puente_test_find_widget (GTK_WIDGET (dashboard), ADW_TYPE_SPLIT_BUTTON);
+  GtkWidget *icon = gtk_stack_get_child_by_name (GTK_STACK (puente_test_find_type (split, GTK_TYPE_STACK)), "icon");
 
   return gtk_widget_get_width (GTK_WIDGET (dashboard)) <= 360 && gtk_widget_get_mapped (icon);
 }
@@ -530,10 +490,10 @@ static void
 check_narrow (PuenteApplication *app,
               PuenteWindow      *window)
 {
-  PuenteDashboard *dashboard = wait_for_dashboard (window);
+  PuenteDashboard *dashboard = puente_test_wait_for_dashboard (window);
   const char *pages[] = { "overview", "attention", "log" };
-  GtkWidget *split = find_widget (GTK_WIDGET (dashboard), ADW_TYPE_SPLIT_BUTTON, TRUE);
-  GtkWidget *label = find_widget (split, GTK_TYPE_LABEL, FALSE);
+  GtkWidget *split = puente_test_find_widget (GTK_WIDGET (dashboard), ADW_TYPE_SPLIT_BUTTON);
+  GtkWidget *label = puente_test_find_type (split, GTK_TYPE_LABEL);
 
   /* With every button a desktop may put in the header bar */
   g_object_set (gtk_settings_get_default (), "gtk-decoration-layout", "menu:minimize,maximize,close", NULL);
@@ -560,63 +520,18 @@ check_narrow (PuenteApplication *app,
 
 /* ---- running the application ------------------------------------------------------------ */
 
-/* The connection, as `puente-sync connect` and the wizard leave it. */
 static void
-set_up_connection (void)
+run_with_connection (PuenteTestWindowFunc test)
 {
-  g_autofree char *store_path = puente_store_default_path ();
-  g_autofree char *data_dir = g_path_get_dirname (store_path);
-  g_autoptr(GSubprocess) connect = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(PuenteStore) store = NULL;
-  g_autoptr(PuenteConnection) connection = NULL;
-
-  g_mkdir_with_parents (data_dir, 0700);
-  connect = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error,
-                              g_getenv ("PUENTE_SYNC"), "--data-dir", data_dir, "connect", "--profile", "giav",
-                              "--crm-url", sandbox->crm_url, "--source-url", sandbox->giav_url, NULL);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_communicate_utf8 (connect, "crm=sandbox\nsource=sandbox\n", NULL, NULL, NULL, &error));
-  g_assert_true (g_subprocess_get_successful (connect));
-
-  store = puente_store_open (store_path, &error);
-  g_assert_no_error (error);
-  connection = puente_store_load_connection (store, "default", &error);
-  g_assert_no_error (error);
-  puente_connection_set_setting (connection, "setup.complete", "true");
-  puente_connection_set_setting (connection, "schedule", "manual");
-  g_assert_true (puente_store_save_connection (store, connection, &error));
-}
-
-static void
-activate_cb (GApplication *app,
-             WindowTest   *test)
-{
-  PuenteWindow *window;
-
-  g_signal_handlers_disconnect_by_func (app, activate_cb, test);
-  window = PUENTE_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
-  (*test) (PUENTE_APPLICATION (app), window);
-  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
-}
-
-static void
-run_with_connection (WindowTest test)
-{
-  g_autoptr(PuenteApplication) app = NULL;
-
   /* One sandbox and one connection for every test: none syncs */
   if (sandbox == NULL)
     {
       puente_test_require_private_session ();
       sandbox = puente_test_sandbox_start (NULL);
-      set_up_connection ();
+      puente_test_set_up_connection (sandbox, FALSE);
     }
 
-  app = puente_application_new ("dev.puente.Puente.Test", G_APPLICATION_NON_UNIQUE);
-  g_signal_connect_after (app, "activate", G_CALLBACK (activate_cb), &test);
-  g_assert_cmpint (g_application_run (G_APPLICATION (app), 0, NULL), ==, 0);
-  g_assert_finalize_object (g_steal_pointer (&app));
+  puente_test_run_application (test, NULL);
 }
 
 static void

@@ -11,80 +11,12 @@
 #include "puente-application.h"
 #include "puente-store.h"
 #include "puente-window.h"
-#include "puente-test.h"
-
-typedef void (*WindowTest) (PuenteApplication *app,
-                            PuenteWindow      *window);
-
-static gboolean
-widget_is_mapped (gpointer data)
-{
-  return gtk_widget_get_mapped (GTK_WIDGET (data));
-}
-
-static void
-activate_cb (GApplication *app,
-             WindowTest   *test)
-{
-  PuenteWindow *window;
-
-  /* Once: the test may activate the application again. */
-  g_signal_handlers_disconnect_by_func (app, activate_cb, test);
-
-  /* The application's own activate has presented the window; wait until it is on screen. */
-  window = PUENTE_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
-  g_assert_true (PUENTE_IS_WINDOW (window));
-  puente_test_wait_until (widget_is_mapped, window);
-
-  (*test) (PUENTE_APPLICATION (app), window);
-
-  /* As Ctrl+Q does. */
-  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
-}
-
-/* Runs @test inside a real application run, from start-up to shut-down, and checks that
- * nothing keeps the application alive afterwards. */
-static void
-run_in_application (WindowTest test)
-{
-  g_autoptr(PuenteApplication) app = NULL;
-
-  puente_test_require_private_session ();
-
-  app = puente_application_new ("dev.puente.Puente.Test", G_APPLICATION_NON_UNIQUE);
-  g_signal_connect_after (app, "activate", G_CALLBACK (activate_cb), &test);
-
-  g_assert_cmpint (g_application_run (G_APPLICATION (app), 0, NULL), ==, 0);
-  g_assert_finalize_object (g_steal_pointer (&app));
-}
-
-static GtkWidget *
-find_button_with_action (GtkWidget  *widget,
-                         const char *action_name)
-{
-  if (GTK_IS_BUTTON (widget) &&
-      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action_name) == 0)
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_button_with_action (child, action_name);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
-static PuenteWindow *current_window;
+#include "puente-test-ui.h"
 
 static gboolean
 setup_shown (gpointer data)
 {
-  GtkWidget *button = find_button_with_action (GTK_WIDGET (current_window), "wizard.try-sample");
+  GtkWidget *button = puente_test_find_action (GTK_WIDGET (puente_test_window ()), "wizard.try-sample");
 
   return button != NULL && gtk_widget_get_mapped (button);
 }
@@ -92,7 +24,7 @@ setup_shown (gpointer data)
 static gboolean
 empty_shown (gpointer data)
 {
-  GtkWidget *button = find_button_with_action (GTK_WIDGET (current_window), "win.setup");
+  GtkWidget *button = puente_test_find_action (GTK_WIDGET (puente_test_window ()), "win.setup");
 
   return button != NULL && gtk_widget_get_mapped (button);
 }
@@ -104,9 +36,8 @@ check_window_opens (PuenteApplication *app,
   GtkWidget *button;
 
   /* The first start opens the setup, with its two ways in. */
-  current_window = window;
   puente_test_wait_until (setup_shown, NULL);
-  button = find_button_with_action (GTK_WIDGET (window), "wizard.connect-business");
+  button = puente_test_find_action (GTK_WIDGET (window), "wizard.connect-business");
   g_assert_nonnull (button);
   g_assert_true (gtk_widget_get_mapped (button));
 
@@ -122,7 +53,7 @@ check_window_opens (PuenteApplication *app,
 static void
 test_window_opens (void)
 {
-  run_in_application (check_window_opens);
+  puente_test_run_application (check_window_opens, NULL);
 }
 
 static void
@@ -147,7 +78,7 @@ test_window_remembers_size (void)
   g_settings_set_int (settings, "window-width", 700);
   g_settings_set_int (settings, "window-height", 500);
 
-  run_in_application (check_window_restores_size);
+  puente_test_run_application (check_window_restores_size, NULL);
 
   g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 820);
   g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 610);
@@ -157,7 +88,7 @@ test_window_remembers_size (void)
 static gboolean
 repair_shown (gpointer data)
 {
-  GtkWidget *button = find_button_with_action (GTK_WIDGET (current_window), "win.repair");
+  GtkWidget *button = puente_test_find_action (GTK_WIDGET (puente_test_window ()), "win.repair");
 
   return button != NULL && gtk_widget_get_mapped (button);
 }
@@ -174,12 +105,11 @@ check_damaged_store (PuenteApplication *app,
   gboolean copy_kept = FALSE;
 
   /* Not taken for a first start: the setup would start beside the old records. */
-  current_window = window;
   puente_test_wait_until (repair_shown, NULL);
   g_assert_false (setup_shown (NULL));
 
   /* Starting again keeps a copy and leads into the setup of an empty store. */
-  button = find_button_with_action (GTK_WIDGET (window), "win.repair");
+  button = puente_test_find_action (GTK_WIDGET (window), "win.repair");
   g_assert_true (gtk_widget_activate_action (button, "win.repair", NULL));
   puente_test_wait_until (setup_shown, NULL);
 
@@ -209,13 +139,13 @@ test_window_damaged_store (void)
     }
   g_assert_true (g_file_set_contents (store_path, garbage, -1, &error));
 
-  run_in_application (check_damaged_store);
+  puente_test_run_application (check_damaged_store, NULL);
 }
 
 static gboolean
 dashboard_shown (gpointer data)
 {
-  GtkWidget *button = find_button_with_action (GTK_WIDGET (current_window), "dashboard.sync");
+  GtkWidget *button = puente_test_find_action (GTK_WIDGET (puente_test_window ()), "dashboard.sync");
 
   return button != NULL && gtk_widget_get_mapped (button);
 }
@@ -224,7 +154,6 @@ static void
 check_opens_on_dashboard (PuenteApplication *app,
                           PuenteWindow      *window)
 {
-  current_window = window;
   puente_test_wait_until (dashboard_shown, NULL);
   g_assert_false (setup_shown (NULL));
 }
@@ -266,7 +195,7 @@ test_window_command_line_setup (void)
   g_assert_true (puente_store_finish_run (store, run, "succeeded", NULL, &error));
   g_clear_object (&store);
 
-  run_in_application (check_opens_on_dashboard);
+  puente_test_run_application (check_opens_on_dashboard, NULL);
 }
 
 int

@@ -14,114 +14,18 @@
 #include "puente-application.h"
 #include "puente-credentials.h"
 #include "puente-store.h"
-#include "puente-test.h"
+#include "puente-test-ui.h"
 #include "puente-window.h"
 #include "puente-wizard.h"
 #include "puente-wizard-page.h"
 #include "puente-wizard-progress.h"
-
-typedef void (*WindowTest) (PuenteApplication *app,
-                            PuenteWindow      *window);
-
-static PuenteWindow *current_window;
-
-/* The first widget of @type under @widget, shown or not (@mapped: shown only) */
-static GtkWidget *
-find_widget (GtkWidget *widget,
-             GType      type,
-             gboolean   mapped)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type) && (!mapped || gtk_widget_get_mapped (widget)))
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, type, mapped);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
-static gboolean
-wizard_shown (gpointer data)
-{
-  return find_widget (GTK_WIDGET (current_window), PUENTE_TYPE_WIZARD, TRUE) != NULL;
-}
-
-static PuenteWizard *
-wait_for_wizard (PuenteWindow *window)
-{
-  current_window = window;
-  puente_test_wait_until (wizard_shown, NULL);
-
-  return PUENTE_WIZARD (find_widget (GTK_WIDGET (window), PUENTE_TYPE_WIZARD, TRUE));
-}
-
-typedef struct
-{
-  PuenteWizard *wizard;
-  const char   *page;
-} PageWait;
-
-static gboolean
-page_is_idle (gpointer data)
-{
-  PageWait *wait = data;
-
-  return g_strcmp0 (puente_wizard_get_page (wait->wizard), wait->page) == 0 &&
-         !puente_wizard_get_busy (wait->wizard);
-}
-
-static void
-wait_for_page (PuenteWizard *wizard,
-               const char   *page)
-{
-  PageWait wait = { wizard, page };
-
-  g_test_message ("Waiting for the page “%s” (now “%s”)", page, puente_wizard_get_page (wizard));
-  puente_test_wait_until (page_is_idle, &wait);
-}
-
-static void
-press (PuenteWizard *wizard,
-       const char   *action)
-{
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (wizard), action, NULL));
-}
-
-static PuenteWizardPage *
-visible_page (PuenteWizard *wizard)
-{
-  GtkWidget *stack = find_widget (GTK_WIDGET (wizard), GTK_TYPE_STACK, TRUE);
-
-  return PUENTE_WIZARD_PAGE (gtk_stack_get_visible_child (GTK_STACK (stack)));
-}
 
 /* The row of @page titled @title */
 static AdwPreferencesRow *
 find_row (GtkWidget  *widget,
           const char *title)
 {
-  if (ADW_IS_PREFERENCES_ROW (widget) &&
-      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
-    return ADW_PREFERENCES_ROW (widget);
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      AdwPreferencesRow *found = find_row (child, title);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
+  return (AdwPreferencesRow *) puente_test_find_row (widget, title);
 }
 
 /* ---- choices and "Advanced" ------------------------------------------------------------- */
@@ -155,15 +59,15 @@ static void
 check_choices_and_advanced (PuenteApplication *app,
                             PuenteWindow      *window)
 {
-  PuenteWizard *wizard = wait_for_wizard (window);
+  PuenteWizard *wizard = puente_test_wait_for_wizard (window);
   GtkWidget *page;
   AdwPreferencesRow *giav, *gioweb, *generic, *advanced;
   GtkWidget *header;
 
-  wait_for_page (wizard, "welcome");
-  press (wizard, "wizard.try-sample");
-  wait_for_page (wizard, "software");
-  page = GTK_WIDGET (visible_page (wizard));
+  puente_test_wait_for_page (wizard, "welcome");
+  puente_test_press (wizard, "wizard.try-sample");
+  puente_test_wait_for_page (wizard, "software");
+  page = puente_test_visible_page (wizard);
   giav = find_row (page, "GIAV");
   gioweb = find_row (page, "GIO Web");
   generic = find_row (page, "Another Program");
@@ -188,16 +92,16 @@ check_choices_and_advanced (PuenteApplication *app,
   assert_choice (generic, FALSE);
   assert_choice (giav, TRUE);
 
-  press (wizard, "wizard.next");
-  wait_for_page (wizard, "giav");
-  press (wizard, "wizard.next");
-  wait_for_page (wizard, "crm");
+  puente_test_press (wizard, "wizard.next");
+  puente_test_wait_for_page (wizard, "giav");
+  puente_test_press (wizard, "wizard.next");
+  puente_test_wait_for_page (wizard, "crm");
 
   /* "Advanced" (open with the sample data's address) says so, and closes and opens by its
    * action or by the keyboard. */
-  advanced = find_row (GTK_WIDGET (visible_page (wizard)), "Advanced");
+  advanced = find_row (puente_test_visible_page (wizard), "Advanced");
   g_assert_true (ADW_IS_EXPANDER_ROW (advanced));
-  header = find_widget (GTK_WIDGET (advanced), ADW_TYPE_ACTION_ROW, TRUE);
+  header = puente_test_find_widget (GTK_WIDGET (advanced), ADW_TYPE_ACTION_ROW);
   g_assert_nonnull (header);
   g_assert_true (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (advanced)));
   gtk_test_accessible_assert_state (header, GTK_ACCESSIBLE_STATE_EXPANDED, TRUE);
@@ -233,7 +137,7 @@ typedef struct
 static GtkWidget *
 progress_of (PuenteWizard *wizard)
 {
-  GtkWidget *progress = find_widget (GTK_WIDGET (wizard), PUENTE_TYPE_WIZARD_PROGRESS, FALSE);
+  GtkWidget *progress = puente_test_find_type (GTK_WIDGET (wizard), PUENTE_TYPE_WIZARD_PROGRESS);
 
   g_assert_nonnull (progress);
   return progress;
@@ -244,7 +148,7 @@ progress_shown (gpointer data)
 {
   Silent *silent = data;
   GtkWidget *progress = progress_of (silent->wizard);
-  GtkRevealer *revealer = GTK_REVEALER (find_widget (progress, GTK_TYPE_REVEALER, FALSE));
+  GtkRevealer *revealer = GTK_REVEALER (puente_test_find_type (progress, GTK_TYPE_REVEALER));
 
   return silent->held->len > 0 && puente_wizard_get_busy (silent->wizard) &&
          gtk_revealer_get_reveal_child (revealer) && gtk_widget_get_mapped (progress);
@@ -262,7 +166,7 @@ static void
 check_silent_service (PuenteApplication *app,
                       PuenteWindow      *window)
 {
-  PuenteWizard *wizard = wait_for_wizard (window);
+  PuenteWizard *wizard = puente_test_wait_for_wizard (window);
   g_autoptr(GPtrArray) held = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GSocketService) service = g_socket_service_new ();
   g_autoptr(GError) error = NULL;
@@ -279,31 +183,31 @@ check_silent_service (PuenteApplication *app,
   g_signal_connect (service, "incoming", G_CALLBACK (incoming_cb), held);
   url = g_strdup_printf ("http://127.0.0.1:%u/v1/", port);
 
-  wait_for_page (wizard, "welcome");
-  press (wizard, "wizard.try-sample");
-  wait_for_page (wizard, "software");
-  press (wizard, "wizard.next");
-  wait_for_page (wizard, "giav");
-  press (wizard, "wizard.next");
-  wait_for_page (wizard, "crm");
-  page = visible_page (wizard);
+  puente_test_wait_for_page (wizard, "welcome");
+  puente_test_press (wizard, "wizard.try-sample");
+  puente_test_wait_for_page (wizard, "software");
+  puente_test_press (wizard, "wizard.next");
+  puente_test_wait_for_page (wizard, "giav");
+  puente_test_press (wizard, "wizard.next");
+  puente_test_wait_for_page (wizard, "crm");
+  page = PUENTE_WIZARD_PAGE (puente_test_visible_page (wizard));
   url_row = ADW_ENTRY_ROW (find_row (GTK_WIDGET (page), "API Address"));
   gtk_editable_set_text (GTK_EDITABLE (url_row), url);
 
   /* What is tried is said, with a way to stop it. */
-  press (wizard, "wizard.next");
+  puente_test_press (wizard, "wizard.next");
   g_test_message ("Waiting for the connection to the silent service");
   puente_test_wait_until (progress_shown, &silent);
   progress = progress_of (wizard);
-  label = find_widget (progress, GTK_TYPE_LABEL, TRUE);
-  cancel = find_widget (progress, GTK_TYPE_BUTTON, TRUE);
+  label = puente_test_find_widget (progress, GTK_TYPE_LABEL);
+  cancel = puente_test_find_widget (progress, GTK_TYPE_BUTTON);
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (label)), ==, "Connecting to Clientify…");
   g_assert_true (gtk_widget_is_sensitive (cancel));
   g_assert_true (gtk_root_get_focus (GTK_ROOT (window)) == cancel);
 
   /* Cancel: the page as it was, nothing said, Connect ready again. */
   gtk_widget_activate (cancel);
-  wait_for_page (wizard, "crm");
+  puente_test_wait_for_page (wizard, "crm");
   error_row = error_row_of (page);
   g_assert_nonnull (error_row);
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (error_row)));
@@ -313,13 +217,13 @@ check_silent_service (PuenteApplication *app,
 
   /* Not answering for long: the check gives up with what to check next. */
   puente_setup_set_verify_timeout (puente_wizard_page_get_setup (page), 300);
-  press (wizard, "wizard.next");
+  puente_test_press (wizard, "wizard.next");
   g_test_message ("Waiting for the check to give up");
-  wait_for_page (wizard, "crm");
+  puente_test_wait_for_page (wizard, "crm");
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (error_row)));
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (error_row), "Clientify did not answer in time."));
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (error_row), "connected to the internet"));
-  g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (find_widget (progress, GTK_TYPE_REVEALER, FALSE))));
+  g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (puente_test_find_type (progress, GTK_TYPE_REVEALER))));
 
   g_socket_service_stop (service);
   g_socket_listener_close (G_SOCKET_LISTENER (service));
@@ -348,13 +252,13 @@ cancel_hidden (gpointer data)
 static gboolean
 window_laid_out (gpointer data)
 {
-  return gtk_widget_get_width (GTK_WIDGET (current_window)) > 360;
+  return gtk_widget_get_width (GTK_WIDGET (puente_test_window ())) > 360;
 }
 
 static gboolean
 window_narrow (gpointer data)
 {
-  return gtk_widget_get_width (GTK_WIDGET (current_window)) <= 360;
+  return gtk_widget_get_width (GTK_WIDGET (puente_test_window ())) <= 360;
 }
 
 static gboolean
@@ -369,15 +273,15 @@ static void
 check_narrow (PuenteApplication *app,
               PuenteWindow      *window)
 {
-  PuenteWizard *wizard = wait_for_wizard (window);
+  PuenteWizard *wizard = puente_test_wait_for_wizard (window);
   GtkWidget *header, *cancel;
 
   g_object_set (gtk_settings_get_default (), "gtk-decoration-layout", "menu:minimize,maximize,close", NULL);
-  wait_for_page (wizard, "welcome");
-  press (wizard, "wizard.try-sample");
-  wait_for_page (wizard, "software");
-  header = find_widget (GTK_WIDGET (wizard), ADW_TYPE_HEADER_BAR, TRUE);
-  cancel = find_widget (header, GTK_TYPE_BUTTON, FALSE);
+  puente_test_wait_for_page (wizard, "welcome");
+  puente_test_press (wizard, "wizard.try-sample");
+  puente_test_wait_for_page (wizard, "software");
+  header = puente_test_find_widget (GTK_WIDGET (wizard), ADW_TYPE_HEADER_BAR);
+  cancel = puente_test_find_type (header, GTK_TYPE_BUTTON);
   g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (cancel)), ==, "wizard.cancel");
   puente_test_wait_until (cancel_shown, cancel);
   puente_test_wait_until (window_laid_out, NULL);
@@ -395,72 +299,24 @@ check_narrow (PuenteApplication *app,
 }
 
 static void
-activate_cb (GApplication *app,
-             WindowTest   *test)
-{
-  PuenteWindow *window;
-
-  g_signal_handlers_disconnect_by_func (app, activate_cb, test);
-
-  window = PUENTE_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
-  g_assert_true (PUENTE_IS_WINDOW (window));
-
-  (*test) (PUENTE_APPLICATION (app), window);
-
-  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
-}
-
-static void
-forget_everything (void)
-{
-  g_autofree char *store_path = puente_store_default_path ();
-  g_autofree char *dir = g_path_get_dirname (store_path);
-  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      g_assert_cmpint (g_remove (path), ==, 0);
-    }
-
-  puente_credentials_delete_sync ("default", PUENTE_SERVICE_CRM, NULL, NULL);
-  puente_credentials_delete_sync ("default", PUENTE_SERVICE_SOURCE, NULL, NULL);
-}
-
-static void
-run_in_application (WindowTest test)
-{
-  g_autoptr(PuenteApplication) app = NULL;
-  char *argv[] = { (char *) "puente", NULL };
-
-  puente_test_require_private_session ();
-  forget_everything ();
-
-  app = puente_application_new ("dev.puente.Puente.Test", G_APPLICATION_NON_UNIQUE);
-  g_signal_connect_after (app, "activate", G_CALLBACK (activate_cb), &test);
-
-  g_assert_cmpint (g_application_run (G_APPLICATION (app), 1, argv), ==, 0);
-  g_assert_finalize_object (g_steal_pointer (&app));
-}
-
-static void
 test_choices_and_advanced (void)
 {
-  run_in_application (check_choices_and_advanced);
+  puente_test_forget_everything ();
+  puente_test_run_application (check_choices_and_advanced, NULL);
 }
 
 static void
 test_silent_service (void)
 {
-  run_in_application (check_silent_service);
+  puente_test_forget_everything ();
+  puente_test_run_application (check_silent_service, NULL);
 }
 
 static void
 test_narrow (void)
 {
-  run_in_application (check_narrow);
+  puente_test_forget_everything ();
+  puente_test_run_application (check_narrow, NULL);
 }
 
 int

@@ -15,88 +15,14 @@
 #include "puente-credentials.h"
 #include "puente-key-row.h"
 #include "puente-store.h"
-#include "puente-test.h"
+#include "puente-test-ui.h"
 #include "puente-window.h"
 #include "puente-wizard.h"
-
-typedef void (*WindowTest) (PuenteApplication *app,
-                            PuenteWindow      *window);
-
-static PuenteWindow *current_window;
-
-static GtkWidget *
-find_widget (GtkWidget *widget,
-             GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type) && gtk_widget_get_mapped (widget))
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
 
 static gboolean
 wizard_shown (gpointer data)
 {
-  return find_widget (GTK_WIDGET (current_window), PUENTE_TYPE_WIZARD) != NULL;
-}
-
-static PuenteWizard *
-wait_for_wizard (PuenteWindow *window)
-{
-  current_window = window;
-  puente_test_wait_until (wizard_shown, NULL);
-
-  return PUENTE_WIZARD (find_widget (GTK_WIDGET (window), PUENTE_TYPE_WIZARD));
-}
-
-typedef struct
-{
-  PuenteWizard *wizard;
-  const char   *page;
-} PageWait;
-
-static gboolean
-page_is_idle (gpointer data)
-{
-  PageWait *wait = data;
-
-  return g_strcmp0 (puente_wizard_get_page (wait->wizard), wait->page) == 0 &&
-         !puente_wizard_get_busy (wait->wizard);
-}
-
-static void
-wait_for_page (PuenteWizard *wizard,
-               const char   *page)
-{
-  PageWait wait = { wizard, page };
-
-  g_test_message ("Waiting for the page “%s” (now “%s”)", page, puente_wizard_get_page (wizard));
-  puente_test_wait_until (page_is_idle, &wait);
-}
-
-static void
-press (PuenteWizard *wizard,
-       const char   *action)
-{
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (wizard), action, NULL));
-}
-
-static GtkWidget *
-visible_page (PuenteWizard *wizard)
-{
-  GtkWidget *stack = find_widget (GTK_WIDGET (wizard), GTK_TYPE_STACK);
-
-  return gtk_stack_get_visible_child (GTK_STACK (stack));
+  return puente_test_find_widget (GTK_WIDGET (puente_test_window ()), PUENTE_TYPE_WIZARD) != NULL;
 }
 
 static GtkWidget *
@@ -109,9 +35,9 @@ static gboolean
 focus_in_page (gpointer data)
 {
   PuenteWizard *wizard = data;
-  GtkWidget *focus = focus_of (current_window);
+  GtkWidget *focus = focus_of (puente_test_window ());
 
-  return focus != NULL && gtk_widget_is_ancestor (focus, visible_page (wizard));
+  return focus != NULL && gtk_widget_is_ancestor (focus, puente_test_visible_page (wizard));
 }
 
 /* Enter, as the wizard's key handler sees it where the focus is */
@@ -135,17 +61,7 @@ press_enter (PuenteWizard *wizard)
 static AdwMessageDialog *
 leave_dialog (void)
 {
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
-        return ADW_MESSAGE_DIALOG (window);
-    }
-
-  return NULL;
+  return (AdwMessageDialog *) puente_test_find_window (ADW_TYPE_MESSAGE_DIALOG);
 }
 
 static gboolean
@@ -226,16 +142,16 @@ static void
 check_keyboard (PuenteApplication *app,
                 PuenteWindow      *window)
 {
-  PuenteWizard *wizard = wait_for_wizard (window);
+  PuenteWizard *wizard = puente_test_wait_for_wizard (window);
   GtkWidget *focus;
   GtkWidget *default_widget;
 
-  wait_for_page (wizard, "welcome");
-  press (wizard, "wizard.try-sample");
+  puente_test_wait_for_page (wizard, "welcome");
+  puente_test_press (wizard, "wizard.try-sample");
 
   /* On a page's arrival the focus is on its first control (the software chosen), not on
    * Cancel; Next is the default, and Enter after a choice goes on. */
-  wait_for_page (wizard, "software");
+  puente_test_wait_for_page (wizard, "software");
   puente_test_wait_until (focus_in_page, wizard);
   focus = focus_of (window);
   g_assert_true (GTK_IS_CHECK_BUTTON (focus));
@@ -244,17 +160,17 @@ check_keyboard (PuenteApplication *app,
   g_assert_nonnull (default_widget);
   g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (default_widget)), ==, "wizard.next");
   g_assert_true (press_enter (wizard));
-  wait_for_page (wizard, "giav");
+  puente_test_wait_for_page (wizard, "giav");
 
   /* A field takes its own Enter. */
   puente_test_wait_until (focus_in_page, wizard);
   g_assert_false (press_enter (wizard));
-  press (wizard, "wizard.next");
-  wait_for_page (wizard, "crm");
-  press (wizard, "wizard.next");
+  puente_test_press (wizard, "wizard.next");
+  puente_test_wait_for_page (wizard, "crm");
+  puente_test_press (wizard, "wizard.next");
 
   /* The main action of the page, at once: no twelve Tabs to "Create Missing Fields". */
-  wait_for_page (wizard, "prepare");
+  puente_test_wait_for_page (wizard, "prepare");
   puente_test_wait_until (focus_in_page, wizard);
   focus = focus_of (window);
   g_assert_true (GTK_IS_BUTTON (focus));
@@ -263,53 +179,32 @@ check_keyboard (PuenteApplication *app,
 
 /* ---- leaving, and coming back ----------------------------------------------------------- */
 
-static GtkWidget *
-find_button (GtkWidget  *widget,
-             const char *action_name)
-{
-  if (GTK_IS_BUTTON (widget) && gtk_widget_get_mapped (widget) &&
-      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action_name) == 0)
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_button (child, action_name);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
 /* The way back into the setup, once the window has read what was kept */
 static gboolean
 empty_state_shown (gpointer data)
 {
-  return find_button (GTK_WIDGET (current_window), "win.setup") != NULL && !wizard_shown (NULL);
+  return puente_test_find_button (GTK_WIDGET (puente_test_window ()), "win.setup") != NULL && !wizard_shown (NULL);
 }
 
 static void
 check_leave_asks_then_resume (PuenteApplication *app,
                               PuenteWindow      *window)
 {
-  PuenteWizard *wizard = wait_for_wizard (window);
+  PuenteWizard *wizard = puente_test_wait_for_wizard (window);
   AdwMessageDialog *dialog;
 
-  wait_for_page (wizard, "welcome");
-  press (wizard, "wizard.try-sample");
-  wait_for_page (wizard, "software");
-  press (wizard, "wizard.next");
-  wait_for_page (wizard, "giav");
-  press (wizard, "wizard.next");
-  wait_for_page (wizard, "crm");
-  press (wizard, "wizard.next");
-  wait_for_page (wizard, "prepare");
+  puente_test_wait_for_page (wizard, "welcome");
+  puente_test_press (wizard, "wizard.try-sample");
+  puente_test_wait_for_page (wizard, "software");
+  puente_test_press (wizard, "wizard.next");
+  puente_test_wait_for_page (wizard, "giav");
+  puente_test_press (wizard, "wizard.next");
+  puente_test_wait_for_page (wizard, "crm");
+  puente_test_press (wizard, "wizard.next");
+  puente_test_wait_for_page (wizard, "prepare");
 
   /* Cancel (Esc's action) asks; keeping on leaves the owner where they were. */
-  press (wizard, "wizard.cancel");
+  puente_test_press (wizard, "wizard.cancel");
   dialog = leave_dialog ();
   g_assert_nonnull (dialog);
   g_assert_true (wizard_shown (NULL));
@@ -322,7 +217,7 @@ check_leave_asks_then_resume (PuenteApplication *app,
   g_assert_cmpstr (puente_wizard_get_page (wizard), ==, "prepare");
 
   /* Leaving, said twice, leaves. */
-  press (wizard, "wizard.cancel");
+  puente_test_press (wizard, "wizard.cancel");
   dialog = g_object_ref (leave_dialog ());
   adw_message_dialog_response (dialog, "leave");     /* as its button */
   gtk_window_close (GTK_WINDOW (dialog));
@@ -333,75 +228,24 @@ check_leave_asks_then_resume (PuenteApplication *app,
 
   /* Setting up again opens where the owner left, the way back there remembered. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.setup", NULL));
-  wizard = wait_for_wizard (window);
-  wait_for_page (wizard, "prepare");
-  press (wizard, "wizard.back");
-  wait_for_page (wizard, "crm");
-}
-
-/* ---- running ---------------------------------------------------------------------------- */
-
-static void
-activate_cb (GApplication *app,
-             WindowTest   *test)
-{
-  PuenteWindow *window;
-
-  g_signal_handlers_disconnect_by_func (app, activate_cb, test);
-
-  window = PUENTE_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
-  g_assert_true (PUENTE_IS_WINDOW (window));
-
-  (*test) (PUENTE_APPLICATION (app), window);
-
-  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
-}
-
-static void
-forget_everything (void)
-{
-  g_autofree char *store_path = puente_store_default_path ();
-  g_autofree char *dir = g_path_get_dirname (store_path);
-  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      g_assert_cmpint (g_remove (path), ==, 0);
-    }
-
-  puente_credentials_delete_sync ("default", PUENTE_SERVICE_CRM, NULL, NULL);
-  puente_credentials_delete_sync ("default", PUENTE_SERVICE_SOURCE, NULL, NULL);
-}
-
-static void
-run_in_application (WindowTest test)
-{
-  g_autoptr(PuenteApplication) app = NULL;
-  char *argv[] = { (char *) "puente", NULL };
-
-  puente_test_require_private_session ();
-  forget_everything ();
-
-  app = puente_application_new ("dev.puente.Puente.Test", G_APPLICATION_NON_UNIQUE);
-  g_signal_connect_after (app, "activate", G_CALLBACK (activate_cb), &test);
-
-  g_assert_cmpint (g_application_run (G_APPLICATION (app), 1, argv), ==, 0);
-  g_assert_finalize_object (g_steal_pointer (&app));
+  wizard = puente_test_wait_for_wizard (window);
+  puente_test_wait_for_page (wizard, "prepare");
+  puente_test_press (wizard, "wizard.back");
+  puente_test_wait_for_page (wizard, "crm");
 }
 
 static void
 test_keyboard (void)
 {
-  run_in_application (check_keyboard);
+  puente_test_forget_everything ();
+  puente_test_run_application (check_keyboard, NULL);
 }
 
 static void
 test_leave_asks_then_resume (void)
 {
-  run_in_application (check_leave_asks_then_resume);
+  puente_test_forget_everything ();
+  puente_test_run_application (check_leave_asks_then_resume, NULL);
 }
 
 int

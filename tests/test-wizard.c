@@ -17,115 +17,27 @@
 #include "puente-profile.h"
 #include "puente-provision.h"
 #include "puente-store.h"
-#include "puente-test.h"
+#include "puente-test-ui.h"
 #include "puente-window.h"
 #include "puente-wizard.h"
-
-typedef void (*WindowTest) (PuenteApplication *app,
-                            PuenteWindow      *window);
-
-static GtkWidget *
-find_widget (GtkWidget *widget,
-             GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type) && gtk_widget_get_mapped (widget))
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
-static PuenteWindow *current_window;
 
 static gboolean
 wizard_shown (gpointer data)
 {
-  return find_widget (GTK_WIDGET (current_window), PUENTE_TYPE_WIZARD) != NULL;
+  return puente_test_find_widget (GTK_WIDGET (puente_test_window ()), PUENTE_TYPE_WIZARD) != NULL;
 }
 
 static gboolean
 dashboard_shown (gpointer data)
 {
-  return find_widget (GTK_WIDGET (current_window), PUENTE_TYPE_DASHBOARD) != NULL;
-}
-
-static PuenteWizard *
-wait_for_wizard (PuenteWindow *window)
-{
-  current_window = window;
-  puente_test_wait_until (wizard_shown, NULL);
-
-  return PUENTE_WIZARD (find_widget (GTK_WIDGET (window), PUENTE_TYPE_WIZARD));
-}
-
-typedef struct
-{
-  PuenteWizard *wizard;
-  const char   *page;
-} PageWait;
-
-static gboolean
-page_is_idle (gpointer data)
-{
-  PageWait *wait = data;
-
-  return g_strcmp0 (puente_wizard_get_page (wait->wizard), wait->page) == 0 &&
-         !puente_wizard_get_busy (wait->wizard);
-}
-
-/* Waits until @page is shown and its work (verifying, reading) is done. */
-static void
-wait_for_page (PuenteWizard *wizard,
-               const char   *page)
-{
-  PageWait wait = { wizard, page };
-
-  g_test_message ("Waiting for the page “%s” (now “%s”)", page, puente_wizard_get_page (wizard));
-  puente_test_wait_until (page_is_idle, &wait);
-}
-
-static void
-press (PuenteWizard *wizard,
-       const char   *action)
-{
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (wizard), action, NULL));
-}
-
-static GtkWidget *
-find_button (GtkWidget  *widget,
-             const char *action_name)
-{
-  if (GTK_IS_BUTTON (widget) && gtk_widget_get_mapped (widget) &&
-      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action_name) == 0)
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_button (child, action_name);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
+  return puente_test_find_widget (GTK_WIDGET (puente_test_window ()), PUENTE_TYPE_DASHBOARD) != NULL;
 }
 
 /* What the owner sees: the Next button, shown and sensitive. */
 static gboolean
 next_is_sensitive (PuenteWizard *wizard)
 {
-  GtkWidget *button = find_button (GTK_WIDGET (wizard), "wizard.next");
+  GtkWidget *button = puente_test_find_button (GTK_WIDGET (wizard), "wizard.next");
 
   return button != NULL && gtk_widget_is_sensitive (button);
 }
@@ -133,8 +45,8 @@ next_is_sensitive (PuenteWizard *wizard)
 static gboolean
 dashboard_idle (gpointer data)
 {
-  PuenteDashboard *dashboard = PUENTE_DASHBOARD (find_widget (GTK_WIDGET (current_window),
-                                                              PUENTE_TYPE_DASHBOARD));
+  PuenteDashboard *dashboard = PUENTE_DASHBOARD (puente_test_find_widget (GTK_WIDGET (puente_test_window ()),
+                                                                          PUENTE_TYPE_DASHBOARD));
 
   return dashboard != NULL && !puente_dashboard_get_running (dashboard);
 }
@@ -152,13 +64,12 @@ load_connection (void)
 
 static GtkWidget *find_combo_row (GtkWidget  *widget,
                                   const char *title);
-static GtkWidget *visible_page   (PuenteWizard *wizard);
 
 static void
 check_sample_data_path (PuenteApplication *app,
                         PuenteWindow      *window)
 {
-  PuenteWizard *wizard = wait_for_wizard (window);
+  PuenteWizard *wizard = puente_test_wait_for_wizard (window);
   g_autoptr(PuenteConnection) connection = NULL;
   g_autoptr(PuenteClientifyCrm) crm = NULL;
   g_autoptr(GAsyncResult) result = NULL;
@@ -173,34 +84,34 @@ check_sample_data_path (PuenteApplication *app,
   PuenteRunInfo *run;
 
   /* First start: the wizard welcomes the owner. */
-  wait_for_page (wizard, "welcome");
-  press (wizard, "wizard.try-sample");
+  puente_test_wait_for_page (wizard, "welcome");
+  puente_test_press (wizard, "wizard.try-sample");
 
   /* The sandbox is started and its details filled in; the flow is the real one. */
-  wait_for_page (wizard, "software");
+  puente_test_wait_for_page (wizard, "software");
   g_assert_true (next_is_sensitive (wizard));
-  press (wizard, "wizard.next");
-  wait_for_page (wizard, "giav");
+  puente_test_press (wizard, "wizard.next");
+  puente_test_wait_for_page (wizard, "giav");
   g_assert_true (next_is_sensitive (wizard));
-  press (wizard, "wizard.next");            /* Connect: verified, key to the keyring */
-  wait_for_page (wizard, "crm");
-  press (wizard, "wizard.next");            /* Connect */
-  wait_for_page (wizard, "prepare");
+  puente_test_press (wizard, "wizard.next");            /* Connect: verified, key to the keyring */
+  puente_test_wait_for_page (wizard, "crm");
+  puente_test_press (wizard, "wizard.next");            /* Connect */
+  puente_test_wait_for_page (wizard, "prepare");
 
   /* A fresh sample CRM lacks the GIAV fields: Next waits until they are there. */
   g_assert_false (next_is_sensitive (wizard));
-  press (wizard, "wizard.create-fields");
-  wait_for_page (wizard, "prepare");
+  puente_test_press (wizard, "wizard.create-fields");
+  puente_test_wait_for_page (wizard, "prepare");
   g_assert_true (next_is_sensitive (wizard));
-  press (wizard, "wizard.next");
+  puente_test_press (wizard, "wizard.next");
 
   /* Files to deals: the pipeline and a stage for each GIAV file stage. */
-  wait_for_page (wizard, "deals");
+  puente_test_wait_for_page (wizard, "deals");
   g_assert_true (next_is_sensitive (wizard));
-  press (wizard, "wizard.next");
+  puente_test_press (wizard, "wizard.next");
 
   /* The preview writes nothing. */
-  wait_for_page (wizard, "preview");
+  puente_test_wait_for_page (wizard, "preview");
   g_assert_true (next_is_sensitive (wizard));
   connection = load_connection ();
   g_assert_nonnull (connection);
@@ -214,25 +125,25 @@ check_sample_data_path (PuenteApplication *app,
   g_assert_no_error (error);
   g_assert_cmpuint (runs->len, ==, 0);
   g_clear_pointer (&runs, g_ptr_array_unref);
-  press (wizard, "wizard.next");
+  puente_test_press (wizard, "wizard.next");
 
   /* The schedule, then the first sync on the dashboard. Under "Advanced", collapsed, GIAV's
    * defaults: the owner lets Clientify decide the email. */
-  wait_for_page (wizard, "schedule");
+  puente_test_wait_for_page (wizard, "schedule");
   {
-    GtkWidget *advanced = find_widget (visible_page (wizard), ADW_TYPE_EXPANDER_ROW);
-    AdwComboRow *email = ADW_COMBO_ROW (find_combo_row (visible_page (wizard), "Email"));
-    AdwComboRow *birthday = ADW_COMBO_ROW (find_combo_row (visible_page (wizard), "Birthday"));
+    GtkWidget *advanced = puente_test_find_widget (puente_test_visible_page (wizard), ADW_TYPE_EXPANDER_ROW);
+    AdwComboRow *email = ADW_COMBO_ROW (find_combo_row (puente_test_visible_page (wizard), "Email"));
+    AdwComboRow *birthday = ADW_COMBO_ROW (find_combo_row (puente_test_visible_page (wizard), "Birthday"));
 
     g_assert_nonnull (advanced);
     g_assert_false (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (advanced)));
-    g_assert_null (find_combo_row (visible_page (wizard), "Document (NIF/CIF)"));
+    g_assert_null (find_combo_row (puente_test_visible_page (wizard), "Document (NIF/CIF)"));
     g_assert_cmpstr (gtk_string_object_get_string (adw_combo_row_get_selected_item (email)), ==, "Both ways");
     g_assert_cmpstr (gtk_string_object_get_string (adw_combo_row_get_selected_item (birthday)), ==, "GIAV decides");
     adw_combo_row_set_selected (email, 2);
     g_assert_cmpstr (gtk_string_object_get_string (adw_combo_row_get_selected_item (email)), ==, "Clientify decides");
   }
-  press (wizard, "wizard.next");
+  puente_test_press (wizard, "wizard.next");
   puente_test_wait_until (dashboard_shown, NULL);
   puente_test_wait_until (dashboard_idle, NULL);
 
@@ -277,40 +188,24 @@ check_sample_data_path (PuenteApplication *app,
   g_assert_cmpuint (puente_store_count_links (store, "default", NULL), >, 0);
 }
 
-/* The page shown, not the one sliding out. */
-static GtkWidget *
-visible_page (PuenteWizard *wizard)
+static gboolean
+is_error_row (GtkWidget     *widget,
+             gconstpointer  data)
 {
-  GtkWidget *stack = find_widget (GTK_WIDGET (wizard), GTK_TYPE_STACK);
-
-  g_assert_nonnull (stack);
-  return gtk_stack_get_visible_child (GTK_STACK (stack));
+  return ADW_IS_ACTION_ROW (widget) && gtk_widget_get_mapped (widget) &&
+         gtk_widget_has_css_class (widget, "error");
 }
 
 static GtkWidget *
 find_error_row (GtkWidget *widget)
 {
-  if (ADW_IS_ACTION_ROW (widget) && gtk_widget_get_mapped (widget) &&
-      gtk_widget_has_css_class (widget, "error"))
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_error_row (child);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
+  return puente_test_find (widget, is_error_row, NULL);
 }
 
 static gboolean
 empty_state_shown (gpointer data)
 {
-  GtkWidget *button = find_button (GTK_WIDGET (current_window), "win.setup");
+  GtkWidget *button = puente_test_find_button (GTK_WIDGET (puente_test_window ()), "win.setup");
 
   return button != NULL && wizard_shown (NULL) == FALSE;
 }
@@ -319,51 +214,41 @@ empty_state_shown (gpointer data)
 static void
 leave_when_asked (void)
 {
-  GListModel *toplevels = gtk_window_get_toplevels ();
+  GtkWindow *dialog = puente_test_find_window (ADW_TYPE_MESSAGE_DIALOG);
 
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
-        {
-          adw_message_dialog_response (ADW_MESSAGE_DIALOG (window), "leave");   /* as its button */
-          gtk_window_close (GTK_WINDOW (window));
-          return;
-        }
-    }
-
-  g_assert_not_reached ();
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "leave");   /* as its button */
+  gtk_window_close (dialog);
 }
 
 static void
 check_wrong_key_then_resume (PuenteApplication *app,
                              PuenteWindow      *window)
 {
-  PuenteWizard *wizard = wait_for_wizard (window);
+  PuenteWizard *wizard = puente_test_wait_for_wizard (window);
   GtkWidget *key_row;
   GtkWidget *error_row;
   g_autoptr(GError) error = NULL;
   g_autofree char *missing = NULL;
   g_autoptr(PuenteConnection) connection = NULL;
 
-  wait_for_page (wizard, "welcome");
-  press (wizard, "wizard.try-sample");
-  wait_for_page (wizard, "software");
-  press (wizard, "wizard.next");
-  wait_for_page (wizard, "giav");
-  press (wizard, "wizard.next");
-  wait_for_page (wizard, "crm");
+  puente_test_wait_for_page (wizard, "welcome");
+  puente_test_press (wizard, "wizard.try-sample");
+  puente_test_wait_for_page (wizard, "software");
+  puente_test_press (wizard, "wizard.next");
+  puente_test_wait_for_page (wizard, "giav");
+  puente_test_press (wizard, "wizard.next");
+  puente_test_wait_for_page (wizard, "crm");
 
   /* A wrong key: the page says so, offers to try again, and keeps nothing. */
-  key_row = find_widget (visible_page (wizard), PUENTE_TYPE_KEY_ROW);
+  key_row = puente_test_find_widget (puente_test_visible_page (wizard), PUENTE_TYPE_KEY_ROW);
   g_assert_nonnull (key_row);
   puente_key_row_set_key (PUENTE_KEY_ROW (key_row), "not-the-key");
-  press (wizard, "wizard.next");
-  wait_for_page (wizard, "crm");
-  error_row = find_error_row (visible_page (wizard));
+  puente_test_press (wizard, "wizard.next");
+  puente_test_wait_for_page (wizard, "crm");
+  error_row = find_error_row (puente_test_visible_page (wizard));
   g_assert_nonnull (error_row);
-  g_assert_nonnull (find_button (error_row, "wizard.next"));  /* Try Again */
+  g_assert_nonnull (puente_test_find_button (error_row, "wizard.next"));  /* Try Again */
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (error_row)), !=, "");
   g_assert_null (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (error_row)), "not-the-key"));
   missing = puente_credentials_lookup_sync ("default", PUENTE_SERVICE_CRM, NULL, &error);
@@ -372,12 +257,12 @@ check_wrong_key_then_resume (PuenteApplication *app,
 
   /* The right one: on to preparing the CRM. */
   puente_key_row_set_key (PUENTE_KEY_ROW (key_row), "sandbox");
-  press (wizard, "wizard.next");
-  wait_for_page (wizard, "prepare");
+  puente_test_press (wizard, "wizard.next");
+  puente_test_wait_for_page (wizard, "prepare");
   g_assert_null (find_error_row (GTK_WIDGET (wizard)));
 
   /* The owner leaves halfway (and says so): what was verified is kept. */
-  press (wizard, "wizard.cancel");
+  puente_test_press (wizard, "wizard.cancel");
   leave_when_asked ();
   puente_test_wait_until (empty_state_shown, NULL);
   connection = load_connection ();
@@ -388,14 +273,14 @@ check_wrong_key_then_resume (PuenteApplication *app,
   /* Setting up again goes back where the owner left, each step verified again with what was
    * saved: no key to type again; and the way back is there. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.setup", NULL));
-  wizard = wait_for_wizard (window);
-  wait_for_page (wizard, "prepare");
+  wizard = puente_test_wait_for_wizard (window);
+  puente_test_wait_for_page (wizard, "prepare");
   g_assert_null (find_error_row (GTK_WIDGET (wizard)));
-  press (wizard, "wizard.back");
-  wait_for_page (wizard, "crm");
+  puente_test_press (wizard, "wizard.back");
+  puente_test_wait_for_page (wizard, "crm");
   g_assert_true (next_is_sensitive (wizard));
-  press (wizard, "wizard.next");
-  wait_for_page (wizard, "prepare");
+  puente_test_press (wizard, "wizard.next");
+  puente_test_wait_for_page (wizard, "prepare");
   g_assert_null (find_error_row (GTK_WIDGET (wizard)));
 }
 
@@ -404,7 +289,7 @@ static GtkCheckButton *
 nth_check (PuenteWizard *wizard,
            guint         n)
 {
-  GtkWidget *page = visible_page (wizard);
+  GtkWidget *page = puente_test_visible_page (wizard);
   g_autoptr(GPtrArray) found = g_ptr_array_new ();
   g_autoptr(GQueue) queue = g_queue_new ();
 
@@ -424,51 +309,43 @@ nth_check (PuenteWizard *wizard,
   return g_ptr_array_index (found, n);
 }
 
+static gboolean
+is_combo_row (GtkWidget     *widget,
+             gconstpointer  data)
+{
+  const char *title = data;
+
+  return ADW_IS_COMBO_ROW (widget) &&
+         g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0;
+}
+
 static GtkWidget *
 find_combo_row (GtkWidget  *widget,
-                const char *title)
+               const char *title)
 {
-  if (ADW_IS_COMBO_ROW (widget) &&
-      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_combo_row (child, title);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
+  return puente_test_find (widget, is_combo_row, title);
 }
 
 static gboolean label_shown (GtkWidget  *widget,
                              const char *text);
 
 /* The mapped label of a popover showing @text exactly, or NULL */
+static gboolean
+is_label (GtkWidget     *widget,
+         gconstpointer  data)
+{
+  const char *text = data;
+
+  return GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
+         g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0 &&
+         gtk_widget_get_ancestor (widget, GTK_TYPE_POPOVER) != NULL;
+}
+
 static GtkWidget *
 find_label (GtkWidget  *widget,
-            const char *text)
+           const char *text)
 {
-  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
-      g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0 &&
-      gtk_widget_get_ancestor (widget, GTK_TYPE_POPOVER) != NULL)
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_label (child, text);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
+  return puente_test_find (widget, is_label, text);
 }
 
 typedef struct
@@ -513,7 +390,7 @@ row_says (GtkWidget  *row,
 static void
 check_consent_columns (PuenteWizard *wizard)
 {
-  GtkWidget *page = visible_page (wizard);
+  GtkWidget *page = puente_test_visible_page (wizard);
   GtkWidget *sms = find_combo_row (page, "cf_enviasms");
   GtkWidget *gdpr = find_combo_row (page, "Aceptación GDPR");
   GtkWidget *error_row;
@@ -576,7 +453,7 @@ static void
 check_export_path (PuenteApplication *app,
                    PuenteWindow      *window)
 {
-  PuenteWizard *wizard = wait_for_wizard (window);
+  PuenteWizard *wizard = puente_test_wait_for_wizard (window);
   g_autofree char *source = g_build_filename (g_getenv ("PUENTE_TEST_DATA"), "spreadsheet", "gioweb.csv", NULL);
   g_autofree char *store_path = puente_store_default_path ();
   g_autofree char *dir = g_path_get_dirname (store_path);
@@ -595,49 +472,49 @@ check_export_path (PuenteApplication *app,
   g_assert_true (g_file_set_contents (export_path, contents, length, &error));
   export = g_file_new_for_path (export_path);
 
-  wait_for_page (wizard, "welcome");
-  press (wizard, "wizard.try-sample");   /* for its Clientify stand-in */
-  wait_for_page (wizard, "software");
+  puente_test_wait_for_page (wizard, "welcome");
+  puente_test_press (wizard, "wizard.try-sample");   /* for its Clientify stand-in */
+  puente_test_wait_for_page (wizard, "software");
   gtk_check_button_set_active (nth_check (wizard, 1), TRUE);   /* GIO Web */
-  press (wizard, "wizard.next");
-  wait_for_page (wizard, "export");
+  puente_test_press (wizard, "wizard.next");
+  puente_test_wait_for_page (wizard, "export");
 
   /* No file yet: nothing to go on with. */
   g_assert_false (next_is_sensitive (wizard));
   puente_wizard_open_export (wizard, export);
-  wait_for_page (wizard, "export");
+  puente_test_wait_for_page (wizard, "export");
   g_assert_true (next_is_sensitive (wizard));
-  check_first_rows_whole (visible_page (wizard));
+  check_first_rows_whole (puente_test_visible_page (wizard));
 
   /* Every column has its guess, which the owner can correct: leave the email out. */
-  email = find_combo_row (visible_page (wizard), "email");
+  email = find_combo_row (puente_test_visible_page (wizard), "email");
   g_assert_nonnull (email);
   g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (email)), !=, 0);
-  g_assert_nonnull (find_combo_row (visible_page (wizard), "cf_enviasms"));
+  g_assert_nonnull (find_combo_row (puente_test_visible_page (wizard), "cf_enviasms"));
   adw_combo_row_set_selected (ADW_COMBO_ROW (email), 0);
   check_consent_columns (wizard);
 
   /* Leaving out the client number makes the export unusable, and says so. */
-  adw_combo_row_set_selected (ADW_COMBO_ROW (find_combo_row (visible_page (wizard), "cf_id")), 0);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (find_combo_row (puente_test_visible_page (wizard), "cf_id")), 0);
   g_assert_false (next_is_sensitive (wizard));
-  g_assert_nonnull (find_error_row (visible_page (wizard)));
-  adw_combo_row_set_selected (ADW_COMBO_ROW (find_combo_row (visible_page (wizard), "cf_id")), 1);
+  g_assert_nonnull (find_error_row (puente_test_visible_page (wizard)));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (find_combo_row (puente_test_visible_page (wizard), "cf_id")), 1);
   g_assert_true (next_is_sensitive (wizard));
 
-  press (wizard, "wizard.next");
-  wait_for_page (wizard, "crm");
-  press (wizard, "wizard.next");
-  wait_for_page (wizard, "prepare");
-  press (wizard, "wizard.create-fields");
-  wait_for_page (wizard, "prepare");
-  press (wizard, "wizard.next");
+  puente_test_press (wizard, "wizard.next");
+  puente_test_wait_for_page (wizard, "crm");
+  puente_test_press (wizard, "wizard.next");
+  puente_test_wait_for_page (wizard, "prepare");
+  puente_test_press (wizard, "wizard.create-fields");
+  puente_test_wait_for_page (wizard, "prepare");
+  puente_test_press (wizard, "wizard.next");
 
   /* No files in an export: straight to the preview. */
-  wait_for_page (wizard, "preview");
-  press (wizard, "wizard.next");
-  wait_for_page (wizard, "schedule");
+  puente_test_wait_for_page (wizard, "preview");
+  puente_test_press (wizard, "wizard.next");
+  puente_test_wait_for_page (wizard, "schedule");
   gtk_check_button_set_active (nth_check (wizard, 3), TRUE);   /* only when I say so (after Live) */
-  press (wizard, "wizard.next");
+  puente_test_press (wizard, "wizard.next");
   puente_test_wait_until (dashboard_shown, NULL);
   puente_test_wait_until (dashboard_idle, NULL);
 
@@ -681,26 +558,26 @@ static void
 check_fields_by_hand (PuenteApplication *app,
                       PuenteWindow      *window)
 {
-  PuenteWizard *wizard = wait_for_wizard (window);
+  PuenteWizard *wizard = puente_test_wait_for_wizard (window);
   g_autoptr(PuenteConnection) connection = NULL;
   PuenteTestSandbox sandbox = { 0, };
 
-  wait_for_page (wizard, "welcome");
-  press (wizard, "wizard.try-sample");
-  wait_for_page (wizard, "software");
-  press (wizard, "wizard.next");
-  wait_for_page (wizard, "giav");
-  press (wizard, "wizard.next");
-  wait_for_page (wizard, "crm");
-  press (wizard, "wizard.next");
-  wait_for_page (wizard, "prepare");
+  puente_test_wait_for_page (wizard, "welcome");
+  puente_test_press (wizard, "wizard.try-sample");
+  puente_test_wait_for_page (wizard, "software");
+  puente_test_press (wizard, "wizard.next");
+  puente_test_wait_for_page (wizard, "giav");
+  puente_test_press (wizard, "wizard.next");
+  puente_test_wait_for_page (wizard, "crm");
+  puente_test_press (wizard, "wizard.next");
+  puente_test_wait_for_page (wizard, "prepare");
 
-  press (wizard, "wizard.create-fields");
-  wait_for_page (wizard, "prepare");
+  puente_test_press (wizard, "wizard.create-fields");
+  puente_test_wait_for_page (wizard, "prepare");
   g_assert_false (next_is_sensitive (wizard));
-  g_assert_true (label_shown (visible_page (wizard), "Name: gesintur_expediente_id (exactly so"));
-  g_assert_nonnull (find_button (visible_page (wizard), "wizard.open-crm"));
-  g_assert_nonnull (find_button (visible_page (wizard), "wizard.check-fields"));
+  g_assert_true (label_shown (puente_test_visible_page (wizard), "Name: gesintur_expediente_id (exactly so"));
+  g_assert_nonnull (puente_test_find_button (puente_test_visible_page (wizard), "wizard.open-crm"));
+  g_assert_nonnull (puente_test_find_button (puente_test_visible_page (wizard), "wizard.check-fields"));
 
   /* The owner creates them in Clientify, by hand, then checks again. */
   connection = load_connection ();
@@ -711,72 +588,13 @@ check_fields_by_hand (PuenteApplication *app,
   g_clear_object (&sandbox.session);
   g_free (sandbox.base_url);
 
-  press (wizard, "wizard.check-fields");
-  wait_for_page (wizard, "prepare");
+  puente_test_press (wizard, "wizard.check-fields");
+  puente_test_wait_for_page (wizard, "prepare");
   g_assert_true (next_is_sensitive (wizard));
-  g_assert_null (find_button (visible_page (wizard), "wizard.open-crm"));
-  g_assert_false (label_shown (visible_page (wizard), "Name: gesintur_expediente_id (exactly so"));
-  press (wizard, "wizard.next");
-  wait_for_page (wizard, "deals");
-}
-
-static void
-activate_cb (GApplication *app,
-             WindowTest   *test)
-{
-  PuenteWindow *window;
-
-  g_signal_handlers_disconnect_by_func (app, activate_cb, test);
-
-  window = PUENTE_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
-  g_assert_true (PUENTE_IS_WINDOW (window));
-
-  (*test) (PUENTE_APPLICATION (app), window);
-
-  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
-}
-
-/* Each test starts as a first start: no store, no sample data, no keys. */
-static void
-forget_everything (void)
-{
-  g_autofree char *store_path = puente_store_default_path ();
-  g_autofree char *dir = g_path_get_dirname (store_path);
-  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      g_assert_cmpint (g_remove (path), ==, 0);
-    }
-
-  puente_credentials_delete_sync ("default", PUENTE_SERVICE_CRM, NULL, NULL);
-  puente_credentials_delete_sync ("default", PUENTE_SERVICE_SOURCE, NULL, NULL);
-}
-
-static void
-run_in_application_with (WindowTest  test,
-                         const char *option)
-{
-  g_autoptr(PuenteApplication) app = NULL;
-  char *argv[] = { (char *) "puente", (char *) option, NULL };
-
-  puente_test_require_private_session ();
-  forget_everything ();
-
-  app = puente_application_new ("dev.puente.Puente.Test", G_APPLICATION_NON_UNIQUE);
-  g_signal_connect_after (app, "activate", G_CALLBACK (activate_cb), &test);
-
-  g_assert_cmpint (g_application_run (G_APPLICATION (app), option != NULL ? 2 : 1, argv), ==, 0);
-  g_assert_finalize_object (g_steal_pointer (&app));
-}
-
-static void
-run_in_application (WindowTest test)
-{
-  run_in_application_with (test, NULL);
+  g_assert_null (puente_test_find_button (puente_test_visible_page (wizard), "wizard.open-crm"));
+  g_assert_false (label_shown (puente_test_visible_page (wizard), "Name: gesintur_expediente_id (exactly so"));
+  puente_test_press (wizard, "wizard.next");
+  puente_test_wait_for_page (wizard, "deals");
 }
 
 /* `puente --sample-data` (tools/demo): the first start goes straight to the sample data. */
@@ -784,33 +602,27 @@ static void
 check_sample_data_option (PuenteApplication *app,
                           PuenteWindow      *window)
 {
-  PuenteWizard *wizard = wait_for_wizard (window);
+  PuenteWizard *wizard = puente_test_wait_for_wizard (window);
 
-  wait_for_page (wizard, "software");
+  puente_test_wait_for_page (wizard, "software");
   g_assert_nonnull (puente_wizard_get_sample_server (wizard));
-  press (wizard, "wizard.next");
-  wait_for_page (wizard, "giav");
+  puente_test_press (wizard, "wizard.next");
+  puente_test_wait_for_page (wizard, "giav");
   g_assert_true (next_is_sensitive (wizard));
 }
 
 /* The first switch shown under @widget */
+static gboolean
+is_switch (GtkWidget     *widget,
+          gconstpointer  data)
+{
+  return GTK_IS_SWITCH (widget) && gtk_widget_is_drawable (widget);
+}
+
 static GtkWidget *
 find_switch (GtkWidget *widget)
 {
-  if (GTK_IS_SWITCH (widget) && gtk_widget_is_drawable (widget))
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_switch (child);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
+  return puente_test_find (widget, is_switch, NULL);
 }
 
 /* The other CRMs, through the sample data's doubles: the chooser on the CRM page, and
@@ -830,55 +642,55 @@ check_other_crm (PuenteWizard *wizard,
   gboolean zappy = g_str_equal (crm, "zappy");
   PuenteRunInfo *run;
 
-  wait_for_page (wizard, "welcome");
-  press (wizard, "wizard.try-sample");
-  wait_for_page (wizard, "software");
-  press (wizard, "wizard.next");
-  wait_for_page (wizard, "giav");
-  press (wizard, "wizard.next");
-  wait_for_page (wizard, "crm");
+  puente_test_wait_for_page (wizard, "welcome");
+  puente_test_press (wizard, "wizard.try-sample");
+  puente_test_wait_for_page (wizard, "software");
+  puente_test_press (wizard, "wizard.next");
+  puente_test_wait_for_page (wizard, "giav");
+  puente_test_press (wizard, "wizard.next");
+  puente_test_wait_for_page (wizard, "crm");
 
-  chooser = find_combo_row (visible_page (wizard), "C_RM");
+  chooser = find_combo_row (puente_test_visible_page (wizard), "C_RM");
   g_assert_nonnull (chooser);
   adw_combo_row_set_selected (ADW_COMBO_ROW (chooser), position);
   g_assert_true (next_is_sensitive (wizard));
-  press (wizard, "wizard.next");            /* Connect */
+  puente_test_press (wizard, "wizard.next");            /* Connect */
 
   if (!zappy)
     {
-      wait_for_page (wizard, "prepare");
+      puente_test_wait_for_page (wizard, "prepare");
       g_assert_false (next_is_sensitive (wizard));
       /* The page names the CRM chosen, not Clientify */
       {
-        AdwWindowTitle *title = ADW_WINDOW_TITLE (find_widget (GTK_WIDGET (wizard), ADW_TYPE_WINDOW_TITLE));
+        AdwWindowTitle *title = ADW_WINDOW_TITLE (puente_test_find_widget (GTK_WIDGET (wizard), ADW_TYPE_WINDOW_TITLE));
 
         g_assert_cmpstr (adw_window_title_get_title (title), ==, "Prepare Ploomes");
       }
-      press (wizard, "wizard.create-fields");
-      wait_for_page (wizard, "prepare");
+      puente_test_press (wizard, "wizard.create-fields");
+      puente_test_wait_for_page (wizard, "prepare");
       g_assert_true (next_is_sensitive (wizard));
-      press (wizard, "wizard.next");
-      wait_for_page (wizard, "deals");
+      puente_test_press (wizard, "wizard.next");
+      puente_test_wait_for_page (wizard, "deals");
       g_assert_true (next_is_sensitive (wizard));
-      press (wizard, "wizard.next");
+      puente_test_press (wizard, "wizard.next");
     }
 
-  wait_for_page (wizard, "preview");
+  puente_test_wait_for_page (wizard, "preview");
   g_assert_true (next_is_sensitive (wizard));
-  press (wizard, "wizard.next");
-  wait_for_page (wizard, "schedule");
+  puente_test_press (wizard, "wizard.next");
+  puente_test_wait_for_page (wizard, "schedule");
   /* Chats need a CRM where Puente can look clients up: not Zappy. */
-  g_assert_true (zappy == (find_switch (visible_page (wizard)) == NULL));
+  g_assert_true (zappy == (find_switch (puente_test_visible_page (wizard)) == NULL));
   if (!zappy)
-    gtk_switch_set_active (GTK_SWITCH (find_switch (visible_page (wizard))), TRUE);
-  press (wizard, "wizard.next");
+    gtk_switch_set_active (GTK_SWITCH (find_switch (puente_test_visible_page (wizard))), TRUE);
+  puente_test_press (wizard, "wizard.next");
   puente_test_wait_until (dashboard_shown, NULL);
   puente_test_wait_until (dashboard_idle, NULL);
 
   /* The dashboard says where things go: to that CRM, and back from Ploomes (GIAV's contact
    * details both ways), never from Zappy, which Puente cannot read back */
   {
-    AdwViewSwitcherTitle *title = ADW_VIEW_SWITCHER_TITLE (find_widget (GTK_WIDGET (current_window),
+    AdwViewSwitcherTitle *title = ADW_VIEW_SWITCHER_TITLE (puente_test_find_widget (GTK_WIDGET (puente_test_window ()),
                                                                         ADW_TYPE_VIEW_SWITCHER_TITLE));
 
     g_assert_cmpstr (adw_view_switcher_title_get_subtitle (title), ==, zappy ? "GIAV → Zappy" : "GIAV ⇄ Ploomes");
@@ -912,38 +724,42 @@ static void
 check_ploomes_path (PuenteApplication *app,
                     PuenteWindow      *window)
 {
-  check_other_crm (wait_for_wizard (window), "ploomes", 1);
+  check_other_crm (puente_test_wait_for_wizard (window), "ploomes", 1);
 }
 
 static void
 check_zappy_path (PuenteApplication *app,
                   PuenteWindow      *window)
 {
-  check_other_crm (wait_for_wizard (window), "zappy", 2);
+  check_other_crm (puente_test_wait_for_wizard (window), "zappy", 2);
 }
 
 static void
 test_wizard_ploomes (void)
 {
-  run_in_application (check_ploomes_path);
+  puente_test_forget_everything ();
+  puente_test_run_application (check_ploomes_path, NULL);
 }
 
 static void
 test_wizard_zappy (void)
 {
-  run_in_application (check_zappy_path);
+  puente_test_forget_everything ();
+  puente_test_run_application (check_zappy_path, NULL);
 }
 
 static void
 test_wizard_sample_data_option (void)
 {
-  run_in_application_with (check_sample_data_option, "--sample-data");
+  puente_test_forget_everything ();
+  puente_test_run_application (check_sample_data_option, "--sample-data");
 }
 
 static void
 test_wizard_sample_data (void)
 {
-  run_in_application (check_sample_data_path);
+  puente_test_forget_everything ();
+  puente_test_run_application (check_sample_data_path, NULL);
 }
 
 static void
@@ -960,7 +776,9 @@ test_wizard_fields_by_hand (void)
   g_assert_cmpint (g_chmod (wrapper, 0700), ==, 0);
   g_setenv ("PUENTE_SANDBOX", wrapper, TRUE);
 
-  run_in_application (check_fields_by_hand);
+  puente_test_forget_everything ();
+
+  puente_test_run_application (check_fields_by_hand, NULL);
 
   g_setenv ("PUENTE_SANDBOX", real, TRUE);
   g_unlink (wrapper);
@@ -970,13 +788,15 @@ test_wizard_fields_by_hand (void)
 static void
 test_wizard_export (void)
 {
-  run_in_application (check_export_path);
+  puente_test_forget_everything ();
+  puente_test_run_application (check_export_path, NULL);
 }
 
 static void
 test_wizard_wrong_key_then_resume (void)
 {
-  run_in_application (check_wrong_key_then_resume);
+  puente_test_forget_everything ();
+  puente_test_run_application (check_wrong_key_then_resume, NULL);
 }
 
 int
