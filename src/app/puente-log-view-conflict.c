@@ -290,28 +290,31 @@ puente_log_view_fill_message (GtkListItem     *list_item,
   puente_log_view_fill_ignore (self, g_object_get_data (G_OBJECT (box), IGNORE_BUTTON), item);
 }
 
-/* ---- the answers not applied yet -------------------------------------------------------- */
+/* ---- what the owner said: the answers not applied yet, the ignored records ------------- */
 
 static void
-answers_read_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+owner_choices_read_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
 {
   g_autoptr(GError) error = NULL;
-  GHashTable *answers = puente_store_list_all_field_choices_finish (result, &error);
+  GHashTable *answers = NULL, *ignored = NULL;
+  gboolean read = puente_store_list_owner_choices_finish (result, &answers, &ignored, &error);
   PuenteLogView *self;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   self = PUENTE_LOG_VIEW (user_data);
-  g_clear_object (&self->answers_cancellable);
-  if (answers == NULL)
+  g_clear_object (&self->choices_cancellable);
+  if (!read)
     {
-      g_warning ("Could not read the answers to conflicts: %s", error->message);
+      g_warning ("Could not read the answers to conflicts and the ignored records: %s", error->message);
       return;
     }
   g_clear_pointer (&self->answers, g_hash_table_unref);
   self->answers = answers;
+  g_clear_pointer (&self->ignored, g_hash_table_unref);
+  self->ignored = ignored;
   puente_log_view_refill_messages (self);
 }
 
@@ -321,21 +324,20 @@ puente_log_view_reload_answers (PuenteLogView *self)
   if (self->connection_id == NULL)
     return;
 
-  g_cancellable_cancel (self->answers_cancellable);
-  g_clear_object (&self->answers_cancellable);
-  self->answers_cancellable = g_cancellable_new ();
-  puente_store_list_all_field_choices_async (self->store_path, self->connection_id, self->answers_cancellable,
-                                             answers_read_cb, self);
-  puente_log_view_reload_ignored (self);
+  g_cancellable_cancel (self->choices_cancellable);
+  g_clear_object (&self->choices_cancellable);
+  self->choices_cancellable = g_cancellable_new ();
+  puente_store_list_owner_choices_async (self->store_path, self->connection_id, self->choices_cancellable,
+                                         owner_choices_read_cb, self);
 }
 
 void
 puente_log_view_conflict_clear (PuenteLogView *self)
 {
-  g_cancellable_cancel (self->answers_cancellable);
-  g_clear_object (&self->answers_cancellable);
+  g_cancellable_cancel (self->choices_cancellable);
+  g_clear_object (&self->choices_cancellable);
   g_clear_pointer (&self->answers, g_hash_table_unref);
-  puente_log_view_ignore_clear (self);
+  g_clear_pointer (&self->ignored, g_hash_table_unref);
   g_clear_pointer (&self->connection_id, g_free);
   g_clear_pointer (&self->source_name, g_free);
   g_clear_pointer (&self->crm_name, g_free);

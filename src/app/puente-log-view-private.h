@@ -42,12 +42,11 @@ struct _PuenteLogView
   char              *source_name;
   char              *crm_name;
   GHashTable        *answers;          /* puente_conflict_answer_key() -> side */
-  GCancellable      *answers_cancellable;
+  GCancellable      *choices_cancellable;  /* reading the answers and the ignored records */
   GPtrArray         *message_cells;    /* of GtkListItem, not owned */
 
   /* The records the owner keeps out of the CRM (puente-log-view-ignore.c) */
   GHashTable        *ignored;          /* puente_store_ignored_key() */
-  GCancellable      *ignored_cancellable;
 };
 
 enum {
@@ -74,7 +73,5 @@ GtkWidget *puente_log_view_ignore_button_new (PuenteLogView   *self,
 void       puente_log_view_fill_ignore       (PuenteLogView   *self,
                                               GtkWidget       *button,
                                               PuenteEventItem *item);
-void       puente_log_view_reload_ignored    (PuenteLogView   *self);
-void       puente_log_view_ignore_clear      (PuenteLogView   *self);
 
 G_END_DECLS

@@ -28,7 +28,7 @@ void             puente_log_view_set_conflict_sides (PuenteLogView *self,
                                                      const char    *connection_id,
                                                      const char    *source_name,
                                                      const char    *crm_name);
-/* Reads again the answers to conflicts that no run applied yet */
+/* Reads again, in one go, the answers to conflicts that no run applied yet and the ignored records */
 void             puente_log_view_reload_answers     (PuenteLogView *self);
 void             puente_log_view_reload             (PuenteLogView *self);
 PuenteEventList *puente_log_view_get_events         (PuenteLogView *self);

@@ -8,7 +8,8 @@
  * loading a connection and saving it, changing some of its settings (what the preferences
  * do: load, apply, save, on one thread so that no other change slips in between), and
  * listing the runs and a run's events, keeping or reading the owner's answers to
- * conflicts over a client's fields, and the records the owner keeps out of the CRM.
+ * conflicts over a client's fields, and the records the owner keeps out of the CRM (the
+ * log reads both in one go).
  *
  * The event log itself is read by PuenteEventList, a page at a time, on its own thread.
  *
@@ -472,6 +473,36 @@ puente_store_choose_field_finish (GAsyncResult  *result,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+/* Every answer not applied yet: puente_conflict_answer_key() -> side */
+static GHashTable *
+read_answers (PuenteSession  *session,
+              const char     *connection_id,
+              GError        **error)
+{
+  g_autoptr(GPtrArray) clients = puente_store_list_field_choices (session->store, connection_id, error);
+  g_autoptr(GHashTable) answers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+  if (clients == NULL)
+    return NULL;
+  for (guint i = 0; i < clients->len; i++)
+    {
+      PuenteLink *client = g_ptr_array_index (clients, i);
+      g_autoptr(GHashTable) choices = puente_store_get_field_choices (session->store, connection_id,
+                                                                      client->entity, client->source_id, error);
+      GHashTableIter iter;
+      gpointer group, side;
+
+      if (choices == NULL)
+        return NULL;
+      g_hash_table_iter_init (&iter, choices);
+      while (g_hash_table_iter_next (&iter, &group, &side))
+        g_hash_table_replace (answers, puente_conflict_answer_key (client->entity, client->source_id, group),
+                              g_strdup (side));
+    }
+
+  return g_steal_pointer (&answers);
+}
+
 static void
 choices_in_session (PuenteSession *session,
                     GTask         *task,
@@ -479,31 +510,12 @@ choices_in_session (PuenteSession *session,
 {
   Request *request = task_data;
   GError *error = NULL;
-  g_autoptr(GPtrArray) clients = puente_store_list_field_choices (session->store, request->connection_id,
-                                                                  &error);
-  g_autoptr(GHashTable) answers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  GHashTable *answers = read_answers (session, request->connection_id, &error);
 
-  for (guint i = 0; clients != NULL && i < clients->len; i++)
-    {
-      PuenteLink *client = g_ptr_array_index (clients, i);
-      g_autoptr(GHashTable) choices = puente_store_get_field_choices (session->store, request->connection_id,
-                                                                      client->entity, client->source_id,
-                                                                      &error);
-      GHashTableIter iter;
-      gpointer group, side;
-
-      if (choices == NULL)
-        break;
-      g_hash_table_iter_init (&iter, choices);
-      while (g_hash_table_iter_next (&iter, &group, &side))
-        g_hash_table_replace (answers, puente_conflict_answer_key (client->entity, client->source_id, group),
-                              g_strdup (side));
-    }
-
-  if (error != NULL)
+  if (answers == NULL)
     g_task_return_error (task, error);
   else
-    g_task_return_pointer (task, g_steal_pointer (&answers), (GDestroyNotify) g_hash_table_unref);
+    g_task_return_pointer (task, answers, (GDestroyNotify) g_hash_table_unref);
 }
 
 /**
@@ -551,7 +563,7 @@ puente_store_list_all_field_choices_finish (GAsyncResult  *result,
 /**
  * puente_store_ignored_key:
  *
- * Returns: (transfer full): the key of a record in puente_store_list_ignored_finish()'s
+ * Returns: (transfer full): the key of a record in puente_store_list_owner_choices_finish()'s
  *   table: a client is one record, whether a contact or a company
  */
 char *
@@ -625,21 +637,17 @@ puente_store_set_ignored_finish (GAsyncResult  *result,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
-static void
-list_ignored_in_session (PuenteSession *session,
-                         GTask         *task,
-                         gpointer       task_data)
+/* The records kept out of the CRM: a set of puente_store_ignored_key() */
+static GHashTable *
+read_ignored (PuenteSession  *session,
+              const char     *connection_id,
+              GError        **error)
 {
-  Request *request = task_data;
-  GError *error = NULL;
-  g_autoptr(GPtrArray) records = puente_store_list_ignored (session->store, request->connection_id, &error);
+  g_autoptr(GPtrArray) records = puente_store_list_ignored (session->store, connection_id, error);
   GHashTable *keys;
 
   if (records == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
+    return NULL;
   keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   for (guint i = 0; i < records->len; i++)
     {
@@ -647,20 +655,59 @@ list_ignored_in_session (PuenteSession *session,
 
       g_hash_table_add (keys, puente_store_ignored_key (record->entity, record->source_id));
     }
-  g_task_return_pointer (task, keys, (GDestroyNotify) g_hash_table_unref);
+
+  return keys;
+}
+
+/* ---- both, in one read ------------------------------------------------------------------ */
+
+typedef struct
+{
+  GHashTable *answers;
+  GHashTable *ignored;
+} OwnerChoices;
+
+static void
+owner_choices_free (OwnerChoices *choices)
+{
+  g_clear_pointer (&choices->answers, g_hash_table_unref);
+  g_clear_pointer (&choices->ignored, g_hash_table_unref);
+  g_free (choices);
+}
+
+static void
+owner_choices_in_session (PuenteSession *session,
+                          GTask         *task,
+                          gpointer       task_data)
+{
+  Request *request = task_data;
+  GError *error = NULL;
+  OwnerChoices *choices = g_new0 (OwnerChoices, 1);
+
+  choices->answers = read_answers (session, request->connection_id, &error);
+  if (choices->answers != NULL)
+    choices->ignored = read_ignored (session, request->connection_id, &error);
+  if (choices->ignored == NULL)
+    {
+      owner_choices_free (choices);
+      g_task_return_error (task, error);
+    }
+  else
+    g_task_return_pointer (task, choices, (GDestroyNotify) owner_choices_free);
 }
 
 /**
- * puente_store_list_ignored_async:
+ * puente_store_list_owner_choices_async:
  *
- * Reads, on a worker thread, the records the owner keeps out of the CRM.
+ * Reads, on a worker thread and in one go, what the owner said on the log's rows: every
+ * answer to a conflict that no run has applied yet, and the records kept out of the CRM.
  */
 void
-puente_store_list_ignored_async (const char          *store_path,
-                                 const char          *connection_id,
-                                 GCancellable        *cancellable,
-                                 GAsyncReadyCallback  callback,
-                                 gpointer             user_data)
+puente_store_list_owner_choices_async (const char          *store_path,
+                                       const char          *connection_id,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
   Request *request;
@@ -668,21 +715,37 @@ puente_store_list_ignored_async (const char          *store_path,
   g_return_if_fail (store_path != NULL);
   g_return_if_fail (connection_id != NULL);
 
-  task = request_task (puente_store_list_ignored_async, connection_id, cancellable, callback, user_data, &request);
-  puente_session_run_in_thread (task, store_path, NULL, list_ignored_in_session);
+  task = request_task (puente_store_list_owner_choices_async, connection_id, cancellable, callback, user_data,
+                       &request);
+  puente_session_run_in_thread (task, store_path, NULL, owner_choices_in_session);
 }
 
 /**
- * puente_store_list_ignored_finish:
+ * puente_store_list_owner_choices_finish:
+ * @answers: (out) (transfer full): as puente_store_list_all_field_choices_finish() gives them
+ * @ignored: (out) (transfer full): a set of puente_store_ignored_key() of the ignored records
  *
- * Returns: (transfer full): a set of puente_store_ignored_key() of the ignored records
+ * Returns: whether both were read; when not, neither is given
  */
-GHashTable *
-puente_store_list_ignored_finish (GAsyncResult  *result,
-                                  GError       **error)
+gboolean
+puente_store_list_owner_choices_finish (GAsyncResult  *result,
+                                        GHashTable   **answers,
+                                        GHashTable   **ignored,
+                                        GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == puente_store_list_ignored_async, NULL);
+  OwnerChoices *choices;
 
-  return g_task_propagate_pointer (G_TASK (result), error);
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == puente_store_list_owner_choices_async,
+                        FALSE);
+  g_return_val_if_fail (answers != NULL && ignored != NULL, FALSE);
+
+  choices = g_task_propagate_pointer (G_TASK (result), error);
+  if (choices == NULL)
+    return FALSE;
+  *answers = g_steal_pointer (&choices->answers);
+  *ignored = g_steal_pointer (&choices->ignored);
+  owner_choices_free (choices);
+
+  return TRUE;
 }

@@ -90,12 +90,16 @@ void              puente_store_set_ignored_async          (const char           
                                                            gpointer                 user_data);
 gboolean          puente_store_set_ignored_finish         (GAsyncResult            *result,
                                                            GError                 **error);
-void              puente_store_list_ignored_async         (const char              *store_path,
+
+/* What the owner said on the log's rows: the answers above and the ignored records */
+void              puente_store_list_owner_choices_async   (const char              *store_path,
                                                            const char              *connection_id,
                                                            GCancellable            *cancellable,
                                                            GAsyncReadyCallback      callback,
                                                            gpointer                 user_data);
-GHashTable       *puente_store_list_ignored_finish        (GAsyncResult            *result,
+gboolean          puente_store_list_owner_choices_finish  (GAsyncResult            *result,
+                                                           GHashTable             **answers,
+                                                           GHashTable             **ignored,
                                                            GError                 **error);
 
 G_END_DECLS
