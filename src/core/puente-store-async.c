@@ -55,23 +55,81 @@ request_free (Request *request)
   g_free (request);
 }
 
-/* A task for @source_tag, with a request for @connection_id; the caller fills the rest. */
-static GTask *
-request_task (gpointer              source_tag,
-              const char           *connection_id,
-              GCancellable         *cancellable,
-              GAsyncReadyCallback   callback,
-              gpointer              user_data,
-              Request             **request)
+/* A request for @connection_id; the caller fills the rest, then hands it to request_run(). */
+static Request *
+request_new (const char *connection_id)
 {
-  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+  Request *request = g_new0 (Request, 1);
+
+  request->connection_id = g_strdup (connection_id);
+
+  return request;
+}
+
+/* Runs @in_session with @request (taken) on a worker, in a session of its own on
+ * @store_path; the task it answers is @source_tag's, which its _finish checks. */
+static void
+request_run (Request             *request,
+             gpointer             source_tag,
+             PuenteSessionFunc    in_session,
+             const char          *store_path,
+             GCancellable        *cancellable,
+             GAsyncReadyCallback  callback,
+             gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
 
   g_task_set_source_tag (task, source_tag);
-  *request = g_new0 (Request, 1);
-  (*request)->connection_id = g_strdup (connection_id);
-  g_task_set_task_data (task, *request, (GDestroyNotify) request_free);
+  g_task_set_task_data (task, request, (GDestroyNotify) request_free);
+  puente_session_run_in_thread (task, store_path, NULL, in_session);
+}
 
-  return task;
+/* On the worker: answers @task with @result, or with @error where @result is NULL */
+static void
+task_return_pointer (GTask          *task,
+                     gpointer        result,
+                     GDestroyNotify  result_destroy,
+                     GError         *error)
+{
+  if (result == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, result, result_destroy);
+}
+
+/* On the worker: answers @task with %TRUE where @done, or with @error */
+static void
+task_return_boolean (GTask    *task,
+                     gboolean  done,
+                     GError   *error)
+{
+  if (done)
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+/* What a task of @source_tag answered: the _finish functions' one body */
+static gpointer
+task_finish_pointer (GAsyncResult  *result,
+                     gpointer       source_tag,
+                     GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static gboolean
+task_finish_boolean (GAsyncResult  *result,
+                     gpointer       source_tag,
+                     GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /* ---- a connection ----------------------------------------------------------------------- */
@@ -116,14 +174,11 @@ puente_connection_load_async (const char          *store_path,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  Request *request;
-
   g_return_if_fail (store_path != NULL);
   g_return_if_fail (connection_id != NULL);
 
-  task = request_task (puente_connection_load_async, connection_id, cancellable, callback, user_data, &request);
-  puente_session_run_in_thread (task, store_path, NULL, load_in_session);
+  request_run (request_new (connection_id), puente_connection_load_async, load_in_session,
+               store_path, cancellable, callback, user_data);
 }
 
 /**
@@ -136,10 +191,7 @@ PuenteConnection *
 puente_connection_load_finish (GAsyncResult  *result,
                                GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == puente_connection_load_async, NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return task_finish_pointer (result, puente_connection_load_async, error);
 }
 
 static void
@@ -149,11 +201,9 @@ save_in_session (PuenteSession *session,
 {
   Request *request = task_data;
   GError *error = NULL;
+  gboolean saved = puente_store_save_connection (session->store, request->connection, &error);
 
-  if (!puente_store_save_connection (session->store, request->connection, &error))
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
+  task_return_boolean (task, saved, error);
 }
 
 /**
@@ -170,15 +220,15 @@ puente_connection_save_async (const char             *store_path,
                               GAsyncReadyCallback     callback,
                               gpointer                user_data)
 {
-  g_autoptr(GTask) task = NULL;
   Request *request;
 
   g_return_if_fail (store_path != NULL);
   g_return_if_fail (connection != NULL);
 
-  task = request_task (puente_connection_save_async, connection->id, cancellable, callback, user_data, &request);
+  request = request_new (connection->id);
   request->connection = puente_connection_copy (connection);
-  puente_session_run_in_thread (task, store_path, NULL, save_in_session);
+  request_run (request, puente_connection_save_async, save_in_session,
+               store_path, cancellable, callback, user_data);
 }
 
 /**
@@ -190,10 +240,7 @@ gboolean
 puente_connection_save_finish (GAsyncResult  *result,
                                GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == puente_connection_save_async, FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return task_finish_boolean (result, puente_connection_save_async, error);
 }
 
 static void
@@ -239,7 +286,6 @@ puente_connection_change_settings_async (const char          *store_path,
                                          GAsyncReadyCallback  callback,
                                          gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
   Request *request;
   GHashTableIter iter;
   gpointer key, value;
@@ -248,13 +294,13 @@ puente_connection_change_settings_async (const char          *store_path,
   g_return_if_fail (connection_id != NULL);
   g_return_if_fail (changes != NULL);
 
-  task = request_task (puente_connection_change_settings_async, connection_id, cancellable, callback,
-                       user_data, &request);
+  request = request_new (connection_id);
   request->changes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_hash_table_iter_init (&iter, changes);
   while (g_hash_table_iter_next (&iter, &key, &value))
     g_hash_table_insert (request->changes, g_strdup (key), g_strdup (value));
-  puente_session_run_in_thread (task, store_path, NULL, change_in_session);
+  request_run (request, puente_connection_change_settings_async, change_in_session,
+               store_path, cancellable, callback, user_data);
 }
 
 /**
@@ -267,11 +313,7 @@ PuenteConnection *
 puente_connection_change_settings_finish (GAsyncResult  *result,
                                           GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == puente_connection_change_settings_async,
-                        NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return task_finish_pointer (result, puente_connection_change_settings_async, error);
 }
 
 /* ---- the runs and their events ---------------------------------------------------------- */
@@ -285,10 +327,7 @@ runs_in_session (PuenteSession *session,
   GError *error = NULL;
   GPtrArray *runs = puente_store_list_runs (session->store, request->connection_id, request->limit, &error);
 
-  if (runs == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, runs, (GDestroyNotify) g_ptr_array_unref);
+  task_return_pointer (task, runs, (GDestroyNotify) g_ptr_array_unref, error);
 }
 
 /**
@@ -306,15 +345,15 @@ puente_store_list_runs_async (const char          *store_path,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
   Request *request;
 
   g_return_if_fail (store_path != NULL);
   g_return_if_fail (connection_id != NULL);
 
-  task = request_task (puente_store_list_runs_async, connection_id, cancellable, callback, user_data, &request);
+  request = request_new (connection_id);
   request->limit = limit;
-  puente_session_run_in_thread (task, store_path, NULL, runs_in_session);
+  request_run (request, puente_store_list_runs_async, runs_in_session,
+               store_path, cancellable, callback, user_data);
 }
 
 /**
@@ -326,10 +365,7 @@ GPtrArray *
 puente_store_list_runs_finish (GAsyncResult  *result,
                                GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == puente_store_list_runs_async, NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return task_finish_pointer (result, puente_store_list_runs_async, error);
 }
 
 static void
@@ -342,10 +378,7 @@ events_in_session (PuenteSession *session,
   GPtrArray *events = puente_store_list_events (session->store, request->run, request->entity,
                                                 request->outcome, request->limit, &error);
 
-  if (events == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, events, (GDestroyNotify) g_ptr_array_unref);
+  task_return_pointer (task, events, (GDestroyNotify) g_ptr_array_unref, error);
 }
 
 /**
@@ -368,17 +401,17 @@ puente_store_list_events_async (const char          *store_path,
                                 GAsyncReadyCallback  callback,
                                 gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
   Request *request;
 
   g_return_if_fail (store_path != NULL);
 
-  task = request_task (puente_store_list_events_async, NULL, cancellable, callback, user_data, &request);
+  request = request_new (NULL);
   request->run = run;
   request->entity = entity;
   request->outcome = outcome;
   request->limit = limit;
-  puente_session_run_in_thread (task, store_path, NULL, events_in_session);
+  request_run (request, puente_store_list_events_async, events_in_session,
+               store_path, cancellable, callback, user_data);
 }
 
 /**
@@ -390,10 +423,7 @@ GPtrArray *
 puente_store_list_events_finish (GAsyncResult  *result,
                                  GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == puente_store_list_events_async, NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return task_finish_pointer (result, puente_store_list_events_async, error);
 }
 
 /* ---- the answers to conflicts ----------------------------------------------------------- */
@@ -405,12 +435,11 @@ choose_in_session (PuenteSession *session,
 {
   Request *request = task_data;
   GError *error = NULL;
+  gboolean kept = puente_store_put_field_choice (session->store, request->connection_id, request->entity,
+                                                 request->source_id, request->field_group, request->side,
+                                                 &error);
 
-  if (!puente_store_put_field_choice (session->store, request->connection_id, request->entity,
-                                      request->source_id, request->field_group, request->side, &error))
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
+  task_return_boolean (task, kept, error);
 }
 
 /**
@@ -435,7 +464,6 @@ puente_store_choose_field_async (const char          *store_path,
                                  GAsyncReadyCallback  callback,
                                  gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
   PuenteFieldGroup group;
   Request *request;
 
@@ -443,19 +471,20 @@ puente_store_choose_field_async (const char          *store_path,
   g_return_if_fail (connection_id != NULL);
   g_return_if_fail (source_id != NULL);
 
-  task = request_task (puente_store_choose_field_async, connection_id, cancellable, callback, user_data,
-                       &request);
   if (!puente_conflict_side_is_valid (side) || !puente_field_group_from_string (field_group, &group))
     {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+      g_task_report_new_error (NULL, callback, user_data, puente_store_choose_field_async,
+                               G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                                "No such side or group of fields: %s, %s", side, field_group);
       return;
     }
+  request = request_new (connection_id);
   request->entity = entity;
   request->source_id = g_strdup (source_id);
   request->field_group = g_strdup (field_group);
   request->side = g_strdup (side);
-  puente_session_run_in_thread (task, store_path, NULL, choose_in_session);
+  request_run (request, puente_store_choose_field_async, choose_in_session,
+               store_path, cancellable, callback, user_data);
 }
 
 /**
@@ -467,10 +496,7 @@ gboolean
 puente_store_choose_field_finish (GAsyncResult  *result,
                                   GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == puente_store_choose_field_async, FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return task_finish_boolean (result, puente_store_choose_field_async, error);
 }
 
 /* Every answer not applied yet: puente_conflict_answer_key() -> side */
@@ -512,10 +538,7 @@ choices_in_session (PuenteSession *session,
   GError *error = NULL;
   GHashTable *answers = read_answers (session, request->connection_id, &error);
 
-  if (answers == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, answers, (GDestroyNotify) g_hash_table_unref);
+  task_return_pointer (task, answers, (GDestroyNotify) g_hash_table_unref, error);
 }
 
 /**
@@ -530,15 +553,11 @@ puente_store_list_all_field_choices_async (const char          *store_path,
                                            GAsyncReadyCallback  callback,
                                            gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  Request *request;
-
   g_return_if_fail (store_path != NULL);
   g_return_if_fail (connection_id != NULL);
 
-  task = request_task (puente_store_list_all_field_choices_async, connection_id, cancellable, callback,
-                       user_data, &request);
-  puente_session_run_in_thread (task, store_path, NULL, choices_in_session);
+  request_run (request_new (connection_id), puente_store_list_all_field_choices_async, choices_in_session,
+               store_path, cancellable, callback, user_data);
 }
 
 /**
@@ -551,11 +570,7 @@ GHashTable *
 puente_store_list_all_field_choices_finish (GAsyncResult  *result,
                                             GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == puente_store_list_all_field_choices_async,
-                        NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return task_finish_pointer (result, puente_store_list_all_field_choices_async, error);
 }
 
 /* ---- the records the owner keeps out of the CRM ----------------------------------------- */
@@ -586,10 +601,7 @@ set_ignored_in_session (PuenteSession *session,
                   : puente_store_delete_ignored (session->store, request->connection_id, request->entity,
                                                  request->source_id, &error);
 
-  if (done)
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
+  task_return_boolean (task, done, error);
 }
 
 /**
@@ -612,29 +624,26 @@ puente_store_set_ignored_async (const char          *store_path,
                                 GAsyncReadyCallback  callback,
                                 gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
   Request *request;
 
   g_return_if_fail (store_path != NULL);
   g_return_if_fail (connection_id != NULL);
   g_return_if_fail (source_id != NULL);
 
-  task = request_task (puente_store_set_ignored_async, connection_id, cancellable, callback, user_data, &request);
+  request = request_new (connection_id);
   request->entity = entity;
   request->source_id = g_strdup (source_id);
   request->display_name = g_strdup (display_name);
   request->ignored = ignored;
-  puente_session_run_in_thread (task, store_path, NULL, set_ignored_in_session);
+  request_run (request, puente_store_set_ignored_async, set_ignored_in_session,
+               store_path, cancellable, callback, user_data);
 }
 
 gboolean
 puente_store_set_ignored_finish (GAsyncResult  *result,
                                  GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == puente_store_set_ignored_async, FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return task_finish_boolean (result, puente_store_set_ignored_async, error);
 }
 
 /* The records kept out of the CRM: a set of puente_store_ignored_key() */
@@ -709,15 +718,11 @@ puente_store_list_owner_choices_async (const char          *store_path,
                                        GAsyncReadyCallback  callback,
                                        gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  Request *request;
-
   g_return_if_fail (store_path != NULL);
   g_return_if_fail (connection_id != NULL);
 
-  task = request_task (puente_store_list_owner_choices_async, connection_id, cancellable, callback, user_data,
-                       &request);
-  puente_session_run_in_thread (task, store_path, NULL, owner_choices_in_session);
+  request_run (request_new (connection_id), puente_store_list_owner_choices_async, owner_choices_in_session,
+               store_path, cancellable, callback, user_data);
 }
 
 /**
@@ -735,12 +740,9 @@ puente_store_list_owner_choices_finish (GAsyncResult  *result,
 {
   OwnerChoices *choices;
 
-  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == puente_store_list_owner_choices_async,
-                        FALSE);
   g_return_val_if_fail (answers != NULL && ignored != NULL, FALSE);
 
-  choices = g_task_propagate_pointer (G_TASK (result), error);
+  choices = task_finish_pointer (result, puente_store_list_owner_choices_async, error);
   if (choices == NULL)
     return FALSE;
   *answers = g_steal_pointer (&choices->answers);
