@@ -332,3 +332,30 @@ puente_test_visible_page (PuenteWizard *wizard)
   g_assert_nonnull (stack);
   return gtk_stack_get_visible_child (GTK_STACK (stack));
 }
+
+/**
+ * puente_test_try_sample:
+ * @page: the page "Try With Sample Data" opens on
+ * @...: the pages that Next then opens, one after the other, ended by %NULL
+ *
+ * From the welcome page, goes through the setup with the sample data: each page waited for
+ * by its name, its work done, before Next is pressed on it.
+ */
+void
+puente_test_try_sample (PuenteWizard *wizard,
+                        const char   *page,
+                        ...)
+{
+  va_list pages;
+
+  puente_test_wait_for_page (wizard, "welcome");
+  puente_test_press (wizard, "wizard.try-sample");
+  puente_test_wait_for_page (wizard, page);
+  va_start (pages, page);
+  while ((page = va_arg (pages, const char *)) != NULL)
+    {
+      puente_test_press (wizard, "wizard.next");
+      puente_test_wait_for_page (wizard, page);
+    }
+  va_end (pages);
+}

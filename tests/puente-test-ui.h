@@ -59,5 +59,8 @@ void             puente_test_wait_for_page      (PuenteWizard         *wizard,
 void             puente_test_press              (PuenteWizard         *wizard,
                                                  const char           *action);
 GtkWidget       *puente_test_visible_page       (PuenteWizard         *wizard);
+void             puente_test_try_sample         (PuenteWizard         *wizard,
+                                                 const char           *page,
+                                                 ...) G_GNUC_NULL_TERMINATED;
 
 G_END_DECLS

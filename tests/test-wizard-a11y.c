@@ -64,9 +64,7 @@ check_choices_and_advanced (PuenteApplication *app,
   AdwPreferencesRow *giav, *gioweb, *generic, *advanced;
   GtkWidget *header;
 
-  puente_test_wait_for_page (wizard, "welcome");
-  puente_test_press (wizard, "wizard.try-sample");
-  puente_test_wait_for_page (wizard, "software");
+  puente_test_try_sample (wizard, "software", NULL);
   page = puente_test_visible_page (wizard);
   giav = find_row (page, "GIAV");
   gioweb = find_row (page, "GIO Web");
@@ -183,13 +181,7 @@ check_silent_service (PuenteApplication *app,
   g_signal_connect (service, "incoming", G_CALLBACK (incoming_cb), held);
   url = g_strdup_printf ("http://127.0.0.1:%u/v1/", port);
 
-  puente_test_wait_for_page (wizard, "welcome");
-  puente_test_press (wizard, "wizard.try-sample");
-  puente_test_wait_for_page (wizard, "software");
-  puente_test_press (wizard, "wizard.next");
-  puente_test_wait_for_page (wizard, "giav");
-  puente_test_press (wizard, "wizard.next");
-  puente_test_wait_for_page (wizard, "crm");
+  puente_test_try_sample (wizard, "software", "giav", "crm", NULL);
   page = PUENTE_WIZARD_PAGE (puente_test_visible_page (wizard));
   url_row = ADW_ENTRY_ROW (find_row (GTK_WIDGET (page), "API Address"));
   gtk_editable_set_text (GTK_EDITABLE (url_row), url);
@@ -277,9 +269,7 @@ check_narrow (PuenteApplication *app,
   GtkWidget *header, *cancel;
 
   g_object_set (gtk_settings_get_default (), "gtk-decoration-layout", "menu:minimize,maximize,close", NULL);
-  puente_test_wait_for_page (wizard, "welcome");
-  puente_test_press (wizard, "wizard.try-sample");
-  puente_test_wait_for_page (wizard, "software");
+  puente_test_try_sample (wizard, "software", NULL);
   header = puente_test_find_widget (GTK_WIDGET (wizard), ADW_TYPE_HEADER_BAR);
   cancel = puente_test_find_type (header, GTK_TYPE_BUTTON);
   g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (cancel)), ==, "wizard.cancel");

@@ -232,13 +232,7 @@ check_wrong_key_then_resume (PuenteApplication *app,
   g_autofree char *missing = NULL;
   g_autoptr(PuenteConnection) connection = NULL;
 
-  puente_test_wait_for_page (wizard, "welcome");
-  puente_test_press (wizard, "wizard.try-sample");
-  puente_test_wait_for_page (wizard, "software");
-  puente_test_press (wizard, "wizard.next");
-  puente_test_wait_for_page (wizard, "giav");
-  puente_test_press (wizard, "wizard.next");
-  puente_test_wait_for_page (wizard, "crm");
+  puente_test_try_sample (wizard, "software", "giav", "crm", NULL);
 
   /* A wrong key: the page says so, offers to try again, and keeps nothing. */
   key_row = puente_test_find_widget (puente_test_visible_page (wizard), PUENTE_TYPE_KEY_ROW);
@@ -562,15 +556,7 @@ check_fields_by_hand (PuenteApplication *app,
   g_autoptr(PuenteConnection) connection = NULL;
   PuenteTestSandbox sandbox = { 0, };
 
-  puente_test_wait_for_page (wizard, "welcome");
-  puente_test_press (wizard, "wizard.try-sample");
-  puente_test_wait_for_page (wizard, "software");
-  puente_test_press (wizard, "wizard.next");
-  puente_test_wait_for_page (wizard, "giav");
-  puente_test_press (wizard, "wizard.next");
-  puente_test_wait_for_page (wizard, "crm");
-  puente_test_press (wizard, "wizard.next");
-  puente_test_wait_for_page (wizard, "prepare");
+  puente_test_try_sample (wizard, "software", "giav", "crm", "prepare", NULL);
 
   puente_test_press (wizard, "wizard.create-fields");
   puente_test_wait_for_page (wizard, "prepare");
@@ -642,13 +628,7 @@ check_other_crm (PuenteWizard *wizard,
   gboolean zappy = g_str_equal (crm, "zappy");
   PuenteRunInfo *run;
 
-  puente_test_wait_for_page (wizard, "welcome");
-  puente_test_press (wizard, "wizard.try-sample");
-  puente_test_wait_for_page (wizard, "software");
-  puente_test_press (wizard, "wizard.next");
-  puente_test_wait_for_page (wizard, "giav");
-  puente_test_press (wizard, "wizard.next");
-  puente_test_wait_for_page (wizard, "crm");
+  puente_test_try_sample (wizard, "software", "giav", "crm", NULL);
 
   chooser = find_combo_row (puente_test_visible_page (wizard), "C_RM");
   g_assert_nonnull (chooser);
