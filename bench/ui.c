@@ -20,7 +20,7 @@
 #include "puente-application.h"
 #include "puente-core.h"
 #include "puente-dashboard.h"
-#include "puente-test.h"
+#include "puente-test-ui.h"
 #include "puente-window.h"
 
 #define TICK_MS 1
@@ -77,30 +77,10 @@ wait_until (gboolean (*condition) (gpointer),
     g_main_context_iteration (NULL, TRUE);
 }
 
-static GtkWidget *
-find_widget (GtkWidget *widget,
-             GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type) && gtk_widget_get_mapped (widget))
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
 static gboolean
 dashboard_shown (gpointer data)
 {
-  return find_widget (data, PUENTE_TYPE_DASHBOARD) != NULL;
+  return puente_test_find_widget (data, PUENTE_TYPE_DASHBOARD) != NULL;
 }
 
 static gboolean
@@ -115,38 +95,14 @@ sync_done (gpointer data)
   return !puente_dashboard_get_running (data);
 }
 
+/* CLIENTS more GIAV clients in the sandbox, and the connection to it */
 static void
 set_up_connection (void)
 {
-  g_autofree char *store_path = puente_store_default_path ();
-  g_autofree char *data_dir = g_path_get_dirname (store_path);
   g_autofree char *more = g_strdup_printf ("__sandbox/giav/clients?count=%u", clients);
-  g_autoptr(GSubprocess) connect = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(PuenteStore) store = NULL;
-  g_autoptr(PuenteConnection) connection = NULL;
-  g_autoptr(SoupSession) session = soup_session_new ();
-  g_autofree char *url = g_strconcat (sandbox->base_url, more, NULL);
-  g_autoptr(SoupMessage) message = soup_message_new ("POST", url);
-  g_autoptr(GBytes) answer = soup_session_send_and_read (session, message, NULL, &error);
 
-  g_assert_no_error (error);
-  g_mkdir_with_parents (data_dir, 0700);
-  connect = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error,
-                              g_getenv ("PUENTE_SYNC"), "--data-dir", data_dir, "connect",
-                              "--profile", "giav", "--crm-url", sandbox->crm_url,
-                              "--source-url", sandbox->giav_url, NULL);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_communicate_utf8 (connect, "crm=sandbox\nsource=sandbox\n", NULL, NULL, NULL, &error));
-  g_assert_true (g_subprocess_get_successful (connect));
-
-  store = puente_store_open (store_path, &error);
-  g_assert_no_error (error);
-  connection = puente_store_load_connection (store, "default", &error);
-  g_assert_no_error (error);
-  puente_connection_set_setting (connection, "setup.complete", "true");
-  puente_connection_set_setting (connection, "schedule", "manual");
-  g_assert_true (puente_store_save_connection (store, connection, &error));
+  puente_test_sandbox_post (sandbox, more);
+  puente_test_set_up_connection (sandbox, FALSE);
 }
 
 static void
@@ -163,7 +119,7 @@ activate_cb (GApplication *app)
   gtk_widget_add_tick_callback (GTK_WIDGET (window), first_tick_cb, NULL, NULL);
   wait_until (has_painted, NULL);
   wait_until (dashboard_shown, window);
-  dashboard = PUENTE_DASHBOARD (find_widget (GTK_WIDGET (window), PUENTE_TYPE_DASHBOARD));
+  dashboard = PUENTE_DASHBOARD (puente_test_find_widget (GTK_WIDGET (window), PUENTE_TYPE_DASHBOARD));
 
   g_print ("time to first frame: %.0f ms\n", (first_frame - started) / 1000.0);
 
