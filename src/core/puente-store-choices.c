@@ -99,41 +99,6 @@ puente_store_get_field_choices (PuenteStore   *self,
   return g_steal_pointer (&choices);
 }
 
-/* One link per row of @sql (entity, source id), only those two set */
-static GPtrArray *
-list_clients (PuenteStore  *self,
-              const char   *sql,
-              const char   *connection_id,
-              const char   *what,
-              GError      **error)
-{
-  g_autoptr(GPtrArray) clients = g_ptr_array_new_with_free_func ((GDestroyNotify) puente_link_free);
-  sqlite3_stmt *statement;
-  int rc;
-
-  statement = puente_store_prepare (self, sql, error);
-  if (statement == NULL)
-    return NULL;
-  puente_store_bind_text (statement, 1, connection_id);
-  while ((rc = sqlite3_step (statement)) == SQLITE_ROW)
-    {
-      PuenteLink *client = g_new0 (PuenteLink, 1);
-
-      puente_store_entity_from_string ((const char *) sqlite3_column_text (statement, 0), &client->entity);
-      client->source_id = puente_store_column_text (statement, 1);
-      g_ptr_array_add (clients, client);
-    }
-  sqlite3_reset (statement);
-
-  if (rc != SQLITE_DONE)
-    {
-      puente_store_set_error (self, error, what);
-      return NULL;
-    }
-
-  return g_steal_pointer (&clients);
-}
-
 /**
  * puente_store_list_field_choices:
  *
@@ -147,9 +112,9 @@ puente_store_list_field_choices (PuenteStore  *self,
 {
   g_return_val_if_fail (PUENTE_IS_STORE (self), NULL);
 
-  return list_clients (self, "SELECT DISTINCT entity, source_id FROM field_choices "
-                             "WHERE connection = ?1 ORDER BY entity, source_id",
-                       connection_id, "list the answers to conflicts", error);
+  return puente_store_list_records (self, "SELECT DISTINCT entity, source_id FROM field_choices "
+                                         "WHERE connection = ?1 ORDER BY entity, source_id",
+                                   connection_id, "list the answers to conflicts", error);
 }
 
 /**
@@ -166,10 +131,10 @@ puente_store_list_field_attention (PuenteStore  *self,
 {
   g_return_val_if_fail (PUENTE_IS_STORE (self), NULL);
 
-  return list_clients (self, "SELECT entity, source_id FROM field_choices WHERE connection = ?1 "
-                             "UNION SELECT entity, source_id FROM link_fields "
-                             "WHERE connection = ?1 AND field LIKE 'conflict:%' ORDER BY 1, 2",
-                       connection_id, "list the clients with conflicts", error);
+  return puente_store_list_records (self, "SELECT entity, source_id FROM field_choices WHERE connection = ?1 "
+                                         "UNION SELECT entity, source_id FROM link_fields "
+                                         "WHERE connection = ?1 AND field LIKE 'conflict:%' ORDER BY 1, 2",
+                                   connection_id, "list the clients with conflicts", error);
 }
 
 /**

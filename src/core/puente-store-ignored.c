@@ -123,33 +123,9 @@ puente_store_list_ignored (PuenteStore  *self,
                            const char   *connection_id,
                            GError      **error)
 {
-  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) puente_link_free);
-  sqlite3_stmt *statement;
-  int rc;
-
   g_return_val_if_fail (PUENTE_IS_STORE (self), NULL);
 
-  statement = puente_store_prepare (self, "SELECT entity, source_id, display_name FROM ignored "
-                                          "WHERE connection = ? ORDER BY entity, source_id", error);
-  if (statement == NULL)
-    return NULL;
-  puente_store_bind_text (statement, 1, connection_id);
-  while ((rc = sqlite3_step (statement)) == SQLITE_ROW)
-    {
-      PuenteLink *record = g_new0 (PuenteLink, 1);
-
-      puente_store_entity_from_string ((const char *) sqlite3_column_text (statement, 0), &record->entity);
-      record->source_id = puente_store_column_text (statement, 1);
-      record->display_name = puente_store_column_text (statement, 2);
-      g_ptr_array_add (records, record);
-    }
-  sqlite3_reset (statement);
-
-  if (rc != SQLITE_DONE)
-    {
-      puente_store_set_error (self, error, "list the ignored records");
-      return NULL;
-    }
-
-  return g_steal_pointer (&records);
+  return puente_store_list_records (self, "SELECT entity, source_id, display_name FROM ignored "
+                                          "WHERE connection = ?1 ORDER BY entity, source_id",
+                                    connection_id, "list the ignored records", error);
 }

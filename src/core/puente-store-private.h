@@ -45,6 +45,11 @@ gboolean      puente_store_exec              (PuenteStore   *self,
 gboolean      puente_store_step_done         (PuenteStore   *self,
                                               sqlite3_stmt  *statement,
                                               GError       **error);
+GPtrArray    *puente_store_list_records      (PuenteStore   *self,
+                                              const char    *sql,
+                                              const char    *connection_id,
+                                              const char    *what,
+                                              GError       **error);
 gboolean      puente_store_entity_from_string (const char   *text,
                                                PuenteEntity *entity);
 char         *puente_store_like_pattern      (const char    *text);

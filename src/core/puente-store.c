@@ -297,6 +297,44 @@ puente_store_step_done (PuenteStore   *self,
   return TRUE;
 }
 
+/* One link per row of @sql, whose ?1 is @connection_id: the row's entity and source id,
+ * and its display name when it has a third column; nothing else is set. */
+GPtrArray *
+puente_store_list_records (PuenteStore  *self,
+                           const char   *sql,
+                           const char   *connection_id,
+                           const char   *what,
+                           GError      **error)
+{
+  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) puente_link_free);
+  sqlite3_stmt *statement;
+  int rc;
+
+  statement = puente_store_prepare (self, sql, error);
+  if (statement == NULL)
+    return NULL;
+  puente_store_bind_text (statement, 1, connection_id);
+  while ((rc = sqlite3_step (statement)) == SQLITE_ROW)
+    {
+      PuenteLink *record = g_new0 (PuenteLink, 1);
+
+      puente_store_entity_from_string ((const char *) sqlite3_column_text (statement, 0), &record->entity);
+      record->source_id = puente_store_column_text (statement, 1);
+      if (sqlite3_column_count (statement) > 2)
+        record->display_name = puente_store_column_text (statement, 2);
+      g_ptr_array_add (records, record);
+    }
+  sqlite3_reset (statement);
+
+  if (rc != SQLITE_DONE)
+    {
+      puente_store_set_error (self, error, what);
+      return NULL;
+    }
+
+  return g_steal_pointer (&records);
+}
+
 gboolean
 puente_store_entity_from_string (const char   *text,
                                  PuenteEntity *entity)
