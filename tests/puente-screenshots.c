@@ -162,20 +162,12 @@ shoot_advanced (void)
 static gboolean
 preferences_shown (gpointer data)
 {
-  GListModel *toplevels = gtk_window_get_toplevels ();  /* transfer none */
+  GtkWindow *shown = puente_test_find_window (PUENTE_TYPE_PREFERENCES);
 
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) shown = g_list_model_get_item (toplevels, i);
-
-      if (PUENTE_IS_PREFERENCES (shown) && gtk_widget_get_mapped (GTK_WIDGET (shown)))
-        {
-          *(GtkWindow **) data = GTK_WINDOW (shown);
-          return TRUE;
-        }
-    }
-
-  return FALSE;
+  if (shown == NULL || !gtk_widget_get_mapped (GTK_WIDGET (shown)))
+    return FALSE;
+  *(GtkWindow **) data = GTK_WINDOW (shown);
+  return TRUE;
 }
 
 static GtkWidget *nth_widget (GtkWidget *widget,
@@ -220,20 +212,12 @@ shoot_preferences (void)
 static gboolean
 consent_shown (gpointer data)
 {
-  GListModel *toplevels = gtk_window_get_toplevels ();  /* transfer none */
+  GtkWindow *shown = puente_test_find_window (PUENTE_TYPE_CONSENT_DIALOG);
 
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) shown = g_list_model_get_item (toplevels, i);
-
-      if (PUENTE_IS_CONSENT_DIALOG (shown) && gtk_widget_get_mapped (GTK_WIDGET (shown)))
-        {
-          *(PuenteConsentDialog **) data = PUENTE_CONSENT_DIALOG (shown);
-          return TRUE;
-        }
-    }
-
-  return FALSE;
+  if (shown == NULL || !gtk_widget_get_mapped (GTK_WIDGET (shown)))
+    return FALSE;
+  *(PuenteConsentDialog **) data = PUENTE_CONSENT_DIALOG (shown);
+  return TRUE;
 }
 
 static gboolean
