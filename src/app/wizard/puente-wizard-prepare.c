@@ -235,23 +235,6 @@ checks_ready_cb (GObject      *object,
 }
 
 static void
-check_fields_action (GtkWidget  *widget,
-                     const char *action_name,
-                     GVariant   *parameter)
-{
-  PuenteWizardPrepare *self = PUENTE_WIZARD_PREPARE (widget);
-  PuenteWizardPage *page = PUENTE_WIZARD_PAGE (widget);
-
-  if (puente_wizard_page_get_crm (page) == NULL)
-    return;
-
-  puente_wizard_page_set_busy (page, TRUE);
-  puente_wizard_page_show_error (self->prepare_error_row, NULL);
-  puente_provision_check_async (puente_wizard_page_get_crm (page), puente_wizard_page_get_profile (page),
-                                puente_wizard_page_restart (page), checks_ready_cb, g_object_ref (self));
-}
-
-static void
 create_fields_cb (GObject      *object,
                   GAsyncResult *result,
                   gpointer      user_data)
@@ -260,21 +243,28 @@ create_fields_cb (GObject      *object,
   checks_ready_cb (object, result, user_data);
 }
 
+/* wizard.check-fields and wizard.create-fields: the CRM's fields checked, or the missing
+ * ones created, and the page shows them again */
 static void
-create_fields_action (GtkWidget  *widget,
-                      const char *action_name,
-                      GVariant   *parameter)
+fields_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
 {
   PuenteWizardPrepare *self = PUENTE_WIZARD_PREPARE (widget);
   PuenteWizardPage *page = PUENTE_WIZARD_PAGE (widget);
+  PuenteCrm *crm = puente_wizard_page_get_crm (page);
 
-  if (puente_wizard_page_get_crm (page) == NULL)
+  if (crm == NULL)
     return;
 
   puente_wizard_page_set_busy (page, TRUE);
   puente_wizard_page_show_error (self->prepare_error_row, NULL);
-  puente_provision_create_missing_async (puente_wizard_page_get_crm (page), puente_wizard_page_get_profile (page),
-                                         puente_wizard_page_restart (page), create_fields_cb, g_object_ref (self));
+  if (g_str_equal (action_name, "wizard.create-fields"))
+    puente_provision_create_missing_async (crm, puente_wizard_page_get_profile (page),
+                                           puente_wizard_page_restart (page), create_fields_cb, g_object_ref (self));
+  else
+    puente_provision_check_async (crm, puente_wizard_page_get_profile (page),
+                                  puente_wizard_page_restart (page), checks_ready_cb, g_object_ref (self));
 }
 
 static void
@@ -356,8 +346,8 @@ puente_wizard_prepare_class_init (PuenteWizardPrepareClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PuenteWizardPrepare, origin_group);
   gtk_widget_class_bind_template_child (widget_class, PuenteWizardPrepare, prepare_error_row);
 
-  gtk_widget_class_install_action (widget_class, "wizard.check-fields", NULL, check_fields_action);
-  gtk_widget_class_install_action (widget_class, "wizard.create-fields", NULL, create_fields_action);
+  gtk_widget_class_install_action (widget_class, "wizard.check-fields", NULL, fields_action);
+  gtk_widget_class_install_action (widget_class, "wizard.create-fields", NULL, fields_action);
   gtk_widget_class_install_action (widget_class, "wizard.open-crm", NULL, open_crm_action);
 }
 
