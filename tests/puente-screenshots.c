@@ -28,6 +28,7 @@
 #include "puente-test.h"
 #include "puente-window.h"
 #include "puente-wizard.h"
+#include "puente-wizard-preview.h"
 
 static const char *out_dir;
 static const char *prefix;
@@ -239,6 +240,20 @@ static GtkWidget *nth_widget (GtkWidget *widget,
                               GType      type,
                               guint     *n);
 
+/* The preview with "Send Only…" open (puente-selection-group.c): the only toggle button of
+ * the page, then closed again */
+static void
+shoot_send_only (void)
+{
+  GtkWidget *preview = find_widget (GTK_WIDGET (window), PUENTE_TYPE_WIZARD_PREVIEW);
+  GtkWidget *button = find_widget (preview, GTK_TYPE_TOGGLE_BUTTON);
+
+  g_assert_nonnull (button);
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (button), TRUE);
+  shoot ("wizard-8-preview-send-only");
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (button), FALSE);
+}
+
 /* Preferences, at its client fields, at what each chat becomes (the combo row before the
  * log's, the last), and at its end ("Advanced") */
 static void
@@ -360,6 +375,7 @@ walk (GApplication *app)
   press (wizard, "wizard.next");
   page (wizard, "preview");
   shoot ("wizard-8-preview");
+  shoot_send_only ();
   press (wizard, "wizard.next");
   page (wizard, "schedule");
   shoot ("wizard-9-schedule");
