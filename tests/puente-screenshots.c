@@ -240,18 +240,19 @@ static GtkWidget *nth_widget (GtkWidget *widget,
                               GType      type,
                               guint     *n);
 
-/* The preview with "Send Only…" open (puente-selection-group.c): the only toggle button of
- * the page, then closed again */
+/* The preview with "Send Only…" open (puente-selection-group.c): the only expander row of
+ * the page, scrolled to, then closed again */
 static void
 shoot_send_only (void)
 {
   GtkWidget *preview = find_widget (GTK_WIDGET (window), PUENTE_TYPE_WIZARD_PREVIEW);
-  GtkWidget *button = find_widget (preview, GTK_TYPE_TOGGLE_BUTTON);
+  GtkWidget *row = find_widget (preview, ADW_TYPE_EXPANDER_ROW);
 
-  g_assert_nonnull (button);
-  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (button), TRUE);
+  g_assert_nonnull (row);
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
+  scroll_to (row);
   shoot ("wizard-8-preview-send-only");
-  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (button), FALSE);
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), FALSE);
 }
 
 /* Preferences, at its client fields, at what each chat becomes (the combo row before the

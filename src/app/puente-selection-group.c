@@ -7,7 +7,9 @@
  * "apply"). The group's
  * description says the choice in a sentence (puente_selection_describe()), which a screen
  * reader reads with the group. It only shows and tells ("changed"): Preferences saves the
- * choice, the wizard's preview saves it in the draft and previews again.
+ * choice, the wizard's preview saves it in the draft and previews again. Folded (the
+ * wizard's preview), both rows are inside one expander row, "Send Only…", whose subtitle is
+ * the sentence: the preview's counts come first, and it fits 360 px.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -27,6 +29,7 @@ struct _PuenteSelectionGroup
 
   AdwComboRow         *kind_row;
   AdwEntryRow         *values_row;
+  AdwExpanderRow      *folded_row;  /* NULL: not folded */
   PuenteSelection     *selection;  /* as shown and chosen */
   gboolean             showing;    /* puente_selection_group_show(): no "changed" */
 };
@@ -62,7 +65,10 @@ show_sentence (PuenteSelectionGroup *self)
 {
   g_autofree char *sentence = puente_selection_describe (self->selection);
 
-  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self), sentence);
+  if (self->folded_row != NULL)
+    adw_expander_row_set_subtitle (self->folded_row, sentence);
+  else
+    adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self), sentence);
 }
 
 static void
@@ -125,6 +131,43 @@ puente_selection_group_show (PuenteSelectionGroup   *self,
   else
     adw_combo_row_set_selected (self->kind_row, self->selection->kind);
   self->showing = FALSE;
+}
+
+/* Both rows into one expander row, "Send Only…", with the sentence under it; no title */
+void
+puente_selection_group_fold (PuenteSelectionGroup *self)
+{
+  g_return_if_fail (PUENTE_IS_SELECTION_GROUP (self));
+
+  if (self->folded_row != NULL)
+    return;
+
+  g_object_ref (self->kind_row);
+  g_object_ref (self->values_row);
+  adw_preferences_group_remove (ADW_PREFERENCES_GROUP (self), GTK_WIDGET (self->kind_row));
+  adw_preferences_group_remove (ADW_PREFERENCES_GROUP (self), GTK_WIDGET (self->values_row));
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (self), "");
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self), NULL);
+
+  self->folded_row = ADW_EXPANDER_ROW (adw_expander_row_new ());
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->folded_row), _("_Send Only…"));
+  adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (self->folded_row), TRUE);
+  adw_expander_row_add_row (self->folded_row, GTK_WIDGET (self->kind_row));
+  adw_expander_row_add_row (self->folded_row, GTK_WIDGET (self->values_row));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (self), GTK_WIDGET (self->folded_row));
+  g_object_unref (self->kind_row);
+  g_object_unref (self->values_row);
+  show_sentence (self);
+}
+
+/* Folded: opens the expander row, as when the owner chose before */
+void
+puente_selection_group_unfold (PuenteSelectionGroup *self)
+{
+  g_return_if_fail (PUENTE_IS_SELECTION_GROUP (self));
+
+  if (self->folded_row != NULL)
+    adw_expander_row_set_expanded (self->folded_row, TRUE);
 }
 
 /**

@@ -20,6 +20,9 @@ GtkWidget       *puente_selection_group_new           (void);
 /* The rows as @connection has it; emits nothing. */
 void             puente_selection_group_show          (PuenteSelectionGroup   *self,
                                                        const PuenteConnection *connection);
+/* Both rows inside one expander row, "Send Only…" (the wizard's preview); then open it */
+void             puente_selection_group_fold          (PuenteSelectionGroup   *self);
+void             puente_selection_group_unfold        (PuenteSelectionGroup   *self);
 /* What the owner chose; "changed" tells when it changes */
 PuenteSelection *puente_selection_group_get_selection (PuenteSelectionGroup   *self);
 

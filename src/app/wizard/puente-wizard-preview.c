@@ -3,7 +3,7 @@
  * What a first sync would do, before it does it: entering the page runs one without writing
  * (a dry run, through PuenteSyncJob on its worker thread), then shows how many records of
  * each kind would be created or updated, and the first clients left out, with the reason.
- * "Send Only…" shows which clients are synced (puente-selection-group.c): a change is kept
+ * "Send Only…" (an expander row) shows which clients are synced (puente-selection-group.c): a change is kept
  * in the draft, saved, and previewed again, with the clients not chosen counted apart.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -29,7 +29,6 @@ struct _PuenteWizardPreview
   AdwPreferencesGroup *preview_group;
   AdwPreferencesGroup *skipped_group;
   AdwActionRow        *preview_error_row;
-  GtkToggleButton     *choose_button;
   PuenteSelectionGroup *selection_group;
 
   GPtrArray           *skips;          /* char *[2]: name, reason */
@@ -187,16 +186,6 @@ preview_action (GtkWidget  *widget,
 }
 
 static void
-choose_toggled_cb (PuenteWizardPreview *self)
-{
-  gboolean active = gtk_toggle_button_get_active (self->choose_button);
-
-  gtk_widget_set_visible (GTK_WIDGET (self->selection_group), active);
-  if (active)
-    gtk_widget_child_focus (GTK_WIDGET (self->selection_group), GTK_DIR_TAB_FORWARD);
-}
-
-static void
 selection_saved_cb (GObject      *object,
                     GAsyncResult *result,
                     gpointer      user_data)
@@ -243,7 +232,7 @@ puente_wizard_preview_shown (PuenteWizardPage *page,
 
   puente_selection_group_show (self->selection_group, draft);
   if (!puente_selection_is_everything (selection))
-    gtk_toggle_button_set_active (self->choose_button, TRUE);
+    puente_selection_group_unfold (self->selection_group);
   if (forward)
     gtk_widget_activate_action (GTK_WIDGET (page), "wizard.preview", NULL);
 }
@@ -275,9 +264,7 @@ puente_wizard_preview_class_init (PuenteWizardPreviewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PuenteWizardPreview, preview_group);
   gtk_widget_class_bind_template_child (widget_class, PuenteWizardPreview, skipped_group);
   gtk_widget_class_bind_template_child (widget_class, PuenteWizardPreview, preview_error_row);
-  gtk_widget_class_bind_template_child (widget_class, PuenteWizardPreview, choose_button);
   gtk_widget_class_bind_template_child (widget_class, PuenteWizardPreview, selection_group);
-  gtk_widget_class_bind_template_callback (widget_class, choose_toggled_cb);
   gtk_widget_class_bind_template_callback (widget_class, selection_changed_cb);
 
   gtk_widget_class_install_action (widget_class, "wizard.preview", NULL, preview_action);
@@ -288,5 +275,6 @@ puente_wizard_preview_init (PuenteWizardPreview *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   puente_wizard_page_set_error_row (PUENTE_WIZARD_PAGE (self), self->preview_error_row);
+  puente_selection_group_fold (self->selection_group);
   self->skips = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
 }
