@@ -29,6 +29,7 @@
 #include "puente-window.h"
 #include "puente-wizard.h"
 #include "puente-wizard-preview.h"
+#include "puente-selection-group.h"
 
 static const char *out_dir;
 static const char *prefix;
@@ -276,6 +277,8 @@ shoot_preferences (void)
   g_assert_nonnull (row);
   scroll_to (row);
   shoot_window (preferences, "preferences-client-fields");
+  scroll_to (find_widget (GTK_WIDGET (preferences), PUENTE_TYPE_SELECTION_GROUP));
+  shoot_window (preferences, "preferences-clients-to-sync");
 
   while (n = n_combos, nth_widget (GTK_WIDGET (preferences), ADW_TYPE_COMBO_ROW, &n) != NULL)
     n_combos++;
