@@ -28,6 +28,8 @@
 #include "puente-test-ui.h"
 #include "puente-window.h"
 #include "puente-wizard.h"
+#include "puente-wizard-preview.h"
+#include "puente-selection-group.h"
 
 static const char *out_dir;
 static const char *prefix;
@@ -174,6 +176,21 @@ static GtkWidget *nth_widget (GtkWidget *widget,
                               GType      type,
                               guint     *n);
 
+/* The preview with "Send Only…" open (puente-selection-group.c): the only expander row of
+ * the page, scrolled to, then closed again */
+static void
+shoot_send_only (void)
+{
+  GtkWidget *preview = puente_test_find_widget (GTK_WIDGET (window), PUENTE_TYPE_WIZARD_PREVIEW);
+  GtkWidget *row = puente_test_find_widget (preview, ADW_TYPE_EXPANDER_ROW);
+
+  g_assert_nonnull (row);
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
+  scroll_to (row);
+  shoot ("wizard-8-preview-send-only");
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), FALSE);
+}
+
 /* Preferences, at its top (the schedule), at its client fields, at what each chat becomes
  * (the combo row before the log's, the last), and at its end ("Advanced") */
 static void
@@ -196,6 +213,8 @@ shoot_preferences (void)
   g_assert_nonnull (row);
   scroll_to (row);
   shoot_window (preferences, "preferences-client-fields");
+  scroll_to (puente_test_find_widget (GTK_WIDGET (preferences), PUENTE_TYPE_SELECTION_GROUP));
+  shoot_window (preferences, "preferences-clients-to-sync");
 
   while (n = n_combos, nth_widget (GTK_WIDGET (preferences), ADW_TYPE_COMBO_ROW, &n) != NULL)
     n_combos++;
@@ -287,6 +306,7 @@ walk (GApplication *app)
   puente_test_press (wizard, "wizard.next");
   puente_test_wait_for_page (wizard, "preview");
   shoot ("wizard-8-preview");
+  shoot_send_only ();
   puente_test_press (wizard, "wizard.next");
   puente_test_wait_for_page (wizard, "schedule");
   shoot ("wizard-9-schedule");

@@ -209,6 +209,7 @@ test_help (void)
   g_assert_nonnull (strstr (out, "events"));
   g_assert_nonnull (strstr (out, "directions"));
   g_assert_nonnull (strstr (out, "ignore"));
+  g_assert_nonnull (strstr (out, "select"));
 }
 
 /* Connecting again (a new key, say) keeps what the owner chose in the wizard. */
@@ -780,6 +781,62 @@ test_create_from_crm (Fixture       *fixture,
   g_assert_nonnull (strstr (refused.err, "GIAV"));
 }
 
+/* `puente-sync select`: every client by default; a hand-picked list from standard input is
+ * kept, and a run sends those clients only, counting the others apart; one way at a time;
+ * --everything again. */
+static void
+test_select (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_auto(Result) shown = { 0, };
+  g_auto(Result) picked = { 0, };
+  g_auto(Result) again = { 0, };
+  g_auto(Result) provision = { 0, };
+  g_auto(Result) run = { 0, };
+  g_auto(Result) both = { 0, };
+  g_auto(Result) help = { 0, };
+  g_auto(Result) everything = { 0, };
+  g_autoptr(JsonNode) summary = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *contacts;
+  JsonObject *left_out;
+
+  connect (fixture, KEY, 0);
+  shown = sync_tool (fixture, "", "select", NULL);
+  g_assert_cmpint (shown.status, ==, 0);
+  g_assert_cmpstr (shown.out, ==, "Every client is synced.\n");
+
+  picked = sync_tool (fixture, FIRST_CLIENT "\n\n6001\n", "select", "--only-ids", "-", NULL);
+  g_assert_cmpint (picked.status, ==, 0);
+  g_assert_true (g_str_has_prefix (picked.out, "Only the 2 clients you chose are synced.\n"));
+  g_assert_nonnull (strstr (picked.out, "  " FIRST_CLIENT "\n"));
+  again = sync_tool (fixture, "", "select", "--show", NULL);
+  g_assert_cmpstr (again.out, ==, picked.out);
+
+  provision = sync_tool (fixture, "", "provision", NULL);
+  g_assert_cmpint (provision.status, ==, 0);
+  run = sync_tool (fixture, "", "run", "--mode", "full", "--json", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  summary = json_from_string (run.out, &error);
+  g_assert_no_error (error);
+  contacts = json_object_get_object_member (json_node_get_object (summary), "contact");
+  left_out = json_object_get_object_member (json_node_get_object (summary), "left_out");
+  g_assert_cmpint (json_object_get_int_member (contacts, "created"), ==, 2);
+  g_assert_cmpuint (puente_test_sandbox_count (fixture->sandbox, "POST", "contacts"), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (left_out, "contact"), >, 0);
+  g_assert_cmpint (json_object_get_int_member (contacts, "skipped"), ==, 0);
+
+  both = sync_tool (fixture, "", "select", "--exclude-type", "Empresa", "--only-tag", "VIP", NULL);
+  g_assert_cmpint (both.status, ==, 3);
+  help = sync_tool (fixture, "", "select", "--help", NULL);
+  g_assert_cmpint (help.status, ==, 0);
+  g_assert_nonnull (strstr (help.out, "--only-ids"));
+
+  everything = sync_tool (fixture, "", "select", "--everything", NULL);
+  g_assert_cmpint (everything.status, ==, 0);
+  g_assert_cmpstr (everything.out, ==, shown.out);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -787,6 +844,7 @@ main (int   argc,
   puente_test_init (&argc, &argv);
 
   g_test_add_func ("/cli/help", test_help);
+  g_test_add ("/cli/select", Fixture, NULL, fixture_set_up, test_select, fixture_tear_down);
   g_test_add ("/cli/create-from-crm", Fixture, NULL, fixture_set_up, test_create_from_crm, fixture_tear_down);
   g_test_add ("/cli/not-set-up", Fixture, NULL, fixture_set_up, test_not_set_up, fixture_tear_down);
   g_test_add ("/cli/wrong-key", Fixture, NULL, fixture_set_up, test_wrong_key, fixture_tear_down);

@@ -127,6 +127,7 @@ typedef struct
   gboolean            force;
   gboolean            delete_enabled;
   const char * const *only;
+  const PuenteSelection *selection;  /* the clients the owner chose; NULL: every one */
   GPtrArray          *skip_messages;  /* if set, gets the message of each record left out */
 } RunOptions;
 
@@ -159,6 +160,7 @@ run_export (Fixture           *fixture,
   puente_engine_set_force (engine, options->force);
   puente_engine_set_delete_enabled (engine, options->delete_enabled);
   puente_engine_set_only (engine, options->only);
+  puente_engine_set_selection (engine, options->selection);
   if (options->skip_messages != NULL)
     g_signal_connect (engine, "event", G_CALLBACK (keep_skip_message), options->skip_messages);
   puente_engine_run_async (engine, options->mode, "manual", NULL, puente_test_store_result, &pending);
@@ -914,6 +916,172 @@ test_deletions (Fixture       *fixture,
   g_assert_false (run_deleting (fixture, TRUE, &summary, &error));
   g_assert_error (error, PUENTE_ENGINE_ERROR, PUENTE_ENGINE_ERROR_BRAKED);
   g_assert_cmpuint (puente_test_sandbox_count (fixture->sandbox, "DELETE", "contacts"), ==, 1);
+}
+
+/* ---- the clients the owner chose (puente-selection.h) ------------------------------------ */
+
+/* Twelve clients: every other one a wholesaler, in the category VIP by halves, every fourth
+ * tagged "web" among others, in the export's own columns. */
+static char *
+chosen_clients (guint skip)
+{
+  GString *csv = g_string_new ("Código;Nombre;Apellidos;NIF;Email;Tipo;Categoría;Etiquetas\n");
+
+  for (guint i = 0; i < 12; i++)
+    if (i != skip)
+      g_string_append_printf (csv, "%u;Elena;Cliente %u;;elena%u@example.es;%s;%s;%s\n", 9000 + i, i, i,
+                              i % 2 == 1 ? "Mayorista" : "Particular", i < 6 ? "VIP" : "Normal",
+                              i % 4 == 0 ? "Newsletter, Web" : "");
+
+  return g_string_free (csv, FALSE);
+}
+
+static void
+assert_in_crm (Fixture    *fixture,
+               guint       id,
+               gboolean    expected)
+{
+  g_autofree char *text = g_strdup_printf ("%u", id);
+  g_autoptr(GPtrArray) found = find_by_id (fixture, text);
+
+  g_assert_cmpuint (found->len, ==, expected ? 1 : 0);
+}
+
+static PuenteRunSummary
+run_chosen (Fixture               *fixture,
+            const PuenteSelection *selection,
+            gboolean               dry_run,
+            gboolean               delete_enabled,
+            GPtrArray             *events)
+{
+  g_autoptr(GError) error = NULL;
+  PuenteRunSummary summary = { 0, };
+  RunOptions options = { .mode = PUENTE_RUN_FULL, .dry_run = dry_run, .delete_enabled = delete_enabled,
+                         .selection = selection, .skip_messages = events };
+
+  g_assert_true (run_export (fixture, &options, &summary, &error));
+  g_assert_no_error (error);
+
+  return summary;
+}
+
+/* Only the chosen clients reach the CRM, whichever way they were chosen: by their tag (a
+ * column of the export, any case), then by their numbers. */
+static void
+test_selection_reaches_crm (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autofree char *csv = chosen_clients (G_MAXUINT);
+  g_autoptr(PuenteSelection) tagged = puente_selection_new (PUENTE_SELECTION_ONLY_TAG, (const char *[]) { "web", NULL });
+  g_autoptr(PuenteSelection) picked = puente_selection_new (PUENTE_SELECTION_ONLY_IDS,
+                                                            (const char *[]) { "9001", "9004", NULL });
+  g_autoptr(GPtrArray) skips = g_ptr_array_new_with_free_func (g_free);
+  PuenteRunSummary summary;
+
+  write_export (fixture, csv);
+  summary = run_chosen (fixture, tagged, FALSE, FALSE, skips);
+  g_assert_cmpuint (summary.counts[PUENTE_ENTITY_CONTACT][PUENTE_OUTCOME_CREATED], ==, 3);
+  g_assert_cmpuint (summary.left_out[PUENTE_ENTITY_CONTACT], ==, 9);
+  g_assert_cmpuint (puente_test_sandbox_count (fixture->sandbox, "POST", "contacts"), ==, 3);
+  for (guint i = 0; i < 12; i++)
+    assert_in_crm (fixture, 9000 + i, i % 4 == 0);
+  /* Left out is not a problem: no event says it */
+  g_assert_cmpuint (skips->len, ==, 0);
+
+  summary = run_chosen (fixture, picked, FALSE, FALSE, NULL);
+  g_assert_cmpuint (summary.counts[PUENTE_ENTITY_CONTACT][PUENTE_OUTCOME_CREATED], ==, 1);
+  g_assert_cmpuint (summary.counts[PUENTE_ENTITY_CONTACT][PUENTE_OUTCOME_UNCHANGED], ==, 1);
+  g_assert_cmpuint (summary.left_out[PUENTE_ENTITY_CONTACT], ==, 10);
+  g_assert_cmpuint (puente_test_sandbox_count (fixture->sandbox, "POST", "contacts"), ==, 4);
+  assert_in_crm (fixture, 9001, TRUE);
+}
+
+/* Excluding clients never deletes them from the CRM, nor updates them, even on a run with
+ * deletion on; a chosen client gone from the source is still deleted. */
+static void
+test_selection_left_alone (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autofree char *every = chosen_clients (G_MAXUINT);
+  g_autofree char *without_first = chosen_clients (0);
+  g_autofree char *changed = NULL;
+  g_autoptr(PuenteSelection) retail = puente_selection_new (PUENTE_SELECTION_EXCLUDE_TYPES,
+                                                            (const char *[]) { "mayorista", NULL });
+  PuenteRunSummary summary;
+  guint puts;
+
+  write_export (fixture, every);
+  summary = run_chosen (fixture, NULL, FALSE, TRUE, NULL);
+  g_assert_cmpuint (summary.counts[PUENTE_ENTITY_CONTACT][PUENTE_OUTCOME_CREATED], ==, 12);
+  puts = puente_test_sandbox_count (fixture->sandbox, "PUT", "contacts");
+
+  /* Client 9000 leaves the export, and a wholesaler gets a new email */
+  {
+    g_auto(GStrv) parts = g_strsplit (without_first, "elena3@example.es", 2);
+
+    changed = g_strjoinv ("elena.tres@example.es", parts);
+  }
+  write_export (fixture, changed);
+  summary = run_chosen (fixture, retail, FALSE, TRUE, NULL);
+  g_assert_cmpuint (summary.left_out[PUENTE_ENTITY_CONTACT], ==, 6);
+  g_assert_cmpuint (summary.counts[PUENTE_ENTITY_CONTACT][PUENTE_OUTCOME_DELETED], ==, 1);
+  g_assert_cmpuint (puente_test_sandbox_count (fixture->sandbox, "DELETE", "contacts"), ==, 1);
+  g_assert_cmpuint (puente_test_sandbox_count (fixture->sandbox, "PUT", "contacts"), ==, puts);
+  assert_in_crm (fixture, 9000, FALSE);
+  for (guint i = 1; i < 12; i++)
+    assert_in_crm (fixture, 9000 + i, TRUE);
+}
+
+/* The selection as the connection keeps it: what is set is read back, an empty list or a
+ * kind Puente does not know is everything. */
+static void
+test_selection_settings (void)
+{
+  g_autoptr(PuenteConnection) connection = g_new0 (PuenteConnection, 1);
+  g_autoptr(PuenteSelection) tags = puente_selection_new (PUENTE_SELECTION_ONLY_TAG,
+                                                          (const char *[]) { " Web ", "web", "VIP", "", NULL });
+  g_autoptr(PuenteSelection) read = NULL;
+  g_autoptr(PuenteSelection) empty = puente_selection_new (PUENTE_SELECTION_ONLY_IDS, (const char *[]) { " ", NULL });
+  g_autoptr(PuenteSelection) unknown = NULL;
+  g_autoptr(PuenteRecord) client = puente_record_new (PUENTE_ENTITY_CONTACT);
+
+  connection->id = g_strdup ("test");
+  g_assert_cmpuint (g_strv_length (tags->values), ==, 2);
+  puente_selection_to_connection (tags, connection);
+  read = puente_selection_from_connection (connection);
+  g_assert_cmpint (read->kind, ==, PUENTE_SELECTION_ONLY_TAG);
+  g_assert_cmpstrv (read->values, ((const char *[]) { "Web", "VIP", NULL }));
+
+  client->id = g_strdup ("1");
+  g_assert_false (puente_selection_takes_client (read, client));
+  puente_record_add_tag (client, "vip");
+  g_assert_true (puente_selection_takes_client (read, client));
+
+  g_assert_true (puente_selection_is_everything (empty));
+  puente_selection_to_connection (empty, connection);
+  g_assert_null (puente_connection_get_setting (connection, PUENTE_SETTING_SELECTION));
+
+  puente_connection_set_setting (connection, PUENTE_SETTING_SELECTION, "some-day");
+  puente_connection_set_setting (connection, PUENTE_SETTING_SELECTION_VALUES, "1");
+  unknown = puente_selection_from_connection (connection);
+  g_assert_true (puente_selection_is_everything (unknown));
+}
+
+/* The preview counts the clients left out, apart from those skipped for a problem. */
+static void
+test_selection_preview_counts (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  g_autofree char *csv = chosen_clients (G_MAXUINT);
+  g_autoptr(PuenteSelection) vip = puente_selection_new (PUENTE_SELECTION_ONLY_CATEGORY, (const char *[]) { "VIP", NULL });
+  PuenteRunSummary summary;
+
+  write_export (fixture, csv);
+  summary = run_chosen (fixture, vip, TRUE, FALSE, NULL);
+  g_assert_cmpuint (summary.counts[PUENTE_ENTITY_CONTACT][PUENTE_OUTCOME_CREATED], ==, 6);
+  g_assert_cmpuint (summary.left_out[PUENTE_ENTITY_CONTACT], ==, 6);
+  g_assert_cmpuint (puente_run_summary_total (&summary, PUENTE_OUTCOME_SKIPPED), ==, 0);
+  g_assert_cmpuint (writes (fixture), ==, 0);
 }
 
 static void
@@ -1865,6 +2033,47 @@ test_giav_owner_choices (GiavFixture   *fixture,
   g_assert_cmpuint (summary.counts[PUENTE_ENTITY_CONTACT][PUENTE_OUTCOME_CREATED], >, 0);
 }
 
+static void
+two_clients_chosen (PuenteEngine *engine)
+{
+  g_autoptr(PuenteSelection) picked = puente_selection_new (PUENTE_SELECTION_ONLY_IDS,
+                                                            (const char *[]) { "1001", "1002", NULL });
+
+  puente_engine_set_selection (engine, picked);
+}
+
+/* Two clients picked by number: they and their files reach the CRM, nothing else does, and
+ * the files of the others are left out with them, not skipped as a problem. */
+static void
+test_giav_selection_files (GiavFixture   *fixture,
+                           gconstpointer  data)
+{
+  PuenteRunSummary summary = giav_run_with (fixture, PUENTE_RUN_FULL, two_clients_chosen);
+  g_autoptr(GPtrArray) maria = giav_find (fixture, PUENTE_ENTITY_CONTACT, PUENTE_CRM_KEY_EXTERNAL_ID,
+                                          "gesintur_id", "1001");
+  g_autoptr(GPtrArray) ana = giav_find (fixture, PUENTE_ENTITY_CONTACT, PUENTE_CRM_KEY_EXTERNAL_ID,
+                                        "gesintur_id", "1003");
+  g_autoptr(GPtrArray) lisboa = giav_find (fixture, PUENTE_ENTITY_DEAL, PUENTE_CRM_KEY_EXTERNAL_ID,
+                                           "gesintur_expediente_id", "5001");
+  g_autoptr(GPtrArray) bali = giav_find (fixture, PUENTE_ENTITY_DEAL, PUENTE_CRM_KEY_EXTERNAL_ID,
+                                         "gesintur_expediente_id", "5004");
+
+  /* Both were in the CRM already (found by their document): updated, nothing else written */
+  g_assert_cmpuint (puente_test_sandbox_count (fixture->sandbox, "POST", "contacts") +
+                    puente_test_sandbox_count (fixture->sandbox, "POST", "companies") +
+                    puente_test_sandbox_count (fixture->sandbox, "PUT", "contacts") +
+                    puente_test_sandbox_count (fixture->sandbox, "PUT", "companies"), ==, 2);
+  g_assert_cmpuint (maria->len, ==, 1);
+  g_assert_cmpuint (ana->len, ==, 0);
+  g_assert_cmpuint (lisboa->len, ==, 1);
+  g_assert_cmpuint (bali->len, ==, 0);
+  g_assert_cmpuint (summary.counts[PUENTE_ENTITY_DEAL][PUENTE_OUTCOME_CREATED], ==,
+                    puente_test_sandbox_count (fixture->sandbox, "POST", "deals"));
+  g_assert_cmpuint (summary.left_out[PUENTE_ENTITY_DEAL], >, 0);
+  g_assert_cmpuint (summary.counts[PUENTE_ENTITY_DEAL][PUENTE_OUTCOME_SKIPPED], ==, 0);
+  g_assert_cmpuint (summary.left_out[PUENTE_ENTITY_CONTACT] + summary.left_out[PUENTE_ENTITY_COMPANY], >, 0);
+}
+
 /* The name of the CRM stage the wizard proposes for each GIAV file stage, in order. */
 static char *
 guessed_stages (const PuenteCrmPipeline *pipeline,
@@ -2423,6 +2632,13 @@ main (int   argc,
   g_test_add ("/engine/cancel", Fixture, "generic-slow", fixture_set_up, test_cancel, fixture_tear_down);
   g_test_add ("/engine/consent-brake", Fixture, "gioweb", fixture_set_up, test_consent_brake, fixture_tear_down);
   g_test_add ("/engine/deletions", Fixture, "generic", fixture_set_up, test_deletions, fixture_tear_down);
+  g_test_add ("/engine/selection/reaches-crm", Fixture, "generic", fixture_set_up, test_selection_reaches_crm,
+              fixture_tear_down);
+  g_test_add ("/engine/selection/left-alone", Fixture, "generic", fixture_set_up, test_selection_left_alone,
+              fixture_tear_down);
+  g_test_add_func ("/engine/selection/settings", test_selection_settings);
+  g_test_add ("/engine/selection/preview-counts", Fixture, "generic", fixture_set_up,
+              test_selection_preview_counts, fixture_tear_down);
   g_test_add ("/engine/consent-audit", Fixture, "gioweb", fixture_set_up,
               test_consent_audit, fixture_tear_down);
   g_test_add ("/engine/gioweb-consent-flows-back", Fixture, "gioweb", fixture_set_up,
@@ -2454,6 +2670,8 @@ main (int   argc,
   g_test_add ("/engine/giav/conflict", GiavFixture, NULL, giav_set_up, test_giav_conflict, giav_tear_down);
   g_test_add_func ("/engine/giav/same-state-under-faults", test_giav_same_state_under_faults);
   g_test_add ("/engine/giav/one-change", GiavFixture, NULL, giav_set_up, test_giav_one_change, giav_tear_down);
+  g_test_add ("/engine/giav/selection-files", GiavFixture, NULL, giav_set_up, test_giav_selection_files,
+              giav_tear_down);
   g_test_add ("/engine/giav/owner-choices", GiavFixture, NULL, giav_set_up, test_giav_owner_choices, giav_tear_down);
   g_test_add ("/engine/giav/default-stages", GiavFixture, NULL, giav_set_up, test_giav_default_stages,
               giav_tear_down);

@@ -16,6 +16,7 @@
 #include "puente-preferences.h"
 #include "puente-resources.h"
 #include "puente-schedule.h"
+#include "puente-selection.h"
 #include "puente-store.h"
 #include "puente-test-ui.h"
 
@@ -684,6 +685,40 @@ test_create_from_crm (Fixture       *fixture,
   wait_for_setting (fixture, PUENTE_SETTING_CREATE_FROM_CRM, NULL);
 }
 
+/* Which clients are synced: every one by default; a hand-picked list written and applied is
+ * saved (both keys) and said in the group's sentence; every client again removes it */
+static void
+test_selection (Fixture       *fixture,
+                gconstpointer  data)
+{
+  AdwComboRow *send = control (fixture, "_Send", ADW_TYPE_COMBO_ROW);
+  AdwEntryRow *numbers = NULL;
+  g_autoptr(PuenteConnection) stored = load (fixture);
+  g_autoptr(PuenteConnection) picked = NULL;
+  GtkWidget *group;
+
+  g_assert_cmpuint (adw_combo_row_get_selected (send), ==, PUENTE_SELECTION_EVERYTHING);
+  g_assert_null (puente_test_find_row (GTK_WIDGET (fixture->preferences), "Client numbers, separated by commas"));
+  g_assert_null (puente_connection_get_setting (stored, PUENTE_SETTING_SELECTION));
+
+  adw_combo_row_set_selected (send, PUENTE_SELECTION_ONLY_IDS);
+  numbers = control (fixture, "Client numbers, separated by commas", ADW_TYPE_ENTRY_ROW);
+  g_assert_true (gtk_widget_is_visible (GTK_WIDGET (numbers)));
+  gtk_editable_set_text (GTK_EDITABLE (numbers), "1001, 1002");
+  g_signal_emit_by_name (numbers, "apply");
+  wait_for_setting (fixture, PUENTE_SETTING_SELECTION, "only-ids");
+  picked = load (fixture);
+  g_assert_cmpstr (puente_connection_get_setting (picked, PUENTE_SETTING_SELECTION_VALUES), ==, "1001\n1002");
+  group = gtk_widget_get_ancestor (GTK_WIDGET (send), ADW_TYPE_PREFERENCES_GROUP);
+  g_assert_cmpstr (adw_preferences_group_get_description (ADW_PREFERENCES_GROUP (group)), ==,
+                   "Only the 2 clients you chose are synced.");
+
+  adw_combo_row_set_selected (send, PUENTE_SELECTION_EVERYTHING);
+  wait_for_setting (fixture, PUENTE_SETTING_SELECTION, NULL);
+  wait_for_setting (fixture, PUENTE_SETTING_SELECTION_VALUES, NULL);
+  g_assert_false (gtk_widget_is_visible (GTK_WIDGET (numbers)));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -710,6 +745,7 @@ main (int   argc,
   g_test_add ("/preferences/chats", Fixture, NULL, fixture_set_up, test_chats, fixture_tear_down);
   g_test_add ("/preferences/create-from-crm", Fixture, NULL, fixture_set_up, test_create_from_crm,
               fixture_tear_down);
+  g_test_add ("/preferences/selection", Fixture, NULL, fixture_set_up, test_selection, fixture_tear_down);
   g_test_add ("/preferences/narrow", Fixture, NULL, fixture_set_up, test_narrow, fixture_tear_down);
   g_test_add_func ("/preferences/narrow-in-spanish", test_narrow_in_spanish);
   g_test_add ("/preferences/advanced-last", Fixture, NULL, fixture_set_up, test_advanced_last, fixture_tear_down);

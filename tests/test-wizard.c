@@ -16,6 +16,7 @@
 #include "puente-key-row.h"
 #include "puente-profile.h"
 #include "puente-provision.h"
+#include "puente-selection.h"
 #include "puente-store.h"
 #include "puente-test-ui.h"
 #include "puente-window.h"
@@ -64,6 +65,64 @@ load_connection (void)
 
 static GtkWidget *find_combo_row (GtkWidget  *widget,
                                   const char *title);
+
+/* The first row shown under @widget whose title ends with @end */
+static GtkWidget *
+find_row_ending (GtkWidget  *widget,
+                 const char *end)
+{
+  if (ADW_IS_PREFERENCES_ROW (widget) && gtk_widget_is_visible (widget) &&
+      g_str_has_suffix (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), end))
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_row_ending (child, end);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* "Send Only…" on the preview: one client picked by number is saved in the draft and
+ * previewed again, the others counted as not chosen; every client again, as it was. */
+static void
+check_send_only (PuenteWizard *wizard)
+{
+  GtkWidget *folded = find_row_ending (puente_test_visible_page (wizard), "_Send Only…");
+  AdwComboRow *send = NULL;
+  GtkWidget *numbers;
+  g_autoptr(PuenteConnection) picked = NULL;
+  g_autoptr(PuenteConnection) every = NULL;
+
+  g_assert_null (find_row_ending (puente_test_visible_page (wizard), "clients not chosen"));
+  g_assert_nonnull (folded);
+  g_assert_true (ADW_IS_EXPANDER_ROW (folded));
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (folded), TRUE);
+  send = ADW_COMBO_ROW (find_combo_row (puente_test_visible_page (wizard), "_Send"));
+  g_assert_nonnull (send);
+  g_assert_true (gtk_widget_is_visible (GTK_WIDGET (send)));
+
+  adw_combo_row_set_selected (send, PUENTE_SELECTION_ONLY_IDS);
+  numbers = find_row_ending (puente_test_visible_page (wizard), "Client numbers, separated by commas");
+  g_assert_nonnull (numbers);
+  gtk_editable_set_text (GTK_EDITABLE (numbers), "1001");
+  g_signal_emit_by_name (numbers, "apply");
+  puente_test_wait_for_page (wizard, "preview");
+  g_assert_nonnull (find_row_ending (puente_test_visible_page (wizard), "clients not chosen"));
+  picked = load_connection ();
+  g_assert_cmpstr (puente_connection_get_setting (picked, PUENTE_SETTING_SELECTION), ==, "only-ids");
+  g_assert_cmpstr (puente_connection_get_setting (picked, PUENTE_SETTING_SELECTION_VALUES), ==, "1001");
+
+  adw_combo_row_set_selected (send, PUENTE_SELECTION_EVERYTHING);
+  puente_test_wait_for_page (wizard, "preview");
+  g_assert_null (find_row_ending (puente_test_visible_page (wizard), "clients not chosen"));
+  every = load_connection ();
+  g_assert_null (puente_connection_get_setting (every, PUENTE_SETTING_SELECTION));
+}
 
 static void
 check_sample_data_path (PuenteApplication *app,
@@ -125,6 +184,7 @@ check_sample_data_path (PuenteApplication *app,
   g_assert_no_error (error);
   g_assert_cmpuint (runs->len, ==, 0);
   g_clear_pointer (&runs, g_ptr_array_unref);
+  check_send_only (wizard);
   puente_test_press (wizard, "wizard.next");
 
   /* The schedule, then the first sync on the dashboard. Under "Advanced", collapsed, GIAV's

@@ -38,6 +38,7 @@ struct _PuenteDashboard
   AdwActionRow        *clients_rows[3];    /* by PuenteDirection: both ways, the source's, the CRM's */
   GtkLabel            *clients_labels[3];
   AdwActionRow        *files_flow_row;
+  AdwActionRow        *selection_row;
   GtkLabel            *files_flow_label;
   GtkLabel            *consent_flow_label;
   AdwActionRow        *chats_row;

@@ -18,6 +18,7 @@
 #include "puente-crm-registry.h"
 #include "puente-dashboard-private.h"
 #include "puente-field-directions.h"
+#include "puente-selection.h"
 #include "puente-profile.h"
 #include "puente-schedule.h"
 #include "puente-store-async.h"
@@ -155,9 +156,10 @@ show_systems (PuenteDashboard       *self,
   adw_view_switcher_title_set_subtitle (self->switcher_title, systems);
 }
 
-/* What goes where, with arrows (design.md): the clients' fields gathered by which side decides
- * them (puente_field_directions_summarize()), files from the management software, and
- * consent as its group says; as the connection has them now, after Preferences too. */
+/* What goes where, with arrows (design.md): which clients (puente_selection_describe()), the
+ * clients' fields gathered by which side decides them (puente_field_directions_summarize()),
+ * files from the management software, and consent as its group says; as the connection has
+ * them now, after Preferences too. */
 void
 puente_dashboard_show_flows (PuenteDashboard *self)
 {
@@ -166,6 +168,9 @@ puente_dashboard_show_flows (PuenteDashboard *self)
   const char *crm = puente_connection_get_crm_name (self->connection);
   PuenteDirection directions[PUENTE_N_FIELD_GROUPS];
   g_autoptr(GPtrArray) lines = NULL;
+  g_autoptr(PuenteSelection) selection = puente_selection_from_connection (self->connection);
+  g_autofree char *chosen = puente_selection_describe (selection);
+  g_autofree char *chosen_markup = g_markup_escape_text (chosen, -1);
   /* A CRM without deals (Zappy) gets no files */
   gboolean files = profile != NULL && profile->has_files &&
                    puente_crm_kind_can (self->connection->crm, PUENTE_CRM_HAS_DEALS);
@@ -200,6 +205,7 @@ puente_dashboard_show_flows (PuenteDashboard *self)
       gtk_widget_set_visible (GTK_WIDGET (self->clients_rows[line->direction]), TRUE);
     }
 
+  adw_action_row_set_subtitle (self->selection_row, chosen_markup);
   show_arrow (self->files_flow_label, PUENTE_DIRECTION_SOURCE, source, crm);
   show_systems (self, directions, source, crm);
   gtk_widget_set_visible (GTK_WIDGET (self->files_flow_row), files);

@@ -482,6 +482,7 @@ puente_dashboard_class_init (PuenteDashboardClass *klass)
                                                  direction * sizeof (GtkLabel *));
     }
   gtk_widget_class_bind_template_child (widget_class, PuenteDashboard, files_flow_row);
+  gtk_widget_class_bind_template_child (widget_class, PuenteDashboard, selection_row);
   gtk_widget_class_bind_template_child (widget_class, PuenteDashboard, files_flow_label);
   gtk_widget_class_bind_template_child (widget_class, PuenteDashboard, consent_flow_label);
   gtk_widget_class_bind_template_child (widget_class, PuenteDashboard, chats_row);

@@ -9,6 +9,8 @@
 
 #include <adwaita.h>
 
+#include "puente-selection-group.h"
+
 #include "puente-connection.h"
 #include "puente-preferences.h"
 #include "puente-schedule.h"
@@ -40,6 +42,7 @@ struct _PuentePreferences
   AdwActionRow         *chats_port_row;
   GtkSpinButton        *chats_port_spin;
   AdwPreferencesGroup  *create_group;
+  PuenteSelectionGroup *selection_group;
   AdwExpanderRow       *create_row;
   AdwEntryRow          *create_tag_row;
 

@@ -184,6 +184,22 @@ show_create (PuentePreferences *self)
     gtk_editable_set_text (GTK_EDITABLE (self->create_tag_row), tag);
 }
 
+/* Which clients are synced: both keys at once (puente-selection.h) */
+static void
+selection_changed_cb (PuentePreferences *self)
+{
+  g_autoptr(PuenteConnection) changed = puente_connection_copy (self->connection);
+
+  if (self->showing)
+    return;
+
+  puente_selection_to_connection (puente_selection_group_get_selection (self->selection_group), changed);
+  g_hash_table_insert (self->unsaved, g_strdup (PUENTE_SETTING_SELECTION_VALUES),
+                       g_strdup (puente_connection_get_setting (changed, PUENTE_SETTING_SELECTION_VALUES)));
+  puente_preferences_save_setting (self, PUENTE_SETTING_SELECTION,
+                                   puente_connection_get_setting (changed, PUENTE_SETTING_SELECTION));
+}
+
 static void
 show_directions (PuentePreferences *self)
 {
@@ -214,6 +230,7 @@ show_connection (PuentePreferences *self)
                               retention_position (puente_connection_get_retention_days (self->connection)));
   show_chats (self);
   show_create (self);
+  puente_selection_group_show (self->selection_group, self->connection);
   show_directions (self);
   self->showing = FALSE;
 }
@@ -453,6 +470,7 @@ puente_preferences_class_init (PuentePreferencesClass *klass)
   signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                    0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
 
+  g_type_ensure (PUENTE_TYPE_SELECTION_GROUP);
   gtk_widget_class_set_template_from_resource (widget_class, "/dev/puente/Puente/puente-preferences.ui");
   gtk_widget_class_bind_template_child (widget_class, PuentePreferences, schedule_problem_row);
   gtk_widget_class_bind_template_child (widget_class, PuentePreferences, nightly_check);
@@ -474,6 +492,7 @@ puente_preferences_class_init (PuentePreferencesClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PuentePreferences, chats_port_row);
   gtk_widget_class_bind_template_child (widget_class, PuentePreferences, chats_port_spin);
   gtk_widget_class_bind_template_child (widget_class, PuentePreferences, create_group);
+  gtk_widget_class_bind_template_child (widget_class, PuentePreferences, selection_group);
   gtk_widget_class_bind_template_child (widget_class, PuentePreferences, create_row);
   gtk_widget_class_bind_template_child (widget_class, PuentePreferences, create_tag_row);
   gtk_widget_class_bind_template_callback_full (widget_class, "schedule_toggled_cb",
@@ -485,6 +504,7 @@ puente_preferences_class_init (PuentePreferencesClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, retention_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, chats_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, create_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, selection_changed_cb);
 }
 
 static void

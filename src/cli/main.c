@@ -50,6 +50,7 @@ static const struct {
   { "keep", command_keep, N_("Answer a conflict: which side’s value of a client’s field stays") },
   { "ignore", command_ignore, N_("Keep a record out of the CRM, or send it again (--undo)") },
   { "create-from-crm", command_create_from_crm, N_("Show or set which new CRM contacts are created in GIAV") },
+  { "select", command_select, N_("Show or set which clients are synced") },
   { "jivochat", command_jivochat, N_("Set how JivoChat chats become CRM records") },
   { "listen", command_listen, N_("Listen for JivoChat chats until stopped") },
   { "repair", command_repair, N_("Start again from the CRM when Puente’s records are damaged") },

@@ -3,7 +3,7 @@
  * One file per command, as flatpak's app/flatpak-builtins-*.c: puente-sync-connect.c,
  * -provision.c, -run.c (run and preview), -status.c, -events.c, -jivochat.c (jivochat and
  * listen), -repair.c, -directions.c, -keep.c, -ignore.c,
- * -create-from-crm.c, -schedule.c, -watch.c; each declared here with
+ * -create-from-crm.c, -schedule.c, -select.c, -watch.c; each declared here with
  * COMMANDPROTO and listed in main.c's command table. What they share: the exit statuses (the contract in main.c's
  * opening comment), the Cli they are given, waiting on asynchronous calls, messages and
  * options (puente-sync-common.c), and the scheduled run's notification (puente-sync-notify.c).
@@ -56,6 +56,7 @@ COMMANDPROTO (ignore);
 COMMANDPROTO (create_from_crm);
 COMMANDPROTO (schedule);
 COMMANDPROTO (watch);
+COMMANDPROTO (select);
 
 /* puente-sync-common.c */
 void              store_result_cb  (GObject       *object,

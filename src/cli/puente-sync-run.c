@@ -52,6 +52,7 @@ print_summary (const PuenteRunSummary *summary,
     PUENTE_OUTCOME_CREATED, PUENTE_OUTCOME_UPDATED, PUENTE_OUTCOME_UNCHANGED, PUENTE_OUTCOME_SKIPPED,
     PUENTE_OUTCOME_CONFLICT, PUENTE_OUTCOME_FAILED, PUENTE_OUTCOME_DELETED,
   };
+  guint left_out;
 
   if (json)
     {
@@ -75,6 +76,14 @@ print_summary (const PuenteRunSummary *summary,
         }
       json_builder_set_member_name (builder, "ignored");
       json_builder_add_int_value (builder, summary->ignored);
+      json_builder_set_member_name (builder, "left_out");
+      json_builder_begin_object (builder);
+      for (PuenteEntity entity = PUENTE_ENTITY_CONTACT; entity <= PUENTE_ENTITY_DEAL; entity++)
+        {
+          json_builder_set_member_name (builder, puente_entity_to_string (entity));
+          json_builder_add_int_value (builder, summary->left_out[entity]);
+        }
+      json_builder_end_object (builder);
       json_builder_end_object (builder);
       root = json_builder_get_root (builder);
       text = json_to_string (root, TRUE);
@@ -95,6 +104,13 @@ print_summary (const PuenteRunSummary *summary,
   if (summary->ignored > 0)
     g_print (ngettext ("%u record you ignore was not sent.\n",
                        "%u records you ignore were not sent.\n", summary->ignored), summary->ignored);
+  left_out = summary->left_out[PUENTE_ENTITY_CONTACT] + summary->left_out[PUENTE_ENTITY_COMPANY];
+  if (left_out + summary->left_out[PUENTE_ENTITY_DEAL] > 0)
+    g_print (ngettext ("%u client (and %u files) not among those you chose: left as they are "
+                       "(“puente-sync select” shows your choice).\n",
+                       "%u clients (and %u files) not among those you chose: left as they are "
+                       "(“puente-sync select” shows your choice).\n", left_out),
+             left_out, summary->left_out[PUENTE_ENTITY_DEAL]);
 }
 
 /* ---- the run, and the two commands that start it ---------------------------------------- */

@@ -15,6 +15,7 @@
 #include "puente-credentials.h"
 #include "puente-missing-fields.h"
 #include "puente-profile.h"
+#include "puente-selection.h"
 
 /* ---- the owner's preferences ------------------------------------------------------------ */
 
@@ -406,6 +407,7 @@ puente_connection_open_engine (const PuenteConnection  *connection,
   g_autoptr(PuenteSource) source = NULL;
   g_autoptr(PuenteEngine) engine = NULL;
   g_auto(GStrv) accepted = NULL;
+  g_autoptr(PuenteSelection) selection = NULL;
   const PuenteProfile *profile;
   const PuenteSourceKind *source_kind;
   PuenteDirection directions[PUENTE_N_FIELD_GROUPS];
@@ -432,6 +434,8 @@ puente_connection_open_engine (const PuenteConnection  *connection,
 
   engine = puente_engine_new (store, connection->id, profile, source, crm);
   puente_engine_set_delete_enabled (engine, puente_connection_get_delete_enabled (connection));
+  selection = puente_selection_from_connection (connection);
+  puente_engine_set_selection (engine, selection);
   for (PuenteFieldGroup group = 0; group < PUENTE_N_FIELD_GROUPS; group++)
     directions[group] = puente_connection_get_field_direction (connection, group, NULL);
   puente_engine_set_field_directions (engine, directions, source_kind->write_back_in_place);

@@ -27,9 +27,11 @@ G_BEGIN_DECLS
  *                        that is not linked yet is created in the management software, where
  *                        the source can create clients (GIAV; puente-engine-from-crm.c);
  *                        absent or blank: off, the default
+ *   sync.selection       which clients are synced, with sync.selection.values
+ *                        (puente-selection.h); absent: every client
  *
  * puente_connection_open_crm() applies sync.max-in-flight, puente_connection_open_engine()
- * sync.delete, and puente_connection_prune_log() log.retention-days. */
+ * sync.delete and sync.selection, and puente_connection_prune_log() log.retention-days. */
 #define PUENTE_SETTING_SYNC_MAX_IN_FLIGHT  "sync.max-in-flight"
 #define PUENTE_SETTING_SYNC_DELETE         "sync.delete"
 #define PUENTE_SETTING_LOG_RETENTION_DAYS  "log.retention-days"

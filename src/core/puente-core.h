@@ -27,6 +27,7 @@
 #include "puente-record.h"
 #include "puente-source.h"
 #include "puente-run-lock.h"
+#include "puente-selection.h"
 #include "puente-setup.h"
 #include "puente-stage-match.h"
 #include "puente-store.h"

@@ -149,6 +149,9 @@ consider_consent (PuenteEngine       *self,
   /* A record the owner ignores is left as it is on both sides */
   if (puente_store_is_ignored (self->store, self->connection_id, PUENTE_ENTITY_CONTACT, source_id, NULL))
     return;
+  /* So is one the owner did not choose, where its number tells (puente-selection.c) */
+  if (!puente_selection_takes_id (self->selection, source_id))
+    return;
 
   /* Only the fields Puente sent count: one the source never answered stays the CRM's. */
   in_crm = puente_engine_consent_of (self, crm_record);

@@ -679,6 +679,67 @@ plan_ignored (PuenteEngine       *self,
   return TRUE;
 }
 
+/* Whether the file of the client @client_id is outside the owner's selection: its client was
+ * left out in this run, or is not on a hand-picked list. A client this run did not read (a
+ * modified run) counts as left out when it is not in the CRM: it was never chosen. */
+static gboolean
+file_left_out (PuenteEngine *self,
+               Run          *run,
+               const char   *client_id)
+{
+  g_autoptr(PuenteLink) contact = NULL;
+  g_autoptr(PuenteLink) company = NULL;
+
+  if (client_id == NULL)
+    return FALSE;  /* plan_deal() tells it */
+  if (!puente_selection_takes_id (self->selection, client_id) || g_hash_table_contains (run->left_out, client_id))
+    return TRUE;
+  if (self->selection->kind == PUENTE_SELECTION_ONLY_IDS ||
+      g_hash_table_contains (run->seen[index_slot (PUENTE_ENTITY_CONTACT)], client_id) ||
+      g_hash_table_contains (run->seen[index_slot (PUENTE_ENTITY_COMPANY)], client_id) ||
+      g_hash_table_contains (run->would_link, client_id))
+    return FALSE;
+
+  contact = puente_store_get_link (self->store, self->connection_id, PUENTE_ENTITY_CONTACT, client_id, NULL);
+  company = puente_store_get_link (self->store, self->connection_id, PUENTE_ENTITY_COMPANY, client_id, NULL);
+  return (contact == NULL || contact->crm_id == NULL) && (company == NULL || company->crm_id == NULL);
+}
+
+/* Whether @record is outside the owner's selection (puente-selection.c): a client the
+ * selection does not take, or a file of one. Such a record is neither created, updated
+ * nor deleted: it is counted apart, with no event (it is no problem, and a business that
+ * syncs a few clients must not log the others every night), and stays seen, so that the
+ * end of a full run does not take it for one the source no longer has. */
+static gboolean
+plan_left_out (PuenteEngine       *self,
+               Run                *run,
+               const PuenteRecord *record)
+{
+  PuenteEntity entity;
+
+  if (puente_selection_is_everything (self->selection) || record->id == NULL || *record->id == '\0')
+    return FALSE;
+
+  if (run->in_deals)
+    {
+      if (!file_left_out (self, run, puente_record_get (record, PUENTE_FIELD_CLIENT_ID)))
+        return FALSE;
+      g_hash_table_add (run->seen[index_slot (PUENTE_ENTITY_DEAL)], g_strdup (record->id));
+      run->summary.left_out[PUENTE_ENTITY_DEAL]++;
+      return TRUE;
+    }
+
+  if (puente_selection_takes_client (self->selection, record))
+    return FALSE;
+
+  entity = record->entity == PUENTE_ENTITY_COMPANY ? PUENTE_ENTITY_COMPANY : PUENTE_ENTITY_CONTACT;
+  for (PuenteEntity client = PUENTE_ENTITY_CONTACT; client <= PUENTE_ENTITY_COMPANY; client++)
+    g_hash_table_add (run->seen[index_slot (client)], g_strdup (record->id));
+  if (g_hash_table_add (run->left_out, g_strdup (record->id)))
+    run->summary.left_out[entity]++;
+  return TRUE;
+}
+
 void
 puente_engine_plan_page (GTask *task)
 {
@@ -692,8 +753,7 @@ puente_engine_plan_page (GTask *task)
 
       if (self->only != NULL && (record->id == NULL || !g_hash_table_contains (self->only, record->id)))
         continue;
-      if (!run->in_deals && self->excluded != NULL && puente_record_get (record, PUENTE_FIELD_CLIENT_TYPE) != NULL &&
-          g_hash_table_contains (self->excluded, puente_record_get (record, PUENTE_FIELD_CLIENT_TYPE)))
+      if (plan_left_out (self, run, record))
         continue;
       if (plan_ignored (self, run, record))
         continue;

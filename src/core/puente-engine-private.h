@@ -52,7 +52,7 @@ struct _PuenteEngine
   PuenteRunSummary    *live;         /* the counts of the run under way, or NULL */
   gboolean             delete_enabled;
   GHashTable          *client_types; /* source type -> "status\ncontact_type", the owner's */
-  GHashTable          *excluded;     /* source client types not to sync */
+  PuenteSelection     *selection;    /* the clients the owner chose; NULL: every one */
   guint                done[PUENTE_ENTITY_DEAL + 1];
   gboolean             pending[PUENTE_ENTITY_DEAL + 1];
   gint64               last_progress;
@@ -150,6 +150,7 @@ typedef struct
   /* Planning (puente-engine-plan.c) */
   GHashTable       *seen[N_ENTITIES];
   GHashTable       *would_link;         /* dry run: client source ids that would be in the CRM */
+  GHashTable       *left_out;           /* client source ids outside the owner's selection */
   GHashTable       *chat_adopted;       /* CRM ids of contacts chats made, taken by a client */
 
   /* Writing (puente-engine-write.c): a killed run's intents, the page's actions, deletions */

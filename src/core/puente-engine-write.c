@@ -488,7 +488,7 @@ finish_run (GTask *task)
       return;
     }
 
-  if (run->mode == PUENTE_RUN_FULL && self->only == NULL && self->excluded == NULL && !run->deletions_done)
+  if (run->mode == PUENTE_RUN_FULL && self->only == NULL && !run->deletions_done)
     {
       run->deletions = g_ptr_array_new_with_free_func ((GDestroyNotify) puente_engine_action_free);
       report_deletions (self, run);

@@ -110,6 +110,7 @@ run_free (Run *run)
       g_clear_pointer (&run->seen[i], g_hash_table_unref);
     }
   g_clear_pointer (&run->would_link, g_hash_table_unref);
+  g_clear_pointer (&run->left_out, g_hash_table_unref);
   g_clear_pointer (&run->chat_adopted, g_hash_table_unref);
   g_clear_pointer (&run->page, puente_record_page_free);
   g_clear_pointer (&run->page_links, g_hash_table_unref);
@@ -158,7 +159,7 @@ puente_engine_finalize (GObject *object)
   g_free (self->pipeline_id);
   g_clear_pointer (&self->stage_map, g_hash_table_unref);
   g_clear_pointer (&self->client_types, g_hash_table_unref);
-  g_clear_pointer (&self->excluded, g_hash_table_unref);
+  g_clear_pointer (&self->selection, puente_selection_free);
   g_strfreev (self->accepted_types);
   g_strfreev (self->field_warnings);
 
@@ -347,15 +348,34 @@ puente_engine_set_client_type (PuenteEngine *self,
 /**
  * puente_engine_set_excluded_types:
  * @source_types: (nullable): client types not to sync (selective sync)
+ *
+ * Short for puente_engine_set_selection() with %PUENTE_SELECTION_EXCLUDE_TYPES.
  */
 void
 puente_engine_set_excluded_types (PuenteEngine       *self,
                                   const char * const *source_types)
 {
+  g_autoptr(PuenteSelection) selection = puente_selection_new (PUENTE_SELECTION_EXCLUDE_TYPES, source_types);
+
+  puente_engine_set_selection (self, selection);
+}
+
+/**
+ * puente_engine_set_selection:
+ * @selection: (nullable): the clients the owner chose (puente-selection.h); %NULL: every one
+ *
+ * The clients outside it, and their files, are left alone in the CRM: neither created,
+ * updated nor deleted, and counted in PuenteRunSummary.left_out.
+ */
+void
+puente_engine_set_selection (PuenteEngine          *self,
+                             const PuenteSelection *selection)
+{
   g_return_if_fail (PUENTE_IS_ENGINE (self));
 
-  g_clear_pointer (&self->excluded, g_hash_table_unref);
-  self->excluded = string_set_new (source_types);
+  g_clear_pointer (&self->selection, puente_selection_free);
+  if (!puente_selection_is_everything (selection))
+    self->selection = puente_selection_copy (selection);
 }
 
 /**
@@ -607,6 +627,7 @@ puente_engine_run_async (PuenteEngine        *self,
       run->seen[i] = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
     }
   run->would_link = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  run->left_out = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   run->chat_adopted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   puente_engine_fields_run_init (self, run);
   g_task_set_task_data (task, run, (GDestroyNotify) run_free);
@@ -656,8 +677,7 @@ puente_engine_run_async (PuenteEngine        *self,
       puente_engine_set_deal_pipeline (planner, self->pipeline_id, self->stage_map);
       if (self->client_types != NULL)
         planner->client_types = g_hash_table_ref (self->client_types);
-      if (self->excluded != NULL)
-        planner->excluded = g_hash_table_ref (self->excluded);
+      puente_engine_set_selection (planner, self->selection);
       puente_engine_set_field_directions (planner, self->directions, self->source_writable);
       puente_engine_run_async (planner, run->mode, trigger, cancellable, puente_engine_planned_cb, task);
       return;

@@ -9,6 +9,7 @@
 
 #include "puente-crm.h"
 #include "puente-profile.h"
+#include "puente-selection.h"
 #include "puente-source.h"
 #include "puente-store.h"
 
@@ -54,6 +55,9 @@ typedef struct
   guint  write_backs;    /* clients changed in the source with what was changed in the CRM */
   guint  source_creates; /* tagged CRM contacts created in the source (puente-engine-from-crm.c) */
   guint  ignored;        /* records the owner keeps out of the CRM, not sent (not a problem) */
+  guint  left_out[PUENTE_ENTITY_DEAL + 1]; /* clients (and their files) outside the owner's
+                                            * selection (puente-selection.h): left alone in
+                                            * the CRM, never a problem */
 } PuenteRunSummary;
 
 guint puente_run_summary_total (const PuenteRunSummary *summary,
@@ -84,6 +88,8 @@ void          puente_engine_set_client_type (PuenteEngine *self,
                                              const char   *contact_type);
 void          puente_engine_set_excluded_types (PuenteEngine       *self,
                                                 const char * const *source_types);
+void          puente_engine_set_selection (PuenteEngine          *self,
+                                           const PuenteSelection *selection);
 void          puente_engine_set_deal_pipeline (PuenteEngine *self,
                                                const char   *pipeline_id,
                                                GHashTable   *stage_map);

@@ -61,6 +61,9 @@ const char *puente_entity_to_label  (PuenteEntity entity);
 #define PUENTE_FIELD_PROBLEM      "problem"       /* the source could not read this record: why */
 #define PUENTE_FIELD_NOTE         "note"          /* what the source left out of it, and why */
 #define PUENTE_FIELD_DESCRIPTION  "description"   /* free text about a contact or company */
+#define PUENTE_FIELD_CATEGORY     "category"      /* the source's categories of a client, apart
+                                                   * with commas (puente-selection.c); not sent */
+#define PUENTE_FIELD_TAGS         "tags"          /* the source's tags of a client, likewise */
 
 typedef struct
 {

@@ -62,6 +62,8 @@ static const struct {
   { PUENTE_FIELD_PROVINCE, N_("Province or state") },
   { PUENTE_FIELD_COUNTRY, N_("Country") },
   { PUENTE_FIELD_CLIENT_TYPE, N_("Client type") },
+  { PUENTE_FIELD_CATEGORY, N_("Category") },
+  { PUENTE_FIELD_TAGS, N_("Tags") },
   { PUENTE_FIELD_GDPR_ACCEPT, N_("GDPR acceptance") },
   { PUENTE_FIELD_GDPR_DATE, N_("GDPR acceptance date") },
   { PUENTE_FIELD_CREATED, N_("Date of creation") },

@@ -3,6 +3,8 @@
  * What a first sync would do, before it does it: entering the page runs one without writing
  * (a dry run, through PuenteSyncJob on its worker thread), then shows how many records of
  * each kind would be created or updated, and the first clients left out, with the reason.
+ * "Send Only…" (an expander row) shows which clients are synced (puente-selection-group.c): a change is kept
+ * in the draft, saved, and previewed again, with the clients not chosen counted apart.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -14,6 +16,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "puente-selection-group.h"
 #include "puente-sync-job.h"
 #include "puente-wizard-preview.h"
 
@@ -26,6 +29,7 @@ struct _PuenteWizardPreview
   AdwPreferencesGroup *preview_group;
   AdwPreferencesGroup *skipped_group;
   AdwActionRow        *preview_error_row;
+  PuenteSelectionGroup *selection_group;
 
   GPtrArray           *skips;          /* char *[2]: name, reason */
   guint                n_skips;
@@ -62,6 +66,32 @@ add_count_row (PuenteWizardPreview *self,
   puente_wizard_page_add_row (PUENTE_WIZARD_PAGE (self), self->preview_group, row);
 }
 
+/* The clients and files outside the owner's selection, and why, when there are any */
+static void
+add_left_out_row (PuenteWizardPreview *self)
+{
+  PuenteSelection *selection = puente_selection_group_get_selection (self->selection_group);
+  guint clients = self->summary.left_out[PUENTE_ENTITY_CONTACT] + self->summary.left_out[PUENTE_ENTITY_COMPANY];
+  guint files = self->summary.left_out[PUENTE_ENTITY_DEAL];
+  g_autofree char *reason = puente_selection_left_out_reason (selection);
+  g_autofree char *title = NULL;
+  g_autofree char *subtitle = NULL;
+  GtkWidget *row;
+
+  if (clients + files == 0 || reason == NULL)
+    return;
+
+  row = adw_action_row_new ();
+  title = g_strdup_printf (g_dngettext (NULL, "%u client not chosen", "%u clients not chosen", clients), clients);
+  /* Translators: %u is a number of files; %s says why the clients are left out */
+  subtitle = g_strdup_printf (g_dngettext (NULL, "With %u file. Nothing of them is sent. %s",
+                                           "With %u files. Nothing of them is sent. %s", files), files, reason);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+  puente_wizard_page_add_row (PUENTE_WIZARD_PAGE (self), self->preview_group, row);
+}
+
 static void
 preview_run_cb (GObject      *object,
                 GAsyncResult *result,
@@ -84,6 +114,7 @@ preview_run_cb (GObject      *object,
   add_count_row (self, PUENTE_ENTITY_COMPANY);
   if (puente_wizard_page_get_profile (PUENTE_WIZARD_PAGE (self))->has_files)
     add_count_row (self, PUENTE_ENTITY_DEAL);
+  add_left_out_row (self);
 
   for (guint i = 0; i < self->skips->len; i++)
     {
@@ -154,6 +185,36 @@ preview_action (GtkWidget  *widget,
                              preview_run_cb, g_object_ref (self));
 }
 
+static void
+selection_saved_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(PuenteWizardPreview) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!puente_setup_save_finish (PUENTE_SETUP (object), result, &error))
+    {
+      puente_wizard_page_failed (PUENTE_WIZARD_PAGE (self), error);
+      return;
+    }
+
+  gtk_widget_activate_action (GTK_WIDGET (self), "wizard.preview", NULL);
+}
+
+/* Kept in the draft, saved, and previewed again */
+static void
+selection_changed_cb (PuenteWizardPreview *self)
+{
+  PuenteSetup *setup = puente_wizard_page_get_setup (PUENTE_WIZARD_PAGE (self));
+
+  puente_selection_to_connection (puente_selection_group_get_selection (self->selection_group),
+                                  puente_setup_get_draft (setup));
+  puente_wizard_page_set_busy (PUENTE_WIZARD_PAGE (self), TRUE);
+  puente_setup_save_async (setup, NULL, puente_wizard_page_restart (PUENTE_WIZARD_PAGE (self)),
+                           selection_saved_cb, g_object_ref (self));
+}
+
 static gboolean
 puente_wizard_preview_is_ready (PuenteWizardPage *page)
 {
@@ -165,6 +226,13 @@ static void
 puente_wizard_preview_shown (PuenteWizardPage *page,
                              gboolean          forward)
 {
+  PuenteWizardPreview *self = PUENTE_WIZARD_PREVIEW (page);
+  const PuenteConnection *draft = puente_setup_get_draft (puente_wizard_page_get_setup (page));
+  g_autoptr(PuenteSelection) selection = puente_selection_from_connection (draft);
+
+  puente_selection_group_show (self->selection_group, draft);
+  if (!puente_selection_is_everything (selection))
+    puente_selection_group_unfold (self->selection_group);
   if (forward)
     gtk_widget_activate_action (GTK_WIDGET (page), "wizard.preview", NULL);
 }
@@ -191,10 +259,13 @@ puente_wizard_preview_class_init (PuenteWizardPreviewClass *klass)
   page_class->is_ready = puente_wizard_preview_is_ready;
   page_class->shown = puente_wizard_preview_shown;
 
+  g_type_ensure (PUENTE_TYPE_SELECTION_GROUP);
   gtk_widget_class_set_template_from_resource (widget_class, "/dev/puente/Puente/puente-wizard-preview.ui");
   gtk_widget_class_bind_template_child (widget_class, PuenteWizardPreview, preview_group);
   gtk_widget_class_bind_template_child (widget_class, PuenteWizardPreview, skipped_group);
   gtk_widget_class_bind_template_child (widget_class, PuenteWizardPreview, preview_error_row);
+  gtk_widget_class_bind_template_child (widget_class, PuenteWizardPreview, selection_group);
+  gtk_widget_class_bind_template_callback (widget_class, selection_changed_cb);
 
   gtk_widget_class_install_action (widget_class, "wizard.preview", NULL, preview_action);
 }
@@ -204,5 +275,6 @@ puente_wizard_preview_init (PuenteWizardPreview *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   puente_wizard_page_set_error_row (PUENTE_WIZARD_PAGE (self), self->preview_error_row);
+  puente_selection_group_fold (self->selection_group);
   self->skips = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
 }

@@ -72,6 +72,8 @@ static const Synonyms generic_synonyms[] = {
   { PUENTE_FIELD_COUNTRY, "pais country" },
   { PUENTE_FIELD_CLIENT_TYPE,
     "tipo tipodecliente tipocliente tipodecontacto clienttype customertype type" },
+  { PUENTE_FIELD_CATEGORY, "categoria categorias category categories" },
+  { PUENTE_FIELD_TAGS, "etiquetas etiqueta tags tag" },
   { PUENTE_FIELD_COMPANY_NAME, "empresa compania companhia company organizacion organizacao" },
   { PUENTE_FIELD_GDPR_ACCEPT,
     "aceptaciongdpr aceptacionrgpd gdpr rgpd lopd lgpd consentimiento consentimento "
