@@ -69,8 +69,9 @@ get_systemctl (void)
  * @data_dir: the absolute path of the folder whose connection receives the chats
  *
  * Returns: (transfer full) (nullable): the text of puente-chats.service: `puente-sync
- *   listen`, started again 30 seconds after it fails (not when chats are off or the
- *   setup is missing, exit status 3); %NULL when systemd could not run @sync_path
+ *   listen`, started again 30 seconds after it fails, whatever the reason (a keyring not
+ *   unlocked yet, the port held by the window); %NULL when systemd could not run
+ *   @sync_path
  */
 char *
 puente_chats_service_unit (const char *sync_path,
@@ -96,10 +97,9 @@ puente_chats_service_unit (const char *sync_path,
                           "[Service]\n"
                           "Type=simple\n"
                           "ExecStart=%s\n"
+                          "# Also after exit 3: right after login the keyring may still be locked\n"
                           "Restart=on-failure\n"
                           "RestartSec=30\n"
-                          "# 3: chats are off, or the setup is missing: starting again would not help\n"
-                          "RestartPreventExitStatus=3\n"
                           "\n"
                           "[Install]\n"
                           "WantedBy=default.target\n",
