@@ -11,6 +11,7 @@
 #include <glib/gstdio.h>
 
 #include "puente-chats.h"
+#include "puente-chats-service.h"
 #include "puente-connection.h"
 #include "puente-i18n.h"
 #include "puente-preferences.h"
@@ -485,8 +486,24 @@ test_log_retention (Fixture       *fixture,
     }
 }
 
+static gboolean
+chats_service_installed (gpointer data)
+{
+  g_autofree char *dir = puente_schedule_get_unit_dir ();
+  g_autofree char *path = g_build_filename (dir, PUENTE_CHATS_SERVICE_NAME, NULL);
+
+  return g_file_test (path, G_FILE_TEST_EXISTS);
+}
+
+static gboolean
+chats_service_removed (gpointer data)
+{
+  return !chats_service_installed (data);
+}
+
 /* Chats from JivoChat: on, what each becomes, one deal per person, the port; saved as the
- * listener reads them (puente-jivochat-listener.h). */
+ * listener reads them (puente-jivochat-listener.h); the chat service installed while they
+ * are on (src/core/puente-chats-service.c). */
 static void
 test_chats (Fixture       *fixture,
             gconstpointer  data)
@@ -497,8 +514,11 @@ test_chats (Fixture       *fixture,
   GtkSpinButton *port = control (fixture, "_Port for JivoChat Chats", GTK_TYPE_SPIN_BUTTON);
 
   g_assert_false (gtk_switch_get_active (chats));
+  g_assert_false (chats_service_installed (NULL));
   gtk_switch_set_active (chats, TRUE);
   wait_for_setting (fixture, PUENTE_SETTING_JIVOCHAT_ENABLED, "true");
+  /* Once saved, the service that receives them with the window closed is installed. */
+  puente_test_wait_until (chats_service_installed, NULL);
 
   adw_combo_row_set_selected (behaviour, PUENTE_JIVOCHAT_PERSON_DEAL);
   wait_for_setting (fixture, PUENTE_SETTING_JIVOCHAT_BEHAVIOUR, "person-deal");
@@ -511,6 +531,8 @@ test_chats (Fixture       *fixture,
   gtk_switch_set_active (chats, FALSE);
   wait_for_setting (fixture, PUENTE_SETTING_JIVOCHAT_ENABLED, NULL);
   g_assert_false (puente_jivochat_is_enabled (fixture->changed));
+  /* And removed when they are turned off. */
+  puente_test_wait_until (chats_service_removed, NULL);
 }
 
 /* ---- at 360 px, in order --------------------------------------------------------------------- */

@@ -10,12 +10,14 @@
 #include <glib/gstdio.h>
 
 #include "puente-application.h"
+#include "puente-chats-service.h"
 #include "puente-clientify-crm.h"
 #include "puente-credentials.h"
 #include "puente-dashboard.h"
 #include "puente-key-row.h"
 #include "puente-profile.h"
 #include "puente-provision.h"
+#include "puente-schedule.h"
 #include "puente-selection.h"
 #include "puente-store.h"
 #include "puente-test-ui.h"
@@ -740,6 +742,13 @@ check_other_crm (PuenteWizard *wizard,
   g_assert_cmpstr (connection->crm, ==, crm);
   g_assert_cmpstr (puente_connection_get_setting (connection, "jivochat.enabled"), ==, zappy ? NULL : "true");
   g_assert_cmpstr (puente_connection_get_setting (connection, "jivochat.behaviour"), ==, "company-person-deal");
+  /* Chats on: the service that receives them with the window closed is installed. */
+  {
+    g_autofree char *unit_dir = puente_schedule_get_unit_dir ();
+    g_autofree char *unit = g_build_filename (unit_dir, PUENTE_CHATS_SERVICE_NAME, NULL);
+
+    g_assert_true (zappy != g_file_test (unit, G_FILE_TEST_EXISTS));
+  }
   g_assert_nonnull (connection->crm_url);
   g_assert_true (g_str_has_suffix (connection->crm_url, zappy ? "/zappy/" : "/ploomes/"));
   g_assert_cmpstr (puente_connection_get_setting (connection, "setup.complete"), ==, "true");

@@ -405,7 +405,8 @@ copy_chats_address_action (GtkWidget  *widget,
  * puente_dashboard_set_chats_address:
  * @address: (nullable): where JivoChat sends finished chats, or %NULL when Puente does not
  *   receive them
- * @problem: (nullable): why it cannot receive them, in a sentence for the owner
+ * @problem: (nullable): a sentence for the owner shown instead of the usual one: why
+ *   Puente cannot receive them, or where they come in (the chat service)
  *
  * Shows, among what goes where, that chats come in, and the address to paste into JivoChat
  * (it carries the secret part that keeps others out: it is copied, never shown in full).

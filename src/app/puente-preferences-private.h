@@ -59,6 +59,8 @@ struct _PuentePreferences
   gboolean              installing;
 
   AdwMessageDialog     *delete_dialog;  /* while asking */
+
+  gboolean              chats_changed;  /* the chat service follows once they are saved */
 };
 
 /* puente-preferences.c */

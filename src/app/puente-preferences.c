@@ -7,7 +7,9 @@
  *  - new clients from the CRM: the tag whose contacts are created in GIAV (off by default;
  *    shown only where the source can create clients);
  *  - the client fields: which side decides each group (rows of puente-direction-rows.c);
- *  - chats from JivoChat: on, and what each chat becomes;
+ *  - chats from JivoChat: on, and what each chat becomes; once saved, the chat service
+ *    that receives them with the window closed is installed (or removed, or restarted to
+ *    read the settings again) with puente_chats_service_install_async();
  *  - the log: how long events are kept;
  *  - "Advanced", at the bottom, apart from the everyday choices: how many requests go to
  *    the CRM at once, and the port the chat listener uses.
@@ -33,6 +35,7 @@
 
 #include "puente-a11y.h"
 #include "puente-chats.h"
+#include "puente-chats-service.h"
 #include "puente-combo-row-text.h"
 #include "puente-connection.h"
 #include "puente-crm-registry.h"
@@ -79,6 +82,8 @@ static void show_directions (PuentePreferences *self);
 
 static void save_unsaved (PuentePreferences *self);
 
+static void apply_chats_service (PuentePreferences *self);
+
 static void
 saved_cb (GObject      *object,
           GAsyncResult *result,
@@ -108,6 +113,8 @@ saved_cb (GObject      *object,
     show_directions (self);
   g_signal_emit (self, signals[CHANGED], 0, self->connection);
 
+  if (g_hash_table_size (self->unsaved) == 0)
+    apply_chats_service (self);
   save_unsaved (self);
 }
 
@@ -379,12 +386,45 @@ chats_changed_cb (PuentePreferences *self)
   if (self->showing)
     return;
 
+  self->chats_changed = TRUE;
   port = g_strdup_printf ("%d", gtk_spin_button_get_value_as_int (self->chats_port_spin));
   puente_preferences_save_setting (self, PUENTE_SETTING_JIVOCHAT_ENABLED, gtk_switch_get_active (self->chats_switch) ? "true" : NULL);
   puente_preferences_save_setting (self, PUENTE_SETTING_JIVOCHAT_BEHAVIOUR,
                 puente_jivochat_behaviour_to_string (adw_combo_row_get_selected (self->chats_behaviour_row)));
   puente_preferences_save_setting (self, PUENTE_SETTING_JIVOCHAT_ONE_DEAL, gtk_switch_get_active (self->one_deal_switch) ? "true" : NULL);
   puente_preferences_save_setting (self, PUENTE_SETTING_JIVOCHAT_PORT, port);
+}
+
+static void
+chats_service_installed_cb (GObject      *object,
+                            GAsyncResult *result,
+                            gpointer      user_data)
+{
+  g_autoptr(PuentePreferences) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!puente_chats_service_install_finish (result, &error))
+    puente_preferences_show_toast (self, error->message,
+                                   !g_error_matches (error, PUENTE_SCHEDULE_ERROR,
+                                                     PUENTE_SCHEDULE_ERROR_NOT_APPLIED));
+}
+
+/* Chats on (or a change the service must read again) or off, as saved. */
+static void
+apply_chats_service (PuentePreferences *self)
+{
+  g_autofree char *sync_path = NULL;
+  g_autofree char *data_dir = NULL;
+
+  if (!self->chats_changed)
+    return;
+
+  self->chats_changed = FALSE;
+  sync_path = puente_chats_service_find_sync ();
+  data_dir = g_path_get_dirname (self->store_path);
+  puente_chats_service_install_async (puente_jivochat_is_enabled (self->connection), sync_path,
+                                      data_dir, NULL, NULL, chats_service_installed_cb,
+                                      g_object_ref (self));
 }
 
 /* ---- new clients from the CRM ------------------------------------------------------------- */

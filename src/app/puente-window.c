@@ -1,5 +1,12 @@
 /* puente-window.c
  *
+ * Chats from JivoChat: when chats are on, the window first asks whether Puente's chat
+ * service runs (puente-chats-service.c, a systemd user service running `puente-sync
+ * listen`). While it runs, the window never listens itself: it shows the service's address
+ * and that chats come in with Puente closed. When there is no service, it is not running,
+ * or the computer has no user systemd, the window listens itself while it is open, as it
+ * always did, and says so when a service is there but stopped.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
@@ -9,6 +16,7 @@
 
 #include "puente-a11y.h"
 #include "puente-chats.h"
+#include "puente-chats-service.h"
 #include "puente-dashboard.h"
 #include "puente-sample-server.h"
 #include "puente-store-async.h"
@@ -35,6 +43,8 @@ struct _PuenteWindow
   PuenteJivochatListener *chats;     /* while the connection receives JivoChat chats */
   char                 *chats_address;
   char                 *chats_problem;
+  char                 *chats_note;      /* what the window says of the chat service */
+  gboolean              chats_asked;     /* the chat service's state asked (or known) */
   gboolean              sync_after_sample;
   gboolean              setup_cancelled;  /* show the empty state, not the wizard again */
   gboolean              try_sample_data;  /* on a first start, go straight to the sample data */
@@ -96,6 +106,16 @@ chat_handled_cb (PuenteWindow *self)
     puente_dashboard_reload_chats (self->dashboard);
 }
 
+/* The dashboard's chats row: the address, or why there is none, or where chats come in. */
+static void
+show_chats_state (PuenteWindow *self)
+{
+  if (self->dashboard != NULL)
+    puente_dashboard_set_chats_address (self->dashboard, self->chats_address,
+                                        self->chats_problem != NULL ? self->chats_problem
+                                                                    : self->chats_note);
+}
+
 static void
 chats_started_cb (GObject      *object,
                   GAsyncResult *result,
@@ -121,8 +141,37 @@ chats_started_cb (GObject      *object,
       g_signal_connect_object (listener, "chat-handled", G_CALLBACK (chat_handled_cb), self, G_CONNECT_SWAPPED);
     }
 
-  if (self->dashboard != NULL)
-    puente_dashboard_set_chats_address (self->dashboard, self->chats_address, self->chats_problem);
+  show_chats_state (self);
+}
+
+/* While the chat service runs, it listens and the window does not. */
+static void
+chats_service_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(PuenteWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  PuenteChatsServiceState state = puente_chats_service_query_finish (result, &url, &error);
+
+  if (error != NULL)
+    return;
+
+  g_free (self->chats_note);
+  self->chats_note = g_strdup (puente_chats_service_describe (state));
+  if (state == PUENTE_CHATS_SERVICE_RUNNING)
+    {
+      g_free (self->chats_address);
+      self->chats_address = g_steal_pointer (&url);
+      show_chats_state (self);
+      return;
+    }
+
+  show_chats_state (self);
+  self->chats = puente_jivochat_listener_new (self->connection, self->store_path);
+  puente_jivochat_listener_start_async (self->chats, self->cancellable, chats_started_cb,
+                                        g_object_ref (self));
 }
 
 static void
@@ -142,18 +191,19 @@ retry_chats_cb (PuenteWindow *self)
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
 }
 
-/* Listens when the connection wants chats and nothing listens yet (a change of port or
- * behaviour in the settings applies the next time Puente starts). */
+/* Listens when the connection wants chats and nothing listens yet, neither the window nor
+ * the chat service (a change of port or behaviour in the settings applies to the window's
+ * listener the next time Puente starts; Preferences restarts the service). */
 static void
 start_chats (PuenteWindow *self)
 {
-  if (self->chats != NULL || self->chats_problem != NULL || self->connection == NULL ||
-      !puente_jivochat_is_enabled (self->connection))
+  if (self->chats != NULL || self->chats_problem != NULL || self->chats_asked ||
+      self->connection == NULL || !puente_jivochat_is_enabled (self->connection))
     return;
 
-  self->chats = puente_jivochat_listener_new (self->connection, self->store_path);
-  puente_jivochat_listener_start_async (self->chats, self->cancellable, chats_started_cb,
-                                        g_object_ref (self));
+  self->chats_asked = TRUE;
+  puente_chats_service_query_async (self->connection, NULL, self->cancellable, chats_service_cb,
+                                    g_object_ref (self));
 }
 
 static void
@@ -163,7 +213,7 @@ show_dashboard (PuenteWindow *self,
   if (self->dashboard != NULL)
     gtk_stack_remove (self->main_stack, GTK_WIDGET (self->dashboard));
   self->dashboard = puente_dashboard_new (self->store_path, self->connection);
-  puente_dashboard_set_chats_address (self->dashboard, self->chats_address, self->chats_problem);
+  show_chats_state (self);
   g_signal_connect_object (self->dashboard, "retry-chats", G_CALLBACK (retry_chats_cb), self, G_CONNECT_SWAPPED);
   start_chats (self);
   gtk_stack_add_named (self->main_stack, GTK_WIDGET (self->dashboard), "dashboard");
@@ -547,6 +597,7 @@ puente_window_finalize (GObject *object)
   g_free (self->store_path);
   g_free (self->chats_address);
   g_free (self->chats_problem);
+  g_free (self->chats_note);
   g_clear_pointer (&self->connection, puente_connection_free);
 
   G_OBJECT_CLASS (puente_window_parent_class)->finalize (object);

@@ -1,5 +1,6 @@
 /* puente-sync-jivochat.c: `puente-sync jivochat` sets how JivoChat's finished chats become CRM
- * records; `puente-sync listen` receives them until stopped (the listener and its threat
+ * records, and --enable/--disable install or remove the service that runs `listen` with no
+ * window (puente-chats.service); `puente-sync listen` receives them until stopped (the listener and its threat
  * model: src/core/chats/puente-jivochat-listener.c, HACKING.md).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -12,7 +13,43 @@
 #include <string.h>
 
 #include "puente-chats.h"
+#include "puente-chats-service.h"
+#include "puente-schedule.h"
 #include "puente-sync-private.h"
+
+/* Installs (or removes) puente-chats.service, which runs `listen` with this program and
+ * this data folder (src/core/puente-chats-service.c). Chats are on or off either way: a
+ * computer without user services, or a unit that could not be written, only gets a
+ * warning when chats are turned on. */
+static int
+apply_service (Cli      *cli,
+               gboolean  enable)
+{
+  g_autofree char *self_path = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *sync_path = self_path != NULL ? g_steal_pointer (&self_path)
+                                                 : puente_chats_service_find_sync ();
+  g_autofree char *data_dir = g_canonicalize_filename (cli->data_dir, NULL);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *pending = NULL;
+
+  puente_chats_service_install_async (enable, sync_path, data_dir, NULL, NULL, store_result_cb, &pending);
+  result = wait_for (&pending);
+  if (!puente_chats_service_install_finish (result, &error))
+    {
+      /* Chats off with a service perhaps still listening is a problem; chats on without
+       * one is a warning: `listen` still works, and the app listens while it is open. */
+      if (!enable && !g_error_matches (error, PUENTE_SCHEDULE_ERROR, PUENTE_SCHEDULE_ERROR_NOT_APPLIED))
+        return fail (EXIT_CONFIG, error);
+      g_printerr ("%s\n", error->message);
+      return EXIT_FINE;
+    }
+
+  if (enable)
+    g_print (_("Puente’s chat service (%s) receives chats, even with Puente closed.\n"),
+             PUENTE_CHATS_SERVICE_NAME);
+  return EXIT_FINE;
+}
 
 int
 command_jivochat (Cli   *cli,
@@ -30,8 +67,8 @@ command_jivochat (Cli   *cli,
   g_autofree char *tags = NULL;
   g_auto(GStrv) maps = NULL;
   GOptionEntry entries[] = {
-    { "enable", 0, 0, G_OPTION_ARG_NONE, &enable, N_("Listen for finished chats (with “puente-sync listen”)"), NULL },
-    { "disable", 0, 0, G_OPTION_ARG_NONE, &disable, N_("Stop listening for chats"), NULL },
+    { "enable", 0, 0, G_OPTION_ARG_NONE, &enable, N_("Listen for finished chats: installs and starts a user service that runs “puente-sync listen”"), NULL },
+    { "disable", 0, 0, G_OPTION_ARG_NONE, &disable, N_("Stop listening for chats, and remove the service"), NULL },
     { "port", 0, 0, G_OPTION_ARG_INT, &port, N_("The port to listen on (default: 8765; 0: any free one, which “listen” prints)"), "PORT" },
     { "address", 0, 0, G_OPTION_ARG_STRING, &address, N_("The address to listen on (default: 127.0.0.1, this computer only)"), "ADDRESS" },
     { "behaviour", 0, 0, G_OPTION_ARG_STRING, &behaviour, N_("What a chat becomes: company-person-deal, person-deal, company-person or lead"), "BEHAVIOUR" },
@@ -46,6 +83,7 @@ command_jivochat (Cli   *cli,
   g_autoptr(PuenteConnection) connection = NULL;
   PuenteJivochatBehaviour chosen;
   g_autoptr(GList) keys = NULL;
+  int status;
 
   if (!parse_options ("jivochat", entries,
                       _("Sets how finished JivoChat chats become CRM records, and shows the "
@@ -113,6 +151,17 @@ command_jivochat (Cli   *cli,
 
   if (!puente_store_save_connection (cli->store, connection, &error))
     return fail (EXIT_CONFIG, error);
+
+  /* On or off, or a change the running listener must read again: the service follows. */
+  if (enable || disable ||
+      (puente_jivochat_is_enabled (connection) &&
+       (port >= 0 || address != NULL || behaviour != NULL || pipeline != NULL || stage != NULL ||
+        one_deal != NULL || tags != NULL || maps != NULL)))
+    {
+      status = apply_service (cli, puente_jivochat_is_enabled (connection));
+      if (status != EXIT_FINE)
+        return status;
+    }
 
   keys = connection->settings != NULL ? g_hash_table_get_keys (connection->settings) : NULL;
   keys = g_list_sort (keys, (GCompareFunc) g_strcmp0);

@@ -10,6 +10,7 @@
 
 #include "puente-api-client.h"
 #include "puente-chats.h"
+#include "puente-chats-service.h"
 #include "puente-conflict-answer.h"
 #include "puente-connection.h"
 #include "puente-credentials.h"

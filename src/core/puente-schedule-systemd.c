@@ -45,7 +45,7 @@ is_plain_character (guchar c)
 
 /* systemd refuses to run a program whose path has quotes, backslashes or control
  * characters in it ("Executable name contains special characters"), however quoted. */
-static gboolean
+gboolean
 is_runnable_path (const char *path)
 {
   if (!g_path_is_absolute (path) || !g_utf8_validate (path, -1, NULL))
@@ -62,7 +62,7 @@ is_runnable_path (const char *path)
  * of harmless characters, otherwise in double quotes with C escapes (systemd unquotes and
  * unescapes). % is always doubled (specifiers apply to the whole line); $ is doubled
  * (variables) except in the @program, which systemd never expands. */
-static void
+void
 append_exec_argument (GString    *line,
                       const char *argument,
                       gboolean    program)
@@ -307,16 +307,8 @@ install_free (Install *install)
   g_free (install);
 }
 
-typedef enum
-{
-  SYSTEMCTL_DONE,
-  SYSTEMCTL_MISSING,   /* it could not be started: no systemd here */
-  SYSTEMCTL_FAILED,    /* it ran and said no */
-  SYSTEMCTL_CANCELLED,
-} SystemctlOutcome;
-
 /* Runs `systemctl --user ARGS...`; blocking, so only on the install's worker thread. */
-static SystemctlOutcome
+SystemctlOutcome
 run_systemctl (const char    *systemctl,
                GCancellable  *cancellable,
                GError       **error,

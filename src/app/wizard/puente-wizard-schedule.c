@@ -5,7 +5,8 @@
  * "Advanced", which side decides each group of a client's fields, the profile's defaults
  * already chosen (puente-direction-rows.c), written into the draft with the rest. Its own
  * big button ends the setup: the connection is saved as complete, the schedule installed,
- * and the page says "finished".
+ * the chat service installed (or removed) as chats are on (or off), and the page says
+ * "finished".
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -14,6 +15,8 @@
 
 #include "config.h"
 
+#include "puente-chats.h"
+#include "puente-chats-service.h"
 #include "puente-combo-row-text.h"
 #include "puente-direction-rows.h"
 #include "puente-schedule.h"
@@ -61,21 +64,52 @@ chosen_schedule (PuenteWizardSchedule *self)
 }
 
 static void
+chats_service_installed_cb (GObject      *object,
+                            GAsyncResult *result,
+                            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  PuenteWizardPage *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+
+  /* Chats are on either way: without the service, the window listens while it is open,
+   * and the dashboard says when the service is stopped. */
+  if (!puente_chats_service_install_finish (result, &error))
+    g_debug ("The chat service was not installed: %s", error->message);
+
+  puente_wizard_page_set_busy (self, FALSE);
+  g_task_return_boolean (task, TRUE);
+  g_signal_emit_by_name (self, "finished", NULL);
+}
+
+/* After the schedule, the chat service, on or off as the draft says (puente-chats-service.c),
+ * before the window asks whether it runs. */
+static void
+install_chats_service (GTask *task)
+{
+  PuenteWizardPage *self = g_task_get_source_object (task);
+  PuenteConnection *draft = puente_wizard_page_get_draft (self);
+  g_autofree char *store_path = puente_store_default_path ();
+  g_autofree char *data_dir = g_path_get_dirname (store_path);
+  g_autofree char *sync_path = puente_chats_service_find_sync ();
+
+  puente_chats_service_install_async (puente_jivochat_is_enabled (draft), sync_path, data_dir, NULL,
+                                      g_task_get_cancellable (task), chats_service_installed_cb, task);
+}
+
+static void
 problem_saved_cb (GObject      *object,
                   GAsyncResult *result,
                   gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  PuenteWizardPage *self = g_task_get_source_object (task);
   g_autoptr(PuenteConnection) saved = NULL;
   g_autoptr(GError) error = NULL;
 
   saved = puente_connection_change_settings_finish (result, &error);
   if (saved == NULL)
     g_warning ("Could not keep why the schedule does not run: %s", error->message);
-  puente_wizard_page_set_busy (self, FALSE);
-  g_task_return_boolean (task, TRUE);
-  g_signal_emit_by_name (self, "finished", NULL);
+  install_chats_service (g_steal_pointer (&task));
 }
 
 static void
@@ -102,9 +136,7 @@ schedule_installed_cb (GObject      *object,
       return;
     }
 
-  puente_wizard_page_set_busy (self, FALSE);
-  g_task_return_boolean (task, TRUE);
-  g_signal_emit_by_name (self, "finished", NULL);
+  install_chats_service (g_steal_pointer (&task));
 }
 
 static void
