@@ -11,6 +11,8 @@
 
 #include "config.h"
 
+#include <json-glib/json-glib.h>
+
 #include "puente-store-private.h"
 
 void
@@ -88,6 +90,68 @@ puente_store_get_link (PuenteStore   *self,
   sqlite3_reset (statement);
 
   return link;
+}
+
+/**
+ * puente_store_get_links:
+ * @source_ids: (element-type utf8): the source ids of a page's records
+ *
+ * The links of many records in one query (the source ids go in as one JSON array): what
+ * the engine reads for each page, instead of a query per record.
+ *
+ * Returns: (transfer full): source id -> PuenteLink, for those that have one; %NULL on an
+ *   error
+ */
+GHashTable *
+puente_store_get_links (PuenteStore   *self,
+                        const char    *connection_id,
+                        PuenteEntity   entity,
+                        GPtrArray     *source_ids,
+                        GError       **error)
+{
+  g_autoptr(GHashTable) links = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                                       (GDestroyNotify) puente_link_free);
+  g_autoptr(JsonArray) ids = json_array_sized_new (source_ids->len);
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_ARRAY);
+  g_autofree char *text = NULL;
+  sqlite3_stmt *statement;
+  int rc;
+
+  g_return_val_if_fail (PUENTE_IS_STORE (self), NULL);
+  g_return_val_if_fail (source_ids != NULL, NULL);
+
+  if (source_ids->len == 0)
+    return g_steal_pointer (&links);
+
+  for (guint i = 0; i < source_ids->len; i++)
+    json_array_add_string_element (ids, g_ptr_array_index (source_ids, i));
+  json_node_set_array (node, ids);
+  text = json_to_string (node, FALSE);
+
+  statement = puente_store_prepare (self, "SELECT " LINK_SELECT " FROM links "
+                                          "WHERE connection = ? AND entity = ? AND source_id IN "
+                                          "(SELECT value FROM json_each (?))", error);
+  if (statement == NULL)
+    return NULL;
+
+  puente_store_bind_text (statement, 1, connection_id);
+  puente_store_bind_text (statement, 2, puente_entity_to_string (entity));
+  puente_store_bind_text (statement, 3, text);
+  while ((rc = sqlite3_step (statement)) == SQLITE_ROW)
+    {
+      PuenteLink *link = link_from_row (statement);
+
+      g_hash_table_replace (links, link->source_id, link);
+    }
+  sqlite3_reset (statement);
+
+  if (rc != SQLITE_DONE)
+    {
+      puente_store_set_error (self, error, "read the links of a page");
+      return NULL;
+    }
+
+  return g_steal_pointer (&links);
 }
 
 gboolean
