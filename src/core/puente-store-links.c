@@ -371,6 +371,9 @@ puente_store_put_field_hashes (PuenteStore   *self,
                                GHashTable    *hashes,
                                GError       **error)
 {
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *text = NULL;
   sqlite3_stmt *statement;
   GHashTableIter iter;
   gpointer key, value;
@@ -386,29 +389,45 @@ puente_store_put_field_hashes (PuenteStore   *self,
   puente_store_bind_text (statement, 3, source_id);
   if (!puente_store_step_done (self, statement, error))
     return FALSE;
-  if (hashes == NULL)
+  if (hashes == NULL || g_hash_table_size (hashes) == 0)
     return TRUE;
 
+  /* One statement for all the fields: {"field": [source hash, CRM hash], ...} */
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
   g_hash_table_iter_init (&iter, hashes);
   while (g_hash_table_iter_next (&iter, &key, &value))
     {
       const PuenteFieldHashes *field = value;
 
-      statement = puente_store_prepare (self, "INSERT INTO link_fields (connection, entity, source_id, field, "
-                                              "source_hash, crm_hash) VALUES (?, ?, ?, ?, ?, ?)", error);
-      if (statement == NULL)
-        return FALSE;
-      puente_store_bind_text (statement, 1, connection_id);
-      puente_store_bind_text (statement, 2, puente_entity_to_string (entity));
-      puente_store_bind_text (statement, 3, source_id);
-      puente_store_bind_text (statement, 4, key);
-      puente_store_bind_text (statement, 5, field->source_hash);
-      puente_store_bind_text (statement, 6, field->crm_hash);
-      if (!puente_store_step_done (self, statement, error))
-        return FALSE;
+      json_builder_set_member_name (builder, key);
+      json_builder_begin_array (builder);
+      if (field->source_hash != NULL)
+        json_builder_add_string_value (builder, field->source_hash);
+      else
+        json_builder_add_null_value (builder);
+      if (field->crm_hash != NULL)
+        json_builder_add_string_value (builder, field->crm_hash);
+      else
+        json_builder_add_null_value (builder);
+      json_builder_end_array (builder);
     }
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  text = json_to_string (root, FALSE);
 
-  return TRUE;
+  statement = puente_store_prepare (self, "INSERT INTO link_fields (connection, entity, source_id, field, "
+                                          "source_hash, crm_hash) SELECT ?, ?, ?, key, "
+                                          "json_extract (value, '$[0]'), json_extract (value, '$[1]') "
+                                          "FROM json_each (?)", error);
+  if (statement == NULL)
+    return FALSE;
+  puente_store_bind_text (statement, 1, connection_id);
+  puente_store_bind_text (statement, 2, puente_entity_to_string (entity));
+  puente_store_bind_text (statement, 3, source_id);
+  puente_store_bind_text (statement, 4, text);
+
+  return puente_store_step_done (self, statement, error);
 }
 
 /**
