@@ -86,7 +86,7 @@ read_page_links (PuenteEngine *self,
       PuenteRecord *record = g_ptr_array_index (run->page->records, i);
       const char *client_id = puente_record_get (record, PUENTE_FIELD_CLIENT_ID);
 
-      if (record->id != NULL)
+      if (record->id != NULL && record->entity < N_ENTITIES)
         g_ptr_array_add (ids[record->entity], record->id);
       if (run->in_deals && client_id != NULL)
         g_ptr_array_add (clients, (gpointer) client_id);
