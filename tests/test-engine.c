@@ -8,6 +8,7 @@
 #include <glib/gstdio.h>
 
 #include "puente-core.h"
+#include "puente-store-private.h"
 #include "puente-test-connectors.h"
 #include "puente-test.h"
 
@@ -2520,6 +2521,48 @@ test_giav_reads_ahead (GiavFixture   *fixture,
   g_assert_cmpuint (puente_run_summary_total (&summary, PUENTE_OUTCOME_FAILED), ==, 0);
 }
 
+/* What the engine's thread asks the store is not network work, and is paid per record: a
+ * first sync of generated clients and files may run at most this many SQLite statements
+ * per record (issue 19: the links of a page, and of its files' clients, are read at once;
+ * the ignored records only when the owner ignores any; a link's fields' hashes are written
+ * in one statement). It was 10.9. */
+#define STATEMENTS_PER_RECORD 5
+
+static int
+count_statement (unsigned  type,
+                 void     *data,
+                 void     *statement,
+                 void     *sql)
+{
+  guint *count = data;
+
+  (*count)++;
+  return 0;
+}
+
+static void
+test_giav_store_work_per_record (GiavFixture   *fixture,
+                                 gconstpointer  data)
+{
+  PuenteRunSummary summary;
+  guint statements = 0;
+  guint records = 0;
+
+  add_generated_clients (fixture->sandbox, 200);
+  puente_test_sandbox_post (fixture->sandbox, "__sandbox/giav/files?count=300");
+
+  sqlite3_trace_v2 (fixture->store->db, SQLITE_TRACE_STMT, count_statement, &statements);
+  summary = giav_run (fixture, PUENTE_RUN_FULL);
+  sqlite3_trace_v2 (fixture->store->db, 0, NULL, NULL);
+
+  for (int outcome = PUENTE_OUTCOME_CREATED; outcome <= PUENTE_OUTCOME_DELETED; outcome++)
+    records += puente_run_summary_total (&summary, outcome);
+  g_test_message ("%u statements for %u records", statements, records);
+  g_assert_cmpuint (puente_run_summary_total (&summary, PUENTE_OUTCOME_CREATED), >=, 200 + 300);
+  g_assert_cmpuint (puente_run_summary_total (&summary, PUENTE_OUTCOME_FAILED), ==, 0);
+  g_assert_cmpuint (statements, <=, STATEMENTS_PER_RECORD * records);
+}
+
 /* The fault matrix (issue 8): each kind of trouble the sandbox can make, on both the CRM
  * and GIAV, ends in the same CRM state as a clean run — nothing lost, nothing twice. */
 static const struct {
@@ -2657,6 +2700,8 @@ main (int   argc,
 
   g_test_add ("/engine/giav/full-sync", GiavFixture, NULL, giav_set_up, test_giav_full_sync, giav_tear_down);
   g_test_add ("/engine/giav/reads-ahead", GiavFixture, NULL, giav_set_up, test_giav_reads_ahead, giav_tear_down);
+  g_test_add ("/engine/giav/store-work-per-record", GiavFixture, NULL, giav_set_up,
+              test_giav_store_work_per_record, giav_tear_down);
   for (guint i = 0; i < G_N_ELEMENTS (fault_matrix); i++)
     {
       g_autofree char *path = g_strconcat ("/engine/giav/fault-matrix/", fault_matrix[i].name, NULL);

@@ -557,8 +557,8 @@ plan_deal (PuenteEngine       *self,
   const char *stage = puente_record_get (file, PUENTE_FIELD_STAGE_ID);
   const char *crm_stage = stage != NULL && self->stage_map != NULL
                           ? g_hash_table_lookup (self->stage_map, stage) : NULL;
-  g_autoptr(PuenteLink) contact = NULL;
-  g_autoptr(PuenteLink) company = NULL;
+  const PuenteLink *contact = NULL;
+  const PuenteLink *company = NULL;
   PuenteLink *link = NULL;
   const PuenteRecord *found;
 
@@ -574,11 +574,9 @@ plan_deal (PuenteEngine       *self,
       return action;
     }
 
-  if (client_id != NULL)
-    {
-      contact = puente_store_get_link (self->store, self->connection_id, PUENTE_ENTITY_CONTACT, client_id, NULL);
-      company = puente_store_get_link (self->store, self->connection_id, PUENTE_ENTITY_COMPANY, client_id, NULL);
-    }
+  /* The client's links were read with the page's (read_page_links()) */
+  contact = puente_engine_page_link (run, PUENTE_ENTITY_CONTACT, client_id);
+  company = puente_engine_page_link (run, PUENTE_ENTITY_COMPANY, client_id);
   if ((contact == NULL || contact->crm_id == NULL) && (company == NULL || company->crm_id == NULL) &&
       self->dry_run && client_id != NULL && g_hash_table_contains (run->would_link, client_id))
     {
@@ -647,7 +645,8 @@ plan_ignored (PuenteEngine       *self,
   const char *client_id = run->in_deals ? puente_record_get (record, PUENTE_FIELD_CLIENT_ID) : NULL;
   PuenteEntity entity = run->in_deals ? PUENTE_ENTITY_DEAL
                         : record->entity == PUENTE_ENTITY_COMPANY ? PUENTE_ENTITY_COMPANY : PUENTE_ENTITY_CONTACT;
-  gboolean own = puente_store_is_ignored (self->store, self->connection_id, entity, record->id, NULL);
+  gboolean own = run->ignoring &&
+                 puente_store_is_ignored (self->store, self->connection_id, entity, record->id, NULL);
   g_autofree char *name = NULL;
   PuenteEvent event = {
     .run = run->summary.run,
@@ -658,7 +657,7 @@ plan_ignored (PuenteEngine       *self,
 
   if (record->id == NULL || *record->id == '\0')
     return FALSE;
-  if (!own && (client_id == NULL ||
+  if (!own && (!run->ignoring || client_id == NULL ||
                !puente_store_is_ignored (self->store, self->connection_id, PUENTE_ENTITY_CONTACT, client_id, NULL)))
     return FALSE;
 
@@ -747,6 +746,8 @@ puente_engine_plan_page (GTask *task)
   Run *run = g_task_get_task_data (task);
 
   run->actions = g_ptr_array_new_with_free_func ((GDestroyNotify) puente_engine_action_free);
+  /* Asked once a page: most owners ignore nothing, and then no record is looked up */
+  run->ignoring = puente_store_ignores_any (self->store, self->connection_id, NULL);
   for (guint i = 0; i < run->page->records->len; i++)
     {
       PuenteRecord *record = g_ptr_array_index (run->page->records, i);

@@ -123,7 +123,9 @@ typedef struct
   /* Reading the source (puente-engine-read.c) */
   gboolean          in_deals;           /* clients are done; files are being sent as deals */
   PuenteRecordPage *page;
-  GHashTable       *page_links;  /* "entity:source id" -> PuenteLink, this page's, read once */
+  GHashTable       *page_links;  /* "entity:source id" -> PuenteLink, this page's, read once;
+                                  * for files, their clients' links too */
+  gboolean          ignoring;    /* the owner ignores some record: ask of each (plan_ignored()) */
 
   /* The next page of the same listing, read while this one is planned and written */
   char             *prefetch_next;      /* its cursor, while one is read or kept */

@@ -44,25 +44,63 @@ puente_engine_page_link (Run          *run,
   return g_hash_table_lookup (run->page_links, key);
 }
 
-/* Reads the links of a page's records from the store, once for planning and indexing. */
+/* Adds the links of @entity with the source ids @ids to the page's, in one query */
+static void
+add_page_links (PuenteEngine *self,
+                Run          *run,
+                PuenteEntity  entity,
+                GPtrArray    *ids)
+{
+  g_autoptr(GHashTable) links = puente_store_get_links (self->store, self->connection_id, entity, ids, NULL);
+  GHashTableIter iter;
+  PuenteLink *link;
+
+  if (links == NULL)
+    return;
+  g_hash_table_iter_init (&iter, links);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &link))
+    {
+      g_hash_table_iter_steal (&iter);
+      g_hash_table_insert (run->page_links, page_link_key (link->entity, link->source_id), link);
+    }
+}
+
+/* Reads the links of a page's records from the store, once for planning and indexing, and
+ * for a page of files, the links of their clients (plan_deal()): a query by entity, not by
+ * record. */
 static void
 read_page_links (PuenteEngine *self,
                  Run          *run)
 {
+  GPtrArray *ids[N_ENTITIES];
+  g_autoptr(GPtrArray) clients = g_ptr_array_new ();
+
   g_clear_pointer (&run->page_links, g_hash_table_unref);
   run->page_links = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                            (GDestroyNotify) puente_link_free);
 
+  for (guint i = 0; i < N_ENTITIES; i++)
+    ids[i] = g_ptr_array_new ();
   for (guint i = 0; i < run->page->records->len; i++)
     {
       PuenteRecord *record = g_ptr_array_index (run->page->records, i);
-      PuenteLink *link;
+      const char *client_id = puente_record_get (record, PUENTE_FIELD_CLIENT_ID);
 
-      if (record->id == NULL)
-        continue;
-      link = puente_store_get_link (self->store, self->connection_id, record->entity, record->id, NULL);
-      if (link != NULL)
-        g_hash_table_insert (run->page_links, page_link_key (record->entity, record->id), link);
+      if (record->id != NULL && record->entity < N_ENTITIES)
+        g_ptr_array_add (ids[record->entity], record->id);
+      if (run->in_deals && client_id != NULL)
+        g_ptr_array_add (clients, (gpointer) client_id);
+    }
+
+  for (PuenteEntity entity = 0; entity < N_ENTITIES; entity++)
+    {
+      add_page_links (self, run, entity, ids[entity]);
+      g_ptr_array_unref (ids[entity]);
+    }
+  if (clients->len > 0)
+    {
+      add_page_links (self, run, PUENTE_ENTITY_CONTACT, clients);
+      add_page_links (self, run, PUENTE_ENTITY_COMPANY, clients);
     }
 }
 

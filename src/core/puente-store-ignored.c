@@ -81,6 +81,32 @@ puente_store_delete_ignored (PuenteStore   *self,
 }
 
 /**
+ * puente_store_ignores_any:
+ *
+ * Returns: whether the owner keeps any record of @connection_id out of the CRM (%FALSE on
+ *   an error): when not, a run asks nothing more of each record
+ */
+gboolean
+puente_store_ignores_any (PuenteStore   *self,
+                          const char    *connection_id,
+                          GError       **error)
+{
+  sqlite3_stmt *statement;
+  gboolean any;
+
+  g_return_val_if_fail (PUENTE_IS_STORE (self), FALSE);
+
+  statement = puente_store_prepare (self, "SELECT 1 FROM ignored WHERE connection = ? LIMIT 1", error);
+  if (statement == NULL)
+    return FALSE;
+  puente_store_bind_text (statement, 1, connection_id);
+  any = sqlite3_step (statement) == SQLITE_ROW;
+  sqlite3_reset (statement);
+
+  return any;
+}
+
+/**
  * puente_store_is_ignored:
  *
  * Returns: whether the owner keeps @source_id out of the CRM (%FALSE on an error)

@@ -11,6 +11,8 @@
 
 #include "config.h"
 
+#include <json-glib/json-glib.h>
+
 #include "puente-store-private.h"
 
 void
@@ -88,6 +90,68 @@ puente_store_get_link (PuenteStore   *self,
   sqlite3_reset (statement);
 
   return link;
+}
+
+/**
+ * puente_store_get_links:
+ * @source_ids: (element-type utf8): the source ids of a page's records
+ *
+ * The links of many records in one query (the source ids go in as one JSON array): what
+ * the engine reads for each page, instead of a query per record.
+ *
+ * Returns: (transfer full): source id -> PuenteLink, for those that have one; %NULL on an
+ *   error
+ */
+GHashTable *
+puente_store_get_links (PuenteStore   *self,
+                        const char    *connection_id,
+                        PuenteEntity   entity,
+                        GPtrArray     *source_ids,
+                        GError       **error)
+{
+  g_autoptr(GHashTable) links = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                                       (GDestroyNotify) puente_link_free);
+  g_autoptr(JsonArray) ids = json_array_sized_new (source_ids->len);
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_ARRAY);
+  g_autofree char *text = NULL;
+  sqlite3_stmt *statement;
+  int rc;
+
+  g_return_val_if_fail (PUENTE_IS_STORE (self), NULL);
+  g_return_val_if_fail (source_ids != NULL, NULL);
+
+  if (source_ids->len == 0)
+    return g_steal_pointer (&links);
+
+  for (guint i = 0; i < source_ids->len; i++)
+    json_array_add_string_element (ids, g_ptr_array_index (source_ids, i));
+  json_node_set_array (node, ids);
+  text = json_to_string (node, FALSE);
+
+  statement = puente_store_prepare (self, "SELECT " LINK_SELECT " FROM links "
+                                          "WHERE connection = ? AND entity = ? AND source_id IN "
+                                          "(SELECT value FROM json_each (?))", error);
+  if (statement == NULL)
+    return NULL;
+
+  puente_store_bind_text (statement, 1, connection_id);
+  puente_store_bind_text (statement, 2, puente_entity_to_string (entity));
+  puente_store_bind_text (statement, 3, text);
+  while ((rc = sqlite3_step (statement)) == SQLITE_ROW)
+    {
+      PuenteLink *link = link_from_row (statement);
+
+      g_hash_table_replace (links, link->source_id, link);
+    }
+  sqlite3_reset (statement);
+
+  if (rc != SQLITE_DONE)
+    {
+      puente_store_set_error (self, error, "read the links of a page");
+      return NULL;
+    }
+
+  return g_steal_pointer (&links);
 }
 
 gboolean
@@ -307,6 +371,9 @@ puente_store_put_field_hashes (PuenteStore   *self,
                                GHashTable    *hashes,
                                GError       **error)
 {
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *text = NULL;
   sqlite3_stmt *statement;
   GHashTableIter iter;
   gpointer key, value;
@@ -322,29 +389,45 @@ puente_store_put_field_hashes (PuenteStore   *self,
   puente_store_bind_text (statement, 3, source_id);
   if (!puente_store_step_done (self, statement, error))
     return FALSE;
-  if (hashes == NULL)
+  if (hashes == NULL || g_hash_table_size (hashes) == 0)
     return TRUE;
 
+  /* One statement for all the fields: {"field": [source hash, CRM hash], ...} */
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
   g_hash_table_iter_init (&iter, hashes);
   while (g_hash_table_iter_next (&iter, &key, &value))
     {
       const PuenteFieldHashes *field = value;
 
-      statement = puente_store_prepare (self, "INSERT INTO link_fields (connection, entity, source_id, field, "
-                                              "source_hash, crm_hash) VALUES (?, ?, ?, ?, ?, ?)", error);
-      if (statement == NULL)
-        return FALSE;
-      puente_store_bind_text (statement, 1, connection_id);
-      puente_store_bind_text (statement, 2, puente_entity_to_string (entity));
-      puente_store_bind_text (statement, 3, source_id);
-      puente_store_bind_text (statement, 4, key);
-      puente_store_bind_text (statement, 5, field->source_hash);
-      puente_store_bind_text (statement, 6, field->crm_hash);
-      if (!puente_store_step_done (self, statement, error))
-        return FALSE;
+      json_builder_set_member_name (builder, key);
+      json_builder_begin_array (builder);
+      if (field->source_hash != NULL)
+        json_builder_add_string_value (builder, field->source_hash);
+      else
+        json_builder_add_null_value (builder);
+      if (field->crm_hash != NULL)
+        json_builder_add_string_value (builder, field->crm_hash);
+      else
+        json_builder_add_null_value (builder);
+      json_builder_end_array (builder);
     }
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  text = json_to_string (root, FALSE);
 
-  return TRUE;
+  statement = puente_store_prepare (self, "INSERT INTO link_fields (connection, entity, source_id, field, "
+                                          "source_hash, crm_hash) SELECT ?, ?, ?, key, "
+                                          "json_extract (value, '$[0]'), json_extract (value, '$[1]') "
+                                          "FROM json_each (?)", error);
+  if (statement == NULL)
+    return FALSE;
+  puente_store_bind_text (statement, 1, connection_id);
+  puente_store_bind_text (statement, 2, puente_entity_to_string (entity));
+  puente_store_bind_text (statement, 3, source_id);
+  puente_store_bind_text (statement, 4, text);
+
+  return puente_store_step_done (self, statement, error);
 }
 
 /**

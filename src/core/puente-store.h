@@ -323,6 +323,11 @@ PuenteLink  *puente_store_get_link         (PuenteStore    *self,
                                             PuenteEntity    entity,
                                             const char     *source_id,
                                             GError        **error);
+GHashTable  *puente_store_get_links        (PuenteStore    *self,
+                                            const char     *connection_id,
+                                            PuenteEntity    entity,
+                                            GPtrArray      *source_ids,
+                                            GError        **error);
 gboolean     puente_store_put_link         (PuenteStore       *self,
                                             const char        *connection_id,
                                             const PuenteLink  *link,
@@ -393,6 +398,9 @@ gboolean     puente_store_delete_ignored   (PuenteStore    *self,
                                             const char     *connection_id,
                                             PuenteEntity    entity,
                                             const char     *source_id,
+                                            GError        **error);
+gboolean     puente_store_ignores_any      (PuenteStore    *self,
+                                            const char     *connection_id,
                                             GError        **error);
 gboolean     puente_store_is_ignored       (PuenteStore    *self,
                                             const char     *connection_id,
