@@ -193,6 +193,33 @@ test_whole_flow (Fixture       *fixture,
   assert_key_not_on_disk (fixture);
 }
 
+/* On a terminal, a first sync's progress says the time left (script(1) gives it one) */
+static void
+test_run_time_left (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autofree char *command = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *sync = g_shell_quote (g_getenv ("PUENTE_SYNC"));
+  g_autofree char *dir = g_shell_quote (fixture->data_dir);
+  g_auto(Result) provision = { 0, };
+
+  connect (fixture, KEY, 0);
+  provision = sync_tool (fixture, "", "provision", NULL);
+  g_assert_cmpint (provision.status, ==, 0);
+  command = g_strdup_printf ("%s --data-dir %s run --mode full", sync, dir);
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDIN_PIPE, &error,
+                              "script", "-qec", command, "/dev/null", NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (process, "", NULL, &out, NULL, &error));
+  g_assert_no_error (error);
+  g_test_message ("%s", out);
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+  g_assert_nonnull (strstr (out, "less than a minute left"));
+}
+
 static void
 test_help (void)
 {
@@ -848,6 +875,7 @@ main (int   argc,
   g_test_add ("/cli/create-from-crm", Fixture, NULL, fixture_set_up, test_create_from_crm, fixture_tear_down);
   g_test_add ("/cli/not-set-up", Fixture, NULL, fixture_set_up, test_not_set_up, fixture_tear_down);
   g_test_add ("/cli/wrong-key", Fixture, NULL, fixture_set_up, test_wrong_key, fixture_tear_down);
+  g_test_add ("/cli/run-time-left", Fixture, NULL, fixture_set_up, test_run_time_left, fixture_tear_down);
   g_test_add ("/cli/whole-flow", Fixture, NULL, fixture_set_up, test_whole_flow, fixture_tear_down);
   g_test_add ("/cli/connect-again-keeps-choices", Fixture, NULL, fixture_set_up,
               test_connect_again_keeps_choices, fixture_tear_down);

@@ -845,8 +845,9 @@ test_giav_to_ploomes (void)
     }
 
   first = run_engine (store, giav, crm, sales->id, stage_map, PUENTE_RUN_FULL, &first_left);
-  /* A first sync is not planned whole first: its time left is not known */
-  g_assert_cmpint (first_left, ==, -1);
+  /* A first sync is not planned whole first: its time left comes from the source's
+   * listings (GIAV's end within their first pages here), counting Ploomes's pace */
+  g_assert_cmpint (first_left, >=, 0);
   g_assert_cmpuint (puente_run_summary_total (&first, PUENTE_OUTCOME_FAILED), ==, 0);
   g_assert_cmpuint (first.counts[PUENTE_ENTITY_CONTACT][PUENTE_OUTCOME_CREATED], >, 0);
   g_assert_cmpuint (first.counts[PUENTE_ENTITY_DEAL][PUENTE_OUTCOME_CREATED], >, 0);

@@ -372,6 +372,33 @@ test_csv_large (void)
   g_assert_cmpuint (last, ==, n_rows + 1);
 }
 
+/* Every page of an export's listing tells how many rows the whole listing has, so that a
+ * first sync knows its time left from its first page */
+static void
+test_source_total (void)
+{
+  g_autoptr(GString) contents = g_string_new ("Código;Nombre;Apellidos;Email;Móvil\r\n");
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(PuenteSpreadsheetSource) source = NULL;
+  g_autoptr(PuenteRecordPage) page = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) done = NULL;
+  GAsyncResult *result = NULL;
+
+  for (guint i = 1; i <= 250; i++)
+    g_string_append_printf (contents, "%u;Nombre %u;Apellido %u;c%u@example.es;6%08u\r\n", i, i, i, i, i);
+  file = temporary_file ("total.csv", contents->str, (gssize) contents->len);
+  source = puente_spreadsheet_source_new (file, PUENTE_COLUMN_PRESET_GIOWEB, NULL);
+
+  puente_source_list_clients_async (PUENTE_SOURCE (source), NULL, NULL, NULL, puente_test_store_result, &result);
+  done = puente_test_wait_for_result (&result);
+  page = puente_source_list_clients_finish (PUENTE_SOURCE (source), done, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (page->records->len, ==, 100);
+  g_assert_nonnull (page->next);
+  g_assert_cmpuint (page->total, ==, 250);
+}
+
 /* Reading XLSX */
 
 static void
@@ -1651,6 +1678,7 @@ main (int   argc,
   g_test_add_func ("/spreadsheet/changes/windows-1252", test_changes_windows_1252);
   g_test_add_func ("/spreadsheet/changes/utf-8", test_changes_utf8);
   g_test_add_func ("/spreadsheet/preview/async", test_preview_async);
+  g_test_add_func ("/spreadsheet/source/total", test_source_total);
   g_test_add_func ("/spreadsheet/preview/cancelled", test_preview_cancelled);
 
   return g_test_run ();

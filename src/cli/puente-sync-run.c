@@ -36,10 +36,22 @@ progress_cb (PuenteEngine *engine,
 
       /* Translators: live progress on a terminal: a kind of record, how many so far, and
        * how many records a second. */
+      gint64 left = puente_engine_get_seconds_left (engine);
+
       g_print ("\r");
       g_print (_("%s: %u (%.0f a second)"), puente_entity_to_label (entity), progress->done[entity],
                seconds > 0 ? all / seconds : 0.0);
-      g_print ("   ");
+      /* The time left, counting the pace the CRM keeps Puente to, once the run knows it */
+      if (left >= 0 && left < 60)
+        g_print (", %s", _("less than a minute left"));
+      else if (left >= 0)
+        {
+          guint minutes = (guint) MIN ((left + 59) / 60, G_MAXUINT);
+
+          g_print (", ");
+          g_print (g_dngettext (NULL, "about %u minute left", "about %u minutes left", minutes), minutes);
+        }
+      g_print ("\033[K");
       fflush (stdout);
     }
 }

@@ -6,8 +6,16 @@
  * so far, and the writes left at the pace the CRM keeps Puente to (its requests a minute,
  * PuenteCrmKind.requests_per_minute: Ploomes's 120, the same constant its connector paces
  * its client with). The second is what a paced CRM really takes: records found unchanged go
- * fast, and a run's first seconds say nothing of the writes queued behind the pace. A run
- * not planned first (a first sync) has no total: its time left is unknown.
+ * fast, and a run's first seconds say nothing of the writes queued behind the pace.
+ *
+ * A run not planned first (a first sync, when the owner waits longest) counts what the
+ * source's listings say of their size: a page's total where the source knows it cheaply (an
+ * export, whose rows are counted once read), else the records listed once a listing reached
+ * its last page (GIAV tells no count: a listing of more than one page is known at its end).
+ * Its time left is an estimate ("about", as the dashboard and puente-sync say it): it is
+ * known once the clients' listing and, when files are sent as deals, the files' are; its
+ * writes left are the records left at the share of writes among the records done so far (all
+ * of them before the first one is done: a first sync creates nearly everything).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -71,11 +79,61 @@ puente_engine_plan_eta (PuenteEngine           *self,
   self->writing_started = g_get_monotonic_time ();
 }
 
+/* A run starts: nothing is known of its size yet */
+void
+puente_engine_reset_eta (PuenteEngine *self)
+{
+  self->planned_total = 0;
+  self->planned_writes = 0;
+  memset (self->listed, 0, sizeof self->listed);
+  memset (self->listing_total, 0, sizeof self->listing_total);
+  memset (self->listing_known, 0, sizeof self->listing_known);
+  self->writing_started = g_get_monotonic_time ();
+}
+
+/* A page of the source's clients (or @files) arrived: what it says of its listing's size */
+void
+puente_engine_count_page (PuenteEngine           *self,
+                          gboolean                files,
+                          const PuenteRecordPage *page)
+{
+  guint listing = files ? 1 : 0;
+
+  self->listed[listing] += page->records->len;
+  if (page->total > 0)
+    self->listing_total[listing] = MAX (page->total, self->listed[listing]);
+  else if (page->next == NULL)
+    self->listing_total[listing] = self->listed[listing];
+  self->listing_known[listing] |= page->total > 0 || page->next == NULL;
+}
+
+/* A run not planned first: the seconds left from its listings' sizes, -1 while unknown */
+static gint64
+listed_seconds_left (PuenteEngine *self,
+                     guint         done,
+                     guint         written,
+                     guint         per_minute)
+{
+  gboolean files = self->profile->has_files && puente_source_has_files (self->source) &&
+                   puente_crm_can (self->crm, PUENTE_CRM_HAS_DEALS);
+  guint total = self->listing_total[0] + self->listing_total[1];
+  guint left;
+
+  if (!self->listing_known[0] || (files && !self->listing_known[1]) || self->only != NULL || total == 0)
+    return -1;
+
+  left = total - MIN (done, total);
+  return puente_engine_eta_seconds (done, total, g_get_monotonic_time () - self->writing_started,
+                                    done > 0 ? (guint) ((guint64) left * written / done) : left,
+                                    per_minute);
+}
+
 /**
  * puente_engine_get_seconds_left:
  *
  * Returns: the seconds the run under way has left (puente_engine_eta_seconds()), or -1 when
- *   not known: no run, or a run that was not planned whole first
+ *   not known: no run, or a run not planned whole first whose listings' sizes are not known
+ *   yet (an estimate then: see the top of this file)
  */
 gint64
 puente_engine_get_seconds_left (PuenteEngine *self)
@@ -86,7 +144,7 @@ puente_engine_get_seconds_left (PuenteEngine *self)
 
   g_return_val_if_fail (PUENTE_IS_ENGINE (self), -1);
 
-  if (self->live == NULL || self->planned_total == 0)
+  if (self->live == NULL)
     return -1;
 
   for (guint entity = 0; entity <= PUENTE_ENTITY_DEAL; entity++)
@@ -95,6 +153,8 @@ puente_engine_get_seconds_left (PuenteEngine *self)
             puente_run_summary_total (self->live, PUENTE_OUTCOME_UPDATED) +
             puente_run_summary_total (self->live, PUENTE_OUTCOME_DELETED);
   kind = puente_crm_kind_lookup_by_name (puente_crm_get_name (self->crm));
+  if (self->planned_total == 0)
+    return listed_seconds_left (self, done, written, kind != NULL ? kind->requests_per_minute : 0);
 
   return puente_engine_eta_seconds (done, self->planned_total, g_get_monotonic_time () - self->writing_started,
                                     self->planned_writes - MIN (written, self->planned_writes),

@@ -66,6 +66,9 @@ struct _PuenteEngine
   guint                planned_total;   /* records the run handles, from its plan; 0: unknown */
   guint                planned_writes;  /* of them, writes to the CRM */
   gint64               writing_started; /* monotonic µs */
+  guint                listed[2];       /* not planned first: clients, files listed so far */
+  guint                listing_total[2]; /* how many each listing has… */
+  gboolean             listing_known[2]; /* …once known */
 };
 
 typedef enum
@@ -225,6 +228,11 @@ void        puente_engine_start_writing        (GTask              *task);
 /* puente-engine-eta.c: the run was planned whole (@plan): its time left can be told */
 void        puente_engine_plan_eta             (PuenteEngine           *self,
                                                 const PuenteRunSummary *plan);
+/* …or not (a first sync): the run starts, and a page of the source's listing arrived */
+void        puente_engine_reset_eta            (PuenteEngine           *self);
+void        puente_engine_count_page           (PuenteEngine           *self,
+                                                gboolean                files,
+                                                const PuenteRecordPage *page);
 void        puente_engine_planned_cb           (GObject            *object,
                                                 GAsyncResult       *result,
                                                 gpointer            user_data);

@@ -329,6 +329,8 @@ page_received (GTask            *task,
       return;
     }
   puente_watermark_note (&run->source_time, run->page);
+  if (!run->rereading && !run->reasserting)
+    puente_engine_count_page (self, run->in_deals, run->page);
 
   /* The source is read while this page is planned and written, so that its latency hides
    * behind the CRM's (GIAV: a page of 100 clients takes about one request; writing it, 100).

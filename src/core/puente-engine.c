@@ -642,6 +642,7 @@ puente_engine_run_async (PuenteEngine        *self,
     }
 
   self->live = &run->summary;
+  puente_engine_reset_eta (self);
   memset (self->done, 0, sizeof self->done);
   memset (self->pending, 0, sizeof self->pending);
   self->last_progress = 0;

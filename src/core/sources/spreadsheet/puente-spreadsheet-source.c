@@ -4,6 +4,8 @@
  * listing is a whole listing: an export has no "modified since", so the engine's content
  * hashes are what keep unchanged rows from costing a CRM request. A row the mapping cannot
  * read becomes a record carrying PUENTE_FIELD_PROBLEM, which the engine reports as skipped.
+ * A listing's rows are counted when it starts (a second reader, read to its end: the disk
+ * only), so that every page tells the listing's total and a first sync its time left.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -30,6 +32,7 @@ struct _PuenteSpreadsheetSource
   PuenteColumnMapping *mapping;   /* the owner's, or guessed at the first read */
   PuenteSpreadsheet   *reader;    /* open between pages of one listing */
   guint                page;      /* pages handed out in this listing */
+  guint                rows;      /* the listing's rows, counted when it started */
 
   /* How the export is written, as last read: the changes file is written the same way */
   char                *encoding;  /* NULL: not read yet */
@@ -159,6 +162,28 @@ problem_record (guint         row_number,
   return record;
 }
 
+/* The export's rows, read to the end by a reader of their own; 0 when it cannot be read (the
+ * listing itself then says why) */
+static guint
+count_rows (PuenteSpreadsheetSource *self,
+            GCancellable            *cancellable)
+{
+  g_autoptr(PuenteSpreadsheet) reader = puente_spreadsheet_new (self->file, cancellable, NULL);
+  guint rows = 0;
+
+  while (reader != NULL)
+    {
+      guint row_number;
+      g_auto(GStrv) row = puente_spreadsheet_read_row (reader, &row_number, cancellable, NULL);
+
+      if (row == NULL)
+        break;
+      rows++;
+    }
+
+  return rows;
+}
+
 static void
 list_thread (GTask        *task,
              gpointer      source_object,
@@ -179,6 +204,7 @@ list_thread (GTask        *task,
           g_task_return_error (task, g_steal_pointer (&error));
           return;
         }
+      self->rows = count_rows (self, cancellable);
       for (guint skip = 0; skip < expected_page * PAGE_SIZE; skip++)
         {
           guint ignored;
@@ -215,6 +241,7 @@ list_thread (GTask        *task,
     }
 
   self->page++;
+  page->total = self->rows;
   if (page->records->len == PAGE_SIZE)
     page->next = g_strdup_printf ("%u", self->page);
   else
