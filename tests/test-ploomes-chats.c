@@ -76,9 +76,12 @@ fixture_tear_down (Fixture       *fixture,
   puente_test_sandbox_stop (fixture->sandbox);
 }
 
-/* The docs' chat_finished (tests/data/jivochat), from Carla with @chat_id, @EMAIL and @PHONE */
+/* The docs' chat_finished (tests/data/jivochat), with @chat_id, from @name, @email, @phone */
 static PuenteJivochatChat *
-carla_chat (const char *chat_id)
+visitor_chat (const char *chat_id,
+              const char *name,
+              const char *email,
+              const char *phone)
 {
   g_autofree char *path = g_build_filename (g_getenv ("PUENTE_TEST_DATA"), "jivochat",
                                             "chat-finished.json", NULL);
@@ -94,9 +97,9 @@ carla_chat (const char *chat_id)
   g_assert_no_error (error);
   json_object_set_string_member (json_node_get_object (root), "chat_id", chat_id);
   visitor = json_object_get_object_member (json_node_get_object (root), "visitor");
-  json_object_set_string_member (visitor, "name", "Carla Mendes");
-  json_object_set_string_member (visitor, "email", EMAIL);
-  json_object_set_string_member (visitor, "phone", PHONE);
+  json_object_set_string_member (visitor, "name", name);
+  json_object_set_string_member (visitor, "email", email);
+  json_object_set_string_member (visitor, "phone", phone);
   body = json_to_string (root, FALSE);
 
   chat = puente_jivochat_chat_parse (body, -1, &error);
@@ -105,37 +108,78 @@ carla_chat (const char *chat_id)
   return chat;
 }
 
+static PuenteJivochatChat *
+carla_chat (const char *chat_id)
+{
+  return visitor_chat (chat_id, "Carla Mendes", EMAIL, PHONE);
+}
+
+/* One pass of the handler over the chats waiting (@retry_failed: those that failed too), as
+ * the listener makes it; returns how many failed. */
+static guint
+process (Fixture  *fixture,
+         gboolean  retry_failed)
+{
+  g_autoptr(PuenteJivochatHandler) handler = puente_jivochat_handler_new (fixture->store, fixture->connection,
+                                                                         fixture->crm);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *pending = NULL;
+  guint failed = 0;
+
+  puente_jivochat_handler_process_async (handler, retry_failed, NULL, puente_test_store_result, &pending);
+  result = puente_test_wait_for_result (&pending);
+  g_assert_true (puente_jivochat_handler_process_finish (handler, result, &failed, &error));
+  g_assert_no_error (error);
+
+  return failed;
+}
+
+/* @chat kept as the listener keeps what JivoChat posts */
+static void
+receive (Fixture            *fixture,
+         PuenteJivochatChat *chat)
+{
+  g_autoptr(PuenteJivochatHandler) handler = puente_jivochat_handler_new (fixture->store, fixture->connection,
+                                                                         fixture->crm);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (puente_jivochat_handler_receive (handler, chat, &error));
+  g_assert_no_error (error);
+}
+
+/* The sentence of the newest event about @name */
+static char *
+newest_message (Fixture    *fixture,
+                const char *name)
+{
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GError) error = NULL;
+  const PuenteEvent *newest = NULL;
+
+  events = puente_store_list_events (fixture->store, 0, -1, -1, 100, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < events->len; i++)
+    {
+      const PuenteEvent *event = g_ptr_array_index (events, i);
+
+      if (strstr (event->message, name) != NULL && (newest == NULL || event->id > newest->id))
+        newest = event;
+    }
+  g_assert_nonnull (newest);
+  return g_strdup (newest->message);
+}
+
 /* The chat into Ploomes as the listener puts it; returns the sentence of its event. */
 static char *
 handle_chat (Fixture    *fixture,
              const char *chat_id)
 {
-  g_autoptr(PuenteJivochatHandler) handler = puente_jivochat_handler_new (fixture->store, fixture->connection,
-                                                                         fixture->crm);
   g_autoptr(PuenteJivochatChat) chat = carla_chat (chat_id);
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GPtrArray) events = NULL;
-  g_autoptr(GError) error = NULL;
-  GAsyncResult *pending = NULL;
-  guint failed = 0;
-  guint newest = 0;
 
-  g_assert_true (puente_jivochat_handler_receive (handler, chat, &error));
-  g_assert_no_error (error);
-  puente_jivochat_handler_process_async (handler, FALSE, NULL, puente_test_store_result, &pending);
-  result = puente_test_wait_for_result (&pending);
-  g_assert_true (puente_jivochat_handler_process_finish (handler, result, &failed, &error));
-  g_assert_no_error (error);
-  g_assert_cmpuint (failed, ==, 0);
-
-  /* The newest event: this chat's */
-  events = puente_store_list_events (fixture->store, 0, -1, -1, 100, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (events->len, >, 0);
-  for (guint i = 1; i < events->len; i++)
-    if (((PuenteEvent *) events->pdata[i])->id > ((PuenteEvent *) events->pdata[newest])->id)
-      newest = i;
-  return g_strdup (((PuenteEvent *) g_ptr_array_index (events, newest))->message);
+  receive (fixture, chat);
+  g_assert_cmpuint (process (fixture, FALSE), ==, 0);
+  return newest_message (fixture, "Carla Mendes");
 }
 
 /* GET @path of the double, as Ploomes answers it */
@@ -279,6 +323,74 @@ test_existing_contact_deal (Fixture       *fixture,
   assert_one_interaction (fixture, contact_id);
 }
 
+/* The chat of a person Ploomes has, which fails the first time (its deal names a pipeline
+ * and a stage the account does not have): the chat is already in their history, and its
+ * later try, which ends with one deal, does not add it again. */
+static void
+test_existing_contact_deal_retried (Fixture       *fixture,
+                                    gconstpointer  data)
+{
+  g_autofree char *contact_id = create_carla (fixture);
+  g_autoptr(PuenteJivochatChat) chat = carla_chat ("9301");
+  g_autoptr(JsonArray) deals = NULL;
+
+  puente_connection_set_setting (fixture->connection, PUENTE_SETTING_JIVOCHAT_PIPELINE, "987654");
+  puente_connection_set_setting (fixture->connection, PUENTE_SETTING_JIVOCHAT_STAGE, "987655");
+  receive (fixture, chat);
+  g_assert_cmpuint (process (fixture, FALSE), ==, 1);
+  assert_one_interaction (fixture, contact_id);
+
+  puente_connection_set_setting (fixture->connection, PUENTE_SETTING_JIVOCHAT_PIPELINE, NULL);
+  puente_connection_set_setting (fixture->connection, PUENTE_SETTING_JIVOCHAT_STAGE, NULL);
+  g_assert_cmpuint (process (fixture, TRUE), ==, 0);
+  deals = get_values (fixture, "Deals");
+  g_assert_cmpuint (json_array_get_length (deals), ==, 1);
+  g_assert_cmpuint (count_contacts (fixture), ==, 1);
+  assert_one_interaction (fixture, contact_id);
+}
+
+/* The interaction records of the double on @contact_id */
+static guint
+count_interactions (Fixture    *fixture,
+                    const char *contact_id)
+{
+  g_autoptr(JsonArray) interactions = get_values (fixture, "InteractionRecords");
+  guint count = 0;
+
+  for (guint i = 0; i < json_array_get_length (interactions); i++)
+    if (json_object_get_int_member (json_array_get_object_element (interactions, i), "ContactId") ==
+        g_ascii_strtoll (contact_id, NULL, 10))
+      count++;
+
+  return count;
+}
+
+/* Two chats in one pass: Carla's (in Ploomes already) and then a new visitor's. What the
+ * first learnt of its person is not carried to the second: the new person gets no history
+ * of their own chat (their description has it), and their sentence says they were made. */
+static void
+test_two_chats_one_pass (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autofree char *contact_id = create_carla (fixture);
+  g_autoptr(PuenteJivochatChat) carla = carla_chat ("9401");
+  g_autoptr(PuenteJivochatChat) nuno = visitor_chat ("9402", "Nuno Prado", "nuno.prado@example.com.br",
+                                                     "+55 21 99876 5432");
+  g_autofree char *message = NULL;
+  g_autoptr(JsonArray) interactions = NULL;
+
+  receive (fixture, carla);
+  receive (fixture, nuno);
+  g_assert_cmpuint (process (fixture, FALSE), ==, 0);
+
+  g_assert_cmpuint (count_interactions (fixture, contact_id), ==, 1);
+  message = newest_message (fixture, "Nuno Prado");
+  g_assert_cmpstr (message, ==, "Chat with Nuno Prado: created the person and a deal.");
+  /* and Nuno's one record is the one his contact was made with (puente-ploomes-records.c) */
+  interactions = get_values (fixture, "InteractionRecords");
+  g_assert_cmpuint (json_array_get_length (interactions), ==, 2);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -290,6 +402,10 @@ main (int   argc,
               test_existing_contact_lead, fixture_tear_down);
   g_test_add ("/ploomes-chats/existing-contact/deal", Fixture, "person-deal", fixture_set_up,
               test_existing_contact_deal, fixture_tear_down);
+  g_test_add ("/ploomes-chats/existing-contact/deal-retried", Fixture, "person-deal", fixture_set_up,
+              test_existing_contact_deal_retried, fixture_tear_down);
+  g_test_add ("/ploomes-chats/two-chats-one-pass", Fixture, "person-deal", fixture_set_up,
+              test_two_chats_one_pass, fixture_tear_down);
 
   return g_test_run ();
 }

@@ -145,6 +145,8 @@ typedef struct
   gboolean            lead_found; /* the visitor is a lead of the CRM already */
   gboolean            found;      /* the person was in the CRM before this chat */
   gboolean            history;    /* the chat went into that person's history */
+  gboolean            history_tried; /* its history step ran (right after the look-up found
+                                      * the person, else at the end) */
 } Pass;
 
 

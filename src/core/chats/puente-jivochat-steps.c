@@ -177,7 +177,10 @@ found_contact_cb (GObject      *object,
       if (((pass->pending & MADE_PERSON) != 0 && !remember_contact (task, contact->id)) ||
           !save_progress (task))
         return;
-      pass->step = STEP_COMPANY;
+      /* The history at once: a later step that fails leaves the contact's id stored, and
+       * the chat's next try starts after the look-up, where it could no longer tell a person
+       * found from one it made. */
+      pass->step = pass->found ? STEP_HISTORY : STEP_COMPANY;
     }
   else if (!pass->in_leads && uses_leads (self))
     pass->in_leads = TRUE;  /* the same key among the leads */
@@ -453,6 +456,14 @@ create_deal (GTask *task)
   puente_crm_create_async (self->crm, deal, NULL, g_task_get_cancellable (task), created_cb, task);
 }
 
+/* Where the chat goes on after its history: a person found has it right after the look-up,
+ * and the rest of the steps follow (the company, the deal); else it is the end. */
+static Step
+after_history (Pass *pass)
+{
+  return pass->found ? STEP_COMPANY : STEP_DONE;
+}
+
 static void
 history_cb (GObject      *object,
             GAsyncResult *result,
@@ -470,7 +481,7 @@ history_cb (GObject      *object,
     g_info ("Chat %s: the conversation did not reach the contact's history: %s", pass->current->chat_id,
             error->message);
 
-  pass->step = STEP_DONE;
+  pass->step = after_history (pass);
   puente_jivochat_pass_advance (task);
 }
 
@@ -485,7 +496,14 @@ step_history (GTask *task)
   g_autoptr(PuenteRecord) contact = NULL;
   const char *text;
 
-  pass->step = STEP_DONE;
+  if (pass->history_tried)
+    {
+      pass->step = STEP_DONE;
+      puente_jivochat_pass_advance (task);
+      return;
+    }
+  pass->history_tried = TRUE;
+  pass->step = after_history (pass);
   if (!pass->found || pass->current->contact_id == NULL || pass->chat->transcript == NULL ||
       !puente_crm_can (self->crm, PUENTE_CRM_HAS_HISTORY))
     {

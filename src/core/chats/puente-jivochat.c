@@ -208,6 +208,11 @@ pass_clear_chat (Pass *pass)
   pass->look_for_deal = FALSE;
   g_clear_pointer (&pass->deal_name, g_free);
   pass->given_up = FALSE;
+  pass->in_leads = FALSE;
+  pass->lead_found = FALSE;
+  pass->found = FALSE;
+  pass->history = FALSE;
+  pass->history_tried = FALSE;
 }
 
 static void
