@@ -531,8 +531,8 @@ finish_run (GTask *task)
       puente_store_finish_run (self->store, run->summary.run,
                                run->any_failed ? "finished-with-failures" : "succeeded",
                                run->started, NULL);
-      /* An idle check of the schedule is not kept as a run (puente_store_fold_idle_run()) */
-      if (run->mode == PUENTE_RUN_MODIFIED && g_strcmp0 (run->trigger, "schedule") == 0 &&
+      /* An idle check of the live schedule is not kept as a run (puente_store_fold_idle_run()) */
+      if (self->fold_idle && run->mode == PUENTE_RUN_MODIFIED &&
           is_idle (&run->summary) &&
           puente_store_fold_idle_run (self->store, self->connection_id, run->summary.run, NULL))
         run->summary.run = 0;

@@ -83,6 +83,8 @@ void          puente_engine_set_only    (PuenteEngine        *self,
                                          const char * const  *source_ids);
 void          puente_engine_set_delete_enabled (PuenteEngine *self,
                                                 gboolean      enabled);
+void          puente_engine_set_fold_idle (PuenteEngine *self,
+                                           gboolean      fold);
 void          puente_engine_set_client_type (PuenteEngine *self,
                                              const char   *source_type,
                                              const char   *status,

@@ -420,6 +420,7 @@ start_run (PuenteWatch       *self,
       return;
     }
 
+  puente_engine_set_fold_idle (self->engine, TRUE);  /* 1,440 checks a day are not runs */
   puente_engine_run_async (self->engine, PUENTE_RUN_MODIFIED, "schedule", self->cancellable,
                            run_done_cb, g_object_ref (self));
 }
