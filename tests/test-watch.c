@@ -21,6 +21,7 @@
 #define KEY "watch-test-key-5d0e"
 #define OLD_EMAIL "mjgarcia@example.es"
 #define NEW_EMAIL "mj.nueva@example.es"
+#define MANY 60  /* clients: past the brake's minimum of updates (PUENTE_BRAKE_UPDATE_MINIMUM) */
 
 typedef struct
 {
@@ -32,6 +33,17 @@ typedef struct
   GPtrArray         *lines;   /* what the watch printed so far */
   gboolean           ended;
 } Fixture;
+
+/* An export of MANY clients, their addresses at @domain */
+static char *
+many_clients (const char *domain)
+{
+  GString *csv = g_string_new ("cf_id;Nombre;Apellidos;email\n");
+
+  for (guint i = 0; i < MANY; i++)
+    g_string_append_printf (csv, "%u;Cliente;Número %u;cliente%u@%s\n", 7000 + i, i, i, domain);
+  return g_string_free (csv, FALSE);
+}
 
 static void
 fixture_set_up (Fixture       *fixture,
@@ -51,6 +63,12 @@ fixture_set_up (Fixture       *fixture,
   fixture->export = g_build_filename (fixture->dir, "export.csv", NULL);
   fixture->lines = g_ptr_array_new_with_free_func (g_free);
   g_assert_true (g_file_get_contents (source, &contents, &length, &error));
+  if (data != NULL)
+    {
+      g_free (contents);
+      contents = many_clients (data);
+      length = strlen (contents);
+    }
   g_assert_true (g_file_set_contents (fixture->export, contents, length, &error));
 
   {
@@ -205,6 +223,23 @@ crm_has_new_email (gpointer data)
   return count_contacts (data, NEW_EMAIL) == 1;
 }
 
+static guint
+count_braked (PuenteStore *store)
+{
+  g_autoptr(GPtrArray) runs = puente_store_list_runs (store, "default", 100, NULL);
+  guint braked = 0;
+
+  for (guint i = 0; i < runs->len; i++)
+    braked += g_strcmp0 (((PuenteRunInfo *) g_ptr_array_index (runs, i))->state, "braked") == 0;
+  return braked;
+}
+
+static gboolean
+has_two_braked (gpointer data)
+{
+  return count_braked (data) == 2;
+}
+
 /* ---- the tests ------------------------------------------------------------------------------ */
 
 /* An export saved as editors do (a new file renamed over the old one, which
@@ -233,12 +268,24 @@ test_export_saved (Fixture       *fixture,
   stop_watch (fixture);
 }
 
-/* A tick with nothing changed reads, but writes nothing. */
+/* A tick with nothing changed reads, but writes nothing; it is not kept as a run (only the
+ * sync by hand is), yet its watermark moves and the store says when it checked. */
 static void
 test_idle_tick (Fixture       *fixture,
                 gconstpointer  data)
 {
+  g_autofree char *db = g_build_filename (fixture->dir, "puente.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PuenteStore) store = puente_store_open (db, &error);
+  g_autoptr(GPtrArray) runs = NULL;
+  g_autofree char *mark_before = NULL;
+  g_autofree char *mark_after = NULL;
   guint writes, reads;
+
+  g_assert_no_error (error);
+  mark_before = puente_store_get_watermark (store, "default", "crm-contacts", NULL);
+  g_assert_nonnull (mark_before);
+  g_assert_cmpint (puente_store_get_last_checked (store, "default"), ==, 0);
 
   start_watch (fixture, "1");
   wait_for_lines (fixture, 2);
@@ -248,6 +295,51 @@ test_idle_tick (Fixture       *fixture,
   wait_for_lines (fixture, 4);  /* two ticks */
   g_assert_cmpuint (puente_test_sandbox_count_writes (fixture->sandbox, "crm"), ==, writes);
   g_assert_cmpuint (puente_test_sandbox_count (fixture->sandbox, "GET", NULL), >, reads);
+  stop_watch (fixture);
+
+  runs = puente_store_list_runs (store, "default", 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (runs->len, ==, 1);
+  g_assert_cmpstr (((PuenteRunInfo *) g_ptr_array_index (runs, 0))->mode, ==, "full");
+  g_assert_cmpint (puente_store_get_last_checked (store, "default"), >=,
+                   ((PuenteRunInfo *) g_ptr_array_index (runs, 0))->finished);
+  mark_after = puente_store_get_watermark (store, "default", "crm-contacts", NULL);
+  g_assert_cmpstr (mark_after, !=, mark_before);
+}
+
+/* A run the safety brake holds (every client's address changed at once) is held once: the
+ * next ticks neither plan it again (no request, no other held run) nor tell it again, until
+ * the owner decides (a newer run), when it is planned again. */
+static void
+test_held (Fixture       *fixture,
+           gconstpointer  data)
+{
+  g_autofree char *db = g_build_filename (fixture->dir, "puente.db", NULL);
+  g_autofree char *changed = many_clients ("example.org");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PuenteStore) store = puente_store_open (db, &error);
+  guint requests;
+  gint64 decided;
+
+  g_assert_no_error (error);
+  g_assert_true (g_file_set_contents (fixture->export, changed, -1, &error));
+  g_assert_no_error (error);
+
+  start_watch (fixture, "1");
+  wait_for_lines (fixture, 2);  /* the held run (its sentence on stderr), then a tick */
+  g_assert_cmpuint (count_braked (store), ==, 1);
+  requests = puente_test_sandbox_count (fixture->sandbox, NULL, NULL);
+  wait_for_lines (fixture, 4);  /* two more ticks */
+  g_assert_nonnull (strstr (g_ptr_array_index (fixture->lines, 3), "Held back"));
+  g_assert_cmpuint (count_braked (store), ==, 1);
+  g_assert_cmpuint (puente_test_sandbox_count (fixture->sandbox, NULL, NULL), ==, requests);
+
+  /* The owner decides (here a run of their own that went through): planned again */
+  decided = puente_store_start_run (store, "default", "modified", "manual", &error);
+  g_assert_no_error (error);
+  g_assert_true (puente_store_finish_run (store, decided, "succeeded", NULL, &error));
+  g_assert_no_error (error);
+  puente_test_wait_until (has_two_braked, store);
   stop_watch (fixture);
 }
 
@@ -287,6 +379,7 @@ main (int   argc,
 
   g_test_add ("/watch/export-saved", Fixture, NULL, fixture_set_up, test_export_saved, fixture_tear_down);
   g_test_add ("/watch/idle-tick", Fixture, NULL, fixture_set_up, test_idle_tick, fixture_tear_down);
+  g_test_add ("/watch/held", Fixture, "example.com", fixture_set_up, test_held, fixture_tear_down);
   g_test_add ("/watch/busy", Fixture, NULL, fixture_set_up, test_busy, fixture_tear_down);
 
   return g_test_run ();

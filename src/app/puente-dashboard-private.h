@@ -59,6 +59,7 @@ struct _PuenteDashboard
   guint                attention;    /* records still unresolved across runs ("Needs You") */
   char                *last_state;   /* the last sync's state, or NULL before the runs are read */
   gint64               last_time;    /* ... when it finished (or started, while running) */
+  gint64               last_checked; /* when an idle check last found nothing to do, or 0 */
   PuenteLogView       *log_view;
 
   char                *store_path;

@@ -69,6 +69,25 @@ relative_time (gint64 unix_time)
   return g_date_time_format (then, _("%x at %H:%M"));
 }
 
+/* When Puente last checked for changes (an idle check is not a run): "Checked 1 minute ago" */
+static char *
+when_checked (gint64 unix_time)
+{
+  g_autoptr(GDateTime) then = g_date_time_new_from_unix_local (unix_time);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  GTimeSpan span = g_date_time_difference (now, then);
+
+  if (span < G_TIME_SPAN_MINUTE)
+    return g_strdup (_("Checked just now"));
+  if (span < G_TIME_SPAN_HOUR)
+    return g_strdup_printf (g_dngettext (NULL, "Checked %d minute ago", "Checked %d minutes ago",
+                                         (int) (span / G_TIME_SPAN_MINUTE)),
+                            (int) (span / G_TIME_SPAN_MINUTE));
+
+  /* Translators: when Puente last looked for changes, as in “Last checked at 14:05” */
+  return g_date_time_format (then, _("Last checked at %H:%M"));
+}
+
 static char *
 when_next (GDateTime *next)
 {
@@ -246,6 +265,15 @@ puente_dashboard_show_last_sentence (PuenteDashboard *self)
     what = g_strdup (puente_dashboard_run_state_sentence (self->last_state));
   /* Translators: when — what happened, e.g. “5 minutes ago — Everything was sent” */
   subtitle = g_strdup_printf (_("%s — %s"), when, what);
+  if (self->last_checked > self->last_time && g_strcmp0 (self->last_state, "running") != 0)
+    {
+      g_autofree char *checked = when_checked (self->last_checked);
+      g_autofree char *line = g_steal_pointer (&subtitle);
+
+      /* Translators: the last sync's line, then on a line of its own when Puente last
+       * looked for changes and found none, e.g. “Checked 1 minute ago” */
+      subtitle = g_strdup_printf (_("%s\n%s"), line, checked);
+    }
   adw_action_row_set_subtitle (self->last_run_row, subtitle);
   gtk_image_set_from_icon_name (self->last_run_icon,
                                 g_strcmp0 (self->last_state, "succeeded") == 0 && self->attention == 0
@@ -304,6 +332,7 @@ runs_cb (GObject      *object,
     if (g_strcmp0 (((PuenteRunInfo *) g_ptr_array_index (runs, i - 1))->trigger, "webhook") == 0)
       g_ptr_array_remove_index (runs, i - 1);
 
+  self->last_checked = puente_store_list_runs_get_checked (result);
   puente_run_chart_set_runs (self->chart, runs);
   if (!self->running)
     show_last_run (self, runs->len > 0 ? g_ptr_array_index (runs, 0) : NULL);

@@ -48,10 +48,11 @@ scheduled_run_notification (int                     status,
                                         records),
                               records);
     }
-  else if (status == EXIT_CONFIG)
+  else if (status == EXIT_CONFIG || status == EXIT_BRAKED)
     {
       /* Nothing was sent, and nothing will be until the owner acts: a key the CRM no longer
-       * accepts, fields the CRM lacks, a damaged store. */
+       * accepts, fields the CRM lacks, a damaged store; or the live schedule's run the
+       * safety brake held (puente-sync-watch.c). */
       notification = g_notification_new (_("The scheduled sync needs you"));
       body = g_strdup_printf (_("%s Open Puente: the dashboard has the details."), error->message);
     }

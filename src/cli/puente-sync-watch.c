@@ -23,7 +23,8 @@ typedef struct
 } Watching;
 
 /* As a timer's run, a problem is told to the desktop (puente-sync-notify.c); but once, not
- * every minute: again only after a run without one. */
+ * every minute: again only after a run without one. A run the safety brake held is told
+ * too (the watch then waits for the owner, puente-watch.c). */
 static void
 tell_desktop (Watching               *watching,
               const PuenteRunSummary *summary,
@@ -35,7 +36,8 @@ tell_desktop (Watching               *watching,
   if (status == EXIT_FINE)
     watching->told = FALSE;
   else if (!watching->told &&
-           (status == EXIT_RECORDS || status == EXIT_RUN_FAILED || status == EXIT_CONFIG))
+           (status == EXIT_RECORDS || status == EXIT_RUN_FAILED || status == EXIT_CONFIG ||
+            status == EXIT_BRAKED))
     {
       notify_scheduled_run (status, summary, error);
       watching->told = TRUE;
@@ -60,6 +62,12 @@ run_finished_cb (PuenteWatch            *watch,
           if (watching->verbose)
             /* Translators: %s is the time of day */
             g_print (_("%s Another sync was under way; the next one catches up.\n"), time);
+        }
+      else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PENDING))
+        {
+          /* Held by the safety brake: told once, when it was held */
+          if (watching->verbose)
+            g_print ("%s %s\n", time, error->message);
         }
       else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {

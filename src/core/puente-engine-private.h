@@ -51,6 +51,7 @@ struct _PuenteEngine
   char                *pipeline_id;  /* where deals go; NULL: the CRM's default */
   PuenteRunSummary    *live;         /* the counts of the run under way, or NULL */
   gboolean             delete_enabled;
+  gboolean             fold_idle;       /* puente_engine_set_fold_idle() */
   GHashTable          *client_types; /* source type -> "status\ncontact_type", the owner's */
   PuenteSelection     *selection;    /* the clients the owner chose; NULL: every one */
   guint                done[PUENTE_ENTITY_DEAL + 1];

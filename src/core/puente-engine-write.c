@@ -474,6 +474,19 @@ report_deletions (PuenteEngine *self,
     }
 }
 
+/* Whether a run that went through wrote nothing, and failed or conflicted nowhere (records
+ * left out again as before: puente_store_fold_idle_run() tells) */
+static gboolean
+is_idle (const PuenteRunSummary *summary)
+{
+  for (PuenteOutcome outcome = PUENTE_OUTCOME_CREATED; outcome <= PUENTE_OUTCOME_DELETED; outcome++)
+    if (outcome != PUENTE_OUTCOME_UNCHANGED && outcome != PUENTE_OUTCOME_SKIPPED &&
+        puente_run_summary_total (summary, outcome) > 0)
+      return FALSE;
+
+  return summary->consent_flips == 0 && summary->write_backs == 0 && summary->source_creates == 0;
+}
+
 static void
 finish_run (GTask *task)
 {
@@ -518,6 +531,11 @@ finish_run (GTask *task)
       puente_store_finish_run (self->store, run->summary.run,
                                run->any_failed ? "finished-with-failures" : "succeeded",
                                run->started, NULL);
+      /* An idle check of the live schedule is not kept as a run (puente_store_fold_idle_run()) */
+      if (self->fold_idle && run->mode == PUENTE_RUN_MODIFIED &&
+          is_idle (&run->summary) &&
+          puente_store_fold_idle_run (self->store, self->connection_id, run->summary.run, NULL))
+        run->summary.run = 0;
     }
 
   puente_engine_emit_progress (self, TRUE);

@@ -307,6 +307,23 @@ puente_engine_set_only (PuenteEngine       *self,
 }
 
 /**
+ * puente_engine_set_fold_idle:
+ *
+ * Whether a `modified` run that wrote nothing, and failed or conflicted nowhere, is folded
+ * into the connection's last check instead of kept as a run (puente_store_fold_idle_run()):
+ * the live schedule's checks, one a minute (puente-watch.c). Off by default: a run by hand
+ * or by the timer is always kept.
+ */
+void
+puente_engine_set_fold_idle (PuenteEngine *self,
+                             gboolean      fold)
+{
+  g_return_if_fail (PUENTE_IS_ENGINE (self));
+
+  self->fold_idle = fold;
+}
+
+/**
  * puente_engine_set_delete_enabled:
  *
  * Whether a full run deletes from the CRM the records the source no longer has. Off by

@@ -49,7 +49,8 @@ typedef enum
 /* What a run did (or, in a dry run, would do), per entity and outcome. */
 typedef struct
 {
-  gint64 run;            /* the run's id in the store; 0 for a dry run */
+  gint64 run;            /* the run's id in the store; 0 for a dry run, and for an idle
+                          * check that was not kept (puente_store_fold_idle_run()) */
   guint  counts[PUENTE_ENTITY_DEAL + 1][PUENTE_OUTCOME_DELETED + 1];
   guint  consent_flips;  /* linked contacts whose consent changes */
   guint  write_backs;    /* clients changed in the source with what was changed in the CRM */
@@ -82,6 +83,8 @@ void          puente_engine_set_only    (PuenteEngine        *self,
                                          const char * const  *source_ids);
 void          puente_engine_set_delete_enabled (PuenteEngine *self,
                                                 gboolean      enabled);
+void          puente_engine_set_fold_idle (PuenteEngine *self,
+                                           gboolean      fold);
 void          puente_engine_set_client_type (PuenteEngine *self,
                                              const char   *source_type,
                                              const char   *status,

@@ -40,6 +40,7 @@ typedef struct
   char             *side;
   char             *display_name;
   gboolean          ignored;
+  gint64            checked;     /* read with the runs: puente_store_get_last_checked() */
 } Request;
 
 static void
@@ -327,6 +328,7 @@ runs_in_session (PuenteSession *session,
   GError *error = NULL;
   GPtrArray *runs = puente_store_list_runs (session->store, request->connection_id, request->limit, &error);
 
+  request->checked = puente_store_get_last_checked (session->store, request->connection_id);
   task_return_pointer (task, runs, (GDestroyNotify) g_ptr_array_unref, error);
 }
 
@@ -366,6 +368,25 @@ puente_store_list_runs_finish (GAsyncResult  *result,
                                GError       **error)
 {
   return task_finish_pointer (result, puente_store_list_runs_async, error);
+}
+
+/**
+ * puente_store_list_runs_get_checked:
+ * @result: the result given to puente_store_list_runs_async()'s callback
+ *
+ * Returns: when Puente last checked for changes and found none, read with the runs
+ *   (puente_store_get_last_checked()): an idle check is not a run; 0 when it never did
+ */
+gint64
+puente_store_list_runs_get_checked (GAsyncResult *result)
+{
+  Request *request;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), 0);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == puente_store_list_runs_async, 0);
+
+  request = g_task_get_task_data (G_TASK (result));
+  return request->checked;
 }
 
 static void

@@ -44,6 +44,7 @@ void              puente_store_list_runs_async            (const char           
                                                            gpointer                 user_data);
 GPtrArray        *puente_store_list_runs_finish           (GAsyncResult            *result,
                                                            GError                 **error);
+gint64            puente_store_list_runs_get_checked      (GAsyncResult            *result);
 
 void              puente_store_list_events_async          (const char              *store_path,
                                                            gint64                   run,

@@ -184,6 +184,81 @@ puente_store_finish_run (PuenteStore  *self,
   return puente_store_step_done (self, statement, error);
 }
 
+/* The watermark row (table watermarks) that keeps when Puente last checked for changes
+ * and found none, in seconds since the epoch: the live schedule's idle checks are not runs */
+#define LAST_CHECKED "checked"
+
+/**
+ * puente_store_fold_idle_run:
+ * @run: a finished run that wrote nothing, and failed or conflicted nowhere
+ *
+ * An idle check (a scheduled `modified` run that found nothing to do) is not kept as a
+ * run: the live schedule makes one a minute, and 1,440 runs a day would fill the chart,
+ * "Last sync" and the log with nothing. Its time is kept as the connection's last check
+ * (puente_store_get_last_checked()), its watermarks were moved as any run's. An export is
+ * read whole at each check, so the records it leaves out are left out again, with the same
+ * reason: those events repeat an earlier run's (which stays in "Needs You") and go with it.
+ * The run is kept when it logged any other event, or when the run before it did not
+ * succeed: then it is the
+ * one that says things are well again (and that resolves a run's own failure in "Needs
+ * You", which lasts while its run is the newest).
+ *
+ * Returns: whether @run was removed
+ */
+gboolean
+puente_store_fold_idle_run (PuenteStore  *self,
+                            const char   *connection_id,
+                            gint64        run,
+                            GError      **error)
+{
+  g_autofree char *now = NULL;
+  sqlite3_stmt *statement;
+  gboolean folded;
+
+  g_return_val_if_fail (PUENTE_IS_STORE (self), FALSE);
+
+  statement = puente_store_prepare (self, "DELETE FROM runs WHERE id = ?1 AND connection = ?2 "
+                                          "AND NOT EXISTS (SELECT 1 FROM events AS new WHERE new.run = ?1 "
+                                          "AND NOT (new.outcome = 'skipped' AND EXISTS (SELECT 1 FROM events AS old, "
+                                          "runs AS its WHERE its.id = old.run AND its.connection = ?2 AND old.run < ?1 "
+                                          "AND old.outcome = 'skipped' AND old.entity = new.entity "
+                                          "AND old.source_id IS new.source_id AND old.message IS new.message))) "
+                                          "AND (SELECT state FROM runs AS before WHERE before.connection = ?2 "
+                                          "AND before.id < ?1 ORDER BY before.id DESC LIMIT 1) = 'succeeded'", error);
+  if (statement == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (statement, 1, run);
+  puente_store_bind_text (statement, 2, connection_id);
+  if (!puente_store_step_done (self, statement, error))
+    return FALSE;
+  folded = sqlite3_changes (self->db) > 0;
+
+  now = g_strdup_printf ("%" G_GINT64_FORMAT, g_get_real_time () / G_USEC_PER_SEC);
+  if (!puente_store_set_watermark (self, connection_id, LAST_CHECKED, now, error))
+    return FALSE;
+
+  return folded;
+}
+
+/**
+ * puente_store_get_last_checked:
+ *
+ * Returns: when Puente last checked the connection for changes and found none (seconds
+ *   since the epoch), or 0 when it never did
+ */
+gint64
+puente_store_get_last_checked (PuenteStore *self,
+                               const char  *connection_id)
+{
+  g_autofree char *value = NULL;
+
+  g_return_val_if_fail (PUENTE_IS_STORE (self), 0);
+
+  value = puente_store_get_watermark (self, connection_id, LAST_CHECKED, NULL);
+  return value != NULL ? g_ascii_strtoll (value, NULL, 10) : 0;
+}
+
 /**
  * puente_store_has_full_sync:
  *

@@ -303,6 +303,12 @@ gboolean     puente_store_finish_run       (PuenteStore    *self,
                                             const char     *state,
                                             const char     *watermark,
                                             GError        **error);
+gboolean     puente_store_fold_idle_run    (PuenteStore    *self,
+                                            const char     *connection_id,
+                                            gint64          run,
+                                            GError        **error);
+gint64       puente_store_get_last_checked (PuenteStore    *self,
+                                            const char     *connection_id);
 
 gboolean     puente_store_has_full_sync    (PuenteStore    *self,
                                             const char     *connection_id);

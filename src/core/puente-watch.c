@@ -20,6 +20,10 @@
  * The runs are made on the caller's thread-default main context (the command line's
  * main thread; never a window's), and the connection is read again before each one, so
  * that what the owner changes in Preferences applies from the next run.
+ * A run the safety brake holds (PUENTE_ENGINE_ERROR_BRAKED) is not planned again at each
+ * tick, which would store a held run, and read the whole plan, every minute: the watch
+ * waits, without a request, until the owner decides (a run of the connection newer than
+ * the held one: "Sync anyway" in the app, `puente-sync run`) or a new export is saved.
  * puente_watch_stop_async() cancels a run under way (the engine finishes its page and
  * marks the run cancelled) and answers once it has ended.
  *
@@ -56,6 +60,7 @@ struct _PuenteWatch
   PuenteConnection *connection;  /* its connection */
   PuenteWatchReason reason;      /* why it runs */
   gboolean         again;        /* an export saved during it: one more run after it */
+  gint64           held;         /* the run the safety brake held, waiting for the owner */
   GCancellable    *cancellable;
   GTask           *stop;         /* waiting for the run to end */
 };
@@ -136,7 +141,8 @@ puente_watch_class_init (PuenteWatchClass *klass)
    * @reason: a #PuenteWatchReason
    * @summary: (nullable): the run's #PuenteRunSummary; %NULL when it did not run
    * @error: (nullable): why the run failed or did not run; %PUENTE_STORE_ERROR_BUSY when
-   *   another run was under way (nothing done)
+   *   another run was under way (nothing done); %G_IO_ERROR_PENDING while a run the
+   *   safety brake held waits for the owner (nothing done, not a request)
    *
    * After each run of the watch, on its main context.
    */
@@ -310,6 +316,8 @@ run_done_cb (GObject      *object,
       if (!puente_connection_prune_log (self->connection, self->store, &prune_error))
         g_debug ("The log was not pruned: %s", prune_error->message);
     }
+  else if (g_error_matches (error, PUENTE_ENGINE_ERROR, PUENTE_ENGINE_ERROR_BRAKED))
+    self->held = summary.run;
   g_clear_pointer (&self->connection, puente_connection_free);
   finish_run (self, error == NULL ? &summary : NULL, error);
 
@@ -324,6 +332,38 @@ run_done_cb (GObject      *object,
       self->again = FALSE;
       start_run (self, PUENTE_WATCH_EXPORT);
     }
+}
+
+/* Whether the run the brake held still waits for the owner: no run of the connection
+ * (chats aside) came after it. A new export is a change of the source: it is planned again. */
+static gboolean
+still_held (PuenteWatch       *self,
+            PuenteWatchReason  reason)
+{
+  g_autoptr(GPtrArray) runs = NULL;
+
+  if (self->held == 0)
+    return FALSE;
+  if (reason == PUENTE_WATCH_EXPORT)
+    {
+      self->held = 0;
+      return FALSE;
+    }
+
+  runs = puente_store_list_runs (self->store, self->connection_id, 16, NULL);
+  for (guint i = 0; runs != NULL && i < runs->len; i++)
+    {
+      const PuenteRunInfo *info = g_ptr_array_index (runs, i);
+
+      if (g_strcmp0 (info->trigger, "webhook") == 0)
+        continue;
+      if (info->id == self->held)
+        return TRUE;
+      break;
+    }
+
+  self->held = 0;  /* the owner decided */
+  return FALSE;
 }
 
 static void
@@ -343,6 +383,13 @@ start_run (PuenteWatch       *self,
     }
 
   self->reason = reason;
+  if (still_held (self, reason))
+    {
+      g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_PENDING,
+                           _("Held back until you check it in Puente."));
+      finish_run (self, NULL, error);
+      return;
+    }
   /* Another run under way (the app's, `puente-sync run`): skip before any request (the
    * engine checks the CRM's fields before it takes the lock); the engine takes it again */
   lock = puente_run_lock_acquire (self->store, self->connection_id, &error);
@@ -373,6 +420,7 @@ start_run (PuenteWatch       *self,
       return;
     }
 
+  puente_engine_set_fold_idle (self->engine, TRUE);  /* 1,440 checks a day are not runs */
   puente_engine_run_async (self->engine, PUENTE_RUN_MODIFIED, "schedule", self->cancellable,
                            run_done_cb, g_object_ref (self));
 }
