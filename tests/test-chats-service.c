@@ -4,7 +4,8 @@
  * its calls; the service's state as the window asks it; and, end to end, a stand-in whose
  * `enable --now` really starts the unit's ExecStart= command: chats turned on with
  * `puente-sync jivochat --enable`, a chat posted to the service's listener with no window
- * reaches the sandbox's CRM, and `--disable` leaves nothing listening.
+ * reaches the sandbox's CRM, "Try Again" on a chat given up reaches the running service
+ * (SIGUSR1) without a second record in the CRM, and `--disable` leaves nothing listening.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -19,6 +20,7 @@
 #include "puente-chats-service.h"
 #include "puente-credentials.h"
 #include "puente-schedule.h"
+#include "puente-store.h"
 #include "puente-test.h"
 
 #define KEY "chats-service-test-key-5d7e"
@@ -416,6 +418,55 @@ chat_handled (gpointer data)
          strstr (contents, "Ana Rita") != NULL;
 }
 
+/* The listener told the chat a second time: it was tried again. */
+static gboolean
+chat_retried (gpointer data)
+{
+  EndToEnd *test = data;
+  g_autofree char *contents = NULL;
+  const char *first;
+
+  return g_file_get_contents (test->output, &contents, NULL, NULL) &&
+         (first = strstr (contents, "Ana Rita")) != NULL &&
+         strstr (first + 1, "Ana Rita") != NULL;
+}
+
+/* The chat the service handled, given up as if the CRM had refused it. */
+static void
+give_up_chat (EndToEnd *test)
+{
+  g_autofree char *db = g_build_filename (test->data_dir, "puente.db", NULL);
+  g_autoptr(PuenteStore) store = NULL;
+  g_autoptr(GPtrArray) chats = NULL;
+  g_autoptr(GError) error = NULL;
+  PuenteStoredChat *chat;
+
+  store = puente_store_open (db, &error);
+  g_assert_no_error (error);
+  chats = puente_store_list_chats (store, "default", "jivochat", PUENTE_CHAT_DONE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (chats->len, ==, 1);
+  chat = g_ptr_array_index (chats, 0);
+  chat->state = PUENTE_CHAT_GIVEN_UP;
+  g_assert_true (puente_store_update_chat (store, "default", chat, &error));
+}
+
+static void
+retried_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  GAsyncResult **pending = user_data;
+
+  *pending = g_object_ref (result);
+}
+
+static gboolean
+has_result (gpointer data)
+{
+  return *(GAsyncResult **) data != NULL;
+}
+
 static gboolean
 refuses_connections (gpointer data)
 {
@@ -458,6 +509,7 @@ write_starting_systemctl (EndToEnd   *test,
                           "  restart) stop; start ;;\n"
                           "  disable) stop ;;\n"
                           "  is-active) [ -s \"$pid\" ] && kill -0 \"$(cat \"$pid\")\" ;;\n"
+                          "  kill) kill -USR1 \"$(cat \"$pid\")\" ;;\n"
                           "esac\n",
                           q_units, q_pid, q_out);
   write_script (systemctl, body);
@@ -527,6 +579,21 @@ test_end_to_end (void)
   g_assert_no_error (error);
   g_assert_cmpuint (soup_message_get_status (message), ==, 200);
   puente_test_wait_until (chat_handled, &test);
+  g_assert_cmpuint (puente_test_sandbox_count (test.sandbox, "POST", "contacts"), ==, 1);
+  g_assert_cmpuint (puente_test_sandbox_count (test.sandbox, "POST", "deals"), ==, 1);
+
+  /* "Try Again" on it: the service tries it (the payload is gone, so it tells the chat
+   * again without the CRM), and nothing reaches the CRM twice. */
+  give_up_chat (&test);
+  {
+    g_autoptr(GAsyncResult) retried = NULL;
+
+    puente_chats_service_retry_async (NULL, retried_cb, &retried);
+    puente_test_wait_until (has_result, &retried);
+    g_assert_true (puente_chats_service_retry_finish (retried, &error));
+    g_assert_no_error (error);
+  }
+  puente_test_wait_until (chat_retried, &test);
   g_assert_cmpuint (puente_test_sandbox_count (test.sandbox, "POST", "contacts"), ==, 1);
   g_assert_cmpuint (puente_test_sandbox_count (test.sandbox, "POST", "deals"), ==, 1);
 

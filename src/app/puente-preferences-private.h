@@ -61,6 +61,7 @@ struct _PuentePreferences
   AdwMessageDialog     *delete_dialog;  /* while asking */
 
   gboolean              chats_changed;  /* the chat service follows once they are saved */
+  GtkWidget            *chats_window;   /* (weak) the window that handed its chats over */
 };
 
 /* puente-preferences.c */

@@ -9,7 +9,9 @@
  *  - the client fields: which side decides each group (rows of puente-direction-rows.c);
  *  - chats from JivoChat: on, and what each chat becomes; once saved, the chat service
  *    that receives them with the window closed is installed (or removed, or restarted to
- *    read the settings again) with puente_chats_service_install_async();
+ *    read the settings again) with puente_chats_service_install_async(); before it starts,
+ *    the window that opened Preferences stops its own listener (win.hand-over-chats) and
+ *    listens again afterwards if the service does not run (win.chats-service-applied);
  *  - the log: how long events are kept;
  *  - "Advanced", at the bottom, apart from the everyday choices: how many requests go to
  *    the CRM at once, and the port the chat listener uses.
@@ -407,6 +409,10 @@ chats_service_installed_cb (GObject      *object,
     puente_preferences_show_toast (self, error->message,
                                    !g_error_matches (error, PUENTE_SCHEDULE_ERROR,
                                                      PUENTE_SCHEDULE_ERROR_NOT_APPLIED));
+  /* The window listens again if the service does not run */
+  if (self->chats_window != NULL)
+    gtk_widget_activate_action (self->chats_window, "win.chats-service-applied", NULL);
+  g_clear_weak_pointer (&self->chats_window);
 }
 
 /* Chats on (or a change the service must read again) or off, as saved. */
@@ -422,6 +428,14 @@ apply_chats_service (PuentePreferences *self)
   self->chats_changed = FALSE;
   sync_path = puente_chats_service_find_sync ();
   data_dir = g_path_get_dirname (self->store_path);
+  /* The window that listens itself frees the port for the service first. */
+  if (puente_jivochat_is_enabled (self->connection) && self->chats_window == NULL &&
+      gtk_window_get_transient_for (GTK_WINDOW (self)) != NULL)
+    {
+      g_set_weak_pointer (&self->chats_window,
+                          GTK_WIDGET (gtk_window_get_transient_for (GTK_WINDOW (self))));
+      gtk_widget_activate_action (self->chats_window, "win.hand-over-chats", NULL);
+    }
   puente_chats_service_install_async (puente_jivochat_is_enabled (self->connection), sync_path,
                                       data_dir, NULL, NULL, chats_service_installed_cb,
                                       g_object_ref (self));
@@ -487,6 +501,7 @@ puente_preferences_finalize (GObject *object)
   g_free (self->store_path);
   g_clear_pointer (&self->connection, puente_connection_free);
   g_clear_pointer (&self->unsaved, g_hash_table_unref);
+  g_clear_weak_pointer (&self->chats_window);
 
   G_OBJECT_CLASS (puente_preferences_parent_class)->finalize (object);
 }

@@ -5,7 +5,10 @@
  * listen`). While it runs, the window never listens itself: it shows the service's address
  * and that chats come in with Puente closed. When there is no service, it is not running,
  * or the computer has no user systemd, the window listens itself while it is open, as it
- * always did, and says so when a service is there but stopped.
+ * always did, and says so when a service is there but stopped. When Preferences starts
+ * the service while the window listens, the window hands the port over to it first (and
+ * takes it back if the service does not run). "Try Again" on the chats given up asks the
+ * running service to try them (the window never sends them itself beside it).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -45,6 +48,8 @@ struct _PuenteWindow
   char                 *chats_problem;
   char                 *chats_note;      /* what the window says of the chat service */
   gboolean              chats_asked;     /* the chat service's state asked (or known) */
+  gboolean              chats_handed_over;  /* stopped for the service Preferences starts */
+  gboolean              chats_service;   /* the chat service runs, and receives them */
   gboolean              sync_after_sample;
   gboolean              setup_cancelled;  /* show the empty state, not the wizard again */
   gboolean              try_sample_data;  /* on a first start, go straight to the sample data */
@@ -160,6 +165,7 @@ chats_service_cb (GObject      *object,
 
   g_free (self->chats_note);
   self->chats_note = g_strdup (puente_chats_service_describe (state));
+  self->chats_service = state == PUENTE_CHATS_SERVICE_RUNNING;
   if (state == PUENTE_CHATS_SERVICE_RUNNING)
     {
       g_free (self->chats_address);
@@ -175,10 +181,33 @@ chats_service_cb (GObject      *object,
 }
 
 static void
+service_retried_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(PuenteWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!puente_chats_service_retry_finish (result, &error) &&
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  adw_toast_overlay_add_toast (self->toast_overlay,
+                               adw_toast_new (error != NULL ? error->message
+                                              : _("Puente is trying the chats that failed again.")));
+}
+
+/* The service tries them while it runs: the window does not (both would send them). */
+static void
 retry_chats_cb (PuenteWindow *self)
 {
   const char *text;
 
+  if (self->chats == NULL && self->chats_service)
+    {
+      puente_chats_service_retry_async (self->cancellable, service_retried_cb, g_object_ref (self));
+      return;
+    }
   if (self->chats != NULL)
     {
       puente_jivochat_listener_retry (self->chats);
@@ -204,6 +233,35 @@ start_chats (PuenteWindow *self)
   self->chats_asked = TRUE;
   puente_chats_service_query_async (self->connection, NULL, self->cancellable, chats_service_cb,
                                     g_object_ref (self));
+}
+
+/* Preferences is about to start the chat service (win.hand-over-chats): the window stops
+ * listening, so that the service finds the port free; once systemctl has answered
+ * (win.chats-service-applied), the window asks again, and listens itself if the service
+ * does not run. Chats are refused only in between. */
+static void
+chats_service_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  PuenteWindow *self = PUENTE_WINDOW (widget);
+
+  if (g_str_equal (action_name, "win.hand-over-chats"))
+    {
+      if (self->chats == NULL)
+        return;
+      puente_jivochat_listener_stop (self->chats);
+      g_clear_object (&self->chats);
+      g_clear_pointer (&self->chats_address, g_free);
+      self->chats_handed_over = TRUE;
+      show_chats_state (self);
+    }
+  else if (self->chats_handed_over && self->cancellable != NULL)
+    {
+      self->chats_handed_over = FALSE;
+      self->chats_asked = FALSE;
+      start_chats (self);
+    }
 }
 
 static void
@@ -625,6 +683,8 @@ puente_window_class_init (PuenteWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.search", NULL, dashboard_key_action);
   gtk_widget_class_install_action (widget_class, "win.sync", NULL, dashboard_key_action);
   gtk_widget_class_install_action (widget_class, "win.preferences", NULL, dashboard_key_action);
+  gtk_widget_class_install_action (widget_class, "win.hand-over-chats", NULL, chats_service_action);
+  gtk_widget_class_install_action (widget_class, "win.chats-service-applied", NULL, chats_service_action);
 }
 
 

@@ -1,7 +1,8 @@
 /* puente-sync-jivochat.c: `puente-sync jivochat` sets how JivoChat's finished chats become CRM
  * records, and --enable/--disable install or remove the service that runs `listen` with no
  * window (puente-chats.service); `puente-sync listen` receives them until stopped (the listener and its threat
- * model: src/core/chats/puente-jivochat-listener.c, HACKING.md).
+ * model: src/core/chats/puente-jivochat-listener.c, HACKING.md), and tries the failed chats
+ * again on SIGUSR1 (the window's "Try Again" while it runs as the service).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -193,6 +194,15 @@ quit_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* SIGUSR1: "Try Again" in the window, while this runs as the chat service
+ * (puente_chats_service_retry_async()). */
+static gboolean
+retry_cb (gpointer user_data)
+{
+  puente_jivochat_listener_retry (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
 int
 command_listen (Cli   *cli,
                 int    argc,
@@ -207,7 +217,7 @@ command_listen (Cli   *cli,
   g_autofree char *url = NULL;
   GAsyncResult *pending = NULL;
   gboolean quit = FALSE;
-  guint sigint, sigterm;
+  guint sigint, sigterm, sigusr1;
   const char *address;
 
   if (!parse_options ("listen", entries,
@@ -252,10 +262,12 @@ command_listen (Cli   *cli,
 
   sigint = g_unix_signal_add (SIGINT, quit_cb, &quit);
   sigterm = g_unix_signal_add (SIGTERM, quit_cb, &quit);
+  sigusr1 = g_unix_signal_add (SIGUSR1, retry_cb, listener);
   while (!quit)
     g_main_context_iteration (NULL, TRUE);
   g_source_remove (sigint);
   g_source_remove (sigterm);
+  g_source_remove (sigusr1);
 
   puente_jivochat_listener_stop (listener);
   return EXIT_FINE;

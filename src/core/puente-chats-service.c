@@ -665,3 +665,70 @@ puente_chats_service_query_finish (GAsyncResult  *result,
 
   return state;
 }
+
+/* ---- trying the failed chats again ----------------------------------------------------- */
+
+static void
+retry_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  g_autofree char *systemctl = get_systemctl ();
+  g_autoptr(GError) error = NULL;
+
+  switch (run_systemctl (systemctl, cancellable, &error, "kill", "--kill-who=main",
+                         "--signal=SIGUSR1", PUENTE_CHATS_SERVICE_NAME, NULL))
+    {
+    case SYSTEMCTL_CANCELLED:
+      g_task_return_error (task, g_steal_pointer (&error));
+      break;
+    case SYSTEMCTL_MISSING:
+    case SYSTEMCTL_FAILED:
+      g_task_return_new_error (task, PUENTE_SCHEDULE_ERROR, PUENTE_SCHEDULE_ERROR_NOT_APPLIED, "%s",
+                               puente_chats_service_describe (PUENTE_CHATS_SERVICE_STOPPED));
+      break;
+    case SYSTEMCTL_DONE:
+    default:
+      g_task_return_boolean (task, TRUE);
+    }
+}
+
+/**
+ * puente_chats_service_retry_async:
+ *
+ * Asks the running chat service to try the failed chats again, those given up included
+ * (`systemctl --user kill --kill-who=main --signal=SIGUSR1 puente-chats.service`; `listen`
+ * then calls puente_jivochat_listener_retry()). The window does not try them itself: the
+ * service may be handling the same chats. On a worker thread.
+ */
+void
+puente_chats_service_retry_async (GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, puente_chats_service_retry_async);
+  g_task_run_in_thread (task, retry_thread);
+}
+
+/**
+ * puente_chats_service_retry_finish:
+ *
+ * Returns: %TRUE when the service was asked; otherwise %FALSE with an error whose message
+ *   is a sentence for the owner (the service does not run)
+ */
+gboolean
+puente_chats_service_retry_finish (GAsyncResult  *result,
+                                   GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == puente_chats_service_retry_async,
+                        FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

@@ -57,4 +57,10 @@ PuenteChatsServiceState  puente_chats_service_query_finish   (GAsyncResult      
                                                               char                  **url,
                                                               GError                **error);
 
+void                     puente_chats_service_retry_async    (GCancellable           *cancellable,
+                                                              GAsyncReadyCallback     callback,
+                                                              gpointer                user_data);
+gboolean                 puente_chats_service_retry_finish   (GAsyncResult           *result,
+                                                              GError                **error);
+
 G_END_DECLS
