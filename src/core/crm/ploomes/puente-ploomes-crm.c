@@ -169,6 +169,22 @@ puente_ploomes_request_finish (GAsyncResult  *result,
   return NULL;
 }
 
+/* A request's answer as @user_data's TRUE (a GTask, owned), or its error */
+void
+puente_ploomes_request_done_cb (GObject      *object,
+                                GAsyncResult *result,
+                                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = puente_ploomes_request_finish (result, object, &error);
+
+  if (root == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
 char *
 puente_ploomes_collection_url (PuentePloomesCrm *self,
                                const char       *path,

@@ -149,21 +149,6 @@ puente_ploomes_interaction_body (gint64      contact_id,
   return json_builder_get_root (builder);
 }
 
-static void
-history_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) root = puente_ploomes_request_finish (result, object, &error);
-
-  if (root == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
 void
 puente_ploomes_add_history_async (PuenteCrm           *crm,
                                   const char          *contact_id,
@@ -178,5 +163,5 @@ puente_ploomes_add_history_async (PuenteCrm           *crm,
   g_autofree char *url = puente_api_client_resolve (self->client, PATH_INTERACTIONS);
 
   g_task_set_source_tag (task, puente_ploomes_add_history_async);
-  puente_api_client_request_async (self->client, "POST", url, body, cancellable, history_cb, task);
+  puente_api_client_request_async (self->client, "POST", url, body, cancellable, puente_ploomes_request_done_cb, task);
 }

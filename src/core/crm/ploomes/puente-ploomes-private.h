@@ -154,6 +154,10 @@ struct _PuentePloomesCrm
 JsonNode       *puente_ploomes_request_finish      (GAsyncResult        *result,
                                                     GObject             *client,
                                                     GError             **error);
+/* A request's answer as the task's TRUE, or its error (a DELETE, an interaction record) */
+void            puente_ploomes_request_done_cb     (GObject             *client,
+                                                    GAsyncResult        *result,
+                                                    gpointer             task);
 char           *puente_ploomes_collection_url      (PuentePloomesCrm    *self,
                                                     const char          *path,
                                                     const char          *expand,

@@ -640,21 +640,6 @@ puente_ploomes_update_async (PuenteCrm           *crm,
   puente_ploomes_prepare (self, task, record, update_prepared);
 }
 
-static void
-delete_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) root = puente_ploomes_request_finish (result, object, &error);
-
-  if (root == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
 void
 puente_ploomes_delete_async (PuenteCrm           *crm,
                              PuenteEntity         entity,
@@ -670,5 +655,5 @@ puente_ploomes_delete_async (PuenteCrm           *crm,
   g_autofree char *url = puente_api_client_resolve (self->client, path);
 
   g_task_set_source_tag (task, puente_ploomes_delete_async);
-  puente_api_client_request_async (self->client, "DELETE", url, NULL, cancellable, delete_cb, task);
+  puente_api_client_request_async (self->client, "DELETE", url, NULL, cancellable, puente_ploomes_request_done_cb, task);
 }
