@@ -1836,6 +1836,123 @@ test_giav_single_keeps_watermarks (GiavFixture   *fixture,
   g_assert_cmpstr (crm_after, ==, crm_before);
 }
 
+/* ---- GIAV's own categories: its clients do not carry them; Cliente_SEARCH's idsCategories
+ * tells who is in one (puente-engine-selection.c). The sandbox's demo puts every third
+ * client (1002, 1005...: a number that is a multiple of 3) in category 1 (INVENTED:
+ * sandbox-giav-state.c). */
+
+static PuenteSelection *giav_category_one;
+
+static void
+choose_category_one (PuenteEngine *engine)
+{
+  puente_engine_set_selection (engine, giav_category_one);
+}
+
+static void
+preview_category_one (PuenteEngine *engine)
+{
+  puente_engine_set_dry_run (engine, TRUE);
+  puente_engine_set_selection (engine, giav_category_one);
+}
+
+/* Every client GIAV has, by id */
+static GPtrArray *
+giav_client_ids (GiavFixture *fixture)
+{
+  GPtrArray *ids = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *next = NULL;
+
+  do
+    {
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(PuenteRecordPage) page = NULL;
+      g_autoptr(GError) error = NULL;
+      GAsyncResult *pending = NULL;
+
+      puente_source_list_clients_async (fixture->giav, NULL, next, NULL, puente_test_store_result, &pending);
+      result = puente_test_wait_for_result (&pending);
+      page = puente_source_list_clients_finish (fixture->giav, result, &error);
+      g_assert_no_error (error);
+      for (guint i = 0; i < page->records->len; i++)
+        g_ptr_array_add (ids, g_strdup (((PuenteRecord *) page->records->pdata[i])->id));
+      g_free (next);
+      next = g_strdup (page->next);
+    }
+  while (next != NULL);
+
+  return ids;
+}
+
+static gboolean
+in_category_one (const char *id)
+{
+  return g_ascii_strtoull (id, NULL, 10) % 3 == 0;
+}
+
+static gboolean
+giav_linked (GiavFixture *fixture,
+             const char  *id)
+{
+  for (PuenteEntity entity = PUENTE_ENTITY_CONTACT; entity <= PUENTE_ENTITY_COMPANY; entity++)
+    {
+      g_autoptr(PuenteLink) link = puente_store_get_link (fixture->store, "giav", entity, id, NULL);
+
+      if (link != NULL && link->crm_id != NULL)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+/* "Only the clients in category 1": the preview counts the others as not chosen, and a
+ * run sends exactly the clients of category 1 (those with no document aside, skipped as
+ * ever) and no other. */
+static void
+test_giav_only_category (GiavFixture   *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(GPtrArray) ids = giav_client_ids (fixture);
+  g_autoptr(PuenteSelection) one = puente_selection_new (PUENTE_SELECTION_ONLY_CATEGORY, (const char *[]) { "1", NULL });
+  PuenteRunSummary preview, run;
+  guint others = 0, linked = 0, sent = 0, handled = 0;
+
+  for (guint i = 0; i < ids->len; i++)
+    others += !in_category_one (ids->pdata[i]);
+  g_assert_cmpuint (others, >, 0);
+  g_assert_cmpuint (others, <, ids->len);
+
+  giav_category_one = one;
+  preview = giav_run_with (fixture, PUENTE_RUN_FULL, preview_category_one);
+  g_assert_cmpuint (preview.left_out[PUENTE_ENTITY_CONTACT] + preview.left_out[PUENTE_ENTITY_COMPANY], ==, others);
+  g_assert_cmpuint (preview.counts[PUENTE_ENTITY_CONTACT][PUENTE_OUTCOME_CREATED] +
+                    preview.counts[PUENTE_ENTITY_CONTACT][PUENTE_OUTCOME_UPDATED], >, 0);
+
+  run = giav_run_with (fixture, PUENTE_RUN_FULL, choose_category_one);
+  giav_category_one = NULL;
+  g_assert_cmpuint (run.left_out[PUENTE_ENTITY_CONTACT] + run.left_out[PUENTE_ENTITY_COMPANY], ==, others);
+  for (guint i = 0; i < ids->len; i++)
+    {
+      const char *id = ids->pdata[i];
+
+      if (!in_category_one (id))
+        g_assert_false (giav_linked (fixture, id));
+      else
+        linked += giav_linked (fixture, id);
+    }
+  /* Category 1's clients, each sent or skipped for a reason of its own (no document) */
+  for (PuenteEntity entity = PUENTE_ENTITY_CONTACT; entity <= PUENTE_ENTITY_COMPANY; entity++)
+    for (PuenteOutcome outcome = PUENTE_OUTCOME_CREATED; outcome <= PUENTE_OUTCOME_DELETED; outcome++)
+      {
+        handled += run.counts[entity][outcome];
+        if (outcome <= PUENTE_OUTCOME_UNCHANGED)
+          sent += run.counts[entity][outcome];
+      }
+  g_assert_cmpuint (linked, ==, sent);
+  g_assert_cmpuint (handled, ==, ids->len - others);
+  g_assert_cmpuint (linked, >, 0);
+}
+
 static void
 test_giav_full_sync (GiavFixture   *fixture,
                      gconstpointer  data)
@@ -2712,6 +2829,8 @@ main (int   argc,
               test_giav_single_keeps_watermarks, giav_tear_down);
   g_test_add ("/engine/giav/preview-predicts-first-sync", GiavFixture, NULL, giav_set_up,
               test_giav_preview_predicts_first_sync, giav_tear_down);
+  g_test_add ("/engine/giav/only-category", GiavFixture, NULL, giav_set_up, test_giav_only_category,
+              giav_tear_down);
   g_test_add ("/engine/giav/conflict", GiavFixture, NULL, giav_set_up, test_giav_conflict, giav_tear_down);
   g_test_add_func ("/engine/giav/same-state-under-faults", test_giav_same_state_under_faults);
   g_test_add ("/engine/giav/one-change", GiavFixture, NULL, giav_set_up, test_giav_one_change, giav_tear_down);

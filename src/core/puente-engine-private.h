@@ -54,6 +54,7 @@ struct _PuenteEngine
   gboolean             fold_idle;       /* puente_engine_set_fold_idle() */
   GHashTable          *client_types; /* source type -> "status\ncontact_type", the owner's */
   PuenteSelection     *selection;    /* the clients the owner chose; NULL: every one */
+  gboolean             selection_ready; /* its categories' clients learned for this run */
   guint                done[PUENTE_ENTITY_DEAL + 1];
   gboolean             pending[PUENTE_ENTITY_DEAL + 1];
   gint64               last_progress;
@@ -249,6 +250,14 @@ PuenteLink *puente_engine_page_link            (Run                *run,
 
 /* puente-engine-plan.c */
 void        puente_engine_plan_page            (GTask              *task);
+
+/* puente-engine-selection.c */
+gboolean    puente_engine_selection_learn      (PuenteEngine        *self,
+                                                PuenteRunMode        mode,
+                                                const char          *trigger,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
 
 /* puente-engine-write.c */
 void        puente_engine_fail_run             (GTask              *task,

@@ -616,6 +616,9 @@ puente_engine_run_async (PuenteEngine        *self,
   g_return_if_fail (PUENTE_IS_ENGINE (self));
   g_return_if_fail (trigger != NULL);
 
+  /* A source that tells a category's clients by a search of its own: asked first */
+  if (puente_engine_selection_learn (self, mode, trigger, cancellable, callback, user_data))
+    return;
   if (self->check_fields && !self->fields_ready)
     {
       /* A damaged store is told before any request (the run lock checks it again) */
@@ -630,6 +633,7 @@ puente_engine_run_async (PuenteEngine        *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, puente_engine_run_async);
+  self->selection_ready = FALSE;  /* the next run asks again */
 
   run = g_new0 (Run, 1);
   run->mode = mode;
@@ -696,6 +700,7 @@ puente_engine_run_async (PuenteEngine        *self,
       if (self->client_types != NULL)
         planner->client_types = g_hash_table_ref (self->client_types);
       puente_engine_set_selection (planner, self->selection);
+      planner->selection_ready = TRUE;  /* its members: this run's */
       puente_engine_set_field_directions (planner, self->directions, self->source_writable);
       puente_engine_run_async (planner, run->mode, trigger, cancellable, puente_engine_planned_cb, task);
       return;

@@ -11,7 +11,9 @@
  *
  * The category and the tag are read from the client's PUENTE_FIELD_CATEGORY and
  * PUENTE_FIELD_TAGS (an export's mapped columns; several values apart with commas or
- * semicolons) and its tags, compared without case or surrounding spaces.
+ * semicolons) and its tags, compared without case or surrounding spaces. A source whose
+ * clients do not carry their categories (GIAV) tells the clients in them by a search of
+ * its own instead: the engine keeps their ids in the selection's members.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -101,9 +103,30 @@ puente_selection_new (PuenteSelectionKind  kind,
 PuenteSelection *
 puente_selection_copy (const PuenteSelection *selection)
 {
+  PuenteSelection *copy;
+
   g_return_val_if_fail (selection != NULL, NULL);
 
-  return puente_selection_new (selection->kind, (const char * const *) selection->values);
+  copy = puente_selection_new (selection->kind, (const char * const *) selection->values);
+  puente_selection_set_members (copy, selection->members);
+  return copy;
+}
+
+/**
+ * puente_selection_set_members:
+ * @members: (nullable): a set of client ids, kept (a reference)
+ *
+ * The clients an only-category selection takes, where the source tells them (GIAV).
+ */
+void
+puente_selection_set_members (PuenteSelection *selection,
+                              GHashTable      *members)
+{
+  g_return_if_fail (selection != NULL);
+
+  g_clear_pointer (&selection->members, g_hash_table_unref);
+  if (members != NULL && selection->kind == PUENTE_SELECTION_ONLY_CATEGORY)
+    selection->members = g_hash_table_ref (members);
 }
 
 void
@@ -113,6 +136,7 @@ puente_selection_free (PuenteSelection *selection)
     return;
 
   g_strfreev (selection->values);
+  g_clear_pointer (&selection->members, g_hash_table_unref);
   g_free (selection);
 }
 
@@ -187,11 +211,14 @@ names_one_of (const PuenteSelection *selection,
 }
 
 /* Whether the selection takes the client numbered @client_id, where the number alone can
- * tell (a hand-picked list); %TRUE for the other kinds, which need the client itself. */
+ * tell (a hand-picked list, or categories the source told apart); %TRUE for the other
+ * kinds, which need the client itself. */
 gboolean
 puente_selection_takes_id (const PuenteSelection *selection,
                            const char            *client_id)
 {
+  if (selection != NULL && selection->members != NULL)
+    return client_id != NULL && g_hash_table_contains (selection->members, client_id);
   if (selection == NULL || selection->kind != PUENTE_SELECTION_ONLY_IDS)
     return TRUE;
 
@@ -220,6 +247,8 @@ puente_selection_takes_client (const PuenteSelection *selection,
     case PUENTE_SELECTION_EXCLUDE_TYPES:
       return !names_one_of (selection, puente_record_get (client, PUENTE_FIELD_CLIENT_TYPE));
     case PUENTE_SELECTION_ONLY_CATEGORY:
+      if (selection->members != NULL)
+        return puente_selection_takes_id (selection, client->id);
       return names_one_of (selection, puente_record_get (client, PUENTE_FIELD_CATEGORY));
     case PUENTE_SELECTION_ONLY_TAG:
       if (names_one_of (selection, puente_record_get (client, PUENTE_FIELD_TAGS)))

@@ -36,6 +36,10 @@ typedef struct
 {
   PuenteSelectionKind kind;
   GStrv               values;  /* never NULL; empty for everything */
+  GHashTable         *members; /* only-category: the ids of the clients in the categories,
+                                * where the source tells them apart (GIAV: see
+                                * puente-engine-selection.c); NULL: each client's
+                                * PUENTE_FIELD_CATEGORY tells */
 } PuenteSelection;
 
 PuenteSelection *puente_selection_new        (PuenteSelectionKind       kind,
@@ -43,6 +47,8 @@ PuenteSelection *puente_selection_new        (PuenteSelectionKind       kind,
 PuenteSelection *puente_selection_copy       (const PuenteSelection    *selection);
 void             puente_selection_free       (PuenteSelection          *selection);
 gboolean         puente_selection_is_everything (const PuenteSelection *selection);
+void             puente_selection_set_members (PuenteSelection         *selection,
+                                               GHashTable              *members);
 const char      *puente_selection_kind_to_string   (PuenteSelectionKind kind);
 gboolean         puente_selection_kind_from_string (const char          *text,
                                                     PuenteSelectionKind *kind);

@@ -38,6 +38,20 @@ fold (const char *text)
   return g_utf8_casefold (no_spaces, -1);
 }
 
+/* Whether a client of @client_categories ("1,2") is in one of @categories */
+static gboolean
+in_categories (GPtrArray  *categories,
+               const char *client_categories)
+{
+  g_auto(GStrv) ids = g_strsplit (client_categories != NULL ? client_categories : "", ",", -1);
+
+  for (guint i = 0; ids[i] != NULL; i++)
+    if (giav_list_has (categories, ids[i]))
+      return TRUE;
+
+  return FALSE;
+}
+
 void
 giav_handle_cliente_search (Call *call)
 {
@@ -45,6 +59,7 @@ giav_handle_cliente_search (Call *call)
   g_autoptr(GPtrArray) ids = giav_call_list (call, "idsCliente");
   g_autoptr(GPtrArray) kinds = giav_call_list (call, "tipoCliente");
   g_autoptr(GPtrArray) consents = giav_call_list (call, "mailingConsent");
+  g_autoptr(GPtrArray) categories = giav_call_list (call, "idsCategories");
   g_autofree char *document = giav_call_text (call, "documento");
   g_autofree char *folded_document = fold (document);
   g_autofree char *email = giav_call_text (call, "email");
@@ -83,6 +98,8 @@ giav_handle_cliente_search (Call *call)
       if (kinds != NULL && !giav_list_has (kinds, giav_member_text (client, "Tipo")))
         continue;
       if (consents != NULL && !giav_list_has (consents, giav_member_text (client, "MailingConsent")))
+        continue;
+      if (categories != NULL && !in_categories (categories, giav_member_text (client, HIDDEN_CATEGORIES)))
         continue;
       if (by_document &&
           (exact ? !g_str_equal (client_document, folded_document)

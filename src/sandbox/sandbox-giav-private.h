@@ -74,6 +74,8 @@ G_BEGIN_DECLS
 
 /* What the double keeps beside the WSDL's members (not part of any answer) */
 #define HIDDEN_CREATED  "#created"   /* a client's creation, for modoFecha=Creacion */
+#define HIDDEN_CATEGORIES "#categories" /* a client's category ids, "1,2": INVENTED (WsCliente
+                                        * has none; only idsCategories searches by them) */
 #define HIDDEN_MODIFIED "#modified"  /* a file's last change: WsExpediente has no such member */
 #define PUT_ALSO_VALUE  "Cambiado por GIAV"  /* what the put?also= fault writes: INVENTED */
 

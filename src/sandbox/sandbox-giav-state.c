@@ -76,6 +76,8 @@ client_from_demo (const SandboxDemoClient *demo)
   set_int (client, "Id", demo->id);
   set_text (client, "FechaModificacion", demo->modified);
   set_text (client, HIDDEN_CREATED, demo->created);
+  /* INVENTED: the demo's categories, 1 for every third client, 2 for the next ones */
+  set_text (client, HIDDEN_CATEGORIES, demo->id % 3 == 0 ? "1" : demo->id % 3 == 1 ? "2" : NULL);
   set_text (client, "Tipo", giav_demo_kinds[demo->kind]);
   set_text (client, "Codigo", demo->code);
   set_text (client, "Documento", demo->document);

@@ -7,7 +7,9 @@
  *
  *   Cliente_SEARCH     paging (pageSize at most 100, pageIndex from 0), modoFecha with
  *                      fechaHoraDesde/Hasta, idsCliente, documento (documentoExacto),
- *                      email, tipoCliente, incluirDeshabilitados, mailingConsent, rgpdSigned
+ *                      email, tipoCliente, incluirDeshabilitados, mailingConsent, rgpdSigned,
+ *                      idsCategories (the demo's clients' categories are INVENTED: see
+ *                      HIDDEN_CATEGORIES)
  *   Cliente_GET        one WsCliente
  *   Cliente_PUT        full replacement: every element it takes replaces the stored one, an
  *                      element left out empties it; FechaModificacion becomes now

@@ -240,6 +240,58 @@ puente_source_get_clients_finish (PuenteSource  *self,
 }
 
 /**
+ * puente_source_can_list_category_clients:
+ *
+ * Returns: whether the source tells which clients are in a category by a search of its
+ *   own (GIAV), rather than in each client's PUENTE_FIELD_CATEGORY
+ */
+gboolean
+puente_source_can_list_category_clients (PuenteSource *self)
+{
+  g_return_val_if_fail (PUENTE_IS_SOURCE (self), FALSE);
+
+  return PUENTE_SOURCE_GET_IFACE (self)->list_category_clients_async != NULL;
+}
+
+/**
+ * puente_source_list_category_clients_async:
+ * @categories: (array zero-terminated=1): the categories, as the owner named them
+ * @next: (nullable): the previous page's cursor; %NULL for the first page
+ *
+ * Lists the clients in any of @categories, a page at a time (only their ids are used).
+ */
+void
+puente_source_list_category_clients_async (PuenteSource        *self,
+                                           const char * const  *categories,
+                                           const char          *next,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data)
+{
+  g_return_if_fail (PUENTE_IS_SOURCE (self));
+  g_return_if_fail (puente_source_can_list_category_clients (self));
+  g_return_if_fail (categories != NULL);
+
+  PUENTE_SOURCE_GET_IFACE (self)->list_category_clients_async (self, categories, next, cancellable,
+                                                               callback, user_data);
+}
+
+/**
+ * puente_source_list_category_clients_finish:
+ *
+ * Returns: (transfer full): a page of the clients, with the next page's cursor
+ */
+PuenteRecordPage *
+puente_source_list_category_clients_finish (PuenteSource  *self,
+                                            GAsyncResult  *result,
+                                            GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
  * puente_source_takes_login:
  *
  * Returns: whether the source is a service that a web server's login (HTTP Basic) may

@@ -89,6 +89,16 @@ struct _PuenteSourceInterface
                                      GCancellable        *cancellable,
                                      GAsyncReadyCallback  callback,
                                      gpointer             user_data);
+  /* Optional: the clients in any of these categories, by the source's own category ids,
+   * page by page as list_clients_async (only their ids matter): for a source whose
+   * clients do not carry their categories (GIAV). G_IO_ERROR_NOT_SUPPORTED when none of
+   * @categories is one the source can search by. */
+  void        (*list_category_clients_async) (PuenteSource *self,
+                                     const char * const  *categories,
+                                     const char          *next,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data);
   /* Optional: a service behind a web server that may ask for a user and password */
   void        (*set_login)          (PuenteSource        *self,
                                      const char          *user,
@@ -153,6 +163,17 @@ void              puente_source_get_clients_async  (PuenteSource        *self,
 PuenteRecordPage *puente_source_get_clients_finish (PuenteSource        *self,
                                                     GAsyncResult        *result,
                                                     GError             **error);
+
+gboolean          puente_source_can_list_category_clients (PuenteSource *self);
+void              puente_source_list_category_clients_async (PuenteSource        *self,
+                                                             const char * const  *categories,
+                                                             const char          *next,
+                                                             GCancellable        *cancellable,
+                                                             GAsyncReadyCallback  callback,
+                                                             gpointer             user_data);
+PuenteRecordPage *puente_source_list_category_clients_finish (PuenteSource       *self,
+                                                              GAsyncResult       *result,
+                                                              GError            **error);
 
 gboolean          puente_source_can_create_clients (PuenteSource        *self);
 void              puente_source_find_by_document_async  (PuenteSource   *self,

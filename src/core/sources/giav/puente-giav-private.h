@@ -49,6 +49,7 @@ G_BEGIN_DECLS
 #define P_PAGE_INDEX    "pageIndex"
 #define P_CLIENTS_SINCE "fechaHoraDesde"
 #define P_CLIENT_IDS    "idsCliente"     /* Cliente_SEARCH: an ArrayOfInt, given as "1,2,3" */
+#define P_CATEGORY_IDS  "idsCategories"  /* Cliente_SEARCH: an ArrayOfInt of category ids [C] */
 #define P_FILES_SINCE   "fechaHoraModificacionDesde"
 #define P_ID            "id"
 #define P_ID_CLIENTE    "idCliente"

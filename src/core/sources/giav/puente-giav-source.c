@@ -268,6 +268,7 @@ typedef struct
   GDateTime  *since;
   gboolean    dates_only;  /* the date filter went as a date alone */
   char       *ids;         /* clients by id: "1,2,3" (idsCliente); NULL: a listing */
+  char       *categories;  /* clients in categories: "4,7" (idsCategories), or NULL */
 } ListData;
 
 static void
@@ -275,6 +276,7 @@ list_data_free (ListData *data)
 {
   g_clear_pointer (&data->since, g_date_time_unref);
   g_free (data->ids);
+  g_free (data->categories);
   g_free (data);
 }
 
@@ -295,6 +297,8 @@ list_send (PuenteGiavSource *self,
     return FALSE;
   if (data->ids != NULL)
     g_hash_table_insert (values, (gpointer) P_CLIENT_IDS, g_strdup (data->ids));
+  if (data->categories != NULL)
+    g_hash_table_insert (values, (gpointer) P_CATEGORY_IDS, g_strdup (data->categories));
 
   puente_giav_call_async (self, data->which, values, NULL, g_task_get_cancellable (task),
                           list_cb, task);
@@ -375,6 +379,7 @@ list_async (PuenteGiavSource    *self,
             guint                which,
             GDateTime           *since,
             const char          *ids,
+            const char          *categories,
             const char          *next,
             gpointer             source_tag,
             GCancellable        *cancellable,
@@ -392,6 +397,7 @@ list_async (PuenteGiavSource    *self,
                                          : (ItemReader) puente_giav_file_from_element;
   data->since = since != NULL ? g_date_time_ref (since) : NULL;
   data->ids = g_strdup (ids);
+  data->categories = g_strdup (categories);
   data->dates_only = self->dates_only;
   g_task_set_task_data (task, data, (GDestroyNotify) list_data_free);
 
@@ -411,7 +417,7 @@ giav_list_clients_async (PuenteSource        *source,
                          GAsyncReadyCallback  callback,
                          gpointer             user_data)
 {
-  list_async (PUENTE_GIAV_SOURCE (source), CLIENTE_SEARCH, modified_since, NULL, next,
+  list_async (PUENTE_GIAV_SOURCE (source), CLIENTE_SEARCH, modified_since, NULL, NULL, next,
               giav_list_clients_async, cancellable, callback, user_data);
 }
 
@@ -445,8 +451,44 @@ giav_get_clients_async (PuenteSource        *source,
       return;
     }
 
-  list_async (PUENTE_GIAV_SOURCE (source), CLIENTE_SEARCH, NULL, joined->str, NULL,
+  list_async (PUENTE_GIAV_SOURCE (source), CLIENTE_SEARCH, NULL, joined->str, NULL, NULL,
               giav_get_clients_async, cancellable, callback, user_data);
+}
+
+/* The clients in any of @categories: Cliente_SEARCH's idsCategories [C: the WSDL], paged
+ * as the listing. WsCliente does not carry a client's categories [C], so this search is
+ * the only way to tell them. The owner names a category by its number in GIAV; a name
+ * is not one GIAV can search by: Categories_GET (targetClass, objectId) answers a
+ * WsCategory list [C], but whether it lists every category with objectId nil is not
+ * known [U], so names are not resolved yet. None of them a number: not supported. */
+static void
+giav_list_category_clients_async (PuenteSource        *source,
+                                  const char * const  *categories,
+                                  const char          *next,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GString) joined = g_string_new (NULL);
+
+  for (guint i = 0; categories[i] != NULL; i++)
+    {
+      guint64 number;
+
+      if (g_ascii_string_to_unsigned (categories[i], 10, 0, G_MAXINT32, &number, NULL))
+        g_string_append_printf (joined, "%s%" G_GUINT64_FORMAT, joined->len > 0 ? "," : "", number);
+    }
+
+  if (joined->len == 0)
+    {
+      g_task_report_new_error (source, callback, user_data, giav_list_category_clients_async,
+                               G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                               "GIAV searches categories by their numbers only");
+      return;
+    }
+
+  list_async (PUENTE_GIAV_SOURCE (source), CLIENTE_SEARCH, NULL, NULL, joined->str, next,
+              giav_list_category_clients_async, cancellable, callback, user_data);
 }
 
 static void
@@ -457,7 +499,7 @@ giav_list_files_async (PuenteSource        *source,
                        GAsyncReadyCallback  callback,
                        gpointer             user_data)
 {
-  list_async (PUENTE_GIAV_SOURCE (source), EXPEDIENTE_SEARCH, modified_since, NULL, next,
+  list_async (PUENTE_GIAV_SOURCE (source), EXPEDIENTE_SEARCH, modified_since, NULL, NULL, next,
               giav_list_files_async, cancellable, callback, user_data);
 }
 
@@ -537,6 +579,7 @@ source_iface_init (PuenteSourceInterface *iface)
   iface->list_stages_async = giav_list_stages_async;
   iface->write_back_async = puente_giav_write_back_async;
   iface->get_clients_async = giav_get_clients_async;
+  iface->list_category_clients_async = giav_list_category_clients_async;
   iface->find_by_document_async = puente_giav_find_by_document_async;
   iface->create_client_async = puente_giav_create_client_async;
   iface->set_login = giav_set_login;
