@@ -72,29 +72,35 @@ fixture_set_up (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   g_autofree char *db = NULL;
   g_autofree char *path = NULL;
+  g_autofree char *state = NULL;
   PuenteClientifyCrm *crm;
 
   /* "giav-csv": the GIAV profile's rules, fed from a plain export. */
   fixture->profile = puente_profile_lookup (g_str_equal (data, "giav-csv") ? "giav"
-                                           : g_str_has_prefix (data, "generic") ? "generic" : data);
-  /* "-slow": creates take a while, so that a run can be cancelled in the middle. */
+                                           : g_str_has_prefix (data, "generic") ? "generic"
+                                           : g_str_has_prefix (data, "gioweb") ? "gioweb" : data);
+  fixture->folder = g_dir_make_tmp ("puente-engine-XXXXXX", &error);
+  g_assert_no_error (error);
+  state = g_build_filename (fixture->folder, "sandbox.state", NULL);
+
+  /* "-slow": creates take a while, so that a run can be cancelled in the middle.
+   * "-kept": the sandbox keeps its doubles' state in the folder (restart_sandbox()). */
   if (g_str_has_suffix (data, "-slow"))
     fixture->sandbox = puente_test_sandbox_start ("--latency-ms", "30", NULL);
+  else if (g_str_has_suffix (data, "-kept"))
+    fixture->sandbox = puente_test_sandbox_start ("--state", state, NULL);
   else
     fixture->sandbox = puente_test_sandbox_start (NULL);
   crm = puente_clientify_crm_new (fixture->sandbox->crm_url, "sandbox", 0, &error);
   g_assert_no_error (error);
   puente_api_client_set_retry_policy (puente_clientify_crm_get_client (crm), 8, 5, 40);
   fixture->crm = PUENTE_CRM (crm);
-
-  fixture->folder = g_dir_make_tmp ("puente-engine-XXXXXX", &error);
-  g_assert_no_error (error);
   db = g_build_filename (fixture->folder, "puente.db", NULL);
   fixture->store = puente_store_open (db, &error);
   g_assert_no_error (error);
   path = g_build_filename (fixture->folder, "export.csv", NULL);
   fixture->export = g_file_new_for_path (path);
-  write_export (fixture, g_str_equal (data, "gioweb") ? gioweb_csv : generic_csv);
+  write_export (fixture, g_str_has_prefix (data, "gioweb") ? gioweb_csv : generic_csv);
 
   if (!g_str_has_suffix (data, "-unprepared"))
     provision (fixture);
@@ -296,6 +302,44 @@ test_unchanged_run_writes_nothing (Fixture       *fixture,
   g_assert_cmpuint (second.counts[PUENTE_ENTITY_CONTACT][PUENTE_OUTCOME_UNCHANGED], ==, 4);
   g_assert_cmpuint (puente_run_summary_total (&second, PUENTE_OUTCOME_CREATED), ==, 0);
   g_assert_cmpuint (puente_run_summary_total (&second, PUENTE_OUTCOME_UPDATED), ==, 0);
+}
+
+/* The sandbox of a "-kept" fixture again, from the state it kept, with each request
+ * delayed: the requests of a run that go at once are then held at once. */
+static void
+restart_sandbox_slow (Fixture *fixture)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *state = g_build_filename (fixture->folder, "sandbox.state", NULL);
+  PuenteClientifyCrm *crm;
+
+  g_clear_pointer (&fixture->sandbox, puente_test_sandbox_stop);
+  g_clear_object (&fixture->crm);
+  fixture->sandbox = puente_test_sandbox_start ("--state", state, "--latency-ms", "30", NULL);
+  crm = puente_clientify_crm_new (fixture->sandbox->crm_url, "sandbox", 0, &error);
+  g_assert_no_error (error);
+  puente_api_client_set_retry_policy (puente_clientify_crm_get_client (crm), 8, 5, 40);
+  fixture->crm = PUENTE_CRM (crm);
+}
+
+/* An unchanged `modified` run reads what the CRM changed, contacts and companies, at once
+ * rather than one listing after the other (issue 19: its reads went one after another, and
+ * a network's round trips added up); and still writes nothing. */
+static void
+test_unchanged_run_reads_at_once (Fixture       *fixture,
+                                  gconstpointer  data)
+{
+  PuenteRunSummary first = run_engine (fixture, PUENTE_RUN_FULL, FALSE);
+  PuenteRunSummary second;
+
+  g_assert_cmpuint (first.counts[PUENTE_ENTITY_CONTACT][PUENTE_OUTCOME_CREATED], ==, 3);
+  restart_sandbox_slow (fixture);
+  second = run_engine (fixture, PUENTE_RUN_MODIFIED, FALSE);
+
+  g_assert_cmpuint (writes (fixture), ==, 0);
+  g_assert_cmpuint (second.counts[PUENTE_ENTITY_CONTACT][PUENTE_OUTCOME_UNCHANGED], ==, 4);
+  g_assert_cmpuint (puente_test_sandbox_count (fixture->sandbox, "GET", "companies"), >, 0);
+  g_assert_cmpuint (puente_test_sandbox_max_in_flight (fixture->sandbox), >=, 2);
 }
 
 /* The fields' hashes of every linked client are kept with its link, and describe what the
@@ -2770,6 +2814,8 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/engine/unchanged-run-writes-nothing", Fixture, "gioweb", fixture_set_up,
               test_unchanged_run_writes_nothing, fixture_tear_down);
+  g_test_add ("/engine/unchanged-run-reads-at-once", Fixture, "gioweb-kept", fixture_set_up,
+              test_unchanged_run_reads_at_once, fixture_tear_down);
   g_test_add ("/engine/field-hashes-kept", Fixture, "gioweb", fixture_set_up,
               test_field_hashes_kept, fixture_tear_down);
   g_test_add ("/engine/one-change-one-write", Fixture, "gioweb", fixture_set_up,

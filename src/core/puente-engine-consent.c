@@ -225,6 +225,107 @@ puente_engine_take_crm_listing (Run *run,
     }
 }
 
+/* A page of the CRM's changes of run->crm_entity, in the order the listing gave them */
+static void
+take_crm_page (PuenteEngine     *self,
+               Run              *run,
+               PuenteRecordPage *page)
+{
+  puente_watermark_note (&run->crm_time, page);
+
+  for (guint i = 0; i < page->records->len; i++)
+    {
+      PuenteRecord *crm_record = g_ptr_array_index (page->records, i);
+
+      /* Its fields: decided with the source's record (puente-engine-merge.c) */
+      g_autoptr(PuenteLink) link = crm_link (self, run->crm_entity, crm_record);
+
+      puente_engine_fields_note_crm (self, run, run->crm_entity, crm_record, link);
+      if (run->crm_entity == PUENTE_ENTITY_CONTACT)
+        consider_consent (self, run, crm_record, link);
+    }
+}
+
+static void companies_cb (GObject *object, GAsyncResult *result, gpointer user_data);
+
+/* The companies are listed while the contacts are (the API client keeps to its in-flight
+ * limit), one page ahead after another, and kept until the contacts are taken: the records
+ * are taken in the same order as when one listing followed the other. */
+static void
+read_companies (GTask      *task,
+                const char *next)
+{
+  PuenteEngine *self = g_task_get_source_object (task);
+  Run *run = g_task_get_task_data (task);
+
+  run->company_reading = TRUE;
+  puente_crm_list_async (self->crm, PUENTE_ENTITY_COMPANY, run->crm_since, next,
+                         g_task_get_cancellable (task), companies_cb, g_object_ref (task));
+}
+
+static void next_company_page (GTask *task);
+
+static void
+companies_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Run *run = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  PuenteRecordPage *page = puente_crm_list_finish (PUENTE_CRM (object), result, &error);
+
+  run->company_reading = FALSE;
+  if (g_task_get_completed (task) || g_task_had_error (task))
+    {
+      /* The run ended (the contacts' listing failed) */
+      g_clear_pointer (&page, puente_record_page_free);
+      return;
+    }
+  if (page == NULL)
+    run->company_error = g_steal_pointer (&error);
+  else
+    {
+      if (page->next != NULL)
+        read_companies (task, page->next);
+      g_queue_push_tail (&run->company_pages, page);
+    }
+
+  if (run->company_awaited)
+    {
+      run->company_awaited = FALSE;
+      next_company_page (task);
+    }
+}
+
+/* Takes the companies' pages read so far, then waits for the next one, or ends the listing */
+static void
+next_company_page (GTask *task)
+{
+  PuenteEngine *self = g_task_get_source_object (task);
+  Run *run = g_task_get_task_data (task);
+
+  for (;;)
+    {
+      g_autoptr(PuenteRecordPage) page = g_queue_pop_head (&run->company_pages);
+
+      if (page == NULL)
+        break;
+      take_crm_page (self, run, page);
+      if (page->next == NULL)
+        {
+          run->crm_listed = TRUE;
+          puente_engine_fields_prepare (task);
+          return;
+        }
+    }
+
+  if (run->company_error != NULL)
+    puente_engine_fail_run (task, g_steal_pointer (&run->company_error));
+  else
+    run->company_awaited = TRUE;  /* under way: companies_cb() comes back here */
+}
+
 static void
 crm_changes_cb (GObject      *object,
                 GAsyncResult *result,
@@ -241,19 +342,7 @@ crm_changes_cb (GObject      *object,
       puente_engine_fail_run (task, g_steal_pointer (&error));
       return;
     }
-  puente_watermark_note (&run->crm_time, page);
-
-  for (guint i = 0; i < page->records->len; i++)
-    {
-      PuenteRecord *crm_record = g_ptr_array_index (page->records, i);
-
-      /* Its fields: decided with the source's record (puente-engine-merge.c) */
-      g_autoptr(PuenteLink) link = crm_link (self, run->crm_entity, crm_record);
-
-      puente_engine_fields_note_crm (self, run, run->crm_entity, crm_record, link);
-      if (run->crm_entity == PUENTE_ENTITY_CONTACT)
-        consider_consent (self, run, crm_record, link);
-    }
+  take_crm_page (self, run, page);
 
   g_free (run->crm_next);
   run->crm_next = g_strdup (page->next);
@@ -264,12 +353,11 @@ crm_changes_cb (GObject      *object,
       return;
     }
 
-  /* Then the companies, for their fields */
+  /* Then the companies, for their fields: read meanwhile */
   if (run->crm_entity == PUENTE_ENTITY_CONTACT && puente_crm_can (self->crm, PUENTE_CRM_HAS_COMPANIES))
     {
       run->crm_entity = PUENTE_ENTITY_COMPANY;
-      puente_crm_list_async (self->crm, run->crm_entity, run->crm_since, NULL,
-                             g_task_get_cancellable (task), crm_changes_cb, task);
+      next_company_page (task);
       return;
     }
 
@@ -404,7 +492,12 @@ puente_engine_check_crm_changes (GTask *task)
       puente_engine_fields_prepare (task);
       return;
     }
+  /* A dry run writes nothing to the source first: its first page is read meanwhile */
+  if (self->dry_run)
+    puente_engine_read_first_page_ahead (task);
   run->crm_entity = PUENTE_ENTITY_CONTACT;
   puente_crm_list_async (self->crm, PUENTE_ENTITY_CONTACT, run->crm_since, NULL,
                          g_task_get_cancellable (task), crm_changes_cb, task);
+  if (puente_crm_can (self->crm, PUENTE_CRM_HAS_COMPANIES))
+    read_companies (task, NULL);
 }

@@ -133,7 +133,7 @@ typedef struct
   gboolean          ignoring;    /* the owner ignores some record: ask of each (plan_ignored()) */
 
   /* The next page of the same listing, read while this one is planned and written */
-  char             *prefetch_next;      /* its cursor, while one is read or kept */
+  char             *prefetch_next;      /* its cursor, while one is read or kept ("": the first page) */
   gboolean          prefetch_in_deals;
   gboolean          prefetch_done;
   gboolean          prefetch_awaited;   /* asked for (puente_engine_load_page()) before it came */
@@ -189,6 +189,10 @@ typedef struct
   guint             next_write_back;    /* in the page's actions */
   guint             crm_entity;         /* the CRM listing under way (entity) */
   gboolean          crm_listed;         /* the CRM's changes are read (by the run, or its plan) */
+  GQueue            company_pages;      /* PuenteRecordPage: companies read during the contacts */
+  GError           *company_error;      /* the companies' listing failed (told after the contacts) */
+  gboolean          company_reading;    /* a companies' page is under way */
+  gboolean          company_awaited;    /* the contacts are done: the next companies' page is due */
   GPtrArray        *consent_listed;     /* PuenteRecord: a plan's contacts whose consent differs */
 
   /* New CRM contacts created in the source (puente-engine-from-crm.c) */
@@ -240,6 +244,7 @@ void        puente_engine_planned_cb           (GObject            *object,
                                                 gpointer            user_data);
 
 /* puente-engine-read.c */
+void        puente_engine_read_first_page_ahead (GTask             *task);
 void        puente_engine_load_page            (GTask              *task,
                                                 const char         *next);
 void        puente_engine_get_clients          (GTask              *task,

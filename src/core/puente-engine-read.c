@@ -436,6 +436,25 @@ prefetch_cb (GObject      *object,
     }
 }
 
+/* The source's first page of clients, read while the CRM's changes are (a plan's dry run,
+ * which writes nothing to the source before its pages): kept as a page read ahead, under
+ * the empty cursor, for puente_engine_load_page (task, NULL). */
+void
+puente_engine_read_first_page_ahead (GTask *task)
+{
+  PuenteEngine *self = g_task_get_source_object (task);
+  Run *run = g_task_get_task_data (task);
+
+  if (run->prefetch_next != NULL || self->naive_lookups)
+    return;
+  run->prefetch_next = g_strdup ("");
+  run->prefetch_in_deals = FALSE;
+  run->prefetch_done = FALSE;
+  run->prefetch_awaited = FALSE;
+  puente_source_list_clients_async (self->source, run->mode == PUENTE_RUN_MODIFIED ? run->since : NULL,
+                                    NULL, g_task_get_cancellable (task), prefetch_cb, g_object_ref (task));
+}
+
 void
 puente_engine_load_page (GTask      *task,
                          const char *next)
@@ -454,7 +473,7 @@ puente_engine_load_page (GTask      *task,
   if (run->prefetch_next != NULL)
     {
       gboolean same = run->prefetch_in_deals == run->in_deals &&
-                      g_strcmp0 (run->prefetch_next, next) == 0;
+                      g_strcmp0 (run->prefetch_next, next != NULL ? next : "") == 0;
 
       if (same && !run->prefetch_done)
         {

@@ -119,6 +119,8 @@ run_free (Run *run)
   g_clear_error (&run->prefetch_error);
   g_clear_pointer (&run->actions, g_ptr_array_unref);
   g_free (run->crm_next);
+  g_queue_clear_full (&run->company_pages, (GDestroyNotify) puente_record_page_free);
+  g_clear_error (&run->company_error);
   g_clear_pointer (&run->crm_since, g_date_time_unref);
   g_clear_pointer (&run->reassert, g_ptr_array_unref);
   g_clear_pointer (&run->back_flow, g_ptr_array_unref);
