@@ -136,6 +136,7 @@ typedef struct
   const char * const *only;
   const PuenteSelection *selection;  /* the clients the owner chose; NULL: every one */
   GPtrArray          *skip_messages;  /* if set, gets the message of each record left out */
+  gboolean            fold_idle;      /* as the live schedule runs it */
 } RunOptions;
 
 static void
@@ -168,6 +169,7 @@ run_export (Fixture           *fixture,
   puente_engine_set_delete_enabled (engine, options->delete_enabled);
   puente_engine_set_only (engine, options->only);
   puente_engine_set_selection (engine, options->selection);
+  puente_engine_set_fold_idle (engine, options->fold_idle);
   if (options->skip_messages != NULL)
     g_signal_connect (engine, "event", G_CALLBACK (keep_skip_message), options->skip_messages);
   puente_engine_run_async (engine, options->mode, "manual", NULL, puente_test_store_result, &pending);
@@ -340,6 +342,59 @@ test_unchanged_run_reads_at_once (Fixture       *fixture,
   g_assert_cmpuint (second.counts[PUENTE_ENTITY_CONTACT][PUENTE_OUTCOME_UNCHANGED], ==, 4);
   g_assert_cmpuint (puente_test_sandbox_count (fixture->sandbox, "GET", "companies"), >, 0);
   g_assert_cmpuint (puente_test_sandbox_max_in_flight (fixture->sandbox), >=, 2);
+}
+
+static PuenteRunSummary
+run_live (Fixture       *fixture,
+          PuenteRunMode  mode)
+{
+  g_autoptr(GError) error = NULL;
+  PuenteRunSummary summary = { 0, };
+  RunOptions options = { .mode = mode, .fold_idle = TRUE };
+
+  g_assert_true (run_export (fixture, &options, &summary, &error));
+  g_assert_no_error (error);
+
+  return summary;
+}
+
+/* A live schedule's `modified` run of an export not saved since the last run does not open
+ * it (an idle check: puente-watch.c), nor writes; a full run always reads it, and a changed
+ * export is read and sent. */
+static void
+test_unsaved_export_not_read (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  PuenteRunSummary summary = run_live (fixture, PUENTE_RUN_FULL);
+  guint before = writes (fixture);
+  guint opened = puente_spreadsheet_count_opened ();
+  g_auto(GStrv) parts = NULL;
+  g_autofree char *new_phone = NULL;
+
+  g_assert_false (summary.source_unchanged);
+  summary = run_live (fixture, PUENTE_RUN_MODIFIED);
+  g_assert_true (summary.source_unchanged);
+  g_assert_cmpuint (puente_spreadsheet_count_opened (), ==, opened);
+  g_assert_cmpuint (puente_run_summary_total (&summary, PUENTE_OUTCOME_UNCHANGED), ==, 0);
+  g_assert_cmpuint (writes (fixture), ==, before);
+  summary = run_live (fixture, PUENTE_RUN_MODIFIED);
+  g_assert_true (summary.source_unchanged);
+  g_assert_cmpuint (puente_spreadsheet_count_opened (), ==, opened);
+
+  summary = run_live (fixture, PUENTE_RUN_FULL);
+  g_assert_false (summary.source_unchanged);
+  g_assert_cmpuint (puente_spreadsheet_count_opened (), >, opened);
+  g_assert_cmpuint (summary.counts[PUENTE_ENTITY_CONTACT][PUENTE_OUTCOME_UNCHANGED], ==, 4);
+
+  parts = g_strsplit (gioweb_csv, "+34 600 123 456;", 2);
+  new_phone = g_strjoinv ("+34 600 999 999;", parts);
+  write_export (fixture, new_phone);
+  opened = puente_spreadsheet_count_opened ();
+  summary = run_live (fixture, PUENTE_RUN_MODIFIED);
+  g_assert_false (summary.source_unchanged);
+  g_assert_cmpuint (puente_spreadsheet_count_opened (), >, opened);
+  g_assert_cmpuint (summary.counts[PUENTE_ENTITY_CONTACT][PUENTE_OUTCOME_UPDATED], ==, 1);
+  g_assert_cmpuint (writes (fixture), ==, before + 1);
 }
 
 /* The fields' hashes of every linked client are kept with its link, and describe what the
@@ -2816,6 +2871,8 @@ main (int   argc,
               test_unchanged_run_writes_nothing, fixture_tear_down);
   g_test_add ("/engine/unchanged-run-reads-at-once", Fixture, "gioweb-kept", fixture_set_up,
               test_unchanged_run_reads_at_once, fixture_tear_down);
+  g_test_add ("/engine/unsaved-export-not-read", Fixture, "gioweb", fixture_set_up,
+              test_unsaved_export_not_read, fixture_tear_down);
   g_test_add ("/engine/field-hashes-kept", Fixture, "gioweb", fixture_set_up,
               test_field_hashes_kept, fixture_tear_down);
   g_test_add ("/engine/one-change-one-write", Fixture, "gioweb", fixture_set_up,

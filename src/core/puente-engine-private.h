@@ -123,6 +123,7 @@ typedef struct
   GDateTime        *source_time;  /* the earliest Date of the source's answers (watermarks) */
   GDateTime        *crm_time;     /* the earliest Date of the CRM's listings (watermarks) */
   gboolean          any_failed;
+  char             *source_print; /* puente_source_fingerprint(), kept when the run succeeds */
   PuenteRunLock    *lock;  /* held from the start to the answer (not in a dry run) */
 
   /* Reading the source (puente-engine-read.c) */

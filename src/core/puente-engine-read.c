@@ -496,6 +496,13 @@ puente_engine_load_page (GTask      *task,
         }
     }
 
+  if (run->summary.source_unchanged)
+    {
+      /* As the last run read it (check_source_unchanged()): nothing in it to send */
+      page_received (task, puente_record_page_new (), NULL);
+      return;
+    }
+
   if (run->in_deals)
     puente_source_list_files_async (self->source, run->mode == PUENTE_RUN_MODIFIED ? run->since : NULL,
                                     next, g_task_get_cancellable (task), page_cb, task);

@@ -527,6 +527,9 @@ finish_run (GTask *task)
 
           puente_store_set_watermark (self->store, self->connection_id, "source-clients", source_mark, NULL);
           puente_store_set_watermark (self->store, self->connection_id, "crm-contacts", crm_mark, NULL);
+          if (run->source_print != NULL)
+            puente_store_set_watermark (self->store, self->connection_id, "source-fingerprint",
+                                        run->source_print, NULL);
         }
       puente_store_finish_run (self->store, run->summary.run,
                                run->any_failed ? "finished-with-failures" : "succeeded",

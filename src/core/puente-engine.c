@@ -96,6 +96,7 @@ run_free (Run *run)
   g_free (run->trigger);
   g_clear_pointer (&run->since, g_date_time_unref);
   g_free (run->started);
+  g_free (run->source_print);
   g_clear_pointer (&run->source_time, g_date_time_unref);
   g_clear_pointer (&run->crm_time, g_date_time_unref);
   g_clear_pointer (&run->intents, g_ptr_array_unref);
@@ -595,6 +596,25 @@ puente_engine_add_event (PuenteEngine *self,
 
 /* ---- the start of a run ----------------------------------------------------------------- */
 
+/* A source that can tell it (an export) is not read by an idle check of the live schedule
+ * (puente_engine_set_fold_idle()) when it is as the last successful run read it: an idle check then costs the back-flow's requests alone.
+ * A full run always reads it, and keeps its fingerprint for the next. */
+static void
+check_source_unchanged (PuenteEngine *self,
+                        Run          *run,
+                        GCancellable *cancellable)
+{
+  g_autofree char *last = NULL;
+
+  if (self->only != NULL)
+    return;
+  run->source_print = puente_source_fingerprint (self->source, cancellable);
+  if (run->source_print == NULL || run->mode != PUENTE_RUN_MODIFIED)
+    return;
+  last = puente_store_get_watermark (self->store, self->connection_id, "source-fingerprint", NULL);
+  run->summary.source_unchanged = self->fold_idle && g_strcmp0 (last, run->source_print) == 0;
+}
+
 /**
  * puente_engine_run_async:
  * @mode: everything, or what changed since the last successful run
@@ -675,6 +695,7 @@ puente_engine_run_async (PuenteEngine        *self,
     run->since = puente_watermark_read_since (watermark);  /* less the overlap */
   else
     run->mode = PUENTE_RUN_FULL;  /* nothing to compare with: everything */
+  check_source_unchanged (self, run, cancellable);
 
   if (self->dry_run)
     {
@@ -696,6 +717,7 @@ puente_engine_run_async (PuenteEngine        *self,
       puente_engine_set_dry_run (planner, TRUE);
       puente_engine_set_delete_enabled (planner, self->delete_enabled);
       puente_engine_set_naive_lookups (planner, self->naive_lookups);
+      puente_engine_set_fold_idle (planner, self->fold_idle);
       if (self->only != NULL)
         planner->only = g_hash_table_ref (self->only);
       puente_engine_set_deal_pipeline (planner, self->pipeline_id, self->stage_map);

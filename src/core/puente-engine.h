@@ -59,6 +59,9 @@ typedef struct
   guint  left_out[PUENTE_ENTITY_DEAL + 1]; /* clients (and their files) outside the owner's
                                             * selection (puente-selection.h): left alone in
                                             * the CRM, never a problem */
+  gboolean source_unchanged; /* a `modified` run left the source unread: its fingerprint
+                              * is the last run's (an export saved again as it was, or
+                              * not saved; puente_source_fingerprint()) */
 } PuenteRunSummary;
 
 guint puente_run_summary_total (const PuenteRunSummary *summary,

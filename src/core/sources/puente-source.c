@@ -41,6 +41,28 @@ puente_source_get_name (PuenteSource *self)
 }
 
 /**
+ * puente_source_fingerprint:
+ *
+ * What the source's listing would read, summed up, for a source that can tell it without
+ * listing (an export: its size, modification time and content hash). Blocks on the disk:
+ * never on the UI thread.
+ *
+ * Returns: (transfer full) (nullable): the fingerprint; %NULL when the source has none or
+ * cannot read it, and its listing must then be read
+ */
+char *
+puente_source_fingerprint (PuenteSource *self,
+                           GCancellable *cancellable)
+{
+  PuenteSourceInterface *iface;
+
+  g_return_val_if_fail (PUENTE_IS_SOURCE (self), NULL);
+
+  iface = PUENTE_SOURCE_GET_IFACE (self);
+  return iface->fingerprint != NULL ? iface->fingerprint (self, cancellable) : NULL;
+}
+
+/**
  * puente_source_has_files:
  *
  * Returns: whether the source has files (expedientes) to send as deals

@@ -103,6 +103,10 @@ struct _PuenteSourceInterface
   void        (*set_login)          (PuenteSource        *self,
                                      const char          *user,
                                      const char          *password);
+  /* Optional: what the listing reads, summed up (a file's size, time and content hash), so
+   * that a `modified` run can skip a listing that cannot have changed; blocks on the disk */
+  char       *(*fingerprint)        (PuenteSource        *self,
+                                     GCancellable        *cancellable);
 };
 
 #define PUENTE_SOURCE_GET_CLIENTS_MAX 100
@@ -113,6 +117,8 @@ void              puente_source_set_login          (PuenteSource        *self,
                                                     const char          *user,
                                                     const char          *password);
 gboolean          puente_source_has_files          (PuenteSource        *self);
+char             *puente_source_fingerprint        (PuenteSource        *self,
+                                                    GCancellable        *cancellable);
 
 void              puente_source_verify_async       (PuenteSource        *self,
                                                     GCancellable        *cancellable,

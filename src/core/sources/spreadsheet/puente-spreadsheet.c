@@ -385,6 +385,20 @@ puente_spreadsheet_init (PuenteSpreadsheet *self)
 {
 }
 
+static guint opened;  /* puente_spreadsheet_count_opened() */
+
+/**
+ * puente_spreadsheet_count_opened:
+ *
+ * For tests: how many spreadsheets this process opened (puente_spreadsheet_new()), so
+ * that a test can tell that a run did not read an export at all.
+ */
+guint
+puente_spreadsheet_count_opened (void)
+{
+  return g_atomic_int_get (&opened);
+}
+
 /**
  * puente_spreadsheet_new:
  * @file: a CSV or XLSX file
@@ -404,6 +418,7 @@ puente_spreadsheet_new (GFile         *file,
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
+  g_atomic_int_inc (&opened);
   return g_initable_new (PUENTE_TYPE_SPREADSHEET, cancellable, error, "file", file, NULL);
 }
 

@@ -61,6 +61,7 @@ G_DECLARE_FINAL_TYPE (PuenteSpreadsheet, puente_spreadsheet, PUENTE, SPREADSHEET
 PuenteSpreadsheet       *puente_spreadsheet_new            (GFile              *file,
                                                             GCancellable       *cancellable,
                                                             GError            **error);
+guint                    puente_spreadsheet_count_opened   (void);
 GFile                   *puente_spreadsheet_get_file       (PuenteSpreadsheet  *self);
 PuenteSpreadsheetFormat  puente_spreadsheet_get_format     (PuenteSpreadsheet  *self);
 char                     puente_spreadsheet_get_delimiter  (PuenteSpreadsheet  *self);
