@@ -445,7 +445,7 @@ puente_engine_read_first_page_ahead (GTask *task)
   PuenteEngine *self = g_task_get_source_object (task);
   Run *run = g_task_get_task_data (task);
 
-  if (run->prefetch_next != NULL || self->naive_lookups)
+  if (run->prefetch_next != NULL || self->naive_lookups || run->summary.source_unchanged)
     return;
   run->prefetch_next = g_strdup ("");
   run->prefetch_in_deals = FALSE;
