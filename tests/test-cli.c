@@ -467,6 +467,49 @@ test_listen_for_chats (Fixture       *fixture,
   g_object_unref (lines.output);
 }
 
+/* As puente-chats.service runs it (systemd sets INVOCATION_ID): standard output is the
+ * journal, so the address's secret part (the webhook token) is not in it. */
+static void
+test_listen_as_service (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_auto(Result) settings = { 0, };
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) listen = NULL;
+  g_autoptr(GError) error = NULL;
+  Lines lines = { 0, };
+  gboolean ended = FALSE;
+
+  connect (fixture, KEY, 0);
+  settings = sync_tool (fixture, "", "jivochat", "--enable", "--port", "0", NULL);
+  g_assert_cmpint (settings.status, ==, 0);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_subprocess_launcher_setenv (launcher, "INVOCATION_ID", "0123456789abcdef0123456789abcdef", TRUE);
+  listen = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("PUENTE_SYNC"), "--data-dir",
+                                        fixture->data_dir, "listen", NULL);
+  g_assert_no_error (error);
+  lines.output = g_data_input_stream_new (g_subprocess_get_stdout_pipe (listen));
+  lines.lines = g_ptr_array_new_with_free_func (g_free);
+  g_data_input_stream_read_line_async (lines.output, G_PRIORITY_DEFAULT, NULL, line_read_cb, &lines);
+  wait_for_lines (&lines, 2);
+
+  /* Wherever the address's path is written, "…" stands for its secret part */
+  g_assert_true (g_str_has_suffix (g_ptr_array_index (lines.lines, 0), "/jivochat/…"));
+  for (guint i = 0; i < lines.lines->len; i++)
+    for (const char *path = strstr (g_ptr_array_index (lines.lines, i), "/jivochat/"); path != NULL;
+         path = strstr (path + 1, "/jivochat/"))
+      g_assert_true (g_str_has_prefix (path, "/jivochat/…"));
+
+  g_subprocess_send_signal (listen, SIGTERM);
+  g_subprocess_wait_async (listen, NULL, process_ended_cb, &ended);
+  puente_test_wait_until (process_ended, &ended);
+  g_assert_cmpint (g_subprocess_get_exit_status (listen), ==, 0);
+
+  g_ptr_array_unref (lines.lines);
+  g_object_unref (lines.output);
+}
+
 static guint
 count_substrings (const char *text,
                   const char *part)
@@ -886,6 +929,7 @@ main (int   argc,
   g_test_add ("/cli/keep", Fixture, NULL, fixture_set_up, test_keep, fixture_tear_down);
   g_test_add ("/cli/ignore", Fixture, NULL, fixture_set_up, test_ignore, fixture_tear_down);
   g_test_add ("/cli/listen-for-chats", Fixture, NULL, fixture_set_up, test_listen_for_chats, fixture_tear_down);
+  g_test_add ("/cli/listen-as-service", Fixture, NULL, fixture_set_up, test_listen_as_service, fixture_tear_down);
 
   return g_test_run ();
 }

@@ -244,8 +244,12 @@ command_listen (Cli   *cli,
     return fail (status_for_error (error), error);
 
   /* The address holds the secret the owner must paste into JivoChat: shown here, once,
-   * to the owner who asked for it, and never logged. */
+   * to the owner who asked for it, and never logged. Under systemd (puente-chats.service;
+   * systemd sets INVOCATION_ID for every unit's process) standard output is the journal, a
+   * log: the secret part is left out there, and the window shows and copies the address. */
   url = puente_jivochat_listener_get_url (listener);
+  if (g_getenv ("INVOCATION_ID") != NULL)
+    strcpy (strstr (url, PUENTE_JIVOCHAT_PATH) + strlen (PUENTE_JIVOCHAT_PATH), "…");
   address = puente_jivochat_get_address (connection);
   g_print (_("Listening for JivoChat chats at %s\n"), url);
   /* JivoChat takes http or https addresses [C]; only HTTPS keeps the token off the wire */
