@@ -524,6 +524,46 @@ puente_test_assert_each_client_once (PuenteTestSandbox *sandbox,
 }
 
 /**
+ * puente_test_write_script:
+ * @path: where
+ * @body: shell commands
+ *
+ * Writes an executable `/bin/sh` script of @body at @path: a stand-in for a program (such
+ * as systemctl) that a test names in an environment variable.
+ */
+void
+puente_test_write_script (const char *path,
+                          const char *body)
+{
+  g_autofree char *script = g_strconcat ("#!/bin/sh\n", body, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_set_contents (path, script, -1, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_chmod (path, 0755), ==, 0);
+}
+
+/**
+ * puente_test_read_file:
+ * @dir: a folder
+ * @name: a file in it
+ *
+ * Returns: (transfer full): the file's contents; the test fails when it cannot be read
+ */
+char *
+puente_test_read_file (const char *dir,
+                       const char *name)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+  char *contents = NULL;
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, &error));
+  g_assert_no_error (error);
+  return contents;
+}
+
+/**
  * puente_test_remove_folder:
  * @folder: a test's throwaway folder, with only files in it
  *

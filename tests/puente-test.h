@@ -23,6 +23,10 @@ void          puente_test_store_result         (GObject        *object,
 void          puente_test_wait_until           (gboolean      (*condition) (gpointer),
                                                 gpointer        data);
 void          puente_test_remove_folder        (const char     *folder);
+void          puente_test_write_script         (const char     *path,
+                                                const char     *body);
+char         *puente_test_read_file            (const char     *dir,
+                                                const char     *name);
 
 /* A puente-sandbox process on loopback, started for one test. */
 typedef struct

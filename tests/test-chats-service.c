@@ -38,19 +38,6 @@ make_tmp_dir (void)
   return dir;
 }
 
-static char *
-read_file (const char *dir,
-           const char *name)
-{
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-  g_autoptr(GError) error = NULL;
-  char *contents = NULL;
-
-  g_assert_true (g_file_get_contents (path, &contents, NULL, &error));
-  g_assert_no_error (error);
-  return contents;
-}
-
 static gboolean
 file_exists (const char *dir,
              const char *name)
@@ -58,18 +45,6 @@ file_exists (const char *dir,
   g_autofree char *path = g_build_filename (dir, name, NULL);
 
   return g_file_test (path, G_FILE_TEST_EXISTS);
-}
-
-static void
-write_script (const char *path,
-              const char *body)
-{
-  g_autofree char *script = g_strconcat ("#!/bin/sh\n", body, NULL);
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (g_file_set_contents (path, script, -1, &error));
-  g_assert_no_error (error);
-  g_assert_cmpint (g_chmod (path, 0755), ==, 0);
 }
 
 static char *
@@ -145,7 +120,7 @@ test_unit_verify (void)
   program_dir = g_build_filename (dir, "My 100% $HOME programs", NULL);
   g_assert_cmpint (g_mkdir (program_dir, 0700), ==, 0);
   program = g_build_filename (program_dir, "puente sync", NULL);
-  write_script (program, "exit 0\n");
+  puente_test_write_script (program, "exit 0\n");
   data_dir = g_build_filename (dir, "it's \"my\" 50% $data \\ ñ", NULL);
   unit = puente_chats_service_unit (program, data_dir);
   unit_path = g_build_filename (dir, PUENTE_CHATS_SERVICE_NAME, NULL);
@@ -196,7 +171,7 @@ fixture_set_up (Fixture       *fixture,
   /* Each call: its arguments, and whether the unit was there at the time. */
   body = g_strdup_printf ("if [ -e %s ]; then unit=with-unit; else unit=no-unit; fi\n"
                           "echo \"$* ($unit)\" >>%s\n", quoted_unit, quoted_log);
-  write_script (fixture->systemctl, body);
+  puente_test_write_script (fixture->systemctl, body);
   g_setenv ("PUENTE_SYSTEMCTL", fixture->systemctl, TRUE);
 }
 
@@ -281,7 +256,7 @@ test_install_and_remove (Fixture       *fixture,
   /* On: the unit, then systemd reloads it, then it is enabled and started. */
   g_assert_true (install (fixture, TRUE, &error));
   g_assert_no_error (error);
-  unit = read_file (fixture->unit_dir, PUENTE_CHATS_SERVICE_NAME);
+  unit = puente_test_read_file (fixture->unit_dir, PUENTE_CHATS_SERVICE_NAME);
   g_assert_cmpstr (unit, ==, expected);
   g_assert_cmpint (g_stat (unit_path, &info), ==, 0);
   g_assert_cmpint (info.st_mode & 0777, ==, 0644);
@@ -512,7 +487,7 @@ write_starting_systemctl (EndToEnd   *test,
                           "  kill) kill -USR1 \"$(cat \"$pid\")\" ;;\n"
                           "esac\n",
                           q_units, q_pid, q_out);
-  write_script (systemctl, body);
+  puente_test_write_script (systemctl, body);
 }
 
 static void

@@ -55,19 +55,6 @@ make_tmp_dir (void)
   return dir;
 }
 
-static char *
-read_file (const char *dir,
-           const char *name)
-{
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-  g_autoptr(GError) error = NULL;
-  char *contents = NULL;
-
-  g_assert_true (g_file_get_contents (path, &contents, NULL, &error));
-  g_assert_no_error (error);
-  return contents;
-}
-
 static gboolean
 unit_exists (const char *dir,
              const char *name)
@@ -75,18 +62,6 @@ unit_exists (const char *dir,
   g_autofree char *path = g_build_filename (dir, name, NULL);
 
   return g_file_test (path, G_FILE_TEST_EXISTS | G_FILE_TEST_IS_SYMLINK);
-}
-
-static void
-write_script (const char *path,
-              const char *body)
-{
-  g_autofree char *text = g_strconcat ("#!/bin/sh\n", body, NULL);
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (g_file_set_contents (path, text, -1, &error));
-  g_assert_no_error (error);
-  g_assert_cmpint (g_chmod (path, 0755), ==, 0);
 }
 
 static GDateTime *
@@ -530,7 +505,7 @@ test_units_verify (void)
   program_dir = g_build_filename (dir, "My 100% $HOME programs", NULL);
   g_assert_cmpint (g_mkdir (program_dir, 0700), ==, 0);
   program = g_build_filename (program_dir, "puente sync", NULL);
-  write_script (program, "exit 0\n");
+  puente_test_write_script (program, "exit 0\n");
   data_dir = g_build_filename (dir, "it's \"my\" 50% $data \\ ñ", NULL);
 
   for (guint i = 0; i < G_N_ELEMENTS (schedules); i++)
@@ -612,7 +587,7 @@ fixture_set_up (Fixture       *fixture,
   /* Each call: its arguments, and whether the timer unit was there at the time. */
   body = g_strdup_printf ("if [ -e %s ]; then unit=with-timer; else unit=no-timer; fi\n"
                           "echo \"$* ($unit)\" >>%s\n", quoted_timer, quoted_log);
-  write_script (fixture->systemctl, body);
+  puente_test_write_script (fixture->systemctl, body);
   g_setenv ("PUENTE_SYSTEMCTL", fixture->systemctl, TRUE);
 }
 
@@ -674,8 +649,8 @@ test_install (Fixture       *fixture,
   g_assert_true (install (fixture, &nightly, fixture->unit_dir, &error));
   g_assert_no_error (error);
 
-  service = read_file (fixture->unit_dir, PUENTE_SCHEDULE_SERVICE_NAME);
-  timer = read_file (fixture->unit_dir, PUENTE_SCHEDULE_TIMER_NAME);
+  service = puente_test_read_file (fixture->unit_dir, PUENTE_SCHEDULE_SERVICE_NAME);
+  timer = puente_test_read_file (fixture->unit_dir, PUENTE_SCHEDULE_TIMER_NAME);
   g_assert_cmpstr (service, ==, expected_service);
   g_assert_cmpstr (timer, ==, expected_nightly);
   g_assert_cmpint (g_stat (service_path, &info), ==, 0);
@@ -691,7 +666,7 @@ test_install (Fixture       *fixture,
   g_assert_true (install (fixture, &quarter, fixture->unit_dir, &error));
   g_assert_no_error (error);
   g_clear_pointer (&timer, g_free);
-  timer = read_file (fixture->unit_dir, PUENTE_SCHEDULE_TIMER_NAME);
+  timer = puente_test_read_file (fixture->unit_dir, PUENTE_SCHEDULE_TIMER_NAME);
   g_assert_cmpstr (timer, ==, expected_quarter);
   second_log = take_log (fixture);
   g_assert_cmpstr (second_log, ==,
@@ -722,7 +697,7 @@ test_install_live (Fixture       *fixture,
 
   g_assert_true (install (fixture, &live, fixture->unit_dir, &error));
   g_assert_no_error (error);
-  watch = read_file (fixture->unit_dir, PUENTE_SCHEDULE_WATCH_NAME);
+  watch = puente_test_read_file (fixture->unit_dir, PUENTE_SCHEDULE_WATCH_NAME);
   g_assert_cmpstr (watch, ==, expected_watch);
   g_assert_false (g_file_test (timer_path, G_FILE_TEST_EXISTS));
   g_assert_false (g_file_test (service_path, G_FILE_TEST_EXISTS));
@@ -790,7 +765,7 @@ test_install_systemctl_fails (Fixture       *fixture,
                                            "exit 1\n", quoted_log);
 
   /* As in a container with no user systemd. */
-  write_script (fixture->systemctl, body);
+  puente_test_write_script (fixture->systemctl, body);
   g_test_expect_message ("puente-schedule", G_LOG_LEVEL_DEBUG,
                          "*daemon-reload failed*Failed to connect to bus*");
   g_assert_false (install (fixture, &nightly, fixture->unit_dir, &error));
@@ -1136,7 +1111,7 @@ test_command (Fixture       *fixture,
     g_assert_cmpint (result.status, ==, 0);
     g_assert_cmpstr (result.out, ==, "Schedule: Live: within a minute while this computer is on\n");
     run_clear (&result);
-    watch = read_file (unit_dir, PUENTE_SCHEDULE_WATCH_NAME);
+    watch = puente_test_read_file (unit_dir, PUENTE_SCHEDULE_WATCH_NAME);
     g_assert_nonnull (strstr (watch, " watch\n"));
     log = take_log (fixture);
     g_assert_nonnull (strstr (log, "--user enable --now puente-sync-watch.service"));
